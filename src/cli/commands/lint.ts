@@ -1,0 +1,44 @@
+import { EXIT } from '../../errors.js';
+import { lintFiles, type LintResult } from '../../lint/lint-files.js';
+import { useColor } from '../../report/colors.js';
+import { formatGithub } from '../../report/lint-github.js';
+import { formatLintJson } from '../../report/lint-json.js';
+import { formatSarif } from '../../report/lint-sarif.js';
+import { formatStylish } from '../../report/lint-stylish.js';
+import { writeErr, writeOut } from '../output.js';
+import { packageVersion } from '../version.js';
+
+export interface LintCommandOptions {
+  format: 'stylish' | 'json' | 'github' | 'sarif';
+  maxWarnings?: number;
+  config?: string;
+  quiet?: boolean;
+}
+
+function withoutWarnings(result: LintResult): LintResult {
+  return {
+    ...result,
+    warningCount: 0,
+    files: result.files.map((f) => ({ ...f, diagnostics: f.diagnostics.filter((d) => d.severity === 'error') })),
+  };
+}
+
+/** `orchestrate lint`: 0 clean, 1 errors (or too many warnings), 2 unreadable files. */
+export async function lintCommand(patterns: string[], options: LintCommandOptions): Promise<number> {
+  const full = await lintFiles(patterns, { configPath: options.config });
+  const result = options.quiet ? withoutWarnings(full) : full;
+  const text =
+    options.format === 'json' ? formatLintJson(result)
+    : options.format === 'github' ? formatGithub(result)
+    : options.format === 'sarif' ? formatSarif(result, packageVersion())
+    : formatStylish(result, { color: useColor(process.stdout) });
+  await writeOut(text);
+  for (const message of full.ioErrors) await writeErr(`orchestrate: ${message}\n`);
+  if (full.ioErrors.length) return EXIT.usage;
+  if (full.errorCount) return EXIT.failed;
+  if (options.maxWarnings !== undefined && full.warningCount > options.maxWarnings) {
+    await writeErr(`orchestrate: ${full.warningCount} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,60 @@
+/** Exit codes of the CLI, in one table (documented in the README). */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+export type ErrorCode =
+  | 'usage'
+  | 'io'
+  | 'invalid-workflow'
+  | 'invalid-config'
+  | 'internal';
+
+/**
+ * An error the user can fix: printed as one line (never a stack trace) and
+ * mapped to an exit code by the CLI.
+ */
+export class OrchestrateError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  constructor(code: ErrorCode, message: string, exitCode: number) {
+    super(message);
+    this.name = 'OrchestrateError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A bad command line: unknown flag, bad value. Exit 2. */
+export class UsageError extends OrchestrateError {
+  constructor(message: string) {
+    super('usage', message, EXIT.usage);
+    this.name = 'UsageError';
+  }
+}
+
+/** A file that cannot be read or written. Exit 2. */
+export class IoError extends OrchestrateError {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super('io', message, EXIT.usage);
+    this.name = 'IoError';
+    this.path = path;
+  }
+}
+
+/** Turns a Node fs error into a one-line IoError. */
+export function ioErrorFrom(path: string, error: unknown, verb = 'read'): IoError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const reason =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'is a directory'
+    : code === 'ENOTDIR' ? 'a parent is not a directory'
+    : (error as Error)?.message ?? String(error);
+  return new IoError(path, `cannot ${verb} ${path}: ${reason}`);
+}

@@ -1,0 +1,73 @@
+import { relative } from 'node:path';
+import { IoError } from '../errors.js';
+import { expandGlob, isGlob } from '../util/glob.js';
+import type { Diagnostic } from '../workflow/diagnostics.js';
+import { loadWorkflowFile } from '../workflow/load.js';
+import type { SourceMap } from '../workflow/source-map.js';
+
+export interface FileReport {
+  /** The file as shown to the user (relative to the working directory). */
+  file: string;
+  diagnostics: Diagnostic[];
+  /** For source snippets; absent when the file could not be read. */
+  source?: SourceMap;
+}
+
+export interface LintResult {
+  files: FileReport[];
+  /** Files or globs that could not be read or matched nothing (exit 2). */
+  ioErrors: string[];
+  errorCount: number;
+  warningCount: number;
+}
+
+export interface LintOptions {
+  configPath?: string;
+  cwd?: string;
+}
+
+/** Expands the patterns into files: literal paths as given, globs sorted. */
+export function resolvePatterns(patterns: string[], cwd: string): { files: string[]; ioErrors: string[] } {
+  const files: string[] = [];
+  const ioErrors: string[] = [];
+  for (const pattern of patterns) {
+    if (!isGlob(pattern)) {
+      files.push(pattern);
+      continue;
+    }
+    const matches = expandGlob(pattern, cwd);
+    if (!matches.length) ioErrors.push(`no files match ${pattern}`);
+    files.push(...matches);
+  }
+  return { files: [...new Set(files)], ioErrors };
+}
+
+/** Lints workflow files; never throws for a user mistake. */
+export async function lintFiles(patterns: string[], options: LintOptions = {}): Promise<LintResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const { files, ioErrors } = resolvePatterns(patterns, cwd);
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    try {
+      const result = await loadWorkflowFile(file, { configPath: options.configPath });
+      reports.push({ file: display(result.file, cwd), diagnostics: result.diagnostics, source: result.source });
+    } catch (caught) {
+      if (caught instanceof IoError) ioErrors.push(caught.message);
+      else throw caught;
+    }
+  }
+  let errorCount = 0;
+  let warningCount = 0;
+  for (const report of reports) {
+    for (const d of report.diagnostics) {
+      if (d.severity === 'error') errorCount++;
+      else warningCount++;
+    }
+  }
+  return { files: reports, ioErrors, errorCount, warningCount };
+}
+
+function display(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') ? file : rel;
+}

@@ -1,0 +1,22 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandGlob, globToRegExp } from './glob.js';
+
+describe('glob', () => {
+  it('translates *, ** and braces', () => {
+    expect(globToRegExp('a/*.yaml').test('a/x.yaml')).toBe(true);
+    expect(globToRegExp('a/*.yaml').test('a/b/x.yaml')).toBe(false);
+    expect(globToRegExp('a/**/*.yaml').test('a/b/c/x.yaml')).toBe(true);
+    expect(globToRegExp('a/**/*.yaml').test('a/x.yaml')).toBe(true);
+    expect(globToRegExp('*.{yaml,yml}').test('x.yml')).toBe(true);
+  });
+  it('expands against the file system, sorted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glob-'));
+    mkdirSync(join(dir, 'w/sub'), { recursive: true });
+    for (const f of ['w/b.yaml', 'w/a.yaml', 'w/c.txt', 'w/sub/d.yaml']) writeFileSync(join(dir, f), '');
+    expect(expandGlob('w/*.yaml', dir)).toEqual(['w/a.yaml', 'w/b.yaml']);
+    expect(expandGlob('w/**/*.yaml', dir)).toEqual(['w/a.yaml', 'w/b.yaml', 'w/sub/d.yaml']);
+  });
+});

@@ -1,0 +1,88 @@
+import { readdirSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+
+const MAGIC = /[*?[{]/;
+
+/** Whether the text has glob characters. */
+export function isGlob(pattern: string): boolean {
+  return MAGIC.test(pattern);
+}
+
+/** A glob as a regular expression over `/`-separated paths: `*`, `?`, `**`, `[abc]`, `{a,b}`. */
+export function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        const slash = pattern[i + 2] === '/';
+        re += slash ? '(?:.*/)?' : '.*';
+        i += slash ? 2 : 1;
+      } else {
+        re += '[^/]*';
+      }
+    } else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end === -1) re += '\\[';
+      else {
+        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else if (c === '{') {
+      const end = pattern.indexOf('}', i + 1);
+      if (end === -1) re += '\\{';
+      else {
+        re += `(?:${pattern.slice(i + 1, end).split(',').map(escape).join('|')})`;
+        i = end;
+      }
+    } else re += escape(c);
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+}
+
+/**
+ * Expands a glob relative to `cwd` into sorted file paths (as typed: relative
+ * stays relative). Hidden directories and node_modules are skipped unless named.
+ */
+export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
+  const normalized = pattern.split(sep).join('/');
+  const parts = normalized.split('/');
+  const firstMagic = parts.findIndex((p) => isGlob(p));
+  const base = parts.slice(0, firstMagic).join('/') || (normalized.startsWith('/') ? '/' : '.');
+  const matcher = globToRegExp(normalized.startsWith('./') ? normalized.slice(2) : normalized);
+  const out: string[] = [];
+  // Without `**`, a glob cannot match deeper than its own number of parts.
+  const maxDepth = normalized.includes('**') ? Infinity : parts.length - firstMagic;
+  const walk = (dir: string, depth = 1) => {
+    let entries;
+    try {
+      entries = readdirSync(resolve(cwd, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = dir === '.' ? entry.name : dir === '/' ? `/${entry.name}` : `${dir}/${entry.name}`;
+      if (entry.isDirectory() || (entry.isSymbolicLink() && isDir(resolve(cwd, path)))) {
+        if ((entry.name.startsWith('.') || entry.name === 'node_modules') && !normalized.includes(entry.name)) continue;
+        if (depth < maxDepth) walk(path, depth + 1);
+      } else if (matcher.test(path.startsWith('./') ? path.slice(2) : path)) {
+        out.push(path);
+      }
+    }
+  };
+  walk(base.startsWith('./') ? base.slice(2) || '.' : base);
+  return out.sort();
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

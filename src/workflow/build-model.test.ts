@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { codes, load } from './test-helpers.js';
+
+describe('the model', () => {
+  it('cascades task over agent over policy over config over built-in defaults', () => {
+    const text = `version: 1
+policy:
+  retry: { maxAttempts: 3, delay: 2s }
+  taskTimeout: 1m
+agents:
+  writer:
+    command: ./write.sh
+    estimate: 3m
+    cost: 0.5
+    timeout: 20m
+    retry: { maxAttempts: 2 }
+    env: { MODEL: large, SHARED: agent }
+env: { SHARED: workflow, ONLY: wf }
+tasks:
+  a:
+    agent: writer
+  b:
+    agent: writer
+    estimate: 30s
+    cost: 2
+    timeout: 5s
+    retry: { backoff: fixed }
+    env: { SHARED: task }
+  c:
+    run: make
+`;
+    const config = { policy: { retry: { jitter: 0.5, maxDelay: '10s' }, maxConcurrency: 3 } };
+    const w = load(text, config).workflow!;
+    const [a, b, c] = w.tasks;
+    expect(w.policy.maxConcurrency).toBe(3);
+    expect(a).toMatchObject({ estimate: 180, estimateSource: 'agent', cost: 0.5, timeout: 1200, kind: 'agent', command: './write.sh' });
+    expect(a!.retry).toEqual({ maxAttempts: 2, backoff: 'exponential', delay: 2, maxDelay: 10, jitter: 0.5, onExitCodes: [] });
+    expect(a!.env).toEqual({ SHARED: 'agent', ONLY: 'wf', MODEL: 'large' });
+    expect(b).toMatchObject({ estimate: 30, estimateSource: 'declared', cost: 2, timeout: 5 });
+    expect(b!.retry).toMatchObject({ maxAttempts: 2, backoff: 'fixed', delay: 2 });
+    expect(b!.env.SHARED).toBe('task');
+    expect(c).toMatchObject({ estimate: 10, estimateSource: 'default', cost: 0, timeout: 60, kind: 'shell' });
+    expect(c!.retry).toMatchObject({ maxAttempts: 3, jitter: 0.5 });
+  });
+
+  it('takes built-in defaults from the schema', () => {
+    const w = load('version: 1\ntasks:\n  a: { run: x }\n  b: { agent: z }\nagents: { z: { command: y } }\n').workflow!;
+    expect(w.policy).toMatchObject({ fairness: 'critical-path', cancellation: 'isolated', gracePeriod: 5 });
+    expect(w.policy.retry).toEqual({ maxAttempts: 1, backoff: 'exponential', delay: 1, maxDelay: 60, jitter: 0, onExitCodes: [] });
+    expect(w.tasks[1]).toMatchObject({ estimate: 60, estimateSource: 'default', priority: 'medium', if: 'success' });
+    expect(w.name).toBe('workflow');
+    expect(w.telemetry.heartbeat).toBe(10);
+  });
+
+  it('expands a matrix, substitutes matrix values and expands needs of the matrix task', () => {
+    const w = load(`version: 1
+tasks:
+  review:
+    matrix: { file: [a.ts, b.ts], mode: [fast, full] }
+    run: "review \${{ matrix.file }} --\${{ matrix.mode }} \${{ params.level }}"
+    params: { level: 3 }
+    artifacts: ["out/\${{ matrix.file }}.\${{ matrix.mode }}.md"]
+  audit:
+    needs: [review]
+    run: audit
+  one:
+    needs: ["review[a.ts,fast]"]
+    run: one
+`).workflow!;
+    expect(w.tasks.map((t) => t.id)).toEqual(['review[a.ts,fast]', 'review[a.ts,full]', 'review[b.ts,fast]', 'review[b.ts,full]', 'audit', 'one']);
+    expect(w.tasks[1]!.command).toBe('review a.ts --full 3');
+    expect(w.tasks[3]!.artifacts).toEqual(['out/b.ts.full.md']);
+    expect(w.tasks[4]!.needs).toHaveLength(4);
+    expect(w.tasks[5]!.needs).toEqual(['review[a.ts,fast]']);
+  });
+
+  it('resolves cwd against the workflow directory and keeps output templates for run time', () => {
+    const w = load('version: 1\ntasks:\n  a: { run: x, cwd: sub }\n  b: { needs: a, run: "echo ${{ tasks.a.outputs.k }}" }\n').workflow!;
+    expect(w.tasks[0]!.cwd).toBe('/project/sub');
+    expect(w.tasks[1]!.command).toBe('echo ${{ tasks.a.outputs.k }}');
+  });
+
+  it('reports run-and-agent, unknown agents and prompts without agents', () => {
+    expect(codes('version: 1\nagents: { w: { command: x } }\ntasks:\n  a: { run: x, agent: w }\n  b: { description: nothing }\n  c: { agent: wx }\n  d: { run: x, prompt: hi }\n'))
+      .toEqual(['run-and-agent@4:3', 'run-and-agent@5:3', 'unknown-agent@6:15', 'prompt-without-agent@7:16']);
+    expect(load('version: 1\nagents: { writer: { command: x } }\ntasks:\n  c: { agent: writr }\n').diagnostics[0]!.message).toContain('did you mean "writer"');
+  });
+
+  it('uses agents from the config file', () => {
+    expect(codes('version: 1\ntasks:\n  a: { agent: shared }\n', { agents: { shared: { command: 'x' } } })).toEqual([]);
+  });
+
+  it('reports unknown resources and amounts over capacity', () => {
+    expect(codes('version: 1\nresources: { gpu: 1 }\ntasks:\n  a: { run: x, resources: { gpu: 2 } }\n  b: { run: x, resources: { gpus: 1 } }\n'))
+      .toEqual(['resource-over-capacity@4:34', 'unknown-resource@5:29']);
+  });
+
+  it('reports unknown needs with a suggestion, and self needs', () => {
+    const d = load('version: 1\ntasks:\n  build: { run: x }\n  test: { run: x, needs: [biuld] }\n  self: { run: x, needs: self }\n').diagnostics;
+    expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['unknown-need@4:27', 'self-need@5:26']);
+    expect(d[0]!.message).toContain('did you mean "build"');
+  });
+
+  it('refuses a matrix that expands too far', () => {
+    const values = `[${Array.from({ length: 101 }, (_, i) => i).join(',')}]`;
+    expect(codes(`version: 1\ntasks:\n  m:\n    run: x\n    matrix: { a: ${values}, b: ${values} }\n`)).toEqual(['matrix-too-large@5:13']);
+  });
+
+  it('reports matrix values that print the same id', () => {
+    expect(codes('version: 1\ntasks:\n  m:\n    run: x\n    matrix: { a: [1, "1"] }\n')).toEqual(['duplicate-task-id@5:13']);
+  });
+});

@@ -1,0 +1,188 @@
+import { resolve } from 'node:path';
+import { suggestion } from '../util/suggest.js';
+import { parseDuration } from '../util/duration.js';
+import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
+import { expandMatrix, matrixSize, MAX_MATRIX_EXPANSIONS } from './expand-matrix.js';
+import { renderTemplate, type TemplateRef } from './templates.js';
+import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
+import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
+import { schemaDefault, schemas } from './schema.js';
+import type { MatrixValue, TaskSpec, Workflow } from './model.js';
+import type { SourceMap } from './source-map.js';
+
+export interface BuildResult {
+  workflow: Workflow;
+  diagnostics: Diagnostic[];
+  /** needIndex[i][k]: position of task i's k-th resolved need in its `needs` list (for positions). */
+  needIndex: number[][];
+  /** needs of each task as indices into workflow.tasks. */
+  needs: number[][];
+}
+
+function needsList(needs: TaskFile['needs']): string[] {
+  if (needs === undefined) return [];
+  return typeof needs === 'string' ? [needs] : needs;
+}
+
+function matrixLookup(values: Record<string, MatrixValue> | undefined, params: Record<string, unknown>) {
+  return (ref: TemplateRef): string | undefined => {
+    if (ref.kind === 'matrix' && values && ref.key in values) return String(values[ref.key]);
+    if (ref.kind === 'params' && ref.key in params) {
+      const v = params[ref.key];
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Builds the typed, defaults-applied model from a schema-valid file: the
+ * policy cascade (task > agent > workflow policy > config > built-in), matrix
+ * expansion with `${{ matrix.K }}` and `${{ params.K }}` substituted, and
+ * needs resolved to task ids. Reports what only the model can see.
+ */
+export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, source: SourceMap, name: string): BuildResult {
+  const diagnostics: Diagnostic[] = [];
+  const dir = resolve(file, '..');
+  const policy = resolvePolicy(config.policy, raw.policy);
+  const resources = { ...config.resources, ...raw.resources };
+  const agents = resolveAgents(config.agents, raw.agents, policy, [config.policy?.retry, raw.policy?.retry]);
+  const env = stringifyEnv(raw.env);
+  const tasks: TaskSpec[] = [];
+  const rawNeeds: string[][] = [];
+  const baseIds = Object.keys(raw.tasks);
+  const expansionsOf = new Map<string, number[]>();
+
+  for (const baseId of baseIds) {
+    const t = raw.tasks[baseId]!;
+    const at: DocPath = ['tasks', baseId];
+    if ((t.run === undefined) === (t.agent === undefined)) {
+      diagnostics.push(error('run-and-agent', t.run === undefined
+        ? `task "${baseId}" has neither \`run\` nor \`agent\`: give it exactly one`
+        : `task "${baseId}" has both \`run\` and \`agent\`: give it exactly one`, at, true));
+    }
+    const agent = t.agent === undefined ? undefined : agents[t.agent];
+    if (t.agent !== undefined && !agent) {
+      const known = Object.keys(agents);
+      diagnostics.push(error('unknown-agent', `task "${baseId}" uses agent "${t.agent}", which is not defined${suggestion(t.agent, known) || (known.length ? `; defined agents: ${known.join(', ')}` : '; define it under `agents`')}`, [...at, 'agent']));
+    }
+    if (t.prompt !== undefined && t.agent === undefined && t.run !== undefined) {
+      diagnostics.push(warning('prompt-without-agent', `task "${baseId}" has a \`prompt\` but no \`agent\`: the prompt is not used`, [...at, 'prompt'], true));
+    }
+    for (const [resource, amount] of Object.entries(t.resources ?? {})) {
+      if (!(resource in resources)) {
+        diagnostics.push(error('unknown-resource', `task "${baseId}" uses resource "${resource}", which is not declared under \`resources\`${suggestion(resource, Object.keys(resources))}`, [...at, 'resources', resource], true));
+      } else if (amount > resources[resource]!) {
+        diagnostics.push(error('resource-over-capacity', `task "${baseId}" needs ${amount} of "${resource}" but its capacity is ${resources[resource]}: it could never start`, [...at, 'resources', resource]));
+      }
+    }
+    const size = matrixSize(t.matrix);
+    if (size > MAX_MATRIX_EXPANSIONS) {
+      diagnostics.push(error('matrix-too-large', `task "${baseId}" expands to ${size} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`, [...at, 'matrix']));
+      continue;
+    }
+    const params = (t.params ?? {}) as Record<string, unknown>;
+    const estimate = t.estimate !== undefined ? { seconds: parseDuration(t.estimate)!, source: 'declared' as const }
+      : agent?.estimate !== undefined ? { seconds: agent.estimate, source: 'agent' as const }
+      : { seconds: t.agent !== undefined ? policy.defaultEstimate.agent : policy.defaultEstimate.shell, source: 'default' as const };
+    const taskEnv = { ...env, ...agent?.env, ...stringifyEnv(t.env) };
+    const retry = resolveRetry(agent?.retry ?? policy.retry, t.retry);
+    const needs = needsList(t.needs);
+    const indices: number[] = [];
+    for (const expansion of expandMatrix(baseId, t.matrix as Record<string, MatrixValue[]> | undefined)) {
+      const fill = matrixLookup(expansion.values, params);
+      const render = (text: string) => renderTemplate(text, fill);
+      const renderedEnv: Record<string, string> = {};
+      for (const [k, v] of Object.entries(taskEnv)) renderedEnv[k] = render(v);
+      indices.push(tasks.length);
+      rawNeeds.push(needs);
+      tasks.push({
+        id: expansion.id,
+        baseId,
+        matrix: expansion.values,
+        path: at,
+        kind: t.agent !== undefined ? 'agent' : 'shell',
+        description: t.description,
+        command: render(t.run ?? agent?.command ?? ''),
+        agent: t.agent,
+        prompt: t.prompt === undefined ? undefined : render(t.prompt),
+        params,
+        needs: [],
+        if: t.if ?? 'success',
+        priority: t.priority ?? 'medium',
+        artifacts: (t.artifacts ?? []).map(render),
+        gate: t.gate ?? false,
+        continueOnError: t.continueOnError ?? false,
+        timeout: t.timeout !== undefined ? parseDuration(t.timeout) : agent?.timeout ?? policy.taskTimeout,
+        retry,
+        resources: { ...t.resources },
+        cwd: resolve(dir, render(t.cwd ?? agent?.cwd ?? '.')),
+        env: renderedEnv,
+        cost: t.cost ?? agent?.cost ?? 0,
+        estimate: estimate.seconds,
+        estimateSource: estimate.source,
+      });
+    }
+    expansionsOf.set(baseId, indices);
+  }
+
+  const taskIndex = new Map<string, number>();
+  tasks.forEach((task, i) => {
+    if (taskIndex.has(task.id)) {
+      diagnostics.push(error('duplicate-task-id', `task id "${task.id}" occurs twice (matrix values that print the same)`, [...task.path, 'matrix']));
+    } else {
+      taskIndex.set(task.id, i);
+    }
+  });
+
+  const needs: number[][] = [];
+  const needIndex: number[][] = [];
+  const reported = new Set<string>();
+  tasks.forEach((task, i) => {
+    const list: number[] = [];
+    const positions: number[] = [];
+    rawNeeds[i]!.forEach((need, j) => {
+      const needPath: DocPath = typeof raw.tasks[task.baseId]!.needs === 'string' ? [...task.path, 'needs'] : [...task.path, 'needs', j];
+      const targets = expansionsOf.get(need) ?? (taskIndex.has(need) ? [taskIndex.get(need)!] : undefined);
+      const once = (d: Diagnostic) => {
+        const key = `${task.baseId}|${j}`;
+        if (!reported.has(key)) {
+          reported.add(key);
+          diagnostics.push(d);
+        }
+      };
+      if (need === task.baseId || need === task.id) {
+        once(error('self-need', `task "${task.baseId}" needs itself`, needPath));
+      } else if (!targets) {
+        once(error('unknown-need', `task "${task.baseId}" needs "${need}", which is not a task${suggestion(need, baseIds)}`, needPath));
+      } else {
+        for (const target of targets) {
+          if (target === i || list.includes(target)) continue;
+          list.push(target);
+          positions.push(j);
+        }
+      }
+    });
+    needs.push(list);
+    needIndex.push(positions);
+    task.needs = list.map((n) => tasks[n]!.id);
+  });
+
+  const workflow: Workflow = {
+    file,
+    dir,
+    name,
+    description: raw.description,
+    env,
+    secrets: raw.secrets ?? [],
+    secretPatterns: config.secretPatterns ?? (schemas().config.properties.secretPatterns.default as string[]),
+    policy,
+    resources,
+    agents,
+    telemetry: { heartbeat: parseDuration(raw.telemetry?.heartbeat ?? (schemaDefault('telemetry', 'heartbeat') as Duration))! },
+    tasks,
+    taskIndex,
+    source,
+  };
+  return { workflow, diagnostics, needs, needIndex };
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { codes, load } from './test-helpers.js';
+
+describe('template references', () => {
+  it('accepts outputs of ancestors, direct or not', () => {
+    expect(codes('version: 1\ntasks:\n  a: { run: x }\n  b: { run: x, needs: a }\n  c: { needs: b, run: "echo ${{ tasks.a.outputs.k }} ${{ env.HOME }}" }\n')).toEqual([]);
+  });
+  it('points at each bad template inside the string', () => {
+    const text = 'version: 1\ntasks:\n  a: { run: x }\n  b:\n    run: echo ${{ tasks.a.outputs.x }} ${{ matrix.f }} ${{ params.p }} ${{ bogus }} ${{ tasks.zz.outputs.y }}\n';
+    expect(codes(text)).toEqual(['unknown-reference@5:15', 'unknown-reference@5:40', 'unknown-reference@5:56', 'bad-template@5:72', 'unknown-reference@5:85']);
+  });
+  it('reports an unknown matrix key and an unclosed template', () => {
+    expect(codes('version: 1\ntasks:\n  m:\n    matrix: { f: [x] }\n    run: echo ${{ matrix.g }}\n  u:\n    run: echo "${{ oops"\n'))
+      .toEqual(['unknown-reference@5:15', 'bad-template@7:16']);
+  });
+  it('asks for one expansion when a template names a matrix task', () => {
+    const d = load('version: 1\ntasks:\n  m: { matrix: { f: [x, y] }, run: x }\n  n: { needs: m, prompt: "${{ tasks.m.outputs.k }}", run: y }\n').diagnostics;
+    expect(d.find((x) => x.code === 'unknown-reference')!.message).toContain('name one expansion, e.g. "m[x]"');
+  });
+});

@@ -1,0 +1,69 @@
+import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { isAncestor, type TaskGraph } from './graph.js';
+import { hasTemplate, parseTemplate } from './templates.js';
+import type { TaskSpec, Workflow } from './model.js';
+import type { WorkflowFile } from './schema-types.js';
+
+interface Field {
+  path: DocPath;
+  text: string;
+}
+
+/** The template-bearing strings of a task in the file, with their paths. */
+function templateFields(baseId: string, task: WorkflowFile['tasks'][string]): Field[] {
+  const at: DocPath = ['tasks', baseId];
+  const fields: Field[] = [];
+  const add = (path: DocPath, text: unknown) => {
+    if (typeof text === 'string' && hasTemplate(text)) fields.push({ path, text });
+  };
+  add([...at, 'run'], task.run);
+  add([...at, 'prompt'], task.prompt);
+  add([...at, 'cwd'], task.cwd);
+  for (const [k, v] of Object.entries(task.env ?? {})) add([...at, 'env', k], v);
+  (task.artifacts ?? []).forEach((a, i) => add([...at, 'artifacts', i], a));
+  return fields;
+}
+
+/**
+ * Checks every template: its syntax, that a `tasks.X.outputs.Y` names a task
+ * that runs before this one (an ancestor through `needs`), that `matrix.K`
+ * names a key of the task's matrix and `params.K` one of its params.
+ */
+export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: TaskGraph): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const firstExpansion = new Map<string, TaskSpec>();
+  const expansionIndex = new Map<string, number>();
+  workflow.tasks.forEach((t, i) => {
+    if (!firstExpansion.has(t.baseId)) {
+      firstExpansion.set(t.baseId, t);
+      expansionIndex.set(t.baseId, i);
+    }
+  });
+  const matrixBases = new Set(workflow.tasks.filter((t) => t.matrix).map((t) => t.baseId));
+  for (const [baseId, task] of Object.entries(raw.tasks)) {
+    const self = expansionIndex.get(baseId);
+    if (self === undefined) continue;
+    for (const field of templateFields(baseId, task)) {
+      const parsed = parseTemplate(field.text);
+      for (const problem of parsed.errors) diagnostics.push({ ...error('bad-template', `task "${baseId}": ${problem.message}`, field.path), find: problem.text });
+      for (const ref of parsed.refs) {
+        const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
+        if (ref.kind === 'matrix' && !(task.matrix && ref.key in task.matrix)) {
+          diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${Object.keys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
+        } else if (ref.kind === 'params' && !(task.params && ref.key in task.params)) {
+          diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
+        } else if (ref.kind === 'task-output') {
+          const target = workflow.taskIndex.get(ref.task);
+          if (matrixBases.has(ref.task)) {
+            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is a matrix task: name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
+          } else if (target === undefined) {
+            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"`, field.path)));
+          } else if (!isAncestor(graph, target, self)) {
+            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so its outputs may not exist yet: add it to \`needs\``, field.path)));
+          }
+        }
+      }
+    }
+  }
+  return diagnostics;
+}

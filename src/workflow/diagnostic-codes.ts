@@ -1,0 +1,32 @@
+/** Every diagnostic code with a one-line description (README and SARIF rules). */
+export const DIAGNOSTIC_CODES = {
+  'yaml-syntax': 'The file is not valid YAML (including tab indentation).',
+  'duplicate-key': 'A key appears twice in one mapping.',
+  'alias-bomb': 'YAML aliases expand to far more values than the file has text.',
+  'empty-file': 'The file has no content.',
+  'not-a-mapping': 'The top level is not a mapping of keys.',
+  'binary-file': 'The file is binary, not text.',
+  'file-too-large': 'The file is larger than the 64 MB limit.',
+  'schema': 'A value has the wrong type, is out of range, or a required key is missing.',
+  'unknown-key': 'A key the format does not define (with a "did you mean").',
+  'invalid-id': 'A task id, agent, resource, matrix key or variable name with characters that are not allowed.',
+  'bad-duration': 'A duration that is neither seconds nor a string like 500ms, 30s, 5m, 1h30m.',
+  'unsupported-version': 'A format version other than 1.',
+  'run-and-agent': 'A task with both `run` and `agent`, or neither.',
+  'prompt-without-agent': 'A shell task with a `prompt`, which is not used (warning).',
+  'unknown-agent': 'A task names an agent that is not defined.',
+  'unknown-need': 'A task needs a task that does not exist.',
+  'self-need': 'A task needs itself.',
+  'cycle': 'Tasks need each other in a cycle; the whole cycle is shown.',
+  'unknown-resource': 'A task uses a resource that is not declared.',
+  'resource-over-capacity': 'A task needs more of a resource than its capacity.',
+  'bad-template': 'A `${{ ... }}` template that is unclosed or not a known expression.',
+  'unknown-reference': 'A template names a task that is not an ancestor, an unknown matrix key or param.',
+  'matrix-too-large': 'A matrix expands to more than 10,000 tasks.',
+  'duplicate-task-id': 'Two matrix expansions print the same id.',
+  'concurrency-above-limit': "An agent's concurrency is above the explicit global maxConcurrency (warning).",
+  'artifact-conflict': 'Two tasks that may run at the same time declare the same artifact (warning).',
+  'config-error': 'The config file cannot be loaded.',
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve, basename } from 'node:path';
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { ioErrorFrom, OrchestrateError } from '../errors.js';
+import { error, type Diagnostic } from './diagnostics.js';
+import { parseYaml } from './parse-yaml.js';
+import { schemaDiagnostics } from './schema-errors.js';
+import { validateConfigSchema } from './schema.js';
+import { SourceMap } from './source-map.js';
+import type { ConfigFile } from './schema-types.js';
+
+export const CONFIG_MODULE = 'orchestrate';
+
+/** Where the config file is looked for, in each directory from the workflow's up to the project root. */
+export const SEARCH_PLACES = [
+  'package.json',
+  'orchestrate.config.json',
+  'orchestrate.config.yaml',
+  'orchestrate.config.yml',
+  'orchestrate.config.js',
+  'orchestrate.config.mjs',
+  'orchestrate.config.cjs',
+  '.orchestraterc',
+  '.orchestraterc.json',
+  '.orchestraterc.yaml',
+  '.orchestraterc.yml',
+  '.orchestraterc.js',
+  '.orchestraterc.mjs',
+  '.orchestraterc.cjs',
+];
+
+export interface LoadedConfig {
+  /** The config file, if one was found. */
+  file?: string;
+  config: ConfigFile;
+  /** Problems in the config file, with positions where the format keeps them. */
+  diagnostics: Diagnostic[];
+}
+
+class ConfigParseError extends Error {
+  constructor(readonly file: string, readonly diagnostics: Diagnostic[]) {
+    super('config parse error');
+  }
+}
+
+// YAML and JSON configs are parsed by the workflow's own parser, so syntax
+// errors get the same codes and positions.
+const parseText: Loader = (file, content) => {
+  const parsed = parseYaml(content);
+  if (parsed.diagnostics.length) throw new ConfigParseError(file, parsed.diagnostics);
+  return parsed.value ?? {};
+};
+
+const explorers = new Map<string, ReturnType<typeof cosmiconfig>>();
+function explorer() {
+  let found = explorers.get('default');
+  if (!found) {
+    found = cosmiconfig(CONFIG_MODULE, {
+      searchPlaces: SEARCH_PLACES,
+      searchStrategy: 'project',
+      loaders: { '.json': parseText, '.yaml': parseText, '.yml': parseText, noExt: parseText },
+    });
+    explorers.set('default', found);
+  }
+  return found;
+}
+
+/**
+ * Finds (from `fromDir` up to the project root) or reads (`explicitPath`)
+ * the config file and validates it against schemas/config.schema.json.
+ */
+export async function loadConfig(fromDir: string, explicitPath?: string): Promise<LoadedConfig> {
+  let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  try {
+    if (explicitPath) {
+      const path = resolve(explicitPath);
+      try {
+        readFileSync(path);
+      } catch (caught) {
+        throw ioErrorFrom(path, caught);
+      }
+      result = await explorer().load(path);
+    } else {
+      result = await explorer().search(fromDir);
+    }
+  } catch (caught) {
+    if (caught instanceof ConfigParseError) return { file: caught.file, config: {}, diagnostics: caught.diagnostics };
+    if (caught instanceof OrchestrateError) throw caught;
+    // A JavaScript config that throws or does not parse.
+    const message = caught instanceof Error ? caught.message.split('\n')[0] : String(caught);
+    return { file: explicitPath && resolve(explicitPath), config: {}, diagnostics: [error('config-error', `cannot load the config file: ${message}`)] };
+  }
+  if (!result) return { config: {}, diagnostics: [] };
+  const file = result.filepath;
+  const value = result.config ?? {};
+  const prefix = basename(file) === 'package.json' ? [CONFIG_MODULE] : [];
+  const errors = validateConfigSchema(value);
+  if (errors.length === 0) return { file, config: value as ConfigFile, diagnostics: [] };
+  const diagnostics = schemaDiagnostics(errors);
+  if (!/\.[cm]?js$/.test(file)) {
+    const text = readFileSync(file, 'utf8');
+    const source = new SourceMap(file, text, prefix);
+    for (const d of diagnostics) d.position = source.locate(d.path ?? [], d.atKey);
+  }
+  return { file, config: {}, diagnostics };
+}
+
+export function configSearchStart(workflowFile: string): string {
+  return dirname(resolve(workflowFile));
+}

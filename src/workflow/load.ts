@@ -1,0 +1,118 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { ioErrorFrom } from '../errors.js';
+import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { buildModel } from './build-model.js';
+import { checkGraph } from './check-graph.js';
+import { checkReferences } from './check-references.js';
+import { checkWarnings } from './check-warnings.js';
+import { configSearchStart, loadConfig } from './load-config.js';
+import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
+import { validateWorkflowSchema } from './schema.js';
+import { schemaDiagnostics } from './schema-errors.js';
+import { SourceMap } from './source-map.js';
+import type { Workflow } from './model.js';
+import type { ConfigFile, WorkflowFile } from './schema-types.js';
+
+export interface LoadResult {
+  /** Absolute path of the workflow file (or the label given for text). */
+  file: string;
+  source: SourceMap;
+  /** The model; present only when there are no errors. */
+  workflow?: Workflow;
+  /** Every problem found, sorted by position, positions resolved. */
+  diagnostics: Diagnostic[];
+  /** The config file that was applied, if any. */
+  configFile?: string;
+}
+
+export interface LoadOptions {
+  /** Defaults from a config file (already loaded). */
+  config?: ConfigFile;
+}
+
+/**
+ * Loads workflow text into the typed, defaults-applied model: parse, schema,
+ * model (cascade, matrix, needs), graph and reference checks. Never throws for
+ * a user mistake: everything wrong is a diagnostic with a position.
+ */
+export function loadWorkflowText(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  const source = new SourceMap(file, text);
+  const done = (diagnostics: Diagnostic[], workflow?: Workflow): LoadResult => {
+    for (const d of diagnostics) d.position ??= source.locate(d.path ?? [], d.atKey, d.find);
+    return { file, source, workflow: hasErrors(diagnostics) ? undefined : workflow, diagnostics: sortDiagnostics(diagnostics) };
+  };
+  const parsed = parseYaml(text);
+  if (parsed.diagnostics.length) return done(parsed.diagnostics);
+  if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    const what = Array.isArray(parsed.value) ? 'a list' : `a ${typeof parsed.value}`;
+    return done([error('not-a-mapping', `a workflow must be a mapping of keys (version, tasks, ...), but this file is ${what}`, [])]);
+  }
+  const schemaErrors = schemaDiagnostics(validateWorkflowSchema(parsed.value));
+  // Unknown keys leave the rest well-typed, so the deeper checks can still run.
+  if (schemaErrors.some((d) => d.code !== 'unknown-key')) return done(schemaErrors);
+  const raw = parsed.value as WorkflowFile;
+  const name = raw.name ?? basename(file, extname(file));
+  const config = options.config ?? {};
+  const built = buildModel(raw, config, file, source, name);
+  const diagnostics = [...schemaErrors, ...built.diagnostics];
+  if (diagnostics.some((d) => d.code === 'unknown-need' || d.code === 'matrix-too-large' || d.code === 'duplicate-task-id')) {
+    // The graph is incomplete; cycles and references would be guesses.
+    return done(diagnostics);
+  }
+  const graph = checkGraph(built.workflow, built.needs, built.needIndex);
+  diagnostics.push(...graph.diagnostics);
+  if (!graph.diagnostics.length) {
+    diagnostics.push(...checkReferences(raw, built.workflow, graph.graph));
+    const explicitLimit = raw.policy?.maxConcurrency !== undefined || config.policy?.maxConcurrency !== undefined;
+    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit));
+  }
+  return done(diagnostics, built.workflow);
+}
+
+/** Reads a workflow file as text (undefined when too large); I/O problems throw IoError (exit 2). */
+export function readWorkflowFile(path: string): string | undefined {
+  const file = resolve(path);
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (stat.size > MAX_FILE_BYTES) return undefined;
+    return readFileSync(file, 'utf8');
+  } catch (caught) {
+    throw ioErrorFrom(path, caught);
+  }
+}
+
+export interface LoadFileOptions {
+  /** Explicit config file (`--config`); otherwise it is searched from the workflow's directory. */
+  configPath?: string;
+}
+
+/**
+ * Loads a workflow file with its config file. Throws IoError when the file
+ * cannot be read; every other problem is a diagnostic.
+ */
+export async function loadWorkflowFile(path: string, options: LoadFileOptions = {}): Promise<LoadResult> {
+  const file = resolve(path);
+  const text = readWorkflowFile(path);
+  if (text === undefined) {
+    const source = new SourceMap(file, '');
+    return { file, source, diagnostics: [{ ...error('file-too-large', `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: refusing to load it`), position: { line: 1, column: 1 } }] };
+  }
+  const loaded = await loadConfig(configSearchStart(file), options.configPath);
+  if (loaded.diagnostics.length) {
+    const where = loaded.file ?? 'the config file';
+    const source = new SourceMap(file, text);
+    // Config problems are reported against the config file, with its positions.
+    return { file: where, source: loaded.file ? new SourceMap(where, safeRead(where)) : source, diagnostics: loaded.diagnostics, configFile: loaded.file };
+  }
+  return { ...loadWorkflowText(text, file, { config: loaded.config }), configFile: loaded.file };
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

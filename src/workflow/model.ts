@@ -1,0 +1,112 @@
+import type { DocPath } from './diagnostics.js';
+import type { SourceMap } from './source-map.js';
+
+export type TaskKind = 'shell' | 'agent';
+export type Priority = 'critical' | 'high' | 'medium' | 'low';
+export type Fairness = 'critical-path' | 'shortest-first' | 'round-robin' | 'fifo';
+export type Cancellation = 'isolated' | 'cascading';
+export type RunIf = 'success' | 'failure' | 'always';
+export type EstimateSource = 'declared' | 'agent' | 'history' | 'default';
+export type MatrixValue = string | number | boolean;
+
+/** Retry policy with every default applied; durations in seconds. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoff: 'exponential' | 'fixed';
+  delay: number;
+  maxDelay: number;
+  jitter: number;
+  onExitCodes: number[];
+}
+
+export interface CircuitBreakerPolicy {
+  failureThreshold: number;
+  cooldown: number;
+}
+
+/** Workflow policy with every default applied; durations in seconds. */
+export interface Policy {
+  maxConcurrency: number;
+  timeout?: number;
+  taskTimeout?: number;
+  retry: RetryPolicy;
+  fairness: Fairness;
+  cancellation: Cancellation;
+  costBudget?: number;
+  circuitBreaker?: CircuitBreakerPolicy;
+  seed?: number;
+  gracePeriod: number;
+  defaultEstimate: { shell: number; agent: number };
+}
+
+export interface AgentSpec {
+  name: string;
+  command: string;
+  description?: string;
+  concurrency?: number;
+  estimate?: number;
+  cost?: number;
+  timeout?: number;
+  retry: RetryPolicy;
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/** One task after matrix expansion, with the policy cascade applied. */
+export interface TaskSpec {
+  /** Unique id; a matrix expansion is `base[value,...]`. */
+  id: string;
+  /** The id in the file (the same as `id` unless expanded from a matrix). */
+  baseId: string;
+  matrix?: Record<string, MatrixValue>;
+  /** Where the task is defined: ['tasks', baseId]. */
+  path: DocPath;
+  kind: TaskKind;
+  description?: string;
+  /** Shell command (shell tasks) or the agent's command (agent tasks), templates left in. */
+  command: string;
+  agent?: string;
+  prompt?: string;
+  params: Record<string, unknown>;
+  /** Ids of the tasks this one needs, matrix needs expanded. */
+  needs: string[];
+  if: RunIf;
+  priority: Priority;
+  artifacts: string[];
+  gate: boolean;
+  continueOnError: boolean;
+  /** Timeout of one attempt in seconds. */
+  timeout?: number;
+  retry: RetryPolicy;
+  resources: Record<string, number>;
+  /** Absolute working directory. */
+  cwd: string;
+  /** Environment: workflow < agent < task, values may hold templates. */
+  env: Record<string, string>;
+  cost: number;
+  /** Estimated duration in seconds. */
+  estimate: number;
+  estimateSource: EstimateSource;
+}
+
+export interface Workflow {
+  /** Absolute path of the file, or a label for in-memory workflows. */
+  file: string;
+  /** Directory relative paths are resolved against. */
+  dir: string;
+  name: string;
+  description?: string;
+  env: Record<string, string>;
+  secrets: string[];
+  secretPatterns: string[];
+  policy: Policy;
+  resources: Record<string, number>;
+  agents: Record<string, AgentSpec>;
+  telemetry: { heartbeat: number };
+  /** Tasks in file order, matrix expanded. */
+  tasks: TaskSpec[];
+  /** Task index by id. */
+  taskIndex: Map<string, number>;
+  /** Source positions, for errors found later (plan, run). */
+  source: SourceMap;
+}

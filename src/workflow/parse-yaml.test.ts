@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { codes, load } from './test-helpers.js';
+
+describe('parsing bad input', () => {
+  it('reports an empty file and a comment-only file', () => {
+    expect(codes('')).toEqual(['empty-file@1:1']);
+    expect(codes('# nothing\n')).toEqual(['empty-file@1:1']);
+  });
+  it('reports a root that is not a mapping', () => {
+    expect(codes('- a\n- b\n')).toEqual(['not-a-mapping@1:1']);
+    expect(codes('just text\n')).toEqual(['not-a-mapping@1:1']);
+  });
+  it('reports YAML syntax errors with a position', () => {
+    expect(codes('version: 1\ntasks:\n  a: [1, 2\n')).toEqual(['yaml-syntax@4:1']);
+    expect(codes('version: 1\ndescription: a: b\n')).toEqual(['yaml-syntax@2:15']);
+  });
+  it('reports tab indentation', () => {
+    const d = load('version: 1\ntasks:\n\ta:\n\t\trun: x\n').diagnostics;
+    expect(d.map((x) => x.code)).toEqual(['yaml-syntax']);
+    expect(d[0]!.message).toMatch(/tab/);
+    expect(d[0]!.position).toMatchObject({ line: 3, column: 1 });
+  });
+  it('reports duplicate keys at the second occurrence, naming the key', () => {
+    const d = load('version: 1\ntasks:\n  a:\n    run: x\n  a:\n    run: y\n').diagnostics;
+    expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['duplicate-key@5:3']);
+    expect(d[0]!.message).toContain('"a"');
+  });
+  it('rejects binary junk', () => {
+    expect(load('\u0000\u0001\u0002garbage').diagnostics[0]!.code).toBe('binary-file');
+    const junk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode((i * 7919) % 32)).join('');
+    expect(load(junk).diagnostics[0]!.code).toBe('binary-file');
+  });
+  it('rejects an alias bomb fast and without expanding it', () => {
+    let text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+    const names = 'abcdefghijkl';
+    for (let i = 1; i < names.length; i++) {
+      const prev = names[i - 1];
+      text += `${names[i]}: &${names[i]} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
+    }
+    const started = process.hrtime.bigint();
+    expect(load(`${text}version: 1\ntasks: { x: { run: y } }\n`).diagnostics.map((d) => d.code)).toEqual(['alias-bomb']);
+    expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(10);
+  });
+  it('accepts merge keys and modest aliases', () => {
+    const text = 'version: 1\nx-defaults: &d { run: echo hi }\ntasks:\n  a: *d\n  b: { <<: *d, estimate: 1s }\n';
+    const result = load(text);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.workflow!.tasks.map((t) => [t.id, t.command, t.estimate])).toEqual([['a', 'echo hi', 10], ['b', 'echo hi', 1]]);
+  });
+});

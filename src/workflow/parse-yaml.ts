@@ -1,0 +1,108 @@
+import jsYaml from 'js-yaml';
+import { error, type Diagnostic } from './diagnostics.js';
+
+/** Files above this size are refused before parsing. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+// js-yaml with the YAML 1.2 core schema plus merge keys (`<<: *defaults`): no
+// timestamps or binary, so values mean what the JSON schema expects.
+// The `types` export exists at run time but is missing from @types/js-yaml.
+const mergeType = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge;
+const SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [mergeType] });
+
+export interface ParsedYaml {
+  value: unknown;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses YAML text fast (js-yaml: linear time, duplicate keys rejected) and
+ * rejects binary input and alias bombs. Positions of later diagnostics are
+ * resolved lazily by the source map, only when there is something to report.
+ */
+export function parseYaml(text: string): ParsedYaml {
+  const binary = findBinary(text);
+  if (binary !== undefined) {
+    return fail('binary-file', 'this is not a text file: it contains binary data', text, binary);
+  }
+  let value: unknown;
+  try {
+    value = jsYaml.load(text, { schema: SCHEMA, json: false });
+  } catch (caught) {
+    return failFromYamlException(caught, text);
+  }
+  if (value === undefined || value === null) {
+    return { value, diagnostics: [{ ...error('empty-file', 'the file is empty: a workflow needs at least `version` and `tasks`'), position: { line: 1, column: 1 } }] };
+  }
+  if (exceedsNodeBudget(value, 4 * text.length + 100_000)) {
+    const at = text.search(/\*[^\s,\]}]+/);
+    return fail('alias-bomb', 'too many aliases: the document expands to far more values than it has text (an "alias bomb"); refusing to load it', text, at < 0 ? 0 : at);
+  }
+  return { value, diagnostics: [] };
+}
+
+function failFromYamlException(caught: unknown, text: string): ParsedYaml {
+  const yamlError = caught as { reason?: string; mark?: { position: number } };
+  if (!yamlError || typeof yamlError.reason !== 'string' || !yamlError.mark) throw caught;
+  const offset = yamlError.mark.position;
+  if (yamlError.reason === 'duplicated mapping key') {
+    const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim().replace(/^["']|["']$/g, '') ?? '';
+    return fail('duplicate-key', `duplicate key "${key}": a key may appear only once in a mapping`, text, offset);
+  }
+  if (/tab characters must not be used/.test(yamlError.reason)) {
+    return fail('yaml-syntax', 'tab character used for indentation: YAML indents with spaces only', text, offset);
+  }
+  return fail('yaml-syntax', `YAML syntax error: ${yamlError.reason}`, text, offset);
+}
+
+function fail(code: Diagnostic['code'], message: string, text: string, offset: number): ParsedYaml {
+  return { value: undefined, diagnostics: [{ ...error(code, message), position: positionAt(text, offset) }] };
+}
+
+/** The 1-based line and column of a character offset. */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: Math.max(0, offset - lineStart) + 1 };
+}
+
+function findBinary(text: string): number | undefined {
+  const nul = text.indexOf('\0');
+  if (nul !== -1) return nul;
+  // U+FFFD is what invalid UTF-8 decodes to; a few may be legitimate text.
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  let bad = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13)) {
+      if (++bad > 8 && bad > sample.length / 100) return text.search(/[\ufffd\x01-\x08\x0b\x0c\x0e-\x1f]/);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Counts the values reachable from `root`, counting shared (aliased) values
+ * each time they are reached, and stops once the count passes `budget`.
+ * An alias-free document cannot have more values than characters.
+ */
+function exceedsNodeBudget(root: unknown, budget: number): boolean {
+  const stack: unknown[] = [root];
+  let count = 0;
+  while (stack.length) {
+    const value = stack.pop();
+    if (++count > budget) return true;
+    if (value !== null && typeof value === 'object') {
+      const children = Array.isArray(value) ? value : Object.values(value);
+      for (const child of children) {
+        if (child !== null && typeof child === 'object') stack.push(child);
+        else count++;
+      }
+    }
+  }
+  return false;
+}

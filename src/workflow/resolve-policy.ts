@@ -1,0 +1,88 @@
+import { availableParallelism } from 'node:os';
+import { parseDuration } from '../util/duration.js';
+import { schemaDefault } from './schema.js';
+import type { Agent, ConfigFile, Duration, Policy as PolicyFile, Retry } from './schema-types.js';
+import type { AgentSpec, Policy, RetryPolicy } from './model.js';
+
+function seconds(value: Duration | undefined): number | undefined {
+  return value === undefined ? undefined : parseDuration(value);
+}
+
+function defaultSeconds(definition: string, property: string): number {
+  return parseDuration(schemaDefault(definition, property) as Duration)!;
+}
+
+/** Merges retry settings key by key: later layers win; schema defaults underneath. */
+export function resolveRetry(...layers: Array<Retry | undefined>): RetryPolicy {
+  const merged: Retry = Object.assign({}, ...layers.filter(Boolean));
+  return {
+    maxAttempts: merged.maxAttempts ?? (schemaDefault('retry', 'maxAttempts') as number),
+    backoff: merged.backoff ?? (schemaDefault('retry', 'backoff') as RetryPolicy['backoff']),
+    delay: seconds(merged.delay) ?? defaultSeconds('retry', 'delay'),
+    maxDelay: seconds(merged.maxDelay) ?? defaultSeconds('retry', 'maxDelay'),
+    jitter: merged.jitter ?? (schemaDefault('retry', 'jitter') as number),
+    onExitCodes: merged.onExitCodes ?? [],
+  };
+}
+
+/** Built-in defaults < config file < workflow policy. */
+export function resolvePolicy(config: PolicyFile | undefined, workflow: PolicyFile | undefined): Policy {
+  const p: PolicyFile = { ...config, ...workflow };
+  const breaker = config?.circuitBreaker || workflow?.circuitBreaker
+    ? { ...config?.circuitBreaker, ...workflow?.circuitBreaker } : undefined;
+  const estimates = { ...config?.defaultEstimate, ...workflow?.defaultEstimate };
+  return {
+    maxConcurrency: p.maxConcurrency ?? availableParallelism(),
+    timeout: seconds(p.timeout),
+    taskTimeout: seconds(p.taskTimeout),
+    retry: resolveRetry(config?.retry, workflow?.retry),
+    fairness: p.fairness ?? (schemaDefault('policy', 'fairness') as Policy['fairness']),
+    cancellation: p.cancellation ?? (schemaDefault('policy', 'cancellation') as Policy['cancellation']),
+    costBudget: p.costBudget,
+    circuitBreaker: breaker && {
+      failureThreshold: breaker.failureThreshold ?? (schemaDefault('circuitBreaker', 'failureThreshold') as number),
+      cooldown: seconds(breaker.cooldown) ?? defaultSeconds('circuitBreaker', 'cooldown'),
+    },
+    seed: p.seed,
+    gracePeriod: seconds(p.gracePeriod) ?? defaultSeconds('policy', 'gracePeriod'),
+    defaultEstimate: {
+      shell: seconds(estimates.shell) ?? defaultSeconds('defaultEstimate', 'shell'),
+      agent: seconds(estimates.agent) ?? defaultSeconds('defaultEstimate', 'agent'),
+    },
+  };
+}
+
+export function stringifyEnv(env: Record<string, string | number | boolean> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env ?? {})) out[k] = String(v);
+  return out;
+}
+
+/** Config agent < workflow agent of the same name, key by key; retry over the policy's. */
+export function resolveAgents(
+  config: ConfigFile['agents'],
+  workflow: Record<string, Agent> | undefined,
+  policy: Policy,
+  policyRetry: Array<Retry | undefined>,
+): Record<string, AgentSpec> {
+  const names = new Set([...Object.keys(config ?? {}), ...Object.keys(workflow ?? {})]);
+  const out: Record<string, AgentSpec> = {};
+  for (const name of names) {
+    const base = config?.[name];
+    const own = workflow?.[name];
+    const a: Partial<Agent> = { ...base, ...own };
+    out[name] = {
+      name,
+      command: a.command ?? '',
+      description: a.description,
+      concurrency: a.concurrency,
+      estimate: seconds(a.estimate),
+      cost: a.cost,
+      timeout: seconds(a.timeout) ?? policy.taskTimeout,
+      retry: resolveRetry(...policyRetry, base?.retry, own?.retry),
+      env: { ...stringifyEnv(base?.env), ...stringifyEnv(own?.env) },
+      cwd: a.cwd,
+    };
+  }
+  return out;
+}

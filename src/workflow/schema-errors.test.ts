@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { codes, load } from './test-helpers.js';
+
+const base = 'version: 1\ntasks:\n  a:\n    run: echo\n';
+
+describe('schema diagnostics', () => {
+  it('points at an unknown key and suggests the right one', () => {
+    const d = load('version: 1\ntasks:\n  a:\n    run: echo\n    retires: 3\n').diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ code: 'unknown-key', position: { line: 5, column: 5 } });
+    expect(d[0]!.message).toBe('unknown key "retires" in tasks.a (did you mean "retry"?)');
+  });
+  it('reports unknown top-level keys, and allows x- extension keys', () => {
+    expect(codes(`${base}polcy: {}\n`)).toEqual(['unknown-key@5:1']);
+    expect(load(`${base}polcy: {}\n`).diagnostics[0]!.message).toContain('did you mean "policy"');
+    expect(codes(`x-anchors: { a: 1 }\n${base}`)).toEqual([]);
+  });
+  it('reports a missing required key', () => {
+    expect(codes('version: 1\n')).toEqual(['schema@1:1']);
+    expect(load('version: 1\n').diagnostics[0]!.message).toBe('the file is missing the required key "tasks"');
+    expect(load('tasks: { a: { run: x } }\n').diagnostics[0]!.message).toContain('"version"');
+  });
+  it('reports wrong types in plain words', () => {
+    const d = load('version: 1\npolicy: { maxConcurrency: "four" }\ntasks:\n  a: { run: echo }\n').diagnostics;
+    expect(d[0]).toMatchObject({ code: 'schema', position: { line: 2, column: 27 } });
+    expect(d[0]!.message).toBe('policy.maxConcurrency must be an integer, got a string ("four")');
+  });
+  it('reports zero and negative limits', () => {
+    expect(codes('version: 1\npolicy:\n  maxConcurrency: 0\n  costBudget: 0\ntasks:\n  a: { run: echo, cost: -1 }\n'))
+      .toEqual(['schema@3:19', 'schema@4:15', 'schema@6:25']);
+    expect(codes('version: 1\nagents:\n  w: { command: x, concurrency: -2 }\ntasks:\n  a: { agent: w }\n')).toEqual(['schema@3:33']);
+  });
+  it('reports bad durations with their own code', () => {
+    expect(codes('version: 1\npolicy: { timeout: 5 minutes }\ntasks:\n  a: { run: echo, timeout: -3 }\n'))
+      .toEqual(['bad-duration@2:20', 'bad-duration@4:28']);
+  });
+  it('reports ids with spaces at the id', () => {
+    const d = load('version: 1\ntasks:\n  "my task": { run: echo }\n').diagnostics;
+    expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['invalid-id@3:3']);
+    expect(d[0]!.message).toContain('"my task" is not a valid task id');
+  });
+  it('reports enum values with a suggestion', () => {
+    const d = load('version: 1\npolicy: { fairness: shortest_first }\ntasks:\n  a: { run: echo }\n').diagnostics;
+    expect(d[0]!.message).toContain('did you mean "shortest-first"');
+  });
+  it('reports an unsupported version', () => {
+    expect(codes('version: 2\ntasks:\n  a: { run: echo }\n')).toEqual(['unsupported-version@1:10']);
+  });
+  it('explains needs of the wrong type once', () => {
+    expect(codes('version: 1\ntasks:\n  a: { run: echo, needs: 3 }\n')).toEqual(['schema@3:26']);
+    expect(codes('version: 1\ntasks:\n  a: { run: echo, needs: [3] }\n')).toEqual(['schema@3:27']);
+  });
+});

@@ -1,0 +1,173 @@
+import type { ErrorObject } from 'ajv';
+import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { suggestion } from '../util/suggest.js';
+
+/** What an identifier is called, by the mapping that holds it. */
+const ID_KIND: Record<string, string> = {
+  tasks: 'task id',
+  agents: 'agent name',
+  resources: 'resource name',
+  env: 'environment variable name',
+  matrix: 'matrix key',
+  secrets: 'environment variable name',
+};
+
+/** `tasks.build.retry` for humans. */
+export function formatPath(path: DocPath): string {
+  if (!path.length) return 'the file';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$-]*$/.test(p) ? (i ? `.${p}` : p) : `["${p}"]`)).join('');
+}
+
+function parsePointer(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer.slice(1).split('/').map((part) => {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(key) ? Number(key) : key;
+  });
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  return `a ${typeof value}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string', number: 'a number', integer: 'an integer', boolean: 'true or false',
+  array: 'a list', object: 'a mapping', null: 'null',
+};
+
+function idKind(path: DocPath): string {
+  const parent = path[path.length - 1];
+  return typeof parent === 'string' && ID_KIND[parent] ? ID_KIND[parent]! : 'key';
+}
+
+/**
+ * Turns ajv's errors into one human diagnostic per problem: unknown keys with
+ * a suggestion, bad identifiers, bad durations, and plain-English type and
+ * range errors, each with the document path of the offending value.
+ */
+export function schemaDiagnostics(errors: ErrorObject[], root = ''): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const add = (d: Diagnostic) => {
+    const key = `${d.code}|${(d.path ?? []).join('\u0000')}|${d.atKey}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(d);
+    }
+  };
+  // Errors at paths that also have a more specific error are noise (oneOf branches, propertyNames wrappers).
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = byPath.get(e.instancePath) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath, list);
+  }
+  for (const [pointer, group] of byPath) {
+    const path = parsePointer(pointer);
+    const where = formatPath(root ? [root, ...path] : path);
+    if (group.some((e) => e.schemaPath.includes('/definitions/duration/') || (e.keyword === 'oneOf' && isDuration(e.parentSchema)))) {
+      const value = group[0]!.data;
+      add(error('bad-duration',
+        typeof value === 'number' && value < 0
+          ? `${where} must not be negative, got ${value}`
+          : `${where} must be a duration: seconds (a number) or a string like 500ms, 30s, 5m, 1h30m; got ${show(value)}`,
+        path));
+      continue;
+    }
+    const alternatives = group.find((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+    if (alternatives) {
+      // A deeper error explains the failed alternative better than "must be a or b".
+      const deeper = [...byPath.keys()].some((k) => k.startsWith(`${pointer}/`));
+      if (!deeper) add(describe(alternatives, path, where)!);
+      continue;
+    }
+    const handled = new Set<ErrorObject>();
+    for (const e of group) {
+      if (e.keyword === 'propertyNames' || e.keyword === 'if') {
+        handled.add(e);
+        const name = String(e.params.propertyName ?? '');
+        if (name) {
+          add(error('invalid-id', `${show(name)} is not a valid ${idKind(path)}: use letters, digits, "_", "-" and ".", starting with a letter, digit or "_"`, [...path, name], true));
+        }
+      }
+    }
+    for (const e of group) {
+      if (handled.has(e)) continue;
+      // A pattern error carrying a propertyName belongs to the propertyNames check above.
+      if ((e as { propertyName?: string }).propertyName !== undefined || (e.params && 'propertyName' in e.params)) continue;
+      const d = describe(e, path, where);
+      if (d) add(d);
+    }
+  }
+  return out;
+}
+
+function isDuration(schema: unknown): boolean {
+  const s = schema as { oneOf?: Array<{ pattern?: string }> } | undefined;
+  return Boolean(s?.oneOf?.some((b) => typeof b.pattern === 'string' && b.pattern.includes('ms|s|m|h|d')));
+}
+
+function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | undefined {
+  const p = e.params as Record<string, any>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const known = Object.keys((e.parentSchema as any)?.properties ?? {}).filter((k) => k !== '$schema');
+      const inWhat = path.length ? ` in ${where}` : ' at the top level';
+      return error('unknown-key', `unknown key "${key}"${inWhat}${suggestion(key, known) || `; expected one of: ${known.join(', ')}`}`, [...path, key], true);
+    }
+    case 'required':
+      return error('schema', `${path.length ? where : 'the file'} is missing the required key "${p.missingProperty}"`, path, path.length > 0);
+    case 'type': {
+      const expected = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+      return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}`, path);
+    }
+    case 'const':
+      if (path.length === 1 && path[0] === 'version') {
+        return error('unsupported-version', `unsupported format version ${show(e.data)}: this orchestrate reads version ${p.allowedValue}`, path);
+      }
+      return error('schema', `${where} must be ${show(p.allowedValue)}, got ${show(e.data)}`, path);
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      return error('schema', `${where} must be one of ${allowed.join(', ')}; got ${show(e.data)}${typeof e.data === 'string' ? suggestion(e.data, allowed) : ''}`, path);
+    }
+    case 'minimum':
+      return error('schema', `${where} must be at least ${p.limit}, got ${show(e.data)}`, path);
+    case 'exclusiveMinimum':
+      return error('schema', `${where} must be greater than ${p.limit}, got ${show(e.data)}`, path);
+    case 'maximum':
+      return error('schema', `${where} must be at most ${p.limit}, got ${show(e.data)}`, path);
+    case 'minLength':
+      return error('schema', `${where} must not be empty`, path);
+    case 'maxLength':
+      return error('schema', `${where} is too long (at most ${p.limit} characters)`, path);
+    case 'minProperties':
+      return error('schema', `${where} must not be empty`, path);
+    case 'minItems':
+      return error('schema', `${where} must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}`, path);
+    case 'uniqueItems':
+      return error('schema', `${where} lists ${show((e.data as unknown[])[p.i])} twice (items ${p.j + 1} and ${p.i + 1})`, [...path, p.i]);
+    case 'pattern':
+      return error('schema', `${where} is not valid: ${show(e.data)} must match ${p.pattern}`, path);
+    case 'oneOf':
+    case 'anyOf': {
+      const branches = ((e.parentSchema as any)?.[e.keyword] ?? []) as Array<{ type?: string; $ref?: string }>;
+      const words = branches.map((b) => (b.type ? TYPE_WORDS[b.type] ?? b.type : 'a valid value'));
+      return error('schema', `${where} must be ${words.join(' or ')}, got ${typeName(e.data)}`, path);
+    }
+    default:
+      return error('schema', `${where}: ${e.message ?? 'is not valid'}`, path);
+  }
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+
+// Schemas live in the package's schemas/ folder, two levels above both
+// src/workflow (tests) and dist/workflow (the build).
+const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+
+export type JsonSchema = Record<string, any>;
+
+let cache: { workflow: JsonSchema; config: JsonSchema } | undefined;
+
+/** The JSON schemas that define the workflow and config formats. */
+export function schemas(): { workflow: JsonSchema; config: JsonSchema } {
+  cache ??= {
+    workflow: JSON.parse(readFileSync(new URL('workflow.schema.json', SCHEMA_DIR), 'utf8')),
+    config: JSON.parse(readFileSync(new URL('config.schema.json', SCHEMA_DIR), 'utf8')),
+  };
+  return cache;
+}
+
+let validators: { workflow: ValidateFunction; config: ValidateFunction } | undefined;
+
+function compile(): { workflow: ValidateFunction; config: ValidateFunction } {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    const { workflow, config } = schemas();
+    ajv.addSchema(workflow, 'workflow.schema.json');
+    ajv.addSchema(config, 'config.schema.json');
+    validators = {
+      workflow: ajv.getSchema('workflow.schema.json')!,
+      config: ajv.getSchema('config.schema.json')!,
+    };
+  }
+  return validators;
+}
+
+/** Validates a parsed workflow file against the schema; returns ajv's errors. */
+export function validateWorkflowSchema(value: unknown): ErrorObject[] {
+  const validate = compile().workflow;
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
+/** Validates a parsed config file against its schema; returns ajv's errors. */
+export function validateConfigSchema(value: unknown): ErrorObject[] {
+  const validate = compile().config;
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
+/** The `default` of a property of a workflow-schema definition. */
+export function schemaDefault(definition: string, property: string): unknown {
+  return schemas().workflow.definitions[definition]?.properties?.[property]?.default;
+}

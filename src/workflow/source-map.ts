@@ -1,0 +1,116 @@
+import { isMap, isSeq, isPair, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import type { DocPath, Position } from './diagnostics.js';
+
+/**
+ * Maps document paths to source positions. The text is parsed with the `yaml`
+ * library (which keeps node ranges) only on the first lookup, so a valid file
+ * never pays for positions.
+ */
+export class SourceMap {
+  readonly file: string;
+  readonly text: string;
+  private readonly prefix: DocPath;
+  private doc?: { contents: unknown; lines: LineCounter };
+
+  constructor(file: string, text: string, prefix: DocPath = []) {
+    this.file = file;
+    this.text = text;
+    this.prefix = prefix;
+  }
+
+  /** The position of the value at `path` (or of its key), or of its nearest existing parent; narrowed to `find` when given and found. */
+  locate(path: DocPath, atKey = false, find?: string): Position {
+    const range = this.range(path, atKey);
+    if (find) {
+      const at = this.text.indexOf(find, range[0]);
+      if (at !== -1 && at < (range[1] ?? range[0]!)) return this.rangeToPosition([at, at + find.length]);
+    }
+    return this.rangeToPosition(range);
+  }
+
+  private range(path: DocPath, atKey: boolean): readonly number[] {
+    const doc = this.parse();
+    let node = doc.contents as Node | null | undefined;
+    let range: readonly number[] | undefined = node?.range ?? undefined;
+    for (const [index, segment] of [...this.prefix, ...path].entries()) {
+      const last = index === this.prefix.length + path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+        if (!pair) break;
+        const key = pair.key as Node | null;
+        const value = pair.value as Node | null;
+        if (last && atKey && key?.range) {
+          range = key.range;
+          break;
+        }
+        range = value?.range ?? key?.range ?? range;
+        node = value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment] as Node | undefined;
+        if (!item) break;
+        range = item.range ?? range;
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return range ?? [0, 0];
+  }
+
+  /** Whether `path` exists in the source (used to choose between key and value). */
+  has(path: DocPath): boolean {
+    let node = this.parse().contents as Node | null | undefined;
+    for (const segment of [...this.prefix, ...path]) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+        if (!pair) return false;
+        node = pair.value as Node | null;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        node = node.items[segment] as Node | undefined;
+        if (!node) return false;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The source line (1-based), without its line break. */
+  line(line: number): string | undefined {
+    const lines = this.lineStarts();
+    if (line < 1 || line > lines.length) return undefined;
+    const start = lines[line - 1]!;
+    const end = line < lines.length ? lines[line]! - 1 : this.text.length;
+    return this.text.slice(start, end).replace(/\r$/, '');
+  }
+
+  private starts?: number[];
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      this.starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    }
+    return this.starts;
+  }
+
+  private rangeToPosition(range: readonly number[]): Position {
+    const doc = this.parse();
+    const start = doc.lines.linePos(range[0]!);
+    const end = doc.lines.linePos(Math.max(range[0]!, range[1] ?? range[0]!));
+    return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
+  }
+
+  private parse(): { contents: unknown; lines: LineCounter } {
+    if (!this.doc) {
+      const lines = new LineCounter();
+      const document = parseDocument(this.text, { lineCounter: lines, uniqueKeys: false, merge: true, strict: false });
+      this.doc = { contents: document.contents, lines };
+    }
+    return this.doc;
+  }
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}

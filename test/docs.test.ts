@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES } from '../src/workflow/diagnostic-codes.js';
+import { schemas } from '../src/workflow/schema.js';
+import { ROOT } from './helpers/cli.js';
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+function propertyNames(schema: Record<string, any>, out = new Set<string>()): Set<string> {
+  for (const [name, prop] of Object.entries<any>(schema.properties ?? {})) {
+    if (name !== '$schema') out.add(name);
+    propertyNames(prop, out);
+  }
+  for (const def of Object.values<any>(schema.definitions ?? {})) propertyNames(def, out);
+  return out;
+}
+
+describe('the README', () => {
+  it('documents every lint code', () => {
+    for (const code of Object.keys(DIAGNOSTIC_CODES)) expect(readme, code).toContain(`| \`${code}\` |`);
+  });
+  it('documents every key of the workflow and config formats', () => {
+    for (const name of propertyNames(schemas().workflow)) expect(readme, name).toContain(`\`${name}\``);
+    for (const name of propertyNames(schemas().config)) expect(readme, name).toContain(name);
+  });
+});

@@ -1,0 +1,160 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { cli, FIXTURES, hasShared, SHARED, tempProject } from '../helpers/cli.js';
+
+const fixture = (name: string) => join(FIXTURES, 'lint', name, 'workflow.yaml');
+
+describe('orchestrate lint', () => {
+  it('passes the example workflows (a glob the shell did not expand)', () => {
+    const r = cli(['lint', 'workflows/*.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✔ \d+ files linted, no problems/);
+  });
+
+  it('prints file:line:col, severity, message, code and a snippet, and exits 1', () => {
+    const r = cli(['lint', 'test/fixtures/lint/unknown-key/workflow.yaml']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain('test/fixtures/lint/unknown-key/workflow.yaml:4:3  error  unknown key "maxConcurency" in policy (did you mean "maxConcurrency"?)  [unknown-key]');
+    expect(lines).toContain('test/fixtures/lint/unknown-key/workflow.yaml:8:5  error  unknown key "retries" in tasks.build (did you mean "retry"?)  [unknown-key]');
+    expect(r.stdout).toContain('  4 |   maxConcurency: 4\n    |   ^^^^^^^^^^^^^');
+    expect(lines).toContain('test/fixtures/lint/unknown-key/workflow.yaml:11:13  error  task "test" needs "biuld", which is not a task (did you mean "build"?)  [unknown-need]');
+    expect(r.stdout).toContain('✖ 3 problems (3 errors, 0 warnings) in 1 file');
+  });
+
+  it('reports a whole cycle with its position', () => {
+    const r = cli(['lint', fixture('cycle'), '--format', 'json']);
+    expect(r.code).toBe(1);
+    const [report] = JSON.parse(r.stdout);
+    expect(report.diagnostics).toEqual([{
+      code: 'cycle', severity: 'error', message: 'dependency cycle: fetch -> build -> publish -> fetch',
+      line: 5, column: 13, endLine: 5, endColumn: 20, path: ['tasks', 'fetch', 'needs', 0],
+    }]);
+  });
+
+  it('writes GitHub annotations', () => {
+    const r = cli(['lint', 'test/fixtures/lint/unknown-key/workflow.yaml', '--format', 'github']);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe('::error file=test/fixtures/lint/unknown-key/workflow.yaml,line=4,col=3,endLine=4,endColumn=16,title=unknown-key::unknown key "maxConcurency" in policy (did you mean "maxConcurrency"?)');
+  });
+
+  it.skipIf(!hasShared)('writes SARIF 2.1.0 that the official schema accepts (needs ../shared/schemas)', () => {
+    const r = cli(['lint', fixture('unknown-key'), fixture('warnings'), '--format', 'sarif']);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(r.stdout);
+    const schema = JSON.parse(readFileSync(join(SHARED, 'schemas/sarif-2.1.0.schema.json'), 'utf8'));
+    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    const results = sarif.runs[0].results;
+    expect(results.map((x: any) => [x.ruleId, x.level, x.locations[0].physicalLocation.region.startLine])).toEqual([
+      ['unknown-key', 'error', 4], ['unknown-key', 'error', 8], ['unknown-need', 'error', 11], ['concurrency-above-limit', 'warning', 7], ['artifact-conflict', 'warning', 14],
+    ]);
+  });
+
+  it('lets warnings pass unless --max-warnings is exceeded', () => {
+    expect(cli(['lint', fixture('warnings')]).code).toBe(0);
+    expect(cli(['lint', fixture('warnings'), '--max-warnings', '2']).code).toBe(0);
+    const r = cli(['lint', fixture('warnings'), '--max-warnings', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('2 warnings, more than --max-warnings 1');
+    expect(cli(['lint', fixture('warnings'), '--quiet']).stdout).not.toContain('warning');
+  });
+
+  it('exits 2 for a missing file or a glob that matches nothing, after linting the rest', () => {
+    const r = cli(['lint', fixture('clean'), 'nope.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('orchestrate: cannot read nope.yaml: no such file');
+    const g = cli(['lint', 'nowhere/*.yaml']);
+    expect(g.code).toBe(2);
+    expect(g.stderr.trim()).toBe('orchestrate: no files match nowhere/*.yaml');
+  });
+
+  it('gives one line and exit 2 for unknown commands and flags, help and version exit 0', () => {
+    for (const args of [['frobnicate'], ['lint', '--frob', 'x.yaml'], ['lint', 'x', '--format', 'xml'], ['lint', 'x', '--max-warnings', 'many']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^orchestrate: /);
+    }
+    const help = cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('lint');
+    const version = cli(['--version']);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('handles bad input with one message, a position and no stack trace', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const n of 'bcdefghij') bomb.push(`${n}: &${n} [${Array(9).fill(`*${String.fromCharCode(n.charCodeAt(0) - 1)}`).join(',')}]`);
+    const dir = tempProject({
+      'empty.yaml': '',
+      'list.yaml': '- a\n',
+      'tabs.yaml': 'version: 1\ntasks:\n\ta: { run: x }\n',
+      'syntax.yaml': 'version: 1\ntasks: [a, b\n',
+      'binary.yaml': '\u0000\u0001\u0002\u0003',
+      'bomb.yaml': `${bomb.join('\n')}\nversion: 1\ntasks: { a: { run: x } }\n`,
+      'types.yaml': 'version: 1\npolicy: { maxConcurrency: -1 }\ntasks:\n  "a b": { run: 3 }\n',
+    });
+    writeFileSync(join(dir, 'big.yaml'), `version: 1\ntasks:\n  a:\n    run: x\n    description: "${'y'.repeat(20_000_000)}"\n  b:\n    run: 3\n`);
+    const expected: Record<string, string[]> = {
+      'empty.yaml': ['empty-file@1:1'],
+      'list.yaml': ['not-a-mapping@1:1'],
+      'tabs.yaml': ['yaml-syntax@3:1'],
+      'syntax.yaml': ['yaml-syntax@3:1'],
+      'binary.yaml': ['binary-file@1:1'],
+      'bomb.yaml': ['alias-bomb@2:8'],
+      'types.yaml': ['schema@2:27', 'invalid-id@4:3', 'schema@4:17'],
+      'big.yaml': ['schema@7:10'],
+    };
+    const r = cli(['lint', '--format', 'json', ...Object.keys(expected)], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const reports = JSON.parse(r.stdout) as Array<{ file: string; diagnostics: Array<{ code: string; line: number; column: number }> }>;
+    const actual = Object.fromEntries(reports.map((f) => [f.file, f.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`)]));
+    expect(actual).toEqual(expected);
+  });
+
+  it('applies a config file found from the workflow directory, and --config', () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "p" }',
+      'orchestrate.config.yaml': 'agents:\n  shared: { command: ./agent.sh }\n',
+      'flows/uses-shared.yaml': 'version: 1\ntasks:\n  a: { agent: shared }\n',
+      'other.yaml': 'agents:\n  shared: { command: x, concurency: 2 }\n',
+    });
+    expect(cli(['lint', 'flows/uses-shared.yaml'], { cwd: dir }).code).toBe(0);
+    const bad = cli(['lint', 'flows/uses-shared.yaml', '--config', 'other.yaml'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('other.yaml:2:25  error  unknown key "concurency" in agents.shared (did you mean "concurrency"?)  [unknown-key]');
+    const missing = cli(['lint', 'flows/uses-shared.yaml', '--config', 'absent.yaml'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+  });
+
+  it('reads defaults from the orchestrate key of package.json', () => {
+    const dir = tempProject({
+      'package.json': JSON.stringify({ name: 'p', orchestrate: { resources: { gpu: 2 } } }),
+      'w.yaml': 'version: 1\ntasks:\n  a: { run: x, resources: { gpu: 2 } }\n',
+    });
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toContain('no problems');
+  });
+
+  it('lints 100 files of 100 tasks quickly', () => {
+    const files: Record<string, string> = {};
+    for (let f = 0; f < 100; f++) {
+      let text = `version: 1\nname: w${f}\ntasks:\n`;
+      for (let t = 0; t < 100; t++) text += `  t${t}:\n    run: echo ${t}\n${t ? `    needs: [t${t - 1}${t > 5 ? `, t${t - 5}` : ''}]\n` : ''}`;
+      files[`w${f}.yaml`] = text;
+    }
+    const dir = tempProject(files);
+    const started = Date.now();
+    const r = cli(['lint', '*.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('100 files linted');
+    // Generous: the benchmark measures the real figure.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
