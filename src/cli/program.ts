@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, OrchestrateError, UsageError } from '../errors.js';
+import { EXIT, OrchestrateError } from '../errors.js';
 import { writeErr } from './output.js';
 import { packageVersion } from './version.js';
 
@@ -45,6 +45,29 @@ export function buildProgram(setExit: (code: number) => void): Command {
       setExit(await lintCommand(files, options));
     });
 
+  program
+    .command('plan')
+    .description('dry run: batches, critical path, the simulated schedule and a speedup estimate')
+    .argument('<file>', 'workflow file')
+    .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
+    .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
+    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .action(async (file: string, options) => {
+      const { planCommand } = await import('./commands/plan.js');
+      setExit(await planCommand(file, options));
+    });
+
+  program
+    .command('graph')
+    .description('print the dependency graph with the critical path highlighted')
+    .argument('<file>', 'workflow file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
+    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .action(async (file: string, options) => {
+      const { graphCommand } = await import('./commands/plan.js');
+      setExit(await graphCommand(file, options));
+    });
+
   return program;
 }
 
@@ -69,7 +92,11 @@ export async function reportError(caught: unknown): Promise<number> {
     await writeErr(`orchestrate: ${message} (see orchestrate --help)\n`);
     return EXIT.usage;
   }
-  if (caught instanceof UsageError || caught instanceof OrchestrateError) {
+  if (caught instanceof OrchestrateError && caught.code === 'invalid-workflow') {
+    await writeErr(caught.message);
+    return caught.exitCode;
+  }
+  if (caught instanceof OrchestrateError) {
     await writeErr(`orchestrate: ${caught.message}\n`);
     return caught.exitCode;
   }

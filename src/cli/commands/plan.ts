@@ -1,0 +1,35 @@
+import { EXIT } from '../../errors.js';
+import { planWorkflow } from '../../plan/plan.js';
+import { useColor } from '../../report/colors.js';
+import { formatPlan } from '../../report/plan-text.js';
+import { formatDot, formatGraphJson, formatMermaid } from '../../report/graph-formats.js';
+import { loadValidWorkflow } from '../load-valid.js';
+import { writeOut } from '../output.js';
+
+export interface PlanCommandOptions {
+  concurrency?: number;
+  json?: boolean;
+  config?: string;
+}
+
+/** `orchestrate plan`: the dry run. */
+export async function planCommand(file: string, options: PlanCommandOptions): Promise<number> {
+  const workflow = await loadValidWorkflow(file, options.config);
+  const plan = planWorkflow(workflow, { concurrency: options.concurrency });
+  await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
+  return EXIT.ok;
+}
+
+export interface GraphCommandOptions {
+  format: 'mermaid' | 'dot' | 'json';
+  config?: string;
+}
+
+/** `orchestrate graph`: the dependency graph with the critical path highlighted. */
+export async function graphCommand(file: string, options: GraphCommandOptions): Promise<number> {
+  const workflow = await loadValidWorkflow(file, options.config);
+  const plan = planWorkflow(workflow);
+  const text = options.format === 'dot' ? formatDot(plan) : options.format === 'json' ? formatGraphJson(plan) : formatMermaid(plan);
+  await writeOut(text);
+  return EXIT.ok;
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { load } from '../workflow/test-helpers.js';
+import { planWorkflow, type Plan } from './plan.js';
+
+function plan(yaml: string, options: Parameters<typeof planWorkflow>[1] = {}): Plan {
+  const result = load(yaml);
+  if (!result.workflow) throw new Error(JSON.stringify(result.diagnostics));
+  return planWorkflow(result.workflow, options);
+}
+
+const starts = (p: Plan) => Object.fromEntries(p.tasks.map((t) => [t.id, t.start]));
+
+describe('planWorkflow', () => {
+  it('groups tasks into topological batches', () => {
+    const p = plan('version: 1\ntasks:\n  a: { run: x }\n  b: { run: x, needs: a }\n  c: { run: x, needs: a }\n  d: { run: x, needs: [b, c] }\n  e: { run: x }\n');
+    expect(p.batches).toEqual([['a', 'e'], ['b', 'c'], ['d']]);
+    expect(p.tasks.map((t) => t.batch)).toEqual([0, 1, 1, 2, 0]);
+  });
+
+  it('finds the critical path and its duration', () => {
+    const p = plan('version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n  a: { run: x, estimate: 1s }\n  b: { run: x, needs: a, estimate: 5s }\n  c: { run: x, needs: a, estimate: 2s }\n  d: { run: x, needs: [b, c], estimate: 1s }\n');
+    expect(p.criticalPath).toEqual({ tasks: ['a', 'b', 'd'], duration: 7 });
+    expect(p.tasks.filter((t) => t.critical).map((t) => t.id)).toEqual(['a', 'b', 'd']);
+    expect(p.estimate).toMatchObject({ serial: 9, wall: 7, lowerBound: 7, levelBatched: 7 });
+    expect(p.estimate.speedup).toBeCloseTo(9 / 7, 3);
+  });
+
+  it('names the source of every estimate, history over the rest', () => {
+    const p = plan('version: 1\nagents:\n  w: { command: x, estimate: 3m }\n  v: { command: y }\ntasks:\n  a: { run: x, estimate: 2s }\n  b: { agent: w }\n  c: { agent: v }\n  d: { run: x }\n  e: { run: x, estimate: 1s }\n', { history: new Map([['e', 4]]) });
+    expect(p.tasks.map((t) => [t.id, t.estimate, t.estimateSource])).toEqual([
+      ['a', 2, 'declared'], ['b', 180, 'agent'], ['c', 60, 'default'], ['d', 10, 'default'], ['e', 4, 'history'],
+    ]);
+  });
+
+  it('critical-path fairness starts the task with the longest remaining path first', () => {
+    const p = plan('version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n  z: { run: x, estimate: 5s }\n  x: { run: x, estimate: 1s }\n  y: { run: x, needs: x, estimate: 10s }\n');
+    expect(starts(p)).toEqual({ x: 0, y: 1, z: 11 });
+  });
+
+  it('shortest-first fairness starts the shortest ready task first', () => {
+    const p = plan('version: 1\npolicy: { maxConcurrency: 1, fairness: shortest-first }\ntasks:\n  a: { run: x, estimate: 3s }\n  b: { run: x, estimate: 1s }\n  c: { run: x, estimate: 2s }\n');
+    expect(starts(p)).toEqual({ a: 3, b: 0, c: 1 });
+  });
+
+  it('fifo fairness starts tasks in the order they became ready', () => {
+    const p = plan('version: 1\npolicy: { maxConcurrency: 1, fairness: fifo }\ntasks:\n  a: { run: x, estimate: 1s }\n  b: { run: x, estimate: 5s }\n  c: { run: x, needs: a, estimate: 1s }\n  d: { run: x, estimate: 1s }\n');
+    // c becomes ready at 1s, after b and d were queued at 0s.
+    expect(starts(p)).toEqual({ a: 0, b: 1, d: 6, c: 7 });
+  });
+
+  it('round-robin fairness alternates between agents', () => {
+    const p = plan(`version: 1
+policy: { maxConcurrency: 1, fairness: round-robin }
+agents: { A: { command: a, estimate: 1s }, B: { command: b, estimate: 1s } }
+tasks:
+  a1: { agent: A }
+  a2: { agent: A }
+  a3: { agent: A }
+  b1: { agent: B }
+  b2: { agent: B }
+  s1: { run: x, estimate: 1s }
+`);
+    const order = [...p.tasks].sort((x, y) => x.start - y.start).map((t) => t.id);
+    expect(order).toEqual(['a1', 'b1', 's1', 'a2', 'b2', 'a3']);
+  });
+
+  it('priority goes before any fairness rule', () => {
+    const p = plan('version: 1\npolicy: { maxConcurrency: 1, fairness: shortest-first }\ntasks:\n  a: { run: x, estimate: 1s }\n  b: { run: x, estimate: 9s, priority: critical }\n  c: { run: x, estimate: 2s, priority: low }\n');
+    expect(starts(p)).toEqual({ b: 0, a: 9, c: 10 });
+  });
+
+  it('respects per-agent concurrency while other tasks fill the free slots', () => {
+    const p = plan(`version: 1
+policy: { maxConcurrency: 4 }
+agents: { w: { command: x, concurrency: 1, estimate: 1s } }
+tasks:
+  w1: { agent: w }
+  w2: { agent: w }
+  w3: { agent: w }
+  s1: { run: x, estimate: 2s }
+  s2: { run: x, estimate: 2s }
+`);
+    expect(starts(p)).toEqual({ w1: 0, w2: 1, w3: 2, s1: 0, s2: 0 });
+    expect(p.estimate.wall).toBe(3);
+  });
+
+  it('respects resource capacities', () => {
+    const p = plan(`version: 1
+policy: { maxConcurrency: 3 }
+resources: { gpu: 1, api: 3 }
+tasks:
+  g1: { run: x, estimate: 2s, resources: { gpu: 1 } }
+  g2: { run: x, estimate: 2s, resources: { gpu: 1 } }
+  a1: { run: x, estimate: 1s, resources: { api: 2 } }
+  a2: { run: x, estimate: 1s, resources: { api: 2 } }
+`);
+    expect(starts(p)).toEqual({ g1: 0, g2: 2, a1: 0, a2: 1 });
+    expect(p.estimate.wall).toBe(4);
+  });
+
+  it('shows what dynamic scheduling wins over level-by-level batches', () => {
+    const p = plan('version: 1\npolicy: { maxConcurrency: 2 }\ntasks:\n  a: { run: x, estimate: 1s }\n  b: { run: x, estimate: 5s }\n  c: { run: x, needs: a, estimate: 1s }\n');
+    expect(p.estimate).toMatchObject({ wall: 5, levelBatched: 6, lowerBound: 5, serial: 7 });
+  });
+
+  it('uses --concurrency over the policy, and bounds by work / concurrency', () => {
+    const yaml = 'version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n  a: { run: x, estimate: 2s }\n  b: { run: x, estimate: 2s }\n  c: { run: x, estimate: 2s }\n';
+    expect(plan(yaml).estimate.wall).toBe(6);
+    const wide = plan(yaml, { concurrency: 2 });
+    expect(wide.concurrency).toBe(2);
+    expect(wide.estimate).toMatchObject({ wall: 4, lowerBound: 3 });
+  });
+
+  it('warns when the estimated cost exceeds the budget', () => {
+    const p = plan('version: 1\npolicy: { costBudget: 1 }\ntasks:\n  a: { run: x, cost: 0.75 }\n  b: { run: x, cost: 0.5 }\n');
+    expect(p.estimate.cost).toBe(1.25);
+    expect(p.budget).toEqual({ limit: 1, fits: false });
+    expect(p.warnings[0]).toContain('exceeds the budget of 1');
+  });
+});

@@ -1,0 +1,137 @@
+import type { EstimateSource, Workflow } from '../workflow/model.js';
+import { buildGraph, topologicalLevels, type Levels, type TaskGraph } from '../workflow/graph.js';
+import type { Limits } from './capacity.js';
+import { criticalPath, remainingPaths } from './critical-path.js';
+import type { QueueTask } from './ready-queue.js';
+import { simulateSchedule } from './simulate.js';
+
+export interface PlanTask {
+  id: string;
+  agent: string | null;
+  estimate: number;
+  estimateSource: EstimateSource;
+  cost: number;
+  priority: string;
+  needs: string[];
+  /** Topological level (0-based): the batch the task belongs to. */
+  batch: number;
+  /** Planned start and end, seconds from the start of the run. */
+  start: number;
+  end: number;
+  /** Whether the task is on the critical path. */
+  critical: boolean;
+}
+
+export interface Plan {
+  workflow: string;
+  file: string;
+  concurrency: number;
+  fairness: string;
+  tasks: PlanTask[];
+  batches: string[][];
+  criticalPath: { tasks: string[]; duration: number };
+  estimate: {
+    /** Sum of all estimates: the wall time of running one task at a time. */
+    serial: number;
+    /** Simulated makespan under the real policy. */
+    wall: number;
+    /** serial / wall. */
+    speedup: number;
+    /** max(critical path, total work / concurrency): no schedule can beat it. */
+    lowerBound: number;
+    /** Wall time of level-by-level batches (each waits for the previous to finish). */
+    levelBatched: number;
+    /** Sum of task costs (one attempt each). */
+    cost: number;
+  };
+  budget: { limit: number | null; fits: boolean };
+  warnings: string[];
+}
+
+export interface PlanOptions {
+  /** Overrides policy.maxConcurrency ("what if I had 8 slots?"). */
+  concurrency?: number;
+  /** Estimates from history, by task id (source `history`). */
+  history?: ReadonlyMap<string, number>;
+}
+
+/** The scheduler's view of the workflow's tasks and limits. */
+export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: Levels, options: PlanOptions = {}) {
+  const estimates = workflow.tasks.map((t) => options.history?.get(t.id) ?? t.estimate);
+  const tail = remainingPaths(graph, estimates, levels.order);
+  const tasks: QueueTask[] = workflow.tasks.map((t, i) => ({
+    agent: t.agent,
+    resources: t.resources,
+    priority: t.priority,
+    estimate: estimates[i]!,
+    rank: tail[i]!,
+  }));
+  const limits: Limits = {
+    maxConcurrency: options.concurrency ?? workflow.policy.maxConcurrency,
+    agents: Object.fromEntries(Object.values(workflow.agents).map((a) => [a.name, a.concurrency])),
+    resources: workflow.resources,
+  };
+  return { estimates, tail, tasks, limits };
+}
+
+/** The graph of a loaded workflow, by index. */
+export function workflowGraph(workflow: Workflow): { graph: TaskGraph; levels: Levels } {
+  const graph = buildGraph(workflow.tasks.map((t) => t.needs.map((id) => workflow.taskIndex.get(id)!)));
+  return { graph, levels: topologicalLevels(graph) };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Compiles a loaded (valid) workflow into a plan: batches, critical path,
+ * the simulated schedule under the real policy, and the totals.
+ */
+export function planWorkflow(workflow: Workflow, options: PlanOptions = {}): Plan {
+  const { graph, levels } = workflowGraph(workflow);
+  const { estimates, tail, tasks, limits } = schedulingInputs(workflow, graph, levels, options);
+  const fairness = workflow.policy.fairness;
+  const schedule = simulateSchedule(tasks, graph, limits, fairness);
+  const critical = criticalPath(graph, tail);
+  const onPath = new Uint8Array(graph.size);
+  for (const t of critical.tasks) onPath[t] = 1;
+  const serial = estimates.reduce((a, b) => a + b, 0);
+  const cost = workflow.tasks.reduce((a, t) => a + t.cost, 0);
+  const wall = schedule.makespan;
+  const budget = workflow.policy.costBudget;
+  const warnings: string[] = [];
+  if (budget !== undefined && cost > budget) {
+    warnings.push(`estimated cost ${round(cost)} exceeds the budget of ${budget}: some tasks would be skipped`);
+  }
+  const planTasks: PlanTask[] = workflow.tasks.map((t, i) => ({
+    id: t.id,
+    agent: t.agent ?? null,
+    estimate: round(estimates[i]!),
+    estimateSource: options.history?.has(t.id) ? 'history' : t.estimateSource,
+    cost: t.cost,
+    priority: t.priority,
+    needs: t.needs,
+    batch: levels.levelOf[i]!,
+    start: round(schedule.start[i]!),
+    end: round(schedule.end[i]!),
+    critical: onPath[i] === 1,
+  }));
+  return {
+    workflow: workflow.name,
+    file: workflow.file,
+    concurrency: limits.maxConcurrency,
+    fairness,
+    tasks: planTasks,
+    batches: levels.levels.map((level) => level.map((i) => workflow.tasks[i]!.id)),
+    criticalPath: { tasks: critical.tasks.map((i) => workflow.tasks[i]!.id), duration: round(critical.duration) },
+    estimate: {
+      serial: round(serial),
+      wall: round(wall),
+      speedup: wall > 0 ? round(serial / wall) : 1,
+      lowerBound: round(Math.max(critical.duration, serial / limits.maxConcurrency)),
+      levelBatched: round(simulateSchedule(tasks, graph, limits, fairness, levels.levels).makespan),
+      cost: round(cost),
+    },
+    budget: { limit: budget ?? null, fits: budget === undefined || cost <= budget },
+    warnings,
+  };
+}

@@ -1,0 +1,78 @@
+import { formatDuration } from '../util/duration.js';
+import type { Plan, PlanTask } from '../plan/plan.js';
+import { colors as makeColors } from './colors.js';
+
+/** Report width; the Gantt's bars fill what the labels leave. */
+export const REPORT_WIDTH = 100;
+const MAX_GANTT_ROWS = 60;
+const MAX_BATCH_LINES = 40;
+const MAX_TASKS_PER_BATCH_LINE = 8;
+
+const fmt = (s: number) => formatDuration(s);
+
+function taskLabel(t: PlanTask): string {
+  return `${t.id}${t.critical ? '*' : ''} (${fmt(t.estimate)}${t.estimateSource === 'declared' ? '' : `, ${t.estimateSource}`})`;
+}
+
+function batchesSection(plan: Plan): string[] {
+  const byId = new Map(plan.tasks.map((t) => [t.id, t]));
+  const lines = ['Batches (tasks that may run side by side; * on the critical path)'];
+  plan.batches.slice(0, MAX_BATCH_LINES).forEach((batch, i) => {
+    const shown = batch.slice(0, MAX_TASKS_PER_BATCH_LINE).map((id) => taskLabel(byId.get(id)!));
+    const more = batch.length > shown.length ? `, ... ${batch.length - shown.length} more` : '';
+    lines.push(`  ${String(i + 1).padStart(3)}  ${batch.length > MAX_TASKS_PER_BATCH_LINE ? `${batch.length} tasks: ` : ''}${shown.join(', ')}${more}`);
+  });
+  if (plan.batches.length > MAX_BATCH_LINES) lines.push(`  ... ${plan.batches.length - MAX_BATCH_LINES} more batches`);
+  return lines;
+}
+
+function ganttSection(plan: Plan, color: boolean): string[] {
+  const c = makeColors(color);
+  const wall = plan.estimate.wall;
+  const rows = [...plan.tasks].sort((a, b) => a.start - b.start || a.end - b.end);
+  const shown = rows.slice(0, MAX_GANTT_ROWS);
+  const labelWidth = Math.min(30, Math.max(8, ...shown.map((t) => t.id.length + 1)));
+  const barWidth = REPORT_WIDTH - labelWidth - 3;
+  const scale = wall > 0 ? wall / barWidth : 1;
+  const lines = [`Schedule (simulated under the policy; one column = ${fmt(scale)})`];
+  const axis = `${' '.repeat(labelWidth + 3)}0${' '.repeat(Math.max(0, barWidth - 1 - fmt(wall).length))}${fmt(wall)}`;
+  lines.push(axis);
+  for (const t of shown) {
+    const from = Math.min(barWidth - 1, Math.floor(t.start / scale));
+    const to = Math.max(from + 1, Math.min(barWidth, Math.round(t.end / scale)));
+    const label = `${t.id}${t.critical ? '*' : ''}`;
+    const name = label.length > labelWidth ? `${label.slice(0, labelWidth - 1)}…` : label.padEnd(labelWidth);
+    const bar = (t.critical ? '█' : '▒').repeat(to - from);
+    lines.push(`  ${name} ${' '.repeat(from)}${t.critical ? c.red(bar) : bar}`);
+  }
+  if (rows.length > shown.length) {
+    lines.push(`  ... ${rows.length - shown.length} more tasks (orchestrate plan --json has the full schedule)`);
+  }
+  return lines;
+}
+
+/** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals. */
+export function formatPlan(plan: Plan, options: { color?: boolean } = {}): string {
+  const c = makeColors(Boolean(options.color));
+  const e = plan.estimate;
+  const lines = [
+    c.bold(`Plan: ${plan.workflow}`) + `  (${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'}, concurrency ${plan.concurrency}, fairness ${plan.fairness})`,
+    '',
+    ...batchesSection(plan),
+    '',
+    ...ganttSection(plan, Boolean(options.color)),
+    '',
+    `Critical path (${fmt(plan.criticalPath.duration)}): ${plan.criticalPath.tasks.length > 12
+      ? `${plan.criticalPath.tasks.slice(0, 5).join(' -> ')} -> ... ${plan.criticalPath.tasks.length - 10} more ... -> ${plan.criticalPath.tasks.slice(-5).join(' -> ')}`
+      : plan.criticalPath.tasks.join(' -> ')}`,
+    '',
+    'Estimate',
+    `  serial (one task at a time)   ${fmt(e.serial)}`,
+    `  wall time (planned)           ${c.bold(fmt(e.wall))}   speedup ${c.bold(`${e.speedup.toFixed(2)}x`)}`,
+    `  lower bound                   ${fmt(e.lowerBound)}   max(critical path, work / ${plan.concurrency})`,
+    `  level by level                ${fmt(e.levelBatched)}   ${e.levelBatched > e.wall ? `dynamic scheduling saves ${fmt(e.levelBatched - e.wall)}` : 'no gain from dynamic scheduling here'}`,
+    `  cost                          ${e.cost}${plan.budget.limit !== null ? ` of a budget of ${plan.budget.limit}` : ''}`,
+  ];
+  for (const warning of plan.warnings) lines.push(c.yellow(`warning: ${warning}`));
+  return `${lines.join('\n')}\n`;
+}

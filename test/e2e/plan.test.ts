@@ -1,0 +1,102 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT, tempProject } from '../helpers/cli.js';
+
+const planSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8'));
+const validatePlan = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(planSchema);
+
+describe('orchestrate plan', () => {
+  for (const example of ['hello', 'feature-caching-layer', 'ci-pipeline', 'matrix-fanout']) {
+    it(`plans workflows/${example}.yaml as JSON that matches schemas/plan.schema.json`, () => {
+      const r = cli(['plan', `workflows/${example}.yaml`, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const plan = JSON.parse(r.stdout);
+      expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+      expect(plan.estimate.wall).toBeGreaterThan(0);
+      expect(plan.estimate.wall).toBeGreaterThanOrEqual(plan.estimate.lowerBound);
+      expect(plan.estimate.levelBatched).toBeGreaterThanOrEqual(plan.estimate.wall);
+      for (const task of plan.tasks) {
+        for (const need of task.needs) expect(task.start).toBeGreaterThanOrEqual(plan.tasks.find((t: any) => t.id === need).end);
+      }
+    });
+  }
+
+  it('plans the agents scenario as computed by hand', () => {
+    const plan = JSON.parse(cli(['plan', 'workflows/feature-caching-layer.yaml', '--json']).stdout);
+    expect(plan.workflow).toBe('feature-caching-layer');
+    expect(plan.concurrency).toBe(4);
+    expect(plan.batches).toEqual([['spec', 'check-prs'], ['implement'], ['review[src/cache.ts]', 'review[src/store.ts]'], ['audit'], ['notify']]);
+    expect(plan.criticalPath).toEqual({ tasks: ['spec', 'implement', 'review[src/cache.ts]', 'audit', 'notify'], duration: 6.7 });
+    expect(plan.estimate).toEqual({ serial: 8.7, wall: 6.7, speedup: 1.299, lowerBound: 6.7, levelBatched: 6.7, cost: 2 });
+    expect(plan.tasks.find((t: any) => t.id === 'spec')).toMatchObject({ agent: 'architect', estimate: 2, estimateSource: 'agent', batch: 0, start: 0, end: 2, critical: true });
+  });
+
+  it('prints a readable report with batches, a Gantt within 100 columns and the speedup', () => {
+    const r = cli(['plan', 'workflows/ci-pipeline.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Plan: ci-pipeline');
+    expect(r.stdout).toMatch(/Batches/);
+    expect(r.stdout).toMatch(/typecheck\*\s+█+/);
+    expect(r.stdout).toMatch(/Critical path \(1\.15s\): install -> typecheck -> build -> package -> cleanup/);
+    expect(r.stdout).toMatch(/speedup \d+\.\d\dx/);
+    for (const line of r.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
+  });
+
+  it('answers "what if I had more slots?" with --concurrency', () => {
+    const dir = tempProject({ 'w.yaml': `version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n${Array.from({ length: 8 }, (_, i) => `  t${i}: { run: "sleep 1", estimate: 1s }\n`).join('')}` });
+    const one = JSON.parse(cli(['plan', 'w.yaml', '--json'], { cwd: dir }).stdout);
+    const four = JSON.parse(cli(['plan', 'w.yaml', '--json', '--concurrency', '4'], { cwd: dir }).stdout);
+    expect(one.estimate.wall).toBe(8);
+    expect(four).toMatchObject({ concurrency: 4, estimate: { wall: 2, speedup: 4 } });
+    expect(cli(['plan', 'w.yaml', '--concurrency', '0'], { cwd: dir }).code).toBe(2);
+  });
+
+  it('summarises huge workflows instead of drawing every task', () => {
+    const dir = tempProject();
+    writeFileSync(join(dir, 'big.yaml'), `version: 1\ntasks:\n${Array.from({ length: 500 }, (_, i) => `  t${i}: { run: x, estimate: ${1 + (i % 7)}${i >= 10 ? `, needs: t${i - 10}` : ''} }\n`).join('')}`);
+    const r = cli(['plan', 'big.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('more tasks (orchestrate plan --json has the full schedule)');
+    expect(r.stdout.split('\n').length).toBeLessThan(150);
+  });
+
+  it('gives an invalid workflow exactly the lint diagnostics and exit 2', () => {
+    const file = 'test/fixtures/lint/cycle/workflow.yaml';
+    const lint = cli(['lint', file]);
+    for (const command of ['plan', 'graph']) {
+      const r = cli([command, file]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(lint.stdout);
+    }
+    expect(cli(['plan', 'missing.yaml']).code).toBe(2);
+  });
+});
+
+describe('orchestrate graph', () => {
+  it('prints Mermaid with the critical path highlighted', () => {
+    const r = cli(['graph', 'workflows/ci-pipeline.yaml']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('flowchart LR');
+    expect(lines).toContain('  t0 --> t2');
+    expect(lines).toContain('  class t0,t2,t4,t5,t6 critical');
+  });
+
+  it('prints DOT for Graphviz', () => {
+    const r = cli(['graph', 'workflows/ci-pipeline.yaml', '--format', 'dot']);
+    expect(r.stdout).toMatch(/^digraph "ci-pipeline" \{/);
+    expect(r.stdout).toContain('"install" -> "typecheck" [color="#d62728", penwidth=2];');
+    expect(r.stdout).toContain('"install" -> "lint";');
+  });
+
+  it('prints JSON nodes and edges', () => {
+    const g = JSON.parse(cli(['graph', 'workflows/matrix-fanout.yaml', '--format', 'json']).stdout);
+    expect(g.nodes).toHaveLength(8);
+    expect(g.edges.filter((e: any) => e.to === 'report')).toHaveLength(6);
+    expect(g.criticalPath.tasks[0]).toBe('prepare');
+  });
+});
