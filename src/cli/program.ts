@@ -58,6 +58,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('run')
+    .description('run the workflow: tasks in parallel under its policy, with progress, logs and telemetry')
+    .argument('<file>', 'workflow file')
+    .option('-n, --concurrency <n>', 'override policy.maxConcurrency', parsePositive('--concurrency'))
+    .option('--json', 'print the result object as JSON instead of the summary')
+    .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
+    .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
+    .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)')
+    .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
+    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .action(async (file: string, options) => {
+      const { runCommand } = await import('./commands/run.js');
+      setExit(await runCommand(file, options));
+    });
+
+  program
     .command('graph')
     .description('print the dependency graph with the critical path highlighted')
     .argument('<file>', 'workflow file')

@@ -60,7 +60,7 @@ export class ReadyQueue {
   }
 
   /** The best ready task that fits `capacity` now (removed from the queue), or undefined. */
-  take(capacity: Capacity): number | undefined {
+  take(capacity: Pick<Capacity, 'hasFreeSlot' | 'blocker'>): number | undefined {
     if (!capacity.hasFreeSlot()) return undefined;
     for (;;) {
       const group = this.bestGroup();

@@ -29,9 +29,9 @@ describe('orchestrate plan', () => {
     expect(plan.workflow).toBe('feature-caching-layer');
     expect(plan.concurrency).toBe(4);
     expect(plan.batches).toEqual([['spec', 'check-prs'], ['implement'], ['review[src/cache.ts]', 'review[src/store.ts]'], ['audit'], ['notify']]);
-    expect(plan.criticalPath).toEqual({ tasks: ['spec', 'implement', 'review[src/cache.ts]', 'audit', 'notify'], duration: 6.7 });
-    expect(plan.estimate).toEqual({ serial: 8.7, wall: 6.7, speedup: 1.299, lowerBound: 6.7, levelBatched: 6.7, cost: 2 });
-    expect(plan.tasks.find((t: any) => t.id === 'spec')).toMatchObject({ agent: 'architect', estimate: 2, estimateSource: 'agent', batch: 0, start: 0, end: 2, critical: true });
+    expect(plan.criticalPath).toEqual({ tasks: ['spec', 'implement', 'review[src/cache.ts]', 'audit', 'notify'], duration: 4.7 });
+    expect(plan.estimate).toEqual({ serial: 6.7, wall: 4.7, speedup: 1.426, lowerBound: 4.7, levelBatched: 4.7, cost: 2 });
+    expect(plan.tasks.find((t: any) => t.id === 'spec')).toMatchObject({ agent: 'architect', estimate: 1, estimateSource: 'agent', batch: 0, start: 0, end: 1, critical: true });
   });
 
   it('prints a readable report with batches, a Gantt within 100 columns and the speedup', () => {

@@ -1,0 +1,107 @@
+import { join, resolve } from 'node:path';
+import { OrchestrateError, EXIT } from './errors.js';
+import { planWorkflow, type Plan, type PlanOptions } from './plan/plan.js';
+import type { Agent, AgentFactory } from './run/in-process-executor.js';
+import type { RunResult } from './run/result.js';
+import { startRun } from './run/start-run.js';
+import type { RunEvent } from './telemetry/events.js';
+import { formatPath } from './workflow/schema-errors.js';
+import type { Diagnostic } from './workflow/diagnostics.js';
+import { loadWorkflowFile, loadWorkflowText } from './workflow/load.js';
+import type { Workflow } from './workflow/model.js';
+import type { Policy as PolicyFile, Task as TaskFile } from './workflow/schema-types.js';
+
+/** A workflow with errors, from the library API; `diagnostics` has them all. */
+export class WorkflowError extends OrchestrateError {
+  constructor(readonly diagnostics: Diagnostic[], where: string) {
+    super('invalid-workflow', `invalid workflow ${where}:\n${diagnostics.map((d) => `  ${d.position ? `${d.position.line}:${d.position.column} ` : ''}${d.path?.length ? `${formatPath(d.path)}: ` : ''}${d.message} [${d.code}]`).join('\n')}`, EXIT.usage);
+    this.name = 'WorkflowError';
+  }
+}
+
+/** A task for executeGraph / executeParallel: a shell command or an in-process agent. */
+export interface ApiTask extends Omit<TaskFile, 'agent' | 'run'> {
+  id: string;
+  /** Shell command (sh -c). */
+  run?: string;
+  /** An in-process agent, or a factory that makes one per attempt. */
+  agent?: Agent | AgentFactory;
+}
+
+/** Policy for the API: the workflow `policy` keys plus run options. */
+export interface ApiPolicy extends PolicyFile {
+  name?: string;
+  resources?: Record<string, number>;
+  env?: Record<string, string>;
+  secrets?: string[];
+  /** Directory that relative paths and `.orchestrate/` resolve against (default: process.cwd()). */
+  cwd?: string;
+  /** Abort to cancel the run. */
+  signal?: AbortSignal;
+  /** Receives every telemetry event (masked). */
+  onEvent?: (event: RunEvent) => void;
+  /** Run only these tasks and what they need. */
+  only?: string[];
+}
+
+const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'cwd', 'signal', 'onEvent', 'only'] as const;
+
+function toWorkflow(tasks: ApiTask[], policy: ApiPolicy): { workflow: Workflow; agents: Map<string, AgentFactory> } {
+  const agents = new Map<string, AgentFactory>();
+  const fileTasks: Record<string, TaskFile> = {};
+  for (const task of tasks) {
+    const { id, agent, ...rest } = task;
+    if (agent !== undefined) {
+      agents.set(id, typeof agent === 'function' ? agent : () => agent);
+      fileTasks[id] = { ...rest, run: rest.run ?? `# in-process agent ${id}` };
+    } else {
+      fileTasks[id] = rest;
+    }
+  }
+  const ownPolicy: Record<string, unknown> = { ...policy };
+  for (const key of RUN_OPTIONS) delete ownPolicy[key];
+  const file = {
+    version: 1,
+    name: policy.name ?? 'api',
+    ...(policy.env ? { env: policy.env } : {}),
+    ...(policy.secrets ? { secrets: policy.secrets } : {}),
+    ...(policy.resources ? { resources: policy.resources } : {}),
+    policy: ownPolicy,
+    tasks: fileTasks,
+  };
+  const path = join(resolve(policy.cwd ?? process.cwd()), `${file.name}.workflow.json`);
+  const loaded = loadWorkflowText(JSON.stringify(file, null, 2), path);
+  if (!loaded.workflow) throw new WorkflowError(loaded.diagnostics, 'given to executeGraph');
+  return { workflow: loaded.workflow, agents };
+}
+
+/**
+ * Runs tasks with `needs` as a dependency graph under `policy`; resolves to
+ * the same result object as `orchestrate run --json`.
+ */
+export async function executeGraph(graph: { tasks: ApiTask[] }, policy: ApiPolicy = {}): Promise<RunResult> {
+  const { workflow, agents } = toWorkflow(graph.tasks, policy);
+  return startRun(workflow, {
+    agents,
+    interrupt: policy.signal,
+    only: policy.only,
+    listeners: policy.onEvent ? [policy.onEvent] : [],
+  }).result;
+}
+
+/** Runs independent tasks in parallel under `policy` (any `needs` are ignored). */
+export async function executeParallel(tasks: ApiTask[], policy: ApiPolicy = {}): Promise<RunResult> {
+  return executeGraph({ tasks: tasks.map((t) => ({ ...t, needs: [] })) }, policy);
+}
+
+/** Loads and checks a workflow file; throws WorkflowError with every diagnostic when it has errors. */
+export async function loadWorkflow(file: string, options: { config?: string } = {}): Promise<Workflow> {
+  const result = await loadWorkflowFile(file, { configPath: options.config });
+  if (!result.workflow) throw new WorkflowError(result.diagnostics, `in ${result.file}`);
+  return result.workflow;
+}
+
+/** The dry-run plan of a loaded workflow (as `orchestrate plan --json`). */
+export function plan(workflow: Workflow, options: PlanOptions = {}): Plan {
+  return planWorkflow(workflow, options);
+}

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { EXIT, UsageError } from '../../errors.js';
+import { planWorkflow } from '../../plan/plan.js';
+import { useColor } from '../../report/colors.js';
+import { formatPlan } from '../../report/plan-text.js';
+import { formatRunSummary } from '../../report/run-summary.js';
+import { formatEventLine } from '../../report/simple-renderer.js';
+import { startRun } from '../../run/start-run.js';
+import { selectTasks } from '../../run/select-tasks.js';
+import { newRunId, runDirectory } from '../../run/run-dir.js';
+import { JsonlSink } from '../../telemetry/jsonl-sink.js';
+import type { RunEvent } from '../../telemetry/events.js';
+import { loadValidWorkflow } from '../load-valid.js';
+import { writeErr, writeOut } from '../output.js';
+import { LanesRenderer } from '../lanes-renderer.js';
+
+export interface RunCommandOptions {
+  concurrency?: number;
+  json?: boolean;
+  dryRun?: boolean;
+  only?: string;
+  events?: string;
+  renderer?: 'default' | 'simple' | 'silent';
+  config?: string;
+}
+
+function isInteractive(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.CI;
+}
+
+/** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 130/143 interrupted. */
+export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+  const workflow = await loadValidWorkflow(file, options.config);
+  const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (only?.length) selectTasks(workflow, only);
+  if (options.dryRun) {
+    const plan = planWorkflow(workflow, { concurrency: options.concurrency });
+    await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
+    return EXIT.ok;
+  }
+  if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
+  const plannedWall = planWorkflow(workflow, { concurrency: options.concurrency }).estimate.wall;
+
+  const interrupt = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const listeners: Array<(event: RunEvent) => void> = [];
+  const rendererName = options.renderer ?? 'default';
+  const quietConsole = options.json || options.events === '-';
+  let lanes: LanesRenderer | undefined;
+  if (!quietConsole && rendererName !== 'silent') {
+    if (rendererName === 'default' && isInteractive()) {
+      lanes = new LanesRenderer(options.concurrency ?? workflow.policy.maxConcurrency);
+      listeners.push((event) => lanes!.onEvent(event));
+    } else {
+      listeners.push((event) => {
+        const line = formatEventLine(event);
+        if (line) process.stdout.write(`${line}\n`);
+      });
+    }
+  }
+  const runId = newRunId();
+  const runDir = runDirectory(workflow.dir, runId);
+  const sink = new JsonlSink(options.events ?? join(runDir, 'events.jsonl'));
+  const handle = startRun(workflow, {
+    runId,
+    runDir,
+    concurrency: options.concurrency,
+    only,
+    listeners: [(event) => sink.write(event), ...listeners],
+    interrupt: interrupt.signal,
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      // A second Ctrl-C: kill every task at once.
+      handle.engine.killNow();
+      return;
+    }
+    signalled = signal;
+    interrupt.abort();
+    if (!quietConsole && rendererName !== 'silent') process.stderr.write(`\norchestrate: ${signal} received, stopping (again to kill at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  lanes?.start();
+  let result;
+  try {
+    result = await handle.result;
+  } finally {
+    await lanes?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await sink.close();
+  }
+  if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
+  else if (options.events !== '-') {
+    const summary = formatRunSummary(result, plannedWall, { color: useColor(process.stdout) });
+    if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
+    else await writeOut(summary);
+  } else {
+    await writeErr(`${result.merged.summary}\n`);
+  }
+  if (result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+  return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,131 @@
+import { Listr, type ListrTaskWrapper } from 'listr2';
+import { formatDuration } from '../util/duration.js';
+import type { RunEvent } from '../telemetry/events.js';
+
+interface Lane {
+  taskId?: string;
+  attempt: number;
+  since: number;
+  wrapper?: ListrTaskWrapper<unknown, any, any>;
+}
+
+const REFRESH_MS = 100;
+
+/**
+ * Live progress in a terminal with Listr2: one Listr task per concurrency
+ * slot ("lane") showing what runs there, with elapsed time and attempt,
+ * plus a progress line with the counts. Titles refresh from one timer, so
+ * the cost does not grow with the number of tasks (Listr2 redraws every task
+ * on every change, which is unusable with thousands of tasks).
+ */
+export class LanesRenderer {
+  private readonly lanes: Lane[];
+  private readonly laneOf = new Map<string, number>();
+  private readonly counts = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, retrying: 0 };
+  private total = 0;
+  private finished!: () => void;
+  private readonly over = new Promise<void>((resolve) => {
+    this.finished = resolve;
+  });
+  private timer?: NodeJS.Timeout;
+  private listr?: Promise<unknown>;
+  private progress?: ListrTaskWrapper<unknown, any, any>;
+  private readonly recent: string[] = [];
+
+  constructor(slots: number) {
+    this.lanes = Array.from({ length: Math.max(1, slots) }, () => ({ attempt: 0, since: 0 }));
+  }
+
+  onEvent(event: RunEvent): void {
+    const id = event.taskId;
+    switch (event.type) {
+      case 'workflow.started':
+        this.total = event.tasks ?? 0;
+        break;
+      case 'task.started': {
+        const free = this.lanes.findIndex((l) => l.taskId === undefined);
+        if (free === -1 || id === undefined) break;
+        this.lanes[free] = { ...this.lanes[free], taskId: id, attempt: event.attempt ?? 1, since: Date.now() };
+        this.laneOf.set(id, free);
+        break;
+      }
+      case 'task.retrying':
+        this.counts.retrying++;
+        this.note(`↻ ${id} attempt ${event.attempt} failed: ${event.reason}`);
+        this.freeLane(id);
+        break;
+      case 'task.succeeded':
+      case 'task.failed':
+      case 'task.skipped':
+      case 'task.cancelled': {
+        const status = event.type.slice(5) as keyof typeof this.counts;
+        this.counts[status]++;
+        if (event.type === 'task.failed') this.note(`✖ ${id}: ${event.reason}`);
+        this.freeLane(id);
+        break;
+      }
+      case 'workflow.finished':
+        this.finished();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private note(line: string): void {
+    this.recent.push(line);
+    if (this.recent.length > 3) this.recent.shift();
+  }
+
+  private freeLane(id: string | undefined): void {
+    if (id === undefined) return;
+    const lane = this.laneOf.get(id);
+    if (lane === undefined) return;
+    this.laneOf.delete(id);
+    this.lanes[lane] = { attempt: 0, since: 0, wrapper: this.lanes[lane]!.wrapper };
+  }
+
+  private refresh(): void {
+    const now = Date.now();
+    this.lanes.forEach((lane, i) => {
+      if (!lane.wrapper) return;
+      lane.wrapper.title = lane.taskId === undefined
+        ? `slot ${i + 1}: idle`
+        : `slot ${i + 1}: ${lane.taskId}  ${formatDuration((now - lane.since) / 1000)}${lane.attempt > 1 ? `  attempt ${lane.attempt}` : ''}`;
+    });
+    if (this.progress) {
+      const done = this.counts.succeeded + this.counts.failed + this.counts.skipped + this.counts.cancelled;
+      this.progress.title = `${done}/${this.total} done: ${this.counts.succeeded} ok, ${this.counts.failed} failed, ${this.counts.skipped} skipped, ${this.counts.cancelled} cancelled, ${this.counts.retrying} retries`;
+      this.progress.output = this.recent.join('\n');
+    }
+  }
+
+  start(): void {
+    const wait = () => this.over;
+    const listr = new Listr([
+      { title: 'progress', task: async (_ctx, task) => { this.progress = task; await wait(); } },
+      ...this.lanes.map((lane) => ({
+        title: 'idle',
+        task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
+          lane.wrapper = task;
+          await wait();
+        },
+      })),
+    ], {
+      // Listr must not be a second limiter: every lane runs at once.
+      concurrent: true,
+      exitOnError: false,
+      registerSignalListeners: false,
+      rendererOptions: { collapseSubtasks: false, showTimer: false, outputBar: 3, persistentOutput: false },
+    });
+    this.listr = listr.run().catch(() => undefined);
+    this.timer = setInterval(() => this.refresh(), REFRESH_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.finished();
+    this.refresh();
+    if (this.timer) clearInterval(this.timer);
+    await this.listr;
+  }
+}

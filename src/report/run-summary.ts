@@ -1,0 +1,60 @@
+import { formatDuration } from '../util/duration.js';
+import type { RunResult, TaskResult } from '../run/result.js';
+import { colors as makeColors } from './colors.js';
+
+/** The chain of needs that really decided the wall time: back from the last task to finish. */
+export function criticalPathAsRun(result: RunResult): { tasks: string[]; duration: number } {
+  const byId = new Map(result.tasks.map((t) => [t.id, t]));
+  const finished = (t: TaskResult | undefined) => (t?.finishedAt ? Date.parse(t.finishedAt) : -Infinity);
+  let current = [...byId.values()].filter((t) => t.startedAt).sort((a, b) => finished(b) - finished(a))[0];
+  if (!current) return { tasks: [], duration: 0 };
+  const end = finished(current);
+  const chain: TaskResult[] = [];
+  while (current) {
+    chain.unshift(current);
+    const needs = current.needs.map((id) => byId.get(id)).filter((t): t is TaskResult => Boolean(t?.startedAt));
+    current = needs.sort((a, b) => finished(b) - finished(a))[0];
+  }
+  return { tasks: chain.map((t) => t.id), duration: (end - Date.parse(chain[0]!.startedAt!)) / 1000 };
+}
+
+/** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, failures with log tails. */
+export function formatRunSummary(result: RunResult, plannedWall: number | undefined, options: { color?: boolean } = {}): string {
+  const c = makeColors(Boolean(options.color));
+  const m = result.metrics;
+  const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
+  const mark = result.status === 'succeeded' ? c.green('✔') : result.status === 'cancelled' ? c.yellow('■') : c.red('✖');
+  const lines = [''];
+  lines.push(`${mark} ${c.bold(`${result.workflow} ${result.status}`)} (run ${result.runId})`);
+  lines.push(`  tasks      ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled`);
+  lines.push(`  time       wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x`);
+  if (plannedWall !== undefined && plannedWall > 0) {
+    const diff = ((m.wallTime - plannedWall) / plannedWall) * 100;
+    lines.push(`  estimate   planned ${formatDuration(plannedWall)}, actual ${formatDuration(m.wallTime)} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%)`);
+  }
+  if (m.costEstimate || m.costSpent) lines.push(`  cost       ${m.costSpent} spent (estimated ${m.costEstimate})`);
+  const slowest = [...result.tasks].filter((t) => t.startedAt).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+  if (slowest.length) lines.push(`  slowest    ${slowest.map((t) => `${t.id} ${formatDuration(t.durationMs / 1000)}`).join(', ')}`);
+  const path = criticalPathAsRun(result);
+  if (path.tasks.length) {
+    const shown = path.tasks.length > 8 ? [...path.tasks.slice(0, 3), '...', ...path.tasks.slice(-4)] : path.tasks;
+    lines.push(`  critical   ${shown.join(' -> ')} (${formatDuration(path.duration)} as it ran)`);
+  }
+  const retried = result.tasks.filter((t) => t.attempts > 1);
+  if (retried.length) lines.push(`  retried    ${retried.slice(0, 8).map((t) => `${t.id} (${t.attempts} attempts)`).join(', ')}`);
+  for (const reason of result.reasons) lines.push(c.red(`  why        ${reason}`));
+  for (const conflict of result.merged.conflicts) lines.push(c.yellow(`  conflict   ${conflict.tasks.join(' and ')} wrote ${conflict.artifact} at the same time`));
+  const failures = result.tasks.filter((t) => t.status === 'failed');
+  for (const t of failures.slice(0, 10)) {
+    const last = t.errors[t.errors.length - 1];
+    lines.push('');
+    lines.push(`${c.red('✖')} ${t.id}: ${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.allowedFailure ? ' (continueOnError)' : ''}`);
+    if (t.logFile) lines.push(c.dim(`  log: ${t.logFile}`));
+    for (const line of (t.logTail ?? []).slice(-10)) lines.push(c.dim(`  | ${line}`));
+  }
+  if (failures.length > 10) lines.push(`... and ${failures.length - 10} more failed tasks`);
+  const skipped = result.tasks.filter((t) => t.status === 'skipped' && t.reason !== 'no-failure');
+  if (skipped.length) lines.push(`  skipped: ${skipped.slice(0, 10).map((t) => `${t.id} (${t.reason})`).join(', ')}${skipped.length > 10 ? ', ...' : ''}`);
+  lines.push(c.dim(`  logs and events: ${result.logDir}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,29 @@
+import { formatDuration } from '../util/duration.js';
+import type { RunEvent } from '../telemetry/events.js';
+
+/** One plain line per event (start, retry, end), with its timestamp: for CI logs and pipes. */
+export function formatEventLine(event: RunEvent): string | undefined {
+  const at = event.ts;
+  const id = event.taskId;
+  const took = event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs / 1000)}` : '';
+  switch (event.type) {
+    case 'workflow.started':
+      return `${at} run ${event.runId}: ${event.workflow}, ${event.tasks} tasks, concurrency ${event.concurrency}`;
+    case 'task.started':
+      return `${at} start ${id}${event.attempt && event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
+    case 'task.retrying':
+      return `${at} retry ${id} in ${formatDuration((event.delayMs ?? 0) / 1000)}: attempt ${event.attempt} failed (${event.reason})`;
+    case 'task.succeeded':
+      return `${at} ok    ${id}${took}`;
+    case 'task.failed':
+      return `${at} FAIL  ${id}${took}: ${event.reason}`;
+    case 'task.skipped':
+      return `${at} skip  ${id} (${event.reason})`;
+    case 'task.cancelled':
+      return `${at} cancel ${id} (${event.reason})`;
+    case 'workflow.finished':
+      return `${at} finished ${event.workflow}: ${event.status}${took}`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,41 @@
+/** Why an attempt did not succeed. */
+export type FailureKind = 'exit-code' | 'timeout' | 'cancelled' | 'invalid' | 'spawn' | 'circuit-open' | 'budget' | 'workflow-timeout';
+
+/** The outcome of one attempt; success and failure have the same shape. */
+export interface AttemptResult {
+  ok: boolean;
+  kind?: FailureKind;
+  message?: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  outputs: Record<string, string>;
+  /** Cost the task reported (`cost=` output), if any. */
+  cost?: number;
+  /** Last lines of its output, masked. */
+  tail: string[];
+}
+
+/** What an executor needs to run one attempt. */
+export interface AttemptRequest {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  /** Rendered shell command (shell and agent tasks). */
+  command: string;
+  prompt?: string;
+  params: Record<string, unknown>;
+  env: Record<string, string>;
+  cwd: string;
+  /** Per-attempt timeout, seconds. */
+  timeout?: number;
+  /** SIGTERM -> SIGKILL delay, seconds. */
+  gracePeriod: number;
+  logFile: string;
+  outputFile: string;
+  signal: AbortSignal;
+}
+
+export interface Executor {
+  run(request: AttemptRequest): Promise<AttemptResult>;
+}

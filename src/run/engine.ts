@@ -1,0 +1,449 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Capacity } from '../plan/capacity.js';
+import { ReadyQueue } from '../plan/ready-queue.js';
+import { schedulingInputs, workflowGraph } from '../plan/plan.js';
+import type { EventType, RunEvent } from '../telemetry/events.js';
+import type { SecretMasker } from '../telemetry/mask.js';
+import { renderTemplate } from '../workflow/templates.js';
+import type { TaskSpec, Workflow } from '../workflow/model.js';
+import type { TaskGraph } from '../workflow/graph.js';
+import type { AttemptResult, Executor, FailureKind } from './attempt.js';
+import { CircuitBreakers } from './circuit-breakers.js';
+import { fileSafeName } from './file-names.js';
+import { isRetryable, retryDelay } from './retry.js';
+import type { RunResult, RunStatus, TaskResult, TaskStatus } from './result.js';
+import { summarizeOutcome } from './outcome.js';
+
+export interface EngineOptions {
+  runId: string;
+  /** Directory for logs and output files of this run. */
+  runDir: string;
+  /** Overrides policy.maxConcurrency. */
+  concurrency?: number;
+  /** Run only these tasks (indices); the others are not part of the run. */
+  only?: ReadonlySet<number>;
+  emit: (event: RunEvent) => void;
+  masker: SecretMasker;
+  /** The environment tasks inherit (process.env by default). */
+  baseEnv: Record<string, string | undefined>;
+  executorFor: (task: TaskSpec) => Executor;
+  /** Aborting it interrupts the run (Ctrl-C): nothing new starts, running tasks are terminated. */
+  interrupt?: AbortSignal;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  /** Extra time a retry waits, for tests; seconds are multiplied by this. */
+  delayScale?: number;
+}
+
+type State = 'pending' | 'queued' | 'running' | 'backoff' | TaskStatus;
+
+interface TaskState {
+  state: State;
+  attempts: number;
+  readyAt: number;
+  queueWaitMs: number;
+  firstStart?: number;
+  end?: number;
+  runMs: number;
+  exitCode: number | null;
+  cost: number;
+  reserved: number;
+  outputs: Record<string, string>;
+  errors: TaskResult['errors'];
+  reason?: string;
+  tail?: string[];
+  /** Failed, or skipped/cancelled because something upstream failed. */
+  failureTainted: boolean;
+  abort?: AbortController;
+  timer?: NodeJS.Timeout;
+}
+
+const FINAL: ReadonlySet<State> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+/**
+ * The state machine of a run: tasks become ready when their needs finish as
+ * their `if` requires and start as soon as the shared scheduling choice
+ * (ReadyQueue + Capacity, the planner's own) gives them a slot. Retries wait
+ * out their backoff without a slot; failures skip dependents (isolated) or
+ * stop the run (cascading); budget, circuit breakers, the workflow deadline
+ * and interrupts are enforced here. Emits telemetry; never prints.
+ */
+export class RunEngine {
+  private readonly tasks: readonly TaskSpec[];
+  private readonly graph: TaskGraph;
+  private readonly states: TaskState[];
+  private readonly queue: ReadyQueue;
+  private readonly capacity: Capacity;
+  private readonly breakers: CircuitBreakers;
+  private readonly remaining: Int32Array;
+  private readonly included: (i: number) => boolean;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly deadline?: number;
+  private readonly costEstimate: number;
+  private stopping: 'cascade' | 'interrupt' | 'timeout' | undefined;
+  private spent = 0;
+  /** Declared cost of the attempts running now. */
+  private reserved = 0;
+  private open = 0;
+  private done!: () => void;
+  private readonly finished: Promise<void>;
+  private readonly reasons: string[] = [];
+  private budgetSkips = 0;
+  private heartbeat?: NodeJS.Timeout;
+  private deadlineTimer?: NodeJS.Timeout;
+  private pumping = false;
+  private outputDir = '';
+
+  constructor(private readonly workflow: Workflow, private readonly options: EngineOptions) {
+    this.tasks = workflow.tasks;
+    const { graph, levels } = workflowGraph(workflow);
+    this.graph = graph;
+    const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency });
+    this.capacity = new Capacity(inputs.limits);
+    this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness);
+    this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.deadline = workflow.policy.timeout !== undefined ? this.startedAt + workflow.policy.timeout * 1000 : undefined;
+    this.included = options.only ? (i) => options.only!.has(i) : () => true;
+    this.states = this.tasks.map(() => ({ state: 'pending', attempts: 0, readyAt: 0, queueWaitMs: 0, runMs: 0, exitCode: null, cost: 0, reserved: 0, outputs: {}, errors: [], failureTainted: false }));
+    this.remaining = new Int32Array(this.tasks.length);
+    this.costEstimate = this.tasks.reduce((sum, t, i) => sum + (this.included(i) ? t.cost : 0), 0);
+    this.finished = new Promise((resolve) => {
+      this.done = resolve;
+    });
+  }
+
+  get concurrency(): number {
+    return this.capacity.limits.maxConcurrency;
+  }
+
+  async run(): Promise<RunResult> {
+    mkdirSync(this.options.runDir, { recursive: true });
+    // Output files are written by tasks in clear: they live outside the project and are deleted once read.
+    this.outputDir = mkdtempSync(join(tmpdir(), 'orchestrate-outputs-'));
+    this.emit('workflow.started', undefined, { workflow: this.workflow.name, tasks: this.countIncluded(), concurrency: this.concurrency });
+    const interrupt = this.options.interrupt;
+    const onInterrupt = () => this.stop('interrupt', 'interrupted');
+    if (interrupt?.aborted) onInterrupt();
+    else interrupt?.addEventListener('abort', onInterrupt, { once: true });
+    if (this.deadline !== undefined) {
+      this.deadlineTimer = setTimeout(() => this.stop('timeout', `the workflow timeout of ${this.workflow.policy.timeout}s passed`), this.deadline - this.now());
+    }
+    const beat = this.workflow.telemetry.heartbeat;
+    if (beat > 0) {
+      this.heartbeat = setInterval(() => {
+        this.states.forEach((s, i) => {
+          if (s.state === 'running') this.emit('task.heartbeat', i, { attempt: s.attempts, durationMs: this.now() - (s.firstStart ?? this.now()) });
+        });
+      }, beat * 1000);
+      this.heartbeat.unref?.();
+    }
+    for (let i = 0; i < this.tasks.length; i++) {
+      if (!this.included(i)) continue;
+      this.open++;
+      this.remaining[i] = this.graph.needs[i]!.filter((d) => this.included(d)).length;
+    }
+    if (this.open === 0) this.done();
+    for (let i = 0; i < this.tasks.length; i++) if (this.included(i) && this.remaining[i] === 0) this.becomeReady(i);
+    this.pump();
+    await this.finished;
+    interrupt?.removeEventListener('abort', onInterrupt);
+    clearInterval(this.heartbeat);
+    clearTimeout(this.deadlineTimer);
+    rmSync(this.outputDir, { recursive: true, force: true });
+    return this.result();
+  }
+
+  private countIncluded(): number {
+    let n = 0;
+    for (let i = 0; i < this.tasks.length; i++) if (this.included(i)) n++;
+    return n;
+  }
+
+  private emit(type: EventType, task?: number, extra: Partial<RunEvent> = {}): void {
+    const event: RunEvent = { ts: new Date(this.now()).toISOString(), runId: this.options.runId, type };
+    if (task !== undefined) event.taskId = this.tasks[task]!.id;
+    Object.assign(event, extra);
+    this.options.emit(this.options.masker.maskDeep(event));
+  }
+
+  /** All needs are final: queue the task, or skip it as its `if` says. */
+  private becomeReady(i: number): void {
+    const task = this.tasks[i]!;
+    const needs = this.graph.needs[i]!.filter((d) => this.included(d)).map((d) => this.states[d]!);
+    const ok = (s: TaskState) => s.state === 'succeeded' || (s.state === 'failed' && s.reason === 'allowed');
+    const tainted = needs.some((s) => s.failureTainted);
+    if (this.stopping === 'interrupt') return this.finish(i, 'cancelled', 'interrupted');
+    if (this.stopping === 'timeout') return this.finish(i, 'cancelled', 'workflow-timeout');
+    // Cascading cancellation still runs `if: failure` and `if: always` tasks (cleanup, notify).
+    if (this.stopping === 'cascade' && task.if === 'success') return this.finish(i, 'cancelled', 'cancelled');
+    if (task.if === 'success' && !needs.every(ok)) {
+      this.states[i]!.failureTainted = tainted || needs.some((s) => s.state === 'cancelled');
+      return this.finish(i, 'skipped', needs.some((s) => s.state === 'cancelled') ? 'dependency-cancelled' : 'dependency-failed');
+    }
+    if (task.if === 'failure' && !tainted) return this.finish(i, 'skipped', 'no-failure');
+    const s = this.states[i]!;
+    s.state = 'queued';
+    s.readyAt = this.now();
+    this.queue.push(i, s.readyAt);
+    this.emit('task.queued', i, { attempt: s.attempts + 1 });
+  }
+
+  /** Starts every task the scheduling choice allows now. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      const gate = this.breakers.gate(this.capacity);
+      for (let i = this.queue.take(gate); i !== undefined; i = this.queue.take(gate)) this.start(i);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private start(i: number): void {
+    const task = this.tasks[i]!;
+    const s = this.states[i]!;
+    const now = this.now();
+    if (this.deadline !== undefined && now >= this.deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
+    const circuit = this.breakers.admit(task.agent, now);
+    if (circuit === 'open') {
+      s.errors.push({ attempt: s.attempts + 1, kind: 'circuit-open', message: `circuit open for agent "${task.agent}": not run` });
+      s.failureTainted = true;
+      return this.finish(i, 'failed', 'circuit-open');
+    }
+    const budget = this.workflow.policy.costBudget;
+    if (budget !== undefined && this.spent + this.reserved + task.cost > budget + 1e-9) {
+      this.breakers.cancelTrial(task.agent);
+      if (s.attempts === 0) {
+        this.budgetSkips++;
+        return this.finish(i, 'skipped', 'budget');
+      }
+      s.errors.push({ attempt: s.attempts + 1, kind: 'budget', message: 'no budget left for another attempt' });
+      s.failureTainted = true;
+      return this.finish(i, 'failed', 'budget');
+    }
+    this.capacity.acquire(task);
+    s.state = 'running';
+    s.attempts++;
+    s.reserved = task.cost;
+    this.reserved += task.cost;
+    s.queueWaitMs += now - s.readyAt;
+    s.firstStart ??= now;
+    s.abort = new AbortController();
+    this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt });
+    const render = (text: string) => renderTemplate(text, (ref) => {
+      if (ref.kind === 'task-output') {
+        const d = this.workflow.taskIndex.get(ref.task);
+        return d === undefined ? undefined : this.states[d]!.outputs[ref.key] ?? '';
+      }
+      if (ref.kind === 'env') return env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
+      return undefined;
+    });
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.options.baseEnv)) if (v !== undefined) env[k] = v;
+    for (const [k, v] of Object.entries(task.env)) env[k] = render(v);
+    const name = fileSafeName(task.id);
+    const executor = this.options.executorFor(task);
+    const remainingTime = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
+    executor.run({
+      runId: this.options.runId,
+      taskId: task.id,
+      attempt: s.attempts,
+      command: render(task.command),
+      prompt: task.prompt === undefined ? undefined : render(task.prompt),
+      params: task.params,
+      env,
+      cwd: task.cwd,
+      timeout: task.timeout !== undefined && remainingTime !== undefined ? Math.min(task.timeout, remainingTime) : task.timeout,
+      gracePeriod: this.workflow.policy.gracePeriod,
+      logFile: join(this.options.runDir, `${name}.log`),
+      outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
+      signal: s.abort.signal,
+    }).then((result) => this.attemptEnded(i, result), (error: unknown) => this.attemptEnded(i, {
+      ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [],
+    }));
+  }
+
+  private attemptEnded(i: number, result: AttemptResult): void {
+    const task = this.tasks[i]!;
+    const s = this.states[i]!;
+    this.queue.release(this.capacity.release(task));
+    const attemptCost = result.cost ?? task.cost;
+    this.spent += attemptCost;
+    s.cost += attemptCost;
+    this.reserved -= s.reserved;
+    s.reserved = 0;
+    s.runMs += result.durationMs;
+    s.exitCode = result.exitCode;
+    s.outputs = result.outputs;
+    s.tail = result.tail;
+    s.abort = undefined;
+    let outcome = result;
+    if (result.ok) {
+      const missing = task.artifacts.filter((a) => !existsSync(resolve(task.cwd, a)));
+      if (missing.length) outcome = { ...result, ok: false, kind: 'invalid', message: `artifact${missing.length > 1 ? 's' : ''} not created: ${missing.join(', ')}` };
+    }
+    if (outcome.ok) {
+      this.breakers.record(task.agent, true, this.now());
+      this.queue.release(this.breakers.freed(task.agent));
+      this.finish(i, 'succeeded');
+    } else {
+      const kind: FailureKind = outcome.kind ?? 'exit-code';
+      const stoppedByRun = kind === 'cancelled' && this.stopping !== undefined;
+      if (stoppedByRun && this.stopping === 'timeout') {
+        s.errors.push({ attempt: s.attempts, kind: 'workflow-timeout', message: 'terminated: the workflow timeout passed' });
+        this.finish(i, 'cancelled', 'workflow-timeout');
+      } else if (stoppedByRun) {
+        this.finish(i, 'cancelled', this.stopping === 'interrupt' ? 'interrupted' : 'cancelled');
+      } else {
+        s.errors.push({ attempt: s.attempts, kind, message: outcome.message ?? 'failed' });
+        const delay = retryDelay(task.retry, s.attempts, task.id, this.workflow.policy.seed);
+        const startsAfterDeadline = this.deadline !== undefined && this.now() + delay * 1000 >= this.deadline;
+        if (!this.stopping && isRetryable(task.retry, s.attempts, kind, outcome.exitCode) && !startsAfterDeadline) {
+          s.state = 'backoff';
+          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, exitCode: outcome.exitCode, delayMs: Math.round(delay * 1000), durationMs: Math.round(result.durationMs) });
+          s.timer = setTimeout(() => {
+            s.timer = undefined;
+            if (this.stopping) return this.finish(i, 'cancelled', this.stopping === 'timeout' ? 'workflow-timeout' : this.stopping === 'interrupt' ? 'interrupted' : 'cancelled');
+            s.state = 'queued';
+            s.readyAt = this.now();
+            this.queue.push(i, s.readyAt);
+            this.pump();
+          }, delay * 1000 * (this.options.delayScale ?? 1));
+        } else {
+          const opened = this.breakers.record(task.agent, false, this.now());
+          this.queue.release(this.breakers.freed(task.agent));
+          s.failureTainted = !task.continueOnError;
+          this.finish(i, 'failed', task.continueOnError ? 'allowed' : undefined);
+          if (opened) this.failOpenCircuit(task.agent!);
+          if (!task.continueOnError && this.workflow.policy.cancellation === 'cascading') this.stop('cascade', `task "${task.id}" failed and cancellation is cascading`);
+        }
+      }
+    }
+    this.pump();
+  }
+
+  /** Queued tasks of an agent whose circuit just opened fail fast. */
+  private failOpenCircuit(agent: string): void {
+    for (const i of this.queue.remove((t) => this.tasks[t]!.agent === agent)) {
+      const s = this.states[i]!;
+      s.errors.push({ attempt: s.attempts + 1, kind: 'circuit-open', message: `circuit open for agent "${agent}": not run` });
+      s.failureTainted = true;
+      this.finish(i, 'failed', 'circuit-open');
+    }
+  }
+
+  private stop(mode: 'cascade' | 'interrupt' | 'timeout', reason: string): void {
+    if (this.stopping === 'interrupt' || this.stopping === mode) return;
+    this.stopping = mode;
+    this.reasons.push(reason);
+    const keep = (i: number) => mode === 'cascade' && this.tasks[i]!.if !== 'success';
+    for (const i of this.queue.remove((t) => !keep(t))) {
+      this.finish(i, 'cancelled', mode === 'timeout' ? 'workflow-timeout' : mode === 'interrupt' ? 'interrupted' : 'cancelled');
+    }
+    this.states.forEach((s, i) => {
+      if (s.state === 'running' && !keep(i)) s.abort?.abort();
+      if (s.state === 'backoff' && s.timer) {
+        clearTimeout(s.timer);
+        s.timer = undefined;
+        this.finish(i, 'cancelled', mode === 'timeout' ? 'workflow-timeout' : mode === 'interrupt' ? 'interrupted' : 'cancelled');
+      }
+    });
+  }
+
+  /** Kills every running task at once (second Ctrl-C). */
+  killNow(): void {
+    this.stop('interrupt', 'interrupted');
+    for (const s of this.states) s.abort?.abort();
+  }
+
+  private finish(i: number, status: TaskStatus, reason?: string): void {
+    const s = this.states[i]!;
+    if (FINAL.has(s.state)) return;
+    s.state = status;
+    s.reason = reason;
+    s.end = this.now();
+    if (status === 'cancelled') s.failureTainted = true;
+    const last = s.errors[s.errors.length - 1];
+    const extra: Partial<RunEvent> = { attempt: s.attempts || undefined, durationMs: s.firstStart !== undefined ? s.end - s.firstStart : 0, queueWaitMs: Math.round(s.queueWaitMs) };
+    if (status === 'succeeded') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost });
+    if (status === 'failed') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
+    if (status === 'skipped' || status === 'cancelled') extra.reason = reason;
+    this.emit(`task.${status}`, i, extra);
+    for (const d of this.graph.dependents[i]!) {
+      if (this.included(d) && --this.remaining[d]! === 0) this.becomeReady(d);
+    }
+    if (--this.open === 0) this.done();
+  }
+
+  private result(): RunResult {
+    const end = this.now();
+    const tasks: TaskResult[] = [];
+    this.tasks.forEach((task, i) => {
+      if (!this.included(i)) return;
+      const s = this.states[i]!;
+      tasks.push({
+        id: task.id,
+        agent: task.agent ?? null,
+        status: s.state as TaskStatus,
+        reason: s.reason === 'allowed' ? 'continue-on-error' : s.reason,
+        startedAt: s.firstStart !== undefined ? new Date(s.firstStart).toISOString() : null,
+        finishedAt: s.end !== undefined && s.firstStart !== undefined ? new Date(s.end).toISOString() : null,
+        durationMs: s.firstStart !== undefined && s.end !== undefined ? s.end - s.firstStart : 0,
+        queueWaitMs: Math.round(s.queueWaitMs),
+        attempts: s.attempts,
+        exitCode: s.exitCode,
+        cost: s.cost,
+        outputs: s.outputs,
+        artifacts: s.state === 'succeeded' ? task.artifacts : [],
+        errors: s.errors,
+        allowedFailure: s.reason === 'allowed',
+        gate: task.gate,
+        needs: task.needs.filter((id) => this.included(this.workflow.taskIndex.get(id)!)),
+        logTail: s.state === 'failed' ? s.tail : undefined,
+        logFile: s.attempts ? join(this.options.runDir, `${fileSafeName(task.id)}.log`) : undefined,
+        runMs: s.runMs,
+      } as TaskResult & { runMs: number });
+    });
+    const status = this.runStatus(tasks);
+    const serialTime = tasks.reduce((sum, t) => sum + ((t as TaskResult & { runMs: number }).runMs ?? 0), 0) / 1000;
+    for (const t of tasks) delete (t as Partial<TaskResult & { runMs: number }>).runMs;
+    const wallTime = (end - this.startedAt) / 1000;
+    const result: RunResult = {
+      runId: this.options.runId,
+      workflow: this.workflow.name,
+      status,
+      startedAt: new Date(this.startedAt).toISOString(),
+      finishedAt: new Date(end).toISOString(),
+      tasks,
+      metrics: {
+        wallTime: Math.round(wallTime * 1000) / 1000,
+        serialTime: Math.round(serialTime * 1000) / 1000,
+        speedupVsSerial: wallTime > 0 ? Math.round((serialTime / wallTime) * 100) / 100 : 1,
+        costEstimate: Math.round(this.costEstimate * 1e6) / 1e6,
+        costSpent: Math.round(this.spent * 1e6) / 1e6,
+      },
+      merged: { summary: '', conflicts: [] },
+      reasons: this.reasons,
+      logDir: this.options.runDir,
+    };
+    summarizeOutcome(result, this.workflow, this.budgetSkips);
+    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status, durationMs: end - this.startedAt, cost: result.metrics.costSpent });
+    return this.options.masker.maskDeep(result);
+  }
+
+  private runStatus(tasks: TaskResult[]): RunStatus {
+    if (this.stopping === 'interrupt') return 'cancelled';
+    if (this.stopping === 'timeout') return 'failed';
+    if (this.budgetSkips) return 'failed';
+    if (tasks.some((t) => t.status === 'failed' && (!t.allowedFailure || t.gate))) return 'failed';
+    if (tasks.some((t) => t.status === 'cancelled')) return 'failed';
+    if (tasks.some((t) => t.status === 'skipped' && t.reason !== 'no-failure')) return 'failed';
+    return 'succeeded';
+  }
+}

@@ -1,0 +1,92 @@
+import type { SecretMasker } from '../telemetry/mask.js';
+import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
+import { TaskLog } from './task-log.js';
+
+/** What an in-process agent receives besides the prompt. */
+export interface AgentContext {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  params: Record<string, unknown>;
+  env: Record<string, string>;
+  /** Aborted on timeout and cancellation: stop work and return or throw. */
+  signal: AbortSignal;
+  /** Writes a line to the task's log (masked). */
+  log(line: string): void;
+}
+
+/** What an in-process agent returns. */
+export interface AgentOutput {
+  /** Free text, written to the log. */
+  output?: string;
+  /** Outputs for `${{ tasks.ID.outputs.KEY }}`. */
+  outputs?: Record<string, string | number | boolean>;
+  /** Files produced (checked like `artifacts`). */
+  artifacts?: string[];
+  /** Actual cost of this attempt. */
+  cost?: number;
+}
+
+export interface Agent {
+  run(prompt: string, context: AgentContext): Promise<AgentOutput> | AgentOutput;
+}
+
+export type AgentFactory = (context: AgentContext) => Agent;
+
+/** Runs an attempt with an agent implemented in this process (library API). */
+export class InProcessExecutor implements Executor {
+  constructor(private readonly factory: AgentFactory, private readonly masker: SecretMasker) {}
+
+  async run(request: AttemptRequest): Promise<AttemptResult> {
+    const started = performance.now();
+    const log = new TaskLog(request.logFile, this.masker);
+    log.header(`--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()} (in-process agent)`);
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = () => controller.abort(request.signal.reason);
+    if (request.signal.aborted) onAbort();
+    else request.signal.addEventListener('abort', onAbort, { once: true });
+    const context: AgentContext = {
+      runId: request.runId,
+      taskId: request.taskId,
+      attempt: request.attempt,
+      params: request.params,
+      env: request.env,
+      signal: controller.signal,
+      log: (line) => log.note(line),
+    };
+    const aborted = new Promise<'aborted'>((resolve) => {
+      const settle = () => setTimeout(() => resolve('aborted'), request.gracePeriod * 1000).unref?.();
+      if (controller.signal.aborted) settle();
+      else controller.signal.addEventListener('abort', settle, { once: true });
+    });
+    const timer = request.timeout !== undefined ? setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('timeout'));
+    }, request.timeout * 1000) : undefined;
+    let output: AgentOutput | undefined;
+    let failure: string | undefined;
+    try {
+      const agent = this.factory(context);
+      const settled = await Promise.race([Promise.resolve(agent.run(request.prompt ?? '', context)), aborted]);
+      if (settled === 'aborted') failure = 'did not stop within the grace period after being aborted';
+      else output = settled;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (timer) clearTimeout(timer);
+    request.signal.removeEventListener('abort', onAbort);
+    if (output?.output) for (const line of output.output.split('\n')) log.note(line);
+    const outputs = this.masker.maskDeep(Object.fromEntries(Object.entries(output?.outputs ?? {}).map(([k, v]) => [k, String(v)])));
+    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost: output?.cost, tail: [] as string[] };
+    let result: AttemptResult;
+    if (timedOut) result = { ...base, ok: false, kind: 'timeout', message: `timed out after ${request.timeout}s` };
+    else if (request.signal.aborted) result = { ...base, ok: false, kind: 'cancelled', message: 'cancelled' };
+    else if (failure !== undefined) result = { ...base, ok: false, kind: 'exit-code', message: this.masker.mask(failure) };
+    else result = { ...base, ok: true };
+    if (!result.ok) log.note(`attempt ${request.attempt} failed: ${result.message}`);
+    result.tail = log.tail();
+    await log.close();
+    return result;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Parses a task's output file in the GitHub Actions convention:
+ * `key=value` lines and multi-line `key<<DELIMITER` ... `DELIMITER` blocks.
+ * Malformed lines are reported, not fatal.
+ */
+export function parseOutputs(text: string): { outputs: Record<string, string>; problems: string[] } {
+  const outputs: Record<string, string> = {};
+  const problems: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.trim()) continue;
+    const heredoc = /^([^=<\s][^=<]*?)<<(\S+)$/.exec(line);
+    if (heredoc) {
+      const [, key, delimiter] = heredoc;
+      const body: string[] = [];
+      let closed = false;
+      for (i++; i < lines.length; i++) {
+        if (lines[i] === delimiter) {
+          closed = true;
+          break;
+        }
+        body.push(lines[i]!);
+      }
+      if (!closed) problems.push(`output "${key}": no closing delimiter "${delimiter}"`);
+      outputs[key!.trim()] = body.join('\n');
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      problems.push(`ignored output line "${line.slice(0, 60)}": expected key=value or key<<DELIMITER`);
+      continue;
+    }
+    outputs[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return { outputs, problems };
+}

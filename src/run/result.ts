@@ -1,0 +1,58 @@
+import type { FailureKind } from './attempt.js';
+
+export type TaskStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled';
+
+export interface TaskResult {
+  id: string;
+  agent: string | null;
+  status: TaskStatus;
+  /** Why a task was skipped or cancelled (e.g. `dependency-failed`, `budget`). */
+  reason?: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** From the first attempt's start to the end of the last. */
+  durationMs: number;
+  /** Time spent ready but waiting for a slot, over all attempts. */
+  queueWaitMs: number;
+  attempts: number;
+  exitCode: number | null;
+  cost: number;
+  outputs: Record<string, string>;
+  artifacts: string[];
+  errors: Array<{ attempt: number; message: string; kind: FailureKind }>;
+  /** Whether the failure was allowed (`continueOnError`). */
+  allowedFailure: boolean;
+  gate: boolean;
+  needs: string[];
+  /** Last lines of the log, for failed tasks. */
+  logTail?: string[];
+  logFile?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  workflow: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string;
+  tasks: TaskResult[];
+  metrics: {
+    /** Seconds from start to end. */
+    wallTime: number;
+    /** Seconds: the sum of every attempt's duration. */
+    serialTime: number;
+    speedupVsSerial: number;
+    costEstimate: number;
+    costSpent: number;
+  };
+  merged: {
+    summary: string;
+    /** Artifacts written by tasks that ran at the same time. */
+    conflicts: Array<{ artifact: string; tasks: string[] }>;
+  };
+  /** Why the run failed or was cancelled, in words. */
+  reasons: string[];
+  /** Where the logs and events are. */
+  logDir: string;
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { RetryPolicy } from '../workflow/model.js';
+import { isRetryable, retryDelay } from './retry.js';
+
+const policy = (p: Partial<RetryPolicy>): RetryPolicy => ({ maxAttempts: 5, backoff: 'exponential', delay: 1, maxDelay: 60, jitter: 0, onExitCodes: [], ...p });
+
+describe('retry delays', () => {
+  it('doubles with exponential backoff up to maxDelay', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((a) => retryDelay(policy({}), a, 't'))).toEqual([1, 2, 4, 8, 16, 32, 60, 60]);
+  });
+  it('stays constant with fixed backoff', () => {
+    expect([1, 2, 3].map((a) => retryDelay(policy({ backoff: 'fixed', delay: 0.5 }), a, 't'))).toEqual([0.5, 0.5, 0.5]);
+  });
+  it('spreads by jitter reproducibly with a seed', () => {
+    const p = policy({ jitter: 0.2, backoff: 'fixed', delay: 10 });
+    const first = [1, 2, 3].map((a) => retryDelay(p, a, 'task', 42));
+    expect([1, 2, 3].map((a) => retryDelay(p, a, 'task', 42))).toEqual(first);
+    for (const d of first) expect(d).toBeGreaterThanOrEqual(8), expect(d).toBeLessThanOrEqual(12);
+    expect(new Set(first).size).toBeGreaterThan(1);
+    expect(retryDelay(p, 1, 'task', 43)).not.toBe(first[0]);
+  });
+});
+
+describe('isRetryable', () => {
+  it('retries failures until maxAttempts, never cancellations', () => {
+    expect(isRetryable(policy({ maxAttempts: 2 }), 1, 'exit-code', 1)).toBe(true);
+    expect(isRetryable(policy({ maxAttempts: 2 }), 2, 'exit-code', 1)).toBe(false);
+    expect(isRetryable(policy({}), 1, 'timeout', null)).toBe(true);
+    expect(isRetryable(policy({}), 1, 'invalid', 0)).toBe(true);
+    expect(isRetryable(policy({}), 1, 'cancelled', null)).toBe(false);
+  });
+  it('limits exit-code retries to onExitCodes', () => {
+    const p = policy({ onExitCodes: [75] });
+    expect(isRetryable(p, 1, 'exit-code', 75)).toBe(true);
+    expect(isRetryable(p, 1, 'exit-code', 1)).toBe(false);
+    expect(isRetryable(p, 1, 'timeout', null)).toBe(true);
+  });
+});

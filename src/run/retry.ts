@@ -1,0 +1,42 @@
+import type { RetryPolicy } from '../workflow/model.js';
+
+/** A seeded PRNG (mulberry32) in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * Delay in seconds before the retry that follows failed attempt `attempt`
+ * (1-based): `delay` times 2^(attempt-1) for exponential backoff, capped at
+ * `maxDelay`, spread by ±`jitter`. The jitter draws from a generator seeded
+ * by (seed, task, attempt), so a seeded run gets the same delays whatever
+ * order tasks fail in.
+ */
+export function retryDelay(policy: RetryPolicy, attempt: number, taskId: string, seed?: number): number {
+  const base = policy.backoff === 'exponential' ? policy.delay * 2 ** (attempt - 1) : policy.delay;
+  const capped = Math.min(base, policy.maxDelay);
+  if (!policy.jitter) return capped;
+  const random = seed === undefined ? Math.random() : seededRandom(hash(`${seed}\u0000${taskId}\u0000${attempt}`))();
+  return Math.max(0, capped * (1 + policy.jitter * (2 * random - 1)));
+}
+
+/** Whether a failed attempt may be retried under the policy. */
+export function isRetryable(policy: RetryPolicy, attempt: number, kind: string, exitCode: number | null): boolean {
+  if (attempt >= policy.maxAttempts) return false;
+  if (kind === 'cancelled' || kind === 'circuit-open' || kind === 'budget') return false;
+  if (kind === 'exit-code' && policy.onExitCodes.length && !policy.onExitCodes.includes(exitCode ?? -1)) return false;
+  return true;
+}

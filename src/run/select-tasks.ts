@@ -1,0 +1,27 @@
+import { UsageError } from '../errors.js';
+import { suggestion } from '../util/suggest.js';
+import type { Workflow } from '../workflow/model.js';
+
+/**
+ * `--only a,b`: those tasks (a matrix task's id means all its expansions)
+ * and everything they need, transitively.
+ */
+export function selectTasks(workflow: Workflow, ids: readonly string[]): Set<number> {
+  const selected = new Set<number>();
+  const stack: number[] = [];
+  for (const id of ids) {
+    const exact = workflow.taskIndex.get(id);
+    const matches = exact !== undefined ? [exact] : workflow.tasks.flatMap((t, i) => (t.baseId === id ? [i] : []));
+    if (!matches.length) {
+      throw new UsageError(`--only: no task "${id}" in ${workflow.name}${suggestion(id, new Set(workflow.tasks.map((t) => t.baseId)))}`);
+    }
+    stack.push(...matches);
+  }
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (selected.has(i)) continue;
+    selected.add(i);
+    for (const need of workflow.tasks[i]!.needs) stack.push(workflow.taskIndex.get(need)!);
+  }
+  return selected;
+}

@@ -1,0 +1,91 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
+
+const TAIL_LINES = 20;
+/** A line longer than this is written in pieces, so memory stays bounded. */
+const MAX_PARTIAL_LINE = 16 * 1024;
+
+class LineSplitter {
+  private partial = '';
+  constructor(private readonly emit: (line: string) => void) {}
+  write(text: string): void {
+    let from = 0;
+    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', from)) {
+      this.emit(this.partial + text.slice(from, nl));
+      this.partial = '';
+      from = nl + 1;
+    }
+    this.partial += text.slice(from);
+    if (this.partial.length > MAX_PARTIAL_LINE) {
+      this.emit(this.partial);
+      this.partial = '';
+    }
+  }
+  end(): void {
+    if (this.partial) this.emit(this.partial);
+    this.partial = '';
+  }
+}
+
+/**
+ * Streams an attempt's stdout and stderr, masked, into the task's log file:
+ * one line per output line, prefixed `out| ` or `err| `. Keeps only the last
+ * lines in memory, and pauses the child's pipes while the file catches up.
+ */
+export class TaskLog {
+  private readonly file: WriteStream;
+  private readonly tailLines: string[] = [];
+  private readonly sources: Readable[] = [];
+  private waiting = false;
+
+  constructor(path: string, private readonly masker: SecretMasker) {
+    this.file = createWriteStream(path, { flags: 'a' });
+    this.file.on('error', () => undefined);
+  }
+
+  header(text: string): void {
+    this.file.write(`${this.masker.mask(text)}\n`);
+  }
+
+  attach(stream: Readable | null, label: 'out' | 'err'): void {
+    if (!stream) return;
+    this.sources.push(stream);
+    const masking: MaskingStream = this.masker.stream();
+    const lines = new LineSplitter((line) => {
+      this.tailLines.push(line);
+      if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
+      if (!this.file.write(`${label}| ${line}\n`) && !this.waiting) {
+        this.waiting = true;
+        for (const s of this.sources) s.pause();
+        this.file.once('drain', () => {
+          this.waiting = false;
+          for (const s of this.sources) s.resume();
+        });
+      }
+    });
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => lines.write(masking.write(chunk)));
+    stream.on('end', () => {
+      lines.write(masking.end());
+      lines.end();
+    });
+    stream.on('error', () => undefined);
+  }
+
+  /** Writes a line of the runner's own (e.g. why the attempt failed). */
+  note(text: string): void {
+    const line = this.masker.mask(text);
+    this.tailLines.push(line);
+    if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
+    this.file.write(`--- ${line}\n`);
+  }
+
+  tail(): string[] {
+    return [...this.tailLines];
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.file.end(() => resolve()));
+  }
+}

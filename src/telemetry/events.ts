@@ -1,0 +1,38 @@
+/** The telemetry event types (schemas/events.schema.json). */
+export type EventType =
+  | 'workflow.started'
+  | 'task.queued'
+  | 'task.started'
+  | 'task.retrying'
+  | 'task.heartbeat'
+  | 'task.succeeded'
+  | 'task.failed'
+  | 'task.skipped'
+  | 'task.cancelled'
+  | 'workflow.finished';
+
+export interface RunEvent {
+  /** ISO-8601 time. */
+  ts: string;
+  runId: string;
+  type: EventType;
+  taskId?: string;
+  attempt?: number;
+  durationMs?: number;
+  queueWaitMs?: number;
+  exitCode?: number | null;
+  reason?: string;
+  cost?: number;
+  /** task.retrying: delay before the next attempt. */
+  delayMs?: number;
+  /** workflow.started / finished. */
+  workflow?: string;
+  status?: string;
+  tasks?: number;
+  concurrency?: number;
+}
+
+export type EventListener = (event: RunEvent) => void;
+
+/** Terminal event types: every task gets exactly one. */
+export const TERMINAL_EVENTS: ReadonlySet<EventType> = new Set(['task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled']);

@@ -1,0 +1,93 @@
+export const MASK = '***';
+
+/** Shortest value worth masking: shorter ones would blank ordinary words. */
+const MIN_SECRET_LENGTH = 3;
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
+
+/**
+ * The secret values to mask: the values of the variables named in `secrets`
+ * and of every variable whose name matches one of `patterns` (`*TOKEN*`...).
+ */
+export function secretValues(env: Record<string, string | undefined>, names: readonly string[], patterns: readonly string[]): string[] {
+  const matchers = patterns.map(globToRegExp);
+  const values = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || value.length < MIN_SECRET_LENGTH) continue;
+    if (names.includes(name) || matchers.some((m) => m.test(name))) {
+      values.add(value);
+      // A multi-line secret is also masked line by line, as logs split it.
+      for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_SECRET_LENGTH) values.add(line);
+    }
+  }
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces secret values by *** in text, also across the chunks of a stream. */
+export class SecretMasker {
+  private readonly pattern?: RegExp;
+  readonly longest: number;
+
+  constructor(readonly values: readonly string[]) {
+    const usable = values.filter((v) => v.length >= MIN_SECRET_LENGTH);
+    this.longest = usable.reduce((m, v) => Math.max(m, v.length), 0);
+    if (usable.length) this.pattern = new RegExp(usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  }
+
+  get active(): boolean {
+    return this.pattern !== undefined;
+  }
+
+  mask(text: string): string {
+    return this.pattern ? text.replace(this.pattern, MASK) : text;
+  }
+
+  /** Masks every string inside a JSON-like value (events, results). */
+  maskDeep<T>(value: T): T {
+    if (!this.pattern) return value;
+    if (typeof value === 'string') return this.mask(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.maskDeep(v)) as T;
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.maskDeep(v);
+      return out as T;
+    }
+    return value;
+  }
+
+  /** A streaming masker: holds back just enough text that a secret split across chunks is still caught. */
+  stream(): MaskingStream {
+    return new MaskingStream(this);
+  }
+}
+
+export class MaskingStream {
+  private carry = '';
+  constructor(private readonly masker: SecretMasker) {}
+
+  /** Masked text that is safe to emit now. */
+  write(chunk: string): string {
+    if (!this.masker.active) return chunk;
+    const text = this.carry + chunk;
+    let boundary = Math.max(0, text.length - (this.masker.longest - 1));
+    // A secret starting before the boundary must be emitted whole.
+    for (const value of this.masker.values) {
+      let at = text.indexOf(value, Math.max(0, boundary - value.length + 1));
+      while (at !== -1 && at < boundary) {
+        boundary = Math.max(boundary, at + value.length);
+        at = text.indexOf(value, at + 1);
+      }
+    }
+    this.carry = text.slice(boundary);
+    return this.masker.mask(text.slice(0, boundary));
+  }
+
+  /** The rest, masked. */
+  end(): string {
+    const rest = this.masker.mask(this.carry);
+    this.carry = '';
+    return rest;
+  }
+}

@@ -1,0 +1,301 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { filesUnder, runProject, task } from '../helpers/run.js';
+import { validator } from '../helpers/schemas.js';
+import { isAlive } from '../helpers/processes.js';
+
+const validateEvent = validator('events');
+const validateResult = validator('result');
+
+function checkEvents(events: any[], taskIds: string[]): void {
+  for (const e of events) expect(validateEvent(e), `${JSON.stringify(e)} ${JSON.stringify(validateEvent.errors)}`).toBe(true);
+  const terminal = events.filter((e) => /^task\.(succeeded|failed|skipped|cancelled)$/.test(e.type));
+  expect(terminal.map((e) => e.taskId).sort()).toEqual([...taskIds].sort());
+  expect(events[0].type).toBe('workflow.started');
+  expect(events[events.length - 1].type).toBe('workflow.finished');
+}
+
+describe('orchestrate run', () => {
+  it('runs hello: outputs flow to dependents, result and events match their schemas', () => {
+    const r = runProject({ 'workflow.yaml': readFileSync('workflows/hello.yaml', 'utf8') });
+    expect(r.code).toBe(0);
+    expect(validateResult(r.result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect(r.result.status).toBe('succeeded');
+    expect(task(r.result, 'hello').outputs).toEqual({ greeting: 'hello' });
+    expect(readFileSync(task(r.result, 'summary').logFile, 'utf8')).toContain('out| Both said hello, world');
+    checkEvents(r.events, ['hello', 'world', 'summary']);
+  });
+
+  it('passes env, ids and attempt to tasks, and multi-line outputs to dependents', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+env: { GREETING: hi }
+tasks:
+  write:
+    run: |
+      echo "id=$ORCHESTRATE_TASK_ID attempt=$ORCHESTRATE_ATTEMPT run=$ORCHESTRATE_RUN_ID greeting=$GREETING" > ctx.txt
+      printf 'notes<<END\\nfirst line\\nsecond = line\\nEND\\nsingle=one\\n' >> "$ORCHESTRATE_OUTPUT"
+  read:
+    needs: write
+    env: { NOTES: "\${{ tasks.write.outputs.notes }}" }
+    run: printf '%s|%s' "$NOTES" "\${{ tasks.write.outputs.single }}" > got.txt
+`,
+    });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(r.dir, 'ctx.txt'), 'utf8')).toBe(`id=write attempt=1 run=${r.result.runId} greeting=hi\n`);
+    expect(readFileSync(join(r.dir, 'got.txt'), 'utf8')).toBe('first line\nsecond = line|one');
+  });
+
+  it('retries with fixed and exponential backoff, and counts attempts', () => {
+    const flaky = (name: string) => `n=$(cat ${name}.count 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${name}.count; [ $n -ge 3 ]`;
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  fixed:
+    run: "${flaky('fixed')}"
+    retry: { maxAttempts: 3, backoff: fixed, delay: 200ms }
+  expo:
+    run: "${flaky('expo')}"
+    retry: { maxAttempts: 4, backoff: exponential, delay: 100ms }
+  never:
+    run: exit 3
+    retry: { maxAttempts: 3, delay: 10ms, onExitCodes: [75] }
+`,
+    });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'fixed')).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(task(r.result, 'expo')).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(task(r.result, 'never')).toMatchObject({ status: 'failed', attempts: 1, exitCode: 3 });
+    const delays = (id: string) => r.events.filter((e) => e.type === 'task.retrying' && e.taskId === id).map((e) => e.delayMs);
+    expect(delays('fixed')).toEqual([200, 200]);
+    expect(delays('expo')).toEqual([100, 200]);
+    expect(task(r.result, 'fixed').errors).toEqual([
+      { attempt: 1, kind: 'exit-code', message: 'exit code 1' },
+      { attempt: 2, kind: 'exit-code', message: 'exit code 1' },
+    ]);
+    checkEvents(r.events, ['fixed', 'expo', 'never']);
+  });
+
+  it('makes jittered delays reproducible with policy.seed', () => {
+    const files = { 'workflow.yaml': 'version: 1\npolicy: { seed: 7, retry: { maxAttempts: 3, delay: 100ms, jitter: 0.5 } }\ntasks:\n  a: { run: exit 1 }\n  b: { run: exit 1 }\n' };
+    const delays = (r: any) => r.events.filter((e: any) => e.type === 'task.retrying').map((e: any) => `${e.taskId}:${e.attempt}:${e.delayMs}`).sort();
+    const first = delays(runProject(files));
+    expect(first).toHaveLength(4);
+    expect(delays(runProject(files))).toEqual(first);
+    for (const d of first) {
+      const ms = Number(d.split(':')[2]);
+      expect(ms).toBeGreaterThanOrEqual(50);
+      expect(ms).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('times out an attempt and kills the whole process group, grandchildren included', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { gracePeriod: 500ms }
+tasks:
+  slow:
+    run: "sh -c 'sleep 30 & echo $! > grandchild.pid; wait' & echo $! > child.pid; sleep 30"
+    timeout: 1s
+`,
+    });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'slow')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(task(r.result, 'slow').errors[0]).toMatchObject({ kind: 'timeout', message: 'timed out after 1s' });
+    expect(task(r.result, 'slow').durationMs).toBeLessThan(10_000);
+    for (const file of ['child.pid', 'grandchild.pid']) {
+      const pid = Number(readFileSync(join(r.dir, file), 'utf8'));
+      expect(isAlive(pid), `${file} ${pid} survived`).toBe(false);
+    }
+  });
+
+  it('isolated cancellation skips only the failed branch', () => {
+    const r = runProject({
+      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: exit 1 }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n  d: { run: "sleep 0.3" }\n',
+    });
+    expect(r.code).toBe(1);
+    expect(r.result.tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([
+      ['a', 'failed', null], ['b', 'skipped', 'dependency-failed'], ['c', 'skipped', 'dependency-failed'], ['d', 'succeeded', null],
+    ]);
+    checkEvents(r.events, ['a', 'b', 'c', 'd']);
+  });
+
+  it('cascading cancellation stops running and pending tasks but still runs if: always', () => {
+    const started = Date.now();
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { cancellation: cascading, maxConcurrency: 4 }
+tasks:
+  fail: { run: "sleep 0.2; exit 1" }
+  long: { run: "sleep 30" }
+  later: { run: "true", needs: long }
+  cleanup: { run: "echo cleaned > cleaned.txt", needs: [long], if: always }
+`,
+    });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.result.tasks.map((t: any) => [t.id, t.status])).toEqual([['fail', 'failed'], ['long', 'cancelled'], ['later', 'cancelled'], ['cleanup', 'succeeded']]);
+    expect(existsSync(join(r.dir, 'cleaned.txt'))).toBe(true);
+    checkEvents(r.events, ['fail', 'long', 'later', 'cleanup']);
+  });
+
+  it('runs if: failure only after a failure, if: always always, and honours continueOnError', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  ok: { run: "true" }
+  bad: { run: exit 2, continueOnError: true }
+  after-bad: { run: "true", needs: bad }
+  on-failure-ok: { run: "true", needs: ok, if: failure }
+  hard: { run: exit 1 }
+  on-failure-hard: { run: "true", needs: hard, if: failure }
+  always: { run: "true", needs: [hard], if: always }
+`,
+    });
+    expect(Object.fromEntries(r.result.tasks.map((t: any) => [t.id, t.status]))).toEqual({
+      ok: 'succeeded', bad: 'failed', 'after-bad': 'succeeded', 'on-failure-ok': 'skipped', hard: 'failed', 'on-failure-hard': 'succeeded', always: 'succeeded',
+    });
+    expect(task(r.result, 'bad')).toMatchObject({ allowedFailure: true, reason: 'continue-on-error' });
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 0 when the only failure is allowed, and 1 when a gate fails whatever continueOnError says', () => {
+    expect(runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: exit 1, continueOnError: true }\n  b: { run: "true", needs: a }\n' }).code).toBe(0);
+    const gate = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  audit: { run: exit 1, gate: true, continueOnError: true }\n  next: { run: "true", needs: audit }\n' });
+    expect(gate.code).toBe(1);
+    expect(gate.result.status).toBe('failed');
+    expect(task(gate.result, 'next').status).toBe('succeeded');
+    expect(gate.result.reasons).toContain('quality gate failed: audit');
+  });
+
+  it('opens the circuit after consecutive failures, fails queued tasks fast, and closes it after a good trial', () => {
+    const r = runProject({
+      'agent.sh': '#!/bin/sh\nprompt=$(cat)\n[ "$prompt" = ok ]\n',
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 1, circuitBreaker: { failureThreshold: 2, cooldown: 1s } }
+agents: { flaky: { command: sh ./agent.sh, concurrency: 1 } }
+tasks:
+  f1: { agent: flaky, prompt: fail, priority: critical }
+  f2: { agent: flaky, prompt: fail, priority: critical, needs: f1, if: always }
+  fast: { agent: flaky, prompt: ok, needs: f2, if: always }
+  wait: { run: "sleep 1.5", needs: fast, if: always }
+  trial: { agent: flaky, prompt: ok, needs: wait, if: always }
+  closed: { agent: flaky, prompt: ok, needs: trial }
+`,
+    });
+    expect(Object.fromEntries(r.result.tasks.map((t: any) => [t.id, [t.status, t.attempts]]))).toEqual({
+      f1: ['failed', 1], f2: ['failed', 1], fast: ['failed', 0], wait: ['succeeded', 1], trial: ['succeeded', 1], closed: ['succeeded', 1],
+    });
+    expect(task(r.result, 'fast').errors[0]).toMatchObject({ kind: 'circuit-open' });
+    expect(task(r.result, 'fast').reason).toBe('circuit-open');
+  });
+
+  it('reopens the circuit when the half-open trial fails', () => {
+    const r = runProject({
+      'agent.sh': '#!/bin/sh\nprompt=$(cat)\n[ "$prompt" = ok ]\n',
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 1, circuitBreaker: { failureThreshold: 1, cooldown: 500ms } }
+agents: { flaky: { command: sh ./agent.sh } }
+tasks:
+  f1: { agent: flaky, prompt: fail }
+  wait: { run: "sleep 0.8", needs: f1, if: always }
+  trial: { agent: flaky, prompt: fail, needs: wait, if: always }
+  after: { agent: flaky, prompt: ok, needs: trial, if: always }
+`,
+    });
+    expect(Object.fromEntries(r.result.tasks.map((t: any) => [t.id, [t.status, t.attempts]]))).toEqual({
+      f1: ['failed', 1], wait: ['succeeded', 1], trial: ['failed', 1], after: ['failed', 0],
+    });
+  });
+
+  it('skips tasks that would exceed the cost budget, fails the run and says why', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 1, costBudget: 1 }
+tasks:
+  a: { run: "echo cost=0.2 >> $ORCHESTRATE_OUTPUT", cost: 0.5, priority: high }
+  b: { run: "true", cost: 0.6 }
+  c: { run: "true", cost: 0.6 }
+`,
+    });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'a')).toMatchObject({ status: 'succeeded', cost: 0.2 });
+    expect(task(r.result, 'b')).toMatchObject({ status: 'succeeded', cost: 0.6 });
+    expect(task(r.result, 'c')).toMatchObject({ status: 'skipped', reason: 'budget', attempts: 0 });
+    expect(r.result.metrics).toMatchObject({ costSpent: 0.8, costEstimate: 1.7 });
+    expect(r.result.reasons.join(' ')).toContain('cost budget of 1');
+    const summary = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: r.dir });
+    expect(summary.stdout).toContain('skipped because the cost budget of 1 was exhausted');
+  });
+
+  it('fails an attempt whose declared artifacts are missing, and lists the produced ones', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  good: { run: "mkdir -p out && echo x > out/a.txt", artifacts: [out/a.txt] }
+  bad: { run: "true", artifacts: [out/missing.txt], retry: { maxAttempts: 2, delay: 10ms } }
+`,
+    });
+    expect(task(r.result, 'good')).toMatchObject({ status: 'succeeded', artifacts: ['out/a.txt'] });
+    expect(task(r.result, 'bad')).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(task(r.result, 'bad').errors[1]).toEqual({ attempt: 2, kind: 'invalid', message: 'artifact not created: out/missing.txt' });
+  });
+
+  it('masks secrets in the console, logs, events, outputs and result, even split across writes', () => {
+    const secret = 'sup3r-s3cret-value-42';
+    const r = runProject({
+      'workflow.yaml': `version: 1
+secrets: [DEPLOY_CRED]
+tasks:
+  leak:
+    run: |
+      echo "token is $API_TOKEN"
+      echo "cred is $DEPLOY_CRED" >&2
+      printf 'sup3r-s3'; sleep 0.2; printf 'cret-value-42\\n'
+      echo "out=$API_TOKEN" >> "$ORCHESTRATE_OUTPUT"
+      exit 1
+`,
+    }, [], { API_TOKEN: secret, DEPLOY_CRED: 'another-secret-99' });
+    const everything = [r.stdout, r.stderr, ...filesUnder(join(r.dir, '.orchestrate')).map((f) => readFileSync(f, 'utf8'))].join('\n');
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain('another-secret-99');
+    expect(readFileSync(task(r.result, 'leak').logFile, 'utf8')).toContain('out| token is ***');
+    expect(task(r.result, 'leak').outputs).toEqual({ out: '***' });
+    expect(task(r.result, 'leak').logTail).toContain('***');
+  });
+
+  it('runs only the selected tasks and what they need with --only', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n  d: { run: "true" }\n' }, ['--only', 'b']);
+    expect(r.result.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
+    checkEvents(r.events, ['a', 'b']);
+    const bad = cli(['run', 'workflow.yaml', '--only', 'bb'], { cwd: r.dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('orchestrate: --only: no task "bb" in workflow (did you mean "b"?)');
+  });
+
+  it('prints the plan with --dry-run and runs nothing', () => {
+    const r = cli(['run', 'workflows/ci-pipeline.yaml', '--dry-run', '--json']);
+    expect(r.code).toBe(0);
+    expect(validator('plan')(JSON.parse(r.stdout))).toBe(true);
+  });
+
+  it('writes plain event lines with timestamps when not in a terminal, and events to stdout with --events -', () => {
+    const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
+    const simple = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(simple.code).toBe(0);
+    expect(simple.stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+Z start a$/m);
+    expect(simple.stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+Z ok {4}a in /m);
+    expect(simple.stdout).toContain('✔ workflow succeeded');
+    const stream = cli(['run', 'workflow.yaml', '--events', '-'], { cwd: dir });
+    const lines = stream.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((e) => e.type)).toEqual(['workflow.started', 'task.queued', 'task.started', 'task.succeeded', 'workflow.finished']);
+  });
+
+  it('gives an invalid workflow the lint report and exit 2', () => {
+    const r = cli(['run', 'test/fixtures/lint/cycle/workflow.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('[cycle]');
+  });
+});
