@@ -34,6 +34,8 @@ export interface AttemptRequest {
   logFile: string;
   outputFile: string;
   signal: AbortSignal;
+  /** Aborted to kill at once, without the grace period (a second Ctrl-C). */
+  killSignal?: AbortSignal;
 }
 
 export interface Executor {

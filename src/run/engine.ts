@@ -57,6 +57,7 @@ interface TaskState {
   /** Failed, or skipped/cancelled because something upstream failed. */
   failureTainted: boolean;
   abort?: AbortController;
+  kill?: AbortController;
   timer?: NodeJS.Timeout;
 }
 
@@ -235,6 +236,7 @@ export class RunEngine {
     s.queueWaitMs += now - s.readyAt;
     s.firstStart ??= now;
     s.abort = new AbortController();
+    s.kill = new AbortController();
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt });
     const render = (text: string) => renderTemplate(text, (ref) => {
       if (ref.kind === 'task-output') {
@@ -264,6 +266,7 @@ export class RunEngine {
       logFile: join(this.options.runDir, `${name}.log`),
       outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
       signal: s.abort.signal,
+      killSignal: s.kill.signal,
     }).then((result) => this.attemptEnded(i, result), (error: unknown) => this.attemptEnded(i, {
       ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [],
     }));
@@ -283,6 +286,7 @@ export class RunEngine {
     s.outputs = result.outputs;
     s.tail = result.tail;
     s.abort = undefined;
+    s.kill = undefined;
     let outcome = result;
     if (result.ok) {
       const missing = task.artifacts.filter((a) => !existsSync(resolve(task.cwd, a)));
@@ -359,7 +363,7 @@ export class RunEngine {
   /** Kills every running task at once (second Ctrl-C). */
   killNow(): void {
     this.stop('interrupt', 'interrupted');
-    for (const s of this.states) s.abort?.abort();
+    for (const s of this.states) s.kill?.abort();
   }
 
   private finish(i: number, status: TaskStatus, reason?: string): void {

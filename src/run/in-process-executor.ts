@@ -59,6 +59,7 @@ export class InProcessExecutor implements Executor {
       const settle = () => setTimeout(() => resolve('aborted'), request.gracePeriod * 1000).unref?.();
       if (controller.signal.aborted) settle();
       else controller.signal.addEventListener('abort', settle, { once: true });
+      request.killSignal?.addEventListener('abort', () => resolve('aborted'), { once: true });
     });
     const timer = request.timeout !== undefined ? setTimeout(() => {
       timedOut = true;

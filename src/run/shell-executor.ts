@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
-import { killProcessGroup } from './kill-process-group.js';
+import { killProcessGroup, liveProcessGroups } from './kill-process-group.js';
 import { parseOutputs } from './outputs.js';
 import { TaskLog } from './task-log.js';
 
@@ -53,6 +53,7 @@ export class ShellExecutor implements Executor {
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const pid = child.pid;
+    if (pid !== undefined) liveProcessGroups.add(pid);
     const terminate = () => {
       if (pid === undefined) return;
       killProcessGroup(pid, 'SIGTERM');
@@ -71,12 +72,20 @@ export class ShellExecutor implements Executor {
     };
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener('abort', onAbort, { once: true });
+    const onKill = () => {
+      cancelled = true;
+      if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
+    };
+    request.killSignal?.addEventListener('abort', onKill, { once: true });
 
     const [code, signal, spawnError] = await new Promise<[number | null, NodeJS.Signals | null, Error | undefined]>((resolve) => {
       child.once('error', (error) => resolve([null, null, error]));
       child.once('exit', (c, s) => {
         // Whatever the shell left behind in its group dies with it.
-        if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
+        if (pid !== undefined) {
+          killProcessGroup(pid, 'SIGKILL');
+          liveProcessGroups.delete(pid);
+        }
         resolve([c, s, undefined]);
       });
     });
@@ -92,6 +101,7 @@ export class ShellExecutor implements Executor {
     if (timer) clearTimeout(timer);
     if (killTimer) clearTimeout(killTimer);
     request.signal.removeEventListener('abort', onAbort);
+    request.killSignal?.removeEventListener('abort', onKill);
 
     let outputs: Record<string, string> = {};
     try {

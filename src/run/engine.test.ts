@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadWorkflowText } from '../workflow/load.js';
+import { SecretMasker } from '../telemetry/mask.js';
+import type { RunEvent } from '../telemetry/events.js';
+import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
+import { RunEngine } from './engine.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** An executor that takes `durations[id]` ms of fake time and fails while `fails[id]` attempts remain. */
+class FakeExecutor implements Executor {
+  readonly starts: Array<[string, number]> = [];
+  constructor(private readonly durations: Record<string, number>, private readonly fails: Record<string, number> = {}) {}
+  run(request: AttemptRequest): Promise<AttemptResult> {
+    this.starts.push([request.taskId, Date.now()]);
+    const failing = (this.fails[request.taskId] ?? 0) >= request.attempt;
+    return new Promise((resolve) => setTimeout(() => resolve({
+      ok: !failing, kind: failing ? 'exit-code' : undefined, message: failing ? 'exit code 1' : undefined,
+      exitCode: failing ? 1 : 0, signal: null, durationMs: this.durations[request.taskId] ?? 0, outputs: {}, tail: [],
+    }), this.durations[request.taskId] ?? 0));
+  }
+}
+
+function engine(yaml: string, executor: Executor, events: RunEvent[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-'));
+  const loaded = loadWorkflowText(yaml, join(dir, 'w.yaml'));
+  if (!loaded.workflow) throw new Error(JSON.stringify(loaded.diagnostics));
+  return new RunEngine(loaded.workflow, {
+    runId: 'test', runDir: join(dir, 'run'), emit: (e) => events.push(e), masker: new SecretMasker([]), baseEnv: {}, executorFor: () => executor,
+  });
+}
+
+describe('RunEngine on a fake clock', () => {
+  it('waits out exponential backoff (1s, 2s, 4s) without sleeping', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const executor = new FakeExecutor({ a: 100 }, { a: 10 });
+    const events: RunEvent[] = [];
+    const t0 = Date.now();
+    const running = engine('version: 1\ntasks:\n  a: { run: x, retry: { maxAttempts: 4, delay: 1s, maxDelay: 1m } }\n', executor, events).run();
+    await vi.advanceTimersByTimeAsync(8_000);
+    const result = await running;
+    expect(result.tasks[0]).toMatchObject({ status: 'failed', attempts: 4 });
+    // Each attempt takes 100 ms; each retry starts its delay after the failure.
+    expect(executor.starts.map(([, t]) => t - t0)).toEqual([0, 1100, 3200, 7300]);
+    expect(events.filter((e) => e.type === 'task.retrying').map((e) => e.delayMs)).toEqual([1000, 2000, 4000]);
+  });
+
+  it('starts a dependent the moment its need ends, not when the level ends', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const executor = new FakeExecutor({ short: 1000, long: 5000, next: 1000 });
+    const t0 = Date.now();
+    const running = engine('version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n  short: { run: x }\n  long: { run: x }\n  next: { run: x, needs: short }\n', executor).run();
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect((await running).status).toBe('succeeded');
+    expect(Object.fromEntries(executor.starts.map(([id, t]) => [id, t - t0]))).toEqual({ short: 0, long: 0, next: 1000 });
+  });
+
+  it('runs exactly the schedule the planner simulates', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const yaml = `version: 1
+policy: { maxConcurrency: 3 }
+agents: { w: { command: x, concurrency: 1 } }
+resources: { gpu: 1 }
+tasks:
+  a: { run: x, estimate: 2 }
+  b: { agent: w, estimate: 1 }
+  c: { agent: w, estimate: 3, needs: a }
+  d: { run: x, estimate: 2, resources: { gpu: 1 } }
+  e: { run: x, estimate: 1, resources: { gpu: 1 }, needs: b }
+  f: { run: x, estimate: 4, priority: low }
+  g: { run: x, estimate: 1, needs: [c, e] }
+`;
+    const durations = { a: 2000, b: 1000, c: 3000, d: 2000, e: 1000, f: 4000, g: 1000 };
+    const executor = new FakeExecutor(durations);
+    const t0 = Date.now();
+    const run = engine(yaml, executor);
+    const running = run.run();
+    await vi.advanceTimersByTimeAsync(20_000);
+    await running;
+    const { planWorkflow } = await import('../plan/plan.js');
+    const loaded = loadWorkflowText(yaml, '/x/w.yaml');
+    const planned = Object.fromEntries(planWorkflow(loaded.workflow!).tasks.map((t) => [t.id, t.start * 1000]));
+    expect(Object.fromEntries(executor.starts.map(([id, t]) => [id, t - t0]))).toEqual(planned);
+  });
+});

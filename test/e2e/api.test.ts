@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { executeGraph, executeParallel, loadWorkflow, plan, WorkflowError, type Agent } from '../../src/index.js';
+import { tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
+
+const validateResult = validator('result');
+
+describe('library API', () => {
+  it('executeGraph runs in-process agents and shell tasks with needs, passing outputs', async () => {
+    const cwd = tempProject();
+    const seen: string[] = [];
+    const writer: Agent = { run: async (prompt, ctx) => ({ outputs: { text: `${prompt}!`, attempt: ctx.attempt }, cost: 0.25 }) };
+    const result = await executeGraph({
+      tasks: [
+        { id: 'write', agent: writer, prompt: 'draft' },
+        { id: 'review', needs: ['write'], prompt: 'review ${{ tasks.write.outputs.text }}', agent: () => ({ run: (prompt) => { seen.push(prompt); return {}; } }) },
+        { id: 'shell', needs: ['write'], run: 'test "${{ tasks.write.outputs.text }}" = "draft!"' },
+      ],
+    }, { maxConcurrency: 2, cwd });
+    expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect(result.status).toBe('succeeded');
+    expect(seen).toEqual(['review draft!']);
+    expect(result.tasks.map((t) => [t.id, t.status, t.cost])).toEqual([['write', 'succeeded', 0.25], ['review', 'succeeded', 0], ['shell', 'succeeded', 0]]);
+    expect(result.metrics.costSpent).toBe(0.25);
+  });
+
+  it('aborts ctx.signal on timeout and retries', async () => {
+    let attempts = 0;
+    const result = await executeParallel([{
+      id: 'slow',
+      timeout: 0.2,
+      retry: { maxAttempts: 2, delay: 0.05 },
+      agent: {
+        run: (_prompt, ctx) => new Promise((resolve, reject) => {
+          attempts++;
+          const t = setTimeout(() => resolve({}), 10_000);
+          ctx.signal.addEventListener('abort', () => { clearTimeout(t); reject(new Error('stopped')); });
+        }),
+      },
+    }], { cwd: tempProject() });
+    expect(attempts).toBe(2);
+    expect(result.status).toBe('failed');
+    expect(result.tasks[0]!.errors.map((e) => e.kind)).toEqual(['timeout', 'timeout']);
+  });
+
+  it('executeParallel runs independent tasks side by side', async () => {
+    const running: number[] = [];
+    let now = 0;
+    let peak = 0;
+    const agent: Agent = { run: async () => { now++; peak = Math.max(peak, now); await new Promise((r) => setTimeout(r, 100)); now--; running.push(1); return {}; } };
+    const result = await executeParallel(Array.from({ length: 6 }, (_, i) => ({ id: `t${i}`, agent })), { maxConcurrency: 3, cwd: tempProject() });
+    expect(result.status).toBe('succeeded');
+    expect(peak).toBe(3);
+    expect(running).toHaveLength(6);
+  });
+
+  it('cancels through policy.signal', async () => {
+    const controller = new AbortController();
+    const promise = executeGraph({ tasks: [{ id: 'a', run: 'sleep 30' }, { id: 'b', run: 'true', needs: ['a'] }] }, { signal: controller.signal, cwd: tempProject() });
+    setTimeout(() => controller.abort(), 300);
+    const result = await promise;
+    expect(result.status).toBe('cancelled');
+    expect(result.tasks.map((t) => t.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('rejects invalid tasks with every diagnostic, and loads and plans files', async () => {
+    await expect(executeGraph({ tasks: [{ id: 'a', run: 'x', needs: ['nope'] }] }, { maxConcurrency: 0 })).rejects.toThrow(WorkflowError);
+    await expect(executeGraph({ tasks: [{ id: 'a', run: 'x', needs: ['nope'] }] })).rejects.toThrow(/needs "nope", which is not a task/);
+    const workflow = await loadWorkflow('workflows/ci-pipeline.yaml');
+    expect(plan(workflow).criticalPath.tasks[0]).toBe('install');
+    await expect(loadWorkflow('test/fixtures/lint/cycle/workflow.yaml')).rejects.toThrow(/dependency cycle: fetch -> build -> publish -> fetch \[cycle\]/);
+  });
+});

@@ -1,0 +1,27 @@
+import { cpSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT, tempProject } from '../helpers/cli.js';
+
+const examples = readdirSync(join(ROOT, 'workflows')).filter((f) => f.endsWith('.yaml'));
+
+describe('the example workflows', () => {
+  const dir = tempProject({ 'package.json': '{}' });
+  cpSync(join(ROOT, 'workflows'), join(dir, 'workflows'), { recursive: true });
+
+  for (const file of examples) {
+    it(`${file} lints clean and runs to success`, () => {
+      expect(cli(['lint', `workflows/${file}`], { cwd: dir }).code).toBe(0);
+      const r = cli(['run', `workflows/${file}`, '--json'], { cwd: dir, env: { GITHUB_TOKEN: 'example-token-value' } });
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.status).toBe('succeeded');
+      if (file === 'speedup.yaml') expect(result.metrics.speedupVsSerial).toBeGreaterThan(3);
+      if (file === 'retries.yaml') expect(result.tasks[0].attempts).toBe(3);
+      if (file === 'failure-handling.yaml') {
+        expect(result.tasks.find((t: any) => t.id === 'optional-lint')).toMatchObject({ status: 'failed', allowedFailure: true });
+        expect(result.tasks.find((t: any) => t.id === 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });
+      }
+    });
+  }
+});

@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, tempProject } from '../helpers/cli.js';
+import { runProject, task } from '../helpers/run.js';
+
+const ms = (iso: string) => Date.parse(iso);
+
+describe('run policies with real processes', () => {
+  it('a task waiting out its backoff holds no slot: others run meanwhile', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 1 }
+tasks:
+  flaky: { run: "[ -f flag ] || { touch flag; exit 1; }", retry: { maxAttempts: 2, delay: 1500ms }, priority: high }
+  other: { run: "sleep 0.2" }
+`,
+    });
+    expect(r.code).toBe(0);
+    const otherStart = r.events.find((e) => e.type === 'task.started' && e.taskId === 'other');
+    const retryStart = r.events.filter((e) => e.type === 'task.started' && e.taskId === 'flaky')[1];
+    expect(ms(otherStart.ts)).toBeLessThan(ms(retryStart.ts));
+    expect(task(r.result, 'flaky').attempts).toBe(2);
+  });
+
+  it('the workflow timeout bounds retries: no attempt starts after the deadline', () => {
+    const started = Date.now();
+    const r = runProject({
+      'workflow.yaml': 'version: 1\npolicy: { timeout: 1500ms }\ntasks:\n  a: { run: "sleep 0.3; exit 1", retry: { maxAttempts: 50, backoff: fixed, delay: 200ms } }\n  b: { run: "sleep 30" }\n  c: { run: "true", needs: b }\n',
+    });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const a = task(r.result, 'a');
+    expect(a.attempts).toBeGreaterThanOrEqual(2);
+    expect(a.attempts).toBeLessThanOrEqual(4);
+    expect(ms(a.finishedAt) - ms(r.result.startedAt)).toBeLessThan(1500 + 1000);
+    expect(task(r.result, 'b')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
+    expect(task(r.result, 'c')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
+    expect(r.result.reasons[0]).toContain('workflow timeout');
+  });
+
+  it('respects agent concurrency and resources, and records queue waits', () => {
+    const r = runProject({
+      'agent.sh': '#!/bin/sh\ncat > /dev/null\nsleep 0.3\n',
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 4 }
+resources: { gpu: 1 }
+agents: { solo: { command: sh ./agent.sh, concurrency: 1 } }
+tasks:
+  a1: { agent: solo }
+  a2: { agent: solo }
+  a3: { agent: solo }
+  g1: { run: "sleep 0.3", resources: { gpu: 1 } }
+  g2: { run: "sleep 0.3", resources: { gpu: 1 } }
+`,
+    });
+    expect(r.code).toBe(0);
+    const span = (id: string) => [ms(task(r.result, id).startedAt), ms(task(r.result, id).finishedAt)];
+    const overlaps = (x: string, y: string) => span(x)[0]! < span(y)[1]! && span(y)[0]! < span(x)[1]!;
+    expect(overlaps('a1', 'a2') || overlaps('a2', 'a3') || overlaps('a1', 'a3')).toBe(false);
+    expect(overlaps('g1', 'g2')).toBe(false);
+    const waits = ['a1', 'a2', 'a3'].map((id) => task(r.result, id).queueWaitMs).sort((a, b) => a - b);
+    expect(waits[2]).toBeGreaterThanOrEqual(400);
+  });
+
+  it('emits heartbeats for running tasks', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntelemetry: { heartbeat: 200ms }\ntasks:\n  a: { run: "sleep 1" }\n' });
+    const beats = r.events.filter((e) => e.type === 'task.heartbeat');
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0]).toMatchObject({ taskId: 'a', attempt: 1 });
+  });
+
+  it('streams 200 MB of task output to the log without growing the runner', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  loud: { run: "yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz | head -c 200000000" }\n' });
+    const rssFile = join(dir, 'rss.txt');
+    const r = spawnSync(process.execPath, ['--import', join(__dirname, '../helpers/report-rss.mjs'), BIN, 'run', 'workflow.yaml', '--json'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, ORCHESTRATE_TEST_RSS_FILE: rssFile }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000,
+    });
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(statSync(task(result, 'loud').logFile).size).toBeGreaterThan(200_000_000);
+    const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    // Node itself takes ~50-70 MB; the output must not be held in memory.
+    expect(peakMb).toBeLessThan(150);
+  }, 120_000);
+
+  it('shows Listr2 progress lanes in a terminal and ends with the summary', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 3 }\ntasks:\n${Array.from({ length: 12 }, (_, i) => `  t${i}: { run: "sleep 0.1" }\n`).join('')}` });
+    writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
+    const env = { ...process.env, CI: '', TERM: 'xterm' };
+    delete (env as Record<string, unknown>).CI;
+    const r = spawnSync('script', ['-qec', 'stty cols 120 rows 40; sh run.sh', '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/slot 1: (t\d+|idle)/);
+    expect(r.stdout).toMatch(/12\/12 done: 12 ok/);
+    expect(r.stdout).toContain('workflow succeeded');
+  });
+});

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, tempProject } from '../helpers/cli.js';
+import { isAlive } from '../helpers/processes.js';
+
+const workflow = `version: 1
+policy: { maxConcurrency: 4, gracePeriod: 1s }
+tasks:
+  a: { run: "sh -c 'sleep 60 & echo $! > a.bg; wait' & echo $! > a.pid; sleep 60" }
+  b: { run: "trap '' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }
+  c: { run: "sleep 60", needs: a }
+  d: { run: "echo notified > notified.txt", needs: b, if: always }
+`;
+
+function startRun(dir: string) {
+  const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1' } });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => stdout };
+}
+
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function pids(dir: string): number[] {
+  return ['a.pid', 'a.bg', 'b.pid'].map((f) => Number(readFileSync(join(dir, f), 'utf8')));
+}
+
+function events(dir: string): any[] {
+  const runs = join(dir, '.orchestrate/runs');
+  const run = readdirSync(runs)[0]!;
+  return readFileSync(join(runs, run, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+describe('signals', () => {
+  it('SIGINT terminates every task process group, records them cancelled, flushes telemetry and exits 130', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    const run = startRun(dir);
+    await waitFor(() => ['a.pid', 'a.bg', 'b.pid'].every((f) => existsSync(join(dir, f)) && readFileSync(join(dir, f), 'utf8').trim() !== ''));
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    expect(code).toBe(130);
+    // b ignores SIGTERM: it dies by SIGKILL after the grace period, before the runner exits.
+    for (const pid of pids(dir)) expect(isAlive(pid), `pid ${pid} survived`).toBe(false);
+    const ev = events(dir);
+    const terminal = Object.fromEntries(ev.filter((e) => /^task\.(succeeded|failed|skipped|cancelled)$/.test(e.type)).map((e) => [e.taskId, `${e.type}:${e.reason}`]));
+    expect(terminal).toEqual({ a: 'task.cancelled:interrupted', b: 'task.cancelled:interrupted', c: 'task.cancelled:interrupted', d: 'task.cancelled:interrupted' });
+    expect(ev[ev.length - 1]).toMatchObject({ type: 'workflow.finished', status: 'cancelled' });
+    expect(existsSync(join(dir, 'notified.txt'))).toBe(false);
+    expect(run.output()).toContain('SIGINT received');
+  });
+
+  it('SIGTERM exits 143', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
+    const run = startRun(dir);
+    await waitFor(() => existsSync(join(dir, 'a.pid')) && readFileSync(join(dir, 'a.pid'), 'utf8').trim() !== '');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
+    expect(isAlive(Number(readFileSync(join(dir, 'a.pid'), 'utf8')))).toBe(false);
+  });
+
+  it('a second SIGINT kills at once, without waiting for the grace period', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }\n' });
+    const run = startRun(dir);
+    await waitFor(() => existsSync(join(dir, 'b.pid')) && readFileSync(join(dir, 'b.pid'), 'utf8').trim() !== '');
+    const started = Date.now();
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(isAlive(Number(readFileSync(join(dir, 'b.pid'), 'utf8')))).toBe(false);
+  });
+});
