@@ -2,11 +2,12 @@
 // npm run bench: measures orchestrate against baselines run in the same process tree,
 // and prints a table of ratios. Not part of npm test (it takes minutes).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomDag, chain } from './generate.mjs';
+import { noopDag, planWall, sleepDag, timeCommand, writeDag } from './run-sections.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -59,6 +60,90 @@ const sections = {
     const startup = median([1, 2, 3, 4, 5].map(() => time(['lint', 'w0.yaml'])));
     const all = median([1, 2, 3].map(() => time(['lint', '*.yaml'])));
     row('lint 100x100 beyond start-up (s)', all - startup, 'start-up + 1 file', startup, 'target well under 1 s', all - startup < 1);
+  },
+  async noop() {
+    console.log('(a) 1,000 no-op shell tasks (a DAG) at concurrency 8');
+    const dir = join(work, 'noop');
+    writeDag(dir, 'noop', noopDag(1000), { concurrency: 8 });
+    const make = timeCommand('make', ['-j8', '-f', 'noop.mk', 'all'], { cwd: dir });
+    const minimal = timeCommand(process.execPath, [join(here, 'minimal-runner.mjs'), 'noop.json', '8'], { cwd: dir });
+    const ours = timeCommand(process.execPath, [bin, 'run', 'noop.yaml', '--renderer', 'simple'], { cwd: dir });
+    row('(a) orchestrate, logs+telemetry+progress (s)', ours, 'minimal Node runner', minimal, 'target <= 1.25x minimal', ours <= 1.25 * minimal);
+    row('(a) vs make -j8 (s)', ours, 'make -j8', make, 'for orientation', true);
+  },
+  async sleeps() {
+    console.log('(b) 200 x sleep 0.05 at concurrency 8');
+    const dir = join(work, 'sleeps');
+    writeDag(dir, 'sleeps', Array.from({ length: 200 }, (_, i) => ({ id: `t${i}`, cmd: 'sleep 0.05', estimate: 0.05, needs: [] })), { concurrency: 8 });
+    const make = timeCommand('make', ['-j8', '-f', 'sleeps.mk', 'all'], { cwd: dir });
+    const ours = timeCommand(process.execPath, [bin, 'run', 'sleeps.yaml', '--renderer', 'simple'], { cwd: dir });
+    row('(b) orchestrate (s)', ours, 'make -j8', make, 'target <= 1.15x make', ours <= 1.15 * make);
+    row('(b) vs ideal 1.25 s', ours, 'ideal', 1.25, 'for orientation', true);
+  },
+  async dag() {
+    console.log('(c) random DAG of 300 sleep tasks (0.01-0.2 s, seeded) at concurrency 4 and 8');
+    const dir = join(work, 'dag');
+    const tasks = sleepDag(300);
+    for (const j of [4, 8]) {
+      writeDag(dir, `dag${j}`, tasks, { concurrency: j });
+      const make = timeCommand('make', [`-j${j}`, '-f', `dag${j}.mk`, 'all'], { cwd: dir });
+      const ours = timeCommand(process.execPath, [bin, 'run', `dag${j}.yaml`, '--renderer', 'simple'], { cwd: dir });
+      const est = planWall(bin, join(dir, `dag${j}.yaml`), j);
+      row(`(c) j${j} measured vs plan's estimate (s)`, ours, 'plan estimate', est.wall, 'target within 5% + 0.3 s', Math.abs(ours - est.wall) <= 0.05 * est.wall + 0.3);
+      row(`(c) j${j} vs make (s)`, ours, `make -j${j}`, make, 'target no slower than make', ours <= make * 1.02);
+      row(`(c) j${j} vs lower bound (s)`, ours, 'max(critical path, work/j)', est.lowerBound, 'for orientation', true);
+      row(`(c) j${j} level-by-level would take (s)`, est.levelBatched, 'plan wall', est.wall, 'for orientation', true);
+    }
+  },
+  async parallel() {
+    console.log('(d) 8 x sleep 1 at concurrency 8');
+    const dir = join(work, 'parallel');
+    writeDag(dir, 'par', Array.from({ length: 8 }, (_, i) => ({ id: `t${i}`, cmd: 'sleep 1', estimate: 1, needs: [] })), { concurrency: 8 });
+    const ours = timeCommand(process.execPath, [bin, 'run', 'par.yaml', '--renderer', 'simple'], { cwd: dir });
+    const speedup = 8 / ours;
+    row('(d) speedup vs serial 8 s (x)', speedup, '', undefined, 'target >= 7.5x', speedup >= 7.5);
+  },
+  async startup() {
+    console.log('(e) start-up on a one-task workflow; peak memory on 5,000 tasks');
+    const dir = join(work, 'startup');
+    writeDag(dir, 'one', [{ id: 'a', cmd: 'true', needs: [] }], { concurrency: 1 });
+    const bare = timeCommand(process.execPath, ['-e', ''], { cwd: dir, runs: 7 });
+    const one = timeCommand(process.execPath, [bin, 'run', 'one.yaml', '--renderer', 'silent'], { cwd: dir, runs: 7 });
+    const startup = one - timeCommand('sh', ['-c', 'true'], { cwd: dir, runs: 7 });
+    row('(e) start-up, one-task run (s)', startup, 'bare node', bare, 'target < 150 ms', startup < 0.15);
+    writeDag(dir, 'many', noopDag(5000), { concurrency: 8 });
+    const rss = spawnSync(process.execPath, ['--import', join(root, 'test/helpers/report-rss.mjs'), bin, 'run', 'many.yaml', '--renderer', 'simple'], {
+      cwd: dir, env: { ...process.env, ORCHESTRATE_TEST_RSS_FILE: join(dir, 'rss.txt') }, stdio: 'ignore',
+    });
+    const peak = Number(readFileSync(join(dir, 'rss.txt'), 'utf8')) / 1024;
+    row('(e) peak memory, 5,000 tasks (MB)', peak, '', undefined, rss.status === 0 ? 'for orientation' : 'run failed', rss.status === 0);
+  },
+  async truth() {
+    console.log('(truth) planned vs measured wall time: wide, layered, random DAG with per-agent limits');
+    const dir = join(work, 'truth');
+    const wide = Array.from({ length: 40 }, (_, i) => ({ id: `w${i}`, cmd: `sleep ${0.1 + (i % 5) * 0.05}`, estimate: 0.1 + (i % 5) * 0.05, needs: [] }));
+    const layered = Array.from({ length: 40 }, (_, i) => ({ id: `l${i}`, cmd: `sleep ${0.1 + (i % 3) * 0.1}`, estimate: 0.1 + (i % 3) * 0.1, needs: i >= 8 ? [`l${i - 8}`, `l${i - 8 - (i % 8 === 0 ? 0 : 1)}`].filter((v, k, a) => a.indexOf(v) === k) : [] }));
+    const randomTasks = sleepDag(120, 5);
+    for (const [name, tasks] of [['wide', wide], ['layered', layered], ['random', randomTasks]]) {
+      writeDag(dir, name, tasks, { concurrency: 4 });
+      const measured = timeCommand(process.execPath, [bin, 'run', `${name}.yaml`, '--renderer', 'silent'], { cwd: dir, runs: 1 });
+      const est = planWall(bin, join(dir, `${name}.yaml`), 4);
+      row(`(truth) ${name}: measured vs planned (s)`, measured, 'planned', est.wall, 'target within 5% + 0.3 s', Math.abs(measured - est.wall) <= 0.05 * est.wall + 0.3);
+    }
+    // Per-agent limits: half the random tasks on an agent allowed one at a time.
+    const agentTasks = sleepDag(80, 9);
+    const yaml = ['version: 1', 'name: agents', 'policy: { maxConcurrency: 4 }', 'agents:', '  solo: { command: "sleep $(cat)", concurrency: 1 }', 'tasks:'];
+    agentTasks.forEach((t, i) => {
+      yaml.push(`  ${t.id}:`);
+      if (i % 2) yaml.push('    agent: solo', `    prompt: "${t.estimate}"`);
+      else yaml.push(`    run: "${t.cmd}"`);
+      yaml.push(`    estimate: ${t.estimate}`);
+      if (t.needs.length) yaml.push(`    needs: [${t.needs.join(', ')}]`);
+    });
+    writeFileSync(join(dir, 'agents.yaml'), `${yaml.join('\n')}\n`);
+    const measured = timeCommand(process.execPath, [bin, 'run', 'agents.yaml', '--renderer', 'silent'], { cwd: dir, runs: 1 });
+    const est = planWall(bin, join(dir, 'agents.yaml'), 4);
+    row('(truth) agent limits: measured vs planned (s)', measured, 'planned', est.wall, 'target within 5% + 0.3 s', Math.abs(measured - est.wall) <= 0.05 * est.wall + 0.3);
   },
 };
 

@@ -31,6 +31,7 @@ export class LanesRenderer {
   private listr?: Promise<unknown>;
   private progress?: ListrTaskWrapper<unknown, any, any>;
   private readonly recent: string[] = [];
+  private closed = false;
 
   constructor(slots: number) {
     this.lanes = Array.from({ length: Math.max(1, slots) }, () => ({ attempt: 0, since: 0 }));
@@ -65,7 +66,6 @@ export class LanesRenderer {
         break;
       }
       case 'workflow.finished':
-        this.finished();
         break;
       default:
         break;
@@ -86,6 +86,7 @@ export class LanesRenderer {
   }
 
   private refresh(): void {
+    if (this.closed) return;
     const now = Date.now();
     this.lanes.forEach((lane, i) => {
       if (!lane.wrapper) return;
@@ -123,9 +124,11 @@ export class LanesRenderer {
   }
 
   async stop(): Promise<void> {
-    this.finished();
-    this.refresh();
     if (this.timer) clearInterval(this.timer);
+    this.refresh();
+    // Listr2 must not be written to once its tasks have completed.
+    this.closed = true;
+    this.finished();
     await this.listr;
   }
 }

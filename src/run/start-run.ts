@@ -8,6 +8,7 @@ import type { RunResult } from './result.js';
 import { newRunId, runDirectory } from './run-dir.js';
 import { selectTasks } from './select-tasks.js';
 import { ShellExecutor } from './shell-executor.js';
+import { SPAWNER_THRESHOLD, SpawnerClient } from './spawner/spawner-client.js';
 
 export interface StartRunOptions {
   /** Overrides policy.maxConcurrency. */
@@ -50,7 +51,14 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const runDir = options.runDir ?? runDirectory(workflow.dir, runId);
   const env = options.env ?? process.env;
   const masker = workflowMasker(workflow, env);
-  const shell = new ShellExecutor(masker);
+  const baseEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) baseEnv[k] = v;
+  const workers = process.env.ORCHESTRATE_SPAWNERS !== undefined
+    ? Number(process.env.ORCHESTRATE_SPAWNERS)
+    : workflow.tasks.length >= SPAWNER_THRESHOLD ? 2 : 0;
+  const spawner = new SpawnerClient(masker.values, baseEnv, workers);
+  spawner.warmUp();
+  const shell = new ShellExecutor(masker, spawner);
   const inProcess = new Map<string, Executor>();
   for (const [id, factory] of options.agents ?? []) inProcess.set(id, new InProcessExecutor(factory, masker));
   const listeners = options.listeners ?? [];
@@ -67,5 +75,6 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     executorFor: (task) => inProcess.get(task.id) ?? inProcess.get(task.baseId) ?? shell,
     interrupt: options.interrupt,
   });
-  return { runId, runDir, engine, masker, result: engine.run() };
+  const result = engine.run().finally(() => spawner.close());
+  return { runId, runDir, engine, masker, result };
 }

@@ -34,18 +34,26 @@ class LineSplitter {
  * lines in memory, and pauses the child's pipes while the file catches up.
  */
 export class TaskLog {
-  private readonly file: WriteStream;
+  private stream?: WriteStream;
+  private pendingHeader?: string;
   private readonly tailLines: string[] = [];
   private readonly sources: Readable[] = [];
   private waiting = false;
 
-  constructor(path: string, private readonly masker: SecretMasker) {
-    this.file = createWriteStream(path, { flags: 'a' });
-    this.file.on('error', () => undefined);
+  constructor(private readonly path: string, private readonly masker: SecretMasker) {}
+
+  /** The log file, opened on the first line: a task that prints nothing costs no file. */
+  private get file(): WriteStream {
+    if (!this.stream) {
+      this.stream = createWriteStream(this.path, { flags: 'a' });
+      this.stream.on('error', () => undefined);
+      if (this.pendingHeader !== undefined) this.stream.write(this.pendingHeader);
+    }
+    return this.stream;
   }
 
   header(text: string): void {
-    this.file.write(`${this.masker.mask(text)}\n`);
+    this.pendingHeader = `${this.masker.mask(text)}\n`;
   }
 
   attach(stream: Readable | null, label: 'out' | 'err'): void {
@@ -85,7 +93,12 @@ export class TaskLog {
     return [...this.tailLines];
   }
 
+  /** Whether anything was written (the file exists). */
+  get written(): boolean {
+    return this.stream !== undefined;
+  }
+
   close(): Promise<void> {
-    return new Promise((resolve) => this.file.end(() => resolve()));
+    return new Promise((resolve) => (this.stream ? this.stream.end(() => resolve()) : resolve()));
   }
 }

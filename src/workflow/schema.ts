@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
 // Schemas live in the package's schemas/ folder, two levels above both
 // src/workflow (tests) and dist/workflow (the build).
@@ -20,8 +22,17 @@ export function schemas(): { workflow: JsonSchema; config: JsonSchema } {
 
 let validators: { workflow: ValidateFunction; config: ValidateFunction } | undefined;
 
+// The build compiles the schemas to standalone code beside this file; from
+// the sources (tests), ajv compiles them at run time with the same options.
+const PRECOMPILED = new URL('./validators.generated.cjs', import.meta.url);
+const require = createRequire(import.meta.url);
+
 function compile(): { workflow: ValidateFunction; config: ValidateFunction } {
+  if (!validators && existsSync(PRECOMPILED)) {
+    validators = require(fileURLToPath(PRECOMPILED)) as { workflow: ValidateFunction; config: ValidateFunction };
+  }
   if (!validators) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     const { workflow, config } = schemas();
     ajv.addSchema(workflow, 'workflow.schema.json');

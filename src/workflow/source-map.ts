@@ -1,4 +1,14 @@
-import { isMap, isSeq, isPair, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { LineCounter, Node } from 'yaml';
+
+// The yaml package is loaded only when a position is needed: valid files never pay for it.
+const require = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = () => (yamlModule ??= require('yaml') as typeof import('yaml'));
+const isMap = (n: unknown) => yaml().isMap(n);
+const isSeq = (n: unknown) => yaml().isSeq(n);
+const isPair = (n: unknown) => yaml().isPair(n);
+const isScalar = (n: unknown) => yaml().isScalar(n);
 import type { DocPath, Position } from './diagnostics.js';
 
 /**
@@ -102,8 +112,8 @@ export class SourceMap {
 
   private parse(): { contents: unknown; lines: LineCounter } {
     if (!this.doc) {
-      const lines = new LineCounter();
-      const document = parseDocument(this.text, { lineCounter: lines, uniqueKeys: false, merge: true, strict: false });
+      const lines = new (yaml().LineCounter)();
+      const document = yaml().parseDocument(this.text, { lineCounter: lines, uniqueKeys: false, merge: true, strict: false });
       this.doc = { contents: document.contents, lines };
     }
     return this.doc;

@@ -14,8 +14,8 @@ tasks:
   d: { run: "echo notified > notified.txt", needs: b, if: always }
 `;
 
-function startRun(dir: string) {
-  const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1' } });
+function startRun(dir: string, spawners = '0') {
+  const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1', ORCHESTRATE_SPAWNERS: spawners } });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stdout += d));
@@ -42,9 +42,9 @@ function events(dir: string): any[] {
 }
 
 describe('signals', () => {
-  it('SIGINT terminates every task process group, records them cancelled, flushes telemetry and exits 130', async () => {
+  it.each([['in the runner', '0'], ['through spawner processes', '2']])('SIGINT terminates every task process group (%s), records them cancelled, flushes telemetry and exits 130', async (_how, spawners) => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
-    const run = startRun(dir);
+    const run = startRun(dir, spawners);
     await waitFor(() => ['a.pid', 'a.bg', 'b.pid'].every((f) => existsSync(join(dir, f)) && readFileSync(join(dir, f), 'utf8').trim() !== ''));
     run.child.kill('SIGINT');
     const code = await run.exited;
@@ -57,6 +57,17 @@ describe('signals', () => {
     expect(ev[ev.length - 1]).toMatchObject({ type: 'workflow.finished', status: 'cancelled' });
     expect(existsSync(join(dir, 'notified.txt'))).toBe(false);
     expect(run.output()).toContain('SIGINT received');
+  });
+
+  it('kill -9 of the runner takes the tasks of its spawner processes with it', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
+    const run = startRun(dir, '2');
+    await waitFor(() => existsSync(join(dir, 'a.pid')) && readFileSync(join(dir, 'a.pid'), 'utf8').trim() !== '');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const pid = Number(readFileSync(join(dir, 'a.pid'), 'utf8'));
+    await waitFor(() => !isAlive(pid), 10_000);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('SIGTERM exits 143', async () => {

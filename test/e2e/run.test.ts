@@ -243,7 +243,7 @@ tasks:
     expect(task(r.result, 'bad').errors[1]).toEqual({ attempt: 2, kind: 'invalid', message: 'artifact not created: out/missing.txt' });
   });
 
-  it('masks secrets in the console, logs, events, outputs and result, even split across writes', () => {
+  it.each([['0'], ['2']])('masks secrets in the console, logs, events, outputs and result, even split across writes (spawners: %s)', (spawners) => {
     const secret = 'sup3r-s3cret-value-42';
     const r = runProject({
       'workflow.yaml': `version: 1
@@ -257,7 +257,7 @@ tasks:
       echo "out=$API_TOKEN" >> "$ORCHESTRATE_OUTPUT"
       exit 1
 `,
-    }, [], { API_TOKEN: secret, DEPLOY_CRED: 'another-secret-99' });
+    }, [], { API_TOKEN: secret, DEPLOY_CRED: 'another-secret-99', ORCHESTRATE_SPAWNERS: spawners });
     const everything = [r.stdout, r.stderr, ...filesUnder(join(r.dir, '.orchestrate')).map((f) => readFileSync(f, 'utf8'))].join('\n');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain('another-secret-99');

@@ -12,7 +12,7 @@ import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { writeErr, writeOut } from '../output.js';
-import { LanesRenderer } from '../lanes-renderer.js';
+import type { LanesRenderer } from '../lanes-renderer.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -49,7 +49,9 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   let lanes: LanesRenderer | undefined;
   if (!quietConsole && rendererName !== 'silent') {
     if (rendererName === 'default' && isInteractive()) {
-      lanes = new LanesRenderer(options.concurrency ?? workflow.policy.maxConcurrency);
+      // Listr2 is loaded only for a terminal.
+      const { LanesRenderer: Lanes } = await import('../lanes-renderer.js');
+      lanes = new Lanes(options.concurrency ?? workflow.policy.maxConcurrency);
       listeners.push((event) => lanes!.onEvent(event));
     } else {
       listeners.push((event) => {

@@ -1,0 +1,36 @@
+/** Messages between the runner and its spawner process (JSON over the IPC channel). */
+
+export interface SpawnRequest {
+  type: 'spawn';
+  id: number;
+  command: string;
+  cwd: string;
+  /** Variables set over the spawner's base environment. */
+  env: Record<string, string>;
+  /** Variables of the base environment to remove. */
+  unset: string[];
+  prompt?: string;
+  logFile: string;
+  header: string;
+  outputFile: string;
+}
+
+export type ToSpawner =
+  | { type: 'config'; secrets: string[]; baseEnv: Record<string, string> }
+  | SpawnRequest
+  | { type: 'kill'; id: number; signal: 'SIGTERM' | 'SIGKILL' };
+
+export interface ExitReport {
+  type: 'exit';
+  id: number;
+  code: number | null;
+  signal: string | null;
+  spawnError?: string;
+  outputs: Record<string, string>;
+  tail: string[];
+  durationMs: number;
+}
+
+export type FromSpawner =
+  | { type: 'started'; id: number; pid: number }
+  | ExitReport;

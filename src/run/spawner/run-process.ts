@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, unlink } from 'node:fs/promises';
+import type { SecretMasker } from '../../telemetry/mask.js';
+import { killProcessGroup } from '../kill-process-group.js';
+import { parseOutputs } from '../outputs.js';
+import { TaskLog } from '../task-log.js';
+import type { ExitReport, SpawnRequest } from './protocol.js';
+
+export interface RunningProcess {
+  /** The process group id, once started. */
+  pid?: number;
+  done: Promise<ExitReport>;
+}
+
+/**
+ * Starts one task process (`sh -c` in its own process group), streams its
+ * output masked into the log, and reports how it ended with its outputs.
+ * Used in the runner itself for small runs and in the spawner processes.
+ */
+export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker): RunningProcess {
+  const started = performance.now();
+  const log = new TaskLog(request.logFile, masker);
+  log.header(request.header);
+  let child: ChildProcess;
+  try {
+    child = spawn('/bin/sh', ['-c', request.command], {
+      cwd: request.cwd,
+      env,
+      detached: true,
+      stdio: [request.prompt !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    return { done: finish(request, log, masker, started, null, null, (error as Error).message) };
+  }
+  log.attach(child.stdout, 'out');
+  log.attach(child.stderr, 'err');
+  if (child.stdin) {
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(request.prompt);
+  }
+  const pid = child.pid;
+  const done = (async () => {
+    const [code, signal, spawnError] = await new Promise<[number | null, string | null, string | undefined]>((resolve) => {
+      child.once('error', (error) => resolve([null, null, error.message]));
+      child.once('exit', (c, s) => {
+        // Whatever the shell left behind in its group dies with it.
+        if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
+        resolve([c, s, undefined]);
+      });
+    });
+    await Promise.all([child.stdout, child.stderr].map((s) => new Promise<void>((resolve) => {
+      if (!s || s.destroyed || s.readableEnded) resolve();
+      else s.once('close', () => resolve());
+    })));
+    return finish(request, log, masker, started, code, signal, spawnError);
+  })();
+  return { pid, done };
+}
+
+async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string): Promise<ExitReport> {
+  let outputs: Record<string, string> = {};
+  try {
+    const parsed = parseOutputs(await readFile(request.outputFile, 'utf8'));
+    outputs = masker.maskDeep(parsed.outputs);
+    for (const problem of parsed.problems) log.note(problem);
+    // The file may hold secrets in clear; the masked outputs are kept instead.
+    await unlink(request.outputFile).catch(() => undefined);
+  } catch {
+    // No output file: the task reported nothing.
+  }
+  if (spawnError) log.note(`could not start: ${spawnError}`);
+  await log.close();
+  return { type: 'exit', id: request.id, code, signal, spawnError, outputs, tail: log.tail(), durationMs: performance.now() - started };
+}

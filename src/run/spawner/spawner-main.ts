@@ -1,0 +1,54 @@
+import { SecretMasker } from '../../telemetry/mask.js';
+import { killProcessGroup } from '../kill-process-group.js';
+import type { FromSpawner, ToSpawner } from './protocol.js';
+import { runProcess } from './run-process.js';
+
+/*
+ * A spawner process: starts task processes for the runner of a large run.
+ * fork() blocks the forking process until the child has exec'd, so forking
+ * from two small processes instead of the runner keeps both cores busy and
+ * leaves the runner's event loop to scheduling and telemetry.
+ */
+
+let masker = new SecretMasker([]);
+let baseEnv: Record<string, string> = {};
+const running = new Map<number, number>();
+
+const send = (message: FromSpawner) => process.send?.(message);
+
+// The runner decides what happens on Ctrl-C; the terminal sends it to us too.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
+// The runner is gone (even kill -9): no task may outlive it.
+process.on('disconnect', () => {
+  for (const pid of running.values()) killProcessGroup(pid, 'SIGKILL');
+  process.exit(0);
+});
+
+process.on('message', (message: ToSpawner) => {
+  switch (message.type) {
+    case 'config':
+      masker = new SecretMasker(message.secrets);
+      baseEnv = message.baseEnv;
+      break;
+    case 'spawn': {
+      const env: Record<string, string> = { ...baseEnv, ...message.env };
+      for (const name of message.unset) delete env[name];
+      const started = runProcess(message, env, masker);
+      if (started.pid !== undefined) {
+        running.set(message.id, started.pid);
+        send({ type: 'started', id: message.id, pid: started.pid });
+      }
+      void started.done.then((report) => {
+        running.delete(message.id);
+        send(report);
+      });
+      break;
+    }
+    case 'kill': {
+      const pid = running.get(message.id);
+      if (pid !== undefined) killProcessGroup(pid, message.signal);
+      break;
+    }
+  }
+});
