@@ -134,6 +134,21 @@ describe('orchestrate lint', () => {
     expect(missing.stderr).toContain('no such file');
   });
 
+  it('loads a JavaScript config file', () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "p", "type": "module" }',
+      'orchestrate.config.mjs': 'export default { agents: { js: { command: "./js.sh" } } };\n',
+      'w.yaml': 'version: 1\ntasks:\n  a: { agent: js }\n',
+      'broken/package.json': '{ "name": "b" }',
+      'broken/orchestrate.config.mjs': 'export default { agents: { js: { comand: 1 } } };\n',
+      'broken/w.yaml': 'version: 1\ntasks:\n  a: { run: x }\n',
+    });
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).code).toBe(0);
+    const broken = cli(['lint', 'broken/w.yaml', '--format', 'json'], { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout)[0].diagnostics.map((d: any) => d.code)).toEqual(['schema', 'unknown-key']);
+  });
+
   it('reads defaults from the orchestrate key of package.json', () => {
     const dir = tempProject({
       'package.json': JSON.stringify({ name: 'p', orchestrate: { resources: { gpu: 2 } } }),

@@ -64,6 +64,17 @@ tasks:
     expect(waits[2]).toBeGreaterThanOrEqual(400);
   });
 
+  it('gives an agent the rendered prompt on stdin and in ORCHESTRATE_PROMPT, and params as JSON', () => {
+    const r = runProject({
+      'agent.sh': '#!/bin/sh\ncat > stdin.txt\nprintf %s "$ORCHESTRATE_PROMPT" > env.txt\nprintf %s "$ORCHESTRATE_PARAMS" > params.txt\n',
+      'workflow.yaml': 'version: 1\nagents: { a: { command: sh ./agent.sh } }\ntasks:\n  t: { agent: a, prompt: "Review ${{ params.file }}", params: { file: x.ts, depth: 2 } }\n',
+    });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(r.dir, 'stdin.txt'), 'utf8')).toBe('Review x.ts');
+    expect(readFileSync(join(r.dir, 'env.txt'), 'utf8')).toBe('Review x.ts');
+    expect(JSON.parse(readFileSync(join(r.dir, 'params.txt'), 'utf8'))).toEqual({ file: 'x.ts', depth: 2 });
+  });
+
   it('emits heartbeats for running tasks', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntelemetry: { heartbeat: 200ms }\ntasks:\n  a: { run: "sleep 1" }\n' });
     const beats = r.events.filter((e) => e.type === 'task.heartbeat');
