@@ -51,6 +51,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'workflow file')
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
+    .option('--state <path>', 'run history database for estimates (default: .orchestrate/state.db in the project)')
     .option('-c, --config <path>', 'config file to use instead of searching for one')
     .action(async (file: string, options) => {
       const { planCommand } = await import('./commands/plan.js');
@@ -66,11 +67,34 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
     .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)')
+    .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
+    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
     .option('-c, --config <path>', 'config file to use instead of searching for one')
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       setExit(await runCommand(file, options));
+    });
+
+  program
+    .command('history')
+    .description('list past runs (id, when, status, wall time, speedup, cost)')
+    .argument('[file]', 'only runs of this workflow file')
+    .option('--json', 'print the runs as JSON')
+    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .action(async (file: string | undefined, options) => {
+      const { historyCommand } = await import('./commands/history.js');
+      setExit(await historyCommand(file, options));
+    });
+
+  program
+    .command('events')
+    .description("print a stored run's events as JSON Lines (the live stream's schema)")
+    .argument('<runId>', 'the run')
+    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .action(async (runId: string, options) => {
+      const { eventsCommand } = await import('./commands/history.js');
+      setExit(await eventsCommand(runId, options));
     });
 
   program

@@ -19,7 +19,7 @@ export function criticalPathAsRun(result: RunResult): { tasks: string[]; duratio
 }
 
 /** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, failures with log tails. */
-export function formatRunSummary(result: RunResult, plannedWall: number | undefined, options: { color?: boolean } = {}): string {
+export function formatRunSummary(result: RunResult, plannedWall: number | undefined, options: { color?: boolean; resumedFrom?: string } = {}): string {
   const c = makeColors(Boolean(options.color));
   const m = result.metrics;
   const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
@@ -31,6 +31,10 @@ export function formatRunSummary(result: RunResult, plannedWall: number | undefi
   if (plannedWall !== undefined && plannedWall > 0) {
     const diff = ((m.wallTime - plannedWall) / plannedWall) * 100;
     lines.push(`  estimate   planned ${formatDuration(plannedWall)}, actual ${formatDuration(m.wallTime)} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%)`);
+  }
+  if (options.resumedFrom) {
+    const reused = result.tasks.filter((t) => t.reason === 'reused').map((t) => t.id);
+    lines.push(`  resumed    from run ${options.resumedFrom}: ${reused.length} task${reused.length === 1 ? '' : 's'} reused${reused.length ? ` (${reused.slice(0, 8).join(', ')}${reused.length > 8 ? ', ...' : ''})` : ''}, the rest ran`);
   }
   if (m.costEstimate || m.costSpent) lines.push(`  cost       ${m.costSpent} spent (estimated ${m.costEstimate})`);
   const slowest = [...result.tasks].filter((t) => t.startedAt).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);

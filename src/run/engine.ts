@@ -35,6 +35,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Extra time a retry waits, for tests; seconds are multiplied by this. */
   delayScale?: number;
+  /** Tasks reused from an earlier run (resume): index -> outputs. They succeed without running. */
+  reused?: ReadonlyMap<number, Record<string, string>>;
 }
 
 type State = 'pending' | 'queued' | 'running' | 'backoff' | TaskStatus;
@@ -149,7 +151,10 @@ export class RunEngine {
       this.remaining[i] = this.graph.needs[i]!.filter((d) => this.included(d)).length;
     }
     if (this.open === 0) this.done();
-    for (let i = 0; i < this.tasks.length; i++) if (this.included(i) && this.remaining[i] === 0) this.becomeReady(i);
+    // Collected first: readying one task can finish it at once (skipped, reused) and ready its dependents.
+    const roots: number[] = [];
+    for (let i = 0; i < this.tasks.length; i++) if (this.included(i) && this.remaining[i] === 0) roots.push(i);
+    for (const i of roots) this.becomeReady(i);
     this.pump();
     await this.finished;
     interrupt?.removeEventListener('abort', onInterrupt);
@@ -174,7 +179,13 @@ export class RunEngine {
 
   /** All needs are final: queue the task, or skip it as its `if` says. */
   private becomeReady(i: number): void {
+    if (this.states[i]!.state !== 'pending') return;
     const task = this.tasks[i]!;
+    const reused = this.options.reused?.get(i);
+    if (reused && !this.stopping) {
+      this.states[i]!.outputs = reused;
+      return this.finish(i, 'succeeded', 'reused');
+    }
     const needs = this.graph.needs[i]!.filter((d) => this.included(d)).map((d) => this.states[d]!);
     const ok = (s: TaskState) => s.state === 'succeeded' || (s.state === 'failed' && s.reason === 'allowed');
     const tainted = needs.some((s) => s.failureTainted);
@@ -310,7 +321,7 @@ export class RunEngine {
         const startsAfterDeadline = this.deadline !== undefined && this.now() + delay * 1000 >= this.deadline;
         if (!this.stopping && isRetryable(task.retry, s.attempts, kind, outcome.exitCode) && !startsAfterDeadline) {
           s.state = 'backoff';
-          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, exitCode: outcome.exitCode, delayMs: Math.round(delay * 1000), durationMs: Math.round(result.durationMs) });
+          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(delay * 1000), durationMs: Math.round(result.durationMs) });
           s.timer = setTimeout(() => {
             s.timer = undefined;
             if (this.stopping) return this.finish(i, 'cancelled', this.stopping === 'timeout' ? 'workflow-timeout' : this.stopping === 'interrupt' ? 'interrupted' : 'cancelled');
@@ -375,8 +386,8 @@ export class RunEngine {
     if (status === 'cancelled') s.failureTainted = true;
     const last = s.errors[s.errors.length - 1];
     const extra: Partial<RunEvent> = { attempt: s.attempts || undefined, durationMs: s.firstStart !== undefined ? s.end - s.firstStart : 0, queueWaitMs: Math.round(s.queueWaitMs) };
-    if (status === 'succeeded') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost });
-    if (status === 'failed') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
+    if (status === 'succeeded') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}) });
+    if (status === 'failed') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
     if (status === 'skipped' || status === 'cancelled') extra.reason = reason;
     this.emit(`task.${status}`, i, extra);
     for (const d of this.graph.dependents[i]!) {
@@ -396,6 +407,7 @@ export class RunEngine {
         agent: task.agent ?? null,
         status: s.state as TaskStatus,
         reason: s.reason === 'allowed' ? 'continue-on-error' : s.reason,
+
         startedAt: s.firstStart !== undefined ? new Date(s.firstStart).toISOString() : null,
         finishedAt: s.end !== undefined && s.firstStart !== undefined ? new Date(s.end).toISOString() : null,
         durationMs: s.firstStart !== undefined && s.end !== undefined ? s.end - s.firstStart : 0,

@@ -26,6 +26,8 @@ export interface StartRunOptions {
   env?: Record<string, string | undefined>;
   /** In-process agents by task id (library API). */
   agents?: ReadonlyMap<string, AgentFactory>;
+  /** Tasks reused from an earlier run (resume): index -> outputs. */
+  reused?: ReadonlyMap<number, Record<string, string>>;
 }
 
 export interface RunHandle {
@@ -55,7 +57,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   for (const [k, v] of Object.entries(env)) if (v !== undefined) baseEnv[k] = v;
   const workers = process.env.ORCHESTRATE_SPAWNERS !== undefined
     ? Number(process.env.ORCHESTRATE_SPAWNERS)
-    : workflow.tasks.length >= SPAWNER_THRESHOLD ? 2 : 0;
+    : workflow.tasks.length >= SPAWNER_THRESHOLD ? 2 : 1;
   const spawner = new SpawnerClient(masker.values, baseEnv, workers);
   spawner.warmUp();
   const shell = new ShellExecutor(masker, spawner);
@@ -74,6 +76,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     baseEnv: env,
     executorFor: (task) => inProcess.get(task.id) ?? inProcess.get(task.baseId) ?? shell,
     interrupt: options.interrupt,
+    reused: options.reused,
   });
   const result = engine.run().finally(() => spawner.close());
   return { runId, runDir, engine, masker, result };

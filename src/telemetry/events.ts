@@ -25,6 +25,10 @@ export interface RunEvent {
   cost?: number;
   /** task.retrying: delay before the next attempt. */
   delayMs?: number;
+  /** task.retrying / task.failed: the kind of failure. */
+  errorKind?: string;
+  /** task.succeeded: the task's outputs (masked). */
+  outputs?: Record<string, string>;
   /** workflow.started / finished. */
   workflow?: string;
   status?: string;

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { ioErrorFrom } from '../errors.js';
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { buildModel } from './build-model.js';
@@ -29,6 +29,8 @@ export interface LoadResult {
 export interface LoadOptions {
   /** Defaults from a config file (already loaded). */
   config?: ConfigFile;
+  /** Directory of that config file (its relative paths resolve against it). */
+  configDir?: string;
 }
 
 /**
@@ -55,6 +57,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   const name = raw.name ?? basename(file, extname(file));
   const config = options.config ?? {};
   const built = buildModel(raw, config, file, source, name);
+  if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);
   const diagnostics = [...schemaErrors, ...built.diagnostics];
   if (diagnostics.some((d) => d.code === 'unknown-need' || d.code === 'matrix-too-large' || d.code === 'duplicate-task-id')) {
     // The graph is incomplete; cycles and references would be guesses.
@@ -106,7 +109,7 @@ export async function loadWorkflowFile(path: string, options: LoadFileOptions = 
     // Config problems are reported against the config file, with its positions.
     return { file: where, source: loaded.file ? new SourceMap(where, safeRead(where)) : source, diagnostics: loaded.diagnostics, configFile: loaded.file };
   }
-  return { ...loadWorkflowText(text, file, { config: loaded.config }), configFile: loaded.file };
+  return { ...loadWorkflowText(text, file, { config: loaded.config, configDir: loaded.file ? dirname(loaded.file) : undefined }), configFile: loaded.file };
 }
 
 function safeRead(file: string): string {

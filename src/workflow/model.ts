@@ -109,4 +109,6 @@ export interface Workflow {
   taskIndex: Map<string, number>;
   /** Source positions, for errors found later (plan, run). */
   source: SourceMap;
+  /** The history database the config file names (absolute), if it names one. */
+  stateFile?: string;
 }

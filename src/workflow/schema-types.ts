@@ -350,4 +350,8 @@ export type ConfigFile = {
    * @default ["*TOKEN*","*SECRET*","*PASSWORD*","*KEY*"]
    */
   secretPatterns?: Array<string>;
+  /**
+   * Path of the run history database (SQLite), relative to the config file. Default: .orchestrate/state.db in the workflow's project.
+   */
+  state?: string;
 };

@@ -14,7 +14,7 @@ tasks:
   d: { run: "echo notified > notified.txt", needs: b, if: always }
 `;
 
-function startRun(dir: string, spawners = '0') {
+function startRun(dir: string, spawners = '1') {
   const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1', ORCHESTRATE_SPAWNERS: spawners } });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -42,7 +42,7 @@ function events(dir: string): any[] {
 }
 
 describe('signals', () => {
-  it.each([['in the runner', '0'], ['through spawner processes', '2']])('SIGINT terminates every task process group (%s), records them cancelled, flushes telemetry and exits 130', async (_how, spawners) => {
+  it.each([['one spawner process', '1'], ['two spawner processes', '2']])('SIGINT terminates every task process group (%s), records them cancelled, flushes telemetry and exits 130', async (_how, spawners) => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
     const run = startRun(dir, spawners);
     await waitFor(() => ['a.pid', 'a.bg', 'b.pid'].every((f) => existsSync(join(dir, f)) && readFileSync(join(dir, f), 'utf8').trim() !== ''));
@@ -59,7 +59,7 @@ describe('signals', () => {
     expect(run.output()).toContain('SIGINT received');
   });
 
-  it('kill -9 of the runner takes the tasks of its spawner processes with it', async () => {
+  it('kill -9 of the runner takes its tasks with it: the spawner kills them', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
     const run = startRun(dir, '2');
     await waitFor(() => existsSync(join(dir, 'a.pid')) && readFileSync(join(dir, 'a.pid'), 'utf8').trim() !== '');

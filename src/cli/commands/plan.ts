@@ -5,17 +5,20 @@ import { formatPlan } from '../../report/plan-text.js';
 import { formatDot, formatGraphJson, formatMermaid } from '../../report/graph-formats.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { writeOut } from '../output.js';
+import { workflowHistory } from '../history-store.js';
 
 export interface PlanCommandOptions {
   concurrency?: number;
   json?: boolean;
   config?: string;
+  state?: string;
 }
 
 /** `orchestrate plan`: the dry run. */
 export async function planCommand(file: string, options: PlanCommandOptions): Promise<number> {
   const workflow = await loadValidWorkflow(file, options.config);
-  const plan = planWorkflow(workflow, { concurrency: options.concurrency });
+  const { estimates } = workflowHistory(workflow, options.state);
+  const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates });
   await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
   return EXIT.ok;
 }

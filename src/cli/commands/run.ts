@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
@@ -5,14 +7,18 @@ import { useColor } from '../../report/colors.js';
 import { formatPlan } from '../../report/plan-text.js';
 import { formatRunSummary } from '../../report/run-summary.js';
 import { formatEventLine } from '../../report/simple-renderer.js';
-import { startRun } from '../../run/start-run.js';
-import { selectTasks } from '../../run/select-tasks.js';
+import { planReuse } from '../../run/plan-reuse.js';
 import { newRunId, runDirectory } from '../../run/run-dir.js';
-import { JsonlSink } from '../../telemetry/jsonl-sink.js';
+import { selectTasks } from '../../run/select-tasks.js';
+import { startRun } from '../../run/start-run.js';
+import { getRun, latestRun, succeededTasks } from '../../store/queries.js';
+import { RunRecorder } from '../../store/recorder.js';
 import type { RunEvent } from '../../telemetry/events.js';
+import { JsonlSink } from '../../telemetry/jsonl-sink.js';
+import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { writeErr, writeOut } from '../output.js';
-import type { LanesRenderer } from '../lanes-renderer.js';
+import { openHistory, workflowHistory } from '../history-store.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -22,6 +28,8 @@ export interface RunCommandOptions {
   events?: string;
   renderer?: 'default' | 'simple' | 'silent';
   config?: string;
+  state?: string;
+  resume?: string | boolean;
 }
 
 function isInteractive(): boolean {
@@ -33,13 +41,32 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const workflow = await loadValidWorkflow(file, options.config);
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   if (only?.length) selectTasks(workflow, only);
+  const history = workflowHistory(workflow, options.state, !options.dryRun);
   if (options.dryRun) {
-    const plan = planWorkflow(workflow, { concurrency: options.concurrency });
+    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates });
     await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
     return EXIT.ok;
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
-  const plannedWall = planWorkflow(workflow, { concurrency: options.concurrency }).estimate.wall;
+  const db = history.db ?? openHistory(workflow, options.state);
+
+  let resumedFrom: string | undefined;
+  let reused: Map<number, Record<string, string>> | undefined;
+  if (options.resume !== undefined && options.resume !== false) {
+    const previous = typeof options.resume === 'string' ? getRun(db, options.resume) : latestRun(db, workflow.file);
+    if (!previous) {
+      throw new UsageError(typeof options.resume === 'string'
+        ? `--resume: no run "${options.resume}" in the history`
+        : `--resume: no run of ${workflow.file} in the history`);
+    }
+    if (typeof options.resume !== 'string' && previous.status === 'succeeded') {
+      throw new UsageError(`--resume: nothing to resume, the latest run of ${workflow.file} (${previous.id}) succeeded`);
+    }
+    if (previous.file !== workflow.file) throw new UsageError(`--resume: run ${previous.id} is of ${previous.file}, not of ${workflow.file}`);
+    resumedFrom = previous.id;
+    reused = planReuse(workflow, succeededTasks(db, previous.id));
+  }
+  const plannedWall = planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates }).estimate.wall;
 
   const interrupt = new AbortController();
   let signalled: NodeJS.Signals | undefined;
@@ -63,12 +90,20 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const runId = newRunId();
   const runDir = runDirectory(workflow.dir, runId);
   const sink = new JsonlSink(options.events ?? join(runDir, 'events.jsonl'));
+  const recorder = new RunRecorder(db, workflow, {
+    runId,
+    file: workflow.file,
+    contentHash: createHash('sha256').update(readFileSync(workflow.file)).digest('hex'),
+    concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
+    resumedFrom,
+  });
   const handle = startRun(workflow, {
     runId,
     runDir,
     concurrency: options.concurrency,
     only,
-    listeners: [(event) => sink.write(event), ...listeners],
+    reused,
+    listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
     interrupt: interrupt.signal,
   });
   const onSignal = (signal: NodeJS.Signals) => {
@@ -92,10 +127,15 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await sink.close();
+    db.close();
+  }
+  if (resumedFrom) {
+    const count = result.tasks.filter((t) => t.reason === 'reused').length;
+    result.merged.summary += `; resumed from ${resumedFrom}, ${count} task${count === 1 ? '' : 's'} reused`;
   }
   if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
   else if (options.events !== '-') {
-    const summary = formatRunSummary(result, plannedWall, { color: useColor(process.stdout) });
+    const summary = formatRunSummary(result, plannedWall, { color: useColor(process.stdout), resumedFrom });
     if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
     else await writeOut(summary);
   } else {

@@ -1,18 +1,36 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SecretMasker } from '../../telemetry/mask.js';
-import { killProcessGroup, liveProcessGroups } from '../kill-process-group.js';
+import { existsSync } from 'node:fs';
+import { liveProcessGroups } from '../kill-process-group.js';
 import type { ExitReport, FromSpawner, SpawnRequest, ToSpawner } from './protocol.js';
-import { runProcess } from './run-process.js';
 
-const SPAWNER = fileURLToPath(new URL('./spawner-main.js', import.meta.url));
+// Beside this file in the build; when running from the TypeScript sources (tests), the built one.
+const SPAWNER = [new URL('./spawner-main.js', import.meta.url), new URL('../../../dist/run/spawner/spawner-main.js', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((path) => existsSync(path)) ?? fileURLToPath(new URL('./spawner-main.js', import.meta.url));
 
-/** Runs with at least this many tasks start their processes from spawner processes. */
+/** Runs with at least this many tasks use two spawner processes (one per core here), smaller ones one. */
 export const SPAWNER_THRESHOLD = 64;
+
+// Spawners forked before the workflow is loaded, so their start-up overlaps the runner's.
+const prestarted: ChildProcess[] = [];
+
+/** Forks `count` spawner processes now, for the next SpawnerClient to adopt. */
+export function prestartSpawners(count: number): void {
+  while (prestarted.length < count) prestarted.push(forkSpawner());
+}
+
+function forkSpawner(): ChildProcess {
+  const child = fork(SPAWNER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+  // Until adopted, a spawner does not keep the runner alive.
+  child.unref();
+  child.channel?.unref();
+  return child;
+}
 
 interface Pending {
   resolve(report: ExitReport): void;
-  /** Spawner process index, or -1 when started in this process. */
+  /** Spawner process index. */
   worker: number;
   pid?: number;
   /** Kill requested before the process started. */
@@ -20,11 +38,12 @@ interface Pending {
 }
 
 /**
- * Starts task processes, either in this process (small runs: no extra
- * start-up) or through spawner processes (large runs: fork() blocks the
- * forking process until the child has exec'd, so two small spawners keep
- * both cores busy and leave the runner free for scheduling and telemetry).
- * Keeps the set of live process groups so an exiting runner can kill them.
+ * Starts task processes through spawner processes: fork() blocks the forking
+ * process until the child has exec'd and costs more the larger the process,
+ * so small spawners (two for large runs, one per core here) keep the cores
+ * busy and leave the runner free for scheduling and telemetry. A spawner
+ * kills its tasks when the runner disappears, even by kill -9. Keeps the set
+ * of live process groups so an exiting runner can kill them itself.
  */
 export class SpawnerClient {
   private readonly children: Array<ChildProcess | undefined>;
@@ -32,13 +51,11 @@ export class SpawnerClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly baseEnvKeys: Set<string>;
-  private readonly masker: SecretMasker;
 
   constructor(private readonly secrets: readonly string[], private readonly baseEnv: Record<string, string>, workers: number) {
     this.baseEnvKeys = new Set(Object.keys(baseEnv));
-    this.children = Array.from({ length: workers }, () => undefined);
+    this.children = Array.from({ length: Math.max(1, workers) }, () => undefined);
     this.load = this.children.map(() => 0);
-    this.masker = new SecretMasker(secrets);
   }
 
   /** Starts the spawner processes ahead of the first task (each takes a Node start-up). */
@@ -49,7 +66,9 @@ export class SpawnerClient {
   private process(worker: number): ChildProcess {
     const existing = this.children[worker];
     if (existing) return existing;
-    const child = fork(SPAWNER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+    const child = prestarted.shift() ?? forkSpawner();
+    child.ref();
+    child.channel?.ref();
     child.on('message', (message: FromSpawner) => this.onMessage(message));
     child.on('exit', () => {
       this.children[worker] = undefined;
@@ -77,7 +96,7 @@ export class SpawnerClient {
     if (!pending) return;
     if (pending.pid !== undefined) liveProcessGroups.delete(pending.pid);
     this.pending.delete(report.id);
-    if (pending.worker >= 0) this.load[pending.worker]!--;
+    this.load[pending.worker]!--;
     pending.resolve(report);
   }
 
@@ -89,14 +108,8 @@ export class SpawnerClient {
   /** Starts a task process; resolves with its exit report. */
   spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'unset'>): { id: number; done: Promise<ExitReport> } {
     const id = this.nextId++;
-    const worker = this.children.length ? this.load.indexOf(Math.min(...this.load)) : -1;
+    const worker = this.load.indexOf(Math.min(...this.load));
     const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker }));
-    if (worker < 0) {
-      const running = runProcess({ ...request, type: 'spawn', id, unset: [] }, request.env, this.masker);
-      if (running.pid !== undefined) this.started(id, running.pid);
-      void running.done.then((report) => this.ended(report));
-      return { id, done };
-    }
     this.load[worker]!++;
     // Only what differs from the spawner's copy of the base environment travels.
     const env: Record<string, string> = {};
@@ -113,8 +126,7 @@ export class SpawnerClient {
       pending.killed = signal;
       return;
     }
-    if (pending.worker < 0) killProcessGroup(pending.pid, signal);
-    else this.children[pending.worker]?.send({ type: 'kill', id, signal } satisfies ToSpawner);
+    this.children[pending.worker]?.send({ type: 'kill', id, signal } satisfies ToSpawner);
   }
 
   /** Ends the spawner processes (call once no task runs). */

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT, UsageError } from '../../errors.js';
+import { formatDuration } from '../../util/duration.js';
+import { openStore } from '../../store/open-store.js';
+import { getRun, listRuns, runEvents, serialSeconds } from '../../store/queries.js';
+import { statePath } from '../../store/state-path.js';
+import { projectRoot } from '../../run/run-dir.js';
+import { writeOut } from '../output.js';
+
+function openExisting(option: string | undefined, near: string) {
+  const path = statePath(near, option);
+  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
+  return openStore(path);
+}
+
+/** `orchestrate history [file]`: past runs, newest first. */
+export async function historyCommand(file: string | undefined, options: { json?: boolean; state?: string }): Promise<number> {
+  const absolute = file ? resolve(file) : undefined;
+  const db = openExisting(options.state, absolute ? resolve(absolute, '..') : projectRoot(process.cwd()));
+  try {
+    const runs = listRuns(db, absolute).map((run) => {
+      const serial = serialSeconds(db, run.id);
+      return {
+        id: run.id,
+        workflow: run.workflow,
+        file: run.file,
+        startedAt: run.started_at,
+        status: run.status ?? 'unfinished',
+        wallTime: run.wall_time,
+        speedup: run.wall_time ? Math.round((serial / run.wall_time) * 100) / 100 : null,
+        cost: run.cost,
+        resumedFrom: run.resumed_from,
+      };
+    });
+    if (options.json) {
+      await writeOut(`${JSON.stringify(runs, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (!runs.length) {
+      await writeOut('no runs recorded\n');
+      return EXIT.ok;
+    }
+    const lines = ['run id                    started                    status      wall     speedup  cost   workflow'];
+    for (const r of runs) {
+      lines.push([
+        r.id.padEnd(25), r.startedAt.padEnd(26), r.status.padEnd(11),
+        (r.wallTime !== null ? formatDuration(r.wallTime) : '-').padEnd(8),
+        (r.speedup !== null ? `${r.speedup.toFixed(2)}x` : '-').padEnd(8),
+        String(r.cost ?? '-').padEnd(6), `${r.workflow}${r.resumedFrom ? ` (resumed ${r.resumedFrom})` : ''}`,
+      ].join(' '));
+    }
+    await writeOut(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+/** `orchestrate events RUN_ID`: a stored run's events as JSON Lines. */
+export async function eventsCommand(runId: string, options: { state?: string }): Promise<number> {
+  const db = openExisting(options.state, projectRoot(process.cwd()));
+  try {
+    if (!getRun(db, runId)) throw new UsageError(`no run "${runId}" in the history`);
+    const events = runEvents(db, runId);
+    await writeOut(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,58 @@
+/** Schema migrations, in order; `PRAGMA user_version` records how many ran. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   INSERT INTO meta (key, value) VALUES ('application', 'orchestrate');
+   CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     workflow TEXT NOT NULL,
+     file TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     status TEXT,
+     concurrency INTEGER NOT NULL,
+     resumed_from TEXT,
+     wall_time REAL,
+     cost REAL
+   );
+   CREATE INDEX runs_by_workflow ON runs (workflow, started_at);
+   CREATE TABLE attempts (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     task_id TEXT NOT NULL,
+     definition_hash TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     agent TEXT,
+     status TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     duration_ms REAL,
+     queue_wait_ms REAL,
+     exit_code INTEGER,
+     cost REAL,
+     error_kind TEXT,
+     error_message TEXT,
+     PRIMARY KEY (run_id, task_id, attempt)
+   );
+   CREATE INDEX attempts_by_task ON attempts (task_id, definition_hash, status);
+   CREATE TABLE tasks (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     task_id TEXT NOT NULL,
+     definition_hash TEXT NOT NULL,
+     agent TEXT,
+     status TEXT NOT NULL,
+     reason TEXT,
+     attempts INTEGER NOT NULL,
+     duration_ms REAL,
+     queue_wait_ms REAL,
+     cost REAL,
+     outputs TEXT NOT NULL,
+     finished_at TEXT NOT NULL,
+     PRIMARY KEY (run_id, task_id)
+   );
+   CREATE TABLE events (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     seq INTEGER NOT NULL,
+     event TEXT NOT NULL,
+     PRIMARY KEY (run_id, seq)
+   );`,
+];

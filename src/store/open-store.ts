@@ -1,0 +1,87 @@
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { OrchestrateError, EXIT } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type Database = BetterSqlite3.Database;
+
+/** The state file cannot be used: corrupt, foreign, or from a newer orchestrate. Exit 2; the file is left as it is. */
+export class StoreError extends OrchestrateError {
+  constructor(message: string) {
+    super('io', message, EXIT.usage);
+    this.name = 'StoreError';
+  }
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+const require = createRequire(import.meta.url);
+
+function header(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(16);
+    const n = readSync(fd, buffer, 0, 16, 0);
+    return buffer.subarray(0, n).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens (or creates) the run history at `path`: WAL mode, a busy timeout so
+ * concurrent runs wait for each other, migrations applied in a transaction.
+ * A file that is not an orchestrate database is refused, never overwritten.
+ */
+export function openStore(path: string): Database {
+  const exists = existsSync(path);
+  if (exists) {
+    let head: string;
+    try {
+      head = header(path);
+    } catch (error) {
+      throw new StoreError(`cannot read the state file ${path}: ${(error as Error).message}`);
+    }
+    if (head.length > 0 && head !== SQLITE_HEADER) {
+      throw new StoreError(`${path} is not an orchestrate state database (not SQLite); it was left untouched. Move it away or pass --state PATH.`);
+    }
+  } else {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+  let db: Database;
+  try {
+    db = new Sqlite(path, { timeout: 10_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, path, exists);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`the state file ${path} is corrupt or unreadable (${(error as Error).message}); it was left untouched. Move it away or pass --state PATH.`);
+  }
+  return db;
+}
+
+function migrate(db: Database, path: string, existed: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0 && existed) {
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (tables.n > 0) throw new StoreError(`${path} is an SQLite database of another application; it was left untouched. Pass --state PATH.`);
+  }
+  if (version > 0) {
+    const app = db.prepare("SELECT value FROM meta WHERE key = 'application'").get() as { value: string } | undefined;
+    if (app?.value !== 'orchestrate') throw new StoreError(`${path} is an SQLite database of another application; it was left untouched.`);
+  }
+  if (version > MIGRATIONS.length) {
+    throw new StoreError(`${path} was written by a newer orchestrate (schema ${version}, this one knows ${MIGRATIONS.length}).`);
+  }
+  // Another run may be migrating the same new file: re-read the version inside the write lock.
+  db.transaction(() => {
+    for (let v = db.pragma('user_version', { simple: true }) as number; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,80 @@
+import type { RunEvent } from '../telemetry/events.js';
+import type { Database } from './open-store.js';
+
+export interface RunRow {
+  id: string;
+  workflow: string;
+  file: string;
+  content_hash: string;
+  started_at: string;
+  finished_at: string | null;
+  status: string | null;
+  concurrency: number;
+  resumed_from: string | null;
+  wall_time: number | null;
+  cost: number | null;
+}
+
+export function getRun(db: Database, id: string): RunRow | undefined {
+  return db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+}
+
+/** The latest run of a workflow file. */
+export function latestRun(db: Database, file: string): RunRow | undefined {
+  return db.prepare('SELECT * FROM runs WHERE file = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').get(file) as RunRow | undefined;
+}
+
+/** Tasks that succeeded in a run: id -> definition hash and outputs. */
+export function succeededTasks(db: Database, runId: string): Map<string, { hash: string; outputs: Record<string, string> }> {
+  const rows = db.prepare("SELECT task_id, definition_hash, outputs FROM tasks WHERE run_id = ? AND status = 'succeeded'").all(runId) as Array<{ task_id: string; definition_hash: string; outputs: string }>;
+  return new Map(rows.map((r) => [r.task_id, { hash: r.definition_hash, outputs: JSON.parse(r.outputs) as Record<string, string> }]));
+}
+
+/**
+ * Estimates from history: for each task, the median duration (seconds) of its
+ * last `n` successful attempts with the same definition hash in runs of the
+ * same workflow.
+ */
+export function historyEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
+  const rows = db.prepare(`
+    SELECT task_id, definition_hash, duration_ms FROM (
+      SELECT a.task_id, a.definition_hash, a.duration_ms,
+        ROW_NUMBER() OVER (PARTITION BY a.task_id, a.definition_hash ORDER BY a.started_at DESC) AS k
+      FROM attempts a JOIN runs r ON r.id = a.run_id
+      WHERE r.workflow = ? AND a.status = 'succeeded' AND a.duration_ms IS NOT NULL
+    ) WHERE k <= ?`).all(workflow, n) as Array<{ task_id: string; definition_hash: string; duration_ms: number }>;
+  const samples = new Map<string, number[]>();
+  for (const row of rows) {
+    if (hashes.get(row.task_id) !== row.definition_hash) continue;
+    const list = samples.get(row.task_id) ?? [];
+    list.push(row.duration_ms / 1000);
+    samples.set(row.task_id, list);
+  }
+  const out = new Map<string, number>();
+  for (const [id, list] of samples) out.set(id, median(list));
+  return out;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs, newest first, of one workflow file or of all. */
+export function listRuns(db: Database, file?: string, limit = 50): RunRow[] {
+  return (file
+    ? db.prepare('SELECT * FROM runs WHERE file = ? ORDER BY started_at DESC, rowid DESC LIMIT ?').all(file, limit)
+    : db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit)) as RunRow[];
+}
+
+/** Serial time of a run: the sum of its attempts' durations, seconds. */
+export function serialSeconds(db: Database, runId: string): number {
+  const row = db.prepare('SELECT coalesce(sum(duration_ms), 0) / 1000.0 AS s FROM attempts WHERE run_id = ?').get(runId) as { s: number };
+  return row.s;
+}
+
+/** A run's events, in the order they happened. */
+export function runEvents(db: Database, runId: string): RunEvent[] {
+  return (db.prepare('SELECT event FROM events WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ event: string }>).map((r) => JSON.parse(r.event) as RunEvent);
+}

@@ -1,0 +1,89 @@
+import type { RunEvent } from '../telemetry/events.js';
+import { definitionHash } from '../workflow/definition-hash.js';
+import type { Workflow } from '../workflow/model.js';
+import type { Database } from './open-store.js';
+
+export interface RunMeta {
+  runId: string;
+  file: string;
+  contentHash: string;
+  concurrency: number;
+  resumedFrom?: string;
+}
+
+/**
+ * Writes a run into the store as it goes, one small transaction per event,
+ * so that a runner killed at any moment leaves a consistent history. Events
+ * arrive already masked, so no secret reaches the database.
+ */
+export class RunRecorder {
+  private seq = 0;
+  private readonly hashes = new Map<string, string>();
+  private readonly agents = new Map<string, string | null>();
+  private readonly statements;
+
+  constructor(private readonly db: Database, workflow: Workflow, private readonly meta: RunMeta) {
+    for (const task of workflow.tasks) {
+      this.hashes.set(task.id, definitionHash(workflow, task));
+      this.agents.set(task.id, task.agent ?? null);
+    }
+    this.statements = {
+      event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
+      run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from)
+        VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom)`),
+      finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, cost = ? WHERE id = ?'),
+      attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
+        VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`),
+      endAttempt: db.prepare(`UPDATE attempts SET status = @status, finished_at = @ts,
+        duration_ms = (julianday(@ts) - julianday(started_at)) * 86400000.0,
+        exit_code = @exitCode, cost = @cost, error_kind = @kind, error_message = @message
+        WHERE run_id = @runId AND task_id = @taskId AND attempt = @attempt AND status = 'running'`),
+      task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at)
+        VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts)`),
+    };
+  }
+
+  onEvent(event: RunEvent): void {
+    this.db.transaction(() => {
+      this.apply(event);
+      this.statements.event.run(this.meta.runId, this.seq++, JSON.stringify(event));
+    })();
+  }
+
+  private apply(e: RunEvent): void {
+    const taskId = e.taskId ?? '';
+    const end = (status: string) => this.statements.endAttempt.run({
+      status, ts: e.ts, exitCode: e.exitCode ?? null, cost: e.cost ?? null, kind: e.errorKind ?? null,
+      message: status === 'succeeded' ? null : e.reason ?? null, runId: this.meta.runId, taskId, attempt: e.attempt ?? 0,
+    });
+    switch (e.type) {
+      case 'workflow.started':
+        this.statements.run.run({ id: this.meta.runId, workflow: e.workflow, file: this.meta.file, contentHash: this.meta.contentHash, startedAt: e.ts, concurrency: this.meta.concurrency, resumedFrom: this.meta.resumedFrom ?? null });
+        break;
+      case 'task.started':
+        this.statements.attempt.run(this.meta.runId, taskId, this.hashes.get(taskId) ?? '', e.attempt ?? 1, this.agents.get(taskId) ?? null, e.ts, e.queueWaitMs ?? 0);
+        break;
+      case 'task.retrying':
+        end('failed');
+        break;
+      case 'task.succeeded':
+      case 'task.failed':
+      case 'task.skipped':
+      case 'task.cancelled': {
+        const status = e.type.slice(5);
+        end(status === 'skipped' ? 'cancelled' : status);
+        this.statements.task.run({
+          runId: this.meta.runId, taskId, hash: this.hashes.get(taskId) ?? '', agent: this.agents.get(taskId) ?? null, status, reason: e.reason ?? null,
+          attempts: e.attempt ?? 0, durationMs: e.durationMs ?? null, queueWaitMs: e.queueWaitMs ?? null, cost: e.cost ?? 0,
+          outputs: JSON.stringify(e.outputs ?? {}), ts: e.ts,
+        });
+        break;
+      }
+      case 'workflow.finished':
+        this.statements.finish.run(e.ts, e.status ?? null, (e.durationMs ?? 0) / 1000, e.cost ?? 0, this.meta.runId);
+        break;
+      default:
+        break;
+    }
+  }
+}

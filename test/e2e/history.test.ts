@@ -1,0 +1,162 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
+
+const count = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim().split('\n').filter(Boolean).length : 0);
+const pgrepSlow = (dir: string) => spawnSync('pgrep', ['-f', `slow.ran; sleep 30`], { cwd: dir }).status === 0;
+const json = (dir: string, args: string[]) => JSON.parse(cli(args, { cwd: dir }).stdout);
+
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function startRun(dir: string, args: string[] = []) {
+  const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent', ...args], { cwd: dir, env: { ...process.env, ORCHESTRATE_SPAWNERS: '1' } });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited };
+}
+
+// Each task appends to a marker file, so we can count how often it really ran.
+const chain = `version: 1
+tasks:
+  one: { run: "echo x >> one.ran; echo v=1 >> $ORCHESTRATE_OUTPUT" }
+  two: { run: "echo x >> two.ran", needs: one }
+  slow: { run: "echo x >> slow.ran; sleep 30; echo done >> slow.done", needs: two }
+  after: { run: "echo \${{ tasks.one.outputs.v }} >> after.ran", needs: slow }
+`;
+
+describe('run history', () => {
+  it('records a run as it goes, in .orchestrate/state.db', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': chain });
+    const run = startRun(dir);
+    await waitFor(() => count(dir, 'slow.ran') === 1);
+    const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    const runRow = db.prepare('SELECT status, workflow, concurrency FROM runs').get() as any;
+    expect(runRow).toMatchObject({ status: null, workflow: 'workflow' });
+    const attempts = db.prepare('SELECT task_id, status FROM attempts ORDER BY started_at').all();
+    expect(attempts).toEqual([{ task_id: 'one', status: 'succeeded' }, { task_id: 'two', status: 'succeeded' }, { task_id: 'slow', status: 'running' }]);
+    db.close();
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+  });
+
+  for (const how of ['SIGINT', 'SIGKILL'] as const) {
+    it(`resumes after ${how === 'SIGINT' ? 'Ctrl-C' : 'kill -9'} without running finished tasks again, with their outputs restored`, async () => {
+      const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': chain });
+      const run = startRun(dir);
+      await waitFor(() => count(dir, 'slow.ran') === 1);
+      run.child.kill(how);
+      await run.exited;
+      // Killed or interrupted, the runner takes its task processes with it.
+      await waitFor(() => !pgrepSlow(dir));
+      writeFileSync(join(dir, 'workflow.yaml'), chain.replace('sleep 30', 'sleep 0.1'));
+      const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: dir, env: { ORCHESTRATE_SPAWNERS: '1' } });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const result = JSON.parse(resumed.stdout);
+      expect(result.tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([
+        ['one', 'succeeded', 'reused'], ['two', 'succeeded', 'reused'], ['slow', 'succeeded', null], ['after', 'succeeded', null],
+      ]);
+      expect([count(dir, 'one.ran'), count(dir, 'two.ran'), count(dir, 'slow.ran')]).toEqual([1, 1, 2]);
+      expect(readFileSync(join(dir, 'after.ran'), 'utf8').trim()).toBe('1');
+      expect(result.merged.summary).toContain('2 tasks reused');
+    });
+  }
+
+  it('re-runs only what failed after a failed run, and a changed task with everything after it', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo x >> a.ran" }\n  b: { run: "echo x >> b.ran; test -f fixed", needs: a }\n  c: { run: "echo x >> c.ran" }\n  d: { run: "echo x >> d.ran", needs: c }\n',
+    });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
+    writeFileSync(join(dir, 'fixed'), '');
+    const first = json(dir, ['run', 'workflow.yaml', '--resume', '--json']);
+    expect(first.status).toBe('succeeded');
+    expect(['a', 'b', 'c', 'd'].map((t) => count(dir, `${t}.ran`))).toEqual([1, 2, 1, 1]);
+    // A failed run again, then a changed definition of c: c and d (after it) run again, a is reused.
+    writeFileSync(join(dir, 'workflow.yaml'), readFileSync(join(dir, 'workflow.yaml'), 'utf8').replace('test -f fixed', 'test -f fixed2').replace('c: { run: "echo x >> c.ran" }', 'c: { run: "echo x >> c.ran; true" }'));
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
+    writeFileSync(join(dir, 'fixed2'), '');
+    const runs = json(dir, ['history', 'workflow.yaml', '--json']);
+    const failedRun = runs[0].id;
+    writeFileSync(join(dir, 'workflow.yaml'), readFileSync(join(dir, 'workflow.yaml'), 'utf8').replace('c.ran; true', 'c.ran; true; true'));
+    const second = json(dir, ['run', 'workflow.yaml', '--resume', failedRun, '--json']);
+    expect(second.tasks.map((t: any) => [t.id, t.reason ?? null])).toEqual([['a', 'reused'], ['b', null], ['c', null], ['d', null]]);
+    expect(cli(['run', 'workflow.yaml', '--resume'], { cwd: dir }).stderr).toContain('nothing to resume');
+  });
+
+  it('calibrates estimates from history: after one run the plan predicts the next within 10%', () => {
+    const tasks = Array.from({ length: 10 }, (_, i) => `  t${i}: { run: "sleep ${(0.2 + (i % 4) * 0.15).toFixed(2)}", estimate: 5s${i >= 3 ? `, needs: [t${i - 3}]` : ''} }`).join('\n');
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 3 }\ntasks:\n${tasks}\n` });
+    const before = json(dir, ['plan', 'workflow.yaml', '--json']);
+    expect(before.tasks[0].estimateSource).toBe('declared');
+    cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
+    const plan = json(dir, ['plan', 'workflow.yaml', '--json']);
+    expect(plan.tasks.every((t: any) => t.estimateSource === 'history')).toBe(true);
+    expect(plan.tasks[1].estimate).toBeGreaterThan(0.3);
+    expect(plan.tasks[1].estimate).toBeLessThan(1);
+    const next = json(dir, ['run', 'workflow.yaml', '--json']);
+    const error = Math.abs(next.metrics.wallTime - plan.estimate.wall) / next.metrics.wallTime;
+    expect(error, `planned ${plan.estimate.wall}, measured ${next.metrics.wallTime}`).toBeLessThan(0.1);
+  });
+
+  it('lets two runs write one store at the same time', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n${Array.from({ length: 40 }, (_, i) => `  t${i}: { run: "sleep 0.0${i % 5}" }`).join('\n')}\n` });
+    const [a, b] = [startRun(dir), startRun(dir)];
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+    const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    expect(db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'succeeded'").get()).toEqual({ n: 2 });
+    expect(db.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'succeeded'").get()).toEqual({ n: 80 });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('refuses a corrupt or foreign state file with a clear message and leaves it untouched', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', '.orchestrate/state.db': 'this is not a database, but my notes\n' });
+    const path = join(dir, '.orchestrate/state.db');
+    const hash = () => createHash('sha256').update(readFileSync(path)).digest('hex');
+    const before = hash();
+    const r = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^orchestrate: .*state\.db is not an orchestrate state database \(not SQLite\); it was left untouched/);
+    expect(hash()).toBe(before);
+    const other = join(dir, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE customers (id INTEGER)');
+    db.close();
+    const foreign = cli(['run', 'workflow.yaml', '--state', 'other.db'], { cwd: dir });
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain('another application');
+  });
+
+  it('keeps secrets out of the database file', () => {
+    const secret = 'db-s3cret-value-77';
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $API_TOKEN; echo t=$API_TOKEN >> $ORCHESTRATE_OUTPUT; exit 1" }\n' });
+    cli(['run', 'workflow.yaml'], { cwd: dir, env: { API_TOKEN: secret } });
+    const files = readdirSync(join(dir, '.orchestrate')).filter((f) => f.startsWith('state.db'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(readFileSync(join(dir, '.orchestrate', f)).includes(secret), f).toBe(false);
+  });
+
+  it('lists runs and prints the events of a stored run, matching the live stream and its schema', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n' });
+    const result = json(dir, ['run', 'workflow.yaml', '--json']);
+    const runs = json(dir, ['history', '--json']);
+    expect(runs[0]).toMatchObject({ id: result.runId, status: 'succeeded', workflow: 'workflow' });
+    expect(cli(['history'], { cwd: dir }).stdout).toContain(result.runId);
+    const stored = cli(['events', result.runId], { cwd: dir }).stdout;
+    expect(stored).toBe(readFileSync(join(result.logDir, 'events.jsonl'), 'utf8'));
+    const validate = validator('events');
+    for (const line of stored.trim().split('\n')) expect(validate(JSON.parse(line))).toBe(true);
+    expect(cli(['events', 'nope'], { cwd: dir }).code).toBe(2);
+  });
+});
