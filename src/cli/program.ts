@@ -88,6 +88,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('stats')
+    .description('statistics per task and agent (p50/p95/p99, retries, queue waits, cost) and a bottleneck report')
+    .argument('[file]', 'workflow file (needed for the plan-based findings)')
+    .option('--json', 'print {tasks, agents, bottlenecks} as JSON')
+    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .action(async (file: string | undefined, options) => {
+      const { statsCommand } = await import('./commands/stats.js');
+      setExit(await statsCommand(file, options));
+    });
+
+  program
     .command('events')
     .description("print a stored run's events as JSON Lines (the live stream's schema)")
     .argument('<runId>', 'the run')

@@ -1,0 +1,129 @@
+import { formatDuration } from '../util/duration.js';
+import { planWorkflow, type Plan } from '../plan/plan.js';
+import type { StatsRow } from '../store/stats.js';
+import type { Workflow } from '../workflow/model.js';
+
+export type FindingKind = 'critical-path' | 'queue-wait' | 'flaky' | 'slowing' | 'budget-hog';
+export type FindingSeverity = 'high' | 'medium' | 'low';
+
+export interface Finding {
+  kind: FindingKind;
+  severity: FindingSeverity;
+  /** The task, agent, resource or policy key concerned. */
+  subject: string;
+  /** Why, in numbers. */
+  reason: string;
+  suggestion: string;
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const fmt = (s: number) => formatDuration(s);
+
+/** Tasks that dominate the critical path. */
+function criticalPathFindings(plan: Plan): Finding[] {
+  const byId = new Map(plan.tasks.map((t) => [t.id, t]));
+  const total = plan.criticalPath.duration;
+  if (total <= 0) return [];
+  return plan.criticalPath.tasks.flatMap((id) => {
+    const share = byId.get(id)!.estimate / total;
+    if (share < 0.3 || plan.criticalPath.tasks.length === 1 && plan.tasks.length === 1) return [];
+    return [{
+      kind: 'critical-path' as const,
+      severity: share >= 0.5 ? 'high' as const : 'medium' as const,
+      subject: id,
+      reason: `\`${id}\` is ${pct(share)} of the critical path (${fmt(byId.get(id)!.estimate)} of ${fmt(total)})`,
+      suggestion: `splitting \`${id}\` or starting it earlier would shorten runs`,
+    }];
+  });
+}
+
+/** Limits whose relaxation the re-simulated plan says would shorten the run. */
+function limitFindings(workflow: Workflow, plan: Plan, history: ReadonlyMap<string, number>, agentStats: StatsRow[]): Finding[] {
+  const findings: Finding[] = [];
+  const wall = plan.estimate.wall;
+  const consider = (subject: string, from: number, modified: Workflow, waited: string) => {
+    const better = planWorkflow(modified, { history }).estimate.wall;
+    const gain = (wall - better) / wall;
+    if (!(gain >= 0.05)) return;
+    findings.push({
+      kind: 'queue-wait',
+      severity: gain >= 0.25 ? 'high' : gain >= 0.1 ? 'medium' : 'low',
+      subject,
+      reason: `${waited}; the limit of ${from} is the constraint`,
+      suggestion: `raise \`${subject}\` from ${from} to ${from + 1}: estimated wall time ${fmt(wall)} -> ${fmt(better)}`,
+    });
+  };
+  for (const agent of Object.values(workflow.agents)) {
+    if (agent.concurrency === undefined) continue;
+    const stats = agentStats.find((a) => a.name === agent.name);
+    const waited = stats?.queueWait.mean ? `tasks of \`${agent.name}\` waited ${fmt(stats.queueWait.mean)} on average for a slot (p95 ${fmt(stats.queueWait.p95 ?? 0)})` : `tasks of \`${agent.name}\` wait for a slot in the plan`;
+    consider(`${agent.name}.concurrency`, agent.concurrency, { ...workflow, agents: { ...workflow.agents, [agent.name]: { ...agent, concurrency: agent.concurrency + 1 } } }, waited);
+  }
+  for (const [name, capacity] of Object.entries(workflow.resources)) {
+    consider(`resources.${name}`, capacity, { ...workflow, resources: { ...workflow.resources, [name]: capacity + 1 } }, `tasks wait for resource \`${name}\``);
+  }
+  const limit = workflow.policy.maxConcurrency;
+  consider('policy.maxConcurrency', limit, { ...workflow, policy: { ...workflow.policy, maxConcurrency: limit + 1 } }, `ready tasks wait for one of the ${limit} slots`);
+  return findings;
+}
+
+/** Flaky tasks, tasks slowing down over runs, and budget hogs, from history. */
+function historyFindings(tasks: StatsRow[]): Finding[] {
+  const findings: Finding[] = [];
+  const totalCost = tasks.reduce((n, t) => n + (t.costPerRun ?? 0), 0);
+  for (const t of tasks) {
+    if (t.runs >= 2 && ((t.retriesPerRun ?? 0) >= 0.2 || (t.successRate ?? 1) < 0.9)) {
+      findings.push({
+        kind: 'flaky',
+        severity: (t.retriesPerRun ?? 0) >= 0.5 || (t.successRate ?? 1) < 0.75 ? 'high' : 'medium',
+        subject: t.name,
+        reason: `\`${t.name}\` needed ${t.retriesPerRun} retries per run and succeeded in ${pct(t.successRate ?? 0)} of ${t.runs} runs`,
+        suggestion: `find why \`${t.name}\` fails intermittently; every retry costs time and money`,
+      });
+    }
+    if (t.samples.length >= 4) {
+      const third = Math.max(1, Math.floor(t.samples.length / 3));
+      const first = t.samples.slice(0, third).reduce((a, b) => a + b, 0) / third;
+      const last = t.samples.slice(-third).reduce((a, b) => a + b, 0) / third;
+      const growth = first > 0 ? (last - first) / first : 0;
+      if (growth >= 0.2 && last - first >= 0.05) {
+        findings.push({
+          kind: 'slowing',
+          severity: growth >= 1 ? 'high' : growth >= 0.5 ? 'medium' : 'low',
+          subject: t.name,
+          reason: `\`${t.name}\` grew from ${fmt(first)} to ${fmt(last)} (+${pct(growth)}) over its last ${t.samples.length} successful runs`,
+          suggestion: `look for growing inputs, caches or logs behind \`${t.name}\``,
+        });
+      }
+    }
+    if (totalCost > 0 && (t.costPerRun ?? 0) / totalCost >= 0.3 && tasks.length > 1) {
+      const share = (t.costPerRun ?? 0) / totalCost;
+      findings.push({
+        kind: 'budget-hog',
+        severity: share >= 0.6 ? 'high' : 'medium',
+        subject: t.name,
+        reason: `\`${t.name}\` is ${pct(share)} of the cost of a run (${t.costPerRun} of ${Math.round(totalCost * 1000) / 1000})`,
+        suggestion: `a cheaper agent, a smaller prompt or fewer attempts for \`${t.name}\` would cut the bill most`,
+      });
+    }
+  }
+  return findings;
+}
+
+const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
+
+/**
+ * The bottleneck report: each finding with a severity, a reason in numbers
+ * and a suggestion. Plan-based findings need the workflow; history-based ones
+ * the stats of its tasks and agents.
+ */
+export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[] }): Finding[] {
+  const findings: Finding[] = [];
+  if (input.workflow) {
+    const history = input.history ?? new Map();
+    const plan = planWorkflow(input.workflow, { history });
+    findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, history, input.agents));
+  }
+  findings.push(...historyFindings(input.tasks));
+  return findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findBottlenecks, type Finding } from '../../analysis/bottlenecks.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { projectRoot } from '../../run/run-dir.js';
+import { openStore } from '../../store/open-store.js';
+import { computeStats, type StatsRow } from '../../store/stats.js';
+import { statePath } from '../../store/state-path.js';
+import { formatDuration } from '../../util/duration.js';
+import { loadValidWorkflow } from '../load-valid.js';
+import { workflowHistory } from '../history-store.js';
+import { writeOut } from '../output.js';
+
+const s = (x: number | null) => (x === null ? '-' : formatDuration(x));
+
+function table(title: string, rows: StatsRow[]): string[] {
+  const lines = [title, `  ${'name'.padEnd(28)} runs  success  retries  mean     p50      p95      p99      wait     wait95   cost`];
+  for (const r of rows) {
+    lines.push(`  ${r.name.slice(0, 28).padEnd(28)} ${String(r.runs).padStart(4)}  ${(r.successRate === null ? '-' : `${Math.round(r.successRate * 100)}%`).padStart(7)}  ${String(r.retriesPerRun ?? '-').padStart(7)}  ${[r.duration.mean, r.duration.p50, r.duration.p95, r.duration.p99, r.queueWait.mean, r.queueWait.p95].map((x) => s(x).padEnd(8)).join(' ')} ${r.costPerRun ?? '-'}`);
+  }
+  return lines;
+}
+
+export function formatFindings(findings: Finding[]): string[] {
+  if (!findings.length) return ['Bottlenecks', '  none found'];
+  return ['Bottlenecks', ...findings.flatMap((f) => [`  [${f.severity}] ${f.kind}: ${f.reason}`, `         -> ${f.suggestion}`])];
+}
+
+/** `orchestrate stats [file]`: statistics per task and agent, and the bottleneck report. */
+export async function statsCommand(file: string | undefined, options: { json?: boolean; state?: string; config?: string }): Promise<number> {
+  const workflow = file ? await loadValidWorkflow(file, options.config) : undefined;
+  const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : statePath(projectRoot(process.cwd()), options.state);
+  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
+  const db = openStore(path);
+  let stats;
+  try {
+    stats = computeStats(db, workflow ? resolve(workflow.file) : undefined);
+  } finally {
+    db.close();
+  }
+  const history = workflow ? workflowHistory(workflow, options.state).estimates : undefined;
+  const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
+  const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
+  if (options.json) {
+    await writeOut(`${JSON.stringify({ tasks: strip(stats.tasks), agents: strip(stats.agents), bottlenecks: findings }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const lines = [...table('Tasks (durations of successful attempts; wait = queue wait per run)', stats.tasks), ''];
+  if (stats.agents.length) lines.push(...table('Agents', stats.agents), '');
+  lines.push(...formatFindings(findings));
+  await writeOut(`${lines.join('\n')}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+// Built to show every kind of finding: an agent limited to one task at a time
+// (queue wait), one long task (critical path, cost), a task that fails its
+// first attempt (flaky), and one that sleeps longer on every run (slowing).
+const workflow = `version: 1
+policy: { maxConcurrency: 4 }
+agents: { solo: { command: "cat > /dev/null; sleep 0.2", concurrency: 1 } }
+tasks:
+  q1: { agent: solo }
+  q2: { agent: solo }
+  q3: { agent: solo }
+  q4: { agent: solo }
+  long: { run: "sleep 0.5", cost: 5 }
+  after: { run: "true", needs: long, cost: 0.1 }
+  flaky: { run: "[ $ORCHESTRATE_ATTEMPT -ge 2 ]", retry: { maxAttempts: 2, delay: 10ms } }
+  growing: { run: "n=$(cat n 2>/dev/null || echo 0); n=$((n+1)); echo $n > n; sleep 0.$n" }
+`;
+
+describe('orchestrate stats', () => {
+  it('reports per-task and per-agent statistics and every kind of bottleneck', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    for (let i = 0; i < 5; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const r = cli(['stats', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout);
+    const task = (id: string) => stats.tasks.find((t: any) => t.name === id);
+    expect(task('flaky')).toMatchObject({ runs: 5, successRate: 1, retriesPerRun: 1 });
+    expect(task('long').costPerRun).toBe(5);
+    expect(task('long').duration.p50).toBeGreaterThanOrEqual(0.5);
+    expect(task('long').duration.p99).toBeLessThan(2);
+    const solo = stats.agents.find((a: any) => a.name === 'solo');
+    expect(solo.runs).toBe(20);
+    expect(solo.queueWait.p95).toBeGreaterThan(0.4);
+    const kinds = Object.fromEntries(stats.bottlenecks.map((f: any) => [`${f.kind}:${f.subject}`, f]));
+    expect(Object.keys(kinds).sort()).toEqual(['budget-hog:long', 'critical-path:long', 'flaky:flaky', 'queue-wait:solo.concurrency', 'slowing:growing']);
+    expect(kinds['queue-wait:solo.concurrency'].suggestion).toMatch(/^raise `solo\.concurrency` from 1 to 2: estimated wall time \S+ -> \S+$/);
+    expect(kinds['critical-path:long'].reason).toMatch(/`long` is \d+% of the critical path/);
+    for (const f of stats.bottlenecks) expect(['high', 'medium', 'low']).toContain(f.severity);
+    const text = cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout;
+    expect(text).toContain('Bottlenecks');
+    expect(text).toMatch(/^ {2}solo +20 +100%/m);
+  });
+
+  it('says so when there is no history', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const r = cli(['stats', 'workflow.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no run history');
+  });
+});
