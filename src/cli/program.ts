@@ -100,6 +100,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('report')
+    .description('write one self-contained HTML page of a run: Gantt timeline, task table, bottlenecks')
+    .argument('[runId]', 'the run (default: the latest)')
+    .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)')
+    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .action(async (runId: string | undefined, options) => {
+      const { reportCommand } = await import('./commands/report.js');
+      setExit(await reportCommand(runId, options));
+    });
+
+  program
     .command('events')
     .description("print a stored run's events as JSON Lines (the live stream's schema)")
     .argument('<runId>', 'the run')

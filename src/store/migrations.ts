@@ -55,4 +55,6 @@ export const MIGRATIONS: readonly string[] = [
      event TEXT NOT NULL,
      PRIMARY KEY (run_id, seq)
    );`,
+  // 2: the needs of each task, so reports can draw the critical path as it ran.
+  `ALTER TABLE tasks ADD COLUMN needs TEXT NOT NULL DEFAULT '[]';`,
 ];

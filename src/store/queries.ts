@@ -78,3 +78,26 @@ export function serialSeconds(db: Database, runId: string): number {
 export function runEvents(db: Database, runId: string): RunEvent[] {
   return (db.prepare('SELECT event FROM events WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ event: string }>).map((r) => JSON.parse(r.event) as RunEvent);
 }
+
+export interface ReportData {
+  run: RunRow;
+  serialTime: number;
+  tasks: Array<{ id: string; agent: string | null; status: string; reason: string | null; attempts: number; durationMs: number | null; queueWaitMs: number | null; cost: number; needs: string[] }>;
+  attempts: Array<{ taskId: string; attempt: number; status: string; startedAt: string; finishedAt: string | null; durationMs: number | null; queueWaitMs: number | null; errorMessage: string | null }>;
+}
+
+/** Everything a run report shows. */
+export function reportData(db: Database, runId: string): ReportData | undefined {
+  const run = getRun(db, runId);
+  if (!run) return undefined;
+  const tasks = (db.prepare('SELECT task_id, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, needs FROM tasks WHERE run_id = ? ORDER BY rowid').all(runId) as any[])
+    .map((t) => ({ id: t.task_id, agent: t.agent, status: t.status, reason: t.reason, attempts: t.attempts, durationMs: t.duration_ms, queueWaitMs: t.queue_wait_ms, cost: t.cost, needs: JSON.parse(t.needs) as string[] }));
+  const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
+    .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
+  return { run, serialTime: serialSeconds(db, runId), tasks, attempts };
+}
+
+/** The id of the latest run of any workflow. */
+export function latestRunId(db: Database): string | undefined {
+  return (db.prepare('SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as { id: string } | undefined)?.id;
+}

@@ -20,12 +20,14 @@ export class RunRecorder {
   private seq = 0;
   private readonly hashes = new Map<string, string>();
   private readonly agents = new Map<string, string | null>();
+  private readonly needs = new Map<string, string>();
   private readonly statements;
 
   constructor(private readonly db: Database, workflow: Workflow, private readonly meta: RunMeta) {
     for (const task of workflow.tasks) {
       this.hashes.set(task.id, definitionHash(workflow, task));
       this.agents.set(task.id, task.agent ?? null);
+      this.needs.set(task.id, JSON.stringify(task.needs));
     }
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
@@ -38,8 +40,8 @@ export class RunRecorder {
         duration_ms = (julianday(@ts) - julianday(started_at)) * 86400000.0,
         exit_code = @exitCode, cost = @cost, error_kind = @kind, error_message = @message
         WHERE run_id = @runId AND task_id = @taskId AND attempt = @attempt AND status = 'running'`),
-      task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at)
-        VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts)`),
+      task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at, needs)
+        VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts, @needs)`),
     };
   }
 
@@ -75,7 +77,7 @@ export class RunRecorder {
         this.statements.task.run({
           runId: this.meta.runId, taskId, hash: this.hashes.get(taskId) ?? '', agent: this.agents.get(taskId) ?? null, status, reason: e.reason ?? null,
           attempts: e.attempt ?? 0, durationMs: e.durationMs ?? null, queueWaitMs: e.queueWaitMs ?? null, cost: e.cost ?? 0,
-          outputs: JSON.stringify(e.outputs ?? {}), ts: e.ts,
+          outputs: JSON.stringify(e.outputs ?? {}), ts: e.ts, needs: this.needs.get(taskId) ?? '[]',
         });
         break;
       }

@@ -1,0 +1,45 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { findBottlenecks } from '../../analysis/bottlenecks.js';
+import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
+import { formatRunReport } from '../../report/run-report-html.js';
+import { projectRoot } from '../../run/run-dir.js';
+import { openStore } from '../../store/open-store.js';
+import { latestRunId, reportData } from '../../store/queries.js';
+import { statePath } from '../../store/state-path.js';
+import { computeStats } from '../../store/stats.js';
+import { loadWorkflowFile } from '../../workflow/load.js';
+import { writeOut } from '../output.js';
+import { workflowHistory } from '../history-store.js';
+
+/** `orchestrate report [RUN_ID] [--out file]`: one self-contained HTML page of a run. */
+export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string }): Promise<number> {
+  const path = statePath(projectRoot(process.cwd()), options.state);
+  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
+  const db = openStore(path);
+  let data;
+  let stats;
+  try {
+    const id = runId ?? latestRunId(db);
+    if (!id) throw new UsageError('no runs recorded yet');
+    data = reportData(db, id);
+    if (!data) throw new UsageError(`no run "${id}" in the history`);
+    stats = computeStats(db, data.run.file);
+  } finally {
+    db.close();
+  }
+  // The plan-based findings need the workflow file as it is now, if it still loads.
+  const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
+  const workflow = loaded?.workflow;
+  const history = workflow ? workflowHistory(workflow, options.state).estimates : undefined;
+  const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
+  const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, 'report.html'));
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, formatRunReport(data, findings));
+  } catch (error) {
+    throw ioErrorFrom(out, error, 'write');
+  }
+  await writeOut(`${relative(process.cwd(), out) || out}\n`);
+  return EXIT.ok;
+}

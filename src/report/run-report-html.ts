@@ -1,0 +1,134 @@
+import type { Finding } from '../analysis/bottlenecks.js';
+import type { ReportData } from '../store/queries.js';
+
+export interface ReportBar {
+  task: string;
+  attempt: number;
+  status: string;
+  lane: number;
+  /** Seconds from the start of the run. */
+  start: number;
+  end: number;
+  /** Seconds the attempt waited in the queue before `start`. */
+  wait: number;
+  critical: boolean;
+  message: string | null;
+}
+
+/** The chain of needs that decided the wall time: back from the last task to finish. */
+export function criticalChain(data: ReportData): Set<string> {
+  const end = new Map<string, number>();
+  for (const a of data.attempts) if (a.finishedAt) end.set(a.taskId, Math.max(end.get(a.taskId) ?? 0, Date.parse(a.finishedAt)));
+  const needs = new Map(data.tasks.map((t) => [t.id, t.needs]));
+  let current = [...end].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const chain = new Set<string>();
+  while (current !== undefined && !chain.has(current)) {
+    chain.add(current);
+    current = (needs.get(current) ?? []).filter((n) => end.has(n)).sort((a, b) => end.get(b)! - end.get(a)!)[0];
+  }
+  return chain;
+}
+
+/** Attempts as bars, each in the first lane (concurrency slot) free at its start. */
+export function layoutBars(data: ReportData): { bars: ReportBar[]; lanes: number; wall: number } {
+  const t0 = Date.parse(data.run.started_at);
+  const t1 = data.run.finished_at ? Date.parse(data.run.finished_at) : Math.max(t0, ...data.attempts.map((a) => Date.parse(a.finishedAt ?? a.startedAt)));
+  const critical = criticalChain(data);
+  const laneEnds: number[] = [];
+  const bars: ReportBar[] = [];
+  for (const a of [...data.attempts].sort((x, y) => Date.parse(x.startedAt) - Date.parse(y.startedAt))) {
+    const start = (Date.parse(a.startedAt) - t0) / 1000;
+    const end = ((a.finishedAt ? Date.parse(a.finishedAt) : t1) - t0) / 1000;
+    let lane = laneEnds.findIndex((e) => e <= start + 1e-9);
+    if (lane === -1) lane = laneEnds.push(0) - 1;
+    laneEnds[lane] = end;
+    bars.push({ task: a.taskId, attempt: a.attempt, status: a.status, lane, start, end, wait: (a.queueWaitMs ?? 0) / 1000, critical: critical.has(a.taskId), message: a.errorMessage });
+  }
+  return { bars, lanes: Math.max(1, laneEnds.length), wall: Math.max(0.001, (t1 - t0) / 1000) };
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const seconds = (s: number | null | undefined) => (s === null || s === undefined ? '-' : s < 60 ? `${Math.round(s * 100) / 100}s` : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`);
+
+// The page draws its Gantt from the embedded data with a small script: no network, no CDN.
+const SCRIPT = `(() => {
+const data = JSON.parse(document.getElementById('report-data').textContent);
+const NS = 'http://www.w3.org/2000/svg';
+const width = 1100, left = 70, laneHeight = 26, top = 24;
+const svg = document.getElementById('gantt');
+const height = top + data.lanes * laneHeight + 10;
+svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+svg.setAttribute('height', height);
+const x = (s) => left + (s / data.wall) * (width - left - 10);
+const el = (name, attrs, parent) => { const e = document.createElementNS(NS, name); for (const k in attrs) e.setAttribute(k, attrs[k]); (parent || svg).appendChild(e); return e; };
+for (let i = 0; i <= 10; i++) {
+  const s = (data.wall * i) / 10;
+  el('line', { x1: x(s), x2: x(s), y1: top - 6, y2: height - 6, class: 'grid' });
+  el('text', { x: x(s), y: top - 10, class: 'axis', 'text-anchor': 'middle' }).textContent = (Math.round(s * 100) / 100) + 's';
+}
+for (let lane = 0; lane < data.lanes; lane++) el('text', { x: 4, y: top + lane * laneHeight + 17, class: 'lane' }).textContent = 'slot ' + (lane + 1);
+for (const b of data.bars) {
+  const y = top + b.lane * laneHeight + 3;
+  if (b.wait > 0) el('rect', { x: x(Math.max(0, b.start - b.wait)), y: y - 3, width: Math.max(1, x(b.start) - x(Math.max(0, b.start - b.wait))), height: 3, class: 'wait', 'data-task': b.task });
+  const g = el('g', { class: 'bar-group' });
+  const rect = el('rect', { x: x(b.start), y: y, width: Math.max(2, x(b.end) - x(b.start)), height: laneHeight - 6, rx: 3,
+    class: 'bar ' + b.status + (b.critical ? ' critical' : ''), 'data-task': b.task, 'data-attempt': b.attempt, 'data-status': b.status, 'data-critical': b.critical }, g);
+  el('title', {}, rect).textContent = b.task + ' - attempt ' + b.attempt + ' - ' + b.status + ' - ' + (Math.round((b.end - b.start) * 1000) / 1000) + 's' + (b.wait > 0 ? ' - waited ' + (Math.round(b.wait * 1000) / 1000) + 's' : '') + (b.message ? ' - ' + b.message : '');
+  const w = x(b.end) - x(b.start);
+  if (w > 40) el('text', { x: x(b.start) + 4, y: y + 14, class: 'label' }, g).textContent = (b.task + (b.attempt > 1 ? ' #' + b.attempt : '')).slice(0, Math.floor(w / 7));
+}
+document.body.setAttribute('data-rendered', String(data.bars.length));
+})();
+`;
+
+const STYLE = `
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
+h1 { font-size: 20px; margin: 0 0 4px; } .meta { color: #555; margin-bottom: 16px; }
+.status-succeeded { color: #1a7f37; } .status-failed { color: #cf222e; } .status-cancelled { color: #9a6700; }
+svg { width: 100%; max-width: 1100px; border: 1px solid #ddd; background: #fff; }
+.grid { stroke: #eee; } .axis, .lane { font-size: 11px; fill: #666; }
+.bar.succeeded { fill: #2da44e; } .bar.failed { fill: #cf222e; } .bar.cancelled, .bar.running { fill: #8c959f; }
+.bar.critical { stroke: #0b0b45; stroke-width: 3; }
+.wait { fill: #d4a72c; opacity: 0.8; }
+.label { font-size: 11px; fill: #fff; pointer-events: none; }
+.legend span { display: inline-block; margin-right: 14px; } .sw { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px; }
+table { border-collapse: collapse; margin-top: 18px; } td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; }
+.finding { margin: 6px 0; } .sev-high { color: #cf222e; font-weight: 600; } .sev-medium { color: #9a6700; font-weight: 600; } .sev-low { color: #555; }
+`;
+
+/** One self-contained HTML page: the run as a Gantt timeline, the task table and the bottleneck findings. */
+export function formatRunReport(data: ReportData, findings: Finding[]): string {
+  const layout = layoutBars(data);
+  const run = data.run;
+  const wall = run.wall_time ?? layout.wall;
+  const speedup = wall > 0 ? Math.round((data.serialTime / wall) * 100) / 100 : 1;
+  const embedded = JSON.stringify({ ...layout }).replace(/</g, '\\u003c');
+  const rows = data.tasks.map((t) => `<tr><td>${escape(t.id)}</td><td class="status-${escape(t.status)}">${escape(t.status)}${t.reason ? ` (${escape(t.reason)})` : ''}</td><td>${t.attempts}</td><td>${seconds(t.durationMs === null ? null : t.durationMs / 1000)}</td><td>${seconds(t.queueWaitMs === null ? null : t.queueWaitMs / 1000)}</td><td>${t.cost}</td><td>${layout.bars.some((b) => b.task === t.id && b.critical) ? 'yes' : ''}</td></tr>`).join('\n');
+  const findingItems = findings.length
+    ? findings.map((f) => `<div class="finding"><span class="sev-${f.severity}">[${f.severity}]</span> ${escape(f.kind)}: ${escape(f.reason)}<br><em>${escape(f.suggestion)}</em></div>`).join('\n')
+    : '<p>No bottlenecks found.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>orchestrate run ${escape(run.id)}: ${escape(run.workflow)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escape(run.workflow)} <span class="status-${escape(run.status ?? 'unfinished')}">${escape(run.status ?? 'unfinished')}</span></h1>
+<div class="meta">run ${escape(run.id)} · started ${escape(run.started_at)} · wall ${seconds(wall)} · serial ${seconds(data.serialTime)} · speedup ${speedup}x · cost ${run.cost ?? 0} · concurrency ${run.concurrency}</div>
+<div class="legend"><span><i class="sw" style="background:#2da44e"></i>succeeded</span><span><i class="sw" style="background:#cf222e"></i>failed attempt</span><span><i class="sw" style="background:#8c959f"></i>cancelled</span><span><i class="sw" style="background:#d4a72c"></i>queue wait</span><span><i class="sw" style="background:#fff;outline:3px solid #0b0b45"></i>critical path as it ran</span></div>
+<svg id="gantt" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Gantt timeline of the run"></svg>
+<h2>Tasks</h2>
+<table><thead><tr><th>task</th><th>status</th><th>attempts</th><th>duration</th><th>queue wait</th><th>cost</th><th>critical</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<h2>Bottlenecks</h2>
+${findingItems}
+<script type="application/json" id="report-data">${embedded}</script>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}

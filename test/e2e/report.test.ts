@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+/** Debian's Chromium (installed by .ci/run); the test says so when it is missing. */
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function chromium(args: string[]): string {
+  const r = spawnSync(CHROMIUM!, [...FLAGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 32 * 1024 * 1024 });
+  return r.stdout;
+}
+
+const workflow = `version: 1
+policy: { maxConcurrency: 2 }
+tasks:
+  fetch: { run: "sleep 0.2" }
+  flaky: { run: "sleep 0.1; [ $ORCHESTRATE_ATTEMPT -ge 2 ]", retry: { maxAttempts: 2, delay: 50ms } }
+  build: { run: "sleep 0.3", needs: fetch }
+  test: { run: "sleep 0.2", needs: build }
+  lint: { run: "sleep 0.1" }
+`;
+
+describe('orchestrate report', () => {
+  it('writes one self-contained HTML file with the run, its tasks and findings', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    const run = JSON.parse(cli(['run', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    const r = cli(['report', run.runId, '--out', 'report.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<link|src=["']?https?:|href=["']?https?:|@import/);
+    for (const id of ['fetch', 'flaky', 'build', 'test', 'lint']) expect(html).toContain(`<td>${id}</td>`);
+    expect(html).toContain('Bottlenecks');
+    // The latest run by default, written beside it.
+    const byDefault = cli(['report'], { cwd: dir });
+    expect(byDefault.stdout.trim()).toBe(`.orchestrate/runs/${run.runId}/report.html`);
+    expect(cli(['report', 'nope'], { cwd: dir }).code).toBe(2);
+  });
+
+  it.skipIf(!CHROMIUM)('renders the Gantt bars in headless Chromium (needs Debian\'s chromium package, installed by .ci/run)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    const run = JSON.parse(cli(['run', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    cli(['report', run.runId, '--out', 'report.html'], { cwd: dir });
+    const url = `file://${join(dir, 'report.html')}`;
+    const dom = chromium(['--dump-dom', url]);
+    const bars = [...dom.matchAll(/<rect [^>]*class="bar ([a-z]+)( critical)?"[^>]*>/g)];
+    // One bar per attempt: five tasks, one of them retried once.
+    expect(bars).toHaveLength(6);
+    expect(dom).toContain('data-rendered="6"');
+    expect(bars.filter((b) => b[1] === 'failed')).toHaveLength(1);
+    const critical = bars.filter((b) => b[2]).map((b) => /data-task="([^"]+)"/.exec(b[0])![1]);
+    expect(critical.sort()).toEqual(['build', 'fetch', 'test']);
+    expect(dom).toMatch(/<title>flaky - attempt 1 - failed - [\d.]+s/);
+    const shot = join(dir, 'shot.png');
+    chromium([`--screenshot=${shot}`, '--window-size=1200,800', url]);
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+  });
+});
