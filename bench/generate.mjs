@@ -1,15 +1,8 @@
 // Workflow generators for the benchmark (seeded, so every run measures the same files).
 
-/** Seeded PRNG (mulberry32). */
-export function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../dist/util/random.js';
+
+export { random };
 
 /** `n` tasks, each needing up to `fanIn` random earlier tasks within a window. */
 export function randomDag({ n, fanIn = 3, seed = 1, window = 2000, command = (i) => `echo ${i}`, estimate = () => 1, agents = [] }) {

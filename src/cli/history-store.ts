@@ -5,11 +5,6 @@ import { openStore, type Database } from '../store/open-store.js';
 import { historyEstimates } from '../store/queries.js';
 import { statePath } from '../store/state-path.js';
 
-/** The history database of a workflow's project (created if missing). */
-export function openHistory(workflow: Workflow, option?: string): Database {
-  return openStore(statePath(workflow.dir, option, workflow.stateFile));
-}
-
 /**
  * The history of a workflow for planning: estimates from past runs. Opens the
  * store when it exists (or when `create`), so that `plan` never creates one.

@@ -5,17 +5,8 @@ import type { Limits } from './capacity.js';
 import { remainingPaths } from './critical-path.js';
 import { PRIORITY_RANK, type QueueTask } from './ready-queue.js';
 import { simulateSchedule } from './simulate.js';
+import { seededRandom as random } from '../util/random.js';
 
-/** Seeded PRNG (mulberry32) so every run tests the same graphs. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Textbook list scheduling, written independently: at every event, scan all

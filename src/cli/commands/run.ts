@@ -7,18 +7,17 @@ import { useColor } from '../../report/colors.js';
 import { formatPlan } from '../../report/plan-text.js';
 import { formatRunSummary } from '../../report/run-summary.js';
 import { formatEventLine } from '../../report/simple-renderer.js';
-import { planReuse } from '../../run/plan-reuse.js';
 import { newRunId, runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
 import { startRun } from '../../run/start-run.js';
-import { getRun, latestRun, succeededTasks } from '../../store/queries.js';
 import { RunRecorder } from '../../store/recorder.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { writeErr, writeOut } from '../output.js';
-import { openHistory, workflowHistory } from '../history-store.js';
+import { workflowHistory } from '../history-store.js';
+import { resolveResume } from '../resume-run.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -41,31 +40,16 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const workflow = await loadValidWorkflow(file, options.config);
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   if (only?.length) selectTasks(workflow, only);
-  const history = workflowHistory(workflow, options.state, !options.dryRun);
   if (options.dryRun) {
-    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates });
+    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates });
     await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
     return EXIT.ok;
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
-  const db = history.db ?? openHistory(workflow, options.state);
-
-  let resumedFrom: string | undefined;
-  let reused: Map<number, Record<string, string>> | undefined;
-  if (options.resume !== undefined && options.resume !== false) {
-    const previous = typeof options.resume === 'string' ? getRun(db, options.resume) : latestRun(db, workflow.file);
-    if (!previous) {
-      throw new UsageError(typeof options.resume === 'string'
-        ? `--resume: no run "${options.resume}" in the history`
-        : `--resume: no run of ${workflow.file} in the history`);
-    }
-    if (typeof options.resume !== 'string' && previous.status === 'succeeded') {
-      throw new UsageError(`--resume: nothing to resume, the latest run of ${workflow.file} (${previous.id}) succeeded`);
-    }
-    if (previous.file !== workflow.file) throw new UsageError(`--resume: run ${previous.id} is of ${previous.file}, not of ${workflow.file}`);
-    resumedFrom = previous.id;
-    reused = planReuse(workflow, succeededTasks(db, previous.id));
-  }
+  const history = workflowHistory(workflow, options.state, true);
+  const db = history.db!;
+  const resume = options.resume === undefined || options.resume === false ? undefined : resolveResume(db, workflow, options.resume);
+  const resumedFrom = resume?.from;
   const plannedWall = planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates }).estimate.wall;
 
   const interrupt = new AbortController();
@@ -102,7 +86,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     runDir,
     concurrency: options.concurrency,
     only,
-    reused,
+    reused: resume?.reused,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
     interrupt: interrupt.signal,
   });
