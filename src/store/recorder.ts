@@ -11,10 +11,14 @@ export interface RunMeta {
   resumedFrom?: string;
 }
 
+/** How long queued/started/heartbeat events may wait to be written together. */
+const FLUSH_MS = 100;
+
 /**
- * Writes a run into the store as it goes, one small transaction per event,
- * so that a runner killed at any moment leaves a consistent history. Events
- * arrive already masked, so no secret reaches the database.
+ * Writes a run into the store as it goes, in small transactions, so that a
+ * runner killed at any moment leaves a consistent history: every task's end
+ * is written at once (with whatever waited before it), other events within
+ * 100 ms. Events arrive already masked, so no secret reaches the database.
  */
 export class RunRecorder {
   private seq = 0;
@@ -45,10 +49,30 @@ export class RunRecorder {
     };
   }
 
+  private pending: RunEvent[] = [];
+  private timer?: NodeJS.Timeout;
+
   onEvent(event: RunEvent): void {
+    this.pending.push(event);
+    if (event.type === 'task.queued' || event.type === 'task.started' || event.type === 'task.heartbeat') {
+      this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    } else {
+      this.flush();
+    }
+  }
+
+  /** Writes every pending event in one transaction. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending.length) return;
+    const events = this.pending;
+    this.pending = [];
     this.db.transaction(() => {
-      this.apply(event);
-      this.statements.event.run(this.meta.runId, this.seq++, JSON.stringify(event));
+      for (const event of events) {
+        this.apply(event);
+        this.statements.event.run(this.meta.runId, this.seq++, JSON.stringify(event));
+      }
     })();
   }
 

@@ -40,6 +40,8 @@ describe('run history', () => {
     const run = startRun(dir);
     await waitFor(() => count(dir, 'slow.ran') === 1);
     const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    // A start is written within 100 ms.
+    await waitFor(() => (db.prepare("SELECT count(*) AS n FROM attempts WHERE status = 'running'").get() as any).n === 1, 5_000);
     const runRow = db.prepare('SELECT status, workflow, concurrency FROM runs').get() as any;
     expect(runRow).toMatchObject({ status: null, workflow: 'workflow' });
     const attempts = db.prepare('SELECT task_id, status FROM attempts ORDER BY started_at').all();

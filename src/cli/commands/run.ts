@@ -111,6 +111,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await sink.close();
+    recorder.flush();
     db.close();
   }
   if (resumedFrom) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
 import { parseOutputs } from '../outputs.js';
@@ -59,14 +60,19 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
 
 async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string): Promise<ExitReport> {
   let outputs: Record<string, string> = {};
+  let text: string | undefined;
   try {
-    const parsed = parseOutputs(await readFile(request.outputFile, 'utf8'));
+    // Synchronous: most tasks write no outputs, and a failed open costs microseconds, not a thread-pool trip.
+    text = readFileSync(request.outputFile, 'utf8');
+  } catch {
+    // No output file: the task reported nothing.
+  }
+  if (text !== undefined) {
+    const parsed = parseOutputs(text);
     outputs = masker.maskDeep(parsed.outputs);
     for (const problem of parsed.problems) log.note(problem);
     // The file may hold secrets in clear; the masked outputs are kept instead.
     await unlink(request.outputFile).catch(() => undefined);
-  } catch {
-    // No output file: the task reported nothing.
   }
   if (spawnError) log.note(`could not start: ${spawnError}`);
   await log.close();
