@@ -13,8 +13,9 @@ import type { AttemptResult, Executor, FailureKind } from './attempt.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { fileSafeName } from './file-names.js';
 import { isRetryable, retryDelay } from './retry.js';
-import type { RunResult, RunStatus, TaskResult, TaskStatus } from './result.js';
-import { summarizeOutcome } from './outcome.js';
+import type { RunResult, TaskStatus } from './result.js';
+import { buildRunResult } from './build-result.js';
+import type { State, TaskState } from './task-state.js';
 
 export interface EngineOptions {
   runId: string;
@@ -39,29 +40,6 @@ export interface EngineOptions {
   reused?: ReadonlyMap<number, Record<string, string>>;
 }
 
-type State = 'pending' | 'queued' | 'running' | 'backoff' | TaskStatus;
-
-interface TaskState {
-  state: State;
-  attempts: number;
-  readyAt: number;
-  queueWaitMs: number;
-  firstStart?: number;
-  end?: number;
-  runMs: number;
-  exitCode: number | null;
-  cost: number;
-  reserved: number;
-  outputs: Record<string, string>;
-  errors: TaskResult['errors'];
-  reason?: string;
-  tail?: string[];
-  /** Failed, or skipped/cancelled because something upstream failed. */
-  failureTainted: boolean;
-  abort?: AbortController;
-  kill?: AbortController;
-  timer?: NodeJS.Timeout;
-}
 
 const FINAL: ReadonlySet<State> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
@@ -398,68 +376,21 @@ export class RunEngine {
 
   private result(): RunResult {
     const end = this.now();
-    const tasks: TaskResult[] = [];
-    this.tasks.forEach((task, i) => {
-      if (!this.included(i)) return;
-      const s = this.states[i]!;
-      tasks.push({
-        id: task.id,
-        agent: task.agent ?? null,
-        status: s.state as TaskStatus,
-        reason: s.reason === 'allowed' ? 'continue-on-error' : s.reason,
-
-        startedAt: s.firstStart !== undefined ? new Date(s.firstStart).toISOString() : null,
-        finishedAt: s.end !== undefined && s.firstStart !== undefined ? new Date(s.end).toISOString() : null,
-        durationMs: s.firstStart !== undefined && s.end !== undefined ? s.end - s.firstStart : 0,
-        queueWaitMs: Math.round(s.queueWaitMs),
-        attempts: s.attempts,
-        exitCode: s.exitCode,
-        cost: s.cost,
-        outputs: s.outputs,
-        artifacts: s.state === 'succeeded' ? task.artifacts : [],
-        errors: s.errors,
-        allowedFailure: s.reason === 'allowed',
-        gate: task.gate,
-        needs: task.needs.filter((id) => this.included(this.workflow.taskIndex.get(id)!)),
-        logTail: s.state === 'failed' ? s.tail : undefined,
-        logFile: s.attempts ? join(this.options.runDir, `${fileSafeName(task.id)}.log`) : undefined,
-        runMs: s.runMs,
-      } as TaskResult & { runMs: number });
-    });
-    const status = this.runStatus(tasks);
-    const serialTime = tasks.reduce((sum, t) => sum + ((t as TaskResult & { runMs: number }).runMs ?? 0), 0) / 1000;
-    for (const t of tasks) delete (t as Partial<TaskResult & { runMs: number }>).runMs;
-    const wallTime = (end - this.startedAt) / 1000;
-    const result: RunResult = {
+    const result = buildRunResult({
+      workflow: this.workflow,
       runId: this.options.runId,
-      workflow: this.workflow.name,
-      status,
-      startedAt: new Date(this.startedAt).toISOString(),
-      finishedAt: new Date(end).toISOString(),
-      tasks,
-      metrics: {
-        wallTime: Math.round(wallTime * 1000) / 1000,
-        serialTime: Math.round(serialTime * 1000) / 1000,
-        speedupVsSerial: wallTime > 0 ? Math.round((serialTime / wallTime) * 100) / 100 : 1,
-        costEstimate: Math.round(this.costEstimate * 1e6) / 1e6,
-        costSpent: Math.round(this.spent * 1e6) / 1e6,
-      },
-      merged: { summary: '', conflicts: [] },
+      runDir: this.options.runDir,
+      states: this.states,
+      included: this.included,
+      startedAt: this.startedAt,
+      finishedAt: end,
+      stopping: this.stopping,
+      budgetSkips: this.budgetSkips,
       reasons: this.reasons,
-      logDir: this.options.runDir,
-    };
-    summarizeOutcome(result, this.workflow, this.budgetSkips);
-    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status, durationMs: end - this.startedAt, cost: result.metrics.costSpent });
+      costEstimate: this.costEstimate,
+      spent: this.spent,
+    });
+    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, cost: result.metrics.costSpent });
     return this.options.masker.maskDeep(result);
-  }
-
-  private runStatus(tasks: TaskResult[]): RunStatus {
-    if (this.stopping === 'interrupt') return 'cancelled';
-    if (this.stopping === 'timeout') return 'failed';
-    if (this.budgetSkips) return 'failed';
-    if (tasks.some((t) => t.status === 'failed' && (!t.allowedFailure || t.gate))) return 'failed';
-    if (tasks.some((t) => t.status === 'cancelled')) return 'failed';
-    if (tasks.some((t) => t.status === 'skipped' && t.reason !== 'no-failure')) return 'failed';
-    return 'succeeded';
   }
 }

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { Workflow } from '../workflow/model.js';
+import { fileSafeName } from './file-names.js';
+import { summarizeOutcome } from './outcome.js';
+import type { RunResult, RunStatus, TaskResult, TaskStatus } from './result.js';
+import type { TaskState } from './task-state.js';
+
+export interface RunEnd {
+  workflow: Workflow;
+  runId: string;
+  runDir: string;
+  states: readonly TaskState[];
+  included: (i: number) => boolean;
+  startedAt: number;
+  finishedAt: number;
+  stopping?: 'cascade' | 'interrupt' | 'timeout';
+  budgetSkips: number;
+  reasons: string[];
+  costEstimate: number;
+  spent: number;
+}
+
+/** The run's status: interrupted, failed (a task, gate, budget or deadline), or succeeded. */
+function runStatus(end: RunEnd, tasks: TaskResult[]): RunStatus {
+  if (end.stopping === 'interrupt') return 'cancelled';
+  if (end.stopping === 'timeout' || end.budgetSkips) return 'failed';
+  if (tasks.some((t) => t.status === 'failed' && (!t.allowedFailure || t.gate))) return 'failed';
+  if (tasks.some((t) => t.status === 'cancelled')) return 'failed';
+  if (tasks.some((t) => t.status === 'skipped' && t.reason !== 'no-failure')) return 'failed';
+  return 'succeeded';
+}
+
+/** The result object of a finished run (orchestrate run --json, executeGraph). */
+export function buildRunResult(end: RunEnd): RunResult {
+  const { workflow } = end;
+  const tasks: TaskResult[] = [];
+  workflow.tasks.forEach((task, i) => {
+    if (!end.included(i)) return;
+    const s = end.states[i]!;
+    tasks.push({
+      id: task.id,
+      agent: task.agent ?? null,
+      status: s.state as TaskStatus,
+      reason: s.reason === 'allowed' ? 'continue-on-error' : s.reason,
+      startedAt: s.firstStart !== undefined ? new Date(s.firstStart).toISOString() : null,
+      finishedAt: s.end !== undefined && s.firstStart !== undefined ? new Date(s.end).toISOString() : null,
+      durationMs: s.firstStart !== undefined && s.end !== undefined ? s.end - s.firstStart : 0,
+      queueWaitMs: Math.round(s.queueWaitMs),
+      attempts: s.attempts,
+      exitCode: s.exitCode,
+      cost: s.cost,
+      outputs: s.outputs,
+      artifacts: s.state === 'succeeded' ? task.artifacts : [],
+      errors: s.errors,
+      allowedFailure: s.reason === 'allowed',
+      gate: task.gate,
+      needs: task.needs.filter((id) => end.included(workflow.taskIndex.get(id)!)),
+      logTail: s.state === 'failed' ? s.tail : undefined,
+      logFile: s.attempts ? join(end.runDir, `${fileSafeName(task.id)}.log`) : undefined,
+    });
+  });
+  const serialTime = end.states.reduce((sum, s, i) => sum + (end.included(i) ? s.runMs : 0), 0) / 1000;
+  const wallTime = (end.finishedAt - end.startedAt) / 1000;
+  const result: RunResult = {
+    runId: end.runId,
+    workflow: workflow.name,
+    status: runStatus(end, tasks),
+    startedAt: new Date(end.startedAt).toISOString(),
+    finishedAt: new Date(end.finishedAt).toISOString(),
+    tasks,
+    metrics: {
+      wallTime: Math.round(wallTime * 1000) / 1000,
+      serialTime: Math.round(serialTime * 1000) / 1000,
+      speedupVsSerial: wallTime > 0 ? Math.round((serialTime / wallTime) * 100) / 100 : 1,
+      costEstimate: Math.round(end.costEstimate * 1e6) / 1e6,
+      costSpent: Math.round(end.spent * 1e6) / 1e6,
+    },
+    merged: { summary: '', conflicts: [] },
+    reasons: end.reasons,
+    logDir: end.runDir,
+  };
+  summarizeOutcome(result, workflow, end.budgetSkips);
+  return result;
+}

@@ -1,0 +1,26 @@
+import type { TaskResult, TaskStatus } from './result.js';
+
+export type State = 'pending' | 'queued' | 'running' | 'backoff' | TaskStatus;
+
+/** What the engine knows of one task during a run. */
+export interface TaskState {
+  state: State;
+  attempts: number;
+  readyAt: number;
+  queueWaitMs: number;
+  firstStart?: number;
+  end?: number;
+  runMs: number;
+  exitCode: number | null;
+  cost: number;
+  reserved: number;
+  outputs: Record<string, string>;
+  errors: TaskResult['errors'];
+  reason?: string;
+  tail?: string[];
+  /** Failed, or skipped/cancelled because something upstream failed. */
+  failureTainted: boolean;
+  abort?: AbortController;
+  kill?: AbortController;
+  timer?: NodeJS.Timeout;
+}
