@@ -3,6 +3,10 @@ import { definitionHash } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { historyEstimates } from '../store/queries.js';
+import { loadConfig } from '../workflow/load-config.js';
+import { projectRoot } from '../run/run-dir.js';
+import { UsageError } from '../errors.js';
+import { dirname, resolve } from 'node:path';
 import { statePath } from '../store/state-path.js';
 
 /**
@@ -20,4 +24,20 @@ export function workflowHistory(workflow: Workflow, option?: string, create = fa
     return { estimates };
   }
   return { db, estimates };
+}
+
+/**
+ * The history database for commands that name no workflow file (history,
+ * events, report, stats): `--state`, else the config file's `state` found
+ * from `near`, else `.orchestrate/state.db` of the project. It must exist.
+ */
+export async function existingStatePath(near: string, option?: string): Promise<string> {
+  let configured: string | undefined;
+  if (!option) {
+    const loaded = await loadConfig(near);
+    if (loaded.config.state && loaded.file) configured = resolve(dirname(loaded.file), loaded.config.state);
+  }
+  const path = statePath(projectRoot(near), option, configured);
+  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
+  return path;
 }

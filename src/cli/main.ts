@@ -1,4 +1,3 @@
-import { killAllProcessGroups } from '../run/kill-process-group.js';
 import { prestartSpawners } from '../run/spawner/spawner-client.js';
 
 // A run needs a spawner process: fork it first, so its start-up overlaps ours.
@@ -6,8 +5,6 @@ if (process.argv[2] === 'run' && !process.argv.includes('--dry-run') && !process
 
 const { reportError, runCli } = await import('./program.js');
 
-// Whatever way the runner ends, no task process outlives it.
-process.on('exit', killAllProcessGroups);
 process.on('uncaughtException', (error) => {
   void reportError(error).then((code) => process.exit(code));
 });

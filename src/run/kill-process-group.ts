@@ -20,12 +20,3 @@ export function processGroupAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-/** Process groups of tasks running now, so an exiting runner can kill them all. */
-export const liveProcessGroups = new Set<number>();
-
-/** Kills every task process group still alive (the runner is exiting). */
-export function killAllProcessGroups(): void {
-  for (const pid of liveProcessGroups) killProcessGroup(pid, 'SIGKILL');
-  liveProcessGroups.clear();
-}

@@ -19,7 +19,18 @@ export class JsonlSink {
     }
   }
 
+  private corked = false;
+
   write(event: RunEvent): void {
+    // Events of one tick go out in one write.
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.stream.uncork();
+      });
+    }
     this.stream.write(`${JSON.stringify(event)}\n`);
   }
 

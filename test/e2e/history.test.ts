@@ -122,6 +122,17 @@ describe('run history', () => {
     db.close();
   });
 
+  it('puts the store where the config file or --state says', () => {
+    const dir = tempProject({ 'package.json': '{}', 'orchestrate.config.yaml': 'state: history/runs.db\n', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(existsSync(join(dir, 'history/runs.db'))).toBe(true);
+    expect(existsSync(join(dir, '.orchestrate/state.db'))).toBe(false);
+    expect(cli(['run', 'workflow.yaml', '--state', 'elsewhere.db'], { cwd: dir }).code).toBe(0);
+    expect(json(dir, ['history', '--json', '--state', 'elsewhere.db'])).toHaveLength(1);
+    expect(json(dir, ['history', '--json'])).toHaveLength(1);
+    expect(json(dir, ['history', 'workflow.yaml', '--json', '--state', 'history/runs.db'])).toHaveLength(1);
+  });
+
   it('refuses a corrupt or foreign state file with a clear message and leaves it untouched', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', '.orchestrate/state.db': 'this is not a database, but my notes\n' });
     const path = join(dir, '.orchestrate/state.db');

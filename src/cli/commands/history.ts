@@ -1,23 +1,19 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, listRuns, runEvents, serialSeconds } from '../../store/queries.js';
-import { statePath } from '../../store/state-path.js';
-import { projectRoot } from '../../run/run-dir.js';
+import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 
-function openExisting(option: string | undefined, near: string) {
-  const path = statePath(near, option);
-  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
-  return openStore(path);
+async function openExisting(option: string | undefined, near: string) {
+  return openStore(await existingStatePath(near, option));
 }
 
 /** `orchestrate history [file]`: past runs, newest first. */
 export async function historyCommand(file: string | undefined, options: { json?: boolean; state?: string }): Promise<number> {
   const absolute = file ? resolve(file) : undefined;
-  const db = openExisting(options.state, absolute ? resolve(absolute, '..') : projectRoot(process.cwd()));
+  const db = await openExisting(options.state, absolute ? resolve(absolute, '..') : process.cwd());
   try {
     const runs = listRuns(db, absolute).map((run) => {
       const serial = serialSeconds(db, run.id);
@@ -59,7 +55,7 @@ export async function historyCommand(file: string | undefined, options: { json?:
 
 /** `orchestrate events RUN_ID`: a stored run's events as JSON Lines. */
 export async function eventsCommand(runId: string, options: { state?: string }): Promise<number> {
-  const db = openExisting(options.state, projectRoot(process.cwd()));
+  const db = await openExisting(options.state, process.cwd());
   try {
     if (!getRun(db, runId)) throw new UsageError(`no run "${runId}" in the history`);
     const events = runEvents(db, runId);

@@ -3,19 +3,16 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { formatRunReport } from '../../report/run-report-html.js';
-import { projectRoot } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { latestRunId, reportData } from '../../store/queries.js';
-import { statePath } from '../../store/state-path.js';
 import { computeStats } from '../../store/stats.js';
 import { loadWorkflowFile } from '../../workflow/load.js';
 import { writeOut } from '../output.js';
-import { workflowHistory } from '../history-store.js';
+import { existingStatePath, workflowHistory } from '../history-store.js';
 
 /** `orchestrate report [RUN_ID] [--out file]`: one self-contained HTML page of a run. */
 export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string }): Promise<number> {
-  const path = statePath(projectRoot(process.cwd()), options.state);
-  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
+  const path = await existingStatePath(process.cwd(), options.state);
   const db = openStore(path);
   let data;
   let stats;

@@ -65,9 +65,18 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
       lanes = new Lanes(options.concurrency ?? workflow.policy.maxConcurrency);
       listeners.push((event) => lanes!.onEvent(event));
     } else {
+      // The lines of one tick go out in one write.
+      let pending = '';
       listeners.push((event) => {
         const line = formatEventLine(event);
-        if (line) process.stdout.write(`${line}\n`);
+        if (!line) return;
+        if (!pending) {
+          process.nextTick(() => {
+            process.stdout.write(pending);
+            pending = '';
+          });
+        }
+        pending += `${line}\n`;
       });
     }
   }

@@ -2,13 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findBottlenecks, type Finding } from '../../analysis/bottlenecks.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { projectRoot } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { computeStats, type StatsRow } from '../../store/stats.js';
 import { statePath } from '../../store/state-path.js';
 import { formatDuration } from '../../util/duration.js';
 import { loadValidWorkflow } from '../load-valid.js';
-import { workflowHistory } from '../history-store.js';
+import { existingStatePath, workflowHistory } from '../history-store.js';
 import { writeOut } from '../output.js';
 
 const s = (x: number | null) => (x === null ? '-' : formatDuration(x));
@@ -29,7 +28,7 @@ export function formatFindings(findings: Finding[]): string[] {
 /** `orchestrate stats [file]`: statistics per task and agent, and the bottleneck report. */
 export async function statsCommand(file: string | undefined, options: { json?: boolean; state?: string; config?: string }): Promise<number> {
   const workflow = file ? await loadValidWorkflow(file, options.config) : undefined;
-  const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : statePath(projectRoot(process.cwd()), options.state);
+  const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : await existingStatePath(process.cwd(), options.state);
   if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
   const db = openStore(path);
   let stats;

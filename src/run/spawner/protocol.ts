@@ -31,6 +31,4 @@ export interface ExitReport {
   durationMs: number;
 }
 
-export type FromSpawner =
-  | { type: 'started'; id: number; pid: number }
-  | ExitReport;
+export type FromSpawner = ExitReport;

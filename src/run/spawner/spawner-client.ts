@@ -1,7 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { liveProcessGroups } from '../kill-process-group.js';
 import type { ExitReport, FromSpawner, SpawnRequest, ToSpawner } from './protocol.js';
 
 // Beside this file in the build; when running from the TypeScript sources (tests), the built one.
@@ -32,9 +31,6 @@ interface Pending {
   resolve(report: ExitReport): void;
   /** Spawner process index. */
   worker: number;
-  pid?: number;
-  /** Kill requested before the process started. */
-  killed?: 'SIGTERM' | 'SIGKILL';
 }
 
 /**
@@ -42,8 +38,7 @@ interface Pending {
  * process until the child has exec'd and costs more the larger the process,
  * so small spawners (two for large runs, one per core here) keep the cores
  * busy and leave the runner free for scheduling and telemetry. A spawner
- * kills its tasks when the runner disappears, even by kill -9. Keeps the set
- * of live process groups so an exiting runner can kill them itself.
+ * kills its tasks when the runner disappears, whatever the way, even kill -9.
  */
 export class SpawnerClient {
   private readonly children: Array<ChildProcess | undefined>;
@@ -83,26 +78,16 @@ export class SpawnerClient {
     return child;
   }
 
-  private started(id: number, pid: number): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    pending.pid = pid;
-    liveProcessGroups.add(pid);
-    if (pending.killed) this.kill(id, pending.killed);
-  }
-
   private ended(report: ExitReport): void {
     const pending = this.pending.get(report.id);
     if (!pending) return;
-    if (pending.pid !== undefined) liveProcessGroups.delete(pending.pid);
     this.pending.delete(report.id);
     this.load[pending.worker]!--;
     pending.resolve(report);
   }
 
   private onMessage(message: FromSpawner): void {
-    if (message.type === 'started') this.started(message.id, message.pid);
-    else this.ended(message);
+    this.ended(message);
   }
 
   /** Starts a task process; resolves with its exit report. */
@@ -119,14 +104,10 @@ export class SpawnerClient {
     return { id, done };
   }
 
+  /** Signals a task's process group (the spawner got the spawn request first: IPC keeps order). */
   kill(id: number, signal: 'SIGTERM' | 'SIGKILL'): void {
     const pending = this.pending.get(id);
-    if (!pending) return;
-    if (pending.pid === undefined) {
-      pending.killed = signal;
-      return;
-    }
-    this.children[pending.worker]?.send({ type: 'kill', id, signal } satisfies ToSpawner);
+    if (pending) this.children[pending.worker]?.send({ type: 'kill', id, signal } satisfies ToSpawner);
   }
 
   /** Ends the spawner processes (call once no task runs). */

@@ -35,10 +35,7 @@ process.on('message', (message: ToSpawner) => {
       const env: Record<string, string> = { ...baseEnv, ...message.env };
       for (const name of message.unset) delete env[name];
       const started = runProcess(message, env, masker);
-      if (started.pid !== undefined) {
-        running.set(message.id, started.pid);
-        send({ type: 'started', id: message.id, pid: started.pid });
-      }
+      if (started.pid !== undefined) running.set(message.id, started.pid);
       void started.done.then((report) => {
         running.delete(message.id);
         send(report);
