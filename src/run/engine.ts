@@ -34,8 +34,6 @@ export interface EngineOptions {
   interrupt?: AbortSignal;
   /** Milliseconds since the epoch. */
   now?: () => number;
-  /** Extra time a retry waits, for tests; seconds are multiplied by this. */
-  delayScale?: number;
   /** Tasks reused from an earlier run (resume): index -> outputs. They succeed without running. */
   reused?: ReadonlyMap<number, Record<string, string>>;
 }
@@ -307,7 +305,7 @@ export class RunEngine {
             s.readyAt = this.now();
             this.queue.push(i, s.readyAt);
             this.pump();
-          }, delay * 1000 * (this.options.delayScale ?? 1));
+          }, delay * 1000);
         } else {
           const opened = this.breakers.record(task.agent, false, this.now());
           this.queue.release(this.breakers.freed(task.agent));
