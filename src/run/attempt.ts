@@ -25,6 +25,7 @@ export interface AttemptRequest {
   command: string;
   prompt?: string;
   params: Record<string, unknown>;
+  /** The task's variables, set over the runner's base environment. */
   env: Record<string, string>;
   cwd: string;
   /** Per-attempt timeout, seconds. */

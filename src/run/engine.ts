@@ -233,8 +233,8 @@ export class RunEngine {
       if (ref.kind === 'env') return env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
       return undefined;
     });
+    // Only the task's own variables travel; the executor puts them over the base environment.
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.options.baseEnv)) if (v !== undefined) env[k] = v;
     for (const [k, v] of Object.entries(task.env)) env[k] = render(v);
     const name = fileSafeName(task.id);
     const executor = this.options.executorFor(task);

@@ -35,7 +35,7 @@ export type AgentFactory = (context: AgentContext) => Agent;
 
 /** Runs an attempt with an agent implemented in this process (library API). */
 export class InProcessExecutor implements Executor {
-  constructor(private readonly factory: AgentFactory, private readonly masker: SecretMasker) {}
+  constructor(private readonly factory: AgentFactory, private readonly masker: SecretMasker, private readonly baseEnv: Record<string, string> = {}) {}
 
   async run(request: AttemptRequest): Promise<AttemptResult> {
     const started = performance.now();
@@ -51,7 +51,7 @@ export class InProcessExecutor implements Executor {
       taskId: request.taskId,
       attempt: request.attempt,
       params: request.params,
-      env: request.env,
+      env: { ...this.baseEnv, ...request.env },
       signal: controller.signal,
       log: (line) => log.note(line),
     };

@@ -62,7 +62,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   spawner.warmUp();
   const shell = new ShellExecutor(masker, spawner);
   const inProcess = new Map<string, Executor>();
-  for (const [id, factory] of options.agents ?? []) inProcess.set(id, new InProcessExecutor(factory, masker));
+  for (const [id, factory] of options.agents ?? []) inProcess.set(id, new InProcessExecutor(factory, masker, baseEnv));
   const listeners = options.listeners ?? [];
   const engine = new RunEngine(workflow, {
     runId,

@@ -19,23 +19,27 @@ export class JsonlSink {
     }
   }
 
-  private corked = false;
+  private pending = '';
+  private timer?: NodeJS.Timeout;
 
+  /** Events go out together, at most 50 ms late (the store has task ends at once). */
   write(event: RunEvent): void {
-    // Events of one tick go out in one write.
-    if (!this.corked) {
-      this.corked = true;
-      this.stream.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.stream.uncork();
-      });
-    }
-    this.stream.write(`${JSON.stringify(event)}\n`);
+    this.pending += `${JSON.stringify(event)}\n`;
+    if (this.pending.length > 65536) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending) return;
+    this.stream.write(this.pending);
+    this.pending = '';
   }
 
   /** Resolves once everything written is flushed. */
   close(): Promise<void> {
+    this.flush();
     return new Promise((resolve) => {
       if (this.ownsStream) (this.stream as WriteStream).end(() => resolve());
       else this.stream.write('', () => resolve());

@@ -7,8 +7,6 @@ export interface SpawnRequest {
   cwd: string;
   /** Variables set over the spawner's base environment. */
   env: Record<string, string>;
-  /** Variables of the base environment to remove. */
-  unset: string[];
   prompt?: string;
   logFile: string;
   header: string;

@@ -45,10 +45,8 @@ export class SpawnerClient {
   private readonly load: number[];
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly baseEnvKeys: Set<string>;
 
   constructor(private readonly secrets: readonly string[], private readonly baseEnv: Record<string, string>, workers: number) {
-    this.baseEnvKeys = new Set(Object.keys(baseEnv));
     this.children = Array.from({ length: Math.max(1, workers) }, () => undefined);
     this.load = this.children.map(() => 0);
   }
@@ -91,16 +89,12 @@ export class SpawnerClient {
   }
 
   /** Starts a task process; resolves with its exit report. */
-  spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'unset'>): { id: number; done: Promise<ExitReport> } {
+  spawn(request: Omit<SpawnRequest, 'type' | 'id'>): { id: number; done: Promise<ExitReport> } {
     const id = this.nextId++;
     const worker = this.load.indexOf(Math.min(...this.load));
     const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker }));
     this.load[worker]!++;
-    // Only what differs from the spawner's copy of the base environment travels.
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(request.env)) if (this.baseEnv[k] !== v) env[k] = v;
-    const unset = [...this.baseEnvKeys].filter((k) => !(k in request.env));
-    this.process(worker).send({ ...request, type: 'spawn', id, env, unset } satisfies ToSpawner);
+    this.process(worker).send({ ...request, type: 'spawn', id } satisfies ToSpawner);
     return { id, done };
   }
 

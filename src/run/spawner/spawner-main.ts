@@ -33,7 +33,6 @@ process.on('message', (message: ToSpawner) => {
       break;
     case 'spawn': {
       const env: Record<string, string> = { ...baseEnv, ...message.env };
-      for (const name of message.unset) delete env[name];
       const started = runProcess(message, env, masker);
       if (started.pid !== undefined) running.set(message.id, started.pid);
       void started.done.then((report) => {
