@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve, basename } from 'node:path';
-import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, basename } from 'node:path';
+import type { cosmiconfig as Cosmiconfig, Loader } from 'cosmiconfig';
 import { ioErrorFrom, OrchestrateError } from '../errors.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { parseYaml } from './parse-yaml.js';
@@ -51,10 +51,11 @@ const parseText: Loader = (file, content) => {
   return parsed.value ?? {};
 };
 
-const explorers = new Map<string, ReturnType<typeof cosmiconfig>>();
-function explorer() {
+const explorers = new Map<string, ReturnType<typeof Cosmiconfig>>();
+async function explorer() {
   let found = explorers.get('default');
   if (!found) {
+    const { cosmiconfig } = await import('cosmiconfig');
     found = cosmiconfig(CONFIG_MODULE, {
       searchPlaces: SEARCH_PLACES,
       searchStrategy: 'project',
@@ -79,9 +80,10 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
       } catch (caught) {
         throw ioErrorFrom(path, caught);
       }
-      result = await explorer().load(path);
+      result = await (await explorer()).load(path);
     } else {
-      result = await explorer().search(fromDir);
+      // cosmiconfig (and what it loads) is needed only when there is a config file to read.
+      result = mayHaveConfig(fromDir) ? await (await explorer()).search(fromDir) : null;
     }
   } catch (caught) {
     if (caught instanceof ConfigParseError) return { file: caught.file, config: {}, diagnostics: caught.diagnostics };
@@ -103,6 +105,28 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
     for (const d of diagnostics) d.position = source.locate(d.path ?? [], d.atKey);
   }
   return { file, config: {}, diagnostics };
+}
+
+/**
+ * Whether any search place exists from `dir` up to the project root (the first
+ * directory with a package.json), as cosmiconfig's `project` strategy searches.
+ */
+function mayHaveConfig(dir: string): boolean {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    for (const place of SEARCH_PLACES) {
+      if (place === 'package.json') continue;
+      if (existsSync(join(current, place))) return true;
+    }
+    const pkg = join(current, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return CONFIG_MODULE in (JSON.parse(readFileSync(pkg, 'utf8')) as object);
+      } catch {
+        return true;
+      }
+    }
+    if (dirname(current) === current) return false;
+  }
 }
 
 export function configSearchStart(workflowFile: string): string {
