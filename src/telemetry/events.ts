@@ -37,6 +37,3 @@ export interface RunEvent {
 }
 
 export type EventListener = (event: RunEvent) => void;
-
-/** Terminal event types: every task gets exactly one. */
-export const TERMINAL_EVENTS: ReadonlySet<EventType> = new Set(['task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled']);

@@ -67,24 +67,6 @@ export class SourceMap {
     return range ?? [0, 0];
   }
 
-  /** Whether `path` exists in the source (used to choose between key and value). */
-  has(path: DocPath): boolean {
-    let node = this.parse().contents as Node | null | undefined;
-    for (const segment of [...this.prefix, ...path]) {
-      if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
-        if (!pair) return false;
-        node = pair.value as Node | null;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        node = node.items[segment] as Node | undefined;
-        if (!node) return false;
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The source line (1-based), without its line break. */
   line(line: number): string | undefined {
     const lines = this.lineStarts();
