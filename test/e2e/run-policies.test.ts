@@ -91,9 +91,11 @@ tasks:
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(statSync(task(result, 'loud').logFile).size).toBeGreaterThan(200_000_000);
-    const peakMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    // The runner and its spawner process (which streams the output) each report their peak.
+    const peaks = readFileSync(rssFile, 'utf8').trim().split('\n').map((kb) => Number(kb) / 1024);
+    expect(peaks.length).toBeGreaterThanOrEqual(2);
     // Node itself takes ~50-70 MB; the output must not be held in memory.
-    expect(peakMb).toBeLessThan(150);
+    for (const peakMb of peaks) expect(peakMb).toBeLessThan(150);
   }, 120_000);
 
   it('shows Listr2 progress lanes in a terminal and ends with the summary', () => {

@@ -1,6 +1,7 @@
-// Preloaded with --import: writes this process's peak memory (KB) to $ORCHESTRATE_TEST_RSS_FILE at exit.
-import { writeFileSync } from 'node:fs';
+// Preloaded with --import (and inherited by forked spawner processes): appends this
+// process's peak memory (KB) as a line to $ORCHESTRATE_TEST_RSS_FILE at exit.
+import { appendFileSync } from 'node:fs';
 
 process.on('exit', () => {
-  if (process.env.ORCHESTRATE_TEST_RSS_FILE) writeFileSync(process.env.ORCHESTRATE_TEST_RSS_FILE, String(process.resourceUsage().maxRSS));
+  if (process.env.ORCHESTRATE_TEST_RSS_FILE) appendFileSync(process.env.ORCHESTRATE_TEST_RSS_FILE, `${process.resourceUsage().maxRSS}\n`);
 });
