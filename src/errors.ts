@@ -55,6 +55,8 @@ export function ioErrorFrom(path: string, error: unknown, verb = 'read'): IoErro
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'EISDIR' ? 'is a directory'
     : code === 'ENOTDIR' ? 'a parent is not a directory'
+    : code === 'EEXIST' ? 'a file is in the way of a directory'
+    : code === 'EROFS' ? 'read-only file system'
     : (error as Error)?.message ?? String(error);
   return new IoError(path, `cannot ${verb} ${path}: ${reason}`);
 }

@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { OrchestrateError, EXIT } from '../errors.js';
+import { OrchestrateError, EXIT, ioErrorFrom } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Database = BetterSqlite3.Database;
@@ -47,7 +47,11 @@ export function openStore(path: string): Database {
       throw new StoreError(`${path} is not an orchestrate state database (not SQLite); it was left untouched. Move it away or pass --state PATH.`);
     }
   } else {
-    mkdirSync(dirname(path), { recursive: true });
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new StoreError(ioErrorFrom(dirname(path), error, 'create').message);
+    }
   }
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
   let db: Database;

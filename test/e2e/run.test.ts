@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cli, tempProject } from '../helpers/cli.js';
 import { filesUnder, runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { isAlive } from '../helpers/processes.js';
@@ -291,6 +291,22 @@ tasks:
     const stream = cli(['run', 'workflow.yaml', '--events', '-'], { cwd: dir });
     const lines = stream.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((e) => e.type)).toEqual(['workflow.started', 'task.queued', 'task.started', 'task.succeeded', 'workflow.finished']);
+  });
+
+  it('gives one line and exit 2 when the run directory, the state file or the event file cannot be created', () => {
+    const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
+    writeFileSync(join(dir, 'blocker'), 'a file where a directory should be');
+    for (const args of [['--state', 'blocker/state.db'], ['--events', 'blocker/events.jsonl']]) {
+      const r = cli(['run', 'workflow.yaml', ...args], { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^orchestrate: .*blocker.*(a parent is not a directory|a file is in the way)/);
+    }
+    const other = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', '.orchestrate': 'not a directory' });
+    const r = cli(['run', 'workflow.yaml'], { cwd: other });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^orchestrate: .*\.orchestrate/);
+    expect(r.stderr).not.toContain('internal error');
   });
 
   it('gives an invalid workflow the lint report and exit 2', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { formatPlan } from '../../report/plan-text.js';
@@ -82,7 +82,18 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   const runId = newRunId();
   const runDir = runDirectory(workflow.dir, runId);
-  const sink = new JsonlSink(options.events ?? join(runDir, 'events.jsonl'));
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (error) {
+    throw ioErrorFrom(runDir, error, 'create');
+  }
+  const eventsPath = options.events ?? join(runDir, 'events.jsonl');
+  let sink: JsonlSink;
+  try {
+    sink = new JsonlSink(eventsPath);
+  } catch (error) {
+    throw ioErrorFrom(eventsPath, error, 'write');
+  }
   const recorder = new RunRecorder(db, workflow, {
     runId,
     file: workflow.file,
