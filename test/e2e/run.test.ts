@@ -309,6 +309,14 @@ tasks:
     expect(r.stderr).not.toContain('internal error');
   });
 
+  it('says when a working directory does not exist or an agent command is missing', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\nagents: { x: { command: ./missing-agent.sh } }\ntasks:\n  a: { run: "true", cwd: nowhere }\n  b: { agent: x }\n' });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'a').errors[0]).toMatchObject({ kind: 'spawn' });
+    expect(task(r.result, 'a').errors[0].message).toMatch(/the working directory .*nowhere does not exist/);
+    expect(task(r.result, 'b').logTail.join('\n')).toContain('missing-agent.sh: not found');
+  });
+
   it('gives an invalid workflow the lint report and exit 2', () => {
     const r = cli(['run', 'test/fixtures/lint/cycle/workflow.yaml']);
     expect(r.code).toBe(2);

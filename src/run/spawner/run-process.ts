@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
@@ -42,7 +42,8 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   const pid = child.pid;
   const done = (async () => {
     const [code, signal, spawnError] = await new Promise<[number | null, string | null, string | undefined]>((resolve) => {
-      child.once('error', (error) => resolve([null, null, error.message]));
+      // ENOENT from spawn usually means the working directory is missing, not the shell.
+      child.once('error', (error) => resolve([null, null, existsSync(request.cwd) ? error.message : `the working directory ${request.cwd} does not exist`]));
       child.once('exit', (c, s) => {
         // Whatever the shell left behind in its group dies with it.
         if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
