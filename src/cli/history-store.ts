@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { definitionHash } from '../workflow/definition-hash.js';
+import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { historyEstimates } from '../store/queries.js';
@@ -17,8 +17,7 @@ export function workflowHistory(workflow: Workflow, option?: string, create = fa
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path);
-  const hashes = new Map(workflow.tasks.map((t) => [t.id, definitionHash(workflow, t)]));
-  const estimates = historyEstimates(db, workflow.name, hashes);
+  const estimates = historyEstimates(db, workflow.name, definitionHashes(workflow));
   if (!create) {
     db.close();
     return { estimates };

@@ -22,6 +22,9 @@ export function parsePositive(name: string) {
   };
 }
 
+const configOption = () => new Option('-c, --config <path>', 'config file to use instead of searching for one');
+const stateOption = (what = 'run history database') => new Option('--state <path>', `${what} (default: .orchestrate/state.db in the project)`);
+
 /** Builds the commander program; each command's code is imported only when it runs. */
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('orchestrate')
@@ -38,7 +41,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<files...>', 'workflow files or globs (e.g. "workflows/*.yaml")')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'github', 'sarif']).default('stylish'))
     .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseCount('--max-warnings'))
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .addOption(configOption())
     .option('-q, --quiet', 'report errors only, not warnings')
     .action(async (files: string[], options) => {
       const { lintCommand } = await import('./commands/lint.js');
@@ -51,8 +54,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<file>', 'workflow file')
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
-    .option('--state <path>', 'run history database for estimates (default: .orchestrate/state.db in the project)')
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .addOption(stateOption('run history database for estimates'))
+    .addOption(configOption())
     .action(async (file: string, options) => {
       const { planCommand } = await import('./commands/plan.js');
       setExit(await planCommand(file, options));
@@ -68,9 +71,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)')
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
-    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .addOption(configOption())
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.js');
       setExit(await runCommand(file, options));
@@ -81,7 +84,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('list past runs (id, when, status, wall time, speedup, cost)')
     .argument('[file]', 'only runs of this workflow file')
     .option('--json', 'print the runs as JSON')
-    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .addOption(stateOption())
     .action(async (file: string | undefined, options) => {
       const { historyCommand } = await import('./commands/history.js');
       setExit(await historyCommand(file, options));
@@ -92,8 +95,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('statistics per task and agent (p50/p95/p99, retries, queue waits, cost) and a bottleneck report')
     .argument('[file]', 'workflow file (needed for the plan-based findings)')
     .option('--json', 'print {tasks, agents, bottlenecks} as JSON')
-    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .addOption(stateOption())
+    .addOption(configOption())
     .action(async (file: string | undefined, options) => {
       const { statsCommand } = await import('./commands/stats.js');
       setExit(await statsCommand(file, options));
@@ -104,7 +107,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write one self-contained HTML page of a run: Gantt timeline, task table, bottlenecks')
     .argument('[runId]', 'the run (default: the latest)')
     .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)')
-    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { reportCommand } = await import('./commands/report.js');
       setExit(await reportCommand(runId, options));
@@ -114,7 +117,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('events')
     .description("print a stored run's events as JSON Lines (the live stream's schema)")
     .argument('<runId>', 'the run')
-    .option('--state <path>', 'run history database (default: .orchestrate/state.db in the project)')
+    .addOption(stateOption())
     .action(async (runId: string, options) => {
       const { eventsCommand } = await import('./commands/history.js');
       setExit(await eventsCommand(runId, options));
@@ -125,7 +128,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('print the dependency graph with the critical path highlighted')
     .argument('<file>', 'workflow file')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
-    .option('-c, --config <path>', 'config file to use instead of searching for one')
+    .addOption(configOption())
     .action(async (file: string, options) => {
       const { graphCommand } = await import('./commands/plan.js');
       setExit(await graphCommand(file, options));

@@ -1,5 +1,7 @@
 import type { Finding } from '../analysis/bottlenecks.js';
 import type { ReportData } from '../store/queries.js';
+import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
+import { formatDuration } from '../util/duration.js';
 
 export interface ReportBar {
   task: string;
@@ -15,18 +17,16 @@ export interface ReportBar {
   message: string | null;
 }
 
-/** The chain of needs that decided the wall time: back from the last task to finish. */
-export function criticalChain(data: ReportData): Set<string> {
-  const end = new Map<string, number>();
-  for (const a of data.attempts) if (a.finishedAt) end.set(a.taskId, Math.max(end.get(a.taskId) ?? 0, Date.parse(a.finishedAt)));
-  const needs = new Map(data.tasks.map((t) => [t.id, t.needs]));
-  let current = [...end].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const chain = new Set<string>();
-  while (current !== undefined && !chain.has(current)) {
-    chain.add(current);
-    current = (needs.get(current) ?? []).filter((n) => end.has(n)).sort((a, b) => end.get(b)! - end.get(a)!)[0];
+/** The tasks of the critical path as it ran, from the attempts' start and end times. */
+function criticalChain(data: ReportData): Set<string> {
+  const span = new Map<string, { start: number; end: number }>();
+  for (const a of data.attempts) {
+    if (!a.finishedAt) continue;
+    const previous = span.get(a.taskId);
+    span.set(a.taskId, { start: Math.min(previous?.start ?? Infinity, Date.parse(a.startedAt)), end: Math.max(previous?.end ?? 0, Date.parse(a.finishedAt)) });
   }
-  return chain;
+  const ran = data.tasks.filter((t) => span.has(t.id)).map((t) => ({ id: t.id, needs: t.needs, ...span.get(t.id)! }));
+  return new Set(criticalPathAsRun(ran).tasks);
 }
 
 /** Attempts as bars, each in the first lane (concurrency slot) free at its start. */
@@ -48,7 +48,7 @@ export function layoutBars(data: ReportData): { bars: ReportBar[]; lanes: number
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const seconds = (s: number | null | undefined) => (s === null || s === undefined ? '-' : s < 60 ? `${Math.round(s * 100) / 100}s` : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`);
+const seconds = (s: number | null | undefined) => (s === null || s === undefined ? '-' : formatDuration(s));
 
 // The page draws its Gantt from the embedded data with a small script: no network, no CDN.
 const SCRIPT = `(() => {

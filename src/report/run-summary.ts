@@ -1,22 +1,7 @@
 import { formatDuration } from '../util/duration.js';
-import type { RunResult, TaskResult } from '../run/result.js';
+import type { RunResult } from '../run/result.js';
+import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { colors as makeColors } from './colors.js';
-
-/** The chain of needs that really decided the wall time: back from the last task to finish. */
-export function criticalPathAsRun(result: RunResult): { tasks: string[]; duration: number } {
-  const byId = new Map(result.tasks.map((t) => [t.id, t]));
-  const finished = (t: TaskResult | undefined) => (t?.finishedAt ? Date.parse(t.finishedAt) : -Infinity);
-  let current = [...byId.values()].filter((t) => t.startedAt).sort((a, b) => finished(b) - finished(a))[0];
-  if (!current) return { tasks: [], duration: 0 };
-  const end = finished(current);
-  const chain: TaskResult[] = [];
-  while (current) {
-    chain.unshift(current);
-    const needs = current.needs.map((id) => byId.get(id)).filter((t): t is TaskResult => Boolean(t?.startedAt));
-    current = needs.sort((a, b) => finished(b) - finished(a))[0];
-  }
-  return { tasks: chain.map((t) => t.id), duration: (end - Date.parse(chain[0]!.startedAt!)) / 1000 };
-}
 
 /** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, failures with log tails. */
 export function formatRunSummary(result: RunResult, plannedWall: number | undefined, options: { color?: boolean; resumedFrom?: string } = {}): string {
@@ -39,7 +24,8 @@ export function formatRunSummary(result: RunResult, plannedWall: number | undefi
   if (m.costEstimate || m.costSpent) lines.push(`  cost       ${m.costSpent} spent (estimated ${m.costEstimate})`);
   const slowest = [...result.tasks].filter((t) => t.startedAt).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
   if (slowest.length) lines.push(`  slowest    ${slowest.map((t) => `${t.id} ${formatDuration(t.durationMs / 1000)}`).join(', ')}`);
-  const path = criticalPathAsRun(result);
+  const path = criticalPathAsRun(result.tasks.filter((t) => t.startedAt && t.finishedAt)
+    .map((t) => ({ id: t.id, needs: t.needs, start: Date.parse(t.startedAt!), end: Date.parse(t.finishedAt!) })));
   if (path.tasks.length) {
     const shown = path.tasks.length > 8 ? [...path.tasks.slice(0, 3), '...', ...path.tasks.slice(-4)] : path.tasks;
     lines.push(`  critical   ${shown.join(' -> ')} (${formatDuration(path.duration)} as it ran)`);

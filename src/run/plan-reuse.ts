@@ -1,4 +1,4 @@
-import { definitionHash } from '../workflow/definition-hash.js';
+import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 
 /**
@@ -9,6 +9,7 @@ import type { Workflow } from '../workflow/model.js';
 export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>): Map<number, Record<string, string>> {
   const reused = new Map<number, Record<string, string>>();
   const done = new Uint8Array(workflow.tasks.length);
+  const hashes = definitionHashes(workflow);
   const visit = (start: number): void => {
     // Iterative post-order over needs, so needs are decided first.
     const stack: Array<[number, boolean]> = [[start, false]];
@@ -24,7 +25,7 @@ export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { h
       }
       done[i] = 1;
       const previous = succeeded.get(task.id);
-      if (previous && previous.hash === definitionHash(workflow, task) && needs.every((n) => reused.has(n))) reused.set(i, previous.outputs);
+      if (previous && previous.hash === hashes.get(task.id) && needs.every((n) => reused.has(n))) reused.set(i, previous.outputs);
     }
   };
   workflow.tasks.forEach((_, i) => visit(i));

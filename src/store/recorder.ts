@@ -1,5 +1,5 @@
 import type { RunEvent } from '../telemetry/events.js';
-import { definitionHash } from '../workflow/definition-hash.js';
+import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import type { Database } from './open-store.js';
 
@@ -22,14 +22,14 @@ const FLUSH_MS = 100;
  */
 export class RunRecorder {
   private seq = 0;
-  private readonly hashes = new Map<string, string>();
+  private readonly hashes: ReadonlyMap<string, string>;
   private readonly agents = new Map<string, string | null>();
   private readonly needs = new Map<string, string>();
   private readonly statements;
 
   constructor(private readonly db: Database, workflow: Workflow, private readonly meta: RunMeta) {
+    this.hashes = definitionHashes(workflow);
     for (const task of workflow.tasks) {
-      this.hashes.set(task.id, definitionHash(workflow, task));
       this.agents.set(task.id, task.agent ?? null);
       this.needs.set(task.id, JSON.stringify(task.needs));
     }

@@ -15,3 +15,15 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }
+
+const cache = new WeakMap<Workflow, Map<string, string>>();
+
+/** Every task's definition hash by id, computed once per loaded workflow. */
+export function definitionHashes(workflow: Workflow): Map<string, string> {
+  let hashes = cache.get(workflow);
+  if (!hashes) {
+    hashes = new Map(workflow.tasks.map((t) => [t.id, definitionHash(workflow, t)]));
+    cache.set(workflow, hashes);
+  }
+  return hashes;
+}
