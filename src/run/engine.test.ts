@@ -26,12 +26,12 @@ class FakeExecutor implements Executor {
   }
 }
 
-function engine(yaml: string, executor: Executor, events: RunEvent[] = []) {
+function engine(yaml: string, executor: Executor, events: RunEvent[] = [], history?: ReadonlyMap<string, number>) {
   const dir = mkdtempSync(join(tmpdir(), 'engine-'));
   const loaded = loadWorkflowText(yaml, join(dir, 'w.yaml'));
   if (!loaded.workflow) throw new Error(JSON.stringify(loaded.diagnostics));
   return new RunEngine(loaded.workflow, {
-    runId: 'test', runDir: join(dir, 'run'), emit: (e) => events.push(e), masker: new SecretMasker([]), baseEnv: {}, executorFor: () => executor,
+    runId: 'test', runDir: join(dir, 'run'), emit: (e) => events.push(e), masker: new SecretMasker([]), baseEnv: {}, executorFor: () => executor, history,
   });
 }
 
@@ -85,6 +85,22 @@ tasks:
     const { planWorkflow } = await import('../plan/plan.js');
     const loaded = loadWorkflowText(yaml, '/x/w.yaml');
     const planned = Object.fromEntries(planWorkflow(loaded.workflow!).tasks.map((t) => [t.id, t.start * 1000]));
+    expect(Object.fromEntries(executor.starts.map(([id, t]) => [id, t - t0]))).toEqual(planned);
+  });
+
+  it('ranks ready tasks by the history estimates the plan uses', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    // Declared, "quick" looks longest; history says "slow" is. One slot: the order shows the ranking.
+    const yaml = 'version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n  quick: { run: x, estimate: 5 }\n  slow: { run: x, estimate: 1 }\n';
+    const history = new Map([['quick', 0.5], ['slow', 3]]);
+    const executor = new FakeExecutor({ quick: 500, slow: 3000 });
+    const t0 = Date.now();
+    const running = engine(yaml, executor, [], history).run();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await running;
+    const { planWorkflow } = await import('../plan/plan.js');
+    const planned = Object.fromEntries(planWorkflow(loadWorkflowText(yaml, '/x/w.yaml').workflow!, { history }).tasks.map((t) => [t.id, t.start * 1000]));
+    expect(planned).toEqual({ slow: 0, quick: 3000 });
     expect(Object.fromEntries(executor.starts.map(([id, t]) => [id, t - t0]))).toEqual(planned);
   });
 });

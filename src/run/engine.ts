@@ -36,6 +36,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Tasks reused from an earlier run (resume): index -> outputs. They succeed without running. */
   reused?: ReadonlyMap<number, Record<string, string>>;
+  /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
+  history?: ReadonlyMap<string, number>;
 }
 
 
@@ -80,7 +82,7 @@ export class RunEngine {
     this.tasks = workflow.tasks;
     const { graph, levels } = workflowGraph(workflow);
     this.graph = graph;
-    const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency });
+    const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency, history: options.history });
     this.capacity = new Capacity(inputs.limits);
     this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness);
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);

@@ -3,10 +3,16 @@
  * it started). Returns false when the group is already gone.
  */
 export function killProcessGroup(pid: number, signal: NodeJS.Signals): boolean {
+  // Called after every task's exit, when the group is usually gone already:
+  // the ESRCH error then needs no stack trace.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(-pid, signal);
     return true;
   } catch {
     return false;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }

@@ -8,7 +8,7 @@ import type { RunResult } from './result.js';
 import { newRunId, runDirectory } from './run-dir.js';
 import { selectTasks } from './select-tasks.js';
 import { ShellExecutor } from './shell-executor.js';
-import { SPAWNER_THRESHOLD, SpawnerClient } from './spawner/spawner-client.js';
+import { SpawnerClient } from './spawner/spawner-client.js';
 
 export interface StartRunOptions {
   /** Overrides policy.maxConcurrency. */
@@ -28,6 +28,8 @@ export interface StartRunOptions {
   agents?: ReadonlyMap<string, AgentFactory>;
   /** Tasks reused from an earlier run (resume): index -> outputs. */
   reused?: ReadonlyMap<number, Record<string, string>>;
+  /** Estimates from history (task id -> seconds), used to rank ready tasks as the plan does. */
+  history?: ReadonlyMap<string, number>;
 }
 
 export interface RunHandle {
@@ -47,6 +49,15 @@ export function workflowMasker(workflow: Workflow, env: Record<string, string | 
   return new SecretMasker([...values]);
 }
 
+/** Task starts per second to expect: the concurrency over the typical task's estimate (from history when there is one). */
+function expectedStartRate(workflow: Workflow, options: StartRunOptions): number {
+  if (!workflow.tasks.length) return 0;
+  const estimates = workflow.tasks.map((t) => options.history?.get(t.id) ?? t.estimate).sort((a, b) => a - b);
+  const typical = estimates[estimates.length >> 1]!;
+  const slots = Math.min(options.concurrency ?? workflow.policy.maxConcurrency, workflow.tasks.length);
+  return slots / Math.max(typical, 0.001);
+}
+
 /** Starts a run of a loaded workflow: the one engine behind the CLI and the library API. */
 export function startRun(workflow: Workflow, options: StartRunOptions = {}): RunHandle {
   const runId = options.runId ?? newRunId();
@@ -55,10 +66,11 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const masker = workflowMasker(workflow, env);
   const baseEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) baseEnv[k] = v;
-  const workers = process.env.ORCHESTRATE_SPAWNERS !== undefined
-    ? Number(process.env.ORCHESTRATE_SPAWNERS)
-    : workflow.tasks.length >= SPAWNER_THRESHOLD ? 2 : 1;
-  const spawner = new SpawnerClient(masker.values, baseEnv, workers);
+  const fixed = process.env.ORCHESTRATE_SPAWNERS ? Number(process.env.ORCHESTRATE_SPAWNERS) : undefined;
+  const spawner = new SpawnerClient(masker.values, baseEnv, {
+    fixed: fixed !== undefined && Number.isSafeInteger(fixed) && fixed > 0 ? fixed : undefined,
+    startsPerSecond: expectedStartRate(workflow, options),
+  });
   spawner.warmUp();
   const shell = new ShellExecutor(masker, spawner);
   const inProcess = new Map<string, Executor>();
@@ -77,6 +89,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     executorFor: (task) => inProcess.get(task.id) ?? inProcess.get(task.baseId) ?? shell,
     interrupt: options.interrupt,
     reused: options.reused,
+    history: options.history,
   });
   const result = engine.run().finally(() => spawner.close());
   return { runId, runDir, engine, masker, result };

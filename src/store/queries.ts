@@ -30,25 +30,31 @@ export function succeededTasks(db: Database, runId: string): Map<string, { hash:
   return new Map(rows.map((r) => [r.task_id, { hash: r.definition_hash, outputs: JSON.parse(r.outputs) as Record<string, string> }]));
 }
 
+/** How many of a workflow's latest runs history estimates look at. */
+export const HISTORY_RUNS = 100;
+
 /**
  * Estimates from history: for each task, the median duration (seconds) of its
- * last `n` successful attempts with the same definition hash in runs of the
- * same workflow.
+ * last `n` successful attempts with the same definition hash in the latest
+ * 100 runs of the same workflow. Reads runs newest first and stops as soon as
+ * every task has its `n` samples, so a long history costs no more than `n` runs.
  */
 export function historyEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
-  const rows = db.prepare(`
-    SELECT task_id, definition_hash, duration_ms FROM (
-      SELECT a.task_id, a.definition_hash, a.duration_ms,
-        ROW_NUMBER() OVER (PARTITION BY a.task_id, a.definition_hash ORDER BY a.started_at DESC) AS k
-      FROM attempts a JOIN runs r ON r.id = a.run_id
-      WHERE r.workflow = ? AND a.status = 'succeeded' AND a.duration_ms IS NOT NULL
-    ) WHERE k <= ?`).all(workflow, n) as Array<{ task_id: string; definition_hash: string; duration_ms: number }>;
+  const runs = db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, HISTORY_RUNS) as string[];
+  const attemptsOf = db.prepare(`SELECT task_id, definition_hash, duration_ms FROM attempts
+    WHERE run_id = ? AND status = 'succeeded' AND duration_ms IS NOT NULL`).raw();
   const samples = new Map<string, number[]>();
-  for (const row of rows) {
-    if (hashes.get(row.task_id) !== row.definition_hash) continue;
-    const list = samples.get(row.task_id) ?? [];
-    list.push(row.duration_ms / 1000);
-    samples.set(row.task_id, list);
+  let full = 0;
+  for (const run of runs) {
+    for (const [id, hash, ms] of attemptsOf.all(run) as Array<[string, string, number]>) {
+      if (hashes.get(id) !== hash) continue;
+      let list = samples.get(id);
+      if (!list) samples.set(id, (list = []));
+      if (list.length >= n) continue;
+      list.push(ms / 1000);
+      if (list.length === n) full++;
+    }
+    if (full === hashes.size) break;
   }
   const out = new Map<string, number>();
   for (const [id, list] of samples) out.set(id, median(list));

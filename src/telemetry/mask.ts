@@ -12,10 +12,11 @@ function globToRegExp(glob: string): RegExp {
  * and of every variable whose name matches one of `patterns` (`*TOKEN*`...).
  */
 export function secretValues(env: Record<string, string | undefined>, names: readonly string[], patterns: readonly string[]): string[] {
-  const matchers = patterns.map(globToRegExp);
   const values = new Set<string>();
+  let matchers: RegExp[] | undefined;
   for (const [name, value] of Object.entries(env)) {
     if (!value || value.length < MIN_SECRET_LENGTH) continue;
+    matchers ??= patterns.map(globToRegExp);
     if (names.includes(name) || matchers.some((m) => m.test(name))) {
       values.add(value);
       // A multi-line secret is also masked line by line, as logs split it.

@@ -50,7 +50,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const db = history.db!;
   const resume = options.resume === undefined || options.resume === false ? undefined : resolveResume(db, workflow, options.resume);
   const resumedFrom = resume?.from;
-  const plannedWall = planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates }).estimate.wall;
 
   const interrupt = new AbortController();
   let signalled: NodeJS.Signals | undefined;
@@ -94,21 +93,34 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   } catch (error) {
     throw ioErrorFrom(eventsPath, error, 'write');
   }
-  const recorder = new RunRecorder(db, workflow, {
-    runId,
-    file: workflow.file,
-    contentHash: createHash('sha256').update(readFileSync(workflow.file)).digest('hex'),
-    concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
-    resumedFrom,
-  });
+  const contentHash = createHash('sha256').update(readFileSync(workflow.file)).digest('hex');
+  // The first tasks start before the recorder is set up: it gets their events right after.
+  const early: RunEvent[] = [];
+  let record = (event: RunEvent) => {
+    early.push(event);
+  };
   const handle = startRun(workflow, {
     runId,
     runDir,
     concurrency: options.concurrency,
     only,
     reused: resume?.reused,
-    listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
+    history: history.estimates,
+    listeners: [(event) => record(event), (event) => sink.write(event), ...listeners],
     interrupt: interrupt.signal,
+  });
+  const recorder = new RunRecorder(db, workflow, {
+    runId,
+    file: workflow.file,
+    contentHash,
+    concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
+    resumedFrom,
+  });
+  record = (event) => recorder.onEvent(event);
+  for (const event of early) recorder.onEvent(event);
+  // The planned wall time is only for the summary: worked out once the first tasks are on their way.
+  const plannedWall = new Promise<number>((resolve) => {
+    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates }).estimate.wall));
   });
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -140,7 +152,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
   else if (options.events !== '-') {
-    const summary = formatRunSummary(result, plannedWall, { color: useColor(process.stdout), resumedFrom });
+    const summary = formatRunSummary(result, await plannedWall, { color: useColor(process.stdout), resumedFrom });
     if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
     else await writeOut(summary);
   } else {

@@ -1,4 +1,8 @@
-/** Messages between the runner and its spawner process (JSON over the IPC channel). */
+/**
+ * Messages between the runner and its spawner process (JSON over the IPC
+ * channel). Each channel message is an array: what one side has to say in one
+ * turn of its event loop travels together.
+ */
 
 export interface SpawnRequest {
   type: 'spawn';
@@ -29,4 +33,5 @@ export interface ExitReport {
   durationMs: number;
 }
 
-export type FromSpawner = ExitReport;
+/** `ready` once configured: a spawner started mid-run gets work from then on. */
+export type FromSpawner = ExitReport | { type: 'ready' };

@@ -62,11 +62,13 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
 async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string): Promise<ExitReport> {
   let outputs: Record<string, string> = {};
   let text: string | undefined;
-  try {
-    // Synchronous: most tasks write no outputs, and a failed open costs microseconds, not a thread-pool trip.
-    text = readFileSync(request.outputFile, 'utf8');
-  } catch {
-    // No output file: the task reported nothing.
+  // Synchronous: most tasks write no outputs, and a stat costs microseconds, not a thread-pool trip.
+  if (existsSync(request.outputFile)) {
+    try {
+      text = readFileSync(request.outputFile, 'utf8');
+    } catch {
+      // Unreadable (e.g. a directory): the task reported nothing usable.
+    }
   }
   if (text !== undefined) {
     const parsed = parseOutputs(text);

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { ExitReport, FromSpawner, SpawnRequest, ToSpawner } from './protocol.js';
 
 // Beside this file in the build; when running from the TypeScript sources (tests), the built one.
@@ -8,8 +9,15 @@ const SPAWNER = [new URL('./spawner-main.js', import.meta.url), new URL('../../.
   .map((url) => fileURLToPath(url))
   .find((path) => existsSync(path)) ?? fileURLToPath(new URL('./spawner-main.js', import.meta.url));
 
-/** Runs with at least this many tasks use two spawner processes (one per core here), smaller ones one. */
-export const SPAWNER_THRESHOLD = 64;
+/** At most this many spawner processes: one per core, up to two (measured on two cores). */
+export const MAX_SPAWNERS = Math.max(1, Math.min(2, availableParallelism()));
+/**
+ * Task starts per 100 ms that make a second spawner worth its start-up: one
+ * spawner forks about 1,000 processes a second here, so at this rate it is
+ * busy a third of the time and short tasks queue behind each other's fork.
+ */
+export const BUSY_STARTS = 30;
+const WINDOW_MS = 100;
 
 // Spawners forked before the workflow is loaded, so their start-up overlaps the runner's.
 const prestarted: ChildProcess[] = [];
@@ -33,82 +41,151 @@ interface Pending {
   worker: number;
 }
 
+interface Worker {
+  child?: ChildProcess;
+  /** Tasks it runs now. */
+  load: number;
+  /** It has started and said so. */
+  ready: boolean;
+  /** Messages of this tick, sent together. */
+  outbox?: ToSpawner[];
+}
+
 /**
  * Starts task processes through spawner processes: fork() blocks the forking
  * process until the child has exec'd and costs more the larger the process,
- * so small spawners (two for large runs, one per core here) keep the cores
- * busy and leave the runner free for scheduling and telemetry. A spawner
- * kills its tasks when the runner disappears, whatever the way, even kill -9.
+ * so small spawners keep the cores busy and leave the runner free for
+ * scheduling and telemetry. A run starts with one; a second starts when
+ * tasks start faster than one forks comfortably (short tasks), and gets work
+ * once it is up. A spawner kills its tasks when the runner disappears,
+ * whatever the way, even kill -9.
  */
 export class SpawnerClient {
-  private readonly children: Array<ChildProcess | undefined>;
-  private readonly load: number[];
+  private readonly workers: Worker[] = [];
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private windowStart = -Infinity;
+  private windowStarts = 0;
 
-  constructor(private readonly secrets: readonly string[], private readonly baseEnv: Record<string, string>, workers: number) {
-    this.children = Array.from({ length: Math.max(1, workers) }, () => undefined);
-    this.load = this.children.map(() => 0);
+  /**
+   * @param options.fixed exactly this many spawners, all started at once and
+   *   all given work from the start (ORCHESTRATE_SPAWNERS); by default one,
+   *   and a second when starts are frequent.
+   * @param options.startsPerSecond the expected rate of task starts (from the
+   *   estimates): when it is high, the second spawner starts at once.
+   */
+  constructor(private readonly secrets: readonly string[], private readonly baseEnv: Record<string, string>, options: { fixed?: number; startsPerSecond?: number } = {}) {
+    this.fixed = options.fixed;
+    this.expectBusy = (options.startsPerSecond ?? 0) * (WINDOW_MS / 1000) >= BUSY_STARTS;
   }
 
-  /** Starts the spawner processes ahead of the first task (each takes a Node start-up). */
+  private readonly fixed?: number;
+  private readonly expectBusy: boolean;
+
+  /** Starts the first spawner process (or all that are sure to be needed) ahead of the first task. */
   warmUp(): void {
-    this.children.forEach((_, i) => this.process(i));
+    const count = this.fixed !== undefined ? this.fixed : this.expectBusy ? MAX_SPAWNERS : 1;
+    while (this.workers.length < count) this.addWorker();
   }
 
-  private process(worker: number): ChildProcess {
-    const existing = this.children[worker];
-    if (existing) return existing;
+  private addWorker(): void {
+    this.workers.push({ load: 0, ready: false });
+    this.process(this.workers.length - 1);
+  }
+
+  private process(index: number): ChildProcess {
+    const worker = this.workers[index]!;
+    if (worker.child) return worker.child;
     const child = prestarted.shift() ?? forkSpawner();
     child.ref();
     child.channel?.ref();
-    child.on('message', (message: FromSpawner) => this.onMessage(message));
+    child.on('message', (messages: FromSpawner[]) => {
+      for (const message of messages) {
+        if (message.type === 'ready') worker.ready = true;
+        else this.ended(message);
+      }
+    });
     child.on('exit', () => {
-      this.children[worker] = undefined;
+      worker.child = undefined;
+      worker.ready = false;
       for (const [id, pending] of this.pending) {
-        if (pending.worker !== worker) continue;
+        if (pending.worker !== index) continue;
         this.pending.delete(id);
         pending.resolve({ type: 'exit', id, code: null, signal: null, spawnError: 'the spawner process died', outputs: {}, tail: [], durationMs: 0 });
       }
     });
-    child.send({ type: 'config', secrets: [...this.secrets], baseEnv: this.baseEnv } satisfies ToSpawner);
-    this.children[worker] = child;
+    worker.child = child;
+    this.post(index, { type: 'config', secrets: [...this.secrets], baseEnv: this.baseEnv });
     return child;
+  }
+
+  /** Queues a message; the messages of one tick (e.g. the tasks one end made ready) go in one write. */
+  private post(index: number, message: ToSpawner): void {
+    const worker = this.workers[index]!;
+    if (worker.outbox) {
+      worker.outbox.push(message);
+      return;
+    }
+    worker.outbox = [message];
+    process.nextTick(() => {
+      const messages = worker.outbox!;
+      worker.outbox = undefined;
+      worker.child?.send(messages);
+    });
   }
 
   private ended(report: ExitReport): void {
     const pending = this.pending.get(report.id);
     if (!pending) return;
     this.pending.delete(report.id);
-    this.load[pending.worker]!--;
+    this.workers[pending.worker]!.load--;
     pending.resolve(report);
   }
 
-  private onMessage(message: FromSpawner): void {
-    this.ended(message);
+  /** The least loaded spawner that can take work now: any started with the run, else one that is up (or the first). */
+  private pick(): number {
+    let best = 0;
+    for (let i = 1; i < this.workers.length; i++) {
+      const w = this.workers[i]!;
+      if ((this.fixed !== undefined || this.expectBusy || w.ready) && w.load < this.workers[best]!.load) best = i;
+    }
+    return best;
+  }
+
+  /** Counts starts; frequent ones bring in another spawner. */
+  private noteStart(): void {
+    const now = performance.now();
+    if (now - this.windowStart >= WINDOW_MS) {
+      this.windowStart = now;
+      this.windowStarts = 0;
+    }
+    if (++this.windowStarts === BUSY_STARTS && this.fixed === undefined && this.workers.length < MAX_SPAWNERS) this.addWorker();
   }
 
   /** Starts a task process; resolves with its exit report. */
   spawn(request: Omit<SpawnRequest, 'type' | 'id'>): { id: number; done: Promise<ExitReport> } {
+    if (!this.workers.length) this.warmUp();
+    this.noteStart();
     const id = this.nextId++;
-    const worker = this.load.indexOf(Math.min(...this.load));
+    const worker = this.pick();
     const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker }));
-    this.load[worker]!++;
-    this.process(worker).send({ ...request, type: 'spawn', id } satisfies ToSpawner);
+    this.workers[worker]!.load++;
+    this.process(worker);
+    this.post(worker, { ...request, type: 'spawn', id });
     return { id, done };
   }
 
   /** Signals a task's process group (the spawner got the spawn request first: IPC keeps order). */
   kill(id: number, signal: 'SIGTERM' | 'SIGKILL'): void {
     const pending = this.pending.get(id);
-    if (pending) this.children[pending.worker]?.send({ type: 'kill', id, signal } satisfies ToSpawner);
+    if (pending && this.workers[pending.worker]!.child) this.post(pending.worker, { type: 'kill', id, signal });
   }
 
   /** Ends the spawner processes (call once no task runs). */
   close(): void {
-    this.children.forEach((child, i) => {
-      child?.disconnect();
-      this.children[i] = undefined;
-    });
+    for (const worker of this.workers) {
+      worker.child?.disconnect();
+      worker.child = undefined;
+    }
   }
 }

@@ -14,7 +14,18 @@ let masker = new SecretMasker([]);
 let baseEnv: Record<string, string> = {};
 const running = new Map<number, number>();
 
-const send = (message: FromSpawner) => process.send?.(message);
+// Reports of one event-loop turn (tasks that ended together) go in one message.
+let outbox: FromSpawner[] = [];
+const send = (message: FromSpawner) => {
+  if (!outbox.length) {
+    setImmediate(() => {
+      const messages = outbox;
+      outbox = [];
+      process.send?.(messages);
+    });
+  }
+  outbox.push(message);
+};
 
 // The runner decides what happens on Ctrl-C; the terminal sends it to us too.
 process.on('SIGINT', () => undefined);
@@ -25,11 +36,16 @@ process.on('disconnect', () => {
   process.exit(0);
 });
 
-process.on('message', (message: ToSpawner) => {
+process.on('message', (messages: ToSpawner[]) => {
+  for (const message of messages) handle(message);
+});
+
+function handle(message: ToSpawner): void {
   switch (message.type) {
     case 'config':
       masker = new SecretMasker(message.secrets);
       baseEnv = message.baseEnv;
+      send({ type: 'ready' });
       break;
     case 'spawn': {
       const env: Record<string, string> = { ...baseEnv, ...message.env };
@@ -47,4 +63,4 @@ process.on('message', (message: ToSpawner) => {
       break;
     }
   }
-});
+}

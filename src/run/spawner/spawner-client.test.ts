@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUSY_STARTS, MAX_SPAWNERS, SpawnerClient } from './spawner-client.js';
+
+// Real spawner processes and real task processes: each task reports its parent, the spawner that started it.
+const dir = mkdtempSync(join(tmpdir(), 'spawners-'));
+let n = 0;
+function start(client: SpawnerClient, command = 'true') {
+  const k = n++;
+  const outputFile = join(dir, `${k}.env`);
+  return client.spawn({
+    command: `${command}; echo ppid=$PPID >> "$ORCHESTRATE_OUTPUT"`, cwd: dir, env: { ORCHESTRATE_OUTPUT: outputFile },
+    logFile: join(dir, `${k}.log`), header: `task ${k}`, outputFile,
+  }).done;
+}
+const baseEnv = () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+
+describe('SpawnerClient', () => {
+  it('uses one spawner while tasks start slowly', async () => {
+    const client = new SpawnerClient([], baseEnv());
+    try {
+      const parents = new Set<string>();
+      for (let round = 0; round < 3; round++) {
+        const reports = await Promise.all(Array.from({ length: 4 }, () => start(client, 'sleep 0.15')));
+        for (const r of reports) parents.add(r.outputs.ppid!);
+      }
+      expect(parents.size).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it.runIf(MAX_SPAWNERS > 1)(`brings in a second spawner once ${BUSY_STARTS} tasks start within 100 ms, and gives it work once it is up`, async () => {
+    const client = new SpawnerClient([], baseEnv());
+    try {
+      const first = await Promise.all(Array.from({ length: BUSY_STARTS }, () => start(client)));
+      expect(new Set(first.map((r) => r.outputs.ppid)).size).toBe(1);
+      const parents = new Set<string>();
+      const deadline = Date.now() + 20_000;
+      while (parents.size < 2 && Date.now() < deadline) {
+        for (const r of await Promise.all(Array.from({ length: 4 }, () => start(client, 'sleep 0.05')))) parents.add(r.outputs.ppid!);
+      }
+      expect(parents.size).toBe(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  it.runIf(MAX_SPAWNERS > 1)('starts both spawners at once when the estimates say tasks will start often', async () => {
+    const client = new SpawnerClient([], baseEnv(), { startsPerSecond: 10 * BUSY_STARTS * 10 });
+    client.warmUp();
+    try {
+      const reports = await Promise.all(Array.from({ length: 8 }, () => start(client, 'sleep 0.2')));
+      const parents = reports.map((r) => r.outputs.ppid);
+      expect(new Set(parents).size).toBe(2);
+      // Least loaded first: four each.
+      expect(parents.filter((p) => p === parents[0]).length).toBe(4);
+    } finally {
+      client.close();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RunEvent } from '../telemetry/events.js';
+import { loadWorkflowText } from '../workflow/load.js';
+import { openStore, type Database } from './open-store.js';
+import { HISTORY_RUNS, historyEstimates } from './queries.js';
+import { RunRecorder } from './recorder.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function store(): Database {
+  return openStore(join(mkdtempSync(join(tmpdir(), 'history-')), 'state.db'));
+}
+
+describe('historyEstimates', () => {
+  it('takes the median of the last 10 successful attempts with the same definition, newest runs first', () => {
+    const db = store();
+    const run = db.prepare("INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency) VALUES (?, ?, '/w.yaml', 'h', ?, 1)");
+    const attempt = db.prepare("INSERT INTO attempts (run_id, task_id, definition_hash, attempt, status, started_at, duration_ms) VALUES (?, ?, ?, 1, ?, ?, ?)");
+    for (let r = 1; r <= 30; r++) {
+      const id = `r${String(r).padStart(2, '0')}`;
+      const at = `2026-01-01T00:00:${String(r).padStart(2, '0')}Z`;
+      run.run(id, 'w', at);
+      // build: r seconds; the last 10 runs are 21..30 s, median 25.5.
+      attempt.run(id, 'build', 'd1', 'succeeded', at, r * 1000);
+      // test: failed attempts and another definition do not count.
+      attempt.run(id, 'test', r % 2 ? 'd2' : 'old', r % 3 ? 'succeeded' : 'failed', at, r * 1000);
+    }
+    run.run('other', 'elsewhere', '2026-01-02T00:00:00Z');
+    attempt.run('other', 'build', 'd1', 'succeeded', '2026-01-02T00:00:00Z', 999_000);
+    const estimates = historyEstimates(db, 'w', new Map([['build', 'd1'], ['test', 'd2'], ['new', 'd3']]));
+    expect(estimates.get('build')).toBe(25.5);
+    // test with d2 and succeeded: odd r not divisible by 3, newest first: 29, 25, 23, 19, 17, 13, 11, 7, 5, 1 -> median (17+13)/2.
+    expect(estimates.get('test')).toBe(15);
+    expect(estimates.has('new')).toBe(false);
+  });
+
+  it(`looks at the latest ${HISTORY_RUNS} runs of the workflow only`, () => {
+    const db = store();
+    const run = db.prepare("INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency) VALUES (?, 'w', '/w.yaml', 'h', ?, 1)");
+    const attempt = db.prepare("INSERT INTO attempts (run_id, task_id, definition_hash, attempt, status, started_at, duration_ms) VALUES (?, ?, 'd', 1, 'succeeded', ?, ?)");
+    for (let r = 0; r < HISTORY_RUNS + 5; r++) {
+      const id = `r${String(r).padStart(4, '0')}`;
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, r)).toISOString();
+      run.run(id, at);
+      // rare ran only in the 5 oldest runs; often in every run.
+      if (r < 5) attempt.run(id, 'rare', at, 1000);
+      attempt.run(id, 'often', at, 2000);
+    }
+    const estimates = historyEstimates(db, 'w', new Map([['rare', 'd'], ['often', 'd']]));
+    expect(estimates.get('often')).toBe(2);
+    expect(estimates.has('rare')).toBe(false);
+  });
+});
+
+describe('RunRecorder', () => {
+  const workflow = loadWorkflowText('version: 1\nname: w\ntasks:\n  a: { run: x }\n  b: { run: x }\n  c: { run: x }\n', '/x/w.yaml').workflow!;
+  const event = (type: RunEvent['type'], taskId?: string): RunEvent => ({ ts: new Date().toISOString(), runId: 'r1', type, taskId, attempt: taskId ? 1 : undefined });
+  const stored = (db: Database) => (db.prepare("SELECT task_id FROM tasks WHERE run_id = 'r1' ORDER BY rowid").pluck().all() as string[]);
+
+  it('writes a task end at once when the store is idle, and a burst of ends together within 20 ms', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    const db = store();
+    const recorder = new RunRecorder(db, workflow, { runId: 'r1', file: '/x/w.yaml', contentHash: 'h', concurrency: 2 });
+    recorder.onEvent({ ...event('workflow.started'), workflow: 'w' });
+    vi.advanceTimersByTime(1000);
+    recorder.onEvent(event('task.started', 'a'));
+    recorder.onEvent(event('task.succeeded', 'a'));
+    expect(stored(db)).toEqual(['a']);
+    vi.advanceTimersByTime(5);
+    recorder.onEvent(event('task.succeeded', 'b'));
+    expect(stored(db)).toEqual(['a']);
+    vi.advanceTimersByTime(5);
+    recorder.onEvent(event('task.succeeded', 'c'));
+    expect(stored(db)).toEqual(['a']);
+    vi.advanceTimersByTime(10);
+    expect(stored(db)).toEqual(['a', 'b', 'c']);
+    // Starts and other events wait up to 100 ms.
+    vi.advanceTimersByTime(1000);
+    recorder.onEvent(event('task.queued', 'a'));
+    vi.advanceTimersByTime(99);
+    expect(db.prepare("SELECT count(*) FROM events WHERE event LIKE '%task.queued%'").pluck().get()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(db.prepare("SELECT count(*) FROM events WHERE event LIKE '%task.queued%'").pluck().get()).toBe(1);
+    // The run's end is written at once, with everything before it.
+    recorder.onEvent(event('task.succeeded', 'a'));
+    recorder.onEvent({ ...event('workflow.finished'), status: 'succeeded', durationMs: 10 });
+    expect(db.prepare("SELECT status FROM runs WHERE id = 'r1'").pluck().get()).toBe('succeeded');
+  });
+});
