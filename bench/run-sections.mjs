@@ -34,6 +34,20 @@ export function timeCommand(command, args, { cwd, runs = 3, env } = {}) {
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * Wall seconds of several commands, run in turns (A, B, C, A, B, C, ...) so
+ * that a noisy spell of the machine hits them alike; the median of each.
+ */
+export function timeInTurns(commands, { runs = 5 } = {}) {
+  const times = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    commands.forEach(([command, args, options], k) => {
+      times[k].push(timeCommand(command, args, { ...options, runs: 1 }));
+    });
+  }
+  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]);
+}
+
 export function noopDag(n, seed = 3) {
   const rnd = random(seed);
   return Array.from({ length: n }, (_, i) => {

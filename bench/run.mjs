@@ -7,7 +7,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomDag, chain } from './generate.mjs';
-import { noopDag, planWall, sleepDag, timeCommand, writeDag } from './run-sections.mjs';
+import { noopDag, planWall, sleepDag, timeCommand, timeInTurns, writeDag } from './run-sections.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -65,9 +65,11 @@ const sections = {
     console.log('(a) 1,000 no-op shell tasks (a DAG) at concurrency 8');
     const dir = join(work, 'noop');
     writeDag(dir, 'noop', noopDag(1000), { concurrency: 8 });
-    const make = timeCommand('make', ['-j8', '-f', 'noop.mk', 'all'], { cwd: dir });
-    const minimal = timeCommand(process.execPath, [join(here, 'minimal-runner.mjs'), 'noop.json', '8'], { cwd: dir });
-    const ours = timeCommand(process.execPath, [bin, 'run', 'noop.yaml', '--renderer', 'simple'], { cwd: dir });
+    const [make, minimal, ours] = timeInTurns([
+      ['make', ['-j8', '-f', 'noop.mk', 'all'], { cwd: dir }],
+      [process.execPath, [join(here, 'minimal-runner.mjs'), 'noop.json', '8'], { cwd: dir }],
+      [process.execPath, [bin, 'run', 'noop.yaml', '--renderer', 'simple'], { cwd: dir }],
+    ]);
     row('(a) orchestrate, logs+telemetry+progress (s)', ours, 'minimal Node runner', minimal, 'target <= 1.25x minimal', ours <= 1.25 * minimal);
     row('(a) vs make -j8 (s)', ours, 'make -j8', make, 'for orientation', true);
   },
@@ -75,10 +77,14 @@ const sections = {
     console.log('(b) 200 x sleep 0.05 at concurrency 8');
     const dir = join(work, 'sleeps');
     writeDag(dir, 'sleeps', Array.from({ length: 200 }, (_, i) => ({ id: `t${i}`, cmd: 'sleep 0.05', estimate: 0.05, needs: [] })), { concurrency: 8 });
-    const make = timeCommand('make', ['-j8', '-f', 'sleeps.mk', 'all'], { cwd: dir });
-    const ours = timeCommand(process.execPath, [bin, 'run', 'sleeps.yaml', '--renderer', 'simple'], { cwd: dir });
+    const [make, minimal, ours] = timeInTurns([
+      ['make', ['-j8', '-f', 'sleeps.mk', 'all'], { cwd: dir }],
+      [process.execPath, [join(here, 'minimal-runner.mjs'), 'sleeps.json', '8'], { cwd: dir }],
+      [process.execPath, [bin, 'run', 'sleeps.yaml', '--renderer', 'simple'], { cwd: dir }],
+    ]);
     row('(b) orchestrate (s)', ours, 'make -j8', make, 'target <= 1.15x make', ours <= 1.15 * make);
     row('(b) vs ideal 1.25 s', ours, 'ideal', 1.25, 'for orientation', true);
+    row('(b) vs minimal Node runner (s)', ours, 'minimal Node runner', minimal, 'for orientation', true);
   },
   async dag() {
     console.log('(c) random DAG of 300 sleep tasks (0.01-0.2 s, seeded) at concurrency 4 and 8');
@@ -88,8 +94,10 @@ const sections = {
       writeDag(dir, `dag${j}`, tasks, { concurrency: j });
       // The plan from the declared estimates, before any run gives it history.
       const est = planWall(bin, join(dir, `dag${j}.yaml`), j);
-      const make = timeCommand('make', [`-j${j}`, '-f', `dag${j}.mk`, 'all'], { cwd: dir });
-      const ours = timeCommand(process.execPath, [bin, 'run', `dag${j}.yaml`, '--renderer', 'simple'], { cwd: dir });
+      const [make, ours] = timeInTurns([
+        ['make', [`-j${j}`, '-f', `dag${j}.mk`, 'all'], { cwd: dir }],
+        [process.execPath, [bin, 'run', `dag${j}.yaml`, '--renderer', 'simple'], { cwd: dir }],
+      ], { runs: 3 });
       row(`(c) j${j} measured vs plan's estimate (s)`, ours, 'plan estimate', est.wall, 'target within 5% + 0.3 s', Math.abs(ours - est.wall) <= 0.05 * est.wall + 0.3);
       row(`(c) j${j} vs make (s)`, ours, `make -j${j}`, make, 'target no slower than make', ours <= make * 1.02);
       row(`(c) j${j} vs lower bound (s)`, ours, 'max(critical path, work/j)', est.lowerBound, 'for orientation', true);

@@ -13,15 +13,12 @@ export interface RunMeta {
 
 /** How long queued/started/heartbeat events may wait to be written together. */
 const FLUSH_MS = 100;
-/** At most one transaction per this many ms for task ends: a burst of ends is written together. */
-const END_FLUSH_MS = 20;
 
 /**
  * Writes a run into the store as it goes, in small transactions, so that a
- * runner killed at any moment leaves a consistent history: a task's end is
- * written at once (with whatever waited before it) unless another
- * transaction was written in the last 20 ms, then at the end of those 20 ms
- * (a commit per task would cost more than the tasks of a fast workflow);
+ * runner killed at any moment leaves a consistent history: the task ends of
+ * one tick (e.g. a batch of exit reports) are written together before the
+ * tick is over, and so before any process of their dependents is started;
  * other events within 100 ms. Events arrive already masked, so no secret
  * reaches the database.
  */
@@ -64,7 +61,7 @@ export class RunRecorder {
   private timer?: NodeJS.Timeout;
   /** When the scheduled flush is due (performance.now()). */
   private due = Infinity;
-  private lastFlush = -Infinity;
+  private endOfTick = false;
   private readonly writeAll: (events: RunEvent[]) => void;
 
   onEvent(event: RunEvent): void {
@@ -73,16 +70,17 @@ export class RunRecorder {
       this.flushWithin(FLUSH_MS);
     } else if (event.type === 'workflow.finished') {
       this.flush();
-    } else {
-      this.flushWithin(this.lastFlush + END_FLUSH_MS - performance.now());
+    } else if (!this.endOfTick) {
+      // Queued before the spawn requests of the tasks this end makes ready (nextTick is first in, first out).
+      this.endOfTick = true;
+      process.nextTick(() => {
+        this.endOfTick = false;
+        this.flush();
+      });
     }
   }
 
   private flushWithin(ms: number): void {
-    if (ms <= 0) {
-      this.flush();
-      return;
-    }
     const due = performance.now() + ms;
     if (due >= this.due) return;
     if (this.timer) clearTimeout(this.timer);
@@ -99,7 +97,6 @@ export class RunRecorder {
     const events = this.pending;
     this.pending = [];
     this.writeAll(events);
-    this.lastFlush = performance.now();
   }
 
   private apply(e: RunEvent): void {
