@@ -17,4 +17,7 @@ describe('template references', () => {
     const d = load('version: 1\ntasks:\n  m: { matrix: { f: [x, y] }, run: x }\n  n: { needs: m, prompt: "${{ tasks.m.outputs.k }}", run: y }\n').diagnostics;
     expect(d.find((x) => x.code === 'unknown-reference')!.message).toContain('name one expansion, e.g. "m[x]"');
   });
+  it('accepts an expansion whose matrix value contains "]"', () => {
+    expect(codes('version: 1\ntasks:\n  m: { matrix: { f: ["a]b", c] }, run: x }\n  n: { needs: m, run: "echo ${{ tasks.m[a]b].outputs.k }}" }\n')).toEqual([]);
+  });
 });

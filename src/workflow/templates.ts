@@ -15,7 +15,7 @@ const OPEN = '${{';
 const CLOSE = '}}';
 const KEY = '[A-Za-z_][A-Za-z0-9_-]*';
 const EXPRESSIONS: Array<[RegExp, (m: RegExpExecArray, text: string) => TemplateRef]> = [
-  [new RegExp(`^tasks\\.([A-Za-z0-9_][A-Za-z0-9_.\\-]*(?:\\[[^\\]]*\\])?)\\.outputs\\.(${KEY})$`), (m, text) => ({ kind: 'task-output', task: m[1]!, key: m[2]!, text })],
+  [new RegExp(`^tasks\\.([A-Za-z0-9_][A-Za-z0-9_.\\-]*(?:\\[.*\\])?)\\.outputs\\.(${KEY})$`), (m, text) => ({ kind: 'task-output', task: m[1]!, key: m[2]!, text })],
   [new RegExp(`^matrix\\.(${KEY})$`), (m, text) => ({ kind: 'matrix', key: m[1]!, text })],
   [new RegExp(`^env\\.(${KEY})$`), (m, text) => ({ kind: 'env', key: m[1]!, text })],
   [new RegExp(`^params\\.(${KEY})$`), (m, text) => ({ kind: 'params', key: m[1]!, text })],
