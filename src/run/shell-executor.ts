@@ -67,6 +67,7 @@ export class ShellExecutor implements Executor {
       ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, tail: report.tail });
     let outcome: AttemptResult;
     if (report.spawnError) outcome = result(false, 'spawn', `could not start: ${report.spawnError}`);
+    else if (report.lost) outcome = result(false, 'spawn', `lost: ${report.lost}; the task was killed`);
     else if (cancelled) outcome = result(false, 'cancelled', 'cancelled');
     else if (timedOut) outcome = result(false, 'timeout', `timed out after ${request.timeout}s`);
     else if (report.code !== 0) outcome = result(false, 'exit-code', report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`);

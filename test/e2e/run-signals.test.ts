@@ -70,6 +70,24 @@ describe('signals', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('a spawner killed mid-run takes its tasks with it; the run reports them and goes on with a new spawner', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n  b: { run: "echo ran > b.txt", needs: a, if: always }\n' });
+    const run = startRun(dir);
+    await waitFor(() => existsSync(join(dir, 'a.pid')) && readFileSync(join(dir, 'a.pid'), 'utf8').trim() !== '');
+    const pid = Number(readFileSync(join(dir, 'a.pid'), 'utf8'));
+    // The task's shell is a child of the spawner.
+    const spawner = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    expect(spawner).not.toBe(run.child.pid);
+    process.kill(spawner, 'SIGKILL');
+    expect(await run.exited).toBe(1);
+    await waitFor(() => !isAlive(pid), 10_000);
+    const ev = events(dir);
+    const failed = ev.find((e) => e.type === 'task.failed' && e.taskId === 'a');
+    expect(failed).toMatchObject({ errorKind: 'spawn' });
+    expect(failed.reason).toContain('spawner process died');
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8').trim()).toBe('ran');
+  });
+
   it('SIGTERM exits 143', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
     const run = startRun(dir);

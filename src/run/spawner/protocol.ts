@@ -28,10 +28,16 @@ export interface ExitReport {
   code: number | null;
   signal: string | null;
   spawnError?: string;
+  /** The task was lost while it ran (its spawner died), and killed. */
+  lost?: string;
   outputs: Record<string, string>;
   tail: string[];
   durationMs: number;
 }
 
-/** `ready` once configured: a spawner started mid-run gets work from then on. */
-export type FromSpawner = ExitReport | { type: 'ready' };
+/**
+ * `ready` once configured: a spawner started mid-run gets work from then on.
+ * `started` gives a task's process group, so that the runner can kill it if
+ * the spawner itself dies.
+ */
+export type FromSpawner = ExitReport | { type: 'ready' } | { type: 'started'; id: number; pid: number };

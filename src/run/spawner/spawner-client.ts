@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { killProcessGroup } from '../kill-process-group.js';
 import type { ExitReport, FromSpawner, SpawnRequest, ToSpawner } from './protocol.js';
 
 // Beside this file in the build; when running from the TypeScript sources (tests), the built one.
@@ -39,6 +40,8 @@ interface Pending {
   resolve(report: ExitReport): void;
   /** Spawner process index. */
   worker: number;
+  /** The task's process group, once the spawner said. */
+  pid?: number;
 }
 
 interface Worker {
@@ -102,18 +105,27 @@ export class SpawnerClient {
     child.on('message', (messages: FromSpawner[]) => {
       for (const message of messages) {
         if (message.type === 'ready') worker.ready = true;
-        else this.ended(message);
+        else if (message.type === 'started') {
+          const pending = this.pending.get(message.id);
+          if (pending) pending.pid = message.pid;
+        } else this.ended(message);
       }
     });
-    child.on('exit', () => {
+    // A spawner that dies (or cannot start) takes its tasks with it: the runner kills what it started.
+    const lost = (why: string) => {
+      if (worker.child !== child) return;
       worker.child = undefined;
       worker.ready = false;
+      worker.load = 0;
       for (const [id, pending] of this.pending) {
         if (pending.worker !== index) continue;
         this.pending.delete(id);
-        pending.resolve({ type: 'exit', id, code: null, signal: null, spawnError: 'the spawner process died', outputs: {}, tail: [], durationMs: 0 });
+        if (pending.pid !== undefined) killProcessGroup(pending.pid, 'SIGKILL');
+        pending.resolve({ type: 'exit', id, code: null, signal: null, lost: why, outputs: {}, tail: [], durationMs: 0 });
       }
-    });
+    };
+    child.on('exit', (code, signal) => lost(`its spawner process died (${signal ?? `exit code ${code}`})`));
+    child.on('error', (error) => lost(`its spawner process failed: ${error.message}`));
     worker.child = child;
     this.post(index, { type: 'config', secrets: [...this.secrets], baseEnv: this.baseEnv });
     return child;

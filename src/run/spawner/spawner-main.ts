@@ -50,7 +50,10 @@ function handle(message: ToSpawner): void {
     case 'spawn': {
       const env: Record<string, string> = { ...baseEnv, ...message.env };
       const started = runProcess(message, env, masker);
-      if (started.pid !== undefined) running.set(message.id, started.pid);
+      if (started.pid !== undefined) {
+        running.set(message.id, started.pid);
+        send({ type: 'started', id: message.id, pid: started.pid });
+      }
       void started.done.then((report) => {
         running.delete(message.id);
         send(report);
