@@ -107,6 +107,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('write one self-contained HTML page of a run: Gantt timeline, task table, bottlenecks')
     .argument('[runId]', 'the run (default: the latest)')
     .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)')
+    .addOption(new Option('--lanes <kind>', 'one timeline lane per concurrency slot, or per agent slot').choices(['slot', 'agent']).default('slot'))
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { reportCommand } = await import('./commands/report.js');

@@ -29,22 +29,44 @@ function criticalChain(data: ReportData): Set<string> {
   return new Set(criticalPathAsRun(ran).tasks);
 }
 
-/** Attempts as bars, each in the first lane (concurrency slot) free at its start. */
-export function layoutBars(data: ReportData): { bars: ReportBar[]; lanes: number; wall: number } {
+export type LaneMode = 'slot' | 'agent';
+
+/**
+ * Attempts as bars, each in the first free lane at its start: lanes are
+ * concurrency slots, or (`agent`) each agent's own slots, shell tasks under
+ * "shell", so an agent's concurrency limit shows as its number of lanes.
+ */
+export function layoutBars(data: ReportData, mode: LaneMode = 'slot'): { bars: ReportBar[]; lanes: number; laneNames: string[]; wall: number } {
   const t0 = Date.parse(data.run.started_at);
   const t1 = data.run.finished_at ? Date.parse(data.run.finished_at) : Math.max(t0, ...data.attempts.map((a) => Date.parse(a.finishedAt ?? a.startedAt)));
   const critical = criticalChain(data);
-  const laneEnds: number[] = [];
-  const bars: ReportBar[] = [];
+  const agentOf = new Map(data.tasks.map((t) => [t.id, t.agent ?? 'shell']));
+  const group = (taskId: string) => (mode === 'agent' ? agentOf.get(taskId) ?? 'shell' : '');
+  // Per group, when each of its lanes frees up.
+  const groups = new Map<string, number[]>();
+  const placed: Array<{ group: string; sub: number; bar: Omit<ReportBar, 'lane'> }> = [];
   for (const a of [...data.attempts].sort((x, y) => Date.parse(x.startedAt) - Date.parse(y.startedAt))) {
     const start = (Date.parse(a.startedAt) - t0) / 1000;
     const end = ((a.finishedAt ? Date.parse(a.finishedAt) : t1) - t0) / 1000;
-    let lane = laneEnds.findIndex((e) => e <= start + 1e-9);
-    if (lane === -1) lane = laneEnds.push(0) - 1;
-    laneEnds[lane] = end;
-    bars.push({ task: a.taskId, attempt: a.attempt, status: a.status, lane, start, end, wait: (a.queueWaitMs ?? 0) / 1000, critical: critical.has(a.taskId), message: a.errorMessage });
+    const name = group(a.taskId);
+    const ends = groups.get(name) ?? [];
+    groups.set(name, ends);
+    let sub = ends.findIndex((e) => e <= start + 1e-9);
+    if (sub === -1) sub = ends.push(0) - 1;
+    ends[sub] = end;
+    placed.push({ group: name, sub, bar: { task: a.taskId, attempt: a.attempt, status: a.status, start, end, wait: (a.queueWaitMs ?? 0) / 1000, critical: critical.has(a.taskId), message: a.errorMessage } });
   }
-  return { bars, lanes: Math.max(1, laneEnds.length), wall: Math.max(0.001, (t1 - t0) / 1000) };
+  // Lanes in order: groups by name (slot mode has one group), then their slots.
+  const first = new Map<string, number>();
+  const laneNames: string[] = [];
+  for (const name of [...groups.keys()].sort()) {
+    first.set(name, laneNames.length);
+    const count = groups.get(name)!.length;
+    for (let i = 0; i < count; i++) laneNames.push(mode === 'agent' ? (count > 1 ? `${name} ${i + 1}` : name) : `slot ${i + 1}`);
+  }
+  if (!laneNames.length) laneNames.push(mode === 'agent' ? 'shell' : 'slot 1');
+  const bars = placed.map((p) => ({ ...p.bar, lane: first.get(p.group)! + p.sub }));
+  return { bars, lanes: laneNames.length, laneNames, wall: Math.max(0.001, (t1 - t0) / 1000) };
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54,7 +76,8 @@ const seconds = (s: number | null | undefined) => (s === null || s === undefined
 const SCRIPT = `(() => {
 const data = JSON.parse(document.getElementById('report-data').textContent);
 const NS = 'http://www.w3.org/2000/svg';
-const width = 1100, left = 70, laneHeight = 26, top = 24;
+const width = 1100, laneHeight = 26, top = 24;
+const left = Math.min(200, Math.max(70, 10 + 7 * Math.max(...data.laneNames.map((n) => n.length))));
 const svg = document.getElementById('gantt');
 const height = top + data.lanes * laneHeight + 10;
 svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
@@ -66,13 +89,13 @@ for (let i = 0; i <= 10; i++) {
   el('line', { x1: x(s), x2: x(s), y1: top - 6, y2: height - 6, class: 'grid' });
   el('text', { x: x(s), y: top - 10, class: 'axis', 'text-anchor': 'middle' }).textContent = (Math.round(s * 100) / 100) + 's';
 }
-for (let lane = 0; lane < data.lanes; lane++) el('text', { x: 4, y: top + lane * laneHeight + 17, class: 'lane' }).textContent = 'slot ' + (lane + 1);
+for (let lane = 0; lane < data.lanes; lane++) el('text', { x: 4, y: top + lane * laneHeight + 17, class: 'lane', 'data-lane': lane }).textContent = data.laneNames[lane].slice(0, 27);
 for (const b of data.bars) {
   const y = top + b.lane * laneHeight + 3;
   if (b.wait > 0) el('rect', { x: x(Math.max(0, b.start - b.wait)), y: y - 3, width: Math.max(1, x(b.start) - x(Math.max(0, b.start - b.wait))), height: 3, class: 'wait', 'data-task': b.task });
   const g = el('g', { class: 'bar-group' });
   const rect = el('rect', { x: x(b.start), y: y, width: Math.max(2, x(b.end) - x(b.start)), height: laneHeight - 6, rx: 3,
-    class: 'bar ' + b.status + (b.critical ? ' critical' : ''), 'data-task': b.task, 'data-attempt': b.attempt, 'data-status': b.status, 'data-critical': b.critical }, g);
+    class: 'bar ' + b.status + (b.critical ? ' critical' : ''), 'data-task': b.task, 'data-lane': b.lane, 'data-attempt': b.attempt, 'data-status': b.status, 'data-critical': b.critical }, g);
   el('title', {}, rect).textContent = b.task + ' - attempt ' + b.attempt + ' - ' + b.status + ' - ' + (Math.round((b.end - b.start) * 1000) / 1000) + 's' + (b.wait > 0 ? ' - waited ' + (Math.round(b.wait * 1000) / 1000) + 's' : '') + (b.message ? ' - ' + b.message : '');
   const w = x(b.end) - x(b.start);
   if (w > 40) el('text', { x: x(b.start) + 4, y: y + 14, class: 'label' }, g).textContent = (b.task + (b.attempt > 1 ? ' #' + b.attempt : '')).slice(0, Math.floor(w / 7));
@@ -97,8 +120,8 @@ table { border-collapse: collapse; margin-top: 18px; } td, th { padding: 3px 10p
 `;
 
 /** One self-contained HTML page: the run as a Gantt timeline, the task table and the bottleneck findings. */
-export function formatRunReport(data: ReportData, findings: Finding[]): string {
-  const layout = layoutBars(data);
+export function formatRunReport(data: ReportData, findings: Finding[], lanes: LaneMode = 'slot'): string {
+  const layout = layoutBars(data, lanes);
   const run = data.run;
   const wall = run.wall_time ?? layout.wall;
   const speedup = wall > 0 ? Math.round((data.serialTime / wall) * 100) / 100 : 1;

@@ -58,4 +58,33 @@ describe('orchestrate report', () => {
     chromium([`--screenshot=${shot}`, '--window-size=1200,800', url]);
     expect(statSync(shot).size).toBeGreaterThan(10_000);
   });
+
+  it.skipIf(!CHROMIUM)('draws one lane per agent slot with --lanes agent (needs Debian\'s chromium package, installed by .ci/run)', () => {
+    const agents = `version: 1
+policy: { maxConcurrency: 4 }
+agents:
+  writer: { command: "sleep 0.3", concurrency: 2 }
+  reviewer: { command: "sleep 0.1", concurrency: 1 }
+tasks:
+  w1: { agent: writer, prompt: one }
+  w2: { agent: writer, prompt: two }
+  w3: { agent: writer, prompt: three }
+  r1: { agent: reviewer, prompt: check, needs: w1 }
+  r2: { agent: reviewer, prompt: check, needs: w2 }
+  notes: { run: "sleep 0.1" }
+`;
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': agents });
+    const run = JSON.parse(cli(['run', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(run.status).toBe('succeeded');
+    expect(cli(['report', '--lanes', 'agent', '--out', 'report.html'], { cwd: dir }).code).toBe(0);
+    const dom = chromium(['--dump-dom', `file://${join(dir, 'report.html')}`]);
+    const labels = Object.fromEntries([...dom.matchAll(/<text [^>]*class="lane" data-lane="(\d+)"[^>]*>([^<]*)<\/text>/g)].map((m) => [m[1], m[2]]));
+    // writer runs two at a time: two lanes; the reviewer one; shell tasks their own.
+    expect(Object.values(labels)).toEqual(['reviewer', 'shell', 'writer 1', 'writer 2']);
+    const agentOf: Record<string, string> = { w1: 'writer', w2: 'writer', w3: 'writer', r1: 'reviewer', r2: 'reviewer', notes: 'shell' };
+    const bars = [...dom.matchAll(/<rect [^>]*class="bar [^"]*"[^>]*>/g)].map((m) => [/data-task="([^"]+)"/.exec(m[0])![1]!, /data-lane="(\d+)"/.exec(m[0])![1]!]);
+    expect(bars).toHaveLength(6);
+    for (const [task, lane] of bars) expect(labels[lane!], task).toMatch(new RegExp(`^${agentOf[task!]}`));
+    expect(cli(['report', '--lanes', 'team'], { cwd: dir }).code).toBe(2);
+  });
 });

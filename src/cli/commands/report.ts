@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
-import { formatRunReport } from '../../report/run-report-html.js';
+import { formatRunReport, type LaneMode } from '../../report/run-report-html.js';
 import { openStore } from '../../store/open-store.js';
 import { latestRunId, reportData } from '../../store/queries.js';
 import { computeStats } from '../../store/stats.js';
@@ -11,7 +11,7 @@ import { writeOut } from '../output.js';
 import { existingStatePath, workflowHistory } from '../history-store.js';
 
 /** `orchestrate report [RUN_ID] [--out file]`: one self-contained HTML page of a run. */
-export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string }): Promise<number> {
+export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode }): Promise<number> {
   const path = await existingStatePath(process.cwd(), options.state);
   const db = openStore(path);
   let data;
@@ -33,7 +33,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, 'report.html'));
   try {
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, formatRunReport(data, findings));
+    writeFileSync(out, formatRunReport(data, findings, options.lanes));
   } catch (error) {
     throw ioErrorFrom(out, error, 'write');
   }
