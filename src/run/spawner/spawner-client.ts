@@ -30,7 +30,8 @@ export function prestartSpawners(count: number): void {
 
 function forkSpawner(): ChildProcess {
   const child = fork(SPAWNER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
-  // Until adopted, a spawner does not keep the runner alive.
+  // Until adopted, a spawner does not keep the runner alive; a failure shows when it is used.
+  child.on('error', () => undefined);
   child.unref();
   child.channel?.unref();
   return child;
