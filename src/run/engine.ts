@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Capacity } from '../plan/capacity.js';
@@ -16,6 +16,7 @@ import { isRetryable, retryDelay } from './retry.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import type { State, TaskState } from './task-state.js';
+import { makeDirectory } from '../util/make-directory.js';
 
 export interface EngineOptions {
   runId: string;
@@ -103,7 +104,7 @@ export class RunEngine {
   }
 
   async run(): Promise<RunResult> {
-    mkdirSync(this.options.runDir, { recursive: true });
+    makeDirectory(this.options.runDir);
     // Output files are written by tasks in clear: they live outside the project and are deleted once read.
     this.outputDir = mkdtempSync(join(tmpdir(), 'orchestrate-outputs-'));
     this.emit('workflow.started', undefined, { workflow: this.workflow.name, tasks: this.countIncluded(), concurrency: this.concurrency });

@@ -1,9 +1,10 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { OrchestrateError, EXIT, ioErrorFrom } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { makeDirectory } from '../util/make-directory.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -48,7 +49,7 @@ export function openStore(path: string): Database {
     }
   } else {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirectory(dirname(path));
     } catch (error) {
       throw new StoreError(ioErrorFrom(dirname(path), error, 'create').message);
     }

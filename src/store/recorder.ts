@@ -29,7 +29,7 @@ export class RunRecorder {
   private readonly needs = new Map<string, string>();
   private readonly statements;
 
-  constructor(private readonly db: Database, workflow: Workflow, private readonly meta: RunMeta) {
+  constructor(db: Database, workflow: Workflow, private readonly meta: RunMeta) {
     this.hashes = definitionHashes(workflow);
     for (const task of workflow.tasks) {
       this.agents.set(task.id, task.agent ?? null);

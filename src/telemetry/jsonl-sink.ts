@@ -1,6 +1,7 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from './events.js';
+import { makeDirectory } from '../util/make-directory.js';
 
 /** Writes events as JSON Lines to a file, or to stdout for `-`. */
 export class JsonlSink {
@@ -12,7 +13,7 @@ export class JsonlSink {
       this.stream = process.stdout;
       this.ownsStream = false;
     } else {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirectory(dirname(path));
       this.stream = createWriteStream(path, { flags: 'a' });
       this.stream.on('error', () => undefined);
       this.ownsStream = true;

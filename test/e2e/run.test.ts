@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -307,6 +307,19 @@ tasks:
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^orchestrate: .*\.orchestrate/);
     expect(r.stderr).not.toContain('internal error');
+  });
+
+  it('fails at once, not spinning, where a directory cannot be made under a dangling symlink or /proc', () => {
+    const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    const cases = [['--events', 'dangling/events.jsonl'], ['--state', 'dangling/state.db']];
+    if (existsSync('/proc/self')) cases.push(['--events', '/proc/orchestrate-test/events.jsonl']);
+    for (const args of cases) {
+      // Node's own recursive mkdir loops forever here.
+      const r = cli(['run', 'workflow.yaml', ...args], { cwd: dir, timeout: 20_000 });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^orchestrate: cannot (write|create) .*: no such file\n$/);
+    }
   });
 
   it('says when a working directory does not exist or an agent command is missing', () => {

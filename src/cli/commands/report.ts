@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
@@ -9,6 +9,7 @@ import { computeStats } from '../../store/stats.js';
 import { loadWorkflowFile } from '../../workflow/load.js';
 import { writeOut } from '../output.js';
 import { existingStatePath, workflowHistory } from '../history-store.js';
+import { makeDirectory } from '../../util/make-directory.js';
 
 /** `orchestrate report [RUN_ID] [--out file]`: one self-contained HTML page of a run. */
 export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode }): Promise<number> {
@@ -32,7 +33,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
   const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, 'report.html'));
   try {
-    mkdirSync(dirname(out), { recursive: true });
+    makeDirectory(dirname(out));
     writeFileSync(out, formatRunReport(data, findings, options.lanes));
   } catch (error) {
     throw ioErrorFrom(out, error, 'write');

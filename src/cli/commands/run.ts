@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
@@ -18,6 +18,7 @@ import { loadValidWorkflow } from '../load-valid.js';
 import { writeErr, writeOut } from '../output.js';
 import { workflowHistory } from '../history-store.js';
 import { resolveResume } from '../resume-run.js';
+import { makeDirectory } from '../../util/make-directory.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -82,7 +83,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const runId = newRunId();
   const runDir = runDirectory(workflow.dir, runId);
   try {
-    mkdirSync(runDir, { recursive: true });
+    makeDirectory(runDir);
   } catch (error) {
     throw ioErrorFrom(runDir, error, 'create');
   }
