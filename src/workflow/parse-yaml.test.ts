@@ -13,6 +13,10 @@ describe('parsing bad input', () => {
   it('reports YAML syntax errors with a position', () => {
     expect(codes('version: 1\ntasks:\n  a: [1, 2\n')).toEqual(['yaml-syntax@4:1']);
     expect(codes('version: 1\ndescription: a: b\n')).toEqual(['yaml-syntax@2:15']);
+    // More than one document: pointed at the second one's `---`.
+    expect(codes('---\nversion: 1\n---\nversion: 1\n')).toEqual(['yaml-syntax@3:1']);
+    expect(codes('# a workflow\n---\nversion: 1\n---\nx: 1\n')).toEqual(['yaml-syntax@4:1']);
+    expect(codes('version: 1\n---\nversion: 1\n')).toEqual(['yaml-syntax@2:1']);
   });
   it('reports tab indentation', () => {
     const d = load('version: 1\ntasks:\n\ta:\n\t\trun: x\n').diagnostics;

@@ -43,8 +43,16 @@ export function parseYaml(text: string): ParsedYaml {
 
 function failFromYamlException(caught: unknown, text: string): ParsedYaml {
   const yamlError = caught as { reason?: string; mark?: { position: number } };
-  if (!yamlError || typeof yamlError.reason !== 'string' || !yamlError.mark) throw caught;
-  const offset = yamlError.mark.position;
+  if (!yamlError || typeof yamlError.reason !== 'string') throw caught;
+  if (/single document/.test(yamlError.reason)) {
+    // No position from js-yaml: the second document starts at the second `---` (the first if the text does not open with one).
+    const markers = [...text.matchAll(/^---(?=\s|$)/gm)].map((m) => m.index!);
+    // Content before the first marker (not blank, a comment or a directive) makes it the second document's.
+    const content = text.search(/^(?![ \t]*(#|%|---(\s|$)|$))/m);
+    const second = markers[0] !== undefined && (content === -1 || markers[0] < content) ? markers[1] : markers[0];
+    return fail('yaml-syntax', 'the file holds more than one YAML document (a second `---`); a workflow is one document', text, second ?? 0);
+  }
+  const offset = yamlError.mark?.position ?? 0;
   if (yamlError.reason === 'duplicated mapping key') {
     const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim().replace(/^["']|["']$/g, '') ?? '';
     return fail('duplicate-key', `duplicate key "${key}": a key may appear only once in a mapping`, text, offset);

@@ -50,4 +50,9 @@ describe('schema diagnostics', () => {
     expect(codes('version: 1\ntasks:\n  a: { run: echo, needs: 3 }\n')).toEqual(['schema@3:26']);
     expect(codes('version: 1\ntasks:\n  a: { run: echo, needs: [3] }\n')).toEqual(['schema@3:27']);
   });
+  it('names the repeated item of a list that must not repeat, at its second place', () => {
+    const d = load('version: 1\ntasks:\n  a: { run: echo }\n  b: { run: echo, needs: [a, a] }\n').diagnostics;
+    expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['schema@4:30']);
+    expect(d[0]!.message).toBe('tasks.b.needs lists "a" twice (items 1 and 2)');
+  });
 });

@@ -90,7 +90,11 @@ export function schemaDiagnostics(errors: ErrorObject[], root = ''): Diagnostic[
     if (alternatives) {
       // A deeper error explains the failed alternative better than "must be a or b".
       const deeper = [...byPath.keys()].some((k) => k.startsWith(`${pointer}/`));
-      if (!deeper) add(describe(alternatives, path, where)!);
+      if (deeper) continue;
+      // So does the failure of the alternative of the right type (a list with a repeated item).
+      const specific = group.filter((e) => e !== alternatives && e.keyword !== 'type' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+      if (specific.length) for (const e of specific) add(describe(e, path, where)!);
+      else add(describe(alternatives, path, where)!);
       continue;
     }
     const handled = new Set<ErrorObject>();
@@ -157,8 +161,10 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       return error('schema', `${where} must not be empty`, path);
     case 'minItems':
       return error('schema', `${where} must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}`, path);
-    case 'uniqueItems':
-      return error('schema', `${where} lists ${show((e.data as unknown[])[p.i])} twice (items ${p.j + 1} and ${p.i + 1})`, [...path, p.i]);
+    case 'uniqueItems': {
+      const [first, second] = [Math.min(p.i, p.j), Math.max(p.i, p.j)];
+      return error('schema', `${where} lists ${show((e.data as unknown[])[second])} twice (items ${first + 1} and ${second + 1})`, [...path, second]);
+    }
     case 'pattern':
       return error('schema', `${where} is not valid: ${show(e.data)} must match ${p.pattern}`, path);
     case 'oneOf':
