@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { cosmiconfig as Cosmiconfig, Loader } from 'cosmiconfig';
 import { ioErrorFrom, OrchestrateError } from '../errors.js';
 import { error, type Diagnostic } from './diagnostics.js';
@@ -43,6 +44,23 @@ class ConfigParseError extends Error {
   }
 }
 
+/** A JavaScript config that throws or does not parse, with the file it was. */
+class ConfigLoadError extends Error {
+  constructor(readonly file: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message.split('\n')[0] : String(cause));
+  }
+}
+
+// JavaScript configs (CommonJS or ES modules) are imported directly: cosmiconfig's
+// fallback to require() hides a syntax error behind "not yet fully loaded" on Node 20.
+const loadJs: Loader = async (file) => {
+  try {
+    return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+  } catch (caught) {
+    throw new ConfigLoadError(file, caught);
+  }
+};
+
 // YAML and JSON configs are parsed by the workflow's own parser, so syntax
 // errors get the same codes and positions.
 const parseText: Loader = (file, content) => {
@@ -59,7 +77,10 @@ async function explorer() {
     found = cosmiconfig(CONFIG_MODULE, {
       searchPlaces: SEARCH_PLACES,
       searchStrategy: 'project',
-      loaders: { '.json': parseText, '.yaml': parseText, '.yml': parseText, noExt: parseText },
+      loaders: {
+        '.json': parseText, '.yaml': parseText, '.yml': parseText, noExt: parseText,
+        '.js': loadJs, '.mjs': loadJs, '.cjs': loadJs,
+      },
     });
     explorers.set('default', found);
   }
@@ -87,8 +108,9 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
     }
   } catch (caught) {
     if (caught instanceof ConfigParseError) return { file: caught.file, config: {}, diagnostics: caught.diagnostics };
+    if (caught instanceof ConfigLoadError) return { file: caught.file, config: {}, diagnostics: [error('config-error', `cannot load the config file: ${caught.message}`)] };
     if (caught instanceof OrchestrateError) throw caught;
-    // A JavaScript config that throws or does not parse.
+    // Anything else cosmiconfig could not read.
     const message = caught instanceof Error ? caught.message.split('\n')[0] : String(caught);
     return { file: explicitPath && resolve(explicitPath), config: {}, diagnostics: [error('config-error', `cannot load the config file: ${message}`)] };
   }

@@ -149,6 +149,28 @@ describe('orchestrate lint', () => {
     expect(JSON.parse(broken.stdout)[0].diagnostics.map((d: any) => d.code)).toEqual(['schema', 'unknown-key']);
   });
 
+  it('names the JavaScript config file that throws or does not parse, CommonJS or ES module', () => {
+    const dir = tempProject({
+      'throws/package.json': '{ "name": "t" }',
+      'throws/orchestrate.config.js': 'throw new Error("no config today");\n',
+      'throws/w.yaml': 'version: 1\ntasks:\n  a: { run: x }\n',
+      'syntax/package.json': '{ "name": "s" }',
+      'syntax/orchestrate.config.mjs': 'export default {{\n',
+      'syntax/w.yaml': 'version: 1\ntasks:\n  a: { run: x }\n',
+      'cjs/package.json': '{ "name": "c", "type": "module" }',
+      'cjs/orchestrate.config.cjs': 'module.exports = { policy: { maxConcurrency: 5 } };\n',
+      'cjs/w.yaml': 'version: 1\ntasks:\n  a: { run: x }\n',
+    });
+    const throws = cli(['lint', 'throws/w.yaml'], { cwd: dir });
+    expect(throws.code).toBe(1);
+    expect(throws.stdout).toContain('orchestrate.config.js:1:1  error  cannot load the config file: no config today  [config-error]');
+    const syntax = cli(['lint', 'syntax/w.yaml'], { cwd: dir });
+    expect(syntax.code).toBe(1);
+    expect(syntax.stdout).toMatch(/orchestrate\.config\.mjs:1:1 {2}error {2}cannot load the config file: Unexpected token/);
+    expect(syntax.stdout + syntax.stderr).not.toContain('internal error');
+    expect(JSON.parse(cli(['plan', 'cjs/w.yaml', '--json'], { cwd: dir }).stdout).concurrency).toBe(5);
+  });
+
   it('reads defaults from the orchestrate key of package.json', () => {
     const dir = tempProject({
       'package.json': JSON.stringify({ name: 'p', orchestrate: { resources: { gpu: 2 } } }),
