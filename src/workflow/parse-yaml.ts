@@ -45,9 +45,9 @@ function failFromYamlException(caught: unknown, text: string): ParsedYaml {
   const yamlError = caught as { reason?: string; mark?: { position: number } };
   if (!yamlError || typeof yamlError.reason !== 'string') throw caught;
   if (/single document/.test(yamlError.reason)) {
-    // No position from js-yaml: the second document starts at the second `---` (the first if the text does not open with one).
+    // js-yaml gives no position: point at the `---` that starts the second document. The first
+    // marker starts the first document unless content (not blank, a comment or a directive) precedes it.
     const markers = [...text.matchAll(/^---(?=\s|$)/gm)].map((m) => m.index!);
-    // Content before the first marker (not blank, a comment or a directive) makes it the second document's.
     const content = text.search(/^(?![ \t]*(#|%|---(\s|$)|$))/m);
     const second = markers[0] !== undefined && (content === -1 || markers[0] < content) ? markers[1] : markers[0];
     return fail('yaml-syntax', 'the file holds more than one YAML document (a second `---`); a workflow is one document', text, second ?? 0);
