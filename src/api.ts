@@ -6,15 +6,16 @@ import type { RunResult } from './run/result.js';
 import { startRun } from './run/start-run.js';
 import type { RunEvent } from './telemetry/events.js';
 import { formatPath } from './workflow/schema-errors.js';
-import type { Diagnostic } from './workflow/diagnostics.js';
+import { error, type Diagnostic } from './workflow/diagnostics.js';
 import { loadWorkflowFile, loadWorkflowText } from './workflow/load.js';
 import type { Workflow } from './workflow/model.js';
 import type { Policy as PolicyFile, Task as TaskFile } from './workflow/schema-types.js';
 
 /** A workflow with errors, from the library API; `diagnostics` has them all. */
 export class WorkflowError extends OrchestrateError {
-  constructor(readonly diagnostics: Diagnostic[], where: string) {
-    super('invalid-workflow', `invalid workflow ${where}:\n${diagnostics.map((d) => `  ${d.position ? `${d.position.line}:${d.position.column} ` : ''}${d.path?.length ? `${formatPath(d.path)}: ` : ''}${d.message} [${d.code}]`).join('\n')}`, EXIT.usage);
+  /** @param positions whether line:col means something to the caller (a file), not for tasks given in code */
+  constructor(readonly diagnostics: Diagnostic[], where: string, positions = true) {
+    super('invalid-workflow', `invalid workflow ${where}:\n${diagnostics.map((d) => `  ${positions && d.position ? `${d.position.line}:${d.position.column} ` : ''}${d.path?.length ? `${formatPath(d.path)}: ` : ''}${d.message} [${d.code}]`).join('\n')}`, EXIT.usage);
     this.name = 'WorkflowError';
   }
 }
@@ -46,11 +47,18 @@ export interface ApiPolicy extends PolicyFile {
 
 const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'cwd', 'signal', 'onEvent', 'only'] as const;
 
-function toWorkflow(tasks: ApiTask[], policy: ApiPolicy): { workflow: Workflow; agents: Map<string, AgentFactory> } {
+function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { workflow: Workflow; agents: Map<string, AgentFactory> } {
+  if (!Array.isArray(tasks)) throw new TypeError(`${caller}: the tasks must be an array, got ${typeof tasks}`);
+  if (policy === null || typeof policy !== 'object') throw new TypeError(`${caller}: the policy must be an object, got ${policy === null ? 'null' : typeof policy}`);
   const agents = new Map<string, AgentFactory>();
   const fileTasks: Record<string, TaskFile> = {};
-  for (const task of tasks) {
+  const duplicates: Diagnostic[] = [];
+  for (const [index, task] of tasks.entries()) {
+    if (task === null || typeof task !== 'object' || typeof task.id !== 'string') {
+      throw new TypeError(`${caller}: task ${index + 1} must be an object with a string id, got ${task === null ? 'null' : typeof task === 'object' ? 'an object without one' : typeof task}`);
+    }
     const { id, agent, ...rest } = task;
+    if (Object.hasOwn(fileTasks, id)) duplicates.push(error('duplicate-task-id', `task id "${id}" occurs twice (tasks ${tasks.findIndex((t) => t?.id === id) + 1} and ${index + 1})`, ['tasks', id]));
     if (agent !== undefined) {
       agents.set(id, typeof agent === 'function' ? agent : () => agent);
       fileTasks[id] = { ...rest, run: rest.run ?? `# in-process agent ${id}` };
@@ -70,8 +78,9 @@ function toWorkflow(tasks: ApiTask[], policy: ApiPolicy): { workflow: Workflow; 
     tasks: fileTasks,
   };
   const path = join(resolve(policy.cwd ?? process.cwd()), `${file.name}.workflow.json`);
+  if (duplicates.length) throw new WorkflowError(duplicates, `given to ${caller}`, false);
   const loaded = loadWorkflowText(JSON.stringify(file, null, 2), path);
-  if (!loaded.workflow) throw new WorkflowError(loaded.diagnostics, 'given to executeGraph');
+  if (!loaded.workflow) throw new WorkflowError(loaded.diagnostics, `given to ${caller}`, false);
   return { workflow: loaded.workflow, agents };
 }
 
@@ -80,18 +89,22 @@ function toWorkflow(tasks: ApiTask[], policy: ApiPolicy): { workflow: Workflow; 
  * the same result object as `orchestrate run --json`.
  */
 export async function executeGraph(graph: { tasks: ApiTask[] }, policy: ApiPolicy = {}): Promise<RunResult> {
-  const { workflow, agents } = toWorkflow(graph.tasks, policy);
+  return run(graph?.tasks, policy, 'executeGraph');
+}
+
+/** Runs independent tasks in parallel under `policy` (any `needs` are ignored). */
+export async function executeParallel(tasks: ApiTask[], policy: ApiPolicy = {}): Promise<RunResult> {
+  return run(Array.isArray(tasks) ? tasks.map((t) => (t !== null && typeof t === 'object' ? { ...t, needs: [] } : t)) : tasks, policy, 'executeParallel');
+}
+
+async function run(tasks: ApiTask[], policy: ApiPolicy, caller: string): Promise<RunResult> {
+  const { workflow, agents } = toWorkflow(tasks, policy, caller);
   return startRun(workflow, {
     agents,
     interrupt: policy.signal,
     only: policy.only,
     listeners: policy.onEvent ? [policy.onEvent] : [],
   }).result;
-}
-
-/** Runs independent tasks in parallel under `policy` (any `needs` are ignored). */
-export async function executeParallel(tasks: ApiTask[], policy: ApiPolicy = {}): Promise<RunResult> {
-  return executeGraph({ tasks: tasks.map((t) => ({ ...t, needs: [] })) }, policy);
 }
 
 /** Loads and checks a workflow file; throws WorkflowError with every diagnostic when it has errors. */

@@ -77,9 +77,20 @@ export class InProcessExecutor implements Executor {
     }
     if (timer) clearTimeout(timer);
     request.signal.removeEventListener('abort', onAbort);
-    if (output?.output) for (const line of output.output.split('\n')) log.note(line);
-    const outputs = this.masker.maskDeep(Object.fromEntries(Object.entries(output?.outputs ?? {}).map(([k, v]) => [k, String(v)])));
-    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost: output?.cost, tail: [] as string[] };
+    // What JavaScript callers return is checked here: TypeScript's types do not reach them.
+    if (output !== undefined && (output === null || typeof output !== 'object')) {
+      log.note(`the agent returned ${output === null ? 'null' : typeof output}, not an object: no outputs taken`);
+      output = undefined;
+    }
+    if (output?.output !== undefined) for (const line of String(output.output).split('\n')) log.note(line);
+    const given = output?.outputs !== null && typeof output?.outputs === 'object' ? output.outputs : {};
+    const outputs = this.masker.maskDeep(Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)])));
+    let cost: number | undefined;
+    if (output?.cost !== undefined) {
+      if (typeof output.cost === 'number' && Number.isFinite(output.cost) && output.cost >= 0) cost = output.cost;
+      else log.note(`cost ${JSON.stringify(output.cost)} ignored: not a number of at least 0; the declared cost counts`);
+    }
+    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, tail: [] as string[] };
     let result: AttemptResult;
     if (timedOut) result = { ...base, ok: false, kind: 'timeout', message: `timed out after ${request.timeout}s` };
     else if (request.signal.aborted) result = { ...base, ok: false, kind: 'cancelled', message: 'cancelled' };

@@ -62,7 +62,8 @@ export class ShellExecutor implements Executor {
     request.killSignal?.removeEventListener('abort', onKill);
 
     const outputs = report.outputs;
-    const cost = outputs.cost !== undefined && outputs.cost.trim() !== '' && Number.isFinite(Number(outputs.cost)) ? Number(outputs.cost) : undefined;
+    const reported = outputs.cost !== undefined && outputs.cost.trim() !== '' ? Number(outputs.cost) : NaN;
+    const cost = Number.isFinite(reported) && reported >= 0 ? reported : undefined;
     const result = (ok: boolean, kind?: AttemptResult['kind'], message?: string): AttemptResult =>
       ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, tail: report.tail });
     let outcome: AttemptResult;

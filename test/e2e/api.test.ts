@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeGraph, executeParallel, loadWorkflow, plan, WorkflowError, type Agent } from '../../src/index.js';
 import { tempProject } from '../helpers/cli.js';
@@ -69,5 +71,38 @@ describe('library API', () => {
     const workflow = await loadWorkflow('workflows/ci-pipeline.yaml');
     expect(plan(workflow).criticalPath.tasks[0]).toBe('install');
     await expect(loadWorkflow('test/fixtures/lint/cycle/workflow.yaml')).rejects.toThrow(/dependency cycle: fetch -> build -> publish -> fetch \[cycle\]/);
+  });
+
+  it('names what is wrong with tasks given in code: not an array, not an object, a repeated id', async () => {
+    const cwd = tempProject();
+    await expect(executeParallel('build' as never, { cwd })).rejects.toThrow(new TypeError('executeParallel: the tasks must be an array, got string'));
+    await expect(executeGraph({ tasks: [{ id: 'a', run: 'true' }, null as never] }, { cwd })).rejects.toThrow(/executeGraph: task 2 must be an object with a string id, got null/);
+    const repeated = executeParallel([{ id: 'a', run: 'true' }, { id: 'b', run: 'true' }, { id: 'a', run: 'false' }], { cwd });
+    await expect(repeated).rejects.toThrow(WorkflowError);
+    await expect(repeated).rejects.toThrow('task id "a" occurs twice (tasks 1 and 3) [duplicate-task-id]');
+    // Paths, not line numbers of a document the caller never wrote.
+    const error = await executeGraph({ tasks: [{ id: 'a', run: 'x', needs: ['nope'] }] }, { cwd }).catch((e: unknown) => e as WorkflowError);
+    expect(error.message).toContain('\n  tasks.a.needs[0]: task "a" needs "nope"');
+    expect(error.diagnostics[0]!.code).toBe('unknown-need');
+  });
+
+  it('checks what an agent returns: no object, outputs that are objects, a cost that is not a number', async () => {
+    const cwd = tempProject();
+    const result = await executeGraph({
+      tasks: [
+        { id: 'odd', agent: { run: () => 42 as never } },
+        { id: 'rich', agent: { run: () => ({ outputs: { list: [1, 2] as never, n: 3 }, cost: 'lots' as never }) }, cost: 0.5 },
+        { id: 'use', needs: ['rich'], run: 'test \'${{ tasks.rich.outputs.list }}\' = \'[1,2]\'' },
+      ],
+    }, { cwd, costBudget: 10 });
+    expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect(result.status).toBe('succeeded');
+    const rich = result.tasks.find((t) => t.id === 'rich')!;
+    expect(rich.outputs).toEqual({ list: '[1,2]', n: '3' });
+    expect(rich.cost).toBe(0.5);
+    expect(result.metrics.costSpent).toBe(0.5);
+    const logs = join(cwd, '.orchestrate/runs', result.runId);
+    expect(readFileSync(join(logs, 'rich.log'), 'utf8')).toContain('cost "lots" ignored: not a number of at least 0; the declared cost counts');
+    expect(readFileSync(join(logs, 'odd.log'), 'utf8')).toContain('the agent returned number, not an object: no outputs taken');
   });
 });
