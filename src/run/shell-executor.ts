@@ -64,6 +64,9 @@ export class ShellExecutor implements Executor {
     const outputs = report.outputs;
     const reported = outputs.cost !== undefined && outputs.cost.trim() !== '' ? Number(outputs.cost) : NaN;
     const cost = Number.isFinite(reported) && reported >= 0 ? reported : undefined;
+    if (outputs.cost !== undefined && cost === undefined) {
+      await appendFile(request.logFile, `--- cost ${JSON.stringify(outputs.cost)} ignored: not a number of at least 0; the declared cost counts\n`).catch(() => undefined);
+    }
     const result = (ok: boolean, kind?: AttemptResult['kind'], message?: string): AttemptResult =>
       ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, tail: report.tail });
     let outcome: AttemptResult;

@@ -230,6 +230,16 @@ tasks:
     expect(summary.stdout).toContain('skipped because the cost budget of 1 was exhausted');
   });
 
+  it('ignores a reported cost that is not a number of at least 0, and says so in the log', () => {
+    const r = runProject({
+      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo cost=-3 >> $ORCHESTRATE_OUTPUT", cost: 0.5 }\n  b: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 0.25 }\n',
+    });
+    expect(r.code).toBe(0);
+    expect([task(r.result, 'a').cost, task(r.result, 'b').cost, r.result.metrics.costSpent]).toEqual([0.5, 0.25, 0.75]);
+    expect(readFileSync(join(r.result.logDir, 'a.log'), 'utf8')).toContain('--- cost "-3" ignored: not a number of at least 0; the declared cost counts');
+    expect(readFileSync(join(r.result.logDir, 'b.log'), 'utf8')).toContain('--- cost "lots" ignored');
+  });
+
   it('fails an attempt whose declared artifacts are missing, and lists the produced ones', () => {
     const r = runProject({
       'workflow.yaml': `version: 1
