@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 
+/** Longest name kept whole: with the hash and `.N.env` it stays far below the 255-byte file-name limit. */
+const MAX_NAME = 120;
+
 /**
  * A file name for a task id: safe characters kept, others replaced, plus a
- * short hash when anything was replaced so `a/b` and `a_b` do not collide.
+ * short hash when anything was replaced so `a/b` and `a_b` do not collide;
+ * a long id (a matrix expansion of long values) is cut, the hash keeping
+ * it unique.
  */
 export function fileSafeName(id: string): string {
   const safe = id.replace(/[^A-Za-z0-9_.-]/g, '_');
-  if (safe === id) return id;
-  return `${safe}-${createHash('sha1').update(id).digest('hex').slice(0, 6)}`;
+  if (safe === id && id.length <= MAX_NAME) return id;
+  return `${safe.slice(0, MAX_NAME)}-${createHash('sha1').update(id).digest('hex').slice(0, 6)}`;
 }

@@ -46,6 +46,8 @@ export class TaskLog {
   private get file(): WriteStream {
     if (!this.stream) {
       this.stream = createWriteStream(this.path, { flags: 'a' });
+      // The task goes on; its last lines still reach the summary, with the reason the file is missing.
+      this.stream.once('error', (error) => this.keep(`(the log file could not be written: ${error.message})`));
       this.stream.on('error', () => undefined);
       if (this.pendingHeader !== undefined) this.stream.write(this.pendingHeader);
     }
@@ -61,8 +63,7 @@ export class TaskLog {
     this.sources.push(stream);
     const masking: MaskingStream = this.masker.stream();
     const lines = new LineSplitter((line) => {
-      this.tailLines.push(line);
-      if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
+      this.keep(line);
       if (!this.file.write(`${label}| ${line}\n`) && !this.waiting) {
         this.waiting = true;
         for (const s of this.sources) s.pause();
@@ -84,9 +85,14 @@ export class TaskLog {
   /** Writes a line of the runner's own (e.g. why the attempt failed). */
   note(text: string): void {
     const line = this.masker.mask(text);
+    this.keep(line);
+    this.file.write(`--- ${line}\n`);
+  }
+
+  /** Keeps a line for the tail shown in the summary. */
+  private keep(line: string): void {
     this.tailLines.push(line);
     if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
-    this.file.write(`--- ${line}\n`);
   }
 
   tail(): string[] {
