@@ -88,6 +88,21 @@ describe('signals', () => {
     expect(readFileSync(join(dir, 'b.txt'), 'utf8').trim()).toBe('ran');
   });
 
+  it('goes on when its output pipe closes (`| head -1`): the run finishes, is recorded and exits with its own code', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "sleep 0.3" }\n  b: { run: "echo done > b.txt", needs: a }\n' });
+    const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Like `head -1`: read the first line, then close the pipe.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('internal error');
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8').trim()).toBe('done');
+    expect(events(dir).at(-1)).toMatchObject({ type: 'workflow.finished', status: 'succeeded' });
+  });
+
   it('SIGTERM exits 143', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
     const run = startRun(dir);
