@@ -1,5 +1,6 @@
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
+import { MAX_OUTPUT_BYTES, outputsTooLarge } from './outputs.js';
 import { TaskLog } from './task-log.js';
 
 /** What an in-process agent receives besides the prompt. */
@@ -84,7 +85,14 @@ export class InProcessExecutor implements Executor {
     }
     if (output?.output !== undefined) for (const line of String(output.output).split('\n')) log.note(line);
     const given = output?.outputs !== null && typeof output?.outputs === 'object' ? output.outputs : {};
-    const outputs = this.masker.maskDeep(Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)])));
+    let outputs: Record<string, string> = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+    const bytes = Object.entries(outputs).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
+    let invalid: string | undefined;
+    if (bytes > MAX_OUTPUT_BYTES) {
+      invalid = outputsTooLarge(bytes);
+      outputs = {};
+    }
+    outputs = this.masker.maskDeep(outputs);
     let cost: number | undefined;
     if (output?.cost !== undefined) {
       if (typeof output.cost === 'number' && Number.isFinite(output.cost) && output.cost >= 0) cost = output.cost;
@@ -95,6 +103,7 @@ export class InProcessExecutor implements Executor {
     if (timedOut) result = { ...base, ok: false, kind: 'timeout', message: `timed out after ${request.timeout}s` };
     else if (request.signal.aborted) result = { ...base, ok: false, kind: 'cancelled', message: 'cancelled' };
     else if (failure !== undefined) result = { ...base, ok: false, kind: 'exit-code', message: this.masker.mask(failure) };
+    else if (invalid !== undefined) result = { ...base, ok: false, kind: 'invalid', message: invalid };
     else result = { ...base, ok: true };
     if (!result.ok) log.note(`attempt ${request.attempt} failed: ${result.message}`);
     result.tail = log.tail();

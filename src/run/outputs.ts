@@ -1,3 +1,11 @@
+/** At most this many bytes of outputs per attempt (GitHub Actions allows 1 MB per output): large data belongs in files. */
+export const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** Why outputs of `bytes` bytes are refused. */
+export function outputsTooLarge(bytes: number): string {
+  return `outputs of ${(bytes / 1024 / 1024).toFixed(1)} MB: at most 1 MB per attempt; write large data to a file (an artifact) and pass its path`;
+}
+
 /**
  * Parses a task's output file in the GitHub Actions convention:
  * `key=value` lines and multi-line `key<<DELIMITER` ... `DELIMITER` blocks.

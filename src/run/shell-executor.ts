@@ -75,6 +75,7 @@ export class ShellExecutor implements Executor {
     else if (cancelled) outcome = result(false, 'cancelled', 'cancelled');
     else if (timedOut) outcome = result(false, 'timeout', `timed out after ${request.timeout}s`);
     else if (report.code !== 0) outcome = result(false, 'exit-code', report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`);
+    else if (report.outputError) outcome = result(false, 'invalid', report.outputError);
     else outcome = result(true);
     if (!outcome.ok) {
       const note = this.masker.mask(`attempt ${request.attempt} failed: ${outcome.message}`);

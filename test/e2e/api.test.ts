@@ -105,4 +105,11 @@ describe('library API', () => {
     expect(readFileSync(join(logs, 'rich.log'), 'utf8')).toContain('cost "lots" ignored: not a number of at least 0; the declared cost counts');
     expect(readFileSync(join(logs, 'odd.log'), 'utf8')).toContain('the agent returned number, not an object: no outputs taken');
   });
+
+  it('refuses more than 1 MB of outputs from an in-process agent', async () => {
+    const result = await executeParallel([{ id: 'big', agent: { run: () => ({ outputs: { text: 'x'.repeat(2 * 1024 * 1024) } }) } }], { cwd: tempProject() });
+    expect(result.status).toBe('failed');
+    expect(result.tasks[0]!.errors).toEqual([{ attempt: 1, kind: 'invalid', message: 'outputs of 2.0 MB: at most 1 MB per attempt; write large data to a file (an artifact) and pass its path' }]);
+    expect(result.tasks[0]!.outputs).toEqual({});
+  });
 });

@@ -230,6 +230,16 @@ tasks:
     expect(summary.stdout).toContain('skipped because the cost budget of 1 was exhausted');
   });
 
+  it('refuses more than 1 MB of outputs from one attempt: the attempt is invalid, nothing is read whole', () => {
+    const r = runProject({
+      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "head -c 1500000 /dev/zero | tr \'\\\\0\' x | sed \'s/^/big=/\' >> $ORCHESTRATE_OUTPUT" }\n  b: { run: "true", needs: a }\n',
+    });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'a')).toMatchObject({ status: 'failed', outputs: {} });
+    expect(task(r.result, 'a').errors).toEqual([{ attempt: 1, kind: 'invalid', message: 'outputs of 1.4 MB: at most 1 MB per attempt; write large data to a file (an artifact) and pass its path' }]);
+    expect(task(r.result, 'b')).toMatchObject({ status: 'skipped' });
+  });
+
   it('ignores a reported cost that is not a number of at least 0, and says so in the log', () => {
     const r = runProject({
       'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo cost=-3 >> $ORCHESTRATE_OUTPUT", cost: 0.5 }\n  b: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 0.25 }\n',

@@ -30,6 +30,8 @@ export interface ExitReport {
   spawnError?: string;
   /** The task was lost while it ran (its spawner died), and killed. */
   lost?: string;
+  /** The task's outputs were refused (too large). */
+  outputError?: string;
   outputs: Record<string, string>;
   tail: string[];
   durationMs: number;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
-import { parseOutputs } from '../outputs.js';
+import { MAX_OUTPUT_BYTES, outputsTooLarge, parseOutputs } from '../outputs.js';
 import { TaskLog } from '../task-log.js';
 import type { ExitReport, SpawnRequest } from './protocol.js';
 
@@ -62,22 +62,25 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
 async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string): Promise<ExitReport> {
   let outputs: Record<string, string> = {};
   let text: string | undefined;
+  let outputError: string | undefined;
   // Synchronous: most tasks write no outputs, and a stat costs microseconds, not a thread-pool trip.
   if (existsSync(request.outputFile)) {
     try {
-      text = readFileSync(request.outputFile, 'utf8');
+      const size = statSync(request.outputFile).size;
+      if (size > MAX_OUTPUT_BYTES) outputError = outputsTooLarge(size);
+      else text = readFileSync(request.outputFile, 'utf8');
     } catch {
       // Unreadable (e.g. a directory): the task reported nothing usable.
     }
+    // The file may hold secrets in clear; the masked outputs are kept instead.
+    await unlink(request.outputFile).catch(() => undefined);
   }
   if (text !== undefined) {
     const parsed = parseOutputs(text);
     outputs = masker.maskDeep(parsed.outputs);
     for (const problem of parsed.problems) log.note(problem);
-    // The file may hold secrets in clear; the masked outputs are kept instead.
-    await unlink(request.outputFile).catch(() => undefined);
   }
   if (spawnError) log.note(`could not start: ${spawnError}`);
   await log.close();
-  return { type: 'exit', id: request.id, code, signal, spawnError, outputs, tail: log.tail(), durationMs: performance.now() - started };
+  return { type: 'exit', id: request.id, code, signal, spawnError, outputError, outputs, tail: log.tail(), durationMs: performance.now() - started };
 }
