@@ -350,6 +350,13 @@ tasks:
     expect(task(r.result, 'b').logTail.join('\n')).toContain('missing-agent.sh: not found');
   });
 
+  it('says when a command or environment is too large to start', () => {
+    const r = runProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", env: { X: "${'y'.repeat(200_000)}" } }\n` });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'a').errors[0]).toMatchObject({ kind: 'spawn' });
+    expect(task(r.result, 'a').errors[0].message).toContain('too large for the system (E2BIG');
+  });
+
   it('gives an invalid workflow the lint report and exit 2', () => {
     const r = cli(['run', 'test/fixtures/lint/cycle/workflow.yaml']);
     expect(r.code).toBe(2);

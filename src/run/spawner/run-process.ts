@@ -31,7 +31,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
       stdio: [request.prompt !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
   } catch (error) {
-    return { done: finish(request, log, masker, started, null, null, (error as Error).message) };
+    return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd)) };
   }
   log.attach(child.stdout, 'out');
   log.attach(child.stderr, 'err');
@@ -42,8 +42,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   const pid = child.pid;
   const done = (async () => {
     const [code, signal, spawnError] = await new Promise<[number | null, string | null, string | undefined]>((resolve) => {
-      // ENOENT from spawn usually means the working directory is missing, not the shell.
-      child.once('error', (error) => resolve([null, null, existsSync(request.cwd) ? error.message : `the working directory ${request.cwd} does not exist`]));
+      child.once('error', (error) => resolve([null, null, whyNotStarted(error, request.cwd)]));
       child.once('exit', (c, s) => {
         // Whatever the shell left behind in its group dies with it.
         if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
@@ -57,6 +56,14 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
     return finish(request, log, masker, started, code, signal, spawnError);
   })();
   return { pid, done };
+}
+
+/** Why a task's shell did not start, in the user's terms. */
+function whyNotStarted(error: NodeJS.ErrnoException, cwd: string): string {
+  // ENOENT from spawn usually means the working directory is missing, not the shell.
+  if (!existsSync(cwd)) return `the working directory ${cwd} does not exist`;
+  if (error.code === 'E2BIG') return 'the command and environment are too large for the system (E2BIG; on Linux one value may hold at most 128 KB): pass large values through a file';
+  return error.message;
 }
 
 async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string): Promise<ExitReport> {
