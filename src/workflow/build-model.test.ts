@@ -74,6 +74,13 @@ tasks:
     expect(w.tasks[5]!.needs).toEqual(['review[a.ts,fast]']);
   });
 
+  it('escapes control characters of matrix values in ids, and keeps the values as they are', () => {
+    const w = load('version: 1\ntasks:\n  a:\n    matrix: { f: ["x\\ny", "\\u001b[31mred", "tab\\there"] }\n    run: "echo ${{ matrix.f }}"\n').workflow!;
+    expect(w.tasks.map((t) => t.id)).toEqual(['a[x\\ny]', 'a[\\u001b[31mred]', 'a[tab\\there]']);
+    expect(w.tasks[0]!.command).toBe('echo x\ny');
+    expect(w.tasks[1]!.command).toBe('echo \u001b[31mred');
+  });
+
   it('resolves cwd against the workflow directory and keeps output templates for run time', () => {
     const w = load('version: 1\ntasks:\n  a: { run: x, cwd: sub }\n  b: { needs: a, run: "echo ${{ tasks.a.outputs.k }}" }\n').workflow!;
     expect(w.tasks[0]!.cwd).toBe('/project/sub');
