@@ -74,6 +74,12 @@ tasks:
     expect(w.tasks[5]!.needs).toEqual(['review[a.ts,fast]']);
   });
 
+  it('refuses timeouts of 0, where a delay of 0 is fine', () => {
+    const d = load('version: 1\npolicy: { timeout: 0s, retry: { delay: 0 } }\nagents: { w: { command: x, timeout: 0 } }\ntasks:\n  a: { run: x, timeout: "0ms" }\n  b: { agent: w }\n').diagnostics;
+    expect(d.filter((x) => x.severity === 'error').map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['bad-duration@2:20', 'bad-duration@3:37', 'bad-duration@5:25']);
+    expect(d[0]!.message).toBe('policy.timeout must be greater than 0: a timeout of 0 would end the run at once');
+  });
+
   it('escapes control characters of matrix values in ids, and keeps the values as they are', () => {
     const w = load('version: 1\ntasks:\n  a:\n    matrix: { f: ["x\\ny", "\\u001b[31mred", "tab\\there"] }\n    run: "echo ${{ matrix.f }}"\n').workflow!;
     expect(w.tasks.map((t) => t.id)).toEqual(['a[x\\ny]', 'a[\\u001b[31mred]', 'a[tab\\there]']);

@@ -3,6 +3,7 @@ import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { expandMatrix, matrixSize, MAX_MATRIX_EXPANSIONS } from './expand-matrix.js';
+import { formatPath } from './schema-errors.js';
 import { renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
@@ -35,6 +36,19 @@ function matrixLookup(values: Record<string, MatrixValue> | undefined, params: R
   };
 }
 
+/** A timeout of 0 ends every attempt (or the run) at once: the schema's durations allow 0 for delays, not for these. */
+function zeroTimeouts(raw: WorkflowFile): Diagnostic[] {
+  const places: Array<[DocPath, number | string | undefined]> = [
+    [['policy', 'timeout'], raw.policy?.timeout],
+    [['policy', 'taskTimeout'], raw.policy?.taskTimeout],
+    ...Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, number | string | undefined] => [['agents', name, 'timeout'], a.timeout]),
+    ...Object.entries(raw.tasks).map(([id, t]): [DocPath, number | string | undefined] => [['tasks', id, 'timeout'], t.timeout]),
+  ];
+  return places
+    .filter(([, value]) => value !== undefined && parseDuration(value) === 0)
+    .map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`, path));
+}
+
 /**
  * Builds the typed, defaults-applied model from a schema-valid file: the
  * policy cascade (task > agent > workflow policy > config > built-in), matrix
@@ -48,6 +62,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const resources = { ...config.resources, ...raw.resources };
   const agents = resolveAgents(config.agents, raw.agents, policy, [config.policy?.retry, raw.policy?.retry]);
   const env = stringifyEnv(raw.env);
+  diagnostics.push(...zeroTimeouts(raw));
   const tasks: TaskSpec[] = [];
   const rawNeeds: string[][] = [];
   const baseIds = Object.keys(raw.tasks);
