@@ -71,10 +71,11 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     fixed: fixed !== undefined && Number.isSafeInteger(fixed) && fixed > 0 ? fixed : undefined,
     startsPerSecond: expectedStartRate(workflow, options),
   });
-  spawner.warmUp();
   const shell = new ShellExecutor(masker, spawner);
   const inProcess = new Map<string, Executor>();
   for (const [id, factory] of options.agents ?? []) inProcess.set(id, new InProcessExecutor(factory, masker, baseEnv));
+  // A run of in-process agents only needs no spawner process.
+  if (workflow.tasks.some((t) => !inProcess.has(t.id) && !inProcess.has(t.baseId))) spawner.warmUp();
   const listeners = options.listeners ?? [];
   const engine = new RunEngine(workflow, {
     runId,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,5 +112,22 @@ describe('library API', () => {
     expect(result.status).toBe('failed');
     expect(result.tasks[0]!.errors).toEqual([{ attempt: 1, kind: 'invalid', message: 'outputs of 2.0 MB: at most 1 MB per attempt; write large data to a file (an artifact) and pass its path' }]);
     expect(result.tasks[0]!.outputs).toEqual({});
+  });
+
+  it('starts no spawner process for a run of in-process agents only', async () => {
+    const spawnerPids = () => execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n').filter((l) => l.includes('spawner-main')).map((l) => l.trim().split(' ')[0]);
+    // Spawners of earlier tests may still be on their way out: only new ones count.
+    const before = new Set(spawnerPids());
+    const spawners = () => spawnerPids().filter((pid) => !before.has(pid)).length;
+    let seen = -1;
+    const agent: Agent = { run: async () => { seen = Math.max(seen, spawners()); return {}; } };
+    const result = await executeParallel([{ id: 'a', agent }, { id: 'b', agent }], { cwd: tempProject() });
+    expect(result.status).toBe('succeeded');
+    expect(seen).toBe(0);
+    // With a shell task, there is one.
+    const mixed = await executeParallel([{ id: 'a', agent }, { id: 's', run: 'sleep 0.3' }], { cwd: tempProject(), maxConcurrency: 2 });
+    expect(mixed.status).toBe('succeeded');
+    expect(seen).toBe(1);
   });
 });
