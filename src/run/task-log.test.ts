@@ -28,8 +28,7 @@ describe('TaskLog', () => {
   it('says in the tail when the log file cannot be written, and keeps the lines', async () => {
     const log = new TaskLog(join(tmpdir(), 'no-such-dir-for-orchestrate', 'a.log'), new SecretMasker([]));
     await feed(log, ['one', 'two']);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(log.tail().slice(0, 2)).toEqual(['one', 'two']);
-    expect(log.tail().join('\n')).toMatch(/\(the log file could not be written: ENOENT/);
+    expect(log.tail().filter((l) => l.startsWith('(the log file could not be written: ENOENT'))).toHaveLength(1);
   });
 });

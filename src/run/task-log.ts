@@ -46,9 +46,7 @@ export class TaskLog {
   private get file(): WriteStream {
     if (!this.stream) {
       this.stream = createWriteStream(this.path, { flags: 'a' });
-      // The task goes on; its last lines still reach the summary, with the reason the file is missing.
-      this.stream.once('error', (error) => this.keep(`(the log file could not be written: ${error.message})`));
-      this.stream.on('error', () => undefined);
+      this.stream.on('error', (error) => this.failed(error));
       if (this.pendingHeader !== undefined) this.stream.write(this.pendingHeader);
     }
     return this.stream;
@@ -105,6 +103,21 @@ export class TaskLog {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => (this.stream ? this.stream.end(() => resolve()) : resolve()));
+    return new Promise((resolve) => {
+      if (!this.stream) return resolve();
+      this.stream.end((error?: Error | null) => {
+        if (error) this.failed(error);
+        resolve();
+      });
+    });
+  }
+
+  private writeFailed = false;
+
+  /** The task goes on; its last lines still reach the summary, with the reason the file is missing. */
+  private failed(error: Error): void {
+    if (this.writeFailed) return;
+    this.writeFailed = true;
+    this.keep(`(the log file could not be written: ${error.message})`);
   }
 }

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from './events.js';
 import { makeDirectory } from '../util/make-directory.js';
@@ -14,11 +14,17 @@ export class JsonlSink {
       this.ownsStream = false;
     } else {
       makeDirectory(dirname(path));
-      this.stream = createWriteStream(path, { flags: 'a' });
-      this.stream.on('error', () => undefined);
+      // Opened here, so that a path that cannot be written is an error before the run starts.
+      this.stream = createWriteStream(path, { fd: openSync(path, 'a') });
+      this.stream.on('error', (error) => {
+        this.failure ??= error.message;
+      });
       this.ownsStream = true;
     }
   }
+
+  /** Why events could not be written, if they could not (a full disk). */
+  failure?: string;
 
   private pending = '';
   private timer?: NodeJS.Timeout;
@@ -42,7 +48,12 @@ export class JsonlSink {
   close(): Promise<void> {
     this.flush();
     return new Promise((resolve) => {
-      if (this.ownsStream) (this.stream as WriteStream).end(() => resolve());
+      if (this.ownsStream) {
+        (this.stream as WriteStream).end((error?: Error | null) => {
+          if (error) this.failure ??= error.message;
+          resolve();
+        });
+      }
       else this.stream.write('', () => resolve());
     });
   }

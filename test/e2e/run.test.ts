@@ -329,6 +329,19 @@ tasks:
     expect(r.stderr).not.toContain('internal error');
   });
 
+  it('refuses an event path that is a directory before running, and warns when events cannot be written', () => {
+    const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo ran >> a.txt" }\n' }).dir;
+    const r = cli(['run', 'workflow.yaml', '--events', '.orchestrate'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('orchestrate: cannot write .orchestrate: is a directory\n');
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8').trim().split('\n')).toHaveLength(1);
+    if (existsSync('/dev/full')) {
+      const full = cli(['run', 'workflow.yaml', '--events', '/dev/full', '--renderer', 'silent'], { cwd: dir });
+      expect(full.code).toBe(0);
+      expect(full.stderr).toMatch(/^orchestrate: warning: the events could not all be written to \/dev\/full: ENOSPC/);
+    }
+  });
+
   it('fails at once, not spinning, where a directory cannot be made under a dangling symlink or /proc', () => {
     const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
     symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));

@@ -147,6 +147,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     recorder.flush();
     db.close();
   }
+  // The run is done either way; what it could not record is said, not hidden.
+  if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
   if (resumedFrom) {
     const count = result.tasks.filter((t) => t.reason === 'reused').length;
     result.merged.summary += `; resumed from ${resumedFrom}, ${count} task${count === 1 ? '' : 's'} reused`;
