@@ -88,4 +88,19 @@ describe('RunRecorder', () => {
     expect(stored(db)).toEqual(['a', 'b', 'c']);
     expect(db.prepare("SELECT status FROM runs WHERE id = 'r1'").pluck().get()).toBe('succeeded');
   });
+
+  it('goes on when the history cannot be written (a full disk), and says why', () => {
+    const db = store();
+    const recorder = new RunRecorder(db, workflow, { runId: 'r1', file: '/x/w.yaml', contentHash: 'h', concurrency: 2 });
+    recorder.onEvent({ ...event('workflow.started'), workflow: 'w' });
+    recorder.flush();
+    // Any write now fails, as it would on a full disk.
+    db.close();
+    expect(() => {
+      recorder.onEvent(event('task.succeeded', 'a'));
+      recorder.flush();
+      recorder.onEvent({ ...event('workflow.finished'), status: 'succeeded', durationMs: 10 });
+    }).not.toThrow();
+    expect(recorder.failure).toMatch(/not open/);
+  });
 });

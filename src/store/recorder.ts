@@ -88,6 +88,9 @@ export class RunRecorder {
     this.timer = setTimeout(() => this.flush(), ms);
   }
 
+  /** Why the history could not be written (a full disk); the run goes on without it from then on. */
+  failure?: string;
+
   /** Writes every pending event in one transaction. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -96,7 +99,12 @@ export class RunRecorder {
     if (!this.pending.length) return;
     const events = this.pending;
     this.pending = [];
-    this.writeAll(events);
+    if (this.failure) return;
+    try {
+      this.writeAll(events);
+    } catch (error) {
+      this.failure = (error as Error).message;
+    }
   }
 
   private apply(e: RunEvent): void {

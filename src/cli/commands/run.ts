@@ -145,10 +145,15 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     process.off('SIGTERM', onSignal);
     await sink.close();
     recorder.flush();
-    db.close();
+    try {
+      db.close();
+    } catch (error) {
+      recorder.failure ??= (error as Error).message;
+    }
   }
   // The run is done either way; what it could not record is said, not hidden.
   if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
+  if (recorder.failure) await writeErr(`orchestrate: warning: the run history could not all be written (${recorder.failure}): history, stats and --resume may not know this run\n`);
   if (resumedFrom) {
     const count = result.tasks.filter((t) => t.reason === 'reused').length;
     result.merged.summary += `; resumed from ${resumedFrom}, ${count} task${count === 1 ? '' : 's'} reused`;

@@ -21,7 +21,8 @@ const send = (message: FromSpawner) => {
     setImmediate(() => {
       const messages = outbox;
       outbox = [];
-      process.send?.(messages);
+      // The runner may be gone already: 'disconnect' ends this process; no error to print.
+      process.send?.(messages, () => undefined);
     });
   }
   outbox.push(message);
