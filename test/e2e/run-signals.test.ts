@@ -103,6 +103,21 @@ describe('signals', () => {
     expect(events(dir).at(-1)).toMatchObject({ type: 'workflow.finished', status: 'succeeded' });
   });
 
+  it.skipIf(!existsSync('/proc/self/environ'))('ends an attempt with its shell even when a daemon holds its output, and kills that daemon when the run ends (Linux: found by ORCHESTRATE_RUN_ID)', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "setsid sleep 30 & echo $! > daemon.pid; echo started" }\n  b: { run: "echo b > b.txt", needs: a }\n' });
+    const started = Date.now();
+    const run = startRun(dir);
+    expect(await run.exited).toBe(0);
+    // Not the daemon's 30 s: the shell's exit plus a moment to drain.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8').trim()).toBe('b');
+    const runDir = join(dir, '.orchestrate/runs', readdirSync(join(dir, '.orchestrate/runs'))[0]!);
+    expect(readFileSync(join(runDir, 'a.log'), 'utf8')).toContain("stopped reading output 1s after the task's shell exited");
+    const daemon = Number(readFileSync(join(dir, 'daemon.pid'), 'utf8'));
+    await waitFor(() => !isAlive(daemon), 10_000);
+    expect(isAlive(daemon)).toBe(false);
+  });
+
   it('SIGTERM exits 143', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
     const run = startRun(dir);

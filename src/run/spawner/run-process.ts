@@ -7,6 +7,9 @@ import { MAX_OUTPUT_BYTES, outputsTooLarge, parseOutputs } from '../outputs.js';
 import { TaskLog } from '../task-log.js';
 import type { ExitReport, SpawnRequest } from './protocol.js';
 
+/** How long output may still arrive after the task's shell exited (its pipes normally close at once). */
+const DRAIN_MS = 1000;
+
 export interface RunningProcess {
   /** The process group id, once started. */
   pid?: number;
@@ -49,10 +52,22 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
         resolve([c, s, undefined]);
       });
     });
-    await Promise.all([child.stdout, child.stderr].map((s) => new Promise<void>((resolve) => {
+    const pipes = [child.stdout, child.stderr];
+    const closed = Promise.all(pipes.map((s) => new Promise<void>((resolve) => {
       if (!s || s.destroyed || s.readableEnded) resolve();
       else s.once('close', () => resolve());
     })));
+    // A process that left the task's group (setsid, a daemon) may hold the pipes open for ever:
+    // the attempt ends with its shell, after a moment for the last output to drain.
+    let drainTimer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([closed.then(() => true), new Promise<false>((resolve) => {
+      drainTimer = setTimeout(() => resolve(false), DRAIN_MS);
+    })]);
+    clearTimeout(drainTimer);
+    if (!drained) {
+      for (const s of pipes) s?.destroy();
+      log.note(`stopped reading output ${DRAIN_MS / 1000}s after the task's shell exited: a process outside its process group still holds it`);
+    }
     return finish(request, log, masker, started, code, signal, spawnError);
   })();
   return { pid, done };

@@ -194,10 +194,11 @@ export class SpawnerClient {
     if (pending && this.workers[pending.worker]!.child) this.post(pending.worker, { type: 'kill', id, signal });
   }
 
-  /** Ends the spawner processes (call once no task runs). */
+  /** Ends the spawner processes (call once no task runs); they clean up after the run without holding up the runner. */
   close(): void {
     for (const worker of this.workers) {
       worker.child?.disconnect();
+      worker.child?.unref();
       worker.child = undefined;
     }
   }

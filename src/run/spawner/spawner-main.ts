@@ -1,6 +1,7 @@
 import { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
 import type { FromSpawner, ToSpawner } from './protocol.js';
+import { processesOfRun } from './processes-of-run.js';
 import { runProcess } from './run-process.js';
 
 /*
@@ -13,6 +14,8 @@ import { runProcess } from './run-process.js';
 let masker = new SecretMasker([]);
 let baseEnv: Record<string, string> = {};
 const running = new Map<number, number>();
+/** The runs whose tasks this spawner started. */
+const runs = new Set<string>();
 
 // Reports of one event-loop turn (tasks that ended together) go in one message.
 let outbox: FromSpawner[] = [];
@@ -31,9 +34,19 @@ const send = (message: FromSpawner) => {
 // The runner decides what happens on Ctrl-C; the terminal sends it to us too.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => undefined);
-// The runner is gone (even kill -9): no task may outlive it.
+// The runner is gone (even kill -9) or done: no task may outlive it, not even a
+// process that left its task's group; the runner does not wait for this.
 process.on('disconnect', () => {
   for (const pid of running.values()) killProcessGroup(pid, 'SIGKILL');
+  for (const runId of runs) {
+    for (const pid of processesOfRun(runId, [process.pid])) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  }
   process.exit(0);
 });
 
@@ -50,6 +63,7 @@ function handle(message: ToSpawner): void {
       break;
     case 'spawn': {
       const env: Record<string, string> = { ...baseEnv, ...message.env };
+      if (env.ORCHESTRATE_RUN_ID) runs.add(env.ORCHESTRATE_RUN_ID);
       const started = runProcess(message, env, masker);
       if (started.pid !== undefined) {
         running.set(message.id, started.pid);
