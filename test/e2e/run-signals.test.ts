@@ -104,7 +104,9 @@ describe('signals', () => {
   });
 
   it.skipIf(!existsSync('/proc/self/environ'))('ends an attempt with its shell even when a daemon holds its output, and kills that daemon when the run ends (Linux: found by ORCHESTRATE_RUN_ID)', async () => {
-    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "setsid sleep 30 & echo $! > daemon.pid; echo started" }\n  b: { run: "echo b > b.txt", needs: a }\n' });
+    // The daemon writes its pid once it runs in its own session; the task's shell waits for that, then exits.
+    const task = `setsid sh -c 'echo $$ > daemon.pid; exec sleep 30' & while [ ! -s daemon.pid ]; do sleep 0.01; done; echo started`;
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\ntasks:\n  a: { run: ${JSON.stringify(task)} }\n  b: { run: "echo b > b.txt", needs: a }\n` });
     const started = Date.now();
     const run = startRun(dir);
     expect(await run.exited).toBe(0);
