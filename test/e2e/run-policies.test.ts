@@ -109,4 +109,15 @@ tasks:
     expect(r.stdout).toMatch(/12\/12 done: 12 ok/);
     expect(r.stdout).toContain('workflow succeeded');
   });
+
+  it('prints plain lines in a terminal that reports no width (one character per line otherwise)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: "true" }\n' });
+    writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
+    const env = { ...process.env, TERM: 'xterm' };
+    delete (env as Record<string, unknown>).CI;
+    const r = spawnSync('script', ['-qec', 'stty cols 0 rows 0; sh run.sh', '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Z start build\r?\n/);
+    expect(r.stdout).not.toContain('slot 1');
+  });
 });

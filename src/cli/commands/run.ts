@@ -33,7 +33,9 @@ export interface RunCommandOptions {
 }
 
 function isInteractive(): boolean {
-  return Boolean(process.stdout.isTTY) && !process.env.CI;
+  // A terminal that reports no width (some container and CI pseudo-terminals) would get one
+  // character per line from Listr2: it gets plain lines.
+  return Boolean(process.stdout.isTTY) && !process.env.CI && (process.stdout.columns ?? 0) > 0;
 }
 
 /** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 130/143 interrupted. */
