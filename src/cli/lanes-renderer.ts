@@ -95,16 +95,31 @@ export class LanesRenderer {
         : `slot ${i + 1}: ${lane.taskId}  ${formatDuration((now - lane.since) / 1000)}${lane.attempt > 1 ? `  attempt ${lane.attempt}` : ''}`;
     });
     if (this.progress) {
-      const done = this.counts.succeeded + this.counts.failed + this.counts.skipped + this.counts.cancelled;
-      this.progress.title = `${done}/${this.total} done: ${this.counts.succeeded} ok, ${this.counts.failed} failed, ${this.counts.skipped} skipped, ${this.counts.cancelled} cancelled, ${this.counts.retrying} retries`;
+      this.progress.title = this.progressTitle();
       this.progress.output = this.recent.join('\n');
     }
+  }
+
+  private progressTitle(): string {
+    const done = this.counts.succeeded + this.counts.failed + this.counts.skipped + this.counts.cancelled;
+    return `${done}/${this.total} done: ${this.counts.succeeded} ok, ${this.counts.failed} failed, ${this.counts.skipped} skipped, ${this.counts.cancelled} cancelled, ${this.counts.retrying} retries`;
   }
 
   start(): void {
     const wait = () => this.over;
     const listr = new Listr([
-      { title: 'progress', task: async (_ctx, task) => { this.progress = task; await wait(); } },
+      {
+        title: 'progress',
+        task: async (_ctx, task) => {
+          this.progress = task;
+          await wait();
+          // The last look of the progress line has the final counts (a run shorter than one refresh
+          // has no other) and says how the run went: ✖ with failures, ↓ when cancelled.
+          task.title = this.progressTitle();
+          if (this.counts.failed) throw new Error(task.title);
+          if (this.counts.cancelled) task.skip(task.title);
+        },
+      },
       ...this.lanes.map((lane) => ({
         title: 'idle',
         task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {

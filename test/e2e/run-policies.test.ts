@@ -110,6 +110,16 @@ tasks:
     expect(r.stdout).toContain('workflow succeeded');
   });
 
+  it('ends the progress line with ✖ when a task failed', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  bad: { run: "exit 3" }\n  good: { run: "true" }\n' });
+    writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
+    const env = { ...process.env, TERM: 'xterm' };
+    delete (env as Record<string, unknown>).CI;
+    const r = spawnSync('script', ['-qec', 'stty cols 120 rows 40; sh run.sh', '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/✖(\x1b\[\d+m)* 2\/2 done: 1 ok, 1 failed/);
+  });
+
   it('prints plain lines in a terminal that reports no width (one character per line otherwise)', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: "true" }\n' });
     writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
