@@ -293,6 +293,9 @@ tasks:
     const bad = cli(['run', 'workflow.yaml', '--only', 'bb'], { cwd: r.dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('orchestrate: --only: no task "bb" in workflow (did you mean "b"?)');
+    const none = cli(['run', 'workflow.yaml', '--only', ' , '], { cwd: r.dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('orchestrate: --only needs at least one task id (comma-separated)\n');
   });
 
   it('prints the plan with --dry-run and runs nothing', () => {

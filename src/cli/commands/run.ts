@@ -42,6 +42,7 @@ function isInteractive(): boolean {
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const workflow = await loadValidWorkflow(file, options.config);
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (options.only !== undefined && !only?.length) throw new UsageError('--only needs at least one task id (comma-separated)');
   if (only?.length) selectTasks(workflow, only);
   if (options.dryRun) {
     const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates });
