@@ -22,8 +22,16 @@ export function parsePositive(name: string) {
   };
 }
 
-const configOption = () => new Option('-c, --config <path>', 'config file to use instead of searching for one');
-const stateOption = (what = 'run history database') => new Option('--state <path>', `${what} (default: .orchestrate/state.db in the project)`);
+/** A path option: an empty value is a mistake, said as such (not "cannot write : no such file"). */
+export function parsePath(name: string) {
+  return (value: string): string => {
+    if (!value.trim()) throw new InvalidArgumentError(`${name} needs a path, got an empty one.`);
+    return value;
+  };
+}
+
+const configOption = () => new Option('-c, --config <path>', 'config file to use instead of searching for one').argParser(parsePath('--config'));
+const stateOption = (what = 'run history database') => new Option('--state <path>', `${what} (default: .orchestrate/state.db in the project)`).argParser(parsePath('--state'));
 
 /** Builds the commander program; each command's code is imported only when it runs. */
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -69,7 +77,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the result object as JSON instead of the summary')
     .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
     .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
-    .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)')
+    .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)', parsePath('--events'))
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
@@ -106,7 +114,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('report')
     .description('write one self-contained HTML page of a run: Gantt timeline, task table, bottlenecks')
     .argument('[runId]', 'the run (default: the latest)')
-    .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)')
+    .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)', parsePath('--out'))
     .addOption(new Option('--lanes <kind>', 'one timeline lane per concurrency slot, or per agent slot').choices(['slot', 'agent']).default('slot'))
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {

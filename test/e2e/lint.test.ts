@@ -74,11 +74,13 @@ describe('orchestrate lint', () => {
   });
 
   it('gives one line and exit 2 for unknown commands and flags, help and version exit 0', () => {
-    for (const args of [['frobnicate'], ['lint', '--frob', 'x.yaml'], ['lint', 'x', '--format', 'xml'], ['lint', 'x', '--max-warnings', 'many']]) {
+    const empties = [['run', 'x.yaml', '--events', ''], ['report', '--out', ''], ['plan', 'x.yaml', '--state', ''], ['lint', 'x.yaml', '--config', '']];
+    for (const args of [['frobnicate'], ['lint', '--frob', 'x.yaml'], ['lint', 'x', '--format', 'xml'], ['lint', 'x', '--max-warnings', 'many'], ...empties]) {
       const r = cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).toMatch(/^orchestrate: /);
+      if (empties.includes(args)) expect(r.stderr).toContain('needs a path, got an empty one');
     }
     const help = cli(['--help']);
     expect(help.code).toBe(0);
