@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import type { Workflow } from '../workflow/model.js';
-import { fileSafeName } from './file-names.js';
 import { summarizeOutcome } from './outcome.js';
 import type { RunResult, RunStatus, TaskResult, TaskStatus } from './result.js';
 import type { TaskState } from './task-state.js';
@@ -56,7 +54,7 @@ export function buildRunResult(end: RunEnd): RunResult {
       gate: task.gate,
       needs: task.needs.filter((id) => end.included(workflow.taskIndex.get(id)!)),
       logTail: s.state === 'failed' ? s.tail : undefined,
-      logFile: s.attempts ? join(end.runDir, `${fileSafeName(task.id)}.log`) : undefined,
+      logFile: s.attempts ? s.logFile : undefined,
     });
   });
   const serialTime = end.states.reduce((sum, s, i) => sum + (end.included(i) ? s.runMs : 0), 0) / 1000;

@@ -11,7 +11,7 @@ import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptResult, Executor, FailureKind } from './attempt.js';
 import { CircuitBreakers } from './circuit-breakers.js';
-import { fileSafeName } from './file-names.js';
+import { taskFileName } from './file-names.js';
 import { isRetryable, retryDelay } from './retry.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
@@ -239,7 +239,8 @@ export class RunEngine {
     // Only the task's own variables travel; the executor puts them over the base environment.
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(task.env)) env[k] = render(v);
-    const name = fileSafeName(task.id);
+    const name = taskFileName(task.id, i, (text) => this.options.masker.mask(text));
+    s.logFile = join(this.options.runDir, `${name}.log`);
     const executor = this.options.executorFor(task);
     const remainingTime = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
     executor.run({
@@ -253,7 +254,7 @@ export class RunEngine {
       cwd: task.cwd,
       timeout: task.timeout !== undefined && remainingTime !== undefined ? Math.min(task.timeout, remainingTime) : task.timeout,
       gracePeriod: this.workflow.policy.gracePeriod,
-      logFile: join(this.options.runDir, `${name}.log`),
+      logFile: s.logFile,
       outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
       signal: s.abort.signal,
       killSignal: s.kill.signal,

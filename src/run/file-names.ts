@@ -14,3 +14,13 @@ export function fileSafeName(id: string): string {
   if (safe === id && id.length <= MAX_NAME) return id;
   return `${safe.slice(0, MAX_NAME)}-${createHash('sha1').update(id).digest('hex').slice(0, 6)}`;
 }
+
+/**
+ * The file name of a task's log and output files: its id made safe, and
+ * never a secret in clear (a matrix value can be one): an id that masking
+ * changes is named by its masked form and its index in the workflow.
+ */
+export function taskFileName(id: string, index: number, mask: (text: string) => string): string {
+  const shown = mask(id);
+  return shown === id ? fileSafeName(id) : `${fileSafeName(shown)}-${index}`;
+}

@@ -18,6 +18,8 @@ export interface TaskState {
   errors: TaskResult['errors'];
   reason?: string;
   tail?: string[];
+  /** The task's log file, once an attempt started. */
+  logFile?: string;
   /** Failed, or skipped/cancelled because something upstream failed. */
   failureTainted: boolean;
   abort?: AbortController;

@@ -276,14 +276,21 @@ tasks:
       printf 'sup3r-s3'; sleep 0.2; printf 'cret-value-42\\n'
       echo "out=$API_TOKEN" >> "$ORCHESTRATE_OUTPUT"
       exit 1
+  per:
+    matrix: { key: ["another-secret-99", plain] }
+    run: echo "\${{ matrix.key }}"
 `,
     }, [], { API_TOKEN: secret, DEPLOY_CRED: 'another-secret-99', ORCHESTRATE_SPAWNERS: spawners });
-    const everything = [r.stdout, r.stderr, ...filesUnder(join(r.dir, '.orchestrate')).map((f) => readFileSync(f, 'utf8'))].join('\n');
+    const files = filesUnder(join(r.dir, '.orchestrate'));
+    const everything = [r.stdout, r.stderr, ...files, ...files.map((f) => readFileSync(f, 'utf8'))].join('\n');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain('another-secret-99');
     expect(readFileSync(task(r.result, 'leak').logFile, 'utf8')).toContain('out| token is ***');
     expect(task(r.result, 'leak').outputs).toEqual({ out: '***' });
     expect(task(r.result, 'leak').logTail).toContain('***');
+    // A matrix value that is a secret: the id is shown masked, and so is its log file's name, which the result gives.
+    const masked = r.result.tasks.find((t: any) => t.id === 'per[***]');
+    expect(readFileSync(masked.logFile, 'utf8')).toContain('out| ***');
   });
 
   it('runs only the selected tasks and what they need with --only', () => {
