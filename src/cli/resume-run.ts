@@ -1,8 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
 import { planReuse } from '../run/plan-reuse.js';
 import type { Database } from '../store/open-store.js';
-import { getRun, latestRun, succeededTasks } from '../store/queries.js';
+import { getRun, latestRun, succeededTasks, type RunRow } from '../store/queries.js';
 import type { Workflow } from '../workflow/model.js';
+
+/** Whether the run's runner is alive: unfinished, and its process on this machine still exists. */
+function stillRunning(run: RunRow): boolean {
+  if (run.finished_at !== null || run.runner_pid === null || run.runner_host !== hostname() || run.runner_pid === process.pid) return false;
+  try {
+    process.kill(run.runner_pid, 0);
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // A pid can be reused after the runner died (kill -9): on Linux, the start time tells them apart.
+  const started = processStartedAt(run.runner_pid);
+  return started === undefined || run.runner_started === null || Math.abs(started - run.runner_started) < 3000;
+}
+
+/** When a process started (ms since the epoch), from /proc on Linux; undefined elsewhere. */
+function processStartedAt(pid: number): number | undefined {
+  try {
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, in clock ticks of 1/100 s) counts after the command name, which may hold spaces.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(bootSeconds) && Number.isFinite(ticks) ? bootSeconds * 1000 + ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * `--resume [RUN_ID]`: the run to resume (the given one, or the latest of this
@@ -17,5 +46,8 @@ export function resolveResume(db: Database, workflow: Workflow, option: string |
     throw new UsageError(`--resume: nothing to resume, the latest run of ${workflow.file} (${previous.id}) succeeded`);
   }
   if (previous.file !== workflow.file) throw new UsageError(`--resume: run ${previous.id} is of ${previous.file}, not of ${workflow.file}`);
+  if (stillRunning(previous)) {
+    throw new UsageError(`--resume: run ${previous.id} is still running (process ${previous.runner_pid}); wait for it to end or stop it (Ctrl-C) first`);
+  }
   return { from: previous.id, reused: planReuse(workflow, succeededTasks(db, previous.id)) };
 }

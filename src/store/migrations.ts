@@ -57,4 +57,8 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 2: the needs of each task, so reports can draw the critical path as it ran.
   `ALTER TABLE tasks ADD COLUMN needs TEXT NOT NULL DEFAULT '[]';`,
+  // 3: which process runs a run, so that --resume does not pick one that is still running.
+  `ALTER TABLE runs ADD COLUMN runner_pid INTEGER;
+   ALTER TABLE runs ADD COLUMN runner_host TEXT;
+   ALTER TABLE runs ADD COLUMN runner_started REAL;`,
 ];

@@ -13,6 +13,10 @@ export interface RunRow {
   resumed_from: string | null;
   wall_time: number | null;
   cost: number | null;
+  runner_pid: number | null;
+  runner_host: string | null;
+  /** When the runner's process started (ms since the epoch), to tell it from a later process with its pid. */
+  runner_started: number | null;
 }
 
 export function getRun(db: Database, id: string): RunRow | undefined {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { RunEvent } from '../telemetry/events.js';
 import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
@@ -37,8 +38,8 @@ export class RunRecorder {
     }
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
-      run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from)
-        VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom)`),
+      run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started)
+        VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom, @pid, @host, @processStarted)`),
       finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, cost = ? WHERE id = ?'),
       attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`),
@@ -115,7 +116,11 @@ export class RunRecorder {
     });
     switch (e.type) {
       case 'workflow.started':
-        this.statements.run.run({ id: this.meta.runId, workflow: e.workflow, file: this.meta.file, contentHash: this.meta.contentHash, startedAt: e.ts, concurrency: this.meta.concurrency, resumedFrom: this.meta.resumedFrom ?? null });
+        this.statements.run.run({
+          id: this.meta.runId, workflow: e.workflow, file: this.meta.file, contentHash: this.meta.contentHash, startedAt: e.ts,
+          concurrency: this.meta.concurrency, resumedFrom: this.meta.resumedFrom ?? null, pid: process.pid, host: hostname(),
+          processStarted: Date.now() - process.uptime() * 1000,
+        });
         break;
       case 'task.started':
         this.statements.attempt.run(this.meta.runId, taskId, this.hashes.get(taskId) ?? '', e.attempt ?? 1, this.agents.get(taskId) ?? null, e.ts, e.queueWaitMs ?? 0);

@@ -51,6 +51,18 @@ describe('run history', () => {
     expect(await run.exited).toBe(130);
   });
 
+  it('does not resume a run that is still running', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': chain });
+    const run = startRun(dir);
+    await waitFor(() => count(dir, 'slow.ran') === 1);
+    const second = cli(['run', 'workflow.yaml', '--resume'], { cwd: dir });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/^orchestrate: --resume: run \S+ is still running \(process \d+\); wait for it to end or stop it \(Ctrl-C\) first\n$/);
+    expect(count(dir, 'one.ran')).toBe(1);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+  });
+
   for (const how of ['SIGINT', 'SIGKILL'] as const) {
     it(`resumes after ${how === 'SIGINT' ? 'Ctrl-C' : 'kill -9'} without running finished tasks again, with their outputs restored`, async () => {
       const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': chain });
