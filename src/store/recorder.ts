@@ -60,15 +60,13 @@ export class RunRecorder {
 
   private pending: RunEvent[] = [];
   private timer?: NodeJS.Timeout;
-  /** When the scheduled flush is due (performance.now()). */
-  private due = Infinity;
   private endOfTick = false;
   private readonly writeAll: (events: RunEvent[]) => void;
 
   onEvent(event: RunEvent): void {
     this.pending.push(event);
     if (event.type === 'task.queued' || event.type === 'task.started' || event.type === 'task.heartbeat') {
-      this.flushWithin(FLUSH_MS);
+      this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
     } else if (event.type === 'workflow.finished') {
       this.flush();
     } else if (!this.endOfTick) {
@@ -81,14 +79,6 @@ export class RunRecorder {
     }
   }
 
-  private flushWithin(ms: number): void {
-    const due = performance.now() + ms;
-    if (due >= this.due) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.due = due;
-    this.timer = setTimeout(() => this.flush(), ms);
-  }
-
   /** Why the history could not be written (a full disk); the run goes on without it from then on. */
   failure?: string;
 
@@ -96,7 +86,6 @@ export class RunRecorder {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.due = Infinity;
     if (!this.pending.length) return;
     const events = this.pending;
     this.pending = [];

@@ -7,6 +7,14 @@ import { runProject, task } from '../helpers/run.js';
 
 const ms = (iso: string) => Date.parse(iso);
 
+/** `orchestrate run workflow.yaml` in a pseudo-terminal of this size (CI unset), as `script` gives one. */
+function runInTerminal(dir: string, cols: number, rows: number) {
+  writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
+  const env = { ...process.env, TERM: 'xterm' };
+  delete (env as Record<string, unknown>).CI;
+  return spawnSync('script', ['-qec', `stty cols ${cols} rows ${rows}; sh run.sh`, '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+}
+
 describe('run policies with real processes', () => {
   it('a task waiting out its backoff holds no slot: others run meanwhile', () => {
     const r = runProject({
@@ -100,10 +108,7 @@ tasks:
 
   it('shows Listr2 progress lanes in a terminal and ends with the summary', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 3 }\ntasks:\n${Array.from({ length: 12 }, (_, i) => `  t${i}: { run: "sleep 0.1" }\n`).join('')}` });
-    writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
-    const env = { ...process.env, CI: '', TERM: 'xterm' };
-    delete (env as Record<string, unknown>).CI;
-    const r = spawnSync('script', ['-qec', 'stty cols 120 rows 40; sh run.sh', '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    const r = runInTerminal(dir, 120, 40);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/slot 1: (t\d+|idle)/);
     expect(r.stdout).toMatch(/12\/12 done: 12 ok/);
@@ -112,20 +117,14 @@ tasks:
 
   it('ends the progress line with ✖ when a task failed', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  bad: { run: "exit 3" }\n  good: { run: "true" }\n' });
-    writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
-    const env = { ...process.env, TERM: 'xterm' };
-    delete (env as Record<string, unknown>).CI;
-    const r = spawnSync('script', ['-qec', 'stty cols 120 rows 40; sh run.sh', '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    const r = runInTerminal(dir, 120, 40);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/✖(\x1b\[\d+m)* 2\/2 done: 1 ok, 1 failed/);
   });
 
   it('prints plain lines in a terminal that reports no width (one character per line otherwise)', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: "true" }\n' });
-    writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
-    const env = { ...process.env, TERM: 'xterm' };
-    delete (env as Record<string, unknown>).CI;
-    const r = spawnSync('script', ['-qec', 'stty cols 0 rows 0; sh run.sh', '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    const r = runInTerminal(dir, 0, 0);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Z start build\r?\n/);
     expect(r.stdout).not.toContain('slot 1');

@@ -31,6 +31,12 @@ async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
   }
 }
 
+/** The pid a task wrote to `file`, once it is there. */
+async function pidFrom(dir: string, file: string): Promise<number> {
+  await waitFor(() => existsSync(join(dir, file)) && readFileSync(join(dir, file), 'utf8').trim() !== '');
+  return Number(readFileSync(join(dir, file), 'utf8'));
+}
+
 function pids(dir: string): number[] {
   return ['a.pid', 'a.bg', 'b.pid'].map((f) => Number(readFileSync(join(dir, f), 'utf8')));
 }
@@ -62,10 +68,9 @@ describe('signals', () => {
   it('kill -9 of the runner takes its tasks with it: the spawner kills them', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
     const run = startRun(dir, '2');
-    await waitFor(() => existsSync(join(dir, 'a.pid')) && readFileSync(join(dir, 'a.pid'), 'utf8').trim() !== '');
+    const pid = await pidFrom(dir, 'a.pid');
     run.child.kill('SIGKILL');
     await run.exited;
-    const pid = Number(readFileSync(join(dir, 'a.pid'), 'utf8'));
     await waitFor(() => !isAlive(pid), 10_000);
     expect(isAlive(pid)).toBe(false);
   });
@@ -73,8 +78,7 @@ describe('signals', () => {
   it('a spawner killed mid-run takes its tasks with it; the run reports them and goes on with a new spawner', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n  b: { run: "echo ran > b.txt", needs: a, if: always }\n' });
     const run = startRun(dir);
-    await waitFor(() => existsSync(join(dir, 'a.pid')) && readFileSync(join(dir, 'a.pid'), 'utf8').trim() !== '');
-    const pid = Number(readFileSync(join(dir, 'a.pid'), 'utf8'));
+    const pid = await pidFrom(dir, 'a.pid');
     // The task's shell is a child of the spawner.
     const spawner = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
     expect(spawner).not.toBe(run.child.pid);
@@ -123,22 +127,22 @@ describe('signals', () => {
   it('SIGTERM exits 143', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
     const run = startRun(dir);
-    await waitFor(() => existsSync(join(dir, 'a.pid')) && readFileSync(join(dir, 'a.pid'), 'utf8').trim() !== '');
+    const pid = await pidFrom(dir, 'a.pid');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(143);
-    expect(isAlive(Number(readFileSync(join(dir, 'a.pid'), 'utf8')))).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('a second SIGINT kills at once, without waiting for the grace period', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }\n' });
     const run = startRun(dir);
-    await waitFor(() => existsSync(join(dir, 'b.pid')) && readFileSync(join(dir, 'b.pid'), 'utf8').trim() !== '');
+    const pid = await pidFrom(dir, 'b.pid');
     const started = Date.now();
     run.child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 300));
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(isAlive(Number(readFileSync(join(dir, 'b.pid'), 'utf8')))).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 });

@@ -97,12 +97,13 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   } catch (error) {
     throw ioErrorFrom(eventsPath, error, 'write');
   }
-  const contentHash = createHash('sha256').update(readFileSync(workflow.file)).digest('hex');
-  // The first tasks start before the recorder is set up: it gets their events right after.
-  const early: RunEvent[] = [];
-  let record = (event: RunEvent) => {
-    early.push(event);
-  };
+  const recorder = new RunRecorder(db, workflow, {
+    runId,
+    file: workflow.file,
+    contentHash: createHash('sha256').update(readFileSync(workflow.file)).digest('hex'),
+    concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
+    resumedFrom,
+  });
   const handle = startRun(workflow, {
     runId,
     runDir,
@@ -110,18 +111,9 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     only,
     reused: resume?.reused,
     history: history.estimates,
-    listeners: [(event) => record(event), (event) => sink.write(event), ...listeners],
+    listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
     interrupt: interrupt.signal,
   });
-  const recorder = new RunRecorder(db, workflow, {
-    runId,
-    file: workflow.file,
-    contentHash,
-    concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
-    resumedFrom,
-  });
-  record = (event) => recorder.onEvent(event);
-  for (const event of early) recorder.onEvent(event);
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const plannedWall = new Promise<number>((resolve) => {
     setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates }).estimate.wall));

@@ -86,9 +86,9 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
   let text: string | undefined;
   let outputError: string | undefined;
   // Synchronous: most tasks write no outputs, and a stat costs microseconds, not a thread-pool trip.
-  if (existsSync(request.outputFile)) {
+  const size = statSync(request.outputFile, { throwIfNoEntry: false })?.size;
+  if (size !== undefined) {
     try {
-      const size = statSync(request.outputFile).size;
       if (size > MAX_OUTPUT_BYTES) outputError = outputsTooLarge(size);
       else text = readFileSync(request.outputFile, 'utf8');
     } catch {

@@ -49,7 +49,7 @@ interface Worker {
   child?: ChildProcess;
   /** Tasks it runs now. */
   load: number;
-  /** It has started and said so. */
+  /** It may take work: started with the run, or said it is up. */
   ready: boolean;
   /** Messages of this tick, sent together. */
   outbox?: ToSpawner[];
@@ -89,11 +89,12 @@ export class SpawnerClient {
   /** Starts the first spawner process (or all that are sure to be needed) ahead of the first task. */
   warmUp(): void {
     const count = this.fixed !== undefined ? this.fixed : this.expectBusy ? MAX_SPAWNERS : 1;
-    while (this.workers.length < count) this.addWorker();
+    while (this.workers.length < count) this.addWorker(true);
   }
 
-  private addWorker(): void {
-    this.workers.push({ load: 0, ready: false });
+  /** @param ready give it work at once (its messages wait in the channel), or only once it says it is up */
+  private addWorker(ready: boolean): void {
+    this.workers.push({ load: 0, ready });
     this.process(this.workers.length - 1);
   }
 
@@ -155,12 +156,12 @@ export class SpawnerClient {
     pending.resolve(report);
   }
 
-  /** The least loaded spawner that can take work now: any started with the run, else one that is up (or the first). */
+  /** The least loaded spawner that can take work now (or the first). */
   private pick(): number {
     let best = 0;
     for (let i = 1; i < this.workers.length; i++) {
       const w = this.workers[i]!;
-      if ((this.fixed !== undefined || this.expectBusy || w.ready) && w.load < this.workers[best]!.load) best = i;
+      if (w.ready && w.load < this.workers[best]!.load) best = i;
     }
     return best;
   }
@@ -172,7 +173,7 @@ export class SpawnerClient {
       this.windowStart = now;
       this.windowStarts = 0;
     }
-    if (++this.windowStarts === BUSY_STARTS && this.fixed === undefined && this.workers.length < MAX_SPAWNERS) this.addWorker();
+    if (++this.windowStarts === BUSY_STARTS && this.fixed === undefined && this.workers.length < MAX_SPAWNERS) this.addWorker(false);
   }
 
   /** Starts a task process; resolves with its exit report. */
