@@ -4,10 +4,11 @@ import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 
 /**
- * Runs an attempt as `sh -c <command>` in its own process group (started by
- * the spawner process), the prompt on stdin, output streamed to the log. A
- * timeout or abort sends SIGTERM to the whole group and SIGKILL after the
- * grace period; when the shell exits, anything left in its group is killed.
+ * Runs an attempt as `sh -c <command>` (a simple command directly) in its
+ * own process group (started by the spawner process), the prompt on stdin,
+ * output streamed to the log. A timeout or abort sends SIGTERM to the whole
+ * group and SIGKILL after the grace period; when the shell exits, anything
+ * left in its group is killed.
  */
 export class ShellExecutor implements Executor {
   constructor(private readonly masker: SecretMasker, private readonly spawner: SpawnerClient) {}

@@ -373,6 +373,38 @@ tasks:
     expect(task(r.result, 'b').logTail.join('\n')).toContain('missing-agent.sh: not found');
   });
 
+  it('runs a simple command without a shell, and it ends as it would under sh -c', () => {
+    // Each pair: the simple command, exec'd directly, and the same through sh (the trailing `;` needs the shell).
+    const r = runProject({
+      'tool.sh': '#!/bin/sh\necho "$PWD|$0|$1" > "$2"\n',
+      'noshebang': 'echo ran > noshebang.txt\n',
+      'plain.txt': '',
+      'sub/.keep': '',
+      'workflow.yaml': `version: 1
+tasks:
+  direct: { run: "sh ../tool.sh arg ../direct.txt", cwd: sub }
+  shell: { run: "sh ../tool.sh arg ../shell.txt;", cwd: sub }
+  missing: { run: "no-such-program x" }
+  missing-sh: { run: "no-such-program x;" }
+  denied: { run: ./plain.txt }
+  denied-sh: { run: ./plain.txt; }
+  prepare: { run: chmod +x noshebang }
+  script: { run: ./noshebang, needs: prepare }
+`,
+    });
+    const line = (f: string) => readFileSync(join(r.dir, f), 'utf8');
+    expect(line('direct.txt')).toBe(line('shell.txt').replace('shell.txt', 'direct.txt'));
+    expect(line('direct.txt')).toBe(`${join(r.dir, 'sub')}|../tool.sh|arg\n`);
+    expect([task(r.result, 'missing').exitCode, task(r.result, 'missing-sh').exitCode]).toEqual([127, 127]);
+    expect(task(r.result, 'missing').logTail.join('\n')).toContain('no-such-program: not found');
+    expect(task(r.result, 'missing').errors[0]).toMatchObject({ kind: 'exit-code', message: 'exit code 127' });
+    expect([task(r.result, 'denied').exitCode, task(r.result, 'denied-sh').exitCode]).toEqual([126, 126]);
+    expect(task(r.result, 'denied').logTail.join('\n')).toContain('./plain.txt: permission denied');
+    // An executable file without #! runs as a shell script, as sh would run it.
+    expect(task(r.result, 'script').status).toBe('succeeded');
+    expect(line('noshebang.txt')).toBe('ran\n');
+  });
+
   it('says when a command or environment is too large to start', () => {
     const r = runProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", env: { X: "${'y'.repeat(200_000)}" } }\n` });
     expect(r.code).toBe(1);

@@ -6,6 +6,7 @@ import { killProcessGroup } from '../kill-process-group.js';
 import { MAX_OUTPUT_BYTES, outputsTooLarge, parseOutputs } from '../outputs.js';
 import { TaskLog } from '../task-log.js';
 import type { ExitReport, SpawnRequest } from './protocol.js';
+import { simpleCommandWords } from './simple-command.js';
 
 /** How long output may still arrive after the task's shell exited (its pipes normally close at once). */
 const DRAIN_MS = 1000;
@@ -17,19 +18,21 @@ export interface RunningProcess {
 }
 
 /**
- * Starts one task process (`sh -c` in its own process group), streams its
- * output masked into the log, and reports how it ended with its outputs.
- * Used in the runner itself for small runs and in the spawner processes.
+ * Starts one task process (`sh -c`, or the program itself for a simple
+ * command, in its own process group), streams its output masked into the
+ * log, and reports how it ended with its outputs. Runs in a spawner process.
  */
 export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker): RunningProcess {
   const started = performance.now();
   const log = new TaskLog(request.logFile, masker);
   log.header(request.header);
   let child: ChildProcess;
+  const words = simpleCommandWords(request.command);
   try {
-    child = spawn('/bin/sh', ['-c', request.command], {
+    // Without a shell, the program still gets the PWD that sh would have set.
+    child = spawn(words ? words[0]! : '/bin/sh', words ? words.slice(1) : ['-c', request.command], {
       cwd: request.cwd,
-      env,
+      env: words ? { ...env, PWD: request.cwd } : env,
       detached: true,
       stdio: [request.prompt !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
@@ -45,7 +48,13 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   const pid = child.pid;
   const done = (async () => {
     const [code, signal, spawnError] = await new Promise<[number | null, string | null, string | undefined]>((resolve) => {
-      child.once('error', (error) => resolve([null, null, whyNotStarted(error, request.cwd)]));
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        // A program that cannot be exec'd ends as it would under sh: 127 not found, 126 not executable.
+        const code = words && existsSync(request.cwd) ? SHELL_EXIT_CODES[error.code ?? ''] : undefined;
+        if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd)]);
+        log.note(`${words![0]}: ${code === 127 ? 'not found' : 'permission denied'}`);
+        resolve([code, null, undefined]);
+      });
       child.once('exit', (c, s) => {
         // Whatever the shell left behind in its group dies with it.
         if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
@@ -72,6 +81,9 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   })();
   return { pid, done };
 }
+
+/** How sh exits when it cannot exec a command. */
+const SHELL_EXIT_CODES: Record<string, number> = { ENOENT: 127, ENOTDIR: 127, ELOOP: 127, ENAMETOOLONG: 127, EACCES: 126, EISDIR: 126, ENOEXEC: 126 };
 
 /** Why a task's shell did not start, in the user's terms. */
 function whyNotStarted(error: NodeJS.ErrnoException, cwd: string): string {
