@@ -6,6 +6,7 @@ import { expandMatrix, matrixSize, MAX_MATRIX_EXPANSIONS } from './expand-matrix
 import { formatPath } from './schema-errors.js';
 import { renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
+import { zeroTimeouts } from './zero-timeouts.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
 import { schemaDefault, schemas } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
@@ -34,19 +35,6 @@ function matrixLookup(values: Record<string, MatrixValue> | undefined, params: R
     }
     return undefined;
   };
-}
-
-/** A timeout of 0 ends every attempt (or the run) at once: the schema's durations allow 0 for delays, not for these. */
-function zeroTimeouts(raw: WorkflowFile): Diagnostic[] {
-  const places: Array<[DocPath, number | string | undefined]> = [
-    [['policy', 'timeout'], raw.policy?.timeout],
-    [['policy', 'taskTimeout'], raw.policy?.taskTimeout],
-    ...Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, number | string | undefined] => [['agents', name, 'timeout'], a.timeout]),
-    ...Object.entries(raw.tasks).map(([id, t]): [DocPath, number | string | undefined] => [['tasks', id, 'timeout'], t.timeout]),
-  ];
-  return places
-    .filter(([, value]) => value !== undefined && parseDuration(value) === 0)
-    .map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`, path));
 }
 
 /**

@@ -8,6 +8,7 @@ import { parseYaml } from './parse-yaml.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { validateConfigSchema } from './schema.js';
 import { SourceMap } from './source-map.js';
+import { zeroTimeouts } from './zero-timeouts.js';
 import type { ConfigFile } from './schema-types.js';
 
 export const CONFIG_MODULE = 'orchestrate';
@@ -119,8 +120,8 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
   const value = result.config ?? {};
   const prefix = basename(file) === 'package.json' ? [CONFIG_MODULE] : [];
   const errors = validateConfigSchema(value);
-  if (errors.length === 0) return { file, config: value as ConfigFile, diagnostics: [] };
-  const diagnostics = schemaDiagnostics(errors);
+  const diagnostics = errors.length ? schemaDiagnostics(errors) : zeroTimeouts(value as ConfigFile);
+  if (diagnostics.length === 0) return { file, config: value as ConfigFile, diagnostics: [] };
   if (!/\.[cm]?js$/.test(file)) {
     const text = readFileSync(file, 'utf8');
     const source = new SourceMap(file, text, prefix);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -134,6 +134,20 @@ describe('orchestrate lint', () => {
     const missing = cli(['lint', 'flows/uses-shared.yaml', '--config', 'absent.yaml'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');
+  });
+
+  it('flags a timeout of 0 in a config file as in a workflow, and runs nothing with it', () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "p" }',
+      'orchestrate.config.yaml': 'policy:\n  taskTimeout: 0s\nagents:\n  slow: { command: x, timeout: 0 }\n',
+      'w.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran" }\n',
+    });
+    const lint = cli(['lint', 'w.yaml'], { cwd: dir });
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain('orchestrate.config.yaml:2:16  error  policy.taskTimeout must be greater than 0');
+    expect(lint.stdout).toContain('orchestrate.config.yaml:4:32  error  agents.slow.timeout must be greater than 0');
+    expect(cli(['run', 'w.yaml'], { cwd: dir }).code).toBe(2);
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 
   it('loads a JavaScript config file', () => {

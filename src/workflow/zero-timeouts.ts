@@ -1,0 +1,28 @@
+import { parseDuration } from '../util/duration.js';
+import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { formatPath } from './schema-errors.js';
+import type { Duration } from './schema-types.js';
+
+/** The parts of a workflow file or a config file that hold timeouts. */
+interface WithTimeouts {
+  policy?: { timeout?: Duration; taskTimeout?: Duration };
+  agents?: Record<string, { timeout?: Duration }>;
+  tasks?: Record<string, { timeout?: Duration }>;
+}
+
+/**
+ * A timeout of 0 ends every attempt (or the run) at once: the schema's
+ * durations allow 0 for delays, not for these. Checked in workflow files and
+ * config files alike.
+ */
+export function zeroTimeouts(raw: WithTimeouts): Diagnostic[] {
+  const places: Array<[DocPath, Duration | undefined]> = [
+    [['policy', 'timeout'], raw.policy?.timeout],
+    [['policy', 'taskTimeout'], raw.policy?.taskTimeout],
+    ...Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, Duration | undefined] => [['agents', name, 'timeout'], a.timeout]),
+    ...Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'timeout'], t.timeout]),
+  ];
+  return places
+    .filter(([, value]) => value !== undefined && parseDuration(value) === 0)
+    .map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`, path));
+}
