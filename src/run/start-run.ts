@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { EventListener } from '../telemetry/events.js';
 import { SecretMasker, secretValues } from '../telemetry/mask.js';
 import type { Workflow } from '../workflow/model.js';
@@ -58,6 +59,16 @@ function expectedStartRate(workflow: Workflow, options: StartRunOptions): number
   return slots / Math.max(typical, 0.001);
 }
 
+/** ORCHESTRATE_SPAWNERS: a fixed number of spawner processes, checked before anything starts. */
+export function fixedSpawners(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const count = Number(value);
+  if (!Number.isSafeInteger(count) || count < 1 || count > 64) {
+    throw new UsageError(`ORCHESTRATE_SPAWNERS must be a whole number from 1 to 64, got ${JSON.stringify(value)}`);
+  }
+  return count;
+}
+
 /** Starts a run of a loaded workflow: the one engine behind the CLI and the library API. */
 export function startRun(workflow: Workflow, options: StartRunOptions = {}): RunHandle {
   const runId = options.runId ?? newRunId();
@@ -66,9 +77,8 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const masker = workflowMasker(workflow, env);
   const baseEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) baseEnv[k] = v;
-  const fixed = process.env.ORCHESTRATE_SPAWNERS ? Number(process.env.ORCHESTRATE_SPAWNERS) : undefined;
   const spawner = new SpawnerClient(masker.values, baseEnv, {
-    fixed: fixed !== undefined && Number.isSafeInteger(fixed) && fixed > 0 ? fixed : undefined,
+    fixed: fixedSpawners(process.env.ORCHESTRATE_SPAWNERS),
     startsPerSecond: expectedStartRate(workflow, options),
   });
   const shell = new ShellExecutor(masker, spawner);

@@ -339,6 +339,19 @@ tasks:
     expect(r.stderr).not.toContain('internal error');
   });
 
+  it('refuses an ORCHESTRATE_SPAWNERS that is not a whole number from 1, before anything runs or is recorded', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran" }\n' });
+    for (const value of ['two', '0', '1.5', '-1']) {
+      const r = cli(['run', 'workflow.yaml'], { cwd: dir, env: { ORCHESTRATE_SPAWNERS: value } });
+      expect(r.code, value).toBe(2);
+      expect(r.stderr).toBe(`orchestrate: ORCHESTRATE_SPAWNERS must be a whole number from 1 to 64, got "${value}"\n`);
+    }
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+    expect(existsSync(join(dir, '.orchestrate', 'runs'))).toBe(false);
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir, env: { ORCHESTRATE_SPAWNERS: '2' } }).code).toBe(0);
+    expect(existsSync(join(dir, 'ran'))).toBe(true);
+  });
+
   it('refuses an event path that is a directory before running, and warns when events cannot be written', () => {
     const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo ran >> a.txt" }\n' }).dir;
     const r = cli(['run', 'workflow.yaml', '--events', '.orchestrate'], { cwd: dir });

@@ -9,7 +9,7 @@ import { formatRunSummary } from '../../report/run-summary.js';
 import { formatEventLine } from '../../report/simple-renderer.js';
 import { newRunId, runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
-import { startRun } from '../../run/start-run.js';
+import { fixedSpawners, startRun } from '../../run/start-run.js';
 import { RunRecorder } from '../../store/recorder.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
@@ -50,6 +50,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     return EXIT.ok;
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
+  fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = workflowHistory(workflow, options.state, true);
   const db = history.db!;
   const resume = options.resume === undefined || options.resume === false ? undefined : resolveResume(db, workflow, options.resume);
