@@ -3,23 +3,20 @@ import { EXIT, OrchestrateError } from '../errors.js';
 import { writeErr } from './output.js';
 import { packageVersion } from './version.js';
 
-export function parseCount(name: string) {
+/** A whole-number option of at least `min`; the message names the option, the range and the value. */
+export function parseCount(name: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
       throw new InvalidArgumentError(`${name} must be a whole number, got "${value}".`);
     }
+    if (n < min) throw new InvalidArgumentError(`${name} must be at least ${min}, got ${n}.`);
     return n;
   };
 }
 
 export function parsePositive(name: string) {
-  const count = parseCount(name);
-  return (value: string): number => {
-    const n = count(value);
-    if (n < 1) throw new InvalidArgumentError(`${name} must be at least 1, got ${n}.`);
-    return n;
-  };
+  return parseCount(name, 1);
 }
 
 /** A path option: an empty value is a mistake, said as such (not "cannot write : no such file"). */
@@ -92,6 +89,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('list past runs (id, when, status, wall time, speedup, cost)')
     .argument('[file]', 'only runs of this workflow file')
     .option('--json', 'print the runs as JSON')
+    .option('-l, --limit <n>', 'show the latest n runs', parsePositive('--limit'), 50)
     .addOption(stateOption())
     .action(async (file: string | undefined, options) => {
       const { historyCommand } = await import('./commands/history.js');

@@ -72,6 +72,14 @@ export function median(values: number[]): number {
 }
 
 /** Runs, newest first, of one workflow file or of all. */
+/** How many runs are recorded (of that workflow file, or all). */
+export function countRuns(db: Database, file?: string): number {
+  const row = (file
+    ? db.prepare('SELECT count(*) AS n FROM runs WHERE file = ?').get(file)
+    : db.prepare('SELECT count(*) AS n FROM runs').get()) as { n: number };
+  return row.n;
+}
+
 export function listRuns(db: Database, file?: string, limit = 50): RunRow[] {
   return (file
     ? db.prepare('SELECT * FROM runs WHERE file = ? ORDER BY started_at DESC, rowid DESC LIMIT ?').all(file, limit)

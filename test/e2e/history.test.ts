@@ -184,4 +184,19 @@ describe('run history', () => {
     for (const line of stored.trim().split('\n')) expect(validate(JSON.parse(line))).toBe(true);
     expect(cli(['events', 'nope'], { cwd: dir }).code).toBe(2);
   });
+
+  it('shows the latest runs up to --limit, and says how many more there are', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const ids = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']).runId);
+    expect(json(dir, ['history', '--json']).map((r: any) => r.id)).toEqual([...ids].reverse());
+    expect(json(dir, ['history', '--json', '--limit', '2']).map((r: any) => r.id)).toEqual([ids[2], ids[1]]);
+    const table = cli(['history', '-l', '2'], { cwd: dir }).stdout;
+    expect(table).toContain(ids[2]);
+    expect(table).not.toContain(ids[0]);
+    expect(table).toContain('(the latest 2 of 3 runs; --limit 3 shows them all)');
+    expect(cli(['history', '--limit', '3'], { cwd: dir }).stdout).not.toContain('the latest');
+    const bad = cli(['history', '--limit', '-1'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--limit must be at least 1, got -1.');
+  });
 });

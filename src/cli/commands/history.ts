@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
-import { getRun, listRuns, runEvents, serialSeconds } from '../../store/queries.js';
+import { countRuns, getRun, listRuns, runEvents, serialSeconds } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 
@@ -11,11 +11,12 @@ async function openExisting(option: string | undefined, near: string) {
 }
 
 /** `orchestrate history [file]`: past runs, newest first. */
-export async function historyCommand(file: string | undefined, options: { json?: boolean; state?: string }): Promise<number> {
+export async function historyCommand(file: string | undefined, options: { json?: boolean; state?: string; limit?: number }): Promise<number> {
   const absolute = file ? resolve(file) : undefined;
   const db = await openExisting(options.state, absolute ? resolve(absolute, '..') : process.cwd());
   try {
-    const runs = listRuns(db, absolute).map((run) => {
+    const limit = options.limit ?? 50;
+    const runs = listRuns(db, absolute, limit).map((run) => {
       const serial = serialSeconds(db, run.id);
       return {
         id: run.id,
@@ -46,6 +47,8 @@ export async function historyCommand(file: string | undefined, options: { json?:
         String(r.cost ?? '-').padEnd(6), `${r.workflow}${r.resumedFrom ? ` (resumed ${r.resumedFrom})` : ''}`,
       ].join(' '));
     }
+    const total = runs.length < limit ? runs.length : countRuns(db, absolute);
+    if (total > runs.length) lines.push(`(the latest ${runs.length} of ${total} runs; --limit ${total} shows them all)`);
     await writeOut(`${lines.join('\n')}\n`);
     return EXIT.ok;
   } finally {
