@@ -378,11 +378,18 @@ tasks:
     }
   });
 
-  it('says when a working directory does not exist or an agent command is missing', () => {
-    const r = runProject({ 'workflow.yaml': 'version: 1\nagents: { x: { command: ./missing-agent.sh } }\ntasks:\n  a: { run: "true", cwd: nowhere }\n  b: { agent: x }\n' });
+  it('says when a working directory does not exist or is a file, or an agent command is missing', () => {
+    const r = runProject({
+      'a-file': '',
+      'workflow.yaml': 'version: 1\nagents: { x: { command: ./missing-agent.sh } }\ntasks:\n  a: { run: "true", cwd: nowhere }\n  b: { agent: x }\n  c: { run: "true;", cwd: a-file }\n  d: { run: "true", cwd: a-file }\n',
+    });
     expect(r.code).toBe(1);
     expect(task(r.result, 'a').errors[0]).toMatchObject({ kind: 'spawn' });
     expect(task(r.result, 'a').errors[0].message).toMatch(/the working directory .*nowhere does not exist/);
+    for (const id of ['c', 'd']) {
+      expect(task(r.result, id).errors[0], id).toMatchObject({ kind: 'spawn' });
+      expect(task(r.result, id).errors[0].message, id).toMatch(/the working directory .*a-file is not a directory/);
+    }
     expect(task(r.result, 'b').logTail.join('\n')).toContain('missing-agent.sh: not found');
   });
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
@@ -50,7 +50,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
     const [code, signal, spawnError] = await new Promise<[number | null, string | null, string | undefined]>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
         // A program that cannot be exec'd ends as it would under sh: 127 not found, 126 not executable.
-        const code = words && existsSync(request.cwd) ? SHELL_EXIT_CODES[error.code ?? ''] : undefined;
+        const code = words && !workingDirectoryProblem(request.cwd) ? SHELL_EXIT_CODES[error.code ?? ''] : undefined;
         if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd)]);
         log.note(`${words![0]}: ${code === 127 ? 'not found' : 'permission denied'}`);
         resolve([code, null, undefined]);
@@ -85,10 +85,18 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
 /** How sh exits when it cannot exec a command. */
 const SHELL_EXIT_CODES: Record<string, number> = { ENOENT: 127, ENOTDIR: 127, ELOOP: 127, ENAMETOOLONG: 127, EACCES: 126, EISDIR: 126, ENOEXEC: 126 };
 
+/** What is wrong with a task's working directory, if anything. */
+function workingDirectoryProblem(cwd: string): string | undefined {
+  const stat = statSync(cwd, { throwIfNoEntry: false });
+  if (!stat) return 'does not exist';
+  return stat.isDirectory() ? undefined : 'is not a directory';
+}
+
 /** Why a task's shell did not start, in the user's terms. */
 function whyNotStarted(error: NodeJS.ErrnoException, cwd: string): string {
-  // ENOENT from spawn usually means the working directory is missing, not the shell.
-  if (!existsSync(cwd)) return `the working directory ${cwd} does not exist`;
+  // ENOENT or ENOTDIR from spawn usually means the working directory is wrong, not the shell.
+  const problem = workingDirectoryProblem(cwd);
+  if (problem) return `the working directory ${cwd} ${problem}`;
   if (error.code === 'E2BIG') return 'the command and environment are too large for the system (E2BIG; on Linux one value may hold at most 128 KB): pass large values through a file';
   return error.message;
 }
