@@ -12,6 +12,8 @@ export interface AttemptResult {
   outputs: Record<string, string>;
   /** Cost the task reported (`cost=` output), if any. */
   cost?: number;
+  /** Files an in-process agent says it produced; checked like declared artifacts. */
+  artifacts?: string[];
   /** Last lines of its output, masked. */
   tail: string[];
 }

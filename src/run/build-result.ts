@@ -48,7 +48,7 @@ export function buildRunResult(end: RunEnd): RunResult {
       exitCode: s.exitCode,
       cost: s.cost,
       outputs: s.outputs,
-      artifacts: s.state === 'succeeded' ? task.artifacts : [],
+      artifacts: s.state === 'succeeded' ? s.artifacts ?? [] : [],
       errors: s.errors,
       allowedFailure: s.reason === 'allowed',
       gate: task.gate,

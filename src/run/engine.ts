@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
@@ -10,6 +10,7 @@ import { renderTemplate } from '../workflow/templates.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptResult, Executor, FailureKind } from './attempt.js';
+import { findArtifacts } from './artifacts.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { taskFileName } from './file-names.js';
 import { isRetryable, retryDelay } from './retry.js';
@@ -163,6 +164,7 @@ export class RunEngine {
     const reused = this.options.reused?.get(i);
     if (reused && !this.stopping) {
       this.states[i]!.outputs = reused;
+      this.states[i]!.artifacts = findArtifacts(this.tasks[i]!.artifacts, [], this.tasks[i]!.cwd).produced;
       return this.finish(i, 'succeeded', 'reused');
     }
     const needs = this.graph.needs[i]!.filter((d) => this.included(d)).map((d) => this.states[d]!);
@@ -280,7 +282,8 @@ export class RunEngine {
     s.kill = undefined;
     let outcome = result;
     if (result.ok) {
-      const missing = task.artifacts.filter((a) => !existsSync(resolve(task.cwd, a)));
+      const { produced, missing } = findArtifacts(task.artifacts, result.artifacts ?? [], task.cwd);
+      s.artifacts = produced;
       if (missing.length) outcome = { ...result, ok: false, kind: 'invalid', message: `artifact${missing.length > 1 ? 's' : ''} not created: ${missing.join(', ')}` };
     }
     if (outcome.ok) {

@@ -22,7 +22,7 @@ export interface AgentOutput {
   output?: string;
   /** Outputs for `${{ tasks.ID.outputs.KEY }}`. */
   outputs?: Record<string, string | number | boolean>;
-  /** Files produced (checked like `artifacts`). */
+  /** Files produced, relative to the task's cwd: each must exist (globs must match), as declared `artifacts`; the result lists them. */
   artifacts?: string[];
   /** Actual cost of this attempt. */
   cost?: number;
@@ -98,7 +98,12 @@ export class InProcessExecutor implements Executor {
       if (typeof output.cost === 'number' && Number.isFinite(output.cost) && output.cost >= 0) cost = output.cost;
       else log.note(`cost ${JSON.stringify(output.cost)} ignored: not a number of at least 0; the declared cost counts`);
     }
-    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, tail: [] as string[] };
+    let artifacts: string[] | undefined;
+    if (output?.artifacts !== undefined) {
+      if (Array.isArray(output.artifacts) && output.artifacts.every((a) => typeof a === 'string' && a !== '')) artifacts = output.artifacts;
+      else log.note(`artifacts ${JSON.stringify(output.artifacts)} ignored: not a list of paths`);
+    }
+    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, artifacts, tail: [] as string[] };
     let result: AttemptResult;
     if (timedOut) result = { ...base, ok: false, kind: 'timeout', message: `timed out after ${request.timeout}s` };
     else if (request.signal.aborted) result = { ...base, ok: false, kind: 'cancelled', message: 'cancelled' };

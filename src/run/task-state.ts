@@ -15,6 +15,8 @@ export interface TaskState {
   cost: number;
   reserved: number;
   outputs: Record<string, string>;
+  /** The artifacts its successful attempt left (globs expanded). */
+  artifacts?: string[];
   errors: TaskResult['errors'];
   reason?: string;
   tail?: string[];

@@ -234,7 +234,7 @@ export type Task = {
    */
   matrix?: Record<string, Array<MatrixValue>>;
   /**
-   * Files the task must produce, relative to its working directory. A successful attempt whose artifacts are missing fails.
+   * Files the task must produce, relative to its working directory; a glob (`dist/*.js`, `out/**\/*.html`) must match at least one file. A successful attempt whose artifacts are missing fails; the result lists the files found.
    * @default []
    */
   artifacts?: Array<string>;

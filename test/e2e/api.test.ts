@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeGraph, executeParallel, loadWorkflow, plan, WorkflowError, type Agent } from '../../src/index.js';
@@ -105,6 +105,21 @@ describe('library API', () => {
     const logs = join(cwd, '.orchestrate/runs', result.runId);
     expect(readFileSync(join(logs, 'rich.log'), 'utf8')).toContain('cost "lots" ignored: not a number of at least 0; the declared cost counts');
     expect(readFileSync(join(logs, 'odd.log'), 'utf8')).toContain('the agent returned number, not an object: no outputs taken');
+  });
+
+  it('checks the artifacts an agent reports, lists them in the result, and fails the attempt when one is missing', async () => {
+    const cwd = tempProject({ 'old.md': '' });
+    const result = await executeParallel([
+      { id: 'writes', agent: { run: () => { writeFileSync(join(cwd, 'spec.md'), 'x'); return { artifacts: ['spec.md', '*.md'] }; } } },
+      { id: 'claims', agent: { run: () => ({ artifacts: ['never-written.md'] }) } },
+      { id: 'odd', agent: { run: () => ({ artifacts: 'spec.md' as never }) } },
+    ], { cwd });
+    const byId = (id: string) => result.tasks.find((t) => t.id === id)!;
+    expect(byId('writes')).toMatchObject({ status: 'succeeded', artifacts: ['spec.md', 'old.md'] });
+    expect(byId('claims')).toMatchObject({ status: 'failed', artifacts: [] });
+    expect(byId('claims').errors).toEqual([{ attempt: 1, kind: 'invalid', message: 'artifact not created: never-written.md' }]);
+    expect(byId('odd')).toMatchObject({ status: 'succeeded', artifacts: [] });
+    expect(readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'odd.log'), 'utf8')).toContain('artifacts "spec.md" ignored: not a list of paths');
   });
 
   it('refuses more than 1 MB of outputs from an in-process agent', async () => {

@@ -256,11 +256,19 @@ tasks:
 tasks:
   good: { run: "mkdir -p out && echo x > out/a.txt", artifacts: [out/a.txt] }
   bad: { run: "true", artifacts: [out/missing.txt], retry: { maxAttempts: 2, delay: 10ms } }
+  globbed: { run: "mkdir -p dist/sub && touch dist/b.js dist/a.js dist/sub/c.js dist/x.css", artifacts: ["dist/*.js", "dist/**/c.js"] }
+  no-match: { run: "mkdir -p empty", artifacts: ["empty/*.js"] }
 `,
     });
     expect(task(r.result, 'good')).toMatchObject({ status: 'succeeded', artifacts: ['out/a.txt'] });
     expect(task(r.result, 'bad')).toMatchObject({ status: 'failed', attempts: 2 });
     expect(task(r.result, 'bad').errors[1]).toEqual({ attempt: 2, kind: 'invalid', message: 'artifact not created: out/missing.txt' });
+    // A glob must match at least one file; the result lists the files it matched.
+    expect(task(r.result, 'globbed')).toMatchObject({ status: 'succeeded', artifacts: ['dist/a.js', 'dist/b.js', 'dist/sub/c.js'] });
+    expect(task(r.result, 'no-match').errors[0]).toEqual({ attempt: 1, kind: 'invalid', message: 'artifact not created: empty/*.js' });
+    // Resumed, a reused task still lists what its globs match.
+    const resumed = JSON.parse(cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: r.dir }).stdout);
+    expect(task(resumed, 'globbed')).toMatchObject({ reason: 'reused', artifacts: ['dist/a.js', 'dist/b.js', 'dist/sub/c.js'] });
   });
 
   it.each([['1'], ['2']])('masks secrets in the console, logs, events, outputs and result, even split across writes (spawners: %s)', (spawners) => {
