@@ -360,6 +360,15 @@ tasks:
     expect(existsSync(join(dir, 'ran'))).toBe(true);
   });
 
+  it('appends to an existing --events file, never truncating what was there', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'events.jsonl': 'kept\n' });
+    const runs = [1, 2].map(() => JSON.parse(cli(['run', 'workflow.yaml', '--json', '--events', 'events.jsonl'], { cwd: dir }).stdout).runId);
+    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('kept');
+    const started = lines.slice(1).map((l) => JSON.parse(l)).filter((e) => e.type === 'workflow.started');
+    expect(started.map((e) => e.runId)).toEqual(runs);
+  });
+
   it('refuses an event path that is a directory before running, and warns when events cannot be written', () => {
     const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo ran >> a.txt" }\n' }).dir;
     const r = cli(['run', 'workflow.yaml', '--events', '.orchestrate'], { cwd: dir });
