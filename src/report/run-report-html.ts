@@ -31,6 +31,9 @@ function criticalChain(data: ReportData): Set<string> {
 
 export type LaneMode = 'slot' | 'agent';
 
+/** In the head of every report: what `orchestrate report` may overwrite. */
+export const REPORT_MARK = '<meta name="generator" content="orchestrate report">';
+
 /**
  * Attempts as bars, each in the first free lane at its start: lanes are
  * concurrency slots, or (`agent`) each agent's own slots, shell tasks under
@@ -134,6 +137,7 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${REPORT_MARK}
 <title>orchestrate run ${escape(run.id)}: ${escape(run.workflow)}</title>
 <style>${STYLE}</style>
 </head>

@@ -38,6 +38,12 @@ describe('orchestrate report', () => {
     const byDefault = cli(['report'], { cwd: dir });
     expect(byDefault.stdout.trim()).toBe(`.orchestrate/runs/${run.runId}/report.html`);
     expect(cli(['report', 'nope'], { cwd: dir }).code).toBe(2);
+    // An earlier report is replaced; any other file is not (a mistyped --out).
+    expect(cli(['report', run.runId, '--out', 'report.html'], { cwd: dir }).code).toBe(0);
+    const mistyped = cli(['report', run.runId, '--out', 'workflow.yaml'], { cwd: dir });
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toMatch(/^orchestrate: .*workflow\.yaml exists and is not an orchestrate report: not overwritten/);
+    expect(readFileSync(join(dir, 'workflow.yaml'), 'utf8')).toBe(workflow);
   });
 
   it.skipIf(!CHROMIUM)('renders the Gantt bars in headless Chromium (needs Debian\'s chromium package, installed by .ci/run)', () => {

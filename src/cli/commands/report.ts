@@ -1,8 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
-import { formatRunReport, type LaneMode } from '../../report/run-report-html.js';
+import { formatRunReport, REPORT_MARK, type LaneMode } from '../../report/run-report-html.js';
 import { openStore } from '../../store/open-store.js';
 import { latestRunId, reportData } from '../../store/queries.js';
 import { computeStats } from '../../store/stats.js';
@@ -32,6 +32,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   const history = workflow ? workflowHistory(workflow, options.state).estimates : undefined;
   const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
   const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, 'report.html'));
+  if (!isReportOrAbsent(out)) throw new UsageError(`${out} exists and is not an orchestrate report: not overwritten (remove it, or choose another --out)`);
   try {
     makeDirectory(dirname(out));
     writeFileSync(out, formatRunReport(data, findings, options.lanes));
@@ -40,4 +41,22 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   }
   await writeOut(`${relative(process.cwd(), out) || out}\n`);
   return EXIT.ok;
+}
+
+/** An earlier report may be replaced; any other file (a mistyped --out) is the user's. */
+function isReportOrAbsent(path: string): boolean {
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(1024);
+      head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Absent, or not readable: writing it says what is wrong.
+    return true;
+  }
+  return head.includes(REPORT_MARK);
 }
