@@ -240,6 +240,25 @@ tasks:
     expect(task(r.result, 'b')).toMatchObject({ status: 'skipped' });
   });
 
+  it('fails an attempt whose outputs file does not follow key=value / key<<EOF, as GitHub Actions does, and retries it', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  a:
+    retry: { maxAttempts: 2, delay: 10ms }
+    run: |
+      echo "ok=1" >> "$ORCHESTRATE_OUTPUT"
+      if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then printf 'notes<<END\\nno end\\n' >> "$ORCHESTRATE_OUTPUT"; fi
+  b: { run: "echo $API_TOKEN >> $ORCHESTRATE_OUTPUT" }
+`,
+    }, [], { API_TOKEN: 'tok-12345-secret' });
+    expect(task(r.result, 'a')).toMatchObject({ status: 'succeeded', attempts: 2, outputs: { ok: '1' } });
+    expect(task(r.result, 'a').errors).toEqual([{ attempt: 1, kind: 'invalid', message: 'invalid outputs file: line 2: output "notes" has no closing delimiter "END"' }]);
+    // The offending line is quoted, masked.
+    expect(task(r.result, 'b')).toMatchObject({ status: 'failed', outputs: {} });
+    expect(task(r.result, 'b').errors[0].message).toBe('invalid outputs file: line 1: "***" is neither key=value nor key<<DELIMITER');
+  });
+
   it('ignores a reported cost that is not a number of at least 0, and says so in the log', () => {
     const r = runProject({
       'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo cost=-3 >> $ORCHESTRATE_OUTPUT", cost: 0.5 }\n  b: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 0.25 }\n',

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
-import { MAX_OUTPUT_BYTES, outputsTooLarge, parseOutputs } from '../outputs.js';
+import { MAX_OUTPUT_BYTES, outputsMalformed, outputsTooLarge, parseOutputs } from '../outputs.js';
 import { TaskLog } from '../task-log.js';
 import type { ExitReport, SpawnRequest } from './protocol.js';
 import { simpleCommandWords } from './simple-command.js';
@@ -119,8 +119,9 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
   }
   if (text !== undefined) {
     const parsed = parseOutputs(text);
-    outputs = masker.maskDeep(parsed.outputs);
     for (const problem of parsed.problems) log.note(problem);
+    if (parsed.problems.length) outputError = masker.mask(outputsMalformed(parsed.problems));
+    else outputs = masker.maskDeep(parsed.outputs);
   }
   if (spawnError) log.note(`could not start: ${spawnError}`);
   await log.close();
