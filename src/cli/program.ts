@@ -43,7 +43,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('lint')
     .description('check workflow files and report problems with file:line:col')
-    .argument('<files...>', 'workflow files or globs (e.g. "workflows/*.yaml")')
+    .argument('<files...>', 'workflow files, globs (e.g. "workflows/*.yaml") or directories')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'github', 'sarif']).default('stylish'))
     .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseCount('--max-warnings'))
     .addOption(configOption())

@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
 import { IoError } from '../errors.js';
 import { expandGlob, isGlob } from '../util/glob.js';
 import type { Diagnostic } from '../workflow/diagnostics.js';
@@ -26,11 +27,25 @@ export interface LintOptions {
   cwd?: string;
 }
 
-/** Expands the patterns into files: literal paths as given, globs sorted. */
+/** The config file names, which a directory's YAML files are not workflows of. */
+const CONFIG_FILE = /^(orchestrate\.config|\.orchestraterc)(\.ya?ml)?$/;
+
+/**
+ * Expands the patterns into files: literal paths as given, globs sorted, and
+ * a directory into the .yaml and .yml files under it at any depth (config
+ * files left out), as ESLint and yamllint take directories.
+ */
 export function resolvePatterns(patterns: string[], cwd: string): { files: string[]; ioErrors: string[] } {
   const files: string[] = [];
   const ioErrors: string[] = [];
   for (const pattern of patterns) {
+    if (isDirectory(resolve(cwd, pattern))) {
+      const base = pattern.replace(/\/+$/, '') || '/';
+      const matches = expandGlob(`${base === '/' ? '' : base}/**/*.{yaml,yml}`, cwd).filter((f) => !CONFIG_FILE.test(basename(f)));
+      if (!matches.length) ioErrors.push(`no workflow files (*.yaml, *.yml) in ${pattern}`);
+      files.push(...matches);
+      continue;
+    }
     if (!isGlob(pattern)) {
       files.push(pattern);
       continue;
@@ -40,6 +55,10 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
     files.push(...matches);
   }
   return { files: [...new Set(files)], ioErrors };
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** Lints workflow files; never throws for a user mistake. */

@@ -51,5 +51,6 @@ export function formatStylish(result: LintResult, options: { color?: boolean } =
   } else if (result.files.length) {
     lines.push(c.green(`✔ ${result.files.length} file${result.files.length === 1 ? '' : 's'} linted, no problems`));
   }
-  return `${lines.join('\n')}\n`;
+  // Nothing linted (every path unreadable): the errors on stderr say it all.
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -71,6 +71,24 @@ describe('orchestrate lint', () => {
     const g = cli(['lint', 'nowhere/*.yaml']);
     expect(g.code).toBe(2);
     expect(g.stderr.trim()).toBe('orchestrate: no files match nowhere/*.yaml');
+    expect(g.stdout).toBe('');
+  });
+
+  it('lints the .yaml and .yml files under a directory, leaving config files out', () => {
+    const dir = tempProject({
+      'flows/a.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n',
+      'flows/deep/b.yml': 'version: 1\ntasks:\n  b: { run: "true", needs: nope }\n',
+      'flows/orchestrate.config.yaml': 'policy: {}\n',
+      'flows/notes.txt': 'not yaml',
+      'flows/node_modules/dep/c.yaml': 'not: a workflow\n',
+      'empty/.keep': '',
+    });
+    const r = cli(['lint', 'flows/', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).map((f: any) => [f.file, f.diagnostics.map((d: any) => d.code)])).toEqual([['flows/a.yaml', []], ['flows/deep/b.yml', ['unknown-need']]]);
+    const none = cli(['lint', 'empty'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('orchestrate: no workflow files (*.yaml, *.yml) in empty\n');
   });
 
   it('gives one line and exit 2 for unknown commands and flags, help and version exit 0', () => {
