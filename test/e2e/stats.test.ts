@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
 
@@ -43,10 +45,17 @@ describe('orchestrate stats', () => {
     expect(text).toMatch(/^ {2}solo +20 +100%/m);
   });
 
-  it('says so when there is no history', () => {
+  it('says so when there is no history, or no runs of the file', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const r = cli(['stats', 'workflow.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no run history');
+    // A history without runs of this file: said in words, not an empty table.
+    writeFileSync(join(dir, 'other.yaml'), 'version: 1\ntasks:\n  b: { run: "true" }\n');
+    expect(cli(['run', 'other.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const none = cli(['stats', 'workflow.yaml'], { cwd: dir });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^No runs of workflow\.yaml recorded yet\.\n/);
+    expect(JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout).tasks).toEqual([]);
   });
 });

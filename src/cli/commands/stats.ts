@@ -44,7 +44,9 @@ export async function statsCommand(file: string | undefined, options: { json?: b
     await writeOut(`${JSON.stringify({ tasks: strip(stats.tasks), agents: strip(stats.agents), bottlenecks: findings }, null, 2)}\n`);
     return EXIT.ok;
   }
-  const lines = [...table('Tasks (durations of successful attempts; wait = queue wait per run)', stats.tasks), ''];
+  const lines = stats.tasks.length
+    ? [...table('Tasks (durations of successful attempts; wait = queue wait per run)', stats.tasks), '']
+    : [`No runs${workflow ? ` of ${file}` : ''} recorded yet.`, ''];
   if (stats.agents.length) lines.push(...table('Agents', stats.agents), '');
   lines.push(...formatFindings(findings));
   await writeOut(`${lines.join('\n')}\n`);
