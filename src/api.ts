@@ -89,7 +89,8 @@ function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { work
  * the same result object as `orchestrate run --json`.
  */
 export async function executeGraph(graph: { tasks: ApiTask[] }, policy: ApiPolicy = {}): Promise<RunResult> {
-  return run(graph?.tasks, policy, 'executeGraph');
+  if (graph === null || typeof graph !== 'object') throw new TypeError(`executeGraph: the graph must be an object { tasks }, got ${graph === null ? 'null' : typeof graph}`);
+  return run(graph.tasks, policy, 'executeGraph');
 }
 
 /** Runs independent tasks in parallel under `policy` (any `needs` are ignored). */

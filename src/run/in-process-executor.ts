@@ -56,8 +56,12 @@ export class InProcessExecutor implements Executor {
       signal: controller.signal,
       log: (line) => log.note(line),
     };
+    // Cleared once the agent settles; until then it keeps the process alive, as the run waits for it.
+    let graceTimer: NodeJS.Timeout | undefined;
     const aborted = new Promise<'aborted'>((resolve) => {
-      const settle = () => setTimeout(() => resolve('aborted'), request.gracePeriod * 1000).unref?.();
+      const settle = () => {
+        graceTimer = setTimeout(() => resolve('aborted'), request.gracePeriod * 1000);
+      };
       if (controller.signal.aborted) settle();
       else controller.signal.addEventListener('abort', settle, { once: true });
       request.killSignal?.addEventListener('abort', () => resolve('aborted'), { once: true });
@@ -77,6 +81,7 @@ export class InProcessExecutor implements Executor {
       failure = error instanceof Error ? error.message : String(error);
     }
     if (timer) clearTimeout(timer);
+    clearTimeout(graceTimer);
     request.signal.removeEventListener('abort', onAbort);
     // What JavaScript callers return is checked here: TypeScript's types do not reach them.
     if (output !== undefined && (output === null || typeof output !== 'object')) {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeGraph, executeParallel, loadWorkflow, plan, WorkflowError, type Agent } from '../../src/index.js';
-import { tempProject } from '../helpers/cli.js';
+import { ROOT, tempProject } from '../helpers/cli.js';
 import { validator } from '../helpers/schemas.js';
 
 const validateResult = validator('result');
@@ -46,6 +46,15 @@ describe('library API', () => {
     expect(result.tasks[0]!.errors.map((e) => e.kind)).toEqual(['timeout', 'timeout']);
   });
 
+  it('settles the run when an agent ignores ctx.signal and never returns, in a process with nothing else to do', () => {
+    // In a process of its own: here the test runner's own timers would keep the event loop alive.
+    const script = `import { executeParallel } from ${JSON.stringify(join(ROOT, 'dist/index.js'))};
+const r = await executeParallel([{ id: 'stuck', agent: { run: () => new Promise(() => {}) }, timeout: 0.2 }], { gracePeriod: 0.1, cwd: ${JSON.stringify(tempProject())} });
+console.log(JSON.stringify(r.tasks[0].errors));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(JSON.parse(out)).toEqual([{ attempt: 1, kind: 'timeout', message: 'timed out after 0.2s' }]);
+  });
+
   it('executeParallel runs independent tasks side by side', async () => {
     const running: number[] = [];
     let now = 0;
@@ -77,6 +86,7 @@ describe('library API', () => {
   it('names what is wrong with tasks given in code: not an array, not an object, a repeated id', async () => {
     const cwd = tempProject();
     await expect(executeParallel('build' as never, { cwd })).rejects.toThrow(new TypeError('executeParallel: the tasks must be an array, got string'));
+    await expect(executeGraph(null as never, { cwd })).rejects.toThrow(new TypeError('executeGraph: the graph must be an object { tasks }, got null'));
     await expect(executeGraph({ tasks: [{ id: 'a', run: 'true' }, null as never] }, { cwd })).rejects.toThrow(/executeGraph: task 2 must be an object with a string id, got null/);
     const repeated = executeParallel([{ id: 'a', run: 'true' }, { id: 'b', run: 'true' }, { id: 'a', run: 'false' }], { cwd });
     await expect(repeated).rejects.toThrow(WorkflowError);
