@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { OrchestrateError, EXIT } from './errors.js';
 import { planWorkflow, type Plan, type PlanOptions } from './plan/plan.js';
+import type { OutputListener } from './run/engine.js';
 import type { Agent, AgentFactory } from './run/in-process-executor.js';
 import type { RunResult } from './run/result.js';
 import { startRun } from './run/start-run.js';
@@ -41,11 +42,13 @@ export interface ApiPolicy extends PolicyFile {
   signal?: AbortSignal;
   /** Receives every telemetry event (masked). */
   onEvent?: (event: RunEvent) => void;
+  /** Receives every output line of every task as it comes (masked): stdout and stderr of shell tasks, `ctx.log` and `output` of in-process agents. */
+  onOutput?: OutputListener;
   /** Run only these tasks and what they need. */
   only?: string[];
 }
 
-const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'cwd', 'signal', 'onEvent', 'only'] as const;
+const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'cwd', 'signal', 'onEvent', 'onOutput', 'only'] as const;
 
 function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { workflow: Workflow; agents: Map<string, AgentFactory> } {
   if (!Array.isArray(tasks)) throw new TypeError(`${caller}: the tasks must be an array, got ${typeof tasks}`);
@@ -105,6 +108,7 @@ async function run(tasks: ApiTask[], policy: ApiPolicy, caller: string): Promise
     interrupt: policy.signal,
     only: policy.only,
     listeners: policy.onEvent ? [policy.onEvent] : [],
+    onOutput: policy.onOutput,
   }).result;
 }
 

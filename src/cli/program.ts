@@ -78,6 +78,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
+    .addOption(new Option('--logs <which>', "tasks' output on the console: failed (the last lines of failures, in the summary) or all (every line as it comes, [task] line)").choices(['failed', 'all']).default('failed'))
     .addOption(configOption())
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.js');

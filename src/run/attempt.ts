@@ -39,6 +39,8 @@ export interface AttemptRequest {
   signal: AbortSignal;
   /** Aborted to kill at once, without the grace period (a second Ctrl-C). */
   killSignal?: AbortSignal;
+  /** Gets the attempt's output lines, masked, as they come (for the console). */
+  onOutput?: (stream: 'out' | 'err', line: string) => void;
 }
 
 export interface Executor {

@@ -40,7 +40,12 @@ export interface EngineOptions {
   reused?: ReadonlyMap<number, Record<string, string>>;
   /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
   history?: ReadonlyMap<string, number>;
+  /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */
+  onOutput?: OutputListener;
 }
+
+/** A task's output line, masked. */
+export type OutputListener = (taskId: string, line: string, stream: 'out' | 'err') => void;
 
 
 const FINAL: ReadonlySet<State> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -260,6 +265,7 @@ export class RunEngine {
       outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
       signal: s.abort.signal,
       killSignal: s.kill.signal,
+      onOutput: this.options.onOutput && ((stream, line) => this.options.onOutput!(task.id, line, stream)),
     }).then((result) => this.attemptEnded(i, result), (error: unknown) => this.attemptEnded(i, {
       ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [],
     }));

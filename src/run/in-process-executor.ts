@@ -54,7 +54,10 @@ export class InProcessExecutor implements Executor {
       params: request.params,
       env: { ...this.baseEnv, ...request.env },
       signal: controller.signal,
-      log: (line) => log.note(line),
+      log: (line) => {
+        log.note(line);
+        request.onOutput?.('out', this.masker.mask(String(line)));
+      },
     };
     // Cleared once the agent settles; until then it keeps the process alive, as the run waits for it.
     let graceTimer: NodeJS.Timeout | undefined;
@@ -88,7 +91,12 @@ export class InProcessExecutor implements Executor {
       log.note(`the agent returned ${output === null ? 'null' : typeof output}, not an object: no outputs taken`);
       output = undefined;
     }
-    if (output?.output !== undefined) for (const line of String(output.output).split('\n')) log.note(line);
+    if (output?.output !== undefined) {
+      for (const line of String(output.output).split('\n')) {
+        log.note(line);
+        request.onOutput?.('out', this.masker.mask(line));
+      }
+    }
     const given = output?.outputs !== null && typeof output?.outputs === 'object' ? output.outputs : {};
     let outputs: Record<string, string> = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)]));
     const bytes = Object.entries(outputs).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);

@@ -31,7 +31,7 @@ export class ShellExecutor implements Executor {
       logFile: request.logFile,
       header: `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`,
       outputFile: request.outputFile,
-    });
+    }, request.onOutput);
 
     let timedOut = false;
     let cancelled = false;

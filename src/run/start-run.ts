@@ -3,7 +3,7 @@ import type { EventListener } from '../telemetry/events.js';
 import { SecretMasker, secretValues } from '../telemetry/mask.js';
 import type { Workflow } from '../workflow/model.js';
 import type { Executor } from './attempt.js';
-import { RunEngine } from './engine.js';
+import { RunEngine, type OutputListener } from './engine.js';
 import { InProcessExecutor, type AgentFactory } from './in-process-executor.js';
 import type { RunResult } from './result.js';
 import { newRunId, runDirectory } from './run-dir.js';
@@ -31,6 +31,8 @@ export interface StartRunOptions {
   reused?: ReadonlyMap<number, Record<string, string>>;
   /** Estimates from history (task id -> seconds), used to rank ready tasks as the plan does. */
   history?: ReadonlyMap<string, number>;
+  /** Gets every output line of every attempt, masked, as it comes. */
+  onOutput?: OutputListener;
 }
 
 export interface RunHandle {
@@ -101,6 +103,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     interrupt: options.interrupt,
     reused: options.reused,
     history: options.history,
+    onOutput: options.onOutput,
   });
   const result = engine.run().finally(() => spawner.close());
   return { runId, runDir, engine, masker, result };

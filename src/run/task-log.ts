@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
+import type { OutputStream } from './spawner/protocol.js';
 
 const TAIL_LINES = 20;
 /** A line longer than this is written in pieces, so memory stays bounded. */
@@ -40,7 +41,8 @@ export class TaskLog {
   private readonly sources: Readable[] = [];
   private waiting = false;
 
-  constructor(private readonly path: string, private readonly masker: SecretMasker) {}
+  /** @param onLine also given every output line, masked (for the console) */
+  constructor(private readonly path: string, private readonly masker: SecretMasker, private readonly onLine?: (stream: OutputStream, line: string) => void) {}
 
   /** The log file, opened on the first line: a task that prints nothing costs no file. */
   private get file(): WriteStream {
@@ -56,12 +58,13 @@ export class TaskLog {
     this.pendingHeader = `${this.masker.mask(text)}\n`;
   }
 
-  attach(stream: Readable | null, label: 'out' | 'err'): void {
+  attach(stream: Readable | null, label: OutputStream): void {
     if (!stream) return;
     this.sources.push(stream);
     const masking: MaskingStream = this.masker.stream();
     const lines = new LineSplitter((line) => {
       this.keep(line);
+      this.onLine?.(label, line);
       if (!this.file.write(`${label}| ${line}\n`) && !this.waiting) {
         this.waiting = true;
         for (const s of this.sources) s.pause();

@@ -55,6 +55,18 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     expect(JSON.parse(out)).toEqual([{ attempt: 1, kind: 'timeout', message: 'timed out after 0.2s' }]);
   });
 
+  it('gives onOutput every output line of shell tasks and in-process agents, masked', async () => {
+    const lines: string[] = [];
+    const result = await executeGraph({
+      tasks: [
+        { id: 'sh', run: 'echo one; echo two >&2; echo "$DEPLOY_CRED"' },
+        { id: 'agent', needs: ['sh'], agent: { run: (_p, ctx) => { ctx.log('thinking'); return { output: 'done\nsecret-cred-55' }; } } },
+      ],
+    }, { cwd: tempProject(), env: { DEPLOY_CRED: 'secret-cred-55' }, secrets: ['DEPLOY_CRED'], onOutput: (taskId, line, stream) => lines.push(`${taskId} ${stream} ${line}`) });
+    expect(result.status).toBe('succeeded');
+    expect(lines.sort()).toEqual(['agent out ***', 'agent out done', 'agent out thinking', 'sh err two', 'sh out ***', 'sh out one']);
+  });
+
   it('executeParallel runs independent tasks side by side', async () => {
     const running: number[] = [];
     let now = 0;

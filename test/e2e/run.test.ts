@@ -379,6 +379,35 @@ tasks:
     expect(existsSync(join(dir, 'ran'))).toBe(true);
   });
 
+  it('prints every task output line with --logs all, masked, before the task\'s end; to stderr with --json; at most 10,000 lines a task', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  a: { run: "echo hello from a; echo oops >&2; echo token=$API_TOKEN" }
+  b: { run: "seq 1 3", needs: a }
+  many: { run: "seq 1 12000" }
+`,
+    });
+    const env = { API_TOKEN: 'tok-98765-secret' };
+    const r = cli(['run', 'workflow.yaml', '--logs', 'all', '--renderer', 'simple'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    for (const line of ['[a] hello from a', '[a] oops', '[a] token=***', '[b] 1', '[b] 3', '[many] 10000', '[many] ... (the rest of the output is in the log file)']) expect(lines, line).toContain(line);
+    expect(lines).not.toContain('[many] 10001');
+    expect(r.stdout).not.toContain('tok-98765-secret');
+    const okA = lines.findIndex((l) => / ok {4}a in /.test(l));
+    expect(lines.indexOf('[a] hello from a')).toBeLessThan(okA);
+    expect(lines.indexOf('[b] 1')).toBeGreaterThan(okA);
+    // Every line is in the log file all the same.
+    const json = cli(['run', 'workflow.yaml', '--logs', 'all', '--json'], { cwd: dir, env });
+    const result = JSON.parse(json.stdout);
+    expect(json.stderr).toContain('[a] hello from a\n');
+    expect(readFileSync(task(result, 'many').logFile, 'utf8')).toContain('out| 12000\n');
+    // By default, no task output on the console.
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env }).stdout).not.toContain('[a]');
+  });
+
   it('appends to an existing --events file, never truncating what was there', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'events.jsonl': 'kept\n' });
     const runs = [1, 2].map(() => JSON.parse(cli(['run', 'workflow.yaml', '--json', '--events', 'events.jsonl'], { cwd: dir }).stdout).runId);

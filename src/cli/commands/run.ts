@@ -15,6 +15,7 @@ import type { RunEvent } from '../../telemetry/events.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
+import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { workflowHistory } from '../history-store.js';
 import { resolveResume } from '../resume-run.js';
@@ -30,6 +31,7 @@ export interface RunCommandOptions {
   config?: string;
   state?: string;
   resume?: string | boolean;
+  logs?: 'failed' | 'all';
 }
 
 function isInteractive(): boolean {
@@ -61,29 +63,25 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const listeners: Array<(event: RunEvent) => void> = [];
   const rendererName = options.renderer ?? 'default';
   const quietConsole = options.json || options.events === '-';
+  const allLogs = options.logs === 'all';
+  const printLine = lineWriter(process.stdout);
   let lanes: LanesRenderer | undefined;
   if (!quietConsole && rendererName !== 'silent') {
-    if (rendererName === 'default' && isInteractive()) {
+    // Task output between the lines of live progress would be overdrawn: --logs all gets plain lines.
+    if (rendererName === 'default' && isInteractive() && !allLogs) {
       // Listr2 is loaded only for a terminal.
       const { LanesRenderer: Lanes } = await import('../lanes-renderer.js');
       lanes = new Lanes(options.concurrency ?? workflow.policy.maxConcurrency);
       listeners.push((event) => lanes!.onEvent(event));
     } else {
-      // The lines of one tick go out in one write.
-      let pending = '';
       listeners.push((event) => {
         const line = formatEventLine(event);
-        if (!line) return;
-        if (!pending) {
-          process.nextTick(() => {
-            process.stdout.write(pending);
-            pending = '';
-          });
-        }
-        pending += `${line}\n`;
+        if (line) printLine(line);
       });
     }
   }
+  // Task output goes where the event lines go, or to stderr when stdout carries JSON.
+  const printOutput = allLogs ? (quietConsole ? lineWriter(process.stderr) : printLine) : undefined;
   const runId = newRunId();
   const runDir = runDirectory(workflow.dir, runId);
   try {
@@ -113,6 +111,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     reused: resume?.reused,
     history: history.estimates,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
+    onOutput: printOutput && ((taskId, line) => printOutput(`[${taskId}] ${line}`)),
     interrupt: interrupt.signal,
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.

@@ -15,7 +15,12 @@ export interface SpawnRequest {
   logFile: string;
   header: string;
   outputFile: string;
+  /** Also send the task's output lines (masked) to the runner, for the console. */
+  stream?: boolean;
 }
+
+/** Which pipe a line came from. */
+export type OutputStream = 'out' | 'err';
 
 export type ToSpawner =
   | { type: 'config'; secrets: string[]; baseEnv: Record<string, string> }
@@ -40,6 +45,11 @@ export interface ExitReport {
 /**
  * `ready` once configured: a spawner started mid-run gets work from then on.
  * `started` gives a task's process group, so that the runner can kill it if
- * the spawner itself dies.
+ * the spawner itself dies. `output` carries the masked lines of a task whose
+ * request asked for them.
  */
-export type FromSpawner = ExitReport | { type: 'ready' } | { type: 'started'; id: number; pid: number };
+export type FromSpawner =
+  | ExitReport
+  | { type: 'ready' }
+  | { type: 'started'; id: number; pid: number }
+  | { type: 'output'; id: number; lines: Array<[OutputStream, string]> };

@@ -5,7 +5,7 @@ import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
 import { MAX_OUTPUT_BYTES, outputsMalformed, outputsTooLarge, parseOutputs } from '../outputs.js';
 import { TaskLog } from '../task-log.js';
-import type { ExitReport, SpawnRequest } from './protocol.js';
+import type { ExitReport, OutputStream, SpawnRequest } from './protocol.js';
 import { simpleCommandWords } from './simple-command.js';
 
 /** How long output may still arrive after the task's shell exited (its pipes normally close at once). */
@@ -22,9 +22,9 @@ export interface RunningProcess {
  * command, in its own process group), streams its output masked into the
  * log, and reports how it ended with its outputs. Runs in a spawner process.
  */
-export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker): RunningProcess {
+export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker, onLine?: (stream: OutputStream, line: string) => void): RunningProcess {
   const started = performance.now();
-  const log = new TaskLog(request.logFile, masker);
+  const log = new TaskLog(request.logFile, masker, onLine);
   log.header(request.header);
   let child: ChildProcess;
   const words = simpleCommandWords(request.command);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { killProcessGroup } from '../kill-process-group.js';
-import type { ExitReport, FromSpawner, SpawnRequest, ToSpawner } from './protocol.js';
+import type { ExitReport, FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
 
 // Beside this file in the build; when running from the TypeScript sources (tests), the built one.
 const SPAWNER = [new URL('./spawner-main.js', import.meta.url), new URL('../../../dist/run/spawner/spawner-main.js', import.meta.url)]
@@ -39,6 +39,8 @@ function forkSpawner(): ChildProcess {
 
 interface Pending {
   resolve(report: ExitReport): void;
+  /** Receives the task's output lines, if the request asked for them. */
+  onOutput?: (stream: OutputStream, line: string) => void;
   /** Spawner process index. */
   worker: number;
   /** The task's process group, once the spawner said. */
@@ -110,6 +112,9 @@ export class SpawnerClient {
         else if (message.type === 'started') {
           const pending = this.pending.get(message.id);
           if (pending) pending.pid = message.pid;
+        } else if (message.type === 'output') {
+          const pending = this.pending.get(message.id);
+          for (const [stream, line] of message.lines) pending?.onOutput?.(stream, line);
         } else this.ended(message);
       }
     });
@@ -176,16 +181,16 @@ export class SpawnerClient {
     if (++this.windowStarts === BUSY_STARTS && this.fixed === undefined && this.workers.length < MAX_SPAWNERS) this.addWorker(false);
   }
 
-  /** Starts a task process; resolves with its exit report. */
-  spawn(request: Omit<SpawnRequest, 'type' | 'id'>): { id: number; done: Promise<ExitReport> } {
+  /** Starts a task process; resolves with its exit report. `onOutput` gets its output lines, masked, as they come. */
+  spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'stream'>, onOutput?: (stream: OutputStream, line: string) => void): { id: number; done: Promise<ExitReport> } {
     if (!this.workers.length) this.warmUp();
     this.noteStart();
     const id = this.nextId++;
     const worker = this.pick();
-    const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker }));
+    const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker, onOutput }));
     this.workers[worker]!.load++;
     this.process(worker);
-    this.post(worker, { ...request, type: 'spawn', id });
+    this.post(worker, onOutput ? { ...request, type: 'spawn', id, stream: true } : { ...request, type: 'spawn', id });
     return { id, done };
   }
 

@@ -1,6 +1,6 @@
 import { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
-import type { FromSpawner, ToSpawner } from './protocol.js';
+import type { FromSpawner, OutputStream, ToSpawner } from './protocol.js';
 import { processesOfRun } from './processes-of-run.js';
 import { runProcess } from './run-process.js';
 
@@ -19,17 +19,47 @@ const runs = new Set<string>();
 
 // Reports of one event-loop turn (tasks that ended together) go in one message.
 let outbox: FromSpawner[] = [];
+/** This turn's output message of each task, to add lines to. */
+let outputs = new Map<number, Array<[OutputStream, string]>>();
 const send = (message: FromSpawner) => {
   if (!outbox.length) {
     setImmediate(() => {
       const messages = outbox;
       outbox = [];
+      outputs = new Map();
       // The runner may be gone already: 'disconnect' ends this process; no error to print.
       process.send?.(messages, () => undefined);
     });
   }
   outbox.push(message);
 };
+
+/**
+ * The console gets at most this much of one attempt's output (the log file
+ * gets all of it): the runner prints what arrives, and a task printing
+ * hundreds of megabytes must not pile up in the channel.
+ */
+const STREAM_LINES = 10_000;
+const STREAM_BYTES = 1024 * 1024;
+
+function relayLines(id: number): (stream: OutputStream, line: string) => void {
+  let lines = STREAM_LINES;
+  let bytes = STREAM_BYTES;
+  let cut = false;
+  return (stream, line) => {
+    if (cut) return;
+    lines--;
+    bytes -= line.length;
+    cut = lines < 0 || bytes < 0;
+    let batch = outputs.get(id);
+    if (!batch) {
+      batch = [];
+      outputs.set(id, batch);
+      send({ type: 'output', id, lines: batch });
+    }
+    batch.push([stream, cut ? '... (the rest of the output is in the log file)' : line]);
+  };
+}
 
 // The runner decides what happens on Ctrl-C; the terminal sends it to us too.
 process.on('SIGINT', () => undefined);
@@ -64,7 +94,7 @@ function handle(message: ToSpawner): void {
     case 'spawn': {
       const env: Record<string, string> = { ...baseEnv, ...message.env };
       if (env.ORCHESTRATE_RUN_ID) runs.add(env.ORCHESTRATE_RUN_ID);
-      const started = runProcess(message, env, masker);
+      const started = runProcess(message, env, masker, message.stream ? relayLines(message.id) : undefined);
       if (started.pid !== undefined) {
         running.set(message.id, started.pid);
         send({ type: 'started', id: message.id, pid: started.pid });
