@@ -53,6 +53,11 @@ function objectType(schema, ctx, indent = '') {
     const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key);
     return `${doc(prop, inner)}${inner}${name}${required.has(key) ? '' : '?'}: ${typeOf(prop, ctx)};`;
   });
+  // Named properties beside free ones (a matrix's include/exclude beside its value lists): an index signature that admits both.
+  if (schema.additionalProperties && schema.additionalProperties !== true) {
+    const types = [typeOf(schema.additionalProperties, ctx), ...Object.values(schema.properties).map((prop) => typeOf(prop, ctx))];
+    fields.push(`${inner}[key: string]: ${[...new Set(types)].join(' | ')} | undefined;`);
+  }
   return `{\n${fields.join('\n')}\n${indent}}`;
 }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
-import { expandMatrix, matrixSize, MAX_MATRIX_EXPANSIONS } from './expand-matrix.js';
+import { expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, type MatrixFile } from './expand-matrix.js';
 import { formatPath } from './schema-errors.js';
 import { renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
@@ -26,15 +26,34 @@ function needsList(needs: TaskFile['needs']): string[] {
   return typeof needs === 'string' ? [needs] : needs;
 }
 
-function matrixLookup(values: Record<string, MatrixValue> | undefined, params: Record<string, unknown>) {
+/** Fills `${{ matrix.K }}` and `${{ params.K }}`; a key that `include` gives only some expansions is empty in the others. */
+function matrixLookup(values: Record<string, MatrixValue> | undefined, keys: readonly string[], params: Record<string, unknown>) {
   return (ref: TemplateRef): string | undefined => {
-    if (ref.kind === 'matrix' && values && ref.key in values) return String(values[ref.key]);
+    if (ref.kind === 'matrix' && keys.includes(ref.key)) return values && ref.key in values ? String(values[ref.key]) : '';
     if (ref.kind === 'params' && ref.key in params) {
       const v = params[ref.key];
       return typeof v === 'string' ? v : JSON.stringify(v);
     }
     return undefined;
   };
+}
+
+/** An `exclude` entry must name keys of the value lists, and something must be left to run. */
+function checkMatrix(baseId: string, matrix: MatrixFile | undefined, at: DocPath): Diagnostic[] {
+  if (!matrix) return [];
+  const lists = Object.keys(matrix).filter((key) => key !== 'include' && key !== 'exclude');
+  const problems: Diagnostic[] = [];
+  (matrix.exclude ?? []).forEach((entry, i) => {
+    for (const key of Object.keys(entry)) {
+      if (!lists.includes(key)) {
+        problems.push(error('unknown-matrix-key', `task "${baseId}": matrix.exclude names "${key}", which is not a key of the matrix${suggestion(key, lists) || (lists.length ? ` (keys: ${lists.join(', ')})` : '')}`, [...at, 'exclude', i, key], true));
+      }
+    }
+  });
+  if (!problems.length && !expandMatrix(baseId, matrix).length) {
+    problems.push(error('empty-matrix', `task "${baseId}": \`exclude\` leaves no combination of the matrix to run`, at));
+  }
+  return problems;
 }
 
 /**
@@ -84,6 +103,10 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       diagnostics.push(error('matrix-too-large', `task "${baseId}" expands to ${size} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`, [...at, 'matrix']));
       continue;
     }
+    const matrixProblems = checkMatrix(baseId, t.matrix, [...at, 'matrix']);
+    diagnostics.push(...matrixProblems);
+    if (matrixProblems.length) continue;
+    const keys = matrixKeys(t.matrix);
     const params = (t.params ?? {}) as Record<string, unknown>;
     const estimate = t.estimate !== undefined ? { seconds: parseDuration(t.estimate)!, source: 'declared' as const }
       : agent?.estimate !== undefined ? { seconds: agent.estimate, source: 'agent' as const }
@@ -92,8 +115,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const retry = resolveRetry(agent?.retry ?? policy.retry, t.retry);
     const needs = needsList(t.needs);
     const indices: number[] = [];
-    for (const expansion of expandMatrix(baseId, t.matrix as Record<string, MatrixValue[]> | undefined)) {
-      const fill = matrixLookup(expansion.values, params);
+    for (const expansion of expandMatrix(baseId, t.matrix)) {
+      const fill = matrixLookup(expansion.values, keys, params);
       const render = (text: string) => renderTemplate(text, fill);
       const renderedEnv: Record<string, string> = {};
       for (const [k, v] of Object.entries(taskEnv)) renderedEnv[k] = render(v);

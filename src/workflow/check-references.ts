@@ -1,3 +1,4 @@
+import { matrixKeys } from './expand-matrix.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate } from './templates.js';
@@ -48,8 +49,8 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       for (const problem of parsed.errors) diagnostics.push({ ...error('bad-template', `task "${baseId}": ${problem.message}`, field.path), find: problem.text });
       for (const ref of parsed.refs) {
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
-        if (ref.kind === 'matrix' && !(task.matrix && ref.key in task.matrix)) {
-          diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${Object.keys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
+        if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
+          diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
         } else if (ref.kind === 'params' && !(task.params && ref.key in task.params)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
         } else if (ref.kind === 'task-output') {

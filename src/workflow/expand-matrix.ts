@@ -1,23 +1,59 @@
 import type { MatrixValue } from './model.js';
+import type { Task as TaskFile } from './schema-types.js';
 
 /** Expansions above this per task are refused (`matrix-too-large`). */
 export const MAX_MATRIX_EXPANSIONS = 10_000;
 
+export type MatrixFile = NonNullable<TaskFile['matrix']>;
+type Combination = Record<string, MatrixValue>;
+
 export interface Expansion {
   id: string;
-  values?: Record<string, MatrixValue>;
+  values?: Combination;
 }
 
-/** `review` with `{file: [a, b]}` -> `review[a]`, `review[b]` (cross product, keys in file order). */
-export function expandMatrix(baseId: string, matrix: Record<string, MatrixValue[]> | undefined): Expansion[] {
+/** A matrix's value lists (every key but `include` and `exclude`), in file order. */
+function valueLists(matrix: MatrixFile): Array<[string, MatrixValue[]]> {
+  return Object.entries(matrix).filter((entry): entry is [string, MatrixValue[]] => entry[0] !== 'include' && entry[0] !== 'exclude');
+}
+
+/** The keys a matrix gives its expansions: those of its value lists, then those `include` adds. */
+export function matrixKeys(matrix: MatrixFile | undefined): string[] {
+  if (!matrix) return [];
+  const keys = new Set(valueLists(matrix).map(([key]) => key));
+  for (const extra of matrix.include ?? []) for (const key of Object.keys(extra)) keys.add(key);
+  return [...keys];
+}
+
+/**
+ * `review` with `{file: [a, b]}` -> `review[a]`, `review[b]`: the cross
+ * product of the value lists (keys in file order), then GitHub Actions'
+ * `exclude` (drop every combination an entry matches, partially is enough)
+ * and `include` (add an entry's values to each original combination whose
+ * own values it does not change; if there is none, the entry is a
+ * combination of its own).
+ */
+export function expandMatrix(baseId: string, matrix: MatrixFile | undefined): Expansion[] {
   if (!matrix) return [{ id: baseId }];
-  let combos: Array<Record<string, MatrixValue>> = [{}];
-  for (const [key, values] of Object.entries(matrix)) {
-    const next: Array<Record<string, MatrixValue>> = [];
+  const lists = valueLists(matrix);
+  let combos: Combination[] = lists.length ? [{}] : [];
+  for (const [key, values] of lists) {
+    const next: Combination[] = [];
     for (const combo of combos) for (const value of values) next.push({ ...combo, [key]: value });
     combos = next;
   }
-  return combos.map((values) => ({ id: `${baseId}[${Object.values(values).map(idPart).join(',')}]`, values }));
+  const excluded = (combo: Combination) => (matrix.exclude ?? []).some((entry) => Object.entries(entry).every(([k, v]) => combo[k] === v));
+  const kept = combos.filter((combo) => !excluded(combo)).map((original) => ({ original, added: {} as Combination }));
+  const extra: Combination[] = [];
+  for (const entry of matrix.include ?? []) {
+    const fits = kept.filter(({ original }) => Object.entries(entry).every(([k, v]) => !(k in original) || original[k] === v));
+    for (const { original, added } of fits) {
+      for (const [k, v] of Object.entries(entry)) if (!(k in original)) added[k] = v;
+    }
+    if (!fits.length) extra.push({ ...entry });
+  }
+  return [...kept.map(({ original, added }) => ({ ...original, ...added })), ...extra]
+    .map((values) => ({ id: `${baseId}[${Object.values(values).map(idPart).join(',')}]`, values }));
 }
 
 /**
@@ -32,8 +68,9 @@ function idPart(value: MatrixValue): string {
   });
 }
 
-/** The number of expansions, computed without building them. */
-export function matrixSize(matrix: Record<string, MatrixValue[]> | undefined): number {
+/** At most this many expansions (before `exclude`), computed without building them. */
+export function matrixSize(matrix: MatrixFile | undefined): number {
   if (!matrix) return 1;
-  return Object.values(matrix).reduce((n, values) => n * values.length, 1);
+  const lists = valueLists(matrix);
+  return (lists.length ? lists.reduce((n, [, values]) => n * values.length, 1) : 0) + (matrix.include?.length ?? 0);
 }

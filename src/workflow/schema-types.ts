@@ -230,9 +230,19 @@ export type Task = {
   if?: "success" | "failure" | "always";
   priority?: Priority;
   /**
-   * One task per combination of values: `review` with `file: [a, b]` becomes `review[a]` and `review[b]`.
+   * One task per combination of values: `review` with `file: [a, b]` becomes `review[a]` and `review[b]`. `exclude` and `include` work as in GitHub Actions: an `exclude` entry removes every combination it matches (a partial match is enough); an `include` entry adds its values to every combination whose own values it does not change, or else becomes a combination of its own.
    */
-  matrix?: Record<string, Array<MatrixValue>>;
+  matrix?: {
+  /**
+   * Extra values for matching combinations, or extra combinations (GitHub Actions semantics).
+   */
+  include?: Array<Record<string, MatrixValue>>;
+  /**
+   * Combinations to leave out: each entry removes the combinations whose values match all of its keys.
+   */
+  exclude?: Array<Record<string, MatrixValue>>;
+  [key: string]: Array<MatrixValue> | Array<Record<string, MatrixValue>> | undefined;
+};
   /**
    * Files the task must produce, relative to its working directory; a glob (`dist/*.js`, `out/**\/*.html`) must match at least one file. A successful attempt whose artifacts are missing fails; the result lists the files found.
    * @default []

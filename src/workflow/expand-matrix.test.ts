@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { expandMatrix, matrixKeys, matrixSize } from './expand-matrix.js';
+
+const ids = (matrix: Parameters<typeof expandMatrix>[1]) => expandMatrix('t', matrix).map((e) => e.id);
+
+describe('expandMatrix', () => {
+  it('crosses the value lists, keys in file order', () => {
+    expect(ids({ os: ['linux', 'mac'], node: [20, 22] })).toEqual(['t[linux,20]', 't[linux,22]', 't[mac,20]', 't[mac,22]']);
+    expect(ids(undefined)).toEqual(['t']);
+  });
+
+  it('drops the combinations an exclude entry matches, partially or whole', () => {
+    expect(ids({ os: ['linux', 'mac'], node: [20, 22], exclude: [{ os: 'mac', node: 20 }] })).toEqual(['t[linux,20]', 't[linux,22]', 't[mac,22]']);
+    expect(ids({ os: ['linux', 'mac'], node: [20, 22], exclude: [{ os: 'mac' }] })).toEqual(['t[linux,20]', 't[linux,22]']);
+  });
+
+  it('applies include as GitHub Actions does (its documented example)', () => {
+    const expansions = expandMatrix('t', {
+      fruit: ['apple', 'pear'],
+      animal: ['cat', 'dog'],
+      include: [
+        { color: 'green' },
+        { color: 'pink', animal: 'cat' },
+        { fruit: 'apple', shape: 'circle' },
+        { fruit: 'banana' },
+        { fruit: 'banana', animal: 'cat' },
+      ],
+    });
+    expect(expansions.map((e) => e.values)).toEqual([
+      { fruit: 'apple', animal: 'cat', color: 'pink', shape: 'circle' },
+      { fruit: 'apple', animal: 'dog', color: 'green', shape: 'circle' },
+      { fruit: 'pear', animal: 'cat', color: 'pink' },
+      { fruit: 'pear', animal: 'dog', color: 'green' },
+      { fruit: 'banana' },
+      { fruit: 'banana', animal: 'cat' },
+    ]);
+    expect(expansions.map((e) => e.id)).toEqual(['t[apple,cat,pink,circle]', 't[apple,dog,green,circle]', 't[pear,cat,pink]', 't[pear,dog,green]', 't[banana]', 't[banana,cat]']);
+  });
+
+  it('excludes before it includes, and makes a matrix of include entries alone', () => {
+    expect(ids({ os: ['linux', 'mac'], exclude: [{ os: 'mac' }], include: [{ os: 'mac', arm: true }] })).toEqual(['t[linux]', 't[mac,true]']);
+    expect(ids({ include: [{ os: 'linux' }, { os: 'mac', arm: true }] })).toEqual(['t[linux]', 't[mac,true]']);
+  });
+
+  it('knows every key an expansion may have, and an upper bound of their number', () => {
+    expect(matrixKeys({ os: ['a'], include: [{ os: 'b', extra: 1 }], exclude: [{ os: 'a' }] })).toEqual(['os', 'extra']);
+    expect(matrixSize({ a: [1, 2], b: [1, 2, 3], include: [{ a: 9 }] })).toBe(7);
+    expect(matrixSize({ include: [{ a: 1 }, { a: 2 }] })).toBe(2);
+  });
+});
