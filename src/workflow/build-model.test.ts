@@ -122,6 +122,7 @@ tasks:
   it('checks a matrix exclude names the matrix keys and leaves something to run; a key include adds renders empty where absent', () => {
     expect(codes('version: 1\ntasks:\n  m:\n    run: x\n    matrix:\n      os: [a, b]\n      exclude: [{ oss: a }]\n')).toEqual(['unknown-matrix-key@7:19']);
     expect(codes('version: 1\ntasks:\n  m:\n    run: x\n    matrix:\n      os: [a, b]\n      exclude: [{ os: a }, { os: b }]\n')).toEqual(['empty-matrix@6:7']);
+    expect(load('version: 1\ntasks:\n  m:\n    run: x\n    matrix: { include: [] }\n').diagnostics.map((d) => d.message)).toEqual(['task "m": the matrix has no value lists and no `include` entries: nothing to run']);
     expect(codes('version: 1\ntasks:\n  m:\n    run: "echo ${{ matrix.include }}"\n    matrix: { os: [a], include: [{ os: a, x: 1 }] }\n')).toEqual(['unknown-reference@4:16']);
     const w = load('version: 1\ntasks:\n  m:\n    run: "test ${{ matrix.os }} -${{ matrix.cover }}-"\n    matrix:\n      os: [linux, mac]\n      include: [{ os: linux, cover: true }]\n').workflow!;
     expect(w.tasks.map((t) => [t.id, t.command])).toEqual([['m[linux,true]', 'test linux -true-'], ['m[mac]', 'test mac --']]);

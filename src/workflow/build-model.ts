@@ -51,7 +51,7 @@ function checkMatrix(baseId: string, matrix: MatrixFile | undefined, at: DocPath
     }
   });
   if (!problems.length && !expandMatrix(baseId, matrix).length) {
-    problems.push(error('empty-matrix', `task "${baseId}": \`exclude\` leaves no combination of the matrix to run`, at));
+    problems.push(error('empty-matrix', `task "${baseId}": ${matrix.exclude?.length ? '`exclude` leaves no combination of the matrix to run' : 'the matrix has no value lists and no `include` entries: nothing to run'}`, at));
   }
   return problems;
 }

@@ -24,7 +24,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-reference': 'A template names a task that is not an ancestor, an unknown matrix key or param.',
   'matrix-too-large': 'A matrix expands to more than 10,000 tasks.',
   'unknown-matrix-key': 'A matrix `exclude` entry names a key the matrix does not have.',
-  'empty-matrix': 'A matrix `exclude` leaves no combination to run.',
+  'empty-matrix': 'A matrix has no combination to run (`exclude` removed them all, or there are no values).',
   'duplicate-task-id': 'Two matrix expansions print the same id.',
   'concurrency-above-limit': "An agent's concurrency is above the explicit global maxConcurrency (warning).",
   'artifact-conflict': 'Two tasks that may run at the same time declare the same artifact (warning).',
