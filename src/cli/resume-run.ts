@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
 import { planReuse } from '../run/plan-reuse.js';
-import type { Database } from '../store/open-store.js';
+import { openStore, type Database } from '../store/open-store.js';
+import { statePath } from '../store/state-path.js';
 import { getRun, latestRun, succeededTasks, type RunRow } from '../store/queries.js';
 import type { Workflow } from '../workflow/model.js';
 
@@ -31,6 +32,23 @@ function processStartedAt(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `--resume --dry-run`: what a resume would reuse, from a history that must exist (a dry run creates none). */
+export function resumeWithoutRunning(workflow: Workflow, stateOption: string | undefined, option: string | true): { from: string; reused: Map<number, Record<string, string>> } {
+  const path = statePath(workflow.dir, stateOption, workflow.stateFile);
+  if (!existsSync(path)) throw new UsageError(`--resume: no run history at ${path}`);
+  const db = openStore(path);
+  try {
+    return resolveResume(db, workflow, option);
+  } finally {
+    db.close();
+  }
+}
+
+/** The ids of reused tasks (by index). */
+export function reusedIds(workflow: Workflow, reused: ReadonlyMap<number, unknown>): Set<string> {
+  return new Set([...reused.keys()].map((i) => workflow.tasks[i]!.id));
 }
 
 /**

@@ -9,7 +9,8 @@ export interface PlanTask {
   id: string;
   agent: string | null;
   estimate: number;
-  estimateSource: EstimateSource;
+  /** `reused`: a dry run of a resume, in which the task is not run again. */
+  estimateSource: EstimateSource | 'reused';
   cost: number;
   priority: string;
   needs: string[];
@@ -46,6 +47,8 @@ export interface Plan {
   };
   budget: { limit: number | null; fits: boolean };
   warnings: string[];
+  /** A dry run of `--resume`: the run it resumes. */
+  resumedFrom?: string;
 }
 
 export interface PlanOptions {
@@ -53,11 +56,13 @@ export interface PlanOptions {
   concurrency?: number;
   /** Estimates from history, by task id (source `history`). */
   history?: ReadonlyMap<string, number>;
+  /** Tasks a resume would not run again (ids): they take no time and cost nothing. */
+  reused?: ReadonlySet<string>;
 }
 
 /** The scheduler's view of the workflow's tasks and limits. */
 export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: Levels, options: PlanOptions = {}) {
-  const estimates = workflow.tasks.map((t) => options.history?.get(t.id) ?? t.estimate);
+  const estimates = workflow.tasks.map((t) => (options.reused?.has(t.id) ? 0 : options.history?.get(t.id) ?? t.estimate));
   const tail = remainingPaths(graph, estimates, levels.order);
   const tasks: QueueTask[] = workflow.tasks.map((t, i) => ({
     agent: t.agent,
@@ -95,7 +100,7 @@ export function planWorkflow(workflow: Workflow, options: PlanOptions = {}): Pla
   const onPath = new Uint8Array(graph.size);
   for (const t of critical.tasks) onPath[t] = 1;
   const serial = estimates.reduce((a, b) => a + b, 0);
-  const cost = workflow.tasks.reduce((a, t) => a + t.cost, 0);
+  const cost = workflow.tasks.reduce((a, t) => a + (options.reused?.has(t.id) ? 0 : t.cost), 0);
   const wall = schedule.makespan;
   const budget = workflow.policy.costBudget;
   const warnings: string[] = [];
@@ -106,8 +111,8 @@ export function planWorkflow(workflow: Workflow, options: PlanOptions = {}): Pla
     id: t.id,
     agent: t.agent ?? null,
     estimate: round(estimates[i]!),
-    estimateSource: options.history?.has(t.id) ? 'history' : t.estimateSource,
-    cost: t.cost,
+    estimateSource: options.reused?.has(t.id) ? 'reused' : options.history?.has(t.id) ? 'history' : t.estimateSource,
+    cost: options.reused?.has(t.id) ? 0 : t.cost,
     priority: t.priority,
     needs: t.needs,
     batch: levels.levelOf[i]!,

@@ -51,12 +51,18 @@ function ganttSection(plan: Plan, color: boolean): string[] {
   return lines;
 }
 
+function resumeLine(plan: Plan, from: string): string {
+  const reused = plan.tasks.filter((t) => t.estimateSource === 'reused').length;
+  return `Resuming ${from}: ${reused} task${reused === 1 ? '' : 's'} reused (not run again, 0s), ${plan.tasks.length - reused} to run`;
+}
+
 /** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals. */
 export function formatPlan(plan: Plan, options: { color?: boolean } = {}): string {
   const c = makeColors(Boolean(options.color));
   const e = plan.estimate;
   const lines = [
     c.bold(`Plan: ${plan.workflow}`) + `  (${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'}, concurrency ${plan.concurrency}, fairness ${plan.fairness})`,
+    ...(plan.resumedFrom !== undefined ? [resumeLine(plan, plan.resumedFrom)] : []),
     '',
     ...batchesSection(plan),
     '',

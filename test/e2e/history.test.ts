@@ -92,6 +92,13 @@ describe('run history', () => {
     });
     expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
     writeFileSync(join(dir, 'fixed'), '');
+    // A dry run of the resume shows what would be reused, and runs nothing.
+    const dry = json(dir, ['run', 'workflow.yaml', '--resume', '--dry-run', '--json']);
+    expect(validator('plan')(dry)).toBe(true);
+    expect(dry.resumedFrom).toBe(json(dir, ['history', '--json'])[0].id);
+    expect(dry.tasks.map((t: any) => [t.id, t.estimateSource, t.estimate])).toEqual([['a', 'reused', 0], ['b', 'default', 10], ['c', 'reused', 0], ['d', 'reused', 0]]);
+    expect(cli(['run', 'workflow.yaml', '--resume', '--dry-run'], { cwd: dir }).stdout).toMatch(/^Resuming \S+: 3 tasks reused \(not run again, 0s\), 1 to run$/m);
+    expect(['a', 'b', 'c', 'd'].map((t) => count(dir, `${t}.ran`))).toEqual([1, 1, 1, 1]);
     const first = json(dir, ['run', 'workflow.yaml', '--resume', '--json']);
     expect(first.status).toBe('succeeded');
     expect(['a', 'b', 'c', 'd'].map((t) => count(dir, `${t}.ran`))).toEqual([1, 2, 1, 1]);

@@ -18,7 +18,7 @@ import { loadValidWorkflow } from '../load-valid.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { workflowHistory } from '../history-store.js';
-import { resolveResume } from '../resume-run.js';
+import { resolveResume, resumeWithoutRunning, reusedIds } from '../resume-run.js';
 import { makeDirectory } from '../../util/make-directory.js';
 
 export interface RunCommandOptions {
@@ -46,8 +46,12 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
   if (options.only !== undefined && !only?.length) throw new UsageError('--only needs at least one task id (comma-separated)');
   if (only?.length) selectTasks(workflow, only);
+  const wantsResume = options.resume !== undefined && options.resume !== false;
   if (options.dryRun) {
-    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates });
+    // A dry run of a resume shows what would run again; like plan, it creates no history.
+    const resume = wantsResume ? resumeWithoutRunning(workflow, options.state, options.resume as string | true) : undefined;
+    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates, reused: resume && reusedIds(workflow, resume.reused) });
+    if (resume) plan.resumedFrom = resume.from;
     await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
     return EXIT.ok;
   }
@@ -55,7 +59,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = workflowHistory(workflow, options.state, true);
   const db = history.db!;
-  const resume = options.resume === undefined || options.resume === false ? undefined : resolveResume(db, workflow, options.resume);
+  const resume = wantsResume ? resolveResume(db, workflow, options.resume as string | true) : undefined;
   const resumedFrom = resume?.from;
 
   const interrupt = new AbortController();
@@ -116,7 +120,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const plannedWall = new Promise<number>((resolve) => {
-    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates }).estimate.wall));
+    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates, reused: resume && reusedIds(workflow, resume.reused) }).estimate.wall));
   });
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
