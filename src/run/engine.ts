@@ -9,7 +9,7 @@ import type { SecretMasker } from '../telemetry/mask.js';
 import { renderTemplate } from '../workflow/templates.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
-import type { AttemptResult, Executor, FailureKind } from './attempt.js';
+import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
 import { findArtifacts } from './artifacts.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { taskFileName } from './file-names.js';
@@ -265,10 +265,18 @@ export class RunEngine {
       outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
       signal: s.abort.signal,
       killSignal: s.kill.signal,
-      onOutput: this.options.onOutput && ((stream, line) => this.options.onOutput!(task.id, line, stream)),
+      onOutput: this.outputListener(task),
     }).then((result) => this.attemptEnded(i, result), (error: unknown) => this.attemptEnded(i, {
       ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [],
     }));
+  }
+
+  /** The task's output lines for `options.onOutput`, under its id as events show it (masked). */
+  private outputListener(task: TaskSpec): AttemptRequest['onOutput'] {
+    const listener = this.options.onOutput;
+    if (!listener) return undefined;
+    const shownId = this.options.masker.mask(task.id);
+    return (stream, line) => listener(shownId, line, stream);
   }
 
   private attemptEnded(i: number, result: AttemptResult): void {

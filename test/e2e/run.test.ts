@@ -307,7 +307,7 @@ tasks:
     matrix: { key: ["another-secret-99", plain] }
     run: echo "\${{ matrix.key }}"
 `,
-    }, [], { API_TOKEN: secret, DEPLOY_CRED: 'another-secret-99', ORCHESTRATE_SPAWNERS: spawners });
+    }, ['--logs', 'all'], { API_TOKEN: secret, DEPLOY_CRED: 'another-secret-99', ORCHESTRATE_SPAWNERS: spawners });
     const files = filesUnder(join(r.dir, '.orchestrate'));
     const everything = [r.stdout, r.stderr, ...files, ...files.map((f) => readFileSync(f, 'utf8'))].join('\n');
     expect(everything).not.toContain(secret);
@@ -318,6 +318,9 @@ tasks:
     // A matrix value that is a secret: the id is shown masked, and so is its log file's name, which the result gives.
     const masked = r.result.tasks.find((t: any) => t.id === 'per[***]');
     expect(readFileSync(masked.logFile, 'utf8')).toContain('out| ***');
+    // --logs all: the console lines are masked, and so is the id they carry.
+    expect(r.stderr).toContain('[leak] token is ***\n');
+    expect(r.stderr).toContain('[per[***]] ***\n');
   });
 
   it('runs only the selected tasks and what they need with --only', () => {
