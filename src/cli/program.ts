@@ -122,6 +122,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('prune')
+    .description('forget old runs: keep the latest n of each workflow in the history, delete the rest and their logs')
+    .argument('[file]', 'only runs of this workflow file')
+    .option('-k, --keep <n>', 'runs to keep per workflow file', parseCount('--keep'), 50)
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .addOption(stateOption())
+    .action(async (file: string | undefined, options) => {
+      const { pruneCommand } = await import('./commands/prune.js');
+      setExit(await pruneCommand(file, options));
+    });
+
+  program
     .command('events')
     .description("print a stored run's events as JSON Lines (the live stream's schema)")
     .argument('<runId>', 'the run')

@@ -8,7 +8,7 @@ import { getRun, latestRun, succeededTasks, type RunRow } from '../store/queries
 import type { Workflow } from '../workflow/model.js';
 
 /** Whether the run's runner is alive: unfinished, and its process on this machine still exists. */
-function stillRunning(run: RunRow): boolean {
+export function stillRunning(run: RunRow): boolean {
   if (run.finished_at !== null || run.runner_pid === null || run.runner_host !== hostname() || run.runner_pid === process.pid) return false;
   try {
     process.kill(run.runner_pid, 0);

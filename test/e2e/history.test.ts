@@ -192,6 +192,35 @@ describe('run history', () => {
     expect(cli(['events', 'nope'], { cwd: dir }).code).toBe(2);
   });
 
+  it('prunes all but the latest runs of each workflow, with their logs, and never a run that is still running', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo a" }\n', 'other.yaml': 'version: 1\ntasks:\n  b: { run: "echo b" }\n' });
+    const ours = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']));
+    const theirs = [1, 2].map(() => json(dir, ['run', 'other.yaml', '--json']));
+    const dry = cli(['prune', '--keep', '1', '--dry-run'], { cwd: dir });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/would remove 3 runs and 3 log directories \([\d.]+ MB\), keeping the latest 1 of each workflow\n$/);
+    expect(json(dir, ['history', '--json'])).toHaveLength(5);
+    const pruned = cli(['prune', '--keep', '1'], { cwd: dir });
+    expect(pruned.stdout).toMatch(/^removed 3 runs and 3 log directories/);
+    expect(json(dir, ['history', '--json']).map((r: any) => r.id).sort()).toEqual([ours[2].runId, theirs[1].runId].sort());
+    for (const old of [ours[0], ours[1], theirs[0]]) {
+      expect(existsSync(old.logDir)).toBe(false);
+      expect(cli(['events', old.runId], { cwd: dir }).code).toBe(2);
+    }
+    expect(existsSync(ours[2].logDir)).toBe(true);
+    expect(cli(['events', ours[2].runId], { cwd: dir }).stdout).toContain('workflow.finished');
+    // One workflow's runs only; a run in progress stays.
+    writeFileSync(join(dir, 'workflow.yaml'), chain);
+    const running = startRun(dir);
+    await waitFor(() => count(dir, 'slow.ran') === 1);
+    expect(cli(['prune', 'workflow.yaml', '--keep', '0'], { cwd: dir }).stdout).toMatch(/^removed 1 run and 1 log directory/);
+    const left = json(dir, ['history', '--json']);
+    expect(left.map((r: any) => [r.workflow, r.status])).toEqual([['workflow', 'unfinished'], ['other', 'succeeded']]);
+    running.child.kill('SIGINT');
+    expect(await running.exited).toBe(130);
+    expect(cli(['prune', '--keep', '-1'], { cwd: dir }).code).toBe(2);
+  });
+
   it('shows the latest runs up to --limit, and says how many more there are', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const ids = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']).runId);

@@ -1,0 +1,65 @@
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { EXIT } from '../../errors.js';
+import { runDirectory } from '../../run/run-dir.js';
+import { openStore } from '../../store/open-store.js';
+import { deleteRuns, runsBeyond } from '../../store/prune.js';
+import { existingStatePath } from '../history-store.js';
+import { writeOut } from '../output.js';
+import { stillRunning } from '../resume-run.js';
+
+/** Bytes in a directory tree. */
+function sizeOf(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) total += sizeOf(full);
+    else if (entry.isFile()) total += statSync(full).size;
+  }
+  return total;
+}
+
+/** The run's log directory, if it is where runs put theirs and still there. */
+function logDirectory(file: string, runId: string): string | undefined {
+  const dir = runDirectory(dirname(file), runId);
+  return basename(dirname(dir)) === 'runs' && existsSync(dir) ? dir : undefined;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * `orchestrate prune [file]`: forgets all but the latest `keep` runs of each
+ * workflow file (or of `file`): their history rows and their log directories.
+ * A run whose runner still runs is left alone.
+ */
+export async function pruneCommand(file: string | undefined, options: { keep: number; dryRun?: boolean; state?: string }): Promise<number> {
+  const absolute = file ? resolve(file) : undefined;
+  const path = await existingStatePath(absolute ? dirname(absolute) : process.cwd(), options.state);
+  const db = openStore(path);
+  try {
+    const runs = runsBeyond(db, options.keep, absolute).filter((run) => !stillRunning(run));
+    const dirs = runs.map((run) => logDirectory(run.file, run.id)).filter((dir): dir is string => dir !== undefined);
+    const bytes = dirs.reduce((sum, dir) => sum + sizeOf(dir), 0);
+    const what = `${runs.length} run${runs.length === 1 ? '' : 's'} and ${dirs.length} log director${dirs.length === 1 ? 'y' : 'ies'} (${megabytes(bytes)})`;
+    const kept = `the latest ${options.keep} of ${absolute ? absolute : 'each workflow'}`;
+    if (options.dryRun) {
+      await writeOut(`${runs.map((run) => `would remove ${run.id}  ${run.started_at}  ${run.workflow}\n`).join('')}would remove ${what}, keeping ${kept}\n`);
+      return EXIT.ok;
+    }
+    deleteRuns(db, runs.map((run) => run.id));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    let note = '';
+    if (runs.length) {
+      try {
+        // Gives the space back to the file system; another run writing now only postpones it.
+        db.exec('VACUUM');
+      } catch {
+        note = ' (the database file shrinks at the next prune: it is in use)';
+      }
+    }
+    await writeOut(`removed ${what}, keeping ${kept}${note}\n`);
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
