@@ -19,8 +19,9 @@ function sizeOf(path: string): number {
   return total;
 }
 
-/** The run's log directory, if it is where runs put theirs and still there. */
+/** The run's log directory, if it is where runs put theirs and still there (a run id is never a path). */
 function logDirectory(file: string, runId: string): string | undefined {
+  if (!/^[A-Za-z0-9-]+$/.test(runId)) return undefined;
   const dir = runDirectory(dirname(file), runId);
   return basename(dirname(dir)) === 'runs' && existsSync(dir) ? dir : undefined;
 }
