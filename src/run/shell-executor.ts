@@ -10,6 +10,9 @@ import type { SpawnerClient } from './spawner/spawner-client.js';
  * group and SIGKILL after the grace period; when the shell exits, anything
  * left in its group is killed.
  */
+/** The largest prompt also given in ORCHESTRATE_PROMPT (Linux allows 128 KB for one variable, name included). */
+export const MAX_PROMPT_VARIABLE = 100 * 1024;
+
 export class ShellExecutor implements Executor {
   constructor(private readonly masker: SecretMasker, private readonly spawner: SpawnerClient) {}
 
@@ -22,7 +25,13 @@ export class ShellExecutor implements Executor {
       ORCHESTRATE_OUTPUT: request.outputFile,
       ORCHESTRATE_PARAMS: JSON.stringify(request.params),
     };
-    if (request.prompt !== undefined) env.ORCHESTRATE_PROMPT = request.prompt;
+    let promptFile: string | undefined;
+    if (request.prompt !== undefined) {
+      // Linux refuses to start a process with one variable over 128 KB: a larger prompt is on stdin and in the file only.
+      if (Buffer.byteLength(request.prompt) <= MAX_PROMPT_VARIABLE) env.ORCHESTRATE_PROMPT = request.prompt;
+      promptFile = request.outputFile.replace(/\.env$/, '.prompt');
+      env.ORCHESTRATE_PROMPT_FILE = promptFile;
+    }
     const { id, done } = this.spawner.spawn({
       command: request.command,
       cwd: request.cwd,
@@ -31,6 +40,7 @@ export class ShellExecutor implements Executor {
       logFile: request.logFile,
       header: `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`,
       outputFile: request.outputFile,
+      promptFile,
     }, request.onOutput);
 
     let timedOut = false;

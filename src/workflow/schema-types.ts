@@ -153,7 +153,7 @@ export type Telemetry = {
 export type Priority = "critical" | "high" | "medium" | "low";
 
 /**
- * An agent: a command run with `sh -c` that receives the task's prompt on stdin (and in ORCHESTRATE_PROMPT).
+ * An agent: a command run with `sh -c` that receives the task's prompt on stdin, in the file named by ORCHESTRATE_PROMPT_FILE, and in ORCHESTRATE_PROMPT when it is at most 100 KB.
  */
 export type Agent = {
   /**

@@ -493,6 +493,23 @@ tasks:
     expect(line('noshebang.txt')).toBe('ran\n');
   });
 
+  it('gives an agent its prompt on stdin and in ORCHESTRATE_PROMPT_FILE, and in ORCHESTRATE_PROMPT unless it is too large for a variable', () => {
+    const big = 'x'.repeat(200_000);
+    const r = runProject({
+      'agent.sh': `#!/bin/sh
+stdin=$(wc -c | tr -d ' ')
+file=$(wc -c < "$ORCHESTRATE_PROMPT_FILE" | tr -d ' ')
+printf 'stdin=%s\\nfile=%s\\nvariable=%s\\npath=%s\\n' "$stdin" "$file" "\${#ORCHESTRATE_PROMPT}" "$ORCHESTRATE_PROMPT_FILE" >> "$ORCHESTRATE_OUTPUT"
+`,
+      'workflow.yaml': `version: 1\nagents:\n  a: { command: sh ./agent.sh }\ntasks:\n  small: { agent: a, prompt: "hello" }\n  large: { agent: a, prompt: "${big}" }\n`,
+    });
+    expect(r.code).toBe(0);
+    expect(task(r.result, 'small').outputs).toMatchObject({ stdin: '5', file: '5', variable: '5' });
+    expect(task(r.result, 'large').outputs).toMatchObject({ stdin: '200000', file: '200000', variable: '0' });
+    // The prompt file is private to the attempt and gone after it.
+    for (const id of ['small', 'large']) expect(existsSync(task(r.result, id).outputs.path)).toBe(false);
+  });
+
   it('says when a command or environment is too large to start', () => {
     const r = runProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", env: { X: "${'y'.repeat(200_000)}" } }\n` });
     expect(r.code).toBe(1);

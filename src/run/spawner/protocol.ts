@@ -15,6 +15,8 @@ export interface SpawnRequest {
   logFile: string;
   header: string;
   outputFile: string;
+  /** Where the prompt is written for the task (ORCHESTRATE_PROMPT_FILE), deleted after. */
+  promptFile?: string;
   /** Also send the task's output lines (masked) to the runner, for the console. */
   stream?: boolean;
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
@@ -29,6 +29,8 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   let child: ChildProcess;
   const words = simpleCommandWords(request.command);
   try {
+    // Private to this user, in the run's private directory; deleted when the attempt ends.
+    if (request.promptFile !== undefined) writeFileSync(request.promptFile, request.prompt ?? '', { mode: 0o600 });
     // Without a shell, the program still gets the PWD that sh would have set.
     child = spawn(words ? words[0]! : '/bin/sh', words ? words.slice(1) : ['-c', request.command], {
       cwd: request.cwd,
@@ -107,6 +109,7 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
   let outputError: string | undefined;
   // Synchronous: most tasks write no outputs, and a stat costs microseconds, not a thread-pool trip.
   const size = statSync(request.outputFile, { throwIfNoEntry: false })?.size;
+  if (request.promptFile !== undefined) await unlink(request.promptFile).catch(() => undefined);
   if (size !== undefined) {
     try {
       if (size > MAX_OUTPUT_BYTES) outputError = outputsTooLarge(size);
