@@ -56,7 +56,7 @@ export class InProcessExecutor implements Executor {
       signal: controller.signal,
       log: (line) => {
         log.note(line);
-        request.onOutput?.('out', this.masker.mask(String(line)));
+        for (const part of String(line).split('\n')) request.onOutput?.('out', this.masker.mask(part));
       },
     };
     // Cleared once the agent settles; until then it keeps the process alive, as the run waits for it.

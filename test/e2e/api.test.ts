@@ -60,11 +60,11 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     const result = await executeGraph({
       tasks: [
         { id: 'sh', run: 'echo one; echo two >&2; echo "$DEPLOY_CRED"' },
-        { id: 'agent', needs: ['sh'], agent: { run: (_p, ctx) => { ctx.log('thinking'); return { output: 'done\nsecret-cred-55' }; } } },
+        { id: 'agent', needs: ['sh'], agent: { run: (_p, ctx) => { ctx.log('thinking\nhard'); return { output: 'done\nsecret-cred-55' }; } } },
       ],
     }, { cwd: tempProject(), env: { DEPLOY_CRED: 'secret-cred-55' }, secrets: ['DEPLOY_CRED'], onOutput: (taskId, line, stream) => lines.push(`${taskId} ${stream} ${line}`) });
     expect(result.status).toBe('succeeded');
-    expect(lines.sort()).toEqual(['agent out ***', 'agent out done', 'agent out thinking', 'sh err two', 'sh out ***', 'sh out one']);
+    expect(lines.sort()).toEqual(['agent out ***', 'agent out done', 'agent out hard', 'agent out thinking', 'sh err two', 'sh out ***', 'sh out one']);
   });
 
   it('executeParallel runs independent tasks side by side', async () => {
