@@ -25,6 +25,8 @@ export interface AttemptRequest {
   attempt: number;
   /** Rendered shell command (shell and agent tasks). */
   command: string;
+  /** The program and options the command is given to (`['sh', '-c']` by default). */
+  shell?: string[];
   prompt?: string;
   params: Record<string, unknown>;
   /** The task's variables, set over the runner's base environment. */

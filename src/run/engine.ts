@@ -255,6 +255,7 @@ export class RunEngine {
       taskId: task.id,
       attempt: s.attempts,
       command: render(task.command),
+      shell: task.shell,
       prompt: task.prompt === undefined ? undefined : render(task.prompt),
       params: task.params,
       env,

@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
+import { isDefaultShell } from '../workflow/shell.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 
 /**
@@ -41,6 +42,8 @@ export class ShellExecutor implements Executor {
       header: `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`,
       outputFile: request.outputFile,
       promptFile,
+      // The default travels as nothing: most requests use it.
+      ...(request.shell && !isDefaultShell(request.shell) ? { shell: request.shell } : {}),
     }, request.onOutput);
 
     let timedOut = false;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { definitionHashes } from './definition-hash.js';
 import { codes, load } from './test-helpers.js';
 
 describe('the model', () => {
@@ -126,6 +127,28 @@ tasks:
     expect(codes('version: 1\ntasks:\n  m:\n    run: "echo ${{ matrix.include }}"\n    matrix: { os: [a], include: [{ os: a, x: 1 }] }\n')).toEqual(['unknown-reference@4:16']);
     const w = load('version: 1\ntasks:\n  m:\n    run: "test ${{ matrix.os }} -${{ matrix.cover }}-"\n    matrix:\n      os: [linux, mac]\n      include: [{ os: linux, cover: true }]\n').workflow!;
     expect(w.tasks.map((t) => [t.id, t.command])).toEqual([['m[linux,true]', 'test linux -true-'], ['m[mac]', 'test mac --']]);
+  });
+
+  it('takes a task\'s shell from the task, its agent, the workflow, or sh -c; only another shell changes the definition hash', () => {
+    const w = load(`version: 1
+shell: bash -euo pipefail -c
+agents:
+  py: { command: main.py, shell: python3 -c }
+  plain: { command: x }
+tasks:
+  a: { run: x }
+  b: { run: x, shell: " zsh   -c " }
+  c: { agent: py }
+  d: { agent: plain }
+`).workflow!;
+    expect(w.tasks.map((t) => [t.id, t.shell])).toEqual([
+      ['a', ['bash', '-euo', 'pipefail', '-c']], ['b', ['zsh', '-c']], ['c', ['python3', '-c']], ['d', ['bash', '-euo', 'pipefail', '-c']],
+    ]);
+    const hash = (text: string) => definitionHashes(load(text).workflow!).get('a');
+    const plain = hash('version: 1\ntasks:\n  a: { run: x }\n');
+    expect(load('version: 1\ntasks:\n  a: { run: x }\n').workflow!.tasks[0]!.shell).toEqual(['sh', '-c']);
+    expect(hash('version: 1\nshell: sh -c\ntasks:\n  a: { run: x }\n')).toBe(plain);
+    expect(hash('version: 1\nshell: bash -c\ntasks:\n  a: { run: x }\n')).not.toBe(plain);
   });
 
   it('reports matrix values that print the same id', () => {

@@ -6,9 +6,10 @@ import { expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, type Matri
 import { formatPath } from './schema-errors.js';
 import { renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
+import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
-import { schemaDefault, schemas } from './schema.js';
+import { schemaDefault, schemas, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
 import type { SourceMap } from './source-map.js';
 
@@ -69,6 +70,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const resources = { ...config.resources, ...raw.resources };
   const agents = resolveAgents(config.agents, raw.agents, policy, [config.policy?.retry, raw.policy?.retry]);
   const env = stringifyEnv(raw.env);
+  const workflowShell = shellWords(raw.shell ?? (topLevelDefault('shell') as string));
   diagnostics.push(...zeroTimeouts(raw));
   const tasks: TaskSpec[] = [];
   const rawNeeds: string[][] = [];
@@ -114,6 +116,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const taskEnv = { ...env, ...agent?.env, ...stringifyEnv(t.env) };
     const retry = resolveRetry(agent?.retry ?? policy.retry, t.retry);
     const needs = needsList(t.needs);
+    const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];
     for (const expansion of expandMatrix(baseId, t.matrix)) {
       const fill = matrixLookup(expansion.values, keys, params);
@@ -130,6 +133,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         kind: t.agent !== undefined ? 'agent' : 'shell',
         description: t.description,
         command: render(t.run ?? agent?.command ?? ''),
+        shell,
         agent: t.agent,
         prompt: t.prompt === undefined ? undefined : render(t.prompt),
         params,

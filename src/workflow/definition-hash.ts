@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { TaskSpec, Workflow } from './model.js';
+import { isDefaultShell } from './shell.js';
 
 /**
  * A hash of everything that decides what a task does: its command (or its
- * agent's), prompt, params, environment, working directory, artifacts and
- * needs. A task whose hash changed is run again on resume and does not
+ * agent's), shell, prompt, params, environment, working directory, artifacts
+ * and needs. A task whose hash changed is run again on resume and does not
  * inherit the durations of its earlier definition.
  */
 export function definitionHash(workflow: Workflow, task: TaskSpec): string {
@@ -12,6 +13,8 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
   const data = JSON.stringify([
     task.kind, task.command, agent?.command ?? null, task.prompt ?? null, task.params, task.env,
     task.cwd, task.artifacts, [...task.needs].sort(), task.matrix ?? null,
+    // Only another shell counts, so that the hashes of earlier runs still match.
+    ...(isDefaultShell(task.shell) ? [] : [task.shell]),
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

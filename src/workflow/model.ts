@@ -42,6 +42,8 @@ export interface Policy {
 export interface AgentSpec {
   name: string;
   command: string;
+  /** How its command runs (words), if the agent says. */
+  shell?: string[];
   description?: string;
   concurrency?: number;
   estimate?: number;
@@ -65,6 +67,8 @@ export interface TaskSpec {
   description?: string;
   /** Shell command (shell tasks) or the agent's command (agent tasks), templates left in. */
   command: string;
+  /** The program and options the command is given to as its last argument: `['sh', '-c']` by default. */
+  shell: string[];
   agent?: string;
   prompt?: string;
   params: Record<string, unknown>;

@@ -3,6 +3,7 @@ import { parseDuration } from '../util/duration.js';
 import { schemaDefault } from './schema.js';
 import type { Agent, ConfigFile, Duration, Policy as PolicyFile, Retry } from './schema-types.js';
 import type { AgentSpec, Policy, RetryPolicy } from './model.js';
+import { shellWords } from './shell.js';
 
 function seconds(value: Duration | undefined): number | undefined {
   return value === undefined ? undefined : parseDuration(value);
@@ -74,6 +75,7 @@ export function resolveAgents(
     out[name] = {
       name,
       command: a.command ?? '',
+      shell: a.shell === undefined ? undefined : shellWords(a.shell),
       description: a.description,
       concurrency: a.concurrency,
       estimate: seconds(a.estimate),

@@ -165,6 +165,10 @@ export type Agent = {
    */
   command: string;
   /**
+   * How the agent's command runs (overrides the workflow's `shell`; a task's own `shell` overrides this).
+   */
+  shell?: Shell;
+  /**
    * At most this many of the agent's tasks run at once. Default: no limit beyond the global one.
    */
   concurrency?: PositiveInteger;
@@ -205,6 +209,10 @@ export type Task = {
    * Shell command, run with `sh -c`. Exactly one of `run` and `agent`.
    */
   run?: string;
+  /**
+   * How this task's command runs (overrides its agent's and the workflow's `shell`).
+   */
+  shell?: Shell;
   /**
    * Name of the agent that performs the task (see `agents`). Exactly one of `run` and `agent`.
    */
@@ -287,6 +295,11 @@ export type Task = {
 };
 
 /**
+ * The program that runs a command, with its options: the command is given to it as its last argument. `sh -c` by default; `bash -c` for bash syntax, `bash -euo pipefail -c` as GitHub Actions runs bash, `python3 -c` for Python. Words are separated by spaces.
+ */
+export type Shell = string;
+
+/**
  * A workflow for orchestrate: tasks (shell commands or agents), their dependencies and the policies that run them. This file is the single definition of the format.
  */
 export type WorkflowFile = {
@@ -310,6 +323,11 @@ export type WorkflowFile = {
    * Environment variables for every task. Agent and task env override these. Values may use ${{ env.K }} templates.
    */
   env?: Env;
+  /**
+   * How every task runs its command (a task or agent `shell` overrides it).
+   * @default "sh -c"
+   */
+  shell?: Shell;
   /**
    * Names of environment variables whose values are secret: they are replaced by *** in the console, logs, events, reports and the state store.
    * @default []

@@ -57,6 +57,11 @@ export function validateConfigSchema(value: unknown): ErrorObject[] {
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
+/** The schema's default of a top-level workflow key. */
+export function topLevelDefault(property: string): unknown {
+  return schemas().workflow.properties?.[property]?.default;
+}
+
 /** The `default` of a property of a workflow-schema definition. */
 export function schemaDefault(definition: string, property: string): unknown {
   return schemas().workflow.definitions[definition]?.properties?.[property]?.default;

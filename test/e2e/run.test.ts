@@ -510,6 +510,27 @@ printf 'stdin=%s\\nfile=%s\\nvariable=%s\\npath=%s\\n' "$stdin" "$file" "\${#ORC
     for (const id of ['small', 'large']) expect(existsSync(task(r.result, id).outputs.path)).toBe(false);
   });
 
+  it('runs commands with the shell the workflow, agent or task names, and says when that shell is missing', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+shell: bash -euo pipefail -c
+agents:
+  js: { command: "require('fs').appendFileSync(process.env.ORCHESTRATE_OUTPUT, 'sum=' + (6 * 7) + '\\\\n')", shell: ${process.execPath} -e }
+tasks:
+  arrays: { run: 'a=(x y z); [[ \${#a[@]} == 3 ]] && echo "n=\${#a[@]}" >> "$ORCHESTRATE_OUTPUT"' }
+  pipefail: { run: 'false | cat; echo reached >> never.txt' }
+  agent: { agent: js }
+  missing: { run: "true", shell: no-such-shell -c }
+`,
+    });
+    expect(task(r.result, 'arrays')).toMatchObject({ status: 'succeeded', outputs: { n: '3' } });
+    // bash -e with pipefail: the failing pipe stops the script.
+    expect(task(r.result, 'pipefail')).toMatchObject({ status: 'failed', exitCode: 1 });
+    expect(existsSync(join(r.dir, 'never.txt'))).toBe(false);
+    expect(task(r.result, 'agent').outputs).toEqual({ sum: '42' });
+    expect(task(r.result, 'missing').errors[0]).toEqual({ attempt: 1, kind: 'spawn', message: 'could not start: the shell "no-such-shell" was not found (set by `shell`)' });
+  });
+
   it('says when a command or environment is too large to start', () => {
     const r = runProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", env: { X: "${'y'.repeat(200_000)}" } }\n` });
     expect(r.code).toBe(1);

@@ -17,6 +17,8 @@ export interface SpawnRequest {
   outputFile: string;
   /** Where the prompt is written for the task (ORCHESTRATE_PROMPT_FILE), deleted after. */
   promptFile?: string;
+  /** The program and options the command is given to; `sh -c` when absent. */
+  shell?: string[];
   /** Also send the task's output lines (masked) to the runner, for the console. */
   stream?: boolean;
 }

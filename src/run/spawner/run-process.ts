@@ -27,19 +27,21 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   const log = new TaskLog(request.logFile, masker, onLine);
   log.header(request.header);
   let child: ChildProcess;
-  const words = simpleCommandWords(request.command);
+  // Another shell (bash -l, python3) may do more than exec a simple command: it always runs.
+  const words = request.shell === undefined ? simpleCommandWords(request.command) : undefined;
+  const shell = request.shell ?? ['/bin/sh', '-c'];
   try {
     // Private to this user, in the run's private directory; deleted when the attempt ends.
     if (request.promptFile !== undefined) writeFileSync(request.promptFile, request.prompt ?? '', { mode: 0o600 });
     // Without a shell, the program still gets the PWD that sh would have set.
-    child = spawn(words ? words[0]! : '/bin/sh', words ? words.slice(1) : ['-c', request.command], {
+    child = spawn(words ? words[0]! : shell[0]!, words ? words.slice(1) : [...shell.slice(1), request.command], {
       cwd: request.cwd,
       env: words ? { ...env, PWD: request.cwd } : env,
       detached: true,
       stdio: [request.prompt !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
   } catch (error) {
-    return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd)) };
+    return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd, request.shell?.[0])) };
   }
   log.attach(child.stdout, 'out');
   log.attach(child.stderr, 'err');
@@ -53,7 +55,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
       child.once('error', (error: NodeJS.ErrnoException) => {
         // A program that cannot be exec'd ends as it would under sh: 127 not found, 126 not executable.
         const code = words && !workingDirectoryProblem(request.cwd) ? SHELL_EXIT_CODES[error.code ?? ''] : undefined;
-        if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd)]);
+        if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd, request.shell?.[0])]);
         log.note(`${words![0]}: ${code === 127 ? 'not found' : 'permission denied'}`);
         resolve([code, null, undefined]);
       });
@@ -94,11 +96,12 @@ function workingDirectoryProblem(cwd: string): string | undefined {
   return stat.isDirectory() ? undefined : 'is not a directory';
 }
 
-/** Why a task's shell did not start, in the user's terms. */
-function whyNotStarted(error: NodeJS.ErrnoException, cwd: string): string {
+/** Why a task's shell (`shellProgram`, if one was started) did not start, in the user's terms. */
+function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?: string): string {
   // ENOENT or ENOTDIR from spawn usually means the working directory is wrong, not the shell.
   const problem = workingDirectoryProblem(cwd);
   if (problem) return `the working directory ${cwd} ${problem}`;
+  if (shellProgram !== undefined && error.code === 'ENOENT') return `the shell "${shellProgram}" was not found (set by \`shell\`)`;
   if (error.code === 'E2BIG') return 'the command and environment are too large for the system (E2BIG; on Linux one value may hold at most 128 KB): pass large values through a file';
   return error.message;
 }
