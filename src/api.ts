@@ -36,6 +36,8 @@ export interface ApiPolicy extends PolicyFile {
   resources?: Record<string, number>;
   env?: Record<string, string>;
   secrets?: string[];
+  /** How shell tasks run their command, as the workflow's `shell` (default `sh -c`). */
+  shell?: string;
   /** Directory that relative paths and `.orchestrate/` resolve against (default: process.cwd()). */
   cwd?: string;
   /** Abort to cancel the run. */
@@ -48,7 +50,7 @@ export interface ApiPolicy extends PolicyFile {
   only?: string[];
 }
 
-const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'cwd', 'signal', 'onEvent', 'onOutput', 'only'] as const;
+const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'shell', 'cwd', 'signal', 'onEvent', 'onOutput', 'only'] as const;
 
 function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { workflow: Workflow; agents: Map<string, AgentFactory> } {
   if (!Array.isArray(tasks)) throw new TypeError(`${caller}: the tasks must be an array, got ${typeof tasks}`);
@@ -77,6 +79,7 @@ function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { work
     ...(policy.env ? { env: policy.env } : {}),
     ...(policy.secrets ? { secrets: policy.secrets } : {}),
     ...(policy.resources ? { resources: policy.resources } : {}),
+    ...(policy.shell !== undefined ? { shell: policy.shell } : {}),
     policy: ownPolicy,
     tasks: fileTasks,
   };

@@ -65,6 +65,9 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     }, { cwd: tempProject(), env: { DEPLOY_CRED: 'secret-cred-55' }, secrets: ['DEPLOY_CRED'], onOutput: (taskId, line, stream) => lines.push(`${taskId} ${stream} ${line}`) });
     expect(result.status).toBe('succeeded');
     expect(lines.sort()).toEqual(['agent out ***', 'agent out done', 'agent out hard', 'agent out thinking', 'sh err two', 'sh out ***', 'sh out one']);
+    // The workflow's shell, given as a run option.
+    const bash = await executeParallel([{ id: 'b', run: 'a=(1 2); echo "n=${#a[@]}" >> "$ORCHESTRATE_OUTPUT"' }], { cwd: tempProject(), shell: 'bash -c' });
+    expect(bash.tasks[0]!.outputs).toEqual({ n: '2' });
   });
 
   it('executeParallel runs independent tasks side by side', async () => {
