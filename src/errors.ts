@@ -3,6 +3,7 @@ export const EXIT = {
   ok: 0,
   failed: 1,
   usage: 2,
+  sighup: 129,
   sigint: 130,
   sigterm: 143,
 } as const;

@@ -14,8 +14,9 @@ tasks:
   d: { run: "echo notified > notified.txt", needs: b, if: always }
 `;
 
-function startRun(dir: string, spawners = '1') {
-  const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1', ORCHESTRATE_SPAWNERS: spawners } });
+/** `detached`: in a process group of its own, as a terminal's job is, so the group can be signalled as a terminal does. */
+function startRun(dir: string, spawners = '1', detached = false) {
+  const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, detached, env: { ...process.env, CI: '1', ORCHESTRATE_SPAWNERS: spawners } });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stdout += d));
@@ -124,13 +125,17 @@ describe('signals', () => {
     expect(isAlive(daemon)).toBe(false);
   });
 
-  it('SIGTERM exits 143', async () => {
+  it.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s stops the run the same way and exits %i', async (signal, code) => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
-    const run = startRun(dir);
+    const run = startRun(dir, '1', true);
     const pid = await pidFrom(dir, 'a.pid');
-    run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(143);
+    // To the runner's whole process group, spawner included, as a closing terminal sends SIGHUP.
+    process.kill(-run.child.pid!, signal);
+    expect(await run.exited).toBe(code);
     expect(isAlive(pid)).toBe(false);
+    const ev = events(dir);
+    expect(ev.find((e) => e.type === 'task.cancelled')).toMatchObject({ taskId: 'a', reason: 'interrupted' });
+    expect(ev.at(-1)).toMatchObject({ type: 'workflow.finished', status: 'cancelled' });
   });
 
   it('a second SIGINT kills at once, without waiting for the grace period', async () => {

@@ -40,7 +40,7 @@ function isInteractive(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.CI && (process.stdout.columns ?? 0) > 0;
 }
 
-/** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 130/143 interrupted. */
+/** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 129/130/143 interrupted. */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const workflow = await loadValidWorkflow(file, options.config);
   const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -134,6 +134,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal (ssh dropped) stops the run as SIGTERM does, instead of killing the runner mid-write.
+  process.on('SIGHUP', onSignal);
   lanes?.start();
   let result;
   try {
@@ -142,6 +144,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     await lanes?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     await sink.close();
     recorder.flush();
     try {
@@ -165,6 +168,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   } else {
     await writeErr(`${result.merged.summary}\n`);
   }
-  if (result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+  if (result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : signalled === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
   return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
 }

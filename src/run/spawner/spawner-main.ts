@@ -61,9 +61,10 @@ function relayLines(id: number): (stream: OutputStream, line: string) => void {
   };
 }
 
-// The runner decides what happens on Ctrl-C; the terminal sends it to us too.
+// The runner decides what happens on Ctrl-C or a closed terminal; the terminal signals us too.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => undefined);
+process.on('SIGHUP', () => undefined);
 // The runner is gone (even kill -9) or done: no task may outlive it, not even a
 // process that left its task's group; the runner does not wait for this.
 process.on('disconnect', () => {
