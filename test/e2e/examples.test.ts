@@ -1,13 +1,12 @@
-import { cpSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, tempProject } from '../helpers/cli.js';
+import { cli, examplesProject, ROOT } from '../helpers/cli.js';
 
 const examples = readdirSync(join(ROOT, 'workflows')).filter((f) => f.endsWith('.yaml'));
 
 describe('the example workflows', () => {
-  const dir = tempProject({ 'package.json': '{}' });
-  cpSync(join(ROOT, 'workflows'), join(dir, 'workflows'), { recursive: true });
+  const dir = examplesProject();
 
   for (const file of examples) {
     it(`${file} lints clean and runs to success`, () => {

@@ -2,15 +2,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT, tempProject } from '../helpers/cli.js';
+import { cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js';
 
 const planSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8'));
 const validatePlan = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(planSchema);
 
+// A copy of workflows/: no history of this checkout reaches the estimates.
+const examples = examplesProject();
+
 describe('orchestrate plan', () => {
   for (const example of ['hello', 'feature-caching-layer', 'ci-pipeline', 'matrix-fanout']) {
     it(`plans workflows/${example}.yaml as JSON that matches schemas/plan.schema.json`, () => {
-      const r = cli(['plan', `workflows/${example}.yaml`, '--json']);
+      const r = cli(['plan', `workflows/${example}.yaml`, '--json'], { cwd: examples });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const plan = JSON.parse(r.stdout);
@@ -25,7 +28,7 @@ describe('orchestrate plan', () => {
   }
 
   it('plans the agents scenario as computed by hand', () => {
-    const plan = JSON.parse(cli(['plan', 'workflows/feature-caching-layer.yaml', '--json']).stdout);
+    const plan = JSON.parse(cli(['plan', 'workflows/feature-caching-layer.yaml', '--json'], { cwd: examples }).stdout);
     expect(plan.workflow).toBe('feature-caching-layer');
     expect(plan.concurrency).toBe(4);
     expect(plan.batches).toEqual([['spec', 'check-prs'], ['implement'], ['review[src/cache.ts]', 'review[src/store.ts]'], ['audit'], ['notify']]);
@@ -35,7 +38,7 @@ describe('orchestrate plan', () => {
   });
 
   it('prints a readable report with batches, a Gantt within 100 columns and the speedup', () => {
-    const r = cli(['plan', 'workflows/ci-pipeline.yaml']);
+    const r = cli(['plan', 'workflows/ci-pipeline.yaml'], { cwd: examples });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Plan: ci-pipeline');
     expect(r.stdout).toMatch(/Batches/);
@@ -78,7 +81,7 @@ describe('orchestrate plan', () => {
 
 describe('orchestrate graph', () => {
   it('prints Mermaid with the critical path highlighted', () => {
-    const r = cli(['graph', 'workflows/ci-pipeline.yaml']);
+    const r = cli(['graph', 'workflows/ci-pipeline.yaml'], { cwd: examples });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('flowchart LR');
@@ -87,14 +90,14 @@ describe('orchestrate graph', () => {
   });
 
   it('prints DOT for Graphviz', () => {
-    const r = cli(['graph', 'workflows/ci-pipeline.yaml', '--format', 'dot']);
+    const r = cli(['graph', 'workflows/ci-pipeline.yaml', '--format', 'dot'], { cwd: examples });
     expect(r.stdout).toMatch(/^digraph "ci-pipeline" \{/);
     expect(r.stdout).toContain('"install" -> "typecheck" [color="#d62728", penwidth=2];');
     expect(r.stdout).toContain('"install" -> "lint";');
   });
 
   it('prints JSON nodes and edges', () => {
-    const g = JSON.parse(cli(['graph', 'workflows/matrix-fanout.yaml', '--format', 'json']).stdout);
+    const g = JSON.parse(cli(['graph', 'workflows/matrix-fanout.yaml', '--format', 'json'], { cwd: examples }).stdout);
     // 3 x 2 test expansions, less the excluded one.
     expect(g.nodes).toHaveLength(7);
     expect(g.nodes.map((n: any) => n.id)).toContain('test[22,1,true]');

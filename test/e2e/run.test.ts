@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempProject } from '../helpers/cli.js';
+import { cli, examplesProject, tempProject } from '../helpers/cli.js';
 import { filesUnder, runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { isAlive } from '../helpers/processes.js';
@@ -336,7 +336,7 @@ tasks:
   });
 
   it('prints the plan with --dry-run and runs nothing', () => {
-    const r = cli(['run', 'workflows/ci-pipeline.yaml', '--dry-run', '--json']);
+    const r = cli(['run', 'workflows/ci-pipeline.yaml', '--dry-run', '--json'], { cwd: examplesProject() });
     expect(r.code).toBe(0);
     expect(validator('plan')(JSON.parse(r.stdout))).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,5 +37,16 @@ export function tempProject(files: Record<string, string> = {}): string {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
+  return dir;
+}
+
+/**
+ * A fresh project holding a copy of the repository's workflows/, so that the
+ * history of the checkout (a developer's own runs of the examples) never
+ * reaches a test's estimates.
+ */
+export function examplesProject(): string {
+  const dir = tempProject({ 'package.json': '{}' });
+  cpSync(join(ROOT, 'workflows'), join(dir, 'workflows'), { recursive: true });
   return dir;
 }
