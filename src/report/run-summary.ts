@@ -1,5 +1,5 @@
 import { formatDuration } from '../util/duration.js';
-import type { RunResult } from '../run/result.js';
+import { HARMLESS_SKIPS, type RunResult } from '../run/result.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { colors as makeColors } from './colors.js';
 
@@ -43,7 +43,7 @@ export function formatRunSummary(result: RunResult, plannedWall: number | undefi
     for (const line of (t.logTail ?? []).slice(-10)) lines.push(c.dim(`  | ${line}`));
   }
   if (failures.length > 10) lines.push(`... and ${failures.length - 10} more failed tasks`);
-  const skipped = result.tasks.filter((t) => t.status === 'skipped' && t.reason !== 'no-failure');
+  const skipped = result.tasks.filter((t) => t.status === 'skipped' && !HARMLESS_SKIPS.has(t.reason ?? ''));
   if (skipped.length) lines.push(`  skipped: ${skipped.slice(0, 10).map((t) => `${t.id} (${t.reason})`).join(', ')}${skipped.length > 10 ? ', ...' : ''}`);
   lines.push(c.dim(`  logs and events: ${result.logDir}`));
   return `${lines.join('\n')}\n`;

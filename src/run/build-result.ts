@@ -1,6 +1,6 @@
 import type { Workflow } from '../workflow/model.js';
 import { summarizeOutcome } from './outcome.js';
-import type { RunResult, RunStatus, TaskResult, TaskStatus } from './result.js';
+import { HARMLESS_SKIPS, type RunResult, type RunStatus, type TaskResult, type TaskStatus } from './result.js';
 import type { TaskState } from './task-state.js';
 
 export interface RunEnd {
@@ -24,7 +24,7 @@ function runStatus(end: RunEnd, tasks: TaskResult[]): RunStatus {
   if (end.stopping === 'timeout' || end.budgetSkips) return 'failed';
   if (tasks.some((t) => t.status === 'failed' && (!t.allowedFailure || t.gate))) return 'failed';
   if (tasks.some((t) => t.status === 'cancelled')) return 'failed';
-  if (tasks.some((t) => t.status === 'skipped' && t.reason !== 'no-failure')) return 'failed';
+  if (tasks.some((t) => t.status === 'skipped' && !HARMLESS_SKIPS.has(t.reason ?? ''))) return 'failed';
   return 'succeeded';
 }
 

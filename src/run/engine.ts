@@ -180,8 +180,10 @@ export class RunEngine {
     // Cascading cancellation still runs `if: failure` and `if: always` tasks (cleanup, notify).
     if (this.stopping === 'cascade' && task.if === 'success') return this.finish(i, 'cancelled', 'cancelled');
     if (task.if === 'success' && !needs.every(ok)) {
-      this.states[i]!.failureTainted = tainted || needs.some((s) => s.state === 'cancelled');
-      return this.finish(i, 'skipped', needs.some((s) => s.state === 'cancelled') ? 'dependency-cancelled' : 'dependency-failed');
+      const cancelled = needs.some((s) => s.state === 'cancelled');
+      this.states[i]!.failureTainted = tainted || cancelled;
+      // A need skipped with nothing wrong (an `if: failure` task when all went well) skips this one too, harmlessly.
+      return this.finish(i, 'skipped', cancelled ? 'dependency-cancelled' : tainted ? 'dependency-failed' : 'dependency-skipped');
     }
     if (task.if === 'failure' && !tainted) return this.finish(i, 'skipped', 'no-failure');
     const s = this.states[i]!;

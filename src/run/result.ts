@@ -56,3 +56,6 @@ export interface RunResult {
   /** Where the logs and events are. */
   logDir: string;
 }
+
+/** Skips that say nothing went wrong: an `if: failure` task when nothing failed, and what needed it. */
+export const HARMLESS_SKIPS: ReadonlySet<string> = new Set(['no-failure', 'dependency-skipped']);

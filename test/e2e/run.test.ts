@@ -161,6 +161,23 @@ tasks:
     expect(r.code).toBe(1);
   });
 
+  it('skips what needs an if: failure task that had nothing to do, without failing the run', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  build: { run: "true" }
+  rollback: { run: "true", needs: build, if: failure }
+  report-rollback: { run: "true", needs: rollback }
+`,
+    });
+    expect(r.result.tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([
+      ['build', 'succeeded', null], ['rollback', 'skipped', 'no-failure'], ['report-rollback', 'skipped', 'dependency-skipped'],
+    ]);
+    expect(r.result.status).toBe('succeeded');
+    expect(r.code).toBe(0);
+    expect(cli(['run', 'workflow.yaml'], { cwd: r.dir }).stdout).not.toContain('skipped: report-rollback');
+  });
+
   it('exits 0 when the only failure is allowed, and 1 when a gate fails whatever continueOnError says', () => {
     expect(runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: exit 1, continueOnError: true }\n  b: { run: "true", needs: a }\n' }).code).toBe(0);
     const gate = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  audit: { run: exit 1, gate: true, continueOnError: true }\n  next: { run: "true", needs: audit }\n' });

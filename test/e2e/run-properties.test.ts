@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/util/random.js';
+import { runProject, task } from '../helpers/run.js';
+import { validator } from '../helpers/schemas.js';
+
+// Seeded random workflows, run for real: whatever the mix of needs, `if`, failures,
+// retries, continueOnError, cancellation modes and limits, the run keeps its invariants.
+const validateEvent = validator('events');
+const TERMINAL = /^task\.(succeeded|failed|skipped|cancelled)$/;
+
+interface Spec {
+  id: string;
+  needs: string[];
+  if: 'success' | 'failure' | 'always';
+  fails: boolean;
+  flaky: boolean;
+  continueOnError: boolean;
+  maxAttempts: number;
+}
+
+function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; concurrency: number } {
+  const rnd = seededRandom(seed);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
+  const n = 8 + Math.floor(rnd() * 10);
+  const concurrency = 1 + Math.floor(rnd() * 4);
+  const specs: Spec[] = [];
+  for (let i = 0; i < n; i++) {
+    const needs = new Set<string>();
+    if (i > 0) for (let k = Math.floor(rnd() * 3); k > 0; k--) needs.add(`t${Math.floor(rnd() * i)}`);
+    specs.push({
+      id: `t${i}`,
+      needs: [...needs],
+      if: needs.size ? pick(['success', 'success', 'success', 'failure', 'always'] as const) : 'success',
+      fails: rnd() < 0.2,
+      flaky: rnd() < 0.2,
+      continueOnError: rnd() < 0.2,
+      maxAttempts: 1 + Math.floor(rnd() * 3),
+    });
+  }
+  const lines = ['version: 1', `name: random-${seed}`, `policy: { maxConcurrency: ${concurrency}, cancellation: ${pick(['isolated', 'cascading'])}, retry: { delay: 10ms } }`, 'tasks:'];
+  for (const s of specs) {
+    // A flaky task fails its first attempt only; a failing one always fails.
+    const command = s.fails ? 'sleep 0.02; exit 3' : s.flaky ? 'sleep 0.02; [ "$ORCHESTRATE_ATTEMPT" -gt 1 ]' : `sleep 0.0${1 + Math.floor(rnd() * 5)}`;
+    lines.push(`  ${s.id}:`, `    run: '${command}'`, `    retry: { maxAttempts: ${s.maxAttempts} }`);
+    if (s.needs.length) lines.push(`    needs: [${s.needs.join(', ')}]`);
+    if (s.if !== 'success') lines.push(`    if: ${s.if}`);
+    if (s.continueOnError) lines.push('    continueOnError: true');
+  }
+  return { yaml: `${lines.join('\n')}\n`, specs, concurrency };
+}
+
+describe('random workflows keep the run invariants', () => {
+  for (let seed = 1; seed <= 20; seed++) {
+    it(`seed ${seed}`, () => {
+      const { yaml, specs, concurrency } = randomWorkflow(seed);
+      const r = runProject({ 'workflow.yaml': yaml });
+      const events = r.events;
+      for (const e of events) expect(validateEvent(e), JSON.stringify(e)).toBe(true);
+
+      // Exactly one terminal event per task, matching the result.
+      const terminal = new Map<string, any>();
+      for (const e of events.filter((x: any) => TERMINAL.test(x.type))) {
+        expect(terminal.has(e.taskId), `${e.taskId} ended twice`).toBe(false);
+        terminal.set(e.taskId, e);
+      }
+      expect([...terminal.keys()].sort()).toEqual(specs.map((s) => s.id).sort());
+      for (const s of specs) expect(task(r.result, s.id).status).toBe(terminal.get(s.id).type.slice(5));
+
+      // Walk the stream in order: no start before every need has ended, never more running than allowed.
+      const ended = new Set<string>();
+      const running = new Set<string>();
+      const starts = new Map<string, number>();
+      for (const e of events) {
+        if (e.type === 'task.started') {
+          const spec = specs.find((s) => s.id === e.taskId)!;
+          for (const need of spec.needs) expect(ended.has(need), `${e.taskId} started before ${need} ended`).toBe(true);
+          running.add(e.taskId);
+          starts.set(e.taskId, (starts.get(e.taskId) ?? 0) + 1);
+          expect(running.size).toBeLessThanOrEqual(concurrency);
+        } else if (e.type === 'task.retrying') {
+          running.delete(e.taskId);
+        } else if (TERMINAL.test(e.type)) {
+          running.delete(e.taskId);
+          ended.add(e.taskId);
+        }
+      }
+
+      const status = (id: string) => task(r.result, id).status as string;
+      const specOf = (id: string) => specs.find((x) => x.id === id)!;
+      // Touched by a failure (the README's rule for if: failure): failed for real, cancelled by one,
+      // or skipped because a need was.
+      const tainted = (id: string): boolean => {
+        const st = status(id);
+        if (st === 'failed') return !specOf(id).continueOnError;
+        if (st === 'cancelled') return true;
+        return st === 'skipped' && specOf(id).if === 'success' && specOf(id).needs.some(tainted);
+      };
+      const countsAsSuccess = (id: string) => status(id) === 'succeeded' || (status(id) === 'failed' && specs.find((s) => s.id === id)!.continueOnError);
+      for (const s of specs) {
+        const ran = starts.get(s.id) ?? 0;
+        expect(ran, `${s.id} attempts`).toBeLessThanOrEqual(s.maxAttempts);
+        expect(task(r.result, s.id).attempts).toBe(ran);
+        if (status(s.id) === 'skipped') expect(ran, `${s.id} skipped but ran`).toBe(0);
+        // Cleanup and notification tasks run whatever happened (cascading cancellation too).
+        if (s.if === 'always') expect(ran, `${s.id} (if: always) did not run`).toBeGreaterThan(0);
+        if (s.if === 'failure' && s.needs.some(tainted)) expect(ran, `${s.id} (if: failure) did not run after a failure`).toBeGreaterThan(0);
+        if (task(r.result, s.id).reason === 'dependency-failed') expect(s.needs.some(tainted), `${s.id} skipped for a failure that is not there`).toBe(true);
+        if (ran === 0) continue;
+        // What ran was allowed to run by its `if`.
+        if (s.if === 'success') for (const need of s.needs) expect(countsAsSuccess(need), `${s.id} ran after ${need} ${status(need)}`).toBe(true);
+        if (s.if === 'failure') expect(s.needs.some(tainted), `${s.id} (if: failure) ran with no failure among its needs`).toBe(true);
+        // A task that always fails never succeeds; a flaky one does not fail once it gets a second attempt
+        // (it may still be cancelled by a cascading failure elsewhere).
+        if (s.fails) expect(status(s.id)).not.toBe('succeeded');
+        if (s.flaky && !s.fails && ran > 1) expect(status(s.id)).not.toBe('failed');
+      }
+
+      // The exit code follows the outcome.
+      const failedForReal = specs.some((s) => status(s.id) === 'failed' && !s.continueOnError);
+      expect(r.result.status).toBe(failedForReal ? 'failed' : 'succeeded');
+      expect(r.code).toBe(failedForReal ? 1 : 0);
+    });
+  }
+});
