@@ -122,3 +122,47 @@ describe('random workflows keep the run invariants', () => {
     });
   }
 });
+
+describe('random workflows keep agent limits, resource capacities and the cost budget', () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    it(`seed ${seed}`, () => {
+      const rnd = seededRandom(1000 + seed);
+      const n = 10 + Math.floor(rnd() * 10);
+      const agents = { a: 1 + Math.floor(rnd() * 2), b: 1 + Math.floor(rnd() * 2) };
+      const capacity = 2 + Math.floor(rnd() * 2);
+      const budget = 5 + Math.floor(rnd() * 10);
+      const tasks: Array<{ id: string; agent?: 'a' | 'b'; db: number; cost: number; needs: string[] }> = [];
+      const lines = ['version: 1', `policy: { maxConcurrency: 4, costBudget: ${budget} }`, `resources: { db: ${capacity} }`, 'agents:'];
+      for (const [name, limit] of Object.entries(agents)) lines.push(`  ${name}: { command: 'sleep 0.0$(cat)', concurrency: ${limit} }`);
+      lines.push('tasks:');
+      for (let i = 0; i < n; i++) {
+        const agent = rnd() < 0.6 ? (rnd() < 0.5 ? 'a' : 'b') : undefined;
+        const db = Math.floor(rnd() * 3) === 0 ? 0 : 1 + Math.floor(rnd() * capacity);
+        const cost = Math.floor(rnd() * 3);
+        const needs = i > 0 && rnd() < 0.3 ? [`t${Math.floor(rnd() * i)}`] : [];
+        tasks.push({ id: `t${i}`, agent, db, cost, needs });
+        lines.push(`  t${i}:`, agent ? `    agent: ${agent}\n    prompt: "${1 + Math.floor(rnd() * 5)}"` : `    run: 'sleep 0.0${1 + Math.floor(rnd() * 5)}'`, `    cost: ${cost}`);
+        if (db) lines.push(`    resources: { db: ${db} }`);
+        if (needs.length) lines.push(`    needs: [${needs.join(', ')}]`);
+      }
+      const r = runProject({ 'workflow.yaml': `${lines.join('\n')}\n` });
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      const running = new Set<string>();
+      for (const e of r.events) {
+        if (e.type === 'task.started') running.add(e.taskId);
+        else if (e.type === 'task.retrying' || TERMINAL.test(e.type)) running.delete(e.taskId);
+        else continue;
+        const now = [...running].map((id) => byId.get(id)!);
+        for (const [name, limit] of Object.entries(agents)) expect(now.filter((t) => t.agent === name).length, `agent ${name} over its limit`).toBeLessThanOrEqual(limit);
+        expect(now.reduce((sum, t) => sum + t.db, 0), 'db over capacity').toBeLessThanOrEqual(capacity);
+        expect(running.size).toBeLessThanOrEqual(4);
+      }
+      // What was spent fits the budget; a task left out for it is skipped as `budget` and fails the run.
+      expect(r.result.metrics.costSpent).toBeLessThanOrEqual(budget);
+      const budgetSkips = r.result.tasks.filter((t: any) => t.reason === 'budget');
+      for (const t of budgetSkips) expect(t.status).toBe('skipped');
+      expect(r.result.status).toBe(budgetSkips.length ? 'failed' : 'succeeded');
+      expect(r.result.tasks.filter((t: any) => t.status === 'succeeded').reduce((sum: number, t: any) => sum + t.cost, 0)).toBe(r.result.metrics.costSpent);
+    });
+  }
+});
