@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/util/random.js';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 
@@ -163,6 +167,46 @@ describe('random workflows keep agent limits, resource capacities and the cost b
       for (const t of budgetSkips) expect(t.status).toBe('skipped');
       expect(r.result.status).toBe(budgetSkips.length ? 'failed' : 'succeeded');
       expect(r.result.tasks.filter((t: any) => t.status === 'succeeded').reduce((sum: number, t: any) => sum + t.cost, 0)).toBe(r.result.metrics.costSpent);
+    });
+  }
+});
+
+describe('kill -9 at a random moment, then --resume', () => {
+  for (let seed = 1; seed <= 6; seed++) {
+    it(`seed ${seed}: no recorded success runs again, everything else runs, the resumed run succeeds`, async () => {
+      const rnd = seededRandom(2000 + seed);
+      const n = 8 + Math.floor(rnd() * 6);
+      const lines = ['version: 1', `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 3)} }`, 'tasks:'];
+      for (let i = 0; i < n; i++) {
+        const needs = i > 0 && rnd() < 0.6 ? [`t${Math.floor(rnd() * i)}`] : [];
+        lines.push(`  t${i}: { run: 'echo x >> t${i}.ran; sleep 0.${1 + Math.floor(rnd() * 3)}; echo v=${i} >> "$ORCHESTRATE_OUTPUT"'${needs.length ? `, needs: [${needs.join(', ')}]` : ''} }`);
+      }
+      const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `${lines.join('\n')}\n` });
+      const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(rnd() * 600)));
+      child.kill('SIGKILL');
+      await exited;
+      const first = JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout)[0].id;
+      const recorded = cli(['events', first], { cwd: dir }).stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const succeeded = new Set(recorded.filter((e) => e.type === 'task.succeeded').map((e) => e.taskId as string));
+      // The spawner takes the killed runner's tasks with it; let it finish before counting.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const resumed = cli(['run', 'workflow.yaml', '--resume', first, '--json'], { cwd: dir });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const result = JSON.parse(resumed.stdout);
+      const ran = (id: string) => (existsSync(join(dir, `${id}.ran`)) ? readFileSync(join(dir, `${id}.ran`), 'utf8').trim().split('\n').length : 0);
+      for (let i = 0; i < n; i++) {
+        const id = `t${i}`;
+        expect(ran(id), `${id} never ran`).toBeGreaterThan(0);
+        const t = result.tasks.find((x: any) => x.id === id);
+        expect(t.status).toBe('succeeded');
+        expect(t.outputs).toEqual({ v: String(i) });
+        if (succeeded.has(id)) {
+          expect(ran(id), `${id} succeeded before the kill and ran again`).toBe(1);
+          expect(t.reason).toBe('reused');
+        }
+      }
     });
   }
 });
