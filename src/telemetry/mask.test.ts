@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../util/random.js';
 import { SecretMasker, secretValues } from './mask.js';
 
 describe('secret masking', () => {
@@ -21,6 +22,26 @@ describe('secret masking', () => {
       for (let i = 0; i < text.length; i += size) out += s.write(text.slice(i, i + size));
       out += s.end();
       expect(out, `chunk size ${size}`).toBe('before *** middle ****** after');
+    }
+  });
+  it('masks a stream exactly as the whole text, whatever the secrets (overlapping, nested) and the chunking (seeded fuzz)', () => {
+    const rnd = seededRandom(7);
+    const alphabet = 'abcx';
+    const word = (min: number, max: number) => Array.from({ length: min + Math.floor(rnd() * (max - min + 1)) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    for (let round = 0; round < 2000; round++) {
+      // A small alphabet makes secrets overlap, nest and repeat in the text.
+      const secrets = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => word(1, 6));
+      const m = new SecretMasker(secrets);
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => (rnd() < 0.5 ? secrets[Math.floor(rnd() * secrets.length)] : word(0, 5))).join('');
+      const s = m.stream();
+      let out = '';
+      for (let i = 0; i < text.length;) {
+        const size = 1 + Math.floor(rnd() * 5);
+        out += s.write(text.slice(i, i + size));
+        i += size;
+      }
+      out += s.end();
+      expect(out, `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
     }
   });
   it('passes text through untouched when there are no secrets', () => {

@@ -58,6 +58,27 @@ export class SecretMasker {
     return value;
   }
 
+  /**
+   * Masks the part of `text` whose matches are already decided, as masking the
+   * whole stream would: a match starting where fewer than `longest` characters
+   * follow might be longer with the next chunk, so text from there (or from
+   * the end of a match that runs past it) is returned as the rest, unmasked.
+   */
+  maskDecided(text: string): [masked: string, rest: string] {
+    if (!this.pattern) return [text, ''];
+    const decided = text.length - (this.longest - 1);
+    let boundary = Math.max(0, decided);
+    let masked = '';
+    let from = 0;
+    for (const match of text.matchAll(this.pattern)) {
+      if (match.index >= decided) break;
+      masked += text.slice(from, match.index) + MASK;
+      from = match.index + match[0].length;
+      boundary = Math.max(boundary, from);
+    }
+    return [masked + text.slice(from, boundary), text.slice(boundary)];
+  }
+
   /** A streaming masker: holds back just enough text that a secret split across chunks is still caught. */
   stream(): MaskingStream {
     return new MaskingStream(this);
@@ -68,21 +89,12 @@ export class MaskingStream {
   private carry = '';
   constructor(private readonly masker: SecretMasker) {}
 
-  /** Masked text that is safe to emit now. */
+  /** Masked text that is safe to emit now; the rest waits for the next chunk. */
   write(chunk: string): string {
     if (!this.masker.active) return chunk;
-    const text = this.carry + chunk;
-    let boundary = Math.max(0, text.length - (this.masker.longest - 1));
-    // A secret starting before the boundary must be emitted whole.
-    for (const value of this.masker.values) {
-      let at = text.indexOf(value, Math.max(0, boundary - value.length + 1));
-      while (at !== -1 && at < boundary) {
-        boundary = Math.max(boundary, at + value.length);
-        at = text.indexOf(value, at + 1);
-      }
-    }
-    this.carry = text.slice(boundary);
-    return this.masker.mask(text.slice(0, boundary));
+    const [masked, rest] = this.masker.maskDecided(this.carry + chunk);
+    this.carry = rest;
+    return masked;
   }
 
   /** The rest, masked. */
