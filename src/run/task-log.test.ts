@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SecretMasker } from '../telemetry/mask.js';
+import { seededRandom } from '../util/random.js';
 import { TaskLog } from './task-log.js';
 
 async function feed(log: TaskLog, lines: string[]): Promise<void> {
@@ -23,6 +24,35 @@ describe('TaskLog', () => {
     await feed(log, ['hello', 'token s3cret here']);
     expect(readFileSync(path, 'utf8')).toBe('--- attempt 1\nout| hello\nout| token *** here\n');
     expect(log.tail()).toEqual(['hello', 'token *** here']);
+  });
+
+  it('writes what the whole output masked and split into lines would give, however it is chunked (seeded fuzz)', async () => {
+    const rnd = seededRandom(5);
+    const dir = mkdtempSync(join(tmpdir(), 'task-log-'));
+    const secrets = ['tok-1234', 'k9k9k'];
+    const pieces = ['a', 'b c', '\n', '\n\n', 'tok-1234', 'k9k9k', 'tok-', '1234', 'x'.repeat(40)];
+    for (let round = 0; round < 60; round++) {
+      const text = Array.from({ length: 5 + Math.floor(rnd() * 40) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
+      const path = join(dir, `${round}.log`);
+      const masker = new SecretMasker(secrets);
+      const seen: string[] = [];
+      const log = new TaskLog(path, masker, (_stream, line) => seen.push(line));
+      const out = new PassThrough();
+      log.attach(out, 'out');
+      const ended = new Promise((resolve) => out.on('end', resolve));
+      for (let i = 0; i < text.length;) {
+        const size = 1 + Math.floor(rnd() * 7);
+        out.write(text.slice(i, i + size));
+        i += size;
+      }
+      out.end();
+      await ended;
+      await log.close();
+      const lines = masker.mask(text).split('\n');
+      if (lines.at(-1) === '') lines.pop();
+      expect(seen, JSON.stringify(text)).toEqual(lines);
+      expect(existsSync(path) ? readFileSync(path, 'utf8') : '').toBe(lines.map((l) => `out| ${l}\n`).join(''));
+    }
   });
 
   it('says in the tail when the log file cannot be written, and keeps the lines', async () => {
