@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../util/random.js';
 import { outputsMalformed, parseOutputs } from './outputs.js';
 
 describe('parseOutputs', () => {
@@ -11,6 +12,25 @@ describe('parseOutputs', () => {
     const { problems } = parseOutputs('ok=1\ngarbage\nx<<END\nabc\n');
     expect(problems).toEqual(['line 2: "garbage" is neither key=value nor key<<DELIMITER', 'line 3: output "x" has no closing delimiter "END"']);
     expect(outputsMalformed(problems)).toBe('invalid outputs file: line 2: "garbage" is neither key=value nor key<<DELIMITER (and 1 more)');
+  });
+  it('reads back whatever a task writes in the convention (seeded fuzz)', () => {
+    const rnd = seededRandom(3);
+    const chars = 'ab =<>\n"\'$EOF';
+    for (let round = 0; round < 500; round++) {
+      const written: Record<string, string> = {};
+      for (let k = Math.floor(rnd() * 5); k > 0; k--) {
+        written[`k${Math.floor(rnd() * 4)}_${k}`] = Array.from({ length: Math.floor(rnd() * 12) }, () => chars[Math.floor(rnd() * chars.length)]).join('');
+      }
+      const file = Object.entries(written).map(([key, value]) => {
+        if (!value.includes('\n')) return `${key}=${value}\n`;
+        let delimiter = 'EOF';
+        while (value.split('\n').includes(delimiter)) delimiter += '_';
+        return `${key}<<${delimiter}\n${value}\n${delimiter}\n`;
+      }).join('');
+      const parsed = parseOutputs(file);
+      expect(parsed.problems, JSON.stringify(file)).toEqual([]);
+      expect(parsed.outputs, JSON.stringify(file)).toEqual(written);
+    }
   });
   it('lets a later value win', () => {
     expect(parseOutputs('a=1\na=2\n').outputs).toEqual({ a: '2' });
