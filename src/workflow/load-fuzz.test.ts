@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../util/random.js';
 import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
@@ -8,7 +9,7 @@ import { load } from './test-helpers.js';
 // Bad input never crashes: mutated copies of the example workflows (characters
 // dropped, doubled or replaced, lines swapped or cut) load without throwing, and
 // every problem has a known code and a position inside the file.
-const examplesDir = join(import.meta.dirname, '../../workflows');
+const examplesDir = fileURLToPath(new URL('../../workflows', import.meta.url));
 const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(examplesDir, f), 'utf8'));
 const NOISE = ['', ' ', '\t', '\n', ':', '-', '{', '}', '[', ']', '"', "'", '#', '&a', '*a', '!!str', '${{', '}}', '\u0000', '\u00e9', '0', 'null', 'tasks', 'needs', '  '];
 
