@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, OrchestrateError } from '../errors.js';
 import { writeErr } from './output.js';
 import { packageVersion } from './version.js';
@@ -17,6 +17,14 @@ export function parseCount(name: string, min = 0) {
 
 export function parsePositive(name: string) {
   return parseCount(name, 1);
+}
+
+/** A workflow file argument: an empty one is a mistake, said as such (not "cannot read : is a directory"). */
+function fileArgument(name: string, description: string): Argument {
+  return new Argument(name, description).argParser((value: string) => {
+    if (!value.trim()) throw new InvalidArgumentError('A workflow file is needed, got an empty path.');
+    return value;
+  });
 }
 
 /** A path option: an empty value is a mistake, said as such (not "cannot write : no such file"). */
@@ -56,7 +64,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('plan')
     .description('dry run: batches, critical path, the simulated schedule and a speedup estimate')
-    .argument('<file>', 'workflow file')
+    .addArgument(fileArgument('<file>', 'workflow file'))
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
     .addOption(stateOption('run history database for estimates'))
@@ -69,7 +77,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('run')
     .description('run the workflow: tasks in parallel under its policy, with progress, logs and telemetry')
-    .argument('<file>', 'workflow file')
+    .addArgument(fileArgument('<file>', 'workflow file'))
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency', parsePositive('--concurrency'))
     .option('--json', 'print the result object as JSON instead of the summary')
     .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
@@ -88,7 +96,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('history')
     .description('list past runs (id, when, status, wall time, speedup, cost)')
-    .argument('[file]', 'only runs of this workflow file')
+    .addArgument(fileArgument('[file]', 'only runs of this workflow file'))
     .option('--json', 'print the runs as JSON')
     .option('-l, --limit <n>', 'show the latest n runs', parsePositive('--limit'), 50)
     .addOption(stateOption())
@@ -100,7 +108,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('stats')
     .description('statistics per task and agent (p50/p95/p99, retries, queue waits, cost) and a bottleneck report')
-    .argument('[file]', 'workflow file (needed for the plan-based findings)')
+    .addArgument(fileArgument('[file]', 'workflow file (needed for the plan-based findings)'))
     .option('--json', 'print {tasks, agents, bottlenecks} as JSON')
     .addOption(stateOption())
     .addOption(configOption())
@@ -124,7 +132,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('prune')
     .description('forget old runs: keep the latest n of each workflow in the history, delete the rest and their logs')
-    .argument('[file]', 'only runs of this workflow file')
+    .addArgument(fileArgument('[file]', 'only runs of this workflow file'))
     .option('-k, --keep <n>', 'runs to keep per workflow file', parseCount('--keep'), 50)
     .option('--dry-run', 'list what would be removed, remove nothing')
     .addOption(stateOption())
@@ -146,7 +154,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('graph')
     .description('print the dependency graph with the critical path highlighted')
-    .argument('<file>', 'workflow file')
+    .addArgument(fileArgument('<file>', 'workflow file'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
     .addOption(configOption())
     .action(async (file: string, options) => {

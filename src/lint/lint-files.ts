@@ -39,6 +39,10 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
   const files: string[] = [];
   const ioErrors: string[] = [];
   for (const pattern of patterns) {
+    if (!pattern.trim()) {
+      ioErrors.push('an empty path was given: name a workflow file, a glob or a directory');
+      continue;
+    }
     if (isDirectory(resolve(cwd, pattern))) {
       const base = pattern.replace(/\/+$/, '') || '/';
       const matches = expandGlob(`${base === '/' ? '' : base}/**/*.{yaml,yml}`, cwd).filter((f) => !CONFIG_FILE.test(basename(f)));

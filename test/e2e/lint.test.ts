@@ -72,6 +72,13 @@ describe('orchestrate lint', () => {
     expect(g.code).toBe(2);
     expect(g.stderr.trim()).toBe('orchestrate: no files match nowhere/*.yaml');
     expect(g.stdout).toBe('');
+    // An empty argument is not the current directory (nor, as it once was, the whole file system).
+    const empty = cli(['lint', ''], { timeout: 20_000 });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('orchestrate: an empty path was given: name a workflow file, a glob or a directory\n');
+    for (const command of ['plan', 'run', 'graph']) {
+      expect(cli([command, '']).stderr, command).toContain('A workflow file is needed, got an empty path.');
+    }
   });
 
   it('lints the .yaml and .yml files under a directory, leaving config files out', () => {
