@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,5 +18,13 @@ describe('glob', () => {
     for (const f of ['w/b.yaml', 'w/a.yaml', 'w/c.txt', 'w/sub/d.yaml']) writeFileSync(join(dir, f), '');
     expect(expandGlob('w/*.yaml', dir)).toEqual(['w/a.yaml', 'w/b.yaml']);
     expect(expandGlob('w/**/*.yaml', dir)).toEqual(['w/a.yaml', 'w/b.yaml', 'w/sub/d.yaml']);
+  });
+  it('walks each directory once, so symbolic links back up the tree end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glob-'));
+    mkdirSync(join(dir, 'w/a/b'), { recursive: true });
+    writeFileSync(join(dir, 'w/x.yaml'), '');
+    symlinkSync('..', join(dir, 'w/a/b/up'));
+    symlinkSync('../..', join(dir, 'w/a/b/up2'));
+    expect(expandGlob('w/**/*.yaml', dir)).toEqual(['w/x.yaml']);
   });
 });

@@ -58,9 +58,15 @@ export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
   const out: string[] = [];
   // Without `**`, a glob cannot match deeper than its own number of parts.
   const maxDepth = normalized.includes('**') ? Infinity : parts.length - firstMagic;
+  // Each directory once, by device and inode: a symbolic link back up the tree is not a way down for ever.
+  const visited = new Set<string>();
   const walk = (dir: string, depth = 1) => {
     let entries;
     try {
+      const stat = statSync(resolve(cwd, dir));
+      const key = `${stat.dev}:${stat.ino}`;
+      if (visited.has(key)) return;
+      visited.add(key);
       entries = readdirSync(resolve(cwd, dir), { withFileTypes: true });
     } catch {
       return;
