@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/util/random.js';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { isAlive } from '../helpers/processes.js';
 import { runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 
@@ -207,6 +208,37 @@ describe('kill -9 at a random moment, then --resume', () => {
           expect(t.reason).toBe('reused');
         }
       }
+    });
+  }
+});
+
+describe('Ctrl-C at a random moment', () => {
+  for (let seed = 1; seed <= 5; seed++) {
+    it(`seed ${seed}: exits 130, every task ends once, the stream ends with workflow.finished, no task process survives`, async () => {
+      const rnd = seededRandom(3000 + seed);
+      const n = 6 + Math.floor(rnd() * 6);
+      const lines = ['version: 1', `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 3)}, gracePeriod: 1s, retry: { delay: 50ms } }`, 'tasks:'];
+      for (let i = 0; i < n; i++) {
+        const needs = i > 0 && rnd() < 0.5 ? [`t${Math.floor(rnd() * i)}`] : [];
+        // Each task leaves its pid and a background grandchild's pid, and some ignore SIGTERM.
+        const trap = rnd() < 0.3 ? "trap '' TERM; " : '';
+        lines.push(`  t${i}: { run: '${trap}sleep 30 & echo $! >> pids; echo $$ >> pids; sleep 0.${1 + Math.floor(rnd() * 4)}; kill $!', retry: { maxAttempts: 2 }${needs.length ? `, needs: [${needs.join(', ')}]` : ''}${rnd() < 0.2 ? ', if: always' : ''} }`);
+      }
+      const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `${lines.join('\n')}\n` });
+      const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir, stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(rnd() * 500)));
+      child.kill('SIGINT');
+      const code = await exited;
+      const events = readFileSync(join(dir, '.orchestrate/runs', readdirSync(join(dir, '.orchestrate/runs'))[0]!, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const finished = events.at(-1);
+      expect(finished.type).toBe('workflow.finished');
+      // Interrupted, unless every task had already finished when the signal came.
+      expect(code).toBe(finished.status === 'cancelled' ? 130 : finished.status === 'succeeded' ? 0 : 1);
+      const terminal = events.filter((e) => TERMINAL.test(e.type)).map((e) => e.taskId as string);
+      expect(terminal.sort()).toEqual(Array.from({ length: n }, (_, i) => `t${i}`).sort());
+      const pids = existsSync(join(dir, 'pids')) ? readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
+      for (const pid of pids) expect(isAlive(pid), `process ${pid} outlived the run`).toBe(false);
     });
   }
 });
