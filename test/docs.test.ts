@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES } from '../src/workflow/diagnostic-codes.js';
+import { buildProgram } from '../src/cli/program.js';
 import { schemas } from '../src/workflow/schema.js';
 import { ROOT } from './helpers/cli.js';
 
@@ -19,6 +20,14 @@ function propertyNames(schema: Record<string, any>, out = new Set<string>()): Se
 describe('the README', () => {
   it('documents every lint code', () => {
     for (const code of Object.keys(DIAGNOSTIC_CODES)) expect(readme, code).toContain(`| \`${code}\` |`);
+  });
+  it('documents every command and every flag of the CLI', () => {
+    const program = buildProgram(() => undefined);
+    for (const command of program.commands) {
+      expect(readme, command.name()).toContain(`orchestrate ${command.name()}`);
+      // As the README writes flags: `--json`, `-n, --concurrency <n>`, `--state PATH`.
+      for (const option of command.options) expect(readme, `${command.name()} ${option.long}`).toMatch(new RegExp(`\`(-\\w, )?${option.long}[\` <]`));
+    }
   });
   it('documents every key of the workflow and config formats', () => {
     for (const name of propertyNames(schemas().workflow)) expect(readme, name).toContain(`\`${name}\``);
