@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES } from '../src/workflow/diagnostic-codes.js';
 import { buildProgram } from '../src/cli/program.js';
+import { EXIT } from '../src/errors.js';
 import { schemas } from '../src/workflow/schema.js';
 import { ROOT } from './helpers/cli.js';
 
@@ -28,6 +29,9 @@ describe('the README', () => {
       // As the README writes flags: `--json`, `-n, --concurrency <n>`, `--state PATH`.
       for (const option of command.options) expect(readme, `${command.name()} ${option.long}`).toMatch(new RegExp(`\`(-\\w, )?${option.long}[\` <]`));
     }
+  });
+  it('documents every exit code', () => {
+    for (const code of Object.values(EXIT)) expect(readme, String(code)).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
   });
   it('documents every key of the workflow and config formats', () => {
     for (const name of propertyNames(schemas().workflow)) expect(readme, name).toContain(`\`${name}\``);
