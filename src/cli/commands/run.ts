@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
-import { formatPlan } from '../../report/plan-text.js';
-import { formatRunSummary } from '../../report/run-summary.js';
 import { formatEventLine } from '../../report/simple-renderer.js';
 import { newRunId, runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
@@ -18,7 +16,6 @@ import { loadValidWorkflow } from '../load-valid.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { workflowHistory } from '../history-store.js';
-import { resolveResume, resumeWithoutRunning, reusedIds } from '../resume-run.js';
 import { makeDirectory } from '../../util/make-directory.js';
 
 export interface RunCommandOptions {
@@ -47,11 +44,14 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   if (options.only !== undefined && !only?.length) throw new UsageError('--only needs at least one task id (comma-separated)');
   if (only?.length) selectTasks(workflow, only);
   const wantsResume = options.resume !== undefined && options.resume !== false;
+  // Loaded only when needed: every module costs start-up time before the first task.
+  const resuming = wantsResume ? await import('../resume-run.js') : undefined;
   if (options.dryRun) {
     // A dry run of a resume shows what would run again; like plan, it creates no history.
-    const resume = wantsResume ? resumeWithoutRunning(workflow, options.state, options.resume as string | true) : undefined;
-    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates, reused: resume && reusedIds(workflow, resume.reused) });
+    const resume = resuming?.resumeWithoutRunning(workflow, options.state, options.resume as string | true);
+    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates, reused: resume && resuming!.reusedIds(workflow, resume.reused) });
     if (resume) plan.resumedFrom = resume.from;
+    const { formatPlan } = await import('../../report/plan-text.js');
     await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
     return EXIT.ok;
   }
@@ -59,7 +59,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = workflowHistory(workflow, options.state, true);
   const db = history.db!;
-  const resume = wantsResume ? resolveResume(db, workflow, options.resume as string | true) : undefined;
+  const resume = resuming?.resolveResume(db, workflow, options.resume as string | true);
   const resumedFrom = resume?.from;
 
   const interrupt = new AbortController();
@@ -120,8 +120,10 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const plannedWall = new Promise<number>((resolve) => {
-    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates, reused: resume && reusedIds(workflow, resume.reused) }).estimate.wall));
+    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates, reused: resume && resuming!.reusedIds(workflow, resume.reused) }).estimate.wall));
   });
+  // The summary's code loads while the tasks run.
+  const summaryModule = import('../../report/run-summary.js');
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second Ctrl-C: kill every task at once.
@@ -162,6 +164,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
   else if (options.events !== '-') {
+    const { formatRunSummary } = await summaryModule;
     const summary = formatRunSummary(result, await plannedWall, { color: useColor(process.stdout), resumedFrom });
     if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
     else await writeOut(summary);
