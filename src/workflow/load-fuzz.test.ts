@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../util/random.js';
 import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
+import { loadConfig } from './load-config.js';
 import { load } from './test-helpers.js';
 
 // Bad input never crashes: mutated copies of the example workflows (characters
@@ -57,5 +59,29 @@ describe('loading mutated workflows (seeded fuzz)', () => {
     }
     // The mutations do break files (most of them), so the checks above saw real diagnostics.
     expect(invalid).toBeGreaterThan(500);
+  });
+});
+
+describe('loading mutated config files (seeded fuzz)', () => {
+  it('never throws, and gives every problem a known code and a position in the file', async () => {
+    const config = 'policy:\n  maxConcurrency: 4\n  retry: { maxAttempts: 2, delay: 1s }\n  taskTimeout: 10m\nagents:\n  reviewer: { command: ./review.sh, concurrency: 2, timeout: 5m }\nresources: { gpu: 1 }\nsecretPatterns: ["*TOKEN*", "*KEY*"]\nstate: .orchestrate/state.db\n';
+    const dir = mkdtempSync(join(tmpdir(), 'config-fuzz-'));
+    const rnd = seededRandom(29);
+    for (let round = 0; round < 300; round++) {
+      const text = mutate(config, rnd);
+      const file = join(dir, `c${round}.yaml`);
+      writeFileSync(file, text);
+      let loaded;
+      try {
+        loaded = await loadConfig(dir, file);
+      } catch (error) {
+        throw new Error(`threw ${(error as Error).stack}\n--- input:\n${text}`);
+      }
+      const lines = text.split('\n').length;
+      for (const d of loaded.diagnostics) {
+        expect(Object.keys(DIAGNOSTIC_CODES), `${d.code}: ${d.message}`).toContain(d.code);
+        if (d.position) expect(d.position.line, `${d.code} line past the end:\n${text}`).toBeLessThanOrEqual(lines);
+      }
+    }
   });
 });
