@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, OrchestrateError } from '../errors.js';
 import { writeErr } from './output.js';
+import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
@@ -25,6 +26,13 @@ function fileArgument(name: string, description: string): Argument {
     if (!value.trim()) throw new InvalidArgumentError('A workflow file is needed, got an empty path.');
     return value;
   });
+}
+
+/** `--older-than`: a duration such as 30d or 12h, in seconds. */
+function parseAge(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError(`--older-than must be a duration such as 30d, 12h or 90m, got "${value}".`);
+  return seconds;
 }
 
 /** A path option: an empty value is a mistake, said as such (not "cannot write : no such file"). */
@@ -133,7 +141,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('prune')
     .description('forget old runs: keep the latest n of each workflow in the history, delete the rest and their logs')
     .addArgument(fileArgument('[file]', 'only runs of this workflow file'))
-    .option('-k, --keep <n>', 'runs to keep per workflow file', parseCount('--keep'), 50)
+    .option('-k, --keep <n>', 'runs to keep per workflow file, whatever their age', parseCount('--keep'), 50)
+    .option('--older-than <duration>', 'remove only runs that started longer ago than this (e.g. 30d, 12h)', parseAge)
     .option('--dry-run', 'list what would be removed, remove nothing')
     .addOption(stateOption())
     .action(async (file: string | undefined, options) => {

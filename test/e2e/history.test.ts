@@ -221,6 +221,20 @@ describe('run history', () => {
     expect(cli(['prune', '--keep', '-1'], { cwd: dir }).code).toBe(2);
   });
 
+  it('prunes by age with --older-than, still keeping the latest --keep runs', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const ids = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']).runId as string);
+    // The first two runs started 40 days ago.
+    const db = new Database(join(dir, '.orchestrate/state.db'));
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    db.prepare('UPDATE runs SET started_at = ? WHERE id IN (?, ?)').run(old, ids[0], ids[1]);
+    db.close();
+    expect(cli(['prune', '--older-than', '30d'], { cwd: dir }).stdout).toMatch(/^removed 0 runs/);
+    expect(cli(['prune', '--older-than', '30d', '--keep', '1'], { cwd: dir }).stdout).toMatch(/^removed 2 runs/);
+    expect(json(dir, ['history', '--json']).map((r: any) => r.id)).toEqual([ids[2]]);
+    expect(cli(['prune', '--older-than', 'soon'], { cwd: dir }).stderr).toContain('--older-than must be a duration such as 30d');
+  });
+
   it('shows the latest runs up to --limit, and says how many more there are', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const ids = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']).runId);

@@ -30,19 +30,21 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * `orchestrate prune [file]`: forgets all but the latest `keep` runs of each
- * workflow file (or of `file`): their history rows and their log directories.
- * A run whose runner still runs is left alone.
+ * workflow file (or of `file`) — with `olderThan` (seconds), only those that
+ * started longer ago: their history rows and their log directories. A run
+ * whose runner still runs is left alone.
  */
-export async function pruneCommand(file: string | undefined, options: { keep: number; dryRun?: boolean; state?: string }): Promise<number> {
+export async function pruneCommand(file: string | undefined, options: { keep: number; olderThan?: number; dryRun?: boolean; state?: string }): Promise<number> {
   const absolute = file ? resolve(file) : undefined;
   const path = await existingStatePath(absolute ? dirname(absolute) : process.cwd(), options.state);
   const db = openStore(path);
   try {
-    const runs = runsBeyond(db, options.keep, absolute).filter((run) => !stillRunning(run));
+    const cutoff = options.olderThan !== undefined ? Date.now() - options.olderThan * 1000 : Infinity;
+    const runs = runsBeyond(db, options.keep, absolute).filter((run) => Date.parse(run.started_at) < cutoff && !stillRunning(run));
     const dirs = runs.map((run) => logDirectory(run.file, run.id)).filter((dir): dir is string => dir !== undefined);
     const bytes = dirs.reduce((sum, dir) => sum + sizeOf(dir), 0);
     const what = `${runs.length} run${runs.length === 1 ? '' : 's'} and ${dirs.length} log director${dirs.length === 1 ? 'y' : 'ies'} (${megabytes(bytes)})`;
-    const kept = `the latest ${options.keep} of ${absolute ? absolute : 'each workflow'}`;
+    const kept = `the latest ${options.keep} of ${absolute ? absolute : 'each workflow'}${options.olderThan !== undefined ? ' and every run younger than the cut-off' : ''}`;
     if (options.dryRun) {
       await writeOut(`${runs.map((run) => `would remove ${run.id}  ${run.started_at}  ${run.workflow}\n`).join('')}would remove ${what}, keeping ${kept}\n`);
       return EXIT.ok;
