@@ -138,6 +138,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('logs')
+    .description("print a stored run's task logs (the latest run by default)")
+    .argument('[runId]', 'the run (default: the latest)')
+    .option('-t, --task <ids>', 'only these tasks (comma-separated)')
+    .option('--failed', 'only the tasks that failed')
+    .addOption(stateOption())
+    .action(async (runId: string | undefined, options) => {
+      const { logsCommand } = await import('./commands/logs.js');
+      setExit(await logsCommand(runId, options));
+    });
+
+  program
     .command('prune')
     .description('forget old runs: keep the latest n of each workflow in the history, delete the rest and their logs')
     .addArgument(fileArgument('[file]', 'only runs of this workflow file'))

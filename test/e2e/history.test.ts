@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +233,36 @@ describe('run history', () => {
     expect(cli(['prune', '--older-than', '30d', '--keep', '1'], { cwd: dir }).stdout).toMatch(/^removed 2 runs/);
     expect(json(dir, ['history', '--json']).map((r: any) => r.id)).toEqual([ids[2]]);
     expect(cli(['prune', '--older-than', 'soon'], { cwd: dir }).stderr).toContain('--older-than must be a duration such as 30d');
+  });
+
+  it('prints a stored run\'s task logs, all or some, and says when they are gone', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  a: { run: "echo from a" }
+  bad: { run: "echo oops >&2; exit 4" }
+  quiet: { run: "true" }
+  m: { run: "echo value \${{ matrix.f }}", matrix: { f: [src/x.ts] } }
+`,
+    });
+    const run = json(dir, ['run', 'workflow.yaml', '--json']);
+    const all = cli(['logs'], { cwd: dir }).stdout;
+    expect(all).toContain(`==> a (succeeded) ${join(run.logDir, 'a.log')} <==\n`);
+    expect(all).toContain('out| from a\n');
+    expect(all).toContain('==> bad (failed) ');
+    expect(all).toContain('err| oops\n');
+    expect(all).toContain('==> m[src/x.ts] (succeeded) ');
+    expect(all).not.toContain('==> quiet');
+    const failed = cli(['logs', run.runId, '--failed'], { cwd: dir }).stdout;
+    expect(failed.match(/^==> /gm)).toHaveLength(1);
+    expect(failed).toContain('==> bad (failed)');
+    expect(cli(['logs', '-t', 'quiet,a'], { cwd: dir }).stdout).toMatch(/^==> quiet \(succeeded\): no output <==\n==> a \(succeeded\) /);
+    rmSync(run.logDir, { recursive: true });
+    const gone = cli(['logs', run.runId], { cwd: dir });
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toBe(`orchestrate: the logs of run ${run.runId} are gone (pruned or deleted): ${run.logDir}\n`);
+    expect(cli(['logs', 'nope'], { cwd: dir }).stderr).toContain('no run "nope" in the history');
   });
 
   it('shows the latest runs up to --limit, and says how many more there are', () => {
