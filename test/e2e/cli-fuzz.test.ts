@@ -11,6 +11,7 @@ const FLAGS: Record<string, string[]> = {
   run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c'],
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
+  logs: ['-t', '--task', '--failed', '--state'],
   stats: ['--json', '--state', '-c'],
   report: ['-o', '--out', '--lanes', '--state'],
   prune: ['-k', '--keep', '--dry-run', '--state'],
@@ -31,7 +32,7 @@ describe('random command lines (seeded fuzz)', () => {
     for (let round = 0; round < 60; round++) {
       const command = pick(Object.keys(FLAGS));
       const args = [command];
-      if (!['history', 'stats', 'report', 'prune'].includes(command) || rnd() < 0.5) args.push(pick(['w.yaml', 'bad.yaml', 'missing.yaml', 'dir', '']));
+      if (!['history', 'stats', 'report', 'prune', 'logs'].includes(command) || rnd() < 0.5) args.push(pick(['w.yaml', 'bad.yaml', 'missing.yaml', 'dir', '']));
       for (let k = Math.floor(rnd() * 3); k > 0; k--) {
         args.push(pick(FLAGS[command]!));
         if (rnd() < 0.7) args.push(pick(VALUES));
