@@ -235,7 +235,7 @@ describe('run history', () => {
     expect(cli(['prune', '--older-than', 'soon'], { cwd: dir }).stderr).toContain('--older-than must be a duration such as 30d');
   });
 
-  it('prints a stored run\'s task logs, all or some, and says when they are gone', () => {
+  it('prints a stored run\'s task logs, all or some, and says when they are gone', async () => {
     const dir = tempProject({
       'package.json': '{}',
       'workflow.yaml': `version: 1
@@ -258,6 +258,12 @@ tasks:
     expect(failed.match(/^==> /gm)).toHaveLength(1);
     expect(failed).toContain('==> bad (failed)');
     expect(cli(['logs', '-t', 'quiet,a'], { cwd: dir }).stdout).toMatch(/^==> quiet \(succeeded\): no output <==\n==> a \(succeeded\) /);
+    // A reader that stops early (`| head -1`): the command ends at once, exit 0.
+    writeFileSync(join(dir, 'big.yaml'), 'version: 1\ntasks:\n  big: { run: "seq 1 400000" }\n');
+    expect(cli(['run', 'big.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const reader = spawn(process.execPath, [BIN, 'logs'], { cwd: dir });
+    reader.stdout.once('data', () => reader.stdout.destroy());
+    expect(await new Promise((resolve) => reader.on('exit', resolve))).toBe(0);
     rmSync(run.logDir, { recursive: true });
     const gone = cli(['logs', run.runId], { cwd: dir });
     expect(gone.code).toBe(2);

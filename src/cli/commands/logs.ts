@@ -20,13 +20,22 @@ function taskOfLog(path: string): string | undefined {
   }
 }
 
-/** Streams a file to stdout (a log may be hundreds of MB), resolving when it is written. */
+/** Streams a file to stdout (a log may be hundreds of MB), resolving when it is written or stdout is gone (`| head`). */
 function printFile(path: string): Promise<void> {
   return new Promise((resolve) => {
+    const out = process.stdout;
     const stream = createReadStream(path);
-    stream.on('error', () => resolve());
-    stream.on('end', () => resolve());
-    stream.pipe(process.stdout, { end: false });
+    const done = () => {
+      out.off('error', done);
+      out.off('close', done);
+      stream.destroy();
+      resolve();
+    };
+    stream.on('error', done);
+    stream.on('end', done);
+    out.once('error', done);
+    out.once('close', done);
+    stream.pipe(out, { end: false });
   });
 }
 
@@ -61,6 +70,8 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
     if (!logs.some((l) => l.task === id)) await writeOut(`==> ${id} (${statuses.get(id) ?? 'not in this run'}): no output <==\n`);
   }
   for (const log of logs) {
+    // The reader went away (`orchestrate logs | head`): nothing more to print.
+    if (process.stdout.destroyed) break;
     await writeOut(`==> ${log.task} (${statuses.get(log.task) ?? 'running'}) ${log.path} <==\n`);
     await printFile(log.path);
   }
