@@ -28,6 +28,12 @@ export function latestRun(db: Database, file: string): RunRow | undefined {
   return db.prepare('SELECT * FROM runs WHERE file = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').get(file) as RunRow | undefined;
 }
 
+/** Every recorded task of a run: id -> final status. */
+export function taskStatuses(db: Database, runId: string): Map<string, string> {
+  const rows = db.prepare('SELECT task_id, status FROM tasks WHERE run_id = ?').all(runId) as Array<{ task_id: string; status: string }>;
+  return new Map(rows.map((r) => [r.task_id, r.status]));
+}
+
 /** Tasks that succeeded in a run: id -> definition hash and outputs. */
 export function succeededTasks(db: Database, runId: string): Map<string, { hash: string; outputs: Record<string, string> }> {
   const rows = db.prepare("SELECT task_id, definition_hash, outputs FROM tasks WHERE run_id = ? AND status = 'succeeded'").all(runId) as Array<{ task_id: string; definition_hash: string; outputs: string }>;

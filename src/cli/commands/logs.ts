@@ -1,23 +1,18 @@
-import { createReadStream, existsSync, openSync, readdirSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { fileSafeName } from '../../run/file-names.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
-import { getRun, latestRunId } from '../../store/queries.js';
+import { getRun, latestRunId, taskStatuses } from '../../store/queries.js';
+import { readHead } from '../../util/read-head.js';
+import { idList } from '../id-list.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 
 /** The task a log file belongs to, from its first line (`--- attempt N of ID started ...`, masked like the file). */
 function taskOfLog(path: string): string | undefined {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    const head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
-    return /^--- attempt \d+ of (.+?) started /.exec(head)?.[1];
-  } finally {
-    closeSync(fd);
-  }
+  return /^--- attempt \d+ of (.+?) started /.exec(readHead(path, 4096))?.[1];
 }
 
 /** Streams a file to stdout (a log may be hundreds of MB), resolving when it is written or stdout is gone (`| head`). */
@@ -53,14 +48,13 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
     if (!id) throw new UsageError('no runs recorded yet');
     run = getRun(db, id);
     if (!run) throw new UsageError(`no run "${id}" in the history`);
-    statuses = new Map((db.prepare('SELECT task_id, status FROM tasks WHERE run_id = ?').all(id) as Array<{ task_id: string; status: string }>).map((r) => [r.task_id, r.status]));
+    statuses = taskStatuses(db, id);
   } finally {
     db.close();
   }
   const dir = runDirectory(dirname(run.file), run.id);
   if (!existsSync(dir)) throw new UsageError(`the logs of run ${run.id} are gone (pruned or deleted): ${dir}`);
-  const wanted = options.task?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (options.task !== undefined && !wanted?.length) throw new UsageError('--task needs at least one task id (comma-separated)');
+  const wanted = idList(options.task, '--task');
   // A log is named by its task's id made file-safe; an id that held a secret, by its masked form and index (then its header says).
   const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
   const logs = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
@@ -10,6 +10,7 @@ import { loadWorkflowFile } from '../../workflow/load.js';
 import { writeOut } from '../output.js';
 import { existingStatePath, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
+import { readHead } from '../../util/read-head.js';
 
 /** `orchestrate report [RUN_ID] [--out file]`: one self-contained HTML page of a run. */
 export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode }): Promise<number> {
@@ -45,18 +46,10 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
 
 /** An earlier report may be replaced; any other file (a mistyped --out) is the user's. */
 function isReportOrAbsent(path: string): boolean {
-  let head: string;
   try {
-    const fd = openSync(path, 'r');
-    try {
-      const buffer = Buffer.alloc(1024);
-      head = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
-    } finally {
-      closeSync(fd);
-    }
+    return readHead(path, 1024).includes(REPORT_MARK);
   } catch {
     // Absent, or not readable: writing it says what is wrong.
     return true;
   }
-  return head.includes(REPORT_MARK);
 }

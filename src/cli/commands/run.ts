@@ -13,6 +13,7 @@ import type { RunEvent } from '../../telemetry/events.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
+import { idList } from '../id-list.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { workflowHistory } from '../history-store.js';
@@ -40,8 +41,7 @@ function isInteractive(): boolean {
 /** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 129/130/143 interrupted. */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   const workflow = await loadValidWorkflow(file, options.config);
-  const only = options.only?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (options.only !== undefined && !only?.length) throw new UsageError('--only needs at least one task id (comma-separated)');
+  const only = idList(options.only, '--only');
   if (only?.length) selectTasks(workflow, only);
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // Loaded only when needed: every module costs start-up time before the first task.

@@ -21,6 +21,7 @@ export interface RunningProcess {
  * Starts one task process (`sh -c`, or the program itself for a simple
  * command, in its own process group), streams its output masked into the
  * log, and reports how it ended with its outputs. Runs in a spawner process.
+ * `env` is this task's own copy: it may be changed.
  */
 export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker, onLine?: (stream: OutputStream, line: string) => void): RunningProcess {
   const started = performance.now();
@@ -34,9 +35,10 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
     // Private to this user, in the run's private directory; deleted when the attempt ends.
     if (request.promptFile !== undefined) writeFileSync(request.promptFile, request.prompt ?? '', { mode: 0o600 });
     // Without a shell, the program still gets the PWD that sh would have set.
+    if (words) env.PWD = request.cwd;
     child = spawn(words ? words[0]! : shell[0]!, words ? words.slice(1) : [...shell.slice(1), request.command], {
       cwd: request.cwd,
-      env: words ? { ...env, PWD: request.cwd } : env,
+      env,
       detached: true,
       stdio: [request.prompt !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
