@@ -399,6 +399,20 @@ tasks:
     expect(existsSync(join(dir, 'ran'))).toBe(true);
   });
 
+  it('keeps the user\'s NODE_OPTIONS and NODE_EXTRA_CA_CERTS out of its spawner processes, not out of tasks', () => {
+    // A preload that records each Node process it runs in: the runner only, not its spawners.
+    const dir = tempProject({
+      'package.json': '{}',
+      'preload.cjs': 'require("fs").appendFileSync(__dirname + "/loaded", process.pid + "\\n");\n',
+      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "printf \'%s|%s\' \\"$NODE_OPTIONS\\" \\"$NODE_EXTRA_CA_CERTS\\" > seen" }\n',
+    });
+    const preload = join(dir, 'preload.cjs');
+    const r = cli(['run', 'workflow.yaml'], { cwd: dir, env: { NODE_OPTIONS: `--require ${preload}`, NODE_EXTRA_CA_CERTS: '/no/such/bundle.pem', ORCHESTRATE_SPAWNERS: '2' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'loaded'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(readFileSync(join(dir, 'seen'), 'utf8')).toBe(`--require ${preload}|/no/such/bundle.pem`);
+  });
+
   it('prints every task output line with --logs all, masked, before the task\'s end; to stderr with --json; at most 10,000 lines a task', () => {
     const dir = tempProject({
       'package.json': '{}',
