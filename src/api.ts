@@ -115,10 +115,17 @@ async function run(tasks: ApiTask[], policy: ApiPolicy, caller: string): Promise
   }).result;
 }
 
-/** Loads and checks a workflow file; throws WorkflowError with every diagnostic when it has errors. */
-export async function loadWorkflow(file: string, options: { config?: string } = {}): Promise<Workflow> {
-  const result = await loadWorkflowFile(file, { configPath: options.config });
+/**
+ * Loads and checks a workflow file; throws WorkflowError with every diagnostic
+ * when it has errors. `inputs` gives the workflow's inputs their values (as
+ * `--input` does); every input needs one that fits, given or its default, so
+ * that the workflow is ready to run (OrchestrateError, code "usage", if not).
+ */
+export async function loadWorkflow(file: string, options: { config?: string; inputs?: Record<string, string | number | boolean> } = {}): Promise<Workflow> {
+  const inputs = options.inputs && Object.fromEntries(Object.entries(options.inputs).map(([k, v]) => [k, String(v)]));
+  const result = await loadWorkflowFile(file, { configPath: options.config, inputs, requireInputs: true });
   if (!result.workflow) throw new WorkflowError(result.diagnostics, `in ${result.file}`);
+  if (result.inputProblems?.length) throw new OrchestrateError('usage', `${result.file}: ${result.inputProblems.join('; ')}`, EXIT.usage);
   return result.workflow;
 }
 

@@ -1,4 +1,5 @@
-import { EXIT, OrchestrateError } from '../errors.js';
+import { EXIT, OrchestrateError, UsageError } from '../errors.js';
+import type { InputValues } from '../workflow/inputs.js';
 import { useColor } from '../report/colors.js';
 import { formatStylish } from '../report/lint-stylish.js';
 import { hasErrors } from '../workflow/diagnostics.js';
@@ -15,12 +16,17 @@ export class InvalidWorkflowError extends OrchestrateError {
 
 /**
  * Loads a workflow for plan/run/graph: with errors, throws the exact lint
- * report (exit 2); warnings are not shown here (lint shows them).
+ * report (exit 2); warnings are not shown here (lint shows them). Input
+ * values given (`--input`) must be declared and fit, and with `requireInputs`
+ * (a real run) every input must have one, or it is a usage error (exit 2).
  */
-export async function loadValidWorkflow(file: string, configPath?: string): Promise<Workflow> {
-  const result = await loadWorkflowFile(file, { configPath });
-  if (!hasErrors(result.diagnostics) && result.workflow) return result.workflow;
+export async function loadValidWorkflow(file: string, configPath?: string, options: { inputs?: InputValues; requireInputs?: boolean; previousInputs?: InputValues } = {}): Promise<Workflow> {
+  const result = await loadWorkflowFile(file, { configPath, ...options });
   const shown = relative(process.cwd(), result.file);
+  if (!hasErrors(result.diagnostics) && result.workflow) {
+    if (result.inputProblems?.length) throw new UsageError(`${shown.startsWith('..') ? result.file : shown}: ${result.inputProblems.join('; ')}`);
+    return result.workflow;
+  }
   const diagnostics = result.diagnostics;
   const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
   const report = formatStylish({

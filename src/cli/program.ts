@@ -43,6 +43,8 @@ export function parsePath(name: string) {
   };
 }
 
+/** `-i, --input NAME=VALUE`, repeatable: the values in order (the last of a name wins). */
+const inputOption = () => new Option('-i, --input <name=value>', 'a value for one of the workflow\'s inputs (repeatable)').argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
 const configOption = () => new Option('-c, --config <path>', 'config file to use instead of searching for one').argParser(parsePath('--config'));
 const stateOption = (what = 'run history database') => new Option('--state <path>', `${what} (default: .orchestrate/state.db in the project)`).argParser(parsePath('--state'));
 
@@ -75,6 +77,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addArgument(fileArgument('<file>', 'workflow file'))
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
+    .addOption(inputOption())
     .addOption(stateOption('run history database for estimates'))
     .addOption(configOption())
     .action(async (file: string, options) => {
@@ -92,6 +95,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)', parsePath('--events'))
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
+    .addOption(inputOption())
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
     .addOption(new Option('--logs <which>', "tasks' output on the console: failed (the last lines of failures, in the summary) or all (every line as it comes, [task] line)").choices(['failed', 'all']).default('failed'))

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { planReuse } from '../run/plan-reuse.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { statePath } from '../store/state-path.js';
-import { getRun, latestRun, succeededTasks, type RunRow } from '../store/queries.js';
+import { getRun, latestRun, recordedInputs, succeededTasks, type RunRow } from '../store/queries.js';
 import type { Workflow } from '../workflow/model.js';
 
 /** Whether the run's runner is alive: unfinished, and its process on this machine still exists. */
@@ -34,16 +34,11 @@ function processStartedAt(pid: number): number | undefined {
   }
 }
 
-/** `--resume --dry-run`: what a resume would reuse, from a history that must exist (a dry run creates none). */
-export function resumeWithoutRunning(workflow: Workflow, stateOption: string | undefined, option: string | true): { from: string; reused: Map<number, Record<string, string>> } {
+/** `--resume --dry-run`: the history, which must exist (a dry run creates none). Close it after use. */
+export function existingHistory(workflow: Workflow, stateOption: string | undefined): Database {
   const path = statePath(workflow.dir, stateOption, workflow.stateFile);
   if (!existsSync(path)) throw new UsageError(`--resume: no run history at ${path}`);
-  const db = openStore(path);
-  try {
-    return resolveResume(db, workflow, option);
-  } finally {
-    db.close();
-  }
+  return openStore(path);
 }
 
 /** The ids of reused tasks (by index). */
@@ -53,9 +48,9 @@ export function reusedIds(workflow: Workflow, reused: ReadonlyMap<number, unknow
 
 /**
  * `--resume [RUN_ID]`: the run to resume (the given one, or the latest of this
- * workflow file unless it succeeded) and the tasks that need not run again.
+ * workflow file unless it succeeded), checked: of this file, not still running.
  */
-export function resolveResume(db: Database, workflow: Workflow, option: string | true): { from: string; reused: Map<number, Record<string, string>> } {
+export function runToResume(db: Database, workflow: Workflow, option: string | true): RunRow {
   const previous = typeof option === 'string' ? getRun(db, option) : latestRun(db, workflow.file);
   if (!previous) {
     throw new UsageError(typeof option === 'string' ? `--resume: no run "${option}" in the history` : `--resume: no run of ${workflow.file} in the history`);
@@ -67,5 +62,15 @@ export function resolveResume(db: Database, workflow: Workflow, option: string |
   if (stillRunning(previous)) {
     throw new UsageError(`--resume: run ${previous.id} is still running (process ${previous.runner_pid}); wait for it to end or stop it (Ctrl-C) first`);
   }
-  return { from: previous.id, reused: planReuse(workflow, succeededTasks(db, previous.id)) };
+  return previous;
+}
+
+/** The input values recorded with a run that can be used again (those that held no secret). */
+export function reusableInputs(run: RunRow): Record<string, string> {
+  return Object.fromEntries(Object.entries(recordedInputs(run)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** What a resume of `run` may skip: tasks that succeeded there, unchanged, with the same inputs. */
+export function reuseFrom(db: Database, workflow: Workflow, run: RunRow): { from: string; reused: Map<number, Record<string, string>> } {
+  return { from: run.id, reused: planReuse(workflow, succeededTasks(db, run.id), recordedInputs(run)) };
 }

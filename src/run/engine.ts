@@ -113,7 +113,8 @@ export class RunEngine {
     makeDirectory(this.options.runDir);
     // Output files are written by tasks in clear: they live outside the project and are deleted once read.
     this.outputDir = mkdtempSync(join(tmpdir(), 'orchestrate-outputs-'));
-    this.emit('workflow.started', undefined, { workflow: this.workflow.name, tasks: this.countIncluded(), concurrency: this.concurrency });
+    const inputs = this.workflow.inputs ?? {};
+    this.emit('workflow.started', undefined, { workflow: this.workflow.name, tasks: this.countIncluded(), concurrency: this.concurrency, ...(Object.keys(inputs).length ? { inputs: { ...inputs } } : {}) });
     const interrupt = this.options.interrupt;
     const onInterrupt = () => this.stop('interrupt', 'interrupted');
     if (interrupt?.aborted) onInterrupt();

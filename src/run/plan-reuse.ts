@@ -3,10 +3,13 @@ import type { Workflow } from '../workflow/model.js';
 
 /**
  * Which tasks a resumed run may skip: those that succeeded in the earlier run
- * with an unchanged definition, and whose needs are all skipped too (a task
- * downstream of one that runs again runs again, with the new outputs).
+ * with an unchanged definition and the same values of the inputs they use
+ * (`previousInputs`: the earlier run's; null where it held a secret and was
+ * not kept), and whose needs are all skipped too (a task downstream of one
+ * that runs again runs again, with the new outputs).
  */
-export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>): Map<number, Record<string, string>> {
+export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, previousInputs: Readonly<Record<string, string | null>> = {}): Map<number, Record<string, string>> {
+  const sameInputs = (names: readonly string[] | undefined) => (names ?? []).every((name) => Object.hasOwn(previousInputs, name) && previousInputs[name] === workflow.inputs[name]);
   const reused = new Map<number, Record<string, string>>();
   const done = new Uint8Array(workflow.tasks.length);
   const hashes = definitionHashes(workflow);
@@ -25,7 +28,7 @@ export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { h
       }
       done[i] = 1;
       const previous = succeeded.get(task.id);
-      if (previous && previous.hash === hashes.get(task.id) && needs.every((n) => reused.has(n))) reused.set(i, previous.outputs);
+      if (previous && previous.hash === hashes.get(task.id) && sameInputs(task.inputsUsed) && needs.every((n) => reused.has(n))) reused.set(i, previous.outputs);
     }
   };
   workflow.tasks.forEach((_, i) => visit(i));

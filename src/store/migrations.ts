@@ -61,4 +61,6 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE runs ADD COLUMN runner_pid INTEGER;
    ALTER TABLE runs ADD COLUMN runner_host TEXT;
    ALTER TABLE runs ADD COLUMN runner_started REAL;`,
+  // 4: the run's input values (JSON; null for a value that held a secret), which --resume reuses.
+  `ALTER TABLE runs ADD COLUMN inputs TEXT;`,
 ];

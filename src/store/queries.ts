@@ -17,6 +17,19 @@ export interface RunRow {
   runner_host: string | null;
   /** When the runner's process started (ms since the epoch), to tell it from a later process with its pid. */
   runner_started: number | null;
+  /** JSON of the run's input values; null in a value that held a secret (and was not kept). */
+  inputs: string | null;
+}
+
+/** The input values recorded with a run; null for one that held a secret (not kept). */
+export function recordedInputs(run: RunRow): Record<string, string | null> {
+  if (!run.inputs) return {};
+  try {
+    const parsed = JSON.parse(run.inputs) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as Record<string, string | null> : {};
+  } catch {
+    return {};
+  }
 }
 
 export function getRun(db: Database, id: string): RunRow | undefined {

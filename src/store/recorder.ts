@@ -30,7 +30,7 @@ export class RunRecorder {
   private readonly needs = new Map<string, string>();
   private readonly statements;
 
-  constructor(db: Database, workflow: Workflow, private readonly meta: RunMeta) {
+  constructor(db: Database, private readonly workflow: Workflow, private readonly meta: RunMeta) {
     this.hashes = definitionHashes(workflow);
     for (const task of workflow.tasks) {
       this.agents.set(task.id, task.agent ?? null);
@@ -38,8 +38,8 @@ export class RunRecorder {
     }
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
-      run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started)
-        VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom, @pid, @host, @processStarted)`),
+      run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started, inputs)
+        VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom, @pid, @host, @processStarted, @inputs)`),
       finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, cost = ? WHERE id = ?'),
       attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`),
@@ -97,6 +97,16 @@ export class RunRecorder {
     }
   }
 
+  /**
+   * The inputs to record, from the (masked) event: a value that masking
+   * changed held a secret and is recorded as null (--resume asks for it again).
+   */
+  private keptInputs(masked: Record<string, string> | undefined): string | null {
+    const inputs = this.workflow.inputs ?? {};
+    if (!Object.keys(inputs).length) return null;
+    return JSON.stringify(Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, masked?.[name] === value ? value : null])));
+  }
+
   private apply(e: RunEvent): void {
     const taskId = e.taskId ?? '';
     const end = (status: string) => this.statements.endAttempt.run({
@@ -108,7 +118,7 @@ export class RunRecorder {
         this.statements.run.run({
           id: this.meta.runId, workflow: e.workflow, file: this.meta.file, contentHash: this.meta.contentHash, startedAt: e.ts,
           concurrency: this.meta.concurrency, resumedFrom: this.meta.resumedFrom ?? null, pid: process.pid, host: hostname(),
-          processStarted: Date.now() - process.uptime() * 1000,
+          processStarted: Date.now() - process.uptime() * 1000, inputs: this.keptInputs(e.inputs),
         });
         break;
       case 'task.started':

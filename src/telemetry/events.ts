@@ -29,6 +29,8 @@ export interface RunEvent {
   errorKind?: string;
   /** task.succeeded: the task's outputs (masked). */
   outputs?: Record<string, string>;
+  /** workflow.started: the value of each input (masked), when the workflow has inputs. */
+  inputs?: Record<string, string>;
   /** workflow.started / finished. */
   workflow?: string;
   status?: string;

@@ -8,6 +8,7 @@ import { renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
+import { checkInputDeclarations, type InputValues } from './inputs.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
 import { schemaDefault, schemas, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
@@ -27,9 +28,16 @@ function needsList(needs: TaskFile['needs']): string[] {
   return typeof needs === 'string' ? [needs] : needs;
 }
 
-/** Fills `${{ matrix.K }}` and `${{ params.K }}`; a key that `include` gives only some expansions is empty in the others. */
-function matrixLookup(values: Record<string, MatrixValue> | undefined, keys: readonly string[], params: Record<string, unknown>) {
+/**
+ * Fills `${{ matrix.K }}`, `${{ params.K }}` and `${{ inputs.NAME }}`; a key that `include` gives
+ * only some expansions is empty in the others. An input without a value stays as it is (lint).
+ */
+function loadTimeLookup(values: Record<string, MatrixValue> | undefined, keys: readonly string[], params: Record<string, unknown>, inputs: InputValues, used: Set<string>) {
   return (ref: TemplateRef): string | undefined => {
+    if (ref.kind === 'inputs') {
+      used.add(ref.key);
+      return Object.hasOwn(inputs, ref.key) ? inputs[ref.key] : undefined;
+    }
     if (ref.kind === 'matrix' && keys.includes(ref.key)) return values && ref.key in values ? String(values[ref.key]) : '';
     if (ref.kind === 'params' && ref.key in params) {
       const v = params[ref.key];
@@ -60,10 +68,11 @@ function checkMatrix(baseId: string, matrix: MatrixFile | undefined, at: DocPath
 /**
  * Builds the typed, defaults-applied model from a schema-valid file: the
  * policy cascade (task > agent > workflow policy > config > built-in), matrix
- * expansion with `${{ matrix.K }}` and `${{ params.K }}` substituted, and
- * needs resolved to task ids. Reports what only the model can see.
+ * expansion with `${{ matrix.K }}`, `${{ params.K }}` and `${{ inputs.NAME }}`
+ * (the resolved `inputs`) substituted, and needs resolved to task ids. Reports
+ * what only the model can see.
  */
-export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, source: SourceMap, name: string): BuildResult {
+export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, source: SourceMap, name: string, inputs: InputValues = {}): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const dir = resolve(file, '..');
   const policy = resolvePolicy(config.policy, raw.policy);
@@ -71,7 +80,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const agents = resolveAgents(config.agents, raw.agents, policy, [config.policy?.retry, raw.policy?.retry]);
   const env = stringifyEnv(raw.env);
   const workflowShell = shellWords(raw.shell ?? (topLevelDefault('shell') as string));
-  diagnostics.push(...zeroTimeouts(raw));
+  diagnostics.push(...zeroTimeouts(raw), ...checkInputDeclarations(raw));
   const tasks: TaskSpec[] = [];
   const rawNeeds: string[][] = [];
   const baseIds = Object.keys(raw.tasks);
@@ -119,10 +128,21 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];
     for (const expansion of expandMatrix(baseId, t.matrix)) {
-      const fill = matrixLookup(expansion.values, keys, params);
-      const render = (text: string) => renderTemplate(text, fill);
-      const renderedEnv: Record<string, string> = {};
-      for (const [k, v] of Object.entries(taskEnv)) renderedEnv[k] = render(v);
+      const used = new Set<string>();
+      const fields = (values: InputValues) => {
+        const fill = loadTimeLookup(expansion.values, keys, params, values, used);
+        const render = (text: string) => renderTemplate(text, fill);
+        const renderedEnv: Record<string, string> = {};
+        for (const [k, v] of Object.entries(taskEnv)) renderedEnv[k] = render(v);
+        return {
+          command: render(t.run ?? agent?.command ?? ''),
+          prompt: t.prompt === undefined ? undefined : render(t.prompt),
+          artifacts: (t.artifacts ?? []).map(render),
+          cwd: resolve(dir, render(t.cwd ?? agent?.cwd ?? '.')),
+          env: renderedEnv,
+        };
+      };
+      const filled = fields(inputs);
       indices.push(tasks.length);
       rawNeeds.push(needs);
       tasks.push({
@@ -132,25 +152,27 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         path: at,
         kind: t.agent !== undefined ? 'agent' : 'shell',
         description: t.description,
-        command: render(t.run ?? agent?.command ?? ''),
+        command: filled.command,
         shell,
         agent: t.agent,
-        prompt: t.prompt === undefined ? undefined : render(t.prompt),
+        prompt: filled.prompt,
         params,
         needs: [],
         if: t.if ?? 'success',
         priority: t.priority ?? 'medium',
-        artifacts: (t.artifacts ?? []).map(render),
+        artifacts: filled.artifacts,
         gate: t.gate ?? false,
         continueOnError: t.continueOnError ?? false,
         timeout: t.timeout !== undefined ? parseDuration(t.timeout) : agent?.timeout ?? policy.taskTimeout,
         retry,
         resources: { ...t.resources },
-        cwd: resolve(dir, render(t.cwd ?? agent?.cwd ?? '.')),
-        env: renderedEnv,
+        cwd: filled.cwd,
+        env: filled.env,
         cost: t.cost ?? agent?.cost ?? 0,
         estimate: estimate.seconds,
         estimateSource: estimate.source,
+        // Its definition (hash) is what it does whatever the input values: those are compared on resume.
+        ...(used.size ? { inputsUsed: [...used].sort(), unfilled: fields({}) } : {}),
       });
     }
     expansionsOf.set(baseId, indices);
@@ -206,6 +228,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     env,
     secrets: raw.secrets ?? [],
     secretPatterns: config.secretPatterns ?? (schemas().config.properties.secretPatterns.default as string[]),
+    inputs,
     policy,
     resources,
     agents,

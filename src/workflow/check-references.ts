@@ -1,7 +1,8 @@
 import { matrixKeys } from './expand-matrix.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { isAncestor, type TaskGraph } from './graph.js';
-import { hasTemplate, parseTemplate } from './templates.js';
+import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
+import { suggestion } from '../util/suggest.js';
 import type { TaskSpec, Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
 
@@ -25,13 +26,44 @@ function templateFields(baseId: string, task: WorkflowFile['tasks'][string]): Fi
   return fields;
 }
 
+/** The template-bearing strings of the workflow's env and its agents, with their paths. */
+function sharedFields(raw: WorkflowFile): Field[] {
+  const fields: Field[] = [];
+  const add = (path: DocPath, text: unknown) => {
+    if (typeof text === 'string' && hasTemplate(text)) fields.push({ path, text });
+  };
+  for (const [k, v] of Object.entries(raw.env ?? {})) add(['env', k], v);
+  for (const [name, agent] of Object.entries(raw.agents ?? {})) {
+    add(['agents', name, 'command'], agent.command);
+    add(['agents', name, 'cwd'], agent.cwd);
+    for (const [k, v] of Object.entries(agent.env ?? {})) add(['agents', name, 'env', k], v);
+  }
+  return fields;
+}
+
+/** An `inputs.NAME` that the workflow does not declare. */
+function unknownInput(raw: WorkflowFile, ref: TemplateRef, where: string, path: DocPath): Diagnostic | undefined {
+  if (ref.kind !== 'inputs' || Object.hasOwn(raw.inputs ?? {}, ref.key)) return undefined;
+  const names = Object.keys(raw.inputs ?? {});
+  const known = suggestion(ref.key, names) || (names.length ? ` (inputs: ${names.join(', ')})` : ': declare it under `inputs`');
+  return { ...error('unknown-reference', `${where} uses ${ref.text}, but the workflow has no input "${ref.key}"${known}`, path), find: ref.text };
+}
+
 /**
  * Checks every template: its syntax, that a `tasks.X.outputs.Y` names a task
  * that runs before this one (an ancestor through `needs`), that `matrix.K`
- * names a key of the task's matrix and `params.K` one of its params.
+ * names a key of the task's matrix, `params.K` one of its params and
+ * `inputs.NAME` an input of the workflow (also in its env and agents).
  */
 export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: TaskGraph): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  for (const field of sharedFields(raw)) {
+    const where = field.path[0] === 'env' ? 'the workflow env' : `agent "${field.path[1]}"`;
+    for (const ref of parseTemplate(field.text).refs) {
+      const problem = unknownInput(raw, ref, where, field.path);
+      if (problem) diagnostics.push(problem);
+    }
+  }
   const firstExpansion = new Map<string, TaskSpec>();
   const expansionIndex = new Map<string, number>();
   workflow.tasks.forEach((t, i) => {
@@ -49,7 +81,9 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       for (const problem of parsed.errors) diagnostics.push({ ...error('bad-template', `task "${baseId}": ${problem.message}`, field.path), find: problem.text });
       for (const ref of parsed.refs) {
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
-        if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
+        const input = unknownInput(raw, ref, `task "${baseId}"`, field.path);
+        if (input) diagnostics.push(input);
+        else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
         } else if (ref.kind === 'params' && !(task.params && ref.key in task.params)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));

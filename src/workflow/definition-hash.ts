@@ -6,13 +6,16 @@ import { isDefaultShell } from './shell.js';
  * A hash of everything that decides what a task does: its command (or its
  * agent's), shell, prompt, params, environment, working directory, artifacts
  * and needs. A task whose hash changed is run again on resume and does not
- * inherit the durations of its earlier definition.
+ * inherit the durations of its earlier definition. Input values are not in it
+ * (a new version number is the same task, with the same durations): resume
+ * compares the inputs a task uses on their own.
  */
 export function definitionHash(workflow: Workflow, task: TaskSpec): string {
   const agent = task.agent === undefined ? undefined : workflow.agents[task.agent];
+  const fields = task.unfilled ?? task;
   const data = JSON.stringify([
-    task.kind, task.command, agent?.command ?? null, task.prompt ?? null, task.params, task.env,
-    task.cwd, task.artifacts, [...task.needs].sort(), task.matrix ?? null,
+    task.kind, fields.command, agent?.command ?? null, fields.prompt ?? null, task.params, fields.env,
+    fields.cwd, fields.artifacts, [...task.needs].sort(), task.matrix ?? null,
     // Only another shell counts, so that the hashes of earlier runs still match.
     ...(isDefaultShell(task.shell) ? [] : [task.shell]),
   ]);

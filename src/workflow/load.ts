@@ -7,6 +7,7 @@ import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-references.js';
 import { checkWarnings } from './check-warnings.js';
 import { configSearchStart, loadConfig } from './load-config.js';
+import { resolveInputs, type InputValues } from './inputs.js';
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
 import { validateWorkflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -24,6 +25,8 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** The config file that was applied, if any. */
   configFile?: string;
+  /** What is wrong with the given input values (unknown, missing, not of their type): a usage error, not the file's. */
+  inputProblems?: string[];
 }
 
 export interface LoadOptions {
@@ -31,6 +34,12 @@ export interface LoadOptions {
   config?: ConfigFile;
   /** Directory of that config file (its relative paths resolve against it). */
   configDir?: string;
+  /** Input values given (`--input`); the others take their defaults. */
+  inputs?: InputValues;
+  /** Every input must have a value (to run; lint and plan render what they can). */
+  requireInputs?: boolean;
+  /** On resume, the earlier run's input values: for inputs not given. */
+  previousInputs?: InputValues;
 }
 
 /**
@@ -40,9 +49,10 @@ export interface LoadOptions {
  */
 export function loadWorkflowText(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const source = new SourceMap(file, text);
+  let inputProblems: string[] | undefined;
   const done = (diagnostics: Diagnostic[], workflow?: Workflow): LoadResult => {
     for (const d of diagnostics) d.position ??= source.locate(d.path ?? [], d.atKey, d.find);
-    return { file, source, workflow: hasErrors(diagnostics) ? undefined : workflow, diagnostics: sortDiagnostics(diagnostics) };
+    return { file, source, workflow: hasErrors(diagnostics) ? undefined : workflow, diagnostics: sortDiagnostics(diagnostics), inputProblems };
   };
   const parsed = parseYaml(text);
   if (parsed.diagnostics.length) return done(parsed.diagnostics);
@@ -56,7 +66,9 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   const raw = parsed.value as WorkflowFile;
   const name = raw.name ?? basename(file, extname(file));
   const config = options.config ?? {};
-  const built = buildModel(raw, config, file, source, name);
+  const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs);
+  inputProblems = inputs.problems;
+  const built = buildModel(raw, config, file, source, name, inputs.values);
   if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);
   const diagnostics = [...schemaErrors, ...built.diagnostics];
   if (diagnostics.some((d) => d.code === 'unknown-need' || d.code === 'matrix-too-large' || d.code === 'duplicate-task-id')) {
@@ -86,7 +98,7 @@ export function readWorkflowFile(path: string): string | undefined {
   }
 }
 
-export interface LoadFileOptions {
+export interface LoadFileOptions extends Pick<LoadOptions, 'inputs' | 'requireInputs' | 'previousInputs'> {
   /** Explicit config file (`--config`); otherwise it is searched from the workflow's directory. */
   configPath?: string;
 }
@@ -109,7 +121,8 @@ export async function loadWorkflowFile(path: string, options: LoadFileOptions = 
     // Config problems are reported against the config file, with its positions.
     return { file: where, source: loaded.file ? new SourceMap(where, safeRead(where)) : source, diagnostics: loaded.diagnostics, configFile: loaded.file };
   }
-  return { ...loadWorkflowText(text, file, { config: loaded.config, configDir: loaded.file ? dirname(loaded.file) : undefined }), configFile: loaded.file };
+  const configDir = loaded.file ? dirname(loaded.file) : undefined;
+  return { ...loadWorkflowText(text, file, { config: loaded.config, configDir, inputs: options.inputs, requireInputs: options.requireInputs, previousInputs: options.previousInputs }), configFile: loaded.file };
 }
 
 function safeRead(file: string): string {

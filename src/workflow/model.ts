@@ -91,6 +91,10 @@ export interface TaskSpec {
   /** Estimated duration in seconds. */
   estimate: number;
   estimateSource: EstimateSource;
+  /** The inputs its fields use (`${{ inputs.NAME }}`), if any. */
+  inputsUsed?: string[];
+  /** Its fields with the inputs left as templates: what its definition hash covers. */
+  unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'cwd' | 'env'>;
 }
 
 export interface Workflow {
@@ -103,6 +107,8 @@ export interface Workflow {
   env: Record<string, string>;
   secrets: string[];
   secretPatterns: string[];
+  /** The value of each input (given with --input, else its default), as rendered into the tasks. */
+  inputs: Record<string, string>;
   policy: Policy;
   resources: Record<string, number>;
   agents: Record<string, AgentSpec>;

@@ -10,7 +10,15 @@ const ID_KIND: Record<string, string> = {
   env: 'environment variable name',
   matrix: 'matrix key',
   secrets: 'environment variable name',
+  inputs: 'input name',
 };
+
+/** What a valid name of each kind is made of (the schema's patterns, in words). */
+const ID_RULE: Record<string, string> = {
+  'environment variable name': 'use letters, digits and "_", not starting with a digit',
+  'input name': 'use letters, digits, "_" and "-", starting with a letter or "_"',
+};
+const DEFAULT_ID_RULE = 'use letters, digits, "_", "-" and ".", starting with a letter, digit or "_"';
 
 /** `tasks.build.retry` for humans. */
 export function formatPath(path: DocPath): string {
@@ -103,7 +111,8 @@ export function schemaDiagnostics(errors: ErrorObject[], root = ''): Diagnostic[
         handled.add(e);
         const name = String(e.params.propertyName ?? '');
         if (name) {
-          add(error('invalid-id', `${show(name)} is not a valid ${idKind(path)}: use letters, digits, "_", "-" and ".", starting with a letter, digit or "_"`, [...path, name], true));
+          const kind = idKind(path);
+          add(error('invalid-id', `${show(name)} is not a valid ${kind}: ${ID_RULE[kind] ?? DEFAULT_ID_RULE}`, [...path, name], true));
         }
       }
     }

@@ -12,6 +12,34 @@ export type Name = string;
  */
 export type EnvName = string;
 
+/**
+ * An input name: letters, digits, `_` and `-`, starting with a letter or `_`.
+ */
+export type InputName = string;
+
+/**
+ * A value the workflow takes when it is run: `--input NAME=VALUE`.
+ */
+export type Input = {
+  /**
+   * What the input is for (shown when it is missing).
+   */
+  description?: string;
+  /**
+   * What a value must be: any text, a number, or true/false.
+   * @default "string"
+   */
+  type?: "string" | "number" | "boolean";
+  /**
+   * The value when none is given; without one, the input must be given.
+   */
+  default?: MatrixValue;
+  /**
+   * The only values allowed.
+   */
+  enum?: Array<MatrixValue>;
+};
+
 export type PositiveInteger = number;
 
 /**
@@ -333,6 +361,11 @@ export type WorkflowFile = {
    * @default []
    */
   secrets?: Array<EnvName>;
+  /**
+   * Values given when the workflow is run or planned (`--input NAME=VALUE`), used as ${{ inputs.NAME }} in `run`, `prompt`, `env`, `cwd` and `artifacts`. An input without a `default` must be given. Inputs are recorded with the run (masked where they hold a secret), and `--resume` reuses them.
+   * @default {}
+   */
+  inputs?: Record<string, Input>;
   policy?: Policy;
   /**
    * Named capacities (semaphores), e.g. a GPU or an API rate limit. A task holds the amounts it declares in its own `resources` while it runs.

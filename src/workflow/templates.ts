@@ -3,7 +3,8 @@ export type TemplateRef =
   | { kind: 'task-output'; task: string; key: string; text: string }
   | { kind: 'matrix'; key: string; text: string }
   | { kind: 'env'; key: string; text: string }
-  | { kind: 'params'; key: string; text: string };
+  | { kind: 'params'; key: string; text: string }
+  | { kind: 'inputs'; key: string; text: string };
 
 export interface ParsedTemplate {
   refs: TemplateRef[];
@@ -19,6 +20,7 @@ const EXPRESSIONS: Array<[RegExp, (m: RegExpExecArray, text: string) => Template
   [new RegExp(`^matrix\\.(${KEY})$`), (m, text) => ({ kind: 'matrix', key: m[1]!, text })],
   [new RegExp(`^env\\.(${KEY})$`), (m, text) => ({ kind: 'env', key: m[1]!, text })],
   [new RegExp(`^params\\.(${KEY})$`), (m, text) => ({ kind: 'params', key: m[1]!, text })],
+  [new RegExp(`^inputs\\.(${KEY})$`), (m, text) => ({ kind: 'inputs', key: m[1]!, text })],
 ];
 
 /** Finds and parses every `${{ expr }}` in `text`. */
@@ -39,7 +41,7 @@ export function parseTemplate(text: string): ParsedTemplate {
       return m ? make(m, whole) : undefined;
     }).find(Boolean);
     if (match) refs.push(match);
-    else errors.push({ message: `unknown template expression "${expression}": use tasks.ID.outputs.KEY, matrix.KEY, env.KEY or params.KEY`, text: whole });
+    else errors.push({ message: `unknown template expression "${expression}": use tasks.ID.outputs.KEY, matrix.KEY, env.KEY, params.KEY or inputs.NAME`, text: whole });
     from = end + CLOSE.length;
   }
   return { refs, errors };

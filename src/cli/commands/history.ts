@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
-import { countRuns, getRun, listRuns, runEvents, serialSeconds } from '../../store/queries.js';
+import { countRuns, getRun, listRuns, recordedInputs, runEvents, serialSeconds } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 
@@ -28,6 +28,8 @@ export async function historyCommand(file: string | undefined, options: { json?:
         speedup: run.wall_time ? Math.round((serial / run.wall_time) * 100) / 100 : null,
         cost: run.cost,
         resumedFrom: run.resumed_from,
+        // A value that held a secret was not recorded: it shows masked, as everywhere.
+        inputs: Object.fromEntries(Object.entries(recordedInputs(run)).map(([name, value]) => [name, value ?? '***'])),
       };
     });
     if (options.json) {

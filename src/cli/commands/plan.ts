@@ -4,11 +4,13 @@ import { useColor } from '../../report/colors.js';
 import { formatPlan } from '../../report/plan-text.js';
 import { formatDot, formatGraphJson, formatMermaid } from '../../report/graph-formats.js';
 import { loadValidWorkflow } from '../load-valid.js';
+import { parseInputArguments } from '../../workflow/inputs.js';
 import { writeOut } from '../output.js';
 import { workflowHistory } from '../history-store.js';
 
 export interface PlanCommandOptions {
   concurrency?: number;
+  input?: string[];
   json?: boolean;
   config?: string;
   state?: string;
@@ -16,7 +18,8 @@ export interface PlanCommandOptions {
 
 /** `orchestrate plan`: the dry run. */
 export async function planCommand(file: string, options: PlanCommandOptions): Promise<number> {
-  const workflow = await loadValidWorkflow(file, options.config);
+  // Estimates do not depend on input values: a plan needs none, but what is given must fit.
+  const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
   const { estimates } = workflowHistory(workflow, options.state);
   const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates });
   await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));

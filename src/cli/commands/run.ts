@@ -18,6 +18,8 @@ import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
+import { parseInputArguments } from '../../workflow/inputs.js';
+import type { Database } from '../../store/open-store.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -30,6 +32,7 @@ export interface RunCommandOptions {
   state?: string;
   resume?: string | boolean;
   logs?: 'failed' | 'all';
+  input?: string[];
 }
 
 function isInteractive(): boolean {
@@ -40,15 +43,33 @@ function isInteractive(): boolean {
 
 /** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 129/130/143 interrupted. */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
-  const workflow = await loadValidWorkflow(file, options.config);
+  const given = parseInputArguments(options.input);
+  const wantsResume = options.resume !== undefined && options.resume !== false;
+  // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
+  let workflow = await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun });
   const only = idList(options.only, '--only');
   if (only?.length) selectTasks(workflow, only);
-  const wantsResume = options.resume !== undefined && options.resume !== false;
   // Loaded only when needed: every module costs start-up time before the first task.
   const resuming = wantsResume ? await import('../resume-run.js') : undefined;
+  const resumeFrom = async (db: Database) => {
+    const previous = resuming!.runToResume(db, workflow, options.resume as string | true);
+    // Loaded again with the inputs recorded there for those not given now (and required now).
+    const recorded = resuming!.reusableInputs(previous);
+    workflow = await loadValidWorkflow(file, options.config, { inputs: given, previousInputs: recorded, requireInputs: !options.dryRun });
+    if (only?.length) selectTasks(workflow, only);
+    return resuming!.reuseFrom(db, workflow, previous);
+  };
   if (options.dryRun) {
     // A dry run of a resume shows what would run again; like plan, it creates no history.
-    const resume = resuming?.resumeWithoutRunning(workflow, options.state, options.resume as string | true);
+    let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
+    if (resuming) {
+      const db = resuming.existingHistory(workflow, options.state);
+      try {
+        resume = await resumeFrom(db);
+      } finally {
+        db.close();
+      }
+    }
     const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates, reused: resume && resuming!.reusedIds(workflow, resume.reused) });
     if (resume) plan.resumedFrom = resume.from;
     const { formatPlan } = await import('../../report/plan-text.js');
@@ -59,7 +80,13 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = workflowHistory(workflow, options.state, true);
   const db = history.db!;
-  const resume = resuming?.resolveResume(db, workflow, options.resume as string | true);
+  let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
+  try {
+    resume = resuming && await resumeFrom(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const resumedFrom = resume?.from;
 
   const interrupt = new AbortController();
