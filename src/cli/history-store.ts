@@ -3,6 +3,7 @@ import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { historyEstimates } from '../store/queries.js';
+import { upToDateFromHistory, type UpToDate } from '../run/up-to-date.js';
 import { loadConfig } from '../workflow/load-config.js';
 import { projectRoot } from '../run/run-dir.js';
 import { UsageError } from '../errors.js';
@@ -10,19 +11,27 @@ import { dirname, resolve } from 'node:path';
 import { statePath } from '../store/state-path.js';
 
 /**
- * The history of a workflow for planning: estimates from past runs. Opens the
- * store when it exists (or when `create`), so that `plan` never creates one.
+ * The history of a workflow for planning: estimates from past runs, and with
+ * `upToDate` the tasks whose sources did not change (besides those a resume
+ * reuses). Opens the store when it exists (or when `create`), so that `plan`
+ * never creates one.
  */
-export function workflowHistory(workflow: Workflow, option?: string, create = false): { db?: Database; estimates?: Map<string, number> } {
+export function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, unknown> }): { db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate> } {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path);
   const estimates = historyEstimates(db, workflow.name, definitionHashes(workflow));
+  const fresh = upToDate && upToDateFromHistory(db, workflow, upToDate.reused);
   if (!create) {
     db.close();
-    return { estimates };
+    return { estimates, upToDate: fresh };
   }
-  return { db, estimates };
+  return { db, estimates, upToDate: fresh };
+}
+
+/** The ids of tasks by index (up to date, reused). */
+export function idsOf(workflow: Workflow, tasks: ReadonlyMap<number, unknown> | undefined): Set<string> | undefined {
+  return tasks && new Set([...tasks.keys()].map((i) => workflow.tasks[i]!.id));
 }
 
 /**

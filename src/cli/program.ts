@@ -95,6 +95,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)', parsePath('--events'))
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
+    .option('-f, --force', 'run tasks with sources even when they are up to date')
     .addOption(inputOption())
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))

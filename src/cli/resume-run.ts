@@ -41,11 +41,6 @@ export function existingHistory(workflow: Workflow, stateOption: string | undefi
   return openStore(path);
 }
 
-/** The ids of reused tasks (by index). */
-export function reusedIds(workflow: Workflow, reused: ReadonlyMap<number, unknown>): Set<string> {
-  return new Set([...reused.keys()].map((i) => workflow.tasks[i]!.id));
-}
-
 /**
  * `--resume [RUN_ID]`: the run to resume (the given one, or the latest of this
  * workflow file unless it succeeded), checked: of this file, not still running.

@@ -9,8 +9,8 @@ export interface PlanTask {
   id: string;
   agent: string | null;
   estimate: number;
-  /** `reused`: a dry run of a resume, in which the task is not run again. */
-  estimateSource: EstimateSource | 'reused';
+  /** `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources did not change. */
+  estimateSource: EstimateSource | 'reused' | 'up-to-date';
   cost: number;
   priority: string;
   needs: string[];
@@ -58,11 +58,18 @@ export interface PlanOptions {
   history?: ReadonlyMap<string, number>;
   /** Tasks a resume would not run again (ids): they take no time and cost nothing. */
   reused?: ReadonlySet<string>;
+  /** Tasks that are up to date (ids): likewise. */
+  upToDate?: ReadonlySet<string>;
+}
+
+/** Why a task would not run (it then takes no time and costs nothing), if it would not. */
+function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | undefined {
+  return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : undefined;
 }
 
 /** The scheduler's view of the workflow's tasks and limits. */
 export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: Levels, options: PlanOptions = {}) {
-  const estimates = workflow.tasks.map((t) => (options.reused?.has(t.id) ? 0 : options.history?.get(t.id) ?? t.estimate));
+  const estimates = workflow.tasks.map((t) => (notRun(options, t.id) ? 0 : options.history?.get(t.id) ?? t.estimate));
   const tail = remainingPaths(graph, estimates, levels.order);
   const tasks: QueueTask[] = workflow.tasks.map((t, i) => ({
     agent: t.agent,
@@ -100,7 +107,7 @@ export function planWorkflow(workflow: Workflow, options: PlanOptions = {}): Pla
   const onPath = new Uint8Array(graph.size);
   for (const t of critical.tasks) onPath[t] = 1;
   const serial = estimates.reduce((a, b) => a + b, 0);
-  const cost = workflow.tasks.reduce((a, t) => a + (options.reused?.has(t.id) ? 0 : t.cost), 0);
+  const cost = workflow.tasks.reduce((a, t) => a + (notRun(options, t.id) ? 0 : t.cost), 0);
   const wall = schedule.makespan;
   const budget = workflow.policy.costBudget;
   const warnings: string[] = [];
@@ -111,8 +118,8 @@ export function planWorkflow(workflow: Workflow, options: PlanOptions = {}): Pla
     id: t.id,
     agent: t.agent ?? null,
     estimate: round(estimates[i]!),
-    estimateSource: options.reused?.has(t.id) ? 'reused' : options.history?.has(t.id) ? 'history' : t.estimateSource,
-    cost: options.reused?.has(t.id) ? 0 : t.cost,
+    estimateSource: notRun(options, t.id) ?? (options.history?.has(t.id) ? 'history' : t.estimateSource),
+    cost: notRun(options, t.id) ? 0 : t.cost,
     priority: t.priority,
     needs: t.needs,
     batch: levels.levelOf[i]!,

@@ -21,6 +21,8 @@ export function formatRunSummary(result: RunResult, plannedWall: number | undefi
     const reused = result.tasks.filter((t) => t.reason === 'reused').map((t) => t.id);
     lines.push(`  resumed    from run ${options.resumedFrom}: ${reused.length} task${reused.length === 1 ? '' : 's'} reused${reused.length ? ` (${reused.slice(0, 8).join(', ')}${reused.length > 8 ? ', ...' : ''})` : ''}, the rest ran`);
   }
+  const fresh = result.tasks.filter((t) => t.reason === 'up-to-date').map((t) => t.id);
+  if (fresh.length) lines.push(`  up to date ${fresh.length} task${fresh.length === 1 ? '' : 's'} not run, sources unchanged (${fresh.slice(0, 8).join(', ')}${fresh.length > 8 ? ', ...' : ''}; --force runs them)`);
   if (m.costEstimate || m.costSpent) lines.push(`  cost       ${m.costSpent} spent (estimated ${m.costEstimate})`);
   const slowest = [...result.tasks].filter((t) => t.startedAt).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
   if (slowest.length) lines.push(`  slowest    ${slowest.map((t) => `${t.id} ${formatDuration(t.durationMs / 1000)}`).join(', ')}`);

@@ -14,7 +14,8 @@ export function formatEventLine(event: RunEvent): string | undefined {
     case 'task.retrying':
       return `${at} retry ${id} in ${formatDuration((event.delayMs ?? 0) / 1000)}: attempt ${event.attempt} failed (${event.reason})`;
     case 'task.succeeded':
-      return `${at} ok    ${id}${took}`;
+      // Reused (resume) and up-to-date tasks did not run: say so instead of "in 0s".
+      return `${at} ok    ${id}${event.reason ? ` (${event.reason})` : took}`;
     case 'task.failed':
       return `${at} FAIL  ${id}${took}: ${event.reason}`;
     case 'task.skipped':

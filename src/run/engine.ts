@@ -11,6 +11,8 @@ import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
 import { findArtifacts } from './artifacts.js';
+import { fingerprintSources } from './sources.js';
+import type { UpToDate } from './up-to-date.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { taskFileName } from './file-names.js';
 import { isRetryable, retryDelay } from './retry.js';
@@ -38,6 +40,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Tasks reused from an earlier run (resume): index -> outputs. They succeed without running. */
   reused?: ReadonlyMap<number, Record<string, string>>;
+  /** Tasks whose sources did not change since they last succeeded: they succeed without running. */
+  upToDate?: ReadonlyMap<number, UpToDate>;
   /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
   history?: ReadonlyMap<string, number>;
   /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */
@@ -173,6 +177,12 @@ export class RunEngine {
       this.states[i]!.artifacts = findArtifacts(this.tasks[i]!.artifacts, [], this.tasks[i]!.cwd).produced;
       return this.finish(i, 'succeeded', 'reused');
     }
+    const upToDate = this.options.upToDate?.get(i);
+    if (upToDate && !this.stopping) {
+      Object.assign(this.states[i]!, { outputs: upToDate.outputs, sources: upToDate.sources });
+      this.states[i]!.artifacts = findArtifacts(this.tasks[i]!.artifacts, [], this.tasks[i]!.cwd).produced;
+      return this.finish(i, 'succeeded', 'up-to-date');
+    }
     const needs = this.graph.needs[i]!.filter((d) => this.included(d)).map((d) => this.states[d]!);
     const ok = (s: TaskState) => s.state === 'succeeded' || (s.state === 'failed' && s.reason === 'allowed');
     const tainted = needs.some((s) => s.failureTainted);
@@ -305,6 +315,8 @@ export class RunEngine {
       if (missing.length) outcome = { ...result, ok: false, kind: 'invalid', message: `artifact${missing.length > 1 ? 's' : ''} not created: ${missing.join(', ')}` };
     }
     if (outcome.ok) {
+      // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.
+      if (task.sources.length) s.sources = fingerprintSources(task.sources, task.cwd);
       this.breakers.record(task.agent, true, this.now());
       this.queue.release(this.breakers.freed(task.agent));
       this.finish(i, 'succeeded');
@@ -387,7 +399,7 @@ export class RunEngine {
     if (status === 'cancelled') s.failureTainted = true;
     const last = s.errors[s.errors.length - 1];
     const extra: Partial<RunEvent> = { attempt: s.attempts || undefined, durationMs: s.firstStart !== undefined ? s.end - s.firstStart : 0, queueWaitMs: Math.round(s.queueWaitMs) };
-    if (status === 'succeeded') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}) });
+    if (status === 'succeeded') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}) });
     if (status === 'failed') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
     if (status === 'skipped' || status === 'cancelled') extra.reason = reason;
     this.emit(`task.${status}`, i, extra);

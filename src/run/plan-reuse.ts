@@ -1,5 +1,21 @@
 import { definitionHashes } from '../workflow/definition-hash.js';
-import type { Workflow } from '../workflow/model.js';
+import { buildGraph, topologicalLevels } from '../workflow/graph.js';
+import type { TaskSpec, Workflow } from '../workflow/model.js';
+
+/** Whether every input the task uses had the same value in an earlier run (null: held a secret, not kept). */
+export function sameInputs(workflow: Workflow, task: TaskSpec, previousInputs: Readonly<Record<string, string | null>>): boolean {
+  return (task.inputsUsed ?? []).every((name) => Object.hasOwn(previousInputs, name) && previousInputs[name] === workflow.inputs[name]);
+}
+
+/** The indices of a task's needs. */
+export function needIndices(workflow: Workflow, i: number): number[] {
+  return workflow.tasks[i]!.needs.map((id) => workflow.taskIndex.get(id)!);
+}
+
+/** Task indices with every task's needs before it (a loaded workflow has no cycles). */
+export function needsFirst(workflow: Workflow): number[] {
+  return topologicalLevels(buildGraph(workflow.tasks.map((_, i) => needIndices(workflow, i)))).order;
+}
 
 /**
  * Which tasks a resumed run may skip: those that succeeded in the earlier run
@@ -9,28 +25,12 @@ import type { Workflow } from '../workflow/model.js';
  * that runs again runs again, with the new outputs).
  */
 export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, previousInputs: Readonly<Record<string, string | null>> = {}): Map<number, Record<string, string>> {
-  const sameInputs = (names: readonly string[] | undefined) => (names ?? []).every((name) => Object.hasOwn(previousInputs, name) && previousInputs[name] === workflow.inputs[name]);
   const reused = new Map<number, Record<string, string>>();
-  const done = new Uint8Array(workflow.tasks.length);
   const hashes = definitionHashes(workflow);
-  const visit = (start: number): void => {
-    // Iterative post-order over needs, so needs are decided first.
-    const stack: Array<[number, boolean]> = [[start, false]];
-    while (stack.length) {
-      const [i, expanded] = stack.pop()!;
-      if (done[i]) continue;
-      const task = workflow.tasks[i]!;
-      const needs = task.needs.map((id) => workflow.taskIndex.get(id)!);
-      if (!expanded) {
-        stack.push([i, true]);
-        for (const n of needs) if (!done[n]) stack.push([n, false]);
-        continue;
-      }
-      done[i] = 1;
-      const previous = succeeded.get(task.id);
-      if (previous && previous.hash === hashes.get(task.id) && sameInputs(task.inputsUsed) && needs.every((n) => reused.has(n))) reused.set(i, previous.outputs);
-    }
-  };
-  workflow.tasks.forEach((_, i) => visit(i));
+  for (const i of needsFirst(workflow)) {
+    const task = workflow.tasks[i]!;
+    const previous = succeeded.get(task.id);
+    if (previous && previous.hash === hashes.get(task.id) && sameInputs(workflow, task, previousInputs) && needIndices(workflow, i).every((n) => reused.has(n))) reused.set(i, previous.outputs);
+  }
   return reused;
 }

@@ -10,6 +10,7 @@ import { newRunId, runDirectory } from './run-dir.js';
 import { selectTasks } from './select-tasks.js';
 import { ShellExecutor } from './shell-executor.js';
 import { SpawnerClient } from './spawner/spawner-client.js';
+import type { UpToDate } from './up-to-date.js';
 
 export interface StartRunOptions {
   /** Overrides policy.maxConcurrency. */
@@ -29,6 +30,8 @@ export interface StartRunOptions {
   agents?: ReadonlyMap<string, AgentFactory>;
   /** Tasks reused from an earlier run (resume): index -> outputs. */
   reused?: ReadonlyMap<number, Record<string, string>>;
+  /** Tasks whose sources did not change since they last succeeded (planUpToDate). */
+  upToDate?: ReadonlyMap<number, UpToDate>;
   /** Estimates from history (task id -> seconds), used to rank ready tasks as the plan does. */
   history?: ReadonlyMap<string, number>;
   /** Gets every output line of every attempt, masked, as it comes. */
@@ -104,6 +107,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     executorFor: (task) => inProcess.get(task.id) ?? inProcess.get(task.baseId) ?? shell,
     interrupt: options.interrupt,
     reused: options.reused,
+    upToDate: options.upToDate,
     history: options.history,
     onOutput: options.onOutput,
   });

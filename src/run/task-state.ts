@@ -17,6 +17,8 @@ export interface TaskState {
   outputs: Record<string, string>;
   /** The artifacts its successful attempt left (globs expanded). */
   artifacts?: string[];
+  /** The fingerprint of its sources once it succeeded (or was up to date). */
+  sources?: string;
   errors: TaskResult['errors'];
   reason?: string;
   tail?: string[];

@@ -63,4 +63,7 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE runs ADD COLUMN runner_started REAL;`,
   // 4: the run's input values (JSON; null for a value that held a secret), which --resume reuses.
   `ALTER TABLE runs ADD COLUMN inputs TEXT;`,
+  // 5: the fingerprint of a task's sources when it succeeded, and a way to find a task's latest end.
+  `ALTER TABLE tasks ADD COLUMN sources_hash TEXT;
+   CREATE INDEX tasks_by_task ON tasks (task_id);`,
 ];

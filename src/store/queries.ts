@@ -22,7 +22,7 @@ export interface RunRow {
 }
 
 /** The input values recorded with a run; null for one that held a secret (not kept). */
-export function recordedInputs(run: RunRow): Record<string, string | null> {
+export function recordedInputs(run: Pick<RunRow, 'inputs'>): Record<string, string | null> {
   if (!run.inputs) return {};
   try {
     const parsed = JSON.parse(run.inputs) as unknown;
@@ -45,6 +45,29 @@ export function latestRun(db: Database, file: string): RunRow | undefined {
 export function taskStatuses(db: Database, runId: string): Map<string, string> {
   const rows = db.prepare('SELECT task_id, status FROM tasks WHERE run_id = ?').all(runId) as Array<{ task_id: string; status: string }>;
   return new Map(rows.map((r) => [r.task_id, r.status]));
+}
+
+/** A task's latest recorded end (skips not counted), with its run's inputs: what an up-to-date check compares. */
+export interface LastEnd {
+  status: string;
+  hash: string;
+  outputs: Record<string, string>;
+  /** The fingerprint of its sources when it succeeded, if it has sources and ran (not reused). */
+  sources: string | null;
+  inputs: Record<string, string | null>;
+}
+
+/** The latest recorded end of each of these tasks in runs of the workflow file (a skip is not an end). */
+export function lastEnds(db: Database, file: string, taskIds: readonly string[]): Map<string, LastEnd> {
+  const latest = db.prepare(`SELECT t.status, t.definition_hash, t.outputs, t.sources_hash, r.inputs FROM tasks t JOIN runs r ON r.id = t.run_id
+    WHERE t.task_id = ? AND r.file = ? AND t.status != 'skipped' ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1`);
+  const ends = new Map<string, LastEnd>();
+  for (const id of taskIds) {
+    const row = latest.get(id, file) as { status: string; definition_hash: string; outputs: string; sources_hash: string | null; inputs: string | null } | undefined;
+    if (!row) continue;
+    ends.set(id, { status: row.status, hash: row.definition_hash, outputs: JSON.parse(row.outputs) as Record<string, string>, sources: row.sources_hash, inputs: recordedInputs({ inputs: row.inputs }) });
+  }
+  return ends;
 }
 
 /** Tasks that succeeded in a run: id -> definition hash and outputs. */

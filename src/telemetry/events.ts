@@ -29,6 +29,8 @@ export interface RunEvent {
   errorKind?: string;
   /** task.succeeded: the task's outputs (masked). */
   outputs?: Record<string, string>;
+  /** task.succeeded: the fingerprint of the task's sources (when it has sources and ran, or was up to date). */
+  sources?: string;
   /** workflow.started: the value of each input (masked), when the workflow has inputs. */
   inputs?: Record<string, string>;
   /** workflow.started / finished. */

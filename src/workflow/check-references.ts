@@ -23,6 +23,7 @@ function templateFields(baseId: string, task: WorkflowFile['tasks'][string]): Fi
   add([...at, 'cwd'], task.cwd);
   for (const [k, v] of Object.entries(task.env ?? {})) add([...at, 'env', k], v);
   (task.artifacts ?? []).forEach((a, i) => add([...at, 'artifacts', i], a));
+  (task.sources ?? []).forEach((a, i) => add([...at, 'sources', i], a));
   return fields;
 }
 
@@ -83,6 +84,9 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
         const input = unknownInput(raw, ref, `task "${baseId}"`, field.path);
         if (input) diagnostics.push(input);
+        else if (field.path[2] === 'sources' && (ref.kind === 'task-output' || ref.kind === 'env')) {
+          diagnostics.push(at(error('bad-template', `task "${baseId}": its sources are fingerprinted before anything runs, so ${ref.text} cannot be used there: use matrix, params or inputs templates`, field.path)));
+        }
         else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
         } else if (ref.kind === 'params' && !(task.params && ref.key in task.params)) {

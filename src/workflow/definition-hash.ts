@@ -4,8 +4,8 @@ import { isDefaultShell } from './shell.js';
 
 /**
  * A hash of everything that decides what a task does: its command (or its
- * agent's), shell, prompt, params, environment, working directory, artifacts
- * and needs. A task whose hash changed is run again on resume and does not
+ * agent's), shell, prompt, params, environment, working directory, artifacts,
+ * sources and needs. A task whose hash changed is run again on resume and does not
  * inherit the durations of its earlier definition. Input values are not in it
  * (a new version number is the same task, with the same durations): resume
  * compares the inputs a task uses on their own.
@@ -16,8 +16,9 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
   const data = JSON.stringify([
     task.kind, fields.command, agent?.command ?? null, fields.prompt ?? null, task.params, fields.env,
     fields.cwd, fields.artifacts, [...task.needs].sort(), task.matrix ?? null,
-    // Only another shell counts, so that the hashes of earlier runs still match.
+    // Only another shell counts, so that the hashes of earlier runs still match; sources likewise.
     ...(isDefaultShell(task.shell) ? [] : [task.shell]),
+    ...(fields.sources?.length ? [{ sources: fields.sources }] : []),
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

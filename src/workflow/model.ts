@@ -77,6 +77,8 @@ export interface TaskSpec {
   if: RunIf;
   priority: Priority;
   artifacts: string[];
+  /** Files it reads (paths, directories, globs; relative to cwd): with them it can be up to date. */
+  sources: string[];
   gate: boolean;
   continueOnError: boolean;
   /** Timeout of one attempt in seconds. */
@@ -94,7 +96,7 @@ export interface TaskSpec {
   /** The inputs its fields use (`${{ inputs.NAME }}`), if any. */
   inputsUsed?: string[];
   /** Its fields with the inputs left as templates: what its definition hash covers. */
-  unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'cwd' | 'env'>;
+  unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>;
 }
 
 export interface Workflow {

@@ -280,6 +280,10 @@ export type Task = {
   [key: string]: Array<MatrixValue> | Array<Record<string, MatrixValue>> | undefined;
 };
   /**
+   * Files the task reads, relative to its working directory: paths, directories (everything under them) or globs (`src/**\/*.ts`). With sources, the task is up to date — not run again, its outputs kept — when their contents are what they were when it last succeeded, its definition and inputs are unchanged, its artifacts exist and every task it needs was up to date too (`run --force` runs it anyway).
+   */
+  sources?: Array<string>;
+  /**
    * Files the task must produce, relative to its working directory; a glob (`dist/*.js`, `out/**\/*.html`) must match at least one file. A successful attempt whose artifacts are missing fails; the result lists the files found.
    * @default []
    */

@@ -6,7 +6,7 @@ import { formatDot, formatGraphJson, formatMermaid } from '../../report/graph-fo
 import { loadValidWorkflow } from '../load-valid.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import { writeOut } from '../output.js';
-import { workflowHistory } from '../history-store.js';
+import { idsOf, workflowHistory } from '../history-store.js';
 
 export interface PlanCommandOptions {
   concurrency?: number;
@@ -20,8 +20,8 @@ export interface PlanCommandOptions {
 export async function planCommand(file: string, options: PlanCommandOptions): Promise<number> {
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
-  const { estimates } = workflowHistory(workflow, options.state);
-  const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates });
+  const { estimates, upToDate } = workflowHistory(workflow, options.state, false, {});
+  const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
   await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
   return EXIT.ok;
 }

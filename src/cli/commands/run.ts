@@ -16,7 +16,8 @@ import { loadValidWorkflow } from '../load-valid.js';
 import { idList } from '../id-list.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
-import { workflowHistory } from '../history-store.js';
+import { idsOf, workflowHistory } from '../history-store.js';
+import { upToDateFromHistory } from '../../run/up-to-date.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import type { Database } from '../../store/open-store.js';
@@ -33,6 +34,7 @@ export interface RunCommandOptions {
   resume?: string | boolean;
   logs?: 'failed' | 'all';
   input?: string[];
+  force?: boolean;
 }
 
 function isInteractive(): boolean {
@@ -70,7 +72,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
         db.close();
       }
     }
-    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: workflowHistory(workflow, options.state).estimates, reused: resume && resuming!.reusedIds(workflow, resume.reused) });
+    const { estimates, upToDate } = workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
+    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
     if (resume) plan.resumedFrom = resume.from;
     const { formatPlan } = await import('../../report/plan-text.js');
     await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
@@ -88,6 +91,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     throw error;
   }
   const resumedFrom = resume?.from;
+  // Read before anything runs: a task is only up to date when none of its needs ran.
+  const upToDate = options.force ? undefined : upToDateFromHistory(db, workflow, resume?.reused);
 
   const interrupt = new AbortController();
   let signalled: NodeJS.Signals | undefined;
@@ -140,6 +145,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     concurrency: options.concurrency,
     only,
     reused: resume?.reused,
+    upToDate,
     history: history.estimates,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
     onOutput: printOutput && ((taskId, line) => printOutput(`[${taskId}] ${line}`)),
@@ -147,7 +153,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const plannedWall = new Promise<number>((resolve) => {
-    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates, reused: resume && resuming!.reusedIds(workflow, resume.reused) }).estimate.wall));
+    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) }).estimate.wall));
   });
   // The summary's code loads while the tasks run.
   const summaryModule = import('../../report/run-summary.js');
@@ -189,6 +195,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     const count = result.tasks.filter((t) => t.reason === 'reused').length;
     result.merged.summary += `; resumed from ${resumedFrom}, ${count} task${count === 1 ? '' : 's'} reused`;
   }
+  const fresh = result.tasks.filter((t) => t.reason === 'up-to-date').length;
+  if (fresh) result.merged.summary += `; ${fresh} task${fresh === 1 ? '' : 's'} up to date`;
   if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
   else if (options.events !== '-') {
     const { formatRunSummary } = await summaryModule;

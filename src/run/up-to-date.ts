@@ -1,0 +1,46 @@
+import { definitionHashes } from '../workflow/definition-hash.js';
+import type { Workflow } from '../workflow/model.js';
+import type { Database } from '../store/open-store.js';
+import { lastEnds, type LastEnd } from '../store/queries.js';
+import { findArtifacts } from './artifacts.js';
+import { needIndices, needsFirst, sameInputs } from './plan-reuse.js';
+import { fingerprintSources } from './sources.js';
+
+export interface UpToDate {
+  /** Its outputs when it last succeeded, for its dependents. */
+  outputs: Record<string, string>;
+  /** The fingerprint of its sources (unchanged). */
+  sources: string;
+}
+
+/**
+ * Which tasks need not run because nothing they depend on changed, as make and
+ * Taskfile decide: the task declares `sources`; its latest recorded end (in a
+ * run of this file) is a success with the same definition hash and values of
+ * the inputs it uses; its sources hold the same bytes as then; its artifacts
+ * exist; and every task it needs is up to date too, or `reused` (a task
+ * downstream of one that runs again may read what that one writes).
+ * Fingerprints are read only for tasks that pass the other checks, before
+ * anything runs: a task is only up to date when none of its needs ran.
+ */
+export function planUpToDate(workflow: Workflow, last: ReadonlyMap<string, LastEnd>, reused: ReadonlyMap<number, unknown> = new Map()): Map<number, UpToDate> {
+  const upToDate = new Map<number, UpToDate>();
+  const hashes = definitionHashes(workflow);
+  for (const i of needsFirst(workflow)) {
+    const task = workflow.tasks[i]!;
+    if (reused.has(i) || !task.sources.length || !needIndices(workflow, i).every((n) => upToDate.has(n) || reused.has(n))) continue;
+    const end = last.get(task.id);
+    if (!end || end.status !== 'succeeded' || end.sources === null || end.hash !== hashes.get(task.id) || !sameInputs(workflow, task, end.inputs)) continue;
+    if (findArtifacts(task.artifacts, [], task.cwd).missing.length) continue;
+    const sources = fingerprintSources(task.sources, task.cwd);
+    if (sources === end.sources) upToDate.set(i, { outputs: end.outputs, sources });
+  }
+  return upToDate;
+}
+
+/** planUpToDate against the run history: the latest ends of the tasks that have sources. */
+export function upToDateFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, unknown>): Map<number, UpToDate> {
+  const withSources = workflow.tasks.filter((t) => t.sources.length).map((t) => t.id);
+  if (!withSources.length) return new Map();
+  return planUpToDate(workflow, lastEnds(db, workflow.file, withSources), reused);
+}

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
+
+const validateEvent = validator('events');
+const validatePlan = validator('plan');
+
+// Each task appends to a marker file, so a test can count how often it really ran.
+const workflow = `version: 1
+inputs:
+  flavour: { default: plain }
+tasks:
+  build:
+    sources: [src, "\${{ inputs.flavour }}.cfg"]
+    artifacts: [dist/out.txt]
+    run: test ! -f fail && mkdir -p dist && cat src/*.txt > dist/out.txt && echo "lines=$(wc -l < dist/out.txt)" >> "$ORCHESTRATE_OUTPUT" && echo x >> build.ran
+  test:
+    needs: build
+    sources: ["dist/*.txt"]
+    run: echo x >> test.ran
+  report:
+    needs: test
+    run: echo "\${{ tasks.build.outputs.lines }}" >> report.ran
+  lint:
+    sources: [lint.cfg]
+    run: echo x >> lint.ran
+`;
+
+const count = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim().split('\n').length : 0);
+const runs = (dir: string) => ['build', 'test', 'report', 'lint'].map((t) => count(dir, `${t}.ran`));
+
+function run(dir: string, args: string[] = []): any {
+  const r = cli(['run', 'workflow.yaml', '--json', ...args], { cwd: dir });
+  const result = JSON.parse(r.stdout);
+  const events = readFileSync(join(result.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  for (const e of events) expect(validateEvent(e), JSON.stringify(validateEvent.errors)).toBe(true);
+  return { code: r.code, result, events, reasons: Object.fromEntries(result.tasks.map((t: any) => [t.id, t.reason ?? t.status])) };
+}
+
+function project(): string {
+  return tempProject({ 'package.json': '{}', 'workflow.yaml': workflow, 'src/a.txt': 'a\n', 'src/b.txt': 'b\n', 'plain.cfg': '', 'lint.cfg': '' });
+}
+
+describe('tasks with sources', () => {
+  it('are up to date when their sources, definition, inputs and artifacts are as when they last succeeded', () => {
+    const dir = project();
+    expect(run(dir).code).toBe(0);
+    expect(runs(dir)).toEqual([1, 1, 1, 1]);
+    const second = run(dir);
+    expect(second.code).toBe(0);
+    expect(second.reasons).toEqual({ build: 'up-to-date', test: 'up-to-date', report: 'succeeded', lint: 'up-to-date' });
+    expect(runs(dir)).toEqual([1, 1, 2, 1]);
+    // The outputs of an up-to-date task reach its dependents; the result lists its artifacts.
+    expect(readFileSync(join(dir, 'report.ran'), 'utf8')).toBe('2\n2\n');
+    const build = second.result.tasks.find((t: any) => t.id === 'build');
+    expect(build).toMatchObject({ status: 'succeeded', attempts: 0, outputs: { lines: '2' }, artifacts: ['dist/out.txt'] });
+    expect(second.events.find((e: any) => e.taskId === 'build' && e.type === 'task.succeeded')).toMatchObject({ reason: 'up-to-date', sources: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(second.result.merged.summary).toMatch(/; 3 tasks up to date$/);
+    // Times alone change nothing: the contents are compared.
+    utimesSync(join(dir, 'src/a.txt'), new Date(2030, 1, 1), new Date(2030, 1, 1));
+    expect(run(dir).reasons.build).toBe('up-to-date');
+  });
+
+  it('run again when a source changes, with everything downstream that has sources', () => {
+    const dir = project();
+    run(dir);
+    writeFileSync(join(dir, 'src/c.txt'), 'c\n');
+    const r = run(dir);
+    expect(r.reasons).toEqual({ build: 'succeeded', test: 'succeeded', report: 'succeeded', lint: 'up-to-date' });
+    expect(readFileSync(join(dir, 'report.ran'), 'utf8')).toBe('2\n3\n');
+    // test's own sources (dist/out.txt) changed, but it would run again anyway: its need ran.
+    writeFileSync(join(dir, 'lint.cfg'), 'strict');
+    expect(run(dir).reasons).toEqual({ build: 'up-to-date', test: 'up-to-date', report: 'succeeded', lint: 'succeeded' });
+  });
+
+  it('run again when an artifact is gone, the definition or an input it uses changed, or it failed last time', () => {
+    const dir = project();
+    run(dir);
+    rmSync(join(dir, 'dist/out.txt'));
+    expect(run(dir).reasons.build).toBe('succeeded');
+    writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('echo x >> lint.ran', 'echo y >> lint.ran'));
+    expect(run(dir).reasons).toMatchObject({ build: 'up-to-date', lint: 'succeeded' });
+    writeFileSync(join(dir, 'spicy.cfg'), '');
+    expect(run(dir, ['-i', 'flavour=spicy']).reasons).toMatchObject({ build: 'succeeded', lint: 'up-to-date' });
+    expect(run(dir, ['-i', 'flavour=spicy']).reasons.build).toBe('up-to-date');
+    // The latest end of a task decides: a failure (the sources did not change) is not up to date.
+    writeFileSync(join(dir, 'fail'), '');
+    expect(run(dir, ['-i', 'flavour=spicy', '--force']).code).toBe(1);
+    rmSync(join(dir, 'fail'));
+    expect(run(dir, ['-i', 'flavour=spicy']).reasons.build).toBe('succeeded');
+  });
+
+  it('run anyway with --force; plan and --dry-run show which are up to date', () => {
+    const dir = project();
+    run(dir);
+    expect(run(dir, ['--force']).reasons).toEqual({ build: 'succeeded', test: 'succeeded', report: 'succeeded', lint: 'succeeded' });
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(Object.fromEntries(plan.tasks.map((t: any) => [t.id, t.estimateSource]))).toMatchObject({ build: 'up-to-date', test: 'up-to-date', lint: 'up-to-date' });
+    expect(plan.tasks.find((t: any) => t.id === 'build').estimate).toBe(0);
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toContain('Up to date: 3 tasks (sources unchanged, not run, 0s): build, test, lint');
+    const forced = JSON.parse(cli(['run', 'workflow.yaml', '--dry-run', '--json', '--force'], { cwd: dir }).stdout);
+    expect(forced.tasks.some((t: any) => t.estimateSource === 'up-to-date')).toBe(false);
+    expect(runs(dir)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('may only use templates known before the run in sources', () => {
+    const dir = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo v=1 >> $ORCHESTRATE_OUTPUT" }\n  b: { needs: a, sources: ["${{ tasks.a.outputs.v }}"], run: "true" }\n' });
+    const r = cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const [d] = JSON.parse(r.stdout)[0].diagnostics;
+    expect(d).toMatchObject({ code: 'bad-template', line: 4, column: 29 });
+    expect(d.message).toBe('task "b": its sources are fingerprinted before anything runs, so ${{ tasks.a.outputs.v }} cannot be used there: use matrix, params or inputs templates');
+  });
+});
