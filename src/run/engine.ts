@@ -6,7 +6,8 @@ import { ReadyQueue } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import type { SecretMasker } from '../telemetry/mask.js';
-import { renderTemplate } from '../workflow/templates.js';
+import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
+import { evaluateCondition } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
@@ -197,11 +198,33 @@ export class RunEngine {
       return this.finish(i, 'skipped', cancelled ? 'dependency-cancelled' : tainted ? 'dependency-failed' : 'dependency-skipped');
     }
     if (task.if === 'failure' && !tainted) return this.finish(i, 'skipped', 'no-failure');
+    // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
+    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.conditionValue(task, ref))) return this.finish(i, 'skipped', 'condition');
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
     this.queue.push(i, s.readyAt);
     this.emit('task.queued', i, { attempt: s.attempts + 1 });
+  }
+
+  /** The value a `when` condition reads: what the task's templates would render. */
+  private conditionValue(task: TaskSpec, ref: TemplateRef): string | undefined {
+    switch (ref.kind) {
+      case 'inputs':
+        return this.workflow.inputs?.[ref.key];
+      case 'matrix':
+        return task.matrix && ref.key in task.matrix ? String(task.matrix[ref.key]) : '';
+      case 'params': {
+        const v = task.params[ref.key];
+        return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+      }
+      case 'env':
+        return task.env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
+      case 'task-output': {
+        const d = this.workflow.taskIndex.get(ref.task);
+        return d === undefined ? '' : this.states[d]!.outputs[ref.key] ?? '';
+      }
+    }
   }
 
   /** Starts every task the scheduling choice allows now. */

@@ -57,5 +57,5 @@ export interface RunResult {
   logDir: string;
 }
 
-/** Skips that say nothing went wrong: an `if: failure` task when nothing failed, and what needed it. */
-export const HARMLESS_SKIPS: ReadonlySet<string> = new Set(['no-failure', 'dependency-skipped']);
+/** Skips that say nothing went wrong: an `if: failure` task when nothing failed, a false `when`, and what needed them. */
+export const HARMLESS_SKIPS: ReadonlySet<string> = new Set(['no-failure', 'dependency-skipped', 'condition']);

@@ -9,6 +9,7 @@ import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './reso
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
+import { parseCondition } from './condition.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
 import { schemaDefault, schemas, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
@@ -144,6 +145,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         };
       };
       const filled = fields(inputs);
+      // Its condition is read when it is ready; the inputs it reads count as used (resume compares them).
+      const when = t.when === undefined ? undefined : parseCondition(t.when);
+      for (const ref of when?.refs ?? []) if (ref.kind === 'inputs') used.add(ref.key);
       indices.push(tasks.length);
       rawNeeds.push(needs);
       tasks.push({
@@ -160,6 +164,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         params,
         needs: [],
         if: t.if ?? 'success',
+        ...(when?.condition ? { when: { source: t.when!, condition: when.condition } } : {}),
         priority: t.priority ?? 'medium',
         artifacts: filled.artifacts,
         sources: filled.sources,

@@ -2,6 +2,7 @@ import { matrixKeys } from './expand-matrix.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
+import { parseCondition } from './condition.js';
 import { suggestion } from '../util/suggest.js';
 import type { TaskSpec, Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
@@ -54,7 +55,8 @@ function unknownInput(raw: WorkflowFile, ref: TemplateRef, where: string, path: 
  * Checks every template: its syntax, that a `tasks.X.outputs.Y` names a task
  * that runs before this one (an ancestor through `needs`), that `matrix.K`
  * names a key of the task's matrix, `params.K` one of its params and
- * `inputs.NAME` an input of the workflow (also in its env and agents).
+ * `inputs.NAME` an input of the workflow (also in its env and agents); and
+ * each task's `when` condition, which reads the same references.
  */
 export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: TaskGraph): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -77,10 +79,16 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
   for (const [baseId, task] of Object.entries(raw.tasks)) {
     const self = expansionIndex.get(baseId);
     if (self === undefined) continue;
-    for (const field of templateFields(baseId, task)) {
-      const parsed = parseTemplate(field.text);
-      for (const problem of parsed.errors) diagnostics.push({ ...error('bad-template', `task "${baseId}": ${problem.message}`, field.path), find: problem.text });
-      for (const ref of parsed.refs) {
+    const checked = templateFields(baseId, task).map((field) => ({ field, ...parseTemplate(field.text) }));
+    if (task.when !== undefined) {
+      const field = { path: ['tasks', baseId, 'when'], text: task.when };
+      const parsed = parseCondition(task.when);
+      if (parsed.error) diagnostics.push(error('bad-condition', `task "${baseId}": its \`when\` condition is not valid: ${parsed.error}`, field.path));
+      else checked.push({ field, refs: parsed.refs, errors: [] });
+    }
+    for (const { field, refs, errors } of checked) {
+      for (const problem of errors) diagnostics.push({ ...error('bad-template', `task "${baseId}": ${problem.message}`, field.path), find: problem.text });
+      for (const ref of refs) {
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
         const input = unknownInput(raw, ref, `task "${baseId}"`, field.path);
         if (input) diagnostics.push(input);

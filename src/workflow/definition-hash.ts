@@ -5,7 +5,7 @@ import { isDefaultShell } from './shell.js';
 /**
  * A hash of everything that decides what a task does: its command (or its
  * agent's), shell, prompt, params, environment, working directory, artifacts,
- * sources and needs. A task whose hash changed is run again on resume and does not
+ * sources, condition and needs. A task whose hash changed is run again on resume and does not
  * inherit the durations of its earlier definition. Input values are not in it
  * (a new version number is the same task, with the same durations): resume
  * compares the inputs a task uses on their own.
@@ -19,6 +19,7 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
     // Only another shell counts, so that the hashes of earlier runs still match; sources likewise.
     ...(isDefaultShell(task.shell) ? [] : [task.shell]),
     ...(fields.sources?.length ? [{ sources: fields.sources }] : []),
+    ...(task.when ? [{ when: task.when.source }] : []),
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

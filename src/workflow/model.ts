@@ -1,3 +1,4 @@
+import type { Condition } from './condition.js';
 import type { DocPath } from './diagnostics.js';
 import type { SourceMap } from './source-map.js';
 
@@ -75,6 +76,8 @@ export interface TaskSpec {
   /** Ids of the tasks this one needs, matrix needs expanded. */
   needs: string[];
   if: RunIf;
+  /** Its `when` condition, parsed (checked when it is ready; false skips it). */
+  when?: { source: string; condition: Condition };
   priority: Priority;
   artifacts: string[];
   /** Files it reads (paths, directories, globs; relative to cwd): with them it can be up to date. */

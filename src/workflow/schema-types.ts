@@ -264,6 +264,10 @@ export type Task = {
    * @default "success"
    */
   if?: "success" | "failure" | "always";
+  /**
+   * A condition checked when the task is ready (after `if`): it runs only when the condition is true, else it is skipped (reason `condition`, not a failure). Over inputs.NAME, matrix.K, params.K, env.K and tasks.ID.outputs.K (a task it needs): ==, !=, &&, ||, !, parentheses, 'text', numbers, true, false; may be written as ${{ ... }}. The empty string, false and 0 are false.
+   */
+  when?: string;
   priority?: Priority;
   /**
    * One task per combination of values: `review` with `file: [a, b]` becomes `review[a]` and `review[b]`. `exclude` and `include` work as in GitHub Actions: an `exclude` entry removes every combination it matches (a partial match is enough); an `include` entry adds its values to every combination whose own values it does not change, or else becomes a combination of its own.

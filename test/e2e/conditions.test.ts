@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
+
+const validateEvent = validator('events');
+const validateResult = validator('result');
+
+const workflow = `version: 1
+inputs:
+  target: { default: staging }
+  dry-run: { type: boolean, default: false }
+tasks:
+  changes:
+    run: echo "docs=true" >> "$ORCHESTRATE_OUTPUT" && echo "code=false" >> "$ORCHESTRATE_OUTPUT"
+  docs:
+    needs: changes
+    when: tasks.changes.outputs.docs == 'true'
+    run: echo docs >> ran
+  code:
+    needs: changes
+    when: \${{ tasks.changes.outputs.code == 'true' }}
+    run: echo code >> ran
+  after-code:
+    needs: code
+    run: echo after-code >> ran
+  deploy:
+    needs: docs
+    when: inputs.target == 'production' && !inputs.dry-run
+    run: echo deploy >> ran
+  notify:
+    needs: deploy
+    if: always
+    run: echo notify >> ran
+`;
+
+function run(dir: string, args: string[] = []) {
+  const r = cli(['run', 'workflow.yaml', '--json', ...args], { cwd: dir });
+  const result = JSON.parse(r.stdout);
+  expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+  const events = readFileSync(join(result.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  for (const e of events) expect(validateEvent(e), JSON.stringify(validateEvent.errors)).toBe(true);
+  const ran = readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n');
+  return { code: r.code, result, ran, tasks: Object.fromEntries(result.tasks.map((t: any) => [t.id, t.reason ? `${t.status} (${t.reason})` : t.status])) };
+}
+
+describe('when conditions', () => {
+  it('skip a task whose condition is false, and what needs it, without failing the run', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    const r = run(dir);
+    expect(r.code).toBe(0);
+    expect(r.result.status).toBe('succeeded');
+    expect(r.tasks).toEqual({
+      changes: 'succeeded', docs: 'succeeded', code: 'skipped (condition)', 'after-code': 'skipped (dependency-skipped)',
+      deploy: 'skipped (condition)', notify: 'succeeded',
+    });
+    expect(r.ran).toEqual(['docs', 'notify']);
+  });
+
+  it('read inputs, and a resume checks the condition again when an input it reads changed', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow.replace('run: echo notify >> ran', 'run: echo notify >> ran && test -f ok') });
+    const first = run(dir, ['-i', 'target=production']);
+    expect(first.code).toBe(1);
+    expect(first.tasks.deploy).toBe('succeeded');
+    expect(first.tasks.notify).toBe('failed');
+    const resumed = run(dir, ['--resume', '-i', 'dry-run=true']);
+    // The dry-run input is read by deploy's condition only: deploy is checked again (and skipped), notify runs.
+    expect(resumed.tasks).toMatchObject({ changes: 'succeeded (reused)', docs: 'succeeded (reused)', deploy: 'skipped (condition)' });
+    expect(resumed.ran).toEqual(['docs', 'deploy', 'notify', 'notify']);
+  });
+
+  it('are checked by lint: syntax, and every reference as in templates', () => {
+    const dir = tempProject({
+      'workflow.yaml': `version: 1
+inputs:
+  target: {}
+tasks:
+  a:
+    run: "true"
+    when: inputs.target ==
+  b:
+    run: "true"
+    when: inputs.traget == 'x' || tasks.c.outputs.k == 'y'
+  c:
+    run: "true"
+`,
+    });
+    const r = cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([
+      '7:11 bad-condition task "a": its `when` condition is not valid: expected a value at the end',
+      '10:11 unknown-reference task "b" uses inputs.traget, but the workflow has no input "traget" (did you mean "target"?)',
+      '10:35 unknown-reference task "b" uses tasks.c.outputs.k, but "c" is not among the tasks it needs (directly or indirectly), so its outputs may not exist yet: add it to `needs`',
+    ]);
+  });
+});
