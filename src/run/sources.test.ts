@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fingerprintSources } from './sources.js';
 
@@ -55,6 +56,15 @@ describe('the fingerprint of sources', () => {
     writeFileSync(join(dir, 'node_modules/x.js'), 'x');
     expect(fingerprintSources(['.'], dir)).toBe(base);
     expect(fingerprintSources(['node_modules'], dir)).not.toBe(fingerprintSources(['missing'], dir));
+  });
+
+  it('never reads a FIFO or a device: they would block the runner or never end', () => {
+    const dir = project();
+    execFileSync('mkfifo', [join(dir, 'src/pipe')]);
+    const withPipe = fingerprintSources(['src', '/dev/zero'], dir);
+    expect(fingerprintSources(['src', '/dev/zero'], dir)).toBe(withPipe);
+    rmSync(join(dir, 'src/pipe'));
+    expect(fingerprintSources(['src', '/dev/zero'], dir)).not.toBe(withPipe);
   });
 
   it('reads a large file in chunks', () => {

@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { expandGlob, isGlob } from '../util/glob.js';
 
 const CHUNK = 1024 * 1024;
 
-/** The sha256 of a file's content, read in chunks (never whole in memory). */
+/**
+ * The sha256 of a regular file's content, read in chunks (never whole in
+ * memory); for anything else its kind only: a FIFO or a device (/dev/zero)
+ * is never read, so it can neither block the runner nor go on for ever.
+ */
 function hashFile(path: string): string {
   const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(CHUNK);
-  const fd = openSync(path, 'r');
+  // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return stat.isFIFO() ? 'fifo' : stat.isSocket() ? 'socket' : 'device';
+    const buffer = Buffer.allocUnsafe(CHUNK);
     for (let n = readSync(fd, buffer, 0, CHUNK, null); n > 0; n = readSync(fd, buffer, 0, CHUNK, null)) hash.update(buffer.subarray(0, n));
   } finally {
     closeSync(fd);
