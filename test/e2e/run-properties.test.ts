@@ -21,10 +21,14 @@ interface Spec {
   flaky: boolean;
   continueOnError: boolean;
   maxAttempts: number;
+  /** Its `when` condition's value, if it has one. */
+  when?: boolean;
 }
 
 function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; concurrency: number } {
   const rnd = seededRandom(seed);
+  // Conditions draw from their own generator, so the rest of each seed's workflow stays as it was.
+  const conditions = seededRandom(seed + 5000);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
   const n = 8 + Math.floor(rnd() * 10);
   const concurrency = 1 + Math.floor(rnd() * 4);
@@ -40,9 +44,10 @@ function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; concurrenc
       flaky: rnd() < 0.2,
       continueOnError: rnd() < 0.2,
       maxAttempts: 1 + Math.floor(rnd() * 3),
+      when: conditions() < 0.25 ? conditions() < 0.5 : undefined,
     });
   }
-  const lines = ['version: 1', `name: random-${seed}`, `policy: { maxConcurrency: ${concurrency}, cancellation: ${pick(['isolated', 'cascading'])}, retry: { delay: 10ms } }`, 'tasks:'];
+  const lines = ['version: 1', `name: random-${seed}`, 'inputs: { go: { default: "yes" } }', `policy: { maxConcurrency: ${concurrency}, cancellation: ${pick(['isolated', 'cascading'])}, retry: { delay: 10ms } }`, 'tasks:'];
   for (const s of specs) {
     // A flaky task fails its first attempt only; a failing one always fails.
     const command = s.fails ? 'sleep 0.02; exit 3' : s.flaky ? 'sleep 0.02; [ "$ORCHESTRATE_ATTEMPT" -gt 1 ]' : `sleep 0.0${1 + Math.floor(rnd() * 5)}`;
@@ -50,12 +55,13 @@ function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; concurrenc
     if (s.needs.length) lines.push(`    needs: [${s.needs.join(', ')}]`);
     if (s.if !== 'success') lines.push(`    if: ${s.if}`);
     if (s.continueOnError) lines.push('    continueOnError: true');
+    if (s.when !== undefined) lines.push(`    when: inputs.go == '${s.when ? 'yes' : 'no'}'`);
   }
   return { yaml: `${lines.join('\n')}\n`, specs, concurrency };
 }
 
 describe('random workflows keep the run invariants', () => {
-  for (let seed = 1; seed <= 20; seed++) {
+  for (let seed = 1; seed <= Number(process.env.PROPERTY_SEEDS ?? 20); seed++) {
     it(`seed ${seed}`, () => {
       const { yaml, specs, concurrency } = randomWorkflow(seed);
       const r = runProject({ 'workflow.yaml': yaml });
@@ -107,8 +113,15 @@ describe('random workflows keep the run invariants', () => {
         expect(task(r.result, s.id).attempts).toBe(ran);
         if (status(s.id) === 'skipped') expect(ran, `${s.id} skipped but ran`).toBe(0);
         // Cleanup and notification tasks run whatever happened (cascading cancellation too).
-        if (s.if === 'always') expect(ran, `${s.id} (if: always) did not run`).toBeGreaterThan(0);
-        if (s.if === 'failure' && s.needs.some(tainted)) expect(ran, `${s.id} (if: failure) did not run after a failure`).toBeGreaterThan(0);
+        // What its `if` lets run, a false `when` skips as a choice (reason condition), not as a failure.
+        const allowedByIf = s.if === 'always' || (s.if === 'failure' ? s.needs.some(tainted) : s.needs.every(countsAsSuccess));
+        if (s.when === false) {
+          expect(ran, `${s.id} ran with a false condition`).toBe(0);
+          if (allowedByIf && status(s.id) !== 'cancelled') expect(task(r.result, s.id).reason, `${s.id} reason`).toBe('condition');
+        }
+        if (task(r.result, s.id).reason === 'condition') expect(s.when === false && allowedByIf, `${s.id} skipped for its condition`).toBe(true);
+        if (s.if === 'always' && s.when !== false) expect(ran, `${s.id} (if: always) did not run`).toBeGreaterThan(0);
+        if (s.if === 'failure' && s.needs.some(tainted) && s.when !== false) expect(ran, `${s.id} (if: failure) did not run after a failure`).toBeGreaterThan(0);
         if (task(r.result, s.id).reason === 'dependency-failed') expect(s.needs.some(tainted), `${s.id} skipped for a failure that is not there`).toBe(true);
         if (ran === 0) continue;
         // What ran was allowed to run by its `if`.
