@@ -10,6 +10,7 @@ import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
 import { parseCondition } from './condition.js';
+import { checkDotenvFiles } from './dotenv.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
 import { schemaDefault, schemas, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
@@ -82,6 +83,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const env = stringifyEnv(raw.env);
   const workflowShell = shellWords(raw.shell ?? (topLevelDefault('shell') as string));
   diagnostics.push(...zeroTimeouts(raw), ...checkInputDeclarations(raw));
+  const dotenv = (raw.dotenv ?? []).map((path) => resolve(dir, path));
+  diagnostics.push(...checkDotenvFiles(dotenv));
   const tasks: TaskSpec[] = [];
   const rawNeeds: string[][] = [];
   const baseIds = Object.keys(raw.tasks);
@@ -233,6 +236,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     name,
     description: raw.description,
     env,
+    dotenv,
     secrets: raw.secrets ?? [],
     secretPatterns: config.secretPatterns ?? (schemas().config.properties.secretPatterns.default as string[]),
     inputs,

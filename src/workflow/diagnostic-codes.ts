@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   'resource-over-capacity': 'A task needs more of a resource than its capacity.',
   'bad-template': 'A `${{ ... }}` template that is unclosed or not a known expression.',
   'unknown-reference': 'A template names a task that is not an ancestor, an unknown matrix key, param or input.',
+  'bad-dotenv': 'A dotenv file that cannot be read or has a line that is not NAME=value.',
   'bad-condition': "A task's `when` condition that does not parse.",
   'bad-input': "An input's default or enum entry is not of its type, or the default is not in its enum.",
   'matrix-too-large': 'A matrix expands to more than 10,000 tasks.',

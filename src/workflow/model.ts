@@ -110,6 +110,8 @@ export interface Workflow {
   name: string;
   description?: string;
   env: Record<string, string>;
+  /** Its dotenv files (absolute), read when it runs. */
+  dotenv: string[];
   secrets: string[];
   secretPatterns: string[];
   /** The value of each input (given with --input, else its default), as rendered into the tasks. */

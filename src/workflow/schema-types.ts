@@ -360,6 +360,11 @@ export type WorkflowFile = {
    */
   env?: Env;
   /**
+   * Files of NAME=value lines (.env files, relative to the workflow file) whose variables every task gets, under the workflow's own env; a variable already set in the environment is not overridden, and a missing file is skipped. Values of secret-looking names are masked.
+   * @default []
+   */
+  dotenv?: Array<string>;
+  /**
    * How every task runs its command (a task or agent `shell` overrides it).
    * @default "sh -c"
    */

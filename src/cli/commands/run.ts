@@ -20,6 +20,7 @@ import { idsOf, workflowHistory } from '../history-store.js';
 import { upToDateFromHistory } from '../../run/up-to-date.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
+import { readDotenvFiles } from '../../workflow/dotenv.js';
 import type { Database } from '../../store/open-store.js';
 
 export interface RunCommandOptions {
@@ -81,6 +82,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
+  // Read before anything is created: a malformed dotenv file is a usage error.
+  const env = { ...readDotenvFiles(workflow.dotenv), ...process.env };
   const history = workflowHistory(workflow, options.state, true);
   const db = history.db!;
   let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
@@ -141,6 +144,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   const handle = startRun(workflow, {
     runId,
+    env,
     runDir,
     concurrency: options.concurrency,
     only,

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseDotenv } from './dotenv.js';
+
+describe('dotenv files', () => {
+  it('read NAME=value lines as the dotenv libraries do', () => {
+    const text = [
+      '\uFEFF# a comment', '', 'export API_KEY=sk-123', 'PLAIN = some value # a comment', 'HASH=a#b', 'EMPTY=',
+      'DOUBLE="a\\nb\\t\\"c\\" \\\\ $HOME"  # after', "SINGLE='as $written\\n'", 'MULTI="one', 'two"', "MULTI2='x", "y'", 'PLAIN=later wins', 'CRLF=v\r',
+    ].join('\n');
+    expect(parseDotenv(text)).toEqual({
+      values: {
+        API_KEY: 'sk-123', PLAIN: 'later wins', HASH: 'a#b', EMPTY: '', DOUBLE: 'a\nb\t"c" \\ $HOME',
+        SINGLE: 'as $written\\n', MULTI: 'one\ntwo', MULTI2: 'x\ny', CRLF: 'v',
+      },
+      problems: [],
+    });
+  });
+
+  it('name the line of anything that is not NAME=value', () => {
+    expect(parseDotenv('A=1\nnot a pair\n1X=2\nB="open\n').problems).toEqual([
+      { line: 2, message: 'expected NAME=value, got "not a pair"' },
+      { line: 3, message: '"1X" is not a variable name' },
+      { line: 4, message: 'the value of B opens a double quote that is never closed' },
+    ]);
+    expect(parseDotenv("C='x' y").problems).toEqual([{ line: 1, message: 'unexpected text after the quoted value of C: "y"' }]);
+  });
+});

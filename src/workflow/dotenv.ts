@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { UsageError } from '../errors.js';
+import { error, type Diagnostic } from './diagnostics.js';
+
+export interface ParsedDotenv {
+  values: Record<string, string>;
+  /** Lines that are not NAME=value, 1-based. */
+  problems: Array<{ line: number; message: string }>;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\', $: '$' };
+
+/**
+ * Parses a .env file as the dotenv libraries and Docker do: `NAME=value`
+ * lines, an optional `export `, `#` comments (after a space in an unquoted
+ * value), 'single-quoted' values taken as written, "double-quoted" ones with
+ * \n \t \" \\ escapes; quoted values may span lines. No `${VAR}` expansion.
+ * A later line overrides an earlier one.
+ */
+export function parseDotenv(text: string): ParsedDotenv {
+  const values: Record<string, string> = {};
+  const problems: ParsedDotenv['problems'] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i]!.trim();
+    if (!line || line.startsWith('#')) continue;
+    const body = line.replace(/^export\s+/, '');
+    const eq = body.indexOf('=');
+    const name = eq === -1 ? body : body.slice(0, eq).trim();
+    if (eq === -1 || !NAME.test(name)) {
+      problems.push({ line: lineNo, message: eq === -1 ? `expected NAME=value, got "${line.slice(0, 40)}"` : `"${name.slice(0, 40)}" is not a variable name` });
+      continue;
+    }
+    let rest = body.slice(eq + 1).trimStart();
+    const quote = rest[0];
+    if (quote !== '"' && quote !== "'") {
+      // An unquoted value ends at a comment that follows a space.
+      values[name] = rest.replace(/\s+#.*$/, '').trim();
+      continue;
+    }
+    // A quoted value: up to its closing quote, on this line or a later one.
+    let value = '';
+    let closed = false;
+    let at = 1;
+    for (;;) {
+      for (; at < rest.length; at++) {
+        const c = rest[at]!;
+        if (quote === '"' && c === '\\' && at + 1 < rest.length) {
+          value += ESCAPES[rest[at + 1]!] ?? `\\${rest[at + 1]}`;
+          at++;
+        } else if (c === quote) {
+          closed = true;
+          break;
+        } else value += c;
+      }
+      if (closed || i + 1 >= lines.length) break;
+      value += '\n';
+      rest = lines[++i]!;
+      at = 0;
+    }
+    if (!closed) {
+      problems.push({ line: lineNo, message: `the value of ${name} opens a ${quote === '"' ? 'double' : 'single'} quote that is never closed` });
+      continue;
+    }
+    const after = rest.slice(at + 1).trim();
+    if (after && !after.startsWith('#')) {
+      problems.push({ line: i + 1, message: `unexpected text after the quoted value of ${name}: "${after.slice(0, 40)}"` });
+      continue;
+    }
+    values[name] = value;
+  }
+  return { values, problems };
+}
+
+/** A path as the user would type it here: relative to the working directory when it is below it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/**
+ * The variables of a workflow's dotenv files, in order (a later file overrides
+ * an earlier one). A missing file is skipped: .env files are usually not
+ * committed, and CI sets the variables itself. An unreadable or malformed
+ * one is a usage error naming the file and line.
+ */
+export function readDotenvFiles(paths: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new UsageError(`cannot read the dotenv file ${shown(path)}: ${(error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    }
+    const parsed = parseDotenv(text);
+    if (parsed.problems.length) throw new UsageError(`${shown(path)}:${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}`);
+    Object.assign(values, parsed.values);
+  }
+  return values;
+}
+
+/** For lint: the problems of the dotenv files that exist (a missing one is fine), at their `dotenv` entries. */
+export function checkDotenvFiles(paths: readonly string[]): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  paths.forEach((path, i) => {
+    try {
+      readDotenvFiles([path]);
+    } catch (caught) {
+      problems.push(error('bad-dotenv', (caught as Error).message, ['dotenv', i]));
+    }
+  });
+  return problems;
+}
