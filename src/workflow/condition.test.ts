@@ -59,3 +59,24 @@ describe('when conditions', () => {
     ]);
   });
 });
+
+describe('when conditions under random text (seeded fuzz)', () => {
+  it('either parse or say why, never throw; a parsed one evaluates', async () => {
+    const { seededRandom } = await import('../util/random.js');
+    const rnd = seededRandom(41);
+    const pieces = ['inputs.x', 'matrix.k', 'tasks.a.outputs.v', 'tasks.b[1,2].outputs.w', 'env.HOME', "'s'", '"t"', '1', '-2.5e3', 'true', 'false', '==', '!=', '&&', '||', '!', '(', ')', ' ', '${{', '}}', "'", '"', '=', 'x', '.', '[', ']', '\\', '\n', '#'];
+    let parsed = 0;
+    for (let round = 0; round < 5000; round++) {
+      let text = '';
+      for (let k = 1 + Math.floor(rnd() * 10); k > 0; k--) text += pieces[Math.floor(rnd() * pieces.length)];
+      const result = parseCondition(text);
+      if (result.condition) {
+        parsed++;
+        expect(typeof evaluateCondition(result.condition, () => (rnd() < 0.5 ? '' : 'v'))).toBe('boolean');
+      } else {
+        expect(result.error, text).toMatch(/\S/);
+      }
+    }
+    expect(parsed).toBeGreaterThan(100);
+  });
+});

@@ -25,3 +25,20 @@ describe('dotenv files', () => {
     expect(parseDotenv("C='x' y").problems).toEqual([{ line: 1, message: 'unexpected text after the quoted value of C: "y"' }]);
   });
 });
+
+describe('dotenv files under random text (seeded fuzz)', () => {
+  it('never throw, and give back any value written double-quoted with escapes', async () => {
+    const { seededRandom } = await import('../util/random.js');
+    const rnd = seededRandom(43);
+    const chars = ['a', 'Z', '0', ' ', '#', '=', '"', "'", '\\', '\n', '\t', '$', '{', '}', 'é', '\r'];
+    const escape = (v: string) => v.replace(/[\\"$]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r');
+    for (let round = 0; round < 3000; round++) {
+      let value = '';
+      for (let k = Math.floor(rnd() * 20); k > 0; k--) value += chars[Math.floor(rnd() * chars.length)];
+      // Any text at all parses or names its line.
+      const junk = parseDotenv(value);
+      for (const p of junk.problems) expect(p.line).toBeGreaterThanOrEqual(1);
+      expect(parseDotenv(`NAME="${escape(value)}"\nOTHER=1\n`)).toEqual({ values: { NAME: value, OTHER: '1' }, problems: [] });
+    }
+  });
+});

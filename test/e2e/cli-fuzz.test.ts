@@ -6,9 +6,9 @@ import { cli, tempProject } from '../helpers/cli.js';
 // never with a stack trace: seeded random command lines against a real project.
 const FLAGS: Record<string, string[]> = {
   lint: ['-f', '--format', '--max-warnings', '-q', '--quiet', '-c', '--config'],
-  plan: ['-n', '--concurrency', '--json', '--state', '-c'],
+  plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input'],
   graph: ['-f', '--format', '-c'],
-  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c'],
+  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force'],
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
   logs: ['-t', '--task', '--failed', '--state'],
@@ -16,13 +16,13 @@ const FLAGS: Record<string, string[]> = {
   report: ['-o', '--out', '--lanes', '--state'],
   prune: ['-k', '--keep', '--dry-run', '--state'],
 };
-const VALUES = ['', '0', '-1', '2', '1e3', 'abc', 'w.yaml', 'missing.yaml', 'dir', '/proc/nope/x', '-', 'json', 'sarif', 'dot', 'agent', 'all', 'simple', 'a,b', '--json', '\u00e9'];
+const VALUES = ['', '0', '-1', '2', '1e3', 'abc', 'w.yaml', 'missing.yaml', 'dir', '/proc/nope/x', '-', 'json', 'sarif', 'dot', 'agent', 'all', 'simple', 'a,b', '--json', '\u00e9', 'x=1', 'name=', '=v'];
 
 describe('random command lines (seeded fuzz)', () => {
   it('exit with 0, 1 or 2 and never print a stack trace', () => {
     const dir = tempProject({
       'package.json': '{}',
-      'w.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "echo hi", needs: a }\n',
+      'w.yaml': 'version: 1\ninputs: { x: { type: number, default: 0 } }\ntasks:\n  a: { run: "true", sources: [w.yaml] }\n  b: { run: "echo ${{ inputs.x }}", needs: a, when: "inputs.x != 1" }\n',
       'bad.yaml': 'version: 1\ntasks:\n  a: { run: "true", needs: zz }\n',
       'dir/.keep': '',
     });
