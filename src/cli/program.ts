@@ -96,12 +96,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)', parsePath('--events'))
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
     .option('-f, --force', 'run tasks with sources even when they are up to date')
+    .option('-w, --watch', 'run again whenever the workflow file or a task\'s sources change, until Ctrl-C')
     .addOption(inputOption())
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
     .addOption(new Option('--logs <which>', "tasks' output on the console: failed (the last lines of failures, in the summary) or all (every line as it comes, [task] line)").choices(['failed', 'all']).default('failed'))
     .addOption(configOption())
     .action(async (file: string, options) => {
+      if (options.watch) {
+        const { watchCommand } = await import('./watch.js');
+        setExit(await watchCommand(file, options));
+        return;
+      }
       const { runCommand } = await import('./commands/run.js');
       setExit(await runCommand(file, options));
     });

@@ -29,7 +29,7 @@ function hashFile(path: string): string {
  * The files a task's sources name, relative to its working directory (a
  * directory means everything under it), and the plain paths that do not exist.
  */
-function matchSources(patterns: readonly string[], cwd: string): { files: string[]; missing: string[] } {
+export function matchSources(patterns: readonly string[], cwd: string): { files: string[]; missing: string[] } {
   const files = new Set<string>();
   const missing = new Set<string>();
   const add = (file: string) => files.add(relative(cwd, resolve(cwd, file)));

@@ -1,0 +1,108 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT, OrchestrateError, UsageError } from '../errors.js';
+import { matchSources } from '../run/sources.js';
+import { loadValidWorkflow } from './load-valid.js';
+import { reportError } from './program.js';
+import { runCommand, type RunCommandOptions } from './commands/run.js';
+import { writeErr } from './output.js';
+
+/** How often the watched files are looked at. */
+const POLL_MS = 300;
+
+interface Watched {
+  sources: string[];
+  artifacts: string[];
+  cwd: string;
+}
+
+/**
+ * What the watch looks at: the workflow file and the files every task's
+ * sources match, by name, size and modification time (cheap to take every
+ * poll; the run itself compares contents). With `skipArtifacts`, leaves out
+ * the files tasks declare they write: a run changes those itself.
+ */
+function snapshot(file: string, tasks: readonly Watched[], skipArtifacts = false): string {
+  const written = new Set<string>();
+  if (skipArtifacts) for (const t of tasks) for (const a of matchSources(t.artifacts, t.cwd).files) written.add(resolve(t.cwd, a));
+  const parts: string[] = [];
+  const add = (path: string) => {
+    if (written.has(path)) return;
+    const stat = statSync(path, { throwIfNoEntry: false });
+    parts.push(stat ? `${path}\0${stat.size}\0${stat.mtimeMs}` : `${path}\0missing`);
+  };
+  add(file);
+  for (const task of tasks) {
+    const { files, missing } = matchSources(task.sources, task.cwd);
+    for (const f of files) add(resolve(task.cwd, f));
+    for (const m of missing) parts.push(`${resolve(task.cwd, m)}\0missing`);
+  }
+  return parts.join('\n');
+}
+
+/** The tasks with sources of the workflow as it is now; none when it does not load. */
+async function watchedTasks(file: string, options: RunCommandOptions) {
+  try {
+    const workflow = await loadValidWorkflow(file, options.config);
+    return workflow.tasks.filter((t) => t.sources.length).map((t): Watched => ({ sources: t.sources, artifacts: t.artifacts, cwd: t.cwd }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves when the snapshot differs from `before`, or with the signal that stopped the watch. */
+function changeOrSignal(take: () => string, before: string): Promise<'changed' | NodeJS.Signals> {
+  return new Promise((done) => {
+    const timer = setInterval(() => {
+      if (take() !== before) finish('changed');
+    }, POLL_MS);
+    const onSignal = (signal: NodeJS.Signals) => finish(signal);
+    const finish = (why: 'changed' | NodeJS.Signals) => {
+      clearInterval(timer);
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+      done(why);
+    };
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+  });
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: EXIT.sighup };
+
+/**
+ * `orchestrate run --watch`: runs the workflow, then again whenever the workflow
+ * file or a file of any task's sources changes (tasks whose sources did not
+ * change are up to date), until Ctrl-C. A change during a run starts the next
+ * one as soon as it ends; an invalid workflow is reported and waited out.
+ */
+export async function watchCommand(file: string, options: RunCommandOptions): Promise<number> {
+  if (options.resume !== undefined && options.resume !== false) throw new UsageError('--watch and --resume cannot be combined: each watched run is a new run');
+  if (options.dryRun || options.json || options.events === '-') throw new UsageError('--watch runs for real and prints a summary per run: leave out --dry-run, --json and --events -');
+  const first = await watchedTasks(file, options);
+  if (first && !first.length) throw new UsageError('--watch needs tasks with `sources` to watch');
+  const path = resolve(file);
+  for (;;) {
+    const tasks = (await watchedTasks(file, options)) ?? [];
+    // Changes during the run, other than the files tasks declare they write, mean running again at once.
+    const during = snapshot(path, tasks, true);
+    let code: number;
+    try {
+      code = await runCommand(file, options);
+    } catch (error) {
+      // An invalid workflow (being edited) or a bad input: said, then waited out.
+      if (!(error instanceof OrchestrateError)) throw error;
+      code = await reportError(error);
+    }
+    if (code === EXIT.sigint || code === EXIT.sigterm || code === EXIT.sighup) return code;
+    if (snapshot(path, tasks, true) !== during) {
+      await writeErr('orchestrate: a change during the run, running again\n');
+      continue;
+    }
+    const take = () => snapshot(path, tasks);
+    const before = take();
+    const count = tasks.reduce((n, t) => n + matchSources(t.sources, t.cwd).files.length, 0);
+    await writeErr(`orchestrate: watching ${count} file${count === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} and ${file} (Ctrl-C to stop)\n`);
+    const why = await changeOrSignal(take, before);
+    if (why !== 'changed') return SIGNAL_EXIT[why] ?? EXIT.sigint;
+    await writeErr('orchestrate: change seen, running again\n');
+  }
+}

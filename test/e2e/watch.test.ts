@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
+
+const workflow = `version: 1
+tasks:
+  build:
+    sources: [src]
+    artifacts: [dist/out.txt]
+    run: mkdir -p dist && cat src/*.txt > dist/out.txt && echo x >> build.ran
+  test:
+    needs: build
+    sources: [dist]
+    run: echo x >> test.ran
+`;
+
+const count = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim().split('\n').length : 0);
+
+async function waitFor(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('run --watch', () => {
+  it('runs again when a source or the workflow file changes, waits out an invalid workflow, and stops on Ctrl-C', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow, 'src/a.txt': 'a\n' });
+    const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--watch', '--renderer', 'silent'], { cwd: dir, env: { ...process.env, CI: '' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const watching = () => out.split('orchestrate: watching').length - 1;
+    try {
+      await waitFor(() => watching() === 1, 'the first run');
+      // What the run wrote itself (build's artifact, test's source) did not start another run.
+      expect([count(dir, 'build.ran'), count(dir, 'test.ran')]).toEqual([1, 1]);
+      expect(out).toContain('orchestrate: watching 2 files of 2 tasks and workflow.yaml (Ctrl-C to stop)');
+      writeFileSync(join(dir, 'src/b.txt'), 'b\n');
+      await waitFor(() => watching() === 2, 'the run after a source changed');
+      expect([count(dir, 'build.ran'), count(dir, 'test.ran')]).toEqual([2, 2]);
+      expect(readFileSync(join(dir, 'dist/out.txt'), 'utf8')).toBe('a\nb\n');
+      writeFileSync(join(dir, 'workflow.yaml'), `${workflow}  broken: [\n`);
+      await waitFor(() => out.includes('[yaml-syntax]') && watching() === 3, 'the lint report of the broken workflow');
+      writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('echo x >> test.ran', 'echo y >> test.ran'));
+      await waitFor(() => watching() === 4, 'the run after the workflow was fixed');
+      // build's sources did not change: it is up to date; test's definition did: it ran.
+      expect([count(dir, 'build.ran'), count(dir, 'test.ran')]).toEqual([2, 3]);
+      expect(out).toMatch(/1 task up to date/);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(130);
+    expect(out).not.toMatch(/internal error|at .*\.js:\d+/);
+  });
+
+  it('refuses what cannot be watched, before running anything', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow, 'plain.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran" }\n', 'src/a.txt': '' });
+    const cases: Array<[string[], string]> = [
+      [['plain.yaml', '--watch'], 'orchestrate: --watch needs tasks with `sources` to watch\n'],
+      [['workflow.yaml', '--watch', '--resume'], 'orchestrate: --watch and --resume cannot be combined: each watched run is a new run\n'],
+      [['workflow.yaml', '--watch', '--json'], 'orchestrate: --watch runs for real and prints a summary per run: leave out --dry-run, --json and --events -\n'],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(['run', ...args], { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
+    expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+});
