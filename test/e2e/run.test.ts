@@ -352,6 +352,20 @@ tasks:
     expect(none.stderr).toBe('orchestrate: --only needs at least one task id (comma-separated)\n');
   });
 
+  it('takes * and ? in --only ids, matching ids and matrix base ids, and matrix ids with commas', () => {
+    const yaml = 'version: 1\ntasks:\n  setup: { run: "true" }\n  test-unit: { run: "true", needs: setup }\n  test-e2e: { run: "true" }\n  build: { run: "true", matrix: { os: [linux, mac], node: [20, 22] } }\n  lint: { run: "true" }\n';
+    const ids = (only: string) => runProject({ 'workflow.yaml': yaml }, ['--only', only]).result.tasks.map((t: any) => t.id).sort();
+    expect(ids('test-*')).toEqual(['setup', 'test-e2e', 'test-unit']);
+    expect(ids('build[linux,*],l?nt')).toEqual(['build[linux,20]', 'build[linux,22]', 'lint']);
+    expect(ids('b*')).toEqual(['build[linux,20]', 'build[linux,22]', 'build[mac,20]', 'build[mac,22]']);
+    // A matrix id's own commas do not split the list.
+    expect(ids('build[mac,22], lint')).toEqual(['build[mac,22]', 'lint']);
+    const r = runProject({ 'workflow.yaml': yaml }, ['--only', 'lint']);
+    const none = cli(['run', 'workflow.yaml', '--only', 'deploy-*'], { cwd: r.dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('orchestrate: --only: no task id matches "deploy-*" in workflow\n');
+  });
+
   it('prints the plan with --dry-run and runs nothing', () => {
     const r = cli(['run', 'workflows/ci-pipeline.yaml', '--dry-run', '--json'], { cwd: examplesProject() });
     expect(r.code).toBe(0);
