@@ -3,6 +3,7 @@ import { EXIT, OrchestrateError } from '../errors.js';
 import { writeErr } from './output.js';
 import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
+import { workflowFile } from './default-workflow.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
 export function parseCount(name: string, min = 0) {
@@ -61,34 +62,34 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('lint')
     .description('check workflow files and report problems with file:line:col')
-    .argument('<files...>', 'workflow files, globs (e.g. "workflows/*.yaml") or directories')
+    .argument('[files...]', 'workflow files, globs (e.g. "workflows/*.yaml") or directories (default: orchestrate.yaml)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'github', 'sarif']).default('stylish'))
     .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseCount('--max-warnings'))
     .addOption(configOption())
     .option('-q, --quiet', 'report errors only, not warnings')
     .action(async (files: string[], options) => {
       const { lintCommand } = await import('./commands/lint.js');
-      setExit(await lintCommand(files, options));
+      setExit(await lintCommand(files.length ? files : [workflowFile(undefined)], options));
     });
 
   program
     .command('plan')
     .description('dry run: batches, critical path, the simulated schedule and a speedup estimate')
-    .addArgument(fileArgument('<file>', 'workflow file'))
+    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml)'))
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
     .addOption(inputOption())
     .addOption(stateOption('run history database for estimates'))
     .addOption(configOption())
-    .action(async (file: string, options) => {
+    .action(async (file: string | undefined, options) => {
       const { planCommand } = await import('./commands/plan.js');
-      setExit(await planCommand(file, options));
+      setExit(await planCommand(workflowFile(file), options));
     });
 
   program
     .command('run')
     .description('run the workflow: tasks in parallel under its policy, with progress, logs and telemetry')
-    .addArgument(fileArgument('<file>', 'workflow file'))
+    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml)'))
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency', parsePositive('--concurrency'))
     .option('--json', 'print the result object as JSON instead of the summary')
     .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
@@ -102,14 +103,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
     .addOption(new Option('--logs <which>', "tasks' output on the console: failed (the last lines of failures, in the summary) or all (every line as it comes, [task] line)").choices(['failed', 'all']).default('failed'))
     .addOption(configOption())
-    .action(async (file: string, options) => {
+    .action(async (file: string | undefined, options) => {
       if (options.watch) {
         const { watchCommand } = await import('./watch.js');
-        setExit(await watchCommand(file, options));
+        setExit(await watchCommand(workflowFile(file), options));
         return;
       }
       const { runCommand } = await import('./commands/run.js');
-      setExit(await runCommand(file, options));
+      setExit(await runCommand(workflowFile(file), options));
+    });
+
+  program
+    .command('init')
+    .description('write a starter workflow (default orchestrate.yaml, which commands use when given no file); never replaces a file')
+    .addArgument(fileArgument('[file]', 'where to write it'))
+    .action(async (file: string | undefined) => {
+      const { initCommand } = await import('./commands/init.js');
+      setExit(await initCommand(file));
     });
 
   program
@@ -186,12 +196,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('graph')
     .description('print the dependency graph with the critical path highlighted')
-    .addArgument(fileArgument('<file>', 'workflow file'))
+    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml)'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
     .addOption(configOption())
-    .action(async (file: string, options) => {
+    .action(async (file: string | undefined, options) => {
       const { graphCommand } = await import('./commands/plan.js');
-      setExit(await graphCommand(file, options));
+      setExit(await graphCommand(workflowFile(file), options));
     });
 
   return program;

@@ -9,6 +9,11 @@ const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
 export type JsonSchema = Record<string, any>;
 
+/** Where a published schema file is (`workflow.schema.json`), for editors. */
+export function schemaFile(name: string): string {
+  return fileURLToPath(new URL(name, SCHEMA_DIR));
+}
+
 let cache: { workflow: JsonSchema; config: JsonSchema } | undefined;
 
 /** The JSON schemas that define the workflow and config formats. */

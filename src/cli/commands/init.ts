@@ -1,0 +1,52 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
+import { schemaFile } from '../../workflow/schema.js';
+import { writeOut } from '../output.js';
+
+/** A starter workflow: valid, runs anywhere with sh, and shows needs, outputs, inputs, sources and retries. */
+function starter(schema: string): string {
+  return `# yaml-language-server: $schema=${schema}
+# A starter workflow. orchestrate plan shows its schedule, orchestrate run runs it,
+# orchestrate lint checks it; the format is in orchestrate's README.
+version: 1
+inputs:
+  greeting: { description: what build says, default: hello }
+policy:
+  maxConcurrency: 4
+  retry: { maxAttempts: 2, delay: 1s }
+tasks:
+  setup:
+    run: echo "setting up"
+  build:
+    needs: setup
+    run: echo "\${{ inputs.greeting }} from build" && echo "version=1.0.0" >> "$ORCHESTRATE_OUTPUT"
+  test:
+    needs: setup
+    run: echo "testing"
+  package:
+    needs: [build, test]
+    run: echo "packaging version \${{ tasks.build.outputs.version }}"
+`;
+}
+
+/** `orchestrate init [file]`: writes a starter workflow; never replaces a file that is there. */
+export async function initCommand(file: string | undefined): Promise<number> {
+  const path = resolve(file ?? 'orchestrate.yaml');
+  const schema = relative(dirname(path), schemaFile('workflow.schema.json')).split('\\').join('/');
+  let fd: number;
+  try {
+    // 'wx': created here or not at all, so nothing the user had is replaced.
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${file ?? 'orchestrate.yaml'} already exists: init never replaces a file (pick another name)`);
+    throw ioErrorFrom(file ?? 'orchestrate.yaml', error, 'write');
+  }
+  try {
+    writeSync(fd, starter(schema));
+  } finally {
+    closeSync(fd);
+  }
+  await writeOut(`wrote ${file ?? 'orchestrate.yaml'}: orchestrate plan${file ? ` ${file}` : ''} shows its schedule, orchestrate run${file ? ` ${file}` : ''} runs it\n`);
+  return EXIT.ok;
+}

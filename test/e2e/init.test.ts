@@ -1,0 +1,41 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+describe('orchestrate init and the default workflow file', () => {
+  it('writes a starter workflow that lints clean and runs, and that commands use when given no file', () => {
+    const dir = tempProject({ 'package.json': '{}' });
+    const init = cli(['init'], { cwd: dir });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toBe('wrote orchestrate.yaml: orchestrate plan shows its schedule, orchestrate run runs it\n');
+    const text = readFileSync(join(dir, 'orchestrate.yaml'), 'utf8');
+    // The editor finds the schema it names.
+    const schema = /\$schema=(\S+)/.exec(text)![1]!;
+    expect(JSON.parse(readFileSync(join(dir, schema), 'utf8')).title).toMatch(/workflow/i);
+    expect(cli(['lint'], { cwd: dir }).stdout).toContain('no problems');
+    const run = cli(['run', '--json', '-i', 'greeting=hi'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).tasks.map((t: any) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(cli(['plan', '--json'], { cwd: dir }).code).toBe(0);
+    expect(cli(['graph'], { cwd: dir }).stdout).toContain('flowchart');
+  });
+
+  it('never replaces a file, and says what to do when there is no workflow file', () => {
+    const dir = tempProject({ 'orchestrate.yaml': 'mine\n', 'other.yml': 'also mine\n' });
+    const again = cli(['init'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe('orchestrate: orchestrate.yaml already exists: init never replaces a file (pick another name)\n');
+    expect(cli(['init', 'other.yml'], { cwd: dir }).code).toBe(2);
+    expect(readFileSync(join(dir, 'orchestrate.yaml'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(join(dir, 'other.yml'), 'utf8')).toBe('also mine\n');
+    const empty = tempProject({});
+    for (const command of ['run', 'plan', 'lint', 'graph']) {
+      const r = cli([command], { cwd: empty });
+      expect(r.code, command).toBe(2);
+      expect(r.stderr).toBe('orchestrate: no workflow file given, and no orchestrate.yaml here: name one (orchestrate run FILE), or write one with orchestrate init\n');
+    }
+    writeFileSync(join(empty, 'orchestrate.yml'), 'version: 1\ntasks:\n  a: { run: "true" }\n');
+    expect(cli(['run', '--renderer', 'silent'], { cwd: empty }).code).toBe(0);
+  });
+});
