@@ -1,3 +1,4 @@
+import { conditionSkips } from './condition-skips.js';
 import type { EstimateSource, Workflow } from '../workflow/model.js';
 import { buildGraph, topologicalLevels, type Levels, type TaskGraph } from '../workflow/graph.js';
 import type { Limits } from './capacity.js';
@@ -9,8 +10,11 @@ export interface PlanTask {
   id: string;
   agent: string | null;
   estimate: number;
-  /** `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources did not change. */
-  estimateSource: EstimateSource | 'reused' | 'up-to-date';
+  /**
+   * `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources
+   * did not change; `condition`: a false `when` (its own or a need's) skips it.
+   */
+  estimateSource: EstimateSource | 'reused' | 'up-to-date' | 'condition';
   cost: number;
   priority: string;
   needs: string[];
@@ -60,11 +64,13 @@ export interface PlanOptions {
   reused?: ReadonlySet<string>;
   /** Tasks that are up to date (ids): likewise. */
   upToDate?: ReadonlySet<string>;
+  /** Tasks a false `when` skips, known before the run (ids; worked out from the workflow when not given). */
+  conditionSkips?: ReadonlySet<string>;
 }
 
 /** Why a task would not run (it then takes no time and costs nothing), if it would not. */
-function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | undefined {
-  return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : undefined;
+function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | 'condition' | undefined {
+  return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : options.conditionSkips?.has(id) ? 'condition' : undefined;
 }
 
 /** The scheduler's view of the workflow's tasks and limits. */
@@ -98,7 +104,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * Compiles a loaded (valid) workflow into a plan: batches, critical path,
  * the simulated schedule under the real policy, and the totals.
  */
-export function planWorkflow(workflow: Workflow, options: PlanOptions = {}): Plan {
+export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan {
+  const options: PlanOptions = { ...given, conditionSkips: given.conditionSkips ?? conditionSkips(workflow) };
   const { graph, levels } = workflowGraph(workflow);
   const { estimates, tail, tasks, limits } = schedulingInputs(workflow, graph, levels, options);
   const fairness = workflow.policy.fairness;

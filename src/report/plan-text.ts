@@ -56,10 +56,11 @@ function resumeLine(plan: Plan, from: string): string {
   return `Resuming ${from}: ${reused} task${reused === 1 ? '' : 's'} reused (not run again, 0s), ${plan.tasks.length - reused} to run`;
 }
 
-function upToDateLine(plan: Plan): string[] {
-  const ids = plan.tasks.filter((t) => t.estimateSource === 'up-to-date').map((t) => t.id);
+/** A line naming the tasks that will not run for one reason, if any. */
+function notRunLine(plan: Plan, source: 'up-to-date' | 'condition', label: string): string[] {
+  const ids = plan.tasks.filter((t) => t.estimateSource === source).map((t) => t.id);
   if (!ids.length) return [];
-  return [`Up to date: ${ids.length} task${ids.length === 1 ? '' : 's'} (sources unchanged, not run, 0s): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
+  return [`${label}: ${ids.length} task${ids.length === 1 ? '' : 's'} (${source === 'up-to-date' ? 'sources unchanged' : 'a false `when`'}, not run, 0s): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
 }
 
 /** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals. */
@@ -69,7 +70,8 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
   const lines = [
     c.bold(`Plan: ${plan.workflow}`) + `  (${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'}, concurrency ${plan.concurrency}, fairness ${plan.fairness})`,
     ...(plan.resumedFrom !== undefined ? [resumeLine(plan, plan.resumedFrom)] : []),
-    ...upToDateLine(plan),
+    ...notRunLine(plan, 'up-to-date', 'Up to date'),
+    ...notRunLine(plan, 'condition', 'Skipped'),
     '',
     ...batchesSection(plan),
     '',

@@ -7,7 +7,7 @@ import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import type { SecretMasker } from '../telemetry/mask.js';
 import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
-import { evaluateCondition } from '../workflow/condition.js';
+import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
@@ -209,22 +209,12 @@ export class RunEngine {
 
   /** The value a `when` condition reads: what the task's templates would render. */
   private conditionValue(task: TaskSpec, ref: TemplateRef): string | undefined {
-    switch (ref.kind) {
-      case 'inputs':
-        return this.workflow.inputs?.[ref.key];
-      case 'matrix':
-        return task.matrix && ref.key in task.matrix ? String(task.matrix[ref.key]) : '';
-      case 'params': {
-        const v = task.params[ref.key];
-        return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-      }
-      case 'env':
-        return task.env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
-      case 'task-output': {
-        const d = this.workflow.taskIndex.get(ref.task);
-        return d === undefined ? '' : this.states[d]!.outputs[ref.key] ?? '';
-      }
+    if (ref.kind === 'env') return task.env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
+    if (ref.kind === 'task-output') {
+      const d = this.workflow.taskIndex.get(ref.task);
+      return d === undefined ? '' : this.states[d]!.outputs[ref.key] ?? '';
     }
+    return staticValue(this.workflow.inputs ?? {}, task, ref);
   }
 
   /** Starts every task the scheduling choice allows now. */

@@ -1,20 +1,10 @@
 import { definitionHashes } from '../workflow/definition-hash.js';
-import { buildGraph, topologicalLevels } from '../workflow/graph.js';
+import { needIndices, needsFirst } from '../workflow/needs-order.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 
 /** Whether every input the task uses had the same value in an earlier run (null: held a secret, not kept). */
 export function sameInputs(workflow: Workflow, task: TaskSpec, previousInputs: Readonly<Record<string, string | null>>): boolean {
   return (task.inputsUsed ?? []).every((name) => Object.hasOwn(previousInputs, name) && previousInputs[name] === workflow.inputs[name]);
-}
-
-/** The indices of a task's needs. */
-export function needIndices(workflow: Workflow, i: number): number[] {
-  return workflow.tasks[i]!.needs.map((id) => workflow.taskIndex.get(id)!);
-}
-
-/** Task indices with every task's needs before it (a loaded workflow has no cycles). */
-export function needsFirst(workflow: Workflow): number[] {
-  return topologicalLevels(buildGraph(workflow.tasks.map((_, i) => needIndices(workflow, i)))).order;
 }
 
 /**

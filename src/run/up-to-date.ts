@@ -3,7 +3,8 @@ import type { Workflow } from '../workflow/model.js';
 import type { Database } from '../store/open-store.js';
 import { lastEnds, type LastEnd } from '../store/queries.js';
 import { findArtifacts } from './artifacts.js';
-import { needIndices, needsFirst, sameInputs } from './plan-reuse.js';
+import { sameInputs } from './plan-reuse.js';
+import { needIndices, needsFirst } from '../workflow/needs-order.js';
 import { fingerprintSources } from './sources.js';
 
 export interface UpToDate {

@@ -1,4 +1,5 @@
 import { parseTemplate, type TemplateRef } from './templates.js';
+import type { TaskSpec } from './model.js';
 
 /**
  * A task's `when` condition: a small expression over the values templates
@@ -190,4 +191,25 @@ export function evaluateCondition(condition: Condition, lookup: (ref: TemplateRe
     }
   };
   return test(condition);
+}
+
+/**
+ * The value of a reference that is known before the run: an input that has a
+ * value, a matrix value (empty when this expansion lacks the key), a param
+ * (JSON unless a string). Undefined for outputs, the environment and inputs
+ * without a value.
+ */
+export function staticValue(inputs: Readonly<Record<string, string>>, task: Pick<TaskSpec, 'matrix' | 'params'>, ref: TemplateRef): string | undefined {
+  switch (ref.kind) {
+    case 'inputs':
+      return Object.hasOwn(inputs, ref.key) ? inputs[ref.key] : undefined;
+    case 'matrix':
+      return task.matrix && ref.key in task.matrix ? String(task.matrix[ref.key]) : '';
+    case 'params': {
+      const v = task.params[ref.key];
+      return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    default:
+      return undefined;
+  }
 }

@@ -70,6 +70,19 @@ describe('when conditions', () => {
     expect(resumed.ran).toEqual(['docs', 'deploy', 'notify', 'notify']);
   });
 
+  it('are known to the plan when they read only inputs, matrix values and params', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `${workflow}  verify:\n    needs: deploy\n    run: echo verify >> ran\n` });
+    const plan = (args: string[] = []) => {
+      const p = JSON.parse(cli(['plan', 'workflow.yaml', '--json', ...args], { cwd: dir }).stdout);
+      return Object.fromEntries(p.tasks.map((t: any) => [t.id, t.estimateSource === 'condition' ? 0 : t.estimate]));
+    };
+    // deploy's condition is false with the default target; verify needs it (if: success); notify runs always;
+    // code's condition reads an output: decided at run time, so the plan counts it.
+    expect(plan()).toEqual({ changes: 10, docs: 10, code: 10, 'after-code': 10, deploy: 0, notify: 10, verify: 0 });
+    expect(plan(['-i', 'target=production'])).toMatchObject({ deploy: 10, verify: 10 });
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toContain('Skipped: 2 tasks (a false `when`, not run, 0s): deploy, verify');
+  });
+
   it('are checked by lint: syntax, and every reference as in templates', () => {
     const dir = tempProject({
       'workflow.yaml': `version: 1
