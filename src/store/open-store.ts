@@ -71,10 +71,7 @@ export function openStore(path: string): Database {
 
 function migrate(db: Database, path: string, existed: boolean): void {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === 0 && existed) {
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (tables.n > 0) throw new StoreError(`${path} is an SQLite database of another application; it was left untouched. Pass --state PATH.`);
-  }
+  // A version once set never goes back to 0: these checks need no lock.
   if (version > 0) {
     const app = db.prepare("SELECT value FROM meta WHERE key = 'application'").get() as { value: string } | undefined;
     if (app?.value !== 'orchestrate') throw new StoreError(`${path} is an SQLite database of another application; it was left untouched.`);
@@ -82,9 +79,15 @@ function migrate(db: Database, path: string, existed: boolean): void {
   if (version > MIGRATIONS.length) {
     throw new StoreError(`${path} was written by a newer orchestrate (schema ${version}, this one knows ${MIGRATIONS.length}).`);
   }
-  // Another run may be migrating the same new file: re-read the version inside the write lock.
+  // Another run may be creating the same new file: what it holds is read again inside the write
+  // lock, so its finished migrations are not mistaken for another application's tables.
   db.transaction(() => {
-    for (let v = db.pragma('user_version', { simple: true }) as number; v < MIGRATIONS.length; v++) {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current === 0 && existed) {
+      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      if (tables.n > 0) throw new StoreError(`${path} is an SQLite database of another application; it was left untouched. Pass --state PATH.`);
+    }
+    for (let v = current; v < MIGRATIONS.length; v++) {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }

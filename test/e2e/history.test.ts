@@ -21,8 +21,10 @@ async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
 
 function startRun(dir: string, args: string[] = []) {
   const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent', ...args], { cwd: dir, env: { ...process.env, ORCHESTRATE_SPAWNERS: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited };
+  return { child, exited, stderr: () => stderr };
 }
 
 // Each task appends to a marker file, so we can count how often it really ran.
@@ -132,8 +134,8 @@ describe('run history', () => {
   it('lets two runs write one store at the same time', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n${Array.from({ length: 40 }, (_, i) => `  t${i}: { run: "sleep 0.0${i % 5}" }`).join('\n')}\n` });
     const [a, b] = [startRun(dir), startRun(dir)];
-    expect(await a.exited).toBe(0);
-    expect(await b.exited).toBe(0);
+    expect(await a.exited, a.stderr()).toBe(0);
+    expect(await b.exited, b.stderr()).toBe(0);
     const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
     expect(db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'succeeded'").get()).toEqual({ n: 2 });
     expect(db.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'succeeded'").get()).toEqual({ n: 80 });
