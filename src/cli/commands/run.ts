@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
@@ -10,6 +10,7 @@ import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
 import { RunRecorder } from '../../store/recorder.js';
 import type { RunEvent } from '../../telemetry/events.js';
+import type { RunResult } from '../../run/result.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
@@ -42,6 +43,24 @@ function isInteractive(): boolean {
   // A terminal that reports no width (some container and CI pseudo-terminals) would get one
   // character per line from Listr2: it gets plain lines.
   return Boolean(process.stdout.isTTY) && !process.env.CI && (process.stdout.columns ?? 0) > 0;
+}
+
+/**
+ * In GitHub Actions: the run's summary appended to the job summary
+ * ($GITHUB_STEP_SUMMARY), and an annotation per failed task on stdout (when
+ * stdout does not carry JSON). A summary that cannot be written is a warning.
+ */
+async function reportToGithub(result: RunResult, stdoutTaken: boolean): Promise<void> {
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+  if (!summaryFile && process.env.GITHUB_ACTIONS !== 'true') return;
+  const { formatGithubSummary, githubAnnotations } = await import('../../report/github-summary.js');
+  if (process.env.GITHUB_ACTIONS === 'true' && !stdoutTaken) await writeOut(githubAnnotations(result));
+  if (!summaryFile) return;
+  try {
+    appendFileSync(summaryFile, formatGithubSummary(result));
+  } catch (error) {
+    await writeErr(`orchestrate: warning: the job summary could not be written to ${summaryFile}: ${(error as Error).message}\n`);
+  }
 }
 
 /** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 129/130/143 interrupted. */
@@ -210,6 +229,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   } else {
     await writeErr(`${result.merged.summary}\n`);
   }
+  await reportToGithub(result, quietConsole);
   if (result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : signalled === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
   return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
 }

@@ -1,0 +1,56 @@
+import { formatDuration } from '../util/duration.js';
+import type { RunResult } from '../run/result.js';
+
+/** Text safe inside a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
+}
+
+/** GitHub's workflow-command escaping of a property (title) or of the message. */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+const ICON: Record<string, string> = { succeeded: '✅', failed: '❌', skipped: '⏭️', cancelled: '⏹️' };
+
+/**
+ * A run's summary as Markdown for GitHub Actions' job summary
+ * ($GITHUB_STEP_SUMMARY): the outcome, counts and times, a table of the
+ * tasks, and each failure's last log lines. Everything in it is masked.
+ */
+export function formatGithubSummary(result: RunResult): string {
+  const m = result.metrics;
+  const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
+  const lines = [
+    `### ${ICON[result.status === 'succeeded' ? 'succeeded' : result.status === 'cancelled' ? 'cancelled' : 'failed']} orchestrate: ${cell(result.workflow)} ${result.status}`,
+    '',
+    `${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled · wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x${m.costSpent ? ` · cost ${m.costSpent}` : ''} · run \`${result.runId}\``,
+  ];
+  for (const reason of result.reasons) lines.push('', `**Why:** ${cell(reason)}`);
+  lines.push('', '| task | status | time | attempts | note |', '| --- | --- | --- | --- | --- |');
+  for (const t of result.tasks) {
+    const last = t.errors[t.errors.length - 1];
+    const note = t.status === 'failed' ? last?.message ?? t.reason ?? '' : t.reason ?? '';
+    lines.push(`| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} | ${cell(note)} |`);
+  }
+  for (const t of result.tasks.filter((x) => x.status === 'failed' && x.logTail?.length).slice(0, 10)) {
+    lines.push('', `<details><summary>${cell(t.id)}: last lines of its log</summary>`, '', '```', ...t.logTail!.slice(-20).map((l) => l.replace(/```/g, "'''")), '```', '', '</details>');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * An error annotation per failed task, in GitHub Actions' workflow-command
+ * syntax (`::error title=...::message`): shown on the run's page and its
+ * summary. Allowed failures (continueOnError) are warnings.
+ */
+export function githubAnnotations(result: RunResult): string {
+  return result.tasks.filter((t) => t.status === 'failed').map((t) => {
+    const last = t.errors[t.errors.length - 1];
+    const level = t.allowedFailure ? 'warning' : 'error';
+    return `::${level} title=${escapeProperty(`orchestrate: ${t.id} failed`)}::${escapeData(`${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.logFile ? ` (log: ${t.logFile})` : ''}`)}\n`;
+  }).join('');
+}

@@ -1,0 +1,43 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+const workflow = `version: 1
+tasks:
+  build: { run: "echo building" }
+  lint: { matrix: { files: ["a|b"] }, run: "echo 'bad: 100%, really'; echo token=$API_TOKEN; exit 3" }
+  docs: { run: "exit 1", continueOnError: true }
+  deploy: { run: "true", needs: lint }
+`;
+
+describe('in GitHub Actions', () => {
+  it('appends a masked Markdown summary to the job summary and annotates each failed task', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow, 'summary.md': '# earlier step\n' });
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), API_TOKEN: 'tok-123456789' };
+    const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    // What an earlier step wrote is kept.
+    expect(summary.startsWith('# earlier step\n### ❌ orchestrate: workflow failed\n')).toBe(true);
+    expect(summary).toContain('| task | status | time | attempts | note |');
+    expect(summary).toMatch(/\| lint\[a\\\|b\] \| ❌ failed \| [\d.]+m?s \| 1 \| exit code 3 \|/);
+    expect(summary).toContain('| deploy | ⏭️ skipped | - | 0 | dependency-failed |');
+    expect(summary).toContain('token=***');
+    expect(summary).not.toContain('tok-123456789');
+    const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(annotations).toEqual([
+      expect.stringMatching(/^::error title=orchestrate%3A lint\[a\|b\] failed::exit code 3 \(log: .*\)$/),
+      expect.stringMatching(/^::warning title=orchestrate%3A docs failed::exit code 1 \(log: .*\)$/),
+    ]);
+  });
+
+  it('keeps stdout for JSON, and says when the summary cannot be written', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    writeFileSync(join(dir, 'dir-not-file'), '');
+    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'dir-not-file', 'x.md') } });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).status).toBe('failed');
+    expect(r.stderr).toMatch(/^orchestrate: warning: the job summary could not be written to .*x\.md: /m);
+  });
+});
