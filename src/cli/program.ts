@@ -148,10 +148,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('report')
-    .description('write one self-contained HTML page of a run: Gantt timeline, task table, bottlenecks')
+    .description('write one self-contained HTML page of a run (Gantt timeline, task table, bottlenecks), or its JUnit XML')
     .argument('[runId]', 'the run (default: the latest)')
     .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)', parsePath('--out'))
     .addOption(new Option('--lanes <kind>', 'one timeline lane per concurrency slot, or per agent slot').choices(['slot', 'agent']).default('slot'))
+    .addOption(new Option('-f, --format <format>', 'html (a self-contained page) or junit (XML for CI test reports)').choices(['html', 'junit']).default('html'))
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { reportCommand } = await import('./commands/report.js');

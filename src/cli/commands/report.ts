@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { formatRunReport, REPORT_MARK, type LaneMode } from '../../report/run-report-html.js';
+import { formatJunitReport, JUNIT_MARK } from '../../report/run-report-junit.js';
 import { openStore } from '../../store/open-store.js';
 import { latestRunId, reportData } from '../../store/queries.js';
 import { computeStats } from '../../store/stats.js';
@@ -12,8 +13,9 @@ import { existingStatePath, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { readHead } from '../../util/read-head.js';
 
-/** `orchestrate report [RUN_ID] [--out file]`: one self-contained HTML page of a run. */
-export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode }): Promise<number> {
+/** `orchestrate report [RUN_ID] [--out file] [--format html|junit]`: one self-contained HTML page of a run, or its JUnit XML. */
+export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode; format?: 'html' | 'junit' }): Promise<number> {
+  const junit = options.format === 'junit';
   const path = await existingStatePath(process.cwd(), options.state);
   const db = openStore(path);
   let data;
@@ -27,16 +29,20 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   } finally {
     db.close();
   }
-  // The plan-based findings need the workflow file as it is now, if it still loads.
-  const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
-  const workflow = loaded?.workflow;
-  const history = workflow ? workflowHistory(workflow, options.state).estimates : undefined;
-  const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
-  const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, 'report.html'));
+  const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, junit ? 'report.xml' : 'report.html'));
   if (!isReportOrAbsent(out)) throw new UsageError(`${out} exists and is not an orchestrate report: not overwritten (remove it, or choose another --out)`);
+  let text: string;
+  if (junit) text = formatJunitReport(data);
+  else {
+    // The plan-based findings need the workflow file as it is now, if it still loads.
+    const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
+    const workflow = loaded?.workflow;
+    const history = workflow ? workflowHistory(workflow, options.state).estimates : undefined;
+    text = formatRunReport(data, findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents }), options.lanes);
+  }
   try {
     makeDirectory(dirname(out));
-    writeFileSync(out, formatRunReport(data, findings, options.lanes));
+    writeFileSync(out, text);
   } catch (error) {
     throw ioErrorFrom(out, error, 'write');
   }
@@ -47,7 +53,8 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
 /** An earlier report may be replaced; any other file (a mistyped --out) is the user's. */
 function isReportOrAbsent(path: string): boolean {
   try {
-    return readHead(path, 1024).includes(REPORT_MARK);
+    const head = readHead(path, 1024);
+    return head.includes(REPORT_MARK) || head.includes(JUNIT_MARK);
   } catch {
     // Absent, or not readable: writing it says what is wrong.
     return true;

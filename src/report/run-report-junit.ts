@@ -1,0 +1,49 @@
+import type { ReportData } from '../store/queries.js';
+
+/** What marks a file as one of ours (an earlier report may be replaced; nothing else is). */
+export const JUNIT_MARK = '<!-- generator: orchestrate report -->';
+
+function escapeXml(text: string): string {
+  // Characters XML 1.0 cannot carry at all are dropped; the rest is escaped.
+  return text.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
+
+/**
+ * A run as a JUnit XML report, the format CI systems (GitLab, Jenkins,
+ * CircleCI, Azure Pipelines, Buildkite) show as test results: one test case
+ * per task, a failed task a <failure> with its last attempt's message, a
+ * skipped one <skipped>, a cancelled one an <error>. Everything in it comes
+ * from the history, so it is masked.
+ */
+export function formatJunitReport(data: ReportData): string {
+  const { run, tasks, attempts } = data;
+  const lastError = new Map<string, { attempt: number; message: string | null }>();
+  for (const a of attempts) if (a.status !== 'succeeded' && a.status !== 'running') lastError.set(a.taskId, { attempt: a.attempt, message: a.errorMessage });
+  const count = (status: string) => tasks.filter((t) => t.status === status).length;
+  const wall = run.wall_time ?? 0;
+  const suite = `tests="${tasks.length}" failures="${count('failed')}" errors="${count('cancelled')}" skipped="${count('skipped')}" time="${wall.toFixed(3)}"`;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    JUNIT_MARK,
+    `<testsuites name="orchestrate" ${suite}>`,
+    `  <testsuite name="${escapeXml(run.workflow)}" ${suite} timestamp="${escapeXml(run.started_at)}" id="${escapeXml(run.id)}">`,
+  ];
+  for (const t of tasks) {
+    const open = `    <testcase classname="${escapeXml(run.workflow)}" name="${escapeXml(t.id)}" time="${seconds(t.durationMs)}"`;
+    const error = lastError.get(t.id);
+    const why = escapeXml(error?.message ?? t.reason ?? t.status);
+    if (t.status === 'failed') {
+      lines.push(`${open}>`, `      <failure message="${why}" type="failed">${escapeXml(`attempt ${error?.attempt ?? t.attempts} of ${t.attempts}: ${error?.message ?? t.reason ?? 'failed'}`)}</failure>`, '    </testcase>');
+    } else if (t.status === 'skipped') {
+      lines.push(`${open}>`, `      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`, '    </testcase>');
+    } else if (t.status === 'cancelled') {
+      lines.push(`${open}>`, `      <error message="${escapeXml(`cancelled: ${t.reason ?? 'cancelled'}`)}" type="cancelled"/>`, '    </testcase>');
+    } else {
+      lines.push(`${open}/>`);
+    }
+  }
+  lines.push('  </testsuite>', '</testsuites>');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+/** Well-formed enough for CI parsers: one root, every tag closed in order, only known entities. */
+function checkXml(xml: string): void {
+  const body = xml.replace(/^<\?xml[^>]*\?>\s*/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const stack: string[] = [];
+  let roots = 0;
+  for (const m of body.matchAll(/<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>/g)) {
+    const [, closing, name, , selfClosing] = m;
+    if (closing) expect(stack.pop(), `</${name}>`).toBe(name);
+    else if (!selfClosing) {
+      if (!stack.length) roots++;
+      stack.push(name!);
+    }
+  }
+  expect(stack).toEqual([]);
+  expect(roots).toBe(1);
+  for (const e of body.matchAll(/&[^;\s]*;?/g)) expect(['&amp;', '&lt;', '&gt;', '&quot;']).toContain(e[0]);
+  expect(body.replace(/<[^>]*>/g, '')).not.toMatch(/[<>]/);
+}
+
+const workflow = `version: 1
+tasks:
+  build: { run: "true" }
+  test: { run: "echo token=$API_TOKEN >&2; exit 4", needs: build, retry: { maxAttempts: 2, delay: 10ms } }
+  publish: { run: "true", needs: test }
+  lint: { run: "exit 1", continueOnError: true }
+`;
+
+describe('orchestrate report --format junit', () => {
+  it('writes the run as JUnit XML: a test case per task, failures with their message, skips', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir, env: { API_TOKEN: 'tok-abcdef123' } }).code).toBe(1);
+    const r = cli(['report', '--format', 'junit'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\.orchestrate\/runs\/[^/]+\/report\.xml\n$/);
+    const xml = readFileSync(join(dir, r.stdout.trim()), 'utf8');
+    checkXml(xml);
+    expect(xml).toMatch(/<testsuite name="workflow" tests="4" failures="2" errors="0" skipped="1" time="[\d.]+" timestamp="[^"]+" id="[^"]+">/);
+    expect(xml).toMatch(/<testcase classname="workflow" name="build" time="[\d.]+"\/>/);
+    expect(xml).toContain('<failure message="exit code 4" type="failed">attempt 2 of 2: exit code 4</failure>');
+    expect(xml).toContain('<skipped message="dependency-failed"/>');
+    expect(xml).toMatch(/name="lint"[^>]*>\n\s*<failure message="exit code 1 \(continueOnError\)"/);
+    expect(xml).not.toContain('tok-abcdef123');
+  });
+
+  it('escapes what XML cannot carry, and replaces only its own reports', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a:\n    matrix: { v: ["<&\\"x\\">"] }\n    run: "exit 2"\n' });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(1);
+    writeFileSync(join(dir, 'mine.xml'), '<notes/>\n');
+    const refused = cli(['report', '--format', 'junit', '-o', 'mine.xml'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(readFileSync(join(dir, 'mine.xml'), 'utf8')).toBe('<notes/>\n');
+    expect(cli(['report', '--format', 'junit', '-o', 'out.xml'], { cwd: dir }).code).toBe(0);
+    expect(cli(['report', '--format', 'junit', '-o', 'out.xml'], { cwd: dir }).code).toBe(0);
+    const xml = readFileSync(join(dir, 'out.xml'), 'utf8');
+    checkXml(xml);
+    expect(xml).toContain('name="a[&lt;&amp;&quot;x&quot;&gt;]"');
+  });
+});
