@@ -55,19 +55,32 @@ export function openStore(path: string): Database {
     }
   }
   const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
-  let db: Database;
-  try {
-    db = new Sqlite(path, { timeout: 10_000 });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, path, exists);
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(`the state file ${path} is corrupt or unreadable (${(error as Error).message}); it was left untouched. Move it away or pass --state PATH.`);
+  // Two runs opening one new file at once: switching it to WAL takes an exclusive lock that SQLite
+  // does not wait for (SQLITE_BUSY at once, busy timeout or not), so the loser tries again.
+  for (let attempt = 1; ; attempt++) {
+    let db: Database | undefined;
+    try {
+      db = new Sqlite(path, { timeout: 10_000 });
+      if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, path, exists);
+      return db;
+    } catch (error) {
+      db?.close();
+      if (error instanceof StoreError) throw error;
+      if ((error as { code?: string }).code === 'SQLITE_BUSY' && attempt < BUSY_ATTEMPTS) {
+        Atomics.wait(SLEEP, 0, 0, 20 * attempt);
+        continue;
+      }
+      throw new StoreError(`the state file ${path} is corrupt or unreadable (${(error as Error).message}); it was left untouched. Move it away or pass --state PATH.`);
+    }
   }
-  return db;
 }
+
+/** How often opening tries again when another process holds the lock it needs (~10 s in all). */
+const BUSY_ATTEMPTS = 30;
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 function migrate(db: Database, path: string, existed: boolean): void {
   const version = db.pragma('user_version', { simple: true }) as number;

@@ -1,12 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { validator } from '../helpers/schemas.js';
 
+const require = createRequire(import.meta.url);
 const count = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim().split('\n').filter(Boolean).length : 0);
 const pgrepSlow = (dir: string) => spawnSync('pgrep', ['-f', `slow.ran; sleep 30`], { cwd: dir }).status === 0;
 const json = (dir: string, args: string[]) => JSON.parse(cli(args, { cwd: dir }).stdout);
@@ -141,6 +143,20 @@ describe('run history', () => {
     expect(db.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'succeeded'").get()).toEqual({ n: 80 });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
+  });
+
+  it('waits for another run that is creating the same new store instead of calling it corrupt', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const path = join(dir, '.orchestrate/state.db');
+    mkdirSync(join(dir, '.orchestrate'));
+    new Database(path).close();
+    // Another process in the middle of creating it: a write transaction on the new (not yet WAL) file,
+    // which made switching to WAL fail at once with "database is locked".
+    const holder = spawn(process.execPath, ['-e', `const D = require(${JSON.stringify(require.resolve('better-sqlite3'))}); const db = new D(${JSON.stringify(path)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 700);`]);
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    const r = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(dir, ['history', '--json'])).toHaveLength(1);
   });
 
   it('puts the store where the config file or --state says', () => {
