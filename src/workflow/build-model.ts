@@ -40,8 +40,8 @@ function loadTimeLookup(values: Record<string, MatrixValue> | undefined, keys: r
       used.add(ref.key);
       return Object.hasOwn(inputs, ref.key) ? inputs[ref.key] : undefined;
     }
-    if (ref.kind === 'matrix' && keys.includes(ref.key)) return values && ref.key in values ? String(values[ref.key]) : '';
-    if (ref.kind === 'params' && ref.key in params) {
+    if (ref.kind === 'matrix' && keys.includes(ref.key)) return values && Object.hasOwn(values, ref.key) ? String(values[ref.key]) : '';
+    if (ref.kind === 'params' && Object.hasOwn(params, ref.key)) {
       const v = params[ref.key];
       return typeof v === 'string' ? v : JSON.stringify(v);
     }

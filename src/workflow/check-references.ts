@@ -97,7 +97,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         }
         else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
-        } else if (ref.kind === 'params' && !(task.params && ref.key in task.params)) {
+        } else if (ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key))) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
         } else if (ref.kind === 'task-output') {
           const target = workflow.taskIndex.get(ref.task);

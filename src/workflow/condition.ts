@@ -204,9 +204,9 @@ export function staticValue(inputs: Readonly<Record<string, string>>, task: Pick
     case 'inputs':
       return Object.hasOwn(inputs, ref.key) ? inputs[ref.key] : undefined;
     case 'matrix':
-      return task.matrix && ref.key in task.matrix ? String(task.matrix[ref.key]) : '';
+      return task.matrix && Object.hasOwn(task.matrix, ref.key) ? String(task.matrix[ref.key]) : '';
     case 'params': {
-      const v = task.params[ref.key];
+      const v = Object.hasOwn(task.params, ref.key) ? task.params[ref.key] : undefined;
       return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
     }
     default:

@@ -18,6 +18,14 @@ describe('--input arguments', () => {
     expect(parseInputArguments(undefined)).toEqual({});
   });
 
+  it('treat __proto__ and constructor as names like any other', () => {
+    const given = parseInputArguments(['__proto__=x', 'constructor=y']);
+    expect(Object.keys(given)).toEqual(['__proto__', 'constructor']);
+    expect(resolveInputs({ a: {} }, given, false).problems).toEqual(['unknown input "__proto__" (inputs: a)', 'unknown input "constructor" (inputs: a)']);
+    const declared = JSON.parse('{"__proto__": {"default": "a"}, "constructor": {}}') as Record<string, Input>;
+    expect({ ...resolveInputs(declared, parseInputArguments(['constructor=c']), true).values }).toEqual(JSON.parse('{"__proto__": "a", "constructor": "c"}'));
+  });
+
   it('refuse a value without NAME=', () => {
     expect(() => parseInputArguments(['version'])).toThrow('--input must be NAME=VALUE, got "version"');
     expect(() => parseInputArguments(['=1'])).toThrow('--input must be NAME=VALUE, got "=1"');

@@ -52,7 +52,8 @@ export function checkInputDeclarations(raw: WorkflowFile): Diagnostic[] {
 
 /** `--input NAME=VALUE` arguments as values; a malformed one is a usage error. The last of a name wins. */
 export function parseInputArguments(args: readonly string[] | undefined): InputValues {
-  const values: InputValues = {};
+  // No prototype: `-i __proto__=x` is a name like any other (then unknown, or an input of that name).
+  const values: InputValues = Object.create(null);
   for (const arg of args ?? []) {
     const eq = arg.indexOf('=');
     if (eq <= 0) throw new UsageError(`--input must be NAME=VALUE, got "${arg}"`);
@@ -85,7 +86,7 @@ export interface ResolvedInputs {
  * and plan do not need values).
  */
 export function resolveInputs(declared: Record<string, Input>, given: InputValues, requireAll: boolean, previous: InputValues = {}): ResolvedInputs {
-  const values: InputValues = {};
+  const values: InputValues = Object.create(null);
   const problems: string[] = [];
   const names = Object.keys(declared);
   for (const name of Object.keys(given)) {
