@@ -102,6 +102,8 @@ tasks:
 
   it('uses agents from the config file', () => {
     expect(codes('version: 1\ntasks:\n  a: { agent: shared }\n', { agents: { shared: { command: 'x' } } })).toEqual([]);
+    // What every object inherits is not an agent or a resource.
+    expect(codes('version: 1\ntasks:\n  a: { agent: toString, prompt: hi }\n  b: { run: x, resources: { constructor: 1 } }\n')).toEqual(['unknown-agent@3:15', 'unknown-resource@4:29']);
   });
 
   it('reports unknown resources and amounts over capacity', () => {

@@ -98,7 +98,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         ? `task "${baseId}" has neither \`run\` nor \`agent\`: give it exactly one`
         : `task "${baseId}" has both \`run\` and \`agent\`: give it exactly one`, at, true));
     }
-    const agent = t.agent === undefined ? undefined : agents[t.agent];
+    // Own names only: `agent: toString` is not an agent.
+    const agent = t.agent === undefined || !Object.hasOwn(agents, t.agent) ? undefined : agents[t.agent];
     if (t.agent !== undefined && !agent) {
       const known = Object.keys(agents);
       diagnostics.push(error('unknown-agent', `task "${baseId}" uses agent "${t.agent}", which is not defined${suggestion(t.agent, known) || (known.length ? `; defined agents: ${known.join(', ')}` : '; define it under `agents`')}`, [...at, 'agent']));
@@ -107,7 +108,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       diagnostics.push(warning('prompt-without-agent', `task "${baseId}" has a \`prompt\` but no \`agent\`: the prompt is not used`, [...at, 'prompt'], true));
     }
     for (const [resource, amount] of Object.entries(t.resources ?? {})) {
-      if (!(resource in resources)) {
+      if (!Object.hasOwn(resources, resource)) {
         diagnostics.push(error('unknown-resource', `task "${baseId}" uses resource "${resource}", which is not declared under \`resources\`${suggestion(resource, Object.keys(resources))}`, [...at, 'resources', resource], true));
       } else if (amount > resources[resource]!) {
         diagnostics.push(error('resource-over-capacity', `task "${baseId}" needs ${amount} of "${resource}" but its capacity is ${resources[resource]}: it could never start`, [...at, 'resources', resource]));

@@ -11,7 +11,7 @@ import { isDefaultShell } from './shell.js';
  * compares the inputs a task uses on their own.
  */
 export function definitionHash(workflow: Workflow, task: TaskSpec): string {
-  const agent = task.agent === undefined ? undefined : workflow.agents[task.agent];
+  const agent = task.agent === undefined || !Object.hasOwn(workflow.agents, task.agent) ? undefined : workflow.agents[task.agent];
   const fields = task.unfilled ?? task;
   const data = JSON.stringify([
     task.kind, fields.command, agent?.command ?? null, fields.prompt ?? null, task.params, fields.env,
