@@ -17,6 +17,11 @@ describe('the example workflows', () => {
       expect(result.status).toBe('succeeded');
       if (file === 'speedup.yaml') expect(result.metrics.speedupVsSerial).toBeGreaterThan(3);
       if (file === 'retries.yaml') expect(result.tasks[0].attempts).toBe(3);
+      if (file === 'incremental-build.yaml') {
+        expect(result.tasks.find((t: any) => t.id === 'package')).toMatchObject({ status: 'skipped', reason: 'condition' });
+        const again = JSON.parse(cli(['run', `workflows/${file}`, '--json'], { cwd: dir }).stdout);
+        expect(again.tasks.filter((t: any) => t.reason === 'up-to-date').map((t: any) => t.id)).toEqual(['compile', 'test']);
+      }
       if (file === 'failure-handling.yaml') {
         expect(result.tasks.find((t: any) => t.id === 'optional-lint')).toMatchObject({ status: 'failed', allowedFailure: true });
         expect(result.tasks.find((t: any) => t.id === 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });
