@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -19,6 +19,11 @@ describe('orchestrate init and the default workflow file', () => {
     expect(JSON.parse(run.stdout).tasks.map((t: any) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
     expect(cli(['plan', '--json'], { cwd: dir }).code).toBe(0);
     expect(cli(['graph'], { cwd: dir }).stdout).toContain('flowchart');
+    // Into a directory that does not exist yet: it is made, and the schema path still resolves.
+    expect(cli(['init', 'ci/flows/build.yaml'], { cwd: dir }).code).toBe(0);
+    const nested = readFileSync(join(dir, 'ci/flows/build.yaml'), 'utf8');
+    expect(existsSync(join(dir, 'ci/flows', /\$schema=(\S+)/.exec(nested)![1]!))).toBe(true);
+    expect(cli(['run', 'ci/flows/build.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
   });
 
   it('never replaces a file, and says what to do when there is no workflow file', () => {

@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { schemaFile } from '../../workflow/schema.js';
 import { writeOut } from '../output.js';
+import { makeDirectory } from '../../util/make-directory.js';
 
 /** A starter workflow: valid, runs anywhere with sh, and shows needs, outputs, inputs, sources and retries. */
 function starter(schema: string): string {
@@ -36,6 +37,7 @@ export async function initCommand(file: string | undefined): Promise<number> {
   const schema = relative(dirname(path), schemaFile('workflow.schema.json')).split('\\').join('/');
   let fd: number;
   try {
+    makeDirectory(dirname(path));
     // 'wx': created here or not at all, so nothing the user had is replaced.
     fd = openSync(path, 'wx');
   } catch (error) {
