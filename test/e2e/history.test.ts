@@ -276,6 +276,10 @@ tasks:
     expect(failed.match(/^==> /gm)).toHaveLength(1);
     expect(failed).toContain('==> bad (failed)');
     expect(cli(['logs', '-t', 'quiet,a'], { cwd: dir }).stdout).toMatch(/^==> quiet \(succeeded\): no output <==\n==> a \(succeeded\) /);
+    // A run in which no task printed anything says so.
+    writeFileSync(join(dir, 'silent.yaml'), 'version: 1\ntasks:\n  s: { run: "true" }\n');
+    const silent = json(dir, ['run', 'silent.yaml', '--json']);
+    expect(cli(['logs'], { cwd: dir }).stdout).toBe(`run ${silent.runId}: no task printed anything\n`);
     // A reader that stops early (`| head -1`): the command ends at once, exit 0.
     writeFileSync(join(dir, 'big.yaml'), 'version: 1\ntasks:\n  big: { run: "seq 1 400000" }\n');
     expect(cli(['run', 'big.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);

@@ -63,6 +63,8 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   for (const id of wanted ?? []) {
     if (!logs.some((l) => l.task === id)) await writeOut(`==> ${id} (${statuses.get(id) ?? 'not in this run'}): no output <==\n`);
   }
+  // A task that prints nothing has no log file: say so rather than print nothing at all.
+  if (!logs.length && !wanted) await writeOut(`run ${run.id}: no task ${options.failed ? 'that failed ' : ''}printed anything\n`);
   for (const log of logs) {
     // The reader went away (`orchestrate logs | head`): nothing more to print.
     if (process.stdout.destroyed) break;
