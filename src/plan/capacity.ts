@@ -11,6 +11,8 @@ export interface Limits {
   agents: Record<string, number | undefined>;
   /** Resource capacities. */
   resources: Record<string, number>;
+  /** Per-agent start-rate limits: at most `requests` starts within any `per` seconds. */
+  rates?: Record<string, { requests: number; per: number } | undefined>;
 }
 
 /**
@@ -22,8 +24,37 @@ export class Capacity {
   private running = 0;
   private readonly agentUse = new Map<string, number>();
   private readonly resourceUse = new Map<string, number>();
+  /** Start times (seconds) of each rate-limited agent's tasks within its window, oldest first. */
+  private readonly starts = new Map<string, number[]>();
 
-  constructor(readonly limits: Limits) {}
+  /** @param clock the time in seconds (simulated in the planner, real in the runner); rate limits need it */
+  constructor(readonly limits: Limits, private readonly clock: () => number = () => 0) {}
+
+  /** The agent's starts still inside its rate window now. */
+  private recentStarts(agent: string, per: number): number[] {
+    const list = this.starts.get(agent) ?? [];
+    const now = this.clock();
+    // (With a little slack: `start + per - per` need not give back `start` in floating point.)
+    while (list.length && list[0]! <= now - per + 1e-9) list.shift();
+    return list;
+  }
+
+  /**
+   * When the next rate-limited agent may start again (seconds), with its
+   * blocker key: the oldest start in a full window leaves it. Undefined when
+   * no agent's window is full.
+   */
+  nextRateRelease(): { key: string; at: number } | undefined {
+    let next: { key: string; at: number } | undefined;
+    for (const [agent, rate] of Object.entries(this.limits.rates ?? {})) {
+      if (!rate) continue;
+      const recent = this.recentStarts(agent, rate.per);
+      if (recent.length < rate.requests) continue;
+      const at = recent[recent.length - rate.requests]! + rate.per;
+      if (!next || at < next.at) next = { key: `rate:${agent}`, at };
+    }
+    return next;
+  }
 
   get inUse(): number {
     return this.running;
@@ -38,6 +69,8 @@ export class Capacity {
     if (task.agent !== undefined) {
       const limit = this.limits.agents[task.agent];
       if (limit !== undefined && (this.agentUse.get(task.agent) ?? 0) >= limit) return `agent:${task.agent}`;
+      const rate = this.limits.rates?.[task.agent];
+      if (rate && this.recentStarts(task.agent, rate.per).length >= rate.requests) return `rate:${task.agent}`;
     }
     for (const name in task.resources) {
       const capacity = this.limits.resources[name] ?? 0;
@@ -49,6 +82,11 @@ export class Capacity {
   acquire(task: SchedTask): void {
     this.running++;
     if (task.agent !== undefined) this.agentUse.set(task.agent, (this.agentUse.get(task.agent) ?? 0) + 1);
+    if (task.agent !== undefined && this.limits.rates?.[task.agent]) {
+      const list = this.starts.get(task.agent) ?? [];
+      list.push(this.clock());
+      this.starts.set(task.agent, list);
+    }
     for (const name in task.resources) this.resourceUse.set(name, (this.resourceUse.get(name) ?? 0) + task.resources[name]!);
   }
 

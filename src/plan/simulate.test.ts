@@ -110,3 +110,19 @@ describe('simulateSchedule', () => {
     }
   });
 });
+
+describe('rate limits in the simulation', () => {
+  it('start at most `requests` tasks of an agent within any `per`, others running meanwhile', () => {
+    const tasks = [
+      ...Array.from({ length: 5 }, () => ({ agent: 'llm', resources: {}, priority: 'medium' as const, estimate: 1, rank: 1 })),
+      { resources: {}, priority: 'medium' as const, estimate: 4, rank: 4 },
+    ];
+    const graph = buildGraph(tasks.map(() => []));
+    const s = simulateSchedule(tasks, graph, { maxConcurrency: 8, agents: {}, resources: {}, rates: { llm: { requests: 2, per: 10 } } }, 'fifo');
+    expect([...s.start]).toEqual([0, 0, 10, 10, 20, 0]);
+    expect(s.makespan).toBe(21);
+    // A third of a second's window: the fractions still add up to the right starts.
+    const fine = simulateSchedule(tasks.slice(0, 5), buildGraph([[], [], [], [], []]), { maxConcurrency: 8, agents: {}, resources: {}, rates: { llm: { requests: 1, per: 0.1 } } }, 'fifo');
+    expect([...fine.start].map((x) => Math.round(x * 10) / 10)).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
+  });
+});

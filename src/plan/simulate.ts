@@ -25,11 +25,11 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
   const end = new Float64Array(n).fill(NaN);
   const readyAt = new Float64Array(n);
   const queueWait = new Float64Array(n);
-  const capacity = new Capacity(limits);
+  let now = 0;
+  const capacity = new Capacity(limits, () => now);
   const queue = new ReadyQueue(tasks, fairness);
   const remaining = new Int32Array(n);
   const finishing = new Heap<number>((a, b) => end[a]! < end[b]! || (end[a] === end[b] && a < b));
-  let now = 0;
   let level = 0;
   let leftInLevel = 0;
 
@@ -62,7 +62,16 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
   };
   fill();
   let makespan = 0;
-  while (finishing.size) {
+  for (;;) {
+    // Tasks held back by a rate limit start when its window lets them, if nothing ends first.
+    const rate = queue.size ? capacity.nextRateRelease() : undefined;
+    if (rate && (!finishing.size || rate.at < end[finishing.peek()!]!)) {
+      now = rate.at;
+      queue.release([rate.key]);
+      fill();
+      continue;
+    }
+    if (!finishing.size) break;
     now = end[finishing.peek()!]!;
     while (finishing.size && end[finishing.peek()!] === now) {
       const task = finishing.pop()!;

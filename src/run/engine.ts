@@ -95,7 +95,8 @@ export class RunEngine {
     const { graph, levels } = workflowGraph(workflow);
     this.graph = graph;
     const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency, history: options.history });
-    this.capacity = new Capacity(inputs.limits);
+    // Rate limits count starts in seconds of the runner's clock.
+    this.capacity = new Capacity(inputs.limits, () => this.now() / 1000);
     this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness);
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
     this.now = options.now ?? Date.now;
@@ -151,6 +152,7 @@ export class RunEngine {
     interrupt?.removeEventListener('abort', onInterrupt);
     clearInterval(this.heartbeat);
     clearTimeout(this.deadlineTimer);
+    clearTimeout(this.rateTimer);
     rmSync(this.outputDir, { recursive: true, force: true });
     return this.result();
   }
@@ -227,6 +229,22 @@ export class RunEngine {
     } finally {
       this.pumping = false;
     }
+    this.waitForRateLimit();
+  }
+
+  private rateTimer?: NodeJS.Timeout;
+
+  /** Tasks held back by an agent's rate limit: pump again when its window lets the next one start. */
+  private waitForRateLimit(): void {
+    clearTimeout(this.rateTimer);
+    this.rateTimer = undefined;
+    const next = this.queue.size ? this.capacity.nextRateRelease() : undefined;
+    if (!next) return;
+    this.rateTimer = setTimeout(() => {
+      this.rateTimer = undefined;
+      this.queue.release([next.key]);
+      this.pump();
+    }, Math.max(0, next.at * 1000 - this.now()));
   }
 
   private start(i: number): void {

@@ -47,6 +47,8 @@ export interface AgentSpec {
   shell?: string[];
   description?: string;
   concurrency?: number;
+  /** At most `requests` starts within any `per` seconds. */
+  rateLimit?: { requests: number; per: number };
   estimate?: number;
   cost?: number;
   timeout?: number;

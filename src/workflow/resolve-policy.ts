@@ -78,6 +78,7 @@ export function resolveAgents(
       shell: a.shell === undefined ? undefined : shellWords(a.shell),
       description: a.description,
       concurrency: a.concurrency,
+      rateLimit: a.rateLimit && { requests: a.rateLimit.requests, per: seconds(a.rateLimit.per)! },
       estimate: seconds(a.estimate),
       cost: a.cost,
       timeout: seconds(a.timeout) ?? policy.taskTimeout,

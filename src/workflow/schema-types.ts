@@ -201,6 +201,19 @@ export type Agent = {
    */
   concurrency?: PositiveInteger;
   /**
+   * At most `requests` of the agent's tasks start within any `per` (a sliding window), as an LLM API's requests-per-minute limit: a task that would exceed it waits in the queue, holding no slot, and other tasks run meanwhile. Retries count as starts.
+   */
+  rateLimit?: {
+  /**
+   * How many starts the window allows.
+   */
+  requests: PositiveInteger;
+  /**
+   * The window, e.g. 1m or 10s.
+   */
+  per: Duration;
+};
+  /**
    * Default duration of the agent's tasks.
    */
   estimate?: Duration;
