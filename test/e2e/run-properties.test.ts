@@ -151,7 +151,8 @@ describe('random workflows keep agent limits, resource capacities and the cost b
       const budget = 5 + Math.floor(rnd() * 10);
       const tasks: Array<{ id: string; agent?: 'a' | 'b'; db: number; cost: number; needs: string[] }> = [];
       const lines = ['version: 1', `policy: { maxConcurrency: 4, costBudget: ${budget} }`, `resources: { db: ${capacity} }`, 'agents:'];
-      for (const [name, limit] of Object.entries(agents)) lines.push(`  ${name}: { command: 'sleep 0.0$(cat)', concurrency: ${limit} }`);
+      // Agent b also has a rate limit: at most 2 starts in any 0.2 s.
+      for (const [name, limit] of Object.entries(agents)) lines.push(`  ${name}: { command: 'sleep 0.0$(cat)', concurrency: ${limit}${name === 'b' ? ', rateLimit: { requests: 2, per: 200ms }' : ''} }`);
       lines.push('tasks:');
       for (let i = 0; i < n; i++) {
         const agent = rnd() < 0.6 ? (rnd() < 0.5 ? 'a' : 'b') : undefined;
@@ -175,6 +176,8 @@ describe('random workflows keep agent limits, resource capacities and the cost b
         expect(now.reduce((sum, t) => sum + t.db, 0), 'db over capacity').toBeLessThanOrEqual(capacity);
         expect(running.size).toBeLessThanOrEqual(4);
       }
+      const bStarts = r.events.filter((e: any) => e.type === 'task.started' && byId.get(e.taskId)!.agent === 'b').map((e: any) => Date.parse(e.ts));
+      for (let i = 2; i < bStarts.length; i++) expect(bStarts[i]! - bStarts[i - 2]!, 'agent b over its rate limit').toBeGreaterThanOrEqual(190);
       // What was spent fits the budget; a task left out for it is skipped as `budget` and fails the run.
       expect(r.result.metrics.costSpent).toBeLessThanOrEqual(budget);
       const budgetSkips = r.result.tasks.filter((t: any) => t.reason === 'budget');
