@@ -6,14 +6,14 @@ import type { Duration } from './schema-types.js';
 /** The parts of a workflow file or a config file that hold timeouts. */
 interface WithTimeouts {
   policy?: { timeout?: Duration; taskTimeout?: Duration };
-  agents?: Record<string, { timeout?: Duration }>;
+  agents?: Record<string, { timeout?: Duration; rateLimit?: { per?: Duration } }>;
   tasks?: Record<string, { timeout?: Duration }>;
 }
 
 /**
- * A timeout of 0 ends every attempt (or the run) at once: the schema's
- * durations allow 0 for delays, not for these. Checked in workflow files and
- * config files alike.
+ * A timeout of 0 ends every attempt (or the run) at once, and a rate limit
+ * over a window of 0 limits nothing: the schema's durations allow 0 for
+ * delays, not for these. Checked in workflow files and config files alike.
  */
 export function zeroTimeouts(raw: WithTimeouts): Diagnostic[] {
   const places: Array<[DocPath, Duration | undefined]> = [
@@ -22,7 +22,10 @@ export function zeroTimeouts(raw: WithTimeouts): Diagnostic[] {
     ...Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, Duration | undefined] => [['agents', name, 'timeout'], a.timeout]),
     ...Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'timeout'], t.timeout]),
   ];
-  return places
-    .filter(([, value]) => value !== undefined && parseDuration(value) === 0)
-    .map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`, path));
+  const zero = ([, value]: [DocPath, Duration | undefined]) => value !== undefined && parseDuration(value) === 0;
+  const windows = Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, Duration | undefined] => [['agents', name, 'rateLimit', 'per'], a.rateLimit?.per]);
+  return [
+    ...places.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`, path)),
+    ...windows.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a rate limit needs a window`, path)),
+  ];
 }
