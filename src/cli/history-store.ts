@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
-import { historyEstimates } from '../store/queries.js';
-import { upToDateFromHistory, type UpToDate } from '../run/up-to-date.js';
+import { historyEstimates, lastEnds } from '../store/queries.js';
+import { planUpToDate, type UpToDate } from '../run/up-to-date.js';
 import { loadConfig } from '../workflow/load-config.js';
 import { projectRoot } from '../run/run-dir.js';
 import { UsageError } from '../errors.js';
@@ -48,4 +48,11 @@ export async function existingStatePath(near: string, option?: string): Promise<
   const path = statePath(projectRoot(near), option, configured);
   if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
   return path;
+}
+
+/** The tasks of a workflow that are up to date (planUpToDate) against its run history: the latest ends of those with sources. */
+export function upToDateFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, unknown>): Map<number, UpToDate> {
+  const withSources = workflow.tasks.filter((t) => t.sources.length).map((t) => t.id);
+  if (!withSources.length) return new Map();
+  return planUpToDate(workflow, lastEnds(db, workflow.file, withSources), reused);
 }

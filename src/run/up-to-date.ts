@@ -1,11 +1,20 @@
 import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
-import type { Database } from '../store/open-store.js';
-import { lastEnds, type LastEnd } from '../store/queries.js';
 import { findArtifacts } from './artifacts.js';
 import { sameInputs } from './plan-reuse.js';
 import { needIndices, needsFirst } from '../workflow/needs-order.js';
 import { fingerprintSources } from './sources.js';
+
+/** A task's latest recorded end (skips not counted), with its run's inputs: what an up-to-date check compares. */
+export interface LastEnd {
+  status: string;
+  hash: string;
+  outputs: Record<string, string>;
+  /** The fingerprint of its sources when it succeeded, if it has sources and ran (not reused). */
+  sources: string | null;
+  /** The inputs of that run; null for one that held a secret. */
+  inputs: Record<string, string | null>;
+}
 
 export interface UpToDate {
   /** Its outputs when it last succeeded, for its dependents. */
@@ -37,11 +46,4 @@ export function planUpToDate(workflow: Workflow, last: ReadonlyMap<string, LastE
     if (sources === end.sources) upToDate.set(i, { outputs: end.outputs, sources });
   }
   return upToDate;
-}
-
-/** planUpToDate against the run history: the latest ends of the tasks that have sources. */
-export function upToDateFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, unknown>): Map<number, UpToDate> {
-  const withSources = workflow.tasks.filter((t) => t.sources.length).map((t) => t.id);
-  if (!withSources.length) return new Map();
-  return planUpToDate(workflow, lastEnds(db, workflow.file, withSources), reused);
 }
