@@ -39,6 +39,13 @@ export class Capacity {
     return list;
   }
 
+  /** The blocker keys of the rate-limited agents whose window has room now (tasks parked on them may go). */
+  openRateKeys(): string[] {
+    return Object.entries(this.limits.rates ?? {})
+      .filter(([agent, rate]) => rate && this.recentStarts(agent, rate.per).length < rate.requests)
+      .map(([agent]) => `rate:${agent}`);
+  }
+
   /**
    * When the next rate-limited agent may start again (seconds), with its
    * blocker key: the oldest start in a full window leaves it. Undefined when

@@ -49,14 +49,17 @@ export class ReadyQueue {
     this.enqueue(task);
   }
 
-  /** Returns parked tasks waiting for the freed blockers to the queue. */
-  release(keys: Iterable<string>): void {
+  /** Returns parked tasks waiting for the freed blockers to the queue; how many there were. */
+  release(keys: Iterable<string>): number {
+    let released = 0;
     for (const key of keys) {
       const list = this.parked.get(key);
       if (!list) continue;
       this.parked.delete(key);
       for (const task of list) this.enqueue(task);
+      released += list.length;
     }
+    return released;
   }
 
   /** The best ready task that fits `capacity` now (removed from the queue), or undefined. */

@@ -125,4 +125,12 @@ describe('rate limits in the simulation', () => {
     const fine = simulateSchedule(tasks.slice(0, 5), buildGraph([[], [], [], [], []]), { maxConcurrency: 8, agents: {}, resources: {}, rates: { llm: { requests: 1, per: 0.1 } } }, 'fifo');
     expect([...fine.start].map((x) => Math.round(x * 10) / 10)).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
   });
+
+  it('start a task whose window opens just as another task ends', () => {
+    const b = { agent: 'b', resources: {}, priority: 'medium' as const, estimate: 0.5, rank: 0.5 };
+    const tasks = [b, { ...b }, { resources: {}, priority: 'medium' as const, estimate: 1, rank: 1 }];
+    const s = simulateSchedule(tasks, buildGraph([[], [], []]), { maxConcurrency: 8, agents: {}, resources: {}, rates: { b: { requests: 1, per: 1 } } }, 'fifo');
+    expect([...s.start]).toEqual([0, 1, 0]);
+    expect(s.makespan).toBe(1.5);
+  });
 });

@@ -63,7 +63,9 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
   fill();
   let makespan = 0;
   for (;;) {
-    // Tasks held back by a rate limit start when its window lets them, if nothing ends first.
+    // Tasks held back by a rate limit start when its window lets them, if nothing ends first
+    // (a window that opened while tasks were ending lets them go now).
+    if (queue.size && queue.release(capacity.openRateKeys())) fill();
     const rate = queue.size ? capacity.nextRateRelease() : undefined;
     if (rate && (!finishing.size || rate.at < end[finishing.peek()!]!)) {
       now = rate.at;

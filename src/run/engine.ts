@@ -238,7 +238,13 @@ export class RunEngine {
   private waitForRateLimit(): void {
     clearTimeout(this.rateTimer);
     this.rateTimer = undefined;
-    const next = this.queue.size ? this.capacity.nextRateRelease() : undefined;
+    if (!this.queue.size) return;
+    // The window may have opened while this pump ran (time passes here): what waits on it goes now.
+    if (this.queue.release(this.capacity.openRateKeys())) {
+      setImmediate(() => this.pump());
+      return;
+    }
+    const next = this.capacity.nextRateRelease();
     if (!next) return;
     this.rateTimer = setTimeout(() => {
       this.rateTimer = undefined;
