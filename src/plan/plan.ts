@@ -1,4 +1,4 @@
-import { conditionSkips } from './condition-skips.js';
+import { plannedSkips, type PlannedSkip } from './planned-skips.js';
 import type { EstimateSource, Workflow } from '../workflow/model.js';
 import { buildGraph, topologicalLevels, type Levels, type TaskGraph } from '../workflow/graph.js';
 import type { Limits } from './capacity.js';
@@ -12,9 +12,10 @@ export interface PlanTask {
   estimate: number;
   /**
    * `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources
-   * did not change; `condition`: a false `when` (its own or a need's) skips it.
+   * did not change; `condition`: a false `when` (its own or a need's) skips it; `on-failure`: an
+   * `if: failure` task (or one that needs it), which a run where everything succeeds skips.
    */
-  estimateSource: EstimateSource | 'reused' | 'up-to-date' | 'condition';
+  estimateSource: EstimateSource | 'reused' | 'up-to-date' | PlannedSkip;
   cost: number;
   priority: string;
   needs: string[];
@@ -64,13 +65,13 @@ export interface PlanOptions {
   reused?: ReadonlySet<string>;
   /** Tasks that are up to date (ids): likewise. */
   upToDate?: ReadonlySet<string>;
-  /** Tasks a false `when` skips, known before the run (ids; worked out from the workflow when not given). */
-  conditionSkips?: ReadonlySet<string>;
+  /** Tasks the run will skip as far as is known before it (ids; worked out from the workflow when not given). */
+  plannedSkips?: ReadonlyMap<string, PlannedSkip>;
 }
 
 /** Why a task would not run (it then takes no time and costs nothing), if it would not. */
-function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | 'condition' | undefined {
-  return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : options.conditionSkips?.has(id) ? 'condition' : undefined;
+function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | PlannedSkip | undefined {
+  return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : options.plannedSkips?.get(id);
 }
 
 /** The scheduler's view of the workflow's tasks and limits. */
@@ -106,7 +107,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * the simulated schedule under the real policy, and the totals.
  */
 export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan {
-  const options: PlanOptions = { ...given, conditionSkips: given.conditionSkips ?? conditionSkips(workflow) };
+  const options: PlanOptions = { ...given, plannedSkips: given.plannedSkips ?? plannedSkips(workflow) };
   const { graph, levels } = workflowGraph(workflow);
   const { estimates, tail, tasks, limits } = schedulingInputs(workflow, graph, levels, options);
   const fairness = workflow.policy.fairness;

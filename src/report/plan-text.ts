@@ -57,10 +57,12 @@ function resumeLine(plan: Plan, from: string): string {
 }
 
 /** A line naming the tasks that will not run for one reason, if any. */
-function notRunLine(plan: Plan, source: 'up-to-date' | 'condition', label: string): string[] {
+const NOT_RUN_WHY = { 'up-to-date': 'sources unchanged, not run, 0s', condition: 'a false `when`, not run, 0s', 'on-failure': 'not counted: the plan assumes every task succeeds' };
+
+function notRunLine(plan: Plan, source: keyof typeof NOT_RUN_WHY, label: string): string[] {
   const ids = plan.tasks.filter((t) => t.estimateSource === source).map((t) => t.id);
   if (!ids.length) return [];
-  return [`${label}: ${ids.length} task${ids.length === 1 ? '' : 's'} (${source === 'up-to-date' ? 'sources unchanged' : 'a false `when`'}, not run, 0s): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
+  return [`${label}: ${ids.length} task${ids.length === 1 ? '' : 's'} (${NOT_RUN_WHY[source]}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
 }
 
 /** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals. */
@@ -72,6 +74,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     ...(plan.resumedFrom !== undefined ? [resumeLine(plan, plan.resumedFrom)] : []),
     ...notRunLine(plan, 'up-to-date', 'Up to date'),
     ...notRunLine(plan, 'condition', 'Skipped'),
+    ...notRunLine(plan, 'on-failure', 'Only on failure'),
     '',
     ...batchesSection(plan),
     '',

@@ -27,6 +27,21 @@ describe('orchestrate plan', () => {
     });
   }
 
+  it('counts no time for tasks that run only on failure: a plan assumes every task succeeds', () => {
+    const r = cli(['plan', 'workflows/failure-handling.yaml', '--json'], { cwd: examples });
+    const plan = JSON.parse(r.stdout);
+    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(plan.tasks.find((t: any) => t.id === 'rollback')).toMatchObject({ estimateSource: 'on-failure', estimate: 0 });
+    expect(plan.criticalPath.tasks).toEqual(['deploy', 'smoke-test', 'notify']);
+    expect(plan.estimate.wall).toBe(0.35);
+    expect(cli(['plan', 'workflows/failure-handling.yaml'], { cwd: examples }).stdout).toContain('Only on failure: 1 task (not counted: the plan assumes every task succeeds): rollback');
+    // What needs an if: failure task (if: success) is not counted either; an if: always task is.
+    const dir = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: x, estimate: 1 }\n  fix: { run: x, needs: a, if: failure, estimate: 5 }\n  after-fix: { run: x, needs: fix, estimate: 5 }\n  report: { run: x, needs: fix, if: always, estimate: 2 }\n' });
+    const p = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(Object.fromEntries(p.tasks.map((t: any) => [t.id, t.estimateSource]))).toEqual({ a: 'declared', fix: 'on-failure', 'after-fix': 'on-failure', report: 'declared' });
+    expect(p.estimate.wall).toBe(3);
+  });
+
   it('plans the agents scenario as computed by hand', () => {
     const plan = JSON.parse(cli(['plan', 'workflows/feature-caching-layer.yaml', '--json'], { cwd: examples }).stdout);
     expect(plan.workflow).toBe('feature-caching-layer');
