@@ -89,7 +89,9 @@ export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: L
     maxConcurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     agents: Object.fromEntries(Object.values(workflow.agents).map((a) => [a.name, a.concurrency])),
     resources: workflow.resources,
-    rates: Object.fromEntries(Object.values(workflow.agents).filter((a) => a.rateLimit).map((a) => [a.name, a.rateLimit])),
+    ...(Object.values(workflow.agents).some((a) => a.rateLimit)
+      ? { rates: Object.fromEntries(Object.values(workflow.agents).filter((a) => a.rateLimit).map((a) => [a.name, a.rateLimit])) }
+      : {}),
   };
   return { estimates, tail, tasks, limits };
 }

@@ -1,17 +1,10 @@
 import { formatDuration } from '../util/duration.js';
 import type { RunResult } from '../run/result.js';
+import { escapeData, escapeProperty } from './github-commands.js';
 
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
-}
-
-/** GitHub's workflow-command escaping of a property (title) or of the message. */
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 const ICON: Record<string, string> = { succeeded: '✅', failed: '❌', skipped: '⏭️', cancelled: '⏹️' };

@@ -1,8 +1,5 @@
 import type { LintResult } from '../lint/lint-files.js';
-
-// GitHub's workflow-command escaping: data escapes %, CR, LF; properties also `:` and `,`.
-const escapeData = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProperty = (text: string) => escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+import { escapeData, escapeProperty } from './github-commands.js';
 
 /** `::error file=F,line=L,col=C,title=CODE::message`, one line per diagnostic. */
 export function formatGithub(result: LintResult): string {

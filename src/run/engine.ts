@@ -201,7 +201,7 @@ export class RunEngine {
     }
     if (task.if === 'failure' && !tainted) return this.finish(i, 'skipped', 'no-failure');
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
-    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.conditionValue(task, ref))) return this.finish(i, 'skipped', 'condition');
+    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.runtimeValue(ref, task.env) ?? staticValue(this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
@@ -209,14 +209,18 @@ export class RunEngine {
     this.emit('task.queued', i, { attempt: s.attempts + 1 });
   }
 
-  /** The value a `when` condition reads: what the task's templates would render. */
-  private conditionValue(task: TaskSpec, ref: TemplateRef): string | undefined {
-    if (ref.kind === 'env') return task.env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
+  /**
+   * What a template or a `when` reads at run time: an output of a task it
+   * needs, an environment variable (`env`, the task's own, before the base
+   * environment). Undefined for what was filled at load time.
+   */
+  private runtimeValue(ref: TemplateRef, env: Readonly<Record<string, string>>): string | undefined {
     if (ref.kind === 'task-output') {
       const d = this.workflow.taskIndex.get(ref.task);
-      return d === undefined ? '' : this.states[d]!.outputs[ref.key] ?? '';
+      return d === undefined ? undefined : this.states[d]!.outputs[ref.key] ?? '';
     }
-    return staticValue(this.workflow.inputs ?? {}, task, ref);
+    if (ref.kind === 'env') return env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
+    return undefined;
   }
 
   /** Starts every task the scheduling choice allows now. */
@@ -238,7 +242,8 @@ export class RunEngine {
   private waitForRateLimit(): void {
     clearTimeout(this.rateTimer);
     this.rateTimer = undefined;
-    if (!this.queue.size) return;
+    // Nothing to do on this hot path unless some agent has a rate limit and tasks wait.
+    if (!this.capacity.limits.rates || !this.queue.size) return;
     // The window may have opened while this pump ran (time passes here): what waits on it goes now.
     if (this.queue.release(this.capacity.openRateKeys())) {
       setImmediate(() => this.pump());
@@ -285,14 +290,7 @@ export class RunEngine {
     s.abort = new AbortController();
     s.kill = new AbortController();
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt });
-    const render = (text: string) => renderTemplate(text, (ref) => {
-      if (ref.kind === 'task-output') {
-        const d = this.workflow.taskIndex.get(ref.task);
-        return d === undefined ? undefined : this.states[d]!.outputs[ref.key] ?? '';
-      }
-      if (ref.kind === 'env') return env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
-      return undefined;
-    });
+    const render = (text: string) => renderTemplate(text, (ref) => this.runtimeValue(ref, env));
     // Only the task's own variables travel; the executor puts them over the base environment.
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(task.env)) env[k] = render(v);

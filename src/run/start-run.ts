@@ -1,5 +1,4 @@
 import { UsageError } from '../errors.js';
-import { readDotenvFiles } from '../workflow/dotenv.js';
 import type { EventListener } from '../telemetry/events.js';
 import { SecretMasker, secretValues } from '../telemetry/mask.js';
 import type { Workflow } from '../workflow/model.js';
@@ -82,7 +81,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const runId = options.runId ?? newRunId();
   const runDir = options.runDir ?? runDirectory(workflow.dir, runId);
   // A dotenv file's variables sit under the environment's own (which wins, as in the dotenv libraries).
-  const env = options.env ?? { ...readDotenvFiles(workflow.dotenv ?? []), ...process.env };
+  const env = options.env ?? { ...workflow.dotenv, ...process.env };
   const masker = workflowMasker(workflow, env);
   const baseEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) baseEnv[k] = v;

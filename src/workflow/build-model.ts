@@ -9,8 +9,8 @@ import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './reso
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
-import { parseCondition } from './condition.js';
-import { checkDotenvFiles } from './dotenv.js';
+import { parseCondition, staticValue } from './condition.js';
+import { readDotenvFiles } from './dotenv.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
 import { schemaDefault, schemas, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
@@ -36,16 +36,11 @@ function needsList(needs: TaskFile['needs']): string[] {
  */
 function loadTimeLookup(values: Record<string, MatrixValue> | undefined, keys: readonly string[], params: Record<string, unknown>, inputs: InputValues, used: Set<string>) {
   return (ref: TemplateRef): string | undefined => {
-    if (ref.kind === 'inputs') {
-      used.add(ref.key);
-      return Object.hasOwn(inputs, ref.key) ? inputs[ref.key] : undefined;
-    }
-    if (ref.kind === 'matrix' && keys.includes(ref.key)) return values && Object.hasOwn(values, ref.key) ? String(values[ref.key]) : '';
-    if (ref.kind === 'params' && Object.hasOwn(params, ref.key)) {
-      const v = params[ref.key];
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    }
-    return undefined;
+    if (ref.kind === 'inputs') used.add(ref.key);
+    // A matrix key or param the task does not have stays as written: lint reports it.
+    if (ref.kind === 'matrix' && !keys.includes(ref.key)) return undefined;
+    if (ref.kind === 'params' && !Object.hasOwn(params, ref.key)) return undefined;
+    return staticValue(inputs, { matrix: values, params }, ref);
   };
 }
 
@@ -83,8 +78,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const env = stringifyEnv(raw.env);
   const workflowShell = shellWords(raw.shell ?? (topLevelDefault('shell') as string));
   diagnostics.push(...zeroTimeouts(raw), ...checkInputDeclarations(raw));
-  const dotenv = (raw.dotenv ?? []).map((path) => resolve(dir, path));
-  diagnostics.push(...checkDotenvFiles(dotenv));
+  const dotenv = readDotenvFiles((raw.dotenv ?? []).map((path) => resolve(dir, path)));
+  diagnostics.push(...dotenv.diagnostics);
   const tasks: TaskSpec[] = [];
   const rawNeeds: string[][] = [];
   const baseIds = Object.keys(raw.tasks);
@@ -237,7 +232,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     name,
     description: raw.description,
     env,
-    dotenv,
+    dotenv: dotenv.values,
     secrets: raw.secrets ?? [],
     secretPatterns: config.secretPatterns ?? (schemas().config.properties.secretPatterns.default as string[]),
     inputs,

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { UsageError } from '../errors.js';
 import { error, type Diagnostic } from './diagnostics.js';
 
 export interface ParsedDotenv {
@@ -83,36 +82,26 @@ function shown(path: string): string {
 
 /**
  * The variables of a workflow's dotenv files, in order (a later file overrides
- * an earlier one). A missing file is skipped: .env files are usually not
- * committed, and CI sets the variables itself. An unreadable or malformed
- * one is a usage error naming the file and line.
+ * an earlier one), each file read once. A missing file is skipped: .env files
+ * are usually not committed, and CI sets the variables itself. An unreadable
+ * or malformed one is a diagnostic at its `dotenv` entry, naming the line.
  */
-export function readDotenvFiles(paths: readonly string[]): Record<string, string> {
+export function readDotenvFiles(paths: readonly string[]): { values: Record<string, string>; diagnostics: Diagnostic[] } {
   const values: Record<string, string> = {};
-  for (const path of paths) {
+  const diagnostics: Diagnostic[] = [];
+  paths.forEach((path, i) => {
+    const problem = (message: string) => diagnostics.push(error('bad-dotenv', message, ['dotenv', i]));
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new UsageError(`cannot read the dotenv file ${shown(path)}: ${(error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    } catch (caught) {
+      const code = (caught as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') problem(`cannot read the dotenv file ${shown(path)}: ${code === 'EISDIR' ? 'is a directory' : (caught as Error).message}`);
+      return;
     }
     const parsed = parseDotenv(text);
-    if (parsed.problems.length) throw new UsageError(`${shown(path)}:${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}`);
-    Object.assign(values, parsed.values);
-  }
-  return values;
-}
-
-/** For lint: the problems of the dotenv files that exist (a missing one is fine), at their `dotenv` entries. */
-export function checkDotenvFiles(paths: readonly string[]): Diagnostic[] {
-  const problems: Diagnostic[] = [];
-  paths.forEach((path, i) => {
-    try {
-      readDotenvFiles([path]);
-    } catch (caught) {
-      problems.push(error('bad-dotenv', (caught as Error).message, ['dotenv', i]));
-    }
+    if (parsed.problems.length) problem(`${shown(path)}:${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}`);
+    else Object.assign(values, parsed.values);
   });
-  return problems;
+  return { values, diagnostics };
 }

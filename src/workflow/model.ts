@@ -112,8 +112,8 @@ export interface Workflow {
   name: string;
   description?: string;
   env: Record<string, string>;
-  /** Its dotenv files (absolute), read when it runs. */
-  dotenv: string[];
+  /** The variables of its dotenv files, read when it was loaded (under the environment's own). */
+  dotenv: Record<string, string>;
   secrets: string[];
   secretPatterns: string[];
   /** The value of each input (given with --input, else its default), as rendered into the tasks. */

@@ -20,7 +20,6 @@ import { writeErr, writeOut } from '../output.js';
 import { idsOf, upToDateFromHistory, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
-import { readDotenvFiles } from '../../workflow/dotenv.js';
 import type { Database } from '../../store/open-store.js';
 
 export interface RunCommandOptions {
@@ -100,8 +99,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
-  // Read before anything is created: a malformed dotenv file is a usage error.
-  const env = { ...readDotenvFiles(workflow.dotenv), ...process.env };
   const history = workflowHistory(workflow, options.state, true);
   const db = history.db!;
   let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
@@ -162,7 +159,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   const handle = startRun(workflow, {
     runId,
-    env,
     runDir,
     concurrency: options.concurrency,
     only,
