@@ -36,6 +36,13 @@ function parseAge(value: string): number {
   return seconds;
 }
 
+/** `run --timeout`: a deadline for the whole run, in seconds. */
+function parseTimeout(value: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError(`--timeout must be a duration above 0 such as 30m, 90s or 1h30m, got "${value}".`);
+  return seconds;
+}
+
 /** A path option: an empty value is a mistake, said as such (not "cannot write : no such file"). */
 export function parsePath(name: string) {
   return (value: string): string => {
@@ -98,6 +105,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
     .option('-f, --force', 'run tasks with sources even when they are up to date')
     .option('-w, --watch', 'run again whenever the workflow file or a task\'s sources change, until Ctrl-C')
+    .addOption(new Option('--fail-fast', 'stop the run at the first task that fails for good (policy.cancellation: cascading)').conflicts('keepGoing'))
+    .option('-k, --keep-going', 'after a failure, run every task that does not depend on it (policy.cancellation: isolated)')
+    .option('--timeout <duration>', 'a deadline for the whole run, over policy.timeout (e.g. 30m, 1h30m)', parseTimeout)
     .addOption(inputOption())
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))

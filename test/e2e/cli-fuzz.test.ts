@@ -8,7 +8,7 @@ const FLAGS: Record<string, string[]> = {
   lint: ['-f', '--format', '--max-warnings', '-q', '--quiet', '-c', '--config'],
   plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input'],
   graph: ['-f', '--format', '-c'],
-  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force'],
+  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout'],
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
   logs: ['-t', '--task', '--failed', '--state'],

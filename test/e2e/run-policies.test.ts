@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -46,6 +46,43 @@ tasks:
     expect(task(r.result, 'b')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
     expect(task(r.result, 'c')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
     expect(r.result.reasons[0]).toContain('workflow timeout');
+  });
+
+  it('--fail-fast, --keep-going and --timeout override the workflow policy for one run', () => {
+    const isolated = 'version: 1\ntasks:\n  a: { run: "exit 3" }\n  b: { run: "sleep 2" }\n  c: { run: "true", needs: a }\n';
+    // The workflow keeps going; --fail-fast stops the independent b at a's failure.
+    const fast = runProject({ 'workflow.yaml': isolated }, ['--fail-fast']);
+    expect(fast.code).toBe(1);
+    expect(task(fast.result, 'b').status).toBe('cancelled');
+    expect(fast.result.reasons.join(' ')).toContain('task "a" failed and cancellation is cascading');
+    const plain = runProject({ 'workflow.yaml': isolated });
+    expect(plain.code).toBe(1);
+    expect(task(plain.result, 'b').status).toBe('succeeded');
+    // A cascading workflow keeps going with -k.
+    const cascading = isolated.replace('tasks:', 'policy: { cancellation: cascading }\ntasks:');
+    const kept = runProject({ 'workflow.yaml': cascading }, ['-k']);
+    expect(kept.code).toBe(1);
+    expect(task(kept.result, 'b').status).toBe('succeeded');
+    expect(task(kept.result, 'c')).toMatchObject({ status: 'skipped', reason: 'dependency-failed' });
+    // --timeout bounds a run whose workflow has no deadline; it overrides one it has.
+    const started = Date.now();
+    const slow = runProject({ 'workflow.yaml': 'version: 1\npolicy: { timeout: 1h }\ntasks:\n  a: { run: "sleep 30" }\n' }, ['--timeout', '1s']);
+    expect(slow.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(task(slow.result, 'a')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
+    expect(slow.result.reasons[0]).toContain('workflow timeout of 1s');
+  });
+
+  it('refuses --fail-fast with --keep-going, and a --timeout that is not a duration above 0', () => {
+    const dir = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    for (const args of [['--fail-fast', '--keep-going'], ['--timeout', '0'], ['--timeout', 'soon']]) {
+      const r = cli(['run', 'workflow.yaml', ...args], { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(args[0] === '--fail-fast' ? /--fail-fast.*cannot be used with.*--keep-going/ : /--timeout must be a duration above 0/);
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
   });
 
   it('respects agent concurrency and resources, and records queue waits', () => {

@@ -21,6 +21,7 @@ import { idsOf, upToDateFromHistory, workflowHistory } from '../history-store.js
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import type { Database } from '../../store/open-store.js';
+import type { Workflow } from '../../workflow/model.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -35,6 +36,17 @@ export interface RunCommandOptions {
   logs?: 'failed' | 'all';
   input?: string[];
   force?: boolean;
+  failFast?: boolean;
+  keepGoing?: boolean;
+  /** Seconds. */
+  timeout?: number;
+}
+
+/** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout. */
+function withRunFlags(workflow: Workflow, options: RunCommandOptions): Workflow {
+  const cancellation = options.failFast ? 'cascading' : options.keepGoing ? 'isolated' : workflow.policy.cancellation;
+  workflow.policy = { ...workflow.policy, cancellation, timeout: options.timeout ?? workflow.policy.timeout };
+  return workflow;
 }
 
 function isInteractive(): boolean {
@@ -66,7 +78,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const given = parseInputArguments(options.input);
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
-  let workflow = await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun });
+  let workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun }), options);
   const only = idList(options.only, '--only');
   if (only?.length) selectTasks(workflow, only);
   // Loaded only when needed: every module costs start-up time before the first task.
@@ -75,7 +87,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     const previous = resuming!.runToResume(db, workflow, options.resume as string | true);
     // Loaded again with the inputs recorded there for those not given now (and required now).
     const recorded = resuming!.reusableInputs(previous);
-    workflow = await loadValidWorkflow(file, options.config, { inputs: given, previousInputs: recorded, requireInputs: !options.dryRun });
+    workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, previousInputs: recorded, requireInputs: !options.dryRun }), options);
     if (only?.length) selectTasks(workflow, only);
     return resuming!.reuseFrom(db, workflow, previous);
   };
