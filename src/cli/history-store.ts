@@ -16,16 +16,18 @@ import { statePath } from '../store/state-path.js';
  * reuses). Opens the store when it exists (or when `create`), so that `plan`
  * never creates one.
  */
-export function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, unknown> }): { db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate> } {
+export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, unknown> }): Promise<{ db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate> }> {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path);
   const estimates = historyEstimates(db, workflow.name, definitionHashes(workflow));
-  const fresh = upToDate && upToDateFromHistory(db, workflow, upToDate.reused);
-  if (!create) {
-    db.close();
-    return { estimates, upToDate: fresh };
+  let fresh: Map<number, UpToDate> | undefined;
+  try {
+    fresh = upToDate && await upToDateFromHistory(db, workflow, upToDate.reused);
+  } finally {
+    if (!create) db.close();
   }
+  if (!create) return { estimates, upToDate: fresh };
   return { db, estimates, upToDate: fresh };
 }
 
@@ -51,7 +53,7 @@ export async function existingStatePath(near: string, option?: string): Promise<
 }
 
 /** The tasks of a workflow that are up to date (planUpToDate) against its run history: the latest ends of those with sources. */
-export function upToDateFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, unknown>): Map<number, UpToDate> {
+export async function upToDateFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, unknown>): Promise<Map<number, UpToDate>> {
   const withSources = workflow.tasks.filter((t) => t.sources.length).map((t) => t.id);
   if (!withSources.length) return new Map();
   return planUpToDate(workflow, lastEnds(db, workflow.file, withSources), reused);

@@ -287,8 +287,8 @@ export class RunEngine {
     this.reserved += task.cost;
     s.queueWaitMs += now - s.readyAt;
     s.firstStart ??= now;
-    s.abort = new AbortController();
-    s.kill = new AbortController();
+    const abort = s.abort = new AbortController();
+    const kill = s.kill = new AbortController();
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt });
     const render = (text: string) => renderTemplate(text, (ref) => this.runtimeValue(ref, env));
     // Only the task's own variables travel; the executor puts them over the base environment.
@@ -315,7 +315,7 @@ export class RunEngine {
       signal: s.abort.signal,
       killSignal: s.kill.signal,
       onOutput: this.outputListener(task),
-    }).then((result) => this.attemptEnded(i, result), (error: unknown) => this.attemptEnded(i, {
+    }).then(async (result) => this.attemptEnded(i, result, await this.sourcesAfter(task, result, abort, kill)), (error: unknown) => this.attemptEnded(i, {
       ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [],
     }));
   }
@@ -328,7 +328,18 @@ export class RunEngine {
     return (stream, line) => listener(shownId, line, stream);
   }
 
-  private attemptEnded(i: number, result: AttemptResult): void {
+  /**
+   * The fingerprint of a successful attempt's sources, taken while the task
+   * still holds its slot (the event loop keeps turning meanwhile); none when
+   * the run stops the task first: it then runs again next time.
+   */
+  private async sourcesAfter(task: TaskSpec, result: AttemptResult, abort: AbortController, kill: AbortController): Promise<string | undefined> {
+    if (!result.ok || !task.sources.length) return undefined;
+    return fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted);
+  }
+
+  /** `sources`: the fingerprint of its sources after a successful attempt (sourcesAfter). */
+  private attemptEnded(i: number, result: AttemptResult, sources?: string): void {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
     this.queue.release(this.capacity.release(task));
@@ -351,7 +362,7 @@ export class RunEngine {
     }
     if (outcome.ok) {
       // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.
-      if (task.sources.length) s.sources = fingerprintSources(task.sources, task.cwd);
+      s.sources = sources;
       this.breakers.record(task.agent, true, this.now());
       this.queue.release(this.breakers.freed(task.agent));
       this.finish(i, 'succeeded');

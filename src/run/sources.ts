@@ -5,12 +5,27 @@ import { expandGlob, isGlob } from '../util/glob.js';
 
 const CHUNK = 1024 * 1024;
 
+/** How long fingerprinting may hold the event loop before it lets signals, timers and other tasks' events through. */
+const SLICE_MS = 20;
+
+/** Gives the event loop a turn once a slice of time has passed since the last one. */
+class Pacer {
+  private last = performance.now();
+
+  async pause(): Promise<void> {
+    if (performance.now() - this.last < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.last = performance.now();
+  }
+}
+
 /**
  * The sha256 of a regular file's content, read in chunks (never whole in
- * memory); for anything else its kind only: a FIFO or a device (/dev/zero)
- * is never read, so it can neither block the runner nor go on for ever.
+ * memory), pausing for the event loop between them; for anything else its
+ * kind only: a FIFO or a device (/dev/zero) is never read, so it can neither
+ * block the runner nor go on for ever. Undefined once `stopped` says so.
  */
-function hashFile(path: string): string {
+async function hashFile(path: string, pacer: Pacer, stopped: () => boolean): Promise<string | undefined> {
   const hash = createHash('sha256');
   // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -18,7 +33,11 @@ function hashFile(path: string): string {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return stat.isFIFO() ? 'fifo' : stat.isSocket() ? 'socket' : 'device';
     const buffer = Buffer.allocUnsafe(CHUNK);
-    for (let n = readSync(fd, buffer, 0, CHUNK, null); n > 0; n = readSync(fd, buffer, 0, CHUNK, null)) hash.update(buffer.subarray(0, n));
+    for (let n = readSync(fd, buffer, 0, CHUNK, null); n > 0; n = readSync(fd, buffer, 0, CHUNK, null)) {
+      hash.update(buffer.subarray(0, n));
+      await pacer.pause();
+      if (stopped()) return undefined;
+    }
   } finally {
     closeSync(fd);
   }
@@ -51,21 +70,31 @@ export function matchSources(patterns: readonly string[], cwd: string): { files:
  * its working directory) and contents of every file they match, in a stable
  * order, and which named paths are missing (creating one changes it). Equal
  * fingerprints mean the same files with the same bytes. Files are read in
- * chunks, never whole.
+ * chunks, never whole, and the event loop gets a turn every few milliseconds
+ * (a large tree takes a while: Ctrl-C and other tasks go on meanwhile).
+ * Undefined when `stopped` turns true first, or the paths cannot be listed.
  */
-export function fingerprintSources(patterns: readonly string[], cwd: string): string {
+export async function fingerprintSources(patterns: readonly string[], cwd: string, stopped: () => boolean = () => false): Promise<string | undefined> {
   const hash = createHash('sha256');
-  const { files, missing } = matchSources(patterns, cwd);
-  for (const file of files) {
-    let content: string;
+  const pacer = new Pacer();
+  let matched;
+  try {
+    matched = matchSources(patterns, cwd);
+  } catch {
+    return undefined;
+  }
+  for (const file of matched.files) {
+    let content: string | undefined;
     try {
-      content = hashFile(resolve(cwd, file));
+      content = await hashFile(resolve(cwd, file), pacer, stopped);
     } catch {
       // Unreadable (gone meanwhile, no permission, a socket): a state of its own.
       content = 'unreadable';
     }
+    await pacer.pause();
+    if (content === undefined || stopped()) return undefined;
     hash.update(`file\0${file}\0${content}\n`);
   }
-  for (const path of missing) hash.update(`missing\0${path}\n`);
+  for (const path of matched.missing) hash.update(`missing\0${path}\n`);
   return hash.digest('hex').slice(0, 32);
 }

@@ -33,7 +33,7 @@ export interface UpToDate {
  * Fingerprints are read only for tasks that pass the other checks, before
  * anything runs: a task is only up to date when none of its needs ran.
  */
-export function planUpToDate(workflow: Workflow, last: ReadonlyMap<string, LastEnd>, reused: ReadonlyMap<number, unknown> = new Map()): Map<number, UpToDate> {
+export async function planUpToDate(workflow: Workflow, last: ReadonlyMap<string, LastEnd>, reused: ReadonlyMap<number, unknown> = new Map()): Promise<Map<number, UpToDate>> {
   const upToDate = new Map<number, UpToDate>();
   const hashes = definitionHashes(workflow);
   for (const i of needsFirst(workflow)) {
@@ -42,8 +42,8 @@ export function planUpToDate(workflow: Workflow, last: ReadonlyMap<string, LastE
     const end = last.get(task.id);
     if (!end || end.status !== 'succeeded' || end.sources === null || end.hash !== hashes.get(task.id) || !sameInputs(workflow, task, end.inputs)) continue;
     if (findArtifacts(task.artifacts, [], task.cwd).missing.length) continue;
-    const sources = fingerprintSources(task.sources, task.cwd);
-    if (sources === end.sources) upToDate.set(i, { outputs: end.outputs, sources });
+    const sources = await fingerprintSources(task.sources, task.cwd);
+    if (sources !== undefined && sources === end.sources) upToDate.set(i, { outputs: end.outputs, sources });
   }
   return upToDate;
 }

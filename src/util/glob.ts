@@ -45,6 +45,13 @@ function escape(text: string): string {
   return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
 }
 
+/** The directory a glob's walk starts from: its parts before the first with glob characters (`src/lib/*.ts` -> `src/lib`; `*.ts` -> `.`). */
+export function globBase(pattern: string): string {
+  const normalized = pattern.split(sep).join('/');
+  const parts = normalized.split('/');
+  return parts.slice(0, parts.findIndex((p) => isGlob(p))).join('/') || (normalized.startsWith('/') ? '/' : '.');
+}
+
 /**
  * Expands a glob relative to `cwd` into sorted file paths (as typed: relative
  * stays relative). Hidden directories and node_modules are skipped unless named.
@@ -53,7 +60,7 @@ export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
   const normalized = pattern.split(sep).join('/');
   const parts = normalized.split('/');
   const firstMagic = parts.findIndex((p) => isGlob(p));
-  const base = parts.slice(0, firstMagic).join('/') || (normalized.startsWith('/') ? '/' : '.');
+  const base = globBase(pattern);
   const matcher = globToRegExp(normalized.startsWith('./') ? normalized.slice(2) : normalized);
   const out: string[] = [];
   // Without `**`, a glob cannot match deeper than its own number of parts.

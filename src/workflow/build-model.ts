@@ -11,6 +11,7 @@ import { zeroTimeouts } from './zero-timeouts.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
 import { parseCondition, staticValue } from './condition.js';
 import { readDotenvFiles } from './dotenv.js';
+import { rootPathProblems } from './root-paths.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
 import { schemaDefault, schemas, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
@@ -127,6 +128,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const needs = needsList(t.needs);
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];
+    const rootReported = new Set<string>();
     for (const expansion of expandMatrix(baseId, t.matrix)) {
       const used = new Set<string>();
       const fields = (values: InputValues) => {
@@ -144,6 +146,12 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         };
       };
       const filled = fields(inputs);
+      // Every expansion is checked, but a problem is reported once per entry.
+      for (const problem of rootPathProblems(baseId, filled, t, at)) {
+        const key = problem.path!.join('\0');
+        if (!rootReported.has(key)) diagnostics.push(problem);
+        rootReported.add(key);
+      }
       // Its condition is read when it is ready; the inputs it reads count as used (resume compares them).
       const when = t.when === undefined ? undefined : parseCondition(t.when);
       for (const ref of when?.refs ?? []) if (ref.kind === 'inputs') used.add(ref.key);

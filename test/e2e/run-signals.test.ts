@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, tempProject } from '../helpers/cli.js';
@@ -150,4 +150,35 @@ describe('signals', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(isAlive(pid)).toBe(false);
   });
+
+  it('goes on with other tasks while it fingerprints large sources, and SIGINT stops it there too', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'huge.bin': '',
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 4 }
+tasks:
+  hash: { run: "true", sources: [huge.bin] }
+  other: { run: "sleep 0.3" }
+  later: { run: "echo ran > later.txt", needs: other }
+`,
+    });
+    // 100 GB of holes: reading them takes minutes, while the file takes no disk space.
+    truncateSync(join(dir, 'huge.bin'), 100 * 2 ** 30);
+    try {
+      const run = startRun(dir);
+      // \`later\` starts after \`other\` ends, while \`hash\` is being fingerprinted.
+      await waitFor(() => existsSync(join(dir, 'later.txt')), 30_000);
+      expect(run.output()).toContain('start hash');
+      expect(run.output()).not.toMatch(/ok +hash/);
+      run.child.kill('SIGINT');
+      expect(await run.exited).toBe(130);
+      const ends = events(dir).filter((e) => e.type.startsWith('task.') && ['succeeded', 'failed', 'cancelled', 'skipped'].includes(e.type.slice(5)));
+      // Its process had exited 0: it succeeded, with no fingerprint kept (so it runs again next time).
+      expect(ends.find((e) => e.taskId === 'hash')?.type).toBe('task.succeeded');
+      expect(ends.find((e) => e.taskId === 'later')?.type).toBe('task.succeeded');
+    } finally {
+      rmSync(join(dir, 'huge.bin'), { force: true });
+    }
+  }, 60_000);
 });

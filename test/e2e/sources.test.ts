@@ -114,4 +114,23 @@ describe('tasks with sources', () => {
     expect(d).toMatchObject({ code: 'bad-template', line: 4, column: 29 });
     expect(d.message).toBe('task "b": its sources are fingerprinted before anything runs, so ${{ tasks.a.outputs.v }} cannot be used there: use matrix, params or inputs templates');
   });
+
+  it('refuses sources and artifacts that are the whole file system, also when a value rendered empty', () => {
+    const dir = tempProject({
+      'workflow.yaml': 'version: 1\ninputs:\n  dir: { default: src }\ntasks:\n  a:\n    run: "true"\n    sources: ["${{ inputs.dir }}/**"]\n    artifacts: ["../../../../../../../../.."]\n',
+    });
+    const lint = cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd: dir });
+    expect(lint.code).toBe(1);
+    const [d] = JSON.parse(lint.stdout)[0].diagnostics;
+    expect(d).toMatchObject({ code: 'bad-path', line: 8, column: 17 });
+    expect(d.message).toContain('artifacts entry "../../../../../../../../.." is the whole file system');
+    writeFileSync(join(dir, 'workflow.yaml'), 'version: 1\ninputs:\n  dir: { default: src }\ntasks:\n  a:\n    run: "true"\n    sources: ["${{ inputs.dir }}/**"]\n    matrix: { n: [1, 2] }\n');
+    expect(cli(['lint', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    // An empty value before the slash: refused before anything runs, once for the matrix.
+    const r = cli(['run', 'workflow.yaml', '-i', 'dir='], { cwd: dir, timeout: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr.match(/\[bad-path\]/g)).toHaveLength(1);
+    expect(r.stderr).toContain('workflow.yaml:7:15  error  task "a": sources entry "/**" is the whole file system (written "${{ inputs.dir }}/**": did a value render empty?); name the files it reads  [bad-path]');
+    expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
+  });
 });

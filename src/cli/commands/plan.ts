@@ -20,7 +20,7 @@ export interface PlanCommandOptions {
 export async function planCommand(file: string, options: PlanCommandOptions): Promise<number> {
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
-  const { estimates, upToDate } = workflowHistory(workflow, options.state, false, {});
+  const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, {});
   const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
   await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
   return EXIT.ok;

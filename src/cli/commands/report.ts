@@ -37,7 +37,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
     // The plan-based findings need the workflow file as it is now, if it still loads.
     const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
     const workflow = loaded?.workflow;
-    const history = workflow ? workflowHistory(workflow, options.state).estimates : undefined;
+    const history = workflow ? (await workflowHistory(workflow, options.state)).estimates : undefined;
     text = formatRunReport(data, findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents }), options.lanes);
   }
   try {

@@ -22,6 +22,7 @@ import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import type { Database } from '../../store/open-store.js';
 import type { Workflow } from '../../workflow/model.js';
+import type { UpToDate } from '../../run/up-to-date.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -102,7 +103,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
         db.close();
       }
     }
-    const { estimates, upToDate } = workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
+    const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
     const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
     if (resume) plan.resumedFrom = resume.from;
     const { formatPlan } = await import('../../report/plan-text.js');
@@ -111,18 +112,19 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
-  const history = workflowHistory(workflow, options.state, true);
+  const history = await workflowHistory(workflow, options.state, true);
   const db = history.db!;
   let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
+  let upToDate: Map<number, UpToDate> | undefined;
   try {
     resume = resuming && await resumeFrom(db);
+    // Read before anything runs: a task is only up to date when none of its needs ran.
+    upToDate = options.force ? undefined : await upToDateFromHistory(db, workflow, resume?.reused);
   } catch (error) {
     db.close();
     throw error;
   }
   const resumedFrom = resume?.from;
-  // Read before anything runs: a task is only up to date when none of its needs ran.
-  const upToDate = options.force ? undefined : upToDateFromHistory(db, workflow, resume?.reused);
 
   const interrupt = new AbortController();
   let signalled: NodeJS.Signals | undefined;

@@ -37,7 +37,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   } finally {
     db.close();
   }
-  const history = workflow ? workflowHistory(workflow, options.state).estimates : undefined;
+  const history = workflow ? (await workflowHistory(workflow, options.state)).estimates : undefined;
   const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
   const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
   if (options.json) {
