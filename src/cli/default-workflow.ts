@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
 /** The names a workflow file is looked for under when none is given, as make looks for a Makefile. */
@@ -10,4 +10,22 @@ export function workflowFile(given: string | undefined): string {
   const found = DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
   if (!found) throw new UsageError('no workflow file given, and no orchestrate.yaml here: name one (orchestrate run FILE), or write one with orchestrate init');
   return found;
+}
+
+/**
+ * `run [file] [tasks...]` (and `plan`): the first word is the workflow file
+ * when it ends in .yaml/.yml or names an existing file; the words after it
+ * are tasks to run, as make's targets are (`orchestrate run ci.yaml test`).
+ * Otherwise every word is a task of orchestrate.yaml (`orchestrate run test`).
+ */
+export function fileAndTasks(first: string | undefined, rest: readonly string[] = []): { file: string; tasks: string[] } {
+  if (first === undefined) return { file: workflowFile(undefined), tasks: [] };
+  if (/\.ya?ml$/i.test(first) || isFile(first)) return { file: first, tasks: [...rest] };
+  const found = DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
+  if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to run a task "${first}" of: name the workflow file first (orchestrate run FILE TASK...)`);
+  return { file: found, tasks: [first, ...rest] };
+}
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
 }

@@ -3,7 +3,7 @@ import { EXIT, OrchestrateError } from '../errors.js';
 import { writeErr } from './output.js';
 import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
-import { workflowFile } from './default-workflow.js';
+import { fileAndTasks, workflowFile } from './default-workflow.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
 export function parseCount(name: string, min = 0) {
@@ -82,21 +82,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('plan')
     .description('dry run: batches, critical path, the simulated schedule and a speedup estimate')
-    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml)'))
+    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml; when this word is not a file or *.yaml, it is a task)'))
+    .argument('[tasks...]', 'plan only these tasks and what they need (as --only)')
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
+    .option('--only <ids>', 'plan only these tasks (comma-separated) and what they need')
     .addOption(inputOption())
     .addOption(stateOption('run history database for estimates'))
     .addOption(configOption())
-    .action(async (file: string | undefined, options) => {
+    .action(async (first: string | undefined, words: string[], options) => {
       const { planCommand } = await import('./commands/plan.js');
-      setExit(await planCommand(workflowFile(file), options));
+      const { file, tasks } = fileAndTasks(first, words);
+      setExit(await planCommand(file, { ...options, tasks }));
     });
 
   program
     .command('run')
     .description('run the workflow: tasks in parallel under its policy, with progress, logs and telemetry')
-    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml)'))
+    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml; when this word is not a file or *.yaml, it is a task)'))
+    .argument('[tasks...]', 'run only these tasks and what they need (as --only)')
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency', parsePositive('--concurrency'))
     .option('--json', 'print the result object as JSON instead of the summary')
     .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
@@ -113,14 +117,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
     .addOption(new Option('--logs <which>', "tasks' output on the console: failed (the last lines of failures, in the summary) or all (every line as it comes, [task] line)").choices(['failed', 'all']).default('failed'))
     .addOption(configOption())
-    .action(async (file: string | undefined, options) => {
+    .action(async (first: string | undefined, words: string[], options) => {
+      const { file, tasks } = fileAndTasks(first, words);
       if (options.watch) {
         const { watchCommand } = await import('./watch.js');
-        setExit(await watchCommand(workflowFile(file), options));
+        setExit(await watchCommand(file, { ...options, tasks }));
         return;
       }
       const { runCommand } = await import('./commands/run.js');
-      setExit(await runCommand(workflowFile(file), options));
+      setExit(await runCommand(file, { ...options, tasks }));
     });
 
   program

@@ -9,11 +9,12 @@ function idPattern(pattern: string): RegExp | undefined {
 }
 
 /**
- * `--only a,b`: those tasks (a matrix task's id means all its expansions;
+ * `--only a,b` (`flag` prefixes its messages): those tasks (a matrix task's id means all its expansions;
  * `*` and `?` match ids and matrix base ids: `test-*`, `build[linux,*]`) and
  * everything they need, transitively.
  */
-export function selectTasks(workflow: Workflow, ids: readonly string[]): Set<number> {
+export function selectTasks(workflow: Workflow, ids: readonly string[], flag?: string): Set<number> {
+  const prefix = flag ? `${flag}: ` : '';
   const selected = new Set<number>();
   const stack: number[] = [];
   for (const id of ids) {
@@ -23,7 +24,7 @@ export function selectTasks(workflow: Workflow, ids: readonly string[]): Set<num
       : pattern ? workflow.tasks.flatMap((t, i) => (pattern.test(t.id) || pattern.test(t.baseId) ? [i] : []))
       : workflow.tasks.flatMap((t, i) => (t.baseId === id ? [i] : []));
     if (!matches.length) {
-      throw new UsageError(pattern ? `--only: no task id matches "${id}" in ${workflow.name}` : `--only: no task "${id}" in ${workflow.name}${suggestion(id, new Set(workflow.tasks.map((t) => t.baseId)))}`);
+      throw new UsageError(pattern ? `${prefix}no task id matches "${id}" in ${workflow.name}` : `${prefix}no task "${id}" in ${workflow.name}${suggestion(id, new Set(workflow.tasks.map((t) => t.baseId)))}`);
     }
     stack.push(...matches);
   }
@@ -34,4 +35,10 @@ export function selectTasks(workflow: Workflow, ids: readonly string[]): Set<num
     for (const need of workflow.tasks[i]!.needs) stack.push(workflow.taskIndex.get(need)!);
   }
   return selected;
+}
+
+/** The workflow with only the selected tasks (closed under needs, as selectTasks gives them): what a plan of the selection covers. */
+export function withOnly(workflow: Workflow, selected: ReadonlySet<number>): Workflow {
+  const tasks = workflow.tasks.filter((_, i) => selected.has(i));
+  return { ...workflow, tasks, taskIndex: new Map(tasks.map((t, i) => [t.id, i])) };
 }

@@ -6,7 +6,7 @@ import { cli, tempProject } from '../helpers/cli.js';
 // never with a stack trace: seeded random command lines against a real project.
 const FLAGS: Record<string, string[]> = {
   lint: ['-f', '--format', '--max-warnings', '-q', '--quiet', '-c', '--config'],
-  plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input'],
+  plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input', '--only'],
   graph: ['-f', '--format', '-c'],
   run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout'],
   history: ['--json', '-l', '--limit', '--state'],

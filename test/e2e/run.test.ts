@@ -352,6 +352,33 @@ tasks:
     expect(none.stderr).toBe('orchestrate: --only needs at least one task id (comma-separated)\n');
   });
 
+  it('runs the tasks named after the file, as make runs its targets, and plans only what a selection runs', () => {
+    const yaml = 'version: 1\ntasks:\n  a: { run: "true", estimate: 1s }\n  b: { run: "true", needs: a, estimate: 1s }\n  c: { run: "true", needs: b, estimate: 1s }\n  d: { run: "true", estimate: 100s }\n';
+    const r = runProject({ 'workflow.yaml': yaml }, ['b', 'd']);
+    expect(r.result.tasks.map((t: any) => t.id)).toEqual(['a', 'b', 'd']);
+    const dir = tempProject({ 'package.json': '{}', 'orchestrate.yaml': yaml });
+    // Without a file, the words are tasks of orchestrate.yaml; with --only too, both count.
+    const named = cli(['run', 'b', '--json'], { cwd: dir });
+    expect(named.code).toBe(0);
+    expect(JSON.parse(named.stdout).tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
+    expect(JSON.parse(cli(['run', 'a', '--only', 'd', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => t.id)).toEqual(['a', 'd']);
+    // The plan (plan, --dry-run) and the summary's planned time cover only what runs: not d's 100 s.
+    const plan = JSON.parse(cli(['plan', 'c', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: any) => t.id)).toEqual(['a', 'b', 'c']);
+    const dry = JSON.parse(cli(['run', '--dry-run', '--only', 'b', '--json', '--state', 'fresh.db'], { cwd: dir }).stdout);
+    expect(dry.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
+    expect(dry.estimate.wall).toBe(2);
+    const summary = cli(['run', 'b', '--state', 'fresh.db'], { cwd: dir });
+    expect(summary.stdout).toMatch(/planned 2s, actual/);
+    // Mistakes: one line, exit 2.
+    const typo = cli(['run', 'bb'], { cwd: dir });
+    expect([typo.code, typo.stderr]).toEqual([2, 'orchestrate: no task "bb" in orchestrate (did you mean "b"?)\n']);
+    const empty = cli(['run', 'orchestrate.yaml', ' '], { cwd: dir });
+    expect([empty.code, empty.stderr]).toEqual([2, 'orchestrate: an empty task name was given\n']);
+    const elsewhere = cli(['run', 'b'], { cwd: r.dir });
+    expect([elsewhere.code, elsewhere.stderr]).toEqual([2, 'orchestrate: no file "b", and no orchestrate.yaml here to run a task "b" of: name the workflow file first (orchestrate run FILE TASK...)\n']);
+  });
+
   it('takes * and ? in --only ids, matching ids and matrix base ids, and matrix ids with commas', () => {
     const yaml = 'version: 1\ntasks:\n  setup: { run: "true" }\n  test-unit: { run: "true", needs: setup }\n  test-e2e: { run: "true" }\n  build: { run: "true", matrix: { os: [linux, mac], node: [20, 22] } }\n  lint: { run: "true" }\n';
     const ids = (only: string) => runProject({ 'workflow.yaml': yaml }, ['--only', only]).result.tasks.map((t: any) => t.id).sort();

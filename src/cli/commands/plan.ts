@@ -7,6 +7,7 @@ import { loadValidWorkflow } from '../load-valid.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import { writeOut } from '../output.js';
 import { idsOf, workflowHistory } from '../history-store.js';
+import { selectedIds, selectedPart } from '../task-selection.js';
 
 export interface PlanCommandOptions {
   concurrency?: number;
@@ -14,6 +15,9 @@ export interface PlanCommandOptions {
   json?: boolean;
   config?: string;
   state?: string;
+  only?: string;
+  /** Task words after the file: as --only. */
+  tasks?: string[];
 }
 
 /** `orchestrate plan`: the dry run. */
@@ -21,7 +25,7 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
   const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, {});
-  const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
+  const plan = planWorkflow(selectedPart(workflow, selectedIds(workflow, options.only, options.tasks)), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
   await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
   return EXIT.ok;
 }

@@ -14,7 +14,7 @@ import type { RunResult } from '../../run/result.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
-import { idList } from '../id-list.js';
+import { selectedIds, selectedPart } from '../task-selection.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { idsOf, upToDateFromHistory, workflowHistory } from '../history-store.js';
@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   logs?: 'failed' | 'all';
   input?: string[];
   force?: boolean;
+  /** Task words after the file (`orchestrate run ci.yaml test`): as --only. */
+  tasks?: string[];
   failFast?: boolean;
   keepGoing?: boolean;
   /** Seconds. */
@@ -80,8 +82,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
   let workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun }), options);
-  const only = idList(options.only, '--only');
-  if (only?.length) selectTasks(workflow, only);
+  const only = selectedIds(workflow, options.only, options.tasks);
   // Loaded only when needed: every module costs start-up time before the first task.
   const resuming = wantsResume ? await import('../resume-run.js') : undefined;
   const resumeFrom = async (db: Database) => {
@@ -89,7 +90,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     // Loaded again with the inputs recorded there for those not given now (and required now).
     const recorded = resuming!.reusableInputs(previous);
     workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, previousInputs: recorded, requireInputs: !options.dryRun }), options);
-    if (only?.length) selectTasks(workflow, only);
+    if (only) selectTasks(workflow, only);
     return resuming!.reuseFrom(db, workflow, previous);
   };
   if (options.dryRun) {
@@ -104,7 +105,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
       }
     }
     const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
-    const plan = planWorkflow(workflow, { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
+    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
     if (resume) plan.resumedFrom = resume.from;
     const { formatPlan } = await import('../../report/plan-text.js');
     await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
@@ -185,7 +186,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const plannedWall = new Promise<number>((resolve) => {
-    setImmediate(() => resolve(planWorkflow(workflow, { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) }).estimate.wall));
+    setImmediate(() => resolve(planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) }).estimate.wall));
   });
   // The summary's code loads while the tasks run.
   const summaryModule = import('../../report/run-summary.js');
