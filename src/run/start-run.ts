@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { EventListener } from '../telemetry/events.js';
-import { SecretMasker, secretValues } from '../telemetry/mask.js';
+import { workflowMasker, type SecretMasker } from '../telemetry/mask.js';
 import type { Workflow } from '../workflow/model.js';
 import type { Executor } from './attempt.js';
 import { RunEngine, type OutputListener } from './engine.js';
@@ -44,17 +44,6 @@ export interface RunHandle {
   engine: RunEngine;
   masker: SecretMasker;
   result: Promise<RunResult>;
-}
-
-/** The secrets of a run: named ones and secret-looking names, in the environment and the workflow. */
-export function workflowMasker(workflow: Workflow, env: Record<string, string | undefined>): SecretMasker {
-  const all: Record<string, string | undefined> = { ...env, ...workflow.env };
-  const values = new Set(secretValues(all, workflow.secrets, workflow.secretPatterns));
-  const scopes = [...Object.values(workflow.agents).map((a) => a.env), ...workflow.tasks.map((t) => t.env)];
-  for (const scope of scopes) for (const v of secretValues(scope, workflow.secrets, workflow.secretPatterns)) values.add(v);
-  // An input whose name looks secret (`token`, `api_key`) is one too, wherever its value goes.
-  for (const v of secretValues(workflow.inputs ?? {}, [], workflow.secretPatterns)) values.add(v);
-  return new SecretMasker([...values]);
 }
 
 /** Task starts per second to expect: the concurrency over the typical task's estimate (from history when there is one). */

@@ -1,3 +1,5 @@
+import type { Workflow } from '../workflow/model.js';
+
 export const MASK = '***';
 
 /** Shortest value worth masking: shorter ones would blank ordinary words. */
@@ -103,4 +105,18 @@ export class MaskingStream {
     this.carry = '';
     return rest;
   }
+}
+
+/**
+ * The secrets of a run: named ones and secret-looking names, in the environment
+ * (by default the process's over the workflow's dotenv files) and the workflow.
+ */
+export function workflowMasker(workflow: Workflow, env: Record<string, string | undefined> = { ...workflow.dotenv, ...process.env }): SecretMasker {
+  const all: Record<string, string | undefined> = { ...env, ...workflow.env };
+  const values = new Set(secretValues(all, workflow.secrets, workflow.secretPatterns));
+  const scopes = [...Object.values(workflow.agents).map((a) => a.env), ...workflow.tasks.map((t) => t.env)];
+  for (const scope of scopes) for (const v of secretValues(scope, workflow.secrets, workflow.secretPatterns)) values.add(v);
+  // An input whose name looks secret (`token`, `api_key`) is one too, wherever its value goes.
+  for (const v of secretValues(workflow.inputs ?? {}, [], workflow.secretPatterns)) values.add(v);
+  return new SecretMasker([...values]);
 }

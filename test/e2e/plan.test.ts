@@ -120,4 +120,24 @@ describe('orchestrate graph', () => {
     expect(g.edges.filter((e: any) => e.to === 'report')).toHaveLength(5);
     expect(g.criticalPath.tasks[0]).toBe('prepare');
   });
+
+  it('masks a secret that is a matrix value in plans, dry runs and graphs, as a run does', () => {
+    const secret = 's3cr3t-matrix-value';
+    const dir = tempProject({ 'workflow.yaml': `version: 1\nsecrets: [DEPLOY_KEY]\ntasks:\n  deploy: { run: "true", matrix: { target: [${secret}, public] }, estimate: 100 }\n  after: { run: "true", needs: deploy }\n` });
+    const env = { DEPLOY_KEY: secret };
+    const outputs = [['plan', 'workflow.yaml'], ['plan', 'workflow.yaml', '--json'], ['run', 'workflow.yaml', '--dry-run', '--json'], ['graph', 'workflow.yaml'], ['graph', 'workflow.yaml', '-f', 'json'], ['graph', 'workflow.yaml', '-f', 'dot']]
+      .map((args) => cli(args, { cwd: dir, env }));
+    for (const r of outputs) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stdout).toContain('deploy[***]');
+    }
+    // JSON stays JSON, numbers untouched (a secret is masked in strings only), and fits the schema.
+    const plan = JSON.parse(outputs[1]!.stdout);
+    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(plan.tasks.map((t: any) => t.id)).toEqual(['deploy[***]', 'deploy[public]', 'after']);
+    expect(plan.estimate.serial).toBe(210);
+    // Without the secret in the environment, the value is shown as written.
+    expect(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout).toContain(secret);
+  });
 });

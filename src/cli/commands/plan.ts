@@ -1,11 +1,13 @@
 import { EXIT } from '../../errors.js';
-import { planWorkflow } from '../../plan/plan.js';
+import { planWorkflow, type Plan } from '../../plan/plan.js';
+import type { Workflow } from '../../workflow/model.js';
 import { useColor } from '../../report/colors.js';
 import { formatPlan } from '../../report/plan-text.js';
 import { formatDot, formatGraphJson, formatMermaid } from '../../report/graph-formats.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import { writeOut } from '../output.js';
+import { workflowMasker } from '../../telemetry/mask.js';
 import { idsOf, workflowHistory } from '../history-store.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
 
@@ -26,8 +28,14 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
   const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, {});
   const plan = planWorkflow(selectedPart(workflow, selectedIds(workflow, options.only, options.tasks)), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
-  await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
+  await printPlan(workflow, plan, options.json);
   return EXIT.ok;
+}
+
+/** Prints a plan as JSON or text (plan, run --dry-run), masked: ids hold matrix values, which may be a secret's, as a run shows them. */
+export async function printPlan(workflow: Workflow, plan: Plan, json?: boolean): Promise<void> {
+  const shown = workflowMasker(workflow).maskDeep(plan);
+  await writeOut(json ? `${JSON.stringify(shown, null, 2)}\n` : formatPlan(shown, { color: useColor(process.stdout) }));
 }
 
 export interface GraphCommandOptions {
@@ -38,7 +46,7 @@ export interface GraphCommandOptions {
 /** `orchestrate graph`: the dependency graph with the critical path highlighted. */
 export async function graphCommand(file: string, options: GraphCommandOptions): Promise<number> {
   const workflow = await loadValidWorkflow(file, options.config);
-  const plan = planWorkflow(workflow);
+  const plan = workflowMasker(workflow).maskDeep(planWorkflow(workflow));
   const text = options.format === 'dot' ? formatDot(plan) : options.format === 'json' ? formatGraphJson(plan) : formatMermaid(plan);
   await writeOut(text);
   return EXIT.ok;

@@ -107,8 +107,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
     const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
     if (resume) plan.resumedFrom = resume.from;
-    const { formatPlan } = await import('../../report/plan-text.js');
-    await writeOut(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, { color: useColor(process.stdout) }));
+    const { printPlan } = await import('./plan.js');
+    await printPlan(workflow, plan, options.json);
     return EXIT.ok;
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
