@@ -210,6 +210,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('list')
+    .alias('ls')
+    .description('list the tasks of a workflow with their descriptions, and the inputs it takes')
+    .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml)'))
+    .option('--json', 'print {workflow, file, tasks, inputs} as JSON')
+    .addOption(configOption())
+    .action(async (file: string | undefined, options) => {
+      const { listCommand } = await import('./commands/list.js');
+      setExit(await listCommand(workflowFile(file), options));
+    });
+
+  program
     .command('graph')
     .description('print the dependency graph with the critical path highlighted')
     .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml)'))

@@ -1,6 +1,7 @@
 import type { Condition } from './condition.js';
 import type { DocPath } from './diagnostics.js';
 import type { SourceMap } from './source-map.js';
+import type { Input } from './schema-types.js';
 
 export type TaskKind = 'shell' | 'agent';
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
@@ -118,6 +119,8 @@ export interface Workflow {
   secretPatterns: string[];
   /** The value of each input (given with --input, else its default), as rendered into the tasks. */
   inputs: Record<string, string>;
+  /** The inputs as the file declares them (description, type, default, enum). */
+  declaredInputs: Record<string, Input>;
   policy: Policy;
   resources: Record<string, number>;
   agents: Record<string, AgentSpec>;

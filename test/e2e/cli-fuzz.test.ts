@@ -8,6 +8,7 @@ const FLAGS: Record<string, string[]> = {
   lint: ['-f', '--format', '--max-warnings', '-q', '--quiet', '-c', '--config'],
   plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input', '--only'],
   graph: ['-f', '--format', '-c'],
+  list: ['--json', '-c'],
   run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout'],
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
