@@ -16,7 +16,7 @@ import { fingerprintSources } from './sources.js';
 import type { UpToDate } from './up-to-date.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { taskFileName } from './file-names.js';
-import { isRetryable, retryDelay } from './retry.js';
+import { isRetryable, retryAfterSeconds, retryDelay } from './retry.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import type { State, TaskState } from './task-state.js';
@@ -376,7 +376,8 @@ export class RunEngine {
         this.finish(i, 'cancelled', this.stopping === 'interrupt' ? 'interrupted' : 'cancelled');
       } else {
         s.errors.push({ attempt: s.attempts, kind, message: outcome.message ?? 'failed' });
-        const delay = retryDelay(task.retry, s.attempts, task.id, this.workflow.policy.seed);
+        // An attempt told to come back later (an API's Retry-After) waits that long at least.
+        const delay = Math.max(retryDelay(task.retry, s.attempts, task.id, this.workflow.policy.seed), retryAfterSeconds(outcome.outputs, this.now()) ?? 0);
         const startsAfterDeadline = this.deadline !== undefined && this.now() + delay * 1000 >= this.deadline;
         if (!this.stopping && isRetryable(task.retry, s.attempts, kind, outcome.exitCode) && !startsAfterDeadline) {
           s.state = 'backoff';

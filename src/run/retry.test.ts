@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../workflow/model.js';
-import { isRetryable, retryDelay } from './retry.js';
+import { isRetryable, retryAfterSeconds, retryDelay } from './retry.js';
 
 const policy = (p: Partial<RetryPolicy>): RetryPolicy => ({ maxAttempts: 5, backoff: 'exponential', delay: 1, maxDelay: 60, jitter: 0, onExitCodes: [], ...p });
 
@@ -34,5 +34,21 @@ describe('isRetryable', () => {
     expect(isRetryable(p, 1, 'exit-code', 75)).toBe(true);
     expect(isRetryable(p, 1, 'exit-code', 1)).toBe(false);
     expect(isRetryable(p, 1, 'timeout', null)).toBe(true);
+  });
+});
+
+describe('retry-after', () => {
+  const now = Date.parse('2026-11-26T10:00:00Z');
+  it('reads seconds, durations and HTTP dates from the retry-after output', () => {
+    expect(retryAfterSeconds({ 'retry-after': '30' }, now)).toBe(30);
+    expect(retryAfterSeconds({ 'retry-after': ' 1.5 ' }, now)).toBe(1.5);
+    expect(retryAfterSeconds({ 'retry-after': '2m' }, now)).toBe(120);
+    expect(retryAfterSeconds({ 'retry-after': 'Thu, 26 Nov 2026 10:01:30 GMT' }, now)).toBe(90);
+    // A date already past: no wait beyond the backoff.
+    expect(retryAfterSeconds({ 'retry-after': 'Thu, 26 Nov 2026 09:00:00 GMT' }, now)).toBe(0);
+  });
+  it('ignores what is not a wait', () => {
+    for (const value of ['', 'soon', '-5', '***', 'never', '12 apples']) expect(retryAfterSeconds({ 'retry-after': value }, now), value).toBeUndefined();
+    expect(retryAfterSeconds({}, now)).toBeUndefined();
   });
 });

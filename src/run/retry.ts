@@ -1,5 +1,6 @@
 import { seededRandom } from '../util/random.js';
 import type { RetryPolicy } from '../workflow/model.js';
+import { parseDuration } from '../util/duration.js';
 
 function hash(text: string): number {
   let h = 2166136261;
@@ -28,4 +29,20 @@ export function isRetryable(policy: RetryPolicy, attempt: number, kind: string, 
   if (kind === 'cancelled' || kind === 'circuit-open' || kind === 'budget') return false;
   if (kind === 'exit-code' && policy.onExitCodes.length && !policy.onExitCodes.includes(exitCode ?? -1)) return false;
   return true;
+}
+
+/**
+ * How long a failed attempt asked to wait before the next one: its
+ * `retry-after` output, as an API's HTTP Retry-After gives it (seconds, or
+ * an HTTP date), or a duration such as `90s`. Undefined when there is none
+ * or it is neither.
+ */
+export function retryAfterSeconds(outputs: Readonly<Record<string, string>>, nowMs: number): number | undefined {
+  const value = Object.hasOwn(outputs, 'retry-after') ? outputs['retry-after']!.trim() : '';
+  if (!value) return undefined;
+  const seconds = parseDuration(value);
+  if (seconds !== undefined) return seconds;
+  // An HTTP date names a weekday and a zone ("Wed, 21 Oct 2026 07:28:00 GMT"); bare numbers were handled above.
+  const at = /[a-z]/i.test(value) ? Date.parse(value) : NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - nowMs) / 1000);
 }

@@ -85,6 +85,25 @@ tasks:
     expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
   });
 
+  it('waits at least what a failed attempt asks with a retry-after output (an API\'s Retry-After)', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  call-api:
+    run: |
+      if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo "retry-after=1.5" >> "$ORCHESTRATE_OUTPUT"; exit 75; fi
+      echo ok
+    retry: { maxAttempts: 2, backoff: fixed, delay: 10ms }
+`,
+    });
+    expect(r.code).toBe(0);
+    const retrying = r.events.find((e) => e.type === 'task.retrying');
+    expect(retrying.delayMs).toBe(1500);
+    const starts = r.events.filter((e) => e.type === 'task.started').map((e) => ms(e.ts));
+    expect(starts[1]! - ms(retrying.ts)).toBeGreaterThanOrEqual(1450);
+    expect(task(r.result, 'call-api').attempts).toBe(2);
+  });
+
   it('respects agent concurrency and resources, and records queue waits', () => {
     const r = runProject({
       'agent.sh': '#!/bin/sh\ncat > /dev/null\nsleep 0.3\n',
