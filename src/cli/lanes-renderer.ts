@@ -23,6 +23,7 @@ export class LanesRenderer {
   private readonly laneOf = new Map<string, number>();
   private readonly counts = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, retrying: 0 };
   private total = 0;
+  private readonly seen = new Set<string>();
   private finished!: () => void;
   private readonly over = new Promise<void>((resolve) => {
     this.finished = resolve;
@@ -39,9 +40,14 @@ export class LanesRenderer {
 
   onEvent(event: RunEvent): void {
     const id = event.taskId;
+    // Expansions of a matrix from outputs join the run as it goes: the total grows with them.
+    if (id !== undefined && !this.seen.has(id)) {
+      this.seen.add(id);
+      this.total = Math.max(this.total, this.seen.size);
+    }
     switch (event.type) {
       case 'workflow.started':
-        this.total = event.tasks ?? 0;
+        this.total = Math.max(event.tasks ?? 0, this.seen.size);
         break;
       case 'task.started': {
         const free = this.lanes.findIndex((l) => l.taskId === undefined);

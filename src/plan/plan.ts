@@ -5,6 +5,7 @@ import type { Limits } from './capacity.js';
 import { criticalPath, remainingPaths } from './critical-path.js';
 import type { QueueTask } from './ready-queue.js';
 import { simulateSchedule } from './simulate.js';
+import { dynamicKeys } from '../workflow/expand-matrix.js';
 
 export interface PlanTask {
   id: string;
@@ -124,6 +125,11 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   const warnings: string[] = [];
   if (budget !== undefined && cost > budget) {
     warnings.push(`estimated cost ${round(cost)} exceeds the budget of ${budget}: some tasks would be skipped`);
+  }
+  for (const t of workflow.tasks) {
+    if (!t.dynamicMatrix || notRun(options, t.id)) continue;
+    const from = dynamicKeys(t.dynamicMatrix).map((k) => (t.dynamicMatrix![k] as string).trim()).join(', ');
+    warnings.push(`task "${t.id}" expands when the run gets there (its matrix comes from ${from}): planned as one task`);
   }
   const planTasks: PlanTask[] = workflow.tasks.map((t, i) => ({
     id: t.id,

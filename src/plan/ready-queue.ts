@@ -26,15 +26,30 @@ const SHELL_GROUP = '\u0000shell';
  * may start meanwhile (backfilling) without rescanning the queue.
  */
 export class ReadyQueue {
-  private readonly seq: Float64Array;
   private readonly heaps = new Map<string, Heap<number>>();
   private readonly parked = new Map<string, number[]>();
   private readonly lastServed = new Map<string, number>();
   private served = 0;
   private count = 0;
 
-  constructor(private readonly tasks: readonly QueueTask[], private readonly fairness: Fairness) {
+  private seq: Float64Array;
+
+  private readonly tasks: QueueTask[];
+
+  constructor(tasks: readonly QueueTask[], private readonly fairness: Fairness) {
+    this.tasks = [...tasks];
     this.seq = new Float64Array(tasks.length);
+  }
+
+  /** A task that joins once the run is under way (a matrix expanded from outputs): it gets the next index, which it returns. */
+  add(task: QueueTask): number {
+    this.tasks.push(task);
+    if (this.tasks.length > this.seq.length) {
+      const grown = new Float64Array(Math.max(16, this.seq.length * 2));
+      grown.set(this.seq);
+      this.seq = grown;
+    }
+    return this.tasks.length - 1;
   }
 
   /** Tasks waiting (queued or parked). */

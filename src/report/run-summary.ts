@@ -24,7 +24,8 @@ export function formatRunSummary(result: RunResult, plannedWall: number | undefi
   const fresh = result.tasks.filter((t) => t.reason === 'up-to-date').map((t) => t.id);
   if (fresh.length) lines.push(`  up to date ${fresh.length} task${fresh.length === 1 ? '' : 's'} not run, sources unchanged (${fresh.slice(0, 8).join(', ')}${fresh.length > 8 ? ', ...' : ''}; --force runs them)`);
   if (m.costEstimate || m.costSpent) lines.push(`  cost       ${m.costSpent} spent (estimated ${m.costEstimate})`);
-  const slowest = [...result.tasks].filter((t) => t.startedAt).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+  // Tasks that ran (a matrix from outputs spans its expansions without running itself).
+  const slowest = [...result.tasks].filter((t) => t.startedAt && t.attempts > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
   if (slowest.length) lines.push(`  slowest    ${slowest.map((t) => `${t.id} ${formatDuration(t.durationMs / 1000)}`).join(', ')}`);
   const path = criticalPathAsRun(result.tasks.filter((t) => t.startedAt && t.finishedAt)
     .map((t) => ({ id: t.id, needs: t.needs, start: Date.parse(t.startedAt!), end: Date.parse(t.finishedAt!) })));

@@ -1,4 +1,5 @@
 import type { Workflow } from '../workflow/model.js';
+import { dynamicKeys } from '../workflow/expand-matrix.js';
 import type { Colors } from './colors.js';
 
 /** One task as the file declares it, with the tasks its matrix expands to. */
@@ -8,8 +9,10 @@ export interface ListedTask {
   agent: string | null;
   /** The tasks (as declared) it needs. */
   needs: string[];
-  /** Its ids once expanded: itself, or one per matrix combination. */
+  /** Its ids once expanded: itself, or one per matrix combination (itself for a matrix known only at run time). */
   tasks: string[];
+  /** The templates of other tasks' outputs its matrix comes from at run time, if any. */
+  matrixFrom: string[];
 }
 
 export interface ListedInput {
@@ -35,7 +38,8 @@ export function taskList(workflow: Workflow): TaskList {
   for (const task of workflow.tasks) {
     let listed = byBase.get(task.baseId);
     if (!listed) {
-      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [] };
+      const dynamic = task.dynamicMatrix;
+      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()) };
       byBase.set(task.baseId, listed);
     }
     listed.tasks.push(task.id);
@@ -59,7 +63,8 @@ export function taskList(workflow: Workflow): TaskList {
 function taskDetails(task: ListedTask): string {
   const details: string[] = [];
   if (task.agent) details.push(`agent ${task.agent}`);
-  if (task.tasks.length > 1 || task.tasks[0] !== task.id) details.push(`matrix of ${task.tasks.length}`);
+  if (task.matrixFrom.length) details.push(`matrix from ${task.matrixFrom.join(', ')}`);
+  else if (task.tasks.length > 1 || task.tasks[0] !== task.id) details.push(`matrix of ${task.tasks.length}`);
   if (task.needs.length) details.push(`needs ${task.needs.join(', ')}`);
   return details.join('; ');
 }

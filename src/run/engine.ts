@@ -2,13 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Capacity } from '../plan/capacity.js';
-import { ReadyQueue } from '../plan/ready-queue.js';
+import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import type { SecretMasker } from '../telemetry/mask.js';
 import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
+import { expandMatrix, MAX_MATRIX_EXPANSIONS, resolveMatrix } from '../workflow/expand-matrix.js';
+import { expandedTask } from '../workflow/runtime-expansion.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
 import { findArtifacts } from './artifacts.js';
@@ -70,12 +72,14 @@ export class RunEngine {
   private readonly queue: ReadyQueue;
   private readonly capacity: Capacity;
   private readonly breakers: CircuitBreakers;
-  private readonly remaining: Int32Array;
+  private readonly remaining: number[];
+  /** The scheduling facts of each task, as the queue was given them (expansions copy their group's). */
+  private readonly scheduling: readonly QueueTask[];
   private readonly included: (i: number) => boolean;
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly deadline?: number;
-  private readonly costEstimate: number;
+  private costEstimate: number;
   private stopping: 'cascade' | 'interrupt' | 'timeout' | undefined;
   private spent = 0;
   /** Declared cost of the attempts running now. */
@@ -98,13 +102,16 @@ export class RunEngine {
     // Rate limits count starts in seconds of the runner's clock.
     this.capacity = new Capacity(inputs.limits, () => this.now() / 1000);
     this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness);
+    this.scheduling = inputs.tasks;
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.deadline = workflow.policy.timeout !== undefined ? this.startedAt + workflow.policy.timeout * 1000 : undefined;
-    this.included = options.only ? (i) => options.only!.has(i) : () => true;
-    this.states = this.tasks.map(() => ({ state: 'pending', attempts: 0, readyAt: 0, queueWaitMs: 0, runMs: 0, exitCode: null, cost: 0, reserved: 0, outputs: {}, errors: [], failureTainted: false }));
-    this.remaining = new Int32Array(this.tasks.length);
+    // Tasks that join during the run (expansions of a matrix from outputs) belong to it.
+    const loaded = this.tasks.length;
+    this.included = options.only ? (i) => i >= loaded || options.only!.has(i) : () => true;
+    this.states = this.tasks.map(() => freshState());
+    this.remaining = new Array<number>(this.tasks.length).fill(0);
     this.costEstimate = this.tasks.reduce((sum, t, i) => sum + (this.included(i) ? t.cost : 0), 0);
     this.finished = new Promise((resolve) => {
       this.done = resolve;
@@ -172,6 +179,8 @@ export class RunEngine {
 
   /** All needs are final: queue the task, or skip it as its `if` says. */
   private becomeReady(i: number): void {
+    // A matrix expanded from outputs is "ready" again once its expansions have all ended.
+    if (this.states[i]!.state === 'expanded') return this.endExpansion(i);
     if (this.states[i]!.state !== 'pending') return;
     const task = this.tasks[i]!;
     const reused = this.options.reused?.get(i);
@@ -200,6 +209,8 @@ export class RunEngine {
       return this.finish(i, 'skipped', cancelled ? 'dependency-cancelled' : tainted ? 'dependency-failed' : 'dependency-skipped');
     }
     if (task.if === 'failure' && !tainted) return this.finish(i, 'skipped', 'no-failure');
+    // Its expansions check `when` each, since it may read their matrix values.
+    if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
     if (task.when && !evaluateCondition(task.when.condition, (ref) => this.runtimeValue(ref, task.env) ?? staticValue(this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
     const s = this.states[i]!;
@@ -207,6 +218,71 @@ export class RunEngine {
     s.readyAt = this.now();
     this.queue.push(i, s.readyAt);
     this.emit('task.queued', i, { attempt: s.attempts + 1 });
+  }
+
+  /**
+   * A matrix from outputs whose needs have finished: its lists are read from
+   * those outputs and its expansions join the run as tasks of their own
+   * (each then queued, or skipped by its `when`); it ends when they have. A
+   * list that cannot be read fails it; an empty one leaves nothing to do.
+   */
+  private expand(i: number): void {
+    const group = this.tasks[i]!;
+    const s = this.states[i]!;
+    s.firstStart = this.now();
+    const resolved = resolveMatrix(group.dynamicMatrix!, (text) => renderTemplate(text, (ref) => this.runtimeValue(ref, group.env) ?? ''));
+    const expansions = typeof resolved === 'string' ? [] : expandMatrix(group.baseId, resolved);
+    const ids = new Set(expansions.map((e) => e.id));
+    const problem = typeof resolved === 'string' ? resolved
+      : expansions.length > MAX_MATRIX_EXPANSIONS ? `it expands to ${expansions.length} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`
+      : ids.size < expansions.length ? 'two of its values print the same task id'
+      : expansions.some((e) => this.workflow.taskIndex.has(e.id)) ? `an expansion's id is the id of another task (${expansions.find((e) => this.workflow.taskIndex.has(e.id))!.id})`
+      : undefined;
+    if (problem) {
+      s.errors.push({ attempt: 1, kind: 'invalid', message: `its matrix could not be expanded: ${problem}` });
+      s.failureTainted = !group.continueOnError;
+      return this.finish(i, 'failed', group.continueOnError ? 'allowed' : undefined);
+    }
+    // It never runs itself: its expansions cost instead.
+    this.costEstimate -= group.cost;
+    if (!expansions.length) return this.finish(i, 'succeeded', 'empty-matrix');
+    s.state = 'expanded';
+    s.expansions = [];
+    this.remaining[i] = expansions.length;
+    for (const expansion of expansions) {
+      const child = expandedTask(group, { id: expansion.id, values: expansion.values ?? {} });
+      const c = this.queue.add({ ...this.scheduling[i]! });
+      this.workflow.tasks.push(child);
+      this.workflow.taskIndex.set(child.id, c);
+      this.states.push(freshState());
+      this.remaining.push(0);
+      this.graph.needs.push([...this.graph.needs[i]!]);
+      this.graph.dependents.push([i]);
+      this.graph.size++;
+      this.costEstimate += child.cost;
+      this.open++;
+      s.expansions.push(c);
+    }
+    for (const c of s.expansions) this.becomeReady(c);
+  }
+
+  /** A matrix from outputs whose expansions have all ended: it ends as they did. */
+  private endExpansion(i: number): void {
+    const group = this.tasks[i]!;
+    const s = this.states[i]!;
+    const ends = s.expansions!.map((c) => this.states[c]!);
+    const failed = ends.filter((e) => e.state === 'failed');
+    if (failed.length) {
+      const first = failed[0]!.errors[failed[0]!.errors.length - 1];
+      s.errors.push({ attempt: 1, kind: first?.kind ?? 'exit-code', message: `${failed.length} of its ${ends.length} expansions failed` });
+      s.failureTainted = !group.continueOnError;
+      return this.finish(i, 'failed', group.continueOnError ? 'allowed' : undefined);
+    }
+    const cancelled = ends.find((e) => e.state === 'cancelled');
+    if (cancelled) return this.finish(i, 'cancelled', cancelled.reason);
+    if (ends.some((e) => e.state === 'succeeded')) return this.finish(i, 'succeeded');
+    s.failureTainted = ends.some((e) => e.failureTainted);
+    return this.finish(i, 'skipped', ends[0]!.reason);
   }
 
   /**
@@ -475,4 +551,8 @@ export class RunEngine {
     this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, cost: result.metrics.costSpent });
     return this.options.masker.maskDeep(result);
   }
+}
+
+function freshState(): TaskState {
+  return { state: 'pending', attempts: 0, readyAt: 0, queueWaitMs: 0, runMs: 0, exitCode: null, cost: 0, reserved: 0, outputs: {}, errors: [], failureTainted: false };
 }

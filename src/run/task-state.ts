@@ -1,6 +1,7 @@
 import type { TaskResult, TaskStatus } from './result.js';
 
-export type State = 'pending' | 'queued' | 'running' | 'backoff' | TaskStatus;
+/** `expanded`: a matrix from outputs whose expansions run; it ends when they have. */
+export type State = 'pending' | 'queued' | 'running' | 'backoff' | 'expanded' | TaskStatus;
 
 /** What the engine knows of one task during a run. */
 export interface TaskState {
@@ -29,4 +30,6 @@ export interface TaskState {
   abort?: AbortController;
   kill?: AbortController;
   timer?: NodeJS.Timeout;
+  /** A matrix expanded at run time: the indices of its expansions. */
+  expansions?: number[];
 }

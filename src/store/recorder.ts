@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { RunEvent } from '../telemetry/events.js';
-import { definitionHashes } from '../workflow/definition-hash.js';
-import type { Workflow } from '../workflow/model.js';
+import { definitionHash, definitionHashes } from '../workflow/definition-hash.js';
+import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { Database } from './open-store.js';
 
 export interface RunMeta {
@@ -25,17 +25,14 @@ const FLUSH_MS = 100;
  */
 export class RunRecorder {
   private seq = 0;
-  private readonly hashes: ReadonlyMap<string, string>;
+  private readonly hashes: Map<string, string>;
   private readonly agents = new Map<string, string | null>();
   private readonly needs = new Map<string, string>();
   private readonly statements;
 
   constructor(db: Database, private readonly workflow: Workflow, private readonly meta: RunMeta) {
-    this.hashes = definitionHashes(workflow);
-    for (const task of workflow.tasks) {
-      this.agents.set(task.id, task.agent ?? null);
-      this.needs.set(task.id, JSON.stringify(task.needs));
-    }
+    this.hashes = new Map(definitionHashes(workflow));
+    for (const task of workflow.tasks) this.learn(task);
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
       run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started, inputs)
@@ -107,8 +104,19 @@ export class RunRecorder {
     return JSON.stringify(Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, masked?.[name] === value ? value : null])));
   }
 
+  private learn(task: TaskSpec): void {
+    this.hashes.set(task.id, this.hashes.get(task.id) ?? definitionHash(this.workflow, task));
+    this.agents.set(task.id, task.agent ?? null);
+    this.needs.set(task.id, JSON.stringify(task.needs));
+  }
+
   private apply(e: RunEvent): void {
     const taskId = e.taskId ?? '';
+    // A task that joined during the run (a matrix expanded from outputs) is known from its first event.
+    if (!this.agents.has(taskId)) {
+      const i = this.workflow.taskIndex.get(taskId);
+      if (i !== undefined) this.learn(this.workflow.tasks[i]!);
+    }
     const end = (status: string) => this.statements.endAttempt.run({
       status, ts: e.ts, exitCode: e.exitCode ?? null, cost: e.cost ?? null, kind: e.errorKind ?? null,
       message: status === 'succeeded' ? null : e.reason ?? null, runId: this.meta.runId, taskId, attempt: e.attempt ?? 0,

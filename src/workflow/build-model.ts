@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
-import { expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, type MatrixFile } from './expand-matrix.js';
+import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS } from './expand-matrix.js';
 import { formatPath } from './schema-errors.js';
-import { renderTemplate, type TemplateRef } from './templates.js';
+import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
@@ -38,18 +38,35 @@ function needsList(needs: TaskFile['needs']): string[] {
 function loadTimeLookup(values: Record<string, MatrixValue> | undefined, keys: readonly string[], params: Record<string, unknown>, inputs: InputValues, used: Set<string>) {
   return (ref: TemplateRef): string | undefined => {
     if (ref.kind === 'inputs') used.add(ref.key);
-    // A matrix key or param the task does not have stays as written: lint reports it.
-    if (ref.kind === 'matrix' && !keys.includes(ref.key)) return undefined;
+    // A matrix key or param the task does not have stays as written: lint reports it. So do the
+    // keys of a matrix known only at run time (no values yet): the run fills them.
+    if (ref.kind === 'matrix' && (!keys.includes(ref.key) || !values)) return undefined;
     if (ref.kind === 'params' && !Object.hasOwn(params, ref.key)) return undefined;
     return staticValue(inputs, { matrix: values, params }, ref);
   };
 }
 
-/** An `exclude` entry must name keys of the value lists, and something must be left to run. */
-function checkMatrix(baseId: string, matrix: MatrixFile | undefined, at: DocPath): Diagnostic[] {
+/**
+ * An `exclude` entry must name keys of the value lists, and something must be
+ * left to run; a key from another task's output is one template of it, on a
+ * task without `sources` (they are fingerprinted before anything runs).
+ */
+function checkMatrix(baseId: string, t: TaskFile, at: DocPath): Diagnostic[] {
+  const matrix = t.matrix;
   if (!matrix) return [];
   const lists = Object.keys(matrix).filter((key) => key !== 'include' && key !== 'exclude');
   const problems: Diagnostic[] = [];
+  const dynamic = dynamicKeys(matrix);
+  for (const key of dynamic) {
+    const text = (matrix[key] as string).trim();
+    const { refs } = parseTemplate(text);
+    if (refs.length !== 1 || refs[0]!.kind !== 'task-output' || refs[0]!.text !== text) {
+      problems.push(error('bad-matrix', `task "${baseId}": matrix.${key} must be a list of values or one template of another task's output, \${{ tasks.ID.outputs.KEY }}; got ${JSON.stringify(text)}`, [...at, key]));
+    }
+  }
+  if (dynamic.length && t.sources?.length) {
+    problems.push(error('bad-matrix', `task "${baseId}": its matrix comes from ${dynamic.length > 1 ? 'outputs' : 'an output'} known only at run time, so it cannot have \`sources\` (they are fingerprinted before anything runs)`, ['tasks', baseId, 'sources']));
+  }
   (matrix.exclude ?? []).forEach((entry, i) => {
     for (const key of Object.keys(entry)) {
       if (!lists.includes(key)) {
@@ -57,7 +74,7 @@ function checkMatrix(baseId: string, matrix: MatrixFile | undefined, at: DocPath
       }
     }
   });
-  if (!problems.length && !expandMatrix(baseId, matrix).length) {
+  if (!problems.length && !dynamic.length && !expandMatrix(baseId, matrix).length) {
     problems.push(error('empty-matrix', `task "${baseId}": ${matrix.exclude?.length ? '`exclude` leaves no combination of the matrix to run' : 'the matrix has no value lists and no `include` entries: nothing to run'}`, at));
   }
   return problems;
@@ -115,7 +132,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       diagnostics.push(error('matrix-too-large', `task "${baseId}" expands to ${size} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`, [...at, 'matrix']));
       continue;
     }
-    const matrixProblems = checkMatrix(baseId, t.matrix, [...at, 'matrix']);
+    const matrixProblems = checkMatrix(baseId, t, [...at, 'matrix']);
     diagnostics.push(...matrixProblems);
     if (matrixProblems.length) continue;
     const keys = matrixKeys(t.matrix);
@@ -129,7 +146,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];
     const rootReported = new Set<string>();
-    for (const expansion of expandMatrix(baseId, t.matrix)) {
+    // A matrix from outputs: one task, a group that expands at run time (its matrix templates left in).
+    const dynamic = dynamicKeys(t.matrix).length > 0;
+    for (const expansion of dynamic ? [{ id: baseId, values: undefined }] : expandMatrix(baseId, t.matrix)) {
       const used = new Set<string>();
       const fields = (values: InputValues) => {
         const fill = loadTimeLookup(expansion.values, keys, params, values, used);
@@ -161,6 +180,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         id: expansion.id,
         baseId,
         matrix: expansion.values,
+        ...(dynamic ? { dynamicMatrix: t.matrix } : {}),
         path: at,
         kind: t.agent !== undefined ? 'agent' : 'shell',
         description: t.description,

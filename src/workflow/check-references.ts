@@ -25,6 +25,8 @@ function templateFields(baseId: string, task: WorkflowFile['tasks'][string]): Fi
   for (const [k, v] of Object.entries(task.env ?? {})) add([...at, 'env', k], v);
   (task.artifacts ?? []).forEach((a, i) => add([...at, 'artifacts', i], a));
   (task.sources ?? []).forEach((a, i) => add([...at, 'sources', i], a));
+  // A matrix key from another task's output.
+  for (const [k, v] of Object.entries(task.matrix ?? {})) if (k !== 'include' && k !== 'exclude') add([...at, 'matrix', k], v);
   return fields;
 }
 
@@ -76,6 +78,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
     }
   });
   const matrixBases = new Set(workflow.tasks.filter((t) => t.matrix).map((t) => t.baseId));
+  const dynamicBases = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.baseId));
   for (const [baseId, task] of Object.entries(raw.tasks)) {
     const self = expansionIndex.get(baseId);
     if (self === undefined) continue;
@@ -101,7 +104,9 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
         } else if (ref.kind === 'task-output') {
           const target = workflow.taskIndex.get(ref.task);
-          if (matrixBases.has(ref.task)) {
+          if (dynamicBases.has(ref.task)) {
+            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is a matrix task that expands at run time: its expansions' outputs cannot be named`, field.path)));
+          } else if (matrixBases.has(ref.task)) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is a matrix task: name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
           } else if (target === undefined) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"`, field.path)));

@@ -20,6 +20,7 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
     ...(isDefaultShell(task.shell) ? [] : [task.shell]),
     ...(fields.sources?.length ? [{ sources: fields.sources }] : []),
     ...(task.when ? [{ when: task.when.source }] : []),
+    ...(task.dynamicMatrix ? [{ dynamicMatrix: task.dynamicMatrix }] : []),
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

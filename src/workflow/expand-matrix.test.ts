@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandMatrix, matrixKeys, matrixSize } from './expand-matrix.js';
+import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, resolveMatrix } from './expand-matrix.js';
 
 const ids = (matrix: Parameters<typeof expandMatrix>[1]) => expandMatrix('t', matrix).map((e) => e.id);
 
@@ -46,5 +46,32 @@ describe('expandMatrix', () => {
     expect(matrixKeys({ os: ['a'], include: [{ os: 'b', extra: 1 }], exclude: [{ os: 'a' }] })).toEqual(['os', 'extra']);
     expect(matrixSize({ a: [1, 2], b: [1, 2, 3], include: [{ a: 9 }] })).toBe(7);
     expect(matrixSize({ include: [{ a: 1 }, { a: 2 }] })).toBe(2);
+  });
+});
+
+describe('a matrix from outputs', () => {
+  const matrix = { file: '${{ tasks.find.outputs.files }}', mode: ['fast'], exclude: [{ file: 'skip.ts' }] };
+  const render = (value: string) => (template: string) => (template === '${{ tasks.find.outputs.files }}' ? value : '');
+
+  it('knows which keys come from outputs, and counts as one task before the run', () => {
+    expect(dynamicKeys(matrix)).toEqual(['file']);
+    expect(dynamicKeys({ file: ['a'] })).toEqual([]);
+    expect(matrixSize(matrix)).toBe(1);
+  });
+
+  it('reads a JSON array of scalars, or else one value per non-empty line, then expands as a written matrix would', () => {
+    const fromJson = resolveMatrix(matrix, render('["a.ts", 2, true, "skip.ts"]'));
+    expect(fromJson).toEqual({ file: ['a.ts', 2, true, 'skip.ts'], mode: ['fast'], exclude: [{ file: 'skip.ts' }] });
+    expect(expandMatrix('review', fromJson as typeof matrix).map((e) => e.id)).toEqual(['review[a.ts,fast]', 'review[2,fast]', 'review[true,fast]']);
+    expect(resolveMatrix(matrix, render('  a.ts\r\n\n b c.ts \n'))).toMatchObject({ file: ['a.ts', 'b c.ts'] });
+    // Text that only looks like JSON is lines.
+    expect(resolveMatrix(matrix, render('[draft] notes.md'))).toMatchObject({ file: ['[draft] notes.md'] });
+    expect(resolveMatrix(matrix, render(''))).toMatchObject({ file: [] });
+  });
+
+  it('refuses JSON that is not a list of scalars', () => {
+    for (const value of ['{"a": 1}', '[{"a": 1}]', '[[1]]', '[null]']) {
+      expect(resolveMatrix(matrix, render(value)), value).toBe('matrix.file: ${{ tasks.find.outputs.files }} is JSON but not a list of strings, numbers and booleans');
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface Expansion {
   values?: Combination;
 }
 
-/** A matrix's value lists (every key but `include` and `exclude`), in file order. */
+/** A matrix's value lists (every key but `include` and `exclude`), in file order; its templates resolved (resolveMatrix). */
 function valueLists(matrix: MatrixFile): Array<[string, MatrixValue[]]> {
   return Object.entries(matrix).filter((entry): entry is [string, MatrixValue[]] => entry[0] !== 'include' && entry[0] !== 'exclude');
 }
@@ -20,7 +20,7 @@ function valueLists(matrix: MatrixFile): Array<[string, MatrixValue[]]> {
 /** The keys a matrix gives its expansions: those of its value lists, then those `include` adds. */
 export function matrixKeys(matrix: MatrixFile | undefined): string[] {
   if (!matrix) return [];
-  const keys = new Set(valueLists(matrix).map(([key]) => key));
+  const keys = new Set(Object.keys(matrix).filter((key) => key !== 'include' && key !== 'exclude'));
   for (const extra of matrix.include ?? []) for (const key of Object.keys(extra)) keys.add(key);
   return [...keys];
 }
@@ -68,9 +68,46 @@ function idPart(value: MatrixValue): string {
   });
 }
 
-/** At most this many expansions (before `exclude`), computed without building them. */
+/** At most this many expansions (before `exclude`), computed without building them; 1 for a matrix known only at run time. */
 export function matrixSize(matrix: MatrixFile | undefined): number {
-  if (!matrix) return 1;
+  if (!matrix || dynamicKeys(matrix).length) return 1;
   const lists = valueLists(matrix);
   return (lists.length ? lists.reduce((n, [, values]) => n * values.length, 1) : 0) + (matrix.include?.length ?? 0);
+}
+
+/** The keys of a matrix whose values come from another task's output (`${{ tasks.ID.outputs.KEY }}`), known only at run time. */
+export function dynamicKeys(matrix: MatrixFile | undefined): string[] {
+  return Object.entries(matrix ?? {}).filter(([key, value]) => key !== 'include' && key !== 'exclude' && typeof value === 'string').map(([key]) => key);
+}
+
+/**
+ * A matrix with its output templates replaced by the values they render to
+ * (`lookup` gives the text): a JSON array of strings, numbers and booleans,
+ * or else one value per non-empty line, as `git diff --name-only` prints.
+ * A problem (a JSON value that is not such an array) is a message instead.
+ */
+export function resolveMatrix(matrix: MatrixFile, render: (template: string) => string): MatrixFile | string {
+  const resolved: MatrixFile = {};
+  for (const [key, value] of Object.entries(matrix)) {
+    if (key === 'include' || key === 'exclude' || typeof value !== 'string') {
+      resolved[key] = value;
+      continue;
+    }
+    const text = render(value).trim();
+    let list: unknown;
+    try {
+      list = text.startsWith('[') || text.startsWith('{') ? JSON.parse(text) : undefined;
+    } catch {
+      list = undefined;
+    }
+    if (list === undefined) {
+      resolved[key] = text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+      continue;
+    }
+    if (!Array.isArray(list) || !list.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
+      return `matrix.${key}: ${value.trim()} is JSON but not a list of strings, numbers and booleans`;
+    }
+    resolved[key] = list as MatrixValue[];
+  }
+  return resolved;
 }

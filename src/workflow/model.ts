@@ -1,7 +1,7 @@
 import type { Condition } from './condition.js';
 import type { DocPath } from './diagnostics.js';
 import type { SourceMap } from './source-map.js';
-import type { Input } from './schema-types.js';
+import type { Input, Task as TaskFile } from './schema-types.js';
 
 export type TaskKind = 'shell' | 'agent';
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
@@ -65,6 +65,11 @@ export interface TaskSpec {
   /** The id in the file (the same as `id` unless expanded from a matrix). */
   baseId: string;
   matrix?: Record<string, MatrixValue>;
+  /**
+   * A matrix with keys from other tasks' outputs, as written: the task is a
+   * group that expands when it is ready, and ends when its expansions end.
+   */
+  dynamicMatrix?: NonNullable<TaskFile['matrix']>;
   /** Where the task is defined: ['tasks', baseId]. */
   path: DocPath;
   kind: TaskKind;

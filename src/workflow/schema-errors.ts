@@ -175,6 +175,9 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       return error('schema', `${where} lists ${show((e.data as unknown[])[second])} twice (items ${first + 1} and ${second + 1})`, [...path, second]);
     }
     case 'pattern':
+      if (String(p.pattern).includes('\\$\\{\\{')) {
+        return error('schema', `${where} must be a list of values, or one template of another task's output such as "\${{ tasks.ID.outputs.KEY }}"; got ${show(e.data)}`, path);
+      }
       return error('schema', `${where} is not valid: ${show(e.data)} must match ${p.pattern}`, path);
     case 'oneOf':
     case 'anyOf': {

@@ -294,7 +294,7 @@ export type Task = {
    * Combinations to leave out: each entry removes the combinations whose values match all of its keys.
    */
   exclude?: Array<Record<string, MatrixValue>>;
-  [key: string]: Array<MatrixValue> | Array<Record<string, MatrixValue>> | undefined;
+  [key: string]: Array<MatrixValue> | string | Array<Record<string, MatrixValue>> | undefined;
 };
   /**
    * Files the task reads, relative to its working directory: paths, directories (everything under them) or globs (`src/**\/*.ts`). With sources, the task is up to date — not run again, its outputs kept — when their contents are what they were when it last succeeded, its definition and inputs are unchanged, its artifacts exist and every task it needs was up to date too (`run --force` runs it anyway).

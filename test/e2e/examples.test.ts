@@ -22,6 +22,11 @@ describe('the example workflows', () => {
         const again = JSON.parse(cli(['run', `workflows/${file}`, '--json'], { cwd: dir }).stdout);
         expect(again.tasks.filter((t: any) => t.reason === 'up-to-date').map((t: any) => t.id)).toEqual(['compile', 'test']);
       }
+      if (file === 'review-fanout.yaml') {
+        expect(result.tasks.filter((t: any) => t.id.startsWith('review[')).map((t: any) => [t.id, t.status])).toEqual([
+          ['review[scripts/audit.sh]', 'succeeded'], ['review[scripts/check-prs.sh]', 'succeeded'], ['review[scripts/notify.sh]', 'succeeded'],
+        ]);
+      }
       if (file === 'failure-handling.yaml') {
         expect(result.tasks.find((t: any) => t.id === 'optional-lint')).toMatchObject({ status: 'failed', allowedFailure: true });
         expect(result.tasks.find((t: any) => t.id === 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });

@@ -1,0 +1,124 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { runProject, task } from '../helpers/run.js';
+import { validator } from '../helpers/schemas.js';
+
+const validateEvent = validator('events');
+const validateResult = validator('result');
+const ms = (iso: string) => Date.parse(iso);
+
+/** Every event fits the schema and every task has exactly one terminal event. */
+function checkStream(events: any[], result: any): void {
+  for (const e of events) expect(validateEvent(e), JSON.stringify(validateEvent.errors)).toBe(true);
+  expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+  for (const t of result.tasks) {
+    const ends = events.filter((e) => e.taskId === t.id && ['task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled'].includes(e.type));
+    expect(ends, t.id).toHaveLength(1);
+  }
+}
+
+// `find` prints the files to review (one per line) and the passes (JSON); `review` fans out over both.
+const workflow = (files: string, extra = '') => `version: 1
+tasks:
+  find:
+    run: |
+      printf 'files<<EOF\\n${files}EOF\\n' >> "$ORCHESTRATE_OUTPUT"
+      echo 'passes=[1, 2]' >> "$ORCHESTRATE_OUTPUT"
+  review:
+    needs: find
+    matrix:
+      file: \${{ tasks.find.outputs.files }}
+      pass: \${{ tasks.find.outputs.passes }}
+    env: { FILE: "\${{ matrix.file }}" }
+    run: test "$FILE" != bad.ts && echo "$FILE:\${{ matrix.pass }}" >> reviewed.txt
+${extra}  report:
+    needs: review
+    run: wc -l < reviewed.txt | tr -d ' ' > count.txt
+`;
+
+describe('a matrix from another task\'s outputs', () => {
+  it('expands when its needs are done (lines and JSON lists, crossed), and what needs it waits for every expansion', () => {
+    const r = runProject({ 'workflow.yaml': workflow('a.ts\\nsrc/b c.ts\\n') });
+    expect(r.code, r.stderr).toBe(0);
+    checkStream(r.events, r.result);
+    const ids = r.result.tasks.map((t: any) => t.id);
+    expect(ids).toEqual(['find', 'review', 'report', 'review[a.ts,1]', 'review[a.ts,2]', 'review[src/b c.ts,1]', 'review[src/b c.ts,2]']);
+    expect(readFileSync(join(r.dir, 'reviewed.txt'), 'utf8').trim().split('\n').sort()).toEqual(['a.ts:1', 'a.ts:2', 'src/b c.ts:1', 'src/b c.ts:2']);
+    // report ran after every expansion had ended, and saw all their work.
+    expect(readFileSync(join(r.dir, 'count.txt'), 'utf8').trim()).toBe('4');
+    const reportStart = ms(r.events.find((e) => e.type === 'task.started' && e.taskId === 'report').ts);
+    for (const id of ids.filter((id: string) => id.startsWith('review['))) expect(ms(task(r.result, id).finishedAt)).toBeLessThanOrEqual(reportStart);
+    expect(task(r.result, 'review')).toMatchObject({ status: 'succeeded', attempts: 0 });
+    // The run starts with the tasks it knows; the expansions join it.
+    expect(r.events[0]).toMatchObject({ type: 'workflow.started', tasks: 3 });
+    // The history knows them: the stored events match the live ones.
+    const stored = cli(['events', r.result.runId], { cwd: r.dir });
+    expect(stored.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual(r.events);
+  });
+
+  it('fails when an expansion fails or the output is not a list, and does nothing for an empty list', () => {
+    const failing = runProject({ 'workflow.yaml': workflow('a.ts\\nbad.ts\\n') });
+    expect(failing.code).toBe(1);
+    checkStream(failing.events, failing.result);
+    expect(task(failing.result, 'review[a.ts,1]').status).toBe('succeeded');
+    expect(task(failing.result, 'review[bad.ts,1]').status).toBe('failed');
+    expect(task(failing.result, 'review').status).toBe('failed');
+    expect(task(failing.result, 'review').errors[0].message).toBe('2 of its 4 expansions failed');
+    expect(task(failing.result, 'report')).toMatchObject({ status: 'skipped', reason: 'dependency-failed' });
+
+    const notAList = runProject({ 'workflow.yaml': workflow('{"a": 1}\\n') });
+    expect(notAList.code).toBe(1);
+    checkStream(notAList.events, notAList.result);
+    expect(task(notAList.result, 'review').errors[0]).toMatchObject({ kind: 'invalid', message: 'its matrix could not be expanded: matrix.file: ${{ tasks.find.outputs.files }} is JSON but not a list of strings, numbers and booleans' });
+    expect(task(notAList.result, 'report')).toMatchObject({ status: 'skipped', reason: 'dependency-failed' });
+
+    const empty = runProject({ 'workflow.yaml': workflow('') });
+    expect(empty.code).toBe(0);
+    checkStream(empty.events, empty.result);
+    expect(task(empty.result, 'review')).toMatchObject({ status: 'succeeded', reason: 'empty-matrix' });
+    expect(empty.result.tasks).toHaveLength(3);
+  });
+
+  it('checks `when` per expansion, is planned as one task with a warning, and resumes by running it again', () => {
+    const withWhen = workflow('a.ts\\nskip.ts\\n').replace('    run: test "$FILE"', '    when: matrix.file != \'skip.ts\'\n    run: test "$FILE"');
+    const r = runProject({ 'workflow.yaml': withWhen });
+    expect(r.code, r.stderr).toBe(0);
+    expect(task(r.result, 'review[skip.ts,1]')).toMatchObject({ status: 'skipped', reason: 'condition' });
+    expect(task(r.result, 'review[a.ts,2]').status).toBe('succeeded');
+    expect(task(r.result, 'review').status).toBe('succeeded');
+
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: r.dir }).stdout);
+    expect(plan.tasks.map((t: any) => t.id)).toEqual(['find', 'review', 'report']);
+    expect(plan.warnings).toContain('task "review" expands when the run gets there (its matrix comes from ${{ tasks.find.outputs.files }}, ${{ tasks.find.outputs.passes }}): planned as one task');
+
+    // A failed run resumed: find is reused, the matrix expands and runs again.
+    const failing = runProject({ 'workflow.yaml': workflow('a.ts\\nbad.ts\\n').replace('test "$FILE" != bad.ts', 'test ! -f broken'), broken: '' });
+    expect(failing.code).toBe(1);
+    rmSync(join(failing.dir, 'broken'));
+    const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: failing.dir });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const result = JSON.parse(resumed.stdout);
+    expect(task(result, 'find').reason).toBe('reused');
+    expect(task(result, 'review').status).toBe('succeeded');
+    expect(result.tasks.filter((t: any) => t.id.startsWith('review[')).map((t: any) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('is refused by lint when the matrix value is not one output template, or the task has sources', () => {
+    const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
+    const lint = (yaml: string) => {
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, yaml);
+      return JSON.parse(cli(['lint', 'bad.yaml', '--format', 'json'], { cwd: dir }).stdout)[0].diagnostics.map((d: any) => [d.code, d.line, d.column, d.message]);
+    };
+    const head = 'version: 1\ninputs: { x: { default: a } }\ntasks:\n  find: { run: "true" }\n';
+    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: a.ts } }\n`)).toEqual([
+      ['schema', 5, 47, 'tasks.r.matrix.f must be a list of values, or one template of another task\'s output such as "${{ tasks.ID.outputs.KEY }}"; got "a.ts"'],
+    ]);
+    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ inputs.x }}" } }\n`)[0]!.slice(0, 3)).toEqual(['bad-matrix', 5, 47]);
+    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.find.outputs.f }}" }, sources: [src] }\n`)[0]).toEqual(['bad-matrix', 5, 89, 'task "r": its matrix comes from an output known only at run time, so it cannot have `sources` (they are fingerprinted before anything runs)']);
+    expect(lint(`${head}  other: { run: "true" }\n  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.other.outputs.f }}" } }\n`)[0]![0]).toBe('unknown-reference');
+    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.find.outputs.f }}" } }\n  s: { run: "echo \${{ tasks.r.outputs.y }}", needs: r }\n`)[0]![3]).toContain('"r" is a matrix task that expands at run time');
+  });
+});
