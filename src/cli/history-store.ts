@@ -27,8 +27,7 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
   } finally {
     if (!create) db.close();
   }
-  if (!create) return { estimates, upToDate: fresh };
-  return { db, estimates, upToDate: fresh };
+  return create ? { db, estimates, upToDate: fresh } : { estimates, upToDate: fresh };
 }
 
 /** The ids of tasks by index (up to date, reused). */
