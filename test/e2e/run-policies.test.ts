@@ -171,6 +171,17 @@ tasks:
     expect(r.stdout).toContain('workflow succeeded');
   });
 
+  it('shows as many lanes as the terminal has rows for, and counts the tasks running beyond them', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 30 }\ntasks:\n${Array.from({ length: 40 }, (_, i) => `  t${i}: { run: "sleep 1" }\n`).join('')}` });
+    const r = runInTerminal(dir, 120, 16);
+    expect(r.status).toBe(0);
+    // 16 rows: 9 lanes, the progress line, its notes and the summary's first line.
+    expect(r.stdout).toMatch(/slot 9: t\d+/);
+    expect(r.stdout).not.toMatch(/slot 10:/);
+    expect(r.stdout).toMatch(/; \d+ more running than shown/);
+    expect(r.stdout).toMatch(/40\/40 done: 40 ok/);
+  });
+
   it('ends the progress line with ✖ when a task failed', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  bad: { run: "exit 3" }\n  good: { run: "true" }\n' });
     const r = runInTerminal(dir, 120, 40);

@@ -140,7 +140,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     if (rendererName === 'default' && isInteractive() && !allLogs) {
       // Listr2 is loaded only for a terminal.
       const { LanesRenderer: Lanes } = await import('../lanes-renderer.js');
-      lanes = new Lanes(options.concurrency ?? workflow.policy.maxConcurrency);
+      lanes = new Lanes(options.concurrency ?? workflow.policy.maxConcurrency, process.stdout.rows);
       listeners.push((event) => lanes!.onEvent(event));
     } else {
       listeners.push((event) => {
