@@ -77,12 +77,15 @@ export const HISTORY_RUNS = 100;
  */
 export function historyEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
   const runs = db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, HISTORY_RUNS) as string[];
+  // A matrix from outputs never runs itself (no attempts): its samples are the time its expansions took.
   const attemptsOf = db.prepare(`SELECT task_id, definition_hash, duration_ms FROM attempts
-    WHERE run_id = ? AND status = 'succeeded' AND duration_ms IS NOT NULL`).raw();
+    WHERE run_id = @run AND status = 'succeeded' AND duration_ms IS NOT NULL
+    UNION ALL SELECT task_id, definition_hash, duration_ms FROM tasks
+    WHERE run_id = @run AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL`).raw();
   const samples = new Map<string, number[]>();
   let full = 0;
   for (const run of runs) {
-    for (const [id, hash, ms] of attemptsOf.all(run) as Array<[string, string, number]>) {
+    for (const [id, hash, ms] of attemptsOf.all({ run }) as Array<[string, string, number]>) {
       if (hashes.get(id) !== hash) continue;
       let list = samples.get(id);
       if (!list) samples.set(id, (list = []));

@@ -91,6 +91,8 @@ describe('a matrix from another task\'s outputs', () => {
 
     const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: r.dir }).stdout);
     expect(plan.tasks.map((t: any) => t.id)).toEqual(['find', 'review', 'report']);
+    // Its estimate comes from the time its expansions took in the run before.
+    expect(plan.tasks[1]).toMatchObject({ estimateSource: 'history', estimate: task(r.result, 'review').durationMs / 1000 });
     expect(plan.warnings).toContain('task "review" expands when the run gets there (its matrix comes from ${{ tasks.find.outputs.files }}, ${{ tasks.find.outputs.passes }}): planned as one task');
 
     // A failed run resumed: find is reused, the matrix expands and runs again.
