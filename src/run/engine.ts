@@ -231,9 +231,9 @@ export class RunEngine {
     const s = this.states[i]!;
     s.firstStart = this.now();
     const resolved = resolveMatrix(group.dynamicMatrix!, (text) => renderTemplate(text, (ref) => this.runtimeValue(ref, group.env) ?? ''));
-    const expansions = typeof resolved === 'string' ? [] : expandMatrix(group.baseId, resolved);
+    const expansions = 'problem' in resolved ? [] : expandMatrix(group.baseId, resolved.matrix);
     const ids = new Set(expansions.map((e) => e.id));
-    const problem = typeof resolved === 'string' ? resolved
+    const problem = 'problem' in resolved ? resolved.problem.message
       : expansions.length > MAX_MATRIX_EXPANSIONS ? `it expands to ${expansions.length} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`
       : ids.size < expansions.length ? 'two of its values print the same task id'
       : expansions.some((e) => this.workflow.taskIndex.has(e.id)) ? `an expansion's id is the id of another task (${expansions.find((e) => this.workflow.taskIndex.has(e.id))!.id})`

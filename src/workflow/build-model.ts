@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
-import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS } from './expand-matrix.js';
+import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, resolveMatrix, type MatrixFile } from './expand-matrix.js';
 import { formatPath } from './schema-errors.js';
 import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
@@ -46,6 +46,19 @@ function loadTimeLookup(values: Record<string, MatrixValue> | undefined, keys: r
   };
 }
 
+/** The matrix with its keys from inputs that have values resolved into lists, and the inputs that gave them. */
+function matrixFromInputs(matrix: MatrixFile | undefined, inputs: InputValues): { matrix?: MatrixFile; problem?: { key: string; message: string }; used: Set<string> } {
+  const used = new Set<string>();
+  if (!matrix || !dynamicKeys(matrix).length) return { matrix, used };
+  const resolved = resolveMatrix(matrix, (template) => {
+    const ref = parseTemplate(template.trim()).refs[0];
+    if (ref?.kind !== 'inputs' || ref.text !== template.trim() || !Object.hasOwn(inputs, ref.key)) return undefined;
+    used.add(ref.key);
+    return inputs[ref.key];
+  });
+  return { ...resolved, used };
+}
+
 /**
  * An `exclude` entry must name keys of the value lists, and something must be
  * left to run; a key from another task's output is one template of it, on a
@@ -57,15 +70,16 @@ function checkMatrix(baseId: string, t: TaskFile, at: DocPath): Diagnostic[] {
   const lists = Object.keys(matrix).filter((key) => key !== 'include' && key !== 'exclude');
   const problems: Diagnostic[] = [];
   const dynamic = dynamicKeys(matrix);
-  for (const key of dynamic) {
+  const fromOutputs = dynamic.filter((key) => {
     const text = (matrix[key] as string).trim();
     const { refs } = parseTemplate(text);
-    if (refs.length !== 1 || refs[0]!.kind !== 'task-output' || refs[0]!.text !== text) {
-      problems.push(error('bad-matrix', `task "${baseId}": matrix.${key} must be a list of values or one template of another task's output, \${{ tasks.ID.outputs.KEY }}; got ${JSON.stringify(text)}`, [...at, key]));
+    if (refs.length !== 1 || (refs[0]!.kind !== 'task-output' && refs[0]!.kind !== 'inputs') || refs[0]!.text !== text) {
+      problems.push(error('bad-matrix', `task "${baseId}": matrix.${key} must be a list of values, or one template of another task's output (\${{ tasks.ID.outputs.KEY }}) or of an input (\${{ inputs.NAME }}); got ${JSON.stringify(text)}`, [...at, key]));
     }
-  }
-  if (dynamic.length && t.sources?.length) {
-    problems.push(error('bad-matrix', `task "${baseId}": its matrix comes from ${dynamic.length > 1 ? 'outputs' : 'an output'} known only at run time, so it cannot have \`sources\` (they are fingerprinted before anything runs)`, ['tasks', baseId, 'sources']));
+    return refs[0]?.kind === 'task-output';
+  });
+  if (fromOutputs.length && t.sources?.length) {
+    problems.push(error('bad-matrix', `task "${baseId}": its matrix comes from ${fromOutputs.length > 1 ? 'outputs' : 'an output'} known only at run time, so it cannot have \`sources\` (they are fingerprinted before anything runs)`, ['tasks', baseId, 'sources']));
   }
   (matrix.exclude ?? []).forEach((entry, i) => {
     for (const key of Object.keys(entry)) {
@@ -127,15 +141,26 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         diagnostics.push(error('resource-over-capacity', `task "${baseId}" needs ${amount} of "${resource}" but its capacity is ${resources[resource]}: it could never start`, [...at, 'resources', resource]));
       }
     }
-    const size = matrixSize(t.matrix);
+    // Matrix keys from inputs are lists once the inputs have values (a run always has them).
+    const byInputs = matrixFromInputs(t.matrix, inputs);
+    if (byInputs.problem) {
+      diagnostics.push(error('bad-matrix', `task "${baseId}": ${byInputs.problem.message}`, [...at, 'matrix', byInputs.problem.key]));
+      continue;
+    }
+    const matrix = byInputs.matrix;
+    if (byInputs.used.size && matrix && !dynamicKeys(matrix).length && !expandMatrix(baseId, matrix).length) {
+      diagnostics.push(error('empty-matrix', `task "${baseId}": its matrix has nothing to run with the value of ${[...byInputs.used].map((n) => `input "${n}"`).join(' and ')}`, [...at, 'matrix']));
+      continue;
+    }
+    const size = matrixSize(matrix);
     if (size > MAX_MATRIX_EXPANSIONS) {
       diagnostics.push(error('matrix-too-large', `task "${baseId}" expands to ${size} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`, [...at, 'matrix']));
       continue;
     }
-    const matrixProblems = checkMatrix(baseId, t, [...at, 'matrix']);
+    const matrixProblems = checkMatrix(baseId, { ...t, matrix }, [...at, 'matrix']);
     diagnostics.push(...matrixProblems);
     if (matrixProblems.length) continue;
-    const keys = matrixKeys(t.matrix);
+    const keys = matrixKeys(matrix);
     const params = (t.params ?? {}) as Record<string, unknown>;
     const estimate = t.estimate !== undefined ? { seconds: parseDuration(t.estimate)!, source: 'declared' as const }
       : agent?.estimate !== undefined ? { seconds: agent.estimate, source: 'agent' as const }
@@ -147,9 +172,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const indices: number[] = [];
     const rootReported = new Set<string>();
     // A matrix from outputs: one task, a group that expands at run time (its matrix templates left in).
-    const dynamic = dynamicKeys(t.matrix).length > 0;
-    for (const expansion of dynamic ? [{ id: baseId, values: undefined }] : expandMatrix(baseId, t.matrix)) {
-      const used = new Set<string>();
+    const dynamic = dynamicKeys(matrix).length > 0;
+    for (const expansion of dynamic ? [{ id: baseId, values: undefined }] : expandMatrix(baseId, matrix)) {
+      const used = new Set<string>(byInputs.used);
       const fields = (values: InputValues) => {
         const fill = loadTimeLookup(expansion.values, keys, params, values, used);
         const render = (text: string) => renderTemplate(text, fill);
@@ -180,7 +205,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         id: expansion.id,
         baseId,
         matrix: expansion.values,
-        ...(dynamic ? { dynamicMatrix: t.matrix } : {}),
+        ...(dynamic ? { dynamicMatrix: matrix } : {}),
         path: at,
         kind: t.agent !== undefined ? 'agent' : 'shell',
         description: t.description,
@@ -239,6 +264,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       };
       if (need === task.baseId || need === task.id) {
         once(error('self-need', `task "${task.baseId}" needs itself`, needPath));
+      } else if (!targets && Object.hasOwn(raw.tasks, need)) {
+        // A task of the file that has problems of its own (reported there) has no expansions to need.
       } else if (!targets) {
         once(error('unknown-need', `task "${task.baseId}" needs "${need}", which is not a task${suggestion(need, baseIds)}`, needPath));
       } else {

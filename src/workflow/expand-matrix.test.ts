@@ -61,17 +61,19 @@ describe('a matrix from outputs', () => {
 
   it('reads a JSON array of scalars, or else one value per non-empty line, then expands as a written matrix would', () => {
     const fromJson = resolveMatrix(matrix, render('["a.ts", 2, true, "skip.ts"]'));
-    expect(fromJson).toEqual({ file: ['a.ts', 2, true, 'skip.ts'], mode: ['fast'], exclude: [{ file: 'skip.ts' }] });
-    expect(expandMatrix('review', fromJson as typeof matrix).map((e) => e.id)).toEqual(['review[a.ts,fast]', 'review[2,fast]', 'review[true,fast]']);
-    expect(resolveMatrix(matrix, render('  a.ts\r\n\n b c.ts \n'))).toMatchObject({ file: ['a.ts', 'b c.ts'] });
+    expect(fromJson).toEqual({ matrix: { file: ['a.ts', 2, true, 'skip.ts'], mode: ['fast'], exclude: [{ file: 'skip.ts' }] } });
+    expect(expandMatrix('review', (fromJson as { matrix: typeof matrix }).matrix).map((e) => e.id)).toEqual(['review[a.ts,fast]', 'review[2,fast]', 'review[true,fast]']);
+    expect(resolveMatrix(matrix, render('  a.ts\r\n\n b c.ts \n'))).toMatchObject({ matrix: { file: ['a.ts', 'b c.ts'] } });
     // Text that only looks like JSON is lines.
-    expect(resolveMatrix(matrix, render('[draft] notes.md'))).toMatchObject({ file: ['[draft] notes.md'] });
-    expect(resolveMatrix(matrix, render(''))).toMatchObject({ file: [] });
+    expect(resolveMatrix(matrix, render('[draft] notes.md'))).toMatchObject({ matrix: { file: ['[draft] notes.md'] } });
+    expect(resolveMatrix(matrix, render(''))).toMatchObject({ matrix: { file: [] } });
+    // A template the caller does not know yet stays as it is.
+    expect(resolveMatrix(matrix, () => undefined)).toEqual({ matrix });
   });
 
   it('refuses JSON that is not a list of scalars', () => {
     for (const value of ['{"a": 1}', '[{"a": 1}]', '[[1]]', '[null]']) {
-      expect(resolveMatrix(matrix, render(value)), value).toBe('matrix.file: ${{ tasks.find.outputs.files }} is JSON but not a list of strings, numbers and booleans');
+      expect(resolveMatrix(matrix, render(value)), value).toEqual({ problem: { key: 'file', message: 'matrix.file: ${{ tasks.find.outputs.files }} is JSON but not a list of strings, numbers and booleans' } });
     }
   });
 });

@@ -81,19 +81,25 @@ export function dynamicKeys(matrix: MatrixFile | undefined): string[] {
 }
 
 /**
- * A matrix with its output templates replaced by the values they render to
- * (`lookup` gives the text): a JSON array of strings, numbers and booleans,
- * or else one value per non-empty line, as `git diff --name-only` prints.
- * A problem (a JSON value that is not such an array) is a message instead.
+ * A matrix with its templates replaced by the lists their values give
+ * (`render` gives the text, or undefined to leave a template as it is): a
+ * JSON array of strings, numbers and booleans, or else one value per
+ * non-empty line, as `git diff --name-only` prints. A problem (a JSON value
+ * that is not such an array) names the key instead.
  */
-export function resolveMatrix(matrix: MatrixFile, render: (template: string) => string): MatrixFile | string {
+export function resolveMatrix(matrix: MatrixFile, render: (template: string) => string | undefined): { matrix: MatrixFile } | { problem: { key: string; message: string } } {
   const resolved: MatrixFile = {};
   for (const [key, value] of Object.entries(matrix)) {
     if (key === 'include' || key === 'exclude' || typeof value !== 'string') {
       resolved[key] = value;
       continue;
     }
-    const text = render(value).trim();
+    const rendered = render(value);
+    if (rendered === undefined) {
+      resolved[key] = value;
+      continue;
+    }
+    const text = rendered.trim();
     let list: unknown;
     try {
       list = text.startsWith('[') || text.startsWith('{') ? JSON.parse(text) : undefined;
@@ -105,9 +111,9 @@ export function resolveMatrix(matrix: MatrixFile, render: (template: string) => 
       continue;
     }
     if (!Array.isArray(list) || !list.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
-      return `matrix.${key}: ${value.trim()} is JSON but not a list of strings, numbers and booleans`;
+      return { problem: { key, message: `matrix.${key}: ${value.trim()} is JSON but not a list of strings, numbers and booleans` } };
     }
     resolved[key] = list as MatrixValue[];
   }
-  return resolved;
+  return { matrix: resolved };
 }

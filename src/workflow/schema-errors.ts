@@ -176,7 +176,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
     }
     case 'pattern':
       if (String(p.pattern).includes('\\$\\{\\{')) {
-        return error('schema', `${where} must be a list of values, or one template of another task's output such as "\${{ tasks.ID.outputs.KEY }}"; got ${show(e.data)}`, path);
+        return error('schema', `${where} must be a list of values, or one template of an input or another task's output such as "\${{ tasks.ID.outputs.KEY }}"; got ${show(e.data)}`, path);
       }
       return error('schema', `${where} is not valid: ${show(e.data)} must match ${p.pattern}`, path);
     case 'oneOf':

@@ -107,7 +107,7 @@ describe('a matrix from another task\'s outputs', () => {
     expect(result.tasks.filter((t: any) => t.id.startsWith('review[')).map((t: any) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
   });
 
-  it('is refused by lint when the matrix value is not one output template, or the task has sources', () => {
+  it('is refused by lint when the matrix value is not one output or input template, or the task has sources', () => {
     const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
     const lint = (yaml: string) => {
       const file = join(dir, 'bad.yaml');
@@ -116,11 +116,47 @@ describe('a matrix from another task\'s outputs', () => {
     };
     const head = 'version: 1\ninputs: { x: { default: a } }\ntasks:\n  find: { run: "true" }\n';
     expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: a.ts } }\n`)).toEqual([
-      ['schema', 5, 47, 'tasks.r.matrix.f must be a list of values, or one template of another task\'s output such as "${{ tasks.ID.outputs.KEY }}"; got "a.ts"'],
+      ['schema', 5, 47, 'tasks.r.matrix.f must be a list of values, or one template of an input or another task\'s output such as "${{ tasks.ID.outputs.KEY }}"; got "a.ts"'],
     ]);
-    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ inputs.x }}" } }\n`)[0]!.slice(0, 3)).toEqual(['bad-matrix', 5, 47]);
+    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ env.X }}" } }\n`)[0]!.slice(0, 3)).toEqual(['bad-matrix', 5, 47]);
     expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.find.outputs.f }}" }, sources: [src] }\n`)[0]).toEqual(['bad-matrix', 5, 89, 'task "r": its matrix comes from an output known only at run time, so it cannot have `sources` (they are fingerprinted before anything runs)']);
     expect(lint(`${head}  other: { run: "true" }\n  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.other.outputs.f }}" } }\n`)[0]![0]).toBe('unknown-reference');
     expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.find.outputs.f }}" } }\n  s: { run: "echo \${{ tasks.r.outputs.y }}", needs: r }\n`)[0]![3]).toContain('"r" is a matrix task that expands at run time');
+  });
+
+  it('takes a key from an input: expanded before the run when the input has a value, planned as one task when it has none', () => {
+    const yaml = `version: 1
+inputs:
+  targets: { default: '["staging"]' }
+  regions: { description: one per line }
+tasks:
+  deploy:
+    matrix:
+      target: \${{ inputs.targets }}
+      region: \${{ inputs.regions }}
+    run: echo "\${{ matrix.target }}/\${{ matrix.region }}" >> deployed.txt
+  after: { run: "true", needs: deploy }
+`;
+    const r = runProject({ 'workflow.yaml': yaml }, ['-i', 'regions=eu\nus', '-i', 'targets=["staging", "prod"]']);
+    expect(r.code, r.stderr).toBe(0);
+    checkStream(r.events, r.result);
+    expect(r.result.tasks.map((t: any) => t.id)).toEqual(['deploy[staging,eu]', 'deploy[staging,us]', 'deploy[prod,eu]', 'deploy[prod,us]', 'after']);
+    // Known before the run: they are part of it from the start.
+    expect(r.events[0]).toMatchObject({ type: 'workflow.started', tasks: 5 });
+    expect(readFileSync(join(r.dir, 'deployed.txt'), 'utf8').trim().split('\n').sort()).toEqual(['prod/eu', 'prod/us', 'staging/eu', 'staging/us']);
+
+    expect(cli(['lint', 'workflow.yaml'], { cwd: r.dir }).code).toBe(0);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: r.dir }).stdout);
+    expect(plan.tasks.map((t: any) => t.id)).toEqual(['deploy', 'after']);
+    expect(plan.warnings.join('\n')).toContain('(its matrix comes from ${{ inputs.regions }}): planned as one task');
+
+    // Values that give nothing to run, or JSON that is not a list: refused before anything runs, at the key.
+    const empty = cli(['run', 'workflow.yaml', '-i', 'regions='], { cwd: r.dir });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('error  task "deploy": its matrix has nothing to run with the value of input "targets" and input "regions"  [empty-matrix]');
+    expect(empty.stderr).not.toContain('unknown-need');
+    const notAList = cli(['run', 'workflow.yaml', '-i', 'regions=eu', '-i', 'targets={"a": 1}'], { cwd: r.dir });
+    expect(notAList.code).toBe(2);
+    expect(notAList.stderr).toContain('workflow.yaml:8:15  error  task "deploy": matrix.target: ${{ inputs.targets }} is JSON but not a list of strings, numbers and booleans  [bad-matrix]');
   });
 });
