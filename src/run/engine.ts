@@ -11,6 +11,7 @@ import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import { expandMatrix, MAX_MATRIX_EXPANSIONS, resolveMatrix } from '../workflow/expand-matrix.js';
 import { expandedTask } from '../workflow/runtime-expansion.js';
+import { walksFromRoot } from '../workflow/root-paths.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
 import { findArtifacts } from './artifacts.js';
@@ -230,27 +231,20 @@ export class RunEngine {
     const group = this.tasks[i]!;
     const s = this.states[i]!;
     s.firstStart = this.now();
-    const resolved = resolveMatrix(group.dynamicMatrix!, (text) => renderTemplate(text, (ref) => this.runtimeValue(ref, group.env) ?? ''));
-    const expansions = 'problem' in resolved ? [] : expandMatrix(group.baseId, resolved.matrix);
-    const ids = new Set(expansions.map((e) => e.id));
-    const problem = 'problem' in resolved ? resolved.problem.message
-      : expansions.length > MAX_MATRIX_EXPANSIONS ? `it expands to ${expansions.length} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`
-      : ids.size < expansions.length ? 'two of its values print the same task id'
-      : expansions.some((e) => this.workflow.taskIndex.has(e.id)) ? `an expansion's id is the id of another task (${expansions.find((e) => this.workflow.taskIndex.has(e.id))!.id})`
-      : undefined;
-    if (problem) {
-      s.errors.push({ attempt: 1, kind: 'invalid', message: `its matrix could not be expanded: ${problem}` });
+    const expanded = this.expansionsOf(group);
+    if ('problem' in expanded) {
+      s.errors.push({ attempt: 1, kind: 'invalid', message: `its matrix could not be expanded: ${expanded.problem}` });
       s.failureTainted = !group.continueOnError;
       return this.finish(i, 'failed', group.continueOnError ? 'allowed' : undefined);
     }
     // It never runs itself: its expansions cost instead.
     this.costEstimate -= group.cost;
-    if (!expansions.length) return this.finish(i, 'succeeded', 'empty-matrix');
+    const children = expanded.children;
+    if (!children.length) return this.finish(i, 'succeeded', 'empty-matrix');
     s.state = 'expanded';
     s.expansions = [];
-    this.remaining[i] = expansions.length;
-    for (const expansion of expansions) {
-      const child = expandedTask(group, { id: expansion.id, values: expansion.values ?? {} });
+    this.remaining[i] = children.length;
+    for (const child of children) {
       const c = this.queue.add({ ...this.scheduling[i]! });
       this.workflow.tasks.push(child);
       this.workflow.taskIndex.set(child.id, c);
@@ -264,6 +258,24 @@ export class RunEngine {
       s.expansions.push(c);
     }
     for (const c of s.expansions) this.becomeReady(c);
+  }
+
+  /** The tasks a matrix from outputs expands to now, or why it cannot expand (what load time checks of a written matrix). */
+  private expansionsOf(group: TaskSpec): { children: TaskSpec[] } | { problem: string } {
+    const resolved = resolveMatrix(group.dynamicMatrix!, (text) => renderTemplate(text, (ref) => this.runtimeValue(ref, group.env) ?? ''));
+    if ('problem' in resolved) return { problem: resolved.problem.message };
+    const expansions = expandMatrix(group.baseId, resolved.matrix);
+    if (expansions.length > MAX_MATRIX_EXPANSIONS) return { problem: `it expands to ${expansions.length} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed` };
+    if (new Set(expansions.map((e) => e.id)).size < expansions.length) return { problem: 'two of its values print the same task id' };
+    const clash = expansions.find((e) => this.workflow.taskIndex.has(e.id));
+    if (clash) return { problem: `an expansion's id is the id of another task (${clash.id})` };
+    const children = expansions.map((e) => expandedTask(group, { id: e.id, values: e.values ?? {} }));
+    for (const child of children) {
+      // An empty value before a slash would make an artifact glob walk the whole file system.
+      const root = child.artifacts.find((a) => walksFromRoot(a, child.cwd));
+      if (root !== undefined) return { problem: `${child.id}: artifacts entry "${root}" is the whole file system` };
+    }
+    return { children };
   }
 
   /** A matrix from outputs whose expansions have all ended: it ends as they did. */

@@ -81,6 +81,25 @@ describe('a matrix from another task\'s outputs', () => {
     expect(empty.result.tasks).toHaveLength(3);
   });
 
+  it('fails before any expansion runs when there are too many or an artifact became the whole file system', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  find:
+    run: |
+      { echo 'many<<EOF'; seq 10001; echo EOF; } >> "$ORCHESTRATE_OUTPUT"
+      echo 'dirs=["out", ""]' >> "$ORCHESTRATE_OUTPUT"
+  many: { needs: find, matrix: { n: "\${{ tasks.find.outputs.many }}" }, run: "true" }
+  build: { needs: find, matrix: { dir: "\${{ tasks.find.outputs.dirs }}" }, run: "true", artifacts: ["\${{ matrix.dir }}/**"] }
+`,
+    });
+    expect(r.code).toBe(1);
+    checkStream(r.events, r.result);
+    expect(task(r.result, 'many').errors[0].message).toBe('its matrix could not be expanded: it expands to 10001 tasks; at most 10000 are allowed');
+    expect(task(r.result, 'build').errors[0].message).toBe('its matrix could not be expanded: build[]: artifacts entry "/**" is the whole file system');
+    expect(r.events.filter((e) => e.type === 'task.started').map((e) => e.taskId)).toEqual(['find']);
+  });
+
   it('checks `when` per expansion, is planned as one task with a warning, and resumes by running it again', () => {
     const withWhen = workflow('a.ts\\nskip.ts\\n').replace('    run: test "$FILE"', '    when: matrix.file != \'skip.ts\'\n    run: test "$FILE"');
     const r = runProject({ 'workflow.yaml': withWhen });
