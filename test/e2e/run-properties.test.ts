@@ -188,6 +188,83 @@ describe('random workflows keep agent limits, resource capacities and the cost b
   }
 });
 
+describe('random fan-outs over outputs keep the run invariants', () => {
+  for (let seed = 1; seed <= Number(process.env.PROPERTY_SEEDS ?? 20) / 2; seed++) {
+    it(`seed ${seed}`, () => {
+      const rnd = seededRandom(3000 + seed);
+      const n = 6 + Math.floor(rnd() * 6);
+      const concurrency = 1 + Math.floor(rnd() * 4);
+      // Each task outputs a list of 0-3 distinct values, one of which may be "bad"; a fan-out runs one
+      // expansion per value of its first need's list, and an expansion for "bad" fails.
+      const specs: Array<{ id: string; needs: string[]; list: string[]; fanOut: boolean }> = [];
+      for (let i = 0; i < n; i++) {
+        const needs = new Set<string>();
+        if (i > 0) for (let k = 1 + Math.floor(rnd() * 2); k > 0; k--) needs.add(`t${Math.floor(rnd() * i)}`);
+        const list = Array.from({ length: Math.floor(rnd() * 4) }, (_, k) => (rnd() < 0.15 ? 'bad' : `v${k}`)).filter((v, k, all) => all.indexOf(v) === k);
+        // A fan-out reads the list of a need that is not one itself (its expansions' outputs cannot be named).
+        const first = [...needs][0];
+        specs.push({ id: `t${i}`, needs: [...needs], list, fanOut: first !== undefined && !specs[Number(first.slice(1))]!.fanOut && rnd() < 0.5 });
+      }
+      const lines = ['version: 1', `policy: { maxConcurrency: ${concurrency} }`, 'tasks:'];
+      for (const t of specs) {
+        const value = t.fanOut ? '${{ matrix.v }}' : 'none';
+        lines.push(`  ${t.id}:`, `    run: 'sleep 0.0${1 + Math.floor(rnd() * 4)}; echo "list=${JSON.stringify(t.list).replace(/"/g, '\\"')}" >> "$ORCHESTRATE_OUTPUT"; [ "${value}" != bad ]'`);
+        if (t.needs.length) lines.push(`    needs: [${t.needs.join(', ')}]`);
+        if (t.fanOut) lines.push(`    matrix: { v: "\${{ tasks.${t.needs[0]}.outputs.list }}" }`);
+      }
+      const r = runProject({ 'workflow.yaml': `${lines.join('\n')}\n` });
+      for (const e of r.events) expect(validateEvent(e), JSON.stringify(e)).toBe(true);
+      const status = (id: string) => task(r.result, id)?.status as string | undefined;
+      const terminal = r.events.filter((e: any) => TERMINAL.test(e.type));
+      expect(terminal.map((e: any) => e.taskId).sort()).toEqual(r.result.tasks.map((t: any) => t.id).sort());
+      expect(new Set(terminal.map((e: any) => e.taskId)).size).toBe(terminal.length);
+
+      // What each task needs before it may start: its needs; an expansion, its fan-out's needs; and
+      // what needs a fan-out waits for every expansion of it.
+      const specOf = new Map(specs.map((t) => [t.id, t]));
+      const baseOf = (id: string) => id.replace(/\[.*$/, '');
+      const expansionsOf = (id: string) => r.result.tasks.filter((t: any) => t.id.startsWith(`${id}[`)).map((t: any) => t.id);
+      const ended = new Set<string>();
+      const running = new Set<string>();
+      for (const e of r.events) {
+        if (e.type === 'task.started') {
+          for (const need of specOf.get(baseOf(e.taskId))!.needs) {
+            expect(ended.has(need), `${e.taskId} started before ${need} ended`).toBe(true);
+            for (const x of expansionsOf(need)) expect(ended.has(x), `${e.taskId} started before ${x} ended`).toBe(true);
+          }
+          running.add(e.taskId);
+          expect(running.size).toBeLessThanOrEqual(concurrency);
+        } else if (TERMINAL.test(e.type)) {
+          running.delete(e.taskId);
+          ended.add(e.taskId);
+        }
+      }
+
+      // A fan-out whose needs succeeded expands into exactly its first need's list and fails when one of
+      // them does; any task runs only when every need succeeded.
+      for (const t of specs) {
+        const needsOk = t.needs.every((need) => status(need) === 'succeeded');
+        if (!needsOk) {
+          expect(status(t.id), `${t.id} after a failed need`).toBe('skipped');
+          expect(expansionsOf(t.id)).toEqual([]);
+          continue;
+        }
+        if (!t.fanOut) {
+          expect(status(t.id)).toBe('succeeded');
+          continue;
+        }
+        const values = specOf.get(t.needs[0]!)!.list;
+        expect(expansionsOf(t.id), `${t.id} expansions`).toEqual(values.map((v) => `${t.id}[${v}]`));
+        for (const v of values) expect(status(`${t.id}[${v}]`)).toBe(v === 'bad' ? 'failed' : 'succeeded');
+        expect(status(t.id), `${t.id} status`).toBe(values.includes('bad') ? 'failed' : 'succeeded');
+        if (!values.length) expect(task(r.result, t.id).reason).toBe('empty-matrix');
+      }
+      const failed = r.result.tasks.some((t: any) => t.status === 'failed');
+      expect(r.code).toBe(failed ? 1 : 0);
+    });
+  }
+});
+
 describe('kill -9 at a random moment, then --resume', () => {
   for (let seed = 1; seed <= 6; seed++) {
     it(`seed ${seed}: no recorded success runs again, everything else runs, the resumed run succeeds`, async () => {
