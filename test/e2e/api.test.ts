@@ -27,6 +27,22 @@ describe('library API', () => {
     expect(result.metrics.costSpent).toBe(0.25);
   });
 
+  it('executeGraph fans out an in-process agent over another task\'s output (a matrix from outputs)', async () => {
+    const cwd = tempProject();
+    const reviewed: string[] = [];
+    const result = await executeGraph({
+      tasks: [
+        { id: 'find', agent: { run: () => ({ outputs: { files: '["a.ts", "b.ts"]' } }) } },
+        { id: 'review', needs: ['find'], matrix: { file: '${{ tasks.find.outputs.files }}' }, prompt: 'review ${{ matrix.file }}', agent: { run: (prompt) => { reviewed.push(prompt); return {}; } } },
+        { id: 'done', needs: ['review'], run: 'true' },
+      ],
+    }, { maxConcurrency: 2, cwd });
+    expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect(result.status).toBe('succeeded');
+    expect(reviewed.sort()).toEqual(['review a.ts', 'review b.ts']);
+    expect(result.tasks.map((t) => [t.id, t.status])).toEqual([['find', 'succeeded'], ['review', 'succeeded'], ['done', 'succeeded'], ['review[a.ts]', 'succeeded'], ['review[b.ts]', 'succeeded']]);
+  });
+
   it('aborts ctx.signal on timeout and retries', async () => {
     let attempts = 0;
     const result = await executeParallel([{
