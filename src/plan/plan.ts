@@ -128,8 +128,11 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   }
   for (const t of workflow.tasks) {
     if (!t.dynamicMatrix || notRun(options, t.id)) continue;
-    const from = dynamicKeys(t.dynamicMatrix).map((k) => (t.dynamicMatrix![k] as string).trim()).join(', ');
-    warnings.push(`task "${t.id}" expands when the run gets there (its matrix comes from ${from}): planned as one task`);
+    const templates = dynamicKeys(t.dynamicMatrix).map((k) => (t.dynamicMatrix![k] as string).trim());
+    const inputs = templates.filter((text) => /^\$\{\{\s*inputs\./.test(text));
+    warnings.push(inputs.length
+      ? `task "${t.id}": its matrix comes from ${inputs.join(', ')}, which has no value here (give it with -i): planned as one task`
+      : `task "${t.id}" expands when the run gets there (its matrix comes from ${templates.join(', ')}): planned as one task`);
   }
   const planTasks: PlanTask[] = workflow.tasks.map((t, i) => ({
     id: t.id,
