@@ -278,7 +278,17 @@ describe('kill -9 at a random moment, then --resume', () => {
       const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `${lines.join('\n')}\n` });
       const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir, stdio: 'ignore' });
       const exited = new Promise((resolve) => child.on('exit', resolve));
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(rnd() * 600)));
+      // The random moment comes once the run is in the history (before that there is nothing to
+      // resume; on a loaded machine start-up alone may take longer than the delay).
+      const recordedRuns = () => {
+        const out = cli(['history', '--json'], { cwd: dir }).stdout;
+        return out ? (JSON.parse(out) as unknown[]).length : 0;
+      };
+      for (const until = Date.now() + 30_000; recordedRuns() === 0;) {
+        if (Date.now() > until) throw new Error('the run was never recorded');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(rnd() * 600)));
       child.kill('SIGKILL');
       await exited;
       const first = JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout)[0].id;
