@@ -95,7 +95,12 @@ export class RunEngine {
   private pumping = false;
   private outputDir = '';
 
-  constructor(private readonly workflow: Workflow, private readonly options: EngineOptions) {
+  /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
+  private readonly workflow: Workflow;
+
+  constructor(given: Workflow, private readonly options: EngineOptions) {
+    const workflow = { ...given, tasks: [...given.tasks], taskIndex: new Map(given.taskIndex) };
+    this.workflow = workflow;
     this.tasks = workflow.tasks;
     const { graph, levels } = workflowGraph(workflow);
     this.graph = graph;

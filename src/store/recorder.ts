@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { RunEvent } from '../telemetry/events.js';
-import { definitionHash, definitionHashes } from '../workflow/definition-hash.js';
-import type { TaskSpec, Workflow } from '../workflow/model.js';
+import { createHash } from 'node:crypto';
+import { definitionHashes } from '../workflow/definition-hash.js';
+import type { Workflow } from '../workflow/model.js';
 import type { Database } from './open-store.js';
 
 export interface RunMeta {
@@ -32,7 +33,10 @@ export class RunRecorder {
 
   constructor(db: Database, private readonly workflow: Workflow, private readonly meta: RunMeta) {
     this.hashes = new Map(definitionHashes(workflow));
-    for (const task of workflow.tasks) this.learn(task);
+    for (const task of workflow.tasks) {
+      this.agents.set(task.id, task.agent ?? null);
+      this.needs.set(task.id, JSON.stringify(task.needs));
+    }
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
       run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started, inputs)
@@ -104,19 +108,24 @@ export class RunRecorder {
     return JSON.stringify(Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, masked?.[name] === value ? value : null])));
   }
 
-  private learn(task: TaskSpec): void {
-    this.hashes.set(task.id, this.hashes.get(task.id) ?? definitionHash(this.workflow, task));
-    this.agents.set(task.id, task.agent ?? null);
-    this.needs.set(task.id, JSON.stringify(task.needs));
+  /**
+   * An expansion of a matrix from outputs joins during the run (`review[a.ts]`): it is recorded with
+   * its task's agent and needs, and a hash of its task's and its own id, the same in every run
+   * while the task is unchanged.
+   */
+  private learnExpansion(id: string): void {
+    const bracket = id.indexOf('[');
+    const group = bracket < 0 ? undefined : this.workflow.taskIndex.get(id.slice(0, bracket));
+    if (group === undefined) return;
+    const task = this.workflow.tasks[group]!;
+    this.hashes.set(id, createHash('sha256').update(`${this.hashes.get(task.id)}\0${id}`).digest('hex').slice(0, 16));
+    this.agents.set(id, task.agent ?? null);
+    this.needs.set(id, JSON.stringify(task.needs));
   }
 
   private apply(e: RunEvent): void {
     const taskId = e.taskId ?? '';
-    // A task that joined during the run (a matrix expanded from outputs) is known from its first event.
-    if (!this.agents.has(taskId)) {
-      const i = this.workflow.taskIndex.get(taskId);
-      if (i !== undefined) this.learn(this.workflow.tasks[i]!);
-    }
+    if (!this.agents.has(taskId)) this.learnExpansion(taskId);
     const end = (status: string) => this.statements.endAttempt.run({
       status, ts: e.ts, exitCode: e.exitCode ?? null, cost: e.cost ?? null, kind: e.errorKind ?? null,
       message: status === 'succeeded' ? null : e.reason ?? null, runId: this.meta.runId, taskId, attempt: e.attempt ?? 0,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeGraph, executeParallel, loadWorkflow, plan, WorkflowError, type Agent } from '../../src/index.js';
+import { executeGraph, executeParallel, loadWorkflow, plan, startRun, WorkflowError, type Agent } from '../../src/index.js';
 import { ROOT, tempProject } from '../helpers/cli.js';
 import { validator } from '../helpers/schemas.js';
 
@@ -41,6 +41,20 @@ describe('library API', () => {
     expect(result.status).toBe('succeeded');
     expect(reviewed.sort()).toEqual(['review a.ts', 'review b.ts']);
     expect(result.tasks.map((t) => [t.id, t.status])).toEqual([['find', 'succeeded'], ['review', 'succeeded'], ['done', 'succeeded'], ['review[a.ts]', 'succeeded'], ['review[b.ts]', 'succeeded']]);
+  });
+
+  it('runs one loaded workflow with a matrix from outputs twice: a run never changes the workflow it was given', async () => {
+    const cwd = tempProject({
+      'package.json': '{}',
+      'w.yaml': 'version: 1\ntasks:\n  find: { run: "echo list=[1,2] >> $ORCHESTRATE_OUTPUT" }\n  each: { needs: find, matrix: { n: "${{ tasks.find.outputs.list }}" }, run: "true" }\n',
+    });
+    const workflow = await loadWorkflow(join(cwd, 'w.yaml'));
+    for (let run = 0; run < 2; run++) {
+      const result = await startRun(workflow).result;
+      expect(result.status, JSON.stringify(result.tasks.map((t) => [t.id, t.status, t.errors]))).toBe('succeeded');
+      expect(result.tasks.map((t) => t.id)).toEqual(['find', 'each', 'each[1]', 'each[2]']);
+      expect(workflow.tasks.map((t) => t.id)).toEqual(['find', 'each']);
+    }
   });
 
   it('aborts ctx.signal on timeout and retries', async () => {
