@@ -3,7 +3,7 @@ import { suggestion } from '../util/suggest.js';
 import type { Workflow } from '../workflow/model.js';
 
 /** `*` and `?` in an id pattern (`test-*`): any characters, one character; the rest as written. */
-function idPattern(pattern: string): RegExp | undefined {
+export function idPattern(pattern: string): RegExp | undefined {
   if (!/[*?]/.test(pattern)) return undefined;
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
@@ -41,4 +41,9 @@ export function selectTasks(workflow: Workflow, ids: readonly string[], flag?: s
 export function withOnly(workflow: Workflow, selected: ReadonlySet<number>): Workflow {
   const tasks = workflow.tasks.filter((_, i) => selected.has(i));
   return { ...workflow, tasks, taskIndex: new Map(tasks.map((t, i) => [t.id, i])) };
+}
+
+/** Whether a task id is what `wanted` names, as `--only` reads it: the id, a matrix task's id for its expansions, or a `*`/`?` pattern. */
+export function namesTask(wanted: string, id: string): boolean {
+  return id === wanted || id.startsWith(`${wanted}[`) || (idPattern(wanted)?.test(id) ?? false);
 }

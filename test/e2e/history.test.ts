@@ -276,6 +276,10 @@ tasks:
     expect(failed.match(/^==> /gm)).toHaveLength(1);
     expect(failed).toContain('==> bad (failed)');
     expect(cli(['logs', '-t', 'quiet,a'], { cwd: dir }).stdout).toMatch(/^==> quiet \(succeeded\): no output <==\n==> a \(succeeded\) /);
+    // A matrix task's id names its expansions, and * patterns work, as with run --only.
+    expect(cli(['logs', '-t', 'm'], { cwd: dir }).stdout).toMatch(/^==> m\[src\/x.ts\] \(succeeded\) [^\n]*\n--- attempt 1 of m\[src\/x.ts\] [^\n]*\nout\| value src\/x.ts\n$/);
+    expect(cli(['logs', '-t', 'b*'], { cwd: dir }).stdout).toMatch(/^==> bad \(failed\) /);
+    expect(cli(['logs', '-t', 'q*,zz'], { cwd: dir }).stdout).toBe('==> q* (1 task): no output <==\n==> zz (not in this run): no output <==\n');
     // A run in which no task printed anything says so.
     writeFileSync(join(dir, 'silent.yaml'), 'version: 1\ntasks:\n  s: { run: "true" }\n');
     const silent = json(dir, ['run', 'silent.yaml', '--json']);

@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { fileSafeName } from '../../run/file-names.js';
+import { namesTask } from '../../run/select-tasks.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, taskStatuses } from '../../store/queries.js';
@@ -59,9 +60,12 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
   const logs = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
     .map((f) => ({ path: join(dir, f), task: byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4) }))
-    .filter((l) => (!wanted || wanted.includes(l.task)) && (!options.failed || statuses.get(l.task) === 'failed'));
+    .filter((l) => (!wanted || wanted.some((w) => namesTask(w, l.task))) && (!options.failed || statuses.get(l.task) === 'failed'));
   for (const id of wanted ?? []) {
-    if (!logs.some((l) => l.task === id)) await writeOut(`==> ${id} (${statuses.get(id) ?? 'not in this run'}): no output <==\n`);
+    if (logs.some((l) => namesTask(id, l.task))) continue;
+    // A matrix task's id or a pattern names several tasks: how many, when none printed anything.
+    const named = [...statuses.keys()].filter((task) => namesTask(id, task)).length;
+    await writeOut(`==> ${id} (${statuses.get(id) ?? (named ? `${named} task${named === 1 ? '' : 's'}` : 'not in this run')}): no output <==\n`);
   }
   // A task that prints nothing has no log file: say so rather than print nothing at all.
   if (!logs.length && !wanted) await writeOut(`run ${run.id}: no task ${options.failed ? 'that failed ' : ''}printed anything\n`);
