@@ -14,11 +14,13 @@ interface Watched {
   sources: string[];
   artifacts: string[];
   cwd: string;
+  /** Its prompt file (absolute), which is part of its definition. */
+  promptFile?: string;
 }
 
 /**
- * What the watch looks at: the workflow file and the files every task's
- * sources match, by name, size and modification time (cheap to take every
+ * What the watch looks at: the workflow file, the prompt files, and the
+ * files every task's sources match, by name, size and modification time (cheap to take every
  * poll; the run itself compares contents). With `skipArtifacts`, leaves out
  * the files tasks declare they write: a run changes those itself.
  */
@@ -33,6 +35,7 @@ function snapshot(file: string, tasks: readonly Watched[], skipArtifacts = false
   };
   add(file);
   for (const task of tasks) {
+    if (task.promptFile) add(task.promptFile);
     const { files, missing } = matchSources(task.sources, task.cwd);
     for (const f of files) add(resolve(task.cwd, f));
     for (const m of missing) parts.push(`${resolve(task.cwd, m)}\0missing`);
@@ -40,11 +43,11 @@ function snapshot(file: string, tasks: readonly Watched[], skipArtifacts = false
   return parts.join('\n');
 }
 
-/** The tasks with sources of the workflow as it is now; none when it does not load. */
+/** The tasks with sources or a prompt file of the workflow as it is now; none when it does not load. */
 async function watchedTasks(file: string, options: RunCommandOptions) {
   try {
     const workflow = await loadValidWorkflow(file, options.config);
-    return workflow.tasks.filter((t) => t.sources.length).map((t): Watched => ({ sources: t.sources, artifacts: t.artifacts, cwd: t.cwd }));
+    return workflow.tasks.filter((t) => t.sources.length || t.promptFile).map((t): Watched => ({ sources: t.sources, artifacts: t.artifacts, cwd: t.cwd, promptFile: t.promptFile }));
   } catch {
     return undefined;
   }
@@ -78,7 +81,7 @@ export async function watchCommand(file: string, options: RunCommandOptions): Pr
   if (options.resume !== undefined && options.resume !== false) throw new UsageError('--watch and --resume cannot be combined: each watched run is a new run');
   if (options.dryRun || options.json || options.events === '-') throw new UsageError('--watch runs for real and prints a summary per run: leave out --dry-run, --json and --events -');
   const first = await watchedTasks(file, options);
-  if (first && !first.length) throw new UsageError('--watch needs tasks with `sources` to watch');
+  if (first && !first.length) throw new UsageError('--watch needs tasks with `sources` (or a `promptFile`) to watch');
   const path = resolve(file);
   for (;;) {
     const tasks = (await watchedTasks(file, options)) ?? [];
@@ -99,7 +102,7 @@ export async function watchCommand(file: string, options: RunCommandOptions): Pr
     }
     const take = () => snapshot(path, tasks);
     const before = take();
-    const count = tasks.reduce((n, t) => n + matchSources(t.sources, t.cwd).files.length, 0);
+    const count = tasks.reduce((n, t) => n + matchSources(t.sources, t.cwd).files.length + (t.promptFile ? 1 : 0), 0);
     await writeErr(`orchestrate: watching ${count} file${count === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} and ${file} (Ctrl-C to stop)\n`);
     const why = await changeOrSignal(take, before);
     if (why !== 'changed') return SIGNAL_EXIT[why] ?? EXIT.sigint;

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
@@ -20,6 +21,8 @@ import type { SourceMap } from './source-map.js';
 export interface BuildResult {
   workflow: Workflow;
   diagnostics: Diagnostic[];
+  /** The text of each task's promptFile, by task id in the file (for the template checks). */
+  promptFiles: Map<string, string>;
   /** needIndex[i][k]: position of task i's k-th resolved need in its `needs` list (for positions). */
   needIndex: number[][];
   /** needs of each task as indices into workflow.tasks. */
@@ -44,6 +47,30 @@ function loadTimeLookup(values: Record<string, MatrixValue> | undefined, keys: r
     if (ref.kind === 'params' && !Object.hasOwn(params, ref.key)) return undefined;
     return staticValue(inputs, { matrix: values, params }, ref);
   };
+}
+
+/** A prompt file larger than this is refused: a prompt travels in memory, on stdin and in a file. */
+const MAX_PROMPT_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A task's prompt text: its `prompt`, or the text of its `promptFile`
+ * (relative to the workflow file), read once, here; or the problem with it.
+ */
+function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath): { text?: string; file?: string; problem?: Diagnostic } {
+  if (t.promptFile === undefined) return { text: t.prompt };
+  const where = [...at, 'promptFile'];
+  if (t.prompt !== undefined) return { problem: error('bad-prompt-file', `task "${baseId}" has both \`prompt\` and \`promptFile\`: give one`, where, true) };
+  const file = resolve(dir, t.promptFile);
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is not a file`, where) };
+    if (stat.size > MAX_PROMPT_FILE_BYTES) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is larger than 16 MB`, where) };
+    return { text: readFileSync(file, 'utf8'), file };
+  } catch (caught) {
+    const code = (caught as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (caught as Error).message;
+    return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} cannot be read: ${why}`, where) };
+  }
 }
 
 /** The matrix with its keys from inputs that have values resolved into lists, and the inputs that gave them. */
@@ -116,6 +143,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const rawNeeds: string[][] = [];
   const baseIds = Object.keys(raw.tasks);
   const expansionsOf = new Map<string, number[]>();
+  const promptFiles = new Map<string, string>();
 
   for (const baseId of baseIds) {
     const t = raw.tasks[baseId]!;
@@ -131,9 +159,16 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       const known = Object.keys(agents);
       diagnostics.push(error('unknown-agent', `task "${baseId}" uses agent "${t.agent}", which is not defined${suggestion(t.agent, known) || (known.length ? `; defined agents: ${known.join(', ')}` : '; define it under `agents`')}`, [...at, 'agent']));
     }
-    if (t.prompt !== undefined && t.agent === undefined && t.run !== undefined) {
-      diagnostics.push(warning('prompt-without-agent', `task "${baseId}" has a \`prompt\` but no \`agent\`: the prompt is not used`, [...at, 'prompt'], true));
+    const promptKey = t.promptFile !== undefined ? 'promptFile' : 'prompt';
+    if ((t.prompt !== undefined || t.promptFile !== undefined) && t.agent === undefined && t.run !== undefined) {
+      diagnostics.push(warning('prompt-without-agent', `task "${baseId}" has a \`${promptKey}\` but no \`agent\`: the prompt is not used`, [...at, promptKey], true));
     }
+    const prompt = promptOf(baseId, t, dir, at);
+    if (prompt.problem) {
+      diagnostics.push(prompt.problem);
+      continue;
+    }
+    if (prompt.file) promptFiles.set(baseId, prompt.text!);
     for (const [resource, amount] of Object.entries(t.resources ?? {})) {
       if (!Object.hasOwn(resources, resource)) {
         diagnostics.push(error('unknown-resource', `task "${baseId}" uses resource "${resource}", which is not declared under \`resources\`${suggestion(resource, Object.keys(resources))}`, [...at, 'resources', resource], true));
@@ -182,7 +217,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         for (const [k, v] of Object.entries(taskEnv)) renderedEnv[k] = render(v);
         return {
           command: render(t.run ?? agent?.command ?? ''),
-          prompt: t.prompt === undefined ? undefined : render(t.prompt),
+          prompt: prompt.text === undefined ? undefined : render(prompt.text),
           artifacts: (t.artifacts ?? []).map(render),
           sources: (t.sources ?? []).map(render),
           cwd: resolve(dir, render(t.cwd ?? agent?.cwd ?? '.')),
@@ -213,6 +248,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         shell,
         agent: t.agent,
         prompt: filled.prompt,
+        ...(prompt.file ? { promptFile: prompt.file } : {}),
         params,
         needs: [],
         if: t.if ?? 'success',
@@ -300,5 +336,5 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     taskIndex,
     source,
   };
-  return { workflow, diagnostics, needs, needIndex };
+  return { workflow, diagnostics, needs, needIndex, promptFiles };
 }

@@ -13,7 +13,7 @@ interface Field {
 }
 
 /** The template-bearing strings of a task in the file, with their paths. */
-function templateFields(baseId: string, task: WorkflowFile['tasks'][string]): Field[] {
+function templateFields(baseId: string, task: WorkflowFile['tasks'][string], promptFile?: string): Field[] {
   const at: DocPath = ['tasks', baseId];
   const fields: Field[] = [];
   const add = (path: DocPath, text: unknown) => {
@@ -21,6 +21,8 @@ function templateFields(baseId: string, task: WorkflowFile['tasks'][string]): Fi
   };
   add([...at, 'run'], task.run);
   add([...at, 'prompt'], task.prompt);
+  // A prompt file's templates are reported at its `promptFile`.
+  add([...at, 'promptFile'], promptFile);
   add([...at, 'cwd'], task.cwd);
   for (const [k, v] of Object.entries(task.env ?? {})) add([...at, 'env', k], v);
   (task.artifacts ?? []).forEach((a, i) => add([...at, 'artifacts', i], a));
@@ -60,7 +62,7 @@ function unknownInput(raw: WorkflowFile, ref: TemplateRef, where: string, path: 
  * `inputs.NAME` an input of the workflow (also in its env and agents); and
  * each task's `when` condition, which reads the same references.
  */
-export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: TaskGraph): Diagnostic[] {
+export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: TaskGraph, promptFiles: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const field of sharedFields(raw)) {
     const where = field.path[0] === 'env' ? 'the workflow env' : `agent "${field.path[1]}"`;
@@ -82,7 +84,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
   for (const [baseId, task] of Object.entries(raw.tasks)) {
     const self = expansionIndex.get(baseId);
     if (self === undefined) continue;
-    const checked = templateFields(baseId, task).map((field) => ({ field, ...parseTemplate(field.text) }));
+    const checked = templateFields(baseId, task, promptFiles.get(baseId)).map((field) => ({ field, ...parseTemplate(field.text) }));
     if (task.when !== undefined) {
       const field = { path: ['tasks', baseId, 'when'], text: task.when };
       const parsed = parseCondition(task.when);
@@ -90,6 +92,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       else checked.push({ field, refs: parsed.refs, errors: [] });
     }
     for (const { field, refs, errors } of checked) {
+      const before = diagnostics.length;
       for (const problem of errors) diagnostics.push({ ...error('bad-template', `task "${baseId}": ${problem.message}`, field.path), find: problem.text });
       for (const ref of refs) {
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
@@ -114,6 +117,10 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so its outputs may not exist yet: add it to \`needs\``, field.path)));
           }
         }
+      }
+      // A template in a prompt file is shown at `promptFile`: the message names the file.
+      if (field.path[2] === 'promptFile') {
+        for (let k = before; k < diagnostics.length; k++) diagnostics[k] = { ...diagnostics[k]!, message: `${diagnostics[k]!.message} (in ${task.promptFile})` };
       }
     }
   }

@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = {
   'bad-dotenv': 'A dotenv file that cannot be read or has a line that is not NAME=value.',
   'bad-condition': "A task's `when` condition that does not parse.",
   'bad-matrix': 'A matrix key whose value is neither a list nor one `${{ tasks.ID.outputs.KEY }}` or `${{ inputs.NAME }}` template, an input value for it that is not a list, or a matrix from outputs on a task with `sources`.',
+  'bad-prompt-file': 'A `promptFile` that cannot be read, is not a file or is over 16 MB, or a task with both `prompt` and `promptFile`.',
   'bad-path': 'A `sources` or `artifacts` entry that is the whole file system (`/`, `/**`, or a value that rendered empty before a slash).',
   'bad-input': "An input's default or enum entry is not of its type, or the default is not in its enum.",
   'matrix-too-large': 'A matrix expands to more than 10,000 tasks.',

@@ -78,7 +78,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   const graph = checkGraph(built.workflow, built.needs, built.needIndex);
   diagnostics.push(...graph.diagnostics);
   if (!graph.diagnostics.length) {
-    diagnostics.push(...checkReferences(raw, built.workflow, graph.graph));
+    diagnostics.push(...checkReferences(raw, built.workflow, graph.graph, built.promptFiles));
     const explicitLimit = raw.policy?.maxConcurrency !== undefined || config.policy?.maxConcurrency !== undefined;
     diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit));
   }

@@ -80,6 +80,8 @@ export interface TaskSpec {
   shell: string[];
   agent?: string;
   prompt?: string;
+  /** The file its prompt was read from (absolute), if it has a `promptFile`. */
+  promptFile?: string;
   params: Record<string, unknown>;
   /** Ids of the tasks this one needs, matrix needs expanded. */
   needs: string[];

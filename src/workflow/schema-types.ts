@@ -263,6 +263,10 @@ export type Task = {
    */
   prompt?: string;
   /**
+   * A file whose text is the prompt (relative to the workflow file), read when the workflow is loaded; templates in it work as in `prompt`. Not together with `prompt`.
+   */
+  promptFile?: string;
+  /**
    * Parameters for the agent, passed as JSON in ORCHESTRATE_PARAMS and usable as ${{ params.K }}.
    * @default {}
    */

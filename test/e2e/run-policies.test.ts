@@ -15,6 +15,12 @@ function runInTerminal(dir: string, cols: number, rows: number) {
   return spawnSync('script', ['-qec', `stty cols ${cols} rows ${rows}; sh run.sh`, '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
 }
 
+/** Writes `yaml` as w.yaml in `dir` and returns the directory. */
+function writeProject(dir: string, yaml: string): string {
+  writeFileSync(join(dir, 'w.yaml'), yaml);
+  return dir;
+}
+
 describe('run policies with real processes', () => {
   it('a task waiting out its backoff holds no slot: others run meanwhile', () => {
     const r = runProject({
@@ -126,6 +132,35 @@ tasks:
     expect(overlaps('g1', 'g2')).toBe(false);
     const waits = ['a1', 'a2', 'a3'].map((id) => task(r.result, id).queueWaitMs).sort((a, b) => a - b);
     expect(waits[2]).toBeGreaterThanOrEqual(400);
+  });
+
+  it('reads a prompt from a promptFile, with its templates; lint places its problems at the key; editing it changes the task', () => {
+    const r = runProject({
+      'agent.sh': '#!/bin/sh\ncat > "got-$ORCHESTRATE_TASK_ID.txt"\n',
+      'prompts/review.md': 'Review ${{ params.file }} for ${{ inputs.who }}.\nContext: ${{ tasks.spec.outputs.path }}\n',
+      'workflow.yaml': `version: 1
+inputs: { who: { default: alice } }
+agents: { rev: { command: sh ./agent.sh } }
+tasks:
+  spec: { run: "echo path=spec.md >> $ORCHESTRATE_OUTPUT" }
+  review: { agent: rev, needs: spec, promptFile: prompts/review.md, params: { file: a.ts } }
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(r.dir, 'got-review.txt'), 'utf8')).toBe('Review a.ts for alice.\nContext: spec.md\n');
+    // A changed prompt file is a changed task: a resume runs it again, and only it.
+    writeFileSync(join(r.dir, 'prompts/review.md'), 'Review ${{ params.file }} again.\n');
+    const resumed = JSON.parse(cli(['run', 'workflow.yaml', '--resume', r.result.runId, '--json'], { cwd: r.dir }).stdout);
+    expect(resumed.tasks.map((t: any) => [t.id, t.reason ?? null])).toEqual([['spec', 'reused'], ['review', null]]);
+    expect(readFileSync(join(r.dir, 'got-review.txt'), 'utf8')).toBe('Review a.ts again.\n');
+
+    const lint = (yaml: string) => JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: writeProject(r.dir, yaml) }).stdout)[0].diagnostics.map((d: any) => [d.code, d.line, d.column, d.message]);
+    const head = 'version: 1\nagents: { rev: { command: cat } }\ntasks:\n';
+    expect(lint(`${head}  a: { agent: rev, promptFile: prompts/nope.md }\n`)).toEqual([['bad-prompt-file', 4, 32, 'task "a": its promptFile "prompts/nope.md" cannot be read: no such file']]);
+    expect(lint(`${head}  a: { agent: rev, promptFile: prompts, prompt: x }\n`)).toEqual([['bad-prompt-file', 4, 20, 'task "a" has both `prompt` and `promptFile`: give one']]);
+    expect(lint(`${head}  a: { agent: rev, promptFile: prompts }\n`)).toEqual([['bad-prompt-file', 4, 32, 'task "a": its promptFile "prompts" is not a file']]);
+    writeFileSync(join(r.dir, 'prompts/bad.md'), 'Use ${{ tasks.nope.outputs.x }}\n');
+    expect(lint(`${head}  a: { agent: rev, promptFile: prompts/bad.md }\n`)).toEqual([['unknown-reference', 4, 32, 'task "a" uses ${{ tasks.nope.outputs.x }}, but there is no task "nope" (in prompts/bad.md)']]);
   });
 
   it('gives an agent the rendered prompt on stdin and in ORCHESTRATE_PROMPT, and params as JSON', () => {

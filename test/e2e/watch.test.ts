@@ -61,7 +61,7 @@ describe('run --watch', () => {
   it('refuses what cannot be watched, before running anything', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow, 'plain.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran" }\n', 'src/a.txt': '' });
     const cases: Array<[string[], string]> = [
-      [['plain.yaml', '--watch'], 'orchestrate: --watch needs tasks with `sources` to watch\n'],
+      [['plain.yaml', '--watch'], 'orchestrate: --watch needs tasks with `sources` (or a `promptFile`) to watch\n'],
       [['workflow.yaml', '--watch', '--resume'], 'orchestrate: --watch and --resume cannot be combined: each watched run is a new run\n'],
       [['workflow.yaml', '--watch', '--json'], 'orchestrate: --watch runs for real and prints a summary per run: leave out --dry-run, --json and --events -\n'],
     ];
@@ -72,5 +72,26 @@ describe('run --watch', () => {
     }
     expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+
+  it('watches prompt files: editing one runs its task again', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'prompt.md': 'first\n',
+      'workflow.yaml': 'version: 1\nagents: { a: { command: "cat >> got.txt" } }\ntasks:\n  ask: { agent: a, promptFile: prompt.md }\n',
+    });
+    const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--watch', '--renderer', 'silent'], { cwd: dir, env: { ...process.env, CI: '' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => out.includes('orchestrate: watching 1 file of 1 task'), 'the first run');
+      writeFileSync(join(dir, 'prompt.md'), 'second\n');
+      await waitFor(() => readFileSync(join(dir, 'got.txt'), 'utf8') === 'first\nsecond\n', 'the run after the prompt changed');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(130);
   });
 });
