@@ -19,6 +19,8 @@ describe('orchestrate init and the default workflow file', () => {
     expect(JSON.parse(run.stdout).tasks.map((t: any) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
     expect(cli(['plan', '--json'], { cwd: dir }).code).toBe(0);
     expect(cli(['graph'], { cwd: dir }).stdout).toContain('flowchart');
+    expect(cli(['list'], { cwd: dir }).stdout).toContain('  package  Package the version build reported  (needs build, test)\n');
+    expect(JSON.parse(cli(['run', 'test', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => t.id)).toEqual(['setup', 'test']);
     // Into a directory that does not exist yet: it is made, and the schema path still resolves.
     expect(cli(['init', 'ci/flows/build.yaml'], { cwd: dir }).code).toBe(0);
     const nested = readFileSync(join(dir, 'ci/flows/build.yaml'), 'utf8');

@@ -8,7 +8,8 @@ import { makeDirectory } from '../../util/make-directory.js';
 /** A starter workflow: valid, runs anywhere with sh, and shows needs, outputs, inputs, sources and retries. */
 function starter(schema: string): string {
   return `# yaml-language-server: $schema=${schema}
-# A starter workflow. orchestrate plan shows its schedule, orchestrate run runs it,
+# A starter workflow. orchestrate plan shows its schedule, orchestrate run runs it
+# (orchestrate run test: one task and what it needs), orchestrate list lists its tasks,
 # orchestrate lint checks it; the format is in orchestrate's README.
 version: 1
 inputs:
@@ -18,14 +19,18 @@ policy:
   retry: { maxAttempts: 2, delay: 1s }
 tasks:
   setup:
+    description: Prepare what the others need
     run: echo "setting up"
   build:
+    description: Build, and hand the version on as an output
     needs: setup
     run: echo "\${{ inputs.greeting }} from build" && echo "version=1.0.0" >> "$ORCHESTRATE_OUTPUT"
   test:
+    description: Test, beside build
     needs: setup
     run: echo "testing"
   package:
+    description: Package the version build reported
     needs: [build, test]
     run: echo "packaging version \${{ tasks.build.outputs.version }}"
 `;
