@@ -9,9 +9,6 @@ import type { SecretMasker } from '../telemetry/mask.js';
 import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
-import { expandMatrix, MAX_MATRIX_EXPANSIONS, resolveMatrix } from '../workflow/expand-matrix.js';
-import { expandedTask } from '../workflow/runtime-expansion.js';
-import { walksFromRoot } from '../workflow/root-paths.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
 import { findArtifacts } from './artifacts.js';
@@ -22,6 +19,7 @@ import { taskFileName } from './file-names.js';
 import { isRetryable, retryAfterSeconds, retryDelay } from './retry.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
+import { expansionsOf, groupEnd } from './runtime-matrix.js';
 import type { State, TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
 
@@ -236,7 +234,8 @@ export class RunEngine {
     const group = this.tasks[i]!;
     const s = this.states[i]!;
     s.firstStart = this.now();
-    const expanded = this.expansionsOf(group);
+    const render = (text: string) => renderTemplate(text, (ref) => this.runtimeValue(ref, group.env) ?? '');
+    const expanded = expansionsOf(group, render, (id) => this.workflow.taskIndex.has(id));
     if ('problem' in expanded) {
       s.errors.push({ attempt: 1, kind: 'invalid', message: `its matrix could not be expanded: ${expanded.problem}` });
       s.failureTainted = !group.continueOnError;
@@ -265,42 +264,20 @@ export class RunEngine {
     for (const c of s.expansions) this.becomeReady(c);
   }
 
-  /** The tasks a matrix from outputs expands to now, or why it cannot expand (what load time checks of a written matrix). */
-  private expansionsOf(group: TaskSpec): { children: TaskSpec[] } | { problem: string } {
-    const resolved = resolveMatrix(group.dynamicMatrix!, (text) => renderTemplate(text, (ref) => this.runtimeValue(ref, group.env) ?? ''));
-    if ('problem' in resolved) return { problem: resolved.problem.message };
-    const expansions = expandMatrix(group.baseId, resolved.matrix);
-    if (expansions.length > MAX_MATRIX_EXPANSIONS) return { problem: `it expands to ${expansions.length} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed` };
-    if (new Set(expansions.map((e) => e.id)).size < expansions.length) return { problem: 'two of its values print the same task id' };
-    const clash = expansions.find((e) => this.workflow.taskIndex.has(e.id));
-    if (clash) return { problem: `an expansion's id is the id of another task (${clash.id})` };
-    const children = expansions.map((e) => expandedTask(group, { id: e.id, values: e.values ?? {} }));
-    for (const child of children) {
-      // An empty value before a slash would make an artifact glob walk the whole file system.
-      const root = child.artifacts.find((a) => walksFromRoot(a, child.cwd));
-      if (root !== undefined) return { problem: `${child.id}: artifacts entry "${root}" is the whole file system` };
-    }
-    return { children };
-  }
-
   /** A matrix from outputs whose expansions have all ended: it ends as they did. */
   private endExpansion(i: number): void {
     const group = this.tasks[i]!;
     const s = this.states[i]!;
-    const ends = s.expansions!.map((c) => this.states[c]!);
-    const failed = ends.filter((e) => e.state === 'failed');
-    if (failed.length) {
-      const first = failed[0]!.errors[failed[0]!.errors.length - 1];
-      s.errors.push({ attempt: 1, kind: first?.kind ?? 'exit-code', message: `${failed.length} of its ${ends.length} expansions failed` });
+    const end = groupEnd(s.expansions!.map((c) => this.states[c]!));
+    if (end.status === 'failed') {
+      s.errors.push(end.error!);
       s.failureTainted = !group.continueOnError;
       return this.finish(i, 'failed', group.continueOnError ? 'allowed' : undefined);
     }
-    const cancelled = ends.find((e) => e.state === 'cancelled');
-    if (cancelled) return this.finish(i, 'cancelled', cancelled.reason);
-    if (ends.some((e) => e.state === 'succeeded')) return this.finish(i, 'succeeded');
-    s.failureTainted = ends.some((e) => e.failureTainted);
-    return this.finish(i, 'skipped', ends[0]!.reason);
+    if (end.status === 'skipped') s.failureTainted = end.tainted ?? false;
+    return this.finish(i, end.status, end.reason);
   }
+
 
   /**
    * What a template or a `when` reads at run time: an output of a task it
