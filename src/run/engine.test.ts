@@ -103,4 +103,23 @@ tasks:
     expect(planned).toEqual({ slow: 0, quick: 3000 });
     expect(Object.fromEntries(executor.starts.map(([id, t]) => [id, t - t0]))).toEqual(planned);
   });
+
+  it('starts tasks held by a rate limit even when the window opens between the two looks at it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'Date'] });
+    // Every read of this clock takes a millisecond, as real work between two looks does: one look
+    // may find the window full and the next find it open.
+    let spent = 0;
+    const now = () => Date.now() + spent++;
+    const dir = mkdtempSync(join(tmpdir(), 'engine-'));
+    const yaml = `version: 1\nagents: { b: { command: x, rateLimit: { requests: 1, per: 50ms } } }\ntasks:\n${Array.from({ length: 60 }, (_, i) => `  t${i}: { agent: b }\n`).join('')}`;
+    const loaded = loadWorkflowText(yaml, join(dir, 'w.yaml'));
+    const executor = new FakeExecutor({});
+    const running = new RunEngine(loaded.workflow!, {
+      runId: 'test', runDir: join(dir, 'run'), emit: () => undefined, masker: new SecretMasker([]), baseEnv: {}, executorFor: () => executor, now,
+    }).run();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const settled = await Promise.race([running, Promise.resolve(undefined)]);
+    expect(executor.starts).toHaveLength(60);
+    expect(settled?.status).toBe('succeeded');
+  });
 });

@@ -314,12 +314,15 @@ export class RunEngine {
     this.rateTimer = undefined;
     // Nothing to do on this hot path unless some agent has a rate limit and tasks wait.
     if (!this.capacity.limits.rates || !this.queue.size) return;
-    // The window may have opened while this pump ran (time passes here): what waits on it goes now.
+    // When a window leaves room next, read before what has room now: time passes between the two
+    // looks, and a window that opens between them is then seen open, not lost (tasks parked on it
+    // would wait for ever).
+    const next = this.capacity.nextRateRelease();
+    // The window may have opened while this pump ran: what waits on it goes now.
     if (this.queue.release(this.capacity.openRateKeys())) {
       setImmediate(() => this.pump());
       return;
     }
-    const next = this.capacity.nextRateRelease();
     if (!next) return;
     this.rateTimer = setTimeout(() => {
       this.rateTimer = undefined;
