@@ -7,7 +7,7 @@ export const DEFAULT_WORKFLOW_FILES = ['orchestrate.yaml', 'orchestrate.yml'];
 /** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory. */
 export function workflowFile(given: string | undefined): string {
   if (given !== undefined) return given;
-  const found = DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
+  const found = defaultFile();
   if (!found) throw new UsageError('no workflow file given, and no orchestrate.yaml here: name one (orchestrate run FILE), or write one with orchestrate init');
   return found;
 }
@@ -21,9 +21,14 @@ export function workflowFile(given: string | undefined): string {
 export function fileAndTasks(first: string | undefined, rest: readonly string[] = []): { file: string; tasks: string[] } {
   if (first === undefined) return { file: workflowFile(undefined), tasks: [] };
   if (/\.ya?ml$/i.test(first) || isFile(first)) return { file: first, tasks: [...rest] };
-  const found = DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
+  const found = defaultFile();
   if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to run a task "${first}" of: name the workflow file first (orchestrate run FILE TASK...)`);
   return { file: found, tasks: [first, ...rest] };
+}
+
+/** orchestrate.yaml (or .yml) in the working directory, if there is one. */
+function defaultFile(): string | undefined {
+  return DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
 }
 
 function isFile(path: string): boolean {

@@ -3,7 +3,7 @@ import { suggestion } from '../util/suggest.js';
 import type { Workflow } from '../workflow/model.js';
 
 /** `*` and `?` in an id pattern (`test-*`): any characters, one character; the rest as written. */
-export function idPattern(pattern: string): RegExp | undefined {
+function idPattern(pattern: string): RegExp | undefined {
   if (!/[*?]/.test(pattern)) return undefined;
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
@@ -19,12 +19,10 @@ export function selectTasks(workflow: Workflow, ids: readonly string[], flag?: s
   const stack: number[] = [];
   for (const id of ids) {
     const exact = workflow.taskIndex.get(id);
-    const pattern = exact === undefined ? idPattern(id) : undefined;
-    const matches = exact !== undefined ? [exact]
-      : pattern ? workflow.tasks.flatMap((t, i) => (pattern.test(t.id) || pattern.test(t.baseId) ? [i] : []))
-      : workflow.tasks.flatMap((t, i) => (t.baseId === id ? [i] : []));
+    const names = taskNames(id);
+    const matches = exact !== undefined ? [exact] : workflow.tasks.flatMap((t, i) => (names(t.id) ? [i] : []));
     if (!matches.length) {
-      throw new UsageError(pattern ? `${prefix}no task id matches "${id}" in ${workflow.name}` : `${prefix}no task "${id}" in ${workflow.name}${suggestion(id, new Set(workflow.tasks.map((t) => t.baseId)))}`);
+      throw new UsageError(/[*?]/.test(id) ? `${prefix}no task id matches "${id}" in ${workflow.name}` : `${prefix}no task "${id}" in ${workflow.name}${suggestion(id, new Set(workflow.tasks.map((t) => t.baseId)))}`);
     }
     stack.push(...matches);
   }
@@ -43,7 +41,18 @@ export function withOnly(workflow: Workflow, selected: ReadonlySet<number>): Wor
   return { ...workflow, tasks, taskIndex: new Map(tasks.map((t, i) => [t.id, i])) };
 }
 
-/** Whether a task id is what `wanted` names, as `--only` reads it: the id, a matrix task's id for its expansions, or a `*`/`?` pattern. */
-export function namesTask(wanted: string, id: string): boolean {
-  return id === wanted || id.startsWith(`${wanted}[`) || (idPattern(wanted)?.test(id) ?? false);
+/**
+ * What `wanted` names, as `--only` reads it, as a test of task ids: the id,
+ * a matrix task's id for its expansions, or a `*`/`?` pattern over ids and
+ * matrix base ids (compiled once).
+ */
+export function taskNames(wanted: string): (id: string) => boolean {
+  const pattern = idPattern(wanted);
+  return (id) => {
+    if (id === wanted || id.startsWith(`${wanted}[`)) return true;
+    if (!pattern) return false;
+    // A base id holds no `[`: what comes before one is the matrix task's id.
+    const bracket = id.indexOf('[');
+    return pattern.test(id) || (bracket > 0 && pattern.test(id.slice(0, bracket)));
+  };
 }

@@ -88,10 +88,11 @@ function matrixFromInputs(matrix: MatrixFile | undefined, inputs: InputValues): 
 
 /**
  * An `exclude` entry must name keys of the value lists, and something must be
- * left to run; a key from another task's output is one template of it, on a
- * task without `sources` (they are fingerprinted before anything runs).
+ * left to run (said in terms of the inputs that gave its lists, if any); a key
+ * from another task's output or an input is one template of it, and one from
+ * an output is not on a task with `sources` (fingerprinted before anything runs).
  */
-function checkMatrix(baseId: string, t: TaskFile, at: DocPath): Diagnostic[] {
+function checkMatrix(baseId: string, t: TaskFile, at: DocPath, fromInputs: ReadonlySet<string>): Diagnostic[] {
   const matrix = t.matrix;
   if (!matrix) return [];
   const lists = Object.keys(matrix).filter((key) => key !== 'include' && key !== 'exclude');
@@ -116,7 +117,9 @@ function checkMatrix(baseId: string, t: TaskFile, at: DocPath): Diagnostic[] {
     }
   });
   if (!problems.length && !dynamic.length && !expandMatrix(baseId, matrix).length) {
-    problems.push(error('empty-matrix', `task "${baseId}": ${matrix.exclude?.length ? '`exclude` leaves no combination of the matrix to run' : 'the matrix has no value lists and no `include` entries: nothing to run'}`, at));
+    const why = fromInputs.size ? `its matrix has nothing to run with the value of ${[...fromInputs].map((n) => `input "${n}"`).join(' and ')}`
+      : matrix.exclude?.length ? '`exclude` leaves no combination of the matrix to run' : 'the matrix has no value lists and no `include` entries: nothing to run';
+    problems.push(error('empty-matrix', `task "${baseId}": ${why}`, at));
   }
   return problems;
 }
@@ -183,16 +186,14 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       continue;
     }
     const matrix = byInputs.matrix;
-    if (byInputs.used.size && matrix && !dynamicKeys(matrix).length && !expandMatrix(baseId, matrix).length) {
-      diagnostics.push(error('empty-matrix', `task "${baseId}": its matrix has nothing to run with the value of ${[...byInputs.used].map((n) => `input "${n}"`).join(' and ')}`, [...at, 'matrix']));
-      continue;
-    }
+    // A matrix from outputs: one task, a group that expands at run time (its matrix templates left in).
+    const dynamic = dynamicKeys(matrix).length > 0;
     const size = matrixSize(matrix);
     if (size > MAX_MATRIX_EXPANSIONS) {
       diagnostics.push(error('matrix-too-large', `task "${baseId}" expands to ${size} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`, [...at, 'matrix']));
       continue;
     }
-    const matrixProblems = checkMatrix(baseId, { ...t, matrix }, [...at, 'matrix']);
+    const matrixProblems = checkMatrix(baseId, { ...t, matrix }, [...at, 'matrix'], byInputs.used);
     diagnostics.push(...matrixProblems);
     if (matrixProblems.length) continue;
     const keys = matrixKeys(matrix);
@@ -206,8 +207,6 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];
     const rootReported = new Set<string>();
-    // A matrix from outputs: one task, a group that expands at run time (its matrix templates left in).
-    const dynamic = dynamicKeys(matrix).length > 0;
     for (const expansion of dynamic ? [{ id: baseId, values: undefined }] : expandMatrix(baseId, matrix)) {
       const used = new Set<string>(byInputs.used);
       const fields = (values: InputValues) => {

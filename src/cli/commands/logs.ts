@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { fileSafeName } from '../../run/file-names.js';
-import { namesTask } from '../../run/select-tasks.js';
+import { taskNames } from '../../run/select-tasks.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, taskStatuses } from '../../store/queries.js';
@@ -56,15 +56,16 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   const dir = runDirectory(dirname(run.file), run.id);
   if (!existsSync(dir)) throw new UsageError(`the logs of run ${run.id} are gone (pruned or deleted): ${dir}`);
   const wanted = idList(options.task, '--task');
+  const tests = wanted?.map((id) => [id, taskNames(id)] as const);
   // A log is named by its task's id made file-safe; an id that held a secret, by its masked form and index (then its header says).
   const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
   const logs = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
     .map((f) => ({ path: join(dir, f), task: byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4) }))
-    .filter((l) => (!wanted || wanted.some((w) => namesTask(w, l.task))) && (!options.failed || statuses.get(l.task) === 'failed'));
-  for (const id of wanted ?? []) {
-    if (logs.some((l) => namesTask(id, l.task))) continue;
+    .filter((l) => (!tests || tests.some(([, names]) => names(l.task))) && (!options.failed || statuses.get(l.task) === 'failed'));
+  for (const [id, names] of tests ?? []) {
+    if (logs.some((l) => names(l.task))) continue;
     // A matrix task's id or a pattern names several tasks: how many, when none printed anything.
-    const named = [...statuses.keys()].filter((task) => namesTask(id, task)).length;
+    const named = [...statuses.keys()].filter(names).length;
     await writeOut(`==> ${id} (${statuses.get(id) ?? (named ? `${named} task${named === 1 ? '' : 's'}` : 'not in this run')}): no output <==\n`);
   }
   // A task that prints nothing has no log file: say so rather than print nothing at all.
