@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UsageError } from '../errors.js';
-import { planReuse } from '../run/plan-reuse.js';
+import { planExpansionReuse, planReuse } from '../run/plan-reuse.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { statePath } from '../store/state-path.js';
 import { getRun, latestRun, recordedInputs, succeededTasks, type RunRow } from '../store/queries.js';
@@ -65,7 +65,14 @@ export function reusableInputs(run: RunRow): Record<string, string> {
   return Object.fromEntries(Object.entries(recordedInputs(run)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-/** What a resume of `run` may skip: tasks that succeeded there, unchanged, with the same inputs. */
-export function reuseFrom(db: Database, workflow: Workflow, run: RunRow): { from: string; reused: Map<number, Record<string, string>> } {
-  return { from: run.id, reused: planReuse(workflow, succeededTasks(db, run.id), recordedInputs(run)) };
+/**
+ * What a resume of `run` may skip: tasks that succeeded there, unchanged, with
+ * the same inputs, and the expansions that succeeded there of a matrix from
+ * outputs that runs again.
+ */
+export function reuseFrom(db: Database, workflow: Workflow, run: RunRow): { from: string; reused: Map<number, Record<string, string>>; reusedExpansions: Map<string, Record<string, string>> } {
+  const succeeded = succeededTasks(db, run.id);
+  const inputs = recordedInputs(run);
+  const reused = planReuse(workflow, succeeded, inputs);
+  return { from: run.id, reused, reusedExpansions: planExpansionReuse(workflow, succeeded, reused, inputs) };
 }

@@ -31,6 +31,8 @@ export interface EngineOptions {
   concurrency?: number;
   /** Run only these tasks (indices); the others are not part of the run. */
   only?: ReadonlySet<number>;
+  /** With `only`: whether an expansion of a matrix from outputs (task index, expansion id) joins the run. */
+  expansionSelected?: (group: number, id: string) => boolean;
   emit: (event: RunEvent) => void;
   masker: SecretMasker;
   /** The environment tasks inherit (process.env by default). */
@@ -42,6 +44,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Tasks reused from an earlier run (resume): index -> outputs. They succeed without running. */
   reused?: ReadonlyMap<number, Record<string, string>>;
+  /** Expansions of a matrix from outputs reused from an earlier run when they join: id -> outputs. */
+  reusedExpansions?: ReadonlyMap<string, Record<string, string>>;
   /** Tasks whose sources did not change since they last succeeded: they succeed without running. */
   upToDate?: ReadonlyMap<number, UpToDate>;
   /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
@@ -95,11 +99,14 @@ export class RunEngine {
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
+  /** Tasks reused from an earlier run: index -> outputs; reused expansions join it as they do the run. */
+  private readonly reused: Map<number, Record<string, string>>;
 
   constructor(given: Workflow, private readonly options: EngineOptions) {
     const workflow = { ...given, tasks: [...given.tasks], taskIndex: new Map(given.taskIndex) };
     this.workflow = workflow;
     this.tasks = workflow.tasks;
+    this.reused = new Map(options.reused);
     const { graph, levels } = workflowGraph(workflow);
     this.graph = graph;
     const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency, history: options.history });
@@ -187,7 +194,7 @@ export class RunEngine {
     if (this.states[i]!.state === 'expanded') return this.endExpansion(i);
     if (this.states[i]!.state !== 'pending') return;
     const task = this.tasks[i]!;
-    const reused = this.options.reused?.get(i);
+    const reused = this.reused.get(i);
     if (reused && !this.stopping) {
       this.states[i]!.outputs = reused;
       this.states[i]!.artifacts = findArtifacts(this.tasks[i]!.artifacts, [], this.tasks[i]!.cwd).produced;
@@ -241,9 +248,16 @@ export class RunEngine {
       s.failureTainted = !group.continueOnError;
       return this.finish(i, 'failed', group.continueOnError ? 'allowed' : undefined);
     }
+    const selected = this.options.expansionSelected;
+    const children = selected ? expanded.children.filter((child) => selected(i, child.id)) : expanded.children;
+    if (expanded.children.length && !children.length) {
+      const ids = expanded.children.map((child) => child.id);
+      s.errors.push({ attempt: 1, kind: 'invalid', message: `none of its ${ids.length} expansions is among the tasks selected to run (it expanded to ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})` });
+      s.failureTainted = true;
+      return this.finish(i, 'failed');
+    }
     // It never runs itself: its expansions cost instead.
     this.costEstimate -= group.cost;
-    const children = expanded.children;
     if (!children.length) return this.finish(i, 'succeeded', 'empty-matrix');
     s.state = 'expanded';
     s.expansions = [];
@@ -260,6 +274,8 @@ export class RunEngine {
       this.costEstimate += child.cost;
       this.open++;
       s.expansions.push(c);
+      const reused = this.options.reusedExpansions?.get(child.id);
+      if (reused) this.reused.set(c, reused);
     }
     for (const c of s.expansions) this.becomeReady(c);
   }

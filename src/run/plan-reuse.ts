@@ -1,4 +1,4 @@
-import { definitionHashes } from '../workflow/definition-hash.js';
+import { definitionHashes, expansionHash } from '../workflow/definition-hash.js';
 import { needIndices, needsFirst } from '../workflow/needs-order.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 
@@ -23,4 +23,27 @@ export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { h
     if (previous && previous.hash === hashes.get(task.id) && sameInputs(workflow, task, previousInputs) && needIndices(workflow, i).every((n) => reused.has(n))) reused.set(i, previous.outputs);
   }
   return reused;
+}
+
+/**
+ * Which expansions of a matrix from outputs a resumed run may skip when they
+ * join (id -> outputs): those that succeeded in the earlier run, of a task
+ * that did not succeed there as a whole (a crash, or some expansions failed)
+ * but would otherwise be reused — unchanged, with the same inputs, every need
+ * reused, so its lists come out the same.
+ */
+export function planExpansionReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, reused: ReadonlyMap<number, unknown>, previousInputs: Readonly<Record<string, string | null>> = {}): Map<string, Record<string, string>> {
+  const expansions = new Map<string, Record<string, string>>();
+  const hashes = definitionHashes(workflow);
+  const groups = new Map<string, string>();
+  workflow.tasks.forEach((task, i) => {
+    if (task.dynamicMatrix && !reused.has(i) && sameInputs(workflow, task, previousInputs) && needIndices(workflow, i).every((n) => reused.has(n))) groups.set(task.id, hashes.get(task.id)!);
+  });
+  if (!groups.size) return expansions;
+  for (const [id, previous] of succeeded) {
+    const bracket = id.indexOf('[');
+    const taskHash = bracket > 0 ? groups.get(id.slice(0, bracket)) : undefined;
+    if (taskHash !== undefined && previous.hash === expansionHash(taskHash, id)) expansions.set(id, previous.outputs);
+  }
+  return expansions;
 }

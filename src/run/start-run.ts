@@ -7,7 +7,7 @@ import { RunEngine, type OutputListener } from './engine.js';
 import { InProcessExecutor, type AgentFactory } from './in-process-executor.js';
 import type { RunResult } from './result.js';
 import { newRunId, runDirectory } from './run-dir.js';
-import { selectTasks } from './select-tasks.js';
+import { expansionSelection, selectTasks } from './select-tasks.js';
 import { ShellExecutor } from './shell-executor.js';
 import { SpawnerClient } from './spawner/spawner-client.js';
 import type { UpToDate } from './up-to-date.js';
@@ -30,6 +30,8 @@ export interface StartRunOptions {
   agents?: ReadonlyMap<string, AgentFactory>;
   /** Tasks reused from an earlier run (resume): index -> outputs. */
   reused?: ReadonlyMap<number, Record<string, string>>;
+  /** Expansions of a matrix from outputs reused from an earlier run when they join: id -> outputs. */
+  reusedExpansions?: ReadonlyMap<string, Record<string, string>>;
   /** Tasks whose sources did not change since they last succeeded (planUpToDate). */
   upToDate?: ReadonlyMap<number, UpToDate>;
   /** Estimates from history (task id -> seconds), used to rank ready tasks as the plan does. */
@@ -89,6 +91,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     runDir,
     concurrency: options.concurrency,
     only: options.only?.length ? selectTasks(workflow, options.only) : undefined,
+    expansionSelected: options.only?.length ? expansionSelection(workflow, options.only) : undefined,
     emit: (event) => {
       for (const listener of listeners) listener(event);
     },
@@ -97,6 +100,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     executorFor: (task) => inProcess.get(task.id) ?? inProcess.get(task.baseId) ?? shell,
     interrupt: options.interrupt,
     reused: options.reused,
+    reusedExpansions: options.reusedExpansions,
     upToDate: options.upToDate,
     history: options.history,
     onOutput: options.onOutput,

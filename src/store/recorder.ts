@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { RunEvent } from '../telemetry/events.js';
-import { createHash } from 'node:crypto';
-import { definitionHashes } from '../workflow/definition-hash.js';
+import { definitionHashes, expansionHash } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import type { Database } from './open-store.js';
 
@@ -110,15 +109,14 @@ export class RunRecorder {
 
   /**
    * An expansion of a matrix from outputs joins during the run (`review[a.ts]`): it is recorded with
-   * its task's agent and needs, and a hash of its task's and its own id, the same in every run
-   * while the task is unchanged.
+   * its task's agent and needs, and its expansion hash.
    */
   private learnExpansion(id: string): void {
     const bracket = id.indexOf('[');
     const group = bracket < 0 ? undefined : this.workflow.taskIndex.get(id.slice(0, bracket));
     if (group === undefined) return;
     const task = this.workflow.tasks[group]!;
-    this.hashes.set(id, createHash('sha256').update(`${this.hashes.get(task.id)}\0${id}`).digest('hex').slice(0, 16));
+    this.hashes.set(id, expansionHash(this.hashes.get(task.id)!, id));
     this.agents.set(id, task.agent ?? null);
     this.needs.set(id, JSON.stringify(task.needs));
   }

@@ -25,6 +25,15 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }
 
+/**
+ * The definition hash of an expansion of a matrix from outputs (`review[a.ts]`),
+ * which joins during the run: its task's hash and its own id, the same in
+ * every run while the task is unchanged.
+ */
+export function expansionHash(taskHash: string, id: string): string {
+  return createHash('sha256').update(`${taskHash}\0${id}`).digest('hex').slice(0, 16);
+}
+
 const cache = new WeakMap<Workflow, Map<string, string>>();
 
 /** Every task's definition hash by id, computed once per loaded workflow. */

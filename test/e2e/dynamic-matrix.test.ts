@@ -100,7 +100,7 @@ tasks:
     expect(r.events.filter((e) => e.type === 'task.started').map((e) => e.taskId)).toEqual(['find']);
   });
 
-  it('checks `when` per expansion, is planned as one task with a warning, and resumes by running it again', () => {
+  it('checks `when` per expansion, is planned as one task with a warning, and resumes by running only the expansions that did not succeed', () => {
     const withWhen = workflow('a.ts\\nskip.ts\\n').replace('    run: test "$FILE"', '    when: matrix.file != \'skip.ts\'\n    run: test "$FILE"');
     const r = runProject({ 'workflow.yaml': withWhen });
     expect(r.code, r.stderr).toBe(0);
@@ -114,16 +114,51 @@ tasks:
     expect(plan.tasks[1]).toMatchObject({ estimateSource: 'history', estimate: task(r.result, 'review').durationMs / 1000 });
     expect(plan.warnings).toContain('task "review" expands when the run gets there (its matrix comes from ${{ tasks.find.outputs.files }}, ${{ tasks.find.outputs.passes }}): planned as one task');
 
-    // A failed run resumed: find is reused, the matrix expands and runs again.
-    const failing = runProject({ 'workflow.yaml': workflow('a.ts\\nbad.ts\\n').replace('test "$FILE" != bad.ts', 'test ! -f broken'), broken: '' });
+    // A failed run resumed: find is reused, the matrix expands again, and only the expansions that failed run.
+    const failing = runProject({ 'workflow.yaml': workflow('a.ts\\nbad.ts\\n').replace('test "$FILE" != bad.ts', 'test "$FILE" != bad.ts -o ! -f broken'), broken: '' });
     expect(failing.code).toBe(1);
+    expect(task(failing.result, 'review[bad.ts,2]').status).toBe('failed');
     rmSync(join(failing.dir, 'broken'));
     const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: failing.dir });
     expect(resumed.code, resumed.stderr).toBe(0);
     const result = JSON.parse(resumed.stdout);
     expect(task(result, 'find').reason).toBe('reused');
     expect(task(result, 'review').status).toBe('succeeded');
-    expect(result.tasks.filter((t: any) => t.id.startsWith('review[')).map((t: any) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(result.tasks.filter((t: any) => t.id.startsWith('review[')).map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([
+      ['review[a.ts,1]', 'succeeded', 'reused'], ['review[a.ts,2]', 'succeeded', 'reused'], ['review[bad.ts,1]', 'succeeded', null], ['review[bad.ts,2]', 'succeeded', null],
+    ]);
+    // Each expansion's work was done once, over the two runs; what needs the matrix saw all of it.
+    expect(readFileSync(join(failing.dir, 'reviewed.txt'), 'utf8').trim().split('\n').sort()).toEqual(['a.ts:1', 'a.ts:2', 'bad.ts:1', 'bad.ts:2']);
+    expect(readFileSync(join(failing.dir, 'count.txt'), 'utf8').trim()).toBe('4');
+    expect(result.merged.summary).toContain('3 tasks reused');
+  });
+
+  it('runs only the expansions that task names select, all of them when the task is needed as a whole', () => {
+    const dir = runProject({ 'workflow.yaml': workflow('a.ts\\nb.ts\\n') }, ['--only', 'find']).dir;
+    const run = (...args: string[]) => {
+      rmSync(join(dir, 'reviewed.txt'), { force: true });
+      const r = cli(['run', 'workflow.yaml', '--json', ...args], { cwd: dir });
+      const reviewed = readFileSync(join(dir, 'reviewed.txt'), 'utf8').trim().split('\n').sort();
+      return { code: r.code, stderr: r.stderr, result: JSON.parse(r.stdout), reviewed };
+    };
+    // Names of expansions known only at run time are accepted, patterns too; what the task needs runs.
+    const one = run('review[b.ts,2]');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.result.tasks.map((t: any) => t.id)).toEqual(['find', 'review', 'review[b.ts,2]']);
+    expect(one.reviewed).toEqual(['b.ts:2']);
+    const some = run('--only', 'review[a.ts,*]');
+    expect(some.code, some.stderr).toBe(0);
+    expect(some.reviewed).toEqual(['a.ts:1', 'a.ts:2']);
+    // report needs the whole matrix: every expansion runs.
+    const whole = run('review[a.ts,1]', 'report');
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.reviewed).toEqual(['a.ts:1', 'a.ts:2', 'b.ts:1', 'b.ts:2']);
+    // A name that matches no expansion once the list is known fails the task, saying what there was.
+    const none = cli(['run', 'workflow.yaml', '--json', 'review[c.ts,1]'], { cwd: dir });
+    expect(none.code).toBe(1);
+    expect(task(JSON.parse(none.stdout), 'review').errors[0]).toMatchObject({ kind: 'invalid', message: 'none of its 4 expansions is among the tasks selected to run (it expanded to review[a.ts,1], review[a.ts,2], review[b.ts,1], review[b.ts,2])' });
+    // A static-looking name of an unknown task is still refused before anything runs.
+    expect(cli(['run', 'workflow.yaml', 'revue[a.ts,1]'], { cwd: dir }).stderr).toBe('orchestrate: no task "revue[a.ts,1]" in workflow (did you mean "review[a.ts,1]"?)\n');
   });
 
   it('is refused by lint when the matrix value is not one output or input template, or the task has sources', () => {

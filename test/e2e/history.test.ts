@@ -89,6 +89,50 @@ describe('run history', () => {
     });
   }
 
+  it('resumes a fan-out after kill -9 without running its finished expansions again', async () => {
+    // review fans out over find's list; review[slow] waits for a file that appears only after the crash.
+    const marker = `fanout-wait-${process.pid}-${Date.now()}`;
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  find: { run: "echo x >> find.ran; echo 'files=[\\"a\\", \\"b\\", \\"slow\\"]' >> $ORCHESTRATE_OUTPUT" }
+  review:
+    needs: find
+    matrix: { f: "\${{ tasks.find.outputs.files }}" }
+    run: |
+      echo x >> \${{ matrix.f }}.ran
+      test \${{ matrix.f }} != slow || until test -f go; do sleep 0.05; done # ${marker}
+      echo "r=\${{ matrix.f }}" >> "$ORCHESTRATE_OUTPUT"
+  report: { needs: review, run: "cat a.ran b.ran slow.ran | wc -l | tr -d ' ' > report.txt" }
+`,
+    });
+    const run = startRun(dir);
+    try {
+      await waitFor(() => count(dir, 'slow.ran') === 1);
+      const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+      await waitFor(() => (db.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'succeeded' AND task_id IN ('review[a]', 'review[b]')").get() as any).n === 2);
+      db.close();
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+    await run.exited;
+    await waitFor(() => spawnSync('pgrep', ['-f', marker]).status !== 0);
+    writeFileSync(join(dir, 'go'), '');
+    const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: dir, env: { ORCHESTRATE_SPAWNERS: '1' } });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const result = JSON.parse(resumed.stdout);
+    expect(result.tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([
+      ['find', 'succeeded', 'reused'], ['review', 'succeeded', null], ['report', 'succeeded', null],
+      ['review[a]', 'succeeded', 'reused'], ['review[b]', 'succeeded', 'reused'], ['review[slow]', 'succeeded', null],
+    ]);
+    // Reused expansions keep the outputs they reported.
+    expect(result.tasks.find((t: any) => t.id === 'review[b]').outputs).toEqual({ r: 'b' });
+    expect([count(dir, 'find.ran'), count(dir, 'a.ran'), count(dir, 'b.ran'), count(dir, 'slow.ran')]).toEqual([1, 1, 1, 2]);
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8').trim()).toBe('4');
+    expect(result.merged.summary).toContain('3 tasks reused');
+  });
+
   it('re-runs only what failed after a failed run, and a changed task with everything after it', () => {
     const dir = tempProject({
       'package.json': '{}',

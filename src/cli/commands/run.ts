@@ -178,6 +178,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     concurrency: options.concurrency,
     only,
     reused: resume?.reused,
+    reusedExpansions: resume?.reusedExpansions,
     upToDate,
     history: history.estimates,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
