@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { OrchestrateError, EXIT } from './errors.js';
 import { planWorkflow, type Plan, type PlanOptions } from './plan/plan.js';
-import type { OutputListener } from './run/engine.js';
+import type { OutputListener } from './run/engine-options.js';
 import type { Agent, AgentFactory } from './run/in-process-executor.js';
 import type { RunResult } from './run/result.js';
 import { startRun } from './run/start-run.js';

@@ -11,5 +11,5 @@ export type { WorkflowFile, ConfigFile } from './workflow/schema-types.js';
 export { loadWorkflowText } from './workflow/load.js';
 export { startRun } from './run/start-run.js';
 export type { StartRunOptions, RunHandle } from './run/start-run.js';
-export type { OutputListener } from './run/engine.js';
+export type { OutputListener } from './run/engine-options.js';
 export { EXIT, OrchestrateError } from './errors.js';

@@ -5,58 +5,24 @@ import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
-import type { SecretMasker } from '../telemetry/mask.js';
 import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
-import type { AttemptRequest, AttemptResult, Executor, FailureKind } from './attempt.js';
+import type { AttemptRequest, AttemptResult, FailureKind } from './attempt.js';
 import { findArtifacts } from './artifacts.js';
 import { fingerprintSources } from './sources.js';
-import type { UpToDate } from './up-to-date.js';
+import type { EngineOptions } from './engine-options.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { taskFileName } from './file-names.js';
-import { isRetryable, retryAfterSeconds, retryDelay } from './retry.js';
+import { attemptRequest } from './attempt-request.js';
+import { afterFailure } from './after-failure.js';
+import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
-import type { State, TaskState } from './task-state.js';
+import { endEventFields, freshState, type State, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
-
-export interface EngineOptions {
-  runId: string;
-  /** Directory for logs and output files of this run. */
-  runDir: string;
-  /** Overrides policy.maxConcurrency. */
-  concurrency?: number;
-  /** Run only these tasks (indices); the others are not part of the run. */
-  only?: ReadonlySet<number>;
-  /** With `only`: whether an expansion of a matrix from outputs (task index, expansion id) joins the run. */
-  expansionSelected?: (group: number, id: string) => boolean;
-  emit: (event: RunEvent) => void;
-  masker: SecretMasker;
-  /** The environment tasks inherit (process.env by default). */
-  baseEnv: Record<string, string | undefined>;
-  executorFor: (task: TaskSpec) => Executor;
-  /** Aborting it interrupts the run (Ctrl-C): nothing new starts, running tasks are terminated. */
-  interrupt?: AbortSignal;
-  /** Milliseconds since the epoch. */
-  now?: () => number;
-  /** Tasks reused from an earlier run (resume): index -> outputs. They succeed without running. */
-  reused?: ReadonlyMap<number, Record<string, string>>;
-  /** Expansions of a matrix from outputs reused from an earlier run when they join: id -> outputs. */
-  reusedExpansions?: ReadonlyMap<string, Record<string, string>>;
-  /** Tasks whose sources did not change since they last succeeded: they succeed without running. */
-  upToDate?: ReadonlyMap<number, UpToDate>;
-  /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
-  history?: ReadonlyMap<string, number>;
-  /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */
-  onOutput?: OutputListener;
-}
-
-/** A task's output line, masked. */
-export type OutputListener = (taskId: string, line: string, stream: 'out' | 'err') => void;
-
 
 const FINAL: ReadonlySet<State> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
@@ -83,7 +49,7 @@ export class RunEngine {
   private readonly startedAt: number;
   private readonly deadline?: number;
   private costEstimate: number;
-  private stopping: 'cascade' | 'interrupt' | 'timeout' | undefined;
+  private stopping: Stopping | undefined;
   private spent = 0;
   /** Declared cost of the attempts running now. */
   private reserved = 0;
@@ -206,20 +172,11 @@ export class RunEngine {
       this.states[i]!.artifacts = findArtifacts(this.tasks[i]!.artifacts, [], this.tasks[i]!.cwd).produced;
       return this.finish(i, 'succeeded', 'up-to-date');
     }
-    const needs = this.graph.needs[i]!.filter((d) => this.included(d)).map((d) => this.states[d]!);
-    const ok = (s: TaskState) => s.state === 'succeeded' || (s.state === 'failed' && s.reason === 'allowed');
-    const tainted = needs.some((s) => s.failureTainted);
-    if (this.stopping === 'interrupt') return this.finish(i, 'cancelled', 'interrupted');
-    if (this.stopping === 'timeout') return this.finish(i, 'cancelled', 'workflow-timeout');
-    // Cascading cancellation still runs `if: failure` and `if: always` tasks (cleanup, notify).
-    if (this.stopping === 'cascade' && task.if === 'success') return this.finish(i, 'cancelled', 'cancelled');
-    if (task.if === 'success' && !needs.every(ok)) {
-      const cancelled = needs.some((s) => s.state === 'cancelled');
-      this.states[i]!.failureTainted = tainted || cancelled;
-      // A need skipped with nothing wrong (an `if: failure` task when all went well) skips this one too, harmlessly.
-      return this.finish(i, 'skipped', cancelled ? 'dependency-cancelled' : tainted ? 'dependency-failed' : 'dependency-skipped');
+    const notRun = readiness(task, this.graph.needs[i]!.filter((d) => this.included(d)).map((d) => this.states[d]!), this.stopping);
+    if (notRun) {
+      if (notRun.tainted) this.states[i]!.failureTainted = true;
+      return this.finish(i, notRun.status, notRun.reason);
     }
-    if (task.if === 'failure' && !tainted) return this.finish(i, 'skipped', 'no-failure');
     // Its expansions check `when` each, since it may read their matrix values.
     if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
@@ -379,32 +336,20 @@ export class RunEngine {
     const abort = s.abort = new AbortController();
     const kill = s.kill = new AbortController();
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt });
-    const render = (text: string) => renderTemplate(text, (ref) => this.runtimeValue(ref, env));
-    // Only the task's own variables travel; the executor puts them over the base environment.
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(task.env)) env[k] = render(v);
     const name = taskFileName(task.id, i, (text) => this.options.masker.mask(text));
     s.logFile = join(this.options.runDir, `${name}.log`);
-    const executor = this.options.executorFor(task);
-    const remainingTime = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
-    executor.run({
+    this.options.executorFor(task).run(attemptRequest(task, {
       runId: this.options.runId,
-      taskId: task.id,
       attempt: s.attempts,
-      command: render(task.command),
-      shell: task.shell,
-      prompt: task.prompt === undefined ? undefined : render(task.prompt),
-      params: task.params,
-      env,
-      cwd: task.cwd,
-      timeout: task.timeout !== undefined && remainingTime !== undefined ? Math.min(task.timeout, remainingTime) : task.timeout,
-      gracePeriod: this.workflow.policy.gracePeriod,
       logFile: s.logFile,
       outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
-      signal: s.abort.signal,
-      killSignal: s.kill.signal,
+      valueOf: (ref, env) => this.runtimeValue(ref, env),
+      gracePeriod: this.workflow.policy.gracePeriod,
+      timeLeft: this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined,
+      signal: abort.signal,
+      killSignal: kill.signal,
       onOutput: this.outputListener(task),
-    }).then(async (result) => this.attemptEnded(i, result, await this.sourcesAfter(task, result, abort, kill)), (error: unknown) => this.attemptEnded(i, {
+    })).then(async (result) => this.attemptEnded(i, result, await this.sourcesAfter(task, result, abort, kill)), (error: unknown) => this.attemptEnded(i, {
       ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [],
     }));
   }
@@ -457,39 +402,46 @@ export class RunEngine {
       this.finish(i, 'succeeded');
     } else {
       const kind: FailureKind = outcome.kind ?? 'exit-code';
-      const stoppedByRun = kind === 'cancelled' && this.stopping !== undefined;
-      if (stoppedByRun && this.stopping === 'timeout') {
-        s.errors.push({ attempt: s.attempts, kind: 'workflow-timeout', message: 'terminated: the workflow timeout passed' });
-        this.finish(i, 'cancelled', 'workflow-timeout');
-      } else if (stoppedByRun) {
-        this.finish(i, 'cancelled', this.stopping === 'interrupt' ? 'interrupted' : 'cancelled');
+      const next = afterFailure(task, { attempt: s.attempts, kind, exitCode: outcome.exitCode, outputs: outcome.outputs }, { stopping: this.stopping, now: this.now(), deadline: this.deadline, seed: this.workflow.policy.seed });
+      if (next.next === 'cancelled') {
+        if (this.stopping === 'timeout') s.errors.push({ attempt: s.attempts, kind: 'workflow-timeout', message: 'terminated: the workflow timeout passed' });
+        this.finish(i, 'cancelled', next.reason);
       } else {
         s.errors.push({ attempt: s.attempts, kind, message: outcome.message ?? 'failed' });
-        // An attempt told to come back later (an API's Retry-After) waits that long at least.
-        const delay = Math.max(retryDelay(task.retry, s.attempts, task.id, this.workflow.policy.seed), retryAfterSeconds(outcome.outputs, this.now()) ?? 0);
-        const startsAfterDeadline = this.deadline !== undefined && this.now() + delay * 1000 >= this.deadline;
-        if (!this.stopping && isRetryable(task.retry, s.attempts, kind, outcome.exitCode) && !startsAfterDeadline) {
-          s.state = 'backoff';
-          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(delay * 1000), durationMs: Math.round(result.durationMs) });
-          s.timer = setTimeout(() => {
-            s.timer = undefined;
-            if (this.stopping) return this.finish(i, 'cancelled', this.stopping === 'timeout' ? 'workflow-timeout' : this.stopping === 'interrupt' ? 'interrupted' : 'cancelled');
-            s.state = 'queued';
-            s.readyAt = this.now();
-            this.queue.push(i, s.readyAt);
-            this.pump();
-          }, delay * 1000);
+        if (next.next === 'retry') {
+          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(result.durationMs) });
+          this.retryAfter(i, next.delaySeconds);
         } else {
-          const opened = this.breakers.record(task.agent, false, this.now());
-          this.queue.release(this.breakers.freed(task.agent));
-          s.failureTainted = !task.continueOnError;
-          this.finish(i, 'failed', task.continueOnError ? 'allowed' : undefined);
-          if (opened) this.failOpenCircuit(task.agent!);
-          if (!task.continueOnError && this.workflow.policy.cancellation === 'cascading') this.stop('cascade', `task "${task.id}" failed and cancellation is cascading`);
+          this.failFinally(i);
         }
       }
     }
     this.pump();
+  }
+
+  /** Queues the task again once its backoff has passed; it holds no slot meanwhile. */
+  private retryAfter(i: number, delaySeconds: number): void {
+    const s = this.states[i]!;
+    s.state = 'backoff';
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      if (this.stopping) return this.finish(i, 'cancelled', cancelReason(this.stopping));
+      s.state = 'queued';
+      s.readyAt = this.now();
+      this.queue.push(i, s.readyAt);
+      this.pump();
+    }, delaySeconds * 1000);
+  }
+
+  /** The task's last attempt failed: it fails (or is allowed to), its agent's circuit counts it, a cascade stops the run. */
+  private failFinally(i: number): void {
+    const task = this.tasks[i]!;
+    const opened = this.breakers.record(task.agent, false, this.now());
+    this.queue.release(this.breakers.freed(task.agent));
+    this.states[i]!.failureTainted = !task.continueOnError;
+    this.finish(i, 'failed', task.continueOnError ? 'allowed' : undefined);
+    if (opened) this.failOpenCircuit(task.agent!);
+    if (!task.continueOnError && this.workflow.policy.cancellation === 'cascading') this.stop('cascade', `task "${task.id}" failed and cancellation is cascading`);
   }
 
   /** Queued tasks of an agent whose circuit just opened fail fast. */
@@ -502,20 +454,18 @@ export class RunEngine {
     }
   }
 
-  private stop(mode: 'cascade' | 'interrupt' | 'timeout', reason: string): void {
+  private stop(mode: Stopping, reason: string): void {
     if (this.stopping === 'interrupt' || this.stopping === mode) return;
     this.stopping = mode;
     this.reasons.push(reason);
     const keep = (i: number) => mode === 'cascade' && this.tasks[i]!.if !== 'success';
-    for (const i of this.queue.remove((t) => !keep(t))) {
-      this.finish(i, 'cancelled', mode === 'timeout' ? 'workflow-timeout' : mode === 'interrupt' ? 'interrupted' : 'cancelled');
-    }
+    for (const i of this.queue.remove((t) => !keep(t))) this.finish(i, 'cancelled', cancelReason(mode));
     this.states.forEach((s, i) => {
       if (s.state === 'running' && !keep(i)) s.abort?.abort();
       if (s.state === 'backoff' && s.timer) {
         clearTimeout(s.timer);
         s.timer = undefined;
-        this.finish(i, 'cancelled', mode === 'timeout' ? 'workflow-timeout' : mode === 'interrupt' ? 'interrupted' : 'cancelled');
+        this.finish(i, 'cancelled', cancelReason(mode));
       }
     });
   }
@@ -533,12 +483,7 @@ export class RunEngine {
     s.reason = reason;
     s.end = this.now();
     if (status === 'cancelled') s.failureTainted = true;
-    const last = s.errors[s.errors.length - 1];
-    const extra: Partial<RunEvent> = { attempt: s.attempts || undefined, durationMs: s.firstStart !== undefined ? s.end - s.firstStart : 0, queueWaitMs: Math.round(s.queueWaitMs) };
-    if (status === 'succeeded') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}) });
-    if (status === 'failed') Object.assign(extra, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
-    if (status === 'skipped' || status === 'cancelled') extra.reason = reason;
-    this.emit(`task.${status}`, i, extra);
+    this.emit(`task.${status}`, i, endEventFields(s, status, reason));
     for (const d of this.graph.dependents[i]!) {
       if (this.included(d) && --this.remaining[d]! === 0) this.becomeReady(d);
     }
@@ -566,6 +511,3 @@ export class RunEngine {
   }
 }
 
-function freshState(): TaskState {
-  return { state: 'pending', attempts: 0, readyAt: 0, queueWaitMs: 0, runMs: 0, exitCode: null, cost: 0, reserved: 0, outputs: {}, errors: [], failureTainted: false };
-}

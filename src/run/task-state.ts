@@ -1,3 +1,4 @@
+import type { RunEvent } from '../telemetry/events.js';
 import type { TaskResult, TaskStatus } from './result.js';
 
 /** `expanded`: a matrix from outputs whose expansions run; it ends when they have. */
@@ -32,4 +33,19 @@ export interface TaskState {
   timer?: NodeJS.Timeout;
   /** A matrix expanded at run time: the indices of its expansions. */
   expansions?: number[];
+}
+
+/** A task's state before the run gets to it. */
+export function freshState(): TaskState {
+  return { state: 'pending', attempts: 0, readyAt: 0, queueWaitMs: 0, runMs: 0, exitCode: null, cost: 0, reserved: 0, outputs: {}, errors: [], failureTainted: false };
+}
+
+/** The fields of a task's terminal event (`task.succeeded`, ...), from its state as it ends. */
+export function endEventFields(s: TaskState, status: TaskStatus, reason?: string): Partial<RunEvent> {
+  const last = s.errors[s.errors.length - 1];
+  const fields: Partial<RunEvent> = { attempt: s.attempts || undefined, durationMs: s.firstStart !== undefined ? s.end! - s.firstStart : 0, queueWaitMs: Math.round(s.queueWaitMs) };
+  if (status === 'succeeded') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}) });
+  if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
+  if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
+  return fields;
 }

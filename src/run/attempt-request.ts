@@ -1,0 +1,45 @@
+import type { TaskSpec } from '../workflow/model.js';
+import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
+import type { AttemptRequest } from './attempt.js';
+
+/** What an attempt's request takes from the run. */
+export interface AttemptContext {
+  runId: string;
+  attempt: number;
+  logFile: string;
+  outputFile: string;
+  /** A template's run-time value (a need's output, an environment variable); `env`: the task's own, rendered so far. */
+  valueOf: (ref: TemplateRef, env: Readonly<Record<string, string>>) => string | undefined;
+  gracePeriod: number;
+  /** Seconds until the workflow deadline, if it has one: no attempt's timeout runs past it. */
+  timeLeft?: number;
+  signal: AbortSignal;
+  killSignal: AbortSignal;
+  onOutput?: AttemptRequest['onOutput'];
+}
+
+/** The request for one attempt of a task: its templates rendered with what its needs reported. */
+export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
+  const render = (text: string) => renderTemplate(text, (ref) => c.valueOf(ref, env));
+  // Only the task's own variables travel; the executor puts them over the base environment.
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(task.env)) env[k] = render(v);
+  return {
+    runId: c.runId,
+    taskId: task.id,
+    attempt: c.attempt,
+    command: render(task.command),
+    shell: task.shell,
+    prompt: task.prompt === undefined ? undefined : render(task.prompt),
+    params: task.params,
+    env,
+    cwd: task.cwd,
+    timeout: task.timeout !== undefined && c.timeLeft !== undefined ? Math.min(task.timeout, c.timeLeft) : task.timeout,
+    gracePeriod: c.gracePeriod,
+    logFile: c.logFile,
+    outputFile: c.outputFile,
+    signal: c.signal,
+    killSignal: c.killSignal,
+    onOutput: c.onOutput,
+  };
+}
