@@ -22,6 +22,7 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
   if (first === undefined) return { file: workflowFile(undefined), tasks: [] };
   if (/\.ya?ml$/i.test(first) || isFile(first)) return { file: first, tasks: [...rest] };
   const found = defaultFile();
+  if (!found && statSync(first, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate run ${first.replace(/\/$/, '')}/FILE.yaml)`);
   if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to run a task "${first}" of: name the workflow file first (orchestrate run FILE TASK...)`);
   return { file: found, tasks: [first, ...rest] };
 }

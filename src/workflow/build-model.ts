@@ -65,7 +65,9 @@ function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath): { text
     const stat = statSync(file);
     if (!stat.isFile()) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is not a file`, where) };
     if (stat.size > MAX_PROMPT_FILE_BYTES) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is larger than 16 MB`, where) };
-    return { text: readFileSync(file, 'utf8'), file };
+    const text = readFileSync(file, 'utf8');
+    if (text.includes('\0')) return { problem: error('nul-byte', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a NUL byte (\\0): is it a binary file? A prompt travels in an environment variable, which cannot carry one`, where) };
+    return { text, file };
   } catch (caught) {
     const code = (caught as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (caught as Error).message;

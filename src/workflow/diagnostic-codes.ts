@@ -27,6 +27,7 @@ export const DIAGNOSTIC_CODES = {
   'bad-matrix': 'A matrix key whose value is neither a list nor one `${{ tasks.ID.outputs.KEY }}` or `${{ inputs.NAME }}` template, an input value for it that is not a list, or a matrix from outputs on a task with `sources`.',
   'bad-prompt-file': 'A `promptFile` that cannot be read, is not a file or is over 16 MB, or a task with both `prompt` and `promptFile`.',
   'bad-path': 'A `sources` or `artifacts` entry that is the whole file system (`/`, `/**`, or a value that rendered empty before a slash).',
+  'nul-byte': 'A string that holds a NUL byte (`\\0`), which no command, environment variable or path can carry (also the text of a promptFile).',
   'bad-input': "An input's default or enum entry is not of its type, or the default is not in its enum.",
   'matrix-too-large': 'A matrix expands to more than 10,000 tasks.',
   'unknown-matrix-key': 'A matrix `exclude` entry names a key the matrix does not have.',

@@ -99,6 +99,11 @@ export function readDotenvFiles(paths: readonly string[]): { values: Record<stri
       if (code !== 'ENOENT') problem(`cannot read the dotenv file ${shown(path)}: ${code === 'EISDIR' ? 'is a directory' : (caught as Error).message}`);
       return;
     }
+    const nul = text.indexOf('\0');
+    if (nul !== -1) {
+      problem(`${shown(path)}:${text.slice(0, nul).split('\n').length}: a NUL byte (\\0), which no environment variable can carry: is it a binary file?`);
+      return;
+    }
     const parsed = parseDotenv(text);
     if (parsed.problems.length) problem(`${shown(path)}:${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}`);
     else Object.assign(values, parsed.values);

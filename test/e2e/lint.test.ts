@@ -125,6 +125,11 @@ describe('orchestrate lint', () => {
       'binary.yaml': '\u0000\u0001\u0002\u0003',
       'bomb.yaml': `${bomb.join('\n')}\nversion: 1\ntasks: { a: { run: x } }\n`,
       'types.yaml': 'version: 1\npolicy: { maxConcurrency: -1 }\ntasks:\n  "a b": { run: 3 }\n',
+      'nul.yaml': 'version: 1\nx-notes: "\\0"\nenv: { X: "a\\0b" }\ntasks:\n  a: { run: "echo \\0" }\n',
+      'nul-prompt.yaml': 'version: 1\nagents: { w: { command: cat } }\ntasks:\n  a: { agent: w, promptFile: prompt.bin }\n',
+      'prompt.bin': 'say\u0000hi',
+      'nul-dotenv.yaml': 'version: 1\ndotenv: [bin.env]\ntasks:\n  a: { run: "true" }\n',
+      'bin.env': 'A=1\nB=x\u0000y\n',
     });
     writeFileSync(join(dir, 'big.yaml'), `version: 1\ntasks:\n  a:\n    run: x\n    description: "${'y'.repeat(20_000_000)}"\n  b:\n    run: 3\n`);
     const expected: Record<string, string[]> = {
@@ -136,6 +141,9 @@ describe('orchestrate lint', () => {
       'bomb.yaml': ['alias-bomb@2:8'],
       'types.yaml': ['schema@2:27', 'invalid-id@4:3', 'schema@4:17'],
       'big.yaml': ['schema@7:10'],
+      'nul.yaml': ['nul-byte@3:11', 'nul-byte@5:13'],
+      'nul-prompt.yaml': ['nul-byte@4:30'],
+      'nul-dotenv.yaml': ['bad-dotenv@2:10'],
     };
     const r = cli(['lint', '--format', 'json', ...Object.keys(expected)], { cwd: dir });
     expect(r.stderr).toBe('');
@@ -143,6 +151,10 @@ describe('orchestrate lint', () => {
     const reports = JSON.parse(r.stdout) as Array<{ file: string; diagnostics: Array<{ code: string; line: number; column: number }> }>;
     const actual = Object.fromEntries(reports.map((f) => [f.file, f.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`)]));
     expect(actual).toEqual(expected);
+    const messages = (file: string) => reports.find((f) => f.file === file)!.diagnostics.map((d: any) => d.message);
+    expect(messages('nul.yaml')[1]).toBe('tasks.a.run holds a NUL byte (\\0), which no command, environment variable or path can carry');
+    expect(messages('nul-prompt.yaml')[0]).toContain('its promptFile "prompt.bin" holds a NUL byte');
+    expect(messages('nul-dotenv.yaml')[0]).toContain('bin.env:2: a NUL byte');
   });
 
   it('applies a config file found from the workflow directory, and --config', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, examplesProject, tempProject } from '../helpers/cli.js';
@@ -377,6 +377,9 @@ tasks:
     expect([empty.code, empty.stderr]).toEqual([2, 'orchestrate: an empty task name was given\n']);
     const elsewhere = cli(['run', 'b'], { cwd: r.dir });
     expect([elsewhere.code, elsewhere.stderr]).toEqual([2, 'orchestrate: no file "b", and no orchestrate.yaml here to run a task "b" of: name the workflow file first (orchestrate run FILE TASK...)\n']);
+    mkdirSync(join(r.dir, 'flows'));
+    const directory = cli(['run', 'flows/'], { cwd: r.dir });
+    expect([directory.code, directory.stderr]).toEqual([2, 'orchestrate: "flows/" is a directory, not a workflow file: name the file (orchestrate run flows/FILE.yaml)\n']);
   });
 
   it('takes * and ? in --only ids, matching ids and matrix base ids, and matrix ids with commas', () => {
@@ -608,6 +611,16 @@ tasks:
     expect(r.code).toBe(1);
     expect(task(r.result, 'a').errors[0]).toMatchObject({ kind: 'spawn' });
     expect(task(r.result, 'a').errors[0].message).toContain('too large for the system (E2BIG');
+  });
+
+  it('says when an output a command reads carries a NUL byte, and refuses one written in the file', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "printf \'v=a\\\\000b\\\\n\' >> $ORCHESTRATE_OUTPUT" }\n  b: { run: "echo ${{ tasks.a.outputs.v }}", needs: a }\n' });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'b').errors[0]).toEqual({ attempt: 1, kind: 'spawn', message: 'could not start: the command or its environment holds a NUL byte (\\0), which no process can be given: did an output that a template reads carry one?' });
+    writeFileSync(join(r.dir, 'nul.yaml'), 'version: 1\ntasks:\n  a: { run: "echo \\0" }\n');
+    const refused = cli(['run', 'nul.yaml'], { cwd: r.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('nul.yaml:3:13  error  tasks.a.run holds a NUL byte');
   });
 
   it('gives an invalid workflow the lint report and exit 2', () => {

@@ -104,6 +104,8 @@ function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?:
   const problem = workingDirectoryProblem(cwd);
   if (problem) return `the working directory ${cwd} ${problem}`;
   if (shellProgram !== undefined && error.code === 'ENOENT') return `the shell "${shellProgram}" was not found (set by \`shell\`)`;
+  // Node refuses these before forking; a NUL byte can only have come from a task's output by now (lint refuses the file's).
+  if (error.code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test(error.message)) return 'the command or its environment holds a NUL byte (\\0), which no process can be given: did an output that a template reads carry one?';
   if (error.code === 'E2BIG') return 'the command and environment are too large for the system (E2BIG; on Linux one value may hold at most 128 KB): pass large values through a file';
   return error.message;
 }
