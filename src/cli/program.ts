@@ -115,7 +115,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(inputOption())
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
-    .addOption(new Option('--logs <which>', "tasks' output on the console: failed (the last lines of failures, in the summary) or all (every line as it comes, [task] line)").choices(['failed', 'all']).default('failed'))
+    .addOption(new Option('--logs <which>', "tasks' output on the console: failed (the last lines of failures, in the summary), all (every line as it comes, [task] line) or grouped (each task's lines together when it ends)").choices(['failed', 'all', 'grouped']).default('failed'))
     .addOption(configOption())
     .action(async (first: string | undefined, words: string[], options) => {
       const { file, tasks } = fileAndTasks(first, words);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, examplesProject, tempProject } from '../helpers/cli.js';
@@ -484,6 +484,40 @@ tasks:
     expect(readFileSync(task(result, 'many').logFile, 'utf8')).toContain('out| 12000\n');
     // By default, no task output on the console.
     expect(cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env }).stdout).not.toContain('[a]');
+  });
+
+  it('holds each task\'s output until it ends with --logs grouped, masked, retries marked; GitHub Actions groups', () => {
+    // a and b print side by side, each line a moment apart: as they come, their lines would interleave.
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  a: { run: "for i in 1 2 3; do echo a$i; sleep 0.1; done; echo token=$API_TOKEN" }
+  b: { run: "for i in 1 2 3; do echo b$i >&2; sleep 0.1; done" }
+  quiet: { run: "true" }
+  flaky: { run: "echo try; test -f ok || { touch ok; exit 3; }", needs: [a, b], retry: { maxAttempts: 2, delay: 0.1 } }
+`,
+    });
+    const env = { API_TOKEN: 'tok-98765-secret' };
+    const r = cli(['run', 'workflow.yaml', '--logs', 'grouped', '--renderer', 'simple'], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('tok-98765-secret');
+    const lines = r.stdout.split('\n');
+    const block = (id: string) => {
+      const first = lines.findIndex((l) => l.startsWith(`[${id}] `));
+      const end = lines.findIndex((l) => new RegExp(` ok {4}${id} in `).test(l));
+      return lines.slice(first, end);
+    };
+    // Each task's lines together, right before the line that says it ended.
+    expect(block('a')).toEqual(['[a] a1', '[a] a2', '[a] a3', '[a] token=***']);
+    expect(block('b')).toEqual(['[b] b1', '[b] b2', '[b] b3']);
+    expect(block('flaky')).toEqual(['[flaky] try', '[flaky] --- attempt 1 failed: exit code 3; retrying', '[flaky] try']);
+    expect(r.stdout).not.toContain('[quiet]');
+    // In GitHub Actions: a collapsible group per task, on stderr beside --json.
+    rmSync(join(dir, 'ok'));
+    const github = cli(['run', 'workflow.yaml', '--logs', 'grouped', '--json'], { cwd: dir, env: { ...env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '' } });
+    expect(JSON.parse(github.stdout).status).toBe('succeeded');
+    expect(github.stderr).toContain('::group::b (succeeded)\nb1\nb2\nb3\n::endgroup::\n');
   });
 
   it('appends to an existing --events file, never truncating what was there', () => {

@@ -15,6 +15,7 @@ import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
+import { GroupedOutput } from '../grouped-output.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { idsOf, upToDateFromHistory, workflowHistory } from '../history-store.js';
@@ -34,7 +35,7 @@ export interface RunCommandOptions {
   config?: string;
   state?: string;
   resume?: string | boolean;
-  logs?: 'failed' | 'all';
+  logs?: 'failed' | 'all' | 'grouped';
   input?: string[];
   force?: boolean;
   /** Task words after the file (`orchestrate run ci.yaml test`): as --only. */
@@ -132,12 +133,17 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const listeners: Array<(event: RunEvent) => void> = [];
   const rendererName = options.renderer ?? 'default';
   const quietConsole = options.json || options.events === '-';
-  const allLogs = options.logs === 'all';
+  const outputShown = options.logs === 'all' || options.logs === 'grouped';
   const printLine = lineWriter(process.stdout);
+  // Task output goes where the event lines go, or to stderr when stdout carries JSON.
+  const printOutput = outputShown ? (quietConsole ? lineWriter(process.stderr) : printLine) : undefined;
+  const grouped = options.logs === 'grouped' ? new GroupedOutput(printOutput!) : undefined;
+  // Before the event lines: a task's output comes just before the line that says how it ended.
+  if (grouped) listeners.push((event) => grouped.onEvent(event));
   let lanes: LanesRenderer | undefined;
   if (!quietConsole && rendererName !== 'silent') {
-    // Task output between the lines of live progress would be overdrawn: --logs all gets plain lines.
-    if (rendererName === 'default' && isInteractive() && !allLogs) {
+    // Task output between the lines of live progress would be overdrawn: --logs all and grouped get plain lines.
+    if (rendererName === 'default' && isInteractive() && !outputShown) {
       // Listr2 is loaded only for a terminal.
       const { LanesRenderer: Lanes } = await import('../lanes-renderer.js');
       lanes = new Lanes(options.concurrency ?? workflow.policy.maxConcurrency, process.stdout.rows);
@@ -149,8 +155,6 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
       });
     }
   }
-  // Task output goes where the event lines go, or to stderr when stdout carries JSON.
-  const printOutput = allLogs ? (quietConsole ? lineWriter(process.stderr) : printLine) : undefined;
   const runId = newRunId();
   const runDir = runDirectory(workflow.dir, runId);
   try {
@@ -182,7 +186,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     upToDate,
     history: history.estimates,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
-    onOutput: printOutput && ((taskId, line) => printOutput(`[${taskId}] ${line}`)),
+    onOutput: grouped ? (taskId, line) => grouped.onOutput(taskId, line) : printOutput && ((taskId, line) => printOutput(`[${taskId}] ${line}`)),
     interrupt: interrupt.signal,
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
