@@ -57,7 +57,8 @@ export function buildRunResult(end: RunEnd): RunResult {
       logFile: s.attempts ? s.logFile : undefined,
     });
   });
-  const serialTime = end.states.reduce((sum, s, i) => sum + (end.included(i) ? s.runMs : 0), 0) / 1000;
+  // Whole milliseconds, as printed and as history keeps them: the speedup is the ratio of the two shown.
+  const serialTime = Math.round(end.states.reduce((sum, s, i) => sum + (end.included(i) ? s.runMs : 0), 0)) / 1000;
   const wallTime = (end.finishedAt - end.startedAt) / 1000;
   const result: RunResult = {
     runId: end.runId,
@@ -68,7 +69,7 @@ export function buildRunResult(end: RunEnd): RunResult {
     tasks,
     metrics: {
       wallTime: Math.round(wallTime * 1000) / 1000,
-      serialTime: Math.round(serialTime * 1000) / 1000,
+      serialTime,
       speedupVsSerial: wallTime > 0 ? Math.round((serialTime / wallTime) * 100) / 100 : 1,
       costEstimate: Math.round(end.costEstimate * 1e6) / 1e6,
       costSpent: Math.round(end.spent * 1e6) / 1e6,

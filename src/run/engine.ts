@@ -506,7 +506,7 @@ export class RunEngine {
       costEstimate: this.costEstimate,
       spent: this.spent,
     });
-    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, cost: result.metrics.costSpent });
+    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, serialMs: Math.round(result.metrics.serialTime * 1000), cost: result.metrics.costSpent });
     return this.options.masker.maskDeep(result);
   }
 }

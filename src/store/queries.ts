@@ -12,6 +12,8 @@ export interface RunRow {
   concurrency: number;
   resumed_from: string | null;
   wall_time: number | null;
+  /** The attempts' run times added up, seconds, as the run measured them (null for runs recorded before it was kept). */
+  serial_time: number | null;
   cost: number | null;
   runner_pid: number | null;
   runner_host: string | null;
@@ -121,9 +123,10 @@ export function listRuns(db: Database, file?: string, limit = 50): RunRow[] {
     : db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit)) as RunRow[];
 }
 
-/** Serial time of a run: the sum of its attempts' durations, seconds. */
-export function serialSeconds(db: Database, runId: string): number {
-  const row = db.prepare('SELECT coalesce(sum(duration_ms), 0) / 1000.0 AS s FROM attempts WHERE run_id = ?').get(runId) as { s: number };
+/** Serial time of a run, seconds: as the run measured it (its attempts' run times), or for runs recorded before that was kept, the sum of its attempts' spans. */
+export function serialSeconds(db: Database, run: RunRow): number {
+  if (run.serial_time !== null) return run.serial_time;
+  const row = db.prepare('SELECT coalesce(sum(duration_ms), 0) / 1000.0 AS s FROM attempts WHERE run_id = ?').get(run.id) as { s: number };
   return row.s;
 }
 
@@ -147,7 +150,7 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
     .map((t) => ({ id: t.task_id, agent: t.agent, status: t.status, reason: t.reason, attempts: t.attempts, durationMs: t.duration_ms, queueWaitMs: t.queue_wait_ms, cost: t.cost, needs: JSON.parse(t.needs) as string[] }));
   const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
     .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
-  return { run, serialTime: serialSeconds(db, runId), tasks, attempts };
+  return { run, serialTime: serialSeconds(db, run), tasks, attempts };
 }
 
 /** The id of the latest run of any workflow. */

@@ -40,7 +40,7 @@ export class RunRecorder {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
       run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started, inputs)
         VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom, @pid, @host, @processStarted, @inputs)`),
-      finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, cost = ? WHERE id = ?'),
+      finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, serial_time = ?, cost = ? WHERE id = ?'),
       attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`),
       endAttempt: db.prepare(`UPDATE attempts SET status = @status, finished_at = @ts,
@@ -156,7 +156,7 @@ export class RunRecorder {
         break;
       }
       case 'workflow.finished':
-        this.statements.finish.run(e.ts, e.status ?? null, (e.durationMs ?? 0) / 1000, e.cost ?? 0, this.meta.runId);
+        this.statements.finish.run(e.ts, e.status ?? null, (e.durationMs ?? 0) / 1000, e.serialMs === undefined ? null : e.serialMs / 1000, e.cost ?? 0, this.meta.runId);
         break;
       default:
         break;

@@ -23,6 +23,8 @@ export interface RunEvent {
   exitCode?: number | null;
   reason?: string;
   cost?: number;
+  /** workflow.finished: the attempts' run times added up (the run's serial time). */
+  serialMs?: number;
   /** task.retrying: delay before the next attempt. */
   delayMs?: number;
   /** task.retrying / task.failed: the kind of failure. */

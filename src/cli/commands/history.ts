@@ -17,7 +17,7 @@ export async function historyCommand(file: string | undefined, options: { json?:
   try {
     const limit = options.limit ?? 50;
     const runs = listRuns(db, absolute, limit).map((run) => {
-      const serial = serialSeconds(db, run.id);
+      const serial = serialSeconds(db, run);
       return {
         id: run.id,
         workflow: run.workflow,
