@@ -3,8 +3,14 @@ import { HARMLESS_SKIPS, type RunResult } from '../run/result.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { colors as makeColors } from './colors.js';
 
+/** The plan's wall time; `guessed` when it rests on default estimates only (none written, no history yet). */
+export interface PlannedWall {
+  wall: number;
+  guessed?: boolean;
+}
+
 /** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, failures with log tails. */
-export function formatRunSummary(result: RunResult, plannedWall: number | undefined, options: { color?: boolean; resumedFrom?: string } = {}): string {
+export function formatRunSummary(result: RunResult, planned: PlannedWall | undefined, options: { color?: boolean; resumedFrom?: string } = {}): string {
   const c = makeColors(Boolean(options.color));
   const m = result.metrics;
   const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
@@ -13,9 +19,11 @@ export function formatRunSummary(result: RunResult, plannedWall: number | undefi
   lines.push(`${mark} ${c.bold(`${result.workflow} ${result.status}`)} (run ${result.runId})`);
   lines.push(`  tasks      ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled`);
   lines.push(`  time       wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x`);
-  if (plannedWall !== undefined && plannedWall > 0) {
-    const diff = ((m.wallTime - plannedWall) / plannedWall) * 100;
-    lines.push(`  estimate   planned ${formatDuration(plannedWall)}, actual ${formatDuration(m.wallTime)} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%)`);
+  if (planned?.guessed) {
+    lines.push(`  estimate   none yet: no task has an estimate or a history; the next plan uses this run's times`);
+  } else if (planned !== undefined && planned.wall > 0) {
+    const diff = ((m.wallTime - planned.wall) / planned.wall) * 100;
+    lines.push(`  estimate   planned ${formatDuration(planned.wall)}, actual ${formatDuration(m.wallTime)} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%)`);
   }
   if (options.resumedFrom) {
     const reused = result.tasks.filter((t) => t.reason === 'reused').map((t) => t.id);

@@ -28,6 +28,13 @@ describe('orchestrate run', () => {
     checkEvents(r.events, ['hello', 'world', 'summary']);
   });
 
+  it('says the first run of tasks without estimates had no plan to compare with, and the next one has', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n' });
+    const first = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(first.stdout).toContain("  estimate   none yet: no task has an estimate or a history; the next plan uses this run's times\n");
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).stdout).toMatch(/ {2}estimate {3}planned [\d.]+m?s, actual /);
+  });
+
   it('passes env, ids and attempt to tasks, and multi-line outputs to dependents', () => {
     const r = runProject({
       'workflow.yaml': `version: 1

@@ -15,6 +15,7 @@ import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
+import type { PlannedWall } from '../../report/run-summary.js';
 import { GroupedOutput } from '../grouped-output.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
@@ -190,8 +191,13 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     interrupt: interrupt.signal,
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
-  const plannedWall = new Promise<number>((resolve) => {
-    setImmediate(() => resolve(planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) }).estimate.wall));
+  const planned = new Promise<PlannedWall>((resolve) => {
+    setImmediate(() => {
+      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
+      // Every task that runs has the default estimate (none written, no history yet): the planned time is a placeholder.
+      const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history'].includes(t.estimateSource));
+      resolve({ wall: plan.estimate.wall, guessed: estimated.length > 0 && estimated.every((t) => t.estimateSource === 'default') });
+    });
   });
   // The summary's code loads while the tasks run.
   const summaryModule = import('../../report/run-summary.js');
@@ -238,7 +244,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
   else if (options.events !== '-') {
     const { formatRunSummary } = await summaryModule;
-    const summary = formatRunSummary(result, await plannedWall, { color: useColor(process.stdout), resumedFrom });
+    const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom });
     if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
     else await writeOut(summary);
   } else {
