@@ -77,6 +77,10 @@ export class InProcessExecutor implements Executor {
     let failure: string | undefined;
     try {
       const agent = this.factory(context);
+      // What JavaScript callers give is checked here: TypeScript's types do not reach them.
+      if (agent === null || typeof agent !== 'object' || typeof agent.run !== 'function') {
+        throw new Error(`its agent factory returned ${agent === null ? 'null' : typeof agent === 'object' ? 'an object without a run method' : typeof agent}, not an Agent ({ run(prompt, ctx) })`);
+      }
       const settled = await Promise.race([Promise.resolve(agent.run(request.prompt ?? '', context)), aborted]);
       if (settled === 'aborted') failure = 'did not stop within the grace period after being aborted';
       else output = settled;
@@ -86,7 +90,6 @@ export class InProcessExecutor implements Executor {
     if (timer) clearTimeout(timer);
     clearTimeout(graceTimer);
     request.signal.removeEventListener('abort', onAbort);
-    // What JavaScript callers return is checked here: TypeScript's types do not reach them.
     if (output !== undefined && (output === null || typeof output !== 'object')) {
       log.note(`the agent returned ${output === null ? 'null' : typeof output}, not an object: no outputs taken`);
       output = undefined;

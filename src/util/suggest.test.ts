@@ -12,5 +12,9 @@ describe('didYouMean', () => {
     expect(didYouMean('tset', ['test', 'build'])).toBe('test');
     expect(didYouMean('Needs', ['needs'])).toBe('needs');
     expect(didYouMean('zebra', ['needs', 'run', 'agent'])).toBeUndefined();
+    // A one-letter id is no typo of another: every character would change.
+    expect(didYouMean('b', ['a'])).toBeUndefined();
+    expect(didYouMean('b', ['a', 'bc'])).toBe('bc');
+    expect(didYouMean('bb', ['b'])).toBe('b');
   });
 });

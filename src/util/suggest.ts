@@ -31,8 +31,9 @@ function commonPrefix(a: string, b: string): number {
 
 /**
  * The candidate closest to `word` (case-insensitive) if it is a likely typo:
- * within a third of the word's length in edits (at least 1, at most 3), or
- * sharing a stem of 3+ characters with a different ending ("retries" -> "retry").
+ * within a third of the word's length in edits (at least 1, at most 3) and
+ * keeping at least one character ("b" is no typo of "a"), or sharing a stem
+ * of 3+ characters with a different ending ("retries" -> "retry").
  */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
@@ -44,7 +45,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     const other = candidate.toLowerCase();
     if (other === lower && candidate !== word) return candidate;
     const distance = editDistance(lower, other, limit);
-    if (distance < bestDistance) {
+    if (distance < bestDistance && distance < Math.max(lower.length, other.length)) {
       best = candidate;
       bestDistance = distance;
     }

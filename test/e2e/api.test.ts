@@ -162,6 +162,18 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     expect(readFileSync(join(logs, 'odd.log'), 'utf8')).toContain('the agent returned number, not an object: no outputs taken');
   });
 
+  it('fails a task whose agent factory gives no agent, saying so', async () => {
+    const result = await executeParallel([
+      { id: 'none', agent: (() => null) as never },
+      { id: 'plain', agent: (() => ({ go: () => ({}) })) as never },
+    ], { cwd: tempProject() });
+    expect(result.status).toBe('failed');
+    expect(result.tasks.map((t) => t.errors[0]?.message)).toEqual([
+      'its agent factory returned null, not an Agent ({ run(prompt, ctx) })',
+      'its agent factory returned an object without a run method, not an Agent ({ run(prompt, ctx) })',
+    ]);
+  });
+
   it('checks the artifacts an agent reports, lists them in the result, and fails the attempt when one is missing', async () => {
     const cwd = tempProject({ 'old.md': '' });
     const result = await executeParallel([
