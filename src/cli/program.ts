@@ -87,6 +87,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
     .option('--only <ids>', 'plan only these tasks (comma-separated) and what they need')
+    .option('--commands', 'show what each task runs: its command as loaded (matrix values, params and inputs filled) and an agent task\'s prompt')
     .addOption(inputOption())
     .addOption(stateOption('run history database for estimates'))
     .addOption(configOption())

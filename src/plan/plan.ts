@@ -27,6 +27,12 @@ export interface PlanTask {
   end: number;
   /** Whether the task is on the critical path. */
   critical: boolean;
+  /** `plan --commands`: what it runs, as loaded (other tasks' outputs still templates). */
+  command?: string;
+  /** `plan --commands`: the program its command is given to, when not `sh -c`. */
+  shell?: string[];
+  /** `plan --commands`: an agent task's prompt, as loaded. */
+  prompt?: string;
 }
 
 export interface Plan {

@@ -1,6 +1,7 @@
 import { formatDuration } from '../util/duration.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { colors as makeColors } from './colors.js';
+import { commandsSection } from './plan-commands.js';
 
 /** Report width; the Gantt's bars fill what the labels leave. */
 export const REPORT_WIDTH = 100;
@@ -65,8 +66,9 @@ function notRunLine(plan: Plan, source: keyof typeof NOT_RUN_WHY, label: string)
   return [`${label}: ${ids.length} task${ids.length === 1 ? '' : 's'} (${NOT_RUN_WHY[source]}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
 }
 
-/** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals. */
+/** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals (and with `plan --commands`, what each task runs). */
 export function formatPlan(plan: Plan, options: { color?: boolean } = {}): string {
+  const commands = plan.tasks.some((t) => t.command !== undefined);
   const c = makeColors(Boolean(options.color));
   const e = plan.estimate;
   const lines = [
@@ -91,6 +93,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     `  level by level                ${fmt(e.levelBatched)}   ${e.levelBatched > e.wall ? `dynamic scheduling saves ${fmt(e.levelBatched - e.wall)}` : 'no gain from dynamic scheduling here'}`,
     `  cost                          ${e.cost}${plan.budget.limit !== null ? ` of a budget of ${plan.budget.limit}` : ''}`,
   ];
+  if (commands) lines.push('', ...commandsSection(plan));
   for (const warning of plan.warnings) lines.push(c.yellow(`warning: ${warning}`));
   return `${lines.join('\n')}\n`;
 }

@@ -42,6 +42,52 @@ describe('orchestrate plan', () => {
     expect(p.estimate.wall).toBe(3);
   });
 
+  it('shows what each task runs with --commands: templates filled as loaded, outputs left, prompts, masked', () => {
+    const dir = tempProject({
+      'workflow.yaml': `version: 1
+inputs: { target: { default: staging } }
+secrets: [DEPLOY_KEY]
+agents: { writer: { command: ./write.sh, shell: bash -c } }
+tasks:
+  find: { run: "echo files=[1] >> $ORCHESTRATE_OUTPUT", estimate: 1 }
+  build: { matrix: { os: [linux, mac] }, run: "make OS=\${{ matrix.os }} TARGET=\${{ inputs.target }} KEY=$DEPLOY_KEY s3cr3t-k3y", estimate: 2 }
+  docs: { agent: writer, prompt: "Docs for \${{ inputs.target }}\\nline 2\\nline 3\\nline 4", needs: find, estimate: 3 }
+  use: { run: "echo \${{ tasks.find.outputs.files }}", needs: find, estimate: 1 }
+`,
+    });
+    const env = { DEPLOY_KEY: 's3cr3t-k3y' };
+    const json = JSON.parse(cli(['plan', 'workflow.yaml', '--json', '--commands', '-i', 'target=prod'], { cwd: dir, env }).stdout);
+    expect(validatePlan(json), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(Object.fromEntries(json.tasks.map((t: any) => [t.id, [t.command, t.shell ?? null, t.prompt ?? null]]))).toEqual({
+      find: ['echo files=[1] >> $ORCHESTRATE_OUTPUT', null, null],
+      'build[linux]': ['make OS=linux TARGET=prod KEY=$DEPLOY_KEY ***', null, null],
+      'build[mac]': ['make OS=mac TARGET=prod KEY=$DEPLOY_KEY ***', null, null],
+      docs: ['./write.sh', ['bash', '-c'], 'Docs for prod\nline 2\nline 3\nline 4'],
+      use: ['echo ${{ tasks.find.outputs.files }}', null, null],
+    });
+    // Two slots: find and build[linux] first; docs (the longest path) takes find's slot before build[mac].
+    const text = cli(['plan', 'workflow.yaml', '--commands', '-n', '2'], { cwd: dir, env }).stdout;
+    expect(text.slice(text.indexOf('Commands'))).toBe(`Commands (in planned start order; outputs of other tasks are filled when the task starts)
+  find
+    echo files=[1] >> $ORCHESTRATE_OUTPUT
+  build[linux]
+    make OS=linux TARGET=staging KEY=$DEPLOY_KEY ***
+  docs (agent writer; bash -c)
+    ./write.sh
+    prompt: Docs for staging
+            line 2
+            line 3
+            ... 1 more line
+  build[mac]
+    make OS=mac TARGET=staging KEY=$DEPLOY_KEY ***
+  use
+    echo \${{ tasks.find.outputs.files }}
+`);
+    // Without the flag, neither shows.
+    expect(JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout).tasks[0].command).toBeUndefined();
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).not.toContain('Commands');
+  });
+
   it('plans the agents scenario as computed by hand', () => {
     const plan = JSON.parse(cli(['plan', 'workflows/feature-caching-layer.yaml', '--json'], { cwd: examples }).stdout);
     expect(plan.workflow).toBe('feature-caching-layer');

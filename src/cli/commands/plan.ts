@@ -3,6 +3,7 @@ import { planWorkflow, type Plan } from '../../plan/plan.js';
 import type { Workflow } from '../../workflow/model.js';
 import { useColor } from '../../report/colors.js';
 import { formatPlan } from '../../report/plan-text.js';
+import { withCommands } from '../../report/plan-commands.js';
 import { formatDot, formatGraphJson, formatMermaid } from '../../report/graph-formats.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
@@ -20,6 +21,8 @@ export interface PlanCommandOptions {
   only?: string;
   /** Task words after the file: as --only. */
   tasks?: string[];
+  /** Show what each task runs. */
+  commands?: boolean;
 }
 
 /** `orchestrate plan`: the dry run. */
@@ -28,7 +31,7 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
   const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, {});
   const plan = planWorkflow(selectedPart(workflow, selectedIds(workflow, options.only, options.tasks)), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
-  await printPlan(workflow, plan, options.json);
+  await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
   return EXIT.ok;
 }
 
