@@ -18,7 +18,7 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   const lines = [''];
   lines.push(`${mark} ${c.bold(`${result.workflow} ${result.status}`)} (run ${result.runId})`);
   lines.push(`  tasks      ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled`);
-  lines.push(`  time       wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x`);
+  lines.push(`  time       wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}${m.serialTime > 0 ? `, speedup ${m.speedupVsSerial.toFixed(2)}x` : ''}`);
   if (planned?.guessed) {
     lines.push(`  estimate   none yet: no task has an estimate or a history; the next plan uses this run's times`);
   } else if (planned !== undefined && planned.wall > 0) {

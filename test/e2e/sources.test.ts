@@ -58,6 +58,11 @@ describe('tasks with sources', () => {
     expect(build).toMatchObject({ status: 'succeeded', attempts: 0, outputs: { lines: '2' }, artifacts: ['dist/out.txt'] });
     expect(second.events.find((e: any) => e.taskId === 'build' && e.type === 'task.succeeded')).toMatchObject({ reason: 'up-to-date', sources: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(second.result.merged.summary).toMatch(/; 3 tasks up to date$/);
+    expect(second.result.merged.summary).toMatch(/\(\d+(\.\d+)?x vs serial\)/);
+    // Nothing to run at all: no speedup to speak of (not "0x vs serial").
+    writeFileSync(join(dir, 'only.yaml'), 'version: 1\ntasks:\n  lint: { sources: [lint.cfg], run: "echo x >> lint.ran" }\n');
+    expect(cli(['run', 'only.yaml', '--renderer', 'silent'], { cwd: dir }).stdout).toMatch(/\(\d+(\.\d+)?x vs serial\)\n$/);
+    expect(cli(['run', 'only.yaml', '--renderer', 'silent'], { cwd: dir }).stdout).toMatch(/^only succeeded: 1 of 1 tasks succeeded in 0\.0\ds; 1 task up to date\n$/);
     // Times alone change nothing: the contents are compared.
     utimesSync(join(dir, 'src/a.txt'), new Date(2030, 1, 1), new Date(2030, 1, 1));
     expect(run(dir).reasons.build).toBe('up-to-date');
