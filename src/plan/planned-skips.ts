@@ -8,7 +8,7 @@ export type PlannedSkip = 'condition' | 'on-failure';
 /**
  * The tasks a run will skip, as far as can be known before it starts, with
  * the plan's assumption that every task succeeds: a `when` over inputs (with
- * values), matrix values and params only, that is false; an `if: failure`
+ * values), matrix values, params and the runner only, that is false; an `if: failure`
  * task; and, through `if: success`, the tasks that need a skipped one. A
  * condition that reads outputs or the environment is decided when the task
  * is ready: the plan assumes it runs.

@@ -1,3 +1,4 @@
+import { runnerValue, RUNNER_KEYS } from './runner-context.js';
 import { matrixKeys } from './expand-matrix.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { isAncestor, type TaskGraph } from './graph.js';
@@ -103,6 +104,8 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         }
         else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
+        } else if (ref.kind === 'runner' && runnerValue(ref.key) === undefined) {
+          diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but the runner context has ${RUNNER_KEYS.join(', ')}`, field.path)));
         } else if (ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key))) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
         } else if (ref.kind === 'task-output') {

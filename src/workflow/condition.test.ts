@@ -53,8 +53,8 @@ describe('when conditions', () => {
       "unclosed string 'a",
       'expected ")" at the end',
       'expected &&, || or the end, found "inputs.y"',
-      'unexpected "foo": use inputs.NAME, matrix.K, params.K, env.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, &&, ||, ! and parentheses',
-      'unexpected "=": use inputs.NAME, matrix.K, params.K, env.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, &&, ||, ! and parentheses',
+      'unexpected "foo": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, &&, ||, ! and parentheses',
+      'unexpected "=": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, &&, ||, ! and parentheses',
       'expected a value, found ")"',
     ]);
   });

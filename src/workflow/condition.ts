@@ -1,9 +1,10 @@
+import { runnerValue } from './runner-context.js';
 import { parseTemplate, type TemplateRef } from './templates.js';
 import type { TaskSpec } from './model.js';
 
 /**
  * A task's `when` condition: a small expression over the values templates
- * know (inputs, matrix, params, env, the outputs of tasks it needs):
+ * know (inputs, matrix, params, runner, env, the outputs of tasks it needs):
  * `==`, `!=`, `&&`, `||`, `!`, parentheses, 'strings', numbers, true, false.
  */
 export type Condition =
@@ -23,7 +24,7 @@ export interface ParsedCondition {
 
 type Token = { type: 'op'; text: string } | { type: 'literal'; value: string; text: string } | { type: 'ref'; ref: TemplateRef; text: string };
 
-const REF = /^(?:tasks\.[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\[[^\]]*\])?\.outputs\.[A-Za-z_][A-Za-z0-9_-]*|(?:inputs|matrix|params|env)\.[A-Za-z_][A-Za-z0-9_-]*)/;
+const REF = /^(?:tasks\.[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\[[^\]]*\])?\.outputs\.[A-Za-z_][A-Za-z0-9_-]*|(?:inputs|matrix|params|env|runner)\.[A-Za-z_][A-Za-z0-9_-]*)/;
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/;
 const OPERATORS = ['==', '!=', '&&', '||', '!', '(', ')'];
 
@@ -71,7 +72,7 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const unknown = word?.[0] ?? rest[0]!;
-    throw new Error(`unexpected "${unknown}": use inputs.NAME, matrix.K, params.K, env.K, tasks.ID.outputs.K, 'text', numbers, true, false, ==, !=, &&, ||, ! and parentheses`);
+    throw new Error(`unexpected "${unknown}": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, 'text', numbers, true, false, ==, !=, &&, ||, ! and parentheses`);
   }
   return tokens;
 }
@@ -205,6 +206,8 @@ export function staticValue(inputs: Readonly<Record<string, string>>, task: Pick
       return Object.hasOwn(inputs, ref.key) ? inputs[ref.key] : undefined;
     case 'matrix':
       return task.matrix && Object.hasOwn(task.matrix, ref.key) ? String(task.matrix[ref.key]) : '';
+    case 'runner':
+      return runnerValue(ref.key);
     case 'params': {
       const v = Object.hasOwn(task.params, ref.key) ? task.params[ref.key] : undefined;
       return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);

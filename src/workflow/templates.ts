@@ -4,7 +4,8 @@ export type TemplateRef =
   | { kind: 'matrix'; key: string; text: string }
   | { kind: 'env'; key: string; text: string }
   | { kind: 'params'; key: string; text: string }
-  | { kind: 'inputs'; key: string; text: string };
+  | { kind: 'inputs'; key: string; text: string }
+  | { kind: 'runner'; key: string; text: string };
 
 export interface ParsedTemplate {
   refs: TemplateRef[];
@@ -21,6 +22,7 @@ const EXPRESSIONS: Array<[RegExp, (m: RegExpExecArray, text: string) => Template
   [new RegExp(`^env\\.(${KEY})$`), (m, text) => ({ kind: 'env', key: m[1]!, text })],
   [new RegExp(`^params\\.(${KEY})$`), (m, text) => ({ kind: 'params', key: m[1]!, text })],
   [new RegExp(`^inputs\\.(${KEY})$`), (m, text) => ({ kind: 'inputs', key: m[1]!, text })],
+  [new RegExp(`^runner\\.(${KEY})$`), (m, text) => ({ kind: 'runner', key: m[1]!, text })],
 ];
 
 /** Finds and parses every `${{ expr }}` in `text`. */
@@ -41,7 +43,7 @@ export function parseTemplate(text: string): ParsedTemplate {
       return m ? make(m, whole) : undefined;
     }).find(Boolean);
     if (match) refs.push(match);
-    else errors.push({ message: `unknown template expression "${expression}": use tasks.ID.outputs.KEY, matrix.KEY, env.KEY, params.KEY or inputs.NAME`, text: whole });
+    else errors.push({ message: `unknown template expression "${expression}": use tasks.ID.outputs.KEY, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY`, text: whole });
     from = end + CLOSE.length;
   }
   return { refs, errors };

@@ -107,4 +107,31 @@ tasks:
       '10:35 unknown-reference task "b" uses tasks.c.outputs.k, but "c" is not among the tasks it needs (directly or indirectly), so its outputs may not exist yet: add it to `needs`',
     ]);
   });
+
+  it('read the machine from runner.os and runner.arch, in templates too, known to the plan (GitHub\'s runner context)', () => {
+    const os = { linux: 'Linux', darwin: 'macOS' }[process.platform as string] ?? process.platform;
+    const arch = { x64: 'X64', arm64: 'ARM64' }[process.arch as string] ?? process.arch.toUpperCase();
+    const other = os === 'Linux' ? 'macOS' : 'Linux';
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  here: { run: "echo \${{ runner.os }}/\${{ runner.arch }} > machine.txt; test -d \${{ runner.temp }}", when: "runner.os == '${os}'" }
+  elsewhere: { run: "touch elsewhere.txt", when: "runner.os == '${other}'" }
+`,
+    });
+    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'machine.txt'), 'utf8')).toBe(`${os}/${arch}\n`);
+    expect(JSON.parse(r.stdout).tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([['here', 'succeeded', null], ['elsewhere', 'skipped', 'condition']]);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.find((t: any) => t.id === 'elsewhere').estimateSource).toBe('condition');
+    // An unknown key is an unknown reference, in templates and conditions.
+    const bad = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo ${{ runner.cpu }}", when: "runner.name == \'x\'" }\n' });
+    const lint = JSON.parse(cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd: bad }).stdout)[0].diagnostics.map((d: any) => `${d.code} ${d.message}`);
+    expect(lint).toEqual([
+      'unknown-reference task "a" uses ${{ runner.cpu }}, but the runner context has os, arch, temp',
+      'unknown-reference task "a" uses runner.name, but the runner context has os, arch, temp',
+    ]);
+  });
 });
