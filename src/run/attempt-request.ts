@@ -32,6 +32,7 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     shell: task.shell,
     prompt: task.prompt === undefined ? undefined : render(task.prompt),
     params: task.params,
+    ...(task.captureStdout ? { captureStdout: task.captureStdout } : {}),
     env,
     cwd: task.cwd,
     timeout: task.timeout !== undefined && c.timeLeft !== undefined ? Math.min(task.timeout, c.timeLeft) : task.timeout,

@@ -41,6 +41,8 @@ export interface AttemptRequest {
   signal: AbortSignal;
   /** Aborted to kill at once, without the grace period (a second Ctrl-C). */
   killSignal?: AbortSignal;
+  /** Its stdout becomes this output (without the final newline), unless the outputs file sets it. */
+  captureStdout?: string;
   /** Gets the attempt's output lines, masked, as they come (for the console). */
   onOutput?: (stream: 'out' | 'err', line: string) => void;
 }

@@ -18,7 +18,7 @@ export interface AgentContext {
 
 /** What an in-process agent returns. */
 export interface AgentOutput {
-  /** Free text, written to the log. */
+  /** Free text, written to the log (and the `captureStdout` output, as a command's stdout is). */
   output?: string;
   /** Outputs for `${{ tasks.ID.outputs.KEY }}`. */
   outputs?: Record<string, string | number | boolean>;
@@ -102,6 +102,9 @@ export class InProcessExecutor implements Executor {
     }
     const given = output?.outputs !== null && typeof output?.outputs === 'object' ? output.outputs : {};
     let outputs: Record<string, string> = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+    // An in-process agent's stdout is the text it returns.
+    const key = request.captureStdout;
+    if (key !== undefined && output?.output !== undefined && !Object.hasOwn(outputs, key)) outputs[key] = String(output.output).replace(/(\r?\n)+$/, '');
     const bytes = Object.entries(outputs).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
     let invalid: string | undefined;
     if (bytes > MAX_OUTPUT_BYTES) {

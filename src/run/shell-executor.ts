@@ -42,6 +42,7 @@ export class ShellExecutor implements Executor {
       header: `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`,
       outputFile: request.outputFile,
       promptFile,
+      ...(request.captureStdout ? { captureStdout: request.captureStdout } : {}),
       // The default travels as nothing: most requests use it.
       ...(request.shell && !isDefaultShell(request.shell) ? { shell: request.shell } : {}),
     }, request.onOutput);

@@ -21,6 +21,7 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
     ...(fields.sources?.length ? [{ sources: fields.sources }] : []),
     ...(task.when ? [{ when: task.when.source }] : []),
     ...(task.dynamicMatrix ? [{ dynamicMatrix: task.dynamicMatrix }] : []),
+    ...(task.captureStdout ? [{ captureStdout: task.captureStdout }] : []),
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

@@ -46,6 +46,8 @@ export interface AgentSpec {
   command: string;
   /** How its command runs (words), if the agent says. */
   shell?: string[];
+  /** Its tasks' stdout becomes this output, unless a task says otherwise. */
+  captureStdout?: string;
   description?: string;
   concurrency?: number;
   /** At most `requests` starts within any `per` seconds. */
@@ -82,6 +84,8 @@ export interface TaskSpec {
   prompt?: string;
   /** The file its prompt was read from (absolute), if it has a `promptFile`. */
   promptFile?: string;
+  /** The output its stdout becomes (its own `captureStdout`, else its agent's). */
+  captureStdout?: string;
   params: Record<string, unknown>;
   /** Ids of the tasks this one needs, matrix needs expanded. */
   needs: string[];

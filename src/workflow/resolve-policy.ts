@@ -76,6 +76,7 @@ export function resolveAgents(
       name,
       command: a.command ?? '',
       shell: a.shell === undefined ? undefined : shellWords(a.shell),
+      captureStdout: a.captureStdout,
       description: a.description,
       concurrency: a.concurrency,
       rateLimit: a.rateLimit && { requests: a.rateLimit.requests, per: seconds(a.rateLimit.per)! },

@@ -178,6 +178,9 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       if (String(p.pattern).includes('\\$\\{\\{')) {
         return error('schema', `${where} must be a list of values, or one template of an input or another task's output such as "\${{ tasks.ID.outputs.KEY }}"; got ${show(e.data)}`, path);
       }
+      if (e.schemaPath.includes('/outputKey/')) {
+        return error('schema', `${where} is not valid: ${show(e.data)} is not an output name (use letters, digits, "_" and "-", starting with a letter or "_")`, path);
+      }
       return error('schema', `${where} is not valid: ${show(e.data)} must match ${p.pattern}`, path);
     case 'oneOf':
     case 'anyOf': {

@@ -3,6 +3,11 @@
 /* eslint-disable */
 
 /**
+ * The name of an output, as `${{ tasks.ID.outputs.KEY }}` names it.
+ */
+export type OutputKey = string;
+
+/**
  * An identifier: letters, digits, `_`, `-` and `.`, starting with a letter, digit or `_`.
  */
 export type Name = string;
@@ -197,6 +202,10 @@ export type Agent = {
    */
   shell?: Shell;
   /**
+   * Every task of this agent hands on what its command prints on stdout as this output (a task's own `captureStdout` overrides it): `${{ tasks.ID.outputs.KEY }}`, Argo's `outputs.result`.
+   */
+  captureStdout?: OutputKey;
+  /**
    * At most this many of the agent's tasks run at once. Default: no limit beyond the global one.
    */
   concurrency?: PositiveInteger;
@@ -262,6 +271,10 @@ export type Task = {
    * Prompt given to the agent on stdin. May use templates such as ${{ tasks.spec.outputs.path }}.
    */
   prompt?: string;
+  /**
+   * What the task prints on stdout becomes this output, for its dependents' `${{ tasks.ID.outputs.KEY }}` (Argo's `outputs.result`): the last attempt's stdout, masked, without its final newline, at most 1 MB with the other outputs (more fails the attempt as invalid). A key the task also writes to $ORCHESTRATE_OUTPUT keeps that value. Default: its agent's `captureStdout`, else none.
+   */
+  captureStdout?: OutputKey;
   /**
    * A file whose text is the prompt (relative to the workflow file), read when the workflow is loaded; templates in it work as in `prompt`. Not together with `prompt`.
    */

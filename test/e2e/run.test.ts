@@ -24,6 +24,7 @@ describe('orchestrate run', () => {
     expect(validateResult(r.result), JSON.stringify(validateResult.errors)).toBe(true);
     expect(r.result.status).toBe('succeeded');
     expect(task(r.result, 'hello').outputs).toEqual({ greeting: 'hello' });
+    expect(task(r.result, 'world').outputs).toEqual({ greeting: 'world' });
     expect(readFileSync(task(r.result, 'summary').logFile, 'utf8')).toContain('out| Both said hello, world');
     checkEvents(r.events, ['hello', 'world', 'summary']);
   });

@@ -21,6 +21,8 @@ export interface SpawnRequest {
   shell?: string[];
   /** Also send the task's output lines (masked) to the runner, for the console. */
   stream?: boolean;
+  /** Its stdout becomes this output (without the final newline), unless the outputs file sets it. */
+  captureStdout?: string;
 }
 
 /** Which pipe a line came from. */

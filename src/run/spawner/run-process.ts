@@ -47,6 +47,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   }
   log.attach(child.stdout, 'out');
   log.attach(child.stderr, 'err');
+  const stdout = request.captureStdout !== undefined ? captureText(child.stdout) : undefined;
   if (child.stdin) {
     child.stdin.on('error', () => undefined);
     child.stdin.end(request.prompt);
@@ -83,7 +84,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
       for (const s of pipes) s?.destroy();
       log.note(`stopped reading output ${DRAIN_MS / 1000}s after the task's shell exited: a process outside its process group still holds it`);
     }
-    return finish(request, log, masker, started, code, signal, spawnError);
+    return finish(request, log, masker, started, code, signal, spawnError, stdout?.());
   })();
   return { pid, done };
 }
@@ -110,7 +111,22 @@ function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?:
   return error.message;
 }
 
-async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string): Promise<ExitReport> {
+/**
+ * What a stream carries, as text, for `captureStdout`: at most the outputs
+ * limit is kept (more makes the attempt's outputs too large, as a large
+ * outputs file does); the log gets all of it as usual.
+ */
+function captureText(stream: NodeJS.ReadableStream | null): () => { text: string; bytes: number } {
+  let text = '';
+  let bytes = 0;
+  stream?.on('data', (chunk: string) => {
+    bytes += Buffer.byteLength(chunk);
+    if (bytes <= MAX_OUTPUT_BYTES) text += chunk;
+  });
+  return () => ({ text: bytes <= MAX_OUTPUT_BYTES ? text : '', bytes });
+}
+
+async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string, stdout?: { text: string; bytes: number }): Promise<ExitReport> {
   let outputs: Record<string, string> = {};
   let text: string | undefined;
   let outputError: string | undefined;
@@ -132,6 +148,11 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
     for (const problem of parsed.problems) log.note(problem);
     if (parsed.problems.length) outputError = masker.mask(outputsMalformed(parsed.problems));
     else outputs = masker.maskDeep(parsed.outputs);
+  }
+  // Its stdout as an output, as `$(command)` gives it: without the final newlines; what the outputs file says wins.
+  if (stdout && request.captureStdout !== undefined && outputError === undefined && !Object.hasOwn(outputs, request.captureStdout)) {
+    if ((size ?? 0) + stdout.bytes > MAX_OUTPUT_BYTES) outputError = `its stdout (captureStdout: ${request.captureStdout}) makes ${outputsTooLarge((size ?? 0) + stdout.bytes)}`;
+    else outputs[request.captureStdout] = masker.mask(stdout.text.replace(/(\r?\n)+$/, ''));
   }
   if (spawnError) log.note(`could not start: ${spawnError}`);
   await log.close();
