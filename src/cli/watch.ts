@@ -53,23 +53,46 @@ async function watchedTasks(file: string, options: RunCommandOptions) {
   }
 }
 
-/** Resolves when the snapshot differs from `before`, or with the signal that stopped the watch. */
-function changeOrSignal(take: () => string, before: string): Promise<'changed' | NodeJS.Signals> {
-  return new Promise((done) => {
-    const timer = setInterval(() => {
-      if (take() !== before) finish('changed');
-    }, POLL_MS);
-    const onSignal = (signal: NodeJS.Signals) => finish(signal);
-    const finish = (why: 'changed' | NodeJS.Signals) => {
-      clearInterval(timer);
-      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
-      done(why);
-    };
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
-  });
-}
-
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: EXIT.sighup };
+
+/**
+ * The signal that stops a watch, heard for the watch's whole life: during a
+ * run (which stops it too), between runs and while it waits for a change, so
+ * none is lost in between.
+ */
+class StopSignal {
+  signal?: NodeJS.Signals;
+  private wake?: () => void;
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.signal ??= signal;
+    this.wake?.();
+  };
+
+  constructor() {
+    for (const s of SIGNALS) process.on(s, this.onSignal);
+  }
+
+  /** Resolves when the snapshot differs from `before`, or when a signal came. */
+  changeOrStop(take: () => string, before: string): Promise<void> {
+    return new Promise((done) => {
+      const finish = () => {
+        clearInterval(timer);
+        this.wake = undefined;
+        done();
+      };
+      const timer = setInterval(() => {
+        if (take() !== before) finish();
+      }, POLL_MS);
+      this.wake = finish;
+      if (this.signal) finish();
+    });
+  }
+
+  close(): void {
+    for (const s of SIGNALS) process.off(s, this.onSignal);
+  }
+}
 
 /**
  * `orchestrate run --watch`: runs the workflow, then again whenever the workflow
@@ -83,18 +106,28 @@ export async function watchCommand(file: string, options: RunCommandOptions): Pr
   const first = await watchedTasks(file, options);
   if (first && !first.length) throw new UsageError('--watch needs tasks with `sources` (or a `promptFile`) to watch');
   const path = resolve(file);
+  const stop = new StopSignal();
+  try {
+    return await watchLoop(file, path, options, stop);
+  } finally {
+    stop.close();
+  }
+}
+
+async function watchLoop(file: string, path: string, options: RunCommandOptions, stop: StopSignal): Promise<number> {
   for (;;) {
     const tasks = (await watchedTasks(file, options)) ?? [];
     // Changes during the run, other than the files tasks declare they write, mean running again at once.
     const during = snapshot(path, tasks, true);
     let code: number;
     try {
-      code = await runCommand(file, options);
+      code = await runCommand(file, options, { earlierSignal: () => stop.signal });
     } catch (error) {
       // An invalid workflow (being edited) or a bad input: said, then waited out.
       if (!(error instanceof OrchestrateError)) throw error;
       code = await reportError(error);
     }
+    if (stop.signal) return SIGNAL_EXIT[stop.signal]!;
     if (code === EXIT.sigint || code === EXIT.sigterm || code === EXIT.sighup) return code;
     if (snapshot(path, tasks, true) !== during) {
       await writeErr('orchestrate: a change during the run, running again\n');
@@ -104,8 +137,8 @@ export async function watchCommand(file: string, options: RunCommandOptions): Pr
     const before = take();
     const count = tasks.reduce((n, t) => n + matchSources(t.sources, t.cwd).files.length + (t.promptFile ? 1 : 0), 0);
     await writeErr(`orchestrate: watching ${count} file${count === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} and ${file} (Ctrl-C to stop)\n`);
-    const why = await changeOrSignal(take, before);
-    if (why !== 'changed') return SIGNAL_EXIT[why] ?? EXIT.sigint;
+    await stop.changeOrStop(take, before);
+    if (stop.signal) return SIGNAL_EXIT[stop.signal]!;
     await writeErr('orchestrate: change seen, running again\n');
   }
 }

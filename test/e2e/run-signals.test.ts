@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import Database from 'better-sqlite3';
 import { existsSync, readFileSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -181,4 +183,55 @@ tasks:
       rmSync(join(dir, 'huge.bin'), { force: true });
     }
   }, 60_000);
+
+  it('exits 130 after a Ctrl-C that comes while the run writes its record, and at once on a second one', { timeout: 60_000 }, async () => {
+    // The events go to a pipe the test does not read: the run waits in its last step, every task ended.
+    const tasks = Array.from({ length: 300 }, (_, i) => `  t${i}: { run: "true" }\n`).join('');
+    const start = () => {
+      const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\ntasks:\n${tasks}` });
+      const fifo = join(dir, 'events.fifo');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent', '--events', fifo], { cwd: dir, env: { ...process.env, CI: '1' } });
+      const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+      const finished = () => {
+        if (!existsSync(join(dir, '.orchestrate/state.db'))) return false;
+        const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM runs WHERE status IS NOT NULL').get() as any).n === 1;
+        } catch {
+          return false;
+        } finally {
+          db.close();
+        }
+      };
+      return { child, exited, fifo, finished };
+    };
+    const once = start();
+    const reader = await open(once.fifo, 'r');
+    try {
+      await waitFor(once.finished);
+      once.child.kill('SIGINT');
+      let events = '';
+      for await (const chunk of reader.createReadStream({ encoding: 'utf8' })) events += chunk;
+      expect(await once.exited).toBe(130);
+      // Nothing was cut short: every event reached the pipe.
+      expect(events.trim().split('\n').map((l) => JSON.parse(l).type).at(-1)).toBe('workflow.finished');
+    } finally {
+      once.child.kill('SIGKILL');
+      await reader.close().catch(() => undefined);
+    }
+    const twice = start();
+    const unread = await open(twice.fifo, 'r');
+    try {
+      await waitFor(twice.finished);
+      twice.child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 200));
+      twice.child.kill('SIGINT');
+      // It ends as the signal ends a process (130 in a shell); process.exit would wait for the stuck write.
+      expect(await twice.exited).toBe('SIGINT');
+    } finally {
+      twice.child.kill('SIGKILL');
+      await unread.close().catch(() => undefined);
+    }
+  });
 });

@@ -78,8 +78,11 @@ async function reportToGithub(result: RunResult, stdoutTaken: boolean): Promise<
   }
 }
 
-/** `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 129/130/143 interrupted. */
-export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+/**
+ * `orchestrate run`: executes the workflow; exit 0 succeeded, 1 failed, 129/130/143 interrupted.
+ * @param context.earlierSignal a signal its caller heard before this run could (a watch's Ctrl-C)
+ */
+export async function runCommand(file: string, options: RunCommandOptions, context: { earlierSignal?: () => NodeJS.Signals | undefined } = {}): Promise<number> {
   const given = parseInputArguments(options.input);
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
@@ -201,10 +204,18 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   });
   // The summary's code loads while the tasks run.
   const summaryModule = import('../../report/run-summary.js');
+  // Every task has ended; what is left is writing the record and the summary.
+  let ended = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second Ctrl-C: kill every task at once.
       handle.engine.killNow();
+      if (ended) {
+        // Only the record is left to write, and it may be stuck (an --events pipe nobody reads; process.exit
+        // would wait for that write): end as the signal itself ends a process.
+        process.removeAllListeners(signal);
+        process.kill(process.pid, signal);
+      }
       return;
     }
     signalled = signal;
@@ -215,42 +226,51 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   process.on('SIGTERM', onSignal);
   // A closed terminal (ssh dropped) stops the run as SIGTERM does, instead of killing the runner mid-write.
   process.on('SIGHUP', onSignal);
-  lanes?.start();
-  let result;
+  // A signal the caller (a watch) heard while this run was being prepared stops it at once.
+  const earlier = context.earlierSignal?.();
+  if (earlier) onSignal(earlier);
+  // Heard until the record and the summary are written: a Ctrl-C then is not lost, nor does it cut them short.
   try {
-    result = await handle.result;
+    lanes?.start();
+    let result;
+    try {
+      result = await handle.result;
+    } finally {
+      ended = true;
+      await lanes?.stop();
+      await sink.close();
+      recorder.flush();
+      try {
+        db.close();
+      } catch (error) {
+        recorder.failure ??= (error as Error).message;
+      }
+    }
+    // The run is done either way; what it could not record is said, not hidden.
+    if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
+    if (recorder.failure) await writeErr(`orchestrate: warning: the run history could not all be written (${recorder.failure}): history, stats and --resume may not know this run\n`);
+    if (resumedFrom) {
+      const count = result.tasks.filter((t) => t.reason === 'reused').length;
+      result.merged.summary += `; resumed from ${resumedFrom}, ${count} task${count === 1 ? '' : 's'} reused`;
+    }
+    const fresh = result.tasks.filter((t) => t.reason === 'up-to-date').length;
+    if (fresh) result.merged.summary += `; ${fresh} task${fresh === 1 ? '' : 's'} up to date`;
+    if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
+    else if (options.events !== '-') {
+      const { formatRunSummary } = await summaryModule;
+      const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom });
+      if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
+      else await writeOut(summary);
+    } else {
+      await writeErr(`${result.merged.summary}\n`);
+    }
+    await reportToGithub(result, quietConsole);
+    // A signal that came as the last tasks ended still means stop: `orchestrate run && deploy` stops, and so does a watch.
+    if (signalled || result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : signalled === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
+    return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
   } finally {
-    await lanes?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
-    await sink.close();
-    recorder.flush();
-    try {
-      db.close();
-    } catch (error) {
-      recorder.failure ??= (error as Error).message;
-    }
   }
-  // The run is done either way; what it could not record is said, not hidden.
-  if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
-  if (recorder.failure) await writeErr(`orchestrate: warning: the run history could not all be written (${recorder.failure}): history, stats and --resume may not know this run\n`);
-  if (resumedFrom) {
-    const count = result.tasks.filter((t) => t.reason === 'reused').length;
-    result.merged.summary += `; resumed from ${resumedFrom}, ${count} task${count === 1 ? '' : 's'} reused`;
-  }
-  const fresh = result.tasks.filter((t) => t.reason === 'up-to-date').length;
-  if (fresh) result.merged.summary += `; ${fresh} task${fresh === 1 ? '' : 's'} up to date`;
-  if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
-  else if (options.events !== '-') {
-    const { formatRunSummary } = await summaryModule;
-    const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom });
-    if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
-    else await writeOut(summary);
-  } else {
-    await writeErr(`${result.merged.summary}\n`);
-  }
-  await reportToGithub(result, quietConsole);
-  if (result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : signalled === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
-  return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
 }
