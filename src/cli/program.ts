@@ -105,6 +105,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-n, --concurrency <n>', 'override policy.maxConcurrency', parsePositive('--concurrency'))
     .option('--json', 'print the result object as JSON instead of the summary')
     .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
+    .option('--commands', 'with --dry-run: show what each task runs (as plan --commands)')
     .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)', parsePath('--events'))
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')

@@ -102,7 +102,7 @@ class StopSignal {
  */
 export async function watchCommand(file: string, options: RunCommandOptions): Promise<number> {
   if (options.resume !== undefined && options.resume !== false) throw new UsageError('--watch and --resume cannot be combined: each watched run is a new run');
-  if (options.dryRun || options.json || options.events === '-') throw new UsageError('--watch runs for real and prints a summary per run: leave out --dry-run, --json and --events -');
+  if (options.dryRun || options.json || options.events === '-' || options.commands) throw new UsageError('--watch runs for real and prints a summary per run: leave out --dry-run, --commands, --json and --events -');
   const first = await watchedTasks(file, options);
   if (first && !first.length) throw new UsageError('--watch needs tasks with `sources` (or a `promptFile`) to watch');
   const path = resolve(file);

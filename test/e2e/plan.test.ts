@@ -83,6 +83,8 @@ tasks:
   use
     echo \${{ tasks.find.outputs.files }}
 `);
+    // run --dry-run is the plan: it takes --commands too.
+    expect(cli(['run', 'workflow.yaml', '--dry-run', '--commands', '-n', '2'], { cwd: dir, env }).stdout).toBe(text);
     // Without the flag, neither shows.
     expect(JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout).tasks[0].command).toBeUndefined();
     expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).not.toContain('Commands');

@@ -65,7 +65,9 @@ describe('run --watch', () => {
     const cases: Array<[string[], string]> = [
       [['plain.yaml', '--watch'], 'orchestrate: --watch needs tasks with `sources` (or a `promptFile`) to watch\n'],
       [['workflow.yaml', '--watch', '--resume'], 'orchestrate: --watch and --resume cannot be combined: each watched run is a new run\n'],
-      [['workflow.yaml', '--watch', '--json'], 'orchestrate: --watch runs for real and prints a summary per run: leave out --dry-run, --json and --events -\n'],
+      [['workflow.yaml', '--watch', '--json'], 'orchestrate: --watch runs for real and prints a summary per run: leave out --dry-run, --commands, --json and --events -\n'],
+      [['workflow.yaml', '--watch', '--commands'], 'orchestrate: --watch runs for real and prints a summary per run: leave out --dry-run, --commands, --json and --events -\n'],
+      [['workflow.yaml', '--commands'], 'orchestrate: --commands shows what a dry run would run: add --dry-run (or use orchestrate plan --commands)\n'],
     ];
     for (const [args, message] of cases) {
       const r = cli(['run', ...args], { cwd: dir });

@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   state?: string;
   resume?: string | boolean;
   logs?: 'failed' | 'all' | 'grouped';
+  /** With dryRun: show what each task runs. */
+  commands?: boolean;
   input?: string[];
   force?: boolean;
   /** Task words after the file (`orchestrate run ci.yaml test`): as --only. */
@@ -83,6 +85,7 @@ async function reportToGithub(result: RunResult, stdoutTaken: boolean): Promise<
  * @param context.earlierSignal a signal its caller heard before this run could (a watch's Ctrl-C)
  */
 export async function runCommand(file: string, options: RunCommandOptions, context: { earlierSignal?: () => NodeJS.Signals | undefined } = {}): Promise<number> {
+  if (options.commands && !options.dryRun) throw new UsageError('--commands shows what a dry run would run: add --dry-run (or use orchestrate plan --commands)');
   const given = parseInputArguments(options.input);
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
@@ -113,7 +116,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
     if (resume) plan.resumedFrom = resume.from;
     const { printPlan } = await import('./plan.js');
-    await printPlan(workflow, plan, options.json);
+    const { withCommands } = await import('../../report/plan-commands.js');
+    await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
     return EXIT.ok;
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
