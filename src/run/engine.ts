@@ -5,7 +5,7 @@ import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
-import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
+import { outputAt, renderTemplate, type TemplateRef } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
@@ -260,7 +260,7 @@ export class RunEngine {
   private runtimeValue(ref: TemplateRef, env: Readonly<Record<string, string>>): string | undefined {
     if (ref.kind === 'task-output') {
       const d = this.workflow.taskIndex.get(ref.task);
-      return d === undefined ? undefined : this.states[d]!.outputs[ref.key] ?? '';
+      return d === undefined ? undefined : outputAt(this.states[d]!.outputs[ref.key] ?? '', ref.path);
     }
     if (ref.kind === 'env') return env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
     return undefined;

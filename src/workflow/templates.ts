@@ -1,6 +1,7 @@
 /** A `${{ ... }}` expression found in a string. */
 export type TemplateRef =
-  | { kind: 'task-output'; task: string; key: string; text: string }
+  /** `path`: `tasks.ID.outputs.KEY.a.0` reads the output as JSON and takes that member (see outputAt). */
+  | { kind: 'task-output'; task: string; key: string; path?: string[]; text: string }
   | { kind: 'matrix'; key: string; text: string }
   | { kind: 'env'; key: string; text: string }
   | { kind: 'params'; key: string; text: string }
@@ -17,7 +18,7 @@ const OPEN = '${{';
 const CLOSE = '}}';
 const KEY = '[A-Za-z_][A-Za-z0-9_-]*';
 const EXPRESSIONS: Array<[RegExp, (m: RegExpExecArray, text: string) => TemplateRef]> = [
-  [new RegExp(`^tasks\\.([A-Za-z0-9_][A-Za-z0-9_.\\-]*(?:\\[.*\\])?)\\.outputs\\.(${KEY})$`), (m, text) => ({ kind: 'task-output', task: m[1]!, key: m[2]!, text })],
+  [new RegExp(`^tasks\\.([A-Za-z0-9_][A-Za-z0-9_.\\-]*(?:\\[.*\\])?)\\.outputs\\.(${KEY})((?:\\.[A-Za-z0-9_-]+)*)$`), (m, text) => ({ kind: 'task-output', task: m[1]!, key: m[2]!, ...(m[3] ? { path: m[3].slice(1).split('.') } : {}), text })],
   [new RegExp(`^matrix\\.(${KEY})$`), (m, text) => ({ kind: 'matrix', key: m[1]!, text })],
   [new RegExp(`^env\\.(${KEY})$`), (m, text) => ({ kind: 'env', key: m[1]!, text })],
   [new RegExp(`^params\\.(${KEY})$`), (m, text) => ({ kind: 'params', key: m[1]!, text })],
@@ -47,6 +48,29 @@ export function parseTemplate(text: string): ParsedTemplate {
     from = end + CLOSE.length;
   }
   return { refs, errors };
+}
+
+/**
+ * An output's value as a template gives it: as it is, or with a path
+ * (`${{ tasks.review.outputs.result.verdict }}`, `.items.0`) the member at
+ * that path of the output read as JSON (GitHub's `fromJSON(...).verdict`):
+ * text as it is, anything else as JSON, empty when the output is not JSON or
+ * has no such member.
+ */
+export function outputAt(value: string, path?: readonly string[]): string {
+  if (!path?.length) return value;
+  let node: unknown;
+  try {
+    node = JSON.parse(value);
+  } catch {
+    return '';
+  }
+  for (const segment of path) {
+    if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
+    else if (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, segment)) node = (node as Record<string, unknown>)[segment];
+    else return '';
+  }
+  return node === undefined || node === null ? '' : typeof node === 'string' ? node : JSON.stringify(node);
 }
 
 /** Whether `text` contains any template. */

@@ -53,6 +53,35 @@ tasks:
     ]);
   });
 
+  it('lets dependents read members of a JSON answer: in commands, conditions and a matrix', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  review:
+    run: |
+      echo '{"verdict": "approve", "files": ["a.ts", "b.ts"], "notes": {"count": 2}}'
+    captureStdout: result
+  merge:
+    needs: review
+    when: tasks.review.outputs.result.verdict == 'approve'
+    run: echo "\${{ tasks.review.outputs.result.verdict }} \${{ tasks.review.outputs.result.notes.count }} \${{ tasks.review.outputs.result.files.1 }} [\${{ tasks.review.outputs.result.missing }}]" > merged.txt
+  reject:
+    needs: review
+    when: tasks.review.outputs.result.verdict == 'reject'
+    run: touch rejected.txt
+  check:
+    needs: review
+    matrix: { file: "\${{ tasks.review.outputs.result.files }}" }
+    run: echo "\${{ matrix.file }}" >> checked.txt
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(r.dir, 'merged.txt'), 'utf8')).toBe('approve 2 b.ts []\n');
+    expect(task(r.result, 'reject')).toMatchObject({ status: 'skipped', reason: 'condition' });
+    expect(readFileSync(join(r.dir, 'checked.txt'), 'utf8').trim().split('\n').sort()).toEqual(['a.ts', 'b.ts']);
+    expect(cli(['lint', 'workflow.yaml'], { cwd: r.dir }).code).toBe(0);
+  });
+
   it('takes an in-process agent\'s returned text as its stdout', async () => {
     const result = await executeGraph({
       tasks: [
