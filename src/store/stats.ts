@@ -75,5 +75,8 @@ export function computeStats(db: Database, file?: string): { tasks: StatsRow[]; 
       const [workflow, name] = id.split('\u0000') as [string, string];
       return summarize(name, workflow, list, attemptMap.get(id) ?? []);
     });
-  return { tasks: rows(byTask, attemptsByTask), agents: rows(byAgent, attemptsByAgent) };
+  // A matrix from outputs never runs itself: its expansions have the figures, as a written matrix's do.
+  const taskRows = rows(byTask, attemptsByTask);
+  const expanded = new Set(taskRows.filter((r) => r.name.includes('[')).map((r) => `${r.workflow}\u0000${r.name.slice(0, r.name.indexOf('['))}`));
+  return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: rows(byAgent, attemptsByAgent) };
 }

@@ -56,6 +56,9 @@ describe('a matrix from another task\'s outputs', () => {
     // The history knows them: the stored events match the live ones.
     const stored = cli(['events', r.result.runId], { cwd: r.dir });
     expect(stored.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual(r.events);
+    // Stats show the expansions, which ran, not the task that expanded (as for a written matrix).
+    const stats = JSON.parse(cli(['stats', '--json'], { cwd: r.dir }).stdout);
+    expect(stats.tasks.map((t: any) => t.name).sort()).toEqual(['find', 'report', 'review[a.ts,1]', 'review[a.ts,2]', 'review[src/b c.ts,1]', 'review[src/b c.ts,2]']);
   });
 
   it('fails when an expansion fails or the output is not a list, and does nothing for an empty list', () => {
