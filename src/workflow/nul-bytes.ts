@@ -1,4 +1,4 @@
-import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { error, type Diagnostic } from './diagnostics.js';
 import { formatPath } from './schema-errors.js';
 
 /** At most this many `nul-byte` errors per file: one per value is plenty. */
@@ -11,17 +11,26 @@ const MAX_REPORTED = 20;
  */
 export function nulByteProblems(document: unknown): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const visit = (value: unknown, path: DocPath): void => {
+  // One path, grown and shrunk as the walk goes: copied only for a problem (a large file has a million nodes).
+  const path: Array<string | number> = [];
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
     if (problems.length >= MAX_REPORTED) return;
     if (typeof value === 'string') {
-      if (value.includes('\0')) problems.push(error('nul-byte', `${formatPath(path)} holds a NUL byte (\\0), which no command, environment variable or path can carry`, path));
-    } else if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, [...path, i]));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) if (!(path.length === 0 && key.startsWith('x-'))) visit(item, [...path, key]);
+      if (value.includes('\0')) problems.push(error('nul-byte', `${formatPath(path)} holds a NUL byte (\\0), which no command, environment variable or path can carry`, [...path]));
+      return;
+    }
+    // An alias repeats a node: it is looked at once.
+    if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
+    for (const [key, item] of entries) {
+      if (path.length === 0 && typeof key === 'string' && key.startsWith('x-')) continue;
+      path.push(key);
+      visit(item);
+      path.pop();
     }
   };
-  visit(document, []);
+  visit(document);
   return problems;
 }
-
