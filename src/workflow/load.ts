@@ -11,7 +11,7 @@ import { resolveInputs, type InputValues } from './inputs.js';
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
 import { validateWorkflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-errors.js';
-import { nulByteProblems } from './nul-bytes.js';
+import { mayHoldNul, nulByteProblems } from './nul-bytes.js';
 import { SourceMap } from './source-map.js';
 import type { Workflow } from './model.js';
 import type { ConfigFile, WorkflowFile } from './schema-types.js';
@@ -61,7 +61,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
     const what = Array.isArray(parsed.value) ? 'a list' : `a ${typeof parsed.value}`;
     return done([error('not-a-mapping', `a workflow must be a mapping of keys (version, tasks, ...), but this file is ${what}`, [])]);
   }
-  const schemaErrors = [...schemaDiagnostics(validateWorkflowSchema(parsed.value)), ...nulByteProblems(parsed.value)];
+  const schemaErrors = [...schemaDiagnostics(validateWorkflowSchema(parsed.value)), ...(mayHoldNul(text) ? nulByteProblems(parsed.value) : [])];
   // Unknown keys (and NUL bytes) leave the rest well-typed, so the deeper checks can still run.
   if (schemaErrors.some((d) => d.code !== 'unknown-key' && d.code !== 'nul-byte')) return done(schemaErrors);
   const raw = parsed.value as WorkflowFile;

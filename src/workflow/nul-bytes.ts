@@ -5,6 +5,15 @@ import { formatPath } from './schema-errors.js';
 const MAX_REPORTED = 20;
 
 /**
+ * Whether YAML text can hold a NUL byte in a value: written as one (a binary
+ * file is refused before), or as an escape in a double-quoted scalar (`\0`,
+ * `\x00`, `\u0000`, `\U00000000`). Most files have neither: no walk then.
+ */
+export function mayHoldNul(text: string): boolean {
+  return /\0|\\[0xuU]/.test(text);
+}
+
+/**
  * `nul-byte` for every string of the workflow that holds a NUL byte (`"\0"`
  * in YAML): no command, argument, environment value or path can carry one
  * to a process. `x-` keys are the user's own and are not looked at.
