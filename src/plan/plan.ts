@@ -61,6 +61,8 @@ export interface Plan {
   warnings: string[];
   /** A dry run of `--resume`: the run it resumes. */
   resumedFrom?: string;
+  /** A dry run of `--resume`: how many expansions each matrix from outputs reuses when it expands. */
+  reusedExpansions?: Record<string, number>;
 }
 
 export interface PlanOptions {

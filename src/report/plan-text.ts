@@ -54,7 +54,8 @@ function ganttSection(plan: Plan, color: boolean): string[] {
 
 function resumeLine(plan: Plan, from: string): string {
   const reused = plan.tasks.filter((t) => t.estimateSource === 'reused').length;
-  return `Resuming ${from}: ${reused} task${reused === 1 ? '' : 's'} reused (not run again, 0s), ${plan.tasks.length - reused} to run`;
+  const expansions = Object.entries(plan.reusedExpansions ?? {}).map(([task, n]) => `${task} reuses ${n} expansion${n === 1 ? '' : 's'}`);
+  return `Resuming ${from}: ${reused} task${reused === 1 ? '' : 's'} reused (not run again, 0s), ${plan.tasks.length - reused} to run${expansions.length ? `; when it expands, ${expansions.join(', ')}` : ''}`;
 }
 
 /** A line naming the tasks that will not run for one reason, if any. */

@@ -119,6 +119,11 @@ tasks:
     await run.exited;
     await waitFor(() => spawnSync('pgrep', ['-f', marker]).status !== 0);
     writeFileSync(join(dir, 'go'), '');
+    // A dry run of the resume says how many expansions will be reused.
+    expect(cli(['run', 'workflow.yaml', '--resume', '--dry-run'], { cwd: dir }).stdout).toMatch(/^Resuming \S+: 1 task reused \(not run again, 0s\), 2 to run; when it expands, review reuses 2 expansions$/m);
+    const dry = json(dir, ['run', 'workflow.yaml', '--resume', '--dry-run', '--json']);
+    expect(validator('plan')(dry)).toBe(true);
+    expect(dry.reusedExpansions).toEqual({ review: 2 });
     const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: dir, env: { ORCHESTRATE_SPAWNERS: '1' } });
     expect(resumed.code, resumed.stderr).toBe(0);
     const result = JSON.parse(resumed.stdout);

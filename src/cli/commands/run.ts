@@ -114,7 +114,15 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
     const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
-    if (resume) plan.resumedFrom = resume.from;
+    if (resume) {
+      plan.resumedFrom = resume.from;
+      const counts: Record<string, number> = {};
+      for (const id of resume.reusedExpansions.keys()) {
+        const task = id.slice(0, id.indexOf('['));
+        counts[task] = (counts[task] ?? 0) + 1;
+      }
+      if (Object.keys(counts).length) plan.reusedExpansions = counts;
+    }
     const { printPlan } = await import('./plan.js');
     const { withCommands } = await import('../../report/plan-commands.js');
     await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
