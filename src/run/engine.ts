@@ -260,10 +260,29 @@ export class RunEngine {
   private runtimeValue(ref: TemplateRef, env: Readonly<Record<string, string>>): string | undefined {
     if (ref.kind === 'task-output') {
       const d = this.workflow.taskIndex.get(ref.task);
+      // A matrix task's output is its expansions' as a JSON list, in their order (Argo's aggregated outputs).
+      const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
+      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => this.states[e]!.outputs[ref.key] ?? '')), ref.path);
       return d === undefined ? undefined : outputAt(this.states[d]!.outputs[ref.key] ?? '', ref.path);
     }
     if (ref.kind === 'env') return env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
     return undefined;
+  }
+
+  private expansionsByTask?: Map<string, number[]>;
+
+  /** The expansions of each written matrix, by the matrix task's id (made when a template first needs them). */
+  private matrixExpansions(): Map<string, number[]> {
+    if (!this.expansionsByTask) {
+      this.expansionsByTask = new Map();
+      this.tasks.forEach((t, i) => {
+        if (!t.matrix || t.id === t.baseId) return;
+        const list = this.expansionsByTask!.get(t.baseId);
+        if (list) list.push(i);
+        else this.expansionsByTask!.set(t.baseId, [i]);
+      });
+    }
+    return this.expansionsByTask;
   }
 
   /** Starts every task the scheduling choice allows now. */

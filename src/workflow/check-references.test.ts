@@ -17,8 +17,9 @@ describe('template references', () => {
     expect(codes('version: 1\ntasks:\n  m:\n    matrix: { f: [x] }\n    run: echo ${{ matrix.g }}\n  u:\n    run: echo "${{ oops"\n'))
       .toEqual(['unknown-reference@5:15', 'bad-template@7:16']);
   });
-  it('asks for one expansion when a template names a matrix task', () => {
-    const d = load('version: 1\ntasks:\n  m: { matrix: { f: [x, y] }, run: x }\n  n: { needs: m, prompt: "${{ tasks.m.outputs.k }}", run: y }\n').diagnostics;
+  it('lets a task that needs a whole matrix read its outputs (as a list), and asks the others for one expansion', () => {
+    expect(codes('version: 1\ntasks:\n  m: { matrix: { f: [x, y] }, run: x }\n  n: { needs: m, run: "echo ${{ tasks.m.outputs.k }}" }\n')).toEqual([]);
+    const d = load('version: 1\ntasks:\n  m: { matrix: { f: [x, y] }, run: x }\n  n: { needs: "m[y]", run: "echo ${{ tasks.m.outputs.k }}" }\n').diagnostics;
     expect(d.find((x) => x.code === 'unknown-reference')!.message).toContain('name one expansion, e.g. "m[x]"');
   });
   it('accepts an expansion whose matrix value contains "]"', () => {

@@ -80,7 +80,13 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       expansionIndex.set(t.baseId, i);
     }
   });
-  const matrixBases = new Set(workflow.tasks.filter((t) => t.matrix).map((t) => t.baseId));
+  const expansionsOfBase = new Map<string, number[]>();
+  workflow.tasks.forEach((t, i) => {
+    if (!t.matrix) return;
+    const list = expansionsOfBase.get(t.baseId);
+    if (list) list.push(i);
+    else expansionsOfBase.set(t.baseId, [i]);
+  });
   const dynamicBases = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.baseId));
   for (const [baseId, task] of Object.entries(raw.tasks)) {
     const self = expansionIndex.get(baseId);
@@ -110,10 +116,12 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
         } else if (ref.kind === 'task-output') {
           const target = workflow.taskIndex.get(ref.task);
-          if (dynamicBases.has(ref.task)) {
-            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is a matrix task that expands at run time: its expansions' outputs cannot be named`, field.path)));
-          } else if (matrixBases.has(ref.task)) {
-            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is a matrix task: name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
+          // A matrix task's outputs are its expansions' as a JSON list (Argo's aggregated outputs), once they have all ended.
+          const expansions = dynamicBases.has(ref.task) ? undefined : expansionsOfBase.get(ref.task);
+          if (expansions) {
+            if (!expansions.every((e) => isAncestor(graph, e, self))) {
+              diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, the outputs of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
+            }
           } else if (target === undefined) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"`, field.path)));
           } else if (!isAncestor(graph, target, self)) {

@@ -164,6 +164,40 @@ tasks:
     expect(cli(['run', 'workflow.yaml', 'revue[a.ts,1]'], { cwd: dir }).stderr).toBe('orchestrate: no task "revue[a.ts,1]" in workflow (did you mean "review[a.ts,1]"?)\n');
   });
 
+  it('hands a fan-in the outputs of all the expansions as a JSON list, written matrix or from outputs', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  find: { run: "printf 'a.ts\\nb.ts\\nc.ts\\n'", captureStdout: files }
+  review:
+    needs: find
+    matrix: { file: "\${{ tasks.find.outputs.files }}" }
+    run: test \${{ matrix.file }} = c.ts || echo "ok \${{ matrix.file }}"
+    captureStdout: verdict
+  lint:
+    matrix: { dir: [src, test] }
+    run: echo "n=\${{ matrix.dir }}" >> "$ORCHESTRATE_OUTPUT"
+  summarize:
+    needs: [review, lint]
+    env:
+      VERDICTS: "\${{ tasks.review.outputs.verdict }}"
+      FIRST: "\${{ tasks.review.outputs.verdict.0 }}"
+      LINTED: "\${{ tasks.lint.outputs.n }}"
+    run: printf '%s|%s|%s' "$VERDICTS" "$FIRST" "$LINTED" > summary.txt
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    checkStream(r.events, r.result);
+    // In the expansions' order; one that printed nothing gives an empty value.
+    expect(readFileSync(join(r.dir, 'summary.txt'), 'utf8')).toBe('["ok a.ts","ok b.ts",""]|ok a.ts|["src","test"]');
+    // Lint: a task that does not need the whole matrix cannot read it.
+    writeFileSync(join(r.dir, 'bad.yaml'), 'version: 1\ntasks:\n  lint: { matrix: { dir: [src, test] }, run: "true" }\n  one: { needs: "lint[src]", run: "echo ${{ tasks.lint.outputs.n }}" }\n');
+    const diagnostics = JSON.parse(cli(['lint', 'bad.yaml', '--format', 'json'], { cwd: r.dir }).stdout)[0].diagnostics;
+    expect(diagnostics.map((d: any) => [d.code, d.message])).toEqual([
+      ['unknown-reference', 'task "one" uses ${{ tasks.lint.outputs.n }}, the outputs of all of matrix task "lint", but does not need all of it (directly or indirectly): add "lint" to `needs`, or name one expansion, e.g. "lint[src]"'],
+    ]);
+  });
+
   it('is refused by lint when the matrix value is not one output or input template, or the task has sources', () => {
     const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
     const lint = (yaml: string) => {
@@ -178,7 +212,8 @@ tasks:
     expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ env.X }}" } }\n`)[0]!.slice(0, 3)).toEqual(['bad-matrix', 5, 47]);
     expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.find.outputs.f }}" }, sources: [src] }\n`)[0]).toEqual(['bad-matrix', 5, 89, 'task "r": its matrix comes from an output known only at run time, so it cannot have `sources` (they are fingerprinted before anything runs)']);
     expect(lint(`${head}  other: { run: "true" }\n  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.other.outputs.f }}" } }\n`)[0]![0]).toBe('unknown-reference');
-    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.find.outputs.f }}" } }\n  s: { run: "echo \${{ tasks.r.outputs.y }}", needs: r }\n`)[0]![3]).toContain('"r" is a matrix task that expands at run time');
+    // What needs the whole matrix reads its expansions' outputs, as a list.
+    expect(lint(`${head}  r: { run: "true", needs: find, matrix: { f: "\${{ tasks.find.outputs.f }}" } }\n  s: { run: "echo \${{ tasks.r.outputs.y }}", needs: r }\n`)).toEqual([]);
   });
 
   it('takes a key from an input: expanded before the run when the input has a value, planned as one task when it has none', () => {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, examplesProject, ROOT } from '../helpers/cli.js';
@@ -26,6 +26,8 @@ describe('the example workflows', () => {
         expect(result.tasks.filter((t: any) => t.id.startsWith('review[')).map((t: any) => [t.id, t.status])).toEqual([
           ['review[scripts/audit.sh]', 'succeeded'], ['review[scripts/check-prs.sh]', 'succeeded'], ['review[scripts/notify.sh]', 'succeeded'],
         ]);
+        // The fan-in got every verdict.
+        expect(readFileSync(result.tasks.find((t: any) => t.id === 'summarize').logFile, 'utf8')).toContain('out| verdicts of the reviews: ["approve","approve","approve"]');
       }
       if (file === 'failure-handling.yaml') {
         expect(result.tasks.find((t: any) => t.id === 'optional-lint')).toMatchObject({ status: 'failed', allowedFailure: true });
