@@ -21,6 +21,7 @@ import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
+import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import { endEventFields, freshState, type State, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
 
@@ -273,15 +274,7 @@ export class RunEngine {
 
   /** The expansions of each written matrix, by the matrix task's id (made when a template first needs them). */
   private matrixExpansions(): Map<string, number[]> {
-    if (!this.expansionsByTask) {
-      this.expansionsByTask = new Map();
-      this.tasks.forEach((t, i) => {
-        if (!t.matrix || t.id === t.baseId) return;
-        const list = this.expansionsByTask!.get(t.baseId);
-        if (list) list.push(i);
-        else this.expansionsByTask!.set(t.baseId, [i]);
-      });
-    }
+    this.expansionsByTask ??= expansionsByMatrixTask(this.tasks);
     return this.expansionsByTask;
   }
 

@@ -18,12 +18,12 @@ function tasksNamed(workflow: Workflow, id: string): number[] {
 
 /**
  * The matrix tasks from outputs whose expansions `id` names (`review[a.ts]`,
- * `review[*]`): they are only known once the run gets there. None when `id`
- * names a task that is known before.
+ * `review[*]`): they are only known once the run gets there. Asked only of an
+ * id that names no task known before.
  */
 function groupsNamed(workflow: Workflow, id: string): number[] {
   const bracket = id.indexOf('[');
-  if (bracket <= 0 || tasksNamed(workflow, id).length) return [];
+  if (bracket <= 0) return [];
   const names = taskNames(id.slice(0, bracket));
   return workflow.tasks.flatMap((t, i) => (t.dynamicMatrix && names(t.id) ? [i] : []));
 }
@@ -76,7 +76,7 @@ export function selectTasks(workflow: Workflow, ids: readonly string[], flag?: s
  * (`review[a.ts]`, `review[*.ts]`).
  */
 export function expansionSelection(workflow: Workflow, ids: readonly string[]): (group: number, id: string) => boolean {
-  const byExpansion = ids.filter((id) => groupsNamed(workflow, id).length);
+  const byExpansion = ids.filter((id) => !tasksNamed(workflow, id).length && groupsNamed(workflow, id).length);
   const rest = ids.filter((id) => !byExpansion.includes(id));
   const whole = rest.length ? selectTasks(workflow, rest) : new Set<number>();
   const named = byExpansion.map(taskNames);

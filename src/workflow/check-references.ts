@@ -1,7 +1,7 @@
 import { runnerValue, RUNNER_KEYS } from './runner-context.js';
-import { matrixKeys } from './expand-matrix.js';
+import { expansionsByMatrixTask, matrixKeys } from './expand-matrix.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
-import { isAncestor, type TaskGraph } from './graph.js';
+import { ancestors, isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
 import { parseCondition } from './condition.js';
 import { suggestion } from '../util/suggest.js';
@@ -80,17 +80,13 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       expansionIndex.set(t.baseId, i);
     }
   });
-  const expansionsOfBase = new Map<string, number[]>();
-  workflow.tasks.forEach((t, i) => {
-    if (!t.matrix) return;
-    const list = expansionsOfBase.get(t.baseId);
-    if (list) list.push(i);
-    else expansionsOfBase.set(t.baseId, [i]);
-  });
+  const expansionsOfBase = expansionsByMatrixTask(workflow.tasks);
   const dynamicBases = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.baseId));
   for (const [baseId, task] of Object.entries(raw.tasks)) {
     const self = expansionIndex.get(baseId);
     if (self === undefined) continue;
+    /** What it needs, directly or not: walked once, when a template reads a whole matrix. */
+    let upstream: Uint8Array | undefined;
     const checked = templateFields(baseId, task, promptFiles.get(baseId)).map((field) => ({ field, ...parseTemplate(field.text) }));
     if (task.when !== undefined) {
       const field = { path: ['tasks', baseId, 'when'], text: task.when };
@@ -119,7 +115,8 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
           // A matrix task's outputs are its expansions' as a JSON list (Argo's aggregated outputs), once they have all ended.
           const expansions = dynamicBases.has(ref.task) ? undefined : expansionsOfBase.get(ref.task);
           if (expansions) {
-            if (!expansions.every((e) => isAncestor(graph, e, self))) {
+            upstream ??= ancestors(graph, self);
+            if (!expansions.every((e) => upstream![e])) {
               diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, the outputs of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
             }
           } else if (target === undefined) {

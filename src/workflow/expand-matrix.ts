@@ -1,4 +1,4 @@
-import type { MatrixValue } from './model.js';
+import type { MatrixValue, TaskSpec } from './model.js';
 import type { Task as TaskFile } from './schema-types.js';
 
 /** Expansions above this per task are refused (`matrix-too-large`). */
@@ -116,4 +116,16 @@ export function resolveMatrix(matrix: MatrixFile, render: (template: string) => 
     resolved[key] = list as MatrixValue[];
   }
   return { matrix: resolved };
+}
+
+/** The indices of each written matrix's expansions, by the matrix task's id, in their order. */
+export function expansionsByMatrixTask(tasks: readonly TaskSpec[]): Map<string, number[]> {
+  const byTask = new Map<string, number[]>();
+  tasks.forEach((t, i) => {
+    if (!t.matrix) return;
+    const list = byTask.get(t.baseId);
+    if (list) list.push(i);
+    else byTask.set(t.baseId, [i]);
+  });
+  return byTask;
 }

@@ -93,6 +93,19 @@ export function findCycles(graph: TaskGraph, candidates: number[], max = 10): nu
 }
 
 /** Whether `ancestor` is reachable from `task` by following needs (breadth-first). */
+/** Every task `task` needs, directly or through others, marked (1): one walk for many questions. */
+export function ancestors(graph: TaskGraph, task: number): Uint8Array {
+  const seen = new Uint8Array(graph.size);
+  const queue = [...graph.needs[task]!];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    if (seen[node]) continue;
+    seen[node] = 1;
+    for (const need of graph.needs[node]!) if (!seen[need]) queue.push(need);
+  }
+  return seen;
+}
+
 export function isAncestor(graph: TaskGraph, ancestor: number, task: number): boolean {
   if (graph.needs[task]!.includes(ancestor)) return true;
   const seen = new Uint8Array(graph.size);

@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import Database from 'better-sqlite3';
 import { existsSync, readFileSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, tempProject } from '../helpers/cli.js';
 import { isAlive } from '../helpers/processes.js';
+import { noOpTasks, runWithEventsPipe } from '../helpers/events-pipe.js';
 
 const workflow = `version: 1
 policy: { maxConcurrency: 4, gracePeriod: 1s }
@@ -186,30 +186,11 @@ tasks:
 
   it('exits 130 after a Ctrl-C that comes while the run writes its record, and at once on a second one', { timeout: 60_000 }, async () => {
     // The events go to a pipe the test does not read: the run waits in its last step, every task ended.
-    const tasks = Array.from({ length: 300 }, (_, i) => `  t${i}: { run: "true" }\n`).join('');
-    const start = () => {
-      const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\ntasks:\n${tasks}` });
-      const fifo = join(dir, 'events.fifo');
-      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-      const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent', '--events', fifo], { cwd: dir, env: { ...process.env, CI: '1' } });
-      const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
-      const finished = () => {
-        if (!existsSync(join(dir, '.orchestrate/state.db'))) return false;
-        const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
-        try {
-          return (db.prepare('SELECT count(*) AS n FROM runs WHERE status IS NOT NULL').get() as any).n === 1;
-        } catch {
-          return false;
-        } finally {
-          db.close();
-        }
-      };
-      return { child, exited, fifo, finished };
-    };
+    const start = () => runWithEventsPipe(tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\ntasks:\n${noOpTasks(300)}` }), ['--renderer', 'silent'], { CI: '1' });
     const once = start();
     const reader = await open(once.fifo, 'r');
     try {
-      await waitFor(once.finished);
+      await waitFor(once.ended);
       once.child.kill('SIGINT');
       let events = '';
       for await (const chunk of reader.createReadStream({ encoding: 'utf8' })) events += chunk;
@@ -223,7 +204,7 @@ tasks:
     const twice = start();
     const unread = await open(twice.fifo, 'r');
     try {
-      await waitFor(twice.finished);
+      await waitFor(twice.ended);
       twice.child.kill('SIGINT');
       await new Promise((r) => setTimeout(r, 200));
       twice.child.kill('SIGINT');

@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import Database from 'better-sqlite3';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { noOpTasks, runWithEventsPipe } from '../helpers/events-pipe.js';
 
 const workflow = `version: 1
 tasks:
@@ -81,27 +81,12 @@ describe('run --watch', () => {
   it('stops on a Ctrl-C that comes after the run\'s last task ended, before it has finished', async () => {
     // The events go to a pipe the test does not read yet: once its 64 KB are full, the run stays in
     // its last step (closing the events) after every task ended: the moment a Ctrl-C used to be lost.
-    const tasks = Array.from({ length: 300 }, (_, i) => `  t${i}: { run: "true" }\n`).join('');
-    const dir = tempProject({ 'package.json': '{}', 'src.txt': 'x', 'workflow.yaml': `version: 1\ntasks:\n  watched: { run: "true", sources: [src.txt] }\n${tasks}` });
-    const fifo = join(dir, 'events.fifo');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--watch', '--renderer', 'silent', '--events', fifo], { cwd: dir, env: { ...process.env, CI: '' } });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const dir = tempProject({ 'package.json': '{}', 'src.txt': 'x', 'workflow.yaml': `version: 1\ntasks:\n  watched: { run: "true", sources: [src.txt] }\n${noOpTasks(300)}` });
+    const { child, exited, fifo, ended } = runWithEventsPipe(dir, ['--watch', '--renderer', 'silent'], { CI: '' });
     // Opened for reading (so the runner can open it for writing), not read.
     const reader = await open(fifo, 'r');
     try {
-      const finished = () => {
-        if (!existsSync(join(dir, '.orchestrate/state.db'))) return false;
-        const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
-        try {
-          return (db.prepare('SELECT count(*) AS n FROM runs WHERE status IS NOT NULL').get() as any).n === 1;
-        } catch {
-          return false;
-        } finally {
-          db.close();
-        }
-      };
-      await waitFor(finished, 'the run to end in the history');
+      await waitFor(ended, 'the run to end in the history');
       child.kill('SIGINT');
       // Then the run may finish: the pipe is read to its end.
       for await (const _ of reader.createReadStream()) { /* drained */ }
