@@ -3,6 +3,8 @@ export interface SchedTask {
   /** Agent name; shell tasks have none. */
   agent?: string;
   resources: Record<string, number>;
+  /** A matrix whose expansions may run only so many at once: its task id and that number. */
+  group?: { id: string; max: number };
 }
 
 export interface Limits {
@@ -16,14 +18,16 @@ export interface Limits {
 }
 
 /**
- * Tracks the slots in use: the global limit, each agent's concurrency and
- * each resource's capacity. Blocker keys (`agent:x`, `resource:r`) name what
- * a task is waiting for, so the ready queue can park it until that frees.
+ * Tracks the slots in use: the global limit, each agent's concurrency,
+ * each resource's capacity and each matrix's `maxParallel`. Blocker keys
+ * (`agent:x`, `resource:r`, `group:t`) name what a task is waiting for, so
+ * the ready queue can park it until that frees.
  */
 export class Capacity {
   private running = 0;
   private readonly agentUse = new Map<string, number>();
   private readonly resourceUse = new Map<string, number>();
+  private readonly groupUse = new Map<string, number>();
   /** Start times (seconds) of each rate-limited agent's tasks within its window, oldest first. */
   private readonly starts = new Map<string, number[]>();
 
@@ -83,6 +87,7 @@ export class Capacity {
       const capacity = this.limits.resources[name] ?? 0;
       if ((this.resourceUse.get(name) ?? 0) + task.resources[name]! > capacity) return `resource:${name}`;
     }
+    if (task.group && (this.groupUse.get(task.group.id) ?? 0) >= task.group.max) return `group:${task.group.id}`;
     return undefined;
   }
 
@@ -95,6 +100,7 @@ export class Capacity {
       this.starts.set(task.agent, list);
     }
     for (const name in task.resources) this.resourceUse.set(name, (this.resourceUse.get(name) ?? 0) + task.resources[name]!);
+    if (task.group) this.groupUse.set(task.group.id, (this.groupUse.get(task.group.id) ?? 0) + 1);
   }
 
   /** Frees the task's slots; returns the blocker keys that may now be satisfied. */
@@ -108,6 +114,10 @@ export class Capacity {
     for (const name in task.resources) {
       this.resourceUse.set(name, (this.resourceUse.get(name) ?? 0) - task.resources[name]!);
       freed.push(`resource:${name}`);
+    }
+    if (task.group) {
+      this.groupUse.set(task.group.id, this.groupUse.get(task.group.id)! - 1);
+      freed.push(`group:${task.group.id}`);
     }
     return freed;
   }

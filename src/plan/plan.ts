@@ -90,6 +90,7 @@ export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: L
   const tasks: QueueTask[] = workflow.tasks.map((t, i) => ({
     agent: t.agent,
     resources: t.resources,
+    ...(t.maxParallel !== undefined ? { group: { id: t.baseId, max: t.maxParallel } } : {}),
     priority: t.priority,
     estimate: estimates[i]!,
     rank: tail[i]!,

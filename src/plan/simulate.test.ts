@@ -43,6 +43,7 @@ function listSchedule(tasks: QueueTask[], needs: number[][], limits: Limits, fai
       const fits = Object.entries(task.resources).every(([name, amount]) =>
         [...running].reduce((sum, r) => sum + (tasks[r]!.resources[name] ?? 0), 0) + amount <= limits.resources[name]!);
       if (!fits) continue;
+      if (task.group && [...running].filter((r) => tasks[r]!.group?.id === task.group!.id).length >= task.group.max) continue;
       running.add(t);
       start[t] = now;
       end[t] = now + task.estimate;
@@ -71,19 +72,24 @@ function randomWorkflow(seed: number, n: number) {
   const graph = buildGraph(needs);
   const estimates = Array.from({ length: n }, () => Math.round(1 + rnd() * 9));
   const tail = remainingPaths(graph, estimates, topologicalLevels(graph).order);
-  const tasks: QueueTask[] = estimates.map((estimate, i) => ({
-    agent: rnd() < 0.7 ? agents[Math.floor(rnd() * 3)] : undefined,
-    resources: rnd() < 0.3 ? { gpu: 1 + Math.floor(rnd() * 2) } : {},
-    priority: priorities[Math.floor(rnd() * priorities.length)]!,
-    estimate,
-    rank: tail[i]!,
-  }));
+  const tasks: QueueTask[] = estimates.map((estimate, i) => {
+    // Matrices m0, m1, m2 with maxParallel 1, 2, 3 (their expansions need not be siblings here).
+    const matrix = Math.floor(rnd() * 5);
+    return {
+      agent: rnd() < 0.7 ? agents[Math.floor(rnd() * 3)] : undefined,
+      resources: rnd() < 0.3 ? { gpu: 1 + Math.floor(rnd() * 2) } : {},
+      ...(matrix < 3 ? { group: { id: `m${matrix}`, max: matrix + 1 } } : {}),
+      priority: priorities[Math.floor(rnd() * priorities.length)]!,
+      estimate,
+      rank: tail[i]!,
+    };
+  });
   return { graph, needs, tasks };
 }
 
 describe('simulateSchedule', () => {
   for (const fairness of ['critical-path', 'shortest-first', 'fifo'] as const) {
-    it(`matches textbook list scheduling on random DAGs with agent and resource limits (${fairness})`, () => {
+    it(`matches textbook list scheduling on random DAGs with agent, resource and maxParallel limits (${fairness})`, () => {
       for (let seed = 1; seed <= 25; seed++) {
         const { graph, needs, tasks } = randomWorkflow(seed, 40);
         const limits: Limits = { maxConcurrency: 1 + (seed % 4), agents: { a: 1, b: 2, c: undefined }, resources: { gpu: 2 } };
@@ -105,6 +111,7 @@ describe('simulateSchedule', () => {
         expect(running.filter((i) => tasks[i]!.agent === 'a').length).toBeLessThanOrEqual(1);
         expect(running.filter((i) => tasks[i]!.agent === 'b').length).toBeLessThanOrEqual(2);
         expect(running.reduce((sum, i) => sum + (tasks[i]!.resources.gpu ?? 0), 0)).toBeLessThanOrEqual(2);
+        for (const k of [0, 1, 2]) expect(running.filter((i) => tasks[i]!.group?.id === `m${k}`).length).toBeLessThanOrEqual(k + 1);
       }
       tasks.forEach((_, i) => graph.needs[i]!.forEach((d) => expect(s.start[i]!).toBeGreaterThanOrEqual(s.end[d]!)));
     }

@@ -13,6 +13,8 @@ export interface ListedTask {
   tasks: string[];
   /** The templates of other tasks' outputs its matrix comes from at run time, if any. */
   matrixFrom: string[];
+  /** At most this many of its expansions at once (`maxParallel`), if it says. */
+  maxParallel: number | null;
 }
 
 export interface ListedInput {
@@ -39,7 +41,7 @@ export function taskList(workflow: Workflow): TaskList {
     let listed = byBase.get(task.baseId);
     if (!listed) {
       const dynamic = task.dynamicMatrix;
-      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()) };
+      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()), maxParallel: task.maxParallel ?? null };
       byBase.set(task.baseId, listed);
     }
     listed.tasks.push(task.id);
@@ -63,8 +65,9 @@ export function taskList(workflow: Workflow): TaskList {
 function taskDetails(task: ListedTask): string {
   const details: string[] = [];
   if (task.agent) details.push(`agent ${task.agent}`);
-  if (task.matrixFrom.length) details.push(`matrix from ${task.matrixFrom.join(', ')}`);
-  else if (task.tasks.length > 1 || task.tasks[0] !== task.id) details.push(`matrix of ${task.tasks.length}`);
+  const atATime = task.maxParallel !== null ? `, ${task.maxParallel} at a time` : '';
+  if (task.matrixFrom.length) details.push(`matrix from ${task.matrixFrom.join(', ')}${atATime}`);
+  else if (task.tasks.length > 1 || task.tasks[0] !== task.id) details.push(`matrix of ${task.tasks.length}${atATime}`);
   if (task.needs.length) details.push(`needs ${task.needs.join(', ')}`);
   return details.join('; ');
 }

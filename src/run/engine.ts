@@ -43,8 +43,8 @@ export class RunEngine {
   private readonly capacity: Capacity;
   private readonly breakers: CircuitBreakers;
   private readonly remaining: number[];
-  /** The scheduling facts of each task, as the queue was given them (expansions copy their group's). */
-  private readonly scheduling: readonly QueueTask[];
+  /** The scheduling facts of each task, as the queue was given them (expansions copy their group's): what takes and frees capacity. */
+  private readonly scheduling: QueueTask[];
   private readonly included: (i: number) => boolean;
   private readonly now: () => number;
   private readonly startedAt: number;
@@ -221,7 +221,9 @@ export class RunEngine {
     s.expansions = [];
     this.remaining[i] = children.length;
     for (const child of children) {
-      const c = this.queue.add({ ...this.scheduling[i]! });
+      const facts = { ...this.scheduling[i]! };
+      const c = this.queue.add(facts);
+      this.scheduling.push(facts);
       this.workflow.tasks.push(child);
       this.workflow.taskIndex.set(child.id, c);
       this.states.push(freshState());
@@ -338,7 +340,7 @@ export class RunEngine {
       s.failureTainted = true;
       return this.finish(i, 'failed', 'budget');
     }
-    this.capacity.acquire(task);
+    this.capacity.acquire(this.scheduling[i]!);
     s.state = 'running';
     s.attempts++;
     s.reserved = task.cost;
@@ -388,7 +390,7 @@ export class RunEngine {
   private attemptEnded(i: number, result: AttemptResult, sources?: string): void {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
-    this.queue.release(this.capacity.release(task));
+    this.queue.release(this.capacity.release(this.scheduling[i]!));
     const attemptCost = result.cost ?? task.cost;
     this.spent += attemptCost;
     s.cost += attemptCost;

@@ -93,6 +93,8 @@ export interface TaskSpec {
   /** Its `when` condition, parsed (checked when it is ready; false skips it). */
   when?: { source: string; condition: Condition };
   priority: Priority;
+  /** At most this many of its matrix's expansions at once (only on expansions of a matrix). */
+  maxParallel?: number;
   artifacts: string[];
   /** Files it reads (paths, directories, globs; relative to cwd): with them it can be up to date. */
   sources: string[];

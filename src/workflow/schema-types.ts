@@ -314,6 +314,10 @@ export type Task = {
   [key: string]: Array<MatrixValue> | string | Array<Record<string, MatrixValue>> | undefined;
 };
   /**
+   * At most this many of the task's matrix expansions run at once (GitHub Actions' `strategy.max-parallel`, Argo's `parallelism`); the others wait in the queue, holding no slot, while other tasks run. Also for a matrix from outputs. Default: no limit but the workflow's.
+   */
+  maxParallel?: PositiveInteger;
+  /**
    * Files the task reads, relative to its working directory: paths, directories (everything under them) or globs (`src/**\/*.ts`). With sources, the task is up to date — not run again, its outputs kept — when their contents are what they were when it last succeeded, its definition and inputs are unchanged, its artifacts exist and every task it needs was up to date too (`run --force` runs it anyway).
    */
   sources?: Array<string>;

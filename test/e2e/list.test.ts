@@ -31,7 +31,7 @@ inputs:
   replicas: { type: number, default: 2 }
 agents: { writer: { command: cat } }
 tasks:
-  build: { run: "true", matrix: { os: [linux, s3cr3t-os] } }
+  build: { run: "true", matrix: { os: [linux, s3cr3t-os] }, maxParallel: 1 }
   docs: { agent: writer, prompt: hi, description: Write the docs, needs: build }
   ship: { run: "true", needs: [build, docs] }
 `,
@@ -42,9 +42,9 @@ tasks:
     const list = JSON.parse(r.stdout);
     expect(list.workflow).toBe('orchestrate');
     expect(list.tasks).toEqual([
-      { id: 'build', description: null, agent: null, needs: [], tasks: ['build[linux]', 'build[***]'], matrixFrom: [] },
-      { id: 'docs', description: 'Write the docs', agent: 'writer', needs: ['build'], tasks: ['docs'], matrixFrom: [] },
-      { id: 'ship', description: null, agent: null, needs: ['build', 'docs'], tasks: ['ship'], matrixFrom: [] },
+      { id: 'build', description: null, agent: null, needs: [], tasks: ['build[linux]', 'build[***]'], matrixFrom: [], maxParallel: 1 },
+      { id: 'docs', description: 'Write the docs', agent: 'writer', needs: ['build'], tasks: ['docs'], matrixFrom: [], maxParallel: null },
+      { id: 'ship', description: null, agent: null, needs: ['build', 'docs'], tasks: ['ship'], matrixFrom: [], maxParallel: null },
     ]);
     expect(list.inputs).toEqual([
       { name: 'target', description: null, type: 'string', default: 'staging', enum: ['staging', 'production'], required: false },
@@ -55,7 +55,7 @@ tasks:
     const text = cli(['list'], { cwd: dir }).stdout;
     expect(text).toBe([
       'orchestrate (orchestrate.yaml): 4 tasks',
-      '  build  matrix of 2',
+      '  build  matrix of 2, 1 at a time',
       '  docs   Write the docs  (agent writer; needs build)',
       '  ship   needs build, docs',
       '',

@@ -134,6 +134,47 @@ tasks:
     expect(waits[2]).toBeGreaterThanOrEqual(400);
   });
 
+  it('runs at most maxParallel expansions of a matrix at once, written or from outputs; the others hold no slot; the plan knows', () => {
+    const files = {
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 8 }
+tasks:
+  m: { run: "sleep 0.4", matrix: { n: [1, 2, 3, 4, 5] }, maxParallel: 2, estimate: 0.4 }
+  other: { run: "sleep 0.4", estimate: 0.4 }
+  list: { run: "printf '1\\n2\\n3\\n'", captureStdout: items, estimate: 0 }
+  d: { run: "sleep 0.3", needs: list, matrix: { i: "\${{ tasks.list.outputs.items }}" }, maxParallel: 1, estimate: 0.3 }
+`,
+    };
+    const r = runProject(files);
+    expect(r.code, r.stderr).toBe(0);
+    /** The most tasks among `ids` running at one time. */
+    const mostAtOnce = (ids: string[]) => {
+      const spans = ids.map((id) => [ms(task(r.result, id).startedAt), ms(task(r.result, id).finishedAt)] as const);
+      return Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
+    };
+    const m = [1, 2, 3, 4, 5].map((n) => `m[${n}]`);
+    expect(m.map((id) => task(r.result, id).status)).toEqual(Array(5).fill('succeeded'));
+    expect(mostAtOnce(m)).toBe(2);
+    expect(mostAtOnce(['d[1]', 'd[2]', 'd[3]'])).toBe(1);
+    // The waiting expansions held no slot: the independent task started with the first ones.
+    const started = (id: string) => ms(task(r.result, id).startedAt);
+    expect(started('other')).toBeLessThan(Math.max(...m.map(started)));
+    expect(Math.max(...m.map((id) => task(r.result, id).queueWaitMs))).toBeGreaterThanOrEqual(600);
+    // The plan's simulation holds the same limit: 5 × 0.4 s two at a time is three rounds.
+    const dir = tempProject(files);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.estimate.wall).toBeCloseTo(1.2, 5);
+    const unlimited = tempProject({ 'workflow.yaml': files['workflow.yaml'].replace('maxParallel: 2, ', '') });
+    expect(JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: unlimited }).stdout).estimate.wall).toBeCloseTo(0.4, 5);
+  });
+
+  it('lint warns about maxParallel on a task without a matrix, at the key', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", maxParallel: 2 }\n' });
+    const r = cli(['lint', 'w.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/w\.yaml:3:21\s+warning\s+task "a" has `maxParallel` but no `matrix`.*\[max-parallel-without-matrix\]/);
+  });
+
   it('reads a prompt from a promptFile, with its templates; lint places its problems at the key; editing it changes the task', () => {
     const r = runProject({
       'agent.sh': '#!/bin/sh\ncat > "got-$ORCHESTRATE_TASK_ID.txt"\n',
