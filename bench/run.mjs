@@ -46,6 +46,12 @@ const sections = {
     row('plan 50k tasks peak RSS (MB)', rss, '', undefined, 'target < 500 MB', rss < 500);
     const c = child('plan-child.mjs', [long]);
     row('plan 100k chain (s)', c.ms / 1000, '', undefined, 'no stack overflow', c.tasks === 100_000);
+    // 10,000 independent tasks behind one agent that takes one at a time: each start must not rescan the queue.
+    const queued = join(work, 'agent10k.yaml');
+    writeFileSync(queued, ['version: 1', 'agents: { a: { command: cat, concurrency: 1 } }', 'tasks:',
+      ...Array.from({ length: 10_000 }, (_, i) => `  t${i}: { agent: a, prompt: x, estimate: 1 }`)].join('\n') + '\n');
+    const q = child('plan-child.mjs', [queued]);
+    row('plan 10k tasks on one agent, concurrency 1 (s)', q.ms / 1000, '', undefined, 'for orientation', q.wall === 10_000);
   },
   async lint() {
     console.log('lint: 100 files of 100 tasks');

@@ -15,19 +15,32 @@ export const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, m
 
 const SHELL_GROUP = '\u0000shell';
 
+/** Tasks parked under one blocker: in queue order; `open` once the blocker freed and until its best is seen blocked by it again. */
+interface Parked {
+  heap: Heap<number>;
+  open: boolean;
+}
+
 /**
  * The scheduling choice, shared by the planner's simulation and the runner:
  * holds the ready tasks and hands out the best one that can start now.
  * Order: priority (critical > high > medium > low), then the fairness rule
  * (`critical-path`: longest remaining path; `shortest-first`; `fifo`: ready
  * order; `round-robin`: alternate between agents), then file order.
- * A task that cannot start because its agent or a resource is full is parked
- * under that blocker and returns when `release` says it freed, so lower tasks
- * may start meanwhile (backfilling) without rescanning the queue.
+ * A task that cannot start because its agent, a resource or its matrix's
+ * `maxParallel` is full is parked under that blocker, so lower tasks may start
+ * meanwhile (backfilling) without rescanning the queue. When `release` says a
+ * blocker freed, its parked tasks compete again from their own heap, best
+ * first; once its best is blocked by it again the rest are too (they wait for
+ * the same agent, window, matrix, or the same amount of the same resource),
+ * so 10,000 tasks behind one agent cost a heap step per start, not a rescan.
  */
 export class ReadyQueue {
   private readonly heaps = new Map<string, Heap<number>>();
-  private readonly parked = new Map<string, number[]>();
+  /** By parking key: the blocker key, and for a resource also the amount (`resource:gpu#2`). */
+  private readonly parked = new Map<string, Parked>();
+  /** The parking keys of each blocker key. */
+  private readonly parkingKeys = new Map<string, string[]>();
   private readonly lastServed = new Map<string, number>();
   private served = 0;
   private count = 0;
@@ -64,15 +77,16 @@ export class ReadyQueue {
     this.enqueue(task);
   }
 
-  /** Returns parked tasks waiting for the freed blockers to the queue; how many there were. */
+  /** Lets the tasks parked on the freed blockers compete again; how many there were (not counting those already let). */
   release(keys: Iterable<string>): number {
     let released = 0;
     for (const key of keys) {
-      const list = this.parked.get(key);
-      if (!list) continue;
-      this.parked.delete(key);
-      for (const task of list) this.enqueue(task);
-      released += list.length;
+      for (const parkingKey of this.parkingKeys.get(key) ?? []) {
+        const parked = this.parked.get(parkingKey)!;
+        if (parked.open || !parked.heap.size) continue;
+        parked.open = true;
+        released += parked.heap.size;
+      }
     }
     return released;
   }
@@ -82,19 +96,37 @@ export class ReadyQueue {
     if (!capacity.hasFreeSlot()) return undefined;
     for (;;) {
       const group = this.bestGroup();
-      if (group === undefined) return undefined;
-      const heap = this.heaps.get(group)!;
-      const task = heap.pop()!;
-      if (!heap.size) this.heaps.delete(group);
+      let from: Parked | undefined;
+      let task = group === undefined ? undefined : this.heaps.get(group)!.peek()!;
+      for (const parked of this.parked.values()) {
+        if (!parked.open) continue;
+        const head = parked.heap.peek();
+        if (head === undefined) parked.open = false;
+        else if (task === undefined || this.before(head, task)) {
+          task = head;
+          from = parked;
+        }
+      }
+      if (task === undefined) return undefined;
       const blocker = capacity.blocker(this.tasks[task]!);
-      if (blocker === undefined) {
+      const parkingKey = blocker === undefined ? undefined : this.parkingKey(blocker, task);
+      if (from && parkingKey !== undefined && this.parked.get(parkingKey) === from) {
+        // Still blocked by what it waited for: so is the rest of its heap.
+        from.open = false;
+        continue;
+      }
+      if (from) from.heap.pop();
+      else {
+        const heap = this.heaps.get(group!)!;
+        heap.pop();
+        if (!heap.size) this.heaps.delete(group!);
+      }
+      if (parkingKey === undefined) {
         this.count--;
-        this.lastServed.set(group, ++this.served);
+        this.lastServed.set(this.groupOf(task), ++this.served);
         return task;
       }
-      const list = this.parked.get(blocker);
-      if (list) list.push(task);
-      else this.parked.set(blocker, [task]);
+      this.park(parkingKey, blocker!, task);
     }
   }
 
@@ -102,9 +134,10 @@ export class ReadyQueue {
   drain(): number[] {
     const out: number[] = [];
     for (const heap of this.heaps.values()) for (let t = heap.pop(); t !== undefined; t = heap.pop()) out.push(t);
-    for (const list of this.parked.values()) out.push(...list);
+    for (const { heap } of this.parked.values()) for (let t = heap.pop(); t !== undefined; t = heap.pop()) out.push(t);
     this.heaps.clear();
     this.parked.clear();
+    this.parkingKeys.clear();
     this.count = 0;
     return out;
   }
@@ -121,6 +154,23 @@ export class ReadyQueue {
       }
     }
     return removed;
+  }
+
+  /** Tasks blocked by one resource are parked by the amount they need: the same blocker blocks all of them alike. */
+  private parkingKey(blocker: string, task: number): string {
+    return blocker.startsWith('resource:') ? `${blocker}#${this.tasks[task]!.resources[blocker.slice('resource:'.length)]}` : blocker;
+  }
+
+  private park(parkingKey: string, blocker: string, task: number): void {
+    let parked = this.parked.get(parkingKey);
+    if (!parked) {
+      parked = { heap: new Heap<number>(this.less), open: false };
+      this.parked.set(parkingKey, parked);
+      const keys = this.parkingKeys.get(blocker);
+      if (keys) keys.push(parkingKey);
+      else this.parkingKeys.set(blocker, [parkingKey]);
+    }
+    parked.heap.push(task);
   }
 
   private groupOf(task: number): string {
@@ -140,18 +190,31 @@ export class ReadyQueue {
   /** The group whose head goes next: best priority, then least recently served. */
   private bestGroup(): string | undefined {
     let best: string | undefined;
-    let bestPriority = Infinity;
-    let bestServed = Infinity;
-    for (const [group, heap] of this.heaps) {
-      const priority = PRIORITY_RANK[this.tasks[heap.peek()!]!.priority];
-      const served = this.lastServed.get(group) ?? -1;
-      if (priority < bestPriority || (priority === bestPriority && served < bestServed)) {
-        best = group;
-        bestPriority = priority;
-        bestServed = served;
-      }
-    }
+    for (const group of this.heaps.keys()) if (best === undefined || this.groupBefore(group, best)) best = group;
     return best;
+  }
+
+  /** Whether group `a`'s head goes before group `b`'s: better priority, then served longer ago (a group not yet served first). */
+  private groupBefore(a: string, b: string): boolean {
+    const pa = PRIORITY_RANK[this.tasks[this.heaps.get(a)!.peek()!]!.priority];
+    const pb = PRIORITY_RANK[this.tasks[this.heaps.get(b)!.peek()!]!.priority];
+    if (pa !== pb) return pa < pb;
+    return (this.lastServed.get(a) ?? -1) < (this.lastServed.get(b) ?? -1);
+  }
+
+  /** Whether task `a` goes before task `b`: as their groups' heads would, then by the queue order. */
+  private before(a: number, b: number): boolean {
+    const ga = this.groupOf(a);
+    const gb = this.groupOf(b);
+    if (ga !== gb) {
+      const pa = PRIORITY_RANK[this.tasks[a]!.priority];
+      const pb = PRIORITY_RANK[this.tasks[b]!.priority];
+      if (pa !== pb) return pa < pb;
+      const sa = this.lastServed.get(ga) ?? -1;
+      const sb = this.lastServed.get(gb) ?? -1;
+      if (sa !== sb) return sa < sb;
+    }
+    return this.less(a, b);
   }
 
   private readonly less = (a: number, b: number): boolean => {
