@@ -2,11 +2,13 @@ import { warning, type Diagnostic } from './diagnostics.js';
 import { isAncestor, type TaskGraph } from './graph.js';
 import type { Workflow } from './model.js';
 import { resolve } from 'node:path';
+import { continuesAfterFailure } from './script-errexit.js';
 
 /**
  * Suspicious but valid things: an agent allowed more concurrency than the
- * explicit global limit, and one artifact declared by two tasks that may run
- * at the same time (neither needs the other).
+ * explicit global limit, one artifact declared by two tasks that may run
+ * at the same time (neither needs the other), and a script of several
+ * commands that a shell without `-e` runs on after one fails.
  */
 export function checkWarnings(workflow: Workflow, graph: TaskGraph, explicitMaxConcurrency: boolean): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -15,6 +17,14 @@ export function checkWarnings(workflow: Workflow, graph: TaskGraph, explicitMaxC
       if (agent.concurrency !== undefined && agent.concurrency > workflow.policy.maxConcurrency) {
         diagnostics.push(warning('concurrency-above-limit', `agent "${agent.name}" allows ${agent.concurrency} tasks at once, above the global maxConcurrency of ${workflow.policy.maxConcurrency}: the global limit wins`, ['agents', agent.name, 'concurrency']));
       }
+    }
+  }
+  const seen = new Set<string>();
+  for (const task of workflow.tasks) {
+    if (task.kind !== 'shell' || seen.has(task.baseId)) continue;
+    seen.add(task.baseId);
+    if (isPlainShell(task.shell) && continuesAfterFailure(task.unfilled?.command ?? task.command)) {
+      diagnostics.push(warning('script-continues-on-error', `task "${task.baseId}" runs several commands with \`${task.shell.join(' ')}\`, which goes on after one fails (only the last one's exit code counts): start the script with \`set -e\`, or set \`shell: ${task.shell[0]} -ec\` — GitHub Actions runs \`sh -e\`, make stops at the first failing line`, [...task.path, 'run'], true));
     }
   }
   const producers = new Map<string, number[]>();
@@ -40,4 +50,9 @@ export function checkWarnings(workflow: Workflow, graph: TaskGraph, explicitMaxC
     }
   }
   return diagnostics;
+}
+
+/** A POSIX-style shell given only `-c`: one that does not stop at a failing command. */
+function isPlainShell(shell: readonly string[]): boolean {
+  return shell.length === 2 && shell[1] === '-c' && /^(.*\/)?(sh|bash|dash|ksh|zsh)$/.test(shell[0]!);
 }

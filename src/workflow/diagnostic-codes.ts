@@ -35,6 +35,7 @@ export const DIAGNOSTIC_CODES = {
   'empty-matrix': 'A matrix has no combination to run (`exclude` removed them all, or there are no values).',
   'duplicate-task-id': 'Two matrix expansions print the same id.',
   'concurrency-above-limit': "An agent's concurrency is above the explicit global maxConcurrency (warning).",
+  'script-continues-on-error': 'A `run` of several commands, one per line, with a shell that goes on after one fails (`sh -c` without `set -e`) (warning).',
   'artifact-conflict': 'Two tasks that may run at the same time declare the same artifact (warning).',
   'config-error': 'The config file cannot be loaded.',
 } as const;

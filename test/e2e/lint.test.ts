@@ -55,6 +55,34 @@ describe('orchestrate lint', () => {
     ]);
   });
 
+  it('warns about a script of several commands that sh -c runs on after one fails, which really does go on', () => {
+    const dir = tempProject({
+      'w.yaml': `version: 1
+tasks:
+  build:
+    run: |
+      false
+      echo built
+    matrix: { os: [a, b] }
+  checked: { run: "set -e\\nfalse\\necho never" }
+  bash: { run: "false\\necho x", shell: bash -c }
+  strict: { run: "false\\necho x", shell: bash -euo pipefail -c }
+  one: { run: "false" }
+`,
+    });
+    const r = cli(['lint', 'w.yaml', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const found = JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.code}@${d.line}:${d.column} ${d.severity}`);
+    // Once per task (not per expansion), at its run key; bash -c too; not with set -e, -e in the shell, or one command.
+    expect(found).toEqual(['script-continues-on-error@4:5 warning', 'script-continues-on-error@9:11 warning']);
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toContain('task "build" runs several commands with `sh -c`, which goes on after one fails');
+    // What the warning says: the failing first line does not fail the task.
+    const run = cli(['run', 'w.yaml', '--json', '--only', 'build,checked'], { cwd: dir });
+    const result = JSON.parse(run.stdout);
+    expect(result.tasks.find((t: any) => t.id === 'build[a]').status).toBe('succeeded');
+    expect(result.tasks.find((t: any) => t.id === 'checked').status).toBe('failed');
+  });
+
   it('lets warnings pass unless --max-warnings is exceeded', () => {
     expect(cli(['lint', fixture('warnings')]).code).toBe(0);
     expect(cli(['lint', fixture('warnings'), '--max-warnings', '2']).code).toBe(0);
