@@ -182,6 +182,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[runId]', 'the run (default: the latest)')
     .option('-t, --task <ids>', 'only these tasks (comma-separated)')
     .option('--failed', 'only the tasks that failed')
+    .option('-f, --follow', "print the run's lines as they are written, [task] line, until it ends (Ctrl-C stops)")
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { logsCommand } = await import('./commands/logs.js');

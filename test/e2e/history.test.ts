@@ -6,20 +6,13 @@ import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { validator } from '../helpers/schemas.js';
 
 const require = createRequire(import.meta.url);
 const count = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim().split('\n').filter(Boolean).length : 0);
 const pgrepSlow = (dir: string) => spawnSync('pgrep', ['-f', `slow.ran; sleep 30`], { cwd: dir }).status === 0;
 const json = (dir: string, args: string[]) => JSON.parse(cli(args, { cwd: dir }).stdout);
-
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function startRun(dir: string, args: string[] = []) {
   const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent', ...args], { cwd: dir, env: { ...process.env, ORCHESTRATE_SPAWNERS: '1' } });
@@ -45,7 +38,7 @@ describe('run history', () => {
     await waitFor(() => count(dir, 'slow.ran') === 1);
     const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
     // A start is written within 100 ms.
-    await waitFor(() => (db.prepare("SELECT count(*) AS n FROM attempts WHERE status = 'running'").get() as any).n === 1, 5_000);
+    await waitFor(() => (db.prepare("SELECT count(*) AS n FROM attempts WHERE status = 'running'").get() as any).n === 1, 'the running attempt', 5_000);
     const runRow = db.prepare('SELECT status, workflow, concurrency FROM runs').get() as any;
     expect(runRow).toMatchObject({ status: null, workflow: 'workflow' });
     const attempts = db.prepare('SELECT task_id, status FROM attempts ORDER BY started_at').all();

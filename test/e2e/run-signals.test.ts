@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, truncateSync } from 'nod
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, tempProject } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { isAlive } from '../helpers/processes.js';
 import { noOpTasks, runWithEventsPipe } from '../helpers/events-pipe.js';
 
@@ -24,14 +25,6 @@ function startRun(dir: string, spawners = '1', detached = false) {
   child.stderr.on('data', (d) => (stdout += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => stdout };
-}
-
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The pid a task wrote to `file`, once it is there. */
@@ -74,7 +67,7 @@ describe('signals', () => {
     const pid = await pidFrom(dir, 'a.pid');
     run.child.kill('SIGKILL');
     await run.exited;
-    await waitFor(() => !isAlive(pid), 10_000);
+    await waitFor(() => !isAlive(pid), 'the process to end', 10_000);
     expect(isAlive(pid)).toBe(false);
   });
 
@@ -87,7 +80,7 @@ describe('signals', () => {
     expect(spawner).not.toBe(run.child.pid);
     process.kill(spawner, 'SIGKILL');
     expect(await run.exited).toBe(1);
-    await waitFor(() => !isAlive(pid), 10_000);
+    await waitFor(() => !isAlive(pid), 'the process to end', 10_000);
     const ev = events(dir);
     const failed = ev.find((e) => e.type === 'task.failed' && e.taskId === 'a');
     expect(failed).toMatchObject({ errorKind: 'spawn' });
@@ -123,7 +116,7 @@ describe('signals', () => {
     const runDir = join(dir, '.orchestrate/runs', readdirSync(join(dir, '.orchestrate/runs'))[0]!);
     expect(readFileSync(join(runDir, 'a.log'), 'utf8')).toContain("stopped reading output 1s after the task's shell exited");
     const daemon = Number(readFileSync(join(dir, 'daemon.pid'), 'utf8'));
-    await waitFor(() => !isAlive(daemon), 10_000);
+    await waitFor(() => !isAlive(daemon), 'the daemon to end', 10_000);
     expect(isAlive(daemon)).toBe(false);
   });
 
@@ -170,7 +163,7 @@ tasks:
     try {
       const run = startRun(dir);
       // \`later\` starts after \`other\` ends, while \`hash\` is being fingerprinted.
-      await waitFor(() => existsSync(join(dir, 'later.txt')), 30_000);
+      await waitFor(() => existsSync(join(dir, 'later.txt')), 'later.txt', 30_000);
       expect(run.output()).toContain('start hash');
       expect(run.output()).not.toMatch(/ok +hash/);
       run.child.kill('SIGINT');

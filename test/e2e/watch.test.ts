@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 import { noOpTasks, runWithEventsPipe } from '../helpers/events-pipe.js';
 
 const workflow = `version: 1
@@ -19,14 +20,6 @@ tasks:
 `;
 
 const count = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').trim().split('\n').length : 0);
-
-async function waitFor(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('run --watch', () => {
   it('runs again when a source or the workflow file changes, waits out an invalid workflow, and stops on Ctrl-C', async () => {

@@ -6,10 +6,12 @@ import { taskNames } from '../../run/select-tasks.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, taskStatuses } from '../../store/queries.js';
+import { followLogs } from '../follow-logs.js';
+import { stillRunning } from '../resume-run.js';
 import { readHead } from '../../util/read-head.js';
 import { idList } from '../id-list.js';
 import { existingStatePath } from '../history-store.js';
-import { writeOut } from '../output.js';
+import { writeErr, writeOut } from '../output.js';
 
 /** The task a log file belongs to, from its first line (`--- attempt N of ID started ...`, masked like the file). */
 function taskOfLog(path: string): string | undefined {
@@ -38,10 +40,12 @@ function printFile(path: string): Promise<void> {
 /**
  * `orchestrate logs [RUN_ID]`: the log files of a stored run (the latest by
  * default), each under a `==> task (status) <==` line; `--task` and
- * `--failed` choose some.
+ * `--failed` choose some; `--follow` prints a run's lines as they come until it ends.
  */
-export async function logsCommand(runId: string | undefined, options: { task?: string; failed?: boolean; state?: string }): Promise<number> {
-  const db = openStore(await existingStatePath(process.cwd(), options.state));
+export async function logsCommand(runId: string | undefined, options: { task?: string; failed?: boolean; follow?: boolean; state?: string }): Promise<number> {
+  if (options.follow && options.failed) throw new UsageError('--failed cannot be used with --follow: which tasks fail is known only once they end');
+  const state = await existingStatePath(process.cwd(), options.state);
+  const db = openStore(state);
   let run;
   let statuses: Map<string, string>;
   try {
@@ -51,14 +55,19 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
     if (!run) throw new UsageError(`no run "${id}" in the history`);
     statuses = taskStatuses(db, id);
   } finally {
-    db.close();
+    if (!options.follow) db.close();
   }
   const dir = runDirectory(dirname(run.file), run.id);
-  if (!existsSync(dir)) throw new UsageError(`the logs of run ${run.id} are gone (pruned or deleted): ${dir}`);
+  // A run that has just started may not have made its directory yet.
+  if (!existsSync(dir) && !(options.follow && stillRunning(run))) {
+    if (options.follow) db.close();
+    throw new UsageError(`the logs of run ${run.id} are gone (pruned or deleted): ${dir}`);
+  }
   const wanted = idList(options.task, '--task');
   const tests = wanted?.map((id) => [id, taskNames(id)] as const);
   // A log is named by its task's id made file-safe; an id that held a secret, by its masked form and index (then its header says).
   const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
+  if (options.follow) return follow(db, run.id, dir, (f) => byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4), (task) => !tests || tests.some(([, names]) => names(task)));
   const logs = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
     .map((f) => ({ path: join(dir, f), task: byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4) }))
     .filter((l) => (!tests || tests.some(([, names]) => names(l.task))) && (!options.failed || statuses.get(l.task) === 'failed'));
@@ -77,4 +86,32 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
     await printFile(log.path);
   }
   return EXIT.ok;
+}
+
+/** `logs --follow`: the run's lines as they come, until it ends (exit 0) or Ctrl-C (exit 130). */
+async function follow(db: ReturnType<typeof openStore>, id: string, dir: string, taskOf: (fileName: string) => string, wanted: (task: string) => boolean): Promise<number> {
+  const stop = new AbortController();
+  const interrupt = () => stop.abort();
+  process.once('SIGINT', interrupt);
+  let gone = false;
+  try {
+    const ended = await followLogs(dir, {
+      taskOf,
+      wanted,
+      signal: stop.signal,
+      ended: () => {
+        const run = getRun(db, id)!;
+        if (run.finished_at !== null) return true;
+        // Killed (kill -9, a crash): its record will not say it ended.
+        gone = !stillRunning(run);
+        return gone;
+      },
+    });
+    if (!ended) return process.stdout.destroyed ? EXIT.ok : EXIT.sigint;
+    if (gone) await writeErr(`orchestrate: the runner of run ${id} is gone without finishing it (killed?); its logs end here\n`);
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', interrupt);
+    db.close();
+  }
 }

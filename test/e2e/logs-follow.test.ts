@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** Starts the real CLI in the background; its output so far and its exit code (or signal) when it ends. */
+function start(dir: string, args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  let endedAt = Infinity;
+  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => {
+    endedAt = Date.now();
+    resolve(code ?? signal);
+  }));
+  return { child, exited, stdout: () => stdout, stderr: () => stderr, startedAt: Date.now(), endedAt: () => endedAt };
+}
+
+/** Whether the task's log of the (only) run in `dir` holds `text` yet. */
+const logHas = (dir: string, task: string, text: string) => {
+  const runs = join(dir, '.orchestrate/runs');
+  const file = existsSync(runs) && readdirSync(runs).length ? join(runs, readdirSync(runs)[0]!, `${task}.log`) : undefined;
+  return Boolean(file && existsSync(file) && readFileSync(file, 'utf8').includes(text));
+};
+
+describe('orchestrate logs --follow', () => {
+  it('prints a live run\'s lines as they are written, tasks that start later too, and ends with the run', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  a: { run: "for i in 1 2 3 4 5; do echo a-$i; sleep 0.4; done" }
+  b: { run: "echo b-done; echo 'b-err ü' >&2", needs: a }
+  c: { run: "sleep 0.5; printf 'no newline'" }
+  quiet: { run: "echo hidden", needs: a }
+`,
+    });
+    const run = start(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
+    await waitFor(() => logHas(dir, 'a', 'a-1'), 'a-1 in the log');
+    const follow = start(dir, ['logs', '--follow', '-t', 'a,b,c']);
+    expect(await run.exited).toBe(0);
+    expect(await follow.exited).toBe(0);
+    // It was following while the run went on (a prints for 1.6 s after a-1), not printing a finished run.
+    expect(follow.startedAt).toBeLessThan(run.endedAt());
+    const lines = follow.stdout().split('\n');
+    expect(lines.filter((l) => l.startsWith('[a] a-'))).toEqual(['[a] a-1', '[a] a-2', '[a] a-3', '[a] a-4', '[a] a-5']);
+    expect(lines).toContain('[b] b-done');
+    expect(lines).toContain('[b] b-err ü');
+    expect(lines).toContain('[c] no newline');
+    expect(lines.filter((l) => /^\[a\] --- attempt 1 of a started /.test(l))).toHaveLength(1);
+    expect(follow.stdout()).not.toContain('hidden');
+    expect(follow.stdout().endsWith('\n')).toBe(true);
+    expect(follow.stderr()).toBe('');
+  });
+
+  it('stops at Ctrl-C with exit 130, leaving the run going; ends when the runner is killed, saying so', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  long: { run: "echo started; sleep 30" }\n' });
+    const run = start(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
+    await waitFor(() => logHas(dir, 'long', 'started'), 'the first line in the log');
+    const first = start(dir, ['logs', '-f']);
+    await waitFor(() => first.stdout().includes('[long] started'), 'the follower to print the first line');
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(130);
+    expect(run.child.exitCode).toBe(null);
+    const second = start(dir, ['logs', '-f']);
+    await waitFor(() => second.stdout().includes('[long] started'), 'the second follower to print the first line');
+    run.child.kill('SIGKILL');
+    expect(await second.exited).toBe(0);
+    expect(second.stderr()).toMatch(/^orchestrate: the runner of run \S+ is gone without finishing it \(killed\?\); its logs end here\n$/);
+  });
+
+  it('refuses --failed with --follow (exit 2, one line)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo a" }\n' });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    const r = cli(['logs', '-f', '--failed'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('orchestrate: --failed cannot be used with --follow: which tasks fail is known only once they end\n');
+    // A finished run: everything it printed, then the command ends.
+    expect(cli(['logs', '--follow'], { cwd: dir }).stdout).toMatch(/^\[a\] --- attempt 1 of a started [^\n]*\n\[a\] a\n$/);
+  });
+});
