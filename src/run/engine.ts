@@ -414,6 +414,8 @@ export class RunEngine {
       this.breakers.record(task.agent, true, this.now());
       this.queue.release(this.breakers.freed(task.agent));
       this.finish(i, 'succeeded');
+    } else if (s.cancelling) {
+      this.finish(i, 'cancelled', s.cancelling);
     } else {
       const kind: FailureKind = outcome.kind ?? 'exit-code';
       const next = afterFailure(task, { attempt: s.attempts, kind, exitCode: outcome.exitCode, outputs: outcome.outputs }, { stopping: this.stopping, now: this.now(), deadline: this.deadline, seed: this.workflow.policy.seed });
@@ -455,7 +457,29 @@ export class RunEngine {
     this.states[i]!.failureTainted = !task.continueOnError;
     this.finish(i, 'failed', task.continueOnError ? 'allowed' : undefined);
     if (opened) this.failOpenCircuit(task.agent!);
+    if (!task.continueOnError && task.failFast) this.cancelSiblings(i);
     if (!task.continueOnError && this.workflow.policy.cancellation === 'cascading') this.stop('cascade', `task "${task.id}" failed and cancellation is cascading`);
+  }
+
+  /** `failFast`: the other expansions of a failed one's matrix that have not ended are cancelled, running ones terminated. */
+  private cancelSiblings(i: number): void {
+    const { baseId } = this.tasks[i]!;
+    const siblings = new Set<number>();
+    this.tasks.forEach((t, j) => {
+      if (j !== i && t.baseId === baseId && !t.dynamicMatrix && this.included(j) && !FINAL.has(this.states[j]!.state)) siblings.add(j);
+    });
+    for (const j of this.queue.remove((t) => siblings.has(t))) this.finish(j, 'cancelled', 'fail-fast');
+    for (const j of siblings) {
+      const s = this.states[j]!;
+      if (s.state === 'running') {
+        s.cancelling = 'fail-fast';
+        s.abort?.abort();
+      } else if (s.state === 'backoff' || s.state === 'pending') {
+        clearTimeout(s.timer);
+        s.timer = undefined;
+        this.finish(j, 'cancelled', 'fail-fast');
+      }
+    }
   }
 
   /** Queued tasks of an agent whose circuit just opened fail fast. */

@@ -33,6 +33,8 @@ export interface TaskState {
   timer?: NodeJS.Timeout;
   /** A matrix expanded at run time: the indices of its expansions. */
   expansions?: number[];
+  /** Why the run terminated its running attempt on its own (`fail-fast`): it ends cancelled so. */
+  cancelling?: string;
 }
 
 /** A task's state before the run gets to it. */

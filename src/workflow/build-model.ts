@@ -167,8 +167,10 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     if ((t.prompt !== undefined || t.promptFile !== undefined) && t.agent === undefined && t.run !== undefined) {
       diagnostics.push(warning('prompt-without-agent', `task "${baseId}" has a \`${promptKey}\` but no \`agent\`: the prompt is not used`, [...at, promptKey], true));
     }
-    if (t.maxParallel !== undefined && t.matrix === undefined) {
-      diagnostics.push(warning('max-parallel-without-matrix', `task "${baseId}" has \`maxParallel\` but no \`matrix\`: it limits how many of a matrix's expansions run at once, and there is none here`, [...at, 'maxParallel'], true));
+    for (const key of ['maxParallel', 'failFast'] as const) {
+      if (t[key] !== undefined && t.matrix === undefined) {
+        diagnostics.push(warning('no-matrix', `task "${baseId}" has \`${key}\` but no \`matrix\`: it acts on a matrix's expansions, and there is none here`, [...at, key], true));
+      }
     }
     const prompt = promptOf(baseId, t, dir, at);
     if (prompt.problem) {
@@ -259,6 +261,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         ...(when?.condition ? { when: { source: t.when!, condition: when.condition } } : {}),
         priority: t.priority ?? 'medium',
         ...(t.maxParallel !== undefined && t.matrix !== undefined ? { maxParallel: t.maxParallel } : {}),
+        ...(t.failFast && t.matrix !== undefined ? { failFast: true } : {}),
         artifacts: filled.artifacts,
         sources: filled.sources,
         gate: t.gate ?? false,

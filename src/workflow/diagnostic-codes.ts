@@ -14,7 +14,7 @@ export const DIAGNOSTIC_CODES = {
   'unsupported-version': 'A format version other than 1.',
   'run-and-agent': 'A task with both `run` and `agent`, or neither.',
   'prompt-without-agent': 'A shell task with a `prompt`, which is not used (warning).',
-  'max-parallel-without-matrix': 'A task without a `matrix` has `maxParallel`, which limits nothing (warning).',
+  'no-matrix': 'A task without a `matrix` has `maxParallel` or `failFast`, which act on a matrix\'s expansions only (warning).',
   'unknown-agent': 'A task names an agent that is not defined.',
   'unknown-need': 'A task needs a task that does not exist.',
   'self-need': 'A task needs itself.',

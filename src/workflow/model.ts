@@ -95,6 +95,8 @@ export interface TaskSpec {
   priority: Priority;
   /** At most this many of its matrix's expansions at once (only on expansions of a matrix). */
   maxParallel?: number;
+  /** When one of its matrix's expansions fails for good, the others are cancelled (only on expansions of a matrix). */
+  failFast?: boolean;
   artifacts: string[];
   /** Files it reads (paths, directories, globs; relative to cwd): with them it can be up to date. */
   sources: string[];

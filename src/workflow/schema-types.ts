@@ -318,6 +318,11 @@ export type Task = {
    */
   maxParallel?: PositiveInteger;
   /**
+   * When one of the task's matrix expansions fails for good (continueOnError aside), the others that have not ended are cancelled, running ones terminated (reason `fail-fast`): GitHub Actions' `strategy.fail-fast`. Default: false, the others go on.
+   * @default false
+   */
+  failFast?: boolean;
+  /**
    * Files the task reads, relative to its working directory: paths, directories (everything under them) or globs (`src/**\/*.ts`). With sources, the task is up to date — not run again, its outputs kept — when their contents are what they were when it last succeeded, its definition and inputs are unchanged, its artifacts exist and every task it needs was up to date too (`run --force` runs it anyway).
    */
   sources?: Array<string>;

@@ -168,11 +168,50 @@ tasks:
     expect(JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: unlimited }).stdout).estimate.wall).toBeCloseTo(0.4, 5);
   });
 
-  it('lint warns about maxParallel on a task without a matrix, at the key', () => {
-    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", maxParallel: 2 }\n' });
+  it('lint warns about maxParallel or failFast on a task without a matrix, at the key', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", maxParallel: 2, failFast: true }\n' });
     const r = cli(['lint', 'w.yaml'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/w\.yaml:3:21\s+warning\s+task "a" has `maxParallel` but no `matrix`.*\[max-parallel-without-matrix\]/);
+    expect(r.stdout).toMatch(/w\.yaml:3:21\s+warning\s+task "a" has `maxParallel` but no `matrix`: it acts on a matrix's expansions.*\[no-matrix\]/);
+    expect(r.stdout).toMatch(/w\.yaml:3:37\s+warning\s+task "a" has `failFast` but no `matrix`.*\[no-matrix\]/);
+  });
+
+  it('failFast: the first expansion that fails for good cancels the others of its matrix, running or waiting; continueOnError does not', () => {
+    const started = Date.now();
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 3 }
+tasks:
+  m:
+    run: "if [ \${{ matrix.n }} = 1 ]; then exit 3; fi; sleep 20"
+    matrix: { n: [1, 2, 3, 4, 5, 6] }
+    failFast: true
+  after: { run: "true", needs: m }
+  list: { run: "printf '1\\n2\\n'", captureStdout: items }
+  d:
+    needs: list
+    run: "if [ \${{ matrix.i }} = 1 ]; then sleep 0.3; exit 4; fi; sleep 20"
+    matrix: { i: "\${{ tasks.list.outputs.items }}" }
+    failFast: true
+  allowed:
+    run: "if [ \${{ matrix.n }} = 1 ]; then exit 5; fi; sleep 0.5"
+    matrix: { n: [1, 2] }
+    failFast: true
+    continueOnError: true
+`,
+    });
+    expect(r.code).toBe(1);
+    // Nothing waited out a 20 s sleep.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(task(r.result, 'm[1]')).toMatchObject({ status: 'failed', exitCode: 3 });
+    for (const n of [2, 3, 4, 5, 6]) expect(task(r.result, `m[${n}]`), `m[${n}]`).toMatchObject({ status: 'cancelled', reason: 'fail-fast' });
+    // Some were running (terminated), some still queued: both end the same way, with one terminal event each.
+    expect(r.events.filter((e) => e.type === 'task.started' && /^m\[[2-6]\]$/.test(e.taskId)).length).toBeGreaterThan(0);
+    expect(task(r.result, 'after')).toMatchObject({ status: 'skipped' });
+    expect(task(r.result, 'd[1]')).toMatchObject({ status: 'failed', exitCode: 4 });
+    expect(task(r.result, 'd[2]')).toMatchObject({ status: 'cancelled', reason: 'fail-fast' });
+    expect(task(r.result, 'allowed[2]').status).toBe('succeeded');
+    for (const t of r.result.tasks) expect(r.events.filter((e) => e.taskId === t.id && /^task\.(succeeded|failed|skipped|cancelled)$/.test(e.type)), t.id).toHaveLength(1);
   });
 
   it('reads a prompt from a promptFile, with its templates; lint places its problems at the key; editing it changes the task', () => {
