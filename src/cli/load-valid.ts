@@ -27,13 +27,13 @@ export async function loadValidWorkflow(file: string, configPath?: string, optio
     if (result.inputProblems?.length) throw new UsageError(`${shown.startsWith('..') ? result.file : shown}: ${result.inputProblems.join('; ')}`);
     return result.workflow;
   }
-  const diagnostics = result.diagnostics;
-  const errorCount = diagnostics.filter((d) => d.severity === 'error').length;
-  const report = formatStylish({
-    files: [{ file: shown.startsWith('..') ? result.file : shown, diagnostics, source: result.source }],
-    ioErrors: [],
-    errorCount,
-    warningCount: diagnostics.length - errorCount,
-  }, { color: useColor(process.stderr) });
+  // The files it includes that have errors come with it, each under its own name.
+  const files = [result, ...(result.included ?? []).filter((r) => hasErrors(r.diagnostics))].map((r) => {
+    const name = relative(process.cwd(), r.file);
+    return { file: name.startsWith('..') ? r.file : name, diagnostics: r.diagnostics, source: r.source };
+  });
+  const all = files.flatMap((f) => f.diagnostics);
+  const errorCount = all.filter((d) => d.severity === 'error').length;
+  const report = formatStylish({ files, ioErrors: [], errorCount, warningCount: all.length - errorCount }, { color: useColor(process.stderr) });
   throw new InvalidWorkflowError(report);
 }

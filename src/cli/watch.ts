@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, OrchestrateError, UsageError } from '../errors.js';
 import { matchSources } from '../run/sources.js';
-import { loadValidWorkflow } from './load-valid.js';
+import { loadWorkflowFile } from '../workflow/load.js';
 import { reportError } from './program.js';
 import { runCommand, type RunCommandOptions } from './commands/run.js';
 import { writeErr } from './output.js';
@@ -19,12 +19,13 @@ interface Watched {
 }
 
 /**
- * What the watch looks at: the workflow file, the prompt files, and the
- * files every task's sources match, by name, size and modification time (cheap to take every
- * poll; the run itself compares contents). With `skipArtifacts`, leaves out
- * the files tasks declare they write: a run changes those itself.
+ * What the watch looks at: the workflow file and the files it includes, the
+ * prompt files, and the files every task's sources match, by name, size and
+ * modification time (cheap to take every poll; the run itself compares
+ * contents). With `skipArtifacts`, leaves out the files tasks declare they
+ * write: a run changes those itself.
  */
-function snapshot(file: string, tasks: readonly Watched[], skipArtifacts = false): string {
+function snapshot(workflowFiles: readonly string[], tasks: readonly Watched[], skipArtifacts = false): string {
   const written = new Set<string>();
   if (skipArtifacts) for (const t of tasks) for (const a of matchSources(t.artifacts, t.cwd).files) written.add(resolve(t.cwd, a));
   const parts: string[] = [];
@@ -33,7 +34,7 @@ function snapshot(file: string, tasks: readonly Watched[], skipArtifacts = false
     const stat = statSync(path, { throwIfNoEntry: false });
     parts.push(stat ? `${path}\0${stat.size}\0${stat.mtimeMs}` : `${path}\0missing`);
   };
-  add(file);
+  for (const file of workflowFiles) add(file);
   for (const task of tasks) {
     if (task.promptFile) add(task.promptFile);
     const { files, missing } = matchSources(task.sources, task.cwd);
@@ -43,13 +44,20 @@ function snapshot(file: string, tasks: readonly Watched[], skipArtifacts = false
   return parts.join('\n');
 }
 
-/** The tasks with sources or a prompt file of the workflow as it is now; none when it does not load. */
-async function watchedTasks(file: string, options: RunCommandOptions) {
+/**
+ * The workflow file with the files it includes, and the tasks with sources or
+ * a prompt file of the workflow as it is now (none when it does not load: then
+ * `valid` is false, and its files are watched for the edit that mends it).
+ */
+async function watched(file: string, options: RunCommandOptions): Promise<{ files: string[]; tasks: Watched[]; valid: boolean }> {
   try {
-    const workflow = await loadValidWorkflow(file, options.config);
-    return workflow.tasks.filter((t) => t.sources.length || t.promptFile).map((t): Watched => ({ sources: t.sources, artifacts: t.artifacts, cwd: t.cwd, promptFile: t.promptFile }));
+    const result = await loadWorkflowFile(file, { configPath: options.config });
+    const files = [resolve(file), ...(result.included ?? []).map((r) => r.file)];
+    const tasks = (result.workflow?.tasks ?? []).filter((t) => t.sources.length || t.promptFile)
+      .map((t): Watched => ({ sources: t.sources, artifacts: t.artifacts, cwd: t.cwd, promptFile: t.promptFile }));
+    return { files, tasks, valid: result.workflow !== undefined };
   } catch {
-    return undefined;
+    return { files: [resolve(file)], tasks: [], valid: false };
   }
 }
 
@@ -103,22 +111,21 @@ class StopSignal {
 export async function watchCommand(file: string, options: RunCommandOptions): Promise<number> {
   if (options.resume !== undefined && options.resume !== false) throw new UsageError('--watch and --resume cannot be combined: each watched run is a new run');
   if (options.dryRun || options.json || options.events === '-' || options.commands) throw new UsageError('--watch runs for real and prints a summary per run: leave out --dry-run, --commands, --json and --events -');
-  const first = await watchedTasks(file, options);
-  if (first && !first.length) throw new UsageError('--watch needs tasks with `sources` (or a `promptFile`) to watch');
-  const path = resolve(file);
+  const first = await watched(file, options);
+  if (first.valid && !first.tasks.length) throw new UsageError('--watch needs tasks with `sources` (or a `promptFile`) to watch');
   const stop = new StopSignal();
   try {
-    return await watchLoop(file, path, options, stop);
+    return await watchLoop(file, options, stop);
   } finally {
     stop.close();
   }
 }
 
-async function watchLoop(file: string, path: string, options: RunCommandOptions, stop: StopSignal): Promise<number> {
+async function watchLoop(file: string, options: RunCommandOptions, stop: StopSignal): Promise<number> {
   for (;;) {
-    const tasks = (await watchedTasks(file, options)) ?? [];
+    const { files, tasks } = await watched(file, options);
     // Changes during the run, other than the files tasks declare they write, mean running again at once.
-    const during = snapshot(path, tasks, true);
+    const during = snapshot(files, tasks, true);
     let code: number;
     try {
       code = await runCommand(file, options, { earlierSignal: () => stop.signal });
@@ -129,11 +136,11 @@ async function watchLoop(file: string, path: string, options: RunCommandOptions,
     }
     if (stop.signal) return SIGNAL_EXIT[stop.signal]!;
     if (code === EXIT.sigint || code === EXIT.sigterm || code === EXIT.sighup) return code;
-    if (snapshot(path, tasks, true) !== during) {
+    if (snapshot(files, tasks, true) !== during) {
       await writeErr('orchestrate: a change during the run, running again\n');
       continue;
     }
-    const take = () => snapshot(path, tasks);
+    const take = () => snapshot(files, tasks);
     const before = take();
     const count = tasks.reduce((n, t) => n + matchSources(t.sources, t.cwd).files.length + (t.promptFile ? 1 : 0), 0);
     await writeErr(`orchestrate: watching ${count} file${count === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} and ${file} (Ctrl-C to stop)\n`);

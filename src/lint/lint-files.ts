@@ -70,10 +70,16 @@ export async function lintFiles(patterns: string[], options: LintOptions = {}): 
   const cwd = options.cwd ?? process.cwd();
   const { files, ioErrors } = resolvePatterns(patterns, cwd);
   const reports: FileReport[] = [];
+  // A file included by another is reported once, however often it is reached.
+  const reported = new Set<string>();
   for (const file of files) {
     try {
       const result = await loadWorkflowFile(file, { configPath: options.configPath });
-      reports.push({ file: display(result.file, cwd), diagnostics: result.diagnostics, source: result.source });
+      for (const one of [result, ...(result.included ?? [])]) {
+        if (reported.has(one.file) || (one !== result && !one.diagnostics.length)) continue;
+        reported.add(one.file);
+        reports.push({ file: display(one.file, cwd), diagnostics: one.diagnostics, source: one.source });
+      }
     } catch (caught) {
       if (caught instanceof IoError) ioErrors.push(caught.message);
       else throw caught;

@@ -130,9 +130,11 @@ function checkMatrix(baseId: string, t: TaskFile, at: DocPath, fromInputs: Reado
  * policy cascade (task > agent > workflow policy > config > built-in), matrix
  * expansion with `${{ matrix.K }}`, `${{ params.K }}` and `${{ inputs.NAME }}`
  * (the resolved `inputs`) substituted, and needs resolved to task ids. Reports
- * what only the model can see.
+ * what only the model can see. `included`: the tasks of included files
+ * (namespaced), which join after the file's own and may be needed by them;
+ * needs under a namespace in `excused` (an include that failed) are not reported.
  */
-export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, source: SourceMap, name: string, inputs: InputValues = {}): BuildResult {
+export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, source: SourceMap, name: string, inputs: InputValues = {}, included: readonly TaskSpec[] = [], excused: readonly string[] = []): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const dir = resolve(file, '..');
   const policy = resolvePolicy(config.policy, raw.policy);
@@ -281,6 +283,13 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     expansionsOf.set(baseId, indices);
   }
 
+  for (const task of included) {
+    const list = expansionsOf.get(task.baseId) ?? [];
+    if (!list.length) expansionsOf.set(task.baseId, list);
+    list.push(tasks.length);
+    tasks.push(task);
+    rawNeeds.push(task.needs);
+  }
   const taskIndex = new Map<string, number>();
   tasks.forEach((task, i) => {
     if (taskIndex.has(task.id)) {
@@ -297,7 +306,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const list: number[] = [];
     const positions: number[] = [];
     rawNeeds[i]!.forEach((need, j) => {
-      const needPath: DocPath = typeof raw.tasks[task.baseId]!.needs === 'string' ? [...task.path, 'needs'] : [...task.path, 'needs', j];
+      // (An included task's needs are ids its own file resolved; its path is its `include` entry.)
+      const needPath: DocPath = task.includedFrom !== undefined ? task.path : typeof raw.tasks[task.baseId]!.needs === 'string' ? [...task.path, 'needs'] : [...task.path, 'needs', j];
       const targets = expansionsOf.get(need) ?? (taskIndex.has(need) ? [taskIndex.get(need)!] : undefined);
       const once = (d: Diagnostic) => {
         const key = `${task.baseId}|${j}`;
@@ -308,10 +318,10 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       };
       if (need === task.baseId || need === task.id) {
         once(error('self-need', `task "${task.baseId}" needs itself`, needPath));
-      } else if (!targets && Object.hasOwn(raw.tasks, need)) {
-        // A task of the file that has problems of its own (reported there) has no expansions to need.
+      } else if (!targets && (Object.hasOwn(raw.tasks, need) || excused.some((ns) => need.startsWith(`${ns}.`)))) {
+        // A task of the file that has problems of its own (reported there), or of an include that failed, has no expansions to need.
       } else if (!targets) {
-        once(error('unknown-need', `task "${task.baseId}" needs "${need}", which is not a task${suggestion(need, baseIds)}`, needPath));
+        once(error('unknown-need', `task "${task.baseId}" needs "${need}", which is not a task${suggestion(need, [...baseIds, ...new Set(included.map((t) => t.baseId))])}`, needPath));
       } else {
         for (const target of targets) {
           if (target === i || list.includes(target)) continue;

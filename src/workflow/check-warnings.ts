@@ -21,7 +21,8 @@ export function checkWarnings(workflow: Workflow, graph: TaskGraph, explicitMaxC
   }
   const seen = new Set<string>();
   for (const task of workflow.tasks) {
-    if (task.kind !== 'shell' || seen.has(task.baseId)) continue;
+    // An included task was checked with its own file, and is shown there.
+    if (task.kind !== 'shell' || task.includedFrom !== undefined || seen.has(task.baseId)) continue;
     seen.add(task.baseId);
     if (isPlainShell(task.shell) && continuesAfterFailure(task.unfilled?.command ?? task.command)) {
       diagnostics.push(warning('script-continues-on-error', `task "${task.baseId}" runs several commands with \`${task.shell.join(' ')}\`, which goes on after one fails (only the last one's exit code counts): start the script with \`set -e\`, or set \`shell: ${task.shell[0]} -ec\` — GitHub Actions runs \`sh -e\`, make stops at the first failing line`, [...task.path, 'run'], true));

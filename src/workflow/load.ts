@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ioErrorFrom } from '../errors.js';
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -6,6 +6,7 @@ import { buildModel } from './build-model.js';
 import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-references.js';
 import { checkWarnings } from './check-warnings.js';
+import { loadIncludes, mergeIncluded, NOT_IN_INCLUDED, type Includes } from './include.js';
 import { configSearchStart, loadConfig } from './load-config.js';
 import { resolveInputs, type InputValues } from './inputs.js';
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
@@ -13,6 +14,7 @@ import { validateWorkflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { mayHoldNul, nulByteProblems } from './nul-bytes.js';
 import { SourceMap } from './source-map.js';
+import { readCapped } from '../util/read-capped.js';
 import type { Workflow } from './model.js';
 import type { ConfigFile, WorkflowFile } from './schema-types.js';
 
@@ -28,6 +30,8 @@ export interface LoadResult {
   configFile?: string;
   /** What is wrong with the given input values (unknown, missing, not of their type): a usage error, not the file's. */
   inputProblems?: string[];
+  /** The loads of the files it includes, each with its own diagnostics and positions. */
+  included?: LoadResult[];
 }
 
 export interface LoadOptions {
@@ -41,6 +45,8 @@ export interface LoadOptions {
   requireInputs?: boolean;
   /** On resume, the earlier run's input values: for inputs not given. */
   previousInputs?: InputValues;
+  /** It is loaded as another workflow's `include`: the keys that belong to the including one are errors. */
+  asIncluded?: boolean;
 }
 
 /**
@@ -51,9 +57,13 @@ export interface LoadOptions {
 export function loadWorkflowText(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const source = new SourceMap(file, text);
   let inputProblems: string[] | undefined;
+  let includes: Includes | undefined;
   const done = (diagnostics: Diagnostic[], workflow?: Workflow): LoadResult => {
     for (const d of diagnostics) d.position ??= source.locate(d.path ?? [], d.atKey, d.find);
-    return { file, source, workflow: hasErrors(diagnostics) ? undefined : workflow, diagnostics: sortDiagnostics(diagnostics), inputProblems };
+    return {
+      file, source, workflow: hasErrors(diagnostics) ? undefined : workflow, diagnostics: sortDiagnostics(diagnostics), inputProblems,
+      ...(includes?.results.length ? { included: includes.results } : {}),
+    };
   };
   const parsed = parseYaml(text);
   if (parsed.diagnostics.length) return done(parsed.diagnostics);
@@ -65,13 +75,24 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   // Unknown keys (and NUL bytes) leave the rest well-typed, so the deeper checks can still run.
   if (schemaErrors.some((d) => d.code !== 'unknown-key' && d.code !== 'nul-byte')) return done(schemaErrors);
   const raw = parsed.value as WorkflowFile;
+  if (options.asIncluded) {
+    for (const key of NOT_IN_INCLUDED) {
+      if (raw[key] !== undefined) schemaErrors.push(error('bad-include', `an included workflow cannot set \`${key}\`: ${key === 'include' ? 'includes do not nest; include the file from the top workflow' : "the including workflow's applies to the whole run"}`, [key], true));
+    }
+  }
   const name = raw.name ?? basename(file, extname(file));
   const config = options.config ?? {};
   const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs);
   inputProblems = inputs.problems;
-  const built = buildModel(raw, config, file, source, name, inputs.values);
+  if (raw.include && !options.asIncluded) {
+    includes = loadIncludes(raw, file, (text, included) => loadWorkflowText(text, included, { config: options.config, configDir: options.configDir, asIncluded: true }));
+  }
+  const failed = Object.keys(raw.include ?? {}).filter((ns) => includes?.diagnostics.some((d) => d.path?.[1] === ns));
+  const built = buildModel(raw, config, file, source, name, inputs.values, includes?.tasks, failed);
+  if (includes) mergeIncluded(built.workflow, includes, raw);
   if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);
-  const diagnostics = [...schemaErrors, ...built.diagnostics];
+  const diagnostics = [...schemaErrors, ...built.diagnostics, ...(includes?.diagnostics ?? [])];
+  if (failed.length) return done(diagnostics);
   if (diagnostics.some((d) => d.code === 'unknown-need' || d.code === 'matrix-too-large' || d.code === 'duplicate-task-id')) {
     // The graph is incomplete; cycles and references would be guesses.
     return done(diagnostics);
@@ -88,12 +109,8 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
 
 /** Reads a workflow file as text (undefined when too large); I/O problems throw IoError (exit 2). */
 export function readWorkflowFile(path: string): string | undefined {
-  const file = resolve(path);
   try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (stat.size > MAX_FILE_BYTES) return undefined;
-    return readFileSync(file, 'utf8');
+    return readCapped(resolve(path), MAX_FILE_BYTES);
   } catch (caught) {
     throw ioErrorFrom(path, caught);
   }

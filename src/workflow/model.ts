@@ -116,6 +116,8 @@ export interface TaskSpec {
   estimateSource: EstimateSource;
   /** The inputs its fields use (`${{ inputs.NAME }}`), if any. */
   inputsUsed?: string[];
+  /** The namespace of the `include` entry it came from (its id starts with it), if it came from an included file. */
+  includedFrom?: string;
   /** Its fields with the inputs left as templates: what its definition hash covers. */
   unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>;
 }

@@ -431,6 +431,11 @@ export type WorkflowFile = {
   agents?: Record<string, Agent>;
   telemetry?: Telemetry;
   /**
+   * Other workflow files whose tasks join this one, by namespace: `docs: docs/workflow.yaml` adds its task `build` as `docs.build`. Each included file is a workflow that lints on its own; its tasks run as they would alone (their cwd, env, shell, agents, prompt files), under this workflow's policy. Paths are relative to this file. An included file cannot set `policy`, `inputs`, `telemetry` or `include`.
+   * @default {}
+   */
+  include?: Record<string, string>;
+  /**
    * Tasks by id. Each runs exactly one of `run` (a shell command) or `agent`.
    */
   tasks: Record<string, Task>;

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { cli, FIXTURES, hasShared, SHARED, tempProject } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, cli, FIXTURES, hasShared, SHARED, tempProject } from '../helpers/cli.js';
 
 const fixture = (name: string) => join(FIXTURES, 'lint', name, 'workflow.yaml');
 
@@ -81,6 +82,16 @@ tasks:
     const result = JSON.parse(run.stdout);
     expect(result.tasks.find((t: any) => t.id === 'build[a]').status).toBe('succeeded');
     expect(result.tasks.find((t: any) => t.id === 'checked').status).toBe('failed');
+  });
+
+  it('reads a workflow from a pipe (<(...)), and stops reading a device that never ends at the size limit', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", needs: b }\n' });
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" lint <(cat w.yaml)`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(piped.status).toBe(1);
+    expect(piped.stdout).toMatch(/^\/dev\/fd\/\d+:3:28  error  task "a" needs "b", which is not a task  \[unknown-need\]$/m);
+    const zero = cli(['lint', '/dev/zero'], { timeout: 60_000 });
+    expect(zero.code).toBe(1);
+    expect(zero.stdout).toContain('error  the file is larger than 64 MB: refusing to load it  [file-too-large]');
   });
 
   it('lets warnings pass unless --max-warnings is exceeded', () => {

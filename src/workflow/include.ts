@@ -1,0 +1,130 @@
+import { readCapped } from '../util/read-capped.js';
+import { resolve } from 'node:path';
+import { error, hasErrors, type Diagnostic } from './diagnostics.js';
+import type { AgentSpec, TaskSpec, Workflow } from './model.js';
+import { namespacedTask } from './namespace.js';
+import { MAX_FILE_BYTES } from './parse-yaml.js';
+import type { WorkflowFile } from './schema-types.js';
+import type { LoadResult } from './load.js';
+
+/** What the files a workflow includes bring: their tasks (namespaced), what joins the whole run, and their own load results. */
+export interface Includes {
+  /** Each included file's own load (diagnostics at its own positions), in `include` order. */
+  results: LoadResult[];
+  tasks: TaskSpec[];
+  agents: Record<string, AgentSpec>;
+  resources: Record<string, number>;
+  /** The included file (as its entry wrote it) each agent and resource came from first. */
+  origin: Record<string, string>;
+  secrets: string[];
+  dotenv: Record<string, string>;
+  /** Problems at the including file's positions. */
+  diagnostics: Diagnostic[];
+}
+
+/** Keys an included file cannot set: one run has one policy, one set of inputs, one heartbeat; includes do not nest. */
+export const NOT_IN_INCLUDED = ['policy', 'inputs', 'telemetry', 'include'] as const;
+
+/**
+ * Loads the files `raw.include` names (relative to the including file's
+ * directory) with `load`, each as a workflow of its own, and namespaces their
+ * tasks. A file that cannot be read or has errors is a `bad-include` at its
+ * entry (its own problems are in its result, at its own positions).
+ */
+export function loadIncludes(raw: WorkflowFile, file: string, load: (text: string, file: string) => LoadResult): Includes {
+  const out: Includes = { results: [], tasks: [], agents: {}, resources: {}, origin: {}, secrets: [], dotenv: {}, diagnostics: [] };
+  const dir = resolve(file, '..');
+  const seen = new Map<string, string>([[file, '']]);
+  /** Namespaced task ids taken so far, and by which file. */
+  const bases = new Map<string, string>();
+  for (const [ns, path] of Object.entries(raw.include ?? {})) {
+    const at = ['include', ns];
+    const included = resolve(dir, path);
+    const shown = path;
+    const earlier = seen.get(included);
+    if (earlier !== undefined) {
+      out.diagnostics.push(error('bad-include', earlier === '' ? `a workflow cannot include itself` : `"${shown}" is already included as "${earlier}"`, at));
+      continue;
+    }
+    seen.set(included, ns);
+    const text = readIncluded(included);
+    if (typeof text !== 'string') {
+      out.diagnostics.push(error('bad-include', `cannot include "${shown}": ${text.problem}`, at));
+      continue;
+    }
+    const result = load(text, included);
+    out.results.push(result);
+    if (hasErrors(result.diagnostics) || !result.workflow) {
+      const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+      out.diagnostics.push(error('bad-include', `"${shown}" has ${errors} error${errors === 1 ? '' : 's'} of its own (shown under its name)`, at));
+      continue;
+    }
+    const workflow = result.workflow;
+    for (const [name, agent] of Object.entries(workflow.agents)) {
+      const mine = out.agents[name];
+      if (mine && JSON.stringify(mine) !== JSON.stringify(agent)) out.diagnostics.push(error('include-conflict', `agent "${name}" of "${shown}" is defined differently in "${out.origin[`agent:${name}`]}": define it once (in the config file, for both)`, at));
+      else if (!mine) {
+        out.agents[name] = agent;
+        out.origin[`agent:${name}`] = shown;
+      }
+    }
+    for (const [name, capacity] of Object.entries(workflow.resources)) {
+      if (out.resources[name] !== undefined && out.resources[name] !== capacity) out.diagnostics.push(error('include-conflict', `resource "${name}" has capacity ${capacity} in "${shown}" and ${out.resources[name]} in "${out.origin[`resource:${name}`]}": give it one capacity`, at));
+      else if (out.resources[name] === undefined) {
+        out.resources[name] = capacity;
+        out.origin[`resource:${name}`] = shown;
+      }
+    }
+    out.secrets.push(...workflow.secrets);
+    Object.assign(out.dotenv, workflow.dotenv);
+    const clashes = new Set<string>();
+    for (const baseId of new Set(workflow.tasks.map((t) => t.baseId))) {
+      const id = `${ns}.${baseId}`;
+      const clash = Object.hasOwn(raw.tasks, id) ? 'this workflow' : bases.get(id);
+      if (clash === undefined) continue;
+      clashes.add(baseId);
+      out.diagnostics.push(error('include-conflict', `task "${baseId}" of "${shown}" becomes "${id}", which ${clash} already has: rename one of them`, at));
+    }
+    for (const task of workflow.tasks) {
+      if (clashes.has(task.baseId)) continue;
+      bases.set(`${ns}.${task.baseId}`, `"${shown}"`);
+      out.tasks.push(namespacedTask(task, ns, at));
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds what included files bring to the including workflow (built with their
+ * tasks): their agents and resources (one set of limits for the run; a name
+ * defined differently here is an `include-conflict`), secrets and dotenv
+ * values (under its own).
+ */
+export function mergeIncluded(workflow: Workflow, includes: Includes, raw: WorkflowFile): void {
+  for (const [name, agent] of Object.entries(includes.agents)) {
+    const mine = workflow.agents[name];
+    if (!mine) workflow.agents[name] = agent;
+    else if (JSON.stringify(mine) !== JSON.stringify(agent)) {
+      includes.diagnostics.push(error('include-conflict', `agent "${name}" is defined differently here and in "${includes.origin[`agent:${name}`]}": define it once (in the config file, for both)`, raw.agents?.[name] ? ['agents', name] : ['include'], true));
+    }
+  }
+  for (const [name, capacity] of Object.entries(includes.resources)) {
+    const mine = workflow.resources[name];
+    if (mine === undefined) workflow.resources[name] = capacity;
+    else if (mine !== capacity) {
+      includes.diagnostics.push(error('include-conflict', `resource "${name}" has capacity ${mine} here and ${capacity} in "${includes.origin[`resource:${name}`]}": give it one capacity`, raw.resources?.[name] !== undefined ? ['resources', name] : ['include'], true));
+    }
+  }
+  workflow.secrets = [...new Set([...workflow.secrets, ...includes.secrets])];
+  workflow.dotenv = { ...includes.dotenv, ...workflow.dotenv };
+}
+
+/** The text of an included file, or why it cannot be read. */
+function readIncluded(path: string): string | { problem: string } {
+  try {
+    return readCapped(path, MAX_FILE_BYTES) ?? { problem: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+  } catch (caught) {
+    const code = (caught as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (caught as Error).message };
+  }
+}

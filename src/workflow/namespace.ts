@@ -1,0 +1,61 @@
+import { parseCondition } from './condition.js';
+import type { DocPath } from './diagnostics.js';
+import type { TaskSpec } from './model.js';
+
+/**
+ * A task of an included workflow as the including one sees it: its id, its
+ * needs and its references to other tasks' outputs (`${{ tasks.build... }}`,
+ * in templates, conditions and matrices from outputs) under the namespace
+ * (`docs.build`); everything else as its own file made it. `path` is where
+ * the including file names it (its `include` entry), for problems found later.
+ */
+export function namespacedTask(task: TaskSpec, ns: string, path: DocPath): TaskSpec {
+  const id = (name: string) => `${ns}.${name}`;
+  const text = (value: string) => namespaceTemplates(value, ns);
+  const fields = <T extends Partial<Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>>>(f: T): T => ({
+    ...f,
+    ...(f.command !== undefined ? { command: text(f.command) } : {}),
+    ...(f.prompt !== undefined ? { prompt: text(f.prompt) } : {}),
+    ...(f.artifacts ? { artifacts: f.artifacts.map(text) } : {}),
+    ...(f.sources ? { sources: f.sources.map(text) } : {}),
+    ...(f.cwd !== undefined ? { cwd: text(f.cwd) } : {}),
+    ...(f.env ? { env: Object.fromEntries(Object.entries(f.env).map(([k, v]) => [k, text(v)])) } : {}),
+  });
+  const when = task.when && namespaceExpression(task.when.source, ns);
+  return {
+    ...fields(task),
+    id: id(task.id),
+    baseId: id(task.baseId),
+    path,
+    includedFrom: ns,
+    needs: task.needs.map(id),
+    ...(when !== undefined ? { when: { source: when, condition: parseCondition(when).condition! } } : {}),
+    ...(task.dynamicMatrix ? { dynamicMatrix: Object.fromEntries(Object.entries(task.dynamicMatrix).map(([k, v]) => [k, typeof v === 'string' ? text(v) : v])) } : {}),
+    ...(task.unfilled ? { unfilled: fields(task.unfilled) } : {}),
+  };
+}
+
+/** `text` with the task references inside its `${{ }}` templates put under the namespace; the text around them as it is. */
+export function namespaceTemplates(text: string, ns: string): string {
+  return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, inside: string) => `\${{${namespaceExpression(inside, ns)}}}`);
+}
+
+/** An expression (a condition, a template's inside) with `tasks.ID` read as `tasks.NS.ID`, except inside quoted text. */
+export function namespaceExpression(expression: string, ns: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (expression.startsWith('tasks.', i) && (i === 0 || !/[A-Za-z0-9_.-]/.test(expression[i - 1]!))) {
+      out += `tasks.${ns}.`;
+      i += 'tasks.'.length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}

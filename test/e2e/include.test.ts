@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { task } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** An included workflow that works on its own: its env, agent, prompt file, matrix, condition and outputs. */
+const docs = `version: 1
+name: docs
+env: { WHERE: docs }
+secrets: [DOCS_TOKEN]
+agents:
+  writer: { command: cat, concurrency: 1 }
+tasks:
+  gen:
+    run: 'echo "page=$(basename "$PWD")-$WHERE-$DOCS_TOKEN" >> "$ORCHESTRATE_OUTPUT"'
+  build:
+    needs: gen
+    matrix: { fmt: [html, pdf] }
+    when: tasks.gen.outputs.page != ''
+    run: 'echo "out=\${{ tasks.gen.outputs.page }}.\${{ matrix.fmt }}" >> "$ORCHESTRATE_OUTPUT"'
+  write:
+    agent: writer
+    needs: build
+    promptFile: prompt.md
+    captureStdout: text
+`;
+
+const root = `version: 1
+include:
+  docs: docs/workflow.yaml
+tasks:
+  ship:
+    needs: [docs.build, docs.write]
+    env: { OUT: "\${{ tasks.docs.build.outputs.out }}", TEXT: "\${{ tasks.docs.write.outputs.text }}" }
+    run: 'echo "shipped $OUT / $TEXT" > shipped.txt'
+`;
+
+const project = (files: Record<string, string> = {}) => tempProject({
+  'package.json': '{}',
+  'main.yaml': root,
+  'docs/workflow.yaml': docs,
+  'docs/prompt.md': 'write about ${{ tasks.build[pdf].outputs.out }}',
+  ...files,
+});
+
+describe('include', () => {
+  it('runs an included workflow\'s tasks as it would alone, under a namespace the including tasks need and read', () => {
+    const dir = project();
+    const r = cli(['run', 'main.yaml', '--json'], { cwd: dir, env: { DOCS_TOKEN: 's3cr3t' } });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.tasks.map((t: any) => t.id)).toEqual(['ship', 'docs.gen', 'docs.build[html]', 'docs.build[pdf]', 'docs.write']);
+    // Its cwd is its own directory, its env and secrets its own; its needs, templates and condition read its own tasks.
+    expect(task(result, 'docs.gen').outputs).toEqual({ page: 'docs-docs-***' });
+    expect(task(result, 'docs.build[pdf]').outputs).toEqual({ out: 'docs-docs-***.pdf' });
+    expect(task(result, 'docs.write').outputs).toEqual({ text: 'write about docs-docs-***.pdf' });
+    expect(readFileSync(join(dir, 'shipped.txt'), 'utf8')).toBe('shipped ["docs-docs-***.html","docs-docs-***.pdf"] / write about docs-docs-***.pdf\n');
+    expect(r.stdout).not.toContain('s3cr3t');
+    // The included file lints and runs on its own too.
+    expect(cli(['lint', 'docs/workflow.yaml'], { cwd: dir }).code).toBe(0);
+    // Selected and listed by their namespaced ids.
+    const only = JSON.parse(cli(['run', 'main.yaml', 'docs.build', '--json'], { cwd: dir }).stdout);
+    expect(only.tasks.map((t: any) => t.id)).toEqual(['docs.gen', 'docs.build[html]', 'docs.build[pdf]']);
+    expect(cli(['list', 'main.yaml'], { cwd: dir }).stdout).toBe([
+      'main (main.yaml): 5 tasks',
+      '  ship        needs docs.build, docs.write',
+      '  docs.gen',
+      '  docs.build  matrix of 2; needs docs.gen',
+      '  docs.write  agent writer; needs docs.build',
+      '',
+    ].join('\n'));
+  });
+
+  it('reports what is wrong with an include at its entry, and an included file\'s own problems under its name', () => {
+    const dir = project({
+      'bad.yaml': `version: 1
+include:
+  nope: missing.yaml
+  self: bad.yaml
+  broken: broken.yaml
+  again: broken.yaml
+tasks:
+  ship: { run: 'true', needs: broken.x }
+`,
+      'broken.yaml': 'version: 1\npolicy: { maxConcurrency: 2 }\ntasks:\n  x: { run: "true", needs: y }\n',
+      'clash.yaml': `version: 1
+include: { docs: docs/workflow.yaml }
+agents: { writer: { command: cat, concurrency: 2 } }
+tasks:
+  docs.gen: { run: 'true' }
+`,
+      'typo.yaml': `version: 1
+include: { docs: docs/workflow.yaml }
+tasks:
+  ship: { run: 'true', needs: docs.biuld }
+`,
+    });
+    const r = cli(['lint', 'bad.yaml', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const byFile = Object.fromEntries(JSON.parse(r.stdout).map((f: any) => [f.file, f.diagnostics.map((d: any) => `${d.code}@${d.line}:${d.column} ${d.message}`)]));
+    expect(byFile['bad.yaml']).toEqual([
+      'bad-include@3:9 cannot include "missing.yaml": no such file',
+      'bad-include@4:9 a workflow cannot include itself',
+      'bad-include@5:11 "broken.yaml" has 2 errors of its own (shown under its name)',
+      'bad-include@6:10 "broken.yaml" is already included as "broken"',
+    ]);
+    expect(byFile['broken.yaml']).toEqual([
+      "bad-include@2:1 an included workflow cannot set `policy`: the including workflow's applies to the whole run",
+      'unknown-need@4:28 task "x" needs "y", which is not a task',
+    ]);
+    const clash = cli(['lint', 'clash.yaml'], { cwd: dir }).stdout;
+    expect(clash).toContain('clash.yaml:2:18  error  task "gen" of "docs/workflow.yaml" becomes "docs.gen", which this workflow already has: rename one of them  [include-conflict]');
+    expect(clash).toContain('clash.yaml:3:11  error  agent "writer" is defined differently here and in "docs/workflow.yaml": define it once (in the config file, for both)  [include-conflict]');
+    expect(cli(['lint', 'typo.yaml'], { cwd: dir }).stdout).toContain('task "ship" needs "docs.biuld", which is not a task (did you mean "docs.build"?)  [unknown-need]');
+    // run refuses with the same report (both files), exit 2, before anything runs.
+    const run = cli(['run', 'bad.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('broken.yaml:2:1  error  an included workflow cannot set `policy`');
+    expect(run.stderr).toContain('bad.yaml:3:9  error  cannot include "missing.yaml": no such file');
+    expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('run --watch runs again when an included file changes', async () => {
+    const dir = project({ 'docs/src.txt': 'a' });
+    writeFileSync(join(dir, 'docs/workflow.yaml'), docs.replace("  gen:\n", '  gen:\n    sources: [src.txt]\n'));
+    const child = spawn(process.execPath, [BIN, 'run', 'main.yaml', '--watch', '--renderer', 'silent'], { cwd: dir, env: { ...process.env, CI: '' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const watching = () => out.split('orchestrate: watching').length - 1;
+    try {
+      await waitFor(() => watching() === 1, 'the first run');
+      writeFileSync(join(dir, 'docs/workflow.yaml'), docs.replace("  gen:\n", '  gen:\n    sources: [src.txt]\n').replace('concurrency: 1', 'concurrency: 2'));
+      await waitFor(() => watching() === 2, 'the run after the included file changed');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(130);
+  });
+});
