@@ -29,6 +29,14 @@ describe('the example workflows', () => {
         // The fan-in got every verdict.
         expect(readFileSync(result.tasks.find((t: any) => t.id === 'summarize').logFile, 'utf8')).toContain('out| verdicts of the reviews: ["approve","approve","approve"]');
       }
+      if (file === 'release.yaml') {
+        expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([
+          ['build', 'succeeded'], ['release', 'succeeded'], ['docs.toc', 'succeeded'],
+          ['docs.render[intro]', 'succeeded'], ['docs.render[usage]', 'succeeded'], ['docs.render[api]', 'succeeded'],
+        ]);
+        expect(readFileSync(result.tasks.find((t: any) => t.id === 'docs.render[api]').logFile, 'utf8')).toContain('out| rendering api as html in parts/');
+        expect(readFileSync(result.tasks.find((t: any) => t.id === 'release').logFile, 'utf8')).toContain('out| releasing with the pages: intro usage api');
+      }
       if (file === 'failure-handling.yaml') {
         expect(result.tasks.find((t: any) => t.id === 'optional-lint')).toMatchObject({ status: 'failed', allowedFailure: true });
         expect(result.tasks.find((t: any) => t.id === 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });
