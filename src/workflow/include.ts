@@ -40,39 +40,38 @@ export function loadIncludes(raw: WorkflowFile, file: string, load: (text: strin
   for (const [ns, path] of Object.entries(raw.include ?? {})) {
     const at = ['include', ns];
     const included = resolve(dir, path);
-    const shown = path;
     const earlier = seen.get(included);
     if (earlier !== undefined) {
-      out.diagnostics.push(error('bad-include', earlier === '' ? `a workflow cannot include itself` : `"${shown}" is already included as "${earlier}"`, at));
+      out.diagnostics.push(error('bad-include', earlier === '' ? `a workflow cannot include itself` : `"${path}" is already included as "${earlier}"`, at));
       continue;
     }
     seen.set(included, ns);
     const text = readIncluded(included);
     if (typeof text !== 'string') {
-      out.diagnostics.push(error('bad-include', `cannot include "${shown}": ${text.problem}`, at));
+      out.diagnostics.push(error('bad-include', `cannot include "${path}": ${text.problem}`, at));
       continue;
     }
     const result = load(text, included);
     out.results.push(result);
     if (hasErrors(result.diagnostics) || !result.workflow) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-      out.diagnostics.push(error('bad-include', `"${shown}" has ${errors} error${errors === 1 ? '' : 's'} of its own (shown under its name)`, at));
+      out.diagnostics.push(error('bad-include', `"${path}" has ${errors} error${errors === 1 ? '' : 's'} of its own (shown under its name)`, at));
       continue;
     }
     const workflow = result.workflow;
     for (const [name, agent] of Object.entries(workflow.agents)) {
       const mine = out.agents[name];
-      if (mine && JSON.stringify(mine) !== JSON.stringify(agent)) out.diagnostics.push(error('include-conflict', `agent "${name}" of "${shown}" is defined differently in "${out.origin[`agent:${name}`]}": define it once (in the config file, for both)`, at));
+      if (mine && JSON.stringify(mine) !== JSON.stringify(agent)) out.diagnostics.push(error('include-conflict', `agent "${name}" of "${path}" is defined differently in "${out.origin[`agent:${name}`]}": define it once (in the config file, for both)`, at));
       else if (!mine) {
         out.agents[name] = agent;
-        out.origin[`agent:${name}`] = shown;
+        out.origin[`agent:${name}`] = path;
       }
     }
     for (const [name, capacity] of Object.entries(workflow.resources)) {
-      if (out.resources[name] !== undefined && out.resources[name] !== capacity) out.diagnostics.push(error('include-conflict', `resource "${name}" has capacity ${capacity} in "${shown}" and ${out.resources[name]} in "${out.origin[`resource:${name}`]}": give it one capacity`, at));
+      if (out.resources[name] !== undefined && out.resources[name] !== capacity) out.diagnostics.push(error('include-conflict', `resource "${name}" has capacity ${capacity} in "${path}" and ${out.resources[name]} in "${out.origin[`resource:${name}`]}": give it one capacity`, at));
       else if (out.resources[name] === undefined) {
         out.resources[name] = capacity;
-        out.origin[`resource:${name}`] = shown;
+        out.origin[`resource:${name}`] = path;
       }
     }
     out.secrets.push(...workflow.secrets);
@@ -83,11 +82,11 @@ export function loadIncludes(raw: WorkflowFile, file: string, load: (text: strin
       const clash = Object.hasOwn(raw.tasks, id) ? 'this workflow' : bases.get(id);
       if (clash === undefined) continue;
       clashes.add(baseId);
-      out.diagnostics.push(error('include-conflict', `task "${baseId}" of "${shown}" becomes "${id}", which ${clash} already has: rename one of them`, at));
+      out.diagnostics.push(error('include-conflict', `task "${baseId}" of "${path}" becomes "${id}", which ${clash} already has: rename one of them`, at));
     }
     for (const task of workflow.tasks) {
       if (clashes.has(task.baseId)) continue;
-      bases.set(`${ns}.${task.baseId}`, `"${shown}"`);
+      bases.set(`${ns}.${task.baseId}`, `"${path}"`);
       out.tasks.push(namespacedTask(task, ns, at));
     }
   }

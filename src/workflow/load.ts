@@ -9,6 +9,7 @@ import { checkWarnings } from './check-warnings.js';
 import { loadIncludes, mergeIncluded, NOT_IN_INCLUDED, type Includes } from './include.js';
 import { configSearchStart, loadConfig } from './load-config.js';
 import { resolveInputs, type InputValues } from './inputs.js';
+import { mergePolicyFiles } from './resolve-policy.js';
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
 import { validateWorkflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -85,7 +86,9 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs);
   inputProblems = inputs.problems;
   if (raw.include && !options.asIncluded) {
-    includes = loadIncludes(raw, file, (text, included) => loadWorkflowText(text, included, { config: options.config, configDir: options.configDir, asIncluded: true }));
+    // Its tasks take their defaults (retry, timeouts, estimates) from the run's policy, this file's over the config's.
+    const policy = mergePolicyFiles(config.policy, raw.policy);
+    includes = loadIncludes(raw, file, (text, included) => loadWorkflowText(text, included, { config: { ...config, policy }, configDir: options.configDir, asIncluded: true }));
   }
   const failed = Object.keys(raw.include ?? {}).filter((ns) => includes?.diagnostics.some((d) => d.path?.[1] === ns));
   const built = buildModel(raw, config, file, source, name, inputs.values, includes?.tasks, failed);

@@ -26,17 +26,25 @@ export function resolveRetry(...layers: Array<Retry | undefined>): RetryPolicy {
   };
 }
 
+/** Two policy layers as one, as the cascade reads them: `upper` wins, key by key also inside `retry`, `circuitBreaker` and `defaultEstimate`. */
+export function mergePolicyFiles(lower: PolicyFile | undefined, upper: PolicyFile | undefined): PolicyFile {
+  const merged: PolicyFile = { ...lower, ...upper };
+  for (const key of ['retry', 'circuitBreaker', 'defaultEstimate'] as const) {
+    if (lower?.[key] || upper?.[key]) Object.assign(merged, { [key]: { ...lower?.[key], ...upper?.[key] } });
+  }
+  return merged;
+}
+
 /** Built-in defaults < config file < workflow policy. */
 export function resolvePolicy(config: PolicyFile | undefined, workflow: PolicyFile | undefined): Policy {
-  const p: PolicyFile = { ...config, ...workflow };
-  const breaker = config?.circuitBreaker || workflow?.circuitBreaker
-    ? { ...config?.circuitBreaker, ...workflow?.circuitBreaker } : undefined;
-  const estimates = { ...config?.defaultEstimate, ...workflow?.defaultEstimate };
+  const p = mergePolicyFiles(config, workflow);
+  const breaker = p.circuitBreaker;
+  const estimates = { ...p.defaultEstimate };
   return {
     maxConcurrency: p.maxConcurrency ?? availableParallelism(),
     timeout: seconds(p.timeout),
     taskTimeout: seconds(p.taskTimeout),
-    retry: resolveRetry(config?.retry, workflow?.retry),
+    retry: resolveRetry(p.retry),
     fairness: p.fairness ?? (schemaDefault('policy', 'fairness') as Policy['fairness']),
     cancellation: p.cancellation ?? (schemaDefault('policy', 'cancellation') as Policy['cancellation']),
     costBudget: p.costBudget,

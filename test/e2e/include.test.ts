@@ -123,6 +123,22 @@ tasks:
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('gives included tasks the run\'s policy defaults, and shares the config file\'s agents without a conflict', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'orchestrate.config.yaml': 'agents:\n  echo: { command: cat }\n',
+      'main.yaml': 'version: 1\ninclude: { sub: sub/w.yaml }\npolicy: { retry: { maxAttempts: 2, delay: 0 }, taskTimeout: 1s }\ntasks:\n  a: { agent: echo, prompt: root }\n',
+      // Fails its first attempt; the second succeeds, if the run's retry policy reaches it. The sleep outlasts the run's task timeout.
+      'sub/w.yaml': 'version: 1\ntasks:\n  flaky: { run: "[ -f once ] || { touch once; exit 1; }" }\n  slow: { run: "sleep 30" }\n  b: { agent: echo, prompt: sub }\n',
+    });
+    const r = cli(['run', 'main.yaml', '--json'], { cwd: dir });
+    const result = JSON.parse(r.stdout);
+    expect(task(result, 'sub.flaky')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(task(result, 'sub.slow').status).toBe('failed');
+    expect(task(result, 'sub.slow').errors[0].kind).toBe('timeout');
+    expect(task(result, 'sub.b').status).toBe('succeeded');
+  });
+
   it('run --watch runs again when an included file changes', async () => {
     const dir = project({ 'docs/src.txt': 'a' });
     writeFileSync(join(dir, 'docs/workflow.yaml'), docs.replace("  gen:\n", '  gen:\n    sources: [src.txt]\n'));
