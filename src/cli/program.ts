@@ -190,6 +190,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('cancel')
+    .description('stop a run going on on this machine (the latest by default), as Ctrl-C stops it, and wait until it has')
+    .argument('[runId]', 'the run (default: the latest one going on)')
+    .addOption(stateOption())
+    .action(async (runId: string | undefined, options) => {
+      const { cancelCommand } = await import('./commands/cancel.js');
+      setExit(await cancelCommand(runId, options));
+    });
+
+  program
     .command('prune')
     .description('forget old runs: keep the latest n of each workflow in the history, delete the rest and their logs')
     .addArgument(fileArgument('[file]', 'only runs of this workflow file'))

@@ -153,6 +153,11 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
   return { run, serialTime: serialSeconds(db, run), tasks, attempts };
 }
 
+/** The runs without an end in the history, the latest first (some may have lost their runner). */
+export function unfinishedRuns(db: Database): RunRow[] {
+  return db.prepare('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY started_at DESC, rowid DESC').all() as RunRow[];
+}
+
 /** The id of the latest run of any workflow. */
 export function latestRunId(db: Database): string | undefined {
   return (db.prepare('SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as { id: string } | undefined)?.id;

@@ -1,0 +1,35 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
+
+describe('orchestrate cancel', () => {
+  it('stops the run going on, as SIGTERM does, waits until it has, and says so; refuses what is not going on', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  long: { run: "touch started; sleep 40 # cancel-test-marker" }\n  after: { run: "true", needs: long }\n' });
+    const run = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
+    const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
+    await waitFor(() => existsSync(join(dir, 'started')), 'the task to start');
+    const cancelled = cli(['cancel'], { cwd: dir });
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toMatch(/^cancelled run \S+ \(workflow\): cancelled\n$/);
+    // It had ended when cancel returned: the runner exited as SIGTERM makes it, and no task is left.
+    expect(await exited).toBe(143);
+    expect(spawnSync('pgrep', ['-f', 'cancel-test-marker']).status).toBe(1);
+    const [record] = JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout);
+    expect(record.status).toBe('cancelled');
+    const again = cli(['cancel'], { cwd: dir });
+    expect([again.code, again.stderr]).toEqual([2, 'orchestrate: no run is going on on this machine\n']);
+    const byId = cli(['cancel', record.id], { cwd: dir });
+    expect(byId.code).toBe(2);
+    expect(byId.stderr).toMatch(new RegExp(`^orchestrate: run ${record.id} is not going on: it ended cancelled at \\S+\\n$`));
+    // A run without an end whose runner is on another machine is not ours to stop.
+    const db = new Database(join(dir, '.orchestrate/state.db'));
+    db.prepare("UPDATE runs SET finished_at = NULL, runner_host = 'elsewhere' WHERE id = ?").run(record.id);
+    db.close();
+    expect(cli(['cancel', record.id], { cwd: dir }).stderr).toBe(`orchestrate: run ${record.id} was started on elsewhere: cancel it there\n`);
+    expect(cli(['cancel', 'nope'], { cwd: dir }).stderr).toBe('orchestrate: no run "nope" in the history\n');
+  });
+});
