@@ -1,6 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, OrchestrateError } from '../errors.js';
-import { writeErr } from './output.js';
+import { writeErr, writeOut } from './output.js';
 import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
 import { fileAndTasks, workflowFile } from './default-workflow.js';
@@ -187,6 +187,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (runId: string | undefined, options) => {
       const { logsCommand } = await import('./commands/logs.js');
       setExit(await logsCommand(runId, options));
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(orchestrate completion bash)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash']))
+    .action(async () => {
+      const { bashScript } = await import('./completion.js');
+      await writeOut(bashScript());
+    });
+
+  // What the completion script asks: the completions of the last word (after --), a first line saying whether files go there.
+  program
+    .command('__complete', { hidden: true })
+    .argument('[words...]')
+    .action(async (words: string[]) => {
+      const { complete } = await import('./completion.js');
+      const { words: found, files } = await complete(program, words.length ? words : ['']);
+      await writeOut(`${files ? 'files' : 'nofiles'}\n${found.map((w) => `${w}\n`).join('')}`);
     });
 
   program
