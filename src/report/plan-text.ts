@@ -35,7 +35,9 @@ function ganttSection(plan: Plan, color: boolean): string[] {
   const labelWidth = Math.min(30, Math.max(8, ...shown.map((t) => t.id.length + 1)));
   const barWidth = REPORT_WIDTH - labelWidth - 3;
   const scale = wall > 0 ? wall / barWidth : 1;
-  const lines = [`Schedule (simulated under the policy; one column = ${fmt(scale)})`];
+  // A column of a plan of short tasks is a fraction of a millisecond, which seconds would print as 0s.
+  const column = scale > 0 && scale < 0.01 ? `${Number((scale * 1000).toPrecision(2))}ms` : fmt(scale);
+  const lines = [`Schedule (simulated under the policy; one column = ${column})`];
   const axis = `${' '.repeat(labelWidth + 3)}0${' '.repeat(Math.max(0, barWidth - 1 - fmt(wall).length))}${fmt(wall)}`;
   lines.push(axis);
   for (const t of shown) {

@@ -109,6 +109,9 @@ tasks:
     expect(r.stdout).toMatch(/Critical path \(1\.15s\): install -> typecheck -> build -> package -> cleanup/);
     expect(r.stdout).toMatch(/speedup \d+\.\d\dx/);
     for (const line of r.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
+    // The Gantt's column of a plan of short tasks is written in ms, not rounded to 0s.
+    const short = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", estimate: 20ms }\n' });
+    expect(cli(['plan', 'w.yaml'], { cwd: short }).stdout).toContain('one column = 0.22ms)');
   });
 
   it('answers "what if I had more slots?" with --concurrency', () => {
