@@ -69,6 +69,8 @@ describe('run history', () => {
       await run.exited;
       // Killed or interrupted, the runner takes its task processes with it.
       await waitFor(() => !pgrepSlow(dir));
+      // Interrupted, it wrote its end; killed, it could not, and its runner is gone.
+      expect(json(dir, ['history', '--json'])[0].status).toBe(how === 'SIGINT' ? 'cancelled' : 'unfinished');
       writeFileSync(join(dir, 'workflow.yaml'), chain.replace('sleep 30', 'sleep 0.1'));
       const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: dir, env: { ORCHESTRATE_SPAWNERS: '1' } });
       expect(resumed.code, resumed.stderr).toBe(0);
@@ -276,7 +278,7 @@ tasks:
     await waitFor(() => count(dir, 'slow.ran') === 1);
     expect(cli(['prune', 'workflow.yaml', '--keep', '0'], { cwd: dir }).stdout).toMatch(/^removed 1 run and 1 log directory/);
     const left = json(dir, ['history', '--json']);
-    expect(left.map((r: any) => [r.workflow, r.status])).toEqual([['workflow', 'unfinished'], ['other', 'succeeded']]);
+    expect(left.map((r: any) => [r.workflow, r.status])).toEqual([['workflow', 'running'], ['other', 'succeeded']]);
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(130);
     expect(cli(['prune', '--keep', '-1'], { cwd: dir }).code).toBe(2);

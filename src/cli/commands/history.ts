@@ -5,6 +5,7 @@ import { openStore } from '../../store/open-store.js';
 import { countRuns, getRun, listRuns, recordedInputs, runEvents, serialSeconds } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
+import { stillRunning } from '../resume-run.js';
 
 async function openExisting(option: string | undefined, near: string) {
   return openStore(await existingStatePath(near, option));
@@ -23,7 +24,8 @@ export async function historyCommand(file: string | undefined, options: { json?:
         workflow: run.workflow,
         file: run.file,
         startedAt: run.started_at,
-        status: run.status ?? 'unfinished',
+        // No end recorded: going on, or ended without its record (killed).
+        status: run.status ?? (stillRunning(run) ? 'running' : 'unfinished'),
         wallTime: run.wall_time,
         speedup: run.wall_time ? Math.round((serial / run.wall_time) * 100) / 100 : null,
         cost: run.cost,
