@@ -209,6 +209,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('status')
+    .description('where a run is: its tasks by state and those running now (the run going on, else the latest)')
+    .argument('[runId]', 'the run (default: the one going on on this machine, else the latest)')
+    .option('--json', 'print it as JSON')
+    .addOption(stateOption())
+    .action(async (runId: string | undefined, options) => {
+      const { statusCommand } = await import('./commands/status.js');
+      setExit(await statusCommand(runId, options));
+    });
+
+  program
     .command('cancel')
     .description('stop a run going on on this machine (the latest by default), as Ctrl-C stops it, and wait until it has')
     .argument('[runId]', 'the run (default: the latest one going on)')

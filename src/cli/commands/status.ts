@@ -1,0 +1,77 @@
+import { EXIT, UsageError } from '../../errors.js';
+import { formatDuration } from '../../util/duration.js';
+import { openStore } from '../../store/open-store.js';
+import { getRun, latestRunId, runProgress, unfinishedRuns } from '../../store/queries.js';
+import { existingStatePath } from '../history-store.js';
+import { writeOut } from '../output.js';
+import { stillRunning } from '../resume-run.js';
+
+/** `orchestrate status --json`. */
+export interface RunStatus {
+  id: string;
+  workflow: string;
+  /** The run's end status; `running` while its runner is alive; `unfinished` once it is gone without an end. */
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Seconds since it started (until it ended). */
+  elapsed: number;
+  /** Tasks by how they ended, and those running and still to come. */
+  counts: { succeeded: number; failed: number; skipped: number; cancelled: number; running: number; waiting: number };
+  running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
+}
+
+/**
+ * `orchestrate status [RUN_ID]`: where a run is — the one going on on this
+ * machine by default (else the latest): its tasks by state and those running
+ * now with their attempt and time, from the history it writes as it goes.
+ */
+export async function statusCommand(runId: string | undefined, options: { json?: boolean; state?: string }): Promise<number> {
+  const db = openStore(await existingStatePath(process.cwd(), options.state));
+  let status: RunStatus;
+  try {
+    const id = runId ?? unfinishedRuns(db).find(stillRunning)?.id ?? latestRunId(db);
+    if (!id) throw new UsageError('no runs recorded yet');
+    const run = getRun(db, id);
+    if (!run) throw new UsageError(`no run "${id}" in the history`);
+    const progress = runProgress(db, id);
+    const live = run.finished_at === null && stillRunning(run);
+    const now = Date.now();
+    const ended = run.finished_at !== null ? Date.parse(run.finished_at) : now;
+    const count = (s: string) => progress.ended.get(s) ?? 0;
+    const endedCount = [...progress.ended.values()].reduce((a, b) => a + b, 0);
+    // Attempts recorded running in a run that is not going on did not end: they are not running.
+    const running = live ? progress.running : [];
+    status = {
+      id: run.id,
+      workflow: run.workflow,
+      status: run.status ?? (live ? 'running' : 'unfinished'),
+      startedAt: run.started_at,
+      finishedAt: run.finished_at,
+      elapsed: Math.max(0, (ended - Date.parse(run.started_at)) / 1000),
+      counts: {
+        succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped'), cancelled: count('cancelled'),
+        running: running.length,
+        waiting: live && progress.total !== undefined ? Math.max(0, progress.total - endedCount - running.length) : 0,
+      },
+      running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
+    };
+  } finally {
+    db.close();
+  }
+  await writeOut(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+  return EXIT.ok;
+}
+
+function formatStatus(s: RunStatus): string {
+  const c = s.counts;
+  const lines = [
+    `run ${s.id} (${s.workflow}) ${s.status} ${s.status === 'running' ? 'for' : 'after'} ${formatDuration(s.elapsed)}`,
+    `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
+  ];
+  const width = Math.min(40, Math.max(0, ...s.running.map((r) => r.task.length)));
+  s.running.forEach((r, k) => {
+    lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
