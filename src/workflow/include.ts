@@ -1,5 +1,5 @@
-import { readCapped } from '../util/read-capped.js';
 import { resolve } from 'node:path';
+import { readCapped } from '../util/read-capped.js';
 import { error, hasErrors, type Diagnostic } from './diagnostics.js';
 import type { AgentSpec, TaskSpec, Workflow } from './model.js';
 import { namespacedTask } from './namespace.js';

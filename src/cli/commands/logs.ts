@@ -44,8 +44,7 @@ function printFile(path: string): Promise<void> {
  */
 export async function logsCommand(runId: string | undefined, options: { task?: string; failed?: boolean; follow?: boolean; state?: string }): Promise<number> {
   if (options.follow && options.failed) throw new UsageError('--failed cannot be used with --follow: which tasks fail is known only once they end');
-  const state = await existingStatePath(process.cwd(), options.state);
-  const db = openStore(state);
+  const db = openStore(await existingStatePath(process.cwd(), options.state));
   let run;
   let statuses: Map<string, string>;
   try {
@@ -55,7 +54,8 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
     if (!run) throw new UsageError(`no run "${id}" in the history`);
     statuses = taskStatuses(db, id);
   } finally {
-    if (!options.follow) db.close();
+    // Following, the history is read until the run ends.
+    if (!options.follow || !run) db.close();
   }
   const dir = runDirectory(dirname(run.file), run.id);
   // A run that has just started may not have made its directory yet.
