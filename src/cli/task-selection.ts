@@ -1,15 +1,30 @@
 import { UsageError } from '../errors.js';
+import { affectedTasks, changedSince } from '../run/affected.js';
 import { selectTasks, withOnly } from '../run/select-tasks.js';
 import type { Workflow } from '../workflow/model.js';
 import { idList } from './id-list.js';
+import { writeErr } from './output.js';
 
 /**
  * The task ids a run (or plan) is limited to — `--only a,b` and task words
  * (`orchestrate run ci.yaml test lint`), each checked against the workflow
- * (a usage error names an unknown one, with "did you mean") — or undefined
- * for every task.
+ * (a usage error names an unknown one, with "did you mean"), narrowed with
+ * `--since REF` to the tasks a change since that git ref touches (an empty
+ * list: none; a line on stderr says how many) — or undefined for every task.
  */
-export function selectedIds(workflow: Workflow, only: string | undefined, words: readonly string[] = []): string[] | undefined {
+export async function selectedIds(workflow: Workflow, only: string | undefined, words: readonly string[] = [], since?: string): Promise<string[] | undefined> {
+  const ids = namedIds(workflow, only, words);
+  if (since === undefined) return ids;
+  const changed = changedSince(workflow.dir, since);
+  const within = ids && selectTasks(workflow, ids);
+  const affected = affectedTasks(workflow, changed, within);
+  const of = within ? within.size : workflow.tasks.length;
+  await writeErr(`orchestrate: --since ${since}: ${changed.size} file${changed.size === 1 ? '' : 's'} changed; ${affected.length} of ${of} task${of === 1 ? '' : 's'} affected${affected.length ? ', run with what they need' : ': nothing to run'}\n`);
+  return affected;
+}
+
+/** What `--only` and task words name. */
+function namedIds(workflow: Workflow, only: string | undefined, words: readonly string[]): string[] | undefined {
   const flagged = idList(only, '--only') ?? [];
   const named = words.flatMap((word) => {
     if (!word.trim()) throw new UsageError('an empty task name was given');

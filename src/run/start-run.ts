@@ -16,7 +16,7 @@ import type { UpToDate } from './up-to-date.js';
 export interface StartRunOptions {
   /** Overrides policy.maxConcurrency. */
   concurrency?: number;
-  /** Run only these task ids and what they need. */
+  /** Run only these task ids and what they need (none: nothing runs). */
   only?: string[];
   runId?: string;
   /** Where logs go; default `.orchestrate/runs/<runId>` in the workflow's project. */
@@ -91,8 +91,8 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     runId,
     runDir,
     concurrency: options.concurrency,
-    only: options.only?.length ? selectTasks(workflow, options.only) : undefined,
-    expansionSelected: options.only?.length ? expansionSelection(workflow, options.only) : undefined,
+    only: options.only ? selectTasks(workflow, options.only) : undefined,
+    expansionSelected: options.only ? expansionSelection(workflow, options.only) : undefined,
     emit: (event) => {
       for (const listener of listeners) listener(event);
     },

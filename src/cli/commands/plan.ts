@@ -23,6 +23,8 @@ export interface PlanCommandOptions {
   tasks?: string[];
   /** Show what each task runs. */
   commands?: boolean;
+  /** A git ref: only the tasks a change since it touches. */
+  since?: string;
 }
 
 /** `orchestrate plan`: the dry run. */
@@ -30,7 +32,8 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
   const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, {});
-  const plan = planWorkflow(selectedPart(workflow, selectedIds(workflow, options.only, options.tasks)), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
+  const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
+  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate) });
   await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
   return EXIT.ok;
 }

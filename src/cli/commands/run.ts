@@ -47,6 +47,8 @@ export interface RunCommandOptions {
   keepGoing?: boolean;
   /** Seconds. */
   timeout?: number;
+  /** A git ref: only the tasks a change since it touches. */
+  since?: string;
 }
 
 /** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout. */
@@ -90,7 +92,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
   let workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun }), options);
-  const only = selectedIds(workflow, options.only, options.tasks);
+  const only = await selectedIds(workflow, options.only, options.tasks, options.since);
   // Loaded only when needed: every module costs start-up time before the first task.
   const resuming = wantsResume ? await import('../resume-run.js') : undefined;
   const resumeFrom = async (db: Database) => {

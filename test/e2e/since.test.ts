@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+const workflow = `version: 1
+tasks:
+  api-test: { run: "true", sources: ["api/**/*.ts"] }
+  web-test: { run: "true", sources: [web] }
+  deploy-web: { run: "true", needs: web-test }
+  docs: { run: "true", sources: [docs/guide.md] }
+  report: { run: "true" }
+  shard: { run: "true", sources: ["web/\${{ matrix.part }}"], matrix: { part: [a.js, b.js] } }
+`;
+
+function repo(): { dir: string; git: (...args: string[]) => string } {
+  const dir = tempProject({ '.gitignore': '.orchestrate/\n', 'orchestrate.yaml': workflow, 'api/a.ts': 'a', 'web/a.js': 'a', 'web/b.js': 'b', 'docs/guide.md': 'g' });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'init');
+  git('checkout', '-qb', 'feature');
+  return { dir, git };
+}
+
+const ran = (dir: string, args: string[]) => {
+  const r = cli(['run', '--json', ...args], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+  return { ids: JSON.parse(r.stdout).tasks.map((t: any) => t.id) as string[], note: r.stderr };
+};
+
+describe('run --since', () => {
+  it('runs the tasks whose sources changed since a git ref, what needs them, and root tasks without sources', () => {
+    const { dir, git } = repo();
+    // A commit on the branch: web/b.js.
+    writeFileSync(join(dir, 'web/b.js'), 'b2');
+    git('commit', '-qam', 'web');
+    const web = ran(dir, ['--since', 'main']);
+    expect(web.ids).toEqual(['web-test', 'deploy-web', 'report', 'shard[b.js]']);
+    expect(web.note).toBe('orchestrate: --since main: 1 file changed; 4 of 7 tasks affected, run with what they need\n');
+    // Uncommitted and untracked files count; so does a deleted one.
+    writeFileSync(join(dir, 'api/new.ts'), 'n');
+    rmSync(join(dir, 'docs/guide.md'));
+    expect(ran(dir, ['--since', 'main']).ids).toEqual(['api-test', 'web-test', 'deploy-web', 'docs', 'report', 'shard[b.js]']);
+    // Narrowed by a selection: what it names, if affected, with what that needs.
+    expect(ran(dir, ['deploy-web', '--since', 'main']).ids).toEqual(['web-test', 'deploy-web']);
+    expect(ran(dir, ['--only', 'api-test,docs,shard', '--since', 'HEAD']).ids).toEqual(['api-test', 'docs']);
+    // Nothing changed that a task reads: a run of nothing, which succeeds.
+    git('checkout', '-q', '--', '.');
+    rmSync(join(dir, 'api/new.ts'));
+    const none = cli(['run', 'docs', '--since', 'HEAD', '--json'], { cwd: dir });
+    expect([none.code, JSON.parse(none.stdout).tasks, none.stderr]).toEqual([0, [], 'orchestrate: --since HEAD: 0 files changed; 0 of 1 task affected: nothing to run\n']);
+    // The plan of the same selection.
+    const plan = JSON.parse(cli(['plan', '--since', 'main', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: any) => t.id).sort()).toEqual(['deploy-web', 'report', 'shard[b.js]', 'web-test']);
+  });
+
+  it('says what is wrong with the ref or the repository, exit 2, before anything runs', () => {
+    const { dir } = repo();
+    const bad = cli(['run', '--since', 'nope'], { cwd: dir });
+    expect([bad.code, bad.stderr]).toEqual([2, 'orchestrate: --since: "nope" is not a commit git knows here\n']);
+    const plain = tempProject({ 'orchestrate.yaml': workflow });
+    const outside = cli(['plan', '--since', 'main'], { cwd: plain });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/^orchestrate: --since: \S+ is not in a git repository \(git: fatal: not a git repository/);
+  });
+});
