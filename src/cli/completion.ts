@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { openStore } from '../store/open-store.js';
@@ -20,7 +21,8 @@ const RUN_ID_ARGUMENTS = new Set(['runId']);
  * `orchestrate`, the last being the word under the cursor, maybe empty):
  * commands; a command's options; the choices of an option's value; task ids
  * of the workflow (for `run`/`plan` words and `--only`, from the file given
- * or orchestrate.yaml); run ids from the history; files where a file goes.
+ * or orchestrate.yaml); git branches and tags for `--since`; run ids from the
+ * history; files where a file goes.
  * Never throws: a workflow that does not load completes nothing.
  */
 export async function complete(program: Command, words: readonly string[]): Promise<Completions> {
@@ -37,6 +39,7 @@ export async function complete(program: Command, words: readonly string[]): Prom
   if (previous && (previous.required || previous.optional)) {
     if (previous.argChoices) return { words: previous.argChoices, files: false };
     if (previous.long === '--only') return { words: await taskIds(workflowOf(done)), files: false };
+    if (previous.long === '--since') return { words: gitRefs(), files: false };
     return { words: [], files: true };
   }
   if (current.startsWith('-')) return { words: options.flatMap((o) => [o.long, o.short]).filter((w): w is string => Boolean(w)).concat('--help'), files: false };
@@ -82,6 +85,16 @@ async function taskIds(file: string | undefined): Promise<string[]> {
   try {
     const { workflow } = await loadWorkflowFile(file);
     return [...new Set(workflow?.tasks.map((t) => t.baseId) ?? [])];
+  } catch {
+    return [];
+  }
+}
+
+/** The branches and tags git knows here (for `--since`); none outside a repository. */
+function gitRefs(): string[] {
+  try {
+    const out = execFileSync('git', ['for-each-ref', '--format=%(refname:short)', '--count=200', 'refs/heads', 'refs/remotes', 'refs/tags'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.split('\n').filter(Boolean);
   } catch {
     return [];
   }

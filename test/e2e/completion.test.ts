@@ -37,6 +37,12 @@ describe('shell completion (bash)', () => {
     expect(offered(dir, 'orchestrate run ci.yaml d')).toEqual(['deploy']);
     expect(offered(dir, 'orchestrate plan --only ')).toEqual(['build', 'test']);
     expect(offered(dir, 'orchestrate lint c')).toEqual(['ci.yaml']);
+    // Git's branches for --since (none outside a repository).
+    expect(offered(dir, 'orchestrate run --since ')).toEqual([]);
+    spawnSync('git', ['init', '-q', '-b', 'trunk'], { cwd: dir });
+    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'x'], { cwd: dir });
+    spawnSync('git', ['branch', 'topic'], { cwd: dir });
+    expect(offered(dir, 'orchestrate plan --since t')).toEqual(['topic', 'trunk']);
     expect(cli(['run', 'ci.yaml'], { cwd: dir }).code).toBe(0);
     const [latest] = JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout);
     expect(offered(dir, 'orchestrate logs ')).toEqual([latest.id]);
