@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
@@ -29,6 +29,10 @@ tasks:
       expect(status.running.map((r: any) => [r.task, r.attempt])).toEqual([['long', 1], ['flaky', 2]]);
       for (const r of status.running) expect(r.elapsed).toBeGreaterThanOrEqual(0);
       const text = cli(['status'], { cwd: dir }).stdout;
+      // A report of it says it is running, not that it ended unfinished.
+      const report = cli(['report', '--out', 'live.html'], { cwd: dir });
+      expect(report.code, report.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'live.html'), 'utf8')).toContain('<span class="status-running">running</span>');
       expect(text).toMatch(new RegExp(`^run ${status.id} \\(workflow\\) running for \\S+\\n  1 succeeded, 0 failed, 0 skipped, 0 cancelled, 2 running, 1 waiting\\n  running  long   \\S+\\n           flaky  \\S+  attempt 2\\n$`));
     } finally {
       expect(cli(['cancel'], { cwd: dir }).code).toBe(0);
