@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Capacity } from '../plan/capacity.js';
+import { outputProblems } from '../workflow/output-schema.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
@@ -407,6 +408,9 @@ export class RunEngine {
       const { produced, missing } = findArtifacts(task.artifacts, result.artifacts ?? [], task.cwd);
       s.artifacts = produced;
       if (missing.length) outcome = { ...result, ok: false, kind: 'invalid', message: `artifact${missing.length > 1 ? 's' : ''} not created: ${missing.join(', ')}` };
+      // What it answered must be what its dependents expect (an LLM's JSON that lost a field is retried).
+      const problems = outcome.ok && task.outputSchema ? outputProblems(task.outputSchema, result.outputs) : undefined;
+      if (problems) outcome = { ...result, ok: false, kind: 'invalid', message: problems };
     }
     if (outcome.ok) {
       // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.

@@ -22,6 +22,7 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
     ...(task.when ? [{ when: task.when.source }] : []),
     ...(task.dynamicMatrix ? [{ dynamicMatrix: task.dynamicMatrix }] : []),
     ...(task.captureStdout ? [{ captureStdout: task.captureStdout }] : []),
+    ...(task.outputSchema ? [{ outputSchema: task.outputSchema }] : []),
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

@@ -1,7 +1,7 @@
 import type { Condition } from './condition.js';
 import type { DocPath } from './diagnostics.js';
 import type { SourceMap } from './source-map.js';
-import type { Input, Task as TaskFile } from './schema-types.js';
+import type { Input, OutputSchema, Task as TaskFile } from './schema-types.js';
 
 export type TaskKind = 'shell' | 'agent';
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
@@ -48,6 +48,8 @@ export interface AgentSpec {
   shell?: string[];
   /** Its tasks' stdout becomes this output, unless a task says otherwise. */
   captureStdout?: string;
+  /** What its tasks' outputs must be, by key (a task's own win key by key). */
+  outputSchema?: OutputSchema;
   description?: string;
   concurrency?: number;
   /** At most `requests` starts within any `per` seconds. */
@@ -86,6 +88,8 @@ export interface TaskSpec {
   promptFile?: string;
   /** The output its stdout becomes (its own `captureStdout`, else its agent's). */
   captureStdout?: string;
+  /** JSON Schemas its outputs must match after an attempt exits 0, by key (its agent's, under its own). */
+  outputSchema?: OutputSchema;
   params: Record<string, unknown>;
   /** Ids of the tasks this one needs, matrix needs expanded. */
   needs: string[];

@@ -85,6 +85,7 @@ export function resolveAgents(
       command: a.command ?? '',
       shell: a.shell === undefined ? undefined : shellWords(a.shell),
       captureStdout: a.captureStdout,
+      ...(a.outputSchema ? { outputSchema: a.outputSchema } : {}),
       description: a.description,
       concurrency: a.concurrency,
       rateLimit: a.rateLimit && { requests: a.rateLimit.requests, per: seconds(a.rateLimit.per)! },

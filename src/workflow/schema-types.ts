@@ -8,6 +8,11 @@
 export type OutputKey = string;
 
 /**
+ * JSON Schemas (draft-07) that outputs must match, by output key: after an attempt exits 0, each named output must be set and its value — as text, or read as JSON when it is JSON — must match, else the attempt fails as invalid (and is retried like any failure). For an agent's JSON answer captured with `captureStdout`: `{ answer: { type: object, required: [verdict] } }`.
+ */
+export type OutputSchema = Record<string, Record<string, unknown>>;
+
+/**
  * An identifier: letters, digits, `_`, `-` and `.`, starting with a letter, digit or `_`.
  */
 export type Name = string;
@@ -206,6 +211,10 @@ export type Agent = {
    */
   captureStdout?: OutputKey;
   /**
+   * What its tasks' outputs must be: JSON Schemas by output key (see definitions/outputSchema); a task's own win key by key.
+   */
+  outputSchema?: OutputSchema;
+  /**
    * At most this many of the agent's tasks run at once. Default: no limit beyond the global one.
    */
   concurrency?: PositiveInteger;
@@ -275,6 +284,10 @@ export type Task = {
    * What the task prints on stdout becomes this output, for its dependents' `${{ tasks.ID.outputs.KEY }}` (Argo's `outputs.result`): the last attempt's stdout, masked, without its final newline, at most 1 MB with the other outputs (more fails the attempt as invalid). A key the task also writes to $ORCHESTRATE_OUTPUT keeps that value. Default: its agent's `captureStdout`, else none.
    */
   captureStdout?: OutputKey;
+  /**
+   * What its outputs must be: JSON Schemas by output key (see definitions/outputSchema); over its agent's, key by key.
+   */
+  outputSchema?: OutputSchema;
   /**
    * A file whose text is the prompt (relative to the workflow file), read when the workflow is loaded; templates in it work as in `prompt`. Not together with `prompt`.
    */

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { outputProblems, schemaProblem } from './output-schema.js';
+
+const verdict = { answer: { type: 'object', required: ['verdict'], properties: { verdict: { enum: ['approve', 'reject'] } } } };
+
+describe('output schemas', () => {
+  it('pass an output that matches as JSON or as text', () => {
+    expect(outputProblems(verdict, { answer: '{"verdict":"approve"}' })).toBeUndefined();
+    expect(outputProblems({ n: { type: 'integer', minimum: 1 } }, { n: '3' })).toBeUndefined();
+    // "42" is text that a string schema accepts, although it is also JSON.
+    expect(outputProblems({ id: { type: 'string', pattern: '^[0-9]+$' } }, { id: '42' })).toBeUndefined();
+  });
+
+  it('say what is wrong: a missing output, a value that breaks the schema, text that is not JSON', () => {
+    expect(outputProblems(verdict, {})).toBe('output "answer" was not set');
+    expect(outputProblems(verdict, { answer: '{"verdict":"maybe"}' })).toBe('output "answer" does not match its schema: /verdict must be equal to one of the allowed values ("approve", "reject")');
+    expect(outputProblems(verdict, { answer: 'Sure! Here is the JSON: {"verdict":' })).toBe('output "answer" does not match its schema (it is not JSON): the value must be object');
+  });
+
+  it('tell a schema that cannot be used', () => {
+    expect(schemaProblem({ type: 'objekt' })).toMatch(/type must be equal to one of the allowed values|schema is invalid/);
+    expect(schemaProblem({ type: 'object' })).toBeUndefined();
+  });
+});
