@@ -74,6 +74,8 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
   const commands = plan.tasks.some((t) => t.command !== undefined);
   const c = makeColors(Boolean(options.color));
   const e = plan.estimate;
+  // A selection of nothing (`--since` with no task touched): no batches, schedule or path to draw.
+  if (!plan.tasks.length) return `${c.bold(`Plan: ${plan.workflow}`)}  (0 tasks: nothing to run)\n`;
   const lines = [
     c.bold(`Plan: ${plan.workflow}`) + `  (${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'}, concurrency ${plan.concurrency}, fairness ${plan.fairness})`,
     ...(plan.resumedFrom !== undefined ? [resumeLine(plan, plan.resumedFrom)] : []),

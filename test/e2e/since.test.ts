@@ -51,6 +51,7 @@ describe('run --since', () => {
     rmSync(join(dir, 'api/new.ts'));
     const none = cli(['run', 'docs', '--since', 'HEAD', '--json'], { cwd: dir });
     expect([none.code, JSON.parse(none.stdout).tasks, none.stderr]).toEqual([0, [], 'orchestrate: --since HEAD: 0 files changed; 0 of 1 task affected: nothing to run\n']);
+    expect(cli(['plan', 'docs', '--since', 'HEAD'], { cwd: dir }).stdout).toBe('Plan: orchestrate  (0 tasks: nothing to run)\n');
     // The plan of the same selection.
     const plan = JSON.parse(cli(['plan', '--since', 'main', '--json'], { cwd: dir }).stdout);
     expect(plan.tasks.map((t: any) => t.id).sort()).toEqual(['deploy-web', 'report', 'shard[b.js]', 'web-test']);
