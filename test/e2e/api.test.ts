@@ -27,6 +27,23 @@ describe('library API', () => {
     expect(result.metrics.costSpent).toBe(0.25);
   });
 
+  it('checks an in-process agent\'s answer against its outputSchema, retrying a bad one; only: [] runs nothing', async () => {
+    const cwd = tempProject();
+    const answers = ['{"verdict": "perhaps"}', '{"verdict": "approve"}'];
+    const result = await executeGraph({
+      tasks: [{
+        id: 'judge', captureStdout: 'answer', retry: { maxAttempts: 2, delay: 0 },
+        outputSchema: { answer: { type: 'object', properties: { verdict: { enum: ['approve', 'reject'] } } } },
+        agent: { run: (_prompt, ctx) => ({ output: answers[ctx.attempt - 1] }) },
+      }],
+    }, { cwd });
+    expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect(result.tasks[0]).toMatchObject({ status: 'succeeded', attempts: 2, outputs: { answer: '{"verdict": "approve"}' } });
+    expect(result.tasks[0]!.errors).toEqual([{ attempt: 1, kind: 'invalid', message: 'output "answer" does not match its schema: /verdict must be equal to one of the allowed values ("approve", "reject")' }]);
+    const none = await executeGraph({ tasks: [{ id: 'a', run: 'exit 1' }] }, { cwd, only: [] });
+    expect([none.status, none.tasks]).toEqual(['succeeded', []]);
+  });
+
   it('executeGraph fans out an in-process agent over another task\'s output (a matrix from outputs)', async () => {
     const cwd = tempProject();
     const reviewed: string[] = [];
