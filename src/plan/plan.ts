@@ -27,6 +27,8 @@ export interface PlanTask {
   end: number;
   /** Whether the task is on the critical path. */
   critical: boolean;
+  /** The `include` namespace it came from, if it came from an included file. */
+  includedFrom?: string;
   /** `plan --commands`: what it runs, as loaded (other tasks' outputs still templates). */
   command?: string;
   /** `plan --commands`: the program its command is given to, when not `sh -c`. */
@@ -155,6 +157,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     start: round(schedule.start[i]!),
     end: round(schedule.end[i]!),
     critical: onPath[i] === 1,
+    ...(t.includedFrom !== undefined ? { includedFrom: t.includedFrom } : {}),
   }));
   return {
     workflow: workflow.name,

@@ -14,12 +14,29 @@ function edges(plan: Plan): Edge[] {
   return plan.tasks.flatMap((t) => t.needs.map((need) => ({ from: need, to: t.id, critical: next.get(need) === t.id })));
 }
 
-/** Mermaid flowchart (renders in GitHub markdown); the critical path in red. */
+/** The tasks of each included file, by namespace, in plan order; the workflow's own under ''. */
+function byNamespace(plan: Plan): Map<string, Plan['tasks']> {
+  const groups = new Map<string, Plan['tasks']>([['', []]]);
+  for (const t of plan.tasks) {
+    const key = t.includedFrom ?? '';
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(t);
+  }
+  return groups;
+}
+
+/** Mermaid flowchart (renders in GitHub markdown); the critical path in red; an included file's tasks in a box of their own. */
 export function formatMermaid(plan: Plan): string {
   const ids = new Map(plan.tasks.map((t, i) => [t.id, `t${i}`]));
   const label = (text: string) => text.replace(/"/g, '#quot;');
   const lines = ['flowchart LR'];
-  for (const t of plan.tasks) lines.push(`  ${ids.get(t.id)}["${label(t.id)}<br/>${formatDuration(t.estimate)}"]`);
+  let group = 0;
+  for (const [ns, tasks] of byNamespace(plan)) {
+    const indent = ns ? '    ' : '  ';
+    if (ns) lines.push(`  subgraph g${group++}["${label(ns)}"]`);
+    for (const t of tasks) lines.push(`${indent}${ids.get(t.id)}["${label(t.id)}<br/>${formatDuration(t.estimate)}"]`);
+    if (ns) lines.push('  end');
+  }
   const all = edges(plan);
   all.forEach((e) => lines.push(`  ${ids.get(e.from)} --> ${ids.get(e.to)}`));
   const critical = plan.tasks.filter((t) => t.critical).map((t) => ids.get(t.id));
@@ -32,13 +49,18 @@ export function formatMermaid(plan: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Graphviz DOT; the critical path in red. */
+/** Graphviz DOT; the critical path in red; an included file's tasks in a cluster of their own. */
 export function formatDot(plan: Plan): string {
   const q = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const lines = [`digraph ${q(plan.workflow)} {`, '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
-  for (const t of plan.tasks) {
-    const style = t.critical ? ', color="#d62728", penwidth=2' : '';
-    lines.push(`  ${q(t.id)} [label=${q(`${t.id}\n${formatDuration(t.estimate)}`)}${style}];`);
+  for (const [ns, tasks] of byNamespace(plan)) {
+    const indent = ns ? '    ' : '  ';
+    if (ns) lines.push(`  subgraph ${q(`cluster_${ns}`)} {`, `    label=${q(ns)};`);
+    for (const t of tasks) {
+      const style = t.critical ? ', color="#d62728", penwidth=2' : '';
+      lines.push(`${indent}${q(t.id)} [label=${q(`${t.id}\n${formatDuration(t.estimate)}`)}${style}];`);
+    }
+    if (ns) lines.push('  }');
   }
   for (const e of edges(plan)) lines.push(`  ${q(e.from)} -> ${q(e.to)}${e.critical ? ' [color="#d62728", penwidth=2]' : ''};`);
   lines.push('}');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { task } from '../helpers/run.js';
+import { validator } from '../helpers/schemas.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** An included workflow that works on its own: its env, agent, prompt file, matrix, condition and outputs. */
@@ -64,6 +65,12 @@ describe('include', () => {
     // Selected and listed by their namespaced ids.
     const only = JSON.parse(cli(['run', 'main.yaml', 'docs.build', '--json'], { cwd: dir }).stdout);
     expect(only.tasks.map((t: any) => t.id)).toEqual(['docs.gen', 'docs.build[html]', 'docs.build[pdf]']);
+    // The plan and the graph show where they came from.
+    const plan = JSON.parse(cli(['plan', 'main.yaml', '--json'], { cwd: dir }).stdout);
+    expect(validator('plan')(plan)).toBe(true);
+    expect(plan.tasks.map((t: any) => t.includedFrom ?? null)).toEqual([null, 'docs', 'docs', 'docs', 'docs']);
+    expect(cli(['graph', 'main.yaml'], { cwd: dir }).stdout).toContain('  subgraph g0["docs"]\n    t1["docs.gen<br/>10s"]\n    t2["docs.build[html]<br/>10s"]\n    t3["docs.build[pdf]<br/>10s"]\n    t4["docs.write<br/>1m00s"]\n  end\n');
+    expect(cli(['graph', 'main.yaml', '-f', 'dot'], { cwd: dir }).stdout).toContain('  subgraph "cluster_docs" {\n    label="docs";\n    "docs.gen"');
     expect(cli(['list', 'main.yaml'], { cwd: dir }).stdout).toBe([
       'main (main.yaml): 5 tasks',
       '  ship        needs docs.build, docs.write',
