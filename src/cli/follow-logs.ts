@@ -39,6 +39,7 @@ const CHUNK = 1024 * 1024;
  */
 export async function followLogs(dir: string, options: FollowOptions): Promise<boolean> {
   const files = new Map<string, Followed | undefined>();
+  const buffer = Buffer.allocUnsafe(CHUNK);
   try {
     for (;;) {
       // Whether it ended is read before the last look, so that the look sees everything written before the end.
@@ -49,7 +50,7 @@ export async function followLogs(dir: string, options: FollowOptions): Promise<b
         files.set(name, options.wanted(task) ? { fd: openSync(join(dir, name), 'r'), task, offset: 0, decoder: new StringDecoder('utf8'), partial: '' } : undefined);
       }
       for (const file of files.values()) {
-        if (file) await readNew(file, ended, options.signal);
+        if (file) await readNew(file, buffer, ended, options.signal);
         if (options.signal.aborted || process.stdout.destroyed) return false;
       }
       if (ended) return true;
@@ -62,12 +63,11 @@ export async function followLogs(dir: string, options: FollowOptions): Promise<b
 }
 
 /** Prints what was added to a file since the last look (all of it when `all`, else one chunk); a line not yet ended waits, unless `all`. */
-async function readNew(file: Followed, all: boolean, signal: AbortSignal): Promise<void> {
-  const buffer = Buffer.alloc(CHUNK);
+async function readNew(file: Followed, buffer: Buffer, all: boolean, signal: AbortSignal): Promise<void> {
   do {
     const size = fstatSync(file.fd).size;
     if (size <= file.offset) break;
-    const read = readSync(file.fd, buffer, 0, Math.min(CHUNK, size - file.offset), file.offset);
+    const read = readSync(file.fd, buffer, 0, Math.min(buffer.length, size - file.offset), file.offset);
     file.offset += read;
     const text = file.partial + file.decoder.write(buffer.subarray(0, read));
     const end = text.lastIndexOf('\n');

@@ -1,25 +1,10 @@
 import { EXIT, UsageError } from '../../errors.js';
-import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, runProgress, unfinishedRuns } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
+import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../resume-run.js';
-
-/** `orchestrate status --json`. */
-export interface RunStatus {
-  id: string;
-  workflow: string;
-  /** The run's end status; `running` while its runner is alive; `unfinished` once it is gone without an end. */
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  /** Seconds since it started (until it ended). */
-  elapsed: number;
-  /** Tasks by how they ended, and those running and still to come. */
-  counts: { succeeded: number; failed: number; skipped: number; cancelled: number; running: number; waiting: number };
-  running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
-}
 
 /**
  * `orchestrate status [RUN_ID]`: where a run is — the one going on on this
@@ -59,19 +44,6 @@ export async function statusCommand(runId: string | undefined, options: { json?:
   } finally {
     db.close();
   }
-  await writeOut(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+  await writeOut(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatRunStatus(status));
   return EXIT.ok;
-}
-
-function formatStatus(s: RunStatus): string {
-  const c = s.counts;
-  const lines = [
-    `run ${s.id} (${s.workflow}) ${s.status} ${s.status === 'running' ? 'for' : 'after'} ${formatDuration(s.elapsed)}`,
-    `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
-  ];
-  const width = Math.min(40, Math.max(0, ...s.running.map((r) => r.task.length)));
-  s.running.forEach((r, k) => {
-    lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
-  });
-  return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,30 @@
+import { formatDuration } from '../util/duration.js';
+
+/** `orchestrate status --json`. */
+export interface RunStatus {
+  id: string;
+  workflow: string;
+  /** The run's end status; `running` while its runner is alive; `unfinished` once it is gone without an end. */
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Seconds since it started (until it ended). */
+  elapsed: number;
+  /** Tasks by how they ended, and those running and still to come. */
+  counts: { succeeded: number; failed: number; skipped: number; cancelled: number; running: number; waiting: number };
+  running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
+}
+
+/** `orchestrate status` as text: the run, its counts, and the tasks running now. */
+export function formatRunStatus(s: RunStatus): string {
+  const c = s.counts;
+  const lines = [
+    `run ${s.id} (${s.workflow}) ${s.status} ${s.status === 'running' ? 'for' : 'after'} ${formatDuration(s.elapsed)}`,
+    `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
+  ];
+  const width = Math.min(40, Math.max(0, ...s.running.map((r) => r.task.length)));
+  s.running.forEach((r, k) => {
+    lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
