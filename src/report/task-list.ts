@@ -15,6 +15,8 @@ export interface ListedTask {
   matrixFrom: string[];
   /** At most this many of its expansions at once (`maxParallel`), if it says. */
   maxParallel: number | null;
+  /** The `include` namespace it came from, for a task of an included file. */
+  includedFrom: string | null;
 }
 
 export interface ListedInput {
@@ -41,7 +43,7 @@ export function taskList(workflow: Workflow): TaskList {
     let listed = byBase.get(task.baseId);
     if (!listed) {
       const dynamic = task.dynamicMatrix;
-      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()), maxParallel: task.maxParallel ?? null };
+      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()), maxParallel: task.maxParallel ?? null, includedFrom: task.includedFrom ?? null };
       byBase.set(task.baseId, listed);
     }
     listed.tasks.push(task.id);

@@ -71,6 +71,9 @@ describe('include', () => {
     expect(plan.tasks.map((t: any) => t.includedFrom ?? null)).toEqual([null, 'docs', 'docs', 'docs', 'docs']);
     expect(cli(['graph', 'main.yaml'], { cwd: dir }).stdout).toContain('  subgraph g0["docs"]\n    t1["docs.gen<br/>10s"]\n    t2["docs.build[html]<br/>10s"]\n    t3["docs.build[pdf]<br/>10s"]\n    t4["docs.write<br/>1m00s"]\n  end\n');
     expect(cli(['graph', 'main.yaml', '-f', 'dot'], { cwd: dir }).stdout).toContain('  subgraph "cluster_docs" {\n    label="docs";\n    "docs.gen"');
+    expect(JSON.parse(cli(['list', 'main.yaml', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => [t.id, t.includedFrom])).toEqual([
+      ['ship', null], ['docs.gen', 'docs'], ['docs.build', 'docs'], ['docs.write', 'docs'],
+    ]);
     expect(cli(['list', 'main.yaml'], { cwd: dir }).stdout).toBe([
       'main (main.yaml): 5 tasks',
       '  ship        needs docs.build, docs.write',
