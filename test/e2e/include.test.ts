@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
@@ -147,6 +147,31 @@ tasks:
     expect(task(result, 'sub.slow').status).toBe('failed');
     expect(task(result, 'sub.slow').errors[0].kind).toBe('timeout');
     expect(task(result, 'sub.b').status).toBe('succeeded');
+  });
+
+  it('resumes a failed run: the included tasks that succeeded are reused, a changed included task runs again', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'main.yaml': 'version: 1\ninclude: { sub: sub/w.yaml }\ntasks:\n  top: { run: "echo x >> top.ran", needs: sub.b }\n',
+      'sub/w.yaml': 'version: 1\ntasks:\n  a: { run: "echo x >> a.ran; echo v=1 >> $ORCHESTRATE_OUTPUT" }\n  b: { run: "test -f ok && echo ${{ tasks.a.outputs.v }} > b.out", needs: a }\n',
+    });
+    expect(cli(['run', 'main.yaml'], { cwd: dir }).code).toBe(1);
+    writeFileSync(join(dir, 'sub/ok'), '');
+    const resumed = JSON.parse(cli(['run', 'main.yaml', '--resume', '--json'], { cwd: dir }).stdout);
+    expect(resumed.tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([
+      ['top', 'succeeded', null], ['sub.a', 'succeeded', 'reused'], ['sub.b', 'succeeded', null],
+    ]);
+    expect(readFileSync(join(dir, 'sub/a.ran'), 'utf8')).toBe('x\n');
+    // The reused task's output reached the included task that ran.
+    expect(readFileSync(join(dir, 'sub/b.out'), 'utf8')).toBe('1\n');
+    // Editing the included file changes its task's definition: resuming a failed run, it runs again.
+    rmSync(join(dir, 'sub/ok'));
+    expect(cli(['run', 'main.yaml'], { cwd: dir }).code).toBe(1);
+    writeFileSync(join(dir, 'sub/w.yaml'), readFileSync(join(dir, 'sub/w.yaml'), 'utf8').replace('echo x >> a.ran', 'echo y >> a.ran'));
+    writeFileSync(join(dir, 'sub/ok'), '');
+    const again = JSON.parse(cli(['run', 'main.yaml', '--resume', '--json'], { cwd: dir }).stdout);
+    expect(again.tasks.map((t: any) => [t.id, t.reason ?? null])).toEqual([['top', null], ['sub.a', null], ['sub.b', null]]);
+    expect(readFileSync(join(dir, 'sub/a.ran'), 'utf8')).toBe('x\nx\ny\n');
   });
 
   it('run --watch runs again when an included file changes', async () => {
