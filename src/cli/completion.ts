@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { openStore } from '../store/open-store.js';
 import { listRuns } from '../store/queries.js';
 import { loadWorkflowFile } from '../workflow/load.js';
-import { DEFAULT_WORKFLOW_FILES } from './default-workflow.js';
+import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
 import { existingStatePath } from './history-store.js';
 
 /** What a word being completed may be: these words, and files too when `files`. */

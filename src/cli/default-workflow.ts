@@ -1,8 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-
-/** The names a workflow file is looked for under when none is given, as make looks for a Makefile. */
-export const DEFAULT_WORKFLOW_FILES = ['orchestrate.yaml', 'orchestrate.yml'];
+import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
 
 /** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory. */
 export function workflowFile(given: string | undefined): string {

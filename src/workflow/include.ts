@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readCapped } from '../util/read-capped.js';
+import { DEFAULT_WORKFLOW_FILES } from './workflow-files.js';
 import { error, hasErrors, type Diagnostic } from './diagnostics.js';
 import type { AgentSpec, TaskSpec, Workflow } from './model.js';
 import { namespacedTask } from './namespace.js';
@@ -25,6 +27,7 @@ export interface Includes {
 /** Keys an included file cannot set: one run has one policy, one set of inputs, one heartbeat; includes do not nest. */
 export const NOT_IN_INCLUDED = ['policy', 'inputs', 'telemetry', 'include'] as const;
 
+
 /**
  * Loads the files `raw.include` names (relative to the including file's
  * directory) with `load`, each as a workflow of its own, and namespaces their
@@ -39,7 +42,7 @@ export function loadIncludes(raw: WorkflowFile, file: string, load: (text: strin
   const bases = new Map<string, string>();
   for (const [ns, path] of Object.entries(raw.include ?? {})) {
     const at = ['include', ns];
-    const included = resolve(dir, path);
+    const included = workflowIn(resolve(dir, path));
     const earlier = seen.get(included);
     if (earlier !== undefined) {
       out.diagnostics.push(error('bad-include', earlier === '' ? `a workflow cannot include itself` : `"${path}" is already included as "${earlier}"`, at));
@@ -118,12 +121,18 @@ export function mergeIncluded(workflow: Workflow, includes: Includes, raw: Workf
   workflow.dotenv = { ...includes.dotenv, ...workflow.dotenv };
 }
 
+/** A directory means the workflow in it (`orchestrate.yaml`, as a command run there would take), as Taskfile's includes take a directory. */
+function workflowIn(path: string): string {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return path;
+  return DEFAULT_WORKFLOW_FILES.map((name) => join(path, name)).find((file) => existsSync(file)) ?? path;
+}
+
 /** The text of an included file, or why it cannot be read. */
 function readIncluded(path: string): string | { problem: string } {
   try {
     return readCapped(path, MAX_FILE_BYTES) ?? { problem: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
   } catch (caught) {
     const code = (caught as NodeJS.ErrnoException).code;
-    return { problem: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (caught as Error).message };
+    return { problem: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? `it is a directory without ${DEFAULT_WORKFLOW_FILES.join(' or ')}` : (caught as Error).message };
   }
 }

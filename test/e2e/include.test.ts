@@ -84,6 +84,19 @@ describe('include', () => {
     ].join('\n'));
   });
 
+  it('takes a directory for the workflow in it (orchestrate.yaml), as a command run there would', () => {
+    const dir = tempProject({
+      'main.yaml': 'version: 1\ninclude: { lib: lib, empty: empty }\ntasks:\n  top: { run: "true", needs: lib.build }\n',
+      'lib/orchestrate.yaml': 'version: 1\ntasks:\n  build: { run: "true" }\n',
+      'empty/readme.md': '',
+    });
+    const r = cli(['lint', 'main.yaml'], { cwd: dir });
+    expect(r.stdout).toContain('main.yaml:2:29  error  cannot include "empty": it is a directory without orchestrate.yaml or orchestrate.yml  [bad-include]');
+    expect(r.stdout).not.toContain('"lib"');
+    writeFileSync(join(dir, 'main.yaml'), 'version: 1\ninclude: { lib: lib/ }\ntasks:\n  top: { run: "true", needs: lib.build }\n');
+    expect(JSON.parse(cli(['run', 'main.yaml', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => t.id)).toEqual(['top', 'lib.build']);
+  });
+
   it('reports what is wrong with an include at its entry, and an included file\'s own problems under its name', () => {
     const dir = project({
       'bad.yaml': `version: 1
