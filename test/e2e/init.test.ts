@@ -16,11 +16,13 @@ describe('orchestrate init and the default workflow file', () => {
     expect(cli(['lint'], { cwd: dir }).stdout).toContain('no problems');
     const run = cli(['run', '--json', '-i', 'greeting=hi'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).tasks.map((t: any) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(JSON.parse(run.stdout).tasks.map((t: any) => [t.id, t.status])).toEqual([
+      ['setup', 'succeeded'], ['build', 'succeeded'], ['test[1]', 'succeeded'], ['test[2]', 'succeeded'], ['test[3]', 'succeeded'], ['package', 'succeeded'],
+    ]);
     expect(cli(['plan', '--json'], { cwd: dir }).code).toBe(0);
     expect(cli(['graph'], { cwd: dir }).stdout).toContain('flowchart');
     expect(cli(['list'], { cwd: dir }).stdout).toContain('  package  Package the version build reported  (needs build, test)\n');
-    expect(JSON.parse(cli(['run', 'test', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => t.id)).toEqual(['setup', 'test']);
+    expect(JSON.parse(cli(['run', 'test', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => t.id)).toEqual(['setup', 'test[1]', 'test[2]', 'test[3]']);
     // Into a directory that does not exist yet: it is made, and the schema path still resolves.
     expect(cli(['init', 'ci/flows/build.yaml'], { cwd: dir }).code).toBe(0);
     const nested = readFileSync(join(dir, 'ci/flows/build.yaml'), 'utf8');

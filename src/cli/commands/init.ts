@@ -5,7 +5,7 @@ import { schemaFile } from '../../workflow/schema.js';
 import { writeOut } from '../output.js';
 import { makeDirectory } from '../../util/make-directory.js';
 
-/** A starter workflow: valid, runs anywhere with sh, and shows needs, outputs, inputs, sources and retries. */
+/** A starter workflow: valid, runs anywhere with sh, and shows needs, outputs, inputs, a matrix and retries. */
 function starter(schema: string): string {
   return `# yaml-language-server: $schema=${schema}
 # A starter workflow. orchestrate plan shows its schedule, orchestrate run runs it
@@ -26,9 +26,11 @@ tasks:
     needs: setup
     run: echo "\${{ inputs.greeting }} from build" && echo "version=1.0.0" >> "$ORCHESTRATE_OUTPUT"
   test:
-    description: Test, beside build
+    description: Test in three shards beside build, two at a time
     needs: setup
-    run: echo "testing"
+    matrix: { shard: [1, 2, 3] }
+    maxParallel: 2
+    run: echo "testing shard \${{ matrix.shard }}"
   package:
     description: Package the version build reported
     needs: [build, test]
