@@ -192,25 +192,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
-    .command('completion')
-    .description('print a shell completion script: source <(orchestrate completion bash)')
-    .addArgument(new Argument('<shell>', 'the shell').choices(['bash']))
-    .action(async () => {
-      const { bashScript } = await import('./completion.js');
-      await writeOut(bashScript());
-    });
-
-  // What the completion script asks: the completions of the last word (after --), a first line saying whether files go there.
-  program
-    .command('__complete', { hidden: true })
-    .argument('[words...]')
-    .action(async (words: string[]) => {
-      const { complete } = await import('./completion.js');
-      const { words: found, files } = await complete(program, words.length ? words : ['']);
-      await writeOut(`${files ? 'files' : 'nofiles'}\n${found.map((w) => `${w}\n`).join('')}`);
-    });
-
-  program
     .command('status')
     .description('where a run is: its tasks by state and those running now (the run going on, else the latest)')
     .argument('[runId]', 'the run (default: the one going on on this machine, else the latest)')
@@ -223,7 +204,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('cancel')
-    .description('stop a run going on on this machine (the latest by default), as Ctrl-C stops it, and wait until it has')
+    .description('stop a run going on on this machine (the latest by default), as SIGTERM stops it, and wait until it has')
     .argument('[runId]', 'the run (default: the latest one going on)')
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
@@ -275,6 +256,25 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (file: string | undefined, options) => {
       const { graphCommand } = await import('./commands/plan.js');
       setExit(await graphCommand(workflowFile(file), options));
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(orchestrate completion bash)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash']))
+    .action(async () => {
+      const { bashScript } = await import('./completion.js');
+      await writeOut(bashScript());
+    });
+
+  // What the completion script asks: the completions of the last word (after --), a first line saying whether files go there.
+  program
+    .command('__complete', { hidden: true })
+    .argument('[words...]')
+    .action(async (words: string[]) => {
+      const { complete } = await import('./completion.js');
+      const { words: found, files } = await complete(program, words.length ? words : ['']);
+      await writeOut(`${files ? 'files' : 'nofiles'}\n${found.map((w) => `${w}\n`).join('')}`);
     });
 
   return program;
