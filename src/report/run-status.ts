@@ -13,6 +13,8 @@ export interface RunStatus {
   /** Tasks by how they ended, and those running and still to come. */
   counts: { succeeded: number; failed: number; skipped: number; cancelled: number; running: number; waiting: number };
   running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
+  /** The tasks that failed so far, in the order they ended. */
+  failed: string[];
 }
 
 /** `orchestrate status` as text: the run, its counts, and the tasks running now. */
@@ -23,6 +25,7 @@ export function formatRunStatus(s: RunStatus): string {
     `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
   ];
   const width = Math.min(40, Math.max(0, ...s.running.map((r) => r.task.length)));
+  if (s.failed.length) lines.push(`  failed   ${s.failed.slice(0, 5).join(', ')}${s.failed.length > 5 ? `, and ${s.failed.length - 5} more` : ''}`);
   s.running.forEach((r, k) => {
     lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
   });

@@ -158,15 +158,16 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
  * each status, the attempts still running, and how many tasks it has (from
  * its start event, once written).
  */
-export function runProgress(db: Database, runId: string): { ended: Map<string, number>; running: Array<{ task: string; attempt: number; startedAt: string }>; total?: number } {
+export function runProgress(db: Database, runId: string): { ended: Map<string, number>; failed: string[]; running: Array<{ task: string; attempt: number; startedAt: string }>; total?: number } {
   const ended = new Map((db.prepare('SELECT status, count(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(runId) as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]));
+  const failed = (db.prepare("SELECT task_id AS task FROM tasks WHERE run_id = ? AND status = 'failed' ORDER BY finished_at").all(runId) as Array<{ task: string }>).map((r) => r.task);
   // An attempt still marked running whose task has ended (a cancellation recorded by the task's end) is not running.
   const running = (db.prepare(`SELECT a.task_id AS task, a.attempt AS attempt, a.started_at AS startedAt FROM attempts a
     WHERE a.run_id = ? AND a.status = 'running' AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.run_id = a.run_id AND t.task_id = a.task_id)
     ORDER BY a.started_at`).all(runId) as Array<{ task: string; attempt: number; startedAt: string }>);
   const start = db.prepare("SELECT event FROM events WHERE run_id = ? AND event LIKE '%\"workflow.started\"%' ORDER BY seq LIMIT 1").get(runId) as { event: string } | undefined;
   const total = start ? (JSON.parse(start.event) as { tasks?: number }).tasks : undefined;
-  return { ended, running, ...(total !== undefined ? { total } : {}) };
+  return { ended, failed, running, ...(total !== undefined ? { total } : {}) };
 }
 
 /** The runs without an end in the history, the latest first (some may have lost their runner). */

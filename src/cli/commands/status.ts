@@ -40,6 +40,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
         waiting: live && progress.total !== undefined ? Math.max(0, progress.total - endedCount - running.length) : 0,
       },
       running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
+      failed: progress.failed,
     };
   } finally {
     db.close();
