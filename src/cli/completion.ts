@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import type { Command, Option } from 'commander';
-import { existsSync, statSync } from 'node:fs';
 import { openStore } from '../store/open-store.js';
 import { listRuns } from '../store/queries.js';
 import { loadWorkflowFile } from '../workflow/load.js';
-import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
+import { defaultFile, namesWorkflowFile } from './default-workflow.js';
 import { existingStatePath } from './history-store.js';
 
 /** What a word being completed may be: these words, and files too when `files`. */
@@ -68,15 +67,10 @@ function hidden(command: Command): boolean {
   return command.name().startsWith('__');
 }
 
-/** The workflow file of a `run`/`plan` line: its first positional word when it is a YAML file, else orchestrate.yaml here. */
+/** The workflow file of a `run`/`plan` line, as the command reads its words: its first positional word when that names one, else orchestrate.yaml here. */
 function workflowOf(done: readonly string[]): string | undefined {
   const first = done.slice(1).find((w) => !w.startsWith('-'));
-  if (first && (/\.ya?ml$/i.test(first) || isFile(first))) return first;
-  return DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
-}
-
-function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  return first && namesWorkflowFile(first) ? first : defaultFile();
 }
 
 /** The task ids of a workflow file as the file names them (a matrix task once); none when it does not load. */

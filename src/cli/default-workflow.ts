@@ -18,7 +18,7 @@ export function workflowFile(given: string | undefined): string {
  */
 export function fileAndTasks(first: string | undefined, rest: readonly string[] = []): { file: string; tasks: string[] } {
   if (first === undefined) return { file: workflowFile(undefined), tasks: [] };
-  if (/\.ya?ml$/i.test(first) || isFile(first)) return { file: first, tasks: [...rest] };
+  if (namesWorkflowFile(first)) return { file: first, tasks: [...rest] };
   const found = defaultFile();
   if (!found && statSync(first, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate run ${first.replace(/\/$/, '')}/FILE.yaml)`);
   if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to run a task "${first}" of: name the workflow file first (orchestrate run FILE TASK...)`);
@@ -26,10 +26,11 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
 }
 
 /** orchestrate.yaml (or .yml) in the working directory, if there is one. */
-function defaultFile(): string | undefined {
+export function defaultFile(): string | undefined {
   return DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
 }
 
-function isFile(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+/** Whether the first word of `run`/`plan` is the workflow file: a YAML name, or a file that exists. */
+export function namesWorkflowFile(word: string): boolean {
+  return /\.ya?ml$/i.test(word) || (statSync(word, { throwIfNoEntry: false })?.isFile() ?? false);
 }

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { writeOut } from './output.js';
 
 /** One log file being followed: where it was read up to, and a line not yet ended. */
@@ -54,7 +55,8 @@ export async function followLogs(dir: string, options: FollowOptions): Promise<b
         if (options.signal.aborted || process.stdout.destroyed) return false;
       }
       if (ended) return true;
-      await sleep(options.interval ?? 200, options.signal);
+      // An abort ends the wait early (rejecting, which is no error here).
+      await sleep(options.interval ?? 200, undefined, { signal: options.signal }).catch(() => undefined);
       if (options.signal.aborted) return false;
     }
   } finally {
@@ -94,16 +96,4 @@ function logFiles(dir: string): string[] {
 /** A log line without its stream mark (`out| `, `err| `); attempt headers and notes as they are. */
 function unmarked(line: string): string {
   return line.startsWith('out| ') || line.startsWith('err| ') ? line.slice(5) : line;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

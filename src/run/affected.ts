@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { globToRegExp, isGlob } from '../util/glob.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
+import { workflowGraph } from '../plan/plan.js';
 
 /** git in `cwd`: its output, or a usage error saying what git said (without git, or outside a repository). */
 function git(cwd: string, args: string[], what: string): string {
@@ -34,11 +35,12 @@ export function changedSince(dir: string, ref: string): Set<string> {
   return new Set(listed.filter(Boolean).map((file) => resolve(top, file)));
 }
 
-/** Whether one of the changed files is among a task's sources (a path, a directory and what is under it, or a glob). */
-function readsChanged(task: TaskSpec, changed: ReadonlySet<string>): boolean {
+/** Whether one of the changed files is among a task's sources (a path, a directory and what is under it, or a glob); `globs` keeps each glob compiled once. */
+function readsChanged(task: TaskSpec, changed: ReadonlySet<string>, globs: Map<string, RegExp>): boolean {
   return task.sources.some((pattern) => {
     if (isGlob(pattern)) {
-      const matcher = globToRegExp(pattern.startsWith('./') ? pattern.slice(2) : pattern);
+      let matcher = globs.get(pattern);
+      if (!matcher) globs.set(pattern, (matcher = globToRegExp(pattern.startsWith('./') ? pattern.slice(2) : pattern)));
       for (const file of changed) if (matcher.test(isAbsolute(pattern) ? file : relative(task.cwd, file))) return true;
       return false;
     }
@@ -56,12 +58,10 @@ function readsChanged(task: TaskSpec, changed: ReadonlySet<string>): boolean {
  * judged by them). Their ids, in file order; `within` limits them (an `--only` selection).
  */
 export function affectedTasks(workflow: Workflow, changed: ReadonlySet<string>, within?: ReadonlySet<number>): string[] {
-  const affected = workflow.tasks.map((task) => (task.sources.length ? readsChanged(task, changed) : !task.needs.length));
+  const globs = new Map<string, RegExp>();
+  const affected = workflow.tasks.map((task) => (task.sources.length ? readsChanged(task, changed, globs) : !task.needs.length));
   // Needs come before their dependents in no fixed order: walk dependents from each affected task.
-  const dependents = workflow.tasks.map(() => [] as number[]);
-  workflow.tasks.forEach((task, i) => {
-    for (const need of task.needs) dependents[workflow.taskIndex.get(need)!]!.push(i);
-  });
+  const { dependents } = workflowGraph(workflow).graph;
   const stack = affected.flatMap((yes, i) => (yes ? [i] : []));
   while (stack.length) {
     for (const d of dependents[stack.pop()!]!) {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
-import { schemaProblem } from './output-schema.js';
+import { outputSchemaDiagnostics } from './output-schema.js';
 import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, resolveMatrix, type MatrixFile } from './expand-matrix.js';
 import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
@@ -142,10 +142,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const resources = { ...config.resources, ...raw.resources };
   const agents = resolveAgents(config.agents, raw.agents, policy, [config.policy?.retry, raw.policy?.retry]);
   for (const agent of Object.values(agents)) {
-    for (const [key, schema] of Object.entries(agent.outputSchema ?? {})) {
-      const problem = schemaProblem(schema);
-      if (problem) diagnostics.push(error('bad-output-schema', `agent "${agent.name}"${raw.agents?.[agent.name]?.outputSchema?.[key] ? '' : ' (from the config file)'}: the schema of output "${key}" cannot be used: ${problem}`, ['agents', agent.name, 'outputSchema', key], true));
-    }
+    const owner = `agent "${agent.name}"${raw.agents?.[agent.name]?.outputSchema ? '' : ' (from the config file)'}`;
+    diagnostics.push(...outputSchemaDiagnostics(agent.outputSchema, owner, ['agents', agent.name, 'outputSchema']));
   }
   const env = stringifyEnv(raw.env);
   const workflowShell = shellWords(raw.shell ?? (topLevelDefault('shell') as string));
@@ -176,10 +174,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     if ((t.prompt !== undefined || t.promptFile !== undefined) && t.agent === undefined && t.run !== undefined) {
       diagnostics.push(warning('prompt-without-agent', `task "${baseId}" has a \`${promptKey}\` but no \`agent\`: the prompt is not used`, [...at, promptKey], true));
     }
-    for (const [key, schema] of Object.entries(t.outputSchema ?? {})) {
-      const problem = schemaProblem(schema);
-      if (problem) diagnostics.push(error('bad-output-schema', `task "${baseId}": the schema of output "${key}" cannot be used: ${problem}`, [...at, 'outputSchema', key], true));
-    }
+    diagnostics.push(...outputSchemaDiagnostics(t.outputSchema, `task "${baseId}"`, [...at, 'outputSchema']));
     for (const key of ['maxParallel', 'failFast'] as const) {
       if (t[key] !== undefined && t.matrix === undefined) {
         diagnostics.push(warning('no-matrix', `task "${baseId}" has \`${key}\` but no \`matrix\`: it acts on a matrix's expansions, and there is none here`, [...at, key], true));

@@ -22,6 +22,8 @@ export interface Includes {
   dotenv: Record<string, string>;
   /** Problems at the including file's positions. */
   diagnostics: Diagnostic[];
+  /** The namespaces whose file could not be included (their tasks are missing: needs on them are not reported again). */
+  failed: string[];
 }
 
 /** Keys an included file cannot set: one run has one policy, one set of inputs, one heartbeat; includes do not nest. */
@@ -35,43 +37,48 @@ export const NOT_IN_INCLUDED = ['policy', 'inputs', 'telemetry', 'include'] as c
  * entry (its own problems are in its result, at its own positions).
  */
 export function loadIncludes(raw: WorkflowFile, file: string, load: (text: string, file: string) => LoadResult): Includes {
-  const out: Includes = { results: [], tasks: [], agents: {}, resources: {}, origin: {}, secrets: [], dotenv: {}, diagnostics: [] };
+  const out: Includes = { results: [], tasks: [], agents: {}, resources: {}, origin: {}, secrets: [], dotenv: {}, diagnostics: [], failed: [] };
   const dir = resolve(file, '..');
   const seen = new Map<string, string>([[file, '']]);
   /** Namespaced task ids taken so far, and by which file. */
   const bases = new Map<string, string>();
   for (const [ns, path] of Object.entries(raw.include ?? {})) {
     const at = ['include', ns];
+    // A problem at the entry (an unreadable file, one with errors, a conflict) leaves its tasks out.
+    const refuse = (d: Diagnostic) => {
+      out.diagnostics.push(d);
+      if (!out.failed.includes(ns)) out.failed.push(ns);
+    };
     const included = workflowIn(resolve(dir, path));
     const earlier = seen.get(included);
     if (earlier !== undefined) {
-      out.diagnostics.push(error('bad-include', earlier === '' ? `a workflow cannot include itself` : `"${path}" is already included as "${earlier}"`, at));
+      refuse(error('bad-include', earlier === '' ? `a workflow cannot include itself` : `"${path}" is already included as "${earlier}"`, at));
       continue;
     }
     seen.set(included, ns);
     const text = readIncluded(included);
     if (typeof text !== 'string') {
-      out.diagnostics.push(error('bad-include', `cannot include "${path}": ${text.problem}`, at));
+      refuse(error('bad-include', `cannot include "${path}": ${text.problem}`, at));
       continue;
     }
     const result = load(text, included);
     out.results.push(result);
     if (hasErrors(result.diagnostics) || !result.workflow) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-      out.diagnostics.push(error('bad-include', `"${path}" has ${errors} error${errors === 1 ? '' : 's'} of its own (shown under its name)`, at));
+      refuse(error('bad-include', `"${path}" has ${errors} error${errors === 1 ? '' : 's'} of its own (shown under its name)`, at));
       continue;
     }
     const workflow = result.workflow;
     for (const [name, agent] of Object.entries(workflow.agents)) {
       const mine = out.agents[name];
-      if (mine && JSON.stringify(mine) !== JSON.stringify(agent)) out.diagnostics.push(error('include-conflict', `agent "${name}" of "${path}" is defined differently in "${out.origin[`agent:${name}`]}": define it once (in the config file, for both)`, at));
+      if (mine && JSON.stringify(mine) !== JSON.stringify(agent)) refuse(error('include-conflict', `agent "${name}" of "${path}" is defined differently in "${out.origin[`agent:${name}`]}": define it once (in the config file, for both)`, at));
       else if (!mine) {
         out.agents[name] = agent;
         out.origin[`agent:${name}`] = path;
       }
     }
     for (const [name, capacity] of Object.entries(workflow.resources)) {
-      if (out.resources[name] !== undefined && out.resources[name] !== capacity) out.diagnostics.push(error('include-conflict', `resource "${name}" has capacity ${capacity} in "${path}" and ${out.resources[name]} in "${out.origin[`resource:${name}`]}": give it one capacity`, at));
+      if (out.resources[name] !== undefined && out.resources[name] !== capacity) refuse(error('include-conflict', `resource "${name}" has capacity ${capacity} in "${path}" and ${out.resources[name]} in "${out.origin[`resource:${name}`]}": give it one capacity`, at));
       else if (out.resources[name] === undefined) {
         out.resources[name] = capacity;
         out.origin[`resource:${name}`] = path;
@@ -85,7 +92,7 @@ export function loadIncludes(raw: WorkflowFile, file: string, load: (text: strin
       const clash = Object.hasOwn(raw.tasks, id) ? 'this workflow' : bases.get(id);
       if (clash === undefined) continue;
       clashes.add(baseId);
-      out.diagnostics.push(error('include-conflict', `task "${baseId}" of "${path}" becomes "${id}", which ${clash} already has: rename one of them`, at));
+      refuse(error('include-conflict', `task "${baseId}" of "${path}" becomes "${id}", which ${clash} already has: rename one of them`, at));
     }
     for (const task of workflow.tasks) {
       if (clashes.has(task.baseId)) continue;

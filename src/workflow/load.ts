@@ -90,7 +90,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
     const policy = mergePolicyFiles(config.policy, raw.policy);
     includes = loadIncludes(raw, file, (text, included) => loadWorkflowText(text, included, { config: { ...config, policy }, configDir: options.configDir, asIncluded: true }));
   }
-  const failed = Object.keys(raw.include ?? {}).filter((ns) => includes?.diagnostics.some((d) => d.path?.[1] === ns));
+  const failed = includes?.failed ?? [];
   const built = buildModel(raw, config, file, source, name, inputs.values, includes?.tasks, failed);
   if (includes) mergeIncluded(built.workflow, includes, raw);
   if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { OutputSchema } from './schema-types.js';
+import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 
 const require = createRequire(import.meta.url);
 let ajv: AjvType | undefined;
@@ -30,6 +31,14 @@ export function schemaProblem(schema: Record<string, unknown>): string | undefin
   } catch (caught) {
     return (caught as Error).message;
   }
+}
+
+/** `bad-output-schema` for each schema of `schemas` that cannot be used, at `at` + its key; `owner` names whose they are (`task "review"`). */
+export function outputSchemaDiagnostics(schemas: OutputSchema | undefined, owner: string, at: DocPath): Diagnostic[] {
+  return Object.entries(schemas ?? {}).flatMap(([key, schema]) => {
+    const problem = schemaProblem(schema);
+    return problem ? [error('bad-output-schema', `${owner}: the schema of output "${key}" cannot be used: ${problem}`, [...at, key], true)] : [];
+  });
 }
 
 function describe(errors: readonly ErrorObject[] | null | undefined): string {

@@ -1,16 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { startCli } from '../helpers/background.js';
+import { cli, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('orchestrate cancel', () => {
   it('stops the run going on, as SIGTERM does, waits until it has, and says so; refuses what is not going on', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  long: { run: "touch started; sleep 40 # cancel-test-marker" }\n  after: { run: "true", needs: long }\n' });
-    const run = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
-    const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
+    const { exited } = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
     await waitFor(() => existsSync(join(dir, 'started')), 'the task to start');
     const cancelled = cli(['cancel'], { cwd: dir });
     expect(cancelled.code, cancelled.stderr).toBe(0);

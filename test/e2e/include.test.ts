@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { startCli } from '../helpers/background.js';
+import { cli, tempProject } from '../helpers/cli.js';
 import { task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { waitFor } from '../helpers/wait.js';
@@ -190,12 +190,8 @@ tasks:
   it('run --watch runs again when an included file changes', async () => {
     const dir = project({ 'docs/src.txt': 'a' });
     writeFileSync(join(dir, 'docs/workflow.yaml'), docs.replace("  gen:\n", '  gen:\n    sources: [src.txt]\n'));
-    const child = spawn(process.execPath, [BIN, 'run', 'main.yaml', '--watch', '--renderer', 'silent'], { cwd: dir, env: { ...process.env, CI: '' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const watching = () => out.split('orchestrate: watching').length - 1;
+    const { child, exited, output } = startCli(dir, ['run', 'main.yaml', '--watch', '--renderer', 'silent']);
+    const watching = () => output().split('orchestrate: watching').length - 1;
     try {
       await waitFor(() => watching() === 1, 'the first run');
       writeFileSync(join(dir, 'docs/workflow.yaml'), docs.replace("  gen:\n", '  gen:\n    sources: [src.txt]\n').replace('concurrency: 1', 'concurrency: 2'));

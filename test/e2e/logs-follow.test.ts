@@ -1,24 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { startCli as start } from '../helpers/background.js';
+import { cli, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** Starts the real CLI in the background; its output so far and its exit code (or signal) when it ends. */
-function start(dir: string, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: '' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  let endedAt = Infinity;
-  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => {
-    endedAt = Date.now();
-    resolve(code ?? signal);
-  }));
-  return { child, exited, stdout: () => stdout, stderr: () => stderr, startedAt: Date.now(), endedAt: () => endedAt };
-}
 
 /** Whether the task's log of the (only) run in `dir` holds `text` yet. */
 const logHas = (dir: string, task: string, text: string) => {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { startCli } from '../helpers/background.js';
+import { cli, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('orchestrate status', () => {
@@ -19,8 +19,7 @@ tasks:
   last: { run: "true", needs: [long, flaky] }
 `,
     });
-    const run = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
-    const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
+    const { exited } = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
     try {
       await waitFor(() => existsSync(join(dir, 'started')) && existsSync(join(dir, 'again')), 'both long tasks to start');
       // The history is written as the run goes: an attempt's start within 100 ms.

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { startCli } from '../helpers/background.js';
+import { cli, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 import { noOpTasks, runWithEventsPipe } from '../helpers/events-pipe.js';
 
@@ -24,33 +24,29 @@ const count = (dir: string, name: string) => (existsSync(join(dir, name)) ? read
 describe('run --watch', () => {
   it('runs again when a source or the workflow file changes, waits out an invalid workflow, and stops on Ctrl-C', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow, 'src/a.txt': 'a\n' });
-    const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--watch', '--renderer', 'silent'], { cwd: dir, env: { ...process.env, CI: '' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const watching = () => out.split('orchestrate: watching').length - 1;
+    const { child, exited, output } = startCli(dir, ['run', 'workflow.yaml', '--watch', '--renderer', 'silent']);
+    const watching = () => output().split('orchestrate: watching').length - 1;
     try {
       await waitFor(() => watching() === 1, 'the first run');
       // What the run wrote itself (build's artifact, test's source) did not start another run.
       expect([count(dir, 'build.ran'), count(dir, 'test.ran')]).toEqual([1, 1]);
-      expect(out).toContain('orchestrate: watching 2 files of 2 tasks and workflow.yaml (Ctrl-C to stop)');
+      expect(output()).toContain('orchestrate: watching 2 files of 2 tasks and workflow.yaml (Ctrl-C to stop)');
       writeFileSync(join(dir, 'src/b.txt'), 'b\n');
       await waitFor(() => watching() === 2, 'the run after a source changed');
       expect([count(dir, 'build.ran'), count(dir, 'test.ran')]).toEqual([2, 2]);
       expect(readFileSync(join(dir, 'dist/out.txt'), 'utf8')).toBe('a\nb\n');
       writeFileSync(join(dir, 'workflow.yaml'), `${workflow}  broken: [\n`);
-      await waitFor(() => out.includes('[yaml-syntax]') && watching() === 3, 'the lint report of the broken workflow');
+      await waitFor(() => output().includes('[yaml-syntax]') && watching() === 3, 'the lint report of the broken workflow');
       writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('echo x >> test.ran', 'echo y >> test.ran'));
       await waitFor(() => watching() === 4, 'the run after the workflow was fixed');
       // build's sources did not change: it is up to date; test's definition did: it ran.
       expect([count(dir, 'build.ran'), count(dir, 'test.ran')]).toEqual([2, 3]);
-      expect(out).toMatch(/1 task up to date/);
+      expect(output()).toMatch(/1 task up to date/);
     } finally {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(130);
-    expect(out).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(output()).not.toMatch(/internal error|at .*\.js:\d+/);
   });
 
   it('refuses what cannot be watched, before running anything', () => {
@@ -98,13 +94,9 @@ describe('run --watch', () => {
       'prompt.md': 'first\n',
       'workflow.yaml': 'version: 1\nagents: { a: { command: "cat >> got.txt" } }\ntasks:\n  ask: { agent: a, promptFile: prompt.md }\n',
     });
-    const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--watch', '--renderer', 'silent'], { cwd: dir, env: { ...process.env, CI: '' } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, exited, output } = startCli(dir, ['run', 'workflow.yaml', '--watch', '--renderer', 'silent']);
     try {
-      await waitFor(() => out.includes('orchestrate: watching 1 file of 1 task'), 'the first run');
+      await waitFor(() => output().includes('orchestrate: watching 1 file of 1 task'), 'the first run');
       writeFileSync(join(dir, 'prompt.md'), 'second\n');
       await waitFor(() => readFileSync(join(dir, 'got.txt'), 'utf8') === 'first\nsecond\n', 'the run after the prompt changed');
     } finally {

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT, UsageError } from '../../errors.js';
 import { openStore } from '../../store/open-store.js';
-import { getRun, unfinishedRuns, type RunRow } from '../../store/queries.js';
+import { getRun, type RunRow } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeErr, writeOut } from '../output.js';
-import { stillRunning } from '../resume-run.js';
+import { runGoingOn, stillRunning } from '../run-liveness.js';
 
 /** How long to wait for the runner to stop its tasks and write its record: a task's grace period and more. */
 const WAIT_MS = 60_000;
@@ -18,12 +19,12 @@ const WAIT_MS = 60_000;
 export async function cancelCommand(runId: string | undefined, options: { state?: string }): Promise<number> {
   const db = openStore(await existingStatePath(process.cwd(), options.state));
   try {
-    const run = runId === undefined ? unfinishedRuns(db).find(stillRunning) : getRun(db, runId);
+    const run = runId === undefined ? runGoingOn(db) : getRun(db, runId);
     if (!run) throw new UsageError(runId === undefined ? 'no run is going on on this machine' : `no run "${runId}" in the history`);
     if (!stillRunning(run)) throw new UsageError(notRunning(run));
     process.kill(run.runner_pid!, 'SIGTERM');
     const until = Date.now() + WAIT_MS;
-    while (stillRunning(getRun(db, run.id)!) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (stillRunning(getRun(db, run.id)!) && Date.now() < until) await sleep(100);
     const after = getRun(db, run.id)!;
     if (stillRunning(after)) {
       await writeErr(`orchestrate: run ${run.id} is still stopping after ${WAIT_MS / 1000}s (its runner is pid ${run.runner_pid})\n`);

@@ -5,7 +5,7 @@ import { openStore } from '../../store/open-store.js';
 import { countRuns, getRun, listRuns, recordedInputs, runEvents, serialSeconds } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
-import { stillRunning } from '../resume-run.js';
+import { runStatus } from '../run-liveness.js';
 
 async function openExisting(option: string | undefined, near: string) {
   return openStore(await existingStatePath(near, option));
@@ -24,8 +24,7 @@ export async function historyCommand(file: string | undefined, options: { json?:
         workflow: run.workflow,
         file: run.file,
         startedAt: run.started_at,
-        // No end recorded: going on, or ended without its record (killed).
-        status: run.status ?? (stillRunning(run) ? 'running' : 'unfinished'),
+        status: runStatus(run),
         wallTime: run.wall_time,
         speedup: run.wall_time ? Math.round((serial / run.wall_time) * 100) / 100 : null,
         cost: run.cost,

@@ -7,7 +7,7 @@ import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, taskStatuses } from '../../store/queries.js';
 import { followLogs } from '../follow-logs.js';
-import { stillRunning } from '../resume-run.js';
+import { stillRunning } from '../run-liveness.js';
 import { readHead } from '../../util/read-head.js';
 import { idList } from '../id-list.js';
 import { existingStatePath } from '../history-store.js';

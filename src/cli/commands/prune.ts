@@ -6,7 +6,7 @@ import { openStore } from '../../store/open-store.js';
 import { deleteRuns, runsBeyond } from '../../store/prune.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
-import { stillRunning } from '../resume-run.js';
+import { stillRunning } from '../run-liveness.js';
 
 /** Bytes in a directory tree. */
 function sizeOf(path: string): number {

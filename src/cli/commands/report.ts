@@ -6,7 +6,7 @@ import { formatRunReport, REPORT_MARK, type LaneMode } from '../../report/run-re
 import { formatJunitReport, JUNIT_MARK } from '../../report/run-report-junit.js';
 import { openStore } from '../../store/open-store.js';
 import { latestRunId, reportData } from '../../store/queries.js';
-import { stillRunning } from '../resume-run.js';
+import { runStatus } from '../run-liveness.js';
 import { computeStats } from '../../store/stats.js';
 import { loadWorkflowFile } from '../../workflow/load.js';
 import { writeOut } from '../output.js';
@@ -27,7 +27,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
     data = reportData(db, id);
     if (!data) throw new UsageError(`no run "${id}" in the history`);
     // No end recorded: a report of a run still going on says so (else it ended unfinished).
-    if (data.run.status === null && stillRunning(data.run)) data.run.status = 'running';
+    data.run.status = runStatus(data.run);
     stats = computeStats(db, data.run.file);
   } finally {
     db.close();

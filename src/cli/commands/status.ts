@@ -1,10 +1,10 @@
 import { EXIT, UsageError } from '../../errors.js';
 import { openStore } from '../../store/open-store.js';
-import { getRun, latestRunId, runProgress, unfinishedRuns } from '../../store/queries.js';
+import { getRun, latestRunId, runProgress } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
-import { stillRunning } from '../resume-run.js';
+import { runGoingOn, runStatus } from '../run-liveness.js';
 
 /**
  * `orchestrate status [RUN_ID]`: where a run is — the one going on on this
@@ -15,12 +15,13 @@ export async function statusCommand(runId: string | undefined, options: { json?:
   const db = openStore(await existingStatePath(process.cwd(), options.state));
   let status: RunStatus;
   try {
-    const id = runId ?? unfinishedRuns(db).find(stillRunning)?.id ?? latestRunId(db);
+    const id = runId ?? runGoingOn(db)?.id ?? latestRunId(db);
     if (!id) throw new UsageError('no runs recorded yet');
     const run = getRun(db, id);
     if (!run) throw new UsageError(`no run "${id}" in the history`);
     const progress = runProgress(db, id);
-    const live = run.finished_at === null && stillRunning(run);
+    const state = runStatus(run);
+    const live = state === 'running';
     const now = Date.now();
     const ended = run.finished_at !== null ? Date.parse(run.finished_at) : now;
     const count = (s: string) => progress.ended.get(s) ?? 0;
@@ -30,7 +31,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
     status = {
       id: run.id,
       workflow: run.workflow,
-      status: run.status ?? (live ? 'running' : 'unfinished'),
+      status: state,
       startedAt: run.started_at,
       finishedAt: run.finished_at,
       elapsed: Math.max(0, (ended - Date.parse(run.started_at)) / 1000),
