@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { STDIN } from '../workflow/stdin.js';
 import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
 
 /** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory. */
@@ -30,7 +31,19 @@ export function defaultFile(): string | undefined {
   return DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
 }
 
-/** Whether the first word of `run`/`plan` is the workflow file: a YAML name, or a file that exists. */
+/** Whether the first word of `run`/`plan` is the workflow file: a YAML name, a file that exists, or `-` (standard input). */
 export function namesWorkflowFile(word: string): boolean {
-  return /\.ya?ml$/i.test(word) || (statSync(word, { throwIfNoEntry: false })?.isFile() ?? false);
+  return word === STDIN || /\.ya?ml$/i.test(word) || (statSync(word, { throwIfNoEntry: false })?.isFile() ?? false);
+}
+
+/**
+ * What `lint` checks: the files given, else orchestrate.yaml — or standard
+ * input when `--stdin-filename` names what it stands for (then `-` must be
+ * among the files given, if any are).
+ */
+export function lintedFiles(files: readonly string[], stdinFilename: string | undefined): string[] {
+  if (stdinFilename === undefined) return files.length ? [...files] : [workflowFile(undefined)];
+  if (!files.length) return [STDIN];
+  if (!files.includes(STDIN)) throw new UsageError('--stdin-filename names what standard input stands for, but no - (standard input) is among the files to lint');
+  return [...files];
 }

@@ -3,7 +3,7 @@ import { EXIT, OrchestrateError } from '../errors.js';
 import { writeErr, writeOut } from './output.js';
 import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
-import { fileAndTasks, workflowFile } from './default-workflow.js';
+import { fileAndTasks, lintedFiles, workflowFile } from './default-workflow.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
 export function parseCount(name: string, min = 0) {
@@ -74,9 +74,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseCount('--max-warnings'))
     .addOption(configOption())
     .option('-q, --quiet', 'report errors only, not warnings')
+    .option('--stdin-filename <path>', 'lint standard input (-) as if it were this file: its name in the report, its directory for relative paths (for editors)', parsePath('--stdin-filename'))
     .action(async (files: string[], options) => {
       const { lintCommand } = await import('./commands/lint.js');
-      setExit(await lintCommand(files.length ? files : [workflowFile(undefined)], options));
+      setExit(await lintCommand(lintedFiles(files, options.stdinFilename), options));
     });
 
   program

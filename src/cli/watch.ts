@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { EXIT, OrchestrateError, UsageError } from '../errors.js';
 import { matchSources } from '../run/sources.js';
 import { loadWorkflowFile } from '../workflow/load.js';
+import { STDIN } from '../workflow/stdin.js';
 import { reportError } from './program.js';
 import { runCommand, type RunCommandOptions } from './commands/run.js';
 import { writeErr } from './output.js';
@@ -111,6 +112,7 @@ class StopSignal {
 export async function watchCommand(file: string, options: RunCommandOptions): Promise<number> {
   if (options.resume !== undefined && options.resume !== false) throw new UsageError('--watch and --resume cannot be combined: each watched run is a new run');
   if (options.dryRun || options.json || options.events === '-' || options.commands) throw new UsageError('--watch runs for real and prints a summary per run: leave out --dry-run, --commands, --json and --events -');
+  if (file === STDIN) throw new UsageError('--watch runs the workflow again when its file changes: it needs a file, not standard input (-)');
   const first = await watched(file, options);
   if (first.valid && !first.tasks.length) throw new UsageError('--watch needs tasks with `sources` (or a `promptFile`) to watch');
   const stop = new StopSignal();

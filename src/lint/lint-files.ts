@@ -4,6 +4,7 @@ import { IoError } from '../errors.js';
 import { expandGlob, isGlob } from '../util/glob.js';
 import type { Diagnostic } from '../workflow/diagnostics.js';
 import { loadWorkflowFile } from '../workflow/load.js';
+import { STDIN } from '../workflow/stdin.js';
 import type { SourceMap } from '../workflow/source-map.js';
 
 export interface FileReport {
@@ -25,13 +26,16 @@ export interface LintResult {
 export interface LintOptions {
   configPath?: string;
   cwd?: string;
+  /** The file that standard input (`-`) stands for. */
+  stdinName?: string;
 }
 
 /** The config file names, which a directory's YAML files are not workflows of. */
 const CONFIG_FILE = /^(orchestrate\.config|\.orchestraterc)(\.ya?ml)?$/;
 
 /**
- * Expands the patterns into files: literal paths as given, globs sorted, and
+ * Expands the patterns into files: literal paths as given (`-` too,
+ * standard input), globs sorted, and
  * a directory into the .yaml and .yml files under it at any depth (config
  * files left out), as ESLint and yamllint take directories.
  */
@@ -41,6 +45,10 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
   for (const pattern of patterns) {
     if (!pattern.trim()) {
       ioErrors.push('an empty path was given: name a workflow file, a glob or a directory');
+      continue;
+    }
+    if (pattern === STDIN) {
+      files.push(pattern);
       continue;
     }
     if (isDirectory(resolve(cwd, pattern))) {
@@ -74,7 +82,7 @@ export async function lintFiles(patterns: string[], options: LintOptions = {}): 
   const reported = new Set<string>();
   for (const file of files) {
     try {
-      const result = await loadWorkflowFile(file, { configPath: options.configPath });
+      const result = await loadWorkflowFile(file, { configPath: options.configPath, stdinName: options.stdinName });
       for (const one of [result, ...(result.included ?? [])]) {
         if (reported.has(one.file) || (one !== result && !one.diagnostics.length)) continue;
         reported.add(one.file);

@@ -16,6 +16,7 @@ import { schemaDiagnostics } from './schema-errors.js';
 import { mayHoldNul, nulByteProblems } from './nul-bytes.js';
 import { SourceMap } from './source-map.js';
 import { readCapped } from '../util/read-capped.js';
+import { readStdin, STDIN, STDIN_NAME } from './stdin.js';
 import type { Workflow } from './model.js';
 import type { ConfigFile, WorkflowFile } from './schema-types.js';
 
@@ -122,15 +123,19 @@ export function readWorkflowFile(path: string): string | undefined {
 export interface LoadFileOptions extends Pick<LoadOptions, 'inputs' | 'requireInputs' | 'previousInputs'> {
   /** Explicit config file (`--config`); otherwise it is searched from the workflow's directory. */
   configPath?: string;
+  /** For `-`: the file the text of standard input stands for (`--stdin-filename`), else `<stdin>` here. */
+  stdinName?: string;
 }
 
 /**
- * Loads a workflow file with its config file. Throws IoError when the file
- * cannot be read; every other problem is a diagnostic.
+ * Loads a workflow file with its config file; `-` is standard input, taken
+ * as a file in the working directory (or the one `stdinName` names) for its
+ * name, relative paths and config. Throws IoError when the file cannot be
+ * read; every other problem is a diagnostic.
  */
 export async function loadWorkflowFile(path: string, options: LoadFileOptions = {}): Promise<LoadResult> {
-  const file = resolve(path);
-  const text = readWorkflowFile(path);
+  const file = resolve(path === STDIN ? options.stdinName ?? STDIN_NAME : path);
+  const text = path === STDIN ? readStdin(MAX_FILE_BYTES) : readWorkflowFile(path);
   if (text === undefined) {
     const source = new SourceMap(file, '');
     return { file, source, diagnostics: [{ ...error('file-too-large', `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: refusing to load it`), position: { line: 1, column: 1 } }] };

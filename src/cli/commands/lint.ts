@@ -13,6 +13,8 @@ export interface LintCommandOptions {
   maxWarnings?: number;
   config?: string;
   quiet?: boolean;
+  /** The file that standard input (`-`) stands for. */
+  stdinFilename?: string;
 }
 
 function withoutWarnings(result: LintResult): LintResult {
@@ -25,7 +27,7 @@ function withoutWarnings(result: LintResult): LintResult {
 
 /** `orchestrate lint`: 0 clean, 1 errors (or too many warnings), 2 unreadable files. */
 export async function lintCommand(patterns: string[], options: LintCommandOptions): Promise<number> {
-  const full = await lintFiles(patterns, { configPath: options.config });
+  const full = await lintFiles(patterns, { configPath: options.config, stdinName: options.stdinFilename });
   const result = options.quiet ? withoutWarnings(full) : full;
   const text =
     options.format === 'json' ? formatLintJson(result)

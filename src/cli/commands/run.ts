@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
@@ -190,7 +190,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const recorder = new RunRecorder(db, workflow, {
     runId,
     file: workflow.file,
-    contentHash: createHash('sha256').update(readFileSync(workflow.file)).digest('hex'),
+    // The text that was loaded (a file may have changed since; standard input has no file).
+    contentHash: createHash('sha256').update(workflow.source.text).digest('hex'),
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     resumedFrom,
   });
