@@ -2,19 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Capacity } from '../plan/capacity.js';
-import { outputProblems } from '../workflow/output-schema.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
-import { outputAt, renderTemplate, type TemplateRef } from '../workflow/templates.js';
+import { renderTemplate } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptRequest, AttemptResult, FailureKind } from './attempt.js';
+import { checkAttempt } from './check-attempt.js';
 import { findArtifacts } from './artifacts.js';
 import { fingerprintSources } from './sources.js';
 import type { EngineOptions } from './engine-options.js';
 import { CircuitBreakers } from './circuit-breakers.js';
+import { CostLedger } from './cost-ledger.js';
+import { RuntimeValues } from './runtime-values.js';
 import { taskFileName } from './file-names.js';
 import { attemptRequest } from './attempt-request.js';
 import { afterFailure } from './after-failure.js';
@@ -22,7 +24,6 @@ import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
-import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import { endEventFields, freshState, type State, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
 
@@ -50,16 +51,13 @@ export class RunEngine {
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly deadline?: number;
-  private costEstimate: number;
+  private readonly ledger: CostLedger;
+  private readonly values: RuntimeValues;
   private stopping: Stopping | undefined;
-  private spent = 0;
-  /** Declared cost of the attempts running now. */
-  private reserved = 0;
   private open = 0;
   private done!: () => void;
   private readonly finished: Promise<void>;
   private readonly reasons: string[] = [];
-  private budgetSkips = 0;
   private heartbeat?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private pumping = false;
@@ -90,8 +88,9 @@ export class RunEngine {
     const loaded = this.tasks.length;
     this.included = options.only ? (i) => i >= loaded || options.only!.has(i) : () => true;
     this.states = this.tasks.map(() => freshState());
+    this.values = new RuntimeValues(workflow, this.states, options.baseEnv);
     this.remaining = new Array<number>(this.tasks.length).fill(0);
-    this.costEstimate = this.tasks.reduce((sum, t, i) => sum + (this.included(i) ? t.cost : 0), 0);
+    this.ledger = new CostLedger(workflow.policy.costBudget, this.tasks.reduce((sum, t, i) => sum + (this.included(i) ? t.cost : 0), 0));
     this.finished = new Promise((resolve) => {
       this.done = resolve;
     });
@@ -182,7 +181,7 @@ export class RunEngine {
     // Its expansions check `when` each, since it may read their matrix values.
     if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
-    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.runtimeValue(ref, task.env) ?? staticValue(this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
+    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
@@ -200,7 +199,7 @@ export class RunEngine {
     const group = this.tasks[i]!;
     const s = this.states[i]!;
     s.firstStart = this.now();
-    const render = (text: string) => renderTemplate(text, (ref) => this.runtimeValue(ref, group.env) ?? '');
+    const render = (text: string) => renderTemplate(text, (ref) => this.values.valueOf(ref, group.env) ?? '');
     const expanded = expansionsOf(group, render, (id) => this.workflow.taskIndex.has(id));
     if ('problem' in expanded) {
       s.errors.push({ attempt: 1, kind: 'invalid', message: `its matrix could not be expanded: ${expanded.problem}` });
@@ -216,7 +215,7 @@ export class RunEngine {
       return this.finish(i, 'failed');
     }
     // It never runs itself: its expansions cost instead.
-    this.costEstimate -= group.cost;
+    this.ledger.estimate -= group.cost;
     if (!children.length) return this.finish(i, 'succeeded', 'empty-matrix');
     s.state = 'expanded';
     s.expansions = [];
@@ -232,7 +231,7 @@ export class RunEngine {
       this.graph.needs.push([...this.graph.needs[i]!]);
       this.graph.dependents.push([i]);
       this.graph.size++;
-      this.costEstimate += child.cost;
+      this.ledger.estimate += child.cost;
       this.open++;
       s.expansions.push(c);
       const reused = this.options.reusedExpansions?.get(child.id);
@@ -255,31 +254,6 @@ export class RunEngine {
     return this.finish(i, end.status, end.reason);
   }
 
-
-  /**
-   * What a template or a `when` reads at run time: an output of a task it
-   * needs, an environment variable (`env`, the task's own, before the base
-   * environment). Undefined for what was filled at load time.
-   */
-  private runtimeValue(ref: TemplateRef, env: Readonly<Record<string, string>>): string | undefined {
-    if (ref.kind === 'task-output') {
-      const d = this.workflow.taskIndex.get(ref.task);
-      // A matrix task's output is its expansions' as a JSON list, in their order (Argo's aggregated outputs).
-      const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
-      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => this.states[e]!.outputs[ref.key] ?? '')), ref.path);
-      return d === undefined ? undefined : outputAt(this.states[d]!.outputs[ref.key] ?? '', ref.path);
-    }
-    if (ref.kind === 'env') return env[ref.key] ?? this.options.baseEnv[ref.key] ?? '';
-    return undefined;
-  }
-
-  private expansionsByTask?: Map<string, number[]>;
-
-  /** The expansions of each written matrix, by the matrix task's id (made when a template first needs them). */
-  private matrixExpansions(): Map<string, number[]> {
-    this.expansionsByTask ??= expansionsByMatrixTask(this.tasks);
-    return this.expansionsByTask;
-  }
 
   /** Starts every task the scheduling choice allows now. */
   private pump(): void {
@@ -330,11 +304,10 @@ export class RunEngine {
       s.failureTainted = true;
       return this.finish(i, 'failed', 'circuit-open');
     }
-    const budget = this.workflow.policy.costBudget;
-    if (budget !== undefined && this.spent + this.reserved + task.cost > budget + 1e-9) {
+    if (!this.ledger.admits(task.cost)) {
       this.breakers.cancelTrial(task.agent);
       if (s.attempts === 0) {
-        this.budgetSkips++;
+        this.ledger.budgetSkips++;
         return this.finish(i, 'skipped', 'budget');
       }
       s.errors.push({ attempt: s.attempts + 1, kind: 'budget', message: 'no budget left for another attempt' });
@@ -345,7 +318,7 @@ export class RunEngine {
     s.state = 'running';
     s.attempts++;
     s.reserved = task.cost;
-    this.reserved += task.cost;
+    this.ledger.reserve(task.cost);
     s.queueWaitMs += now - s.readyAt;
     s.firstStart ??= now;
     const abort = s.abort = new AbortController();
@@ -358,7 +331,7 @@ export class RunEngine {
       attempt: s.attempts,
       logFile: s.logFile,
       outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
-      valueOf: (ref, env) => this.runtimeValue(ref, env),
+      valueOf: (ref, env) => this.values.valueOf(ref, env),
       gracePeriod: this.workflow.policy.gracePeriod,
       timeLeft: this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined,
       signal: abort.signal,
@@ -393,9 +366,8 @@ export class RunEngine {
     const s = this.states[i]!;
     this.queue.release(this.capacity.release(this.scheduling[i]!));
     const attemptCost = result.cost ?? task.cost;
-    this.spent += attemptCost;
+    this.ledger.settle(s.reserved, attemptCost);
     s.cost += attemptCost;
-    this.reserved -= s.reserved;
     s.reserved = 0;
     s.runMs += result.durationMs;
     s.exitCode = result.exitCode;
@@ -403,15 +375,8 @@ export class RunEngine {
     s.tail = result.tail;
     s.abort = undefined;
     s.kill = undefined;
-    let outcome = result;
-    if (result.ok) {
-      const { produced, missing } = findArtifacts(task.artifacts, result.artifacts ?? [], task.cwd);
-      s.artifacts = produced;
-      if (missing.length) outcome = { ...result, ok: false, kind: 'invalid', message: `artifact${missing.length > 1 ? 's' : ''} not created: ${missing.join(', ')}` };
-      // What it answered must be what its dependents expect (an LLM's JSON that lost a field is retried).
-      const problems = outcome.ok && task.outputSchema ? outputProblems(task.outputSchema, result.outputs) : undefined;
-      if (problems) outcome = { ...result, ok: false, kind: 'invalid', message: problems };
-    }
+    const { outcome, artifacts } = checkAttempt(task, result);
+    if (artifacts) s.artifacts = artifacts;
     if (outcome.ok) {
       // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.
       s.sources = sources;
@@ -543,10 +508,10 @@ export class RunEngine {
       startedAt: this.startedAt,
       finishedAt: end,
       stopping: this.stopping,
-      budgetSkips: this.budgetSkips,
+      budgetSkips: this.ledger.budgetSkips,
       reasons: this.reasons,
-      costEstimate: this.costEstimate,
-      spent: this.spent,
+      costEstimate: this.ledger.estimate,
+      spent: this.ledger.spent,
     });
     this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, serialMs: Math.round(result.metrics.serialTime * 1000), cost: result.metrics.costSpent });
     return this.options.masker.maskDeep(result);

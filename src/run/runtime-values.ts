@@ -1,0 +1,37 @@
+import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
+import type { Workflow } from '../workflow/model.js';
+import { outputAt, type TemplateRef } from '../workflow/templates.js';
+import type { TaskState } from './task-state.js';
+
+/**
+ * What a template or a `when` reads while a run goes on: an output of a task
+ * it needs, an environment variable. `workflow.tasks` and `states` are the
+ * run's own, which grow as the expansions of a matrix from outputs join.
+ */
+export class RuntimeValues {
+  private expansionsByTask?: Map<string, number[]>;
+
+  constructor(private readonly workflow: Workflow, private readonly states: readonly TaskState[], private readonly baseEnv: Readonly<Record<string, string | undefined>>) {}
+
+  /**
+   * The value of `ref` (`env` is the task's own, read before the base
+   * environment); undefined for what was filled at load time.
+   */
+  valueOf(ref: TemplateRef, env: Readonly<Record<string, string>>): string | undefined {
+    if (ref.kind === 'task-output') {
+      const d = this.workflow.taskIndex.get(ref.task);
+      // A matrix task's output is its expansions' as a JSON list, in their order (Argo's aggregated outputs).
+      const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.workflow.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
+      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => this.states[e]!.outputs[ref.key] ?? '')), ref.path);
+      return d === undefined ? undefined : outputAt(this.states[d]!.outputs[ref.key] ?? '', ref.path);
+    }
+    if (ref.kind === 'env') return env[ref.key] ?? this.baseEnv[ref.key] ?? '';
+    return undefined;
+  }
+
+  /** The expansions of each written matrix, by the matrix task's id (made when a template first needs them). */
+  private matrixExpansions(): Map<string, number[]> {
+    this.expansionsByTask ??= expansionsByMatrixTask(this.workflow.tasks);
+    return this.expansionsByTask;
+  }
+}
