@@ -172,7 +172,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[runId]', 'the run (default: the latest)')
     .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)', parsePath('--out'))
     .addOption(new Option('--lanes <kind>', 'one timeline lane per concurrency slot, or per agent slot').choices(['slot', 'agent']).default('slot'))
-    .addOption(new Option('-f, --format <format>', 'html (a self-contained page) or junit (XML for CI test reports)').choices(['html', 'junit']).default('html'))
+    .addOption(new Option('-f, --format <format>', 'html (a self-contained page), junit (XML for CI test reports) or trace (Chrome trace JSON for Perfetto)').choices(['html', 'junit', 'trace']).default('html'))
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { reportCommand } = await import('./commands/report.js');

@@ -4,6 +4,7 @@ import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { formatRunReport, REPORT_MARK, type LaneMode } from '../../report/run-report-html.js';
 import { formatJunitReport, JUNIT_MARK } from '../../report/run-report-junit.js';
+import { formatTraceReport, TRACE_MARK } from '../../report/run-report-trace.js';
 import { openStore } from '../../store/open-store.js';
 import { latestRunId, reportData } from '../../store/queries.js';
 import { runStatus } from '../run-liveness.js';
@@ -14,9 +15,12 @@ import { existingStatePath, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { readHead } from '../../util/read-head.js';
 
-/** `orchestrate report [RUN_ID] [--out file] [--format html|junit]`: one self-contained HTML page of a run, or its JUnit XML. */
-export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode; format?: 'html' | 'junit' }): Promise<number> {
-  const junit = options.format === 'junit';
+/** The file each format is written to in the run's directory, by default. */
+const DEFAULT_NAME = { html: 'report.html', junit: 'report.xml', trace: 'trace.json' };
+
+/** `orchestrate report [RUN_ID] [--out file] [--format html|junit|trace]`: one self-contained HTML page of a run, its JUnit XML, or its Chrome trace. */
+export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode; format?: 'html' | 'junit' | 'trace' }): Promise<number> {
+  const format = options.format ?? 'html';
   const path = await existingStatePath(process.cwd(), options.state);
   const db = openStore(path);
   let data;
@@ -32,10 +36,11 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   } finally {
     db.close();
   }
-  const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, junit ? 'report.xml' : 'report.html'));
+  const out = resolve(options.out ?? join(dirname(path), 'runs', data.run.id, DEFAULT_NAME[format]));
   if (!isReportOrAbsent(out)) throw new UsageError(`${out} exists and is not an orchestrate report: not overwritten (remove it, or choose another --out)`);
   let text: string;
-  if (junit) text = formatJunitReport(data);
+  if (format === 'junit') text = formatJunitReport(data);
+  else if (format === 'trace') text = formatTraceReport(data, options.lanes);
   else {
     // The plan-based findings need the workflow file as it is now, if it still loads.
     const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
@@ -57,7 +62,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
 function isReportOrAbsent(path: string): boolean {
   try {
     const head = readHead(path, 1024);
-    return head.includes(REPORT_MARK) || head.includes(JUNIT_MARK);
+    return head.includes(REPORT_MARK) || head.includes(JUNIT_MARK) || head.includes(TRACE_MARK);
   } catch {
     // Absent, or not readable: writing it says what is wrong.
     return true;
