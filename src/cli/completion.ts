@@ -130,3 +130,47 @@ _orchestrate_complete() {
 complete -F _orchestrate_complete orchestrate
 `;
 }
+
+/**
+ * The zsh completion script (`source <(orchestrate completion zsh)`), the
+ * same helper behind zsh's own completion system; it starts compinit when
+ * the shell has not.
+ */
+export function zshScript(): string {
+  return `#compdef orchestrate
+# orchestrate completion for zsh: source <(orchestrate completion zsh), e.g. in ~/.zshrc
+_orchestrate() {
+  local out
+  out=$("\${words[1]}" __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null) || return 1
+  local -a lines found
+  lines=("\${(@f)out}")
+  found=("\${(@)lines[2,-1]}")
+  (( \${#found} )) && compadd -- "\${(@)found}"
+  [[ \${lines[1]} == files ]] && _files
+  return 0
+}
+if (( ! \${+functions[compdef]} )); then
+  autoload -Uz compinit && compinit
+fi
+compdef _orchestrate orchestrate
+`;
+}
+
+/** The fish completion script (`orchestrate completion fish | source`). */
+export function fishScript(): string {
+  return `# orchestrate completion for fish: orchestrate completion fish | source, e.g. in ~/.config/fish/config.fish
+function __orchestrate_complete
+    set -l tokens (commandline -opc)
+    set -l current (commandline -ct)
+    set -l out ($tokens[1] __complete -- $tokens[2..-1] "$current" 2>/dev/null)
+    or return
+    for word in $out[2..-1]
+        echo $word
+    end
+    if test "$out[1]" = files
+        __fish_complete_path "$current"
+    end
+end
+complete -c orchestrate -f -a '(__orchestrate_complete)'
+`;
+}

@@ -261,11 +261,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('completion')
-    .description('print a shell completion script: source <(orchestrate completion bash)')
-    .addArgument(new Argument('<shell>', 'the shell').choices(['bash']))
-    .action(async () => {
-      const { bashScript } = await import('./completion.js');
-      await writeOut(bashScript());
+    .description('print a shell completion script: source <(orchestrate completion bash), or zsh, or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { bashScript, fishScript, zshScript } = await import('./completion.js');
+      await writeOut(shell === 'zsh' ? zshScript() : shell === 'fish' ? fishScript() : bashScript());
     });
 
   // What the completion script asks: the completions of the last word (after --), a first line saying whether files go there.
