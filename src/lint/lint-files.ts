@@ -5,6 +5,7 @@ import { expandGlob, isGlob } from '../util/glob.js';
 import type { Diagnostic } from '../workflow/diagnostics.js';
 import { loadWorkflowFile } from '../workflow/load.js';
 import { STDIN } from '../workflow/stdin.js';
+import { applyDisableDirectives } from './disable-directives.js';
 import type { SourceMap } from '../workflow/source-map.js';
 
 export interface FileReport {
@@ -84,9 +85,12 @@ export async function lintFiles(patterns: string[], options: LintOptions = {}): 
     try {
       const result = await loadWorkflowFile(file, { configPath: options.configPath, stdinName: options.stdinName });
       for (const one of [result, ...(result.included ?? [])]) {
-        if (reported.has(one.file) || (one !== result && !one.diagnostics.length)) continue;
+        if (reported.has(one.file)) continue;
+        // Its lint-disable comments apply to its own warnings, included files' to theirs.
+        const diagnostics = applyDisableDirectives(one.diagnostics, one.source.text);
+        if (one !== result && !diagnostics.length) continue;
         reported.add(one.file);
-        reports.push({ file: display(one.file, cwd), diagnostics: one.diagnostics, source: one.source });
+        reports.push({ file: display(one.file, cwd), diagnostics, source: one.source });
       }
     } catch (caught) {
       if (caught instanceof IoError) ioErrors.push(caught.message);

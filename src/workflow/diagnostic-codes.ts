@@ -41,6 +41,13 @@ export const DIAGNOSTIC_CODES = {
   'bad-include': 'An `include` entry whose file cannot be read, is this file or included twice, or has errors of its own; or a key an included file cannot set (`policy`, `inputs`, `telemetry`, `include`).',
   'include-conflict': 'An included file brings a task id this workflow already has, or an agent or resource defined differently elsewhere.',
   'config-error': 'The config file cannot be loaded.',
+  'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
+  'unused-disable': 'An `# orchestrate-lint-disable` comment silences nothing: the warning it names is not there (warning).',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+
+export type WarningCode = (typeof WARNING_CODES)[number];

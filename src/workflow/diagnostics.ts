@@ -12,7 +12,7 @@ export type Severity = 'error' | 'warning';
 export type DocPath = ReadonlyArray<string | number>;
 
 export type { DiagnosticCode } from './diagnostic-codes.js';
-import type { DiagnosticCode } from './diagnostic-codes.js';
+import type { DiagnosticCode, WarningCode } from './diagnostic-codes.js';
 
 export interface Diagnostic {
   code: DiagnosticCode;
@@ -32,7 +32,7 @@ export function error(code: DiagnosticCode, message: string, path?: DocPath, atK
   return { code, severity: 'error', message, path, atKey };
 }
 
-export function warning(code: DiagnosticCode, message: string, path?: DocPath, atKey = false): Diagnostic {
+export function warning(code: WarningCode, message: string, path?: DocPath, atKey = false): Diagnostic {
   return { code, severity: 'warning', message, path, atKey };
 }
 

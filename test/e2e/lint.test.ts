@@ -287,3 +287,61 @@ tasks:
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
+
+describe('lint-disable comments', () => {
+  const lint = (text: string, ...flags: string[]) => {
+    const dir = tempProject({ 'w.yaml': text });
+    const r = cli(['lint', 'w.yaml', '--format', 'json', ...flags], { cwd: dir });
+    return { code: r.code, found: (JSON.parse(r.stdout)[0]?.diagnostics ?? []).map((d: { code: string; line: number; message: string }) => `${d.line} ${d.code}: ${d.message}`) as string[] };
+  };
+  const twoLines = 'run: |\n      echo one\n      echo two';
+
+  it('silence the warnings they name on their line, the next line or the whole file, so --max-warnings 0 passes', () => {
+    const text = `version: 1
+tasks:
+  a:
+    # orchestrate-lint-disable-next-line script-continues-on-error -- the last line decides, on purpose
+    ${twoLines}
+  b: { run: "true", prompt: hi }  # orchestrate-lint-disable-line prompt-without-agent
+  c: { run: "true", maxParallel: 2, prompt: hi }  # orchestrate-lint-disable-line
+  d: { run: "true", failFast: true }
+`;
+    const loud = lint(text.replace(/# orchestrate-lint-disable\S*( .*)?/g, ''));
+    expect(loud.found.map((f) => f.split(':')[0])).toEqual(['5 script-continues-on-error', '8 prompt-without-agent', '9 no-matrix', '9 prompt-without-agent', '10 no-matrix']);
+    const quiet = lint(text);
+    expect(quiet.found).toEqual([expect.stringMatching(/^10 no-matrix: /)]);
+    // A file-wide comment, anywhere, silences its code everywhere.
+    const all = lint(`${text}# orchestrate-lint-disable no-matrix\n`, '--max-warnings', '0');
+    expect(all.found).toEqual([]);
+    expect(all.code).toBe(0);
+  });
+
+  it('never silence errors, and say when they name an error, an unknown code, or silence nothing', () => {
+    const r = lint(`version: 1
+tasks:
+  a: { run: "true", needs: [zz] }  # orchestrate-lint-disable-line unknown-need, no-matrx, artifact-conflict
+`);
+    expect(r.code).toBe(1);
+    // The error stays; the comment is wrong twice; "unused" is not said of a file with errors (they stop the checks that warn).
+    expect(r.found).toEqual([
+      '3 unknown-need: task "a" needs "zz", which is not a task',
+      '3 bad-disable: "unknown-need" is an error, which cannot be silenced: the workflow would not run',
+      '3 bad-disable: no lint code "no-matrx" (did you mean "no-matrix"?)',
+    ]);
+    const unused = lint('version: 1\ntasks:\n  # orchestrate-lint-disable-next-line no-matrix\n  a: { run: "true" }\n');
+    expect(unused.found).toEqual(['3 unused-disable: this comment silences nothing: no no-matrix warning on the next line']);
+  });
+
+  it('are YAML comments only: the same words in a block scalar or a string are not', () => {
+    const r = lint(`version: 1
+tasks:
+  a:
+    run: |
+      # orchestrate-lint-disable-next-line script-continues-on-error
+      echo one
+      echo two
+  b: { run: "true", prompt: "# orchestrate-lint-disable-line prompt-without-agent" }
+`);
+    expect(r.found.map((f) => f.split(':')[0])).toEqual(['4 script-continues-on-error', '8 prompt-without-agent']);
+  });
+});
