@@ -32,6 +32,36 @@ describe('when conditions', () => {
     expect(holds('true && !false')).toBe(true);
   });
 
+  it('order numbers with <, <=, >, >=, and are false when a side is not a number (as GitHub Actions)', () => {
+    values['tasks.eval.outputs.score'] = '0.82';
+    expect(holds('tasks.eval.outputs.score >= 0.8')).toBe(true);
+    expect(holds('tasks.eval.outputs.score > 0.82 || inputs.replicas < 3')).toBe(false);
+    expect(holds('inputs.replicas <= 3 && inputs.replicas >= 3 && 10 > 9')).toBe(true);
+    // Text is not ordered: "10" < "9" as text would be true.
+    expect(holds("inputs.target > 'a'")).toBe(false);
+    expect(holds("inputs.target < 'z'")).toBe(false);
+    expect(holds('inputs.missing < 1')).toBe(false);
+    expect(holds('!(tasks.eval.outputs.score < 0.5) == true')).toBe(true);
+  });
+
+  it('call contains, startsWith and endsWith case-insensitively, contains also on a JSON list', () => {
+    values['tasks.find.outputs.labels'] = '["Bug", "docs", 3]';
+    values['env.BRANCH'] = 'Release/1.4';
+    expect(holds("contains(tasks.find.outputs.labels, 'bug')")).toBe(true);
+    // An item of the list, not a part of one.
+    expect(holds("contains(tasks.find.outputs.labels, 'doc')")).toBe(false);
+    expect(holds('contains(tasks.find.outputs.labels, 3)')).toBe(true);
+    expect(holds("contains(inputs.target, 'DUCT')")).toBe(true);
+    expect(holds("startsWith(env.BRANCH, 'release/') && !endsWith(env.BRANCH, '-rc')")).toBe(true);
+    expect(holds("contains(inputs.target, matrix.os) || endsWith(matrix.os, 'ux')")).toBe(true);
+    expect(holds("contains('[not json', 'NOT')")).toBe(true);
+    expect(parseCondition("contains(inputs.x)").error).toBe('expected "," and a second argument of contains, found ")"');
+    expect(parseCondition("startsWith(inputs.x, 'a', 'b')").error).toBe('expected ")" after the two arguments of startsWith, found ","');
+    // A function name that is not called is not a value.
+    expect(parseCondition('contains == 1').error).toMatch(/^unexpected "contains"/);
+    expect(parseCondition("contains(inputs.x, 'a')").refs.map((r) => r.text)).toEqual(['inputs.x']);
+  });
+
   it('treat the empty string, false and 0 as false', () => {
     expect(['', 'false', '0', '0.0', ' 0'].map(truthy)).toEqual([false, false, false, false, false]);
     expect(['true', 'no', 'False', '1', ' '].map(truthy)).toEqual([true, true, true, true, true]);
@@ -53,8 +83,8 @@ describe('when conditions', () => {
       "unclosed string 'a",
       'expected ")" at the end',
       'expected &&, || or the end, found "inputs.y"',
-      'unexpected "foo": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, &&, ||, ! and parentheses',
-      'unexpected "=": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, &&, ||, ! and parentheses',
+      'unexpected "foo": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, <, <=, >, >=, &&, ||, !, parentheses, contains(a, b), startsWith(a, b) and endsWith(a, b)',
+      'unexpected "=": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, \'text\', numbers, true, false, ==, !=, <, <=, >, >=, &&, ||, !, parentheses, contains(a, b), startsWith(a, b) and endsWith(a, b)',
       'expected a value, found ")"',
     ]);
   });
@@ -64,7 +94,7 @@ describe('when conditions under random text (seeded fuzz)', () => {
   it('either parse or say why, never throw; a parsed one evaluates', async () => {
     const { seededRandom } = await import('../util/random.js');
     const rnd = seededRandom(41);
-    const pieces = ['inputs.x', 'matrix.k', 'tasks.a.outputs.v', 'tasks.b[1,2].outputs.w', 'env.HOME', "'s'", '"t"', '1', '-2.5e3', 'true', 'false', '==', '!=', '&&', '||', '!', '(', ')', ' ', '${{', '}}', "'", '"', '=', 'x', '.', '[', ']', '\\', '\n', '#'];
+    const pieces = ['inputs.x', 'matrix.k', 'tasks.a.outputs.v', 'tasks.b[1,2].outputs.w', 'env.HOME', "'s'", '"t"', '1', '-2.5e3', 'true', 'false', '==', '!=', '<', '>=', '&&', '||', '!', '(', ')', ',', 'contains(', 'startsWith', ' ', '${{', '}}', "'", '"', '=', 'x', '.', '[', ']', '\\', '\n', '#'];
     let parsed = 0;
     for (let round = 0; round < 5000; round++) {
       let text = '';

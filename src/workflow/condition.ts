@@ -5,14 +5,23 @@ import type { TaskSpec } from './model.js';
 /**
  * A task's `when` condition: a small expression over the values templates
  * know (inputs, matrix, params, runner, env, the outputs of tasks it needs):
- * `==`, `!=`, `&&`, `||`, `!`, parentheses, 'strings', numbers, true, false.
+ * `==`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||`, `!`, parentheses, GitHub
+ * Actions' `contains`, `startsWith` and `endsWith`, 'strings', numbers,
+ * true, false.
  */
 export type Condition =
   | { kind: 'literal'; value: string }
   | { kind: 'ref'; ref: TemplateRef }
   | { kind: 'not'; operand: Condition }
   | { kind: 'and' | 'or'; left: Condition; right: Condition }
-  | { kind: 'eq' | 'ne'; left: Condition; right: Condition };
+  | { kind: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; left: Condition; right: Condition }
+  | { kind: 'call'; name: ConditionFunction; args: [Condition, Condition] };
+
+/** The functions a condition may call, GitHub Actions' (case-insensitive, as there). */
+const FUNCTIONS = ['contains', 'startsWith', 'endsWith'] as const;
+type ConditionFunction = (typeof FUNCTIONS)[number];
+/** Comparison operators and the condition kind each makes. */
+const COMPARISONS: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
 
 export interface ParsedCondition {
   condition?: Condition;
@@ -22,11 +31,12 @@ export interface ParsedCondition {
   error?: string;
 }
 
-type Token = { type: 'op'; text: string } | { type: 'literal'; value: string; text: string } | { type: 'ref'; ref: TemplateRef; text: string };
+type Token = { type: 'op'; text: string } | { type: 'literal'; value: string; text: string } | { type: 'ref'; ref: TemplateRef; text: string } | { type: 'function'; name: ConditionFunction; text: string };
 
 const REF = /^(?:tasks\.[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\[[^\]]*\])?\.outputs\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*|(?:inputs|matrix|params|env|runner)\.[A-Za-z_][A-Za-z0-9_-]*)/;
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/;
-const OPERATORS = ['==', '!=', '&&', '||', '!', '(', ')'];
+// Longer first: `<=` is not `<` then `=`.
+const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '!', '<', '>', '(', ')', ','];
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -60,6 +70,12 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const word = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(rest);
+    const name = FUNCTIONS.find((f) => f === word?.[0]);
+    if (name && /^\s*\(/.test(rest.slice(name.length))) {
+      tokens.push({ type: 'function', name, text: name });
+      i += name.length;
+      continue;
+    }
     if (word && (word[0] === 'true' || word[0] === 'false')) {
       tokens.push({ type: 'literal', value: word[0], text: word[0] });
       i += word[0].length;
@@ -72,7 +88,7 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const unknown = word?.[0] ?? rest[0]!;
-    throw new Error(`unexpected "${unknown}": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, 'text', numbers, true, false, ==, !=, &&, ||, ! and parentheses`);
+    throw new Error(`unexpected "${unknown}": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, 'text', numbers, true, false, ==, !=, <, <=, >, >=, &&, ||, !, parentheses, contains(a, b), startsWith(a, b) and endsWith(a, b)`);
   }
   return tokens;
 }
@@ -113,12 +129,22 @@ export function parseCondition(source: string): ParsedCondition {
       at++;
       return { kind: 'ref', ref: token.ref };
     }
+    if (token.type === 'function') {
+      at += 2;
+      const first = or();
+      if (!isOp(',')) fail(`"," and a second argument of ${token.name}`);
+      at++;
+      const second = or();
+      if (!isOp(')')) fail(`")" after the two arguments of ${token.name}`);
+      at++;
+      return { kind: 'call', name: token.name, args: [first, second] };
+    }
     return fail('a value');
   };
   const comparison = (): Condition => {
     const left = atom();
-    if (isOp('==') || isOp('!=')) {
-      const kind = peek()!.text === '==' ? 'eq' : 'ne';
+    const kind = peek()?.type === 'op' ? COMPARISONS[peek()!.text] : undefined;
+    if (kind) {
       at++;
       return { kind, left, right: atom() };
     }
@@ -157,10 +183,40 @@ export function truthy(value: string): boolean {
   return value !== '' && value !== 'false' && !(value.trim() !== '' && Number(value) === 0);
 }
 
+const numeric = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
+
 /** Equal as numbers when both are numbers, else as text. */
 function same(a: string, b: string): boolean {
-  const numeric = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
   return numeric(a) && numeric(b) ? Number(a) === Number(b) : a === b;
+}
+
+/** `<`, `<=`, `>`, `>=` compare numbers; with a value that is not one, false (GitHub Actions' NaN). */
+function ordered(kind: 'lt' | 'le' | 'gt' | 'ge', a: string, b: string): boolean {
+  if (!numeric(a) || !numeric(b)) return false;
+  const x = Number(a);
+  const y = Number(b);
+  return kind === 'lt' ? x < y : kind === 'le' ? x <= y : kind === 'gt' ? x > y : x >= y;
+}
+
+/**
+ * GitHub Actions' functions, case-insensitive as there: `contains` finds an
+ * item of a JSON array (an output that is a list) or else a substring;
+ * `startsWith`, `endsWith` look at text.
+ */
+function call(name: ConditionFunction, a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (name === 'startsWith') return x.startsWith(y);
+  if (name === 'endsWith') return x.endsWith(y);
+  if (a.trimStart().startsWith('[')) {
+    try {
+      const list: unknown = JSON.parse(a);
+      if (Array.isArray(list)) return list.some((item) => (typeof item === 'string' ? item : JSON.stringify(item)).toLowerCase() === y);
+    } catch {
+      // Not JSON: text like any other.
+    }
+  }
+  return x.includes(y);
 }
 
 /** Evaluates a condition; `lookup` gives each reference's value (an unknown one is the empty string). */
@@ -187,6 +243,13 @@ export function evaluateCondition(condition: Condition, lookup: (ref: TemplateRe
         return same(value(c.left), value(c.right));
       case 'ne':
         return !same(value(c.left), value(c.right));
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge':
+        return ordered(c.kind, value(c.left), value(c.right));
+      case 'call':
+        return call(c.name, value(c.args[0]), value(c.args[1]));
       default:
         return truthy(value(c));
     }

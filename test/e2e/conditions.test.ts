@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -133,5 +133,37 @@ tasks:
       'unknown-reference task "a" uses ${{ runner.cpu }}, but the runner context has os, arch, temp',
       'unknown-reference task "a" uses runner.name, but the runner context has os, arch, temp',
     ]);
+  });
+
+  it('gate on a score with >= and on a label with contains: an evaluator\'s output decides what runs next', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+inputs:
+  branch: { default: release/2.0 }
+tasks:
+  evaluate:
+    run: |
+      echo "score=0.83" >> "$ORCHESTRATE_OUTPUT"
+      echo 'labels=["needs-docs", "Ship"]' >> "$ORCHESTRATE_OUTPUT"
+  publish: { needs: evaluate, when: "tasks.evaluate.outputs.score >= 0.8 && startsWith(inputs.branch, 'release/')", run: "touch published" }
+  revise: { needs: evaluate, when: "tasks.evaluate.outputs.score < 0.8", run: "touch revised" }
+  docs: { needs: evaluate, when: "contains(tasks.evaluate.outputs.labels, 'NEEDS-DOCS')", run: "touch docs" }
+  hotfix: { needs: evaluate, when: "\${{ endsWith(inputs.branch, '-hotfix') }}", run: "touch hotfix" }
+`,
+    });
+    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).tasks.map((t: any) => `${t.id} ${t.status}`)).toEqual(['evaluate succeeded', 'publish succeeded', 'revise skipped', 'docs succeeded', 'hotfix skipped']);
+    expect(['published', 'revised', 'docs', 'hotfix'].filter((f) => existsSync(join(dir, f)))).toEqual(['published', 'docs']);
+    // Decided from inputs alone, the plan knows; a typo in a function is a lint error at the key.
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json', '-i', 'branch=main-hotfix'], { cwd: dir }).stdout);
+    expect(plan.tasks.find((t: any) => t.id === 'hotfix').estimateSource).not.toBe('condition');
+    const byDefault = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(byDefault.tasks.find((t: any) => t.id === 'hotfix').estimateSource).toBe('condition');
+    const bad = tempProject({ 'workflow.yaml': "version: 1\ntasks:\n  a: { run: 'true', when: \"startswith(inputs.x, 'a')\" }\n" });
+    const lint = JSON.parse(cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd: bad }).stdout)[0].diagnostics;
+    expect(lint.map((d: any) => [d.code, d.line])).toEqual([['bad-condition', 3]]);
+    expect(lint[0].message).toContain('unexpected "startswith"');
   });
 });
