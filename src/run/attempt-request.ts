@@ -18,19 +18,25 @@ export interface AttemptContext {
   onOutput?: AttemptRequest['onOutput'];
 }
 
-/** The request for one attempt of a task: its templates rendered with what its needs reported. */
-export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
-  const render = (text: string) => renderTemplate(text, (ref) => c.valueOf(ref, env));
+/** A task's command, prompt and own variables, their templates rendered with what its needs reported. */
+export function renderedTask(task: TaskSpec, valueOf: AttemptContext['valueOf']): Pick<AttemptRequest, 'command' | 'prompt' | 'env'> {
+  const render = (text: string) => renderTemplate(text, (ref) => valueOf(ref, env));
   // Only the task's own variables travel; the executor puts them over the base environment.
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(task.env)) env[k] = render(v);
+  return { command: render(task.command), prompt: task.prompt === undefined ? undefined : render(task.prompt), env };
+}
+
+/** The request for one attempt of a task: its templates rendered with what its needs reported. */
+export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
+  const { command, prompt, env } = renderedTask(task, c.valueOf);
   return {
     runId: c.runId,
     taskId: task.id,
     attempt: c.attempt,
-    command: render(task.command),
+    command,
     shell: task.shell,
-    prompt: task.prompt === undefined ? undefined : render(task.prompt),
+    prompt,
     params: task.params,
     ...(task.captureStdout ? { captureStdout: task.captureStdout } : {}),
     env,

@@ -30,6 +30,12 @@ export interface EngineOptions {
   reusedExpansions?: ReadonlyMap<string, Record<string, string>>;
   /** Tasks whose sources did not change since they last succeeded: they succeed without running. */
   upToDate?: ReadonlyMap<number, UpToDate>;
+  /**
+   * For tasks with `memoize`: the outputs of a recorded success with this
+   * memo key, at most `maxAge` seconds old (any age without one), if there
+   * is one. Without it, memoized tasks run (and no key is computed).
+   */
+  memo?: (key: string, maxAge: number | undefined) => Record<string, string> | undefined;
   /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
   history?: ReadonlyMap<string, number>;
   /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */

@@ -18,7 +18,8 @@ import { CircuitBreakers } from './circuit-breakers.js';
 import { CostLedger } from './cost-ledger.js';
 import { RuntimeValues } from './runtime-values.js';
 import { taskFileName } from './file-names.js';
-import { attemptRequest } from './attempt-request.js';
+import { attemptRequest, renderedTask } from './attempt-request.js';
+import { memoKey } from './memo-key.js';
 import { afterFailure } from './after-failure.js';
 import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
@@ -182,11 +183,32 @@ export class RunEngine {
     if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
     if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
+    if (this.memoized(i)) return this.finish(i, 'succeeded', 'memoized');
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
     this.queue.push(i, s.readyAt);
     this.emit('task.queued', i, { attempt: s.attempts + 1 });
+  }
+
+  /**
+   * A task with `memoize` that is ready: its memo key, and whether a recorded
+   * success with that key (young enough, its artifacts still there) gives its
+   * outputs instead of a run.
+   */
+  private memoized(i: number): boolean {
+    const task = this.tasks[i]!;
+    const lookup = this.options.memo;
+    if (!task.memoize || !lookup) return false;
+    const s = this.states[i]!;
+    s.memoKey = memoKey(task, renderedTask(task, (ref, env) => this.values.valueOf(ref, env)));
+    const outputs = lookup(s.memoKey, task.memoize.maxAge);
+    if (!outputs) return false;
+    const found = findArtifacts(task.artifacts, [], task.cwd);
+    if (found.missing.length) return false;
+    s.outputs = outputs;
+    s.artifacts = found.produced;
+    return true;
   }
 
   /**

@@ -4,7 +4,7 @@ import { workflowMasker, type SecretMasker } from '../telemetry/mask.js';
 import type { Workflow } from '../workflow/model.js';
 import type { Executor } from './attempt.js';
 import { RunEngine } from './engine.js';
-import type { OutputListener } from './engine-options.js';
+import type { EngineOptions, OutputListener } from './engine-options.js';
 import { InProcessExecutor, type AgentFactory } from './in-process-executor.js';
 import type { RunResult } from './result.js';
 import { newRunId, runDirectory } from './run-dir.js';
@@ -35,6 +35,8 @@ export interface StartRunOptions {
   reusedExpansions?: ReadonlyMap<string, Record<string, string>>;
   /** Tasks whose sources did not change since they last succeeded (planUpToDate). */
   upToDate?: ReadonlyMap<number, UpToDate>;
+  /** Finds a recorded success of a memoized task (see EngineOptions). */
+  memo?: EngineOptions['memo'];
   /** Estimates from history (task id -> seconds), used to rank ready tasks as the plan does. */
   history?: ReadonlyMap<string, number>;
   /** Gets every output line of every attempt, masked, as it comes. */
@@ -103,6 +105,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     reused: options.reused,
     reusedExpansions: options.reusedExpansions,
     upToDate: options.upToDate,
+    memo: options.memo,
     history: options.history,
     onOutput: options.onOutput,
   });

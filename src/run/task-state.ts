@@ -21,6 +21,8 @@ export interface TaskState {
   artifacts?: string[];
   /** The fingerprint of its sources once it succeeded (or was up to date). */
   sources?: string;
+  /** With `memoize`: what it is known by (memoKey), once it was ready. */
+  memoKey?: string;
   errors: TaskResult['errors'];
   reason?: string;
   tail?: string[];
@@ -46,7 +48,7 @@ export function freshState(): TaskState {
 export function endEventFields(s: TaskState, status: TaskStatus, reason?: string): Partial<RunEvent> {
   const last = s.errors[s.errors.length - 1];
   const fields: Partial<RunEvent> = { attempt: s.attempts || undefined, durationMs: s.firstStart !== undefined ? s.end! - s.firstStart : 0, queueWaitMs: Math.round(s.queueWaitMs) };
-  if (status === 'succeeded') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}) });
+  if (status === 'succeeded') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}), ...(s.memoKey ? { memoKey: s.memoKey } : {}) });
   if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
   if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
   return fields;

@@ -68,4 +68,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX tasks_by_task ON tasks (task_id);`,
   // 6: the run's serial time as the run measured it (its attempts' run times), for the speedup that history and reports show.
   `ALTER TABLE runs ADD COLUMN serial_time REAL;`,
+  // 7: the memo key of a task with \`memoize\`, by which a later run finds a success to reuse.
+  `ALTER TABLE tasks ADD COLUMN memo_key TEXT;
+   CREATE INDEX tasks_by_memo_key ON tasks (memo_key, finished_at) WHERE memo_key IS NOT NULL;`,
 ];

@@ -62,6 +62,17 @@ export function lastEnds(db: Database, file: string, taskIds: readonly string[])
   return ends;
 }
 
+/**
+ * The outputs of the latest success recorded under a memo key (in any run
+ * of any workflow in this history), if it finished at most `maxAge` seconds
+ * before `now` (ms since the epoch); any age without one.
+ */
+export function memoOutputs(db: Database, key: string, maxAge: number | undefined, now: number): Record<string, string> | undefined {
+  const since = maxAge === undefined ? '' : new Date(now - maxAge * 1000).toISOString();
+  const row = db.prepare("SELECT outputs FROM tasks WHERE memo_key = ? AND status = 'succeeded' AND finished_at >= ? ORDER BY finished_at DESC LIMIT 1").get(key, since) as { outputs: string } | undefined;
+  return row ? (JSON.parse(row.outputs) as Record<string, string>) : undefined;
+}
+
 /** Tasks that succeeded in a run: id -> definition hash and outputs. */
 export function succeededTasks(db: Database, runId: string): Map<string, { hash: string; outputs: Record<string, string> }> {
   const rows = db.prepare("SELECT task_id, definition_hash, outputs FROM tasks WHERE run_id = ? AND status = 'succeeded'").all(runId) as Array<{ task_id: string; definition_hash: string; outputs: string }>;

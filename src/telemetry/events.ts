@@ -33,6 +33,8 @@ export interface RunEvent {
   outputs?: Record<string, string>;
   /** task.succeeded: the fingerprint of the task's sources (when it has sources and ran, or was up to date). */
   sources?: string;
+  /** task.succeeded: the memo key of a task with `memoize` (when it ran, or was memoized). */
+  memoKey?: string;
   /** workflow.started: the value of each input (masked), when the workflow has inputs. */
   inputs?: Record<string, string>;
   /** workflow.started / finished. */

@@ -6,7 +6,7 @@ import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js'
 import { outputSchemaDiagnostics } from './output-schema.js';
 import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, resolveMatrix, type MatrixFile } from './expand-matrix.js';
 import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
-import { resolveAgents, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
+import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
@@ -175,6 +175,12 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       diagnostics.push(warning('prompt-without-agent', `task "${baseId}" has a \`${promptKey}\` but no \`agent\`: the prompt is not used`, [...at, promptKey], true));
     }
     diagnostics.push(...outputSchemaDiagnostics(t.outputSchema, `task "${baseId}"`, [...at, 'outputSchema']));
+    const ownMemoize = resolveMemoize(t.memoize);
+    if (ownMemoize && t.sources?.length) {
+      diagnostics.push(error('bad-memoize', `task "${baseId}" has both \`memoize\` and \`sources\`: a task with sources is skipped while they do not change (up to date); memoize is for a task whose inputs are what it runs and the outputs it reads`, [...at, 'memoize'], true));
+    }
+    // Its agent's memoize does not reach a task with sources: that one is up to date instead.
+    const memoize = ownMemoize === undefined ? (t.sources?.length ? undefined : agent?.memoize) : ownMemoize || undefined;
     for (const key of ['maxParallel', 'failFast'] as const) {
       if (t[key] !== undefined && t.matrix === undefined) {
         diagnostics.push(warning('no-matrix', `task "${baseId}" has \`${key}\` but no \`matrix\`: it acts on a matrix's expansions, and there is none here`, [...at, key], true));
@@ -264,6 +270,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         ...(prompt.file ? { promptFile: prompt.file } : {}),
         ...(t.captureStdout ?? agent?.captureStdout ? { captureStdout: t.captureStdout ?? agent?.captureStdout } : {}),
         ...(t.outputSchema ?? agent?.outputSchema ? { outputSchema: { ...agent?.outputSchema, ...t.outputSchema } } : {}),
+        ...(memoize ? { memoize } : {}),
         params,
         needs: [],
         if: t.if ?? 'success',

@@ -41,6 +41,7 @@ export const DIAGNOSTIC_CODES = {
   'bad-include': 'An `include` entry whose file cannot be read, is this file or included twice, or has errors of its own; or a key an included file cannot set (`policy`, `inputs`, `telemetry`, `include`).',
   'include-conflict': 'An included file brings a task id this workflow already has, or an agent or resource defined differently elsewhere.',
   'config-error': 'The config file cannot be loaded.',
+  'bad-memoize': 'A task has both `memoize` and `sources`: with sources it is skipped while they do not change (up to date) instead.',
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
   'unused-disable': 'An `# orchestrate-lint-disable` comment silences nothing: the warning it names is not there (warning).',
 } as const;

@@ -41,6 +41,11 @@ export interface Policy {
   defaultEstimate: { shell: number; agent: number };
 }
 
+/** `memoize`: reuse a recorded success at most `maxAge` seconds old (any age without one). */
+export interface Memoize {
+  maxAge?: number;
+}
+
 export interface AgentSpec {
   name: string;
   command: string;
@@ -50,6 +55,8 @@ export interface AgentSpec {
   captureStdout?: string;
   /** What its tasks' outputs must be, by key (a task's own win key by key). */
   outputSchema?: OutputSchema;
+  /** Its tasks reuse an earlier success's outputs when their inputs are the same. */
+  memoize?: Memoize;
   description?: string;
   concurrency?: number;
   /** At most `requests` starts within any `per` seconds. */
@@ -90,6 +97,8 @@ export interface TaskSpec {
   captureStdout?: string;
   /** JSON Schemas its outputs must match after an attempt exits 0, by key (its agent's, under its own). */
   outputSchema?: OutputSchema;
+  /** It reuses an earlier success's outputs when its inputs are the same (its own `memoize`, else its agent's). */
+  memoize?: Memoize;
   params: Record<string, unknown>;
   /** Ids of the tasks this one needs, matrix needs expanded. */
   needs: string[];

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parseDuration } from '../util/duration.js';
 import { schemaDefault } from './schema.js';
-import type { Agent, ConfigFile, Duration, Policy as PolicyFile, Retry } from './schema-types.js';
-import type { AgentSpec, Policy, RetryPolicy } from './model.js';
+import type { Agent, ConfigFile, Duration, Memoize as MemoizeFile, Policy as PolicyFile, Retry } from './schema-types.js';
+import type { AgentSpec, Memoize, Policy, RetryPolicy } from './model.js';
 import { shellWords } from './shell.js';
 
 function seconds(value: Duration | undefined): number | undefined {
@@ -68,6 +68,12 @@ export function stringifyEnv(env: Record<string, string | number | boolean> | un
 }
 
 /** Config agent < workflow agent of the same name, key by key; retry over the policy's. */
+/** `memoize` as written: `true` (any age), a duration (the oldest success to reuse), `false` (off, over an agent's); undefined when not set. */
+export function resolveMemoize(value: MemoizeFile | undefined): Memoize | false | undefined {
+  if (value === undefined || value === false) return value;
+  return value === true ? {} : { maxAge: seconds(value)! };
+}
+
 export function resolveAgents(
   config: ConfigFile['agents'],
   workflow: Record<string, Agent> | undefined,
@@ -80,12 +86,14 @@ export function resolveAgents(
     const base = config?.[name];
     const own = workflow?.[name];
     const a: Partial<Agent> = { ...base, ...own };
+    const memoize = resolveMemoize(a.memoize);
     out[name] = {
       name,
       command: a.command ?? '',
       shell: a.shell === undefined ? undefined : shellWords(a.shell),
       captureStdout: a.captureStdout,
       ...(a.outputSchema ? { outputSchema: a.outputSchema } : {}),
+      ...(memoize ? { memoize } : {}),
       description: a.description,
       concurrency: a.concurrency,
       rateLimit: a.rateLimit && { requests: a.rateLimit.requests, per: seconds(a.rateLimit.per)! },

@@ -58,6 +58,11 @@ export type PositiveInteger = number;
 export type Duration = number | string;
 
 /**
+ * Reuse the outputs of an earlier success of the same task instead of running it again (Argo's `memoize`): when every input of the task — its command, prompt and environment as rendered with its needs' outputs, params, shell, working directory, agent, captureStdout, outputSchema and artifacts — is what it was in a success recorded in the history, and its artifacts still exist, it succeeds at once with those outputs (reason `memoized`). `true` reuses a success of any age; a duration reuses one at most that old (`7d`). Not with `sources` (a task with sources is skipped while they do not change). `run --force` runs it anyway. The library API (no history) always runs it.
+ */
+export type Memoize = boolean | Duration;
+
+/**
  * @default {}
  */
 export type Env = Record<string, string | number | boolean>;
@@ -215,6 +220,10 @@ export type Agent = {
    */
   outputSchema?: OutputSchema;
   /**
+   * Whether its tasks reuse an earlier success's outputs when their inputs are the same (an LLM asked the same question again); a task's own `memoize` wins.
+   */
+  memoize?: Memoize;
+  /**
    * At most this many of the agent's tasks run at once. Default: no limit beyond the global one.
    */
   concurrency?: PositiveInteger;
@@ -288,6 +297,10 @@ export type Task = {
    * What its outputs must be: JSON Schemas by output key (see definitions/outputSchema); over its agent's, key by key.
    */
   outputSchema?: OutputSchema;
+  /**
+   * Reuse an earlier success's outputs when the task's inputs are the same (see `memoize` in the definitions). Default: its agent's `memoize`, else off.
+   */
+  memoize?: Memoize;
   /**
    * A file whose text is the prompt (relative to the workflow file), read when the workflow is loaded; templates in it work as in `prompt`. Not together with `prompt`.
    */

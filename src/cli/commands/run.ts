@@ -8,6 +8,7 @@ import { formatEventLine } from '../../report/simple-renderer.js';
 import { newRunId, runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
+import { memoOutputs } from '../../store/queries.js';
 import { RunRecorder } from '../../store/recorder.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import type { RunResult } from '../../run/result.js';
@@ -203,6 +204,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     reused: resume?.reused,
     reusedExpansions: resume?.reusedExpansions,
     upToDate,
+    // With --force every task runs, and what memoized ones do is still recorded for later runs.
+    memo: (key, maxAge) => (options.force ? undefined : memoOutputs(db, key, maxAge, Date.now())),
     history: history.estimates,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
     onOutput: grouped ? (taskId, line) => grouped.onOutput(taskId, line) : printOutput && ((taskId, line) => printOutput(`[${taskId}] ${line}`)),
@@ -270,6 +273,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     const fresh = result.tasks.filter((t) => t.reason === 'up-to-date').length;
     if (fresh) result.merged.summary += `; ${fresh} task${fresh === 1 ? '' : 's'} up to date`;
+    const memoized = result.tasks.filter((t) => t.reason === 'memoized').length;
+    if (memoized) result.merged.summary += `; ${memoized} task${memoized === 1 ? '' : 's'} memoized`;
     if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
     else if (options.events !== '-') {
       const { formatRunSummary } = await summaryModule;

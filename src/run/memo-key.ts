@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { TaskSpec } from '../workflow/model.js';
+import type { AttemptRequest } from './attempt.js';
+
+/**
+ * What a memoized task is known by: a hash of its id and everything that
+ * decides what it does — its command, prompt and own variables as rendered for this run
+ * (with the outputs of its needs), its shell, params, working directory,
+ * agent, captureStdout, output schemas and artifacts. Equal keys: the task
+ * would be asked the same again. The environment it inherits is not part of it.
+ */
+export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command' | 'prompt' | 'env'>): string {
+  const env = Object.entries(rendered.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const what = {
+    v: 1,
+    id: task.id,
+    kind: task.kind,
+    agent: task.agent ?? null,
+    command: rendered.command,
+    shell: task.shell ?? null,
+    prompt: rendered.prompt ?? null,
+    env,
+    params: task.params,
+    cwd: task.cwd,
+    captureStdout: task.captureStdout ?? null,
+    outputSchema: task.outputSchema ?? null,
+    artifacts: task.artifacts,
+  };
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex');
+}

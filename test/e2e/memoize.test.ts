@@ -1,0 +1,115 @@
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
+
+const validateEvent = validator('events');
+const validateResult = validator('result');
+
+// A script that acts as an LLM: it counts its calls and answers from the prompt.
+const AGENT = '#!/bin/sh\necho "$ORCHESTRATE_TASK_ID" >> calls.txt\nread -r prompt\necho "answer to: $prompt"\n';
+
+const workflow = `version: 1
+inputs:
+  topic: { default: cats }
+agents:
+  llm: { command: ./agent.sh, captureStdout: answer, memoize: true }
+tasks:
+  outline: { agent: llm, prompt: "outline \${{ inputs.topic }}" }
+  draft: { agent: llm, needs: outline, prompt: "draft from \${{ tasks.outline.outputs.answer }}" }
+  review: { agent: llm, needs: draft, prompt: "review \${{ tasks.draft.outputs.answer }}", memoize: false }
+  publish: { run: 'echo "$TEXT" > out.txt', needs: draft, env: { TEXT: "\${{ tasks.draft.outputs.answer }}" } }
+`;
+
+function project(text = workflow) {
+  const dir = tempProject({ 'package.json': '{}', 'w.yaml': text, 'agent.sh': AGENT });
+  chmodSync(join(dir, 'agent.sh'), 0o755);
+  return dir;
+}
+
+function run(dir: string, ...args: string[]) {
+  rmSync(join(dir, 'calls.txt'), { force: true });
+  const r = cli(['run', 'w.yaml', '--json', ...args], { cwd: dir });
+  const result = JSON.parse(r.stdout);
+  expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+  const events = readFileSync(join(result.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  for (const e of events) expect(validateEvent(e), JSON.stringify(validateEvent.errors)).toBe(true);
+  const calls = existsSync(join(dir, 'calls.txt')) ? readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n') : [];
+  return { code: r.code, result, events, calls, how: Object.fromEntries(result.tasks.map((t: any) => [t.id, t.reason ?? t.status])) };
+}
+
+describe('memoize', () => {
+  it('reuses the outputs of an earlier success with the same inputs, and asks again when one changed', () => {
+    const dir = project();
+    const first = run(dir);
+    expect(first.code).toBe(0);
+    expect(first.calls.sort()).toEqual(['draft', 'outline', 'review']);
+    // Recorded under a key, when it ran.
+    expect(first.events.find((e) => e.type === 'task.succeeded' && e.taskId === 'draft').memoKey).toMatch(/^[0-9a-f]{64}$/);
+    rmSync(join(dir, 'out.txt'));
+
+    const second = run(dir);
+    expect(second.how).toEqual({ outline: 'memoized', draft: 'memoized', review: 'succeeded', publish: 'succeeded' });
+    // memoize: false on review wins over its agent's; the memoized answers reach the tasks that read them.
+    expect(second.calls).toEqual(['review']);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('answer to: draft from answer to: outline cats\n');
+    const draft = second.result.tasks.find((t: any) => t.id === 'draft');
+    expect([draft.attempts, draft.outputs.answer]).toEqual([0, 'answer to: draft from answer to: outline cats']);
+    expect(second.result.merged.summary).toContain('2 tasks memoized');
+
+    // A new input changes outline's prompt, and so draft's: both are asked again.
+    const other = run(dir, '-i', 'topic=dogs');
+    expect(other.calls.sort()).toEqual(['draft', 'outline', 'review']);
+    // The earlier answers are still there for the earlier input.
+    expect(run(dir).calls).toEqual(['review']);
+    // --force asks again, and its answers are what later runs reuse.
+    expect(run(dir, '--force').calls.sort()).toEqual(['draft', 'outline', 'review']);
+    expect(run(dir).how.outline).toBe('memoized');
+  });
+
+  it('reuses only successes young enough, whose artifacts are still there, and never a failure', () => {
+    const dir = project(`version: 1
+tasks:
+  young: { run: 'echo young >> calls.txt', memoize: 1h }
+  made: { run: 'echo made >> calls.txt; touch made.txt', artifacts: [made.txt], memoize: true }
+  flaky: { run: 'echo flaky >> calls.txt; test -f ok', memoize: 30d }
+`);
+    expect(run(dir).calls.sort()).toEqual(['flaky', 'made', 'young']);
+    rmSync(join(dir, 'made.txt'));
+    // made's artifact is gone, flaky failed: both run again; young is memoized within its hour.
+    const again = run(dir);
+    expect(again.how).toEqual({ young: 'memoized', made: 'succeeded', flaky: 'failed' });
+    expect(again.calls.sort()).toEqual(['flaky', 'made']);
+    // Two hours later (the history says so): young's success is too old to reuse.
+    const db = new Database(join(dir, '.orchestrate/state.db'));
+    db.prepare("UPDATE tasks SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', finished_at, '-2 hours') WHERE task_id = 'young'").run();
+    db.close();
+    const later = run(dir);
+    expect(later.how).toEqual({ young: 'succeeded', made: 'memoized', flaky: 'failed' });
+    const plain = cli(['run', 'w.yaml'], { cwd: dir });
+    expect(plain.stdout).toContain('memoized   2 tasks not run, outputs of an earlier success with the same inputs (young, made; --force runs them)');
+  });
+
+  it('is refused beside sources (lint, at the key), and an agent\'s does not reach a task with sources', () => {
+    const dir = project(`version: 1
+agents:
+  llm: { command: ./agent.sh, memoize: true }
+tasks:
+  both: { run: "true", sources: [w.yaml], memoize: true }
+`);
+    const lint = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout)[0].diagnostics;
+    expect(lint.map((d: any) => [d.code, d.line, d.column])).toEqual([['bad-memoize', 5, 43]]);
+    expect(cli(['run', 'w.yaml'], { cwd: dir }).code).toBe(2);
+    const viaAgent = project(`version: 1
+agents:
+  llm: { command: ./agent.sh, memoize: true }
+tasks:
+  read: { agent: llm, prompt: hi, sources: [w.yaml] }
+`);
+    expect(run(viaAgent).calls).toEqual(['read']);
+    // Up to date by its sources instead, not memoized.
+    expect(run(viaAgent).how).toEqual({ read: 'up-to-date' });
+  });
+});
