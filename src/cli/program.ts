@@ -170,7 +170,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('report')
     .description('write one self-contained HTML page of a run (Gantt timeline, task table, bottlenecks), or its JUnit XML')
     .argument('[runId]', 'the run (default: the latest)')
-    .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html)', parsePath('--out'))
+    .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html, report.xml or trace.json)', parsePath('--out'))
     .addOption(new Option('--lanes <kind>', 'one timeline lane per concurrency slot, or per agent slot').choices(['slot', 'agent']).default('slot'))
     .addOption(new Option('-f, --format <format>', 'html (a self-contained page), junit (XML for CI test reports) or trace (Chrome trace JSON for Perfetto)').choices(['html', 'junit', 'trace']).default('html'))
     .addOption(stateOption())
