@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
-import { historyEstimates, lastEnds } from '../store/queries.js';
+import { historyEstimates, lastEnds, memoOutputs } from '../store/queries.js';
+import { planMemoized } from '../run/plan-memo.js';
 import { planUpToDate, type UpToDate } from '../run/up-to-date.js';
 import { loadConfig } from '../workflow/load-config.js';
 import { projectRoot } from '../run/run-dir.js';
@@ -13,21 +14,31 @@ import { statePath } from '../store/state-path.js';
 /**
  * The history of a workflow for planning: estimates from past runs, and with
  * `upToDate` the tasks whose sources did not change (besides those a resume
- * reuses). Opens the store when it exists (or when `create`), so that `plan`
- * never creates one.
+ * reuses) and the memoized tasks whose answer is known before the run. Opens
+ * the store when it exists (or when `create`), so that `plan` never creates one.
  */
-export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, unknown> }): Promise<{ db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate> }> {
+export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate>; memoized?: Map<number, Record<string, string>> }> {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path);
   const estimates = historyEstimates(db, workflow.name, definitionHashes(workflow));
   let fresh: Map<number, UpToDate> | undefined;
+  let memoized: Map<number, Record<string, string>> | undefined;
   try {
     fresh = upToDate && await upToDateFromHistory(db, workflow, upToDate.reused);
+    memoized = upToDate && memoizedFromHistory(db, workflow, upToDate.reused, fresh);
   } finally {
     if (!create) db.close();
   }
-  return create ? { db, estimates, upToDate: fresh } : { estimates, upToDate: fresh };
+  return create ? { db, estimates, upToDate: fresh, memoized } : { estimates, upToDate: fresh, memoized };
+}
+
+/** The memoized tasks (planMemoized) against the run history, given what a resume reuses and what is up to date. */
+export function memoizedFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, Record<string, string>>, upToDate?: ReadonlyMap<number, UpToDate>): Map<number, Record<string, string>> {
+  const known = new Map(reused);
+  for (const [i, fresh] of upToDate ?? []) known.set(i, fresh.outputs);
+  const now = Date.now();
+  return planMemoized(workflow, known, (key, maxAge) => memoOutputs(db, key, maxAge, now), process.env);
 }
 
 /** The ids of tasks by index (up to date, reused). */

@@ -13,10 +13,10 @@ export interface PlanTask {
   estimate: number;
   /**
    * `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources
-   * did not change; `condition`: a false `when` (its own or a need's) skips it; `on-failure`: an
+   * did not change; `memoized`: a recorded success was asked the same; `condition`: a false `when` (its own or a need's) skips it; `on-failure`: an
    * `if: failure` task (or one that needs it), which a run where everything succeeds skips.
    */
-  estimateSource: EstimateSource | 'reused' | 'up-to-date' | PlannedSkip;
+  estimateSource: EstimateSource | 'reused' | 'up-to-date' | 'memoized' | PlannedSkip;
   cost: number;
   priority: string;
   needs: string[];
@@ -76,13 +76,16 @@ export interface PlanOptions {
   reused?: ReadonlySet<string>;
   /** Tasks that are up to date (ids): likewise. */
   upToDate?: ReadonlySet<string>;
+  /** Tasks with `memoize` whose recorded answer a run would reuse (ids): likewise. */
+  memoized?: ReadonlySet<string>;
   /** Tasks the run will skip as far as is known before it (ids; worked out from the workflow when not given). */
   plannedSkips?: ReadonlyMap<string, PlannedSkip>;
 }
 
 /** Why a task would not run (it then takes no time and costs nothing), if it would not. */
-function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | PlannedSkip | undefined {
-  return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : options.plannedSkips?.get(id);
+function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | 'memoized' | PlannedSkip | undefined {
+  // In the order the run decides: a false condition skips a task before its memo is looked up.
+  return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : options.plannedSkips?.get(id) ?? (options.memoized?.has(id) ? 'memoized' : undefined);
 }
 
 /** The scheduler's view of the workflow's tasks and limits. */

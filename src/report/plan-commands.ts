@@ -46,6 +46,7 @@ export function commandsSection(plan: Plan): string[] {
 const NOT_RUN: Partial<Record<string, string>> = {
   reused: 'reused, not run',
   'up-to-date': 'up to date, not run',
+  memoized: 'memoized, not run',
   condition: 'skipped by a false `when`',
   'on-failure': 'only on failure',
 };

@@ -61,7 +61,7 @@ function resumeLine(plan: Plan, from: string): string {
 }
 
 /** A line naming the tasks that will not run for one reason, if any. */
-const NOT_RUN_WHY = { 'up-to-date': 'sources unchanged, not run, 0s', condition: 'a false `when`, not run, 0s', 'on-failure': 'not counted: the plan assumes every task succeeds' };
+const NOT_RUN_WHY = { 'up-to-date': 'sources unchanged, not run, 0s', memoized: 'asked what a recorded success was asked, not run, 0s', condition: 'a false `when`, not run, 0s', 'on-failure': 'not counted: the plan assumes every task succeeds' };
 
 function notRunLine(plan: Plan, source: keyof typeof NOT_RUN_WHY, label: string): string[] {
   const ids = plan.tasks.filter((t) => t.estimateSource === source).map((t) => t.id);
@@ -80,6 +80,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     c.bold(`Plan: ${plan.workflow}`) + `  (${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'}, concurrency ${plan.concurrency}, fairness ${plan.fairness})`,
     ...(plan.resumedFrom !== undefined ? [resumeLine(plan, plan.resumedFrom)] : []),
     ...notRunLine(plan, 'up-to-date', 'Up to date'),
+    ...notRunLine(plan, 'memoized', 'Memoized'),
     ...notRunLine(plan, 'condition', 'Skipped'),
     ...notRunLine(plan, 'on-failure', 'Only on failure'),
     '',

@@ -7,6 +7,7 @@ import { validator } from '../helpers/schemas.js';
 
 const validateEvent = validator('events');
 const validateResult = validator('result');
+const validatePlan = validator('plan');
 
 // A script that acts as an LLM: it counts its calls and answers from the prompt.
 const AGENT = '#!/bin/sh\necho "$ORCHESTRATE_TASK_ID" >> calls.txt\nread -r prompt\necho "answer to: $prompt"\n';
@@ -67,6 +68,25 @@ describe('memoize', () => {
     // --force asks again, and its answers are what later runs reuse.
     expect(run(dir, '--force').calls.sort()).toEqual(['draft', 'outline', 'review']);
     expect(run(dir).how.outline).toBe('memoized');
+  });
+
+  it('is known to the plan when its inputs are known before the run: none from a task that has not answered', () => {
+    const dir = project();
+    const sources = (...args: string[]) => {
+      const plan = JSON.parse(cli(['plan', 'w.yaml', '--json', ...args], { cwd: dir }).stdout);
+      expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+      return Object.fromEntries(plan.tasks.map((t: any) => [t.id, t.estimateSource]));
+    };
+    expect(Object.values(sources())).not.toContain('memoized');
+    run(dir);
+    // outline's answer is recorded, so draft's prompt is known, and its answer too.
+    expect(sources()).toMatchObject({ outline: 'memoized', draft: 'memoized' });
+    expect(sources().review).not.toBe('memoized');
+    expect(cli(['plan', 'w.yaml'], { cwd: dir }).stdout).toContain('Memoized: 2 tasks (asked what a recorded success was asked, not run, 0s): outline, draft');
+    expect(Object.values(sources('-i', 'topic=dogs'))).not.toContain('memoized');
+    const dry = JSON.parse(cli(['run', 'w.yaml', '--dry-run', '--json'], { cwd: dir }).stdout);
+    expect(dry.tasks.filter((t: any) => t.estimateSource === 'memoized').map((t: any) => t.id)).toEqual(['outline', 'draft']);
+    expect(JSON.parse(cli(['run', 'w.yaml', '--dry-run', '--json', '--force'], { cwd: dir }).stdout).tasks.map((t: any) => t.estimateSource)).not.toContain('memoized');
   });
 
   it('reuses only successes young enough, whose artifacts are still there, and never a failure', () => {

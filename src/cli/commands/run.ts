@@ -20,7 +20,7 @@ import type { PlannedWall } from '../../report/run-summary.js';
 import { GroupedOutput } from '../grouped-output.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
-import { idsOf, upToDateFromHistory, workflowHistory } from '../history-store.js';
+import { idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import type { Database } from '../../store/open-store.js';
@@ -115,8 +115,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
         db.close();
       }
     }
-    const { estimates, upToDate } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
-    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
+    const { estimates, upToDate, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
+    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
     if (resume) {
       plan.resumedFrom = resume.from;
       const counts: Record<string, number> = {};
@@ -137,10 +137,13 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const db = history.db!;
   let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
   let upToDate: Map<number, UpToDate> | undefined;
+  let memoized: Map<number, Record<string, string>> | undefined;
   try {
     resume = resuming && await resumeFrom(db);
     // Read before anything runs: a task is only up to date when none of its needs ran.
     upToDate = options.force ? undefined : await upToDateFromHistory(db, workflow, resume?.reused);
+    // For the planned time only: the engine looks each memoized task up itself when it is ready.
+    memoized = options.force ? undefined : memoizedFromHistory(db, workflow, resume?.reused, upToDate);
   } catch (error) {
     db.close();
     throw error;
@@ -214,7 +217,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
-      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate) });
+      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
       // Every task that runs has the default estimate (none written, no history yet): the planned time is a placeholder.
       const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history'].includes(t.estimateSource));
       resolve({ wall: plan.estimate.wall, guessed: estimated.length > 0 && estimated.every((t) => t.estimateSource === 'default') });
