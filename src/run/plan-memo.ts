@@ -1,11 +1,13 @@
 import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import type { Workflow } from '../workflow/model.js';
 import { needsFirst } from '../workflow/needs-order.js';
-import { outputAt, type TemplateRef } from '../workflow/templates.js';
+import type { TemplateRef } from '../workflow/templates.js';
 import { findArtifacts } from './artifacts.js';
 import { renderedTask } from './attempt-request.js';
 import type { EngineOptions } from './engine-options.js';
 import { memoKey } from './memo-key.js';
+import { RuntimeValues } from './runtime-values.js';
+import { freshState } from './task-state.js';
 
 /**
  * The tasks with `memoize` that a run would not run, as far as that is known
@@ -18,30 +20,31 @@ import { memoKey } from './memo-key.js';
 export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Record<string, string>>, lookup: NonNullable<EngineOptions['memo']>, baseEnv: Readonly<Record<string, string | undefined>>): Map<number, Record<string, string>> {
   const memoized = new Map<number, Record<string, string>>();
   if (!workflow.tasks.some((t) => t.memoize)) return memoized;
-  const outputsOf = (i: number | undefined) => (i === undefined ? undefined : known.get(i) ?? memoized.get(i));
+  // The run's own reading of templates, over the outputs known so far.
+  const states = workflow.tasks.map(() => freshState());
+  for (const [i, outputs] of known) states[i]!.outputs = outputs;
+  const values = new RuntimeValues(workflow, states, baseEnv);
   let matrices: Map<string, number[]> | undefined;
+  /** Whether every task whose outputs `ref` reads has answered (a whole matrix: all its expansions). */
+  const answered = (ref: TemplateRef): boolean => {
+    if (ref.kind !== 'task-output') return true;
+    const d = workflow.taskIndex.get(ref.task);
+    const reads = d === undefined ? (matrices ??= expansionsByMatrixTask(workflow.tasks)).get(ref.task) : workflow.tasks[d]!.dynamicMatrix ? undefined : [d];
+    return Boolean(reads?.length) && reads!.every((k) => known.has(k) || memoized.has(k));
+  };
   for (const i of needsFirst(workflow)) {
     const task = workflow.tasks[i]!;
     if (!task.memoize || task.dynamicMatrix || known.has(i)) continue;
     let unknown = false;
-    const valueOf = (ref: TemplateRef, env: Readonly<Record<string, string>>): string | undefined => {
-      if (ref.kind === 'env') return env[ref.key] ?? baseEnv[ref.key] ?? '';
-      if (ref.kind !== 'task-output') return undefined;
-      const d = workflow.taskIndex.get(ref.task);
-      // A whole matrix's outputs are a list of its expansions' (as the run gives them): known when all are.
-      const expansions = d === undefined ? (matrices ??= expansionsByMatrixTask(workflow.tasks)).get(ref.task) : [d];
-      const outputs = expansions?.map(outputsOf);
-      if (!outputs?.length || outputs.some((o) => o === undefined)) {
-        unknown = true;
-        return '';
-      }
-      const values = outputs.map((o) => o![ref.key] ?? '');
-      return outputAt(d === undefined ? JSON.stringify(values) : values[0]!, ref.path);
-    };
-    const rendered = renderedTask(task, valueOf);
+    const rendered = renderedTask(task, (ref, env) => {
+      if (!answered(ref)) unknown = true;
+      return values.valueOf(ref, env);
+    });
     if (unknown) continue;
     const outputs = lookup(memoKey(task, rendered), task.memoize.maxAge);
-    if (outputs && !findArtifacts(task.artifacts, [], task.cwd).missing.length) memoized.set(i, outputs);
+    if (!outputs || findArtifacts(task.artifacts, [], task.cwd).missing.length) continue;
+    memoized.set(i, outputs);
+    states[i]!.outputs = outputs;
   }
   return memoized;
 }
