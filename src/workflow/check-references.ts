@@ -1,9 +1,9 @@
 import { runnerValue, RUNNER_KEYS } from './runner-context.js';
 import { expansionsByMatrixTask, matrixKeys } from './expand-matrix.js';
-import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { ancestors, isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
-import { parseCondition } from './condition.js';
+import { parseCondition, unorderedLiterals } from './condition.js';
 import { suggestion } from '../util/suggest.js';
 import type { TaskSpec, Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
@@ -93,6 +93,9 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       const parsed = parseCondition(task.when);
       if (parsed.error) diagnostics.push(error('bad-condition', `task "${baseId}": its \`when\` condition is not valid: ${parsed.error}`, field.path));
       else checked.push({ field, refs: parsed.refs, errors: [] });
+      for (const literal of parsed.condition ? unorderedLiterals(parsed.condition) : []) {
+        diagnostics.push(warning('ordering-not-number', `task "${baseId}": its \`when\` orders '${literal}', which is not a number: \`<\`, \`<=\`, \`>\` and \`>=\` compare numbers, so that comparison is always false (compare text with == or contains())`, field.path));
+      }
     }
     for (const { field, refs, errors } of checked) {
       const before = diagnostics.length;

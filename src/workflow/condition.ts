@@ -219,6 +219,31 @@ function call(name: ConditionFunction, a: string, b: string): boolean {
   return x.includes(y);
 }
 
+/**
+ * The literals a condition orders (`<`, `<=`, `>`, `>=`) that are not
+ * numbers: such a comparison is false whatever the other side is.
+ */
+export function unorderedLiterals(condition: Condition): string[] {
+  switch (condition.kind) {
+    case 'not':
+      return unorderedLiterals(condition.operand);
+    case 'and':
+    case 'or':
+    case 'eq':
+    case 'ne':
+      return [...unorderedLiterals(condition.left), ...unorderedLiterals(condition.right)];
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge':
+      return [condition.left, condition.right].flatMap((side) => (side.kind === 'literal' && !numeric(side.value) ? [side.value] : unorderedLiterals(side)));
+    case 'call':
+      return condition.args.flatMap(unorderedLiterals);
+    default:
+      return [];
+  }
+}
+
 /** Evaluates a condition; `lookup` gives each reference's value (an unknown one is the empty string). */
 export function evaluateCondition(condition: Condition, lookup: (ref: TemplateRef) => string | undefined): boolean {
   const value = (c: Condition): string => {

@@ -42,6 +42,8 @@ export const DIAGNOSTIC_CODES = {
   'include-conflict': 'An included file brings a task id this workflow already has, or an agent or resource defined differently elsewhere.',
   'config-error': 'The config file cannot be loaded.',
   'bad-memoize': 'A task has both `memoize` and `sources`: with sources it is skipped while they do not change (up to date) instead.',
+  'ordering-not-number': "A `when` condition orders (`<`, `<=`, `>`, `>=`) a literal that is not a number, which is always false (warning).",
+  'missing-cwd': "A task's (or its agent's) `cwd` does not exist, or is not a directory, when linted (warning).",
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
   'unused-disable': 'An `# orchestrate-lint-disable` comment silences nothing: the warning it names is not there (warning).',
 } as const;
@@ -49,6 +51,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

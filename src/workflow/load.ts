@@ -6,6 +6,7 @@ import { buildModel } from './build-model.js';
 import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-references.js';
 import { checkWarnings } from './check-warnings.js';
+import { missingDirectories } from './check-directories.js';
 import { loadIncludes, mergeIncluded, NOT_IN_INCLUDED, type Includes } from './include.js';
 import { configSearchStart, loadConfig } from './load-config.js';
 import { resolveInputs, type InputValues } from './inputs.js';
@@ -106,7 +107,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   if (!graph.diagnostics.length) {
     diagnostics.push(...checkReferences(raw, built.workflow, graph.graph, built.promptFiles));
     const explicitLimit = raw.policy?.maxConcurrency !== undefined || config.policy?.maxConcurrency !== undefined;
-    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit));
+    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow));
   }
   return done(diagnostics, built.workflow);
 }

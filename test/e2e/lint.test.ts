@@ -288,6 +288,49 @@ tasks:
   });
 });
 
+describe('lint warnings about directories and conditions', () => {
+  it('warns about a cwd that is not there (a task\'s per expansion, an agent\'s once) and is silenced where it is meant', () => {
+    const dir = tempProject({
+      'pkg/web/x': '',
+      'w.yaml': `version: 1
+agents:
+  bot: { command: cat, cwd: agents-dir }
+tasks:
+  a: { run: "true", cwd: pkg/wbe }
+  b: { run: "true", cwd: "pkg/\${{ matrix.p }}", matrix: { p: [web, api] } }
+  c: { agent: bot, prompt: hi }
+  d: { agent: bot, prompt: hi }
+  e: { run: "true", cwd: w.yaml }
+  build: { run: "mkdir -p out" }
+  pack:
+    needs: build
+    # orchestrate-lint-disable-next-line missing-cwd -- build makes it
+    cwd: out
+    run: "true"
+`,
+    });
+    const r = cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const found = JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code} ${d.message.split(':')[0]}`);
+    expect(found).toEqual([
+      '3:29 missing-cwd agent "bot" (of task "c") runs in agents-dir, which does not exist (yet?)',
+      '5:26 missing-cwd task "a" runs in pkg/wbe, which does not exist (yet?)',
+      '6:26 missing-cwd task "b[api]" runs in pkg/api, which does not exist (yet?)',
+      '9:26 missing-cwd task "e" runs in w.yaml, which is not a directory',
+    ]);
+    // And the run still runs what it can: the warning is not a refusal.
+    expect(cli(['run', 'w.yaml', 'pack'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('warns about ordering a text literal, which is always false', () => {
+    const dir = tempProject({ 'w.yaml': "version: 1\ntasks:\n  a: { run: 'true', when: \"env.SCORE >= 0.8 || env.NAME > 'm'\" }\n" });
+    const [report] = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.diagnostics.map((d: any) => [d.code, d.line, d.message])).toEqual([
+      ['ordering-not-number', 3, 'task "a": its `when` orders \'m\', which is not a number: `<`, `<=`, `>` and `>=` compare numbers, so that comparison is always false (compare text with == or contains())'],
+    ]);
+  });
+});
+
 describe('lint-disable comments', () => {
   const lint = (text: string, ...flags: string[]) => {
     const dir = tempProject({ 'w.yaml': text });

@@ -1,0 +1,35 @@
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
+import type { Workflow } from './model.js';
+import type { WorkflowFile } from './schema-types.js';
+
+/**
+ * Working directories that are not there when the workflow is linted: a
+ * `cwd` of a task or of its agent (as filled for each matrix expansion) that
+ * does not exist or is not a directory — a typo that would otherwise fail
+ * the task only when the run gets to it. A warning: an earlier task may
+ * make it (`mkdir build`), and the comment that silences it says so. A cwd
+ * that reads an input is left alone (its value is the run's to give).
+ */
+export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const task of workflow.tasks) {
+    // An included task was checked with its own file.
+    if (task.includedFrom !== undefined) continue;
+    const own = raw.tasks[task.baseId]?.cwd;
+    const text = own ?? (task.agent !== undefined ? raw.agents?.[task.agent]?.cwd : undefined);
+    if (text === undefined || /\$\{\{\s*inputs\./.test(text)) continue;
+    const path: DocPath = own !== undefined ? ['tasks', task.baseId, 'cwd'] : ['agents', task.agent!, 'cwd'];
+    const key = `${path.join('\0')}\0${task.cwd}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const stat = statSync(task.cwd, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) continue;
+    const shown = relative(workflow.dir, task.cwd) || '.';
+    const whose = own !== undefined ? `task "${task.id}"` : `agent "${task.agent}" (of task "${task.id}")`;
+    diagnostics.push(warning('missing-cwd', `${whose} runs in ${shown}, which ${stat ? 'is not a directory' : 'does not exist (yet?)'}: a typo fails the task when the run gets to it; if an earlier task makes it, say so with # orchestrate-lint-disable-next-line missing-cwd`, path));
+  }
+  return diagnostics;
+}
