@@ -111,6 +111,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--only <ids>', 'run only these tasks (comma-separated) and what they need')
     .option('--since <ref>', 'only the tasks whose sources changed since this git ref (branch, tag, commit), those without sources, and what needs them')
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)', parsePath('--events'))
+    .option('--result <path>', 'also write the result object (what --json prints) to this file when the run ends, beside the live progress and summary', parsePath('--result'))
     .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
     .option('-f, --force', 'run tasks with sources even when they are up to date')
     .option('-w, --watch', 'run again whenever the workflow file or a task\'s sources change, until Ctrl-C')

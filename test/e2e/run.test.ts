@@ -528,6 +528,33 @@ tasks:
     expect(github.stderr).toContain('::group::b (succeeded)\nb1\nb2\nb3\n::endgroup::\n');
   });
 
+  it('writes the result to a --result file beside the summary, replacing only an earlier result', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo token=$API_TOKEN" }\n  b: { run: "exit 3", needs: a }\n', 'notes.json': '{"mine": 1}\n' });
+    const env = { API_TOKEN: 'tok-secret-123' };
+    const r = cli(['run', 'workflow.yaml', '--result', 'out/result.json', '--renderer', 'simple'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✖ workflow failed');
+    const text = readFileSync(join(dir, 'out/result.json'), 'utf8');
+    const result = JSON.parse(text);
+    expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect([result.status, result.tasks.map((t: any) => t.status)]).toEqual(['failed', ['succeeded', 'failed']]);
+    expect(text).not.toContain('tok-secret-123');
+    // The next run replaces it; --json prints the same object.
+    const again = cli(['run', 'workflow.yaml', '--result', 'out/result.json', '--json'], { cwd: dir });
+    expect(JSON.parse(readFileSync(join(dir, 'out/result.json'), 'utf8'))).toEqual(JSON.parse(again.stdout));
+    // A file of the user's, a directory, or a dry run: refused before anything runs.
+    for (const [args, message] of [
+      [['--result', 'notes.json'], 'orchestrate: --result notes.json exists and is not an orchestrate run result: not overwritten (remove it, or choose another path)\n'],
+      [['--result', 'out'], 'orchestrate: --result out is a directory: name a file\n'],
+      [['--result', 'plan.json', '--dry-run'], 'orchestrate: --result writes what a run did, and a dry run runs nothing: --dry-run --json prints its plan\n'],
+    ] as const) {
+      const refused = cli(['run', 'workflow.yaml', ...args], { cwd: dir });
+      expect([refused.code, refused.stderr]).toEqual([2, message]);
+    }
+    expect(readFileSync(join(dir, 'notes.json'), 'utf8')).toBe('{"mine": 1}\n');
+    expect(JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout)).toHaveLength(2);
+  });
+
   it('appends to an existing --events file, never truncating what was there', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'events.jsonl': 'kept\n' });
     const runs = [1, 2].map(() => JSON.parse(cli(['run', 'workflow.yaml', '--json', '--events', 'events.jsonl'], { cwd: dir }).stdout).runId);

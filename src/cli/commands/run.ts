@@ -9,6 +9,7 @@ import { newRunId, runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
 import { memoOutputs } from '../../store/queries.js';
+import { checkResultPath, writeResultFile } from '../result-file.js';
 import { RunRecorder } from '../../store/recorder.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import type { RunResult } from '../../run/result.js';
@@ -50,6 +51,8 @@ export interface RunCommandOptions {
   timeout?: number;
   /** A git ref: only the tasks a change since it touches. */
   since?: string;
+  /** Also write the result object to this file when the run ends. */
+  result?: string;
 }
 
 /** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout. */
@@ -89,6 +92,7 @@ async function reportToGithub(result: RunResult, stdoutTaken: boolean): Promise<
  */
 export async function runCommand(file: string, options: RunCommandOptions, context: { earlierSignal?: () => NodeJS.Signals | undefined } = {}): Promise<number> {
   if (options.commands && !options.dryRun) throw new UsageError('--commands shows what a dry run would run: add --dry-run (or use orchestrate plan --commands)');
+  if (options.result !== undefined && options.dryRun) throw new UsageError('--result writes what a run did, and a dry run runs nothing: --dry-run --json prints its plan');
   const given = parseInputArguments(options.input);
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
@@ -132,6 +136,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     return EXIT.ok;
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
+  if (options.result !== undefined) checkResultPath(options.result);
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = await workflowHistory(workflow, options.state, true);
   const db = history.db!;
@@ -278,6 +283,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (fresh) result.merged.summary += `; ${fresh} task${fresh === 1 ? '' : 's'} up to date`;
     const memoized = result.tasks.filter((t) => t.reason === 'memoized').length;
     if (memoized) result.merged.summary += `; ${memoized} task${memoized === 1 ? '' : 's'} memoized`;
+    const resultFailure = options.result === undefined ? undefined : writeResultFile(options.result, result);
+    if (resultFailure) await writeErr(`orchestrate: warning: the result could not be written to ${options.result}: ${resultFailure}\n`);
     if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
     else if (options.events !== '-') {
       const { formatRunSummary } = await summaryModule;

@@ -1,0 +1,41 @@
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ioErrorFrom, UsageError } from '../errors.js';
+import type { RunResult } from '../run/result.js';
+import { makeDirectory } from '../util/make-directory.js';
+import { readHead } from '../util/read-head.js';
+
+/** How every result file starts (`JSON.stringify(result, null, 2)`): what may be replaced. */
+const RESULT_HEAD = /^\{\s*"runId"\s*:/;
+
+/**
+ * Checks before a run that `--result PATH` can be written: its directory is
+ * made, and a file already there is replaced only if it is an earlier result
+ * (anything else — a mistyped path onto the user's file — is refused, exit 2).
+ */
+export function checkResultPath(path: string): void {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) throw new UsageError(`--result ${path} is a directory: name a file`);
+  if (stat && !RESULT_HEAD.test(readHead(path, 256))) throw new UsageError(`--result ${path} exists and is not an orchestrate run result: not overwritten (remove it, or choose another path)`);
+  try {
+    makeDirectory(dirname(path));
+  } catch (error) {
+    throw ioErrorFrom(dirname(path), error, 'create');
+  }
+}
+
+/**
+ * Writes the result object (as `--json` prints it) to `path`, whole or not at
+ * all: a reader never sees half a file. Returns why it could not, if it could not.
+ */
+export function writeResultFile(path: string, result: RunResult): string | undefined {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, `${JSON.stringify(result, null, 2)}\n`);
+    renameSync(temporary, path);
+    return undefined;
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    return (error as Error).message;
+  }
+}
