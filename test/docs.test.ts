@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES } from '../src/workflow/diagnostic-codes.js';
+import { DIAGNOSTIC_CODES, WARNING_CODES } from '../src/workflow/diagnostic-codes.js';
 import { buildProgram } from '../src/cli/program.js';
 import { EXIT } from '../src/errors.js';
 import { schemas } from '../src/workflow/schema.js';
@@ -29,6 +29,9 @@ describe('the README', () => {
       // As the README writes flags: `--json`, `-n, --concurrency <n>`, `--state PATH`.
       for (const option of command.options) expect(readme, `${command.name()} ${option.long}`).toMatch(new RegExp(`\`(-\\w, )?${option.long}[\` <]`));
     }
+  });
+  it('lets the config file disable exactly the warning codes', () => {
+    expect(schemas().config.properties.lint.properties.disable.items.enum).toEqual([...WARNING_CODES]);
   });
   it('documents every exit code', () => {
     for (const code of Object.values(EXIT)) expect(readme, String(code)).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));

@@ -84,10 +84,12 @@ export async function lintFiles(patterns: string[], options: LintOptions = {}): 
   for (const file of files) {
     try {
       const result = await loadWorkflowFile(file, { configPath: options.configPath, stdinName: options.stdinName });
+      // Warnings the project's config file turns off, in every file (its own and those it includes).
+      const off: ReadonlySet<string> = new Set(result.config?.lint?.disable);
       for (const one of [result, ...(result.included ?? [])]) {
         if (reported.has(one.file)) continue;
         // Its lint-disable comments apply to its own warnings, included files' to theirs.
-        const diagnostics = applyDisableDirectives(one.diagnostics, one.source.text);
+        const diagnostics = applyDisableDirectives(one.diagnostics, one.source.text).filter((d) => d.severity !== 'warning' || !off.has(d.code));
         if (one !== result && !diagnostics.length) continue;
         reported.add(one.file);
         reports.push({ file: display(one.file, cwd), diagnostics, source: one.source });

@@ -31,6 +31,8 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** The config file that was applied, if any. */
   configFile?: string;
+  /** What it says (loadWorkflowFile). */
+  config?: ConfigFile;
   /** What is wrong with the given input values (unknown, missing, not of their type): a usage error, not the file's. */
   inputProblems?: string[];
   /** The loads of the files it includes, each with its own diagnostics and positions. */
@@ -149,7 +151,7 @@ export async function loadWorkflowFile(path: string, options: LoadFileOptions = 
     return { file: where, source: loaded.file ? new SourceMap(where, safeRead(where)) : source, diagnostics: loaded.diagnostics, configFile: loaded.file };
   }
   const configDir = loaded.file ? dirname(loaded.file) : undefined;
-  return { ...loadWorkflowText(text, file, { config: loaded.config, configDir, inputs: options.inputs, requireInputs: options.requireInputs, previousInputs: options.previousInputs }), configFile: loaded.file };
+  return { ...loadWorkflowText(text, file, { config: loaded.config, configDir, inputs: options.inputs, requireInputs: options.requireInputs, previousInputs: options.previousInputs }), configFile: loaded.file, config: loaded.config };
 }
 
 function safeRead(file: string): string {

@@ -498,4 +498,14 @@ export type ConfigFile = {
    * Path of the run history database (SQLite), relative to the config file. Default: .orchestrate/state.db in the workflow's project.
    */
   state?: string;
+  /**
+   * How `orchestrate lint` reports the workflows of the project.
+   */
+  lint?: {
+  /**
+   * Warnings not reported for any workflow of the project, as if every file began with `# orchestrate-lint-disable CODE` (errors cannot be turned off: the workflow would not run).
+   * @default []
+   */
+  disable?: Array<"prompt-without-agent" | "no-matrix" | "concurrency-above-limit" | "script-continues-on-error" | "artifact-conflict" | "ordering-not-number" | "missing-cwd" | "bad-disable" | "unused-disable">;
+};
 };

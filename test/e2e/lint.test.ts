@@ -331,6 +331,19 @@ tasks:
   });
 });
 
+describe('lint.disable in the config file', () => {
+  it('turns warnings off for every workflow of the project, never errors; an unknown code is a config error', () => {
+    const workflow = 'version: 1\ntasks:\n  a:\n    run: |\n      echo one\n      echo two\n  b: { run: "true", prompt: hi }\n';
+    const dir = tempProject({ 'package.json': '{}', 'orchestrate.config.yaml': 'lint: { disable: [script-continues-on-error] }\n', 'w.yaml': workflow });
+    const codes = (r: { stdout: string }) => JSON.parse(r.stdout).flatMap((f: any) => f.diagnostics.map((d: any) => d.code));
+    expect(codes(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }))).toEqual(['prompt-without-agent']);
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'lint: { disable: [script-continues-on-error, unknown-need] }\n');
+    const refused = cli(['lint', 'w.yaml'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/orchestrate\.config\.yaml:1:46 {2}error {2}lint\.disable\[1\] must be one of .*; got "unknown-need" {2}\[schema\]/);
+  });
+});
+
 describe('lint-disable comments', () => {
   const lint = (text: string, ...flags: string[]) => {
     const dir = tempProject({ 'w.yaml': text });
