@@ -1,12 +1,14 @@
 import type { FileReport, LintResult } from '../lint/lint-files.js';
 import type { Diagnostic } from '../workflow/diagnostics.js';
 import { colors as makeColors, type Colors } from './colors.js';
+import { visibleText } from '../util/visible-text.js';
 
 /** `  2 | source` lines with a caret under the range, as compilers show them. */
 export function snippet(report: FileReport, d: Diagnostic, c: Colors): string[] {
   const pos = d.position;
   const source = report.source;
-  if (!pos || !source) return [];
+  // A binary file's bytes say nothing to a reader, and may say something to the terminal.
+  if (!pos || !source || d.code === 'binary-file') return [];
   const line = source.line(pos.line);
   if (line === undefined) return [];
   const width = String(pos.line).length;
@@ -22,8 +24,10 @@ export function snippet(report: FileReport, d: Diagnostic, c: Colors): string[] 
   return out;
 }
 
+/** A source line as shown: at most 160 characters, control characters as `?` (one each, so carets stay aligned), so that a file cannot drive the terminal. */
 function clip(line: string): string {
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+  const shown = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+  return shown.length > 160 ? `${shown.slice(0, 157)}...` : shown;
 }
 
 /**
@@ -39,7 +43,8 @@ export function formatStylish(result: LintResult, options: { color?: boolean } =
     for (const d of report.diagnostics) {
       const where = `${report.file}:${d.position?.line ?? 1}:${d.position?.column ?? 1}`;
       const severity = d.severity === 'error' ? c.red('error') : c.yellow('warning');
-      lines.push(`${where}  ${severity}  ${d.message}  ${c.dim(`[${d.code}]`)}`);
+      // A message quotes the file's values, which may hold a terminal escape.
+      lines.push(`${where}  ${severity}  ${visibleText(d.message)}  ${c.dim(`[${d.code}]`)}`);
       lines.push(...snippet(report, d, c));
     }
     lines.push('');

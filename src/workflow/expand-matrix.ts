@@ -1,5 +1,6 @@
 import type { MatrixValue, TaskSpec } from './model.js';
 import type { Task as TaskFile } from './schema-types.js';
+import { visibleText } from '../util/visible-text.js';
 
 /** Expansions above this per task are refused (`matrix-too-large`). */
 export const MAX_MATRIX_EXPANSIONS = 10_000;
@@ -62,10 +63,7 @@ export function expandMatrix(baseId: string, matrix: MatrixFile | undefined): Ex
  * cannot drive the terminal it is printed on.
  */
 function idPart(value: MatrixValue): string {
-  return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return escapes[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return visibleText(String(value));
 }
 
 /** At most this many expansions (before `exclude`), computed without building them; 1 for a matrix known only at run time. */

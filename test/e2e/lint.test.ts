@@ -288,6 +288,22 @@ tasks:
   });
 });
 
+describe('lint output in a terminal', () => {
+  it('shows the control characters of a file as escapes, never sends them to the terminal, and no snippet of a binary file', () => {
+    const dir = tempProject({
+      'need.yaml': 'version: 1\ntasks:\n  a: { run: "true", needs: ["x\\e[31mred\\u0007"] }\n',
+      'env.yaml': 'version: 1\ntasks:\n  b: { run: "true", env: { "K\\e]0;title\\u0007": "v" } }\n',
+      'bin.yaml': Buffer.from([0x76, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0xff, 0xfe]).toString('latin1'),
+    });
+    const r = cli(['lint', 'need.yaml', 'env.yaml', 'bin.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(r.stdout).toContain('task "a" needs "x\\u001b[31mred\\u0007", which is not a task');
+    expect(r.stdout).toContain('"K\\u001b]0;title\\u0007" is not a valid environment variable name');
+    expect(r.stdout).toMatch(/bin\.yaml:1:\d+ {2}error {2}this is not a text file: it contains binary data {2}\[binary-file\]\n\n/);
+  });
+});
+
 describe('lint warnings about directories and conditions', () => {
   it('warns about a cwd that is not there (a task\'s per expansion, an agent\'s once) and is silenced where it is meant', () => {
     const dir = tempProject({

@@ -1,0 +1,10 @@
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text with its control characters (a newline, a terminal escape) written as
+ * escapes (`\n`, `\u001b`): it stays one line and cannot drive the terminal
+ * it is printed on.
+ */
+export function visibleText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
