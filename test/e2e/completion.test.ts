@@ -30,7 +30,7 @@ describe('shell completion (bash)', () => {
 
   it('completes commands, options, option values, task ids, files and run ids', () => {
     expect(offered(dir, 'orchestrate r')).toEqual(['report', 'run']);
-    expect(offered(dir, 'orchestrate run --re')).toEqual(['--renderer', '--resume']);
+    expect(offered(dir, 'orchestrate run --re')).toEqual(['--renderer', '--result', '--resume']);
     expect(offered(dir, 'orchestrate run --renderer s')).toEqual(['silent', 'simple']);
     // The first word of run: a task of orchestrate.yaml, or a file; after a file, that file's tasks.
     expect(offered(dir, 'orchestrate run ')).toEqual(['.bin', 'build', 'ci.yaml', 'orchestrate.yaml', 'package.json', 'test']);
@@ -91,7 +91,7 @@ describe.runIf(installed('fish'))(titled('fish'), () => {
   it('completes commands, options, option values, task ids and files as bash does', () => {
     const dir = project();
     expect(offered(dir, 'orchestrate r')).toEqual(['report', 'run']);
-    expect(offered(dir, 'orchestrate run --re')).toEqual(['--renderer', '--resume']);
+    expect(offered(dir, 'orchestrate run --re')).toEqual(['--renderer', '--result', '--resume']);
     expect(offered(dir, 'orchestrate run --renderer s')).toEqual(['silent', 'simple']);
     expect(offered(dir, 'orchestrate run ')).toEqual(['build', 'ci.yaml', 'orchestrate.yaml', 'package.json', 'test']);
     expect(offered(dir, 'orchestrate run ci.yaml d')).toEqual(['deploy']);
