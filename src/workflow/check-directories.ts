@@ -10,7 +10,7 @@ import type { WorkflowFile } from './schema-types.js';
  * does not exist or is not a directory — a typo that would otherwise fail
  * the task only when the run gets to it. A warning: an earlier task may
  * make it (`mkdir build`), and the comment that silences it says so. A cwd
- * that reads an input is left alone (its value is the run's to give).
+ * that reads an input, or what is known only at run time, is left alone.
  */
 export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -20,7 +20,8 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
     if (task.includedFrom !== undefined) continue;
     const own = raw.tasks[task.baseId]?.cwd;
     const text = own ?? (task.agent !== undefined ? raw.agents?.[task.agent]?.cwd : undefined);
-    if (text === undefined || /\$\{\{\s*inputs\./.test(text)) continue;
+    // Not known yet: a value of an input, of a matrix from outputs, or an output read at run time.
+    if (text === undefined || /\$\{\{\s*inputs\./.test(text) || task.cwd.includes('${{')) continue;
     const path: DocPath = own !== undefined ? ['tasks', task.baseId, 'cwd'] : ['agents', task.agent!, 'cwd'];
     const key = `${path.join('\0')}\0${task.cwd}`;
     if (reported.has(key)) continue;

@@ -317,7 +317,9 @@ tasks:
   c: { agent: bot, prompt: hi }
   d: { agent: bot, prompt: hi }
   e: { run: "true", cwd: w.yaml }
-  build: { run: "mkdir -p out" }
+  build: { run: "mkdir -p out", captureStdout: dirs }
+  each: { needs: build, matrix: { d: "\${{ tasks.build.outputs.dirs }}" }, cwd: "pkg/\${{ matrix.d }}", run: "true" }
+  later: { needs: build, cwd: "\${{ tasks.build.outputs.dirs }}", run: "true" }
   pack:
     needs: build
     # orchestrate-lint-disable-next-line missing-cwd -- build makes it
