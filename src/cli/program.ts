@@ -208,6 +208,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('cancel')
     .description('stop a run going on on this machine (the latest by default), as SIGTERM stops it, and wait until it has')
     .argument('[runId]', 'the run (default: the latest one going on)')
+    .option('--force', 'kill its tasks at once, without their grace period (as a second Ctrl-C)')
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { cancelCommand } = await import('./commands/cancel.js');

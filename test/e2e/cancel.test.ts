@@ -32,4 +32,19 @@ describe('orchestrate cancel', () => {
     expect(cli(['cancel', record.id], { cwd: dir }).stderr).toBe(`orchestrate: run ${record.id} was started on elsewhere: cancel it there\n`);
     expect(cli(['cancel', 'nope'], { cwd: dir }).stderr).toBe('orchestrate: no run "nope" in the history\n');
   });
+
+  it('--force kills the tasks at once, not waiting out a grace period that a task ignoring SIGTERM would use up', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': "version: 1\npolicy: { gracePeriod: 5m }\ntasks:\n  stubborn: { run: \"trap '' TERM; touch started; sleep 300 # cancel-force-marker\" }\n" });
+    const { exited } = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
+    await waitFor(() => existsSync(join(dir, 'started')), 'the task to start');
+    const started = Date.now();
+    const cancelled = cli(['cancel', '--force'], { cwd: dir });
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    // Well inside the 5-minute grace period a plain cancel would give the task (generous: a loaded machine).
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(await exited).toBe(143);
+    expect(spawnSync('pgrep', ['-f', 'cancel-force-marker']).status).toBe(1);
+    const [record] = JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout);
+    expect(record.status).toBe('cancelled');
+  });
 });

@@ -9,20 +9,28 @@ import { runGoingOn, stillRunning } from '../run-liveness.js';
 
 /** How long to wait for the runner to stop its tasks and write its record: a task's grace period and more. */
 const WAIT_MS = 60_000;
+/** With --force, how long the runner has to hear the first SIGTERM before the second: two at once may arrive as one. */
+const SECOND_SIGNAL_MS = 250;
 
 /**
  * `orchestrate cancel [RUN_ID]`: stops a run going on on this machine (the
  * latest such by default) as SIGTERM stops it — its tasks terminated and
  * recorded cancelled (SIGTERM, then SIGKILL after their grace period), its
  * record written (`argo stop`, `gh run cancel`) — and waits until it has.
+ * `force` kills its tasks at once, without their grace period, as a second
+ * Ctrl-C does (`argo terminate`, `docker kill`): a second SIGTERM.
  */
-export async function cancelCommand(runId: string | undefined, options: { state?: string }): Promise<number> {
+export async function cancelCommand(runId: string | undefined, options: { state?: string; force?: boolean }): Promise<number> {
   const db = openStore(await existingStatePath(process.cwd(), options.state));
   try {
     const run = runId === undefined ? runGoingOn(db) : getRun(db, runId);
     if (!run) throw new UsageError(runId === undefined ? 'no run is going on on this machine' : `no run "${runId}" in the history`);
     if (!stillRunning(run)) throw new UsageError(notRunning(run));
     process.kill(run.runner_pid!, 'SIGTERM');
+    if (options.force) {
+      await sleep(SECOND_SIGNAL_MS);
+      if (stillRunning(getRun(db, run.id)!)) process.kill(run.runner_pid!, 'SIGTERM');
+    }
     const until = Date.now() + WAIT_MS;
     while (stillRunning(getRun(db, run.id)!) && Date.now() < until) await sleep(100);
     const after = getRun(db, run.id)!;
