@@ -15,6 +15,8 @@ import type { WorkflowFile } from './schema-types.js';
 export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
+  // Every command loads the workflow: each directory is looked at once, however many tasks run in it.
+  const stats = new Map<string, ReturnType<typeof statSync>>();
   for (const task of workflow.tasks) {
     // An included task was checked with its own file.
     if (task.includedFrom !== undefined) continue;
@@ -26,7 +28,8 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
     const key = `${path.join('\0')}\0${task.cwd}`;
     if (reported.has(key)) continue;
     reported.add(key);
-    const stat = statSync(task.cwd, { throwIfNoEntry: false });
+    if (!stats.has(task.cwd)) stats.set(task.cwd, statSync(task.cwd, { throwIfNoEntry: false }));
+    const stat = stats.get(task.cwd);
     if (stat?.isDirectory()) continue;
     const shown = relative(workflow.dir, task.cwd) || '.';
     const whose = own !== undefined ? `task "${task.id}"` : `agent "${task.agent}" (of task "${task.id}")`;
