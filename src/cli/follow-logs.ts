@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeOut } from './output.js';
+import { tailStart } from '../util/tail-start.js';
 
 /** One log file being followed: where it was read up to, and a line not yet ended. */
 interface Followed {
@@ -25,6 +26,8 @@ export interface FollowOptions {
   signal: AbortSignal;
   /** Poll interval in ms. */
   interval?: number;
+  /** Of the files there when following starts, only their last this many lines (`--tail`); later ones whole. */
+  tail?: number;
 }
 
 /** At most this much of one file per look, so a task printing fast cannot make the follower hold it all. */
@@ -41,6 +44,7 @@ const CHUNK = 1024 * 1024;
 export async function followLogs(dir: string, options: FollowOptions): Promise<boolean> {
   const files = new Map<string, Followed | undefined>();
   const buffer = Buffer.allocUnsafe(CHUNK);
+  let first = true;
   try {
     for (;;) {
       // Whether it ended is read before the last look, so that the look sees everything written before the end.
@@ -48,8 +52,14 @@ export async function followLogs(dir: string, options: FollowOptions): Promise<b
       for (const name of logFiles(dir)) {
         if (files.has(name)) continue;
         const task = options.taskOf(name);
-        files.set(name, options.wanted(task) ? { fd: openSync(join(dir, name), 'r'), task, offset: 0, decoder: new StringDecoder('utf8'), partial: '' } : undefined);
+        if (!options.wanted(task)) {
+          files.set(name, undefined);
+          continue;
+        }
+        const fd = openSync(join(dir, name), 'r');
+        files.set(name, { fd, task, offset: first && options.tail !== undefined ? tailStart(fd, options.tail) : 0, decoder: new StringDecoder('utf8'), partial: '' });
       }
+      first = false;
       for (const file of files.values()) {
         if (file) await readNew(file, buffer, ended, options.signal);
         if (options.signal.aborted || process.stdout.destroyed) return false;

@@ -187,6 +187,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-t, --task <ids>', 'only these tasks (comma-separated)')
     .option('--failed', 'only the tasks that failed')
     .option('-f, --follow', "print the run's lines as they are written, [task] line, until it ends (Ctrl-C stops)")
+    .option('--tail <lines>', 'only the last lines of each log (with --follow: of each log there when it starts)', parseCount('--tail'))
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { logsCommand } = await import('./commands/logs.js');

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli as start } from '../helpers/background.js';
@@ -40,6 +40,29 @@ tasks:
     expect(follow.stdout()).not.toContain('hidden');
     expect(follow.stdout().endsWith('\n')).toBe(true);
     expect(follow.stderr()).toBe('');
+  });
+
+  it('--tail shows only the last lines of each log, and with --follow of the logs already there, then every new line', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  a: { run: "seq 1 1000; touch half; while [ ! -f go ]; do sleep 0.05; done; echo a-after" }
+  b: { run: "echo b-1; echo b-2", needs: a }
+`,
+    });
+    const run = start(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
+    await waitFor(() => existsSync(join(dir, 'half')) && logHas(dir, 'a', 'out| 1000'), '1,000 lines in the log');
+    const follow = start(dir, ['logs', '--follow', '--tail', '2']);
+    await waitFor(() => follow.stdout().includes('[a] 1000'), 'the follower to print the tail');
+    writeFileSync(join(dir, 'go'), '');
+    expect(await run.exited).toBe(0);
+    expect(await follow.exited).toBe(0);
+    // a's last two lines when following began, then what came after; b started later: whole.
+    expect(follow.stdout().split('\n').filter(Boolean)).toEqual(['[a] 999', '[a] 1000', '[a] a-after', expect.stringMatching(/^\[b\] --- attempt 1 of b started /), '[b] b-1', '[b] b-2']);
+    const tail = cli(['logs', '--tail', '1'], { cwd: dir });
+    expect(tail.stdout.split('\n').filter((l) => !l.startsWith('==>'))).toEqual(['out| a-after', 'out| b-2', '']);
+    expect(cli(['logs', '--tail', '-1'], { cwd: dir }).code).toBe(2);
   });
 
   it('stops at Ctrl-C with exit 130, leaving the run going; ends when the runner is killed, saying so', async () => {

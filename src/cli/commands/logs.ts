@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { fileSafeName } from '../../run/file-names.js';
@@ -9,6 +9,7 @@ import { getRun, latestRunId, taskStatuses } from '../../store/queries.js';
 import { followLogs } from '../follow-logs.js';
 import { stillRunning } from '../run-liveness.js';
 import { readHead } from '../../util/read-head.js';
+import { tailStart } from '../../util/tail-start.js';
 import { idList } from '../id-list.js';
 import { existingStatePath } from '../history-store.js';
 import { writeErr, writeOut } from '../output.js';
@@ -18,11 +19,22 @@ function taskOfLog(path: string): string | undefined {
   return /^--- attempt \d+ of (.+?) started /.exec(readHead(path, 4096))?.[1];
 }
 
-/** Streams a file to stdout (a log may be hundreds of MB), resolving when it is written or stdout is gone (`| head`). */
-function printFile(path: string): Promise<void> {
+/** Where the last `lines` lines of a file begin (0: all of it). */
+function startOfTail(path: string, lines: number | undefined): number {
+  if (lines === undefined) return 0;
+  const fd = openSync(path, 'r');
+  try {
+    return tailStart(fd, lines);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Streams a file from `start` to stdout (a log may be hundreds of MB), resolving when it is written or stdout is gone (`| head`). */
+function printFile(path: string, start = 0): Promise<void> {
   return new Promise((resolve) => {
     const out = process.stdout;
-    const stream = createReadStream(path);
+    const stream = createReadStream(path, { start });
     const done = () => {
       out.off('error', done);
       out.off('close', done);
@@ -42,7 +54,7 @@ function printFile(path: string): Promise<void> {
  * default), each under a `==> task (status) <==` line; `--task` and
  * `--failed` choose some; `--follow` prints a run's lines as they come until it ends.
  */
-export async function logsCommand(runId: string | undefined, options: { task?: string; failed?: boolean; follow?: boolean; state?: string }): Promise<number> {
+export async function logsCommand(runId: string | undefined, options: { task?: string; failed?: boolean; follow?: boolean; tail?: number; state?: string }): Promise<number> {
   if (options.follow && options.failed) throw new UsageError('--failed cannot be used with --follow: which tasks fail is known only once they end');
   const db = openStore(await existingStatePath(process.cwd(), options.state));
   let run;
@@ -67,7 +79,7 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   const tests = wanted?.map((id) => [id, taskNames(id)] as const);
   // A log is named by its task's id made file-safe; an id that held a secret, by its masked form and index (then its header says).
   const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
-  if (options.follow) return follow(db, run.id, dir, (f) => byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4), (task) => !tests || tests.some(([, names]) => names(task)));
+  if (options.follow) return follow(db, run.id, dir, (f) => byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4), (task) => !tests || tests.some(([, names]) => names(task)), options.tail);
   const logs = readdirSync(dir).filter((f) => f.endsWith('.log')).sort()
     .map((f) => ({ path: join(dir, f), task: byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4) }))
     .filter((l) => (!tests || tests.some(([, names]) => names(l.task))) && (!options.failed || statuses.get(l.task) === 'failed'));
@@ -83,13 +95,13 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
     // The reader went away (`orchestrate logs | head`): nothing more to print.
     if (process.stdout.destroyed) break;
     await writeOut(`==> ${log.task} (${statuses.get(log.task) ?? 'running'}) ${log.path} <==\n`);
-    await printFile(log.path);
+    await printFile(log.path, startOfTail(log.path, options.tail));
   }
   return EXIT.ok;
 }
 
 /** `logs --follow`: the run's lines as they come, until it ends (exit 0) or Ctrl-C (exit 130). */
-async function follow(db: ReturnType<typeof openStore>, id: string, dir: string, taskOf: (fileName: string) => string, wanted: (task: string) => boolean): Promise<number> {
+async function follow(db: ReturnType<typeof openStore>, id: string, dir: string, taskOf: (fileName: string) => string, wanted: (task: string) => boolean, tail?: number): Promise<number> {
   const stop = new AbortController();
   const interrupt = () => stop.abort();
   process.once('SIGINT', interrupt);
@@ -98,6 +110,7 @@ async function follow(db: ReturnType<typeof openStore>, id: string, dir: string,
     const ended = await followLogs(dir, {
       taskOf,
       wanted,
+      tail,
       signal: stop.signal,
       ended: () => {
         const run = getRun(db, id)!;
