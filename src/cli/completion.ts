@@ -99,7 +99,7 @@ async function runIds(): Promise<string[]> {
   try {
     const db = openStore(await existingStatePath(process.cwd()));
     try {
-      return listRuns(db, undefined, 20).map((r) => r.id);
+      return listRuns(db, {}, 20).map((r) => r.id);
     } finally {
       db.close();
     }

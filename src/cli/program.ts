@@ -149,6 +149,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addArgument(fileArgument('[file]', 'only runs of this workflow file'))
     .option('--json', 'print the runs as JSON')
     .option('-l, --limit <n>', 'show the latest n runs', parsePositive('--limit'), 50)
+    .addOption(new Option('-s, --status <status>', 'only the runs that ended so, or going on (running), or whose runner is gone (unfinished)').choices(['succeeded', 'failed', 'cancelled', 'running', 'unfinished']))
     .addOption(stateOption())
     .action(async (file: string | undefined, options) => {
       const { historyCommand } = await import('./commands/history.js');

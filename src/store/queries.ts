@@ -119,19 +119,41 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Runs, newest first, of one workflow file or of all. */
-/** How many runs are recorded (of that workflow file, or all). */
-export function countRuns(db: Database, file?: string): number {
-  const row = (file
-    ? db.prepare('SELECT count(*) AS n FROM runs WHERE file = ?').get(file)
-    : db.prepare('SELECT count(*) AS n FROM runs').get()) as { n: number };
-  return row.n;
+/**
+ * Which runs a listing takes: of one workflow file, and with `ended` only
+ * those that ended so (`succeeded`, `failed`, `cancelled`), or without an
+ * end recorded (`null`: going on, or their runner gone).
+ */
+export interface RunFilter {
+  file?: string;
+  ended?: string | null;
 }
 
-export function listRuns(db: Database, file?: string, limit = 50): RunRow[] {
-  return (file
-    ? db.prepare('SELECT * FROM runs WHERE file = ? ORDER BY started_at DESC, rowid DESC LIMIT ?').all(file, limit)
-    : db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit)) as RunRow[];
+function runWhere(filter: RunFilter): { sql: string; values: unknown[] } {
+  const clauses: string[] = [];
+  const values: unknown[] = [];
+  if (filter.file !== undefined) {
+    clauses.push('file = ?');
+    values.push(filter.file);
+  }
+  if (filter.ended === null) clauses.push('finished_at IS NULL');
+  else if (filter.ended !== undefined) {
+    clauses.push('status = ?');
+    values.push(filter.ended);
+  }
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values };
+}
+
+/** How many runs are recorded (of that workflow file, or all; that ended so). */
+export function countRuns(db: Database, filter: RunFilter = {}): number {
+  const where = runWhere(filter);
+  return (db.prepare(`SELECT count(*) AS n FROM runs ${where.sql}`).get(...where.values) as { n: number }).n;
+}
+
+/** Runs, newest first, of one workflow file or of all (that ended so). */
+export function listRuns(db: Database, filter: RunFilter = {}, limit = 50): RunRow[] {
+  const where = runWhere(filter);
+  return db.prepare(`SELECT * FROM runs ${where.sql} ORDER BY started_at DESC, rowid DESC LIMIT ?`).all(...where.values, limit) as RunRow[];
 }
 
 /** Serial time of a run, seconds: as the run measured it (its attempts' run times), or for runs recorded before that was kept, the sum of its attempts' spans. */

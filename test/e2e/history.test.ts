@@ -356,4 +356,23 @@ tasks:
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--limit must be at least 1, got -1.');
   });
+
+  it('shows only the runs of one status with --status: how they ended, or unfinished (runner gone)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'ok.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'bad.yaml': 'version: 1\ntasks:\n  a: { run: "exit 1" }\n' });
+    const ok = [1, 2, 3].map(() => json(dir, ['run', 'ok.yaml', '--json']).runId);
+    const bad = json(dir, ['run', 'bad.yaml', '--json']).runId;
+    const lost = json(dir, ['run', 'bad.yaml', '--json']).runId;
+    // A run whose runner died before it could record an end (pid 2 is never a runner here).
+    const db = new Database(join(dir, '.orchestrate/state.db'));
+    db.prepare('UPDATE runs SET finished_at = NULL, status = NULL, runner_pid = 2 WHERE id = ?').run(lost);
+    db.close();
+    const ids = (...args: string[]) => json(dir, ['history', '--json', ...args]).map((r: any) => r.id);
+    expect(ids('--status', 'succeeded')).toEqual([...ok].reverse());
+    expect(ids('-s', 'failed')).toEqual([bad]);
+    expect(ids('-s', 'unfinished')).toEqual([lost]);
+    expect(ids('-s', 'running')).toEqual([]);
+    expect(ids('-s', 'failed', 'ok.yaml')).toEqual([]);
+    expect(cli(['history', '-s', 'succeeded', '-l', '1'], { cwd: dir }).stdout).toContain('(the latest 1 of 3 succeeded runs; --limit 3 shows them all)');
+    expect(cli(['history', '-s', 'cancelled'], { cwd: dir }).stdout).toBe('no cancelled runs recorded\n');
+  });
 });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
-import { countRuns, getRun, listRuns, recordedInputs, runEvents, serialSeconds } from '../../store/queries.js';
+import { countRuns, getRun, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { runStatus } from '../run-liveness.js';
@@ -11,13 +11,33 @@ async function openExisting(option: string | undefined, near: string) {
   return openStore(await existingStatePath(near, option));
 }
 
+/** The statuses `history --status` takes: how runs ended, and the two of runs without an end. */
+export const HISTORY_STATUSES = ['succeeded', 'failed', 'cancelled', 'running', 'unfinished'] as const;
+type HistoryStatus = (typeof HISTORY_STATUSES)[number];
+
+/**
+ * The runs to show, newest first, at most `limit`: with `status`, only those
+ * in it — an ended one by its record, `running`/`unfinished` (no end
+ * recorded) by whether its runner is alive, read for the runs without an end.
+ */
+function selectRuns(db: ReturnType<typeof openStore>, file: string | undefined, status: HistoryStatus | undefined, limit: number): { runs: RunRow[]; total: () => number } {
+  if (status !== 'running' && status !== 'unfinished') {
+    const runs = listRuns(db, { file, ended: status }, limit);
+    return { runs, total: () => (runs.length < limit ? runs.length : countRuns(db, { file, ended: status })) };
+  }
+  // Few runs lack an end: all of them are read, and sorted by whether their runner lives.
+  const open = listRuns(db, { file, ended: null }, Number.MAX_SAFE_INTEGER).filter((run) => runStatus(run) === status);
+  return { runs: open.slice(0, limit), total: () => open.length };
+}
+
 /** `orchestrate history [file]`: past runs, newest first. */
-export async function historyCommand(file: string | undefined, options: { json?: boolean; state?: string; limit?: number }): Promise<number> {
+export async function historyCommand(file: string | undefined, options: { json?: boolean; state?: string; limit?: number; status?: HistoryStatus }): Promise<number> {
   const absolute = file ? resolve(file) : undefined;
   const db = await openExisting(options.state, absolute ? resolve(absolute, '..') : process.cwd());
   try {
     const limit = options.limit ?? 50;
-    const runs = listRuns(db, absolute, limit).map((run) => {
+    const selected = selectRuns(db, absolute, options.status, limit);
+    const runs = selected.runs.map((run) => {
       const serial = serialSeconds(db, run);
       return {
         id: run.id,
@@ -38,7 +58,7 @@ export async function historyCommand(file: string | undefined, options: { json?:
       return EXIT.ok;
     }
     if (!runs.length) {
-      await writeOut('no runs recorded\n');
+      await writeOut(options.status ? `no ${options.status} runs recorded\n` : 'no runs recorded\n');
       return EXIT.ok;
     }
     const lines = ['run id                    started                    status      wall     speedup  cost   workflow'];
@@ -50,8 +70,8 @@ export async function historyCommand(file: string | undefined, options: { json?:
         String(r.cost ?? '-').padEnd(6), `${r.workflow}${r.resumedFrom ? ` (resumed ${r.resumedFrom})` : ''}`,
       ].join(' '));
     }
-    const total = runs.length < limit ? runs.length : countRuns(db, absolute);
-    if (total > runs.length) lines.push(`(the latest ${runs.length} of ${total} runs; --limit ${total} shows them all)`);
+    const total = selected.total();
+    if (total > runs.length) lines.push(`(the latest ${runs.length} of ${total} ${options.status ? `${options.status} ` : ''}runs; --limit ${total} shows them all)`);
     await writeOut(`${lines.join('\n')}\n`);
     return EXIT.ok;
   } finally {
