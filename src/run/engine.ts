@@ -18,8 +18,8 @@ import { CircuitBreakers } from './circuit-breakers.js';
 import { CostLedger } from './cost-ledger.js';
 import { RuntimeValues } from './runtime-values.js';
 import { taskFileName } from './file-names.js';
-import { attemptRequest, renderedTask } from './attempt-request.js';
-import { memoKey } from './memo-key.js';
+import { attemptRequest } from './attempt-request.js';
+import { recallMemo } from './memo-key.js';
 import { afterFailure } from './after-failure.js';
 import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
@@ -201,13 +201,11 @@ export class RunEngine {
     const lookup = this.options.memo;
     if (!task.memoize || !lookup) return false;
     const s = this.states[i]!;
-    s.memoKey = memoKey(task, renderedTask(task, (ref, env) => this.values.valueOf(ref, env)));
-    const outputs = lookup(s.memoKey, task.memoize.maxAge);
-    if (!outputs) return false;
-    const found = findArtifacts(task.artifacts, [], task.cwd);
-    if (found.missing.length) return false;
-    s.outputs = outputs;
-    s.artifacts = found.produced;
+    const memo = recallMemo(task, (ref, env) => this.values.valueOf(ref, env), lookup);
+    s.memoKey = memo.key;
+    if (!memo.outputs) return false;
+    s.outputs = memo.outputs;
+    s.artifacts = memo.artifacts;
     return true;
   }
 

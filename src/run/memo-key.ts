@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { TaskSpec } from '../workflow/model.js';
+import { findArtifacts } from './artifacts.js';
 import type { AttemptRequest } from './attempt.js';
+import { renderedTask, type AttemptContext } from './attempt-request.js';
+import type { EngineOptions } from './engine-options.js';
 
 /**
  * What a memoized task is known by: a hash of its id and everything that
@@ -27,4 +30,17 @@ export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command'
     artifacts: task.artifacts,
   };
   return createHash('sha256').update(JSON.stringify(what)).digest('hex');
+}
+
+/**
+ * A memoized task's key as rendered with `valueOf`, and the outputs and
+ * artifacts of a recorded success under it, if there is one young enough
+ * whose artifacts are still there.
+ */
+export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>): { key: string; outputs?: Record<string, string>; artifacts?: string[] } {
+  const key = memoKey(task, renderedTask(task, valueOf));
+  const outputs = lookup(key, task.memoize?.maxAge);
+  if (!outputs) return { key };
+  const found = findArtifacts(task.artifacts, [], task.cwd);
+  return found.missing.length ? { key } : { key, outputs, artifacts: found.produced };
 }

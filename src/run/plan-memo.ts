@@ -2,12 +2,13 @@ import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import type { Workflow } from '../workflow/model.js';
 import { needsFirst } from '../workflow/needs-order.js';
 import type { TemplateRef } from '../workflow/templates.js';
-import { findArtifacts } from './artifacts.js';
-import { renderedTask } from './attempt-request.js';
 import type { EngineOptions } from './engine-options.js';
-import { memoKey } from './memo-key.js';
+import { recallMemo } from './memo-key.js';
 import { RuntimeValues } from './runtime-values.js';
 import { freshState } from './task-state.js';
+
+/** Thrown while rendering a task that reads an output not known before the run. */
+const UNANSWERED = Symbol('unanswered');
 
 /**
  * The tasks with `memoize` that a run would not run, as far as that is known
@@ -35,14 +36,18 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
   for (const i of needsFirst(workflow)) {
     const task = workflow.tasks[i]!;
     if (!task.memoize || task.dynamicMatrix || known.has(i)) continue;
-    let unknown = false;
-    const rendered = renderedTask(task, (ref, env) => {
-      if (!answered(ref)) unknown = true;
-      return values.valueOf(ref, env);
-    });
-    if (unknown) continue;
-    const outputs = lookup(memoKey(task, rendered), task.memoize.maxAge);
-    if (!outputs || findArtifacts(task.artifacts, [], task.cwd).missing.length) continue;
+    let outputs: Record<string, string> | undefined;
+    try {
+      ({ outputs } = recallMemo(task, (ref, env) => {
+        if (!answered(ref)) throw UNANSWERED;
+        return values.valueOf(ref, env);
+      }, lookup));
+    } catch (caught) {
+      // It reads an answer still to come: a key of guesses would find nothing, or the wrong answer.
+      if (caught === UNANSWERED) continue;
+      throw caught;
+    }
+    if (!outputs) continue;
     memoized.set(i, outputs);
     states[i]!.outputs = outputs;
   }

@@ -11,9 +11,8 @@ async function openExisting(option: string | undefined, near: string) {
   return openStore(await existingStatePath(near, option));
 }
 
-/** The statuses `history --status` takes: how runs ended, and the two of runs without an end. */
-export const HISTORY_STATUSES = ['succeeded', 'failed', 'cancelled', 'running', 'unfinished'] as const;
-type HistoryStatus = (typeof HISTORY_STATUSES)[number];
+/** What `history --status` takes (its choices are the program's): how runs ended, and the two of runs without an end. */
+type HistoryStatus = 'succeeded' | 'failed' | 'cancelled' | 'running' | 'unfinished';
 
 /**
  * The runs to show, newest first, at most `limit`: with `status`, only those
