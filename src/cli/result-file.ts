@@ -16,11 +16,22 @@ const RESULT_HEAD = /^\{\s*"runId"\s*:/;
 export function checkResultPath(path: string): void {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (stat?.isDirectory()) throw new UsageError(`--result ${path} is a directory: name a file`);
-  if (stat && !RESULT_HEAD.test(readHead(path, 256))) throw new UsageError(`--result ${path} exists and is not an orchestrate run result: not overwritten (remove it, or choose another path)`);
+  // A device or a pipe (/dev/stdout) would be replaced by the file renamed over it, or block the look at it: --json prints to stdout.
+  if (stat && !stat.isFile()) throw new UsageError(`--result ${path} is not a regular file (a device or a pipe): name a file, or print the result with --json`);
+  if (stat && !RESULT_HEAD.test(head(path))) throw new UsageError(`--result ${path} exists and is not an orchestrate run result: not overwritten (remove it, or choose another path)`);
   try {
     makeDirectory(dirname(path));
   } catch (error) {
     throw ioErrorFrom(dirname(path), error, 'create');
+  }
+}
+
+/** The first bytes of a file there, or nothing when it cannot be read: then it is not known to be ours. */
+function head(path: string): string {
+  try {
+    return readHead(path, 256);
+  } catch {
+    return '';
   }
 }
 

@@ -546,6 +546,7 @@ tasks:
     for (const [args, message] of [
       [['--result', 'notes.json'], 'orchestrate: --result notes.json exists and is not an orchestrate run result: not overwritten (remove it, or choose another path)\n'],
       [['--result', 'out'], 'orchestrate: --result out is a directory: name a file\n'],
+      [['--result', '/dev/null'], 'orchestrate: --result /dev/null is not a regular file (a device or a pipe): name a file, or print the result with --json\n'],
       [['--result', 'plan.json', '--dry-run'], 'orchestrate: --result writes what a run did, and a dry run runs nothing: --dry-run --json prints its plan\n'],
     ] as const) {
       const refused = cli(['run', 'workflow.yaml', ...args], { cwd: dir });
