@@ -3,6 +3,7 @@ import type { InputValues } from '../workflow/inputs.js';
 import { useColor } from '../report/colors.js';
 import { formatStylish } from '../report/lint-stylish.js';
 import { hasErrors } from '../workflow/diagnostics.js';
+import { includedFiles } from '../workflow/include.js';
 import { loadWorkflowFile } from '../workflow/load.js';
 import type { Workflow } from '../workflow/model.js';
 import { relative } from 'node:path';
@@ -28,7 +29,7 @@ export async function loadValidWorkflow(file: string, configPath?: string, optio
     return result.workflow;
   }
   // The files it includes that have errors come with it, each under its own name.
-  const files = [result, ...(result.included ?? []).filter((r) => hasErrors(r.diagnostics))].map((r) => {
+  const files = [result, ...includedFiles(result).filter((r) => hasErrors(r.diagnostics))].map((r) => {
     const name = relative(process.cwd(), r.file);
     return { file: name.startsWith('..') ? r.file : name, diagnostics: r.diagnostics, source: r.source };
   });

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, OrchestrateError, UsageError } from '../errors.js';
 import { matchSources } from '../run/sources.js';
+import { includedFiles } from '../workflow/include.js';
 import { loadWorkflowFile } from '../workflow/load.js';
 import { STDIN } from '../workflow/stdin.js';
 import { reportError } from './program.js';
@@ -53,7 +54,7 @@ function snapshot(workflowFiles: readonly string[], tasks: readonly Watched[], s
 async function watched(file: string, options: RunCommandOptions): Promise<{ files: string[]; tasks: Watched[]; valid: boolean }> {
   try {
     const result = await loadWorkflowFile(file, { configPath: options.config });
-    const files = [resolve(file), ...(result.included ?? []).map((r) => r.file)];
+    const files = [resolve(file), ...includedFiles(result).map((r) => r.file)];
     const tasks = (result.workflow?.tasks ?? []).filter((t) => t.sources.length || t.promptFile)
       .map((t): Watched => ({ sources: t.sources, artifacts: t.artifacts, cwd: t.cwd, promptFile: t.promptFile }));
     return { files, tasks, valid: result.workflow !== undefined };

@@ -3,6 +3,7 @@ import { basename, relative, resolve } from 'node:path';
 import { IoError } from '../errors.js';
 import { expandGlob, isGlob } from '../util/glob.js';
 import type { Diagnostic } from '../workflow/diagnostics.js';
+import { includedFiles } from '../workflow/include.js';
 import { loadWorkflowFile } from '../workflow/load.js';
 import { STDIN } from '../workflow/stdin.js';
 import { applyDisableDirectives } from './disable-directives.js';
@@ -86,7 +87,7 @@ export async function lintFiles(patterns: string[], options: LintOptions = {}): 
       const result = await loadWorkflowFile(file, { configPath: options.configPath, stdinName: options.stdinName });
       // Warnings the project's config file turns off, in every file (its own and those it includes).
       const off: ReadonlySet<string> = new Set(result.config?.lint?.disable);
-      for (const one of [result, ...(result.included ?? [])]) {
+      for (const one of [result, ...includedFiles(result)]) {
         if (reported.has(one.file)) continue;
         // Its lint-disable comments apply to its own warnings, included files' to theirs.
         const diagnostics = applyDisableDirectives(one.diagnostics, one.source.text).filter((d) => d.severity !== 'warning' || !off.has(d.code));

@@ -30,7 +30,7 @@ export function plannedSkips(workflow: Workflow): Map<string, PlannedSkip> {
     if (!task.when) continue;
     let known = true;
     const holds = evaluateCondition(task.when.condition, (ref) => {
-      const value = staticValue(workflow.inputs ?? {}, task, ref);
+      const value = staticValue(task.inputValues ?? workflow.inputs ?? {}, task, ref);
       if (value === undefined) known = false;
       return value;
     });

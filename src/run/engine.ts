@@ -182,7 +182,7 @@ export class RunEngine {
     // Its expansions check `when` each, since it may read their matrix values.
     if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
-    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
+    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(task.inputValues ?? this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
     if (this.memoized(i)) return this.finish(i, 'succeeded', 'memoized');
     const s = this.states[i]!;
     s.state = 'queued';

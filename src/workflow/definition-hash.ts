@@ -8,7 +8,8 @@ import { isDefaultShell } from './shell.js';
  * sources, condition and needs. A task whose hash changed is run again on resume and does not
  * inherit the durations of its earlier definition. Input values are not in it
  * (a new version number is the same task, with the same durations): resume
- * compares the inputs a task uses on their own.
+ * compares the inputs a task uses on their own. For a task of an included
+ * file, how its inputs were given (`with`, or a default) is.
  */
 export function definitionHash(workflow: Workflow, task: TaskSpec): string {
   const agent = task.agent === undefined || !Object.hasOwn(workflow.agents, task.agent) ? undefined : workflow.agents[task.agent];
@@ -23,6 +24,7 @@ export function definitionHash(workflow: Workflow, task: TaskSpec): string {
     ...(task.dynamicMatrix ? [{ dynamicMatrix: task.dynamicMatrix }] : []),
     ...(task.captureStdout ? [{ captureStdout: task.captureStdout }] : []),
     ...(task.outputSchema ? [{ outputSchema: task.outputSchema }] : []),
+    ...(task.inputBindings?.length ? [{ inputs: task.inputBindings }] : []),
   ]);
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

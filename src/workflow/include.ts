@@ -1,12 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { readCapped } from '../util/read-capped.js';
 import { DEFAULT_WORKFLOW_FILES } from './workflow-files.js';
-import { error, hasErrors, type Diagnostic } from './diagnostics.js';
+import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { AgentSpec, TaskSpec, Workflow } from './model.js';
 import { namespacedTask } from './namespace.js';
 import { MAX_FILE_BYTES } from './parse-yaml.js';
-import type { WorkflowFile } from './schema-types.js';
+import type { Input, WorkflowFile } from './schema-types.js';
+import { bindInputs, readWith } from './include-inputs.js';
+import type { InputValues } from './inputs.js';
 import type { LoadResult } from './load.js';
 
 /** What the files a workflow includes bring: their tasks (namespaced), what joins the whole run, and their own load results. */
@@ -26,49 +28,68 @@ export interface Includes {
   failed: string[];
 }
 
-/** Keys an included file cannot set: one run has one policy, one set of inputs, one heartbeat; includes do not nest. */
-export const NOT_IN_INCLUDED = ['policy', 'inputs', 'telemetry', 'include'] as const;
+/** Keys an included file cannot set: one run has one policy and one heartbeat. */
+export const NOT_IN_INCLUDED = ['policy', 'telemetry'] as const;
 
+/** How an include reaches a file: the including workflow's inputs (declared, their values) and the files above it (cycles). */
+export interface IncludeContext {
+  declared: Record<string, Input>;
+  values: InputValues;
+  /** The files that include this one, directly or not, the top first, then this one. */
+  chain: readonly string[];
+}
 
 /**
  * Loads the files `raw.include` names (relative to the including file's
- * directory) with `load`, each as a workflow of its own, and namespaces their
- * tasks. A file that cannot be read or has errors is a `bad-include` at its
- * entry (its own problems are in its result, at its own positions).
+ * directory) with `load`, each as a workflow of its own with the input values
+ * its entry's `with` gives, and namespaces their tasks (theirs included: an
+ * included file may include others, never one above it). A file that cannot
+ * be read or has errors is a `bad-include` at its entry (its own problems are
+ * in its result, at its own positions).
  */
-export function loadIncludes(raw: WorkflowFile, file: string, load: (text: string, file: string) => LoadResult): Includes {
+export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (text: string, file: string, inputs: InputValues, includedBy: readonly string[]) => LoadResult): Includes {
   const out: Includes = { results: [], tasks: [], agents: {}, resources: {}, origin: {}, secrets: [], dotenv: {}, diagnostics: [], failed: [] };
+  const file = context.chain[context.chain.length - 1]!;
   const dir = resolve(file, '..');
-  const seen = new Map<string, string>([[file, '']]);
   /** Namespaced task ids taken so far, and by which file. */
   const bases = new Map<string, string>();
-  for (const [ns, path] of Object.entries(raw.include ?? {})) {
+  for (const [ns, entry] of Object.entries(raw.include ?? {})) {
     const at = ['include', ns];
+    const path = typeof entry === 'string' ? entry : entry.path;
+    const pathAt = typeof entry === 'string' ? at : [...at, 'path'];
     // A problem at the entry (an unreadable file, one with errors, a conflict) leaves its tasks out.
-    const refuse = (d: Diagnostic) => {
-      out.diagnostics.push(d);
-      if (!out.failed.includes(ns)) out.failed.push(ns);
+    const refuse = (...ds: Diagnostic[]) => {
+      out.diagnostics.push(...ds);
+      if (ds.length && !out.failed.includes(ns)) out.failed.push(ns);
     };
     const included = workflowIn(resolve(dir, path));
-    const earlier = seen.get(included);
-    if (earlier !== undefined) {
-      refuse(error('bad-include', earlier === '' ? `a workflow cannot include itself` : `"${path}" is already included as "${earlier}"`, at));
+    if (included === file) {
+      refuse(error('bad-include', 'a workflow cannot include itself', pathAt));
       continue;
     }
-    seen.set(included, ns);
+    const above = context.chain.indexOf(included);
+    if (above !== -1) {
+      const cycle = [...context.chain.slice(above), included].map((f) => relative(dir, f) || basename(f)).join(' → ');
+      refuse(error('bad-include', `includes cannot form a cycle: ${cycle}`, pathAt));
+      continue;
+    }
     const text = readIncluded(included);
     if (typeof text !== 'string') {
-      refuse(error('bad-include', `cannot include "${path}": ${text.problem}`, at));
+      refuse(error('bad-include', `cannot include "${path}": ${text.problem}`, pathAt));
       continue;
     }
-    const result = load(text, included);
-    out.results.push(result);
+    const given = readWith(typeof entry === 'string' ? undefined : entry.with, context.declared, context.values, at);
+    const result = load(text, included, given.given, context.chain);
+    out.results.push(result, ...(result.included ?? []));
     if (hasErrors(result.diagnostics) || !result.workflow) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-      refuse(error('bad-include', `"${path}" has ${errors} error${errors === 1 ? '' : 's'} of its own (shown under its name)`, at));
+      refuse(error('bad-include', `"${path}" has ${errors} error${errors === 1 ? '' : 's'} of its own (shown under its name)`, pathAt), ...given.diagnostics);
       continue;
     }
     const workflow = result.workflow;
+    const bound = bindInputs(given, workflow.declaredInputs, workflow.inputs, path, at);
+    refuse(...given.diagnostics, ...bound.diagnostics);
+    if (given.diagnostics.length || bound.diagnostics.length) continue;
     for (const [name, agent] of Object.entries(workflow.agents)) {
       const mine = out.agents[name];
       if (mine && JSON.stringify(mine) !== JSON.stringify(agent)) refuse(error('include-conflict', `agent "${name}" of "${path}" is defined differently in "${out.origin[`agent:${name}`]}": define it once (in the config file, for both)`, at));
@@ -97,7 +118,7 @@ export function loadIncludes(raw: WorkflowFile, file: string, load: (text: strin
     for (const task of workflow.tasks) {
       if (clashes.has(task.baseId)) continue;
       bases.set(`${ns}.${task.baseId}`, `"${path}"`);
-      out.tasks.push(namespacedTask(task, ns, at));
+      out.tasks.push(namespacedTask(task, ns, at, bound.binding));
     }
   }
   return out;
@@ -126,6 +147,27 @@ export function mergeIncluded(workflow: Workflow, includes: Includes, raw: Workf
   }
   workflow.secrets = [...new Set([...workflow.secrets, ...includes.secrets])];
   workflow.dotenv = { ...includes.dotenv, ...workflow.dotenv };
+}
+
+/**
+ * The files a workflow includes, directly or not, once each: a file included
+ * twice (with other inputs, or by two files) is loaded twice, and its problems
+ * are what either load found.
+ */
+export function includedFiles(result: LoadResult): LoadResult[] {
+  const byFile = new Map<string, LoadResult>();
+  for (const one of result.included ?? []) {
+    const first = byFile.get(one.file);
+    if (!first) {
+      byFile.set(one.file, one);
+      continue;
+    }
+    const key = (d: Diagnostic) => `${d.code}|${d.position?.line}|${d.position?.column}|${d.message}`;
+    const known = new Set(first.diagnostics.map(key));
+    const more = one.diagnostics.filter((d) => !known.has(key(d)));
+    if (more.length) byFile.set(one.file, { ...first, diagnostics: sortDiagnostics([...first.diagnostics, ...more]) });
+  }
+  return [...byFile.values()];
 }
 
 /** A directory means the workflow in it (`orchestrate.yaml`, as a command run there would take), as Taskfile's includes take a directory. */

@@ -63,7 +63,7 @@ export function parseInputArguments(args: readonly string[] | undefined): InputV
 }
 
 /** Why a given text is not a valid value of the input, if it is not. */
-function valueProblem(name: string, input: Input, text: string): string | undefined {
+export function valueProblem(name: string, input: Input, text: string): string | undefined {
   const type = typeOf(input);
   if (type === 'number' && !(NUMBER.test(text) && Number.isFinite(Number(text)))) return `input "${name}" must be a number, got "${text}"`;
   if (type === 'boolean' && text !== 'true' && text !== 'false') return `input "${name}" must be true or false, got "${text}"`;

@@ -52,6 +52,8 @@ export interface LoadOptions {
   previousInputs?: InputValues;
   /** It is loaded as another workflow's `include`: the keys that belong to the including one are errors. */
   asIncluded?: boolean;
+  /** The files that include it, directly or not, the top first (an include of one of them is a cycle). */
+  includedBy?: readonly string[];
 }
 
 /**
@@ -82,17 +84,19 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   const raw = parsed.value as WorkflowFile;
   if (options.asIncluded) {
     for (const key of NOT_IN_INCLUDED) {
-      if (raw[key] !== undefined) schemaErrors.push(error('bad-include', `an included workflow cannot set \`${key}\`: ${key === 'include' ? 'includes do not nest; include the file from the top workflow' : "the including workflow's applies to the whole run"}`, [key], true));
+      if (raw[key] !== undefined) schemaErrors.push(error('bad-include', `an included workflow cannot set \`${key}\`: the including workflow's applies to the whole run`, [key], true));
     }
   }
   const name = raw.name ?? basename(file, extname(file));
   const config = options.config ?? {};
   const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs);
   inputProblems = inputs.problems;
-  if (raw.include && !options.asIncluded) {
+  if (raw.include) {
     // Its tasks take their defaults (retry, timeouts, estimates) from the run's policy, this file's over the config's.
     const policy = mergePolicyFiles(config.policy, raw.policy);
-    includes = loadIncludes(raw, file, (text, included) => loadWorkflowText(text, included, { config: { ...config, policy }, configDir: options.configDir, asIncluded: true }));
+    const context = { declared: raw.inputs ?? {}, values: inputs.values, chain: [...(options.includedBy ?? []), file] };
+    // What `with` gives is checked at the entry (against what the file declares), not as a usage error.
+    includes = loadIncludes(raw, context, (text, included, values, includedBy) => loadWorkflowText(text, included, { config: { ...config, policy }, configDir: options.configDir, asIncluded: true, inputs: values, includedBy }));
   }
   const failed = includes?.failed ?? [];
   const built = buildModel(raw, config, file, source, name, inputs.values, includes?.tasks, failed);

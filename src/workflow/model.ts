@@ -127,10 +127,14 @@ export interface TaskSpec {
   /** Estimated duration in seconds. */
   estimate: number;
   estimateSource: EstimateSource;
-  /** The inputs its fields use (`${{ inputs.NAME }}`), if any. */
+  /** The run's inputs its fields use (`${{ inputs.NAME }}`), if any; for a task of an included file, those its `include` entries pass on with `with`. */
   inputsUsed?: string[];
-  /** The namespace of the `include` entry it came from (its id starts with it), if it came from an included file. */
+  /** The namespace of the `include` entry it came from (its id starts with it; `site.docs` for one included twice over), if it came from an included file. */
   includedFrom?: string;
+  /** For a task of an included file: the values of that file's own inputs (its `when` reads them), from its `include` entry's `with`, else their defaults. */
+  inputValues?: Record<string, string>;
+  /** For a task of an included file: how each input it uses got its value (`docs.target=staging`, `docs.target=default:"dev"`), in its definition hash. */
+  inputBindings?: string[];
   /** Its fields with the inputs left as templates: what its definition hash covers. */
   unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>;
 }

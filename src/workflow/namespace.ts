@@ -2,14 +2,24 @@ import { parseCondition } from './condition.js';
 import type { DocPath } from './diagnostics.js';
 import type { TaskSpec } from './model.js';
 
+/** How an `include` entry gave the included file's inputs their values. */
+export interface InputBinding {
+  /** The included file's input values (its tasks' `when` reads them). */
+  values: Record<string, string>;
+  /** For one of its inputs: the including workflow's inputs its value reads, and how it got it (`target=staging`). */
+  bind(name: string): { uses: string[]; text: string };
+}
+
 /**
  * A task of an included workflow as the including one sees it: its id, its
  * needs and its references to other tasks' outputs (`${{ tasks.build... }}`,
  * in templates, conditions and matrices from outputs) under the namespace
- * (`docs.build`); everything else as its own file made it. `path` is where
+ * (`docs.build`); the inputs it uses are the including workflow's that its
+ * entry's `with` passes on (`binding`), and how they were bound joins its
+ * definition; everything else as its own file made it. `path` is where
  * the including file names it (its `include` entry), for problems found later.
  */
-export function namespacedTask(task: TaskSpec, ns: string, path: DocPath): TaskSpec {
+export function namespacedTask(task: TaskSpec, ns: string, path: DocPath, binding: InputBinding): TaskSpec {
   const id = (name: string) => `${ns}.${name}`;
   const text = (value: string) => namespaceTemplates(value, ns);
   const fields = <T extends Partial<Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>>>(f: T): T => ({
@@ -22,12 +32,20 @@ export function namespacedTask(task: TaskSpec, ns: string, path: DocPath): TaskS
     ...(f.env ? { env: Object.fromEntries(Object.entries(f.env).map(([k, v]) => [k, text(v)])) } : {}),
   });
   const when = task.when && namespaceExpression(task.when.source, ns);
+  const bound = (task.inputsUsed ?? []).map((name) => binding.bind(name));
+  const uses = [...new Set(bound.flatMap((b) => b.uses))].sort();
+  const bindings = [...(task.inputBindings ?? []), ...bound.map((b) => b.text)];
+  const { inputsUsed: _, ...rest } = task;
   return {
-    ...fields(task),
+    ...fields(rest),
     id: id(task.id),
     baseId: id(task.baseId),
     path,
-    includedFrom: ns,
+    includedFrom: task.includedFrom === undefined ? ns : `${ns}.${task.includedFrom}`,
+    // The innermost file's values: the file whose `when` this is.
+    inputValues: task.inputValues ?? binding.values,
+    ...(uses.length ? { inputsUsed: uses } : {}),
+    ...(bindings.length ? { inputBindings: bindings } : {}),
     needs: task.needs.map(id),
     ...(when !== undefined ? { when: { source: when, condition: parseCondition(when).condition! } } : {}),
     ...(task.dynamicMatrix ? { dynamicMatrix: Object.fromEntries(Object.entries(task.dynamicMatrix).map(([k, v]) => [k, typeof v === 'string' ? text(v) : v])) } : {}),

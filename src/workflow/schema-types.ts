@@ -50,6 +50,21 @@ export type Input = {
   enum?: Array<MatrixValue>;
 };
 
+/**
+ * An included workflow file: its path, or `{ path, with }` to give its inputs values.
+ */
+export type Include = string | {
+  /**
+   * The workflow file, relative to this file; a directory means the orchestrate.yaml in it.
+   */
+  path: string;
+  /**
+   * Values of the included file's inputs, as `--input` gives them to a workflow run alone; `${{ inputs.NAME }}` passes on one of this workflow's inputs (`${{ runner.* }}` works too). An input not given takes its default; one without a default must be given.
+   * @default {}
+   */
+  with?: Record<string, MatrixValue>;
+};
+
 export type PositiveInteger = number;
 
 /**
@@ -457,10 +472,10 @@ export type WorkflowFile = {
   agents?: Record<string, Agent>;
   telemetry?: Telemetry;
   /**
-   * Other workflow files whose tasks join this one, by namespace: `docs: docs/workflow.yaml` adds its task `build` as `docs.build`. Each included file is a workflow that lints on its own; its tasks run as they would alone (their cwd, env, shell, agents, prompt files), under this workflow's policy. Paths are relative to this file. An included file cannot set `policy`, `inputs`, `telemetry` or `include`.
+   * Other workflow files whose tasks join this one, by namespace: `docs: docs/workflow.yaml` adds its task `build` as `docs.build`; `{ path, with }` also gives the included file's inputs their values, as `with:` does for a reusable GitHub Actions workflow. Each included file is a workflow that lints on its own; its tasks run as they would alone (their cwd, env, shell, agents, prompt files), under this workflow's policy. Paths are relative to this file. An included file may include others (never itself, directly or not); it cannot set `policy` or `telemetry`.
    * @default {}
    */
-  include?: Record<string, string>;
+  include?: Record<string, Include>;
   /**
    * Tasks by id. Each runs exactly one of `run` (a shell command) or `agent`.
    */

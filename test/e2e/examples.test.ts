@@ -33,8 +33,10 @@ describe('the example workflows', () => {
         expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([
           ['build', 'succeeded'], ['release', 'succeeded'], ['docs.toc', 'succeeded'],
           ['docs.render[intro]', 'succeeded'], ['docs.render[usage]', 'succeeded'], ['docs.render[api]', 'succeeded'],
+          ['manual.toc', 'succeeded'], ['manual.render[intro]', 'succeeded'], ['manual.render[usage]', 'succeeded'], ['manual.render[api]', 'succeeded'],
         ]);
         expect(readFileSync(result.tasks.find((t: any) => t.id === 'docs.render[api]').logFile, 'utf8')).toContain('out| rendering api as html in parts/');
+        expect(readFileSync(result.tasks.find((t: any) => t.id === 'manual.render[api]').logFile, 'utf8')).toContain('out| rendering api as pdf in parts/');
         expect(readFileSync(result.tasks.find((t: any) => t.id === 'release').logFile, 'utf8')).toContain('out| releasing with the pages: intro usage api');
       }
       if (file === 'failure-handling.yaml') {

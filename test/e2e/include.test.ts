@@ -128,8 +128,9 @@ tasks:
       'bad-include@3:9 cannot include "missing.yaml": no such file',
       'bad-include@4:9 a workflow cannot include itself',
       'bad-include@5:11 "broken.yaml" has 2 errors of its own (shown under its name)',
-      'bad-include@6:10 "broken.yaml" is already included as "broken"',
+      'bad-include@6:10 "broken.yaml" has 2 errors of its own (shown under its name)',
     ]);
+    // Included twice, its problems are shown once.
     expect(byFile['broken.yaml']).toEqual([
       "bad-include@2:1 an included workflow cannot set `policy`: the including workflow's applies to the whole run",
       'unknown-need@4:28 task "x" needs "y", which is not a task',

@@ -1,0 +1,89 @@
+import { suggestion } from '../util/suggest.js';
+import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { valueProblem, type InputValues } from './inputs.js';
+import type { InputBinding } from './namespace.js';
+import { runnerValue } from './runner-context.js';
+import { parseTemplate, renderTemplate } from './templates.js';
+import type { Include, Input } from './schema-types.js';
+
+/** What an include entry's `with` says, read against the including workflow's inputs. */
+export interface WithValues {
+  /** The values known now, rendered: the included file is loaded with them. */
+  given: InputValues;
+  /** Names whose value reads an input of the including workflow that has no value yet (lint and plan need none): neither missing nor checked. */
+  pending: Set<string>;
+  /** Each name's text with the including workflow's inputs left as templates (runner values filled in), and those inputs. */
+  sources: Map<string, { text: string; uses: string[] }>;
+  diagnostics: Diagnostic[];
+}
+
+type WithMap = Exclude<Include, string>['with'];
+
+/**
+ * Reads an include entry's `with` (at `at`): each value is text that may pass
+ * on the including workflow's inputs (`${{ inputs.NAME }}`, `declared`, with
+ * `values` where they have them) and the machine's `${{ runner.KEY }}`, both
+ * known when the workflow loads; anything else is a problem at its key.
+ */
+export function readWith(entries: WithMap, declared: Record<string, Input>, values: InputValues, at: DocPath): WithValues {
+  const out: WithValues = { given: Object.create(null) as InputValues, pending: new Set(), sources: new Map(), diagnostics: [] };
+  for (const [name, value] of Object.entries(entries ?? {})) {
+    const path = [...at, 'with', name];
+    const text = String(value);
+    const parsed = parseTemplate(text);
+    const problems = parsed.errors.map((e) => ({ ...error('bad-template', `with.${name}: ${e.message}`, path), find: e.text }));
+    for (const ref of parsed.refs) {
+      if (ref.kind === 'inputs' && !Object.hasOwn(declared, ref.key)) {
+        const names = Object.keys(declared);
+        const known = suggestion(ref.key, names) || (names.length ? ` (inputs: ${names.join(', ')})` : ': declare it under `inputs`');
+        problems.push({ ...error('unknown-reference', `with.${name} uses ${ref.text}, but the workflow has no input "${ref.key}"${known}`, path), find: ref.text });
+      } else if (ref.kind !== 'inputs' && ref.kind !== 'runner') {
+        problems.push({ ...error('bad-include', `with.${name} uses ${ref.text}, but a value of \`with\` is known when the workflow loads: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path), find: ref.text });
+      }
+    }
+    if (problems.length) {
+      // Given, if wrongly: not missing too.
+      out.diagnostics.push(...problems);
+      out.pending.add(name);
+      out.sources.set(name, { text, uses: [] });
+      continue;
+    }
+    const uses = [...new Set(parsed.refs.filter((r) => r.kind === 'inputs').map((r) => r.key))].sort();
+    out.sources.set(name, { text: renderTemplate(text, (ref) => (ref.kind === 'runner' ? runnerValue(ref.key) : undefined)), uses });
+    if (uses.some((input) => !Object.hasOwn(values, input))) out.pending.add(name);
+    else out.given[name] = renderTemplate(text, (ref) => (ref.kind === 'inputs' ? values[ref.key] : runnerValue(ref.key)));
+  }
+  return out;
+}
+
+/**
+ * Checks what `with` gave against the inputs the included file (`path`, as
+ * the entry wrote it) declares — a name it lacks, a value that does not fit,
+ * an input without a default left out — and how its tasks' inputs got their
+ * values (`values`: the included file's own), for namespacing them.
+ */
+export function bindInputs(read: WithValues, declared: Record<string, Input>, values: InputValues, path: string, at: DocPath): { diagnostics: Diagnostic[]; binding: InputBinding } {
+  const diagnostics: Diagnostic[] = [];
+  const names = Object.keys(declared);
+  for (const name of read.sources.keys()) {
+    const where = [...at, 'with', name];
+    if (!Object.hasOwn(declared, name)) {
+      diagnostics.push(error('bad-include', `"${path}" has no input "${name}"${suggestion(name, names) || (names.length ? ` (inputs: ${names.join(', ')})` : ': it declares no inputs')}`, where, true));
+      continue;
+    }
+    const problem = Object.hasOwn(read.given, name) ? valueProblem(name, declared[name]!, read.given[name]!) : undefined;
+    if (problem) diagnostics.push(error('bad-include', `${problem} (given to "${path}")`, where));
+  }
+  const missing = Object.entries(declared).filter(([name, input]) => input.default === undefined && !read.sources.has(name));
+  for (const [name, input] of missing) {
+    diagnostics.push(error('bad-include', `"${path}" needs input "${name}"${input.description ? ` (${input.description})` : ''}: give it under \`with\``, at, true));
+  }
+  const binding: InputBinding = {
+    values,
+    bind: (name) => {
+      const source = read.sources.get(name);
+      return source ? { uses: source.uses, text: `${name}=${source.text}` } : { uses: [], text: `${name}=default:${JSON.stringify(declared[name]?.default ?? null)}` };
+    },
+  };
+  return { diagnostics, binding };
+}
