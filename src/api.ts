@@ -4,6 +4,7 @@ import { planWorkflow, type Plan, type PlanOptions } from './plan/plan.js';
 import type { OutputListener } from './run/engine-options.js';
 import type { Agent, AgentFactory } from './run/in-process-executor.js';
 import type { RunResult } from './run/result.js';
+import type { Approver } from './run/approval.js';
 import { startRun } from './run/start-run.js';
 import type { RunEvent } from './telemetry/events.js';
 import { formatPath } from './workflow/schema-errors.js';
@@ -48,9 +49,11 @@ export interface ApiPolicy extends PolicyFile {
   onOutput?: OutputListener;
   /** Run only these tasks and what they need. */
   only?: string[];
+  /** Answers the tasks with `approval` (without it they are rejected). */
+  approve?: Approver;
 }
 
-const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'shell', 'cwd', 'signal', 'onEvent', 'onOutput', 'only'] as const;
+const RUN_OPTIONS = ['name', 'resources', 'env', 'secrets', 'shell', 'cwd', 'signal', 'onEvent', 'onOutput', 'only', 'approve'] as const;
 
 function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { workflow: Workflow; agents: Map<string, AgentFactory> } {
   if (!Array.isArray(tasks)) throw new TypeError(`${caller}: the tasks must be an array, got ${typeof tasks}`);
@@ -112,6 +115,7 @@ async function run(tasks: ApiTask[], policy: ApiPolicy, caller: string): Promise
     only: policy.only,
     listeners: policy.onEvent ? [policy.onEvent] : [],
     onOutput: policy.onOutput,
+    approve: policy.approve,
   }).result;
 }
 

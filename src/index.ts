@@ -12,4 +12,5 @@ export { loadWorkflowText } from './workflow/load.js';
 export { startRun } from './run/start-run.js';
 export type { StartRunOptions, RunHandle } from './run/start-run.js';
 export type { OutputListener } from './run/engine-options.js';
+export type { Approver, ApprovalRequest, ApprovalDecision } from './run/approval.js';
 export { EXIT, OrchestrateError } from './errors.js';

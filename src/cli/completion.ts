@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import type { Command, Option } from 'commander';
 import { openStore } from '../store/open-store.js';
-import { listRuns } from '../store/queries.js';
+import { awaitingApproval } from '../store/approvals.js';
+import { listRuns, unfinishedRuns } from '../store/queries.js';
 import { loadWorkflowFile } from '../workflow/load.js';
 import { defaultFile, namesWorkflowFile } from './default-workflow.js';
 import { existingStatePath } from './history-store.js';
+import { stillRunning } from './run-liveness.js';
 
 /** What a word being completed may be: these words, and files too when `files`. */
 export interface Completions {
@@ -55,6 +57,7 @@ export async function complete(program: Command, words: readonly string[]): Prom
   if (!argument) return { words: [], files: false };
   const name = argument.name();
   if (RUN_ID_ARGUMENTS.has(name)) return { words: await runIds(), files: false };
+  if (command.name() === 'approve' || command.name() === 'reject') return { words: await awaitingTasks(), files: false };
   if (name === 'tasks' || (name === 'file' && args.some((a) => a.name() === 'tasks'))) {
     // `run [file] [tasks...]`: the first word is a file, or a task of orchestrate.yaml.
     const file = workflowOf(done);
@@ -100,6 +103,20 @@ async function runIds(): Promise<string[]> {
     const db = openStore(await existingStatePath(process.cwd()));
     try {
       return listRuns(db, {}, 20).map((r) => r.id);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
+/** The tasks waiting for approval in the runs going on on this machine. */
+async function awaitingTasks(): Promise<string[]> {
+  try {
+    const db = openStore(await existingStatePath(process.cwd()));
+    try {
+      return unfinishedRuns(db).filter(stillRunning).flatMap((run) => awaitingApproval(db, run.id).map((a) => a.task));
     } finally {
       db.close();
     }

@@ -1,6 +1,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from '../telemetry/events.js';
+import { approvalHint } from '../report/simple-renderer.js';
 
 interface Lane {
   taskId?: string;
@@ -26,6 +27,8 @@ export class LanesRenderer {
   /** Tasks running beyond the lanes the terminal has room for, in start order: each takes the next lane that frees. */
   private readonly unshown = new Map<string, { attempt: number; since: number }>();
   private readonly counts = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, retrying: 0 };
+  /** Tasks waiting for approval. */
+  private readonly awaiting = new Set<string>();
   private total = 0;
   private readonly seen = new Set<string>();
   private finished!: () => void;
@@ -66,6 +69,13 @@ export class LanesRenderer {
         else this.show(free, id, event.attempt ?? 1, Date.now());
         break;
       }
+      case 'task.waiting':
+        if (id !== undefined) this.awaiting.add(id);
+        this.note(`⏸ ${id} waits for approval: ${event.message} (${approvalHint(id ?? '')})`);
+        break;
+      case 'task.approved':
+        this.awaiting.delete(id!);
+        break;
       case 'task.retrying':
         this.counts.retrying++;
         this.note(`↻ ${id} attempt ${event.attempt} failed: ${event.reason}`);
@@ -78,6 +88,7 @@ export class LanesRenderer {
         const status = event.type.slice(5) as keyof typeof this.counts;
         this.counts[status]++;
         if (event.type === 'task.failed') this.note(`✖ ${id}: ${event.reason}`);
+        this.awaiting.delete(id!);
         this.freeLane(id);
         break;
       }
@@ -130,7 +141,7 @@ export class LanesRenderer {
 
   private progressTitle(): string {
     const done = this.counts.succeeded + this.counts.failed + this.counts.skipped + this.counts.cancelled;
-    const more = this.unshown.size ? `; ${this.unshown.size} more running than shown` : '';
+    const more = (this.unshown.size ? `; ${this.unshown.size} more running than shown` : '') + (this.awaiting.size ? `; ${this.awaiting.size} awaiting approval` : '');
     return `${done}/${this.total} done: ${this.counts.succeeded} ok, ${this.counts.failed} failed, ${this.counts.skipped} skipped, ${this.counts.cancelled} cancelled, ${this.counts.retrying} retries${more}`;
   }
 

@@ -118,6 +118,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-fast', 'stop the run at the first task that fails for good (policy.cancellation: cascading)').conflicts('keepGoing'))
     .option('-k, --keep-going', 'after a failure, run every task that does not depend on it (policy.cancellation: isolated)')
     .option('--timeout <duration>', 'a deadline for the whole run, over policy.timeout (e.g. 30m, 1h30m)', parseTimeout)
+    .option('-y, --yes', 'approve every task of the run that waits for approval (`approval:`), without asking')
     .addOption(inputOption())
     .addOption(stateOption())
     .addOption(new Option('--renderer <renderer>', 'progress display: default (live, in a terminal), simple (a line per event), silent').choices(['default', 'simple', 'silent']).default('default'))
@@ -216,6 +217,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const { cancelCommand } = await import('./commands/cancel.js');
       setExit(await cancelCommand(runId, options));
     });
+
+  for (const [name, approved] of [['approve', true], ['reject', false]] as const) {
+    const command = program
+      .command(name)
+      .description(approved
+        ? 'let tasks that wait for approval (`approval:`) in a run going on on this machine start'
+        : 'refuse tasks that wait for approval (`approval:`) in a run going on on this machine: they fail')
+      .argument('<tasks...>', 'the tasks (as the run names them)')
+      .option('--run <runId>', 'the run (default: the one going on where each task waits)');
+    if (!approved) command.option('-r, --reason <text>', 'why (shown in the run and its result)');
+    command
+      .addOption(stateOption())
+      .action(async (tasks: string[], options) => {
+        const { decideCommand } = await import('./commands/approve.js');
+        setExit(await decideCommand(tasks, approved, options));
+      });
+  }
 
   program
     .command('prune')

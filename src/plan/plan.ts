@@ -29,6 +29,8 @@ export interface PlanTask {
   critical: boolean;
   /** The `include` namespace it came from, if it came from an included file. */
   includedFrom?: string;
+  /** It waits for a person's approval before it starts (when it runs): a wait the estimate does not count. */
+  approval?: true;
   /** `plan --commands`: what it runs, as loaded (other tasks' outputs still templates). */
   command?: string;
   /** `plan --commands`: the program its command is given to, when not `sh -c`. */
@@ -161,6 +163,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     end: round(schedule.end[i]!),
     critical: onPath[i] === 1,
     ...(t.includedFrom !== undefined ? { includedFrom: t.includedFrom } : {}),
+    ...(t.approval !== undefined && !notRun(options, t.id) ? { approval: true as const } : {}),
   }));
   return {
     workflow: workflow.name,

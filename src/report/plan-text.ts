@@ -69,6 +69,13 @@ function notRunLine(plan: Plan, source: keyof typeof NOT_RUN_WHY, label: string)
   return [`${label}: ${ids.length} task${ids.length === 1 ? '' : 's'} (${NOT_RUN_WHY[source]}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
 }
 
+/** A line naming the tasks that will wait for approval, if any. */
+function approvalLine(plan: Plan): string[] {
+  const ids = plan.tasks.filter((t) => t.approval).map((t) => t.id);
+  if (!ids.length) return [];
+  return [`Approval: ${ids.length} task${ids.length === 1 ? '' : 's'} wait${ids.length === 1 ? 's' : ''} for a person's approval (the wait is not counted): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
+}
+
 /** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals (and with `plan --commands`, what each task runs). */
 export function formatPlan(plan: Plan, options: { color?: boolean } = {}): string {
   const commands = plan.tasks.some((t) => t.command !== undefined);
@@ -83,6 +90,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     ...notRunLine(plan, 'memoized', 'Memoized'),
     ...notRunLine(plan, 'condition', 'Skipped'),
     ...notRunLine(plan, 'on-failure', 'Only on failure'),
+    ...approvalLine(plan),
     '',
     ...batchesSection(plan),
     '',

@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { approvalHint } from './simple-renderer.js';
 
 /** `orchestrate status --json`. */
 export interface RunStatus {
@@ -15,6 +16,8 @@ export interface RunStatus {
   running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
   /** The tasks that failed so far, in the order they ended. */
   failed: string[];
+  /** While it runs: the tasks waiting for approval, with their question. */
+  awaiting: Array<{ task: string; message: string; since: string }>;
 }
 
 /** `orchestrate status` as text: the run, its counts, and the tasks running now. */
@@ -28,6 +31,9 @@ export function formatRunStatus(s: RunStatus): string {
   if (s.failed.length) lines.push(`  failed   ${s.failed.slice(0, 5).join(', ')}${s.failed.length > 5 ? `, and ${s.failed.length - 5} more` : ''}`);
   s.running.forEach((r, k) => {
     lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
+  });
+  s.awaiting.forEach((a, k) => {
+    lines.push(`  ${k === 0 ? 'approval' : '        '} ${a.task}: ${a.message} (${approvalHint(a.task)})`);
   });
   return `${lines.join('\n')}\n`;
 }

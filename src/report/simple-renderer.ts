@@ -1,5 +1,12 @@
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from '../telemetry/events.js';
+import { shellWord } from '../util/shell-word.js';
+
+/** How to answer a task that waits for approval, from another terminal. */
+export function approvalHint(taskId: string): string {
+  const word = shellWord(taskId);
+  return `orchestrate approve ${word}, or reject ${word}`;
+}
 
 /** One plain line per event (start, retry, end), with its timestamp: for CI logs and pipes. */
 export function formatEventLine(event: RunEvent): string | undefined {
@@ -9,6 +16,10 @@ export function formatEventLine(event: RunEvent): string | undefined {
   switch (event.type) {
     case 'workflow.started':
       return `${at} run ${event.runId}: ${event.workflow}, ${event.tasks} tasks, concurrency ${event.concurrency}`;
+    case 'task.waiting':
+      return `${at} wait  ${id}: ${event.message} (${approvalHint(id ?? '')})`;
+    case 'task.approved':
+      return `${at} approved ${id}${event.by ? ` by ${event.by}` : ''}`;
     case 'task.started':
       return `${at} start ${id}${event.attempt && event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
     case 'task.retrying':

@@ -1,5 +1,5 @@
 /** Why an attempt did not succeed. */
-export type FailureKind = 'exit-code' | 'timeout' | 'cancelled' | 'invalid' | 'spawn' | 'circuit-open' | 'budget' | 'workflow-timeout';
+export type FailureKind = 'exit-code' | 'timeout' | 'cancelled' | 'invalid' | 'spawn' | 'circuit-open' | 'budget' | 'workflow-timeout' | 'rejected';
 
 /** The outcome of one attempt; success and failure have the same shape. */
 export interface AttemptResult {

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../telemetry/events.js';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { TaskSpec } from '../workflow/model.js';
+import type { Approver } from './approval.js';
 import type { Executor } from './attempt.js';
 import type { UpToDate } from './up-to-date.js';
 
@@ -38,6 +39,8 @@ export interface EngineOptions {
   memo?: (key: string, maxAge: number | undefined) => Record<string, string> | undefined;
   /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
   history?: ReadonlyMap<string, number>;
+  /** Answers tasks with `approval` (without it they are rejected). */
+  approve?: Approver;
   /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */
   onOutput?: OutputListener;
 }

@@ -21,6 +21,7 @@ import { taskFileName } from './file-names.js';
 import { attemptRequest } from './attempt-request.js';
 import { recallMemo } from './memo-key.js';
 import { afterFailure } from './after-failure.js';
+import { NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
 import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
@@ -184,11 +185,39 @@ export class RunEngine {
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
     if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(task.inputValues ?? this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
     if (this.memoized(i)) return this.finish(i, 'succeeded', 'memoized');
+    if (task.approval !== undefined) return this.askApproval(i);
+    this.enqueue(i);
+  }
+
+  private enqueue(i: number): void {
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
     this.queue.push(i, s.readyAt);
     this.emit('task.queued', i, { attempt: s.attempts + 1 });
+  }
+
+  /** A task with `approval`: it waits, holding nothing, for the approver's answer; approved it is queued, rejected it fails. */
+  private askApproval(i: number): void {
+    const task = this.tasks[i]!;
+    const s = this.states[i]!;
+    s.state = 'awaiting';
+    const asked = s.abort = new AbortController();
+    const message = this.options.masker.mask(renderTemplate(task.approval!, (ref) => this.values.valueOf(ref, task.env) ?? '') || `run ${task.id}?`);
+    this.emit('task.waiting', i, { reason: 'approval', message });
+    const answered = (decision: ApprovalDecision) => {
+      if (s.state !== 'awaiting') return;
+      s.abort = undefined;
+      if (decision.approved) {
+        this.emit('task.approved', i, decision.by ? { by: decision.by } : {});
+        this.enqueue(i);
+      } else {
+        s.errors.push({ attempt: 1, kind: 'rejected', message: rejectionMessage(decision) });
+        this.failFinally(i, false);
+      }
+      this.pump();
+    };
+    (this.options.approve ?? NO_APPROVER)({ taskId: task.id, message, signal: asked.signal }).then(answered, (error: unknown) => answered({ approved: false, reason: String(error) }));
   }
 
   /**
@@ -438,11 +467,11 @@ export class RunEngine {
     }, delaySeconds * 1000);
   }
 
-  /** The task's last attempt failed: it fails (or is allowed to), its agent's circuit counts it, a cascade stops the run. */
-  private failFinally(i: number): void {
+  /** The task's last attempt failed (or it was rejected): it fails (or is allowed to), its agent's circuit counts an attempt's failure, a cascade stops the run. */
+  private failFinally(i: number, attempted = true): void {
     const task = this.tasks[i]!;
-    const opened = this.breakers.record(task.agent, false, this.now());
-    this.queue.release(this.breakers.freed(task.agent));
+    const opened = attempted && this.breakers.record(task.agent, false, this.now());
+    if (attempted) this.queue.release(this.breakers.freed(task.agent));
     this.states[i]!.failureTainted = !task.continueOnError;
     this.finish(i, 'failed', task.continueOnError ? 'allowed' : undefined);
     if (opened) this.failOpenCircuit(task.agent!);
@@ -463,9 +492,10 @@ export class RunEngine {
       if (s.state === 'running') {
         s.cancelling = 'fail-fast';
         s.abort?.abort();
-      } else if (s.state === 'backoff' || s.state === 'pending') {
+      } else if (s.state === 'backoff' || s.state === 'pending' || s.state === 'awaiting') {
         clearTimeout(s.timer);
         s.timer = undefined;
+        s.abort?.abort();
         this.finish(j, 'cancelled', 'fail-fast');
       }
     }
@@ -492,6 +522,10 @@ export class RunEngine {
       if (s.state === 'backoff' && s.timer) {
         clearTimeout(s.timer);
         s.timer = undefined;
+        this.finish(i, 'cancelled', cancelReason(mode));
+      }
+      if (s.state === 'awaiting' && !keep(i)) {
+        s.abort?.abort();
         this.finish(i, 'cancelled', cancelReason(mode));
       }
     });

@@ -4,6 +4,7 @@ import { workflowMasker, type SecretMasker } from '../telemetry/mask.js';
 import type { Workflow } from '../workflow/model.js';
 import type { Executor } from './attempt.js';
 import { RunEngine } from './engine.js';
+import type { Approver } from './approval.js';
 import type { EngineOptions, OutputListener } from './engine-options.js';
 import { InProcessExecutor, type AgentFactory } from './in-process-executor.js';
 import type { RunResult } from './result.js';
@@ -41,6 +42,8 @@ export interface StartRunOptions {
   history?: ReadonlyMap<string, number>;
   /** Gets every output line of every attempt, masked, as it comes. */
   onOutput?: OutputListener;
+  /** Answers tasks with `approval` (without it they are rejected). */
+  approve?: Approver;
 }
 
 export interface RunHandle {
@@ -106,6 +109,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     reusedExpansions: options.reusedExpansions,
     upToDate: options.upToDate,
     memo: options.memo,
+    approve: options.approve,
     history: options.history,
     onOutput: options.onOutput,
   });

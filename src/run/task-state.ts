@@ -1,8 +1,8 @@
 import type { RunEvent } from '../telemetry/events.js';
 import type { TaskResult, TaskStatus } from './result.js';
 
-/** `expanded`: a matrix from outputs whose expansions run; it ends when they have. */
-export type State = 'pending' | 'queued' | 'running' | 'backoff' | 'expanded' | TaskStatus;
+/** `expanded`: a matrix from outputs whose expansions run; it ends when they have. `awaiting`: it waits for approval. */
+export type State = 'pending' | 'awaiting' | 'queued' | 'running' | 'backoff' | 'expanded' | TaskStatus;
 
 /** What the engine knows of one task during a run. */
 export interface TaskState {
@@ -30,6 +30,7 @@ export interface TaskState {
   logFile?: string;
   /** Failed, or skipped/cancelled because something upstream failed. */
   failureTainted: boolean;
+  /** Aborts its running attempt, or (awaiting) its request for approval. */
   abort?: AbortController;
   kill?: AbortController;
   timer?: NodeJS.Timeout;

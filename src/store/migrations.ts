@@ -71,4 +71,14 @@ export const MIGRATIONS: readonly string[] = [
   // 7: the memo key of a task with \`memoize\`, by which a later run finds a success to reuse.
   `ALTER TABLE tasks ADD COLUMN memo_key TEXT;
    CREATE INDEX tasks_by_memo_key ON tasks (memo_key, finished_at) WHERE memo_key IS NOT NULL;`,
+  // 8: decisions on tasks that wait for approval (\`orchestrate approve\`, \`reject\`), which their runner reads.
+  `CREATE TABLE approvals (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     task_id TEXT NOT NULL,
+     approved INTEGER NOT NULL,
+     decided_by TEXT,
+     reason TEXT,
+     decided_at TEXT NOT NULL,
+     PRIMARY KEY (run_id, task_id)
+   );`,
 ];

@@ -19,7 +19,7 @@ export function runsBeyond(db: Database, keep: number, file?: string): RunRow[] 
 
 /** Deletes runs with everything recorded of them (attempts, task states, events), in one transaction. */
 export function deleteRuns(db: Database, ids: readonly string[]): void {
-  const statements = ['DELETE FROM events WHERE run_id = ?', 'DELETE FROM attempts WHERE run_id = ?', 'DELETE FROM tasks WHERE run_id = ?', 'DELETE FROM runs WHERE id = ?']
+  const statements = ['DELETE FROM events WHERE run_id = ?', 'DELETE FROM approvals WHERE run_id = ?', 'DELETE FROM attempts WHERE run_id = ?', 'DELETE FROM tasks WHERE run_id = ?', 'DELETE FROM runs WHERE id = ?']
     .map((sql) => db.prepare(sql));
   db.transaction(() => {
     for (const id of ids) for (const statement of statements) statement.run(id);

@@ -1,6 +1,8 @@
 /** The telemetry event types (schemas/events.schema.json). */
 export type EventType =
   | 'workflow.started'
+  | 'task.waiting'
+  | 'task.approved'
   | 'task.queued'
   | 'task.started'
   | 'task.retrying'
@@ -37,6 +39,10 @@ export interface RunEvent {
   memoKey?: string;
   /** workflow.started: the value of each input (masked), when the workflow has inputs. */
   inputs?: Record<string, string>;
+  /** task.waiting: the question of a task that waits for approval (masked). */
+  message?: string;
+  /** task.approved: who approved it. */
+  by?: string;
   /** workflow.started / finished. */
   workflow?: string;
   status?: string;

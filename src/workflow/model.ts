@@ -114,6 +114,8 @@ export interface TaskSpec {
   /** Files it reads (paths, directories, globs; relative to cwd): with them it can be up to date. */
   sources: string[];
   gate: boolean;
+  /** It waits for a person's approval before it starts: the question to show (templates filled at load time; outputs when it is ready), empty for `approval: true`. */
+  approval?: string;
   continueOnError: boolean;
   /** Timeout of one attempt in seconds. */
   timeout?: number;

@@ -47,6 +47,7 @@ export function namespacedTask(task: TaskSpec, ns: string, path: DocPath, bindin
     ...(uses.length ? { inputsUsed: uses } : {}),
     ...(bindings.length ? { inputBindings: bindings } : {}),
     needs: task.needs.map(id),
+    ...(task.approval ? { approval: text(task.approval) } : {}),
     ...(when !== undefined ? { when: { source: when, condition: parseCondition(when).condition! } } : {}),
     ...(task.dynamicMatrix ? { dynamicMatrix: Object.fromEntries(Object.entries(task.dynamicMatrix).map(([k, v]) => [k, typeof v === 'string' ? text(v) : v])) } : {}),
     ...(task.unfilled ? { unfilled: fields(task.unfilled) } : {}),

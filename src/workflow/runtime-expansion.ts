@@ -27,6 +27,7 @@ export function expandedTask(group: TaskSpec, expansion: Expansion & { values: R
     matrix: values,
     ...fields(group),
     needs: [...group.needs],
+    ...(group.approval ? { approval: fill(group.approval) } : {}),
     ...(group.unfilled ? { unfilled: fields(group.unfilled) } : {}),
   };
 }

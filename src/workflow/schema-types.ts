@@ -378,6 +378,11 @@ export type Task = {
    */
   gate?: boolean;
   /**
+   * Wait for a person to approve before the task starts (GitLab's manual jobs, Buildkite's block steps, GitHub's required reviewers): `true`, or the question to show, which may read templates like `prompt` (`Apply ${{ tasks.plan.outputs.summary }}?`). While it waits it holds no slot; `orchestrate approve TASK` lets it run, `orchestrate reject TASK` fails it, and `run --yes` approves every approval of the run. Not asked when the task is reused, up to date or memoized.
+   * @default false
+   */
+  approval?: boolean | string;
+  /**
    * A failure of this task counts as success for its dependents and the exit code (it is still reported).
    * @default false
    */

@@ -27,6 +27,23 @@ describe('library API', () => {
     expect(result.metrics.costSpent).toBe(0.25);
   });
 
+  it('asks the `approve` function before a task with approval starts; without one, it is rejected', async () => {
+    const cwd = tempProject();
+    const asked: string[] = [];
+    const tasks = [
+      { id: 'plan', run: 'echo "n=3" >> "$ORCHESTRATE_OUTPUT"' },
+      { id: 'apply', needs: ['plan'], approval: 'apply ${{ tasks.plan.outputs.n }} changes?', run: 'true' },
+    ];
+    const approved = await executeGraph({ tasks }, { cwd, approve: async ({ taskId, message }) => {
+      asked.push(`${taskId}: ${message}`);
+      return { approved: true, by: 'a test' };
+    } });
+    expect(approved.status).toBe('succeeded');
+    expect(asked).toEqual(['apply: apply 3 changes?']);
+    const nobody = await executeGraph({ tasks }, { cwd });
+    expect(nobody.tasks[1]).toMatchObject({ status: 'failed', attempts: 0, errors: [{ kind: 'rejected', message: 'rejected: nobody can approve it here: give the run an `approve` function' }] });
+  });
+
   it('checks an in-process agent\'s answer against its outputSchema, retrying a bad one; only: [] runs nothing', async () => {
     const cwd = tempProject();
     const answers = ['{"verdict": "perhaps"}', '{"verdict": "approve"}'];

@@ -29,7 +29,7 @@ describe('shell completion (bash)', () => {
   });
 
   it('completes commands, options, option values, task ids, files and run ids', () => {
-    expect(offered(dir, 'orchestrate r')).toEqual(['report', 'run']);
+    expect(offered(dir, 'orchestrate r')).toEqual(['reject', 'report', 'run']);
     expect(offered(dir, 'orchestrate run --re')).toEqual(['--renderer', '--result', '--resume']);
     expect(offered(dir, 'orchestrate run --renderer s')).toEqual(['silent', 'simple']);
     // The first word of run: a task of orchestrate.yaml, or a file; after a file, that file's tasks.
@@ -90,7 +90,7 @@ describe.runIf(installed('fish'))(titled('fish'), () => {
 
   it('completes commands, options, option values, task ids and files as bash does', () => {
     const dir = project();
-    expect(offered(dir, 'orchestrate r')).toEqual(['report', 'run']);
+    expect(offered(dir, 'orchestrate r')).toEqual(['reject', 'report', 'run']);
     expect(offered(dir, 'orchestrate run --re')).toEqual(['--renderer', '--result', '--resume']);
     expect(offered(dir, 'orchestrate run --renderer s')).toEqual(['silent', 'simple']);
     expect(offered(dir, 'orchestrate run ')).toEqual(['build', 'ci.yaml', 'orchestrate.yaml', 'package.json', 'test']);
@@ -117,7 +117,7 @@ describe.runIf(installed('zsh'))(titled('zsh'), () => {
 
   it('offers what the CLI says for the word under the cursor, and files where a file goes', () => {
     const dir = project();
-    expect(offered(dir, 'orchestrate r')).toEqual(['report', 'run']);
+    expect(offered(dir, 'orchestrate r')).toEqual(['reject', 'report', 'run']);
     expect(offered(dir, 'orchestrate run --renderer s')).toEqual(['silent', 'simple']);
     expect(offered(dir, 'orchestrate run ')).toEqual(['<files>', 'build', 'test']);
     expect(offered(dir, 'orchestrate run ci.yaml d')).toEqual(['deploy']);

@@ -11,6 +11,7 @@ import { fixedSpawners, startRun } from '../../run/start-run.js';
 import { memoOutputs } from '../../store/queries.js';
 import { checkResultPath, writeResultFile } from '../result-file.js';
 import { RunRecorder } from '../../store/recorder.js';
+import { ApprovalDesk } from '../approval-desk.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import type { RunResult } from '../../run/result.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
@@ -53,6 +54,8 @@ export interface RunCommandOptions {
   since?: string;
   /** Also write the result object to this file when the run ends. */
   result?: string;
+  /** Approve every task that waits for approval. */
+  yes?: boolean;
 }
 
 /** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout. */
@@ -204,6 +207,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     resumedFrom,
   });
+  const desk = new ApprovalDesk(db, runId, options.yes ?? false);
   const handle = startRun(workflow, {
     runId,
     runDir,
@@ -214,6 +218,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     upToDate,
     // With --force every task runs, and what memoized ones do is still recorded for later runs.
     memo: (key, maxAge) => (options.force ? undefined : memoOutputs(db, key, maxAge, Date.now())),
+    approve: desk.approve,
     history: history.estimates,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
     onOutput: grouped ? (taskId, line) => grouped.onOutput(taskId, line) : printOutput && ((taskId, line) => printOutput(`[${taskId}] ${line}`)),
@@ -263,6 +268,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       result = await handle.result;
     } finally {
       ended = true;
+      desk.close();
       await lanes?.stop();
       await sink.close();
       recorder.flush();

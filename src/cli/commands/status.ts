@@ -1,4 +1,5 @@
 import { EXIT, UsageError } from '../../errors.js';
+import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, runProgress } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
@@ -42,6 +43,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
       },
       running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
       failed: progress.failed,
+      awaiting: live ? awaitingApproval(db, id) : [],
     };
   } finally {
     db.close();

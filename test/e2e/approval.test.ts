@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/background.js';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
+import { waitFor } from '../helpers/wait.js';
+
+const workflow = `version: 1
+tasks:
+  plan: { run: 'echo "summary=3 changes" >> "$ORCHESTRATE_OUTPUT"' }
+  apply:
+    needs: plan
+    approval: "Apply \${{ tasks.plan.outputs.summary }}?"
+    run: echo applied > applied.txt
+  notify: { run: 'true', needs: apply }
+`;
+
+const events = (dir: string, runId: string) => readFileSync(join(dir, '.orchestrate/runs', runId, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('approval', () => {
+  it('waits for `orchestrate approve`, from another terminal, before the task starts', async () => {
+    const dir = tempProject({ 'orchestrate.yaml': workflow });
+    const run = startCli(dir, ['run', '--renderer', 'simple']);
+    try {
+      await waitFor(() => run.stdout().includes(' wait  apply'), 'the task to wait for approval');
+      expect(run.stdout()).toMatch(/ wait {2}apply: Apply 3 changes\? \(orchestrate approve apply, or reject apply\)\n/);
+      // Shell completion offers the tasks that wait.
+      expect(cli(['__complete', '--', 'approve', ''], { cwd: dir }).stdout).toBe('nofiles\napply\n');
+      const status = cli(['status'], { cwd: dir });
+      expect(status.stdout).toContain('  approval apply: Apply 3 changes? (orchestrate approve apply, or reject apply)\n');
+      expect(JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout).awaiting).toMatchObject([{ task: 'apply', message: 'Apply 3 changes?' }]);
+      // A typo decides nothing, and says what waits.
+      const typo = cli(['approve', 'aply', 'apply'], { cwd: dir });
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toBe('orchestrate: task "aply" is not waiting for approval in a run going on on this machine (did you mean "apply"?) (waiting: apply)\n');
+      const plain = cli(['approve', 'plan'], { cwd: dir });
+      expect(plain.code).toBe(2);
+      expect(run.stdout()).not.toContain('start apply');
+      const approved = cli(['approve', 'apply'], { cwd: dir });
+      expect(approved.code, approved.stderr).toBe(0);
+      expect(approved.stdout).toMatch(/^approved apply \(run \S+, orchestrate\)\n$/);
+    } finally {
+      setTimeout(() => run.child.kill('SIGKILL'), 30_000).unref();
+    }
+    expect(await run.exited).toBe(0);
+    expect(readFileSync(join(dir, 'applied.txt'), 'utf8')).toBe('applied\n');
+    expect(run.stdout()).toMatch(/ approved apply by \S+\n.* start apply\n/);
+    const runId = /run (\S+):/.exec(run.stdout())![1]!;
+    const stream = events(dir, runId);
+    expect(stream.every((e) => validator('events')(e))).toBe(true);
+    expect(stream.filter((e) => e.taskId === 'apply').map((e) => e.type)).toEqual(['task.waiting', 'task.approved', 'task.queued', 'task.started', 'task.succeeded']);
+    // Decided once: it no longer waits, and the run has ended.
+    const again = cli(['approve', 'apply'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe('orchestrate: no run is going on on this machine\n');
+    expect(cli(['approve', 'apply', '--run', runId], { cwd: dir }).stderr).toBe(`orchestrate: run ${runId} is not going on on this machine: it ended succeeded\n`);
+  });
+
+  it('fails a rejected task, with who rejected it and why, and skips what needs it', async () => {
+    const dir = tempProject({ 'orchestrate.yaml': workflow });
+    const run = startCli(dir, ['run', '--json']);
+    await waitFor(() => cli(['status'], { cwd: dir }).stdout.includes('approval apply'), 'the task to wait for approval');
+    const rejected = cli(['reject', 'apply', '--reason', 'not on a Friday'], { cwd: dir });
+    expect(rejected.code, rejected.stderr).toBe(0);
+    expect(rejected.stdout).toMatch(/^rejected apply \(run /);
+    expect(await run.exited).toBe(1);
+    const result = JSON.parse(run.stdout());
+    expect(validator('result')(result)).toBe(true);
+    expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([['plan', 'succeeded'], ['apply', 'failed'], ['notify', 'skipped']]);
+    expect(result.tasks[1].attempts).toBe(0);
+    expect(result.tasks[1].errors).toMatchObject([{ kind: 'rejected', message: expect.stringMatching(/^rejected by \S+: not on a Friday$/) }]);
+  });
+
+  it('approves every approval with --yes, and is cancelled by Ctrl-C while it waits', async () => {
+    const dir = tempProject({ 'orchestrate.yaml': workflow });
+    const yes = cli(['run', '--yes', '--renderer', 'simple'], { cwd: dir });
+    expect(yes.code, yes.stderr).toBe(0);
+    expect(yes.stdout).toMatch(/ approved apply by --yes\n/);
+
+    const run = startCli(dir, ['run', '--renderer', 'simple']);
+    await waitFor(() => run.stdout().includes(' wait  apply'), 'the task to wait for approval');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.stdout()).toMatch(/ cancel apply \(interrupted\)\n/);
+  });
+
+  it('shows the wait in a terminal\'s live progress', async () => {
+    const dir = tempProject({ 'orchestrate.yaml': workflow, 'run.sh': `${process.execPath} ${BIN} run\n` });
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
+    delete env.CI;
+    const child = spawn('script', ['-qec', 'stty cols 160 rows 30; sh run.sh', '/dev/null'], { cwd: dir, env });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => out.includes('1 awaiting approval'), 'the progress line to count the task');
+    expect(out).toContain('⏸ apply waits for approval: Apply 3 changes? (orchestrate approve apply, or reject apply)');
+    expect(cli(['approve', 'apply'], { cwd: dir }).code).toBe(0);
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/3\/3 done: 3 ok/);
+  });
+
+  it('is in the plan, and lint checks its templates', () => {
+    const dir = tempProject({ 'orchestrate.yaml': workflow, 'typo.yaml': workflow.replace('tasks.plan.outputs', 'tasks.plna.outputs') });
+    const plan = cli(['plan'], { cwd: dir });
+    expect(plan.stdout).toContain("Approval: 1 task waits for a person's approval (the wait is not counted): apply\n");
+    const json = JSON.parse(cli(['plan', '--json'], { cwd: dir }).stdout);
+    expect(validator('plan')(json)).toBe(true);
+    expect(json.tasks.map((t: any) => t.approval ?? false)).toEqual([false, true, false]);
+    const lint = cli(['lint', 'typo.yaml'], { cwd: dir });
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain('typo.yaml:6:22  error  task "apply" uses ${{ tasks.plna.outputs.summary }}, but there is no task "plna"  [unknown-reference]');
+  });
+});
