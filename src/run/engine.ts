@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
@@ -9,16 +6,14 @@ import { renderTemplate } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
-import type { AttemptRequest, AttemptResult, FailureKind } from './attempt.js';
+import type { AttemptResult, FailureKind } from './attempt.js';
 import { checkAttempt } from './check-attempt.js';
 import { findArtifacts } from './artifacts.js';
-import { fingerprintSources } from './sources.js';
 import type { EngineOptions } from './engine-options.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { CostLedger } from './cost-ledger.js';
 import { RuntimeValues } from './runtime-values.js';
-import { taskFileName } from './file-names.js';
-import { attemptRequest } from './attempt-request.js';
+import { closeLaunchContext, launchAttempt, openLaunchContext, type LaunchContext } from './launch-attempt.js';
 import { recallMemo } from './memo-key.js';
 import { afterFailure } from './after-failure.js';
 import { NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
@@ -26,7 +21,7 @@ import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
-import { endEventFields, freshState, type State, type TaskState } from './task-state.js';
+import { endEventFields, freshState, recordAttempt, type State, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
 
 const FINAL: ReadonlySet<State> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -63,7 +58,8 @@ export class RunEngine {
   private heartbeat?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private pumping = false;
-  private outputDir = '';
+  /** What each attempt is launched with, once the run has started (its output directory made). */
+  private launching!: LaunchContext;
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
@@ -104,8 +100,7 @@ export class RunEngine {
 
   async run(): Promise<RunResult> {
     makeDirectory(this.options.runDir);
-    // Output files are written by tasks in clear: they live outside the project and are deleted once read.
-    this.outputDir = mkdtempSync(join(tmpdir(), 'orchestrate-outputs-'));
+    this.launching = openLaunchContext(this.options, this.values, this.workflow.policy.gracePeriod);
     const inputs = this.workflow.inputs ?? {};
     this.emit('workflow.started', undefined, { workflow: this.workflow.name, tasks: this.countIncluded(), concurrency: this.concurrency, ...(Object.keys(inputs).length ? { inputs: { ...inputs } } : {}) });
     const interrupt = this.options.interrupt;
@@ -140,7 +135,7 @@ export class RunEngine {
     clearInterval(this.heartbeat);
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.rateTimer);
-    rmSync(this.outputDir, { recursive: true, force: true });
+    closeLaunchContext(this.launching);
     return this.result();
   }
 
@@ -370,46 +365,12 @@ export class RunEngine {
     this.ledger.reserve(task.cost);
     s.queueWaitMs += now - s.readyAt;
     s.firstStart ??= now;
-    const abort = s.abort = new AbortController();
-    const kill = s.kill = new AbortController();
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt });
-    const name = taskFileName(task.id, i, (text) => this.options.masker.mask(text));
-    s.logFile = join(this.options.runDir, `${name}.log`);
-    this.options.executorFor(task).run(attemptRequest(task, {
-      runId: this.options.runId,
-      attempt: s.attempts,
-      logFile: s.logFile,
-      outputFile: join(this.outputDir, `${name}.${s.attempts}.env`),
-      valueOf: (ref, env) => this.values.valueOf(ref, env),
-      gracePeriod: this.workflow.policy.gracePeriod,
-      timeLeft: this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined,
-      signal: abort.signal,
-      killSignal: kill.signal,
-      onOutput: this.outputListener(task),
-    })).then(async (result) => this.attemptEnded(i, result, await this.sourcesAfter(task, result, abort, kill)), (error: unknown) => this.attemptEnded(i, {
-      ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [],
-    }));
+    const timeLeft = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
+    void launchAttempt(this.launching, i, task, s, timeLeft).then(({ result, sources }) => this.attemptEnded(i, result, sources));
   }
 
-  /** The task's output lines for `options.onOutput`, under its id as events show it (masked). */
-  private outputListener(task: TaskSpec): AttemptRequest['onOutput'] {
-    const listener = this.options.onOutput;
-    if (!listener) return undefined;
-    const shownId = this.options.masker.mask(task.id);
-    return (stream, line) => listener(shownId, line, stream);
-  }
-
-  /**
-   * The fingerprint of a successful attempt's sources, taken while the task
-   * still holds its slot (the event loop keeps turning meanwhile); none when
-   * the run stops the task first: it then runs again next time.
-   */
-  private async sourcesAfter(task: TaskSpec, result: AttemptResult, abort: AbortController, kill: AbortController): Promise<string | undefined> {
-    if (!result.ok || !task.sources.length) return undefined;
-    return fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted);
-  }
-
-  /** `sources`: the fingerprint of its sources after a successful attempt (sourcesAfter). */
+  /** `sources`: the fingerprint of its sources after a successful attempt. */
   private attemptEnded(i: number, result: AttemptResult, sources?: string): void {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
@@ -418,12 +379,7 @@ export class RunEngine {
     this.ledger.settle(s.reserved, attemptCost);
     s.cost += attemptCost;
     s.reserved = 0;
-    s.runMs += result.durationMs;
-    s.exitCode = result.exitCode;
-    s.outputs = result.outputs;
-    s.tail = result.tail;
-    s.abort = undefined;
-    s.kill = undefined;
+    recordAttempt(s, result);
     const { outcome, artifacts } = checkAttempt(task, result);
     if (artifacts) s.artifacts = artifacts;
     if (outcome.ok) {

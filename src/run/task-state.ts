@@ -1,4 +1,5 @@
 import type { RunEvent } from '../telemetry/events.js';
+import type { AttemptResult } from './attempt.js';
 import type { TaskResult, TaskStatus } from './result.js';
 
 /** `expanded`: a matrix from outputs whose expansions run; it ends when they have. `awaiting`: it waits for approval. */
@@ -53,4 +54,14 @@ export function endEventFields(s: TaskState, status: TaskStatus, reason?: string
   if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
   if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
   return fields;
+}
+
+/** What an ended attempt leaves in its task's state (its cost is the engine's to settle). */
+export function recordAttempt(s: TaskState, result: AttemptResult): void {
+  s.runMs += result.durationMs;
+  s.exitCode = result.exitCode;
+  s.outputs = result.outputs;
+  s.tail = result.tail;
+  s.abort = undefined;
+  s.kill = undefined;
 }

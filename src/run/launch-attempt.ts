@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TaskSpec } from '../workflow/model.js';
+import type { AttemptResult } from './attempt.js';
+import { attemptRequest } from './attempt-request.js';
+import type { EngineOptions } from './engine-options.js';
+import { taskFileName } from './file-names.js';
+import type { RuntimeValues } from './runtime-values.js';
+import { fingerprintSources } from './sources.js';
+import type { TaskState } from './task-state.js';
+
+/** What every attempt of a run is launched with. */
+export interface LaunchContext {
+  options: Pick<EngineOptions, 'runId' | 'runDir' | 'masker' | 'executorFor' | 'onOutput'>;
+  /** The private directory of the run's output files. */
+  outputDir: string;
+  values: RuntimeValues;
+  gracePeriod: number;
+}
+
+/** The run's launch context, with a private directory for its output files: tasks write them in clear, so they live outside the project. */
+export function openLaunchContext(options: LaunchContext['options'], values: RuntimeValues, gracePeriod: number): LaunchContext {
+  return { options, outputDir: mkdtempSync(join(tmpdir(), 'orchestrate-outputs-')), values, gracePeriod };
+}
+
+/** Deletes the output files, all read by now. */
+export function closeLaunchContext(c: LaunchContext): void {
+  rmSync(c.outputDir, { recursive: true, force: true });
+}
+
+export interface AttemptEnd {
+  result: AttemptResult;
+  /** After a success of a task with sources: their fingerprint as the attempt left them. */
+  sources?: string;
+}
+
+/**
+ * Runs attempt `s.attempts` of task `i` (counted, and holding its slot): its
+ * log and output files, its request with the templates rendered from what
+ * its needs reported, its executor (one that throws is a `spawn` failure);
+ * then, after a success, the fingerprint of its sources, taken while it still
+ * holds its slot (none when the run stops it first: it runs again next time).
+ * `s.abort` and `s.kill` are how the run stops it meanwhile.
+ */
+export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec, s: TaskState, timeLeft: number | undefined): Promise<AttemptEnd> {
+  const abort = s.abort = new AbortController();
+  const kill = s.kill = new AbortController();
+  const name = taskFileName(task.id, i, (text) => c.options.masker.mask(text));
+  s.logFile = join(c.options.runDir, `${name}.log`);
+  const listener = c.options.onOutput;
+  // Under its id as events show it (masked).
+  const shownId = c.options.masker.mask(task.id);
+  let result: AttemptResult;
+  try {
+    result = await c.options.executorFor(task).run(attemptRequest(task, {
+      runId: c.options.runId,
+      attempt: s.attempts,
+      logFile: s.logFile,
+      outputFile: join(c.outputDir, `${name}.${s.attempts}.env`),
+      valueOf: (ref, env) => c.values.valueOf(ref, env),
+      gracePeriod: c.gracePeriod,
+      timeLeft,
+      signal: abort.signal,
+      killSignal: kill.signal,
+      onOutput: listener && ((stream, line) => listener(shownId, line, stream)),
+    }));
+  } catch (error) {
+    return { result: { ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [] } };
+  }
+  if (!result.ok || !task.sources.length) return { result };
+  return { result, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
+}
