@@ -2,7 +2,7 @@ import { suggestion } from '../util/suggest.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { valueProblem, type InputValues } from './inputs.js';
 import type { InputBinding } from './namespace.js';
-import { runnerValue } from './runner-context.js';
+import { runnerValue, RUNNER_KEYS } from './runner-context.js';
 import { parseTemplate, renderTemplate } from './templates.js';
 import type { Include, Input } from './schema-types.js';
 
@@ -37,6 +37,8 @@ export function readWith(entries: WithMap, declared: Record<string, Input>, valu
         const names = Object.keys(declared);
         const known = suggestion(ref.key, names) || (names.length ? ` (inputs: ${names.join(', ')})` : ': declare it under `inputs`');
         problems.push({ ...error('unknown-reference', `with.${name} uses ${ref.text}, but the workflow has no input "${ref.key}"${known}`, path), find: ref.text });
+      } else if (ref.kind === 'runner' && runnerValue(ref.key) === undefined) {
+        problems.push({ ...error('unknown-reference', `with.${name} uses ${ref.text}, but the runner context has ${RUNNER_KEYS.join(', ')}`, path), find: ref.text });
       } else if (ref.kind !== 'inputs' && ref.kind !== 'runner') {
         problems.push({ ...error('bad-include', `with.${name} uses ${ref.text}, but a value of \`with\` is known when the workflow loads: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path), find: ref.text });
       }

@@ -111,6 +111,7 @@ include:
   a: { path: deploy/workflow.yaml, with: { targte: staging } }
   b: { path: deploy/workflow.yaml, with: { target: "\${{ inputs.verison }}", version: "\${{ tasks.x.outputs.y }}" } }
   c: { path: lib/util.yaml, with: { x: 1 } }
+  r: { path: deploy/workflow.yaml, with: { target: "\${{ runner.nope }}" } }
   d: { path: deploy/workflow.yaml, with: { target: staging, replicas: many } }
   e: { path: deploy/workflow.yaml, with: { target: dev } }
   f: loop/a.yaml
@@ -129,16 +130,17 @@ tasks:
       'unknown-reference@6:53 with.target uses ${{ inputs.verison }}, but the workflow has no input "verison" (did you mean "version"?)',
       'bad-include@6:87 with.version uses ${{ tasks.x.outputs.y }}, but a value of `with` is known when the workflow loads: it can read ${{ inputs.NAME }} and ${{ runner.KEY }} only',
       'bad-include@7:37 "lib/util.yaml" has no input "x": it declares no inputs',
-      'bad-include@8:71 input "replicas" must be a number, got "many" (given to "deploy/workflow.yaml")',
-      'bad-include@9:52 input "target" must be one of "staging", "production", got "dev" (given to "deploy/workflow.yaml")',
-      'bad-include@10:6 "loop/a.yaml" has 1 error of its own (shown under its name)',
+      'unknown-reference@8:53 with.target uses ${{ runner.nope }}, but the runner context has os, arch, temp',
+      'bad-include@9:71 input "replicas" must be a number, got "many" (given to "deploy/workflow.yaml")',
+      'bad-include@10:52 input "target" must be one of "staging", "production", got "dev" (given to "deploy/workflow.yaml")',
+      'bad-include@11:6 "loop/a.yaml" has 1 error of its own (shown under its name)',
     ]);
     expect(byFile['loop/a.yaml']).toEqual(['bad-include@2:15 "b.yaml" has 1 error of its own (shown under its name)']);
     expect(byFile['loop/b.yaml']).toEqual(['bad-include@2:18 includes cannot form a cycle: a.yaml → b.yaml → a.yaml']);
     // run refuses with the same report, exit 2, and no stack trace.
     const run = cli(['run', 'bad.yaml'], { cwd: dir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('bad.yaml:8:71  error  input "replicas" must be a number, got "many" (given to "deploy/workflow.yaml")  [bad-include]');
+    expect(run.stderr).toContain('bad.yaml:9:71  error  input "replicas" must be a number, got "many" (given to "deploy/workflow.yaml")  [bad-include]');
     expect(run.stderr).toContain('loop/b.yaml:2:18  error  includes cannot form a cycle');
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
   });
