@@ -8,11 +8,9 @@ import type { Include, Input } from './schema-types.js';
 
 /** What an include entry's `with` says, read against the including workflow's inputs. */
 export interface WithValues {
-  /** The values known now, rendered: the included file is loaded with them. */
+  /** The values known now, rendered: the included file is loaded with them. A value that reads an input of the including workflow without one yet (lint and plan need none) is not among them, and is not checked. */
   given: InputValues;
-  /** Names whose value reads an input of the including workflow that has no value yet (lint and plan need none): neither missing nor checked. */
-  pending: Set<string>;
-  /** Each name's text with the including workflow's inputs left as templates (runner values filled in), and those inputs. */
+  /** Each name given (rightly or not: it is not missing), its text with the including workflow's inputs left as templates (runner values filled in), and those inputs. */
   sources: Map<string, { text: string; uses: string[] }>;
   diagnostics: Diagnostic[];
 }
@@ -26,7 +24,7 @@ type WithMap = Exclude<Include, string>['with'];
  * known when the workflow loads; anything else is a problem at its key.
  */
 export function readWith(entries: WithMap, declared: Record<string, Input>, values: InputValues, at: DocPath): WithValues {
-  const out: WithValues = { given: Object.create(null) as InputValues, pending: new Set(), sources: new Map(), diagnostics: [] };
+  const out: WithValues = { given: Object.create(null) as InputValues, sources: new Map(), diagnostics: [] };
   for (const [name, value] of Object.entries(entries ?? {})) {
     const path = [...at, 'with', name];
     const text = String(value);
@@ -46,14 +44,12 @@ export function readWith(entries: WithMap, declared: Record<string, Input>, valu
     if (problems.length) {
       // Given, if wrongly: not missing too.
       out.diagnostics.push(...problems);
-      out.pending.add(name);
       out.sources.set(name, { text, uses: [] });
       continue;
     }
     const uses = [...new Set(parsed.refs.filter((r) => r.kind === 'inputs').map((r) => r.key))].sort();
     out.sources.set(name, { text: renderTemplate(text, (ref) => (ref.kind === 'runner' ? runnerValue(ref.key) : undefined)), uses });
-    if (uses.some((input) => !Object.hasOwn(values, input))) out.pending.add(name);
-    else out.given[name] = renderTemplate(text, (ref) => (ref.kind === 'inputs' ? values[ref.key] : runnerValue(ref.key)));
+    if (uses.every((input) => Object.hasOwn(values, input))) out.given[name] = renderTemplate(text, (ref) => (ref.kind === 'inputs' ? values[ref.key] : runnerValue(ref.key)));
   }
   return out;
 }
