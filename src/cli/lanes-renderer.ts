@@ -1,4 +1,5 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
+import { visibleText } from '../util/visible-text.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from '../telemetry/events.js';
 import { approvalHint } from '../report/simple-renderer.js';
@@ -71,7 +72,7 @@ export class LanesRenderer {
       }
       case 'task.waiting':
         if (id !== undefined) this.awaiting.add(id);
-        this.note(`⏸ ${id} waits for approval: ${event.message} (${approvalHint(id ?? '')})`);
+        this.note(`⏸ ${id} waits for approval: ${visibleText(event.message ?? '')} (${approvalHint(id ?? '')})`);
         break;
       case 'task.approved':
         this.awaiting.delete(id!);

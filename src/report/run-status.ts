@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { visibleText } from '../util/visible-text.js';
 import { approvalHint } from './simple-renderer.js';
 
 /** `orchestrate status --json`. */
@@ -33,7 +34,7 @@ export function formatRunStatus(s: RunStatus): string {
     lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
   });
   s.awaiting.forEach((a, k) => {
-    lines.push(`  ${k === 0 ? 'approval' : '        '} ${a.task}: ${a.message} (${approvalHint(a.task)})`);
+    lines.push(`  ${k === 0 ? 'approval' : '        '} ${a.task}: ${visibleText(a.message)} (${approvalHint(a.task)})`);
   });
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { visibleText } from '../util/visible-text.js';
 import type { RunEvent } from '../telemetry/events.js';
 import { shellWord } from '../util/shell-word.js';
 
@@ -17,7 +18,7 @@ export function formatEventLine(event: RunEvent): string | undefined {
     case 'workflow.started':
       return `${at} run ${event.runId}: ${event.workflow}, ${event.tasks} tasks, concurrency ${event.concurrency}`;
     case 'task.waiting':
-      return `${at} wait  ${id}: ${event.message} (${approvalHint(id ?? '')})`;
+      return `${at} wait  ${id}: ${visibleText(event.message ?? '')} (${approvalHint(id ?? '')})`;
     case 'task.approved':
       return `${at} approved ${id}${event.by ? ` by ${event.by}` : ''}`;
     case 'task.started':

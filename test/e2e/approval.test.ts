@@ -59,9 +59,11 @@ describe('approval', () => {
   });
 
   it('fails a rejected task, with who rejected it and why, and skips what needs it', async () => {
-    const dir = tempProject({ 'orchestrate.yaml': workflow });
+    // A question of several lines (an agent's summary) is shown on one line, its newlines escaped.
+    const dir = tempProject({ 'orchestrate.yaml': workflow.replace(`'echo "summary=3 changes" >> "$ORCHESTRATE_OUTPUT"'`, `'printf "summary<<EOF\\n3 changes\\n\\033[31mred\\nEOF\\n" >> "$ORCHESTRATE_OUTPUT"'`) });
     const run = startCli(dir, ['run', '--json']);
     await waitFor(() => cli(['status'], { cwd: dir }).stdout.includes('approval apply'), 'the task to wait for approval');
+    expect(cli(['status'], { cwd: dir }).stdout).toContain('  approval apply: Apply 3 changes\\n\\u001b[31mred? (orchestrate approve apply, or reject apply)\n');
     const rejected = cli(['reject', 'apply', '--reason', 'not on a Friday'], { cwd: dir });
     expect(rejected.code, rejected.stderr).toBe(0);
     expect(rejected.stdout).toMatch(/^rejected apply \(run /);
