@@ -75,6 +75,27 @@ describe('approval', () => {
     expect(result.tasks[1].errors).toMatchObject([{ kind: 'rejected', message: expect.stringMatching(/^rejected by \S+: not on a Friday$/) }]);
   });
 
+  it('asks which run when the task waits in two, and decides for the one named', async () => {
+    const dir = tempProject({ 'orchestrate.yaml': workflow });
+    const first = startCli(dir, ['run', '--renderer', 'simple']);
+    const second = startCli(dir, ['run', '--renderer', 'simple']);
+    try {
+      await waitFor(() => first.stdout().includes(' wait  apply') && second.stdout().includes(' wait  apply'), 'both runs to wait');
+      const ids = [first, second].map((r) => /run (\S+):/.exec(r.stdout())![1]!);
+      const both = cli(['approve', 'apply'], { cwd: dir });
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/^orchestrate: task "apply" waits for approval in 2 runs \(\S+, \S+\): name one with --run\n$/);
+      expect(cli(['reject', 'apply', '--run', ids[1]!], { cwd: dir }).code).toBe(0);
+      expect(await second.exited).toBe(1);
+      // Now it waits in one run only.
+      expect(cli(['approve', 'apply'], { cwd: dir }).stdout).toContain(`approved apply (run ${ids[0]}, orchestrate)`);
+      expect(await first.exited).toBe(0);
+    } finally {
+      first.child.kill('SIGKILL');
+      second.child.kill('SIGKILL');
+    }
+  });
+
   it('approves every approval with --yes, and is cancelled by Ctrl-C while it waits', async () => {
     const dir = tempProject({ 'orchestrate.yaml': workflow });
     const yes = cli(['run', '--yes', '--renderer', 'simple'], { cwd: dir });

@@ -20,14 +20,18 @@ export async function decideCommand(tasks: string[], approved: boolean, options:
     const runs = liveRuns(db, options.run);
     const waiting = runs.map((run) => ({ run, tasks: awaitingApproval(db, run.id) }));
     // Every task is checked before any decision is written: a typo decides nothing.
-    const found = tasks.map((task) => ({ task, run: waiting.find((w) => w.tasks.some((t) => t.task === task))?.run }));
-    const missing = found.find((f) => !f.run);
-    if (missing) throw new UsageError(notWaiting(missing.task, waiting, options.run));
+    const found = tasks.map((task) => {
+      const where = waiting.filter((w) => w.tasks.some((t) => t.task === task)).map((w) => w.run);
+      if (!where.length) throw new UsageError(notWaiting(task, waiting, options.run));
+      // Two runs of one workflow may wait on the same task: deciding for the wrong one is not a guess to make.
+      if (where.length > 1) throw new UsageError(`task "${task}" waits for approval in ${where.length} runs (${where.map((r) => r.id).join(', ')}): name one with --run`);
+      return { task, run: where[0]! };
+    });
     const by = userName();
     const lines: string[] = [];
     for (const { task, run } of found) {
-      if (!decide(db, run!.id, { task, approved, by, reason: options.reason ?? null }, new Date())) throw new UsageError(`task "${task}" of run ${run!.id} has been decided already`);
-      lines.push(`${approved ? 'approved' : 'rejected'} ${task} (run ${run!.id}, ${run!.workflow})\n`);
+      if (!decide(db, run.id, { task, approved, by, reason: options.reason ?? null }, new Date())) throw new UsageError(`task "${task}" of run ${run.id} has been decided already`);
+      lines.push(`${approved ? 'approved' : 'rejected'} ${task} (run ${run.id}, ${run.workflow})\n`);
     }
     await writeOut(lines.join(''));
     return EXIT.ok;
