@@ -9,13 +9,15 @@ const FLAGS: Record<string, string[]> = {
   plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input', '--only'],
   graph: ['-f', '--format', '-c'],
   list: ['--json', '-c'],
-  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout'],
+  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout', '-y', '--yes'],
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
   logs: ['-t', '--task', '--failed', '--state'],
   stats: ['--json', '--state', '-c'],
   report: ['-o', '--out', '--lanes', '--state'],
   prune: ['-k', '--keep', '--dry-run', '--state'],
+  approve: ['--run', '--state'],
+  reject: ['--run', '-r', '--reason', '--state'],
 };
 const VALUES = ['', '0', '-1', '2', '1e3', 'abc', 'w.yaml', 'missing.yaml', 'dir', '/proc/nope/x', '-', 'json', 'sarif', 'dot', 'agent', 'all', 'simple', 'a,b', '--json', '\u00e9', 'x=1', 'name=', '=v'];
 
