@@ -6,7 +6,7 @@ import { historyEstimates, lastEnds, memoOutputs } from '../store/queries.js';
 import { planMemoized } from '../run/plan-memo.js';
 import { planUpToDate, type UpToDate } from '../run/up-to-date.js';
 import { loadConfig } from '../workflow/load-config.js';
-import { projectRoot } from '../run/run-dir.js';
+import { projectRoot } from '../workflow/project-root.js';
 import { UsageError } from '../errors.js';
 import { dirname, resolve } from 'node:path';
 import { statePath } from '../store/state-path.js';

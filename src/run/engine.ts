@@ -15,6 +15,7 @@ import { CostLedger } from './cost-ledger.js';
 import { RuntimeValues } from './runtime-values.js';
 import { closeLaunchContext, launchAttempt, openLaunchContext, type LaunchContext } from './launch-attempt.js';
 import { recallMemo } from './memo-key.js';
+import { projectRoot } from '../workflow/project-root.js';
 import { afterFailure } from './after-failure.js';
 import { NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
 import { cancelReason, readiness, type Stopping } from './readiness.js';
@@ -60,6 +61,8 @@ export class RunEngine {
   private pumping = false;
   /** What each attempt is launched with, once the run has started (its output directory made). */
   private launching!: LaunchContext;
+  /** The project's root (memo keys hold paths relative to it), once a memoized task asks. */
+  private root?: string;
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
@@ -225,7 +228,8 @@ export class RunEngine {
     const lookup = this.options.memo;
     if (!task.memoize || !lookup) return false;
     const s = this.states[i]!;
-    const memo = recallMemo(task, (ref, env) => this.values.valueOf(ref, env), lookup);
+    this.root ??= projectRoot(this.workflow.dir);
+    const memo = recallMemo(task, (ref, env) => this.values.valueOf(ref, env), lookup, this.root);
     s.memoKey = memo.key;
     if (!memo.outputs) return false;
     s.outputs = memo.outputs;

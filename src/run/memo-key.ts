@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TaskSpec } from '../workflow/model.js';
+import { projectPath } from '../workflow/project-root.js';
 import { findArtifacts } from './artifacts.js';
 import type { AttemptRequest } from './attempt.js';
 import { renderedTask, type AttemptContext } from './attempt-request.js';
@@ -8,14 +9,15 @@ import type { EngineOptions } from './engine-options.js';
 /**
  * What a memoized task is known by: a hash of its id and everything that
  * decides what it does — its command, prompt and own variables as rendered for this run
- * (with the outputs of its needs), its shell, params, working directory,
+ * (with the outputs of its needs), its shell, params, working directory
+ * (relative to the project's `root` when inside it: a moved project keeps its memos),
  * agent, captureStdout, output schemas and artifacts. Equal keys: the task
  * would be asked the same again. The environment it inherits is not part of it.
  */
-export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command' | 'prompt' | 'env'>): string {
+export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command' | 'prompt' | 'env'>, root: string): string {
   const env = Object.entries(rendered.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const what = {
-    v: 1,
+    v: 2,
     id: task.id,
     kind: task.kind,
     agent: task.agent ?? null,
@@ -24,7 +26,7 @@ export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command'
     prompt: rendered.prompt ?? null,
     env,
     params: task.params,
-    cwd: task.cwd,
+    cwd: projectPath(root, task.cwd),
     captureStdout: task.captureStdout ?? null,
     outputSchema: task.outputSchema ?? null,
     artifacts: task.artifacts,
@@ -37,8 +39,8 @@ export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command'
  * artifacts of a recorded success under it, if there is one young enough
  * whose artifacts are still there.
  */
-export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>): { key: string; outputs?: Record<string, string>; artifacts?: string[] } {
-  const key = memoKey(task, renderedTask(task, valueOf));
+export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string): { key: string; outputs?: Record<string, string>; artifacts?: string[] } {
+  const key = memoKey(task, renderedTask(task, valueOf), root);
   const outputs = lookup(key, task.memoize?.maxAge);
   if (!outputs) return { key };
   const found = findArtifacts(task.artifacts, [], task.cwd);

@@ -6,6 +6,7 @@ import { loadWorkflowText } from '../workflow/load.js';
 import type { Workflow } from '../workflow/model.js';
 import { renderedTask } from './attempt-request.js';
 import { memoKey } from './memo-key.js';
+import { projectRoot } from '../workflow/project-root.js';
 import { planMemoized } from './plan-memo.js';
 
 const yaml = `version: 1
@@ -42,9 +43,9 @@ describe('planMemoized', () => {
     expect(ids(w, planMemoized(w, new Map(), lookup, { HOME: '/h' }))).toEqual(['after', 'm[a]', 'm[b]', 'sum']);
     // sum was looked up by the key the run will compute: its command with the expansions' answers as a list.
     const sum = w.tasks[w.taskIndex.get('sum')!]!;
-    expect(asked).toContain(memoKey(sum, { command: 'echo ["v","v"]', prompt: undefined, env: {} }));
+    expect(asked).toContain(memoKey(sum, { command: 'echo ["v","v"]', prompt: undefined, env: {} }, projectRoot(w.dir)));
     const after = w.tasks[w.taskIndex.get('after')!]!;
-    expect(asked).toContain(memoKey(after, renderedTask(after, (ref) => (ref.kind === 'env' ? '/h' : 'w'))));
+    expect(asked).toContain(memoKey(after, renderedTask(after, (ref) => (ref.kind === 'env' ? '/h' : 'w')), projectRoot(w.dir)));
   });
 
   it('takes the outputs of tasks reused or up to date as known, and asks nothing without memoize', () => {

@@ -1,4 +1,5 @@
 import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
+import { projectRoot } from '../workflow/project-root.js';
 import type { Workflow } from '../workflow/model.js';
 import { needsFirst } from '../workflow/needs-order.js';
 import type { TemplateRef } from '../workflow/templates.js';
@@ -33,6 +34,7 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
     const reads = d === undefined ? (matrices ??= expansionsByMatrixTask(workflow.tasks)).get(ref.task) : workflow.tasks[d]!.dynamicMatrix ? undefined : [d];
     return Boolean(reads?.length) && reads!.every((k) => known.has(k) || memoized.has(k));
   };
+  const root = projectRoot(workflow.dir);
   for (const i of needsFirst(workflow)) {
     const task = workflow.tasks[i]!;
     if (!task.memoize || task.dynamicMatrix || known.has(i)) continue;
@@ -41,7 +43,7 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
       ({ outputs } = recallMemo(task, (ref, env) => {
         if (!answered(ref)) throw UNANSWERED;
         return values.valueOf(ref, env);
-      }, lookup));
+      }, lookup, root));
     } catch (caught) {
       // It reads an answer still to come: a key of guesses would find nothing, or the wrong answer.
       if (caught === UNANSWERED) continue;

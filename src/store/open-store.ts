@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { OrchestrateError, EXIT, ioErrorFrom } from '../errors.js';
+import { followMove } from './follow-move.js';
 import { MIGRATIONS } from './migrations.js';
 import { makeDirectory } from '../util/make-directory.js';
 
@@ -65,6 +66,7 @@ export function openStore(path: string): Database {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db, path, exists);
+      followMove(db, path);
       return db;
     } catch (error) {
       db?.close();

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { projectRoot } from '../run/run-dir.js';
+import { projectRoot } from '../workflow/project-root.js';
 
 /** `--state PATH`, else the config file's `state` (absolute), else `.orchestrate/state.db` in the workflow's project. */
 export function statePath(workflowDir: string, option?: string, configured?: string): string {

@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { TaskSpec, Workflow } from './model.js';
+import { projectPath, projectRoot } from './project-root.js';
 import { isDefaultShell } from './shell.js';
 
 /**
  * A hash of everything that decides what a task does: its command (or its
- * agent's), shell, prompt, params, environment, working directory, artifacts,
+ * agent's), shell, prompt, params, environment, working directory (within
+ * the project, relative to its root: `root`), artifacts,
  * sources, condition and needs. A task whose hash changed is run again on resume and does not
  * inherit the durations of its earlier definition. Input values are not in it
  * (a new version number is the same task, with the same durations): resume
  * compares the inputs a task uses on their own. For a task of an included
  * file, how its inputs were given (`with`, or a default) is.
  */
-export function definitionHash(workflow: Workflow, task: TaskSpec): string {
+export function definitionHash(workflow: Workflow, task: TaskSpec, root = projectRoot(workflow.dir)): string {
   const agent = task.agent === undefined || !Object.hasOwn(workflow.agents, task.agent) ? undefined : workflow.agents[task.agent];
   const fields = task.unfilled ?? task;
   const data = JSON.stringify([
     task.kind, fields.command, agent?.command ?? null, fields.prompt ?? null, task.params, fields.env,
-    fields.cwd, fields.artifacts, [...task.needs].sort(), task.matrix ?? null,
+    // Where the project is does not change what a task does: a moved project keeps its history.
+    projectPath(root, fields.cwd), fields.artifacts, [...task.needs].sort(), task.matrix ?? null,
     // Only another shell counts, so that the hashes of earlier runs still match; sources likewise.
     ...(isDefaultShell(task.shell) ? [] : [task.shell]),
     ...(fields.sources?.length ? [{ sources: fields.sources }] : []),
@@ -44,7 +47,8 @@ const cache = new WeakMap<Workflow, Map<string, string>>();
 export function definitionHashes(workflow: Workflow): Map<string, string> {
   let hashes = cache.get(workflow);
   if (!hashes) {
-    hashes = new Map(workflow.tasks.map((t) => [t.id, definitionHash(workflow, t)]));
+    const root = projectRoot(workflow.dir);
+    hashes = new Map(workflow.tasks.map((t) => [t.id, definitionHash(workflow, t, root)]));
     cache.set(workflow, hashes);
   }
   return hashes;

@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+
+/** The project a workflow belongs to: the nearest ancestor with package.json or .git, else its own directory. */
+export function projectRoot(workflowDir: string): string {
+  for (let dir = workflowDir; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return workflowDir;
+  }
+}
+
+/**
+ * A path as a key that survives moving the project: relative to its root
+ * (`/`-separated, `.` for the root itself) when inside it, else absolute.
+ */
+export function projectPath(root: string, path: string): string {
+  const rel = relative(root, path);
+  if (rel === '') return '.';
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return path;
+  return rel.split(sep).join('/');
+}
