@@ -64,6 +64,8 @@ describe('approval', () => {
     const run = startCli(dir, ['run', '--json']);
     await waitFor(() => cli(['status'], { cwd: dir }).stdout.includes('approval apply'), 'the task to wait for approval');
     expect(cli(['status'], { cwd: dir }).stdout).toContain('  approval apply: Apply 3 changes\\n\\u001b[31mred? (orchestrate approve apply, or reject apply)\n');
+    // With --json on stdout, the question still reaches the console, on stderr.
+    expect(run.stderr()).toMatch(/ wait {2}apply: Apply 3 changes\\n\\u001b\[31mred\? \(orchestrate approve apply, or reject apply\)\n/);
     const rejected = cli(['reject', 'apply', '--reason', 'not on a Friday'], { cwd: dir });
     expect(rejected.code, rejected.stderr).toBe(0);
     expect(rejected.stdout).toMatch(/^rejected apply \(run /);

@@ -184,6 +184,12 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
         if (line) printLine(line);
       });
     }
+  } else {
+    // Without progress on the console a run that waits for approval would wait unseen: its question goes to stderr.
+    const printWait = lineWriter(process.stderr);
+    listeners.push((event) => {
+      if (event.type === 'task.waiting') printWait(formatEventLine(event)!);
+    });
   }
   const runId = newRunId();
   const runDir = runDirectory(workflow.dir, runId);
