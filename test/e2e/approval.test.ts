@@ -56,6 +56,13 @@ describe('approval', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toBe('orchestrate: no run is going on on this machine\n');
     expect(cli(['approve', 'apply', '--run', runId], { cwd: dir }).stderr).toBe(`orchestrate: run ${runId} is not going on on this machine: it ended succeeded\n`);
+    // Pruning the run forgets its decisions with it. --yes asks nobody, and says nothing on stderr.
+    const yes = cli(['run', '--yes', '--renderer', 'silent'], { cwd: dir });
+    expect(yes.code).toBe(0);
+    expect(yes.stderr).toBe('');
+    const pruned = cli(['prune', '--keep', '1'], { cwd: dir });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toMatch(/^removed 1 run /);
   });
 
   it('fails a rejected task, with who rejected it and why, and skips what needs it', async () => {
@@ -65,6 +72,7 @@ describe('approval', () => {
     await waitFor(() => cli(['status'], { cwd: dir }).stdout.includes('approval apply'), 'the task to wait for approval');
     expect(cli(['status'], { cwd: dir }).stdout).toContain('  approval apply: Apply 3 changes\\n\\u001b[31mred? (orchestrate approve apply, or reject apply)\n');
     // With --json on stdout, the question still reaches the console, on stderr.
+    await waitFor(() => run.stderr().includes(' wait  apply'), 'the question on stderr');
     expect(run.stderr()).toMatch(/ wait {2}apply: Apply 3 changes\\n\\u001b\[31mred\? \(orchestrate approve apply, or reject apply\)\n/);
     const rejected = cli(['reject', 'apply', '--reason', 'not on a Friday'], { cwd: dir });
     expect(rejected.code, rejected.stderr).toBe(0);

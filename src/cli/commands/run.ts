@@ -184,7 +184,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
         if (line) printLine(line);
       });
     }
-  } else {
+  } else if (!options.yes) {
     // Without progress on the console a run that waits for approval would wait unseen: its question goes to stderr.
     const printWait = lineWriter(process.stderr);
     listeners.push((event) => {
