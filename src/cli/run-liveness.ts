@@ -5,16 +5,21 @@ import { unfinishedRuns, type RunRow } from '../store/queries.js';
 
 /** Whether the run's runner is alive: unfinished, and its process on this machine still exists. */
 export function stillRunning(run: RunRow): boolean {
-  if (run.finished_at !== null || run.runner_pid === null || run.runner_host !== hostname() || run.runner_pid === process.pid) return false;
+  return run.finished_at === null && run.runner_pid !== null && processAlive(run.runner_pid, run.runner_host, run.runner_started);
+}
+
+/** Whether another process of this machine, which started at `started` (ms since the epoch, if known), still exists. */
+export function processAlive(pid: number, host: string | null, started: number | null): boolean {
+  if (host !== hostname() || pid === process.pid) return false;
   try {
-    process.kill(run.runner_pid, 0);
+    process.kill(pid, 0);
   } catch (error) {
     // EPERM: it exists, under another user.
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   // A pid can be reused after the runner died (kill -9): on Linux, the start time tells them apart.
-  const started = processStartedAt(run.runner_pid);
-  return started === undefined || run.runner_started === null || Math.abs(started - run.runner_started) < 3000;
+  const actual = processStartedAt(pid);
+  return actual === undefined || started === null || Math.abs(actual - started) < 3000;
 }
 
 /** When a process started (ms since the epoch), from /proc on Linux; undefined elsewhere. */

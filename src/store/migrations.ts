@@ -81,4 +81,14 @@ export const MIGRATIONS: readonly string[] = [
      decided_at TEXT NOT NULL,
      PRIMARY KEY (run_id, task_id)
    );`,
+  // 9: the exclusive groups taken by runs going on (\`exclusive\`): one run of a group at a time on a machine.
+  `CREATE TABLE locks (
+     name TEXT PRIMARY KEY,
+     run_id TEXT NOT NULL,
+     workflow TEXT NOT NULL,
+     pid INTEGER NOT NULL,
+     host TEXT NOT NULL,
+     started REAL,
+     taken_at TEXT NOT NULL
+   );`,
 ];

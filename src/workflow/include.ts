@@ -28,8 +28,8 @@ export interface Includes {
   failed: string[];
 }
 
-/** Keys an included file cannot set: one run has one policy and one heartbeat. */
-export const NOT_IN_INCLUDED = ['policy', 'telemetry'] as const;
+/** Keys an included file cannot set: one run has one policy, one heartbeat and one exclusive group. */
+export const NOT_IN_INCLUDED = ['policy', 'telemetry', 'exclusive'] as const;
 
 /** How an include reaches a file: the including workflow's inputs (declared, their values) and the files above it (cycles). */
 export interface IncludeContext {

@@ -7,6 +7,7 @@ import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-references.js';
 import { checkWarnings } from './check-warnings.js';
 import { missingDirectories } from './check-directories.js';
+import { resolveExclusive } from './exclusive.js';
 import { loadIncludes, mergeIncluded, NOT_IN_INCLUDED, type Includes } from './include.js';
 import { configSearchStart, loadConfig } from './load-config.js';
 import { resolveInputs, type InputValues } from './inputs.js';
@@ -102,7 +103,9 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   const built = buildModel(raw, config, file, source, name, inputs.values, includes?.tasks, failed);
   if (includes) mergeIncluded(built.workflow, includes, raw);
   if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);
-  const diagnostics = [...schemaErrors, ...built.diagnostics, ...(includes?.diagnostics ?? [])];
+  const exclusive = resolveExclusive(raw, file, inputs.values);
+  if (exclusive.exclusive) built.workflow.exclusive = exclusive.exclusive;
+  const diagnostics = [...schemaErrors, ...built.diagnostics, ...exclusive.diagnostics, ...(includes?.diagnostics ?? [])];
   if (failed.length) return done(diagnostics);
   if (diagnostics.some((d) => d.code === 'unknown-need' || d.code === 'matrix-too-large' || d.code === 'duplicate-task-id')) {
     // The graph is incomplete; cycles and references would be guesses.

@@ -1,4 +1,5 @@
 import type { Condition } from './condition.js';
+import type { Exclusive } from './exclusive.js';
 import type { DocPath } from './diagnostics.js';
 import type { SourceMap } from './source-map.js';
 import type { Input, OutputSchema, Task as TaskFile } from './schema-types.js';
@@ -169,4 +170,6 @@ export interface Workflow {
   source: SourceMap;
   /** The history database the config file names (absolute), if it names one. */
   stateFile?: string;
+  /** Its runs run one at a time on a machine with the other runs of this group (`exclusive`). */
+  exclusive?: Exclusive;
 }

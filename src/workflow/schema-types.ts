@@ -482,6 +482,21 @@ export type WorkflowFile = {
    */
   include?: Record<string, Include>;
   /**
+   * Runs that share a group run one at a time on this machine, as a GitHub Actions `concurrency` group and an Argo workflow `mutex` do: `true` (the group is this workflow file), a group name (`deploy-${{ inputs.target }}`; inputs and runner values fill it), or `{ group, cancelInProgress }`. A run whose group is taken waits for the run holding it to end, or, with `cancelInProgress`, stops that run (as `orchestrate cancel` does) and then starts. An included file cannot set it.
+   * @default false
+   */
+  exclusive?: boolean | string | {
+  /**
+   * The group's name (default: this workflow file); `${{ inputs.NAME }}` and `${{ runner.KEY }}` fill it.
+   */
+  group?: string;
+  /**
+   * A new run stops the run holding the group instead of waiting for it to end (GitHub's `cancel-in-progress`).
+   * @default false
+   */
+  cancelInProgress?: boolean;
+};
+  /**
    * Tasks by id. Each runs exactly one of `run` (a shell command) or `agent`.
    */
   tasks: Record<string, Task>;

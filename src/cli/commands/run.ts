@@ -12,6 +12,7 @@ import { memoOutputs } from '../../store/queries.js';
 import { checkResultPath, writeResultFile } from '../result-file.js';
 import { RunRecorder } from '../../store/recorder.js';
 import { ApprovalDesk } from '../approval-desk.js';
+import { takeExclusive } from '../exclusive-run.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import type { RunResult } from '../../run/result.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
@@ -143,6 +144,21 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = await workflowHistory(workflow, options.state, true);
   const db = history.db!;
+  const runId = newRunId();
+  // Taken before the history is read: a run that waited for another of its group sees what that one did.
+  let taken: Awaited<ReturnType<typeof takeExclusive>>;
+  try {
+    taken = await takeExclusive(db, workflow, runId, () => context.earlierSignal?.());
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  if (typeof taken !== 'function') {
+    // A signal came while it waited for its group: it stops before it began.
+    db.close();
+    return taken === 'SIGTERM' ? EXIT.sigterm : taken === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
+  }
+  const release = taken;
   let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
   let upToDate: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
@@ -153,6 +169,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     // For the planned time only: the engine looks each memoized task up itself when it is ready.
     memoized = options.force ? undefined : memoizedFromHistory(db, workflow, resume?.reused, upToDate);
   } catch (error) {
+    release();
     db.close();
     throw error;
   }
@@ -191,11 +208,11 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       if (event.type === 'task.waiting') printWait(formatEventLine(event)!);
     });
   }
-  const runId = newRunId();
   const runDir = runDirectory(workflow.dir, runId);
   try {
     makeDirectory(runDir);
   } catch (error) {
+    release();
     throw ioErrorFrom(runDir, error, 'create');
   }
   const eventsPath = options.events ?? join(runDir, 'events.jsonl');
@@ -203,6 +220,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   try {
     sink = new JsonlSink(eventsPath);
   } catch (error) {
+    release();
     throw ioErrorFrom(eventsPath, error, 'write');
   }
   const recorder = new RunRecorder(db, workflow, {
@@ -279,6 +297,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       await sink.close();
       recorder.flush();
       try {
+        release();
         db.close();
       } catch (error) {
         recorder.failure ??= (error as Error).message;

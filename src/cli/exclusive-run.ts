@@ -1,0 +1,55 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tryLock, unlock, type LockHolder } from '../store/locks.js';
+import type { Database } from '../store/open-store.js';
+import { visibleText } from '../util/visible-text.js';
+import type { Workflow } from '../workflow/model.js';
+import { writeErr } from './output.js';
+import { processAlive } from './run-liveness.js';
+
+/** How often a run waiting for its group looks again. */
+const POLL_MS = 250;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Takes the workflow's exclusive group for run `runId` (nothing to take
+ * without `exclusive`), first waiting for the run that holds it to end — or,
+ * with `cancelInProgress`, stopping that run with SIGTERM as `orchestrate
+ * cancel` does — and saying so on stderr. Resolves with what gives the group
+ * back, or with the signal `stopped()` reports once one came while it waited.
+ */
+export async function takeExclusive(db: Database, workflow: Workflow, runId: string, stopped: () => NodeJS.Signals | undefined): Promise<(() => void) | NodeJS.Signals> {
+  const exclusive = workflow.exclusive;
+  if (!exclusive) return () => {};
+  const claim: LockHolder = { name: exclusive.group, run_id: runId, workflow: workflow.name, pid: process.pid, host: hostname(), started: Date.now() - process.uptime() * 1000 };
+  const alive = (holder: LockHolder) => processAlive(holder.pid, holder.host, holder.started);
+  let told: string | undefined;
+  // Heard while it waits (a run stops on them only once it has started): it ends before it began.
+  let heard: NodeJS.Signals | undefined;
+  const hear = (signal: NodeJS.Signals) => {
+    heard = signal;
+  };
+  for (const signal of SIGNALS) process.on(signal, hear);
+  try {
+    for (;;) {
+      const signal = heard ?? stopped();
+      if (signal) return signal;
+      const holder = tryLock(db, claim, alive, new Date());
+      if (!holder) return () => unlock(db, claim.name, runId);
+      if (told !== holder.run_id) {
+        told = holder.run_id;
+        if (exclusive.cancelInProgress) {
+          try {
+            process.kill(holder.pid, 'SIGTERM');
+          } catch {
+            // Gone meanwhile: the group is free at the next look.
+          }
+        }
+        await writeErr(`orchestrate: ${exclusive.cancelInProgress ? 'stopping' : 'waiting for'} run ${holder.run_id} (${holder.workflow}), which holds the exclusive group "${visibleText(exclusive.group)}"\n`);
+      }
+      await sleep(POLL_MS);
+    }
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, hear);
+  }
+}
