@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
 import { cli, tempProject } from '../helpers/cli.js';
+import { diagnosticsByFile } from '../helpers/lint.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** A run whose task waits until the file `go` exists (then says so in `done`): it holds its group as long as the test wants. */
@@ -88,7 +89,7 @@ describe('exclusive', () => {
     });
     const r = cli(['lint', 'a.yaml', 'b.yaml', 'c.yaml', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
-    const byFile = Object.fromEntries(JSON.parse(r.stdout).map((f: any) => [f.file, f.diagnostics.map((d: any) => `${d.code}@${d.line}:${d.column} ${d.message}`)]));
+    const byFile = diagnosticsByFile(r.stdout);
     expect(byFile['a.yaml']).toEqual(['unknown-reference@2:20 exclusive uses ${{ inputs.taget }}, but the workflow has no input "taget" (did you mean "target"?)']);
     expect(byFile['b.yaml']).toEqual(['bad-template@2:22 exclusive uses ${{ tasks.t.outputs.x }}, but the group is named before anything runs: it can read ${{ inputs.NAME }} and ${{ runner.KEY }} only']);
     expect(byFile['lib.yaml']).toEqual(["bad-include@2:1 an included workflow cannot set `exclusive`: the including workflow's applies to the whole run"]);

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
+import { diagnosticsByFile } from '../helpers/lint.js';
 import { validator } from '../helpers/schemas.js';
 
 /** A deploy workflow that takes inputs and includes a check of its own: run alone, or included once per target. */
@@ -123,7 +124,7 @@ tasks:
     });
     const r = cli(['lint', 'bad.yaml', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
-    const byFile = Object.fromEntries(JSON.parse(r.stdout).map((f: any) => [f.file, f.diagnostics.map((d: any) => `${d.code}@${d.line}:${d.column} ${d.message}`)]));
+    const byFile = diagnosticsByFile(r.stdout);
     expect(byFile['bad.yaml']).toEqual([
       'bad-include@5:3 "deploy/workflow.yaml" needs input "target" (where to deploy): give it under `with`',
       'bad-include@5:44 "deploy/workflow.yaml" has no input "targte" (did you mean "target"?)',

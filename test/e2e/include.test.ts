@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
 import { cli, tempProject } from '../helpers/cli.js';
+import { diagnosticsByFile } from '../helpers/lint.js';
 import { task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { waitFor } from '../helpers/wait.js';
@@ -123,7 +124,7 @@ tasks:
     });
     const r = cli(['lint', 'bad.yaml', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
-    const byFile = Object.fromEntries(JSON.parse(r.stdout).map((f: any) => [f.file, f.diagnostics.map((d: any) => `${d.code}@${d.line}:${d.column} ${d.message}`)]));
+    const byFile = diagnosticsByFile(r.stdout);
     expect(byFile['bad.yaml']).toEqual([
       'bad-include@3:9 cannot include "missing.yaml": no such file',
       'bad-include@4:9 a workflow cannot include itself',
