@@ -51,6 +51,7 @@ export function buildRunResult(end: RunEnd): RunResult {
       artifacts: s.state === 'succeeded' ? s.artifacts ?? [] : [],
       errors: s.errors,
       allowedFailure: s.reason === 'allowed',
+      ...(s.approvedBy !== undefined ? { approvedBy: s.approvedBy } : {}),
       gate: task.gate,
       needs: task.needs.filter((id) => end.included(workflow.taskIndex.get(id)!)),
       logTail: s.state === 'failed' ? s.tail : undefined,

@@ -63,8 +63,9 @@ tasks:
     expect(asked).toEqual([['apply', 'Apply plan with ***?']]);
     const ofApply = events.filter((e) => e.taskId === 'apply').map((e) => [e.type, e.message ?? e.by ?? null]);
     expect(ofApply).toEqual([['task.waiting', 'Apply plan with ***?'], ['task.approved', 'alice'], ['task.queued', null], ['task.started', null], ['task.succeeded', null]]);
-    // The wait is not queue wait.
-    expect(result.tasks.find((t) => t.id === 'apply')!.queueWaitMs).toBe(0);
+    // The wait is not queue wait; who approved it is in the result.
+    expect(result.tasks.find((t) => t.id === 'apply')).toMatchObject({ queueWaitMs: 0, approvedBy: 'alice' });
+    expect(result.tasks.find((t) => t.id === 'a')!.approvedBy).toBeUndefined();
   });
 
   it('fails a rejected task without running it (its dependents skipped, its agent\'s circuit untouched), and cancels a waiting one when the run stops', async () => {

@@ -207,6 +207,7 @@ export class RunEngine {
       if (s.state !== 'awaiting') return;
       s.abort = undefined;
       if (decision.approved) {
+        s.approvedBy = decision.by ?? 'unknown';
         this.emit('task.approved', i, decision.by ? { by: decision.by } : {});
         this.enqueue(i);
       } else {

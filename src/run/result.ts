@@ -23,6 +23,8 @@ export interface TaskResult {
   errors: Array<{ attempt: number; message: string; kind: FailureKind }>;
   /** Whether the failure was allowed (`continueOnError`). */
   allowedFailure: boolean;
+  /** A task with `approval` that was approved: who approved it. */
+  approvedBy?: string;
   gate: boolean;
   needs: string[];
   /** Last lines of the log, for failed tasks. */

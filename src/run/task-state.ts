@@ -39,6 +39,8 @@ export interface TaskState {
   expansions?: number[];
   /** Why the run terminated its running attempt on its own (`fail-fast`): it ends cancelled so. */
   cancelling?: string;
+  /** With `approval`: who approved it. */
+  approvedBy?: string;
 }
 
 /** A task's state before the run gets to it. */

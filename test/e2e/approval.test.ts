@@ -47,6 +47,8 @@ describe('approval', () => {
     expect(await run.exited).toBe(0);
     expect(readFileSync(join(dir, 'applied.txt'), 'utf8')).toBe('applied\n');
     expect(run.stdout()).toMatch(/ approved apply by \S+\n.* start apply\n/);
+    // Who approved it is in the summary, and in the result.
+    expect(run.stdout()).toMatch(/\n {2}approved {3}apply by \S+\n/);
     const runId = /run (\S+):/.exec(run.stdout())![1]!;
     const stream = events(dir, runId);
     expect(stream.every((e) => validator('events')(e))).toBe(true);
