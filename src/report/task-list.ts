@@ -17,6 +17,8 @@ export interface ListedTask {
   maxParallel: number | null;
   /** The `include` namespace it came from, for a task of an included file. */
   includedFrom: string | null;
+  /** It waits for a person's approval before it starts. */
+  approval: boolean;
 }
 
 export interface ListedInput {
@@ -43,7 +45,7 @@ export function taskList(workflow: Workflow): TaskList {
     let listed = byBase.get(task.baseId);
     if (!listed) {
       const dynamic = task.dynamicMatrix;
-      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()), maxParallel: task.maxParallel ?? null, includedFrom: task.includedFrom ?? null };
+      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()), maxParallel: task.maxParallel ?? null, includedFrom: task.includedFrom ?? null, approval: task.approval !== undefined };
       byBase.set(task.baseId, listed);
     }
     listed.tasks.push(task.id);
@@ -71,6 +73,7 @@ function taskDetails(task: ListedTask): string {
   if (task.matrixFrom.length) details.push(`matrix from ${task.matrixFrom.join(', ')}${atATime}`);
   else if (task.tasks.length > 1 || task.tasks[0] !== task.id) details.push(`matrix of ${task.tasks.length}${atATime}`);
   if (task.needs.length) details.push(`needs ${task.needs.join(', ')}`);
+  if (task.approval) details.push('waits for approval');
   return details.join('; ');
 }
 

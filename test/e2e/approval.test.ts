@@ -131,15 +131,17 @@ describe('approval', () => {
       out += d;
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => out.includes('1 awaiting approval'), 'the progress line to count the task');
+    await waitFor(() => out.includes('1 awaiting approval') && out.includes('⏸ apply waits'), 'the progress line to count the task, and its note');
     expect(out).toContain('⏸ apply waits for approval: Apply 3 changes? (orchestrate approve apply, or reject apply)');
     expect(cli(['approve', 'apply'], { cwd: dir }).code).toBe(0);
     expect(await exited).toBe(0);
     expect(out).toMatch(/3\/3 done: 3 ok/);
   });
 
-  it('is in the plan, and lint checks its templates', () => {
+  it('is in the plan and the list, and lint checks its templates', () => {
     const dir = tempProject({ 'orchestrate.yaml': workflow, 'typo.yaml': workflow.replace('tasks.plan.outputs', 'tasks.plna.outputs') });
+    expect(cli(['list'], { cwd: dir }).stdout).toContain('  apply   needs plan; waits for approval\n');
+    expect(JSON.parse(cli(['list', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => t.approval)).toEqual([false, true, false]);
     const plan = cli(['plan'], { cwd: dir });
     expect(plan.stdout).toContain("Approval: 1 task waits for a person's approval (the wait is not counted): apply\n");
     const json = JSON.parse(cli(['plan', '--json'], { cwd: dir }).stdout);

@@ -42,9 +42,9 @@ tasks:
     const list = JSON.parse(r.stdout);
     expect(list.workflow).toBe('orchestrate');
     expect(list.tasks).toEqual([
-      { id: 'build', description: null, agent: null, needs: [], tasks: ['build[linux]', 'build[***]'], matrixFrom: [], maxParallel: 1, includedFrom: null },
-      { id: 'docs', description: 'Write the docs', agent: 'writer', needs: ['build'], tasks: ['docs'], matrixFrom: [], maxParallel: null, includedFrom: null },
-      { id: 'ship', description: null, agent: null, needs: ['build', 'docs'], tasks: ['ship'], matrixFrom: [], maxParallel: null, includedFrom: null },
+      { id: 'build', description: null, agent: null, needs: [], tasks: ['build[linux]', 'build[***]'], matrixFrom: [], maxParallel: 1, includedFrom: null, approval: false },
+      { id: 'docs', description: 'Write the docs', agent: 'writer', needs: ['build'], tasks: ['docs'], matrixFrom: [], maxParallel: null, includedFrom: null, approval: false },
+      { id: 'ship', description: null, agent: null, needs: ['build', 'docs'], tasks: ['ship'], matrixFrom: [], maxParallel: null, includedFrom: null, approval: false },
     ]);
     expect(list.inputs).toEqual([
       { name: 'target', description: null, type: 'string', default: 'staging', enum: ['staging', 'production'], required: false },
