@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { newRunId } from '../run/run-dir.js';
 import { tryLock, unlock, type LockHolder } from '../store/locks.js';
 import type { Database } from '../store/open-store.js';
 import { visibleText } from '../util/visible-text.js';
@@ -12,16 +13,17 @@ const POLL_MS = 250;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Takes the workflow's exclusive group for run `runId` (nothing to take
+ * Takes the workflow's exclusive group for a new run (nothing to take
  * without `exclusive`), first waiting for the run that holds it to end — or,
  * with `cancelInProgress`, stopping that run with SIGTERM as `orchestrate
- * cancel` does — and saying so on stderr. Resolves with what gives the group
- * back, or with the signal `stopped()` reports once one came while it waited.
+ * cancel` does — and saying so on stderr. Resolves with the run's id, made
+ * once it may start (ids sort by when runs began), and what gives the group
+ * back; or with the signal a waiting run heard (or `stopped()` reports).
  */
-export async function takeExclusive(db: Database, workflow: Workflow, runId: string, stopped: () => NodeJS.Signals | undefined): Promise<(() => void) | NodeJS.Signals> {
+export async function takeExclusive(db: Database, workflow: Workflow, stopped: () => NodeJS.Signals | undefined): Promise<{ runId: string; release: () => void } | NodeJS.Signals> {
   const exclusive = workflow.exclusive;
-  if (!exclusive) return () => {};
-  const claim: LockHolder = { name: exclusive.group, run_id: runId, workflow: workflow.name, pid: process.pid, host: hostname(), started: Date.now() - process.uptime() * 1000 };
+  if (!exclusive) return { runId: newRunId(), release: () => {} };
+  const claim: LockHolder = { name: exclusive.group, run_id: '', workflow: workflow.name, pid: process.pid, host: hostname(), started: Date.now() - process.uptime() * 1000 };
   const alive = (holder: LockHolder) => processAlive(holder.pid, holder.host, holder.started);
   let told: string | undefined;
   // Heard while it waits (a run stops on them only once it has started): it ends before it began.
@@ -34,8 +36,9 @@ export async function takeExclusive(db: Database, workflow: Workflow, runId: str
     for (;;) {
       const signal = heard ?? stopped();
       if (signal) return signal;
-      const holder = tryLock(db, claim, alive, new Date());
-      if (!holder) return () => unlock(db, claim.name, runId);
+      const runId = newRunId();
+      const holder = tryLock(db, { ...claim, run_id: runId }, alive, new Date());
+      if (!holder) return { runId, release: () => unlock(db, claim.name, runId) };
       if (told !== holder.run_id) {
         told = holder.run_id;
         if (exclusive.cancelInProgress) {

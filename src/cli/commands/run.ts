@@ -5,7 +5,7 @@ import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { formatEventLine } from '../../report/simple-renderer.js';
-import { newRunId, runDirectory } from '../../run/run-dir.js';
+import { runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
 import { memoOutputs } from '../../store/queries.js';
@@ -144,21 +144,20 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = await workflowHistory(workflow, options.state, true);
   const db = history.db!;
-  const runId = newRunId();
   // Taken before the history is read: a run that waited for another of its group sees what that one did.
   let taken: Awaited<ReturnType<typeof takeExclusive>>;
   try {
-    taken = await takeExclusive(db, workflow, runId, () => context.earlierSignal?.());
+    taken = await takeExclusive(db, workflow, () => context.earlierSignal?.());
   } catch (error) {
     db.close();
     throw error;
   }
-  if (typeof taken !== 'function') {
+  if (typeof taken === 'string') {
     // A signal came while it waited for its group: it stops before it began.
     db.close();
     return taken === 'SIGTERM' ? EXIT.sigterm : taken === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
   }
-  const release = taken;
+  const { runId, release } = taken;
   let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
   let upToDate: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
