@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../workflow/model.js';
 import { isRetryable, retryAfterSeconds, retryDelay } from './retry.js';
 
-const policy = (p: Partial<RetryPolicy>): RetryPolicy => ({ maxAttempts: 5, backoff: 'exponential', delay: 1, maxDelay: 60, jitter: 0, onExitCodes: [], ...p });
+const policy = (p: Partial<RetryPolicy>): RetryPolicy => ({ maxAttempts: 5, backoff: 'exponential', delay: 1, maxDelay: 60, jitter: 0, onExitCodes: [], onKinds: ['exit-code', 'timeout', 'invalid', 'spawn'], ...p });
 
 describe('retry delays', () => {
   it('doubles with exponential backoff up to maxDelay', () => {
@@ -34,6 +34,15 @@ describe('isRetryable', () => {
     expect(isRetryable(p, 1, 'exit-code', 75)).toBe(true);
     expect(isRetryable(p, 1, 'exit-code', 1)).toBe(false);
     expect(isRetryable(p, 1, 'timeout', null)).toBe(true);
+  });
+  it('retries only the kinds of failure onKinds names', () => {
+    const p = policy({ onKinds: ['invalid', 'exit-code'], onExitCodes: [75] });
+    expect(isRetryable(p, 1, 'invalid', 0)).toBe(true);
+    expect(isRetryable(p, 1, 'timeout', null)).toBe(false);
+    expect(isRetryable(p, 1, 'spawn', null)).toBe(false);
+    expect(isRetryable(p, 1, 'exit-code', 75)).toBe(true);
+    expect(isRetryable(p, 1, 'exit-code', 1)).toBe(false);
+    expect(isRetryable(policy({ onKinds: ['timeout'] }), 1, 'cancelled', null)).toBe(false);
   });
 });
 

@@ -28,7 +28,7 @@ export function isRetryable(policy: RetryPolicy, attempt: number, kind: string, 
   if (attempt >= policy.maxAttempts) return false;
   if (kind === 'cancelled' || kind === 'circuit-open' || kind === 'budget') return false;
   if (kind === 'exit-code' && policy.onExitCodes.length && !policy.onExitCodes.includes(exitCode ?? -1)) return false;
-  return true;
+  return (policy.onKinds as readonly string[]).includes(kind);
 }
 
 /**

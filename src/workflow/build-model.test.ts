@@ -35,7 +35,7 @@ tasks:
     const [a, b, c] = w.tasks;
     expect(w.policy.maxConcurrency).toBe(3);
     expect(a).toMatchObject({ estimate: 180, estimateSource: 'agent', cost: 0.5, timeout: 1200, kind: 'agent', command: './write.sh' });
-    expect(a!.retry).toEqual({ maxAttempts: 2, backoff: 'exponential', delay: 2, maxDelay: 10, jitter: 0.5, onExitCodes: [] });
+    expect(a!.retry).toEqual({ maxAttempts: 2, backoff: 'exponential', delay: 2, maxDelay: 10, jitter: 0.5, onExitCodes: [], onKinds: ['exit-code', 'timeout', 'invalid', 'spawn'] });
     expect(a!.env).toEqual({ SHARED: 'agent', ONLY: 'wf', MODEL: 'large' });
     expect(b).toMatchObject({ estimate: 30, estimateSource: 'declared', cost: 2, timeout: 5 });
     expect(b!.retry).toMatchObject({ maxAttempts: 2, backoff: 'fixed', delay: 2 });
@@ -47,7 +47,7 @@ tasks:
   it('takes built-in defaults from the schema', () => {
     const w = load('version: 1\ntasks:\n  a: { run: x }\n  b: { agent: z }\nagents: { z: { command: y } }\n').workflow!;
     expect(w.policy).toMatchObject({ fairness: 'critical-path', cancellation: 'isolated', gracePeriod: 5 });
-    expect(w.policy.retry).toEqual({ maxAttempts: 1, backoff: 'exponential', delay: 1, maxDelay: 60, jitter: 0, onExitCodes: [] });
+    expect(w.policy.retry).toEqual({ maxAttempts: 1, backoff: 'exponential', delay: 1, maxDelay: 60, jitter: 0, onExitCodes: [], onKinds: ['exit-code', 'timeout', 'invalid', 'spawn'] });
     expect(w.tasks[1]).toMatchObject({ estimate: 60, estimateSource: 'default', priority: 'medium', if: 'success' });
     expect(w.name).toBe('workflow');
     expect(w.telemetry.heartbeat).toBe(10);

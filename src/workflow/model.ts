@@ -2,7 +2,10 @@ import type { Condition } from './condition.js';
 import type { Exclusive } from './exclusive.js';
 import type { DocPath } from './diagnostics.js';
 import type { SourceMap } from './source-map.js';
-import type { Input, OutputSchema, Task as TaskFile } from './schema-types.js';
+import type { Input, OutputSchema, Retry, Task as TaskFile } from './schema-types.js';
+
+/** A kind of failure a retry policy may retry. */
+export type RetryKind = NonNullable<Retry['onKinds']>[number];
 
 export type TaskKind = 'shell' | 'agent';
 export type Priority = 'critical' | 'high' | 'medium' | 'low';
@@ -20,6 +23,8 @@ export interface RetryPolicy {
   maxDelay: number;
   jitter: number;
   onExitCodes: number[];
+  /** The kinds of failure that are retried. */
+  onKinds: RetryKind[];
 }
 
 export interface CircuitBreakerPolicy {

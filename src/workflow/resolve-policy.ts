@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseDuration } from '../util/duration.js';
 import { schemaDefault } from './schema.js';
 import type { Agent, ConfigFile, Duration, Memoize as MemoizeFile, Policy as PolicyFile, Retry } from './schema-types.js';
+import type { RetryKind } from './model.js';
 import type { AgentSpec, Memoize, Policy, RetryPolicy } from './model.js';
 import { shellWords } from './shell.js';
 
@@ -23,6 +24,7 @@ export function resolveRetry(...layers: Array<Retry | undefined>): RetryPolicy {
     maxDelay: seconds(merged.maxDelay) ?? defaultSeconds('retry', 'maxDelay'),
     jitter: merged.jitter ?? (schemaDefault('retry', 'jitter') as number),
     onExitCodes: merged.onExitCodes ?? [],
+    onKinds: merged.onKinds ?? (schemaDefault('retry', 'onKinds') as RetryKind[]),
   };
 }
 

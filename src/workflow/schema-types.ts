@@ -83,7 +83,7 @@ export type Memoize = boolean | Duration;
 export type Env = Record<string, string | number | boolean>;
 
 /**
- * How failed attempts are retried. A failed exit code, a timeout and an invalid result (e.g. a missing artifact) are retried; a cancelled attempt is not.
+ * How failed attempts are retried. A failed exit code, a timeout, an invalid result (e.g. a missing artifact) and a command that could not start are retried, unless `onKinds` names fewer; a cancelled attempt is not.
  */
 export type Retry = {
   /**
@@ -115,6 +115,11 @@ export type Retry = {
    * Retry only when the attempt exited with one of these codes (timeouts and invalid results are still retried). Empty or absent: any failure is retried.
    */
   onExitCodes?: Array<number>;
+  /**
+   * Retry only these kinds of failure: `exit-code` (a non-zero exit), `timeout` (the attempt's timeout), `invalid` (a missing artifact, an output that does not match its schema, a bad outputs file) and `spawn` (the command could not start), as Argo's `retryPolicy` and GitHub's `retry_on` choose. `[invalid]` gives an agent another try at a bad answer but not at a timeout. `onExitCodes` still limits `exit-code`.
+   * @default ["exit-code","timeout","invalid","spawn"]
+   */
+  onKinds?: Array<"exit-code" | "timeout" | "invalid" | "spawn">;
 };
 
 /**

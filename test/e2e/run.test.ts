@@ -70,12 +70,29 @@ tasks:
   never:
     run: exit 3
     retry: { maxAttempts: 3, delay: 10ms, onExitCodes: [75] }
+  answer:
+    run: "n=$(cat answer.count 2>/dev/null || echo 0); n=$((n+1)); echo $n > answer.count; if [ $n -ge 2 ]; then echo yes > answer.txt; fi"
+    artifacts: [answer.txt]
+    retry: { maxAttempts: 3, delay: 10ms, onKinds: [invalid] }
+  crash:
+    run: exit 1
+    retry: { maxAttempts: 3, delay: 10ms, onKinds: [invalid] }
+  slow:
+    run: sleep 5
+    timeout: 200ms
+    retry: { maxAttempts: 3, delay: 10ms, onKinds: [invalid] }
 `,
     });
     expect(r.code).toBe(1);
     expect(task(r.result, 'fixed')).toMatchObject({ status: 'succeeded', attempts: 3 });
     expect(task(r.result, 'expo')).toMatchObject({ status: 'succeeded', attempts: 3 });
     expect(task(r.result, 'never')).toMatchObject({ status: 'failed', attempts: 1, exitCode: 3 });
+    // onKinds: [invalid] retries an attempt that left no artifact, not an exit code or a timeout.
+    expect(task(r.result, 'answer')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(task(r.result, 'answer').errors.map((e: any) => e.kind)).toEqual(['invalid']);
+    expect(task(r.result, 'crash')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(task(r.result, 'slow')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(task(r.result, 'slow').errors.map((e: any) => e.kind)).toEqual(['timeout']);
     const delays = (id: string) => r.events.filter((e) => e.type === 'task.retrying' && e.taskId === id).map((e) => e.delayMs);
     expect(delays('fixed')).toEqual([200, 200]);
     expect(delays('expo')).toEqual([100, 200]);
@@ -83,7 +100,7 @@ tasks:
       { attempt: 1, kind: 'exit-code', message: 'exit code 1' },
       { attempt: 2, kind: 'exit-code', message: 'exit code 1' },
     ]);
-    checkEvents(r.events, ['fixed', 'expo', 'never']);
+    checkEvents(r.events, ['fixed', 'expo', 'never', 'answer', 'crash', 'slow']);
   });
 
   it('makes jittered delays reproducible with policy.seed', () => {
