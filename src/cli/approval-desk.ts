@@ -9,16 +9,18 @@ const POLL_MS = 250;
  * The CLI's answer to tasks that wait for approval: the decisions that
  * `orchestrate approve` and `reject` write into the run history, read every
  * 250 ms while some task waits (nothing is read otherwise); with `--yes`,
- * every task is approved at once.
+ * every task is approved at once; in CI (`ci`), where nobody is there to
+ * approve, every task is refused at once, saying how to approve it.
  */
 export class ApprovalDesk {
   private readonly waiting = new Map<string, (decision: ApprovalDecision) => void>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly db: Database, private readonly runId: string, private readonly yes: boolean) {}
+  constructor(private readonly db: Database, private readonly runId: string, private readonly yes: boolean, private readonly ci = false) {}
 
   readonly approve: Approver = (request) => {
     if (this.yes) return Promise.resolve({ approved: true, by: '--yes' });
+    if (this.ci) return Promise.resolve({ approved: false, reason: 'CI is set and nobody is there to approve it: run with --yes to approve it' });
     return new Promise((resolve) => {
       this.waiting.set(request.taskId, resolve);
       request.signal.addEventListener('abort', () => this.waiting.delete(request.taskId), { once: true });

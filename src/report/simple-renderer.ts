@@ -29,7 +29,8 @@ export function formatEventLine(event: RunEvent): string | undefined {
       // Reused (resume) and up-to-date tasks did not run: say so instead of "in 0s".
       return `${at} ok    ${id}${event.reason ? ` (${event.reason})` : took}`;
     case 'task.failed':
-      return `${at} FAIL  ${id}${took}: ${event.reason}`;
+      // One that never started (rejected, its circuit open, out of budget) took no time.
+      return `${at} FAIL  ${id}${event.attempt ? took : ''}: ${event.reason}`;
     case 'task.skipped':
       return `${at} skip  ${id} (${event.reason})`;
     case 'task.cancelled':

@@ -113,6 +113,12 @@ describe('approval', () => {
     const yes = cli(['run', '--yes', '--renderer', 'simple'], { cwd: dir });
     expect(yes.code, yes.stderr).toBe(0);
     expect(yes.stdout).toMatch(/ approved apply by --yes\n/);
+    // In CI nobody is there to approve: the task is refused at once, saying how to approve it, and --yes still approves.
+    const ci = cli(['run', '--renderer', 'simple'], { cwd: dir, env: { CI: 'true' } });
+    expect(ci.code).toBe(1);
+    expect(ci.stdout).toMatch(/ FAIL {2}apply: rejected: CI is set and nobody is there to approve it: run with --yes to approve it\n/);
+    expect(ci.stdout).toMatch(/ skip {2}notify \(dependency-failed\)\n/);
+    expect(cli(['run', '--yes'], { cwd: dir, env: { CI: 'true' } }).code).toBe(0);
 
     const run = startCli(dir, ['run', '--renderer', 'simple']);
     await waitFor(() => run.stdout().includes(' wait  apply'), 'the task to wait for approval');

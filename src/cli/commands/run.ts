@@ -66,6 +66,12 @@ function withRunFlags(workflow: Workflow, options: RunCommandOptions): Workflow 
   return workflow;
 }
 
+/** Whether a CI system runs this (`CI` set, and not to false). */
+function inCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
 function isInteractive(): boolean {
   // A terminal that reports no width (some container and CI pseudo-terminals) would get one
   // character per line from Listr2: it gets plain lines.
@@ -230,7 +236,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     resumedFrom,
   });
-  const desk = new ApprovalDesk(db, runId, options.yes ?? false);
+  const desk = new ApprovalDesk(db, runId, options.yes ?? false, inCi());
   const handle = startRun(workflow, {
     runId,
     runDir,
