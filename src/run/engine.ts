@@ -12,6 +12,7 @@ import { findArtifacts } from './artifacts.js';
 import type { EngineOptions } from './engine-options.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { CostLedger } from './cost-ledger.js';
+import { RateWake } from './rate-wake.js';
 import { RuntimeValues } from './runtime-values.js';
 import { closeLaunchContext, launchAttempt, openLaunchContext, type LaunchContext } from './launch-attempt.js';
 import { recallMemo } from './memo-key.js';
@@ -42,6 +43,7 @@ export class RunEngine {
   private readonly queue: ReadyQueue;
   private readonly capacity: Capacity;
   private readonly breakers: CircuitBreakers;
+  private readonly rateWake: RateWake;
   private readonly remaining: number[];
   /** The scheduling facts of each task, as the queue was given them (expansions copy their group's): what takes and frees capacity. */
   private readonly scheduling: QueueTask[];
@@ -80,6 +82,7 @@ export class RunEngine {
     // Rate limits count starts in seconds of the runner's clock.
     this.capacity = new Capacity(inputs.limits, () => this.now() / 1000);
     this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness);
+    this.rateWake = new RateWake(this.capacity, this.queue, () => this.now(), () => this.pump());
     this.scheduling = inputs.tasks;
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
     this.now = options.now ?? Date.now;
@@ -137,7 +140,7 @@ export class RunEngine {
     interrupt?.removeEventListener('abort', onInterrupt);
     clearInterval(this.heartbeat);
     clearTimeout(this.deadlineTimer);
-    clearTimeout(this.rateTimer);
+    this.rateWake.stop();
     closeLaunchContext(this.launching);
     return this.result();
   }
@@ -314,32 +317,7 @@ export class RunEngine {
     } finally {
       this.pumping = false;
     }
-    this.waitForRateLimit();
-  }
-
-  private rateTimer?: NodeJS.Timeout;
-
-  /** Tasks held back by an agent's rate limit: pump again when its window lets the next one start. */
-  private waitForRateLimit(): void {
-    clearTimeout(this.rateTimer);
-    this.rateTimer = undefined;
-    // Nothing to do on this hot path unless some agent has a rate limit and tasks wait.
-    if (!this.capacity.limits.rates || !this.queue.size) return;
-    // When a window leaves room next, read before what has room now: time passes between the two
-    // looks, and a window that opens between them is then seen open, not lost (tasks parked on it
-    // would wait for ever).
-    const next = this.capacity.nextRateRelease();
-    // The window may have opened while this pump ran: what waits on it goes now.
-    if (this.queue.release(this.capacity.openRateKeys())) {
-      setImmediate(() => this.pump());
-      return;
-    }
-    if (!next) return;
-    this.rateTimer = setTimeout(() => {
-      this.rateTimer = undefined;
-      this.queue.release([next.key]);
-      this.pump();
-    }, Math.max(0, next.at * 1000 - this.now()));
+    this.rateWake.arm();
   }
 
   private start(i: number): void {
