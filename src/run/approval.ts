@@ -1,5 +1,6 @@
 /** A task with `approval` asks before it starts; whoever runs the engine answers. */
 export interface ApprovalRequest {
+  /** The task's id as events show it (masked). */
   taskId: string;
   /** The question, rendered and masked. */
   message: string;

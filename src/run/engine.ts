@@ -219,7 +219,8 @@ export class RunEngine {
       }
       this.pump();
     };
-    (this.options.approve ?? NO_APPROVER)({ taskId: task.id, message, signal: asked.signal }).then(answered, (error: unknown) => answered({ approved: false, reason: String(error) }));
+    // Asked under its id as events show it (masked), which is what `orchestrate approve` is given.
+    (this.options.approve ?? NO_APPROVER)({ taskId: this.options.masker.mask(task.id), message, signal: asked.signal }).then(answered, (error: unknown) => answered({ approved: false, reason: String(error) }));
   }
 
   /**

@@ -144,6 +144,16 @@ describe('approval', () => {
     expect(out).toMatch(/3\/3 done: 3 ok/);
   });
 
+  it('is approved by the id the run shows, also when a secret in it is masked', async () => {
+    const dir = tempProject({ 'orchestrate.yaml': 'version: 1\ninputs: { api_token: {} }\ntasks:\n  deploy: { run: "true", matrix: { t: "${{ inputs.api_token }}" }, approval: true }\n' });
+    const run = startCli(dir, ['run', '-i', 'api_token=s3cretvalue', '--renderer', 'simple']);
+    await waitFor(() => run.stdout().includes(' wait  deploy'), 'the task to wait for approval');
+    expect(run.stdout()).toContain("wait  deploy[***]: run deploy[***]? (orchestrate approve 'deploy[***]', or reject 'deploy[***]')\n");
+    expect(cli(['approve', 'deploy[***]'], { cwd: dir }).code).toBe(0);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).not.toContain('s3cretvalue');
+  });
+
   it('is in the plan and the list, and lint checks its templates', () => {
     const dir = tempProject({ 'orchestrate.yaml': workflow, 'typo.yaml': workflow.replace('tasks.plan.outputs', 'tasks.plna.outputs') });
     expect(cli(['list'], { cwd: dir }).stdout).toContain('  apply   needs plan; waits for approval\n');
