@@ -63,6 +63,8 @@ export interface Plan {
   };
   budget: { limit: number | null; fits: boolean };
   warnings: string[];
+  /** Its runs run one at a time on a machine with the other runs of this group (`exclusive`). */
+  exclusive?: { group: string; cancelInProgress: boolean };
   /** A dry run of `--resume`: the run it resumes. */
   resumedFrom?: string;
   /** A dry run of `--resume`: how many expansions each matrix from outputs reuses when it expands. */
@@ -183,5 +185,6 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     },
     budget: { limit: budget ?? null, fits: budget === undefined || cost <= budget },
     warnings,
+    ...(workflow.exclusive ? { exclusive: { ...workflow.exclusive } } : {}),
   };
 }

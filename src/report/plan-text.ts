@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { visibleText } from '../util/visible-text.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { colors as makeColors } from './colors.js';
 import { commandsSection } from './plan-commands.js';
@@ -91,6 +92,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     ...notRunLine(plan, 'condition', 'Skipped'),
     ...notRunLine(plan, 'on-failure', 'Only on failure'),
     ...approvalLine(plan),
+    ...(plan.exclusive ? [`Exclusive: one run of the group "${visibleText(plan.exclusive.group)}" at a time on this machine; ${plan.exclusive.cancelInProgress ? 'a new run stops the one going on' : 'a new run waits for the one going on'}`] : []),
     '',
     ...batchesSection(plan),
     '',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
 import { cli, tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
 import { diagnosticsByFile } from '../helpers/lint.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -78,6 +79,14 @@ describe('exclusive', () => {
     expect(second.stderr).toMatch(/^orchestrate: stopping run \S+ \(w\), which holds the exclusive group "deploy"\n$/);
     expect(await first.exited).toBe(143);
     expect(JSON.parse(first.stdout()).tasks[0]).toMatchObject({ id: 'hold', status: 'cancelled' });
+  });
+
+  it('is in the plan', () => {
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': held('"deploy-${{ inputs.target }}"'), 'q.yaml': quick('{ group: deploy, cancelInProgress: true }') });
+    expect(cli(['plan', 'w.yaml', '-i', 'target=production'], { cwd: dir }).stdout).toContain('Exclusive: one run of the group "deploy-production" at a time on this machine; a new run waits for the one going on\n');
+    const json = JSON.parse(cli(['plan', 'q.yaml', '--json'], { cwd: dir }).stdout);
+    expect(validator('plan')(json)).toBe(true);
+    expect(json.exclusive).toEqual({ group: 'deploy', cancelInProgress: true });
   });
 
   it('checks the group where it is written, and an included file cannot set it', () => {
