@@ -308,6 +308,7 @@ describe('lint warnings about directories and conditions', () => {
   it('warns about a cwd that is not there (a task\'s per expansion, an agent\'s once) and is silenced where it is meant', () => {
     const dir = tempProject({
       'pkg/web/x': '',
+      'orchestrate.config.yaml': 'agents:\n  helper: { command: cat, cwd: helper-dir }\n',
       'w.yaml': `version: 1
 agents:
   bot: { command: cat, cwd: agents-dir }
@@ -325,6 +326,7 @@ tasks:
     # orchestrate-lint-disable-next-line missing-cwd -- build makes it
     cwd: out
     run: "true"
+  help: { agent: helper, prompt: hi }
 `,
     });
     const r = cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir });
@@ -335,6 +337,7 @@ tasks:
       '5:26 missing-cwd task "a" runs in pkg/wbe, which does not exist (yet?)',
       '6:26 missing-cwd task "b[api]" runs in pkg/api, which does not exist (yet?)',
       '9:26 missing-cwd task "e" runs in w.yaml, which is not a directory',
+      '18:18 missing-cwd agent "helper" of the config file (of task "help") runs in helper-dir, which does not exist (yet?)',
     ]);
     // And the run still runs what it can: the warning is not a refusal.
     expect(cli(['run', 'w.yaml', 'pack'], { cwd: dir }).code).toBe(0);
