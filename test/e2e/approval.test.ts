@@ -23,27 +23,23 @@ describe('approval', () => {
   it('waits for `orchestrate approve`, from another terminal, before the task starts', async () => {
     const dir = tempProject({ 'orchestrate.yaml': workflow });
     const run = startCli(dir, ['run', '--renderer', 'simple']);
-    try {
-      await waitFor(() => run.stdout().includes(' wait  apply'), 'the task to wait for approval');
-      expect(run.stdout()).toMatch(/ wait {2}apply: Apply 3 changes\? \(orchestrate approve apply, or reject apply\)\n/);
-      // Shell completion offers the tasks that wait.
-      expect(cli(['__complete', '--', 'approve', ''], { cwd: dir }).stdout).toBe('nofiles\napply\n');
-      const status = cli(['status'], { cwd: dir });
-      expect(status.stdout).toContain('  approval apply: Apply 3 changes? (orchestrate approve apply, or reject apply)\n');
-      expect(JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout).awaiting).toMatchObject([{ task: 'apply', message: 'Apply 3 changes?' }]);
-      // A typo decides nothing, and says what waits.
-      const typo = cli(['approve', 'aply', 'apply'], { cwd: dir });
-      expect(typo.code).toBe(2);
-      expect(typo.stderr).toBe('orchestrate: task "aply" is not waiting for approval in a run going on on this machine (did you mean "apply"?) (waiting: apply)\n');
-      const plain = cli(['approve', 'plan'], { cwd: dir });
-      expect(plain.code).toBe(2);
-      expect(run.stdout()).not.toContain('start apply');
-      const approved = cli(['approve', 'apply'], { cwd: dir });
-      expect(approved.code, approved.stderr).toBe(0);
-      expect(approved.stdout).toMatch(/^approved apply \(run \S+, orchestrate\)\n$/);
-    } finally {
-      setTimeout(() => run.child.kill('SIGKILL'), 30_000).unref();
-    }
+    await waitFor(() => run.stdout().includes(' wait  apply'), 'the task to wait for approval');
+    expect(run.stdout()).toMatch(/ wait {2}apply: Apply 3 changes\? \(orchestrate approve apply, or reject apply\)\n/);
+    // Shell completion offers the tasks that wait.
+    expect(cli(['__complete', '--', 'approve', ''], { cwd: dir }).stdout).toBe('nofiles\napply\n');
+    const status = cli(['status'], { cwd: dir });
+    expect(status.stdout).toContain('  approval apply: Apply 3 changes? (orchestrate approve apply, or reject apply)\n');
+    expect(JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout).awaiting).toMatchObject([{ task: 'apply', message: 'Apply 3 changes?' }]);
+    // A typo decides nothing, and says what waits.
+    const typo = cli(['approve', 'aply', 'apply'], { cwd: dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('orchestrate: task "aply" is not waiting for approval in a run going on on this machine (did you mean "apply"?) (waiting: apply)\n');
+    const plain = cli(['approve', 'plan'], { cwd: dir });
+    expect(plain.code).toBe(2);
+    expect(run.stdout()).not.toContain('start apply');
+    const approved = cli(['approve', 'apply'], { cwd: dir });
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toMatch(/^approved apply \(run \S+, orchestrate\)\n$/);
     expect(await run.exited).toBe(0);
     expect(readFileSync(join(dir, 'applied.txt'), 'utf8')).toBe('applied\n');
     expect(run.stdout()).toMatch(/ approved apply by \S+\n.* start apply\n/);
@@ -91,21 +87,16 @@ describe('approval', () => {
     const dir = tempProject({ 'orchestrate.yaml': workflow });
     const first = startCli(dir, ['run', '--renderer', 'simple']);
     const second = startCli(dir, ['run', '--renderer', 'simple']);
-    try {
-      await waitFor(() => first.stdout().includes(' wait  apply') && second.stdout().includes(' wait  apply'), 'both runs to wait');
-      const ids = [first, second].map((r) => /run (\S+):/.exec(r.stdout())![1]!);
-      const both = cli(['approve', 'apply'], { cwd: dir });
-      expect(both.code).toBe(2);
-      expect(both.stderr).toMatch(/^orchestrate: task "apply" waits for approval in 2 runs \(\S+, \S+\): name one with --run\n$/);
-      expect(cli(['reject', 'apply', '--run', ids[1]!], { cwd: dir }).code).toBe(0);
-      expect(await second.exited).toBe(1);
-      // Now it waits in one run only.
-      expect(cli(['approve', 'apply'], { cwd: dir }).stdout).toContain(`approved apply (run ${ids[0]}, orchestrate)`);
-      expect(await first.exited).toBe(0);
-    } finally {
-      first.child.kill('SIGKILL');
-      second.child.kill('SIGKILL');
-    }
+    await waitFor(() => first.stdout().includes(' wait  apply') && second.stdout().includes(' wait  apply'), 'both runs to wait');
+    const ids = [first, second].map((r) => /run (\S+):/.exec(r.stdout())![1]!);
+    const both = cli(['approve', 'apply'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^orchestrate: task "apply" waits for approval in 2 runs \(\S+, \S+\): name one with --run\n$/);
+    expect(cli(['reject', 'apply', '--run', ids[1]!], { cwd: dir }).code).toBe(0);
+    expect(await second.exited).toBe(1);
+    // Now it waits in one run only.
+    expect(cli(['approve', 'apply'], { cwd: dir }).stdout).toContain(`approved apply (run ${ids[0]}, orchestrate)`);
+    expect(await first.exited).toBe(0);
   });
 
   it('approves every approval with --yes, and is cancelled by Ctrl-C while it waits', async () => {
@@ -137,9 +128,14 @@ describe('approval', () => {
       out += d;
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => out.includes('1 awaiting approval') && out.includes('⏸ apply waits'), 'the progress line to count the task, and its note');
-    expect(out).toContain('⏸ apply waits for approval: Apply 3 changes? (orchestrate approve apply, or reject apply)');
-    expect(cli(['approve', 'apply'], { cwd: dir }).code).toBe(0);
+    try {
+      await waitFor(() => out.includes('1 awaiting approval') && out.includes('⏸ apply waits'), 'the progress line to count the task, and its note');
+      expect(out).toContain('⏸ apply waits for approval: Apply 3 changes? (orchestrate approve apply, or reject apply)');
+      expect(cli(['approve', 'apply'], { cwd: dir }).code).toBe(0);
+    } finally {
+      // A run left waiting in the terminal would wait for ever: the decision is written whatever failed.
+      cli(['reject', 'apply'], { cwd: dir });
+    }
     expect(await exited).toBe(0);
     expect(out).toMatch(/3\/3 done: 3 ok/);
   });

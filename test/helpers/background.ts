@@ -1,5 +1,14 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { BIN } from './cli.js';
+
+/** Started and not ended yet: what a failed test would otherwise leave running (a run waiting for ever). */
+const running = new Set<ChildProcess>();
+
+/** Stops (SIGTERM, as `orchestrate cancel` does) every CLI started here that is still running: for `afterEach`. */
+export function stopLeftovers(): void {
+  for (const child of running) child.kill('SIGTERM');
+  running.clear();
+}
 
 /**
  * Starts the real CLI in `dir` in the background (not in CI mode, no colour):
@@ -8,6 +17,8 @@ import { BIN } from './cli.js';
  */
 export function startCli(dir: string, args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: '' } });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   let output = '';
