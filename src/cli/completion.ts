@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Command, Option } from 'commander';
-import { openStore } from '../store/open-store.js';
+import { openStore, type Database } from '../store/open-store.js';
 import { awaitingApproval } from '../store/approvals.js';
 import { listRuns, unfinishedRuns } from '../store/queries.js';
 import { loadWorkflowFile } from '../workflow/load.js';
@@ -97,12 +97,12 @@ function gitRefs(): string[] {
   }
 }
 
-/** The ids of the latest runs in this project's history, newest first. */
-async function runIds(): Promise<string[]> {
+/** Words read from this project's history; none without one. */
+async function fromHistory(read: (db: Database) => string[]): Promise<string[]> {
   try {
     const db = openStore(await existingStatePath(process.cwd()));
     try {
-      return listRuns(db, {}, 20).map((r) => r.id);
+      return read(db);
     } finally {
       db.close();
     }
@@ -111,19 +111,11 @@ async function runIds(): Promise<string[]> {
   }
 }
 
+/** The ids of the latest runs in this project's history, newest first. */
+const runIds = () => fromHistory((db) => listRuns(db, {}, 20).map((r) => r.id));
+
 /** The tasks waiting for approval in the runs going on on this machine. */
-async function awaitingTasks(): Promise<string[]> {
-  try {
-    const db = openStore(await existingStatePath(process.cwd()));
-    try {
-      return unfinishedRuns(db).filter(stillRunning).flatMap((run) => awaitingApproval(db, run.id).map((a) => a.task));
-    } finally {
-      db.close();
-    }
-  } catch {
-    return [];
-  }
-}
+const awaitingTasks = () => fromHistory((db) => unfinishedRuns(db).filter(stillRunning).flatMap((run) => awaitingApproval(db, run.id).map((a) => a.task)));
 
 /**
  * The bash completion script (`source <(orchestrate completion bash)`): it

@@ -117,7 +117,7 @@ export function workflowMasker(workflow: Workflow, env: Record<string, string | 
   const scopes = [...Object.values(workflow.agents).map((a) => a.env), ...workflow.tasks.map((t) => t.env)];
   for (const scope of scopes) for (const v of secretValues(scope, workflow.secrets, workflow.secretPatterns)) values.add(v);
   // An input whose name looks secret (`token`, `api_key`) is one too, wherever its value goes; an included file's as well.
-  for (const inputs of new Set([workflow.inputs ?? {}, ...workflow.tasks.map((t) => t.inputValues ?? {})])) {
+  for (const inputs of new Set([workflow.inputs ?? {}, ...workflow.tasks.flatMap((t) => (t.inputValues ? [t.inputValues] : []))])) {
     for (const v of secretValues(inputs, [], workflow.secretPatterns)) values.add(v);
   }
   return new SecretMasker([...values]);

@@ -1,11 +1,11 @@
-import { runnerValue, RUNNER_KEYS } from './runner-context.js';
+import { runnerValue } from './runner-context.js';
 import { expansionsByMatrixTask, matrixKeys } from './expand-matrix.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { ancestors, isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
 import { parseCondition, unorderedLiterals } from './condition.js';
-import { suggestion } from '../util/suggest.js';
 import type { TaskSpec, Workflow } from './model.js';
+import { unknownInput, unknownRunner } from './load-time-template.js';
 import type { WorkflowFile } from './schema-types.js';
 
 interface Field {
@@ -50,11 +50,9 @@ function sharedFields(raw: WorkflowFile): Field[] {
 }
 
 /** An `inputs.NAME` that the workflow does not declare. */
-function unknownInput(raw: WorkflowFile, ref: TemplateRef, where: string, path: DocPath): Diagnostic | undefined {
+function undeclaredInput(raw: WorkflowFile, ref: TemplateRef, where: string, path: DocPath): Diagnostic | undefined {
   if (ref.kind !== 'inputs' || Object.hasOwn(raw.inputs ?? {}, ref.key)) return undefined;
-  const names = Object.keys(raw.inputs ?? {});
-  const known = suggestion(ref.key, names) || (names.length ? ` (inputs: ${names.join(', ')})` : ': declare it under `inputs`');
-  return { ...error('unknown-reference', `${where} uses ${ref.text}, but the workflow has no input "${ref.key}"${known}`, path), find: ref.text };
+  return unknownInput(Object.keys(raw.inputs ?? {}), ref, where, path);
 }
 
 /**
@@ -69,7 +67,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
   for (const field of sharedFields(raw)) {
     const where = field.path[0] === 'env' ? 'the workflow env' : `agent "${field.path[1]}"`;
     for (const ref of parseTemplate(field.text).refs) {
-      const problem = unknownInput(raw, ref, where, field.path);
+      const problem = undeclaredInput(raw, ref, where, field.path);
       if (problem) diagnostics.push(problem);
     }
   }
@@ -103,7 +101,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       for (const problem of errors) diagnostics.push({ ...error('bad-template', `task "${baseId}": ${problem.message}`, field.path), find: problem.text });
       for (const ref of refs) {
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
-        const input = unknownInput(raw, ref, `task "${baseId}"`, field.path);
+        const input = undeclaredInput(raw, ref, `task "${baseId}"`, field.path);
         if (input) diagnostics.push(input);
         else if (field.path[2] === 'sources' && (ref.kind === 'task-output' || ref.kind === 'env')) {
           diagnostics.push(at(error('bad-template', `task "${baseId}": its sources are fingerprinted before anything runs, so ${ref.text} cannot be used there: use matrix, params or inputs templates`, field.path)));
@@ -111,7 +109,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
         } else if (ref.kind === 'runner' && runnerValue(ref.key) === undefined) {
-          diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but the runner context has ${RUNNER_KEYS.join(', ')}`, field.path)));
+          diagnostics.push(unknownRunner(ref, `task "${baseId}"`, field.path));
         } else if (ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key))) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
         } else if (ref.kind === 'task-output') {

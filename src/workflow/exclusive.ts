@@ -1,9 +1,8 @@
 import { suggestion } from '../util/suggest.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import type { InputValues } from './inputs.js';
-import { runnerValue, RUNNER_KEYS } from './runner-context.js';
 import type { WorkflowFile } from './schema-types.js';
-import { parseTemplate, renderTemplate } from './templates.js';
+import { checkLoadTime, fillLoadTime, unknownRunner } from './load-time-template.js';
 
 /** Runs of one group run one at a time on a machine. */
 export interface Exclusive {
@@ -24,20 +23,19 @@ export function resolveExclusive(raw: WorkflowFile, file: string, inputs: InputV
   const cancelInProgress = typeof spec === 'object' && spec.cancelInProgress === true;
   if (given === undefined) return { exclusive: { group: file, cancelInProgress }, diagnostics: [] };
   const path = typeof spec === 'object' ? ['exclusive', 'group'] : ['exclusive'];
-  const parsed = parseTemplate(given);
-  const diagnostics: Diagnostic[] = parsed.errors.map((e) => ({ ...error('bad-template', `exclusive: ${e.message}`, path), find: e.text }));
   const declared = Object.keys(raw.inputs ?? {});
-  for (const ref of parsed.refs) {
-    const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
-    if (ref.kind === 'inputs' && !declared.includes(ref.key)) {
-      diagnostics.push(at(error('unknown-reference', `exclusive uses ${ref.text}, but the workflow has no input "${ref.key}"${suggestion(ref.key, declared)}`, path)));
-    } else if (ref.kind === 'runner' && runnerValue(ref.key) === undefined) {
-      diagnostics.push(at(error('unknown-reference', `exclusive uses ${ref.text}, but the runner context has ${RUNNER_KEYS.join(', ')}`, path)));
-    } else if (ref.kind !== 'inputs' && ref.kind !== 'runner') {
-      diagnostics.push(at(error('bad-template', `exclusive uses ${ref.text}, but the group is named before anything runs: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path)));
+  const diagnostics = checkLoadTime(given, declared).problems.map((p): Diagnostic => {
+    switch (p.kind) {
+      case 'syntax':
+        return { ...error('bad-template', `exclusive: ${p.message}`, path), find: p.text };
+      case 'unknown-input':
+        return { ...error('unknown-reference', `exclusive uses ${p.ref.text}, but the workflow has no input "${p.ref.key}"${suggestion(p.ref.key, declared)}`, path), find: p.ref.text };
+      case 'unknown-runner':
+        return unknownRunner(p.ref, 'exclusive', path);
+      default:
+        return { ...error('bad-template', `exclusive uses ${p.ref.text}, but the group is named before anything runs: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path), find: p.ref.text };
     }
-  }
+  });
   if (diagnostics.length) return { diagnostics };
-  const group = renderTemplate(given, (ref) => (ref.kind === 'inputs' ? inputs[ref.key] : ref.kind === 'runner' ? runnerValue(ref.key) : undefined));
-  return { exclusive: { group, cancelInProgress }, diagnostics };
+  return { exclusive: { group: fillLoadTime(given, inputs), cancelInProgress }, diagnostics };
 }

@@ -2,8 +2,7 @@ import { suggestion } from '../util/suggest.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { valueProblem, type InputValues } from './inputs.js';
 import type { InputBinding } from './namespace.js';
-import { runnerValue, RUNNER_KEYS } from './runner-context.js';
-import { parseTemplate, renderTemplate } from './templates.js';
+import { checkLoadTime, fillLoadTime, unknownInput, unknownRunner } from './load-time-template.js';
 import type { Include, Input } from './schema-types.js';
 
 /** What an include entry's `with` says, read against the including workflow's inputs. */
@@ -25,31 +24,33 @@ type WithMap = Exclude<Include, string>['with'];
  */
 export function readWith(entries: WithMap, declared: Record<string, Input>, values: InputValues, at: DocPath): WithValues {
   const out: WithValues = { given: Object.create(null) as InputValues, sources: new Map(), diagnostics: [] };
+  const names = Object.keys(declared);
   for (const [name, value] of Object.entries(entries ?? {})) {
     const path = [...at, 'with', name];
+    const where = `with.${name}`;
     const text = String(value);
-    const parsed = parseTemplate(text);
-    const problems = parsed.errors.map((e) => ({ ...error('bad-template', `with.${name}: ${e.message}`, path), find: e.text }));
-    for (const ref of parsed.refs) {
-      if (ref.kind === 'inputs' && !Object.hasOwn(declared, ref.key)) {
-        const names = Object.keys(declared);
-        const known = suggestion(ref.key, names) || (names.length ? ` (inputs: ${names.join(', ')})` : ': declare it under `inputs`');
-        problems.push({ ...error('unknown-reference', `with.${name} uses ${ref.text}, but the workflow has no input "${ref.key}"${known}`, path), find: ref.text });
-      } else if (ref.kind === 'runner' && runnerValue(ref.key) === undefined) {
-        problems.push({ ...error('unknown-reference', `with.${name} uses ${ref.text}, but the runner context has ${RUNNER_KEYS.join(', ')}`, path), find: ref.text });
-      } else if (ref.kind !== 'inputs' && ref.kind !== 'runner') {
-        problems.push({ ...error('bad-include', `with.${name} uses ${ref.text}, but a value of \`with\` is known when the workflow loads: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path), find: ref.text });
+    const checked = checkLoadTime(text, names);
+    const problems = checked.problems.map((p): Diagnostic => {
+      switch (p.kind) {
+        case 'syntax':
+          return { ...error('bad-template', `${where}: ${p.message}`, path), find: p.text };
+        case 'unknown-input':
+          return unknownInput(names, p.ref, where, path);
+        case 'unknown-runner':
+          return unknownRunner(p.ref, where, path);
+        default:
+          return { ...error('bad-include', `${where} uses ${p.ref.text}, but a value of \`with\` is known when the workflow loads: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path), find: p.ref.text };
       }
-    }
+    });
     if (problems.length) {
       // Given, if wrongly: not missing too.
       out.diagnostics.push(...problems);
       out.sources.set(name, { text, uses: [] });
       continue;
     }
-    const uses = [...new Set(parsed.refs.filter((r) => r.kind === 'inputs').map((r) => r.key))].sort();
-    out.sources.set(name, { text: renderTemplate(text, (ref) => (ref.kind === 'runner' ? runnerValue(ref.key) : undefined)), uses });
-    if (uses.every((input) => Object.hasOwn(values, input))) out.given[name] = renderTemplate(text, (ref) => (ref.kind === 'inputs' ? values[ref.key] : runnerValue(ref.key)));
+    const uses = checked.inputs;
+    out.sources.set(name, { text: fillLoadTime(text), uses });
+    if (uses.every((input) => Object.hasOwn(values, input))) out.given[name] = fillLoadTime(text, values);
   }
   return out;
 }
