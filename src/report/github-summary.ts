@@ -1,6 +1,7 @@
 import { formatDuration } from '../util/duration.js';
 import type { RunResult } from '../run/result.js';
 import { escapeData, escapeProperty } from './github-commands.js';
+import { githubSummaries } from './task-summaries.js';
 
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
@@ -12,7 +13,8 @@ const ICON: Record<string, string> = { succeeded: '✅', failed: '❌', skipped:
 /**
  * A run's summary as Markdown for GitHub Actions' job summary
  * ($GITHUB_STEP_SUMMARY): the outcome, counts and times, a table of the
- * tasks, and each failure's last log lines. Everything in it is masked.
+ * tasks, what tasks wrote to $ORCHESTRATE_SUMMARY, and each failure's last
+ * log lines. Everything in it is masked.
  */
 export function formatGithubSummary(result: RunResult): string {
   const m = result.metrics;
@@ -29,6 +31,7 @@ export function formatGithubSummary(result: RunResult): string {
     const note = t.status === 'failed' ? last?.message ?? t.reason ?? '' : t.reason ?? '';
     lines.push(`| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} | ${cell(note)} |`);
   }
+  lines.push(...githubSummaries(result.tasks, cell, result.runId));
   for (const t of result.tasks.filter((x) => x.status === 'failed' && x.logTail?.length).slice(0, 10)) {
     lines.push('', `<details><summary>${cell(t.id)}: last lines of its log</summary>`, '', '```', ...t.logTail!.slice(-20).map((l) => l.replace(/```/g, "'''")), '```', '', '</details>');
   }

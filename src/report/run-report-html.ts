@@ -119,6 +119,7 @@ svg { width: 100%; max-width: 1100px; border: 1px solid #ddd; background: #fff; 
 .label { font-size: 11px; fill: #fff; pointer-events: none; }
 .legend span { display: inline-block; margin-right: 14px; } .sw { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px; }
 table { border-collapse: collapse; margin-top: 18px; } td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; }
+.summary { white-space: pre-wrap; background: #f6f8fa; padding: 8px 12px; max-width: 1100px; }
 .finding { margin: 6px 0; } .sev-high { color: #cf222e; font-weight: 600; } .sev-medium { color: #9a6700; font-weight: 600; } .sev-low { color: #555; }
 `;
 
@@ -130,6 +131,9 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
   const speedup = wall > 0 ? Math.round((data.serialTime / wall) * 100) / 100 : 1;
   const embedded = JSON.stringify({ ...layout }).replace(/</g, '\\u003c');
   const rows = data.tasks.map((t) => `<tr><td>${escape(t.id)}</td><td class="status-${escape(t.status)}">${escape(t.status)}${t.reason ? ` (${escape(t.reason)})` : ''}</td><td>${t.attempts}</td><td>${seconds(t.durationMs === null ? null : t.durationMs / 1000)}</td><td>${seconds(t.queueWaitMs === null ? null : t.queueWaitMs / 1000)}</td><td>${t.cost}</td><td>${layout.bars.some((b) => b.task === t.id && b.critical) ? 'yes' : ''}</td></tr>`).join('\n');
+  // Shown as the text it is: the page renders no Markdown (it would need a renderer, and a sanitizer for the HTML Markdown may hold).
+  const written = data.tasks.filter((t) => t.summary);
+  const summaries = written.length ? `<h2>Summaries</h2>\n${written.map((t) => `<h3 class="summary-of">${escape(t.id)}</h3>\n<pre class="summary">${escape(t.summary!)}</pre>`).join('\n')}\n` : '';
   const findingItems = findings.length
     ? findings.map((f) => `<div class="finding"><span class="sev-${f.severity}">[${f.severity}]</span> ${escape(f.kind)}: ${escape(f.reason)}<br><em>${escape(f.suggestion)}</em></div>`).join('\n')
     : '<p>No bottlenecks found.</p>';
@@ -151,7 +155,7 @@ ${REPORT_MARK}
 <tbody>
 ${rows}
 </tbody></table>
-<h2>Bottlenecks</h2>
+${summaries}<h2>Bottlenecks</h2>
 ${findingItems}
 <script type="application/json" id="report-data">${embedded}</script>
 <script>${SCRIPT}</script>

@@ -34,15 +34,13 @@ export function formatJunitReport(data: ReportData): string {
     const open = `    <testcase classname="${escapeXml(run.workflow)}" name="${escapeXml(t.id)}" time="${seconds(t.durationMs)}"`;
     const error = lastError.get(t.id);
     const why = escapeXml(error?.message ?? t.reason ?? t.status);
-    if (t.status === 'failed') {
-      lines.push(`${open}>`, `      <failure message="${why}" type="failed">${escapeXml(`attempt ${error?.attempt ?? t.attempts} of ${t.attempts}: ${error?.message ?? t.reason ?? 'failed'}`)}</failure>`, '    </testcase>');
-    } else if (t.status === 'skipped') {
-      lines.push(`${open}>`, `      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`, '    </testcase>');
-    } else if (t.status === 'cancelled') {
-      lines.push(`${open}>`, `      <error message="${escapeXml(`cancelled: ${t.reason ?? 'cancelled'}`)}" type="cancelled"/>`, '    </testcase>');
-    } else {
-      lines.push(`${open}/>`);
-    }
+    const inner: string[] = [];
+    if (t.status === 'failed') inner.push(`      <failure message="${why}" type="failed">${escapeXml(`attempt ${error?.attempt ?? t.attempts} of ${t.attempts}: ${error?.message ?? t.reason ?? 'failed'}`)}</failure>`);
+    else if (t.status === 'skipped') inner.push(`      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`);
+    else if (t.status === 'cancelled') inner.push(`      <error message="${escapeXml(`cancelled: ${t.reason ?? 'cancelled'}`)}" type="cancelled"/>`);
+    // What the task wrote for people ($ORCHESTRATE_SUMMARY): CI systems show a test case's output beside it.
+    if (t.summary) inner.push(`      <system-out>${escapeXml(t.summary)}</system-out>`);
+    lines.push(...(inner.length ? [`${open}>`, ...inner, '    </testcase>'] : [`${open}/>`]));
   }
   lines.push('  </testsuite>', '</testsuites>');
   return `${lines.join('\n')}\n`;

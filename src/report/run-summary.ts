@@ -2,6 +2,7 @@ import { formatDuration } from '../util/duration.js';
 import { HARMLESS_SKIPS, type RunResult } from '../run/result.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { colors as makeColors } from './colors.js';
+import { consoleSummaries } from './task-summaries.js';
 
 /** The plan's wall time; `guessed` when it rests on default estimates only (none written, no history yet). */
 export interface PlannedWall {
@@ -9,7 +10,7 @@ export interface PlannedWall {
   guessed?: boolean;
 }
 
-/** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, failures with log tails. */
+/** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, what tasks wrote to $ORCHESTRATE_SUMMARY, failures with log tails. */
 export function formatRunSummary(result: RunResult, planned: PlannedWall | undefined, options: { color?: boolean; resumedFrom?: string } = {}): string {
   const c = makeColors(Boolean(options.color));
   const m = result.metrics;
@@ -49,6 +50,7 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   if (retried.length) lines.push(`  retried    ${retried.slice(0, 8).map((t) => `${t.id} (${t.attempts} attempts)`).join(', ')}`);
   for (const reason of result.reasons) lines.push(c.red(`  why        ${reason}`));
   for (const conflict of result.merged.conflicts) lines.push(c.yellow(`  conflict   ${conflict.tasks.join(' and ')} wrote ${conflict.artifact} at the same time`));
+  lines.push(...consoleSummaries(result.tasks, c.dim, result.logDir));
   const failures = result.tasks.filter((t) => t.status === 'failed');
   for (const t of failures.slice(0, 10)) {
     const last = t.errors[t.errors.length - 1];

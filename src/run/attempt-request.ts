@@ -8,6 +8,7 @@ export interface AttemptContext {
   attempt: number;
   logFile: string;
   outputFile: string;
+  summaryFile: string;
   /** A template's run-time value (a need's output, an environment variable); `env`: the task's own, rendered so far. */
   valueOf: (ref: TemplateRef, env: Readonly<Record<string, string>>) => string | undefined;
   gracePeriod: number;
@@ -45,6 +46,7 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     gracePeriod: c.gracePeriod,
     logFile: c.logFile,
     outputFile: c.outputFile,
+    summaryFile: c.summaryFile,
     signal: c.signal,
     killSignal: c.killSignal,
     onOutput: c.onOutput,

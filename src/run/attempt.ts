@@ -12,6 +12,8 @@ export interface AttemptResult {
   outputs: Record<string, string>;
   /** Cost the task reported (`cost=` output), if any. */
   cost?: number;
+  /** What the attempt wrote to its summary ($ORCHESTRATE_SUMMARY; an in-process agent's `summary`): Markdown, masked, at most 1 MB. */
+  summary?: string;
   /** Files an in-process agent says it produced; checked like declared artifacts. */
   artifacts?: string[];
   /** Last lines of its output, masked. */
@@ -38,6 +40,8 @@ export interface AttemptRequest {
   gracePeriod: number;
   logFile: string;
   outputFile: string;
+  /** Where a command may write its summary (ORCHESTRATE_SUMMARY). */
+  summaryFile: string;
   signal: AbortSignal;
   /** Aborted to kill at once, without the grace period (a second Ctrl-C). */
   killSignal?: AbortSignal;

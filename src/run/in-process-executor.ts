@@ -2,6 +2,7 @@ import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
 import { MAX_OUTPUT_BYTES, outputsTooLarge } from './outputs.js';
 import { TaskLog } from './task-log.js';
+import { keptSummary, MAX_SUMMARY_BYTES } from './task-summary.js';
 
 /** What an in-process agent receives besides the prompt. */
 export interface AgentContext {
@@ -26,6 +27,8 @@ export interface AgentOutput {
   artifacts?: string[];
   /** Actual cost of this attempt. */
   cost?: number;
+  /** Markdown for people, as a command writes to $ORCHESTRATE_SUMMARY: shown after the run, in its report and in GitHub's job summary (masked, at most 1 MB). */
+  summary?: string;
 }
 
 export interface Agent {
@@ -122,7 +125,18 @@ export class InProcessExecutor implements Executor {
       if (Array.isArray(output.artifacts) && output.artifacts.every((a) => typeof a === 'string' && a !== '')) artifacts = output.artifacts;
       else log.note(`artifacts ${JSON.stringify(output.artifacts)} ignored: not a list of paths`);
     }
-    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, artifacts, tail: [] as string[] };
+    let summary: string | undefined;
+    if (output?.summary !== undefined) {
+      const given: unknown = output.summary;
+      if (typeof given !== 'string') {
+        log.note(`summary ignored: ${given === null ? 'null' : Array.isArray(given) ? 'a list' : typeof given === 'object' ? 'an object' : `a ${typeof given}`}, not text`);
+      } else {
+        const kept = keptSummary(given, this.masker);
+        if (kept.cut) log.note(`its summary was cut to its first ${MAX_SUMMARY_BYTES} bytes`);
+        summary = kept.text;
+      }
+    }
+    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, artifacts, ...(summary !== undefined ? { summary } : {}), tail: [] as string[] };
     let result: AttemptResult;
     if (timedOut) result = { ...base, ok: false, kind: 'timeout', message: `timed out after ${request.timeout}s` };
     else if (request.signal.aborted) result = { ...base, ok: false, kind: 'cancelled', message: 'cancelled' };

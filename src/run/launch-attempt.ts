@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskSpec } from '../workflow/model.js';
@@ -58,6 +58,7 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
       attempt: s.attempts,
       logFile: s.logFile,
       outputFile: join(c.outputDir, `${name}.${s.attempts}.env`),
+      summaryFile: join(c.outputDir, `${name}.${s.attempts}.md`),
       valueOf: (ref, env) => c.values.valueOf(ref, env),
       gracePeriod: c.gracePeriod,
       timeLeft,
@@ -68,6 +69,23 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
   } catch (error) {
     return { result: { ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [] } };
   }
+  keepSummary(join(c.options.runDir, `${name}.summary.md`), s, result.summary);
   if (!result.ok || !task.sources.length) return { result };
   return { result, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
+}
+
+/** The summary of a task's latest attempt, in a file beside its log (where the console points); an earlier attempt's goes. */
+function keepSummary(path: string, s: TaskState, summary: string | undefined): void {
+  try {
+    if (summary !== undefined) {
+      writeFileSync(path, summary);
+      s.summaryFile = path;
+    } else if (s.summaryFile !== undefined) {
+      rmSync(path, { force: true });
+      s.summaryFile = undefined;
+    }
+  } catch {
+    // The run's directory is not writable: the summary is still in the result, the events and the history.
+    s.summaryFile = undefined;
+  }
 }

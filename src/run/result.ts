@@ -27,6 +27,9 @@ export interface TaskResult {
   approvedBy?: string;
   gate: boolean;
   needs: string[];
+  /** What its last attempt wrote to $ORCHESTRATE_SUMMARY (Markdown, masked, at most 1 MB), and the file in the run's directory that holds it. */
+  summary?: string;
+  summaryFile?: string;
   /** Last lines of the log, for failed tasks. */
   logTail?: string[];
   logFile?: string;

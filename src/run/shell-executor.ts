@@ -24,6 +24,7 @@ export class ShellExecutor implements Executor {
       ORCHESTRATE_TASK_ID: request.taskId,
       ORCHESTRATE_ATTEMPT: String(request.attempt),
       ORCHESTRATE_OUTPUT: request.outputFile,
+      ORCHESTRATE_SUMMARY: request.summaryFile,
       ORCHESTRATE_PARAMS: JSON.stringify(request.params),
     };
     let promptFile: string | undefined;
@@ -41,6 +42,7 @@ export class ShellExecutor implements Executor {
       logFile: request.logFile,
       header: `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`,
       outputFile: request.outputFile,
+      summaryFile: request.summaryFile,
       promptFile,
       ...(request.captureStdout ? { captureStdout: request.captureStdout } : {}),
       // The default travels as nothing: most requests use it.
@@ -83,7 +85,7 @@ export class ShellExecutor implements Executor {
       await appendFile(request.logFile, `--- cost ${JSON.stringify(outputs.cost)} ignored: not a number of at least 0; the declared cost counts\n`).catch(() => undefined);
     }
     const result = (ok: boolean, kind?: AttemptResult['kind'], message?: string): AttemptResult =>
-      ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, tail: report.tail });
+      ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail });
     let outcome: AttemptResult;
     if (report.spawnError) outcome = result(false, 'spawn', `could not start: ${report.spawnError}`);
     else if (report.lost) outcome = result(false, 'spawn', `lost: ${report.lost}; the task was killed`);

@@ -27,6 +27,9 @@ export interface TaskState {
   errors: TaskResult['errors'];
   reason?: string;
   tail?: string[];
+  /** What its last attempt wrote to its summary (masked), and the file in the run's directory that holds it. */
+  summary?: string;
+  summaryFile?: string;
   /** The task's log file, once an attempt started. */
   logFile?: string;
   /** Failed, or skipped/cancelled because something upstream failed. */
@@ -55,6 +58,7 @@ export function endEventFields(s: TaskState, status: TaskStatus, reason?: string
   if (status === 'succeeded') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}), ...(s.memoKey ? { memoKey: s.memoKey } : {}) });
   if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
   if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
+  if (s.summary !== undefined && s.attempts) fields.summary = s.summary;
   return fields;
 }
 
@@ -64,6 +68,7 @@ export function recordAttempt(s: TaskState, result: AttemptResult): void {
   s.exitCode = result.exitCode;
   s.outputs = result.outputs;
   s.tail = result.tail;
+  s.summary = result.summary;
   s.abort = undefined;
   s.kill = undefined;
 }

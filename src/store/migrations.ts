@@ -91,4 +91,6 @@ export const MIGRATIONS: readonly string[] = [
      started REAL,
      taken_at TEXT NOT NULL
    );`,
+  // 10: what a task's last attempt wrote to $ORCHESTRATE_SUMMARY (masked Markdown), for reports.
+  `ALTER TABLE tasks ADD COLUMN summary TEXT;`,
 ];

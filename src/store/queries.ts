@@ -174,7 +174,7 @@ export function runEvents(db: Database, runId: string): RunEvent[] {
 export interface ReportData {
   run: RunRow;
   serialTime: number;
-  tasks: Array<{ id: string; agent: string | null; status: string; reason: string | null; attempts: number; durationMs: number | null; queueWaitMs: number | null; cost: number; needs: string[] }>;
+  tasks: Array<{ id: string; agent: string | null; status: string; reason: string | null; attempts: number; durationMs: number | null; queueWaitMs: number | null; cost: number; needs: string[]; summary: string | null }>;
   attempts: Array<{ taskId: string; attempt: number; status: string; startedAt: string; finishedAt: string | null; durationMs: number | null; queueWaitMs: number | null; errorMessage: string | null }>;
 }
 
@@ -182,8 +182,8 @@ export interface ReportData {
 export function reportData(db: Database, runId: string): ReportData | undefined {
   const run = getRun(db, runId);
   if (!run) return undefined;
-  const tasks = (db.prepare('SELECT task_id, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, needs FROM tasks WHERE run_id = ? ORDER BY rowid').all(runId) as any[])
-    .map((t) => ({ id: t.task_id, agent: t.agent, status: t.status, reason: t.reason, attempts: t.attempts, durationMs: t.duration_ms, queueWaitMs: t.queue_wait_ms, cost: t.cost, needs: JSON.parse(t.needs) as string[] }));
+  const tasks = (db.prepare('SELECT task_id, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, needs, summary FROM tasks WHERE run_id = ? ORDER BY rowid').all(runId) as any[])
+    .map((t) => ({ id: t.task_id, agent: t.agent, status: t.status, reason: t.reason, attempts: t.attempts, durationMs: t.duration_ms, queueWaitMs: t.queue_wait_ms, cost: t.cost, needs: JSON.parse(t.needs) as string[], summary: t.summary }));
   const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
     .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
   return { run, serialTime: serialSeconds(db, run), tasks, attempts };

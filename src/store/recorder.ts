@@ -47,8 +47,8 @@ export class RunRecorder {
         duration_ms = (julianday(@ts) - julianday(started_at)) * 86400000.0,
         exit_code = @exitCode, cost = @cost, error_kind = @kind, error_message = @message
         WHERE run_id = @runId AND task_id = @taskId AND attempt = @attempt AND status = 'running'`),
-      task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at, needs, sources_hash, memo_key)
-        VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts, @needs, @sources, @memoKey)`),
+      task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at, needs, sources_hash, memo_key, summary)
+        VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts, @needs, @sources, @memoKey, @summary)`),
     };
     this.writeAll = db.transaction((events: RunEvent[]) => {
       for (const event of events) {
@@ -152,7 +152,7 @@ export class RunRecorder {
           runId: this.meta.runId, taskId, hash: this.hashes.get(taskId) ?? '', agent: this.agents.get(taskId) ?? null, status, reason: e.reason ?? null,
           attempts: e.attempt ?? 0, durationMs: e.durationMs ?? null, queueWaitMs: e.queueWaitMs ?? null, cost: e.cost ?? 0,
           outputs: JSON.stringify(e.outputs ?? {}), ts: e.ts, needs: this.needs.get(taskId) ?? '[]', sources: e.sources ?? null,
-          memoKey: e.memoKey ?? null,
+          memoKey: e.memoKey ?? null, summary: e.summary ?? null,
         });
         break;
       }

@@ -31,6 +31,8 @@ export interface RunEvent {
   delayMs?: number;
   /** task.retrying / task.failed: the kind of failure. */
   errorKind?: string;
+  /** task.succeeded, task.failed, task.cancelled: what its last attempt wrote to its summary (Markdown, masked). */
+  summary?: string;
   /** task.succeeded: the task's outputs (masked). */
   outputs?: Record<string, string>;
   /** task.succeeded: the fingerprint of the task's sources (when it has sources and ran, or was up to date). */

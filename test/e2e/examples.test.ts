@@ -26,6 +26,9 @@ describe('the example workflows', () => {
         expect(result.tasks.filter((t: any) => t.id.startsWith('review[')).map((t: any) => [t.id, t.status])).toEqual([
           ['review[scripts/audit.sh]', 'succeeded'], ['review[scripts/check-prs.sh]', 'succeeded'], ['review[scripts/notify.sh]', 'succeeded'],
         ]);
+        // Each review wrote its findings for people.
+        expect(result.tasks.find((t: any) => t.id === 'review[scripts/notify.sh]').summary).toBe('**review[scripts/notify.sh]**: approve, no problems found.\n');
+        expect(r.stdout).not.toContain('▸');
         // The fan-in got every verdict.
         expect(readFileSync(result.tasks.find((t: any) => t.id === 'summarize').logFile, 'utf8')).toContain('out| verdicts of the reviews: ["approve","approve","approve"]');
       }

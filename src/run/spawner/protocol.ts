@@ -15,6 +15,8 @@ export interface SpawnRequest {
   logFile: string;
   header: string;
   outputFile: string;
+  /** Where the task may write its summary (ORCHESTRATE_SUMMARY), read and deleted after. */
+  summaryFile: string;
   /** Where the prompt is written for the task (ORCHESTRATE_PROMPT_FILE), deleted after. */
   promptFile?: string;
   /** The program and options the command is given to; `sh -c` when absent. */
@@ -44,6 +46,8 @@ export interface ExitReport {
   /** The task's outputs were refused (too large). */
   outputError?: string;
   outputs: Record<string, string>;
+  /** What the task wrote to its summary file (masked, at most the part kept). */
+  summary?: string;
   tail: string[];
   durationMs: number;
 }

@@ -5,6 +5,7 @@ import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
 import { MAX_OUTPUT_BYTES, outputsMalformed, outputsTooLarge, parseOutputs } from '../outputs.js';
 import { TaskLog } from '../task-log.js';
+import { MAX_SUMMARY_BYTES, takeSummaryFile } from '../task-summary.js';
 import type { ExitReport, OutputStream, SpawnRequest } from './protocol.js';
 import { simpleCommandWords } from './simple-command.js';
 
@@ -154,7 +155,9 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
     if ((size ?? 0) + stdout.bytes > MAX_OUTPUT_BYTES) outputError = `its stdout (captureStdout: ${request.captureStdout}) makes ${outputsTooLarge((size ?? 0) + stdout.bytes)}`;
     else outputs[request.captureStdout] = masker.mask(stdout.text.replace(/(\r?\n)+$/, ''));
   }
+  const { text: summary, cut } = takeSummaryFile(request.summaryFile, masker);
+  if (cut) log.note(`its summary ($ORCHESTRATE_SUMMARY) was cut to its first ${MAX_SUMMARY_BYTES} bytes`);
   if (spawnError) log.note(`could not start: ${spawnError}`);
   await log.close();
-  return { type: 'exit', id: request.id, code, signal, spawnError, outputError, outputs, tail: log.tail(), durationMs: performance.now() - started };
+  return { type: 'exit', id: request.id, code, signal, spawnError, outputError, outputs, ...(summary !== undefined ? { summary } : {}), tail: log.tail(), durationMs: performance.now() - started };
 }

@@ -12,7 +12,7 @@ function start(client: SpawnerClient, command = 'true') {
   const outputFile = join(dir, `${k}.env`);
   return client.spawn({
     command: `${command}; echo ppid=$PPID >> "$ORCHESTRATE_OUTPUT"`, cwd: dir, env: { ORCHESTRATE_OUTPUT: outputFile },
-    logFile: join(dir, `${k}.log`), header: `task ${k}`, outputFile,
+    logFile: join(dir, `${k}.log`), header: `task ${k}`, outputFile, summaryFile: join(dir, `${k}.md`),
   }).done;
 }
 const baseEnv = () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
