@@ -50,14 +50,19 @@ export class IoError extends OrchestrateError {
 
 /** Turns a Node fs error into a one-line IoError. */
 export function ioErrorFrom(path: string, error: unknown, verb = 'read'): IoError {
+  return new IoError(path, `cannot ${verb} ${path}: ${ioReason(error)}`);
+}
+
+/** Why a file operation failed, in a user's words (`no such file`), not the system's (`ENOENT: ...`). */
+export function ioReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
-  const reason =
-    code === 'ENOENT' ? 'no such file'
+  return code === 'ENOENT' ? 'no such file'
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
     : code === 'EISDIR' ? 'is a directory'
     : code === 'ENOTDIR' ? 'a parent is not a directory'
     : code === 'EEXIST' ? 'a file is in the way of a directory'
     : code === 'EROFS' ? 'read-only file system'
+    : code === 'ENAMETOOLONG' ? 'the name is too long'
+    : code === 'ELOOP' ? 'too many levels of symbolic links'
     : (error as Error)?.message ?? String(error);
-  return new IoError(path, `cannot ${verb} ${path}: ${reason}`);
 }

@@ -1,7 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { STDIN } from '../workflow/stdin.js';
 import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 /** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory. */
 export function workflowFile(given: string | undefined): string {
@@ -21,7 +22,7 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
   if (first === undefined) return { file: workflowFile(undefined), tasks: [] };
   if (namesWorkflowFile(first)) return { file: first, tasks: [...rest] };
   const found = defaultFile();
-  if (!found && statSync(first, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate run ${first.replace(/\/$/, '')}/FILE.yaml)`);
+  if (!found && statIfPresent(first)?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate run ${first.replace(/\/$/, '')}/FILE.yaml)`);
   if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to run a task "${first}" of: name the workflow file first (orchestrate run FILE TASK...)`);
   return { file: found, tasks: [first, ...rest] };
 }
@@ -33,7 +34,7 @@ export function defaultFile(): string | undefined {
 
 /** Whether the first word of `run`/`plan` is the workflow file: a YAML name, a file that exists, or `-` (standard input). */
 export function namesWorkflowFile(word: string): boolean {
-  return word === STDIN || /\.ya?ml$/i.test(word) || (statSync(word, { throwIfNoEntry: false })?.isFile() ?? false);
+  return word === STDIN || /\.ya?ml$/i.test(word) || (statIfPresent(word)?.isFile() ?? false);
 }
 
 /**

@@ -1,9 +1,10 @@
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ioErrorFrom, UsageError } from '../errors.js';
+import { ioErrorFrom, ioReason, UsageError } from '../errors.js';
 import type { RunResult } from '../run/result.js';
 import { makeDirectory } from '../util/make-directory.js';
 import { readHead } from '../util/read-head.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 /** How every result file starts (`JSON.stringify(result, null, 2)`): what may be replaced. */
 const RESULT_HEAD = /^\{\s*"runId"\s*:/;
@@ -14,7 +15,7 @@ const RESULT_HEAD = /^\{\s*"runId"\s*:/;
  * (anything else — a mistyped path onto the user's file — is refused, exit 2).
  */
 export function checkResultPath(path: string): void {
-  const stat = statSync(path, { throwIfNoEntry: false });
+  const stat = statIfPresent(path);
   if (stat?.isDirectory()) throw new UsageError(`--result ${path} is a directory: name a file`);
   // A device or a pipe (/dev/stdout) would be replaced by the file renamed over it, or block the look at it: --json prints to stdout.
   if (stat && !stat.isFile()) throw new UsageError(`--result ${path} is not a regular file (a device or a pipe): name a file, or print the result with --json`);
@@ -46,7 +47,11 @@ export function writeResultFile(path: string, result: RunResult): string | undef
     renameSync(temporary, path);
     return undefined;
   } catch (error) {
-    rmSync(temporary, { force: true });
-    return (error as Error).message;
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Never written: nothing to remove.
+    }
+    return ioReason(error);
   }
 }

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, OrchestrateError, UsageError } from '../errors.js';
 import { matchSources } from '../run/sources.js';
@@ -8,6 +7,7 @@ import { STDIN } from '../workflow/stdin.js';
 import { reportError } from './program.js';
 import { runCommand, type RunCommandOptions } from './commands/run.js';
 import { writeErr } from './output.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 /** How often the watched files are looked at. */
 const POLL_MS = 300;
@@ -33,7 +33,7 @@ function snapshot(workflowFiles: readonly string[], tasks: readonly Watched[], s
   const parts: string[] = [];
   const add = (path: string) => {
     if (written.has(path)) return;
-    const stat = statSync(path, { throwIfNoEntry: false });
+    const stat = statIfPresent(path);
     parts.push(stat ? `${path}\0${stat.size}\0${stat.mtimeMs}` : `${path}\0missing`);
   };
   for (const file of workflowFiles) add(file);

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { IoError } from '../errors.js';
 import { expandGlob, isGlob } from '../util/glob.js';
@@ -8,6 +7,7 @@ import { loadWorkflowFile } from '../workflow/load.js';
 import { STDIN } from '../workflow/stdin.js';
 import { applyDisableDirectives } from './disable-directives.js';
 import type { SourceMap } from '../workflow/source-map.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 export interface FileReport {
   /** The file as shown to the user (relative to the working directory). */
@@ -72,7 +72,7 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
 }
 
 function isDirectory(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  return statIfPresent(path)?.isDirectory() ?? false;
 }
 
 /** Lints workflow files; never throws for a user mistake. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { expandGlob, isGlob } from '../util/glob.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 const CHUNK = 1024 * 1024;
 
@@ -57,7 +58,7 @@ export function matchSources(patterns: readonly string[], cwd: string): { files:
       for (const file of expandGlob(pattern, cwd)) add(file);
       continue;
     }
-    const stat = statSync(resolve(cwd, pattern), { throwIfNoEntry: false });
+    const stat = statIfPresent(resolve(cwd, pattern));
     if (!stat) missing.add(relative(cwd, resolve(cwd, pattern)));
     else if (stat.isDirectory()) for (const file of expandGlob(`${pattern.replace(/\/+$/, '')}/**`, cwd)) add(file);
     else add(pattern);

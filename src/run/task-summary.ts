@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
 import type { SecretMasker } from '../telemetry/mask.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 /** The most of one task's summary kept, as GitHub Actions keeps 1 MiB of a step's. */
 export const MAX_SUMMARY_BYTES = 1024 * 1024;
@@ -31,7 +32,7 @@ export function keptSummary(text: string, masker: SecretMasker, complete = true)
  * secrets in clear. No text when the task wrote nothing.
  */
 export function takeSummaryFile(path: string, masker: SecretMasker): KeptSummary {
-  const size = statSync(path, { throwIfNoEntry: false })?.size;
+  const size = statIfPresent(path)?.size;
   if (size === undefined) return { cut: false };
   let kept: KeptSummary = { cut: false };
   try {

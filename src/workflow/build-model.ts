@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ioReason } from '../errors.js';
 import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
@@ -69,9 +70,7 @@ function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath): { text
     if (text.includes('\0')) return { problem: error('nul-byte', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a NUL byte (\\0): is it a binary file? A prompt travels in an environment variable, which cannot carry one`, where) };
     return { text, file };
   } catch (caught) {
-    const code = (caught as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (caught as Error).message;
-    return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} cannot be read: ${why}`, where) };
+    return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} cannot be read: ${ioReason(caught)}`, where) };
   }
 }
 

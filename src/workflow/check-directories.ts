@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 /**
  * Working directories that are not there when the workflow is linted: a
@@ -32,7 +33,7 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
     const key = `${path.join('\0')}\0${task.cwd}`;
     if (reported.has(key)) continue;
     reported.add(key);
-    if (!stats.has(task.cwd)) stats.set(task.cwd, statSync(task.cwd, { throwIfNoEntry: false }));
+    if (!stats.has(task.cwd)) stats.set(task.cwd, statIfPresent(task.cwd));
     const stat = stats.get(task.cwd);
     if (stat?.isDirectory()) continue;
     const shown = relative(workflow.dir, task.cwd) || '.';

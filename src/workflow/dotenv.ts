@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ioReason } from '../errors.js';
 import { relative } from 'node:path';
 import { error, type Diagnostic } from './diagnostics.js';
 
@@ -96,7 +97,7 @@ export function readDotenvFiles(paths: readonly string[]): { values: Record<stri
       text = readFileSync(path, 'utf8');
     } catch (caught) {
       const code = (caught as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') problem(`cannot read the dotenv file ${shown(path)}: ${code === 'EISDIR' ? 'is a directory' : (caught as Error).message}`);
+      if (code !== 'ENOENT') problem(`cannot read the dotenv file ${shown(path)}: ${ioReason(caught)}`);
       return;
     }
     const nul = text.indexOf('\0');

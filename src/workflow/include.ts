@@ -1,5 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { ioReason } from '../errors.js';
 import { readCapped } from '../util/read-capped.js';
 import { DEFAULT_WORKFLOW_FILES } from './workflow-files.js';
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -10,6 +11,7 @@ import type { Input, WorkflowFile } from './schema-types.js';
 import { bindInputs, readWith } from './include-inputs.js';
 import type { InputValues } from './inputs.js';
 import type { LoadResult } from './load.js';
+import { statIfPresent } from '../util/stat-if-present.js';
 
 /** What the files a workflow includes bring: their tasks (namespaced), what joins the whole run, and their own load results. */
 export interface Includes {
@@ -172,7 +174,7 @@ export function includedFiles(result: LoadResult): LoadResult[] {
 
 /** A directory means the workflow in it (`orchestrate.yaml`, as a command run there would take), as Taskfile's includes take a directory. */
 function workflowIn(path: string): string {
-  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return path;
+  if (!statIfPresent(path)?.isDirectory()) return path;
   return DEFAULT_WORKFLOW_FILES.map((name) => join(path, name)).find((file) => existsSync(file)) ?? path;
 }
 
@@ -182,6 +184,6 @@ function readIncluded(path: string): string | { problem: string } {
     return readCapped(path, MAX_FILE_BYTES) ?? { problem: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
   } catch (caught) {
     const code = (caught as NodeJS.ErrnoException).code;
-    return { problem: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? `it is a directory without ${DEFAULT_WORKFLOW_FILES.join(' or ')}` : (caught as Error).message };
+    return { problem: code === 'EISDIR' ? `it is a directory without ${DEFAULT_WORKFLOW_FILES.join(' or ')}` : ioReason(caught) };
   }
 }

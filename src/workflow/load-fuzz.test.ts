@@ -7,6 +7,8 @@ import { seededRandom } from '../util/random.js';
 import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 import { loadConfig } from './load-config.js';
 import { load } from './test-helpers.js';
+import { loadWorkflowText } from './load.js';
+import { planWorkflow } from '../plan/plan.js';
 
 // Bad input never crashes: mutated copies of the example workflows (characters
 // dropped, doubled or replaced, lines swapped or cut) load without throwing, and
@@ -59,6 +61,52 @@ describe('loading mutated workflows (seeded fuzz)', () => {
     }
     // The mutations do break files (most of them), so the checks above saw real diagnostics.
     expect(invalid).toBeGreaterThan(500);
+  });
+});
+
+// Whole lines changed as a user would get them wrong: a key's value replaced
+// by a value of another kind (a list, a number, a path too long for the
+// system), a key renamed or added, a line repeated, dropped or moved. Loaded
+// where they are, so includes, prompt files and dotenv files are read; a
+// workflow that loads is planned.
+const VALUES = ['null', '[]', '{}', '0', '-1', '1e309', '""', 'x', 'true', '"${{ }}"', '"${{ tasks.a.outputs }}"', '"${{ inputs.nope }}"', 'a'.repeat(300), 'hello.yaml/x', '[a, b, a]', '{a: [1, 2]}', '.inf', '"1h1h"', '[[1]]', '"/"', '"../.."', '{ include: [{}] }'];
+const KEYS = ['needs', 'matrix', 'retry', 'timeout', 'if', 'when', 'priority', 'resources', 'cwd', 'env', 'cost', 'sources', 'artifacts', 'approval', 'agent', 'run', 'prompt', 'promptFile', 'params', 'captureStdout', 'outputSchema', 'memoize', 'maxParallel', 'shell', 'onKinds', 'include', 'exclude', 'exclusive', 'with', 'path', 'inputs', 'default', 'dotenv', 'secrets'];
+
+function mutateLines(text: string, rnd: () => number): string {
+  const lines = text.split('\n');
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
+  for (let k = 1 + Math.floor(rnd() * 3); k > 0; k--) {
+    const i = Math.floor(rnd() * lines.length);
+    const line = lines[i]!;
+    const kind = Math.floor(rnd() * 5);
+    if (kind === 0 && /:\s*\S/.test(line)) lines[i] = line.replace(/:\s*(.*)$/, `: ${pick(VALUES)}`);
+    else if (kind === 1) lines.splice(i + 1, 0, `${line.match(/^\s*/)![0]}${pick(KEYS)}: ${pick(VALUES)}`);
+    else if (kind === 2 && /^\s*[\w.-]+:/.test(line)) lines[i] = line.replace(/^(\s*)[\w.-]+:/, `$1${pick(KEYS)}:`);
+    else if (kind === 3) lines.splice(i, 0, line);
+    else lines.splice(i, 1);
+  }
+  return lines.join('\n');
+}
+
+describe('loading workflows with lines gone wrong (seeded fuzz)', () => {
+  it('never throws, places every problem, and plans what loads', () => {
+    const rnd = seededRandom(41);
+    let loaded = 0;
+    for (let round = 0; round < 1500; round++) {
+      const text = mutateLines(examples[round % examples.length]!, rnd);
+      try {
+        const result = loadWorkflowText(text, join(examplesDir, `fuzz-${round}.yaml`));
+        for (const d of result.diagnostics) expect(d.position, `${d.code} has no position: ${d.message}`).toBeDefined();
+        if (result.workflow) {
+          loaded++;
+          planWorkflow(result.workflow, { concurrency: 1 + (round % 8) });
+        }
+      } catch (error) {
+        throw new Error(`threw ${(error as Error).stack}\n--- input:\n${text}`);
+      }
+    }
+    // Some mutations leave a valid workflow, so planning was exercised too.
+    expect(loaded).toBeGreaterThan(50);
   });
 });
 

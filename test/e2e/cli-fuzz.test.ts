@@ -9,7 +9,7 @@ const FLAGS: Record<string, string[]> = {
   plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input', '--only'],
   graph: ['-f', '--format', '-c'],
   list: ['--json', '-c'],
-  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout', '-y', '--yes'],
+  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout', '-y', '--yes', '--result'],
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
   logs: ['-t', '--task', '--failed', '--state'],
@@ -19,7 +19,7 @@ const FLAGS: Record<string, string[]> = {
   approve: ['--run', '--state'],
   reject: ['--run', '-r', '--reason', '--state'],
 };
-const VALUES = ['', '0', '-1', '2', '1e3', 'abc', 'w.yaml', 'missing.yaml', 'dir', '/proc/nope/x', '-', 'json', 'sarif', 'dot', 'agent', 'all', 'simple', 'a,b', '--json', '\u00e9', 'x=1', 'name=', '=v'];
+const VALUES = ['', '0', '-1', '2', '1e3', 'abc', 'w.yaml', 'missing.yaml', 'dir', '/proc/nope/x', '-', 'json', 'sarif', 'dot', 'agent', 'all', 'simple', 'a,b', '--json', '\u00e9', 'x=1', 'name=', '=v', 'w.yaml/x', 'a'.repeat(300)];
 
 describe('random command lines (seeded fuzz)', () => {
   it('exit with 0, 1 or 2 and never print a stack trace', () => {
@@ -35,7 +35,7 @@ describe('random command lines (seeded fuzz)', () => {
     for (let round = 0; round < 60; round++) {
       const command = pick(Object.keys(FLAGS));
       const args = [command];
-      if (!['history', 'stats', 'report', 'prune', 'logs'].includes(command) || rnd() < 0.5) args.push(pick(['w.yaml', 'bad.yaml', 'missing.yaml', 'dir', '']));
+      if (!['history', 'stats', 'report', 'prune', 'logs'].includes(command) || rnd() < 0.5) args.push(pick(['w.yaml', 'bad.yaml', 'missing.yaml', 'dir', '', 'w.yaml/x', 'a'.repeat(300)]));
       for (let k = Math.floor(rnd() * 3); k > 0; k--) {
         args.push(pick(FLAGS[command]!));
         if (rnd() < 0.7) args.push(pick(VALUES));

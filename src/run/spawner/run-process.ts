@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
@@ -8,6 +8,7 @@ import { TaskLog } from '../task-log.js';
 import { MAX_SUMMARY_BYTES, takeSummaryFile } from '../task-summary.js';
 import type { ExitReport, OutputStream, SpawnRequest } from './protocol.js';
 import { simpleCommandWords } from './simple-command.js';
+import { statIfPresent } from '../../util/stat-if-present.js';
 
 /** How long output may still arrive after the task's shell exited (its pipes normally close at once). */
 const DRAIN_MS = 1000;
@@ -95,7 +96,7 @@ const SHELL_EXIT_CODES: Record<string, number> = { ENOENT: 127, ENOTDIR: 127, EL
 
 /** What is wrong with a task's working directory, if anything. */
 function workingDirectoryProblem(cwd: string): string | undefined {
-  const stat = statSync(cwd, { throwIfNoEntry: false });
+  const stat = statIfPresent(cwd);
   if (!stat) return 'does not exist';
   return stat.isDirectory() ? undefined : 'is not a directory';
 }
@@ -132,7 +133,7 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
   let text: string | undefined;
   let outputError: string | undefined;
   // Synchronous: most tasks write no outputs, and a stat costs microseconds, not a thread-pool trip.
-  const size = statSync(request.outputFile, { throwIfNoEntry: false })?.size;
+  const size = statIfPresent(request.outputFile)?.size;
   if (request.promptFile !== undefined) await unlink(request.promptFile).catch(() => undefined);
   if (size !== undefined) {
     try {

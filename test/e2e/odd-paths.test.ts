@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/background.js';
+import { cli, tempProject } from '../helpers/cli.js';
+import { runProject, task } from '../helpers/run.js';
+import { waitFor } from '../helpers/wait.js';
+
+// Paths a user writes may be anything: under a file (ENOTDIR), longer than a
+// file name may be (ENAMETOOLONG), a loop of links (ELOOP). Each is a user's
+// mistake with a message and an exit code, never a stack trace.
+const LONG = 'a'.repeat(300);
+const NO_BUG = /internal error|\n\s+at .+:\d+:\d+/;
+
+describe('paths the system refuses', () => {
+  it('lint and run refuse files under a file or with too long a name, with exit 2', () => {
+    const dir = tempProject({ 'ok.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const under = cli(['lint', 'ok.yaml/x'], { cwd: dir });
+    expect([under.code, under.stderr]).toEqual([2, 'orchestrate: cannot read ok.yaml/x: a parent is not a directory\n']);
+    const long = cli(['lint', LONG], { cwd: dir });
+    expect([long.code, long.stderr]).toEqual([2, `orchestrate: cannot read ${LONG}: the name is too long\n`]);
+    const plan = cli(['plan', `${LONG}.yaml`], { cwd: dir });
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).not.toMatch(NO_BUG);
+    // The run's result cannot be written there: the run still runs and keeps its exit code, with a warning.
+    const result = cli(['run', 'ok.yaml', '--result', LONG], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(NO_BUG);
+    expect(result.stderr).toContain('the name is too long');
+  });
+
+  it('a working directory under a file or with too long a name is a lint warning and a failed task', () => {
+    for (const cwd of ['ok.yaml/x', LONG]) {
+      const dir = tempProject({ 'ok.yaml': '', 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", cwd: ${cwd} }\n  b: { run: "true" }\n` });
+      const lint = cli(['lint', 'workflow.yaml'], { cwd: dir });
+      expect(lint.code).toBe(0);
+      expect(lint.stdout).toContain(`task "a" runs in ${cwd}, which does not exist (yet?)`);
+      const r = runProject({ 'ok.yaml': '', 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", cwd: ${cwd} }\n  b: { run: "true" }\n` });
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toMatch(NO_BUG);
+      expect(task(r.result, 'a').errors[0].message).toMatch(/^could not start: the working directory \S+ does not exist$/);
+      expect(task(r.result, 'b').status).toBe('succeeded');
+    }
+  });
+
+  it('an include under a file or with too long a name is bad-include, saying why', () => {
+    const dir = tempProject({
+      'ok.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n',
+      'workflow.yaml': `version: 1\ninclude:\n  x: ok.yaml/x\n  y: ${LONG}\ntasks:\n  a: { run: "true" }\n`,
+    });
+    const lint = cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd: dir });
+    expect(lint.stderr).not.toMatch(NO_BUG);
+    expect(JSON.parse(lint.stdout)[0].diagnostics.map((d: any) => [d.code, d.line, d.message])).toEqual([
+      ['bad-include', 3, 'cannot include "ok.yaml/x": a parent is not a directory'],
+      ['bad-include', 4, `cannot include "${LONG}": the name is too long`],
+    ]);
+  });
+
+  it('a task that turns its outputs and summary files into loops of links harms no other task', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  loop: { run: 'ln -s "$ORCHESTRATE_OUTPUT" "$ORCHESTRATE_OUTPUT" && ln -s "$ORCHESTRATE_SUMMARY" "$ORCHESTRATE_SUMMARY"' }
+  other: { run: 'sleep 0.3; echo x=1 >> "$ORCHESTRATE_OUTPUT"' }
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(task(r.result, 'loop')).toMatchObject({ status: 'succeeded', outputs: {} });
+    expect(task(r.result, 'loop').summary).toBeUndefined();
+    expect(task(r.result, 'other')).toMatchObject({ status: 'succeeded', outputs: { x: '1' } });
+  });
+
+  it('watches sources with too long a name without stopping', async () => {
+    const dir = tempProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", sources: [${LONG}] }\n` });
+    const watch = startCli(dir, ['run', 'workflow.yaml', '--watch', '--renderer', 'simple']);
+    await waitFor(() => watch.output().includes('orchestrate: watching'), 'the watch to start');
+    watch.child.kill('SIGINT');
+    expect(await watch.exited).toBe(130);
+    expect(watch.output()).not.toMatch(NO_BUG);
+  });
+});
