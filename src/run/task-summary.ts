@@ -32,21 +32,24 @@ export function keptSummary(text: string, masker: SecretMasker, complete = true)
  * secrets in clear. No text when the task wrote nothing.
  */
 export function takeSummaryFile(path: string, masker: SecretMasker): KeptSummary {
-  const size = statIfPresent(path)?.size;
-  if (size === undefined) return { cut: false };
+  const stat = statIfPresent(path);
+  if (!stat) return { cut: false };
   let kept: KeptSummary = { cut: false };
-  try {
-    const fd = openSync(path, 'r');
+  // Only a regular file is read: a pipe or a link to a device the task put there would block this process, or never end.
+  if (stat.isFile()) {
     try {
-      // A little more than is kept, so that what is kept is decided even where a secret straddles the cut.
-      const buffer = Buffer.alloc(Math.min(size, 2 * MAX_SUMMARY_BYTES));
-      const read = readSync(fd, buffer, 0, buffer.length, 0);
-      kept = keptSummary(buffer.subarray(0, read).toString('utf8'), masker, read === size);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(path, 'r');
+      try {
+        // A little more than is kept, so that what is kept is decided even where a secret straddles the cut.
+        const buffer = Buffer.alloc(Math.min(stat.size, 2 * MAX_SUMMARY_BYTES));
+        const read = readSync(fd, buffer, 0, buffer.length, 0);
+        kept = keptSummary(buffer.subarray(0, read).toString('utf8'), masker, read === stat.size);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // Unreadable: the task left nothing usable.
     }
-  } catch {
-    // Unreadable (a directory, say): the task left nothing usable.
   }
   try {
     unlinkSync(path);

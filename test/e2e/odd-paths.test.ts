@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -65,6 +66,25 @@ tasks:
     expect(r.code, r.stderr).toBe(0);
     expect(task(r.result, 'loop')).toMatchObject({ status: 'succeeded', outputs: {} });
     expect(task(r.result, 'loop').summary).toBeUndefined();
+    expect(task(r.result, 'other')).toMatchObject({ status: 'succeeded', outputs: { x: '1' } });
+  });
+
+  it('a task that turns its outputs or summary file into a pipe or a device holds nothing up', () => {
+    // Read as files, a pipe without a writer blocks for ever and /dev/zero never ends.
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  pipe: { run: 'rm -f "$ORCHESTRATE_OUTPUT" && mkfifo "$ORCHESTRATE_OUTPUT" && mkfifo "$ORCHESTRATE_SUMMARY"' }
+  zero: { run: 'ln -s /dev/zero "$ORCHESTRATE_OUTPUT" && ln -s /dev/zero "$ORCHESTRATE_SUMMARY"' }
+  other: { run: 'sleep 0.3; echo x=1 >> "$ORCHESTRATE_OUTPUT"' }
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    for (const id of ['pipe', 'zero']) {
+      expect(task(r.result, id)).toMatchObject({ status: 'succeeded', outputs: {} });
+      expect(task(r.result, id).summary).toBeUndefined();
+      expect(readFileSync(task(r.result, id).logFile, 'utf8')).toContain('$ORCHESTRATE_OUTPUT was replaced by something other than a file: no outputs read');
+    }
     expect(task(r.result, 'other')).toMatchObject({ status: 'succeeded', outputs: { x: '1' } });
   });
 

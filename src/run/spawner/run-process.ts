@@ -133,12 +133,15 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
   let text: string | undefined;
   let outputError: string | undefined;
   // Synchronous: most tasks write no outputs, and a stat costs microseconds, not a thread-pool trip.
-  const size = statIfPresent(request.outputFile)?.size;
+  const stat = statIfPresent(request.outputFile);
+  // Only a regular file is read: a pipe or a link to a device the task put there would block this process, or never end.
+  const size = stat?.isFile() ? stat.size : undefined;
+  if (stat && size === undefined) log.note('$ORCHESTRATE_OUTPUT was replaced by something other than a file: no outputs read');
   if (request.promptFile !== undefined) await unlink(request.promptFile).catch(() => undefined);
-  if (size !== undefined) {
+  if (stat) {
     try {
-      if (size > MAX_OUTPUT_BYTES) outputError = outputsTooLarge(size);
-      else text = readFileSync(request.outputFile, 'utf8');
+      if (size !== undefined && size > MAX_OUTPUT_BYTES) outputError = outputsTooLarge(size);
+      else if (size !== undefined) text = readFileSync(request.outputFile, 'utf8');
     } catch {
       // Unreadable (e.g. a directory): the task reported nothing usable.
     }
