@@ -2,6 +2,7 @@
 export { executeGraph, executeParallel, loadWorkflow, plan, WorkflowError } from './api.js';
 export type { ApiPolicy, ApiTask } from './api.js';
 export type { Agent, AgentContext, AgentFactory, AgentOutput } from './run/in-process-executor.js';
+export type { PreviousError, FailureKind } from './run/attempt.js';
 export type { RunResult, TaskResult, TaskStatus, RunStatus } from './run/result.js';
 export type { Plan, PlanTask, PlanOptions } from './plan/plan.js';
 export type { RunEvent, EventType } from './telemetry/events.js';

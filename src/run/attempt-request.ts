@@ -6,6 +6,7 @@ import type { AttemptRequest } from './attempt.js';
 export interface AttemptContext {
   runId: string;
   attempt: number;
+  previousError?: AttemptRequest['previousError'];
   logFile: string;
   outputFile: string;
   summaryFile: string;
@@ -35,6 +36,7 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     runId: c.runId,
     taskId: task.id,
     attempt: c.attempt,
+    ...(c.previousError ? { previousError: c.previousError } : {}),
     command,
     shell: task.shell,
     prompt,

@@ -1,6 +1,12 @@
 /** Why an attempt did not succeed. */
 export type FailureKind = 'exit-code' | 'timeout' | 'cancelled' | 'invalid' | 'spawn' | 'circuit-open' | 'budget' | 'workflow-timeout' | 'rejected';
 
+/** Why an attempt failed, as a retry of it is told. */
+export interface PreviousError {
+  message: string;
+  kind: FailureKind;
+}
+
 /** The outcome of one attempt; success and failure have the same shape. */
 export interface AttemptResult {
   ok: boolean;
@@ -25,6 +31,8 @@ export interface AttemptRequest {
   runId: string;
   taskId: string;
   attempt: number;
+  /** Why the attempt before this one failed (masked), when this is a retry: an agent may repair its answer. */
+  previousError?: PreviousError;
   /** Rendered shell command (shell and agent tasks). */
   command: string;
   /** The program and options the command is given to (`['sh', '-c']` by default). */

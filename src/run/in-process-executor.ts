@@ -1,5 +1,5 @@
 import type { SecretMasker } from '../telemetry/mask.js';
-import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
+import type { AttemptRequest, AttemptResult, Executor, PreviousError } from './attempt.js';
 import { MAX_OUTPUT_BYTES, outputsTooLarge } from './outputs.js';
 import { TaskLog } from './task-log.js';
 import { keptSummary, MAX_SUMMARY_BYTES } from './task-summary.js';
@@ -9,6 +9,8 @@ export interface AgentContext {
   runId: string;
   taskId: string;
   attempt: number;
+  /** On a retry: why the attempt before it failed (masked), e.g. what its outputs did not match; an agent may repair its answer. */
+  previousError?: PreviousError;
   params: Record<string, unknown>;
   env: Record<string, string>;
   /** Aborted on timeout and cancellation: stop work and return or throw. */
@@ -54,6 +56,7 @@ export class InProcessExecutor implements Executor {
       runId: request.runId,
       taskId: request.taskId,
       attempt: request.attempt,
+      ...(request.previousError ? { previousError: { ...request.previousError } } : {}),
       params: request.params,
       env: { ...this.baseEnv, ...request.env },
       signal: controller.signal,

@@ -51,11 +51,15 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
   const listener = c.options.onOutput;
   // Under its id as events show it (masked).
   const shownId = c.options.masker.mask(task.id);
+  // A retry is told why the attempt before it failed (a rejection or a budget stop ends the task: never retried).
+  const last = s.errors[s.errors.length - 1];
+  const previousError = last && last.attempt === s.attempts - 1 ? { message: c.options.masker.mask(last.message), kind: last.kind } : undefined;
   let result: AttemptResult;
   try {
     result = await c.options.executorFor(task).run(attemptRequest(task, {
       runId: c.options.runId,
       attempt: s.attempts,
+      previousError,
       logFile: s.logFile,
       outputFile: join(c.outputDir, `${name}.${s.attempts}.env`),
       summaryFile: join(c.outputDir, `${name}.${s.attempts}.md`),

@@ -23,6 +23,9 @@ export class ShellExecutor implements Executor {
       ORCHESTRATE_RUN_ID: request.runId,
       ORCHESTRATE_TASK_ID: request.taskId,
       ORCHESTRATE_ATTEMPT: String(request.attempt),
+      // Always set, empty on a first attempt: a run started by a task must not inherit its runner's.
+      ORCHESTRATE_PREVIOUS_ERROR: request.previousError?.message ?? '',
+      ORCHESTRATE_PREVIOUS_ERROR_KIND: request.previousError?.kind ?? '',
       ORCHESTRATE_OUTPUT: request.outputFile,
       ORCHESTRATE_SUMMARY: request.summaryFile,
       ORCHESTRATE_PARAMS: JSON.stringify(request.params),
