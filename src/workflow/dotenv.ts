@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readCapped } from '../util/read-capped.js';
+import { MAX_FILE_BYTES } from './parse-yaml.js';
 import { ioReason } from '../errors.js';
 import { relative } from 'node:path';
 import { error, type Diagnostic } from './diagnostics.js';
@@ -92,12 +93,17 @@ export function readDotenvFiles(paths: readonly string[]): { values: Record<stri
   const diagnostics: Diagnostic[] = [];
   paths.forEach((path, i) => {
     const problem = (message: string) => diagnostics.push(error('bad-dotenv', message, ['dotenv', i]));
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(path, 'utf8');
+      // Capped: a device such as /dev/zero would otherwise be read for ever.
+      text = readCapped(path, MAX_FILE_BYTES);
     } catch (caught) {
       const code = (caught as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') problem(`cannot read the dotenv file ${shown(path)}: ${ioReason(caught)}`);
+      return;
+    }
+    if (text === undefined) {
+      problem(`the dotenv file ${shown(path)} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: not read`);
       return;
     }
     const nul = text.indexOf('\0');

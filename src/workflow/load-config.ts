@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { cosmiconfig as Cosmiconfig, Loader } from 'cosmiconfig';
 import { ioErrorFrom, OrchestrateError } from '../errors.js';
 import { error, type Diagnostic } from './diagnostics.js';
-import { parseYaml } from './parse-yaml.js';
+import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
+import { readCapped } from '../util/read-capped.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { validateConfigSchema } from './schema.js';
 import { SourceMap } from './source-map.js';
@@ -97,11 +98,14 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
   try {
     if (explicitPath) {
       const path = resolve(explicitPath);
+      let text: string | undefined;
       try {
-        readFileSync(path);
+        // Capped: a device such as /dev/zero would otherwise be read for ever.
+        text = readCapped(path, MAX_FILE_BYTES);
       } catch (caught) {
         throw ioErrorFrom(path, caught);
       }
+      if (text === undefined) return { file: path, config: {}, diagnostics: [error('config-error', `the config file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: refusing to load it`)] };
       result = await (await explorer()).load(path);
     } else {
       // cosmiconfig (and what it loads) is needed only when there is a config file to read.

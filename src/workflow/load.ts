@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ioErrorFrom } from '../errors.js';
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -163,7 +162,8 @@ export async function loadWorkflowFile(path: string, options: LoadFileOptions = 
 
 function safeRead(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    // Capped: the config file may be a device such as /dev/zero, which would be read for ever.
+    return readCapped(file, MAX_FILE_BYTES) ?? '';
   } catch {
     return '';
   }

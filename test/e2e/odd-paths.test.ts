@@ -88,6 +88,18 @@ tasks:
     expect(task(r.result, 'other')).toMatchObject({ status: 'succeeded', outputs: { x: '1' } });
   });
 
+  it('a config or dotenv file that never ends (/dev/zero) is refused, not read for ever', () => {
+    const dir = tempProject({ 'ok.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'dz.yaml': 'version: 1\ndotenv: [/dev/zero]\ntasks:\n  a: { run: "true" }\n' });
+    for (const command of ['lint', 'plan', 'run']) {
+      const r = cli([command, 'ok.yaml', '-c', '/dev/zero'], { cwd: dir, timeout: 30_000 });
+      expect(r.code, command).toBe(command === 'lint' ? 1 : 2);
+      expect(r.stdout + r.stderr).toContain('/dev/zero:1:1  error  the config file is larger than 64 MB: refusing to load it  [config-error]');
+    }
+    const dotenv = cli(['run', 'dz.yaml'], { cwd: dir, timeout: 30_000 });
+    expect(dotenv.code).toBe(2);
+    expect(dotenv.stdout + dotenv.stderr).toContain('dz.yaml:2:10  error  the dotenv file /dev/zero is larger than 64 MB: not read  [bad-dotenv]');
+  });
+
   it('watches sources with too long a name without stopping', async () => {
     const dir = tempProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", sources: [${LONG}] }\n` });
     const watch = startCli(dir, ['run', 'workflow.yaml', '--watch', '--renderer', 'simple']);
