@@ -71,7 +71,7 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
       onOutput: listener && ((stream, line) => listener(shownId, line, stream)),
     }));
   } catch (error) {
-    return { result: { ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [] } };
+    result = { ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [] };
   }
   keepSummary(join(c.options.runDir, `${name}.summary.md`), s, result.summary);
   if (!result.ok || !task.sources.length) return { result };
