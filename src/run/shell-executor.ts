@@ -69,7 +69,7 @@ export class ShellExecutor implements Executor {
     };
     const onKill = () => {
       cancelled = true;
-      this.spawner.kill(id, 'SIGKILL');
+      this.spawner.killNow(id);
     };
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener('abort', onAbort, { once: true });
@@ -91,8 +91,9 @@ export class ShellExecutor implements Executor {
       ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail });
     let outcome: AttemptResult;
     if (report.spawnError) outcome = result(false, 'spawn', `could not start: ${report.spawnError}`);
-    else if (report.lost) outcome = result(false, 'spawn', `lost: ${report.lost}; the task was killed`);
+    // Cancelled first: a spawner killed because it did not answer a kill has lost a task that was being cancelled anyway.
     else if (cancelled) outcome = result(false, 'cancelled', 'cancelled');
+    else if (report.lost) outcome = result(false, 'spawn', `lost: ${report.lost}; the task was killed`);
     else if (timedOut) outcome = result(false, 'timeout', `timed out after ${request.timeout}s`);
     else if (report.code !== 0) outcome = result(false, 'exit-code', report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`);
     else if (report.outputError) outcome = result(false, 'invalid', report.outputError);

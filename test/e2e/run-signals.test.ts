@@ -146,6 +146,26 @@ describe('signals', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('a second SIGINT kills at once even when the spawner is stuck: the runner kills the task and the spawner', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60" }\n' });
+    const run = startRun(dir);
+    const pid = await pidFrom(dir, 'b.pid');
+    const spawner = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    // Stopped, it answers nothing: neither the kill nor the task's end.
+    process.kill(spawner, 'SIGSTOP');
+    try {
+      run.child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 300));
+      run.child.kill('SIGINT');
+      await waitFor(() => !isAlive(pid), 'the task to be killed by the runner', 10_000);
+      expect(await run.exited).toBe(130);
+      await waitFor(() => !isAlive(spawner), 'the stuck spawner to be killed', 10_000);
+      expect(events(dir).find((e) => e.taskId === 'b' && e.type.startsWith('task.') && e.type !== 'task.queued' && e.type !== 'task.started')).toMatchObject({ type: 'task.cancelled' });
+    } finally {
+      if (isAlive(spawner)) process.kill(spawner, 'SIGKILL');
+    }
+  });
+
   it('goes on with other tasks while it fingerprints large sources, and SIGINT stops it there too', async () => {
     const dir = tempProject({
       'package.json': '{}',

@@ -19,6 +19,13 @@ export const MAX_SPAWNERS = Math.max(1, Math.min(2, availableParallelism()));
  */
 export const BUSY_STARTS = 30;
 const WINDOW_MS = 100;
+/**
+ * How long a spawner may take to report the end of a task killed at once (a
+ * second Ctrl-C) before it is taken for stuck and killed: its end is then
+ * reported for it. A task's end normally comes within a moment; its output
+ * may drain for a second more.
+ */
+const UNANSWERED_MS = 3000;
 
 // Spawners forked before the workflow is loaded, so their start-up overlaps the runner's.
 const prestarted: ChildProcess[] = [];
@@ -55,6 +62,8 @@ interface Pending {
   worker: number;
   /** The task's process group, once the spawner said. */
   pid?: number;
+  /** Set when the task was killed at once: its spawner is killed if it does not report the end in time. */
+  giveUp?: NodeJS.Timeout;
 }
 
 interface Worker {
@@ -137,6 +146,7 @@ export class SpawnerClient {
       for (const [id, pending] of this.pending) {
         if (pending.worker !== index) continue;
         this.pending.delete(id);
+        clearTimeout(pending.giveUp);
         if (pending.pid !== undefined) killProcessGroup(pending.pid, 'SIGKILL');
         pending.resolve({ type: 'exit', id, code: null, signal: null, lost: why, outputs: {}, tail: [], durationMs: 0 });
       }
@@ -167,6 +177,7 @@ export class SpawnerClient {
     const pending = this.pending.get(report.id);
     if (!pending) return;
     this.pending.delete(report.id);
+    clearTimeout(pending.giveUp);
     this.workers[pending.worker]!.load--;
     pending.resolve(report);
   }
@@ -208,6 +219,23 @@ export class SpawnerClient {
   kill(id: number, signal: 'SIGTERM' | 'SIGKILL'): void {
     const pending = this.pending.get(id);
     if (pending && this.workers[pending.worker]!.child) this.post(pending.worker, { type: 'kill', id, signal });
+  }
+
+  /**
+   * Kills a task's process group at once (a second Ctrl-C, `cancel --force`):
+   * through its spawner, and from here too, so that a spawner that is stuck
+   * does not keep it alive. A spawner that has not reported the end within
+   * UNANSWERED_MS is killed, which ends its tasks as lost.
+   */
+  killNow(id: number): void {
+    const pending = this.pending.get(id);
+    const child = pending && this.workers[pending.worker]!.child;
+    if (!pending || !child) return;
+    this.post(pending.worker, { type: 'kill', id, signal: 'SIGKILL' });
+    if (pending.pid !== undefined) killProcessGroup(pending.pid, 'SIGKILL');
+    pending.giveUp ??= setTimeout(() => {
+      if (this.pending.has(id) && this.workers[pending.worker]!.child === child) child.kill('SIGKILL');
+    }, UNANSWERED_MS);
   }
 
   /** Ends the spawner processes (call once no task runs); they clean up after the run without holding up the runner. */
