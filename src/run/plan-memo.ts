@@ -29,6 +29,8 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
   let matrices: Map<string, number[]> | undefined;
   /** Whether every task whose outputs `ref` reads has answered (a whole matrix: all its expansions). */
   const answered = (ref: TemplateRef): boolean => {
+    // How a task ends is known only once the run has run it.
+    if (ref.kind === 'task-status') return false;
     if (ref.kind !== 'task-output') return true;
     const d = workflow.taskIndex.get(ref.task);
     const reads = d === undefined ? (matrices ??= expansionsByMatrixTask(workflow.tasks)).get(ref.task) : workflow.tasks[d]!.dynamicMatrix ? undefined : [d];

@@ -1,11 +1,15 @@
 import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import type { Workflow } from '../workflow/model.js';
 import { outputAt, type TemplateRef } from '../workflow/templates.js';
+import { groupEnd } from './runtime-matrix.js';
 import type { TaskState } from './task-state.js';
+
+/** The states a task ends in: what `tasks.ID.status` gives. */
+const FINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
 /**
  * What a template or a `when` reads while a run goes on: an output of a task
- * it needs, an environment variable. `workflow.tasks` and `states` are the
+ * it needs, how it ended, an environment variable. `workflow.tasks` and `states` are the
  * run's own, which grow as the expansions of a matrix from outputs join.
  */
 export class RuntimeValues {
@@ -24,6 +28,14 @@ export class RuntimeValues {
       const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.workflow.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
       if (expansions) return outputAt(JSON.stringify(expansions.map((e) => this.states[e]!.outputs[ref.key] ?? '')), ref.path);
       return d === undefined ? undefined : outputAt(this.states[d]!.outputs[ref.key] ?? '', ref.path);
+    }
+    if (ref.kind === 'task-status') {
+      const d = this.workflow.taskIndex.get(ref.task);
+      // A written matrix task needed whole ended as its expansions did together, as a matrix from outputs does.
+      const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : undefined;
+      if (expansions) return expansions.length && expansions.every((e) => FINAL.has(this.states[e]!.state)) ? groupEnd(expansions.map((e) => this.states[e]!)).status : '';
+      const state = d === undefined ? undefined : this.states[d]!.state;
+      return state !== undefined && FINAL.has(state) ? state : '';
     }
     if (ref.kind === 'env') return env[ref.key] ?? this.baseEnv[ref.key] ?? '';
     return undefined;

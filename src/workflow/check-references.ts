@@ -103,7 +103,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
         const input = undeclaredInput(raw, ref, `task "${baseId}"`, field.path);
         if (input) diagnostics.push(input);
-        else if (field.path[2] === 'sources' && (ref.kind === 'task-output' || ref.kind === 'env')) {
+        else if (field.path[2] === 'sources' && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env')) {
           diagnostics.push(at(error('bad-template', `task "${baseId}": its sources are fingerprinted before anything runs, so ${ref.text} cannot be used there: use matrix, params or inputs templates`, field.path)));
         }
         else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
@@ -112,19 +112,20 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
           diagnostics.push(unknownRunner(ref, `task "${baseId}"`, field.path));
         } else if (ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key))) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
-        } else if (ref.kind === 'task-output') {
+        } else if (ref.kind === 'task-output' || ref.kind === 'task-status') {
           const target = workflow.taskIndex.get(ref.task);
+          const what = ref.kind === 'task-output' ? 'the outputs' : 'how it ended';
           // A matrix task's outputs are its expansions' as a JSON list (Argo's aggregated outputs), once they have all ended.
           const expansions = dynamicBases.has(ref.task) ? undefined : expansionsOfBase.get(ref.task);
           if (expansions) {
             upstream ??= ancestors(graph, self);
             if (!expansions.every((e) => upstream![e])) {
-              diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, the outputs of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
+              diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, ${what} of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
             }
           } else if (target === undefined) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"`, field.path)));
           } else if (!isAncestor(graph, target, self)) {
-            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so its outputs may not exist yet: add it to \`needs\``, field.path)));
+            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so ${ref.kind === 'task-output' ? 'its outputs may not exist yet' : 'it may not have ended yet'}: add it to \`needs\``, field.path)));
           }
         }
       }

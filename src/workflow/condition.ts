@@ -33,7 +33,7 @@ export interface ParsedCondition {
 
 type Token = { type: 'op'; text: string } | { type: 'literal'; value: string; text: string } | { type: 'ref'; ref: TemplateRef; text: string } | { type: 'function'; name: ConditionFunction; text: string };
 
-const REF = /^(?:tasks\.[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\[[^\]]*\])?\.outputs\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*|(?:inputs|matrix|params|env|runner)\.[A-Za-z_][A-Za-z0-9_-]*)/;
+const REF = /^(?:tasks\.[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\[[^\]]*\])?\.(?:outputs\.[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*|status\b)|(?:inputs|matrix|params|env|runner)\.[A-Za-z_][A-Za-z0-9_-]*)/;
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/;
 // Longer first: `<=` is not `<` then `=`.
 const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '!', '<', '>', '(', ')', ','];

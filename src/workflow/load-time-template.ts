@@ -2,12 +2,13 @@ import { suggestion } from '../util/suggest.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { InputValues } from './inputs.js';
 import { runnerValue, RUNNER_KEYS } from './runner-context.js';
-import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
+import { parseTemplate, renderTemplate, type KeyedRef, type TemplateRef } from './templates.js';
 
 /** What a reference may be wrong with (a syntax problem has no reference). */
 export type TemplateProblem =
   | { kind: 'syntax'; message: string; text: string }
-  | { kind: 'unknown-input' | 'unknown-runner' | 'run-time'; ref: TemplateRef };
+  | { kind: 'unknown-input' | 'unknown-runner'; ref: KeyedRef }
+  | { kind: 'run-time'; ref: TemplateRef };
 
 /**
  * A text filled when the workflow loads (an include's `with` value, an
@@ -33,12 +34,12 @@ export function fillLoadTime(text: string, values?: InputValues): string {
 }
 
 /** An `inputs.NAME` that is not among `declared` (by `where`, at `path`), with a "did you mean" or the inputs there are. */
-export function unknownInput(declared: readonly string[], ref: TemplateRef, where: string, path: DocPath): Diagnostic {
+export function unknownInput(declared: readonly string[], ref: KeyedRef, where: string, path: DocPath): Diagnostic {
   const known = suggestion(ref.key, declared) || (declared.length ? ` (inputs: ${declared.join(', ')})` : ': declare it under `inputs`');
   return { ...error('unknown-reference', `${where} uses ${ref.text}, but the workflow has no input "${ref.key}"${known}`, path), find: ref.text };
 }
 
 /** A `runner.KEY` the runner context does not have. */
-export function unknownRunner(ref: TemplateRef, where: string, path: DocPath): Diagnostic {
+export function unknownRunner(ref: KeyedRef, where: string, path: DocPath): Diagnostic {
   return { ...error('unknown-reference', `${where} uses ${ref.text}, but the runner context has ${RUNNER_KEYS.join(', ')}`, path), find: ref.text };
 }

@@ -2,11 +2,16 @@
 export type TemplateRef =
   /** `path`: `tasks.ID.outputs.KEY.a.0` reads the output as JSON and takes that member (see outputAt). */
   | { kind: 'task-output'; task: string; key: string; path?: string[]; text: string }
+  /** `tasks.ID.status`: how a task it needs ended (GitHub's `needs.ID.result`). */
+  | { kind: 'task-status'; task: string; text: string }
   | { kind: 'matrix'; key: string; text: string }
   | { kind: 'env'; key: string; text: string }
   | { kind: 'params'; key: string; text: string }
   | { kind: 'inputs'; key: string; text: string }
   | { kind: 'runner'; key: string; text: string };
+
+/** A reference that names a key (an input, a matrix key, ...): all but a task's status. */
+export type KeyedRef = Extract<TemplateRef, { key: string }>;
 
 export interface ParsedTemplate {
   refs: TemplateRef[];
@@ -19,6 +24,7 @@ const CLOSE = '}}';
 const KEY = '[A-Za-z_][A-Za-z0-9_-]*';
 const EXPRESSIONS: Array<[RegExp, (m: RegExpExecArray, text: string) => TemplateRef]> = [
   [new RegExp(`^tasks\\.([A-Za-z0-9_][A-Za-z0-9_.\\-]*(?:\\[.*\\])?)\\.outputs\\.(${KEY})((?:\\.[A-Za-z0-9_-]+)*)$`), (m, text) => ({ kind: 'task-output', task: m[1]!, key: m[2]!, ...(m[3] ? { path: m[3].slice(1).split('.') } : {}), text })],
+  [/^tasks\.([A-Za-z0-9_][A-Za-z0-9_.\-]*(?:\[.*\])?)\.status$/, (m, text) => ({ kind: 'task-status', task: m[1]!, text })],
   [new RegExp(`^matrix\\.(${KEY})$`), (m, text) => ({ kind: 'matrix', key: m[1]!, text })],
   [new RegExp(`^env\\.(${KEY})$`), (m, text) => ({ kind: 'env', key: m[1]!, text })],
   [new RegExp(`^params\\.(${KEY})$`), (m, text) => ({ kind: 'params', key: m[1]!, text })],
@@ -44,7 +50,7 @@ export function parseTemplate(text: string): ParsedTemplate {
       return m ? make(m, whole) : undefined;
     }).find(Boolean);
     if (match) refs.push(match);
-    else errors.push({ message: `unknown template expression "${expression}": use tasks.ID.outputs.KEY, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY`, text: whole });
+    else errors.push({ message: `unknown template expression "${expression}": use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY`, text: whole });
     from = end + CLOSE.length;
   }
   return { refs, errors };

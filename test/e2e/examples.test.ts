@@ -45,6 +45,7 @@ describe('the example workflows', () => {
       if (file === 'failure-handling.yaml') {
         expect(result.tasks.find((t: any) => t.id === 'optional-lint')).toMatchObject({ status: 'failed', allowedFailure: true });
         expect(result.tasks.find((t: any) => t.id === 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });
+        expect(readFileSync(result.tasks.find((t: any) => t.id === 'notify').logFile, 'utf8')).toContain('out| deploy finished; smoke test succeeded, lint failed');
       }
     });
   }
