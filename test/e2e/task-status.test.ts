@@ -36,6 +36,16 @@ tasks:
     expect(existsSync(join(r.dir, 'quiet.txt'))).toBe(false);
   });
 
+  it('reads an included task under its namespace, from the included file and the including one', () => {
+    const r = runProject({
+      'parts/deploy.yaml': 'version: 1\ntasks:\n  push: { run: "exit 2" }\n  report: { needs: push, if: always, when: "tasks.push.status != \'succeeded\'", run: \'echo "push ${{ tasks.push.status }}" > report.txt\' }\n',
+      'workflow.yaml': 'version: 1\ninclude: { prod: parts/deploy.yaml }\ntasks:\n  after: { needs: prod.push, if: always, run: \'echo "${{ tasks.prod.push.status }}" > after.txt\' }\n',
+    });
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(r.dir, 'parts', 'report.txt'), 'utf8')).toBe('push failed\n');
+    expect(readFileSync(join(r.dir, 'after.txt'), 'utf8')).toBe('failed\n');
+  });
+
   it('is checked by lint: the task must be among the needs, exist, and not be read where nothing has run yet', () => {
     const dir = tempProject({
       'workflow.yaml': `version: 1
