@@ -4,7 +4,8 @@ import type { TaskSpec } from './model.js';
 
 /**
  * A task's `when` condition: a small expression over the values templates
- * know (inputs, matrix, params, runner, env, the outputs of tasks it needs):
+ * know (inputs, matrix, params, runner, env, the outputs of tasks it needs and
+ * how they ended):
  * `==`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||`, `!`, parentheses, GitHub
  * Actions' `contains`, `startsWith` and `endsWith`, 'strings', numbers,
  * true, false.
