@@ -23,10 +23,8 @@ import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
-import { endEventFields, freshState, recordAttempt, type State, type TaskState } from './task-state.js';
+import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
-
-const FINAL: ReadonlySet<State> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
 /**
  * The state machine of a run: tasks become ready when their needs finish as

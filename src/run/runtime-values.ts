@@ -2,15 +2,13 @@ import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import type { Workflow } from '../workflow/model.js';
 import { outputAt, type TemplateRef } from '../workflow/templates.js';
 import { groupEnd } from './runtime-matrix.js';
-import type { TaskState } from './task-state.js';
-
-/** The states a task ends in: what `tasks.ID.status` gives. */
-const FINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+import { FINAL, type TaskState } from './task-state.js';
 
 /**
  * What a template or a `when` reads while a run goes on: an output of a task
- * it needs, how it ended, an environment variable. `workflow.tasks` and `states` are the
- * run's own, which grow as the expansions of a matrix from outputs join.
+ * it needs, how it ended, an environment variable. `workflow.tasks` and
+ * `states` are the run's own, which grow as the expansions of a matrix from
+ * outputs join.
  */
 export class RuntimeValues {
   private expansionsByTask?: Map<string, number[]>;

@@ -5,6 +5,9 @@ import type { TaskResult, TaskStatus } from './result.js';
 /** `expanded`: a matrix from outputs whose expansions run; it ends when they have. `awaiting`: it waits for approval. */
 export type State = 'pending' | 'awaiting' | 'queued' | 'running' | 'backoff' | 'expanded' | TaskStatus;
 
+/** The states a task ends in. */
+export const FINAL: ReadonlySet<State> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
 /** What the engine knows of one task during a run. */
 export interface TaskState {
   state: State;
