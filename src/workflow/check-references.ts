@@ -114,18 +114,18 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but it has no param "${ref.key}"`, field.path)));
         } else if (ref.kind === 'task-output' || ref.kind === 'task-status') {
           const target = workflow.taskIndex.get(ref.task);
-          const what = ref.kind === 'task-output' ? 'the outputs' : 'how it ended';
+          const outputs = ref.kind === 'task-output';
           // A matrix task's outputs are its expansions' as a JSON list (Argo's aggregated outputs), once they have all ended.
           const expansions = dynamicBases.has(ref.task) ? undefined : expansionsOfBase.get(ref.task);
           if (expansions) {
             upstream ??= ancestors(graph, self);
             if (!expansions.every((e) => upstream![e])) {
-              diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, ${what} of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
+              diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, ${outputs ? 'the outputs' : 'how it ended'} of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
             }
           } else if (target === undefined) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"`, field.path)));
           } else if (!isAncestor(graph, target, self)) {
-            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so ${ref.kind === 'task-output' ? 'its outputs may not exist yet' : 'it may not have ended yet'}: add it to \`needs\``, field.path)));
+            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so ${outputs ? 'its outputs may not exist yet' : 'it may not have ended yet'}: add it to \`needs\``, field.path)));
           }
         }
       }
