@@ -8,10 +8,11 @@ import { runProject, task } from '../helpers/run.js';
 const ms = (iso: string) => Date.parse(iso);
 
 /** `orchestrate run workflow.yaml` in a pseudo-terminal of this size (CI unset), as `script` gives one. */
-function runInTerminal(dir: string, cols: number, rows: number) {
+function runInTerminal(dir: string, cols: number, rows: number, ci?: string) {
   writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
-  const env = { ...process.env, TERM: 'xterm' };
-  delete (env as Record<string, unknown>).CI;
+  const env: Record<string, string | undefined> = { ...process.env, TERM: 'xterm' };
+  delete env.CI;
+  if (ci !== undefined) env.CI = ci;
   return spawnSync('script', ['-qec', `stty cols ${cols} rows ${rows}; sh run.sh`, '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
 }
 
@@ -302,6 +303,18 @@ tasks:
     const r = runInTerminal(dir, 120, 40);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/✖(\x1b\[\d+m)* 2\/2 done: 1 ok, 1 failed/);
+  });
+
+  it('reads CI=false and CI=0 as not in CI (progress lanes), and any other CI value as CI (plain lines)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: "true" }\n' });
+    for (const ci of ['false', '0', '']) {
+      const r = runInTerminal(dir, 120, 40, ci);
+      expect([ci, r.status]).toEqual([ci, 0]);
+      expect([ci, /1\/1 done: 1 ok/.test(r.stdout)]).toEqual([ci, true]);
+    }
+    const inCi = runInTerminal(dir, 120, 40, 'true');
+    expect(inCi.stdout).toMatch(/Z start build\r?\n/);
+    expect(inCi.stdout).not.toMatch(/1\/1 done/);
   });
 
   it('prints plain lines in a terminal that reports no width (one character per line otherwise)', () => {

@@ -75,7 +75,7 @@ function inCi(): boolean {
 function isInteractive(): boolean {
   // A terminal that reports no width (some container and CI pseudo-terminals) would get one
   // character per line from Listr2: it gets plain lines.
-  return Boolean(process.stdout.isTTY) && !process.env.CI && (process.stdout.columns ?? 0) > 0;
+  return Boolean(process.stdout.isTTY) && !inCi() && (process.stdout.columns ?? 0) > 0;
 }
 
 /**
