@@ -62,6 +62,8 @@ export function openStore(path: string): Database {
     let db: Database | undefined;
     try {
       db = new Sqlite(path, { timeout: 10_000 });
+      // Before anything is written, even the journal mode: a file refused stays as it was.
+      if (exists) checkKnown(db, path);
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
@@ -85,15 +87,6 @@ const BUSY_ATTEMPTS = 30;
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 function migrate(db: Database, path: string, existed: boolean): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  // A version once set never goes back to 0: these checks need no lock.
-  if (version > 0) {
-    const app = db.prepare("SELECT value FROM meta WHERE key = 'application'").get() as { value: string } | undefined;
-    if (app?.value !== 'orchestrate') throw new StoreError(`${path} is an SQLite database of another application; it was left untouched.`);
-  }
-  if (version > MIGRATIONS.length) {
-    throw new StoreError(`${path} was written by a newer orchestrate (schema ${version}, this one knows ${MIGRATIONS.length}).`);
-  }
   // Another run may be creating the same new file: what it holds is read again inside the write
   // lock, so its finished migrations are not mistaken for another application's tables.
   db.transaction(() => {
@@ -107,4 +100,55 @@ function migrate(db: Database, path: string, existed: boolean): void {
       db.pragma(`user_version = ${v + 1}`);
     }
   }).immediate();
+}
+
+/**
+ * Refuses an existing file that is not an orchestrate history this version can
+ * use: another application's, a newer orchestrate's, or one that lacks a table
+ * or column its schema version has (edited by hand) — before a query fails on
+ * it halfway through a command. A version once set never goes back to 0, so
+ * these checks need no lock; a file still at 0 is checked inside the
+ * migrations' lock.
+ */
+function checkKnown(db: Database, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) return;
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  const app = tables.has('meta') ? (db.prepare("SELECT value FROM meta WHERE key = 'application'").pluck().get() as string | undefined) : undefined;
+  // Without its meta table, a file that has none of our tables is someone else's; one that has some was damaged.
+  if (app !== 'orchestrate' && (tables.has('meta') || !tables.has('runs'))) {
+    throw new StoreError(`${path} is an SQLite database of another application; it was left untouched. Pass --state PATH.`);
+  }
+  if (version > MIGRATIONS.length) {
+    throw new StoreError(`${path} was written by a newer orchestrate (schema ${version}, this one knows ${MIGRATIONS.length}).`);
+  }
+  checkColumns(db, path, version);
+}
+
+const COLUMNS = "SELECT m.name || '.' || c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table'";
+
+/**
+ * Refuses a file that lacks a table or column of schema `version`: what the
+ * first `version` migrations build on an empty database in memory (under a
+ * millisecond).
+ */
+function checkColumns(db: Database, path: string, version: number): void {
+  const Sqlite = require('better-sqlite3') as typeof BetterSqlite3;
+  const empty = new Sqlite(':memory:');
+  let expected: string[];
+  try {
+    for (const migration of MIGRATIONS.slice(0, version)) empty.exec(migration);
+    expected = empty.prepare(COLUMNS).pluck().all() as string[];
+  } finally {
+    empty.close();
+  }
+  const present = new Set(db.prepare(COLUMNS).pluck().all() as string[]);
+  const missing = expected.filter((column) => !present.has(column));
+  if (!missing.length) return;
+  const tableOf = (column: string) => column.slice(0, column.indexOf('.'));
+  // A table with none of its columns left is named as the table.
+  const gone = new Set(missing.map(tableOf).filter((table) => !expected.some((column) => tableOf(column) === table && present.has(column))));
+  const named = [...[...gone].map((table) => `the table ${table}`), ...missing.filter((column) => !gone.has(tableOf(column))).map((column) => `the column ${column}`)];
+  const list = `${named.slice(0, 3).join(', ')}${named.length > 3 ? ` and ${named.length - 3} more` : ''}`;
+  throw new StoreError(`the state file ${path} is damaged: it lacks ${list} of orchestrate's schema ${version}; it was left untouched. Move it away or pass --state PATH.`);
 }

@@ -232,6 +232,43 @@ tasks:
     expect(foreign.stderr).toContain('another application');
   });
 
+  it('refuses a state file that lacks a table or column of its schema (edited by hand), for every command, and leaves it untouched', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    const path = join(dir, '.orchestrate/state.db');
+    const damage = (name: string, sql: string) => {
+      const copy = join(dir, name);
+      const db = new Database(path);
+      db.exec(`VACUUM INTO '${copy}'`);
+      db.close();
+      const damaged = new Database(copy);
+      damaged.exec(sql);
+      damaged.close();
+      return copy;
+    };
+    const cases = [
+      [damage('no-table.db', 'DROP TABLE tasks'), /lacks the table tasks of orchestrate's schema \d+; it was left untouched/],
+      [damage('no-column.db', 'ALTER TABLE tasks DROP COLUMN summary'), /lacks the column tasks\.summary of orchestrate's schema \d+; it was left untouched/],
+      // One of an older schema is checked against that schema, before it is migrated.
+      [damage('old.db', 'ALTER TABLE tasks DROP COLUMN summary; DROP TABLE approvals; PRAGMA user_version = 8'), /lacks the table approvals of orchestrate's schema 8; it was left untouched/],
+    ] as const;
+    // Half a database (a copy cut short) is corrupt, and left as it is too.
+    const whole = readFileSync(cases[0][0]);
+    writeFileSync(join(dir, 'cut.db'), whole.subarray(0, whole.length / 2));
+    const cut = cli(['history', '--state', 'cut.db'], { cwd: dir });
+    expect([cut.code, cut.stderr]).toEqual([2, expect.stringMatching(/cut\.db is corrupt or unreadable .*; it was left untouched/)]);
+    expect(readFileSync(join(dir, 'cut.db')).equals(whole.subarray(0, whole.length / 2))).toBe(true);
+    for (const [file, message] of cases) {
+      const before = createHash('sha256').update(readFileSync(file)).digest('hex');
+      for (const args of [['run', 'workflow.yaml'], ['plan', 'workflow.yaml'], ['history'], ['report', '-o', 'r.html'], ['stats'], ['logs'], ['status'], ['prune']]) {
+        const r = cli([...args, '--state', file], { cwd: dir });
+        expect([args[0], r.code, r.stderr.split('\n').length]).toEqual([args[0], 2, 2]);
+        expect(r.stderr).toMatch(message);
+      }
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(before);
+    }
+  });
+
   it('keeps secrets out of the database file', () => {
     const secret = 'db-s3cret-value-77';
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $API_TOKEN; echo t=$API_TOKEN >> $ORCHESTRATE_OUTPUT; exit 1" }\n' });
