@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { OrchestrateError, EXIT, ioErrorFrom } from '../errors.js';
+import { OrchestrateError, EXIT, ioErrorFrom, ioReason } from '../errors.js';
 import { followMove } from './follow-move.js';
 import { MIGRATIONS } from './migrations.js';
 import { makeDirectory } from '../util/make-directory.js';
@@ -43,7 +43,7 @@ export function openStore(path: string): Database {
     try {
       head = header(path);
     } catch (error) {
-      throw new StoreError(`cannot read the state file ${path}: ${(error as Error).message}`);
+      throw new StoreError(`cannot read the state file ${path}: ${ioReason(error)}`);
     }
     if (head.length > 0 && head !== SQLITE_HEADER) {
       throw new StoreError(`${path} is not an orchestrate state database (not SQLite); it was left untouched. Move it away or pass --state PATH.`);
@@ -77,6 +77,8 @@ export function openStore(path: string): Database {
         Atomics.wait(SLEEP, 0, 0, 20 * attempt);
         continue;
       }
+      // SQLite says why it could not open a file, not why it could not create one (a name too long).
+      if (!exists) throw new StoreError(`cannot create the state file ${path} (${(error as Error).message})`);
       throw new StoreError(`the state file ${path} is corrupt or unreadable (${(error as Error).message}); it was left untouched. Move it away or pass --state PATH.`);
     }
   }

@@ -28,6 +28,25 @@ describe('paths the system refuses', () => {
     expect(result.stderr).toContain('the name is too long');
   });
 
+  it('a --state that is a directory, under a file or too long a name is refused, saying why', () => {
+    const dir = tempProject({ 'package.json': '{}', 'ok.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'states/.keep': '' });
+    const cases = [
+      ['states', 'cannot read the state file', 'is a directory'],
+      ['ok.yaml/state.db', 'cannot create', 'a file is in the way of a directory'],
+      [`${LONG}.db`, 'cannot create the state file', 'unable to open database file'],
+    ];
+    for (const [state, what, why] of cases) {
+      const r = cli(['run', 'ok.yaml', '--state', state], { cwd: dir });
+      expect([state, r.code]).toEqual([state, 2]);
+      expect(r.stderr).not.toMatch(NO_BUG);
+      expect(r.stderr).toContain(what);
+      expect(r.stderr).toContain(why);
+    }
+    // Commands that only read the history say the same of a directory.
+    const history = cli(['history', '--state', 'states'], { cwd: dir });
+    expect([history.code, history.stderr]).toEqual([2, `orchestrate: cannot read the state file ${dir}/states: is a directory\n`]);
+  });
+
   it('a working directory under a file or with too long a name is a lint warning and a failed task', () => {
     for (const cwd of ['ok.yaml/x', LONG]) {
       const dir = tempProject({ 'ok.yaml': '', 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", cwd: ${cwd} }\n  b: { run: "true" }\n` });
