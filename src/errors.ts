@@ -64,5 +64,6 @@ export function ioReason(error: unknown): string {
     : code === 'EROFS' ? 'read-only file system'
     : code === 'ENAMETOOLONG' ? 'the name is too long'
     : code === 'ELOOP' ? 'too many levels of symbolic links'
+    : code === 'ENOSPC' ? 'no space left on the device'
     : (error as Error)?.message ?? String(error);
 }

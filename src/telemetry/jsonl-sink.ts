@@ -2,6 +2,7 @@ import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from './events.js';
 import { makeDirectory } from '../util/make-directory.js';
+import { ioReason } from '../errors.js';
 
 /** Writes events as JSON Lines to a file, or to stdout for `-`. */
 export class JsonlSink {
@@ -17,7 +18,7 @@ export class JsonlSink {
       // Opened here, so that a path that cannot be written is an error before the run starts.
       this.stream = createWriteStream(path, { fd: openSync(path, 'a') });
       this.stream.on('error', (error) => {
-        this.failure ??= error.message;
+        this.failure ??= ioReason(error);
       });
       this.ownsStream = true;
     }
@@ -50,7 +51,7 @@ export class JsonlSink {
     return new Promise((resolve) => {
       if (this.ownsStream) {
         (this.stream as WriteStream).end((error?: Error | null) => {
-          if (error) this.failure ??= error.message;
+          if (error) this.failure ??= ioReason(error);
           resolve();
         });
       }

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, examplesProject, tempProject } from '../helpers/cli.js';
+import { BIN, cli, examplesProject, tempProject } from '../helpers/cli.js';
 import { filesUnder, runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { isAlive } from '../helpers/processes.js';
@@ -591,8 +592,23 @@ tasks:
     if (existsSync('/dev/full')) {
       const full = cli(['run', 'workflow.yaml', '--events', '/dev/full', '--renderer', 'silent'], { cwd: dir });
       expect(full.code).toBe(0);
-      expect(full.stderr).toMatch(/^orchestrate: warning: the events could not all be written to \/dev\/full: ENOSPC/);
+      expect(full.stderr).toMatch(/^orchestrate: warning: the events could not all be written to \/dev\/full: no space left on the device\n/);
     }
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says when its standard output cannot be written (a full disk), and does not exit 0 for it', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "exit 3" }\n' });
+    const toFull = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], env: { ...process.env, CI: '' } });
+    const said = 'orchestrate: cannot write standard output: no space left on the device; what it printed is incomplete\n';
+    for (const args of [['plan', 'workflow.yaml', '--json'], ['run', 'workflow.yaml', 'a', '--json'], ['history']]) {
+      const r = toFull(args);
+      expect([args[0], r.status, r.stderr.endsWith(said)]).toEqual([args[0], 2, true]);
+    }
+    // A run that failed keeps its own exit code; it still says its output is incomplete.
+    const failed = toFull(['run', 'workflow.yaml', '--json']);
+    expect([failed.status, failed.stderr.endsWith(said)]).toEqual([1, true]);
+    // The run itself went on and was recorded.
+    expect(JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout)).toHaveLength(2);
   });
 
   it('fails at once, not spinning, where a directory cannot be made under a dangling symlink or /proc', () => {
