@@ -70,6 +70,26 @@ describe('memoize', () => {
     expect(run(dir).how.outline).toBe('memoized');
   });
 
+  it('does not key on the environment it inherits, unless the task names a variable in its env', () => {
+    const dir = project(`version: 1
+agents:
+  llm: { command: ./agent.sh, captureStdout: answer, memoize: true }
+tasks:
+  pinned: { agent: llm, prompt: "hello", env: { MODEL: "\${{ env.MODEL }}" } }
+  loose: { agent: llm, prompt: "hello" }
+`);
+    const runWith = (model: string) => {
+      rmSync(join(dir, 'calls.txt'), { force: true });
+      expect(cli(['run', 'w.yaml'], { cwd: dir, env: { MODEL: model } }).code).toBe(0);
+      return existsSync(join(dir, 'calls.txt')) ? readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n').sort() : [];
+    };
+    expect(runWith('small')).toEqual(['loose', 'pinned']);
+    expect(runWith('small')).toEqual([]);
+    // Another model: the task that names MODEL in its env is asked again; the other reuses its answer.
+    expect(runWith('large')).toEqual(['pinned']);
+    expect(runWith('small')).toEqual([]);
+  });
+
   it('is known to the plan when its inputs are known before the run: none from a task that has not answered', () => {
     const dir = project();
     const sources = (...args: string[]) => {
