@@ -41,11 +41,12 @@ export function reusableInputs(run: RunRow): Record<string, string> {
 /**
  * What a resume of `run` may skip: tasks that succeeded there, unchanged, with
  * the same inputs, and the expansions that succeeded there of a matrix from
- * outputs that runs again.
+ * outputs that runs again; and the summaries its successes wrote.
  */
-export function reuseFrom(db: Database, workflow: Workflow, run: RunRow): { from: string; reused: Map<number, Record<string, string>>; reusedExpansions: Map<string, Record<string, string>> } {
+export function reuseFrom(db: Database, workflow: Workflow, run: RunRow): { from: string; reused: Map<number, Record<string, string>>; reusedExpansions: Map<string, Record<string, string>>; reusedSummaries: Map<string, string> } {
   const succeeded = succeededTasks(db, run.id);
   const inputs = recordedInputs(run);
   const reused = planReuse(workflow, succeeded, inputs);
-  return { from: run.id, reused, reusedExpansions: planExpansionReuse(workflow, succeeded, reused, inputs) };
+  const reusedSummaries = new Map([...succeeded].flatMap(([id, t]) => (t.summary !== null ? [[id, t.summary] as const] : [])));
+  return { from: run.id, reused, reusedExpansions: planExpansionReuse(workflow, succeeded, reused, inputs), reusedSummaries };
 }

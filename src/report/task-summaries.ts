@@ -1,13 +1,21 @@
 import type { TaskResult } from '../run/result.js';
 import { visibleText } from '../util/visible-text.js';
 
+/** Said of a summary that a task which did not run shows again: that of the success it stands for. */
+const REPLAYED: Record<string, string> = { reused: 'reused', 'up-to-date': 'up to date', memoized: 'memoized' };
+
+function replayNote(t: TaskResult): string {
+  const how = t.reason ? REPLAYED[t.reason] : undefined;
+  return how ? ` (${how}: from an earlier run)` : '';
+}
+
 /** How much of the tasks' summaries the end of a run prints: the rest is in their files. */
 const CONSOLE_TASKS = 10;
 const CONSOLE_LINES = 20;
 
 /**
  * What tasks wrote to $ORCHESTRATE_SUMMARY, for the console: each under its
- * task's id, at most 20 lines of each and 10 tasks, pointing at the files
+ * task's id (one that did not run says so: its summary is an earlier run's), at most 20 lines of each and 10 tasks, pointing at the files
  * for the rest. A line's control characters are shown as escapes, so a
  * summary cannot drive the terminal. Empty when no task wrote one.
  */
@@ -16,7 +24,7 @@ export function consoleSummaries(tasks: readonly TaskResult[], dim: (text: strin
   const lines: string[] = [];
   for (const t of written.slice(0, CONSOLE_TASKS)) {
     const text = t.summary!.replace(/\r?\n$/, '').split(/\r?\n/);
-    lines.push('', `▸ ${t.id}: summary`);
+    lines.push('', `▸ ${t.id}: summary${replayNote(t)}`);
     for (const line of text.slice(0, CONSOLE_LINES)) lines.push(`  |${line ? ` ${visibleText(line.replace(/\t/g, '    '))}` : ''}`);
     if (text.length > CONSOLE_LINES) lines.push(dim(`  ... ${text.length - CONSOLE_LINES} more line${text.length - CONSOLE_LINES === 1 ? '' : 's'}${t.summaryFile ? ` in ${t.summaryFile}` : ''}`));
   }
@@ -45,7 +53,7 @@ export function githubSummaries(tasks: readonly TaskResult[], heading: (id: stri
       continue;
     }
     bytes += size;
-    lines.push('', `#### ${heading(t.id)}`, '', t.summary.replace(/\s+$/, ''));
+    lines.push('', `#### ${heading(t.id)}${replayNote(t)}`, '', t.summary.replace(/\s+$/, ''));
   }
   if (left) lines.push('', `_${left} more task ${left === 1 ? 'summary is' : 'summaries are'} in the run's report: \`orchestrate report ${runId}\`._`);
   return lines;

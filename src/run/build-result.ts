@@ -54,7 +54,7 @@ export function buildRunResult(end: RunEnd): RunResult {
       ...(s.approvedBy !== undefined ? { approvedBy: s.approvedBy } : {}),
       gate: task.gate,
       needs: task.needs.filter((id) => end.included(workflow.taskIndex.get(id)!)),
-      ...(s.summary !== undefined && s.attempts ? { summary: s.summary, ...(s.summaryFile ? { summaryFile: s.summaryFile } : {}) } : {}),
+      ...(s.summary !== undefined ? { summary: s.summary, ...(s.summaryFile ? { summaryFile: s.summaryFile } : {}) } : {}),
       logTail: s.state === 'failed' ? s.tail : undefined,
       logFile: s.attempts ? s.logFile : undefined,
     });

@@ -29,20 +29,28 @@ export interface EngineOptions {
   reused?: ReadonlyMap<number, Record<string, string>>;
   /** Expansions of a matrix from outputs reused from an earlier run when they join: id -> outputs. */
   reusedExpansions?: ReadonlyMap<string, Record<string, string>>;
+  /** What the successes reused (tasks and expansions) wrote to their summaries: id -> masked Markdown. */
+  reusedSummaries?: ReadonlyMap<string, string>;
   /** Tasks whose sources did not change since they last succeeded: they succeed without running. */
   upToDate?: ReadonlyMap<number, UpToDate>;
   /**
-   * For tasks with `memoize`: the outputs of a recorded success with this
-   * memo key, at most `maxAge` seconds old (any age without one), if there
-   * is one. Without it, memoized tasks run (and no key is computed).
+   * For tasks with `memoize`: the outputs (and summary) of a recorded success
+   * with this memo key, at most `maxAge` seconds old (any age without one), if
+   * there is one. Without it, memoized tasks run (and no key is computed).
    */
-  memo?: (key: string, maxAge: number | undefined) => Record<string, string> | undefined;
+  memo?: (key: string, maxAge: number | undefined) => MemoHit | undefined;
   /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
   history?: ReadonlyMap<string, number>;
   /** Answers tasks with `approval` (without it they are rejected). */
   approve?: Approver;
   /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */
   onOutput?: OutputListener;
+}
+
+/** A recorded success a memoized task stands for: its outputs, and its summary if it wrote one. */
+export interface MemoHit {
+  outputs: Record<string, string>;
+  summary?: string;
 }
 
 /** A task's output line, masked. */

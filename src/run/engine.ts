@@ -14,7 +14,7 @@ import { CircuitBreakers } from './circuit-breakers.js';
 import { CostLedger } from './cost-ledger.js';
 import { RateWake } from './rate-wake.js';
 import { RuntimeValues } from './runtime-values.js';
-import { closeLaunchContext, launchAttempt, openLaunchContext, type LaunchContext } from './launch-attempt.js';
+import { closeLaunchContext, launchAttempt, openLaunchContext, replaySummary, type LaunchContext } from './launch-attempt.js';
 import { recallMemo } from './memo-key.js';
 import { projectRoot } from '../workflow/project-root.js';
 import { afterFailure } from './after-failure.js';
@@ -166,12 +166,14 @@ export class RunEngine {
     if (reused && !this.stopping) {
       this.states[i]!.outputs = reused;
       this.states[i]!.artifacts = findArtifacts(this.tasks[i]!.artifacts, [], this.tasks[i]!.cwd).produced;
+      replaySummary(this.launching, i, task, this.states[i]!, this.options.reusedSummaries?.get(task.id));
       return this.finish(i, 'succeeded', 'reused');
     }
     const upToDate = this.options.upToDate?.get(i);
     if (upToDate && !this.stopping) {
       Object.assign(this.states[i]!, { outputs: upToDate.outputs, sources: upToDate.sources });
       this.states[i]!.artifacts = findArtifacts(this.tasks[i]!.artifacts, [], this.tasks[i]!.cwd).produced;
+      replaySummary(this.launching, i, task, this.states[i]!, upToDate.summary);
       return this.finish(i, 'succeeded', 'up-to-date');
     }
     const notRun = readiness(task, this.graph.needs[i]!.filter((d) => this.included(d)).map((d) => this.states[d]!), this.stopping);
@@ -237,6 +239,7 @@ export class RunEngine {
     if (!memo.outputs) return false;
     s.outputs = memo.outputs;
     s.artifacts = memo.artifacts;
+    replaySummary(this.launching, i, task, s, memo.summary);
     return true;
   }
 

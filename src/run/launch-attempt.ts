@@ -78,6 +78,18 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
   return { result, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
 }
 
+/**
+ * A task that succeeds without running (reused by a resume, up to date,
+ * memoized) shows the summary of the success it stands for, as Turborepo
+ * replays a cached task's logs: in its state and in its file in this run's
+ * directory.
+ */
+export function replaySummary(c: LaunchContext, i: number, task: TaskSpec, s: TaskState, summary: string | undefined): void {
+  if (summary === undefined) return;
+  s.summary = summary;
+  keepSummary(join(c.options.runDir, `${taskFileName(task.id, i, (text) => c.options.masker.mask(text))}.summary.md`), s, summary);
+}
+
 /** The summary of a task's latest attempt, in a file beside its log (where the console points); an earlier attempt's goes. */
 function keepSummary(path: string, s: TaskState, summary: string | undefined): void {
   try {

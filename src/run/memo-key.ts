@@ -35,14 +35,14 @@ export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command'
 }
 
 /**
- * A memoized task's key as rendered with `valueOf`, and the outputs and
- * artifacts of a recorded success under it, if there is one young enough
+ * A memoized task's key as rendered with `valueOf`, and the outputs, summary
+ * and artifacts of a recorded success under it, if there is one young enough
  * whose artifacts are still there.
  */
-export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string): { key: string; outputs?: Record<string, string>; artifacts?: string[] } {
+export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string): { key: string; outputs?: Record<string, string>; summary?: string; artifacts?: string[] } {
   const key = memoKey(task, renderedTask(task, valueOf), root);
-  const outputs = lookup(key, task.memoize?.maxAge);
-  if (!outputs) return { key };
+  const hit = lookup(key, task.memoize?.maxAge);
+  if (!hit) return { key };
   const found = findArtifacts(task.artifacts, [], task.cwd);
-  return found.missing.length ? { key } : { key, outputs, artifacts: found.produced };
+  return found.missing.length ? { key } : { key, outputs: hit.outputs, ...(hit.summary !== undefined ? { summary: hit.summary } : {}), artifacts: found.produced };
 }

@@ -32,7 +32,7 @@ describe('planMemoized', () => {
     const asked: string[] = [];
     const lookup = (key: string) => {
       asked.push(key);
-      return { x: 'v', y: 'w' };
+      return { outputs: { x: 'v', y: 'w' } };
     };
     writeFileSync(join(dir, 'a.txt'), '');
     // m[b]'s artifact is missing: it would run, so sum (which reads every expansion's x) cannot be known, nor after.

@@ -34,6 +34,8 @@ export interface StartRunOptions {
   reused?: ReadonlyMap<number, Record<string, string>>;
   /** Expansions of a matrix from outputs reused from an earlier run when they join: id -> outputs. */
   reusedExpansions?: ReadonlyMap<string, Record<string, string>>;
+  /** What the successes reused wrote to their summaries: id -> masked Markdown. */
+  reusedSummaries?: ReadonlyMap<string, string>;
   /** Tasks whose sources did not change since they last succeeded (planUpToDate). */
   upToDate?: ReadonlyMap<number, UpToDate>;
   /** Finds a recorded success of a memoized task (see EngineOptions). */
@@ -107,6 +109,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     interrupt: options.interrupt,
     reused: options.reused,
     reusedExpansions: options.reusedExpansions,
+    reusedSummaries: options.reusedSummaries,
     upToDate: options.upToDate,
     memo: options.memo,
     approve: options.approve,

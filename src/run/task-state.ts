@@ -61,7 +61,7 @@ export function endEventFields(s: TaskState, status: TaskStatus, reason?: string
   if (status === 'succeeded') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}), ...(s.memoKey ? { memoKey: s.memoKey } : {}) });
   if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
   if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
-  if (s.summary !== undefined && s.attempts) fields.summary = s.summary;
+  if (s.summary !== undefined) fields.summary = s.summary;
   return fields;
 }
 

@@ -14,6 +14,8 @@ export interface LastEnd {
   sources: string | null;
   /** The inputs of that run; null for one that held a secret. */
   inputs: Record<string, string | null>;
+  /** What it wrote to its summary (masked), if it did. */
+  summary: string | null;
 }
 
 export interface UpToDate {
@@ -21,6 +23,8 @@ export interface UpToDate {
   outputs: Record<string, string>;
   /** The fingerprint of its sources (unchanged). */
   sources: string;
+  /** Its summary when it last succeeded, shown again. */
+  summary?: string;
 }
 
 /**
@@ -43,7 +47,7 @@ export async function planUpToDate(workflow: Workflow, last: ReadonlyMap<string,
     if (!end || end.status !== 'succeeded' || end.sources === null || end.hash !== hashes.get(task.id) || !sameInputs(workflow, task, end.inputs)) continue;
     if (findArtifacts(task.artifacts, [], task.cwd).missing.length) continue;
     const sources = await fingerprintSources(task.sources, task.cwd);
-    if (sources !== undefined && sources === end.sources) upToDate.set(i, { outputs: end.outputs, sources });
+    if (sources !== undefined && sources === end.sources) upToDate.set(i, { outputs: end.outputs, sources, ...(end.summary !== null ? { summary: end.summary } : {}) });
   }
   return upToDate;
 }

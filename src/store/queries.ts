@@ -1,3 +1,4 @@
+import type { MemoHit } from '../run/engine-options.js';
 import type { RunEvent } from '../telemetry/events.js';
 import type { Database } from './open-store.js';
 
@@ -53,33 +54,33 @@ export function taskStatuses(db: Database, runId: string): Map<string, string> {
  * The latest recorded end of each of these tasks in runs of the workflow file
  * (a skip is not an end, nor a reuse by --resume: the success it reused is).
  */
-export function lastEnds(db: Database, file: string, taskIds: readonly string[]): Map<string, { status: string; hash: string; outputs: Record<string, string>; sources: string | null; inputs: Record<string, string | null> }> {
-  const latest = db.prepare(`SELECT t.status, t.definition_hash, t.outputs, t.sources_hash, r.inputs FROM tasks t JOIN runs r ON r.id = t.run_id
+export function lastEnds(db: Database, file: string, taskIds: readonly string[]): Map<string, { status: string; hash: string; outputs: Record<string, string>; sources: string | null; inputs: Record<string, string | null>; summary: string | null }> {
+  const latest = db.prepare(`SELECT t.status, t.definition_hash, t.outputs, t.sources_hash, t.summary, r.inputs FROM tasks t JOIN runs r ON r.id = t.run_id
     WHERE t.task_id = ? AND r.file = ? AND t.status != 'skipped' AND (t.reason IS NULL OR t.reason != 'reused') ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1`);
   const ends: ReturnType<typeof lastEnds> = new Map();
   for (const id of taskIds) {
-    const row = latest.get(id, file) as { status: string; definition_hash: string; outputs: string; sources_hash: string | null; inputs: string | null } | undefined;
+    const row = latest.get(id, file) as { status: string; definition_hash: string; outputs: string; sources_hash: string | null; summary: string | null; inputs: string | null } | undefined;
     if (!row) continue;
-    ends.set(id, { status: row.status, hash: row.definition_hash, outputs: JSON.parse(row.outputs) as Record<string, string>, sources: row.sources_hash, inputs: recordedInputs({ inputs: row.inputs }) });
+    ends.set(id, { status: row.status, hash: row.definition_hash, outputs: JSON.parse(row.outputs) as Record<string, string>, sources: row.sources_hash, inputs: recordedInputs({ inputs: row.inputs }), summary: row.summary });
   }
   return ends;
 }
 
 /**
- * The outputs of the latest success recorded under a memo key (in any run
- * of any workflow in this history), if it finished at most `maxAge` seconds
- * before `now` (ms since the epoch); any age without one.
+ * The outputs (and summary) of the latest success recorded under a memo key
+ * (in any run of any workflow in this history), if it finished at most
+ * `maxAge` seconds before `now` (ms since the epoch); any age without one.
  */
-export function memoOutputs(db: Database, key: string, maxAge: number | undefined, now: number): Record<string, string> | undefined {
+export function memoOutputs(db: Database, key: string, maxAge: number | undefined, now: number): MemoHit | undefined {
   const since = maxAge === undefined ? '' : new Date(now - maxAge * 1000).toISOString();
-  const row = db.prepare("SELECT outputs FROM tasks WHERE memo_key = ? AND status = 'succeeded' AND finished_at >= ? ORDER BY finished_at DESC LIMIT 1").get(key, since) as { outputs: string } | undefined;
-  return row ? (JSON.parse(row.outputs) as Record<string, string>) : undefined;
+  const row = db.prepare("SELECT outputs, summary FROM tasks WHERE memo_key = ? AND status = 'succeeded' AND finished_at >= ? ORDER BY finished_at DESC LIMIT 1").get(key, since) as { outputs: string; summary: string | null } | undefined;
+  return row ? { outputs: JSON.parse(row.outputs) as Record<string, string>, ...(row.summary !== null ? { summary: row.summary } : {}) } : undefined;
 }
 
 /** Tasks that succeeded in a run: id -> definition hash and outputs. */
-export function succeededTasks(db: Database, runId: string): Map<string, { hash: string; outputs: Record<string, string> }> {
-  const rows = db.prepare("SELECT task_id, definition_hash, outputs FROM tasks WHERE run_id = ? AND status = 'succeeded'").all(runId) as Array<{ task_id: string; definition_hash: string; outputs: string }>;
-  return new Map(rows.map((r) => [r.task_id, { hash: r.definition_hash, outputs: JSON.parse(r.outputs) as Record<string, string> }]));
+export function succeededTasks(db: Database, runId: string): Map<string, { hash: string; outputs: Record<string, string>; summary: string | null }> {
+  const rows = db.prepare("SELECT task_id, definition_hash, outputs, summary FROM tasks WHERE run_id = ? AND status = 'succeeded'").all(runId) as Array<{ task_id: string; definition_hash: string; outputs: string; summary: string | null }>;
+  return new Map(rows.map((r) => [r.task_id, { hash: r.definition_hash, outputs: JSON.parse(r.outputs) as Record<string, string>, summary: r.summary }]));
 }
 
 /** How many of a workflow's latest runs history estimates look at. */

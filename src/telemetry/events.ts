@@ -31,7 +31,7 @@ export interface RunEvent {
   delayMs?: number;
   /** task.retrying / task.failed: the kind of failure. */
   errorKind?: string;
-  /** task.succeeded, task.failed, task.cancelled: what its last attempt wrote to its summary (Markdown, masked). */
+  /** task.succeeded, task.failed, task.cancelled: what its last attempt wrote to its summary (Markdown, masked); for a task that did not run, the summary of the success it stands for. */
   summary?: string;
   /** task.succeeded: the task's outputs (masked). */
   outputs?: Record<string, string>;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executeGraph } from '../../src/index.js';
@@ -131,5 +131,70 @@ tasks:
     const odd = result.tasks.find((t) => t.id === 'odd')!;
     expect(odd.summary).toBeUndefined();
     expect(readFileSync(odd.logFile!, 'utf8')).toContain('summary ignored: an object, not text');
+  });
+
+  it('shows again the summary of the success a task stands for when it is reused, up to date or memoized, marked as an earlier run\'s', () => {
+    // An agent that counts its calls and says which call wrote its findings.
+    const dir = tempProject({
+      'package.json': '{}',
+      'src.txt': 'v1\n',
+      'agent.sh': '#!/bin/sh\necho call >> calls.txt\necho "findings of call $(wc -l < calls.txt)" > "$ORCHESTRATE_SUMMARY"\necho answer\n',
+      'w.yaml': `version: 1
+agents:
+  llm: { command: ./agent.sh, captureStdout: answer, memoize: true }
+tasks:
+  review: { agent: llm, prompt: "review" }
+  build: { run: 'echo "built $(cat src.txt)" > "$ORCHESTRATE_SUMMARY"', sources: [src.txt] }
+  gate: { run: 'echo "gate" > "$ORCHESTRATE_SUMMARY"; test -f ok', needs: [review, build] }
+`,
+    });
+    chmodSync(join(dir, 'agent.sh'), 0o755);
+    const run = (...args: string[]) => {
+      const r = cli(['run', 'w.yaml', '--renderer', 'simple', '--result', 'result.json', ...args], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, 'job.md') } });
+      const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+      expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+      const events = readFileSync(join(result.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      for (const e of events) expect(validateEvent(e), JSON.stringify(validateEvent.errors)).toBe(true);
+      const shown = (id: string) => {
+        const t = task(result, id);
+        const ended = events.find((e) => e.taskId === id && e.type === `task.${t.status}`);
+        // The same text in the result, its file in this run's directory and the terminal event.
+        if (t.summary !== undefined) expect([t.summaryFile, readFileSync(t.summaryFile, 'utf8'), ended.summary]).toEqual([join(result.logDir, `${id}.summary.md`), t.summary, t.summary]);
+        else expect(ended.summary).toBeUndefined();
+        return [t.reason ?? t.status, t.summary];
+      };
+      return { code: r.code, stdout: r.stdout, shown };
+    };
+
+    const first = run();
+    expect(first.code).toBe(1);
+    expect([first.shown('review'), first.shown('build'), first.shown('gate')]).toEqual([['succeeded', 'findings of call 1\n'], ['succeeded', 'built v1\n'], ['failed', 'gate\n']]);
+
+    // A resume reuses the two that succeeded: their summaries are those of the run it resumes.
+    writeFileSync(join(dir, 'ok'), '');
+    const resumed = run('--resume');
+    expect(resumed.code).toBe(0);
+    expect([resumed.shown('review'), resumed.shown('build'), resumed.shown('gate')]).toEqual([['reused', 'findings of call 1\n'], ['reused', 'built v1\n'], ['succeeded', 'gate\n']]);
+    expect(resumed.stdout).toContain('\n▸ review: summary (reused: from an earlier run)\n  | findings of call 1\n');
+    expect(resumed.stdout).toContain('\n▸ gate: summary\n  | gate\n');
+
+    // A new run: the review is memoized, the build up to date; neither runs, both show what they said.
+    const again = run();
+    expect(again.code).toBe(0);
+    expect([again.shown('review'), again.shown('build')]).toEqual([['memoized', 'findings of call 1\n'], ['up-to-date', 'built v1\n']]);
+    expect(again.stdout).toContain('\n▸ review: summary (memoized: from an earlier run)\n  | findings of call 1\n');
+    expect(again.stdout).toContain('\n▸ build: summary (up to date: from an earlier run)\n  | built v1\n');
+    expect(readFileSync(join(dir, 'job.md'), 'utf8')).toContain('\n#### review (memoized: from an earlier run)\n\nfindings of call 1\n');
+    expect(readFileSync(join(dir, 'calls.txt'), 'utf8')).toBe('call\n');
+
+    // Kept by the run that replayed it: the next one finds it again, and the report shows it.
+    expect(run().shown('review')).toEqual(['memoized', 'findings of call 1\n']);
+    expect(cli(['report', '-o', 'report.html'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<pre class="summary">findings of call 1\n</pre>');
+
+    // A change runs them again, and their summaries are new.
+    writeFileSync(join(dir, 'src.txt'), 'v2\n');
+    expect(run('--force').shown('review')).toEqual(['succeeded', 'findings of call 2\n']);
+    expect(run().shown('build')).toEqual(['up-to-date', 'built v2\n']);
   });
 });

@@ -244,6 +244,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     only,
     reused: resume?.reused,
     reusedExpansions: resume?.reusedExpansions,
+    reusedSummaries: resume?.reusedSummaries,
     upToDate,
     // With --force every task runs, and what memoized ones do is still recorded for later runs.
     memo: (key, maxAge) => (options.force ? undefined : memoOutputs(db, key, maxAge, Date.now())),
