@@ -1,4 +1,3 @@
-import type { MemoHit } from '../run/engine-options.js';
 import type { RunEvent } from '../telemetry/events.js';
 import type { Database } from './open-store.js';
 
@@ -71,7 +70,7 @@ export function lastEnds(db: Database, file: string, taskIds: readonly string[])
  * (in any run of any workflow in this history), if it finished at most
  * `maxAge` seconds before `now` (ms since the epoch); any age without one.
  */
-export function memoOutputs(db: Database, key: string, maxAge: number | undefined, now: number): MemoHit | undefined {
+export function memoOutputs(db: Database, key: string, maxAge: number | undefined, now: number): { outputs: Record<string, string>; summary?: string } | undefined {
   const since = maxAge === undefined ? '' : new Date(now - maxAge * 1000).toISOString();
   const row = db.prepare("SELECT outputs, summary FROM tasks WHERE memo_key = ? AND status = 'succeeded' AND finished_at >= ? ORDER BY finished_at DESC LIMIT 1").get(key, since) as { outputs: string; summary: string | null } | undefined;
   return row ? { outputs: JSON.parse(row.outputs) as Record<string, string>, ...(row.summary !== null ? { summary: row.summary } : {}) } : undefined;
