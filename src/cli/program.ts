@@ -4,6 +4,7 @@ import { writeErr, writeOut } from './output.js';
 import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
 import { fileAndTasks, lintedFiles, workflowFile } from './default-workflow.js';
+import { isCpuShare, slotsOf } from '../workflow/cpu-share.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
 export function parseCount(name: string, min = 0) {
@@ -19,6 +20,15 @@ export function parseCount(name: string, min = 0) {
 
 export function parsePositive(name: string) {
   return parseCount(name, 1);
+}
+
+/** `--concurrency`: a number of slots, or a share of this machine's CPUs (`50%`), as Turborepo's flag. */
+function parseConcurrency(value: string): number {
+  if (value.trim().endsWith('%')) {
+    if (!isCpuShare(value.trim())) throw new InvalidArgumentError(`--concurrency must be a whole number or a share of the CPUs such as 50%, got "${value}".`);
+    return slotsOf(value.trim());
+  }
+  return parsePositive('--concurrency')(value);
 }
 
 /** A workflow file argument: an empty one is a mistake, said as such (not "cannot read : is a directory"). */
@@ -85,7 +95,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('dry run: batches, critical path, the simulated schedule and a speedup estimate')
     .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml; when this word is not a file or *.yaml, it is a task)'))
     .argument('[tasks...]', 'plan only these tasks and what they need (as --only)')
-    .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?")', parsePositive('--concurrency'))
+    .option('-n, --concurrency <n>', 'override policy.maxConcurrency ("what if I had n slots?"); a share of the CPUs: 50%', parseConcurrency)
     .option('--json', 'print the plan as JSON (schemas/plan.schema.json)')
     .option('--only <ids>', 'plan only these tasks (comma-separated) and what they need')
     .option('--since <ref>', 'only the tasks whose sources changed since this git ref (branch, tag, commit), those without sources, and what needs them')
@@ -104,7 +114,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('run the workflow: tasks in parallel under its policy, with progress, logs and telemetry')
     .addArgument(fileArgument('[file]', 'workflow file (default: orchestrate.yaml; when this word is not a file or *.yaml, it is a task)'))
     .argument('[tasks...]', 'run only these tasks and what they need (as --only)')
-    .option('-n, --concurrency <n>', 'override policy.maxConcurrency', parsePositive('--concurrency'))
+    .option('-n, --concurrency <n>', 'override policy.maxConcurrency; a share of the CPUs: 50%', parseConcurrency)
     .option('--json', 'print the result object as JSON instead of the summary')
     .option('--dry-run', 'print the plan instead of running (as orchestrate plan)')
     .option('--commands', 'with --dry-run: show what each task runs (as plan --commands)')

@@ -114,7 +114,8 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   diagnostics.push(...graph.diagnostics);
   if (!graph.diagnostics.length) {
     diagnostics.push(...checkReferences(raw, built.workflow, graph.graph, built.promptFiles));
-    const explicitLimit = raw.policy?.maxConcurrency !== undefined || config.policy?.maxConcurrency !== undefined;
+    // A share of the CPUs (`50%`) differs between machines, as the default does: no warning against it.
+    const explicitLimit = typeof (raw.policy?.maxConcurrency ?? config.policy?.maxConcurrency) === 'number';
     diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow));
   }
   return done(diagnostics, built.workflow);

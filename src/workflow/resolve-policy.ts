@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseDuration } from '../util/duration.js';
+import { slotsOf } from './cpu-share.js';
 import { schemaDefault } from './schema.js';
 import type { Agent, ConfigFile, Duration, Memoize as MemoizeFile, Policy as PolicyFile, Retry } from './schema-types.js';
 import type { RetryKind } from './model.js';
@@ -43,7 +44,7 @@ export function resolvePolicy(config: PolicyFile | undefined, workflow: PolicyFi
   const breaker = p.circuitBreaker;
   const estimates = { ...p.defaultEstimate };
   return {
-    maxConcurrency: p.maxConcurrency ?? availableParallelism(),
+    maxConcurrency: p.maxConcurrency === undefined ? availableParallelism() : slotsOf(p.maxConcurrency),
     timeout: seconds(p.timeout),
     taskTimeout: seconds(p.taskTimeout),
     retry: resolveRetry(p.retry),

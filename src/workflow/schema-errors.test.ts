@@ -21,9 +21,20 @@ describe('schema diagnostics', () => {
     expect(load('tasks: { a: { run: x } }\n').diagnostics[0]!.message).toContain('"version"');
   });
   it('reports wrong types in plain words', () => {
-    const d = load('version: 1\npolicy: { maxConcurrency: "four" }\ntasks:\n  a: { run: echo }\n').diagnostics;
-    expect(d[0]).toMatchObject({ code: 'schema', position: { line: 2, column: 27 } });
-    expect(d[0]!.message).toBe('policy.maxConcurrency must be an integer, got a string ("four")');
+    const d = load('version: 1\npolicy: { costBudget: "four" }\ntasks:\n  a: { run: echo }\n').diagnostics;
+    expect(d[0]).toMatchObject({ code: 'schema', position: { line: 2, column: 23 } });
+    expect(d[0]!.message).toBe('policy.costBudget must be a number, got a string ("four")');
+    // Alternatives are named by the types of the definitions they refer to.
+    expect(load('version: 1\npolicy: { maxConcurrency: true }\ntasks:\n  a: { run: echo }\n').diagnostics[0]!.message)
+      .toBe('policy.maxConcurrency must be an integer or a string, got a boolean');
+  });
+  it('explains a share of the CPUs that is not one', () => {
+    for (const bad of ['"four"', '"0%"', '"12.5%"', '"50 %"']) {
+      const d = load(`version: 1\npolicy: { maxConcurrency: ${bad} }\ntasks:\n  a: { run: echo }\n`).diagnostics;
+      expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['schema@2:27']);
+      expect(d[0]!.message).toBe(`policy.maxConcurrency must be a whole number of at least 1, or a share of the CPUs as a whole percentage such as "50%"; got ${bad}`);
+    }
+    expect(load('version: 1\npolicy: { maxConcurrency: "50%" }\ntasks:\n  a: { run: echo }\n').diagnostics).toEqual([]);
   });
   it('reports zero and negative limits', () => {
     expect(codes('version: 1\npolicy:\n  maxConcurrency: 0\n  costBudget: 0\ntasks:\n  a: { run: echo, cost: -1 }\n'))

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { suggestion } from '../util/suggest.js';
+import { schemas } from './schema.js';
 
 /** What an identifier is called, by the mapping that holds it. */
 const ID_KIND: Record<string, string> = {
@@ -54,6 +55,19 @@ const TYPE_WORDS: Record<string, string> = {
   string: 'a string', number: 'a number', integer: 'an integer', boolean: 'true or false',
   array: 'a list', object: 'a mapping', null: 'null',
 };
+
+interface Branch { type?: string; $ref?: string; oneOf?: Branch[]; anyOf?: Branch[] }
+
+/** The types a value of these alternatives may have, in words; a `$ref` to a definition is looked up there. */
+function alternativeWords(branches: readonly Branch[]): string[] {
+  return branches.flatMap((b): string[] => {
+    if (b.type) return [TYPE_WORDS[b.type] ?? b.type];
+    const ref = b.$ref?.match(/^#\/definitions\/(.+)$/)?.[1];
+    const target = ref !== undefined ? (schemas().workflow.definitions[ref] as Branch | undefined) : undefined;
+    if (target) return alternativeWords([target]);
+    return alternativeWords(b.oneOf ?? b.anyOf ?? []);
+  });
+}
 
 function idKind(path: DocPath): string {
   const parent = path[path.length - 1];
@@ -178,15 +192,17 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       if (String(p.pattern).includes('\\$\\{\\{')) {
         return error('schema', `${where} must be a list of values, or one template of an input or another task's output such as "\${{ tasks.ID.outputs.KEY }}"; got ${show(e.data)}`, path);
       }
+      if (e.schemaPath.includes('/cpuShare/')) {
+        return error('schema', `${where} must be a whole number of at least 1, or a share of the CPUs as a whole percentage such as "50%"; got ${show(e.data)}`, path);
+      }
       if (e.schemaPath.includes('/outputKey/')) {
         return error('schema', `${where} is not valid: ${show(e.data)} is not an output name (use letters, digits, "_" and "-", starting with a letter or "_")`, path);
       }
       return error('schema', `${where} is not valid: ${show(e.data)} must match ${p.pattern}`, path);
     case 'oneOf':
     case 'anyOf': {
-      const branches = ((e.parentSchema as any)?.[e.keyword] ?? []) as Array<{ type?: string; $ref?: string }>;
-      const words = branches.map((b) => (b.type ? TYPE_WORDS[b.type] ?? b.type : 'a valid value'));
-      return error('schema', `${where} must be ${words.join(' or ')}, got ${typeName(e.data)}`, path);
+      const words = [...new Set(alternativeWords((e.parentSchema as any)?.[e.keyword] ?? []))];
+      return error('schema', `${where} must be ${words.length ? words.join(' or ') : 'a valid value'}, got ${typeName(e.data)}`, path);
     }
     default:
       return error('schema', `${where}: ${e.message ?? 'is not valid'}`, path);

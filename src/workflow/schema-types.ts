@@ -68,6 +68,11 @@ export type Include = string | {
 export type PositiveInteger = number;
 
 /**
+ * A share of this machine's CPUs (os.availableParallelism()) as a whole percentage: "50%" is half of them, rounded down, at least 1; "200%" is twice as many.
+ */
+export type CpuShare = string;
+
+/**
  * A duration: seconds as a number, or a string such as `500ms`, `30s`, `5m`, `1h30m`, `1d`.
  */
 export type Duration = number | string;
@@ -159,9 +164,9 @@ export type DefaultEstimate = {
  */
 export type Policy = {
   /**
-   * Global cap on tasks running at once. Default: the number of CPUs.
+   * Global cap on tasks running at once: a number, or a share of this machine's CPUs as a percentage ("50%": half of them, at least 1), as Turborepo's --concurrency takes. Default: the number of CPUs.
    */
-  maxConcurrency?: PositiveInteger;
+  maxConcurrency?: PositiveInteger | CpuShare;
   /**
    * Whole-workflow deadline: no attempt starts after it and running tasks are terminated. Default: none.
    */

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js';
@@ -121,6 +122,23 @@ tasks:
     expect(one.estimate.wall).toBe(8);
     expect(four).toMatchObject({ concurrency: 4, estimate: { wall: 2, speedup: 4 } });
     expect(cli(['plan', 'w.yaml', '--concurrency', '0'], { cwd: dir }).code).toBe(2);
+  });
+
+  it('takes a share of the CPUs as a limit, in the workflow and with --concurrency, as Turborepo does', () => {
+    const cpus = availableParallelism();
+    const tasks = Array.from({ length: 8 }, (_, i) => `  t${i}: { run: "true", estimate: 1s }\n`).join('');
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': `version: 1\npolicy: { maxConcurrency: "200%" }\nagents:\n  a: { command: cat, concurrency: 64 }\ntasks:\n${tasks}` });
+    expect(JSON.parse(cli(['plan', 'w.yaml', '--json'], { cwd: dir }).stdout).concurrency).toBe(2 * cpus);
+    expect(JSON.parse(cli(['plan', 'w.yaml', '--json', '-n', '50%'], { cwd: dir }).stdout).concurrency).toBe(Math.max(1, Math.floor(cpus / 2)));
+    // The run reads it the same way.
+    const run = JSON.parse(cli(['run', 'w.yaml', '--json', '-n', '1%'], { cwd: dir }).stdout);
+    expect(run.status).toBe('succeeded');
+    const events = readFileSync(join(run.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ type: 'workflow.started', concurrency: 1 });
+    // An agent above a share is not warned about: the share differs between machines, as the default does.
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).not.toContain('concurrency-above-limit');
+    const bad = cli(['plan', 'w.yaml', '-n', '0%'], { cwd: dir });
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--concurrency must be a whole number or a share of the CPUs such as 50%, got "0%".')]);
   });
 
   it('summarises huge workflows instead of drawing every task', () => {
