@@ -76,7 +76,7 @@ export function memoOutputs(db: Database, key: string, maxAge: number | undefine
   return row ? { outputs: JSON.parse(row.outputs) as Record<string, string>, ...(row.summary !== null ? { summary: row.summary } : {}) } : undefined;
 }
 
-/** Tasks that succeeded in a run: id -> definition hash and outputs. */
+/** Tasks that succeeded in a run: id -> definition hash, outputs and summary. */
 export function succeededTasks(db: Database, runId: string): Map<string, { hash: string; outputs: Record<string, string>; summary: string | null }> {
   const rows = db.prepare("SELECT task_id, definition_hash, outputs, summary FROM tasks WHERE run_id = ? AND status = 'succeeded'").all(runId) as Array<{ task_id: string; definition_hash: string; outputs: string; summary: string | null }>;
   return new Map(rows.map((r) => [r.task_id, { hash: r.definition_hash, outputs: JSON.parse(r.outputs) as Record<string, string>, summary: r.summary }]));
