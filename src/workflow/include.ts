@@ -42,6 +42,13 @@ export interface IncludeContext {
 }
 
 /**
+ * The most files one chain of includes may hold, the including workflow
+ * counted: deeper is a mistake (GitHub Actions stops reusable workflows at 10
+ * levels), and an unbounded chain would overflow the stack that loads it.
+ */
+export const MAX_INCLUDE_DEPTH = 32;
+
+/**
  * Loads the files `raw.include` names (relative to the including file's
  * directory) with `load`, each as a workflow of its own with the input values
  * its entry's `with` gives, and namespaces their tasks (theirs included: an
@@ -73,6 +80,10 @@ export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (
     if (above !== -1) {
       const cycle = [...context.chain.slice(above), included].map((f) => relative(dir, f) || basename(f)).join(' → ');
       refuse(error('bad-include', `includes cannot form a cycle: ${cycle}`, pathAt));
+      continue;
+    }
+    if (context.chain.length >= MAX_INCLUDE_DEPTH) {
+      refuse(error('bad-include', `includes nest too deep: "${path}" would be file ${context.chain.length + 1} of one chain of includes, and at most ${MAX_INCLUDE_DEPTH} nest`, pathAt));
       continue;
     }
     const text = readIncluded(included);

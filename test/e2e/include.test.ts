@@ -148,6 +148,26 @@ tasks:
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('refuses a chain of includes deeper than 32 files at the entry that goes too deep, and runs one of 32', () => {
+    const chain = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`w${i}.yaml`, `version: 1\n${i + 1 < n ? `include:\n  n: w${i + 1}.yaml\n` : ''}tasks:\n  t: { run: "true" }\n`]));
+    // 1,000 files deep overflowed the loader's stack (an internal error) before the limit.
+    const deep = tempProject({ 'package.json': '{}', ...chain(1000) });
+    const r = cli(['lint', 'w0.yaml', '-f', 'json'], { cwd: deep });
+    expect(r.code).toBe(1);
+    const byFile = diagnosticsByFile(r.stdout);
+    expect(byFile['w31.yaml']).toEqual(['bad-include@3:6 includes nest too deep: "w32.yaml" would be file 33 of one chain of includes, and at most 32 nest']);
+    expect(byFile['w0.yaml']).toEqual(['bad-include@3:6 "w1.yaml" has 1 error of its own (shown under its name)']);
+    expect(Object.keys(byFile)).toHaveLength(32);
+    const run = cli(['run', 'w0.yaml'], { cwd: deep });
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('includes nest too deep')]);
+    expect(run.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    // 32 files deep is allowed: every task runs, under its namespaces.
+    const ok = JSON.parse(cli(['run', 'w0.yaml', '--json'], { cwd: tempProject({ 'package.json': '{}', ...chain(32) }) }).stdout);
+    expect(ok.status).toBe('succeeded');
+    expect(ok.tasks).toHaveLength(32);
+    expect(ok.tasks.map((t: any) => t.id)).toContain(`${Array(31).fill('n').join('.')}.t`);
+  });
+
   it('gives included tasks the run\'s policy defaults, and shares the config file\'s agents without a conflict', () => {
     const dir = tempProject({
       'package.json': '{}',
