@@ -71,13 +71,17 @@ const sections = {
     console.log('(a) 1,000 no-op shell tasks (a DAG) at concurrency 8');
     const dir = join(work, 'noop');
     writeDag(dir, 'noop', noopDag(1000), { concurrency: 8 });
-    const [make, minimal, ours] = timeInTurns([
+    const [make, minimal, logging, ours] = timeInTurns([
       ['make', ['-j8', '-f', 'noop.mk', 'all'], { cwd: dir }],
       [process.execPath, [join(here, 'minimal-runner.mjs'), 'noop.json', '8'], { cwd: dir }],
+      [process.execPath, [join(here, 'minimal-runner.mjs'), 'noop.json', '8', 'logs'], { cwd: dir }],
       [process.execPath, [bin, 'run', 'noop.yaml', '--renderer', 'simple'], { cwd: dir }],
     ]);
     row('(a) orchestrate, logs+telemetry+progress (s)', ours, 'minimal Node runner', minimal, 'target <= 1.25x minimal', ours <= 1.25 * minimal);
     row('(a) vs make -j8 (s)', ours, 'make -j8', make, 'for orientation', true);
+    // The minimal runner piping each task's output to a log file: what keeping logs alone costs.
+    row('(a) minimal runner keeping logs (s)', logging, 'minimal Node runner', minimal, 'for orientation', true);
+    row('(a) orchestrate vs that (s)', ours, 'minimal runner keeping logs', logging, 'for orientation', true);
   },
   async sleeps() {
     console.log('(b) 200 x sleep 0.05 at concurrency 8');
