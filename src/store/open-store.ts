@@ -63,11 +63,11 @@ export function openStore(path: string): Database {
     try {
       db = new Sqlite(path, { timeout: 10_000 });
       // Before anything is written, even the journal mode: a file refused stays as it was.
-      if (exists) checkKnown(db, path);
+      const stamped = exists && checkKnown(db, path);
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      migrate(db, path, exists);
+      migrate(db, path, exists, stamped);
       followMove(db, path);
       return db;
     } catch (error) {
@@ -88,7 +88,12 @@ export function openStore(path: string): Database {
 const BUSY_ATTEMPTS = 30;
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
-function migrate(db: Database, path: string, existed: boolean): void {
+/**
+ * Applies the migrations the file lacks, and stamps the schema it then has as
+ * whole (`stamped`: it already was), so that later opens skip the column check.
+ */
+function migrate(db: Database, path: string, existed: boolean, stamped: boolean): void {
+  if (stamped && db.pragma('user_version', { simple: true }) === MIGRATIONS.length) return;
   // Another run may be creating the same new file: what it holds is read again inside the write
   // lock, so its finished migrations are not mistaken for another application's tables.
   db.transaction(() => {
@@ -101,22 +106,35 @@ function migrate(db: Database, path: string, existed: boolean): void {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }
+    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(CHECKED, schemaStamp(db));
   }).immediate();
+}
+
+/**
+ * The meta key that holds the schema last found whole (or built by the
+ * migrations): its version and SQLite's count of schema changes, which any
+ * table or column dropped since moves on.
+ */
+const CHECKED = 'schema_checked';
+
+function schemaStamp(db: Database): string {
+  return `${db.pragma('user_version', { simple: true })}:${db.pragma('schema_version', { simple: true })}`;
 }
 
 /**
  * Refuses an existing file that is not an orchestrate history this version can
  * use: another application's, a newer orchestrate's, or one that lacks a table
  * or column its schema version has (edited by hand) — before a query fails on
- * it halfway through a command. A version once set never goes back to 0, so
- * these checks need no lock; a file still at 0 is checked inside the
- * migrations' lock.
+ * it halfway through a command. Returns whether its schema is the one last
+ * found whole. A version once set never goes back to 0, so these checks need
+ * no lock; a file still at 0 is checked inside the migrations' lock.
  */
-function checkKnown(db: Database, path: string): void {
+function checkKnown(db: Database, path: string): boolean {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === 0) return;
+  if (version === 0) return false;
   const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
-  const app = tables.has('meta') ? (db.prepare("SELECT value FROM meta WHERE key = 'application'").pluck().get() as string | undefined) : undefined;
+  const meta = new Map(tables.has('meta') ? (db.prepare('SELECT key, value FROM meta WHERE key IN (?, ?)').raw().all('application', CHECKED) as Array<[string, string]>) : []);
+  const app = meta.get('application');
   // Without its meta table, a file that has none of our tables is someone else's; one that has some was damaged.
   if (app !== 'orchestrate' && (tables.has('meta') || !tables.has('runs'))) {
     throw new StoreError(`${path} is an SQLite database of another application; it was left untouched. Pass --state PATH.`);
@@ -124,7 +142,10 @@ function checkKnown(db: Database, path: string): void {
   if (version > MIGRATIONS.length) {
     throw new StoreError(`${path} was written by a newer orchestrate (schema ${version}, this one knows ${MIGRATIONS.length}).`);
   }
+  // Unchanged since it was last found whole: nothing to look at again.
+  if (meta.get(CHECKED) === schemaStamp(db)) return true;
   checkColumns(db, path, version);
+  return false;
 }
 
 const COLUMNS = "SELECT m.name || '.' || c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table'";

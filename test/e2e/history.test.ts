@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
@@ -238,9 +238,11 @@ tasks:
     const path = join(dir, '.orchestrate/state.db');
     const damage = (name: string, sql: string) => {
       const copy = join(dir, name);
+      // A byte copy of the file, as the runs left it (its schema stamped as found whole).
       const db = new Database(path);
-      db.exec(`VACUUM INTO '${copy}'`);
+      db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
+      copyFileSync(path, copy);
       const damaged = new Database(copy);
       damaged.exec(sql);
       damaged.close();
