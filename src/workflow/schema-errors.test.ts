@@ -28,6 +28,15 @@ describe('schema diagnostics', () => {
     expect(load('version: 1\npolicy: { maxConcurrency: true }\ntasks:\n  a: { run: echo }\n').diagnostics[0]!.message)
       .toBe('policy.maxConcurrency must be an integer or a string, got a boolean');
   });
+  it('says what a name must be made of in words, not as the schema\'s pattern', () => {
+    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
+    expect(messages('version: 1\nsecrets: [PASS_ÄRGER]\ntasks:\n  a: { run: echo }\n'))
+      .toEqual(['secrets[0] is not valid: "PASS_ÄRGER" is not an environment variable name (use letters, digits and "_", not starting with a digit)']);
+    expect(messages('version: 1\ntasks:\n  a: { run: echo, shell: "  " }\n')).toEqual(['tasks.a.shell is not valid: "  " is blank: name a program']);
+    expect(messages('version: 1\ntasks:\n  a: { run: echo, outputSchema: { "bad key": {} } }\n'))
+      .toEqual(['"bad key" is not a valid output name: use letters, digits, "_" and "-", starting with a letter or "_"']);
+    for (const m of [...messages('version: 1\nsecrets: [Ä]\ntasks:\n  a: { run: echo, shell: " " }\n')]) expect(m).not.toContain('must match');
+  });
   it('explains a share of the CPUs that is not one', () => {
     for (const bad of ['"four"', '"0%"', '"12.5%"', '"50 %"']) {
       const d = load(`version: 1\npolicy: { maxConcurrency: ${bad} }\ntasks:\n  a: { run: echo }\n`).diagnostics;

@@ -12,14 +12,25 @@ const ID_KIND: Record<string, string> = {
   matrix: 'matrix key',
   secrets: 'environment variable name',
   inputs: 'input name',
+  outputSchema: 'output name',
 };
 
 /** What a valid name of each kind is made of (the schema's patterns, in words). */
 const ID_RULE: Record<string, string> = {
   'environment variable name': 'use letters, digits and "_", not starting with a digit',
   'input name': 'use letters, digits, "_" and "-", starting with a letter or "_"',
+  'output name': 'use letters, digits, "_" and "-", starting with a letter or "_"',
 };
 const DEFAULT_ID_RULE = 'use letters, digits, "_", "-" and ".", starting with a letter, digit or "_"';
+
+/** What a value of each named pattern of the schema must be, in words, by definition. */
+const PATTERN_WORDS: Record<string, string> = {
+  outputKey: `is not an output name (${ID_RULE['output name']})`,
+  envName: `is not an environment variable name (${ID_RULE['environment variable name']})`,
+  inputName: `is not an input name (${ID_RULE['input name']})`,
+  name: `is not a valid name (${DEFAULT_ID_RULE})`,
+  shell: 'is blank: name a program',
+};
 
 /** `tasks.build.retry` for humans. */
 export function formatPath(path: DocPath): string {
@@ -195,10 +206,10 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       if (e.schemaPath.includes('/cpuShare/')) {
         return error('schema', `${where} must be a whole number of at least 1, or a share of the CPUs as a whole percentage such as "50%"; got ${show(e.data)}`, path);
       }
-      if (e.schemaPath.includes('/outputKey/')) {
-        return error('schema', `${where} is not valid: ${show(e.data)} is not an output name (use letters, digits, "_" and "-", starting with a letter or "_")`, path);
+      {
+        const words = PATTERN_WORDS[e.schemaPath.match(/\/definitions\/([^/]+)\/pattern$/)?.[1] ?? ''];
+        return error('schema', `${where} is not valid: ${show(e.data)} ${words ?? `must match ${p.pattern}`}`, path);
       }
-      return error('schema', `${where} is not valid: ${show(e.data)} must match ${p.pattern}`, path);
     case 'oneOf':
     case 'anyOf': {
       const words = [...new Set(alternativeWords((e.parentSchema as any)?.[e.keyword] ?? []))];
