@@ -16,19 +16,31 @@ const DRAIN_MS = 1000;
 export interface RunningProcess {
   /** The process group id, once started. */
   pid?: number;
-  done: Promise<ExitReport>;
+  /** How it ended; `undefined` when it could not start for a limit of the system and `mayWait` said to try again later. */
+  done: Promise<ExitReport | undefined>;
 }
+
+/**
+ * Why a process may not start for now, not for good: too many open files (this
+ * process's limit, or the system's) or processes. Another task's end frees some.
+ */
+const SYSTEM_LIMITS = new Set(['EMFILE', 'ENFILE', 'EAGAIN']);
 
 /**
  * Starts one task process (`sh -c`, or the program itself for a simple
  * command, in its own process group), streams its output masked into the
  * log, and reports how it ended with its outputs. Runs in a spawner process.
- * `env` is this task's own copy: it may be changed.
+ * `env` is this task's own copy: it may be changed. When a limit of the system
+ * keeps it from starting and `mayWait()` (other tasks of this spawner still
+ * run), it ends with nothing written, to be started again later; `waited`
+ * says in its log how long it waited for that.
  */
-export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker, onLine?: (stream: OutputStream, line: string) => void): RunningProcess {
+export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker, onLine?: (stream: OutputStream, line: string) => void, mayWait: () => boolean = () => false, waited?: string): RunningProcess {
   const started = performance.now();
   const log = new TaskLog(request.logFile, masker, onLine);
   log.header(request.header);
+  if (waited !== undefined) log.note(waited);
+  const later = (error: NodeJS.ErrnoException) => SYSTEM_LIMITS.has(error.code ?? '') && mayWait();
   let child: ChildProcess;
   // Another shell (bash -l, python3) may do more than exec a simple command: it always runs.
   const words = request.shell === undefined ? simpleCommandWords(request.command) : undefined;
@@ -45,6 +57,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
       stdio: [request.prompt !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
   } catch (error) {
+    if (later(error as NodeJS.ErrnoException)) return { done: Promise.resolve(undefined) };
     return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd, request.shell?.[0])) };
   }
   log.attach(child.stdout, 'out');
@@ -56,8 +69,9 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   }
   const pid = child.pid;
   const done = (async () => {
-    const [code, signal, spawnError] = await new Promise<[number | null, string | null, string | undefined]>((resolve) => {
+    const [code, signal, spawnError] = await new Promise<[number | null, string | null, string | undefined] | [undefined]>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
+        if (pid === undefined && later(error)) return resolve([undefined]);
         // A program that cannot be exec'd ends as it would under sh: 127 not found, 126 not executable.
         const code = words && !workingDirectoryProblem(request.cwd) ? SHELL_EXIT_CODES[error.code ?? ''] : undefined;
         if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd, request.shell?.[0])]);
@@ -71,6 +85,11 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
       });
     });
     const pipes = [child.stdout, child.stderr];
+    if (code === undefined) {
+      // Not started, to be tried again: nothing of it stays.
+      for (const s of [...pipes, child.stdin]) s?.destroy();
+      return undefined;
+    }
     const closed = Promise.all(pipes.map((s) => new Promise<void>((resolve) => {
       if (!s || s.destroyed || s.readableEnded) resolve();
       else s.once('close', () => resolve());

@@ -1,6 +1,7 @@
 import { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
-import type { FromSpawner, OutputStream, ToSpawner } from './protocol.js';
+import { readFileSync } from 'node:fs';
+import type { FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
 import { processesOfRun } from './processes-of-run.js';
 import { runProcess } from './run-process.js';
 
@@ -85,6 +86,65 @@ process.on('message', (messages: ToSpawner[]) => {
   for (const message of messages) handle(message);
 });
 
+/** File descriptors a running task holds here (three pipes and its log), and those this process keeps for itself. */
+const FDS_PER_TASK = 4;
+const RESERVED_FDS = 64;
+
+/**
+ * How many task processes this spawner runs at once at most: the system's
+ * limit on open files (which Node raises to the hard limit) over what each
+ * takes. Unlimited where the limit cannot be read (not Linux).
+ */
+const room = fileDescriptorRoom();
+
+function fileDescriptorRoom(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const limit = Number(line?.split(/\s+/)[3]);
+    if (Number.isSafeInteger(limit)) return Math.max(1, Math.floor((limit - RESERVED_FDS) / FDS_PER_TASK));
+  } catch {
+    // No /proc: the system's own errors say when, and tasks wait then (see start).
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/** Tasks that wait for room: more than the limit allows, or refused by a limit of the system while others ran. */
+const waiting: Array<{ request: SpawnRequest; since: number }> = [];
+
+/** Starts a task's process; one that cannot start for a limit while others run waits for one of them to end. */
+function start(request: SpawnRequest, since?: number): void {
+  const env: Record<string, string> = { ...baseEnv, ...request.env };
+  if (env.ORCHESTRATE_RUN_ID) runs.add(env.ORCHESTRATE_RUN_ID);
+  const waited = since === undefined ? undefined : `waited ${((performance.now() - since) / 1000).toFixed(1)}s to start, for other tasks to end: the system's limit on open files or processes leaves room for no more at once (raise it with ulimit -n or ulimit -u)`;
+  const started = runProcess(request, env, masker, request.stream ? relayLines(request.id) : undefined, () => running.size > 0, waited);
+  if (started.pid !== undefined) {
+    running.set(request.id, started.pid);
+    send({ type: 'started', id: request.id, pid: started.pid });
+  }
+  void started.done.then((report) => {
+    // A process that ended freed what a refused start needs.
+    if (running.delete(request.id)) blocked = false;
+    if (report) send(report);
+    else {
+      waiting.unshift({ request, since: since ?? performance.now() });
+      // With none left running, nothing would free it: it is tried again now (and fails if refused again).
+      blocked = running.size > 0;
+    }
+    startWaiting();
+  });
+}
+
+/** A limit of the system refused a start: nothing more starts until a running task ends. */
+let blocked = false;
+
+/** Starts waiting tasks, first come first, while there is room. */
+function startWaiting(): void {
+  while (!blocked && waiting.length && running.size < room) {
+    const next = waiting.shift()!;
+    start(next.request, next.since);
+  }
+}
+
 function handle(message: ToSpawner): void {
   switch (message.type) {
     case 'config':
@@ -92,23 +152,19 @@ function handle(message: ToSpawner): void {
       baseEnv = message.baseEnv;
       send({ type: 'ready' });
       break;
-    case 'spawn': {
-      const env: Record<string, string> = { ...baseEnv, ...message.env };
-      if (env.ORCHESTRATE_RUN_ID) runs.add(env.ORCHESTRATE_RUN_ID);
-      const started = runProcess(message, env, masker, message.stream ? relayLines(message.id) : undefined);
-      if (started.pid !== undefined) {
-        running.set(message.id, started.pid);
-        send({ type: 'started', id: message.id, pid: started.pid });
-      }
-      void started.done.then((report) => {
-        running.delete(message.id);
-        send(report);
-      });
+    case 'spawn':
+      if (!blocked && !waiting.length && running.size < room) start(message);
+      else waiting.push({ request: message, since: performance.now() });
       break;
-    }
     case 'kill': {
       const pid = running.get(message.id);
       if (pid !== undefined) killProcessGroup(pid, message.signal);
+      const w = waiting.findIndex((entry) => entry.request.id === message.id);
+      if (w !== -1) {
+        // Stopped before it could start: it ends as if the signal had ended it.
+        waiting.splice(w, 1);
+        send({ type: 'exit', id: message.id, code: null, signal: message.signal, outputs: {}, tail: [], durationMs: 0 });
+      }
       break;
     }
   }
