@@ -68,6 +68,9 @@ function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { work
     const { id, agent, ...rest } = task;
     if (Object.hasOwn(fileTasks, id)) duplicates.push(error('duplicate-task-id', `task id "${id}" occurs twice (tasks ${tasks.findIndex((t) => t?.id === id) + 1} and ${index + 1})`, ['tasks', id]));
     if (agent !== undefined) {
+      if (typeof agent !== 'function' && (agent === null || typeof agent !== 'object' || typeof agent.run !== 'function')) {
+        throw new TypeError(`${caller}: the agent of task "${id}" must be an Agent ({ run(prompt, ctx) }) or a function that makes one, got ${agent === null ? 'null' : typeof agent === 'object' ? 'an object without a run method' : typeof agent}`);
+      }
       agents.set(id, typeof agent === 'function' ? agent : () => agent);
       fileTasks[id] = { ...rest, run: rest.run ?? `# in-process agent ${id}` };
     } else {

@@ -167,6 +167,9 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     await expect(executeParallel('build' as never, { cwd })).rejects.toThrow(new TypeError('executeParallel: the tasks must be an array, got string'));
     await expect(executeGraph(null as never, { cwd })).rejects.toThrow(new TypeError('executeGraph: the graph must be an object { tasks }, got null'));
     await expect(executeGraph({ tasks: [{ id: 'a', run: 'true' }, null as never] }, { cwd })).rejects.toThrow(/executeGraph: task 2 must be an object with a string id, got null/);
+    // An agent that is neither an Agent nor a function that makes one is refused before anything runs.
+    await expect(executeParallel([{ id: 'a', agent: 5 as never }], { cwd })).rejects.toThrow(new TypeError('executeParallel: the agent of task "a" must be an Agent ({ run(prompt, ctx) }) or a function that makes one, got number'));
+    await expect(executeParallel([{ id: 'a', agent: { prompt: 'x' } as never }], { cwd })).rejects.toThrow(/got an object without a run method$/);
     const repeated = executeParallel([{ id: 'a', run: 'true' }, { id: 'b', run: 'true' }, { id: 'a', run: 'false' }], { cwd });
     await expect(repeated).rejects.toThrow(WorkflowError);
     await expect(repeated).rejects.toThrow('task id "a" occurs twice (tasks 1 and 3) [duplicate-task-id]');
