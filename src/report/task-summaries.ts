@@ -15,9 +15,10 @@ const CONSOLE_LINES = 20;
 
 /**
  * What tasks wrote to $ORCHESTRATE_SUMMARY, for the console: each under its
- * task's id (one that did not run says so: its summary is an earlier run's), at most 20 lines of each and 10 tasks, pointing at the files
- * for the rest. A line's control characters are shown as escapes, so a
- * summary cannot drive the terminal. Empty when no task wrote one.
+ * task's id (one that did not run says that its summary is an earlier run's),
+ * at most 20 lines of each and 10 tasks, pointing at the files for the rest.
+ * A line's control characters are shown as escapes, so a summary cannot drive
+ * the terminal. Empty when no task wrote one.
  */
 export function consoleSummaries(tasks: readonly TaskResult[], dim: (text: string) => string, logDir: string): string[] {
   const written = tasks.filter((t) => t.summary !== undefined);

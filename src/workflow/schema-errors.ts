@@ -67,16 +67,27 @@ const TYPE_WORDS: Record<string, string> = {
   array: 'a list', object: 'a mapping', null: 'null',
 };
 
+/** What the pattern of the definition at `schemaPath` asks for, in words, if it is one of those named. */
+function patternWords(schemaPath: string): string | undefined {
+  return PATTERN_WORDS[schemaPath.match(/\/definitions\/([^/]+)\/pattern$/)?.[1] ?? ''];
+}
+
 interface Branch { type?: string; $ref?: string; oneOf?: Branch[]; anyOf?: Branch[] }
 
-/** The types a value of these alternatives may have, in words; a `$ref` to a definition is looked up there. */
-function alternativeWords(branches: readonly Branch[]): string[] {
+/**
+ * The types a value of these alternatives may have, in words; a `$ref` to a
+ * definition is looked up there (once: a definition that refers to itself ends the search).
+ */
+function alternativeWords(branches: readonly Branch[], seen = new Set<string>()): string[] {
   return branches.flatMap((b): string[] => {
     if (b.type) return [TYPE_WORDS[b.type] ?? b.type];
     const ref = b.$ref?.match(/^#\/definitions\/(.+)$/)?.[1];
-    const target = ref !== undefined ? (schemas().workflow.definitions[ref] as Branch | undefined) : undefined;
-    if (target) return alternativeWords([target]);
-    return alternativeWords(b.oneOf ?? b.anyOf ?? []);
+    if (ref !== undefined) {
+      const target = schemas().workflow.definitions[ref] as Branch | undefined;
+      if (!target || seen.has(ref)) return [];
+      return alternativeWords([target], new Set([...seen, ref]));
+    }
+    return alternativeWords(b.oneOf ?? b.anyOf ?? [], seen);
   });
 }
 
@@ -206,10 +217,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       if (e.schemaPath.includes('/cpuShare/')) {
         return error('schema', `${where} must be a whole number of at least 1, or a share of the CPUs as a whole percentage such as "50%"; got ${show(e.data)}`, path);
       }
-      {
-        const words = PATTERN_WORDS[e.schemaPath.match(/\/definitions\/([^/]+)\/pattern$/)?.[1] ?? ''];
-        return error('schema', `${where} is not valid: ${show(e.data)} ${words ?? `must match ${p.pattern}`}`, path);
-      }
+      return error('schema', `${where} is not valid: ${show(e.data)} ${patternWords(e.schemaPath) ?? `must match ${p.pattern}`}`, path);
     case 'oneOf':
     case 'anyOf': {
       const words = [...new Set(alternativeWords((e.parentSchema as any)?.[e.keyword] ?? []))];

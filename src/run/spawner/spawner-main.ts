@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
-import { readFileSync } from 'node:fs';
 import type { FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
 import { processesOfRun } from './processes-of-run.js';
 import { runProcess } from './run-process.js';
