@@ -88,6 +88,8 @@ export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (
     }
     const text = readIncluded(included);
     if (typeof text !== 'string') {
+      // An optional file that is not there is left out, as Taskfile's `optional: true`.
+      if (text.missing && typeof entry !== 'string' && entry.optional) continue;
       refuse(error('bad-include', `cannot include "${path}": ${text.problem}`, pathAt));
       continue;
     }
@@ -190,11 +192,11 @@ function workflowIn(path: string): string {
 }
 
 /** The text of an included file, or why it cannot be read. */
-function readIncluded(path: string): string | { problem: string } {
+function readIncluded(path: string): string | { problem: string; missing?: boolean } {
   try {
     return readCapped(path, MAX_FILE_BYTES) ?? { problem: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
   } catch (caught) {
     const code = (caught as NodeJS.ErrnoException).code;
-    return { problem: code === 'EISDIR' ? `it is a directory without ${DEFAULT_WORKFLOW_FILES.join(' or ')}` : ioReason(caught) };
+    return { problem: code === 'EISDIR' ? `it is a directory without ${DEFAULT_WORKFLOW_FILES.join(' or ')}` : ioReason(caught), missing: code === 'ENOENT' };
   }
 }

@@ -51,7 +51,7 @@ export type Input = {
 };
 
 /**
- * An included workflow file: its path, or `{ path, with }` to give its inputs values.
+ * An included workflow file: its path, or `{ path, with, optional }` to give its inputs values or to leave it out when it does not exist.
  */
 export type Include = string | {
   /**
@@ -63,6 +63,11 @@ export type Include = string | {
    * @default {}
    */
   with?: Record<string, MatrixValue>;
+  /**
+   * Leave the file out when it does not exist — a developer's own tasks beside the shared ones (`local.yaml`, not committed) — as Taskfile's `optional: true`. A file that exists must load like any other; a task that needs one of its tasks still needs it.
+   * @default false
+   */
+  optional?: boolean;
 };
 
 export type PositiveInteger = number;

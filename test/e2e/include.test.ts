@@ -148,6 +148,36 @@ tasks:
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('leaves out an optional file that does not exist, and includes it, checked as any other, when it does', () => {
+    const main = `version: 1
+include:
+  mine: { path: local.yaml, optional: true }
+  shared: { path: shared.yaml }
+tasks:
+  ship: { run: 'echo shipped >> log.txt', needs: shared.build }
+`;
+    const dir = tempProject({ 'package.json': '{}', 'main.yaml': main, 'shared.yaml': 'version: 1\ntasks:\n  build: { run: "echo built >> log.txt" }\n' });
+    // Not there: no problem, no tasks of it.
+    expect(cli(['lint', 'main.yaml'], { cwd: dir }).code).toBe(0);
+    const without = JSON.parse(cli(['run', 'main.yaml', '--json'], { cwd: dir }).stdout);
+    expect(without.tasks.map((t: any) => t.id).sort()).toEqual(['shared.build', 'ship']);
+    // There: its tasks join under its namespace.
+    writeFileSync(join(dir, 'local.yaml'), 'version: 1\ntasks:\n  try: { run: "echo mine >> log.txt" }\n');
+    const withIt = JSON.parse(cli(['run', 'main.yaml', '--json'], { cwd: dir }).stdout);
+    expect(withIt.tasks.map((t: any) => t.id).sort()).toEqual(['mine.try', 'shared.build', 'ship']);
+    expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toContain('mine\n');
+    // There but wrong: an error as for any include.
+    writeFileSync(join(dir, 'local.yaml'), 'version: 1\ntasks:\n  try: { run: "true", needs: nope }\n');
+    expect(diagnosticsByFile(cli(['lint', 'main.yaml', '-f', 'json'], { cwd: dir }).stdout)['main.yaml']).toEqual(['bad-include@3:17 "local.yaml" has 1 error of its own (shown under its name)']);
+    // Only a missing file is left out: a required one that is missing is still an error, and so is an optional one that is unreadable.
+    rmSync(join(dir, 'local.yaml'));
+    rmSync(join(dir, 'shared.yaml'));
+    expect(diagnosticsByFile(cli(['lint', 'main.yaml', '-f', 'json'], { cwd: dir }).stdout)['main.yaml']).toEqual(['bad-include@4:19 cannot include "shared.yaml": no such file']);
+    // A task that needs a task of an optional file that is not there needs a task that does not exist.
+    writeFileSync(join(dir, 'needs-mine.yaml'), 'version: 1\ninclude:\n  mine: { path: local.yaml, optional: true }\ntasks:\n  go: { run: "true", needs: mine.try }\n');
+    expect(diagnosticsByFile(cli(['lint', 'needs-mine.yaml', '-f', 'json'], { cwd: dir }).stdout)['needs-mine.yaml']).toEqual(['unknown-need@5:29 task "go" needs "mine.try", which is not a task']);
+  });
+
   it('refuses a chain of includes deeper than 32 files at the entry that goes too deep, and runs one of 32', () => {
     const chain = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`w${i}.yaml`, `version: 1\n${i + 1 < n ? `include:\n  n: w${i + 1}.yaml\n` : ''}tasks:\n  t: { run: "true" }\n`]));
     // 1,000 files deep overflowed the loader's stack (an internal error) before the limit.
