@@ -69,10 +69,12 @@ export function lastEnds(db: Database, file: string, taskIds: readonly string[])
  * The outputs (and summary) of the latest success recorded under a memo key
  * (in any run of any workflow in this history), if it finished at most
  * `maxAge` seconds before `now` (ms since the epoch); any age without one.
+ * Only a task that ran is a success to reuse: one memoized or reused since
+ * makes its answer no younger, as an Argo cache entry ages from when it was made.
  */
 export function memoOutputs(db: Database, key: string, maxAge: number | undefined, now: number): { outputs: Record<string, string>; summary?: string } | undefined {
   const since = maxAge === undefined ? '' : new Date(now - maxAge * 1000).toISOString();
-  const row = db.prepare("SELECT outputs, summary FROM tasks WHERE memo_key = ? AND status = 'succeeded' AND finished_at >= ? ORDER BY finished_at DESC LIMIT 1").get(key, since) as { outputs: string; summary: string | null } | undefined;
+  const row = db.prepare("SELECT outputs, summary FROM tasks WHERE memo_key = ? AND status = 'succeeded' AND reason IS NULL AND finished_at >= ? ORDER BY finished_at DESC LIMIT 1").get(key, since) as { outputs: string; summary: string | null } | undefined;
   return row ? { outputs: JSON.parse(row.outputs) as Record<string, string>, ...(row.summary !== null ? { summary: row.summary } : {}) } : undefined;
 }
 

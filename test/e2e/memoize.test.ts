@@ -122,9 +122,10 @@ tasks:
     const again = run(dir);
     expect(again.how).toEqual({ young: 'memoized', made: 'succeeded', flaky: 'failed' });
     expect(again.calls.sort()).toEqual(['flaky', 'made']);
-    // Two hours later (the history says so): young's success is too old to reuse.
+    // Two hours after young ran (the history says so): its success is too old to reuse. That it
+    // was memoized since, a moment ago, makes it no younger: a memoized run is no new success.
     const db = new Database(join(dir, '.orchestrate/state.db'));
-    db.prepare("UPDATE tasks SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', finished_at, '-2 hours') WHERE task_id = 'young'").run();
+    expect(db.prepare("UPDATE tasks SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', finished_at, '-2 hours') WHERE task_id = 'young' AND reason IS NULL").run().changes).toBe(1);
     db.close();
     const later = run(dir);
     expect(later.how).toEqual({ young: 'succeeded', made: 'memoized', flaky: 'failed' });
