@@ -1,6 +1,7 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ioErrorFrom, ioReason, UsageError } from '../errors.js';
+import { resultJson } from '../report/result-json.js';
 import type { RunResult } from '../run/result.js';
 import { makeDirectory } from '../util/make-directory.js';
 import { readHead } from '../util/read-head.js';
@@ -43,7 +44,12 @@ function head(path: string): string {
 export function writeResultFile(path: string, result: RunResult): string | undefined {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, `${JSON.stringify(result, null, 2)}\n`);
+    const fd = openSync(temporary, 'w');
+    try {
+      for (const piece of resultJson(result)) writeSync(fd, piece);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, path);
     return undefined;
   } catch (error) {

@@ -20,6 +20,7 @@ import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
 import type { PlannedWall } from '../../report/run-summary.js';
+import { resultJson } from '../../report/result-json.js';
 import { GroupedOutput } from '../grouped-output.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
@@ -322,7 +323,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (memoized) result.merged.summary += `; ${memoized} task${memoized === 1 ? '' : 's'} memoized`;
     const resultFailure = options.result === undefined ? undefined : writeResultFile(options.result, result);
     if (resultFailure) await writeErr(`orchestrate: warning: the result could not be written to ${options.result}: ${resultFailure}\n`);
-    if (options.json) await writeOut(`${JSON.stringify(result, null, 2)}\n`);
+    if (options.json) for (const piece of resultJson(result)) await writeOut(piece);
     else if (options.events !== '-') {
       const { formatRunSummary } = await summaryModule;
       const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom });
