@@ -294,6 +294,15 @@ tasks:
     expect(cli(['events', 'nope'], { cwd: dir }).code).toBe(2);
   });
 
+  it('prints the events of a large run whole, in pieces (each task wrote a 600 KB summary)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\ntasks:\n${[1, 2, 3].map((i) => `  t${i}: { run: "head -c 600000 /dev/zero | tr '\\\\0' ${i} > \\"$ORCHESTRATE_SUMMARY\\"" }\n`).join('')}` });
+    const result = json(dir, ['run', 'workflow.yaml', '--json']);
+    expect(result.tasks.map((t: any) => t.summary.length)).toEqual([600_000, 600_000, 600_000]);
+    const stored = cli(['events', result.runId], { cwd: dir }).stdout;
+    expect(stored.length).toBeGreaterThan(1_800_000);
+    expect(stored).toBe(readFileSync(join(result.logDir, 'events.jsonl'), 'utf8'));
+  });
+
   it('prunes all but the latest runs of each workflow, with their logs, and never a run that is still running', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo a" }\n', 'other.yaml': 'version: 1\ntasks:\n  b: { run: "echo b" }\n' });
     const ours = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']));

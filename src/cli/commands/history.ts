@@ -83,8 +83,16 @@ export async function eventsCommand(runId: string, options: { state?: string }):
   const db = await openExisting(options.state, process.cwd());
   try {
     if (!getRun(db, runId)) throw new UsageError(`no run "${runId}" in the history`);
-    const events = runEvents(db, runId);
-    await writeOut(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    // Written in pieces of about 1 MB: the events of a large run may be longer together than a string may be.
+    let piece = '';
+    for (const event of runEvents(db, runId)) {
+      piece += `${JSON.stringify(event)}\n`;
+      if (piece.length >= 1 << 20) {
+        await writeOut(piece);
+        piece = '';
+      }
+    }
+    await writeOut(piece);
     return EXIT.ok;
   } finally {
     db.close();
