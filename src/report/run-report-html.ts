@@ -2,6 +2,7 @@ import type { Finding } from '../analysis/bottlenecks.js';
 import type { ReportData } from '../store/queries.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { formatDuration } from '../util/duration.js';
+import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
 
 export interface ReportBar {
   task: string;
@@ -132,8 +133,9 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
   const embedded = JSON.stringify({ ...layout }).replace(/</g, '\\u003c');
   const rows = data.tasks.map((t) => `<tr><td>${escape(t.id)}</td><td class="status-${escape(t.status)}">${escape(t.status)}${t.reason ? ` (${escape(t.reason)})` : ''}</td><td>${t.attempts}</td><td>${seconds(t.durationMs === null ? null : t.durationMs / 1000)}</td><td>${seconds(t.queueWaitMs === null ? null : t.queueWaitMs / 1000)}</td><td>${t.cost}</td><td>${layout.bars.some((b) => b.task === t.id && b.critical) ? 'yes' : ''}</td></tr>`).join('\n');
   // Shown as the text it is: the page renders no Markdown (it would need a renderer, and a sanitizer for the HTML Markdown may hold).
-  const written = data.tasks.filter((t) => t.summary);
-  const summaries = written.length ? `<h2>Summaries</h2>\n${written.map((t) => `<h3 class="summary-of">${escape(t.id)}</h3>\n<pre class="summary">${escape(t.summary!)}</pre>`).join('\n')}\n` : '';
+  const { shown, left } = summariesWithin(data.tasks, REPORT_SUMMARY_BYTES);
+  const more = left ? `\n<p class="summary-left">${left} more task ${left === 1 ? 'summary is' : 'summaries are'} not shown: the page holds at most ${REPORT_SUMMARY_BYTES / 1024 / 1024} MB of them; each is in its task's <code>.summary.md</code> file beside its log.</p>` : '';
+  const summaries = shown.size || left ? `<h2>Summaries</h2>\n${[...shown].map((t) => `<h3 class="summary-of">${escape(t.id)}</h3>\n<pre class="summary">${escape(t.summary!)}</pre>`).join('\n')}${more}\n` : '';
   const findingItems = findings.length
     ? findings.map((f) => `<div class="finding"><span class="sev-${f.severity}">[${f.severity}]</span> ${escape(f.kind)}: ${escape(f.reason)}<br><em>${escape(f.suggestion)}</em></div>`).join('\n')
     : '<p>No bottlenecks found.</p>';

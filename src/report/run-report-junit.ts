@@ -1,4 +1,5 @@
 import type { ReportData } from '../store/queries.js';
+import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
 
 /** What marks a file as one of ours (an earlier report may be replaced; nothing else is). */
 export const JUNIT_MARK = '<!-- generator: orchestrate report -->';
@@ -30,6 +31,7 @@ export function formatJunitReport(data: ReportData): string {
     `<testsuites name="orchestrate" ${suite}>`,
     `  <testsuite name="${escapeXml(run.workflow)}" ${suite} timestamp="${escapeXml(run.started_at)}" id="${escapeXml(run.id)}">`,
   ];
+  const { shown } = summariesWithin(tasks, REPORT_SUMMARY_BYTES);
   for (const t of tasks) {
     const open = `    <testcase classname="${escapeXml(run.workflow)}" name="${escapeXml(t.id)}" time="${seconds(t.durationMs)}"`;
     const error = lastError.get(t.id);
@@ -39,7 +41,7 @@ export function formatJunitReport(data: ReportData): string {
     else if (t.status === 'skipped') inner.push(`      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`);
     else if (t.status === 'cancelled') inner.push(`      <error message="${escapeXml(`cancelled: ${t.reason ?? 'cancelled'}`)}" type="cancelled"/>`);
     // What the task wrote for people ($ORCHESTRATE_SUMMARY): CI systems show a test case's output beside it.
-    if (t.summary) inner.push(`      <system-out>${escapeXml(t.summary)}</system-out>`);
+    if (t.summary) inner.push(`      <system-out>${escapeXml(shown.has(t) ? t.summary : `(its summary is not in this file, which holds at most ${REPORT_SUMMARY_BYTES / 1024 / 1024} MB of summaries: it is in ${t.id}'s .summary.md file beside its log)`)}</system-out>`);
     lines.push(...(inner.length ? [`${open}>`, ...inner, '    </testcase>'] : [`${open}/>`]));
   }
   lines.push('  </testsuite>', '</testsuites>');

@@ -37,6 +37,34 @@ export function consoleSummaries(tasks: readonly TaskResult[], dim: (text: strin
 const GITHUB_BYTES = 768 * 1024;
 
 /**
+ * The most of the tasks' summaries a report holds (the HTML page, the JUnit
+ * file): a page is read by people, and hundreds of summaries of up to 1 MB
+ * each would make a text longer than a string may be. The rest stay in their files.
+ */
+export const REPORT_SUMMARY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Which of these tasks' summaries fit in `budget` bytes, in order: the first
+ * that does not fit and every one after it are left out (counted), so that
+ * what is shown is a beginning, not a selection.
+ */
+export function summariesWithin<T extends { summary?: string | null }>(tasks: readonly T[], budget: number): { shown: Set<T>; left: number } {
+  const shown = new Set<T>();
+  let bytes = 0;
+  let left = 0;
+  for (const t of tasks) {
+    if (!t.summary) continue;
+    const size = Buffer.byteLength(t.summary);
+    if (left || bytes + size > budget) left++;
+    else {
+      bytes += size;
+      shown.add(t);
+    }
+  }
+  return { shown, left };
+}
+
+/**
  * What tasks wrote to $ORCHESTRATE_SUMMARY, for GitHub Actions' job summary:
  * each under a heading with its task's id, as the Markdown it is (GitHub
  * renders it, as it renders $GITHUB_STEP_SUMMARY). Summaries that would take
@@ -44,18 +72,8 @@ const GITHUB_BYTES = 768 * 1024;
  */
 export function githubSummaries(tasks: readonly TaskResult[], heading: (id: string) => string, runId: string): string[] {
   const lines: string[] = [];
-  let bytes = 0;
-  let left = 0;
-  for (const t of tasks) {
-    if (t.summary === undefined) continue;
-    const size = Buffer.byteLength(t.summary);
-    if (left || bytes + size > GITHUB_BYTES) {
-      left++;
-      continue;
-    }
-    bytes += size;
-    lines.push('', `#### ${heading(t.id)}${replayNote(t)}`, '', t.summary.replace(/\s+$/, ''));
-  }
+  const { shown, left } = summariesWithin(tasks, GITHUB_BYTES);
+  for (const t of shown) lines.push('', `#### ${heading(t.id)}${replayNote(t)}`, '', t.summary!.replace(/\s+$/, ''));
   if (left) lines.push('', `_${left} more task ${left === 1 ? 'summary is' : 'summaries are'} in the run's report: \`orchestrate report ${runId}\`._`);
   return lines;
 }

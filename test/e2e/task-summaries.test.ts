@@ -197,4 +197,24 @@ tasks:
     expect(run('--force').shown('review')).toEqual(['succeeded', 'findings of call 2\n']);
     expect(run().shown('build')).toEqual(['up-to-date', 'built v2\n']);
   });
+
+  it('keeps a report\'s summaries to 16 MB, and GitHub\'s job summary to 768 KB, saying where the rest are', () => {
+    // 28 tasks of 600 KB each: 27 fit in 16 MB.
+    const tasks = Array.from({ length: 28 }, (_, i) => `  t${String(i).padStart(2, '0')}: { run: "head -c 600000 /dev/zero | tr '\\\\0' x > \\"$ORCHESTRATE_SUMMARY\\"" }\n`).join('');
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n${tasks}` });
+    const r = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, 'job.md') } });
+    expect(r.code).toBe(0);
+    const job = readFileSync(join(dir, 'job.md'), 'utf8');
+    expect(job.match(/^#### t\d\d$/gm)).toEqual(['#### t00']);
+    expect(job).toMatch(/_27 more task summaries are in the run's report: `orchestrate report \S+`\._/);
+    expect(cli(['report', '-o', 'report.html'], { cwd: dir }).code).toBe(0);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<pre class="summary">/g)).toHaveLength(27);
+    expect(html).not.toContain('<h3 class="summary-of">t27</h3>');
+    expect(html).toContain('<p class="summary-left">1 more task summary is not shown: the page holds at most 16 MB of them; each is in its task\'s <code>.summary.md</code> file beside its log.</p>');
+    expect(cli(['report', '--format', 'junit', '-o', 'report.xml'], { cwd: dir }).code).toBe(0);
+    const junit = readFileSync(join(dir, 'report.xml'), 'utf8');
+    expect(junit.match(/<system-out>x{600000}<\/system-out>/g)).toHaveLength(27);
+    expect(junit).toContain("<system-out>(its summary is not in this file, which holds at most 16 MB of summaries: it is in t27's .summary.md file beside its log)</system-out>");
+  }, 60_000);
 });
