@@ -46,7 +46,7 @@ export interface AttemptEnd {
 export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec, s: TaskState, timeLeft: number | undefined): Promise<AttemptEnd> {
   const abort = s.abort = new AbortController();
   const kill = s.kill = new AbortController();
-  const name = taskFileName(task.id, i, (text) => c.options.masker.mask(text));
+  const name = fileName(c, i, task);
   s.logFile = join(c.options.runDir, `${name}.log`);
   const listener = c.options.onOutput;
   // Under its id as events show it (masked).
@@ -73,7 +73,7 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
   } catch (error) {
     result = { ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [] };
   }
-  keepSummary(join(c.options.runDir, `${name}.summary.md`), s, result.summary);
+  keepSummary(c, name, s, result.summary);
   if (!result.ok || !task.sources.length) return { result };
   return { result, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
 }
@@ -87,11 +87,17 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
 export function replaySummary(c: LaunchContext, i: number, task: TaskSpec, s: TaskState, summary: string | undefined): void {
   if (summary === undefined) return;
   s.summary = summary;
-  keepSummary(join(c.options.runDir, `${taskFileName(task.id, i, (text) => c.options.masker.mask(text))}.summary.md`), s, summary);
+  keepSummary(c, fileName(c, i, task), s, summary);
+}
+
+/** What a task's files in the run's directory are named after (its id as events show it, masked). */
+function fileName(c: LaunchContext, i: number, task: TaskSpec): string {
+  return taskFileName(task.id, i, (text) => c.options.masker.mask(text));
 }
 
 /** The summary of a task's latest attempt, in a file beside its log (where the console points); an earlier attempt's goes. */
-function keepSummary(path: string, s: TaskState, summary: string | undefined): void {
+function keepSummary(c: LaunchContext, name: string, s: TaskState, summary: string | undefined): void {
+  const path = join(c.options.runDir, `${name}.summary.md`);
   try {
     if (summary !== undefined) {
       writeFileSync(path, summary);
