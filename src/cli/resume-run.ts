@@ -3,9 +3,10 @@ import { UsageError } from '../errors.js';
 import { planExpansionReuse, planReuse } from '../run/plan-reuse.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { statePath } from '../store/state-path.js';
-import { getRun, latestRun, recordedInputs, succeededTasks, type RunRow } from '../store/queries.js';
+import { latestRun, recordedInputs, succeededTasks, type RunRow } from '../store/queries.js';
 import type { Workflow } from '../workflow/model.js';
 import { stillRunning } from './run-liveness.js';
+import { runNamed } from './run-name.js';
 
 /** `--resume --dry-run`: the history, which must exist (a dry run creates none). Close it after use. */
 export function existingHistory(workflow: Workflow, stateOption: string | undefined): Database {
@@ -19,10 +20,8 @@ export function existingHistory(workflow: Workflow, stateOption: string | undefi
  * workflow file unless it succeeded), checked: of this file, not still running.
  */
 export function runToResume(db: Database, workflow: Workflow, option: string | true): RunRow {
-  const previous = typeof option === 'string' ? getRun(db, option) : latestRun(db, workflow.file);
-  if (!previous) {
-    throw new UsageError(typeof option === 'string' ? `--resume: no run "${option}" in the history` : `--resume: no run of ${workflow.file} in the history`);
-  }
+  const previous = typeof option === 'string' ? runNamed(db, option, '--resume: ') : latestRun(db, workflow.file);
+  if (!previous) throw new UsageError(`--resume: no run of ${workflow.file} in the history`);
   if (typeof option !== 'string' && previous.status === 'succeeded') {
     throw new UsageError(`--resume: nothing to resume, the latest run of ${workflow.file} (${previous.id}) succeeded`);
   }

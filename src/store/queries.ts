@@ -38,6 +38,16 @@ export function getRun(db: Database, id: string): RunRow | undefined {
   return db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
 }
 
+/**
+ * The runs a part of an id may name, the latest first, at most `limit`: those
+ * whose id starts with it, or whose random part (after the `-`) does.
+ */
+export function runsNamed(db: Database, part: string, limit: number): RunRow[] {
+  return db.prepare(`SELECT * FROM runs
+    WHERE substr(id, 1, length(@part)) = @part OR (instr(id, '-') > 0 AND substr(id, instr(id, '-') + 1, length(@part)) = @part)
+    ORDER BY started_at DESC, rowid DESC LIMIT @limit`).all({ part, limit }) as RunRow[];
+}
+
 /** The latest run of a workflow file. */
 export function latestRun(db: Database, file: string): RunRow | undefined {
   return db.prepare('SELECT * FROM runs WHERE file = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').get(file) as RunRow | undefined;

@@ -2,11 +2,12 @@ import { userInfo } from 'node:os';
 import { EXIT, UsageError } from '../../errors.js';
 import { awaitingApproval, decide, type AwaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
-import { getRun, unfinishedRuns, type RunRow } from '../../store/queries.js';
+import { unfinishedRuns, type RunRow } from '../../store/queries.js';
 import { suggestion } from '../../util/suggest.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../run-liveness.js';
+import { runNamed } from '../run-name.js';
 
 /**
  * `orchestrate approve TASK...` / `orchestrate reject TASK...`: a decision on
@@ -22,7 +23,7 @@ export async function decideCommand(tasks: string[], approved: boolean, options:
     // Every task is checked before any decision is written: a typo decides nothing.
     const found = tasks.map((task) => {
       const where = waiting.filter((w) => w.tasks.some((t) => t.task === task)).map((w) => w.run);
-      if (!where.length) throw new UsageError(notWaiting(task, waiting, options.run));
+      if (!where.length) throw new UsageError(notWaiting(task, waiting, options.run === undefined ? undefined : runs[0]!.id));
       // Two runs of one workflow may wait on the same task: deciding for the wrong one is not a guess to make.
       if (where.length > 1) throw new UsageError(`task "${task}" waits for approval in ${where.length} runs (${where.map((r) => r.id).join(', ')}): name one with --run`);
       return { task, run: where[0]! };
@@ -47,9 +48,8 @@ function liveRuns(db: ReturnType<typeof openStore>, runId: string | undefined): 
     if (!runs.length) throw new UsageError('no run is going on on this machine');
     return runs;
   }
-  const run = getRun(db, runId);
-  if (!run) throw new UsageError(`no run "${runId}" in the history`);
-  if (!stillRunning(run)) throw new UsageError(`run ${runId} is not going on on this machine${run.finished_at ? `: it ended ${run.status ?? 'unfinished'}` : ''}`);
+  const run = runNamed(db, runId);
+  if (!stillRunning(run)) throw new UsageError(`run ${run.id} is not going on on this machine${run.finished_at ? `: it ended ${run.status ?? 'unfinished'}` : ''}`);
   return [run];
 }
 

@@ -6,6 +6,7 @@ import { getRun, type RunRow } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeErr, writeOut } from '../output.js';
 import { runGoingOn, stillRunning } from '../run-liveness.js';
+import { runNamed } from '../run-name.js';
 
 /** How long to wait for the runner to stop its tasks and write its record: a task's grace period and more. */
 const WAIT_MS = 60_000;
@@ -23,8 +24,8 @@ const SECOND_SIGNAL_MS = 250;
 export async function cancelCommand(runId: string | undefined, options: { state?: string; force?: boolean }): Promise<number> {
   const db = openStore(await existingStatePath(process.cwd(), options.state));
   try {
-    const run = runId === undefined ? runGoingOn(db) : getRun(db, runId);
-    if (!run) throw new UsageError(runId === undefined ? 'no run is going on on this machine' : `no run "${runId}" in the history`);
+    const run = runId === undefined ? runGoingOn(db) : runNamed(db, runId);
+    if (!run) throw new UsageError('no run is going on on this machine');
     if (!stillRunning(run)) throw new UsageError(notRunning(run));
     process.kill(run.runner_pid!, 'SIGTERM');
     if (options.force) {

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
-import { countRuns, getRun, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
+import { countRuns, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { runStatus } from '../run-liveness.js';
+import { runNamed } from '../run-name.js';
 
 async function openExisting(option: string | undefined, near: string) {
   return openStore(await existingStatePath(near, option));
@@ -82,10 +83,10 @@ export async function historyCommand(file: string | undefined, options: { json?:
 export async function eventsCommand(runId: string, options: { state?: string }): Promise<number> {
   const db = await openExisting(options.state, process.cwd());
   try {
-    if (!getRun(db, runId)) throw new UsageError(`no run "${runId}" in the history`);
+    const id = runNamed(db, runId).id;
     // Written in pieces of about 1 MB: the events of a large run may be longer together than a string may be.
     let piece = '';
-    for (const event of runEvents(db, runId)) {
+    for (const event of runEvents(db, id)) {
       piece += `${JSON.stringify(event)}\n`;
       if (piece.length >= 1 << 20) {
         await writeOut(piece);

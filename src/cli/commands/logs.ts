@@ -7,6 +7,7 @@ import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, taskStatuses } from '../../store/queries.js';
 import { followLogs } from '../follow-logs.js';
+import { runNamed } from '../run-name.js';
 import { stillRunning } from '../run-liveness.js';
 import { readHead } from '../../util/read-head.js';
 import { tailStart } from '../../util/tail-start.js';
@@ -49,6 +50,12 @@ function printFile(path: string, start = 0): Promise<void> {
   });
 }
 
+/** For a run id that is a task's id of the latest run (`logs build`): how to ask for that task's logs. */
+function taskHint(db: ReturnType<typeof openStore>, name: string): string {
+  const latest = latestRunId(db);
+  return latest !== undefined && taskStatuses(db, latest).has(name) ? `; to see the logs of task ${name}: orchestrate logs --task ${name}` : '';
+}
+
 /**
  * `orchestrate logs [RUN_ID]`: the log files of a stored run (the latest by
  * default), each under a `==> task (status) <==` line; `--task` and
@@ -62,9 +69,8 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   try {
     const id = runId ?? latestRunId(db);
     if (!id) throw new UsageError('no runs recorded yet');
-    run = getRun(db, id);
-    if (!run) throw new UsageError(`no run "${id}" in the history`);
-    statuses = taskStatuses(db, id);
+    run = runNamed(db, id, '', runId === undefined ? '' : taskHint(db, runId));
+    statuses = taskStatuses(db, run.id);
   } finally {
     // Following, the history is read until the run ends.
     if (!options.follow || !run) db.close();

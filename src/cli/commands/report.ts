@@ -8,6 +8,7 @@ import { formatTraceReport, TRACE_MARK } from '../../report/run-report-trace.js'
 import { openStore } from '../../store/open-store.js';
 import { latestRunId, reportData } from '../../store/queries.js';
 import { runStatus } from '../run-liveness.js';
+import { runNamed } from '../run-name.js';
 import { computeStats } from '../../store/stats.js';
 import { loadWorkflowFile } from '../../workflow/load.js';
 import { writeOut } from '../output.js';
@@ -28,8 +29,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   try {
     const id = runId ?? latestRunId(db);
     if (!id) throw new UsageError('no runs recorded yet');
-    data = reportData(db, id);
-    if (!data) throw new UsageError(`no run "${id}" in the history`);
+    data = reportData(db, runNamed(db, id).id)!;
     // No end recorded: a report of a run still going on says so (else it ended unfinished).
     data.run.status = runStatus(data.run);
     stats = computeStats(db, data.run.file);

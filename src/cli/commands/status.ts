@@ -1,11 +1,12 @@
 import { EXIT, UsageError } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
-import { getRun, latestRunId, runProgress } from '../../store/queries.js';
+import { latestRunId, runProgress } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
 import { runGoingOn, runStatus } from '../run-liveness.js';
+import { runNamed } from '../run-name.js';
 
 /**
  * `orchestrate status [RUN_ID]`: where a run is — the one going on on this
@@ -18,9 +19,8 @@ export async function statusCommand(runId: string | undefined, options: { json?:
   try {
     const id = runId ?? runGoingOn(db)?.id ?? latestRunId(db);
     if (!id) throw new UsageError('no runs recorded yet');
-    const run = getRun(db, id);
-    if (!run) throw new UsageError(`no run "${id}" in the history`);
-    const progress = runProgress(db, id);
+    const run = runNamed(db, id);
+    const progress = runProgress(db, run.id);
     const state = runStatus(run);
     const live = state === 'running';
     const now = Date.now();
@@ -43,7 +43,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
       },
       running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
       failed: progress.failed,
-      awaiting: live ? awaitingApproval(db, id) : [],
+      awaiting: live ? awaitingApproval(db, run.id) : [],
     };
   } finally {
     db.close();

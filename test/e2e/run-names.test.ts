@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+describe('naming a run by a part of its id', () => {
+  it('takes a start of the id or of its random part, refuses one that fits several, and points a task name to --task', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  build: { run: 'echo "built in run $ORCHESTRATE_RUN_ID"; [ -f pass ]' }
+`,
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+      expect(run.code, run.stderr).toBe(1);
+      ids.push(JSON.parse(run.stdout).runId);
+    }
+    const [first, second, third] = ids as [string, string, string];
+    const random = (id: string) => id.slice(id.indexOf('-') + 1);
+
+    // The random part (6 hex digits, different in each run), or a start of the whole id.
+    const logs = cli(['logs', random(second)], { cwd: dir });
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain(`out| built in run ${second}\n`);
+    expect(logs.stdout).not.toContain(first);
+    expect(JSON.parse(cli(['status', random(first), '--json'], { cwd: dir }).stdout).id).toBe(first);
+    const events = cli(['events', second.slice(0, -1)], { cwd: dir });
+    expect(events.code, events.stderr).toBe(0);
+    expect(events.stdout.trim().split('\n').map((line) => JSON.parse(line).runId)).toEqual(expect.arrayContaining([second]));
+    expect(new Set(events.stdout.trim().split('\n').map((line) => JSON.parse(line).runId))).toEqual(new Set([second]));
+    const report = cli(['report', random(third), '--format', 'junit', '--out', 'third.xml'], { cwd: dir });
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'third.xml'), 'utf8')).toContain(third);
+
+    // A start that fits all three: exit 2, naming them, the latest first; nothing written.
+    const year = first.slice(0, 4);
+    for (const command of [['logs', year], ['status', year], ['events', year], ['report', year, '--out', 'any.html'], ['cancel', year]]) {
+      const ambiguous = cli(command, { cwd: dir });
+      expect([ambiguous.code, ambiguous.stdout], command.join(' ')).toEqual([2, '']);
+      expect(ambiguous.stderr).toBe(`orchestrate: "${year}" fits more than one run: ${third}, ${second}, ${first} (give more of the id)\n`);
+    }
+    expect(existsSync(join(dir, 'any.html'))).toBe(false);
+
+    // A resume names the run the same way.
+    const resumed = cli(['run', 'workflow.yaml', '--resume', random(second), '--renderer', 'silent'], { cwd: dir });
+    expect(resumed.code, resumed.stderr).toBe(1);
+    expect(resumed.stdout).toContain(`resumed    from run ${second}: 0 tasks reused`);
+    const unknown = cli(['run', 'workflow.yaml', '--resume', 'zzz'], { cwd: dir });
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'orchestrate: --resume: no run "zzz" in the history\n']);
+
+    // A task's id where a run id goes: how to ask for its logs.
+    const task = cli(['logs', 'build'], { cwd: dir });
+    expect([task.code, task.stderr]).toEqual([2, 'orchestrate: no run "build" in the history; to see the logs of task build: orchestrate logs --task build\n']);
+    expect(cli(['logs', 'nope'], { cwd: dir }).stderr).toBe('orchestrate: no run "nope" in the history\n');
+  });
+});
