@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
  */
 export function summarizeOutcome(result: RunResult, workflow: Workflow, budgetSkips: number): void {
   const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
-  if (budgetSkips) result.reasons.push(`${budgetSkips} task${budgetSkips === 1 ? ' was' : 's were'} skipped because the cost budget of ${workflow.policy.costBudget} was exhausted`);
+  if (budgetSkips) result.reasons.push(`${budgetSkips} task${budgetSkips === 1 ? ' was' : 's were'} skipped because ${budgetSkips === 1 ? 'its' : 'their'} cost would have gone over the cost budget of ${workflow.policy.costBudget}`);
   const failedGates = result.tasks.filter((t) => t.gate && t.status === 'failed').map((t) => t.id);
   if (failedGates.length) result.reasons.push(`quality gate failed: ${failedGates.join(', ')}`);
   const failed = result.tasks.filter((t) => t.status === 'failed' && !t.allowedFailure).map((t) => t.id);

@@ -111,6 +111,17 @@ tasks:
       .toEqual(['resource-over-capacity@4:34', 'unknown-resource@5:29']);
   });
 
+  it('reports a task that costs more than the whole budget, by its own cost or its agent\'s', () => {
+    const yaml = 'version: 1\npolicy: { costBudget: 2 }\nagents: { llm: { command: x, cost: 3 } }\ntasks:\n  a: { run: x, cost: 2 }\n  b: { run: x, cost: 2.5 }\n  c: { agent: llm, prompt: hi }\n  d: { agent: llm, prompt: hi, cost: 1 }\n';
+    expect(codes(yaml)).toEqual(['cost-over-budget@6:22', 'cost-over-budget@7:15']);
+    const [own, agents] = load(yaml).diagnostics;
+    expect(own!.message).toBe('task "b" costs 2.5 but the cost budget is 2: it could never start, and a run that skips work for the budget fails');
+    expect(agents!.message).toBe('task "c" costs 3 (the cost of its agent "llm") but the cost budget is 2: it could never start, and a run that skips work for the budget fails');
+    // The budget of the config file counts too; without a budget any cost goes.
+    expect(codes('version: 1\ntasks:\n  a: { run: x, cost: 5 }\n', { policy: { costBudget: 4 } })).toEqual(['cost-over-budget@3:22']);
+    expect(codes('version: 1\ntasks:\n  a: { run: x, cost: 500 }\n')).toEqual([]);
+  });
+
   it('reports unknown needs with a suggestion, and self needs', () => {
     const d = load('version: 1\ntasks:\n  build: { run: x }\n  test: { run: x, needs: [biuld] }\n  self: { run: x, needs: self }\n').diagnostics;
     expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['unknown-need@4:27', 'self-need@5:26']);

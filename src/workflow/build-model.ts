@@ -198,6 +198,11 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         diagnostics.push(error('resource-over-capacity', `task "${baseId}" needs ${amount} of "${resource}" but its capacity is ${resources[resource]}: it could never start`, [...at, 'resources', resource]));
       }
     }
+    const cost = t.cost ?? agent?.cost;
+    if (cost !== undefined && policy.costBudget !== undefined && cost > policy.costBudget) {
+      const whose = t.cost !== undefined ? '' : ` (the cost of its agent "${t.agent}")`;
+      diagnostics.push(error('cost-over-budget', `task "${baseId}" costs ${cost}${whose} but the cost budget is ${policy.costBudget}: it could never start, and a run that skips work for the budget fails`, [...at, t.cost !== undefined ? 'cost' : 'agent']));
+    }
     // Matrix keys from inputs are lists once the inputs have values (a run always has them).
     const byInputs = matrixFromInputs(t.matrix, inputs);
     if (byInputs.problem) {

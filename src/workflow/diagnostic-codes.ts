@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES = {
   'cycle': 'Tasks need each other in a cycle; the whole cycle is shown.',
   'unknown-resource': 'A task uses a resource that is not declared.',
   'resource-over-capacity': 'A task needs more of a resource than its capacity.',
+  'cost-over-budget': 'A task costs more than the whole cost budget.',
   'bad-template': 'A `${{ ... }}` template that is unclosed or not a known expression.',
   'unknown-reference': 'A template names a task that is not an ancestor, an unknown matrix key, param or input.',
   'bad-dotenv': 'A dotenv file that cannot be read or has a line that is not NAME=value.',

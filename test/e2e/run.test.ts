@@ -270,7 +270,14 @@ tasks:
     expect(r.result.metrics).toMatchObject({ costSpent: 0.8, costEstimate: 1.7 });
     expect(r.result.reasons.join(' ')).toContain('cost budget of 1');
     const summary = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: r.dir });
-    expect(summary.stdout).toContain('skipped because the cost budget of 1 was exhausted');
+    expect(summary.stdout).toContain('1 task was skipped because its cost would have gone over the cost budget of 1');
+    // A task that costs more than the whole budget could never start: the workflow is refused, nothing runs.
+    writeFileSync(join(r.dir, 'over.yaml'), 'version: 1\npolicy: { costBudget: 1 }\ntasks:\n  a: { run: "touch ran" }\n  b: { run: "true", cost: 1.5 }\n');
+    const refused = cli(['run', 'over.yaml'], { cwd: r.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('over.yaml:5:27  error  task "b" costs 1.5 but the cost budget is 1: it could never start');
+    expect(refused.stderr).toContain('[cost-over-budget]');
+    expect(existsSync(join(r.dir, 'ran'))).toBe(false);
   });
 
   it('refuses more than 1 MB of outputs from one attempt: the attempt is invalid, nothing is read whole', () => {
