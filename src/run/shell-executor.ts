@@ -37,6 +37,15 @@ export class ShellExecutor implements Executor {
       promptFile = request.outputFile.replace(/\.env$/, '.prompt');
       env.ORCHESTRATE_PROMPT_FILE = promptFile;
     }
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    // The timeout counts from the process's start: a task that waits for room in its spawner (the open-files limit) is not running yet.
+    const started = () => {
+      if (request.timeout !== undefined) timer ??= setTimeout(() => {
+        timedOut = true;
+        terminate();
+      }, request.timeout * 1000);
+    };
     const { id, done } = this.spawner.spawn({
       command: request.command,
       cwd: request.cwd,
@@ -50,19 +59,14 @@ export class ShellExecutor implements Executor {
       ...(request.captureStdout ? { captureStdout: request.captureStdout } : {}),
       // The default travels as nothing: most requests use it.
       ...(request.shell && !isDefaultShell(request.shell) ? { shell: request.shell } : {}),
-    }, request.onOutput);
+    }, request.onOutput, started);
 
-    let timedOut = false;
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
     const terminate = () => {
       this.spawner.kill(id, 'SIGTERM');
       killTimer ??= setTimeout(() => this.spawner.kill(id, 'SIGKILL'), request.gracePeriod * 1000);
     };
-    const timer = request.timeout !== undefined ? setTimeout(() => {
-      timedOut = true;
-      terminate();
-    }, request.timeout * 1000) : undefined;
     const onAbort = () => {
       cancelled = true;
       terminate();

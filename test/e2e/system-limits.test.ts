@@ -44,6 +44,19 @@ describe.skipIf(!LINUX)('limits of the system (needs /proc/self/limits)', () => 
     expect(readFileSync(join(runDir(dir), waited[0]!), 'utf8')).toMatch(/--- waited \d+\.\ds to start, for other tasks to end: the system's limit on open files or processes leaves room for no more at once \(raise it with ulimit -n or ulimit -u\)/);
   }, 150_000);
 
+  it('counts a task\'s timeout from when it starts, not from when it began to wait for room', () => {
+    // Room for 34 tasks per spawner: the last of 150 wait a few rounds of 0.6 s, longer than their 1.5 s timeout.
+    const tasks = Array.from({ length: 150 }, (_, i) => `  t${i}: { run: "${i === 0 ? 'sleep 5' : 'sleep 0.6'}", timeout: 1.5s }\n`).join('');
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': `version: 1\npolicy: { maxConcurrency: 150, gracePeriod: 1s }\ntasks:\n${tasks}` });
+    const [command, args] = underLimit(200, ['run', 'w.yaml', '--json']);
+    const r = spawnSync(command, args, { cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '1' } });
+    expect(r.status, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.tasks.filter((t: any) => t.status !== 'succeeded').map((t: any) => [t.id, t.errors[0].kind])).toEqual([['t0', 'timeout']]);
+    const waited = readdirSync(runDir(dir)).filter((f) => f.endsWith('.log') && readFileSync(join(runDir(dir), f), 'utf8').includes('--- waited '));
+    expect(waited.length).toBeGreaterThan(0);
+  }, 150_000);
+
   it('stops tasks still waiting for room on Ctrl-C, as it stops running ones', async () => {
     const marker = `sleep 41.${process.pid % 1000}`;
     const dir = tempProject({ 'package.json': '{}', 'w.yaml': manyTasks(150, marker) });

@@ -58,6 +58,8 @@ interface Pending {
   resolve(report: ExitReport): void;
   /** Receives the task's output lines, if the request asked for them. */
   onOutput?: (stream: OutputStream, line: string) => void;
+  /** Told when the task's process has started (it may have waited for room in its spawner). */
+  onStarted?: () => void;
   /** Spawner process index. */
   worker: number;
   /** The task's process group, once the spawner said. */
@@ -130,7 +132,10 @@ export class SpawnerClient {
         if (message.type === 'ready') worker.ready = true;
         else if (message.type === 'started') {
           const pending = this.pending.get(message.id);
-          if (pending) pending.pid = message.pid;
+          if (pending) {
+            pending.pid = message.pid;
+            pending.onStarted?.();
+          }
         } else if (message.type === 'output') {
           const pending = this.pending.get(message.id);
           for (const [stream, line] of message.lines) pending?.onOutput?.(stream, line);
@@ -202,13 +207,17 @@ export class SpawnerClient {
     if (++this.windowStarts === BUSY_STARTS && this.fixed === undefined && this.workers.length < MAX_SPAWNERS) this.addWorker(false);
   }
 
-  /** Starts a task process; resolves with its exit report. `onOutput` gets its output lines, masked, as they come. */
-  spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'stream'>, onOutput?: (stream: OutputStream, line: string) => void): { id: number; done: Promise<ExitReport> } {
+  /**
+   * Starts a task process; resolves with its exit report. `onOutput` gets its
+   * output lines, masked, as they come; `onStarted` is called once the process
+   * has started, which a task waiting for room in its spawner does later.
+   */
+  spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'stream'>, onOutput?: (stream: OutputStream, line: string) => void, onStarted?: () => void): { id: number; done: Promise<ExitReport> } {
     if (!this.workers.length) this.warmUp();
     this.noteStart();
     const id = this.nextId++;
     const worker = this.pick();
-    const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker, onOutput }));
+    const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker, onOutput, onStarted }));
     this.workers[worker]!.load++;
     this.process(worker);
     this.post(worker, onOutput ? { ...request, type: 'spawn', id, stream: true } : { ...request, type: 'spawn', id });
