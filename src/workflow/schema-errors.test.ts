@@ -10,6 +10,37 @@ describe('schema diagnostics', () => {
     expect(d[0]).toMatchObject({ code: 'unknown-key', position: { line: 5, column: 5 } });
     expect(d[0]!.message).toBe('unknown key "retires" in tasks.a (did you mean "retry"?)');
   });
+  it('names the key another tool\'s name stands for here, before a near spelling ("cmd" is not "cwd")', () => {
+    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
+    expect(messages('version: 1\ntasks:\n  a:\n    cmd: make\n    depends_on: [b]\n    working-directory: sub\n    timeout-minutes: 5\n    maxAttempts: 3\n  b: { run: x, Deps: [c], generates: [out] }\n  c: { run: x }\n')).toEqual([
+      'task "a" has neither `run` nor `agent`: give it exactly one',
+      'unknown key "cmd" in tasks.a (did you mean "run"?)',
+      'unknown key "depends_on" in tasks.a (did you mean "needs"?)',
+      'unknown key "working-directory" in tasks.a (did you mean "cwd"?)',
+      'unknown key "timeout-minutes" in tasks.a (did you mean "timeout"?)',
+      'unknown key "maxAttempts" in tasks.a (did you mean "retry.maxAttempts"?)',
+      'unknown key "Deps" in tasks.b (did you mean "needs"?)',
+      'unknown key "generates" in tasks.b (did you mean "artifacts"?)',
+    ]);
+    expect(messages('version: 1\njobs: {}\nmaxConcurrency: 2\nconcurrency: ci\npolicy: { parallelism: 2, fail-fast: true }\nagents:\n  w: { run: x, command: y }\ntasks:\n  a: { run: x }\n')).toEqual([
+      'unknown key "jobs" at the top level (did you mean "tasks"?)',
+      'unknown key "maxConcurrency" at the top level (did you mean "policy.maxConcurrency"?)',
+      'unknown key "concurrency" at the top level (did you mean "policy.maxConcurrency"? One run of the workflow at a time, as GitHub\'s concurrency group, is "exclusive".)',
+      'unknown key "parallelism" in policy (did you mean "maxConcurrency"?)',
+      'unknown key "fail-fast" in policy (did you mean "cancellation"? Stopping at the first failure is "cancellation: cascading".)',
+      'unknown key "run" in agents.w (did you mean "command"?)',
+    ]);
+    // Elsewhere (a retry, a matrix) the names are orchestrate's own: no such guess.
+    expect(messages('version: 1\ntasks:\n  a: { run: x, retry: { deps: 1 } }\n')[0]).toContain('unknown key "deps" in tasks.a.retry; expected one of:');
+  });
+  it('reads a task\'s `if` written as a GitHub Actions expression: its outcome word, or `when` for a condition', () => {
+    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
+    expect(messages('version: 1\ntasks:\n  a: { run: x, if: "${{ always() }}" }\n')).toEqual(['tasks.a.if must be one of success, failure, always; got "${{ always() }}" (did you mean "always"?)']);
+    expect(messages('version: 1\ntasks:\n  a: { run: x, if: "${{ inputs.env == \'prod\' }}" }\n')).toEqual([
+      'tasks.a.if must be one of success, failure, always; got "${{ inputs.env == \'prod\' }}": it says after which end of its needs the task runs; a condition on values goes in `when` (when: inputs.env == \'prod\')',
+    ]);
+    expect(messages('version: 1\ntasks:\n  a: { run: x, if: alway }\n')).toEqual(['tasks.a.if must be one of success, failure, always; got "alway" (did you mean "always"?)']);
+  });
   it('reports unknown top-level keys, and allows x- extension keys', () => {
     expect(codes(`${base}polcy: {}\n`)).toEqual(['unknown-key@5:1']);
     expect(load(`${base}polcy: {}\n`).diagnostics[0]!.message).toContain('did you mean "policy"');

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { suggestion } from '../util/suggest.js';
+import { otherToolHint } from './key-hints.js';
 import { schemas } from './schema.js';
 
 /** What an identifier is called, by the mapping that holds it. */
@@ -168,6 +169,19 @@ function isDuration(schema: unknown): boolean {
   return Boolean(s?.oneOf?.some((b) => typeof b.pattern === 'string' && b.pattern.includes('ms|s|m|h|d')));
 }
 
+/**
+ * A task's `if` written as GitHub Actions writes it, an expression
+ * (`${{ always() }}`, `${{ inputs.x == 'y' }}`): its outcome word, or `when`
+ * for a condition on values — `if` here says which end of the needs it runs after.
+ */
+function ifExpressionHint(path: DocPath, value: string): string | undefined {
+  if (!(path.length === 3 && path[0] === 'tasks' && path[2] === 'if') || !/\$\{\{|[()=!<>]/.test(value)) return undefined;
+  const inner = value.replace(/^\s*\$\{\{\s*|\s*\}\}\s*$/g, '');
+  const outcome = /^(success|failure|always)\(\)$/.exec(inner)?.[1];
+  if (outcome) return ` (did you mean "${outcome}"?)`;
+  return `: it says after which end of its needs the task runs; a condition on values goes in \`when\` (when: ${inner})`;
+}
+
 function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | undefined {
   const p = e.params as Record<string, any>;
   switch (e.keyword) {
@@ -175,7 +189,8 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       const key = String(p.additionalProperty);
       const known = Object.keys((e.parentSchema as any)?.properties ?? {}).filter((k) => k !== '$schema');
       const inWhat = path.length ? ` in ${where}` : ' at the top level';
-      return error('unknown-key', `unknown key "${key}"${inWhat}${suggestion(key, known) || `; expected one of: ${known.join(', ')}`}`, [...path, key], true);
+      const hint = otherToolHint(path, key, known) ?? (suggestion(key, known) || `; expected one of: ${known.join(', ')}`);
+      return error('unknown-key', `unknown key "${key}"${inWhat}${hint}`, [...path, key], true);
     }
     case 'required':
       return error('schema', `${path.length ? where : 'the file'} is missing the required key "${p.missingProperty}"`, path, path.length > 0);
@@ -190,7 +205,8 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       return error('schema', `${where} must be ${show(p.allowedValue)}, got ${show(e.data)}`, path);
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      return error('schema', `${where} must be one of ${allowed.join(', ')}; got ${show(e.data)}${typeof e.data === 'string' ? suggestion(e.data, allowed) : ''}`, path);
+      const hint = typeof e.data === 'string' ? ifExpressionHint(path, e.data) ?? suggestion(e.data, allowed) : '';
+      return error('schema', `${where} must be one of ${allowed.join(', ')}; got ${show(e.data)}${hint}`, path);
     }
     case 'minimum':
       return error('schema', `${where} must be at least ${p.limit}, got ${show(e.data)}`, path);

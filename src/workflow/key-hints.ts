@@ -1,0 +1,87 @@
+import type { DocPath } from './diagnostics.js';
+import { schemas } from './schema.js';
+
+/**
+ * Keys that other tools use for what orchestrate names otherwise, by where
+ * they stand: GitHub Actions (`working-directory`, `timeout-minutes`, `jobs`),
+ * Taskfile (`deps`, `cmds`, `dir`, `generates`, `vars`), docker compose
+ * (`depends_on`), Argo (`dependencies`, `activeDeadlineSeconds`,
+ * `parallelism`), Turborepo (`dependsOn`, `inputs`, `outputs`). Written
+ * without case, `-` or `_`; edit distance alone would take `cmd` for `cwd`.
+ */
+const TASK: Record<string, string> = {
+  dependson: 'needs', depends: 'needs', deps: 'needs', dependencies: 'needs', after: 'needs',
+  cmd: 'run', cmds: 'run', command: 'run', commands: 'run', script: 'run', exec: 'run',
+  workingdirectory: 'cwd', workdir: 'cwd', dir: 'cwd', directory: 'cwd',
+  timeoutminutes: 'timeout', activedeadlineseconds: 'timeout',
+  ignoreerror: 'continueOnError', allowfailure: 'continueOnError',
+  environment: 'env', vars: 'env', variables: 'env',
+  desc: 'description', summary: 'description', name: 'description',
+  generates: 'artifacts', outputs: 'artifacts',
+  inputs: 'sources',
+  strategy: 'matrix',
+  retrystrategy: 'retry', retries: 'retry',
+};
+
+const AGENT: Record<string, string> = {
+  run: 'command', cmd: 'command', exec: 'command',
+  workingdirectory: 'cwd', workdir: 'cwd', dir: 'cwd',
+  environment: 'env', vars: 'env', variables: 'env',
+  timeoutminutes: 'timeout',
+};
+
+const POLICY: Record<string, string> = {
+  concurrency: 'maxConcurrency', parallelism: 'maxConcurrency', maxparallel: 'maxConcurrency', jobs: 'maxConcurrency', parallel: 'maxConcurrency',
+  budget: 'costBudget', maxcost: 'costBudget',
+  timeoutminutes: 'timeout', activedeadlineseconds: 'timeout',
+  failfast: 'cancellation',
+};
+
+const TOP: Record<string, string> = {
+  jobs: 'tasks', steps: 'tasks', pipeline: 'tasks',
+  vars: 'env', variables: 'env', environment: 'env',
+  concurrency: 'policy.maxConcurrency', parallelism: 'policy.maxConcurrency', maxparallel: 'policy.maxConcurrency',
+};
+
+/** What a few hints add, where the other tool's key means something else as well (GitHub's `concurrency` is a group of runs). */
+const NOTES: Record<string, string> = {
+  'concurrency@top': ' One run of the workflow at a time, as GitHub\'s concurrency group, is "exclusive".',
+  'failfast@policy': ' Stopping at the first failure is "cancellation: cascading".',
+  'outputs@task': ' Values for other tasks are appended to $ORCHESTRATE_OUTPUT.',
+};
+
+type Place = 'top' | 'task' | 'agent' | 'policy';
+
+function placeOf(path: DocPath): Place | undefined {
+  if (path.length === 0) return 'top';
+  if (path.length === 1 && path[0] === 'policy') return 'policy';
+  if (path.length === 2 && path[0] === 'tasks') return 'task';
+  if (path.length === 2 && path[0] === 'agents') return 'agent';
+  return undefined;
+}
+
+function properties(definition: string): string[] {
+  const def = schemas().workflow.definitions?.[definition] as { properties?: Record<string, unknown> } | undefined;
+  return Object.keys(def?.properties ?? {});
+}
+
+/**
+ * For an unknown key at `path` (the object that holds it, whose keys are
+ * `known`): ` (did you mean "needs"?)` when it is another tool's name for an
+ * orchestrate key there, or a key of `policy` or `retry` written one level
+ * too high; else undefined. (The config file has no `tasks`: only a key it
+ * knows is offered.)
+ */
+export function otherToolHint(path: DocPath, key: string, known: readonly string[]): string | undefined {
+  const place = placeOf(path);
+  if (!place) return undefined;
+  const plain = key.toLowerCase().replace(/[-_]/g, '');
+  const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY }[place];
+  let meant = Object.hasOwn(table, plain) ? table[plain] : undefined;
+  // A policy key at the top, a retry key on a task or agent: it belongs one level down.
+  const nested = place === 'top' ? ['policy', properties('policy')] as const : place === 'task' || place === 'agent' ? ['retry', properties('retry')] as const : undefined;
+  const under = nested?.[1].find((k) => k.toLowerCase() === plain);
+  if (!meant && nested && under) meant = `${nested[0]}.${under}`;
+  if (!meant || !known.includes(meant.split('.')[0]!)) return undefined;
+  return ` (did you mean "${meant}"?${NOTES[`${plain}@${place}`] ?? ''})`;
+}
