@@ -1,8 +1,7 @@
-import { suggestion } from '../util/suggest.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import type { InputValues } from './inputs.js';
 import type { WorkflowFile } from './schema-types.js';
-import { checkLoadTime, fillLoadTime, unknownRunner } from './load-time-template.js';
+import { checkLoadTime, fillLoadTime, unknownInput, unknownRunner } from './load-time-template.js';
 
 /** Runs of one group run one at a time on a machine. */
 export interface Exclusive {
@@ -29,7 +28,7 @@ export function resolveExclusive(raw: WorkflowFile, file: string, inputs: InputV
       case 'syntax':
         return { ...error('bad-template', `exclusive: ${p.message}`, path), find: p.text };
       case 'unknown-input':
-        return { ...error('unknown-reference', `exclusive uses ${p.ref.text}, but the workflow has no input "${p.ref.key}"${suggestion(p.ref.key, declared)}`, path), find: p.ref.text };
+        return unknownInput(declared, p.ref, 'exclusive', path);
       case 'unknown-runner':
         return unknownRunner(p.ref, 'exclusive', path);
       default:

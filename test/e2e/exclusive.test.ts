@@ -91,7 +91,7 @@ describe('exclusive', () => {
 
   it('checks the group where it is written, and an included file cannot set it', () => {
     const dir = tempProject({
-      'a.yaml': 'version: 1\nexclusive: "deploy-${{ inputs.taget }}"\ninputs: { target: { default: x } }\ntasks: { t: { run: "true" } }\n',
+      'a.yaml': 'version: 1\nexclusive: "deploy-${{ inputs.taget }}-${{ inputs.region }}"\ninputs: { target: { default: x } }\ntasks: { t: { run: "true" } }\n',
       'b.yaml': 'version: 1\nexclusive: { group: "${{ tasks.t.outputs.x }}" }\ntasks: { t: { run: "true" } }\n',
       'c.yaml': 'version: 1\ninclude: { lib: lib.yaml }\ntasks: { t: { run: "true" } }\n',
       'lib.yaml': 'version: 1\nexclusive: true\ntasks: { u: { run: "true" } }\n',
@@ -99,7 +99,11 @@ describe('exclusive', () => {
     const r = cli(['lint', 'a.yaml', 'b.yaml', 'c.yaml', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const byFile = diagnosticsByFile(r.stdout);
-    expect(byFile['a.yaml']).toEqual(['unknown-reference@2:20 exclusive uses ${{ inputs.taget }}, but the workflow has no input "taget" (did you mean "target"?)']);
+    // As a task's templates say it: a near name, else the inputs there are.
+    expect(byFile['a.yaml']).toEqual([
+      'unknown-reference@2:20 exclusive uses ${{ inputs.taget }}, but the workflow has no input "taget" (did you mean "target"?)',
+      'unknown-reference@2:40 exclusive uses ${{ inputs.region }}, but the workflow has no input "region" (inputs: target)',
+    ]);
     expect(byFile['b.yaml']).toEqual(['bad-template@2:22 exclusive uses ${{ tasks.t.outputs.x }}, but the group is named before anything runs: it can read ${{ inputs.NAME }} and ${{ runner.KEY }} only']);
     expect(byFile['lib.yaml']).toEqual(["bad-include@2:1 an included workflow cannot set `exclusive`: the including workflow's applies to the whole run"]);
   });
