@@ -161,8 +161,9 @@ export class LanesRenderer {
           if (this.counts.cancelled) task.skip(task.title);
         },
       },
-      ...this.lanes.map((lane) => ({
-        title: 'idle',
+      // Titled as refresh() titles them: a lane Listr starts after the last refresh keeps this one.
+      ...this.lanes.map((lane, i) => ({
+        title: `slot ${i + 1}: idle`,
         task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
           lane.wrapper = task;
           await wait();

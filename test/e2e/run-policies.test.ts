@@ -287,6 +287,15 @@ tasks:
     expect(r.stdout).toContain('workflow succeeded');
   });
 
+  it('names every lane by its slot, also in a run shorter than one refresh', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n  a: { run: "true" }\n' });
+    const r = runInTerminal(dir, 120, 40);
+    expect(r.status).toBe(0);
+    const lanes = r.stdout.split(/\r?\n/).filter((line) => /\bidle\s*$/.test(line));
+    expect(lanes.length).toBeGreaterThan(0);
+    for (const line of lanes) expect(line).toMatch(/slot [1-4]: idle\s*$/);
+  });
+
   it('shows as many lanes as the terminal has rows for, and counts the tasks running beyond them', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 30 }\ntasks:\n${Array.from({ length: 40 }, (_, i) => `  t${i}: { run: "sleep 1" }\n`).join('')}` });
     const r = runInTerminal(dir, 120, 16);
