@@ -5,6 +5,7 @@ import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
 import { fileAndTasks, lintedFiles, workflowFile } from './default-workflow.js';
 import { isCpuShare, slotsOf } from '../workflow/cpu-share.js';
+import { commandOf, otherToolFlag } from './flag-hints.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
 export function parseCount(name: string, min = 0) {
@@ -323,15 +324,25 @@ export async function runCli(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCode;
   } catch (caught) {
-    return reportError(caught);
+    return reportError(caught, program, argv);
   }
 }
 
-export async function reportError(caught: unknown): Promise<number> {
+/**
+ * Prints what went wrong and gives the exit code: a usage error in one line
+ * (with commander's "did you mean", or the flag another tool's flag stands
+ * for), a user's mistake as its message, a bug with its stack.
+ */
+export async function reportError(caught: unknown, program?: Command, argv?: readonly string[]): Promise<number> {
   if (caught instanceof CommanderError) {
     if (caught.code === 'commander.helpDisplayed' || caught.code === 'commander.version' || caught.code === 'commander.help') return EXIT.ok;
-    const message = caught.message.replace(/^error: /, '').split('\n')[0];
-    await writeErr(`orchestrate: ${message} (see orchestrate --help)\n`);
+    const [message, ...more] = caught.message.replace(/^error: /, '').split('\n');
+    const command = program && argv ? commandOf(program, argv) : undefined;
+    // Commander's own suggestion comes on a line of its own: "(Did you mean --concurrency?)".
+    let meant = more.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line.trim())?.[1]).find((m) => m !== undefined);
+    const unknown = /^unknown option '(.+)'$/.exec(message!)?.[1];
+    if (meant === undefined && command && unknown !== undefined) meant = otherToolFlag(command, unknown);
+    await writeErr(`orchestrate: ${message}${meant !== undefined ? `; did you mean ${meant}?` : ''} (see orchestrate ${command ? `${command.name()} ` : ''}--help)\n`);
     return EXIT.usage;
   }
   if (caught instanceof OrchestrateError && caught.code === 'invalid-workflow') {

@@ -54,7 +54,7 @@ describe('shell completion (bash)', () => {
     expect(cli(['completion', 'fish']).stdout).toContain("complete -c orchestrate -f -a '(__orchestrate_complete)'");
     const other = cli(['completion', 'powershell']);
     expect(other.code).toBe(2);
-    expect(other.stderr).toBe("orchestrate: command-argument value 'powershell' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish. (see orchestrate --help)\n");
+    expect(other.stderr).toBe("orchestrate: command-argument value 'powershell' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish. (see orchestrate completion --help)\n");
     expect(cli(['--help']).stdout).not.toContain('__complete');
   });
 });

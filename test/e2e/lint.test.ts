@@ -146,6 +146,14 @@ tasks:
       expect(r.stderr).toMatch(/^orchestrate: /);
       if (empties.includes(args)) expect(r.stderr).toContain('needs a path, got an empty one');
     }
+    // Commander's "did you mean", and the flag another tool's flag stands for where the command has it.
+    const said = (args: string[]) => cli(args).stderr;
+    expect(said(['runn', 'x.yaml'])).toBe("orchestrate: unknown command 'runn'; did you mean run? (see orchestrate --help)\n");
+    expect(said(['run', 'x.yaml', '--concurency', '2'])).toBe("orchestrate: unknown option '--concurency'; did you mean --concurrency? (see orchestrate run --help)\n");
+    expect(said(['run', 'x.yaml', '-j', '4'])).toBe("orchestrate: unknown option '-j'; did you mean -n, --concurrency? (see orchestrate run --help)\n");
+    expect(said(['run', 'x.yaml', '--continue'])).toBe("orchestrate: unknown option '--continue'; did you mean -k, --keep-going? (see orchestrate run --help)\n");
+    expect(said(['plan', 'x.yaml', '--filter=web'])).toBe("orchestrate: unknown option '--filter=web'; did you mean --only? (see orchestrate plan --help)\n");
+    expect(said(['lint', '-j', 'x.yaml'])).toBe("orchestrate: unknown option '-j' (see orchestrate lint --help)\n");
     const help = cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('lint');

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+
+/**
+ * Flags of other tools for what a command of ours has under another name:
+ * make (`-j`, `-B`), Taskfile (`--dry`, `--parallel`), Turborepo
+ * (`--continue`, `--filter`, `--affected`, `--output-logs`, `--summarize`).
+ */
+const OTHER_TOOLS: Record<string, string> = {
+  '-j': '--concurrency',
+  '--jobs': '--concurrency',
+  '--parallel': '--concurrency',
+  '--parallelism': '--concurrency',
+  '--max-parallel': '--concurrency',
+  '--dry': '--dry-run',
+  '-B': '--force',
+  '--always-make': '--force',
+  '--continue': '--keep-going',
+  '--continue-on-error': '--keep-going',
+  '--filter': '--only',
+  '--affected': '--since',
+  '--output-logs': '--logs',
+  '--log-order': '--logs',
+  '--summarize': '--result',
+};
+
+/** The subcommand `argv` (as process.argv: node, script, words...) names, if any. */
+export function commandOf(program: Command, argv: readonly string[]): Command | undefined {
+  const word = argv.slice(2).find((w) => !w.startsWith('-'));
+  return word === undefined ? undefined : program.commands.find((c) => c.name() === word || c.aliases().includes(word));
+}
+
+/** `-n, --concurrency` for another tool's `-j`, when `command` has that option. */
+export function otherToolFlag(command: Command, unknown: string): string | undefined {
+  const target = OTHER_TOOLS[unknown.replace(/=.*$/, '')];
+  const option = target === undefined ? undefined : command.options.find((o) => o.long === target);
+  return option?.flags.replace(/ <.*$|\s+\[.*$/, '');
+}
