@@ -19,9 +19,10 @@ export interface Limits {
 
 /**
  * Tracks the slots in use: the global limit, each agent's concurrency,
- * each resource's capacity and each matrix's `maxParallel`. Blocker keys
- * (`agent:x`, `resource:r`, `group:t`) name what a task is waiting for, so
- * the ready queue can park it until that frees.
+ * each resource's capacity and each matrix's `maxParallel`, and when an
+ * agent may start again (its rate window, or a hold its API asked for).
+ * Blocker keys (`agent:x`, `resource:r`, `group:t`, `rate:x`, `hold:x`) name
+ * what a task is waiting for, so the ready queue can park it until that frees.
  */
 export class Capacity {
   private running = 0;
@@ -30,6 +31,8 @@ export class Capacity {
   private readonly groupUse = new Map<string, number>();
   /** Start times (seconds) of each rate-limited agent's tasks within its window, oldest first. */
   private readonly starts = new Map<string, number[]>();
+  /** Agents told to come back later (an API's Retry-After): when (seconds) their tasks may start again. */
+  private readonly holds = new Map<string, number>();
 
   /** @param clock the time in seconds (simulated in the planner, real in the runner); rate limits need it */
   constructor(readonly limits: Limits, private readonly clock: () => number = () => 0) {}
@@ -43,17 +46,43 @@ export class Capacity {
     return list;
   }
 
-  /** The blocker keys of the rate-limited agents whose window has room now (tasks parked on them may go). */
+  /**
+   * An agent's API said to come back at `until` (seconds; a Retry-After):
+   * none of its tasks starts before then. A later hold wins over an earlier one.
+   */
+  hold(agent: string, until: number): void {
+    if (until > (this.holds.get(agent) ?? -Infinity)) this.holds.set(agent, until);
+  }
+
+  /** Whether the agent is held now. */
+  private held(agent: string): boolean {
+    const until = this.holds.get(agent);
+    return until !== undefined && until > this.clock() + 1e-9;
+  }
+
+  /** Whether some task may be waiting for time to pass (a rate window, a hold), not for a slot. */
+  get timed(): boolean {
+    return this.limits.rates !== undefined || this.holds.size > 0;
+  }
+
+  /** The blocker keys of the agents whose rate window has room now, or whose hold has passed (tasks parked on them may go). */
   openRateKeys(): string[] {
-    return Object.entries(this.limits.rates ?? {})
+    const open = Object.entries(this.limits.rates ?? {})
       .filter(([agent, rate]) => rate && this.recentStarts(agent, rate.per).length < rate.requests)
       .map(([agent]) => `rate:${agent}`);
+    // A hold that has passed is forgotten here only, where what is parked on it is let go.
+    for (const agent of [...this.holds.keys()]) {
+      if (this.held(agent)) continue;
+      this.holds.delete(agent);
+      open.push(`hold:${agent}`);
+    }
+    return open;
   }
 
   /**
-   * When the next rate-limited agent may start again (seconds), with its
-   * blocker key: the oldest start in a full window leaves it. Undefined when
-   * no agent's window is full.
+   * When the next rate-limited or held agent may start again (seconds),
+   * with its blocker key: the oldest start in a full window leaves it, or
+   * its hold ends. Undefined when no agent's window is full and none is held.
    */
   nextRateRelease(): { key: string; at: number } | undefined {
     let next: { key: string; at: number } | undefined;
@@ -64,6 +93,7 @@ export class Capacity {
       const at = recent[recent.length - rate.requests]! + rate.per;
       if (!next || at < next.at) next = { key: `rate:${agent}`, at };
     }
+    for (const [agent, at] of this.holds) if (!next || at < next.at) next = { key: `hold:${agent}`, at };
     return next;
   }
 
@@ -78,6 +108,7 @@ export class Capacity {
   /** undefined if `task` can start now, else the key of what it waits for. */
   blocker(task: SchedTask): string | undefined {
     if (task.agent !== undefined) {
+      if (this.holds.size && this.held(task.agent)) return `hold:${task.agent}`;
       const limit = this.limits.agents[task.agent];
       if (limit !== undefined && (this.agentUse.get(task.agent) ?? 0) >= limit) return `agent:${task.agent}`;
       const rate = this.limits.rates?.[task.agent];

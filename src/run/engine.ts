@@ -18,6 +18,7 @@ import { closeLaunchContext, launchAttempt, openLaunchContext, replaySummary, ty
 import { recallMemo } from './memo-key.js';
 import { projectRoot } from '../workflow/project-root.js';
 import { afterFailure } from './after-failure.js';
+import { retryAfterSeconds } from './retry.js';
 import { NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
 import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
@@ -377,6 +378,9 @@ export class RunEngine {
       this.finish(i, 'cancelled', s.cancelling);
     } else {
       const kind: FailureKind = outcome.kind ?? 'exit-code';
+      // An API's Retry-After holds its key, not one request: the agent's other tasks wait as long.
+      const retryAfter = task.agent !== undefined ? retryAfterSeconds(outcome.outputs, this.now()) : undefined;
+      if (retryAfter !== undefined) this.capacity.hold(task.agent!, this.now() / 1000 + retryAfter);
       const next = afterFailure(task, { attempt: s.attempts, kind, exitCode: outcome.exitCode, outputs: outcome.outputs }, { stopping: this.stopping, now: this.now(), deadline: this.deadline, seed: this.workflow.policy.seed });
       if (next.next === 'cancelled') {
         if (this.stopping === 'timeout') s.errors.push({ attempt: s.attempts, kind: 'workflow-timeout', message: 'terminated: the workflow timeout passed' });

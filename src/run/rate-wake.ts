@@ -2,9 +2,9 @@ import type { Capacity } from '../plan/capacity.js';
 import type { ReadyQueue } from '../plan/ready-queue.js';
 
 /**
- * Wakes a run whose queued tasks wait on an agent's rate limit: when a
- * window lets the next one start, what waits on it is released and `pump`
- * called. One timer, for the window that opens first.
+ * Wakes a run whose queued tasks wait on an agent's rate limit or hold:
+ * when a window lets the next one start, or a hold ends, what waits on it is
+ * released and `pump` called. One timer, for the one that opens first.
  */
 export class RateWake {
   private timer?: NodeJS.Timeout;
@@ -14,8 +14,8 @@ export class RateWake {
   /** After a pump: sets the timer for the next window that opens, if tasks wait on one. */
   arm(): void {
     this.stop();
-    // Nothing to do on this hot path unless some agent has a rate limit and tasks wait.
-    if (!this.capacity.limits.rates || !this.queue.size) return;
+    // Nothing to do on this hot path unless some agent has a rate limit or a hold and tasks wait.
+    if (!this.capacity.timed || !this.queue.size) return;
     // When a window leaves room next, read before what has room now: time passes between the two
     // looks, and a window that opens between them is then seen open, not lost (tasks parked on it
     // would wait for ever).

@@ -111,6 +111,34 @@ tasks:
     expect(task(r.result, 'call-api').attempts).toBe(2);
   });
 
+  it('holds an agent whose attempt asked to come back later: its other tasks wait as long, other tasks do not', () => {
+    // The agent's API answers the first call with Retry-After: 3; its other calls are ready 0.3 s later.
+    const r = runProject({
+      'api.sh': '#!/bin/sh\nprompt=$(cat)\nif [ "$prompt" = first ] && [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo "retry-after=3" >> "$ORCHESTRATE_OUTPUT"; exit 75; fi\necho "answer to $prompt"\n',
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 8 }
+agents: { api: { command: sh ./api.sh } }
+tasks:
+  first: { agent: api, prompt: first, retry: { maxAttempts: 2, backoff: fixed, delay: 10ms } }
+  later: { run: "sleep 0.3" }
+  second: { agent: api, prompt: second, needs: later }
+  third: { agent: api, prompt: third, needs: later }
+  shell: { run: "true", needs: later }
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const asked = ms(r.events.find((e) => e.type === 'task.retrying' && e.taskId === 'first').ts);
+    const started = (id: string) => r.events.filter((e) => e.type === 'task.started' && e.taskId === id).map((e) => ms(e.ts));
+    for (const id of ['second', 'third']) {
+      expect(started(id)[0]! - asked, id).toBeGreaterThanOrEqual(2950);
+      // The wait is queue wait: they were ready long before.
+      expect(task(r.result, id).queueWaitMs, id).toBeGreaterThanOrEqual(2000);
+    }
+    // A task of no agent, ready at the same moment, is not held.
+    expect(started('shell')[0]! - asked).toBeLessThan(2500);
+    expect(task(r.result, 'first')).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
   it('respects agent concurrency and resources, and records queue waits', () => {
     const r = runProject({
       'agent.sh': '#!/bin/sh\ncat > /dev/null\nsleep 0.3\n',
