@@ -32,6 +32,15 @@ describe('when conditions', () => {
     expect(holds('true && !false')).toBe(true);
   });
 
+  it('compare text ignoring case with == and !=, as GitHub Actions does', () => {
+    expect(holds("inputs.target == 'Production'")).toBe(true);
+    expect(holds("matrix.os != 'LINUX'")).toBe(false);
+    expect(holds("matrix.os == 'linux2'")).toBe(false);
+    // Not only ASCII.
+    values['inputs.city'] = 'Überlingen';
+    expect(holds("inputs.city == 'überlingen'")).toBe(true);
+  });
+
   it('order numbers with <, <=, >, >=, and are false when a side is not a number (as GitHub Actions)', () => {
     values['tasks.eval.outputs.score'] = '0.82';
     expect(holds('tasks.eval.outputs.score >= 0.8')).toBe(true);

@@ -186,9 +186,9 @@ export function truthy(value: string): boolean {
 
 const numeric = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
 
-/** Equal as numbers when both are numbers, else as text. */
+/** `==`: numbers as numbers, text ignoring case, as GitHub Actions compares (`runner.os == 'linux'` holds on Linux). */
 function same(a: string, b: string): boolean {
-  return numeric(a) && numeric(b) ? Number(a) === Number(b) : a === b;
+  return numeric(a) && numeric(b) ? Number(a) === Number(b) : a === b || a.toLowerCase() === b.toLowerCase();
 }
 
 /** `<`, `<=`, `>`, `>=` compare numbers; with a value that is not one, false (GitHub Actions' NaN). */

@@ -58,6 +58,17 @@ describe('when conditions', () => {
     expect(r.ran).toEqual(['docs', 'notify']);
   });
 
+  it('compare text ignoring case, as GitHub Actions does: a condition on runner.os written in lower case holds', () => {
+    const os = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }[process.platform as string] ?? process.platform;
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1\ninputs: { target: { default: Production } }\ntasks:\n  here: { run: echo here >> ran, when: "runner.os == '${os.toLowerCase()}'" }\n  prod: { run: echo prod >> ran, when: "inputs.target == 'production'" }\n  not-here: { run: echo not-here >> ran, when: "runner.os != '${os.toUpperCase()}'" }\n`,
+    });
+    const r = run(dir);
+    expect(r.tasks).toEqual({ here: 'succeeded', prod: 'succeeded', 'not-here': 'skipped (condition)' });
+    expect(r.ran.sort()).toEqual(['here', 'prod']);
+  });
+
   it('read inputs, and a resume checks the condition again when an input it reads changed', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow.replace('run: echo notify >> ran', 'run: echo notify >> ran && test -f ok') });
     const first = run(dir, ['-i', 'target=production']);
