@@ -7,6 +7,7 @@ import { parseCondition, unorderedLiterals } from './condition.js';
 import type { TaskSpec, Workflow } from './model.js';
 import { unknownInput, unknownRunner } from './load-time-template.js';
 import type { WorkflowFile } from './schema-types.js';
+import { suggestion } from '../util/suggest.js';
 
 interface Field {
   path: DocPath;
@@ -123,7 +124,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
               diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, ${outputs ? 'the outputs' : 'how it ended'} of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
             }
           } else if (target === undefined) {
-            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"`, field.path)));
+            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"${suggestion(ref.task, Object.keys(raw.tasks))}`, field.path)));
           } else if (!isAncestor(graph, target, self)) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so ${outputs ? 'its outputs may not exist yet' : 'it may not have ended yet'}: add it to \`needs\``, field.path)));
           }

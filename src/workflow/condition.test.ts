@@ -32,6 +32,12 @@ describe('when conditions', () => {
     expect(holds('true && !false')).toBe(true);
   });
 
+  it('name the reference a misspelt one stands for', () => {
+    expect(parseCondition("input.target == 'x'").error).toBe('unexpected "input.target" (did you mean "inputs.target"?)');
+    expect(parseCondition("needs.build.result == 'success'").error).toBe('unexpected "needs.build.result" (did you mean "tasks.build.status"?)');
+    expect(parseCondition('github.ref == 1').error).toMatch(/^unexpected "github\.ref": use inputs\.NAME/);
+  });
+
   it('compare text ignoring case with == and !=, as GitHub Actions does', () => {
     expect(holds("inputs.target == 'Production'")).toBe(true);
     expect(holds("matrix.os != 'LINUX'")).toBe(false);

@@ -1,5 +1,5 @@
 import { runnerValue } from './runner-context.js';
-import { parseTemplate, type TemplateRef } from './templates.js';
+import { expressionHint, parseTemplate, type TemplateRef } from './templates.js';
 import type { TaskSpec } from './model.js';
 
 /**
@@ -89,6 +89,8 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const unknown = word?.[0] ?? rest[0]!;
+    const meant = word ? expressionHint(word[0]) : undefined;
+    if (meant) throw new Error(`unexpected "${unknown}"${meant}`);
     throw new Error(`unexpected "${unknown}": use inputs.NAME, matrix.K, params.K, env.K, runner.K, tasks.ID.outputs.K, 'text', numbers, true, false, ==, !=, <, <=, >, >=, &&, ||, !, parentheses, contains(a, b), startsWith(a, b) and endsWith(a, b)`);
   }
   return tokens;

@@ -30,3 +30,25 @@ describe('templates of outputs', () => {
     expect(outputAt('plain text', undefined)).toBe('plain text');
   });
 });
+
+describe('an expression no template reads', () => {
+  const message = (text: string) => parseTemplate(text).errors.map((e) => e.message);
+
+  it('names the one it stands for: GitHub Actions\' contexts and near misses', () => {
+    expect(message('${{ needs.build.outputs.version }}')).toEqual(['unknown template expression "needs.build.outputs.version" (did you mean "tasks.build.outputs.version"?)']);
+    expect(message('${{ steps.lint.outputs.count }}')).toEqual(['unknown template expression "steps.lint.outputs.count" (did you mean "tasks.lint.outputs.count"?)']);
+    expect(message('${{ needs.deploy.result }}')).toEqual(['unknown template expression "needs.deploy.result" (did you mean "tasks.deploy.status"?)']);
+    expect(message('${{ tasks.build.output.v }}')).toEqual(['unknown template expression "tasks.build.output.v" (did you mean "tasks.build.outputs.v"?)']);
+    expect(message('${{ input.target }}')).toEqual(['unknown template expression "input.target" (did you mean "inputs.target"?)']);
+    expect(message('${{ Inputs.target }}')).toEqual(['unknown template expression "Inputs.target" (did you mean "inputs.target"?)']);
+    expect(message('${{ vars.REGION }}')).toEqual(['unknown template expression "vars.REGION" (did you mean "env.REGION"?)']);
+    expect(message('${{ secrets.TOKEN }}')).toEqual(['unknown template expression "secrets.TOKEN" (did you mean "env.TOKEN"?): a secret reaches a task as an environment variable (name it under `secrets` to mask it)']);
+  });
+
+  it('lists what templates read when nothing stands for it', () => {
+    const list = ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY';
+    expect(message('${{ github.sha }}')).toEqual([`unknown template expression "github.sha"${list}`]);
+    expect(message('${{ tasks.a.statuz }}')).toEqual([`unknown template expression "tasks.a.statuz"${list}`]);
+    expect(message('${{ input }}')).toEqual([`unknown template expression "input"${list}`]);
+  });
+});

@@ -32,6 +32,36 @@ const EXPRESSIONS: Array<[RegExp, (m: RegExpExecArray, text: string) => Template
   [new RegExp(`^runner\\.(${KEY})$`), (m, text) => ({ kind: 'runner', key: m[1]!, text })],
 ];
 
+/**
+ * What a template reads, by the names GitHub Actions and near misses give it:
+ * `needs.ID.outputs.K` and `steps.ID.outputs.K` are `tasks.ID.outputs.K`
+ * here, `needs.ID.result` is `tasks.ID.status`, `input.X` is `inputs.X`, a
+ * secret (`secrets.X`) or a GitHub variable (`vars.X`) is `env.X`.
+ */
+const CONTEXTS: Record<string, string> = {
+  tasks: 'tasks', task: 'tasks', needs: 'tasks', steps: 'tasks', jobs: 'tasks',
+  inputs: 'inputs', input: 'inputs',
+  matrix: 'matrix', env: 'env', secrets: 'env', vars: 'env',
+  params: 'params', param: 'params', parameters: 'params',
+  runner: 'runner',
+};
+
+/**
+ * For an expression no template reads (`input.target`): the one it stands
+ * for, ` (did you mean "inputs.target"?)`, if there is such a one.
+ */
+export function expressionHint(expression: string): string | undefined {
+  const m = /^([A-Za-z_]+)\.(.+)$/.exec(expression);
+  if (!m) return undefined;
+  const context = CONTEXTS[m[1]!] ?? CONTEXTS[m[1]!.toLowerCase()];
+  if (!context) return undefined;
+  let meant = `${context}.${m[2]}`;
+  if (context === 'tasks') meant = meant.replace(/\.result$/, '.status').replace(/^(tasks\..+?)\.output\./, '$1.outputs.');
+  if (meant === expression || !EXPRESSIONS.some(([re]) => re.test(meant))) return undefined;
+  const secret = m[1] === 'secrets' ? ': a secret reaches a task as an environment variable (name it under `secrets` to mask it)' : '';
+  return ` (did you mean "${meant}"?)${secret}`;
+}
+
 /** Finds and parses every `${{ expr }}` in `text`. */
 export function parseTemplate(text: string): ParsedTemplate {
   const refs: TemplateRef[] = [];
@@ -50,7 +80,7 @@ export function parseTemplate(text: string): ParsedTemplate {
       return m ? make(m, whole) : undefined;
     }).find(Boolean);
     if (match) refs.push(match);
-    else errors.push({ message: `unknown template expression "${expression}": use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY`, text: whole });
+    else errors.push({ message: `unknown template expression "${expression}"${expressionHint(expression) ?? ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY'}`, text: whole });
     from = end + CLOSE.length;
   }
   return { refs, errors };

@@ -161,6 +161,6 @@ describe('approval', () => {
     expect(json.tasks.map((t: any) => t.approval ?? false)).toEqual([false, true, false]);
     const lint = cli(['lint', 'typo.yaml'], { cwd: dir });
     expect(lint.code).toBe(1);
-    expect(lint.stdout).toContain('typo.yaml:6:22  error  task "apply" uses ${{ tasks.plna.outputs.summary }}, but there is no task "plna"  [unknown-reference]');
+    expect(lint.stdout).toContain('typo.yaml:6:22  error  task "apply" uses ${{ tasks.plna.outputs.summary }}, but there is no task "plna" (did you mean "plan"?)  [unknown-reference]');
   });
 });
