@@ -26,3 +26,40 @@ describe('template references', () => {
     expect(codes('version: 1\ntasks:\n  m: { matrix: { f: ["a]b", c] }, run: x }\n  n: { needs: m, run: "echo ${{ tasks.m[a]b].outputs.k }}" }\n')).toEqual([]);
   });
 });
+
+describe('a condition that compares a value with one it can never have', () => {
+  const warnings = (yaml: string) => load(yaml).diagnostics.filter((d) => d.code === 'not-an-option').map((d) => d.message);
+
+  it('warns for an input with an enum, a boolean input, a matrix key and the runner, ignoring case as == does', () => {
+    const yaml = `version: 1
+inputs:
+  target: { default: staging, enum: [staging, production] }
+  dry-run: { type: boolean, default: false }
+  replicas: { type: number, default: 1, enum: [1, 3] }
+tasks:
+  a: { run: x, when: "inputs.target == 'prod' || inputs.target != 'Production'" }
+  b: { run: x, when: "inputs.dry-run == 'yes' || inputs.replicas == 3.0 || 2 == inputs.replicas" }
+  c: { run: x, matrix: { os: [linux, windows] }, when: "matrix.os == 'macos' || matrix.os == 'Linux'" }
+  d: { run: x, when: "runner.os == 'darwin' || runner.os == 'macos' || runner.arch != 'amd64'" }
+`;
+    expect(warnings(yaml)).toEqual([
+      "task \"a\": its `when` compares inputs.target with 'prod', which is none of the values it can have ('staging', 'production'), so `==` is always false",
+      "task \"b\": its `when` compares inputs.dry-run with 'yes', which is none of the values it can have ('true', 'false'), so `==` is always false",
+      "task \"b\": its `when` compares inputs.replicas with '2', which is none of the values it can have ('1', '3'), so `==` is always false",
+      "task \"c\": its `when` compares matrix.os with 'macos', which is none of the values it can have ('linux', 'windows'), so `==` is always false",
+      "task \"d\": its `when` compares runner.os with 'darwin', which is none of the values it can have ('Linux', 'macOS', 'Windows'), so `==` is always false",
+      "task \"d\": its `when` compares runner.arch with 'amd64', which is none of the values it can have ('X86', 'X64', 'ARM', 'ARM64'), so `!=` is always true",
+    ]);
+    expect(codes(yaml).filter((c) => c.startsWith('not-an-option'))).toEqual(['not-an-option@7:22', 'not-an-option@8:22', 'not-an-option@8:22', 'not-an-option@9:56', 'not-an-option@10:22', 'not-an-option@10:22']);
+  });
+
+  it('says nothing where any value may come: an input without an enum, outputs, the environment, a matrix from outputs', () => {
+    expect(warnings(`version: 1
+inputs: { free: { default: x } }
+tasks:
+  a: { run: echo k=v >> $ORCHESTRATE_OUTPUT }
+  b: { run: x, needs: a, when: "inputs.free == 'anything' && tasks.a.outputs.k == 'w' && env.HOME == 'nowhere'" }
+  c: { run: x, needs: a, matrix: { f: "\${{ tasks.a.outputs.k }}" }, when: "matrix.f == 'zzz'" }
+`)).toEqual([]);
+  });
+});

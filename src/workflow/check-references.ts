@@ -3,7 +3,7 @@ import { expansionsByMatrixTask, matrixKeys } from './expand-matrix.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { ancestors, isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
-import { parseCondition, unorderedLiterals } from './condition.js';
+import { literalComparisons, parseCondition, same, unorderedLiterals } from './condition.js';
 import type { TaskSpec, Workflow } from './model.js';
 import { unknownInput, unknownRunner } from './load-time-template.js';
 import type { WorkflowFile } from './schema-types.js';
@@ -57,6 +57,25 @@ function undeclaredInput(raw: WorkflowFile, ref: TemplateRef, where: string, pat
 }
 
 /**
+ * The values a reference can have, when the workflow says them all: an input
+ * with an enum (or a boolean one), a key of the task's own matrix (known
+ * before the run), `runner.os` and `runner.arch` as GitHub names them.
+ */
+function possibleValues(raw: WorkflowFile, workflow: Workflow, baseId: string, ref: TemplateRef): string[] | undefined {
+  if (ref.kind === 'inputs') {
+    const input = raw.inputs && Object.hasOwn(raw.inputs, ref.key) ? raw.inputs[ref.key]! : undefined;
+    if (input?.enum) return input.enum.map(String);
+    return input?.type === 'boolean' ? ['true', 'false'] : undefined;
+  }
+  if (ref.kind === 'runner') return ref.key === 'os' ? ['Linux', 'macOS', 'Windows'] : ref.key === 'arch' ? ['X86', 'X64', 'ARM', 'ARM64'] : undefined;
+  if (ref.kind !== 'matrix') return undefined;
+  const expansions = workflow.tasks.filter((t) => t.baseId === baseId);
+  if (!expansions.length || expansions.some((t) => t.dynamicMatrix || !t.matrix)) return undefined;
+  // An expansion without the key (an include that adds it to others) reads it as empty.
+  return [...new Set(expansions.map((t) => (Object.hasOwn(t.matrix!, ref.key) ? String(t.matrix![ref.key]) : '')))];
+}
+
+/**
  * Checks every template: its syntax, that a `tasks.X.outputs.Y` names a task
  * that runs before this one (an ancestor through `needs`), that `matrix.K`
  * names a key of the task's matrix, `params.K` one of its params and
@@ -95,6 +114,12 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       else checked.push({ field, refs: parsed.refs, errors: [] });
       for (const literal of parsed.condition ? unorderedLiterals(parsed.condition) : []) {
         diagnostics.push(warning('ordering-not-number', `task "${baseId}": its \`when\` orders '${literal}', which is not a number: \`<\`, \`<=\`, \`>\` and \`>=\` compare numbers, so that comparison is always false (compare text with == or contains())`, field.path));
+      }
+      for (const { ref, literal, kind } of parsed.condition ? literalComparisons(parsed.condition) : []) {
+        const options = possibleValues(raw, workflow, baseId, ref);
+        if (!options || options.some((option) => same(option, literal))) continue;
+        const shown = options.map((o) => `'${o}'`).join(', ');
+        diagnostics.push(warning('not-an-option', `task "${baseId}": its \`when\` compares ${ref.text} with '${literal}', which is none of the values it can have (${shown}), so \`${kind === 'eq' ? '==' : '!='}\` is always ${kind === 'eq' ? 'false' : 'true'}`, field.path));
       }
     }
     for (const { field, refs, errors } of checked) {

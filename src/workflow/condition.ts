@@ -189,7 +189,7 @@ export function truthy(value: string): boolean {
 const numeric = (v: string) => v.trim() !== '' && Number.isFinite(Number(v));
 
 /** `==`: numbers as numbers, text ignoring case, as GitHub Actions compares (`runner.os == 'linux'` holds on Linux). */
-function same(a: string, b: string): boolean {
+export function same(a: string, b: string): boolean {
   return numeric(a) && numeric(b) ? Number(a) === Number(b) : a === b || a.toLowerCase() === b.toLowerCase();
 }
 
@@ -242,6 +242,39 @@ export function unorderedLiterals(condition: Condition): string[] {
       return [condition.left, condition.right].flatMap((side) => (side.kind === 'literal' && !numeric(side.value) ? [side.value] : unorderedLiterals(side)));
     case 'call':
       return condition.args.flatMap(unorderedLiterals);
+    default:
+      return [];
+  }
+}
+
+/** A `==` or `!=` of a reference and a literal (either way round), as a condition holds it. */
+export interface LiteralComparison {
+  ref: TemplateRef;
+  literal: string;
+  kind: 'eq' | 'ne';
+}
+
+/** Every `==` and `!=` in a condition between a reference and a literal. */
+export function literalComparisons(condition: Condition): LiteralComparison[] {
+  switch (condition.kind) {
+    case 'not':
+      return literalComparisons(condition.operand);
+    case 'and':
+    case 'or':
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge':
+      return [...literalComparisons(condition.left), ...literalComparisons(condition.right)];
+    case 'eq':
+    case 'ne': {
+      const { left, right } = condition;
+      if (left.kind === 'ref' && right.kind === 'literal') return [{ ref: left.ref, literal: right.value, kind: condition.kind }];
+      if (left.kind === 'literal' && right.kind === 'ref') return [{ ref: right.ref, literal: left.value, kind: condition.kind }];
+      return [...literalComparisons(left), ...literalComparisons(right)];
+    }
+    case 'call':
+      return condition.args.flatMap(literalComparisons);
     default:
       return [];
   }

@@ -44,6 +44,7 @@ export const DIAGNOSTIC_CODES = {
   'config-error': 'The config file cannot be loaded.',
   'bad-memoize': 'A task has both `memoize` and `sources`: with sources it is skipped while they do not change (up to date) instead.',
   'ordering-not-number': "A `when` condition orders (`<`, `<=`, `>`, `>=`) a literal that is not a number, which is always false (warning).",
+  'not-an-option': 'A `when` condition compares an input with an enum, a matrix key or runner.os/arch with a value it can never have, which is always false (`==`) or true (`!=`) (warning).',
   'missing-cwd': "A task's (or its agent's) `cwd` does not exist, or is not a directory, when linted (warning).",
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
   'unused-disable': 'An `# orchestrate-lint-disable` comment silences nothing: the warning it names is not there (warning).',
@@ -52,6 +53,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

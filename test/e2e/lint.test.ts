@@ -377,6 +377,20 @@ tasks:
   });
 });
 
+describe('a condition that can never hold', () => {
+  it('warns where a value is compared with one it can never have, runs the workflow still, and may be turned off', () => {
+    const workflow = "version: 1\ninputs:\n  target: { default: staging, enum: [staging, production] }\ntasks:\n  deploy: { run: 'touch deployed', when: \"inputs.target == 'prod'\" }\n";
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': workflow });
+    const lint = cli(['lint', 'w.yaml'], { cwd: dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain("w.yaml:5:42  warning  task \"deploy\": its `when` compares inputs.target with 'prod', which is none of the values it can have ('staging', 'production'), so `==` is always false  [not-an-option]");
+    expect(cli(['run', 'w.yaml', '-i', 'target=production'], { cwd: dir }).code).toBe(0);
+    expect(existsSync(join(dir, 'deployed'))).toBe(false);
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'lint: { disable: [not-an-option] }\n');
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toBe('✔ 1 file linted, no problems\n');
+  });
+});
+
 describe('lint.disable in the config file', () => {
   it('turns warnings off for every workflow of the project, never errors; an unknown code is a config error', () => {
     const workflow = 'version: 1\ntasks:\n  a:\n    run: |\n      echo one\n      echo two\n  b: { run: "true", prompt: hi }\n';
