@@ -10,9 +10,9 @@ const SHOWN = 5;
  * (`20261126T2042`), or a start of its random part (`3f9a2c`, `3f9`), as git
  * takes a short commit hash and Docker a short container id. A name that fits
  * no run, or several, is a usage error: `context` begins the message
- * (`--resume: `), and `hint` ends the one for no run.
+ * (`--resume: `), and `hint` gives the end of the one for no run.
  */
-export function runNamed(db: Database, name: string, context = '', hint = ''): RunRow {
+export function runNamed(db: Database, name: string, context = '', hint: () => string = () => ''): RunRow {
   const exact = getRun(db, name);
   if (exact) return exact;
   const runs = name === '' ? [] : runsNamed(db, name, SHOWN + 1);
@@ -21,5 +21,5 @@ export function runNamed(db: Database, name: string, context = '', hint = ''): R
     const listed = runs.slice(0, SHOWN).map((r) => r.id).join(', ');
     throw new UsageError(`${context}"${name}" fits more than one run: ${listed}${runs.length > SHOWN ? ', ...' : ''} (give more of the id)`);
   }
-  throw new UsageError(`${context}no run "${name}" in the history${hint}`);
+  throw new UsageError(`${context}no run "${name}" in the history${hint()}`);
 }

@@ -48,7 +48,7 @@ tasks:
       "task \"b\": its `when` compares inputs.replicas with '2', which is none of the values it can have ('1', '3'), so `==` is always false",
       "task \"c\": its `when` compares matrix.os with 'macos', which is none of the values it can have ('linux', 'windows'), so `==` is always false",
       "task \"d\": its `when` compares runner.os with 'darwin', which is none of the values it can have ('Linux', 'macOS', 'Windows'), so `==` is always false",
-      "task \"d\": its `when` compares runner.arch with 'amd64', which is none of the values it can have ('X86', 'X64', 'ARM', 'ARM64'), so `!=` is always true",
+      "task \"d\": its `when` compares runner.arch with 'amd64', which is none of the values it can have ('X64', 'ARM64', 'ARM', 'X86'), so `!=` is always true",
     ]);
     expect(codes(yaml).filter((c) => c.startsWith('not-an-option'))).toEqual(['not-an-option@7:22', 'not-an-option@8:22', 'not-an-option@8:22', 'not-an-option@9:56', 'not-an-option@10:22', 'not-an-option@10:22']);
   });

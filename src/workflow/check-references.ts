@@ -1,4 +1,4 @@
-import { runnerValue } from './runner-context.js';
+import { runnerValue, runnerValues } from './runner-context.js';
 import { expansionsByMatrixTask, matrixKeys } from './expand-matrix.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { ancestors, isAncestor, type TaskGraph } from './graph.js';
@@ -67,7 +67,7 @@ function possibleValues(raw: WorkflowFile, workflow: Workflow, baseId: string, r
     if (input?.enum) return input.enum.map(String);
     return input?.type === 'boolean' ? ['true', 'false'] : undefined;
   }
-  if (ref.kind === 'runner') return ref.key === 'os' ? ['Linux', 'macOS', 'Windows'] : ref.key === 'arch' ? ['X86', 'X64', 'ARM', 'ARM64'] : undefined;
+  if (ref.kind === 'runner') return runnerValues(ref.key);
   if (ref.kind !== 'matrix') return undefined;
   const expansions = workflow.tasks.filter((t) => t.baseId === baseId);
   if (!expansions.length || expansions.some((t) => t.dynamicMatrix || !t.matrix)) return undefined;

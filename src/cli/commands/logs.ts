@@ -69,7 +69,7 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   try {
     const id = runId ?? latestRunId(db);
     if (!id) throw new UsageError('no runs recorded yet');
-    run = runNamed(db, id, '', runId === undefined ? '' : taskHint(db, runId));
+    run = runNamed(db, id, '', () => taskHint(db, id));
     statuses = taskStatuses(db, run.id);
   } finally {
     // Following, the history is read until the run ends.
