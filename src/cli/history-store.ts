@@ -14,23 +14,25 @@ import { statePath } from '../store/state-path.js';
 /**
  * The history of a workflow for planning: estimates from past runs, and with
  * `upToDate` the tasks whose sources did not change (besides those a resume
- * reuses) and the memoized tasks whose answer is known before the run. Opens
+ * reuses) with why each other task with sources runs (`stale`), and the
+ * memoized tasks whose answer is known before the run. Opens
  * the store when it exists (or when `create`), so that `plan` never creates one.
  */
-export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate>; memoized?: Map<number, Record<string, string>> }> {
+export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path);
   const estimates = historyEstimates(db, workflow.name, definitionHashes(workflow));
   let fresh: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
+  const stale = upToDate && new Map<number, string>();
   try {
-    fresh = upToDate && await upToDateFromHistory(db, workflow, upToDate.reused);
+    fresh = upToDate && await upToDateFromHistory(db, workflow, upToDate.reused, stale);
     memoized = upToDate && memoizedFromHistory(db, workflow, upToDate.reused, fresh);
   } finally {
     if (!create) db.close();
   }
-  return create ? { db, estimates, upToDate: fresh, memoized } : { estimates, upToDate: fresh, memoized };
+  return create ? { db, estimates, upToDate: fresh, stale, memoized } : { estimates, upToDate: fresh, stale, memoized };
 }
 
 /** The memoized tasks (planMemoized) against the run history, given what a resume reuses and what is up to date. */
@@ -63,8 +65,13 @@ export async function existingStatePath(near: string, option?: string): Promise<
 }
 
 /** The tasks of a workflow that are up to date (planUpToDate) against its run history: the latest ends of those with sources. */
-export async function upToDateFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, unknown>): Promise<Map<number, UpToDate>> {
+export async function upToDateFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, unknown>, why?: Map<number, string>): Promise<Map<number, UpToDate>> {
   const withSources = workflow.tasks.filter((t) => t.sources.length).map((t) => t.id);
   if (!withSources.length) return new Map();
-  return planUpToDate(workflow, lastEnds(db, workflow.file, withSources), reused);
+  return planUpToDate(workflow, lastEnds(db, workflow.file, withSources), reused, why);
+}
+
+/** A map by task index as one by task id (for a plan). */
+export function byId<T>(workflow: Workflow, tasks: ReadonlyMap<number, T> | undefined): Map<string, T> | undefined {
+  return tasks && new Map([...tasks].map(([i, value]) => [workflow.tasks[i]!.id, value]));
 }

@@ -30,6 +30,8 @@ export interface PlanTask {
   /** The `include` namespace it came from, if it came from an included file. */
   includedFrom?: string;
   /** It waits for a person's approval before it starts (when it runs): a wait the estimate does not count. */
+  /** A task with sources that is not up to date: why it runs (`its sources changed`). */
+  runsBecause?: string;
   approval?: true;
   /** `plan --commands`: what it runs, as loaded (other tasks' outputs still templates). */
   command?: string;
@@ -80,6 +82,8 @@ export interface PlanOptions {
   reused?: ReadonlySet<string>;
   /** Tasks that are up to date (ids): likewise. */
   upToDate?: ReadonlySet<string>;
+  /** Why each task with sources that is not up to date runs (by id). */
+  stale?: ReadonlyMap<string, string>;
   /** Tasks with `memoize` whose recorded answer a run would reuse (ids): likewise. */
   memoized?: ReadonlySet<string>;
   /** Tasks the run will skip as far as is known before it (ids; worked out from the workflow when not given). */
@@ -166,6 +170,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     critical: onPath[i] === 1,
     ...(t.includedFrom !== undefined ? { includedFrom: t.includedFrom } : {}),
     ...(t.approval !== undefined && !notRun(options, t.id) ? { approval: true as const } : {}),
+    ...(options.stale?.has(t.id) && !notRun(options, t.id) ? { runsBecause: options.stale.get(t.id)! } : {}),
   }));
   return {
     workflow: workflow.name,

@@ -70,6 +70,14 @@ function notRunLine(plan: Plan, source: keyof typeof NOT_RUN_WHY, label: string)
   return [`${label}: ${ids.length} task${ids.length === 1 ? '' : 's'} (${NOT_RUN_WHY[source]}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
 }
 
+/** A line naming the tasks with sources that run although they might have been up to date, each with why (make's `-d`). */
+function staleLine(plan: Plan): string[] {
+  const stale = plan.tasks.filter((t) => t.runsBecause !== undefined);
+  if (!stale.length) return [];
+  const shown = stale.slice(0, 8).map((t) => `${t.id} (${t.runsBecause})`);
+  return [`Not up to date: ${stale.length} task${stale.length === 1 ? '' : 's'} with sources will run: ${shown.join(', ')}${stale.length > 8 ? ', ...' : ''}`];
+}
+
 /** A line naming the tasks that will wait for approval, if any. */
 function approvalLine(plan: Plan): string[] {
   const ids = plan.tasks.filter((t) => t.approval).map((t) => t.id);
@@ -88,6 +96,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     c.bold(`Plan: ${plan.workflow}`) + `  (${plan.tasks.length} task${plan.tasks.length === 1 ? '' : 's'}, concurrency ${plan.concurrency}, fairness ${plan.fairness})`,
     ...(plan.resumedFrom !== undefined ? [resumeLine(plan, plan.resumedFrom)] : []),
     ...notRunLine(plan, 'up-to-date', 'Up to date'),
+    ...staleLine(plan),
     ...notRunLine(plan, 'memoized', 'Memoized'),
     ...notRunLine(plan, 'condition', 'Skipped'),
     ...notRunLine(plan, 'on-failure', 'Only on failure'),

@@ -36,18 +36,38 @@ export interface UpToDate {
  * downstream of one that runs again may read what that one writes).
  * Fingerprints are read only for tasks that pass the other checks, before
  * anything runs: a task is only up to date when none of its needs ran.
+ * `why` gets the reason each other task with sources runs.
  */
-export async function planUpToDate(workflow: Workflow, last: ReadonlyMap<string, LastEnd>, reused: ReadonlyMap<number, unknown> = new Map()): Promise<Map<number, UpToDate>> {
+export async function planUpToDate(workflow: Workflow, last: ReadonlyMap<string, LastEnd>, reused: ReadonlyMap<number, unknown> = new Map(), why?: Map<number, string>): Promise<Map<number, UpToDate>> {
   const upToDate = new Map<number, UpToDate>();
   const hashes = definitionHashes(workflow);
   for (const i of needsFirst(workflow)) {
     const task = workflow.tasks[i]!;
-    if (reused.has(i) || !task.sources.length || !needIndices(workflow, i).every((n) => upToDate.has(n) || reused.has(n))) continue;
-    const end = last.get(task.id);
-    if (!end || end.status !== 'succeeded' || end.sources === null || end.hash !== hashes.get(task.id) || !sameInputs(workflow, task, end.inputs)) continue;
-    if (findArtifacts(task.artifacts, [], task.cwd).missing.length) continue;
-    const sources = await fingerprintSources(task.sources, task.cwd);
-    if (sources !== undefined && sources === end.sources) upToDate.set(i, { outputs: end.outputs, sources, ...(end.summary !== null ? { summary: end.summary } : {}) });
+    if (reused.has(i) || !task.sources.length) continue;
+    const stale = await staleBecause(workflow, i, last.get(task.id), hashes.get(task.id), (n) => upToDate.has(n) || reused.has(n));
+    if (typeof stale === 'string') why?.set(i, stale);
+    else upToDate.set(i, stale);
   }
   return upToDate;
+}
+
+/**
+ * Why a task with sources runs (make's `-d`, Bazel's `--explain`): the first
+ * check of planUpToDate it does not pass, in words; else it is up to date.
+ */
+async function staleBecause(workflow: Workflow, i: number, end: LastEnd | undefined, hash: string | undefined, fresh: (need: number) => boolean): Promise<string | UpToDate> {
+  const task = workflow.tasks[i]!;
+  const running = needIndices(workflow, i).find((n) => !fresh(n));
+  if (running !== undefined) return `it needs ${workflow.tasks[running]!.id}, which runs`;
+  if (!end) return 'no success of it is recorded';
+  if (end.status !== 'succeeded') return `it ${end.status === 'failed' ? 'failed' : `ended ${end.status}`} the last time`;
+  if (end.sources === null) return 'its last success did not read its sources (it was reused)';
+  if (end.hash !== hash) return 'its definition changed';
+  if (!sameInputs(workflow, task, end.inputs)) return 'an input it uses changed';
+  const missing = findArtifacts(task.artifacts, [], task.cwd).missing;
+  if (missing.length) return `its artifacts are missing: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}`;
+  const sources = await fingerprintSources(task.sources, task.cwd);
+  if (sources === undefined) return 'its sources could not be read';
+  if (sources !== end.sources) return 'its sources changed';
+  return { outputs: end.outputs, sources, ...(end.summary !== null ? { summary: end.summary } : {}) };
 }

@@ -111,6 +111,36 @@ describe('tasks with sources', () => {
     expect(runs(dir)).toEqual([2, 2, 2, 2]);
   });
 
+  it('plan and --dry-run say why each task with sources will run (make -d, Bazel --explain)', () => {
+    const dir = project();
+    const why = (args: string[] = []) => {
+      const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json', ...args], { cwd: dir }).stdout);
+      expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+      return Object.fromEntries(plan.tasks.map((t: any) => [t.id, t.runsBecause ?? t.estimateSource]));
+    };
+    run(dir);
+    writeFileSync(join(dir, 'fail'), '');
+    expect(run(dir, ['--force']).code).toBe(1);
+    // The failure is the latest end of build; test did not run (skipped ends do not count), so its last success stands.
+    expect(why()).toEqual({ build: 'it failed the last time', test: 'it needs build, which runs', report: 'history', lint: 'up-to-date' });
+    rmSync(join(dir, 'fail'));
+    run(dir);
+    writeFileSync(join(dir, 'src/c.txt'), 'c\n');
+    writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('echo x >> lint.ran', 'echo y >> lint.ran'));
+    expect(why()).toEqual({ build: 'its sources changed', test: 'it needs build, which runs', report: 'history', lint: 'its definition changed' });
+    const text = cli(['run', 'workflow.yaml', '--dry-run'], { cwd: dir }).stdout;
+    expect(text).toContain('Not up to date: 3 tasks with sources will run: build (its sources changed), test (it needs build, which runs), lint (its definition changed)\n');
+    run(dir);
+    rmSync(join(dir, 'dist/out.txt'));
+    writeFileSync(join(dir, 'spicy.cfg'), '');
+    expect(why()).toMatchObject({ build: 'its artifacts are missing: dist/out.txt', lint: 'up-to-date' });
+    run(dir);
+    expect(why(['-i', 'flavour=spicy'])).toMatchObject({ build: 'an input it uses changed', test: 'it needs build, which runs' });
+    // A first plan has no history to compare with: nothing to say.
+    const fresh = project();
+    expect(JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: fresh }).stdout).tasks.some((t: any) => t.runsBecause !== undefined)).toBe(false);
+  });
+
   it('may only use templates known before the run in sources', () => {
     const dir = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo v=1 >> $ORCHESTRATE_OUTPUT" }\n  b: { needs: a, sources: ["${{ tasks.a.outputs.v }}"], run: "true" }\n' });
     const r = cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd: dir });

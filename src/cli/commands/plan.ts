@@ -9,7 +9,7 @@ import { loadValidWorkflow } from '../load-valid.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import { writeOut } from '../output.js';
 import { workflowMasker } from '../../telemetry/mask.js';
-import { idsOf, workflowHistory } from '../history-store.js';
+import { byId, idsOf, workflowHistory } from '../history-store.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
 
 export interface PlanCommandOptions {
@@ -31,9 +31,9 @@ export interface PlanCommandOptions {
 export async function planCommand(file: string, options: PlanCommandOptions): Promise<number> {
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
-  const { estimates, upToDate, memoized } = await workflowHistory(workflow, options.state, false, {});
+  const { estimates, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
   const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
-  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
+  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
   await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
   return EXIT.ok;
 }

@@ -24,7 +24,7 @@ import { resultJson } from '../../report/result-json.js';
 import { GroupedOutput } from '../grouped-output.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
-import { idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
+import { byId, idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import type { Database } from '../../store/open-store.js';
@@ -130,8 +130,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
         db.close();
       }
     }
-    const { estimates, upToDate, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
-    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
+    const { estimates, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
+    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
     if (resume) {
       plan.resumedFrom = resume.from;
       const counts: Record<string, number> = {};
