@@ -11,7 +11,7 @@ export interface PlannedWall {
 }
 
 /** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, what tasks wrote to $ORCHESTRATE_SUMMARY, failures with log tails. */
-export function formatRunSummary(result: RunResult, planned: PlannedWall | undefined, options: { color?: boolean; resumedFrom?: string } = {}): string {
+export function formatRunSummary(result: RunResult, planned: PlannedWall | undefined, options: { color?: boolean; resumedFrom?: string; resume?: string } = {}): string {
   const c = makeColors(Boolean(options.color));
   const m = result.metrics;
   const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
@@ -62,6 +62,8 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   if (failures.length > 10) lines.push(`... and ${failures.length - 10} more failed tasks`);
   const skipped = result.tasks.filter((t) => t.status === 'skipped' && !HARMLESS_SKIPS.has(t.reason ?? ''));
   if (skipped.length) lines.push(`  skipped: ${skipped.slice(0, 10).map((t) => `${t.id} (${t.reason})`).join(', ')}${skipped.length > 10 ? ', ...' : ''}`);
+  // GitHub's "re-run failed jobs": the command that runs what failed or did not run, reusing what succeeded.
+  if (options.resume && result.status !== 'succeeded') lines.push(`  to resume: ${options.resume} (runs what failed or did not run, reuses what succeeded)`);
   lines.push(c.dim(`  logs and events: ${result.logDir}`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempProject } from '../helpers/cli.js';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
 
 describe('naming a run by a part of its id', () => {
   it('takes a start of the id or of its random part, refuses one that fits several, and points a task name to --task', () => {
@@ -55,5 +56,36 @@ tasks:
     const task = cli(['logs', 'build'], { cwd: dir });
     expect([task.code, task.stderr]).toEqual([2, 'orchestrate: no run "build" in the history; to see the logs of task build: orchestrate logs --task build\n']);
     expect(cli(['logs', 'nope'], { cwd: dir }).stderr).toBe('orchestrate: no run "nope" in the history\n');
+  });
+});
+
+describe('the summary of a run that did not succeed', () => {
+  it('says how to resume it: the same file and selection, --resume and its short id; that command reuses what succeeded', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'my flows/w.yaml': `version: 1
+inputs: { who: { default: world } }
+tasks:
+  ok: { run: 'echo x >> ok.ran' }
+  flaky: { run: 'echo x >> flaky.ran; test -f pass', needs: ok }
+  other: { run: 'echo x >> other.ran' }
+`,
+    });
+    const first = cli(['run', 'my flows/w.yaml', 'flaky', '-i', 'who=you', '--renderer', 'silent'], { cwd: dir });
+    expect(first.code).toBe(1);
+    const hint = /^ {2}to resume: (.+) \(runs what failed or did not run, reuses what succeeded\)$/m.exec(first.stdout);
+    expect(hint, first.stdout).not.toBeNull();
+    expect(hint![1]).toMatch(/^orchestrate run 'my flows\/w\.yaml' flaky --resume [0-9a-f]{6}$/);
+    // Tasks run in their workflow file's directory.
+    const flows = join(dir, 'my flows');
+    writeFileSync(join(flows, 'pass'), '');
+    // The command as printed, given to a shell (the quotes matter), with this checkout's CLI for orchestrate.
+    const resumed = spawnSync('sh', ['-c', `orchestrate() { "${process.execPath}" "${BIN}" "$@"; }; ${hint![1]} --renderer silent`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '' } });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('1 task reused');
+    expect(['ok', 'flaky'].map((t) => readFileSync(join(flows, `${t}.ran`), 'utf8'))).toEqual(['x\n', 'x\nx\n']);
+    // Only the selection ran; a run that succeeds says nothing of resuming.
+    expect(existsSync(join(flows, 'other.ran'))).toBe(false);
+    expect(resumed.stdout).not.toContain('to resume');
   });
 });

@@ -27,6 +27,7 @@ import { writeErr, writeOut } from '../output.js';
 import { byId, idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
+import { shellWord } from '../../util/shell-word.js';
 import type { Database } from '../../store/open-store.js';
 import type { Workflow } from '../../workflow/model.js';
 import type { UpToDate } from '../../run/up-to-date.js';
@@ -58,6 +59,22 @@ export interface RunCommandOptions {
   result?: string;
   /** Approve every task that waits for approval. */
   yes?: boolean;
+}
+
+/**
+ * The command that resumes a run: the same file and selection of tasks,
+ * `--resume` and the run's id by its random part. Its inputs need not be
+ * given again (a resume keeps them). None for a workflow read from stdin.
+ */
+function resumeCommand(file: string, options: RunCommandOptions, runId: string): string | undefined {
+  if (file === '-') return undefined;
+  const words = ['orchestrate', 'run', file, ...(options.tasks ?? [])];
+  if (options.only !== undefined) words.push('--only', options.only);
+  if (options.since !== undefined) words.push('--since', options.since);
+  if (options.config !== undefined) words.push('-c', options.config);
+  if (options.state !== undefined) words.push('--state', options.state);
+  words.push('--resume', runId.slice(runId.indexOf('-') + 1));
+  return words.map(shellWord).join(' ');
 }
 
 /** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout. */
@@ -326,7 +343,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (options.json) for (const piece of resultJson(result)) await writeOut(piece);
     else if (options.events !== '-') {
       const { formatRunSummary } = await summaryModule;
-      const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom });
+      const resume = recorder.failure ? undefined : resumeCommand(file, options, result.runId);
+      const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom, resume });
       if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
       else await writeOut(summary);
     } else {
