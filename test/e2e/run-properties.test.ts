@@ -188,6 +188,44 @@ describe('random workflows keep agent limits, resource capacities and the cost b
   }
 });
 
+describe('random runs whose agents are told to come back later (Retry-After) keep the holds and end', () => {
+  for (let seed = 1; seed <= Math.max(3, Number(process.env.PROPERTY_SEEDS ?? 20) / 4); seed++) {
+    it(`seed ${seed}`, () => {
+      const rnd = seededRandom(7000 + seed);
+      const n = 8 + Math.floor(rnd() * 8);
+      // The agent's first attempt at a prompt "429:S" fails, asking to come back in S seconds.
+      const lines = ['version: 1', `policy: { maxConcurrency: ${2 + Math.floor(rnd() * 3)} }`, 'agents:'];
+      for (const name of ['a', 'b']) lines.push(`  ${name}: { command: sh ./api.sh, concurrency: ${1 + Math.floor(rnd() * 2)}, retry: { maxAttempts: 3, backoff: fixed, delay: 10ms } }`);
+      lines.push('tasks:');
+      const agentOf = new Map<string, string | undefined>();
+      for (let i = 0; i < n; i++) {
+        const agent = rnd() < 0.75 ? (rnd() < 0.5 ? 'a' : 'b') : undefined;
+        agentOf.set(`t${i}`, agent);
+        const prompt = rnd() < 0.35 ? `429:0.${2 + Math.floor(rnd() * 3)}` : `ok:${i}`;
+        const needs = i > 0 && rnd() < 0.3 ? `, needs: [t${Math.floor(rnd() * i)}]` : '';
+        lines.push(agent ? `  t${i}: { agent: ${agent}, prompt: "${prompt}"${needs} }` : `  t${i}: { run: "sleep 0.0${1 + Math.floor(rnd() * 5)}"${needs} }`);
+      }
+      const r = runProject({
+        'api.sh': '#!/bin/sh\nprompt=$(cat)\ncase "$prompt" in 429:*) if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo "retry-after=${prompt#429:}" >> "$ORCHESTRATE_OUTPUT"; exit 75; fi;; esac\nsleep 0.02\n',
+        'workflow.yaml': `${lines.join('\n')}\n`,
+      });
+      expect(r.result.status, r.stderr).toBe('succeeded');
+      for (const e of r.events) expect(validateEvent(e), JSON.stringify(validateEvent.errors)).toBe(true);
+      for (const id of agentOf.keys()) expect(r.events.filter((e) => e.taskId === id && TERMINAL.test(e.type)), id).toHaveLength(1);
+      // No task of an agent starts while a Retry-After holds it (the hold begins as the retry is announced).
+      const holds = r.events.filter((e) => e.type === 'task.retrying').map((e) => {
+        const seconds = Number(/^429:(.*)$/.exec(lines.find((l) => l.startsWith(`  ${e.taskId}:`))!.match(/prompt: "([^"]*)"/)![1]!)![1]);
+        return { agent: agentOf.get(e.taskId)!, from: Date.parse(e.ts), to: Date.parse(e.ts) + seconds * 1000 };
+      });
+      expect(holds.length).toBe([...lines].filter((l) => l.includes('429:') && /agent: /.test(l)).length);
+      for (const e of r.events.filter((x) => x.type === 'task.started')) {
+        const at = Date.parse(e.ts);
+        for (const h of holds) if (agentOf.get(e.taskId) === h.agent) expect(at > h.from + 5 && at < h.to - 15, `${e.taskId} started at ${at} inside a hold of agent ${h.agent} (${h.from}-${h.to})`).toBe(false);
+      }
+    });
+  }
+});
+
 describe('random fan-outs over outputs keep the run invariants', () => {
   for (let seed = 1; seed <= Number(process.env.PROPERTY_SEEDS ?? 20) / 2; seed++) {
     it(`seed ${seed}`, () => {
