@@ -2,7 +2,7 @@ import { Listr, type ListrTaskWrapper } from 'listr2';
 import { visibleText } from '../util/visible-text.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from '../telemetry/events.js';
-import { approvalHint } from '../report/simple-renderer.js';
+import { approvalHint, heldAgent } from '../report/simple-renderer.js';
 
 interface Lane {
   taskId?: string;
@@ -79,7 +79,7 @@ export class LanesRenderer {
         break;
       case 'task.retrying':
         this.counts.retrying++;
-        this.note(`↻ ${id} attempt ${event.attempt} failed: ${event.reason}`);
+        this.note(`↻ ${id} attempt ${event.attempt} failed: ${event.reason}${heldAgent(event)}`);
         this.freeLane(id);
         break;
       case 'task.succeeded':

@@ -4,6 +4,11 @@ import type { RunEvent } from '../telemetry/events.js';
 import { shellWord } from '../util/shell-word.js';
 
 /** How to answer a task that waits for approval, from another terminal. */
+/** `; agent api waits as long (Retry-After)` for a retry whose attempt held its agent, else nothing. */
+export function heldAgent(event: RunEvent): string {
+  return event.holds !== undefined ? `; agent ${event.holds} waits as long (Retry-After)` : '';
+}
+
 export function approvalHint(taskId: string): string {
   const word = shellWord(taskId);
   return `orchestrate approve ${word}, or reject ${word}`;
@@ -24,7 +29,7 @@ export function formatEventLine(event: RunEvent): string | undefined {
     case 'task.started':
       return `${at} start ${id}${event.attempt && event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`;
     case 'task.retrying':
-      return `${at} retry ${id} in ${formatDuration((event.delayMs ?? 0) / 1000)}: attempt ${event.attempt} failed (${event.reason})`;
+      return `${at} retry ${id} in ${formatDuration((event.delayMs ?? 0) / 1000)}: attempt ${event.attempt} failed (${event.reason})${heldAgent(event)}`;
     case 'task.succeeded':
       // Reused (resume) and up-to-date tasks did not run: say so instead of "in 0s".
       return `${at} ok    ${id}${event.reason ? ` (${event.reason})` : took}`;

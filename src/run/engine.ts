@@ -388,7 +388,7 @@ export class RunEngine {
       } else {
         s.errors.push({ attempt: s.attempts, kind, message: outcome.message ?? 'failed' });
         if (next.next === 'retry') {
-          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(result.durationMs) });
+          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(result.durationMs), ...(retryAfter !== undefined ? { holds: task.agent } : {}) });
           this.retryAfter(i, next.delaySeconds);
         } else {
           this.failFinally(i);

@@ -29,6 +29,8 @@ export interface RunEvent {
   serialMs?: number;
   /** task.retrying: delay before the next attempt. */
   delayMs?: number;
+  /** task.retrying: the agent the attempt's Retry-After holds (its other tasks wait as long). */
+  holds?: string;
   /** task.retrying / task.failed: the kind of failure. */
   errorKind?: string;
   /** task.succeeded, task.failed, task.cancelled: what its last attempt wrote to its summary (Markdown, masked); for a task that did not run, the summary of the success it stands for. */

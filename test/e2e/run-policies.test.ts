@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
+import { formatEventLine } from '../../src/report/simple-renderer.js';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -136,6 +137,10 @@ tasks:
     }
     // A task of no agent, ready at the same moment, is not held.
     expect(started('shell')[0]! - asked).toBeLessThan(2500);
+    // The retry says so: on its event, and in the console's line for it.
+    const retrying = r.events.find((e) => e.type === 'task.retrying');
+    expect(retrying.holds).toBe('api');
+    expect(formatEventLine(retrying)).toMatch(/ retry first in 3s: attempt 1 failed \(exit code 75\); agent api waits as long \(Retry-After\)$/);
     expect(task(r.result, 'first')).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
