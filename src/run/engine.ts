@@ -26,6 +26,7 @@ import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
 import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
+import { formatDuration } from '../util/duration.js';
 
 /**
  * The state machine of a run: tasks become ready when their needs finish as
@@ -207,7 +208,14 @@ export class RunEngine {
     const asked = s.abort = new AbortController();
     const message = this.options.masker.mask(renderTemplate(task.approval!, (ref) => this.values.valueOf(ref, task.env) ?? '') || `run ${task.id}?`);
     this.emit('task.waiting', i, { reason: 'approval', message });
+    // Nobody deciding within its timeout rejects it, as a GitHub deployment waiting for review fails; the approver stops asking.
+    const expiry = task.approvalTimeout !== undefined ? setTimeout(() => {
+      answered({ approved: false, reason: `nobody decided within ${formatDuration(task.approvalTimeout!)}` });
+      asked.abort();
+    }, task.approvalTimeout * 1000) : undefined;
+    asked.signal.addEventListener('abort', () => clearTimeout(expiry), { once: true });
     const answered = (decision: ApprovalDecision) => {
+      clearTimeout(expiry);
       if (s.state !== 'awaiting') return;
       s.abort = undefined;
       if (decision.approved) {

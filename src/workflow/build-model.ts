@@ -125,6 +125,14 @@ function checkMatrix(baseId: string, t: TaskFile, at: DocPath, fromInputs: Reado
   return problems;
 }
 
+/** A task's `approval` in the model: its question (`render` fills load-time templates; empty for `true`) and the timeout of `{ message, timeout }`. */
+function approvalOf(approval: TaskFile['approval'], render: (text: string) => string): Pick<TaskSpec, 'approval' | 'approvalTimeout'> {
+  if (approval === undefined || approval === false) return {};
+  if (approval === true) return { approval: '' };
+  if (typeof approval === 'string') return { approval: render(approval) };
+  return { approval: approval.message === undefined ? '' : render(approval.message), ...(approval.timeout !== undefined ? { approvalTimeout: parseDuration(approval.timeout) } : {}) };
+}
+
 /**
  * Builds the typed, defaults-applied model from a schema-valid file: the
  * policy cascade (task > agent > workflow policy > config > built-in), matrix
@@ -285,7 +293,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         artifacts: filled.artifacts,
         sources: filled.sources,
         gate: t.gate ?? false,
-        ...(t.approval !== undefined && t.approval !== false ? { approval: t.approval === true ? '' : renderTemplate(t.approval, loadTimeLookup(expansion.values, keys, params, inputs, new Set())) } : {}),
+        ...approvalOf(t.approval, (text) => renderTemplate(text, loadTimeLookup(expansion.values, keys, params, inputs, new Set()))),
         continueOnError: t.continueOnError ?? false,
         timeout: t.timeout !== undefined ? parseDuration(t.timeout) : agent?.timeout ?? policy.taskTimeout,
         retry,

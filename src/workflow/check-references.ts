@@ -26,7 +26,8 @@ function templateFields(baseId: string, task: WorkflowFile['tasks'][string], pro
   // A prompt file's templates are reported at its `promptFile`.
   add([...at, 'promptFile'], promptFile);
   add([...at, 'cwd'], task.cwd);
-  add([...at, 'approval'], task.approval);
+  if (typeof task.approval === 'object') add([...at, 'approval', 'message'], task.approval.message);
+  else add([...at, 'approval'], task.approval);
   for (const [k, v] of Object.entries(task.env ?? {})) add([...at, 'env', k], v);
   (task.artifacts ?? []).forEach((a, i) => add([...at, 'artifacts', i], a));
   (task.sources ?? []).forEach((a, i) => add([...at, 'sources', i], a));

@@ -122,6 +122,8 @@ export interface TaskSpec {
   gate: boolean;
   /** It waits for a person's approval before it starts: the question to show (templates filled at load time; outputs when it is ready), empty for `approval: true`. */
   approval?: string;
+  /** With `approval: { timeout }`: seconds after which nobody deciding rejects it. */
+  approvalTimeout?: number;
   continueOnError: boolean;
   /** Timeout of one attempt in seconds. */
   timeout?: number;

@@ -393,10 +393,19 @@ export type Task = {
    */
   gate?: boolean;
   /**
-   * Wait for a person to approve before the task starts (GitLab's manual jobs, Buildkite's block steps, GitHub's required reviewers): `true`, or the question to show, which may read templates like `prompt` (`Apply ${{ tasks.plan.outputs.summary }}?`). While it waits it holds no slot; `orchestrate approve TASK` lets it run, `orchestrate reject TASK` fails it, and `run --yes` approves every approval of the run. Not asked when the task is reused, up to date or memoized.
+   * Wait for a person to approve before the task starts (GitLab's manual jobs, Buildkite's block steps, GitHub's required reviewers): `true`, or the question to show, which may read templates like `prompt` (`Apply ${{ tasks.plan.outputs.summary }}?`), or `{ message, timeout }`: a question that nobody answering within the timeout rejects, as a GitHub deployment waiting for review fails after 30 days. While it waits it holds no slot; `orchestrate approve TASK` lets it run, `orchestrate reject TASK` fails it, and `run --yes` approves every approval of the run. Not asked when the task is reused, up to date or memoized.
    * @default false
    */
-  approval?: boolean | string;
+  approval?: boolean | string | {
+  /**
+   * The question to show (as `approval: TEXT`); `run TASK?` without it.
+   */
+  message?: string;
+  /**
+   * How long to wait for a decision: nobody deciding within it rejects the task (`rejected: nobody decided within 1h`).
+   */
+  timeout?: Duration;
+};
   /**
    * A failure of this task counts as success for its dependents and the exit code (it is still reported).
    * @default false

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
@@ -83,6 +83,35 @@ describe('approval', () => {
     expect(result.tasks[1].errors).toMatchObject([{ kind: 'rejected', message: expect.stringMatching(/^rejected by \S+: not on a Friday$/) }]);
   });
 
+  it('is rejected when nobody decides within its timeout, and what needs it is skipped; a decision in time stands', async () => {
+    const timed = (timeout: string) => `version: 1
+tasks:
+  plan: { run: 'echo "summary=3 changes" >> "$ORCHESTRATE_OUTPUT"' }
+  apply:
+    needs: plan
+    approval: { message: "Apply \${{ tasks.plan.outputs.summary }}?", timeout: ${timeout} }
+    run: echo applied > applied.txt
+  notify: { run: 'true', needs: apply }
+`;
+    const dir = tempProject({ 'orchestrate.yaml': timed('1s') });
+    const r = cli(['run', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.tasks.map((t: any) => [t.id, t.status, t.reason ?? null, t.attempts])).toEqual([
+      ['plan', 'succeeded', null, 1], ['apply', 'failed', null, 0], ['notify', 'skipped', 'dependency-failed', 0],
+    ]);
+    expect(result.tasks[1].errors).toEqual([{ attempt: 1, kind: 'rejected', message: 'rejected: nobody decided within 1s' }]);
+    const waited = events(dir, result.runId);
+    expect(waited.find((e) => e.type === 'task.waiting')).toMatchObject({ taskId: 'apply', message: 'Apply 3 changes?' });
+    // Approved before its timeout, it runs; the timeout passing later changes nothing, and the run does not wait for it.
+    const again = tempProject({ 'orchestrate.yaml': timed('1h') });
+    const run = startCli(again, ['run', '--renderer', 'simple']);
+    await waitFor(() => run.stdout().includes(' wait  apply'), 'the task to wait for approval');
+    expect(cli(['approve', 'apply'], { cwd: again }).code).toBe(0);
+    expect(await run.exited).toBe(0);
+    expect(readFileSync(join(again, 'applied.txt'), 'utf8')).toBe('applied\n');
+  });
+
   it('asks which run when the task waits in two, and decides for the one named', async () => {
     const dir = tempProject({ 'orchestrate.yaml': workflow });
     const first = startCli(dir, ['run', '--renderer', 'simple']);
@@ -162,5 +191,11 @@ describe('approval', () => {
     const lint = cli(['lint', 'typo.yaml'], { cwd: dir });
     expect(lint.code).toBe(1);
     expect(lint.stdout).toContain('typo.yaml:6:22  error  task "apply" uses ${{ tasks.plna.outputs.summary }}, but there is no task "plna" (did you mean "plan"?)  [unknown-reference]');
+    // The form with a timeout: its message is checked where it is, and a timeout of 0 could never be met.
+    writeFileSync(join(dir, 'timed.yaml'), 'version: 1\ntasks:\n  a: { run: "true", approval: { message: "Go ${{ tasks.nope.outputs.x }}?", timeout: 0 } }\n  b: { run: "true", approval: { mesage: "Go?" } }\n');
+    const timed = cli(['lint', 'timed.yaml'], { cwd: dir });
+    expect(timed.stdout).toContain('timed.yaml:3:46  error  task "a" uses ${{ tasks.nope.outputs.x }}, but there is no task "nope"  [unknown-reference]');
+    expect(timed.stdout).toContain('timed.yaml:3:86  error  tasks.a.approval.timeout must be greater than 0: nobody could decide in no time, and the task would be rejected at once  [bad-duration]');
+    expect(timed.stdout).toContain('timed.yaml:4:33  error  unknown key "mesage" in tasks.b.approval (did you mean "message"?)  [unknown-key]');
   });
 });
