@@ -19,14 +19,13 @@ import { recallMemo } from './memo-key.js';
 import { projectRoot } from '../workflow/project-root.js';
 import { afterFailure } from './after-failure.js';
 import { retryAfterSeconds } from './retry.js';
-import { NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
+import { askFor, NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
 import { cancelReason, readiness, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
 import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
-import { formatDuration } from '../util/duration.js';
 
 /**
  * The state machine of a run: tasks become ready when their needs finish as
@@ -208,14 +207,7 @@ export class RunEngine {
     const asked = s.abort = new AbortController();
     const message = this.options.masker.mask(renderTemplate(task.approval!, (ref) => this.values.valueOf(ref, task.env) ?? '') || `run ${task.id}?`);
     this.emit('task.waiting', i, { reason: 'approval', message });
-    // Nobody deciding within its timeout rejects it, as a GitHub deployment waiting for review fails; the approver stops asking.
-    const expiry = task.approvalTimeout !== undefined ? setTimeout(() => {
-      answered({ approved: false, reason: `nobody decided within ${formatDuration(task.approvalTimeout!)}` });
-      asked.abort();
-    }, task.approvalTimeout * 1000) : undefined;
-    asked.signal.addEventListener('abort', () => clearTimeout(expiry), { once: true });
     const answered = (decision: ApprovalDecision) => {
-      clearTimeout(expiry);
       if (s.state !== 'awaiting') return;
       s.abort = undefined;
       if (decision.approved) {
@@ -229,7 +221,7 @@ export class RunEngine {
       this.pump();
     };
     // Asked under its id as events show it (masked), which is what `orchestrate approve` is given.
-    (this.options.approve ?? NO_APPROVER)({ taskId: this.options.masker.mask(task.id), message, signal: asked.signal }).then(answered, (error: unknown) => answered({ approved: false, reason: String(error) }));
+    askFor(this.options.approve ?? NO_APPROVER, { taskId: this.options.masker.mask(task.id), message, signal: asked.signal }, task.approvalTimeout, asked, answered);
   }
 
   /**
