@@ -14,8 +14,8 @@ import { statePath } from '../store/state-path.js';
 /**
  * The history of a workflow for planning: estimates from past runs, and with
  * `upToDate` the tasks whose sources did not change (besides those a resume
- * reuses) with why each other task with sources runs (`stale`), and the
- * memoized tasks whose answer is known before the run. Opens
+ * reuses) and the memoized tasks whose answer is known before the run, with
+ * why each other task with sources or `memoize` runs (`stale`). Opens
  * the store when it exists (or when `create`), so that `plan` never creates one.
  */
 export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
@@ -28,7 +28,7 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
   const stale = upToDate && new Map<number, string>();
   try {
     fresh = upToDate && await upToDateFromHistory(db, workflow, upToDate.reused, stale);
-    memoized = upToDate && memoizedFromHistory(db, workflow, upToDate.reused, fresh);
+    memoized = upToDate && memoizedFromHistory(db, workflow, upToDate.reused, fresh, stale);
   } finally {
     if (!create) db.close();
   }
@@ -36,11 +36,11 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
 }
 
 /** The memoized tasks (planMemoized) against the run history, given what a resume reuses and what is up to date. */
-export function memoizedFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, Record<string, string>>, upToDate?: ReadonlyMap<number, UpToDate>): Map<number, Record<string, string>> {
+export function memoizedFromHistory(db: Database, workflow: Workflow, reused?: ReadonlyMap<number, Record<string, string>>, upToDate?: ReadonlyMap<number, UpToDate>, why?: Map<number, string>): Map<number, Record<string, string>> {
   const known = new Map(reused);
   for (const [i, fresh] of upToDate ?? []) known.set(i, fresh.outputs);
   const now = Date.now();
-  return planMemoized(workflow, known, (key, maxAge) => memoOutputs(db, key, maxAge, now), process.env);
+  return planMemoized(workflow, known, (key, maxAge) => memoOutputs(db, key, maxAge, now), process.env, why);
 }
 
 /** The ids of tasks by index (up to date, reused). */

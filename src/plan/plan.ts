@@ -30,7 +30,7 @@ export interface PlanTask {
   /** The `include` namespace it came from, if it came from an included file. */
   includedFrom?: string;
   /** It waits for a person's approval before it starts (when it runs): a wait the estimate does not count. */
-  /** A task with sources that is not up to date: why it runs (`its sources changed`). */
+  /** A task with sources that is not up to date, or with `memoize` and no answer known: why it runs (`its sources changed`). */
   runsBecause?: string;
   approval?: true;
   /** `plan --commands`: what it runs, as loaded (other tasks' outputs still templates). */
@@ -82,7 +82,7 @@ export interface PlanOptions {
   reused?: ReadonlySet<string>;
   /** Tasks that are up to date (ids): likewise. */
   upToDate?: ReadonlySet<string>;
-  /** Why each task with sources that is not up to date runs (by id). */
+  /** Why each task with sources or `memoize` that will run runs (by id). */
   stale?: ReadonlyMap<string, string>;
   /** Tasks with `memoize` whose recorded answer a run would reuse (ids): likewise. */
   memoized?: ReadonlySet<string>;

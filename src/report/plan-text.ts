@@ -70,12 +70,12 @@ function notRunLine(plan: Plan, source: keyof typeof NOT_RUN_WHY, label: string)
   return [`${label}: ${ids.length} task${ids.length === 1 ? '' : 's'} (${NOT_RUN_WHY[source]}): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
 }
 
-/** A line naming the tasks with sources that run although they might have been up to date, each with why (make's `-d`). */
+/** A line naming the tasks with sources or `memoize` that will run, each with why (make's `-d`). */
 function staleLine(plan: Plan): string[] {
   const stale = plan.tasks.filter((t) => t.runsBecause !== undefined);
   if (!stale.length) return [];
   const shown = stale.slice(0, 8).map((t) => `${t.id} (${t.runsBecause})`);
-  return [`Not up to date: ${stale.length} task${stale.length === 1 ? '' : 's'} with sources will run: ${shown.join(', ')}${stale.length > 8 ? ', ...' : ''}`];
+  return [`Will run: ${stale.length} task${stale.length === 1 ? '' : 's'} with sources or memoize: ${shown.join(', ')}${stale.length > 8 ? ', ...' : ''}`];
 }
 
 /** A line naming the tasks that will wait for approval, if any. */

@@ -36,8 +36,15 @@ describe('planMemoized', () => {
     };
     writeFileSync(join(dir, 'a.txt'), '');
     // m[b]'s artifact is missing: it would run, so sum (which reads every expansion's x) cannot be known, nor after.
-    expect(ids(w, planMemoized(w, new Map(), lookup, {}))).toEqual(['m[a]']);
+    const why = new Map<number, string>();
+    expect(ids(w, planMemoized(w, new Map(), lookup, {}, why))).toEqual(['m[a]']);
     expect(asked).toHaveLength(2);
+    // Why each other memoized task will run (plan's `Will run:` line).
+    expect(Object.fromEntries([...why].map(([i, reason]) => [w.tasks[i]!.id, reason]))).toEqual({
+      'm[b]': 'no success it could reuse is recorded under the same memo key',
+      sum: 'its memo key reads answers still to come: the run looks it up then',
+      after: 'its memo key reads answers still to come: the run looks it up then',
+    });
     writeFileSync(join(dir, 'b.txt'), '');
     asked.length = 0;
     expect(ids(w, planMemoized(w, new Map(), lookup, { HOME: '/h' }))).toEqual(['after', 'm[a]', 'm[b]', 'sum']);

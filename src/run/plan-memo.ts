@@ -17,9 +17,10 @@ const UNANSWERED = Symbol('unanswered');
  * none, or only outputs of tasks reused, up to date (`known`) or memoized
  * themselves — and that have a recorded success under their key, artifacts
  * still there. Needs first, so that an answer memoized upstream lets the
- * next prompt be known, as the run will find it.
+ * next prompt be known, as the run will find it. `why` gets the reason each
+ * other task with `memoize` will run.
  */
-export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Record<string, string>>, lookup: NonNullable<EngineOptions['memo']>, baseEnv: Readonly<Record<string, string | undefined>>): Map<number, Record<string, string>> {
+export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Record<string, string>>, lookup: NonNullable<EngineOptions['memo']>, baseEnv: Readonly<Record<string, string | undefined>>, why?: Map<number, string>): Map<number, Record<string, string>> {
   const memoized = new Map<number, Record<string, string>>();
   if (!workflow.tasks.some((t) => t.memoize)) return memoized;
   // The run's own reading of templates, over the outputs known so far.
@@ -48,10 +49,17 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
       }, lookup, root));
     } catch (caught) {
       // It reads an answer still to come: a key of guesses would find nothing, or the wrong answer.
-      if (caught === UNANSWERED) continue;
+      if (caught === UNANSWERED) {
+        why?.set(i, 'its memo key reads answers still to come: the run looks it up then');
+        continue;
+      }
       throw caught;
     }
-    if (!outputs) continue;
+    if (!outputs) {
+      // None at all, none young enough, or none whose artifacts are still there.
+      why?.set(i, 'no success it could reuse is recorded under the same memo key');
+      continue;
+    }
     memoized.set(i, outputs);
     states[i]!.outputs = outputs;
   }

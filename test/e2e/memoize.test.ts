@@ -104,6 +104,14 @@ tasks:
     expect(sources().review).not.toBe('memoized');
     expect(cli(['plan', 'w.yaml'], { cwd: dir }).stdout).toContain('Memoized: 2 tasks (asked what a recorded success was asked, not run, 0s): outline, draft');
     expect(Object.values(sources('-i', 'topic=dogs'))).not.toContain('memoized');
+    // And says why the others will be asked.
+    const why = JSON.parse(cli(['plan', 'w.yaml', '--json', '-i', 'topic=dogs'], { cwd: dir }).stdout).tasks.map((t: any) => [t.id, t.runsBecause ?? null]);
+    expect(why).toEqual([
+      ['outline', 'no success it could reuse is recorded under the same memo key'],
+      ['draft', 'its memo key reads answers still to come: the run looks it up then'],
+      ['review', null], ['publish', null],
+    ]);
+    expect(cli(['plan', 'w.yaml', '-i', 'topic=dogs'], { cwd: dir }).stdout).toContain('Will run: 2 tasks with sources or memoize: outline (no success it could reuse is recorded under the same memo key), draft (its memo key reads answers still to come: the run looks it up then)\n');
     const dry = JSON.parse(cli(['run', 'w.yaml', '--dry-run', '--json'], { cwd: dir }).stdout);
     expect(dry.tasks.filter((t: any) => t.estimateSource === 'memoized').map((t: any) => t.id)).toEqual(['outline', 'draft']);
     expect(JSON.parse(cli(['run', 'w.yaml', '--dry-run', '--json', '--force'], { cwd: dir }).stdout).tasks.map((t: any) => t.estimateSource)).not.toContain('memoized');

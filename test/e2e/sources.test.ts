@@ -129,7 +129,7 @@ describe('tasks with sources', () => {
     writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('echo x >> lint.ran', 'echo y >> lint.ran'));
     expect(why()).toEqual({ build: 'its sources changed', test: 'it needs build, which runs', report: 'history', lint: 'its definition changed' });
     const text = cli(['run', 'workflow.yaml', '--dry-run'], { cwd: dir }).stdout;
-    expect(text).toContain('Not up to date: 3 tasks with sources will run: build (its sources changed), test (it needs build, which runs), lint (its definition changed)\n');
+    expect(text).toContain('Will run: 3 tasks with sources or memoize: build (its sources changed), test (it needs build, which runs), lint (its definition changed)\n');
     run(dir);
     rmSync(join(dir, 'dist/out.txt'));
     writeFileSync(join(dir, 'spicy.cfg'), '');
