@@ -43,11 +43,15 @@ const TOP: Record<string, string> = {
   concurrency: 'policy.maxConcurrency', parallelism: 'policy.maxConcurrency', maxparallel: 'policy.maxConcurrency',
 };
 
-/** What a few hints add, where the other tool's key means something else as well (GitHub's `concurrency` is a group of runs). */
-const NOTES: Record<string, string> = {
-  'concurrency@top': ' One run of the workflow at a time, as GitHub\'s concurrency group, is "exclusive".',
-  'failfast@policy': ' Stopping at the first failure is "cancellation: cascading".',
-  'outputs@task': ' Values for other tasks are appended to $ORCHESTRATE_OUTPUT.',
+/**
+ * What a few hints add, where the other tool's key means something else as
+ * well (GitHub's `concurrency` is a group of runs), with the key of the same
+ * object the note names, if it names one (a config file has no `exclusive`).
+ */
+const NOTES: Record<string, [string, string?]> = {
+  'concurrency@top': [' One run of the workflow at a time, as GitHub\'s concurrency group, is "exclusive".', 'exclusive'],
+  'failfast@policy': [' Stopping at the first failure is "cancellation: cascading".'],
+  'outputs@task': [' Values for other tasks are appended to $ORCHESTRATE_OUTPUT.'],
 };
 
 type Place = 'top' | 'task' | 'agent' | 'policy';
@@ -83,5 +87,6 @@ export function otherToolHint(path: DocPath, key: string, known: readonly string
   const under = nested?.[1].find((k) => k.toLowerCase() === plain);
   if (!meant && nested && under) meant = `${nested[0]}.${under}`;
   if (!meant || !known.includes(meant.split('.')[0]!)) return undefined;
-  return ` (did you mean "${meant}"?${NOTES[`${plain}@${place}`] ?? ''})`;
+  const [note, names] = NOTES[`${plain}@${place}`] ?? [''];
+  return ` (did you mean "${meant}"?${names === undefined || known.includes(names) ? note : ''})`;
 }

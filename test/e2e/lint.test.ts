@@ -237,13 +237,15 @@ tasks:
   it('names the orchestrate key another tool\'s key stands for, in a workflow and in a config file (which has no tasks)', () => {
     const dir = tempProject({
       'package.json': '{ "name": "p" }',
-      'orchestrate.config.yaml': 'jobs: 2\nmaxConcurrency: 3\n',
+      'orchestrate.config.yaml': 'jobs: 2\nmaxConcurrency: 3\nconcurrency: 4\n',
       'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", depends_on: [b] }\n  b: { run: "true" }\n',
     });
     const lint = cli(['lint', 'w.yaml'], { cwd: dir });
     expect(lint.code).toBe(1);
     expect(lint.stdout).toContain('orchestrate.config.yaml:1:1  error  unknown key "jobs" at the top level; expected one of: policy, agents, resources, secretPatterns, state, lint  [unknown-key]');
     expect(lint.stdout).toContain('orchestrate.config.yaml:2:1  error  unknown key "maxConcurrency" at the top level (did you mean "policy.maxConcurrency"?)  [unknown-key]');
+    // Without the note on `exclusive`, which a config file does not have.
+    expect(lint.stdout).toContain('orchestrate.config.yaml:3:1  error  unknown key "concurrency" at the top level (did you mean "policy.maxConcurrency"?)  [unknown-key]');
     const plain = tempProject({ 'package.json': '{ "name": "p" }', 'w.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran", depends_on: [b] }\n  b: { run: "true" }\n' });
     const run = cli(['run', 'w.yaml'], { cwd: plain });
     expect(run.code).toBe(2);
