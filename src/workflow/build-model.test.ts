@@ -115,8 +115,9 @@ tasks:
     const yaml = 'version: 1\npolicy: { costBudget: 2 }\nagents: { llm: { command: x, cost: 3 } }\ntasks:\n  a: { run: x, cost: 2 }\n  b: { run: x, cost: 2.5 }\n  c: { agent: llm, prompt: hi }\n  d: { agent: llm, prompt: hi, cost: 1 }\n';
     expect(codes(yaml)).toEqual(['cost-over-budget@6:22', 'cost-over-budget@7:15']);
     const [own, agents] = load(yaml).diagnostics;
-    expect(own!.message).toBe('task "b" costs 2.5 but the cost budget is 2: it could never start, and a run that skips work for the budget fails');
-    expect(agents!.message).toBe('task "c" costs 3 (the cost of its agent "llm") but the cost budget is 2: it could never start, and a run that skips work for the budget fails');
+    expect(own!.message).toBe('task "b" costs 2.5 but the cost budget is 2: it will never start (skipped for the budget), and a run that skips work for the budget fails');
+    expect(own!.severity).toBe('warning');
+    expect(agents!.message).toBe('task "c" costs 3 (the cost of its agent "llm") but the cost budget is 2: it will never start (skipped for the budget), and a run that skips work for the budget fails');
     // The budget of the config file counts too; without a budget any cost goes.
     expect(codes('version: 1\ntasks:\n  a: { run: x, cost: 5 }\n', { policy: { costBudget: 4 } })).toEqual(['cost-over-budget@3:22']);
     expect(codes('version: 1\ntasks:\n  a: { run: x, cost: 500 }\n')).toEqual([]);

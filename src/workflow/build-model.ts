@@ -209,7 +209,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const cost = t.cost ?? agent?.cost;
     if (cost !== undefined && policy.costBudget !== undefined && cost > policy.costBudget) {
       const whose = t.cost !== undefined ? '' : ` (the cost of its agent "${t.agent}")`;
-      diagnostics.push(error('cost-over-budget', `task "${baseId}" costs ${cost}${whose} but the cost budget is ${policy.costBudget}: it could never start, and a run that skips work for the budget fails`, [...at, t.cost !== undefined ? 'cost' : 'agent']));
+      // A warning, not an error: the run skips it for the budget (and so fails) as it would any task that does not fit.
+      diagnostics.push(warning('cost-over-budget', `task "${baseId}" costs ${cost}${whose} but the cost budget is ${policy.costBudget}: it will never start (skipped for the budget), and a run that skips work for the budget fails`, [...at, t.cost !== undefined ? 'cost' : 'agent']));
     }
     // Matrix keys from inputs are lists once the inputs have values (a run always has them).
     const byInputs = matrixFromInputs(t.matrix, inputs);

@@ -21,7 +21,7 @@ export const DIAGNOSTIC_CODES = {
   'cycle': 'Tasks need each other in a cycle; the whole cycle is shown.',
   'unknown-resource': 'A task uses a resource that is not declared.',
   'resource-over-capacity': 'A task needs more of a resource than its capacity.',
-  'cost-over-budget': 'A task costs more than the whole cost budget.',
+  'cost-over-budget': 'A task costs more than the whole cost budget: it is always skipped for the budget, and the run fails (warning).',
   'bad-template': 'A `${{ ... }}` template that is unclosed or not a known expression.',
   'unknown-reference': 'A template names a task that is not an ancestor, an unknown matrix key, param or input.',
   'bad-dotenv': 'A dotenv file that cannot be read or has a line that is not NAME=value.',
@@ -53,6 +53,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

@@ -271,13 +271,15 @@ tasks:
     expect(r.result.reasons.join(' ')).toContain('cost budget of 1');
     const summary = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: r.dir });
     expect(summary.stdout).toContain('1 task was skipped because its cost would have gone over the cost budget of 1');
-    // A task that costs more than the whole budget could never start: the workflow is refused, nothing runs.
+    // A task that costs more than the whole budget never starts: lint warns; the run skips it for the budget, and fails.
     writeFileSync(join(r.dir, 'over.yaml'), 'version: 1\npolicy: { costBudget: 1 }\ntasks:\n  a: { run: "touch ran" }\n  b: { run: "true", cost: 1.5 }\n');
-    const refused = cli(['run', 'over.yaml'], { cwd: r.dir });
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('over.yaml:5:27  error  task "b" costs 1.5 but the cost budget is 1: it could never start');
-    expect(refused.stderr).toContain('[cost-over-budget]');
-    expect(existsSync(join(r.dir, 'ran'))).toBe(false);
+    const lint = cli(['lint', 'over.yaml'], { cwd: r.dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('over.yaml:5:27  warning  task "b" costs 1.5 but the cost budget is 1: it will never start (skipped for the budget), and a run that skips work for the budget fails  [cost-over-budget]');
+    const over = cli(['run', 'over.yaml', '--json'], { cwd: r.dir });
+    expect(over.code).toBe(1);
+    expect(task(JSON.parse(over.stdout), 'b')).toMatchObject({ status: 'skipped', reason: 'budget', attempts: 0 });
+    expect(existsSync(join(r.dir, 'ran'))).toBe(true);
   });
 
   it('refuses more than 1 MB of outputs from one attempt: the attempt is invalid, nothing is read whole', () => {
