@@ -41,6 +41,7 @@ tasks:
   b: { run: x, when: "inputs.dry-run == 'yes' || inputs.replicas == 3.0 || 2 == inputs.replicas" }
   c: { run: x, matrix: { os: [linux, windows] }, when: "matrix.os == 'macos' || matrix.os == 'Linux'" }
   d: { run: x, when: "runner.os == 'darwin' || runner.os == 'macos' || runner.arch != 'amd64'" }
+  e: { run: x, needs: a, if: always, when: "tasks.a.status == 'success' || tasks.a.status == 'Failed'" }
 `;
     expect(warnings(yaml)).toEqual([
       "task \"a\": its `when` compares inputs.target with 'prod', which is none of the values it can have ('staging', 'production'), so `==` is always false",
@@ -49,8 +50,10 @@ tasks:
       "task \"c\": its `when` compares matrix.os with 'macos', which is none of the values it can have ('linux', 'windows'), so `==` is always false",
       "task \"d\": its `when` compares runner.os with 'darwin', which is none of the values it can have ('Linux', 'macOS', 'Windows'), so `==` is always false",
       "task \"d\": its `when` compares runner.arch with 'amd64', which is none of the values it can have ('X64', 'ARM64', 'ARM', 'X86'), so `!=` is always true",
+      // GitHub's `needs.ID.result` is `success`; here how a task ended is `succeeded`.
+      "task \"e\": its `when` compares tasks.a.status with 'success', which is none of the values it can have ('succeeded', 'failed', 'skipped', 'cancelled'), so `==` is always false",
     ]);
-    expect(codes(yaml).filter((c) => c.startsWith('not-an-option'))).toEqual(['not-an-option@7:22', 'not-an-option@8:22', 'not-an-option@8:22', 'not-an-option@9:56', 'not-an-option@10:22', 'not-an-option@10:22']);
+    expect(codes(yaml).filter((c) => c.startsWith('not-an-option'))).toEqual(['not-an-option@7:22', 'not-an-option@8:22', 'not-an-option@8:22', 'not-an-option@9:56', 'not-an-option@10:22', 'not-an-option@10:22', 'not-an-option@11:44']);
   });
 
   it('says nothing where any value may come: an input without an enum, outputs, the environment, a matrix from outputs', () => {

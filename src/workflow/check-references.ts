@@ -57,10 +57,14 @@ function undeclaredInput(raw: WorkflowFile, ref: TemplateRef, where: string, pat
   return unknownInput(Object.keys(raw.inputs ?? {}), ref, where, path);
 }
 
+/** How a task can have ended, as `tasks.ID.status` says it (not GitHub's `success`). */
+const STATUSES = ['succeeded', 'failed', 'skipped', 'cancelled'];
+
 /**
  * The values a reference can have, when the workflow says them all: an input
  * with an enum (or a boolean one), a key of the task's own matrix (known
- * before the run), `runner.os` and `runner.arch` as GitHub names them.
+ * before the run), how a task ended, `runner.os` and `runner.arch` as GitHub
+ * names them.
  */
 function possibleValues(raw: WorkflowFile, workflow: Workflow, baseId: string, ref: TemplateRef): string[] | undefined {
   if (ref.kind === 'inputs') {
@@ -69,6 +73,7 @@ function possibleValues(raw: WorkflowFile, workflow: Workflow, baseId: string, r
     return input?.type === 'boolean' ? ['true', 'false'] : undefined;
   }
   if (ref.kind === 'runner') return runnerValues(ref.key);
+  if (ref.kind === 'task-status') return STATUSES;
   if (ref.kind !== 'matrix') return undefined;
   const expansions = workflow.tasks.filter((t) => t.baseId === baseId);
   if (!expansions.length || expansions.some((t) => t.dynamicMatrix || !t.matrix)) return undefined;

@@ -44,7 +44,7 @@ export const DIAGNOSTIC_CODES = {
   'config-error': 'The config file cannot be loaded.',
   'bad-memoize': 'A task has both `memoize` and `sources`: with sources it is skipped while they do not change (up to date) instead.',
   'ordering-not-number': "A `when` condition orders (`<`, `<=`, `>`, `>=`) a literal that is not a number, which is always false (warning).",
-  'not-an-option': 'A `when` condition compares an input with an enum, a matrix key or runner.os/arch with a value it can never have, which is always false (`==`) or true (`!=`) (warning).',
+  'not-an-option': 'A `when` condition compares an input with an enum, a matrix key, how a task ended or runner.os/arch with a value it can never have, which is always false (`==`) or true (`!=`) (warning).',
   'missing-cwd': "A task's (or its agent's) `cwd` does not exist, or is not a directory, when linted (warning).",
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
   'unused-disable': 'An `# orchestrate-lint-disable` comment silences nothing: the warning it names is not there (warning).',
