@@ -66,7 +66,7 @@ const STATUSES = ['succeeded', 'failed', 'skipped', 'cancelled'];
  * before the run), how a task ended, `runner.os` and `runner.arch` as GitHub
  * names them.
  */
-function possibleValues(raw: WorkflowFile, workflow: Workflow, baseId: string, ref: TemplateRef): string[] | undefined {
+function possibleValues(raw: WorkflowFile, workflow: Workflow, expansions: readonly number[] | undefined, ref: TemplateRef): string[] | undefined {
   if (ref.kind === 'inputs') {
     const input = raw.inputs && Object.hasOwn(raw.inputs, ref.key) ? raw.inputs[ref.key]! : undefined;
     if (input?.enum) return input.enum.map(String);
@@ -74,11 +74,10 @@ function possibleValues(raw: WorkflowFile, workflow: Workflow, baseId: string, r
   }
   if (ref.kind === 'runner') return runnerValues(ref.key);
   if (ref.kind === 'task-status') return STATUSES;
-  if (ref.kind !== 'matrix') return undefined;
-  const expansions = workflow.tasks.filter((t) => t.baseId === baseId);
-  if (!expansions.length || expansions.some((t) => t.dynamicMatrix || !t.matrix)) return undefined;
+  // A matrix known before the run: its expansions (none for a task without a matrix, or one from outputs).
+  if (ref.kind !== 'matrix' || !expansions) return undefined;
   // An expansion without the key (an include that adds it to others) reads it as empty.
-  return [...new Set(expansions.map((t) => (Object.hasOwn(t.matrix!, ref.key) ? String(t.matrix![ref.key]) : '')))];
+  return [...new Set(expansions.map((e) => workflow.tasks[e]!.matrix!).map((m) => (Object.hasOwn(m, ref.key) ? String(m[ref.key]) : '')))];
 }
 
 /**
@@ -122,7 +121,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         diagnostics.push(warning('ordering-not-number', `task "${baseId}": its \`when\` orders '${literal}', which is not a number: \`<\`, \`<=\`, \`>\` and \`>=\` compare numbers, so that comparison is always false (compare text with == or contains())`, field.path));
       }
       for (const { ref, literal, kind } of parsed.condition ? literalComparisons(parsed.condition) : []) {
-        const options = possibleValues(raw, workflow, baseId, ref);
+        const options = possibleValues(raw, workflow, dynamicBases.has(baseId) ? undefined : expansionsOfBase.get(baseId), ref);
         if (!options || options.some((option) => same(option, literal))) continue;
         const shown = options.map((o) => `'${o}'`).join(', ');
         diagnostics.push(warning('not-an-option', `task "${baseId}": its \`when\` compares ${ref.text} with '${literal}', which is none of the values it can have (${shown}), so \`${kind === 'eq' ? '==' : '!='}\` is always ${kind === 'eq' ? 'false' : 'true'}`, field.path));

@@ -96,11 +96,16 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** A condition's expression: `source` without the `${{ ... }}` it may be written in (as in GitHub Actions), trimmed. */
+export function conditionText(source: string): string {
+  const text = source.trim();
+  const wrapped = /^\$\{\{([\s\S]*)\}\}$/.exec(text);
+  return wrapped ? wrapped[1]!.trim() : text;
+}
+
 /** Parses a `when` condition (optionally written as `${{ ... }}`, as in GitHub Actions). */
 export function parseCondition(source: string): ParsedCondition {
-  let text = source.trim();
-  const wrapped = /^\$\{\{([\s\S]*)\}\}$/.exec(text);
-  if (wrapped) text = wrapped[1]!;
+  const text = conditionText(source);
   let tokens: Token[];
   try {
     tokens = tokenize(text);

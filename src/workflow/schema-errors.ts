@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { suggestion } from '../util/suggest.js';
 import { otherToolHint } from './key-hints.js';
+import { conditionText } from './condition.js';
 import { schemas } from './schema.js';
 
 /** What an identifier is called, by the mapping that holds it. */
@@ -176,7 +177,7 @@ function isDuration(schema: unknown): boolean {
  */
 function ifExpressionHint(path: DocPath, value: string): string | undefined {
   if (!(path.length === 3 && path[0] === 'tasks' && path[2] === 'if') || !/\$\{\{|[()=!<>]/.test(value)) return undefined;
-  const inner = value.replace(/^\s*\$\{\{\s*|\s*\}\}\s*$/g, '');
+  const inner = conditionText(value);
   const outcome = /^(success|failure|always)\(\)$/.exec(inner)?.[1];
   if (outcome) return ` (did you mean "${outcome}"?)`;
   return `: it says after which end of its needs the task runs; a condition on values goes in \`when\` (when: ${inner})`;
