@@ -11,7 +11,7 @@ import { noopDag, planWall, sleepDag, timeCommand, timeInTurns, writeDag } from 
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const bin = join(root, 'bin/orchestrate.js');
+const bin = join(root, 'bin/orchestrate.cjs');
 const work = mkdtempSync(join(tmpdir(), 'orchestrate-bench-'));
 const only = process.argv.slice(2);
 const rows = [];

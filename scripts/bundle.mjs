@@ -1,32 +1,98 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI and the spawner into dist/bundle/ (what bin/orchestrate.js
-// runs): one file per entry plus shared chunks for what commands load on demand.
-// Loading ~70 small modules cost ~10 ms of every start; the library (dist/index.js)
-// stays as tsc wrote it. Small pure-JS packages every command loads (commander,
-// js-yaml) are bundled in too (~3 ms less per start); the native SQLite binding
-// and the large packages only some paths load stay in node_modules. Bundled
-// CommonJS code gets a `require` for Node's built-in modules.
-import { copyFileSync, rmSync } from 'node:fs';
+// Bundles the compiled CLI and the spawner into dist/bundle/ (what bin/orchestrate.cjs
+// runs), one CommonJS file each, and records V8's compiled code of the CLI
+// (main.cjs) after a small real run, for bin/orchestrate.cjs to start from
+// (main-<build id>.cache).
+// - Loading ~70 small modules cost ~10 ms of every start; one file costs less.
+// - CommonJS, not ES modules: V8 can take a CommonJS file's compiled code from a
+//   cache (vm.Script's cachedData), which saves ~30 ms of every start here; ES
+//   modules have no such hook in Node 20, and their loader costs ~10 ms more.
+// - Small pure-JS packages every command loads (commander, js-yaml) and the
+//   precompiled schema validators are bundled in; the native SQLite binding and
+//   the large packages only some paths load stay in node_modules.
+// The library (dist/index.js) stays as tsc wrote it.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
 rmSync(out, { recursive: true, force: true });
+// Names this build: bin/orchestrate.cjs takes compiled code only from the cache of the same build.
+const buildId = randomUUID();
+
+/**
+ * dist/workflow/schema.js requires the standalone validators by a path esbuild
+ * cannot follow (they are absent when the sources run); in the bundle they
+ * are a module of it, so V8's code cache holds them too (~7 ms of a start).
+ */
+const validatorsInBundle = {
+  name: 'validators-in-bundle',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]workflow[\\/]schema\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const loads = 'existsSync(PRECOMPILED) ? require(fileURLToPath(PRECOMPILED)) : undefined';
+      if (!text.includes(loads)) throw new Error(`${path} no longer loads the validators with \`${loads}\`: update scripts/bundle.mjs`);
+      return {
+        contents: `import __orchestrateValidators from './validators.generated.cjs';\n${text.replace(loads, '__orchestrateValidators')}`,
+        resolveDir: dirname(path),
+        loader: 'js',
+      };
+    });
+  },
+};
 await build({
   entryPoints: [`${root}dist/cli/main.js`, `${root}dist/run/spawner/spawner-main.js`],
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['better-sqlite3', 'ajv', 'listr2', 'cosmiconfig'],
-  banner: { js: "import { createRequire as __orchestrateRequire } from 'node:module'; const require = __orchestrateRequire(import.meta.url);" },
+  // import.meta has no CommonJS form: the code asks for its own file's URL to find what lies beside it.
+  define: { 'import.meta.url': '__orchestrateFileUrl' },
+  banner: { js: `// orchestrate build ${buildId}\nconst __orchestrateFileUrl = require('node:url').pathToFileURL(__filename).href;` },
   outdir: out,
+  outExtension: { '.js': '.cjs' },
   entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
+  plugins: [validatorsInBundle],
   sourcemap: true,
   logLevel: 'warning',
 });
-// Read beside the code that loads it (import.meta.url), as in dist/workflow/.
-copyFileSync(`${root}dist/workflow/validators.generated.cjs`, `${out}/validators.generated.cjs`);
+
+// The code cache: a real run of a small workflow (loading, validation, planning,
+// the engine, a spawner, the history, the summary) compiles what most commands
+// use; bin/orchestrate.cjs writes what V8 compiled when told where. Without
+// it (this run failed), the CLI works the same, compiling at every start.
+const work = mkdtempSync(join(tmpdir(), 'orchestrate-build-'));
+try {
+  // A project of its own: its run directory and any config file search stay in it.
+  writeFileSync(join(work, 'package.json'), '{}\n');
+  writeFileSync(join(work, 'warm-up.yaml'), [
+    'version: 1',
+    'tasks:',
+    '  first:',
+    '    run: echo "n=1" >> "$ORCHESTRATE_OUTPUT"',
+    '  second:',
+    '    needs: [first]',
+    '    run: echo ${{ tasks.first.outputs.n }}',
+    '',
+  ].join('\n'));
+  const cache = `${out}/main-${buildId}.cache`;
+  const run = spawnSync(process.execPath, [`${root}bin/orchestrate.cjs`, 'run', 'warm-up.yaml', '--state', join(work, 'state.db')], {
+    cwd: work,
+    env: { ...process.env, ORCHESTRATE_WRITE_CODE_CACHE: cache, CI: 'true', NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (run.status !== 0 || !existsSync(cache)) {
+    console.warn(`bundle: no code cache (the warm-up run ended ${run.status ?? run.signal}${run.stderr ? `: ${run.stderr.trim()}` : ''}); the CLI compiles at every start instead`);
+    rmSync(cache, { force: true });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

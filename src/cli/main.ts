@@ -3,27 +3,32 @@ import { prestartSpawners } from '../run/spawner/spawner-client.js';
 // A run needs a spawner process: fork it first, so its start-up overlaps ours.
 if (process.argv[2] === 'run' && !process.argv.includes('--dry-run') && !process.argv.includes('--help') && !process.argv.includes('-h')) prestartSpawners(1);
 
-const { reportError, runCli } = await import('./program.js');
+// No top-level await: the CLI is bundled as CommonJS, which V8 can cache compiled (see bin/orchestrate.cjs).
+void main();
 
-// A closed pipe (`orchestrate run w.yaml | head -1`) ends what is printed, not the work: the run
-// goes on, recorded in its event file and the history, and exits with its own code. Output that
-// could not be written for another reason (`--json > result.json` on a full disk) is said, and a
-// command that would have succeeded exits 2, as GNU tools exit non-zero on a write error.
-let lost: NodeJS.ErrnoException | undefined;
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') lost ??= error;
-});
-process.stderr.on('error', () => undefined);
+async function main(): Promise<void> {
+  const { reportError, runCli } = await import('./program.js');
 
-process.on('uncaughtException', (error) => {
-  void reportError(error).then((code) => process.exit(code));
-});
+  // A closed pipe (`orchestrate run w.yaml | head -1`) ends what is printed, not the work: the run
+  // goes on, recorded in its event file and the history, and exits with its own code. Output that
+  // could not be written for another reason (`--json > result.json` on a full disk) is said, and a
+  // command that would have succeeded exits 2, as GNU tools exit non-zero on a write error.
+  let lost: NodeJS.ErrnoException | undefined;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') lost ??= error;
+  });
+  process.stderr.on('error', () => undefined);
 
-const code = await runCli(process.argv);
-if (lost) {
-  const { EXIT, ioReason } = await import('../errors.js');
-  process.stderr.write(`orchestrate: cannot write standard output: ${ioReason(lost)}; what it printed is incomplete\n`);
-  process.exitCode = code === EXIT.ok ? EXIT.usage : code;
-} else {
-  process.exitCode = code;
+  process.on('uncaughtException', (error) => {
+    void reportError(error).then((code) => process.exit(code));
+  });
+
+  const code = await runCli(process.argv);
+  if (lost) {
+    const { EXIT, ioReason } = await import('../errors.js');
+    process.stderr.write(`orchestrate: cannot write standard output: ${ioReason(lost)}; what it printed is incomplete\n`);
+    process.exitCode = code === EXIT.ok ? EXIT.usage : code;
+  } else {
+    process.exitCode = code;
+  }
 }

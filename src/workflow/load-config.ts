@@ -1,16 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve, basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { cosmiconfig as Cosmiconfig, Loader } from 'cosmiconfig';
 import { ioErrorFrom, OrchestrateError } from '../errors.js';
 import { error, type Diagnostic } from './diagnostics.js';
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
+import { importModule } from '../util/import-module.js';
 import { readCapped } from '../util/read-capped.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { validateConfigSchema } from './schema.js';
 import { SourceMap } from './source-map.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import type { ConfigFile } from './schema-types.js';
+
+const require = createRequire(import.meta.url);
 
 export const CONFIG_MODULE = 'orchestrate';
 
@@ -57,7 +61,7 @@ class ConfigLoadError extends Error {
 // fallback to require() hides a syntax error behind "not yet fully loaded" on Node 20.
 const loadJs: Loader = async (file) => {
   try {
-    return ((await import(pathToFileURL(file).href)) as { default?: unknown }).default;
+    return ((await importModule(pathToFileURL(file).href)) as { default?: unknown }).default;
   } catch (caught) {
     throw new ConfigLoadError(file, caught);
   }
@@ -75,7 +79,8 @@ const explorers = new Map<string, ReturnType<typeof Cosmiconfig>>();
 async function explorer() {
   let found = explorers.get('default');
   if (!found) {
-    const { cosmiconfig } = await import('cosmiconfig');
+    // CommonJS, required: an import() would need Node's loader, which the CLI's cached code lacks (see importModule).
+    const { cosmiconfig } = require('cosmiconfig') as typeof import('cosmiconfig');
     found = cosmiconfig(CONFIG_MODULE, {
       searchPlaces: SEARCH_PLACES,
       searchStrategy: 'project',

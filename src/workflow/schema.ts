@@ -25,17 +25,24 @@ export function schemas(): { workflow: JsonSchema; config: JsonSchema } {
   return cache;
 }
 
-let validators: { workflow: ValidateFunction; config: ValidateFunction } | undefined;
+type Validators = { workflow: ValidateFunction; config: ValidateFunction };
+let validators: Validators | undefined;
 
-// The build compiles the schemas to standalone code beside this file; from
-// the sources (tests), ajv compiles them at run time with the same options.
 const PRECOMPILED = new URL('./validators.generated.cjs', import.meta.url);
 const require = createRequire(import.meta.url);
 
-function compile(): { workflow: ValidateFunction; config: ValidateFunction } {
-  if (!validators && existsSync(PRECOMPILED)) {
-    validators = require(fileURLToPath(PRECOMPILED)) as { workflow: ValidateFunction; config: ValidateFunction };
-  }
+/**
+ * The schemas as standalone code, which the build compiles beside this file
+ * (scripts/gen-validators.mjs; the CLI bundle holds it in place of this
+ * expression, see scripts/bundle.mjs); none when running from the sources.
+ */
+function precompiled(): Validators | undefined {
+  return existsSync(PRECOMPILED) ? require(fileURLToPath(PRECOMPILED)) : undefined;
+}
+
+function compile(): Validators {
+  validators ??= precompiled();
+  // From the sources (tests), ajv compiles the schemas at run time with the same options.
   if (!validators) {
     const { Ajv } = require('ajv') as typeof import('ajv');
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = join(ROOT, 'bin/orchestrate.js');
+export const BIN = join(ROOT, 'bin/orchestrate.cjs');
 export const FIXTURES = join(ROOT, 'test/fixtures');
 /** ../shared beside the checkout: test data that only developers and CI have. */
 export const SHARED = resolve(ROOT, '../shared');

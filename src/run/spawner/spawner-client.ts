@@ -5,8 +5,8 @@ import { availableParallelism } from 'node:os';
 import { killProcessGroup } from '../kill-process-group.js';
 import type { ExitReport, FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
 
-// Beside this file in the build; when running from the TypeScript sources (tests), the built one.
-const SPAWNER = [new URL('./spawner-main.js', import.meta.url), new URL('../../../dist/run/spawner/spawner-main.js', import.meta.url)]
+// Beside this file: bundled with the CLI (.cjs) or as tsc wrote it (the library); when running from the TypeScript sources (tests), the built one.
+const SPAWNER = [new URL('./spawner-main.cjs', import.meta.url), new URL('./spawner-main.js', import.meta.url), new URL('../../../dist/run/spawner/spawner-main.js', import.meta.url)]
   .map((url) => fileURLToPath(url))
   .find((path) => existsSync(path)) ?? fileURLToPath(new URL('./spawner-main.js', import.meta.url));
 

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, ROOT, tempProject } from '../helpers/cli.js';
+
+const WORKFLOW = 'version: 1\ntasks:\n  a:\n    run: env > env.txt\n';
+
+/** A copy of the built package (bin and dist/bundle; node_modules linked) whose bundle and cache a test may break. */
+function packageCopy(): string {
+  const dir = tempProject({ 'package.json': readFileSync(join(ROOT, 'package.json'), 'utf8') });
+  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+  mkdirSync(join(dir, 'dist'));
+  cpSync(join(ROOT, 'dist/bundle'), join(dir, 'dist/bundle'), { recursive: true });
+  cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env } });
+}
+
+describe('start-up from the compiled code of the build', () => {
+  it('ships a code cache of its own build that this Node accepts', () => {
+    // In a plain Node process, as the CLI starts (a test runner's own flags could make V8 refuse it).
+    const check = `
+      const { readFileSync } = require('node:fs');
+      const { MAIN, cacheFileOf, bundleScript } = require(${JSON.stringify(BIN)});
+      const source = readFileSync(MAIN, 'utf8');
+      const file = cacheFileOf(source);
+      const script = bundleScript(source, readFileSync(file));
+      console.log(JSON.stringify({ file, rejected: script.cachedDataRejected }));`;
+    const r = runNode(['-e', check], ROOT);
+    expect(r.stderr).toBe('');
+    const { file, rejected } = JSON.parse(r.stdout) as { file: string; rejected: boolean };
+    expect(file).toMatch(/dist[/\\]bundle[/\\]main-[0-9a-f-]{36}\.cache$/);
+    expect(statSync(file).size).toBeGreaterThan(100_000);
+    expect(rejected).toBe(false);
+    // A cache of another build, for other source, would be refused by its name.
+    expect(runNode(['-e', `console.log(require(${JSON.stringify(BIN)}).cacheFileOf('// other\\n'))`], ROOT).stdout.trim()).toBe('undefined');
+  });
+
+  it('works the same with a cache V8 refuses, with none, with source maps, and says when the CLI is not built', () => {
+    const pkg = packageCopy();
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': WORKFLOW, 'orchestrate.config.mjs': 'export default { state: "elsewhere/state.db" };\n' });
+    const bin = join(pkg, 'bin/orchestrate.cjs');
+    const cache = readFileSync(join(pkg, 'dist/bundle/main.cjs'), 'utf8').split('\n')[0]!.replace('// orchestrate build ', 'main-') + '.cache';
+    const runs = (args: string[] = []) => {
+      const r = runNode([...args, bin, 'run', 'workflow.yaml'], dir);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('1 succeeded, 0 failed');
+      // The JavaScript config was imported (an import() from the bundle's cached code).
+      expect(statSync(join(dir, 'elsewhere/state.db')).isFile()).toBe(true);
+      rmSync(join(dir, 'elsewhere'), { recursive: true });
+    };
+    runs();
+    // Garbage where the cache was: V8 refuses it, and the code is compiled as usual.
+    writeFileSync(join(pkg, 'dist/bundle', cache), 'not V8 code');
+    runs();
+    rmSync(join(pkg, 'dist/bundle', cache));
+    runs();
+    runs(['--enable-source-maps']);
+    rmSync(join(pkg, 'dist/bundle/main.cjs'));
+    const r = runNode([bin, 'run', 'workflow.yaml'], dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^orchestrate: the CLI is not built \(.*main\.cjs: ENOENT\): run npm install, or npm run build\n$/);
+  });
+
+  it('writes the cache only where the build asks, and no task sees that request', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': WORKFLOW });
+    const r = cli(['run', 'workflow.yaml'], { cwd: dir, env: { ORCHESTRATE_WRITE_CODE_CACHE: join(dir, 'written.cache') } });
+    expect(r.code).toBe(0);
+    expect(statSync(join(dir, 'written.cache')).size).toBeGreaterThan(100_000);
+    const env = readFileSync(join(dir, 'env.txt'), 'utf8');
+    expect(env).toContain('ORCHESTRATE_TASK_ID=a');
+    expect(env).not.toContain('ORCHESTRATE_WRITE_CODE_CACHE');
+  });
+});
