@@ -67,8 +67,10 @@ await build({
 // the engine, a spawner, the history, the summary) compiles what most commands
 // use; bin/orchestrate.cjs writes what V8 compiled when told where. Without
 // it (this run failed), the CLI works the same, compiling at every start.
-const work = mkdtempSync(join(tmpdir(), 'orchestrate-build-'));
+const cache = `${out}/main-${buildId}.cache`;
+let work;
 try {
+  work = mkdtempSync(join(tmpdir(), 'orchestrate-build-'));
   // A project of its own: its run directory and any config file search stay in it.
   writeFileSync(join(work, 'package.json'), '{}\n');
   writeFileSync(join(work, 'warm-up.yaml'), [
@@ -81,7 +83,6 @@ try {
     '    run: echo ${{ tasks.first.outputs.n }}',
     '',
   ].join('\n'));
-  const cache = `${out}/main-${buildId}.cache`;
   const run = spawnSync(process.execPath, [`${root}bin/orchestrate.cjs`, 'run', 'warm-up.yaml', '--state', join(work, 'state.db')], {
     cwd: work,
     env: { ...process.env, ORCHESTRATE_WRITE_CODE_CACHE: cache, CI: 'true', NO_COLOR: '1' },
@@ -89,10 +90,10 @@ try {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (run.status !== 0 || !existsSync(cache)) {
-    console.warn(`bundle: no code cache (the warm-up run ended ${run.status ?? run.signal}${run.stderr ? `: ${run.stderr.trim()}` : ''}); the CLI compiles at every start instead`);
-    rmSync(cache, { force: true });
-  }
+  if (run.status !== 0 || !existsSync(cache)) throw new Error(`the warm-up run ended ${run.status ?? run.signal}${run.stderr ? `: ${run.stderr.trim()}` : ''}`);
+} catch (error) {
+  console.warn(`bundle: no code cache (${error.message}); the CLI compiles at every start instead`);
+  rmSync(cache, { force: true });
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 }
