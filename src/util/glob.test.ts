@@ -12,6 +12,14 @@ describe('glob', () => {
     expect(globToRegExp('a/**/*.yaml').test('a/x.yaml')).toBe(true);
     expect(globToRegExp('*.{yaml,yml}').test('x.yml')).toBe(true);
   });
+  it('matches names with a newline in them, as the shell does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glob-'));
+    mkdirSync(join(dir, 'src/deep'), { recursive: true });
+    for (const f of ['src/a\nb.txt', 'src/deep/c\n']) writeFileSync(join(dir, f), '');
+    expect(expandGlob('src/**', dir)).toEqual(['src/a\nb.txt', 'src/deep/c\n']);
+    expect(expandGlob('src/*.txt', dir)).toEqual(['src/a\nb.txt']);
+    expect(expandGlob('src/**/c?', dir)).toEqual(['src/deep/c\n']);
+  });
   it('expands against the file system, sorted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glob-'));
     mkdirSync(join(dir, 'w/sub'), { recursive: true });

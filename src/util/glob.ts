@@ -38,7 +38,8 @@ export function globToRegExp(pattern: string): RegExp {
       }
     } else re += escape(c);
   }
-  return new RegExp(`^${re}$`);
+  // dotAll: `**` crosses a newline in a name too, as `*` and `?` do.
+  return new RegExp(`^${re}$`, 's');
 }
 
 function escape(text: string): string {
