@@ -1,9 +1,12 @@
+import { resolve } from 'node:path';
 import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { findArtifacts } from './artifacts.js';
 import { sameInputs } from './plan-reuse.js';
 import { needIndices, needsFirst } from '../workflow/needs-order.js';
-import { fingerprintSources } from './sources.js';
+import { fingerprintSources, matchSources } from './sources.js';
+import { statIfPresent } from '../util/stat-if-present.js';
+import { visibleText } from '../util/visible-text.js';
 
 /** A task's latest recorded end (skips not counted), with its run's inputs: what an up-to-date check compares. */
 export interface LastEnd {
@@ -16,6 +19,8 @@ export interface LastEnd {
   inputs: Record<string, string | null>;
   /** What it wrote to its summary (masked), if it did. */
   summary: string | null;
+  /** When it ended (ISO-8601); its sources were fingerprinted then. */
+  finishedAt: string | null;
 }
 
 export interface UpToDate {
@@ -68,6 +73,29 @@ async function staleBecause(workflow: Workflow, i: number, end: LastEnd | undefi
   if (missing.length) return `its artifacts are missing: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}`;
   const sources = await fingerprintSources(task.sources, task.cwd);
   if (sources === undefined) return 'its sources could not be read';
-  if (sources !== end.sources) return 'its sources changed';
+  if (sources !== end.sources) return `its sources changed${newerSources(task.sources, task.cwd, end.finishedAt)}`;
   return { outputs: end.outputs, sources, ...(end.summary !== null ? { summary: end.summary } : {}) };
+}
+
+/**
+ * Which of a task's sources changed, told as make tells it: the files
+ * modified after its last success ended (`: src/a.ts is newer than its last
+ * success`). The history keeps one fingerprint of all of them, so a file
+ * removed, renamed or put back older shows no newer file, and that is said.
+ */
+function newerSources(patterns: readonly string[], cwd: string, finishedAt: string | null): string {
+  const since = finishedAt === null ? NaN : Date.parse(finishedAt);
+  if (Number.isNaN(since)) return '';
+  let files: string[];
+  try {
+    files = matchSources(patterns, cwd).files;
+  } catch {
+    return '';
+  }
+  const newer = files.filter((file) => (statIfPresent(resolve(cwd, file))?.mtimeMs ?? 0) > since);
+  if (!newer.length) return ', though no file is newer than its last success: one was removed, renamed or put back older';
+  // A file's name may hold a newline or a terminal escape: it is shown escaped, on one line.
+  const named = newer.length > 3 ? [...newer.slice(0, 3).map(visibleText), `${newer.length - 3} more`] : newer.map(visibleText);
+  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  return `: ${list} ${newer.length === 1 ? 'is' : 'are'} newer than its last success`;
 }

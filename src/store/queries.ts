@@ -63,14 +63,14 @@ export function taskStatuses(db: Database, runId: string): Map<string, string> {
  * The latest recorded end of each of these tasks in runs of the workflow file
  * (a skip is not an end, nor a reuse by --resume: the success it reused is).
  */
-export function lastEnds(db: Database, file: string, taskIds: readonly string[]): Map<string, { status: string; hash: string; outputs: Record<string, string>; sources: string | null; inputs: Record<string, string | null>; summary: string | null }> {
-  const latest = db.prepare(`SELECT t.status, t.definition_hash, t.outputs, t.sources_hash, t.summary, r.inputs FROM tasks t JOIN runs r ON r.id = t.run_id
+export function lastEnds(db: Database, file: string, taskIds: readonly string[]): Map<string, { status: string; hash: string; outputs: Record<string, string>; sources: string | null; inputs: Record<string, string | null>; summary: string | null; finishedAt: string | null }> {
+  const latest = db.prepare(`SELECT t.status, t.definition_hash, t.outputs, t.sources_hash, t.summary, t.finished_at, r.inputs FROM tasks t JOIN runs r ON r.id = t.run_id
     WHERE t.task_id = ? AND r.file = ? AND t.status != 'skipped' AND (t.reason IS NULL OR t.reason != 'reused') ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1`);
   const ends: ReturnType<typeof lastEnds> = new Map();
   for (const id of taskIds) {
-    const row = latest.get(id, file) as { status: string; definition_hash: string; outputs: string; sources_hash: string | null; summary: string | null; inputs: string | null } | undefined;
+    const row = latest.get(id, file) as { status: string; definition_hash: string; outputs: string; sources_hash: string | null; summary: string | null; finished_at: string | null; inputs: string | null } | undefined;
     if (!row) continue;
-    ends.set(id, { status: row.status, hash: row.definition_hash, outputs: JSON.parse(row.outputs) as Record<string, string>, sources: row.sources_hash, inputs: recordedInputs({ inputs: row.inputs }), summary: row.summary });
+    ends.set(id, { status: row.status, hash: row.definition_hash, outputs: JSON.parse(row.outputs) as Record<string, string>, sources: row.sources_hash, inputs: recordedInputs({ inputs: row.inputs }), summary: row.summary, finishedAt: row.finished_at });
   }
   return ends;
 }

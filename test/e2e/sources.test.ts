@@ -127,9 +127,25 @@ describe('tasks with sources', () => {
     run(dir);
     writeFileSync(join(dir, 'src/c.txt'), 'c\n');
     writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('echo x >> lint.ran', 'echo y >> lint.ran'));
-    expect(why()).toEqual({ build: 'its sources changed', test: 'it needs build, which runs', report: 'history', lint: 'its definition changed' });
+    // Which files: those modified after its last success, as make names a newer prerequisite.
+    const changed = 'its sources changed: src/c.txt is newer than its last success';
+    expect(why()).toEqual({ build: changed, test: 'it needs build, which runs', report: 'history', lint: 'its definition changed' });
     const text = cli(['run', 'workflow.yaml', '--dry-run'], { cwd: dir }).stdout;
-    expect(text).toContain('Will run: 3 tasks with sources or memoize: build (its sources changed), test (it needs build, which runs), lint (its definition changed)\n');
+    expect(text).toContain(`Will run: 3 tasks with sources or memoize: build (${changed}), test (it needs build, which runs), lint (its definition changed)\n`);
+    run(dir);
+    // Four newer files are three named and a count; a removed one leaves none newer, and that is said.
+    for (const name of ['d', 'e', 'f', 'g']) writeFileSync(join(dir, `src/${name}.txt`), `${name}\n`);
+    expect(why().build).toBe('its sources changed: src/d.txt, src/e.txt, src/f.txt and 1 more are newer than its last success');
+    run(dir);
+    writeFileSync(join(dir, 'src/a.txt'), 'A\n');
+    writeFileSync(join(dir, 'src/b.txt'), 'B\n');
+    expect(why().build).toBe('its sources changed: src/a.txt and src/b.txt are newer than its last success');
+    run(dir);
+    writeFileSync(join(dir, 'src/\u001b[31mred\n.txt'), 'r\n');
+    expect(why().build).toBe('its sources changed: src/\\u001b[31mred\\n.txt is newer than its last success');
+    run(dir);
+    rmSync(join(dir, 'src/g.txt'));
+    expect(why().build).toBe('its sources changed, though no file is newer than its last success: one was removed, renamed or put back older');
     run(dir);
     rmSync(join(dir, 'dist/out.txt'));
     writeFileSync(join(dir, 'spicy.cfg'), '');
