@@ -150,8 +150,9 @@ export class RunEngine {
     return n;
   }
 
-  private emit(type: EventType, task?: number, extra: Partial<RunEvent> = {}): void {
-    const event: RunEvent = { ts: new Date(this.now()).toISOString(), runId: this.options.runId, type };
+  /** @param at when it happened, if not now: a start is stamped with the time the result records. */
+  private emit(type: EventType, task?: number, extra: Partial<RunEvent> = {}, at = this.now()): void {
+    const event: RunEvent = { ts: new Date(at).toISOString(), runId: this.options.runId, type };
     if (task !== undefined) event.taskId = this.tasks[task]!.id;
     Object.assign(event, extra);
     this.options.emit(this.options.masker.maskDeep(event));
@@ -351,7 +352,7 @@ export class RunEngine {
     this.ledger.reserve(task.cost);
     s.queueWaitMs += now - s.readyAt;
     s.firstStart ??= now;
-    this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt });
+    this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt }, now);
     const timeLeft = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
     void launchAttempt(this.launching, i, task, s, timeLeft).then(({ result, sources }) => this.attemptEnded(i, result, sources));
   }
