@@ -7,9 +7,9 @@
 // - CommonJS, not ES modules: V8 can take a CommonJS file's compiled code from a
 //   cache (vm.Script's cachedData), which saves ~30 ms of every start here; ES
 //   modules have no such hook in Node 20, and their loader costs ~10 ms more.
-// - Small pure-JS packages every command loads (commander, js-yaml) and the
-//   precompiled schema validators are bundled in; the native SQLite binding and
-//   the large packages only some paths load stay in node_modules.
+// - Small pure-JS packages every command loads (commander, js-yaml, better-sqlite3's
+//   JavaScript) and the precompiled schema validators are bundled in; the native
+//   SQLite module and the large packages only some paths load stay in node_modules.
 // The library (dist/index.js) stays as tsc wrote it.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,23 +26,31 @@ rmSync(out, { recursive: true, force: true });
 const buildId = randomUUID();
 
 /**
- * dist/workflow/schema.js requires the standalone validators by a path esbuild
- * cannot follow (they are absent when the sources run); in the bundle they
- * are a module of it, so V8's code cache holds them too (~7 ms of a start).
+ * Modules the compiled code requires in a way esbuild cannot follow (a path
+ * computed at run time, or createRequire's require), put in the bundle so that
+ * V8's code cache holds them too: each replaces an expression of one file
+ * with an import. The build fails if that expression is gone.
  */
-const validatorsInBundle = {
-  name: 'validators-in-bundle',
+const IN_BUNDLE = [
+  // The standalone validators, absent when the sources run (~7 ms of a start).
+  { file: 'workflow/schema.js', expression: 'existsSync(PRECOMPILED) ? require(fileURLToPath(PRECOMPILED)) : undefined', module: './validators.generated.cjs' },
+  // better-sqlite3's JavaScript, a dozen files (~4 ms of a start that opens the history); its native module is found at run time.
+  { file: 'store/open-store.js', expression: "require('better-sqlite3')", module: 'better-sqlite3' },
+];
+
+const inBundle = {
+  name: 'in-bundle',
   setup(build) {
-    build.onLoad({ filter: /[\\/]dist[\\/]workflow[\\/]schema\.js$/ }, ({ path }) => {
-      const text = readFileSync(path, 'utf8');
-      const loads = 'existsSync(PRECOMPILED) ? require(fileURLToPath(PRECOMPILED)) : undefined';
-      if (!text.includes(loads)) throw new Error(`${path} no longer loads the validators with \`${loads}\`: update scripts/bundle.mjs`);
-      return {
-        contents: `import __orchestrateValidators from './validators.generated.cjs';\n${text.replace(loads, '__orchestrateValidators')}`,
-        resolveDir: dirname(path),
-        loader: 'js',
-      };
-    });
+    for (const [n, { file, expression, module }] of IN_BUNDLE.entries()) {
+      // dist/<file>, with / or \ between the names (Windows).
+      const filter = new RegExp(`[\\\\/]${['dist', ...file.split('/')].map((part) => part.replaceAll('.', '\\.')).join('[\\\\/]')}$`);
+      build.onLoad({ filter }, ({ path }) => {
+        const text = readFileSync(path, 'utf8');
+        if (!text.includes(expression)) throw new Error(`${path} no longer has \`${expression}\`: update IN_BUNDLE in scripts/bundle.mjs`);
+        const name = `__orchestrateInBundle${n}`;
+        return { contents: `import ${name} from '${module}';\n${text.replace(expression, name)}`, resolveDir: dirname(path), loader: 'js' };
+      });
+    }
   },
 };
 await build({
@@ -51,14 +59,15 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'ajv', 'listr2', 'cosmiconfig'],
+  // bindings: better-sqlite3's loader of its native module, which the CLI does without (see open-store).
+  external: ['ajv', 'listr2', 'cosmiconfig', 'bindings'],
   // import.meta has no CommonJS form: the code asks for its own file's URL to find what lies beside it.
   define: { 'import.meta.url': '__orchestrateFileUrl' },
   banner: { js: `// orchestrate build ${buildId}\nconst __orchestrateFileUrl = require('node:url').pathToFileURL(__filename).href;` },
   outdir: out,
   outExtension: { '.js': '.cjs' },
   entryNames: '[name]',
-  plugins: [validatorsInBundle],
+  plugins: [inBundle],
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, ROOT, tempProject } from '../helpers/cli.js';
@@ -66,6 +66,28 @@ describe('start-up from the compiled code of the build', () => {
     const r = runNode([bin, 'run', 'workflow.yaml'], dir);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^orchestrate: the CLI is not built \(.*main\.cjs: ENOENT\): run npm install, or npm run build\n$/);
+  });
+
+  it('finds SQLite\'s native module where its own loader would, when it is not in build/Release', () => {
+    const pkg = packageCopy();
+    // node_modules as installed, but better-sqlite3's native module built elsewhere (a debug build).
+    rmSync(join(pkg, 'node_modules'));
+    mkdirSync(join(pkg, 'node_modules'));
+    for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+      if (name !== 'better-sqlite3') symlinkSync(join(ROOT, 'node_modules', name), join(pkg, 'node_modules', name));
+    }
+    const sqlite = join(pkg, 'node_modules/better-sqlite3');
+    mkdirSync(join(sqlite, 'build/Debug'), { recursive: true });
+    cpSync(join(ROOT, 'node_modules/better-sqlite3/package.json'), join(sqlite, 'package.json'));
+    cpSync(join(ROOT, 'node_modules/better-sqlite3/lib'), join(sqlite, 'lib'), { recursive: true });
+    cpSync(join(ROOT, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'), join(sqlite, 'build/Debug/better_sqlite3.node'));
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': WORKFLOW });
+    const r = runNode([join(pkg, 'bin/orchestrate.cjs'), 'run', 'workflow.yaml'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const history = runNode([join(pkg, 'bin/orchestrate.cjs'), 'history', '--json'], dir);
+    expect(history.status).toBe(0);
+    expect(JSON.parse(history.stdout)).toHaveLength(1);
   });
 
   it('writes the cache only where the build asks, and no task sees that request', () => {
