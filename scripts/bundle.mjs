@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI and the spawner into dist/bundle/ (what bin/orchestrate.cjs
 // runs), one CommonJS file each, and records V8's compiled code of the CLI
-// (main.cjs) after a small real run, for bin/orchestrate.cjs to start from
+// (main.cjs) after a small real run, for src/cli/start-bundle.cts to start from
 // (main-<build id>.cache).
 // - Loading ~70 small modules cost ~10 ms of every start; one file costs less.
 // - CommonJS, not ES modules: V8 can take a CommonJS file's compiled code from a
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bundle`;
 rmSync(out, { recursive: true, force: true });
-// Names this build: bin/orchestrate.cjs takes compiled code only from the cache of the same build.
+// Names this build: the CLI's start (src/cli/start-bundle.cts) takes compiled code only from the cache of the same build.
 const buildId = randomUUID();
 
 /**
@@ -74,7 +74,7 @@ await build({
 
 // The code cache: a real run of a small workflow (loading, validation, planning,
 // the engine, a spawner, the history, the summary) compiles what most commands
-// use; bin/orchestrate.cjs writes what V8 compiled when told where. Without
+// use; the CLI's start writes what V8 compiled when told where. Without
 // it (this run failed), the CLI works the same, compiling at every start.
 const cache = `${out}/main-${buildId}.cache`;
 let work;

@@ -3,7 +3,7 @@ import { prestartSpawners } from '../run/spawner/spawner-client.js';
 // A run needs a spawner process: fork it first, so its start-up overlaps ours.
 if (process.argv[2] === 'run' && !process.argv.includes('--dry-run') && !process.argv.includes('--help') && !process.argv.includes('-h')) prestartSpawners(1);
 
-// No top-level await: the CLI is bundled as CommonJS, which V8 can cache compiled (see bin/orchestrate.cjs).
+// No top-level await: the CLI is bundled as CommonJS, which V8 can cache compiled (see start-bundle.cts).
 void main();
 
 async function main(): Promise<void> {

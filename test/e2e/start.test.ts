@@ -2,16 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, ROOT, tempProject } from '../helpers/cli.js';
+import { cli, ROOT, tempProject } from '../helpers/cli.js';
 
+/** The CLI's start, which bin/orchestrate.cjs calls (src/cli/start-bundle.cts). */
+const START = join(ROOT, 'dist/cli/start-bundle.cjs');
 const WORKFLOW = 'version: 1\ntasks:\n  a:\n    run: env > env.txt\n';
 
 /** A copy of the built package (bin and dist/bundle; node_modules linked) whose bundle and cache a test may break. */
 function packageCopy(): string {
   const dir = tempProject({ 'package.json': readFileSync(join(ROOT, 'package.json'), 'utf8') });
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-  mkdirSync(join(dir, 'dist'));
+  mkdirSync(join(dir, 'dist/cli'), { recursive: true });
   cpSync(join(ROOT, 'dist/bundle'), join(dir, 'dist/bundle'), { recursive: true });
+  cpSync(START, join(dir, 'dist/cli/start-bundle.cjs'));
   cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
@@ -26,7 +29,7 @@ describe('start-up from the compiled code of the build', () => {
     // In a plain Node process, as the CLI starts (a test runner's own flags could make V8 refuse it).
     const check = `
       const { readFileSync } = require('node:fs');
-      const { MAIN, cacheFileOf, bundleScript } = require(${JSON.stringify(BIN)});
+      const { MAIN, cacheFileOf, bundleScript } = require(${JSON.stringify(START)});
       const source = readFileSync(MAIN, 'utf8');
       const file = cacheFileOf(source);
       const script = bundleScript(source, readFileSync(file));
@@ -38,7 +41,7 @@ describe('start-up from the compiled code of the build', () => {
     expect(statSync(file).size).toBeGreaterThan(100_000);
     expect(rejected).toBe(false);
     // A cache of another build, for other source, would be refused by its name.
-    expect(runNode(['-e', `console.log(require(${JSON.stringify(BIN)}).cacheFileOf('// other\\n'))`], ROOT).stdout.trim()).toBe('undefined');
+    expect(runNode(['-e', `console.log(require(${JSON.stringify(START)}).cacheFileOf('// other\\n'))`], ROOT).stdout.trim()).toBe('undefined');
   });
 
   it('works the same with a cache V8 refuses, with none, with source maps, and says when the CLI is not built', () => {

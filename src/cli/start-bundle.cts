@@ -1,0 +1,59 @@
+/*
+ * Starts the CLI bundle (dist/bundle/main.cjs, see scripts/bundle.mjs) from
+ * the code V8 compiled for it at build time, when that cache belongs to this
+ * very build and this Node's V8 accepts it (~35 ms less per start); else
+ * compiles it as any CommonJS file. The CLI behaves the same either way.
+ * CommonJS itself (.cts): bin/orchestrate.cjs requires it without Node's ES
+ * module loader, which costs a start ~5 ms.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import vm = require('node:vm');
+import { createRequire } from 'node:module';
+
+const BUNDLE = join(__dirname, '..', 'bundle');
+export const MAIN = join(BUNDLE, 'main.cjs');
+
+/** The cache of the build that wrote `source`: its id is the bundle's first line, and a cache of another build is code for other source. */
+export function cacheFileOf(source: string): string | undefined {
+  const id = /^\/\/ orchestrate build ([0-9a-f-]+)\n/.exec(source);
+  return id ? join(BUNDLE, `main-${id[1]}.cache`) : undefined;
+}
+
+/** The bundle as a script of one CommonJS function, from `cachedData` where V8 accepts it. */
+export function bundleScript(source: string, cachedData?: Buffer): vm.Script {
+  return new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: MAIN, cachedData });
+}
+
+export function startBundle(): void {
+  let source: string;
+  try {
+    source = readFileSync(MAIN, 'utf8');
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    process.stderr.write(`orchestrate: the CLI is not built (${MAIN}: ${code ?? message}): run npm install, or npm run build\n`);
+    process.exit(2);
+  }
+  // Set by the build only (scripts/bundle.mjs): where to write the compiled code when this run ends.
+  const writeTo = process.env.ORCHESTRATE_WRITE_CODE_CACHE;
+  delete process.env.ORCHESTRATE_WRITE_CODE_CACHE;
+  // --enable-source-maps maps stack traces of modules Node loads itself.
+  if (process.sourceMapsEnabled) {
+    require(MAIN);
+    return;
+  }
+  let cachedData: Buffer | undefined;
+  try {
+    const cacheFile = cacheFileOf(source);
+    if (cacheFile && !writeTo) cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache (its warm-up failed at build): compiled as usual.
+  }
+  const script = bundleScript(source, cachedData);
+  // An import() in a vm script has no loader to call (Node 20 has one only behind an experimental
+  // warning, and not with cached code): the CLI imports a user's JavaScript config with this one.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('orchestrate.import')] = (url: string) => import(url);
+  if (writeTo) process.once('exit', () => writeFileSync(writeTo, script.createCachedData()));
+  const module = { exports: {}, filename: MAIN, id: MAIN, loaded: false, children: [], paths: [] };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(MAIN), module, MAIN, BUNDLE);
+}
