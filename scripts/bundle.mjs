@@ -92,9 +92,12 @@ try {
     '    run: echo ${{ tasks.first.outputs.n }}',
     '',
   ].join('\n'));
+  // V8 takes a cache only under the flags it was made with: Node's own, not a NODE_OPTIONS of this build's.
+  const env = { ...process.env, ORCHESTRATE_WRITE_CODE_CACHE: cache, CI: 'true', NO_COLOR: '1' };
+  delete env.NODE_OPTIONS;
   const run = spawnSync(process.execPath, [`${root}bin/orchestrate.cjs`, 'run', 'warm-up.yaml', '--state', join(work, 'state.db')], {
     cwd: work,
-    env: { ...process.env, ORCHESTRATE_WRITE_CODE_CACHE: cache, CI: 'true', NO_COLOR: '1' },
+    env,
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
     timeout: 60_000,
