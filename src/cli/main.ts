@@ -1,7 +1,8 @@
+import { startsTasks } from '../run/spawner/fork-spawner.cjs';
 import { prestartSpawners } from '../run/spawner/spawner-client.js';
 
-// A run needs a spawner process: fork it first, so its start-up overlaps ours.
-if (process.argv[2] === 'run' && !process.argv.includes('--dry-run') && !process.argv.includes('--help') && !process.argv.includes('-h')) prestartSpawners(1);
+// A run needs a spawner process: fork it first, so its start-up overlaps ours (the CLI's start has, when it started this).
+if (startsTasks(process.argv)) prestartSpawners(1);
 
 // No top-level await: the CLI is bundled as CommonJS, which V8 can cache compiled (see start-bundle.cts).
 void main();

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm = require('node:vm');
 import { createRequire } from 'node:module';
+import { prestartSpawners, startsTasks } from '../run/spawner/fork-spawner.cjs';
 
 const BUNDLE = join(__dirname, '..', 'bundle');
 export const MAIN = join(BUNDLE, 'main.cjs');
@@ -37,6 +38,8 @@ export function startBundle(): void {
   // Set by the build only (scripts/bundle.mjs): where to write the compiled code when this run ends.
   const writeTo = process.env.ORCHESTRATE_WRITE_CODE_CACHE;
   delete process.env.ORCHESTRATE_WRITE_CODE_CACHE;
+  // A run's spawner starts now, not once the bundle is compiled: its own start then overlaps all of ours.
+  if (startsTasks(process.argv)) prestartSpawners(join(BUNDLE, 'spawner-main.cjs'), 1);
   // --enable-source-maps maps stack traces of modules Node loads itself.
   if (process.sourceMapsEnabled) {
     require(MAIN);

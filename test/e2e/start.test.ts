@@ -8,13 +8,11 @@ import { cli, ROOT, tempProject } from '../helpers/cli.js';
 const START = join(ROOT, 'dist/cli/start-bundle.cjs');
 const WORKFLOW = 'version: 1\ntasks:\n  a:\n    run: env > env.txt\n';
 
-/** A copy of the built package (bin and dist/bundle; node_modules linked) whose bundle and cache a test may break. */
+/** A copy of the built package (bin and dist; node_modules linked) whose bundle and cache a test may break. */
 function packageCopy(): string {
   const dir = tempProject({ 'package.json': readFileSync(join(ROOT, 'package.json'), 'utf8') });
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-  mkdirSync(join(dir, 'dist/cli'), { recursive: true });
-  cpSync(join(ROOT, 'dist/bundle'), join(dir, 'dist/bundle'), { recursive: true });
-  cpSync(START, join(dir, 'dist/cli/start-bundle.cjs'));
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;

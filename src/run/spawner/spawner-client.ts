@@ -1,8 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { killProcessGroup } from '../kill-process-group.js';
+import { forkSpawner, prestartSpawners as prestart, takePrestarted } from './fork-spawner.cjs';
 import type { ExitReport, FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
 
 // Beside this file: bundled with the CLI (.cjs) or as tsc wrote it (the library); when running from the TypeScript sources (tests), the built one.
@@ -27,31 +28,9 @@ const WINDOW_MS = 100;
  */
 const UNANSWERED_MS = 3000;
 
-// Spawners forked before the workflow is loaded, so their start-up overlaps the runner's.
-const prestarted: ChildProcess[] = [];
-
-/** Forks `count` spawner processes now, for the next SpawnerClient to adopt. */
+/** Forks `count` spawner processes now (unless forked already), for the next SpawnerClient to adopt. */
 export function prestartSpawners(count: number): void {
-  while (prestarted.length < count) prestarted.push(forkSpawner());
-}
-
-/**
- * Node settings of the user's that a spawner has no use for and that slow its
- * start: it makes no TLS connections (reading NODE_EXTRA_CA_CERTS' bundle
- * costs ~30 ms per process here) and runs no user code (NODE_OPTIONS may
- * preload some). Tasks get the run's environment from the runner, not this one.
- */
-const NOT_FOR_SPAWNERS = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
-
-function forkSpawner(): ChildProcess {
-  const env = { ...process.env };
-  for (const name of NOT_FOR_SPAWNERS) delete env[name];
-  const child = fork(SPAWNER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', env });
-  // Until adopted, a spawner does not keep the runner alive; a failure shows when it is used.
-  child.on('error', () => undefined);
-  child.unref();
-  child.channel?.unref();
-  return child;
+  prestart(SPAWNER, count);
 }
 
 interface Pending {
@@ -124,7 +103,7 @@ export class SpawnerClient {
   private process(index: number): ChildProcess {
     const worker = this.workers[index]!;
     if (worker.child) return worker.child;
-    const child = prestarted.shift() ?? forkSpawner();
+    const child = takePrestarted() ?? forkSpawner(SPAWNER);
     child.ref();
     child.channel?.ref();
     child.on('message', (messages: FromSpawner[]) => {
