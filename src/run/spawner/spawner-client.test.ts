@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUSY_STARTS, MAX_SPAWNERS, SpawnerClient } from './spawner-client.js';
+import type { ChildProcess } from 'node:child_process';
+import { startsTasks } from './fork-spawner.cjs';
+import { BUSY_STARTS, MAX_SPAWNERS, prestartSpawners, SpawnerClient } from './spawner-client.js';
 
 // Real spawner processes and real task processes: each task reports its parent, the spawner that started it.
 const dir = mkdtempSync(join(tmpdir(), 'spawners-'));
@@ -30,6 +32,30 @@ describe('SpawnerClient', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('adopts the spawner forked ahead of the run (as the CLI\'s start forks one) instead of forking its own', async () => {
+    prestartSpawners(1);
+    prestartSpawners(1);
+    // Where the CLI's start and the bundle both find it.
+    const waiting = (globalThis as Record<symbol, ChildProcess[]>)[Symbol.for('orchestrate.prestarted-spawners')]!;
+    expect(waiting).toHaveLength(1);
+    const ahead = waiting[0]!.pid;
+    const client = new SpawnerClient([], baseEnv());
+    try {
+      const report = await start(client);
+      expect(report.outputs.ppid).toBe(String(ahead));
+      expect(waiting).toHaveLength(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('forks a spawner ahead only for a run that starts tasks', () => {
+    const argv = (...args: string[]) => ['node', 'orchestrate', ...args];
+    expect(startsTasks(argv('run', 'ci.yaml'))).toBe(true);
+    expect(startsTasks(argv('run', '-n', '2'))).toBe(true);
+    for (const no of [argv('run', '--dry-run'), argv('run', '--help'), argv('run', '-h'), argv('plan', 'ci.yaml'), argv('lint'), argv()]) expect(startsTasks(no)).toBe(false);
   });
 
   it.runIf(MAX_SPAWNERS > 1)(`brings in a second spawner once ${BUSY_STARTS} tasks start within 100 ms, and gives it work once it is up`, async () => {
