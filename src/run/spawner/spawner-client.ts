@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { killProcessGroup } from '../kill-process-group.js';
 import { forkSpawner, prestartSpawners as prestart, takePrestarted } from './fork-spawner.cjs';
+import { processesOfRun } from './processes-of-run.js';
 import type { ExitReport, FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
 
 // Beside this file: bundled with the CLI (.cjs) or as tsc wrote it (the library); when running from the TypeScript sources (tests), the built one.
@@ -43,6 +44,8 @@ interface Pending {
   worker: number;
   /** The task's process group, once the spawner said. */
   pid?: number;
+  /** Its variables: ORCHESTRATE_RUN_ID, _TASK_ID and _ATTEMPT mark its processes, to find them without the spawner. */
+  env: Record<string, string>;
   /** Set when the task was killed at once: its spawner is killed if it does not report the end in time. */
   giveUp?: NodeJS.Timeout;
 }
@@ -132,6 +135,8 @@ export class SpawnerClient {
         this.pending.delete(id);
         clearTimeout(pending.giveUp);
         if (pending.pid !== undefined) killProcessGroup(pending.pid, 'SIGKILL');
+        // Started, maybe, but not yet said (the spawner died or stuck before it could), or left its group: found by its variables.
+        for (const pid of attemptProcesses(pending.env)) killProcess(pid);
         pending.resolve({ type: 'exit', id, code: null, signal: null, lost: why, outputs: {}, tail: [], durationMs: 0 });
       }
     };
@@ -196,7 +201,7 @@ export class SpawnerClient {
     this.noteStart();
     const id = this.nextId++;
     const worker = this.pick();
-    const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker, onOutput, onStarted }));
+    const done = new Promise<ExitReport>((resolve) => this.pending.set(id, { resolve, worker, onOutput, onStarted, env: request.env }));
     this.workers[worker]!.load++;
     this.process(worker);
     this.post(worker, onOutput ? { ...request, type: 'spawn', id, stream: true } : { ...request, type: 'spawn', id });
@@ -233,5 +238,20 @@ export class SpawnerClient {
       worker.child?.unref();
       worker.child = undefined;
     }
+  }
+}
+
+/** The processes of one attempt, by the variables every task process and its children inherit; none without them. */
+function attemptProcesses(env: Record<string, string>): number[] {
+  const { ORCHESTRATE_RUN_ID: run, ORCHESTRATE_TASK_ID: task, ORCHESTRATE_ATTEMPT: attempt } = env;
+  if (run === undefined || task === undefined) return [];
+  return processesOfRun(run, [process.pid], [`ORCHESTRATE_TASK_ID=${task}`, ...(attempt !== undefined ? [`ORCHESTRATE_ATTEMPT=${attempt}`] : [])]);
+}
+
+function killProcess(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone meanwhile.
   }
 }
