@@ -1,8 +1,4 @@
-import { startsTasks } from '../run/spawner/fork-spawner.cjs';
-import { prestartSpawners } from '../run/spawner/spawner-client.js';
-
-// A run needs a spawner process: fork it first, so its start-up overlaps ours (the CLI's start has, when it started this).
-if (startsTasks(process.argv)) prestartSpawners(1);
+// A run's spawner is forked by the CLI's start (start-bundle.cts), before this is loaded.
 
 // No top-level await: the CLI is bundled as CommonJS, which V8 can cache compiled (see start-bundle.cts).
 void main();

@@ -76,14 +76,19 @@ export function matchSources(patterns: readonly string[], cwd: string): { files:
  * Undefined when `stopped` turns true first, or the paths cannot be listed.
  */
 export async function fingerprintSources(patterns: readonly string[], cwd: string, stopped: () => boolean = () => false): Promise<string | undefined> {
-  const hash = createHash('sha256');
-  const pacer = new Pacer();
   let matched;
   try {
     matched = matchSources(patterns, cwd);
   } catch {
     return undefined;
   }
+  return fingerprintMatched(matched, cwd, stopped);
+}
+
+/** fingerprintSources of what matchSources found. */
+export async function fingerprintMatched(matched: { files: readonly string[]; missing: readonly string[] }, cwd: string, stopped: () => boolean = () => false): Promise<string | undefined> {
+  const hash = createHash('sha256');
+  const pacer = new Pacer();
   for (const file of matched.files) {
     let content: string | undefined;
     try {

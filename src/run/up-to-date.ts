@@ -4,7 +4,7 @@ import type { Workflow } from '../workflow/model.js';
 import { findArtifacts } from './artifacts.js';
 import { sameInputs } from './plan-reuse.js';
 import { needIndices, needsFirst } from '../workflow/needs-order.js';
-import { fingerprintSources, matchSources } from './sources.js';
+import { fingerprintMatched, matchSources } from './sources.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 import { visibleText } from '../util/visible-text.js';
 
@@ -71,9 +71,15 @@ async function staleBecause(workflow: Workflow, i: number, end: LastEnd | undefi
   if (!sameInputs(workflow, task, end.inputs)) return 'an input it uses changed';
   const missing = findArtifacts(task.artifacts, [], task.cwd).missing;
   if (missing.length) return `its artifacts are missing: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}`;
-  const sources = await fingerprintSources(task.sources, task.cwd);
+  let matched;
+  try {
+    matched = matchSources(task.sources, task.cwd);
+  } catch {
+    return 'its sources could not be read';
+  }
+  const sources = await fingerprintMatched(matched, task.cwd);
   if (sources === undefined) return 'its sources could not be read';
-  if (sources !== end.sources) return `its sources changed${newerSources(task.sources, task.cwd, end.finishedAt)}`;
+  if (sources !== end.sources) return `its sources changed${newerSources(matched.files, task.cwd, end.finishedAt)}`;
   return { outputs: end.outputs, sources, ...(end.summary !== null ? { summary: end.summary } : {}) };
 }
 
@@ -83,15 +89,9 @@ async function staleBecause(workflow: Workflow, i: number, end: LastEnd | undefi
  * success`). The history keeps one fingerprint of all of them, so a file
  * removed, renamed or put back older shows no newer file, and that is said.
  */
-function newerSources(patterns: readonly string[], cwd: string, finishedAt: string | null): string {
+function newerSources(files: readonly string[], cwd: string, finishedAt: string | null): string {
   const since = finishedAt === null ? NaN : Date.parse(finishedAt);
   if (Number.isNaN(since)) return '';
-  let files: string[];
-  try {
-    files = matchSources(patterns, cwd).files;
-  } catch {
-    return '';
-  }
   const newer = files.filter((file) => (statIfPresent(resolve(cwd, file))?.mtimeMs ?? 0) > since);
   if (!newer.length) return ', though no file is newer than its last success: one was removed, renamed or put back older';
   // A file's name may hold a newline or a terminal escape: it is shown escaped, on one line.

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { killProcessGroup } from '../kill-process-group.js';
+import { killProcess, killProcessGroup } from '../kill-process-group.js';
 import { forkSpawner, prestartSpawners as prestart, takePrestarted } from './fork-spawner.cjs';
 import { processesOfRun } from './processes-of-run.js';
 import type { ExitReport, FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
@@ -136,7 +136,7 @@ export class SpawnerClient {
         clearTimeout(pending.giveUp);
         if (pending.pid !== undefined) killProcessGroup(pending.pid, 'SIGKILL');
         // Started, maybe, but not yet said (the spawner died or stuck before it could), or left its group: found by its variables.
-        for (const pid of attemptProcesses(pending.env)) killProcess(pid);
+        for (const pid of attemptProcesses(pending.env)) killProcess(pid, 'SIGKILL');
         pending.resolve({ type: 'exit', id, code: null, signal: null, lost: why, outputs: {}, tail: [], durationMs: 0 });
       }
     };
@@ -246,12 +246,4 @@ function attemptProcesses(env: Record<string, string>): number[] {
   const { ORCHESTRATE_RUN_ID: run, ORCHESTRATE_TASK_ID: task, ORCHESTRATE_ATTEMPT: attempt } = env;
   if (run === undefined || task === undefined) return [];
   return processesOfRun(run, [process.pid], [`ORCHESTRATE_TASK_ID=${task}`, ...(attempt !== undefined ? [`ORCHESTRATE_ATTEMPT=${attempt}`] : [])]);
-}
-
-function killProcess(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Gone meanwhile.
-  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SecretMasker } from '../../telemetry/mask.js';
-import { killProcessGroup } from '../kill-process-group.js';
+import { killProcess, killProcessGroup } from '../kill-process-group.js';
 import type { FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
 import { processesOfRun } from './processes-of-run.js';
 import { runProcess } from './run-process.js';
@@ -71,13 +71,7 @@ process.on('SIGHUP', () => undefined);
 process.on('disconnect', () => {
   for (const pid of running.values()) killProcessGroup(pid, 'SIGKILL');
   for (const runId of runs) {
-    for (const pid of processesOfRun(runId, [process.pid])) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Gone meanwhile.
-      }
-    }
+    for (const pid of processesOfRun(runId, [process.pid])) killProcess(pid, 'SIGKILL');
   }
   process.exit(0);
 });
