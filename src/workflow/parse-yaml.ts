@@ -78,19 +78,17 @@ export function positionAt(text: string, offset: number): { line: number; column
   return { line, column: Math.max(0, offset - lineStart) + 1 };
 }
 
+/** Control characters no text file has, and U+FFFD, what invalid UTF-8 decodes to. */
+const NOT_TEXT = /[\ufffd\x01-\x08\x0b\x0c\x0e-\x1f]/g;
+
 function findBinary(text: string): number | undefined {
   const nul = text.indexOf('\0');
   if (nul !== -1) return nul;
-  // U+FFFD is what invalid UTF-8 decodes to; a few may be legitimate text.
+  // A few may be legitimate text; many are binary. A regular expression, not a loop over the
+  // characters: at start the loop runs uncompiled (~2 ms for a 300-task file).
   const sample = text.length > 65536 ? text.slice(0, 65536) : text;
-  let bad = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13)) {
-      if (++bad > 8 && bad > sample.length / 100) return text.search(/[\ufffd\x01-\x08\x0b\x0c\x0e-\x1f]/);
-    }
-  }
-  return undefined;
+  const bad = sample.match(NOT_TEXT)?.length ?? 0;
+  return bad > 8 && bad > sample.length / 100 ? text.search(NOT_TEXT) : undefined;
 }
 
 /**
