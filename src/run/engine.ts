@@ -20,7 +20,7 @@ import { projectRoot } from '../workflow/project-root.js';
 import { afterFailure } from './after-failure.js';
 import { retryAfterSeconds } from './retry.js';
 import { askFor, NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
-import { cancelReason, readiness, type Stopping } from './readiness.js';
+import { cancelReason, readiness, runsWhileStopping, type Stopping } from './readiness.js';
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
@@ -53,6 +53,8 @@ export class RunEngine {
   private readonly ledger: CostLedger;
   private readonly values: RuntimeValues;
   private stopping: Stopping | undefined;
+  /** Killed at once (a second Ctrl-C): nothing more starts, not even what runs on an interrupt. */
+  private killed = false;
   private open = 0;
   private done!: () => void;
   private readonly finished: Promise<void>;
@@ -163,6 +165,7 @@ export class RunEngine {
     // A matrix expanded from outputs is "ready" again once its expansions have all ended.
     if (this.states[i]!.state === 'expanded') return this.endExpansion(i);
     if (this.states[i]!.state !== 'pending') return;
+    if (this.killed) return this.finish(i, 'cancelled', 'interrupted');
     const task = this.tasks[i]!;
     const reused = this.reused.get(i);
     if (reused && !this.stopping) {
@@ -461,7 +464,7 @@ export class RunEngine {
     if (this.stopping === 'interrupt' || this.stopping === mode) return;
     this.stopping = mode;
     this.reasons.push(reason);
-    const keep = (i: number) => mode === 'cascade' && this.tasks[i]!.if !== 'success';
+    const keep = (i: number) => !this.killed && runsWhileStopping(this.tasks[i]!, mode);
     for (const i of this.queue.remove((t) => !keep(t))) this.finish(i, 'cancelled', cancelReason(mode));
     this.states.forEach((s, i) => {
       if (s.state === 'running' && !keep(i)) s.abort?.abort();
@@ -477,9 +480,23 @@ export class RunEngine {
     });
   }
 
-  /** Kills every running task at once (second Ctrl-C). */
+  /** The tasks that have not ended and run on an interrupt (`runOnInterrupt`), as events show their ids. */
+  runOnInterrupt(): string[] {
+    const ids: string[] = [];
+    this.states.forEach((s, i) => {
+      if (this.included(i) && this.tasks[i]!.runOnInterrupt && !FINAL.has(s.state)) ids.push(this.options.masker.mask(this.tasks[i]!.id));
+    });
+    return ids;
+  }
+
+  /** Kills every running task at once and starts nothing more (second Ctrl-C), what runs on an interrupt included. */
   killNow(): void {
+    const interrupted = this.stopping === 'interrupt';
+    this.killed = true;
+    this.stopping = undefined;
     this.stop('interrupt', 'interrupted');
+    // Said once: the first Ctrl-C gave the reason already.
+    if (interrupted) this.reasons.pop();
     for (const s of this.states) s.kill?.abort();
   }
 

@@ -10,6 +10,9 @@ tasks:
   normal: { run: "true", needs: need }
   onFailure: { run: "true", needs: need, if: failure }
   always: { run: "true", needs: need, if: always }
+  teardown: { run: "true", needs: need, if: always, runOnInterrupt: true }
+  onFailureCleanup: { run: "true", needs: need, if: failure, runOnInterrupt: true }
+  onlySuccess: { run: "true", needs: need, runOnInterrupt: true }
 `).workflow as Workflow;
 const task = (id: string) => workflow.tasks[workflow.taskIndex.get(id)!]!;
 const ended = (state: TaskState['state'], extra: Partial<TaskState> = {}): TaskState => ({ ...freshState(), state, ...extra });
@@ -35,5 +38,16 @@ describe('whether a task whose needs ended runs', () => {
     expect(readiness(task('normal'), [ended('succeeded')], 'timeout')).toEqual({ status: 'cancelled', reason: 'workflow-timeout' });
     expect(readiness(task('normal'), [ended('succeeded')], 'cascade')).toEqual({ status: 'cancelled', reason: 'cancelled' });
     expect(readiness(task('always'), [ended('failed', { failureTainted: true })], 'cascade')).toBeUndefined();
+  });
+
+  it('after an interrupt runs only cleanup marked runOnInterrupt, as its `if` allows (a cancelled need counts as a failure)', () => {
+    const cancelled = [ended('cancelled', { reason: 'interrupted', failureTainted: true })];
+    for (const id of ['normal', 'always', 'onlySuccess']) expect(readiness(task(id), cancelled, 'interrupt')).toEqual({ status: 'cancelled', reason: 'interrupted' });
+    expect(readiness(task('teardown'), cancelled, 'interrupt')).toBeUndefined();
+    expect(readiness(task('onFailureCleanup'), cancelled, 'interrupt')).toBeUndefined();
+    expect(readiness(task('teardown'), cancelled, 'timeout')).toEqual({ status: 'cancelled', reason: 'workflow-timeout' });
+    // With `if: success` it could never run after an interrupt: the model drops it (lint warns).
+    expect(task('teardown').runOnInterrupt).toBe(true);
+    expect(task('onlySuccess').runOnInterrupt).toBeUndefined();
   });
 });

@@ -20,14 +20,18 @@ export interface NotRun {
 /** A need that lets `if: success` dependents run: it succeeded, or failed and was allowed to. */
 const succeededForDependents = (s: TaskState) => s.state === 'succeeded' || (s.state === 'failed' && s.reason === 'allowed');
 
+/** Whether a task still runs while the run stops so: cascading cancellation spares `if: failure` and `if: always` tasks (cleanup, notify), an interrupt those with `runOnInterrupt`. */
+export function runsWhileStopping(task: TaskSpec, stopping: Stopping): boolean {
+  if (stopping === 'cascade') return task.if !== 'success';
+  return stopping === 'interrupt' && task.runOnInterrupt === true;
+}
+
 /**
  * Whether a task whose needs have all ended may run, as its `if` and the
  * run's stopping say; if not, how it ends. `needs`: their states in this run.
  */
 export function readiness(task: TaskSpec, needs: readonly TaskState[], stopping: Stopping | undefined): NotRun | undefined {
-  if (stopping === 'interrupt' || stopping === 'timeout') return { status: 'cancelled', reason: cancelReason(stopping) };
-  // Cascading cancellation still runs `if: failure` and `if: always` tasks (cleanup, notify).
-  if (stopping === 'cascade' && task.if === 'success') return { status: 'cancelled', reason: 'cancelled' };
+  if (stopping !== undefined && !runsWhileStopping(task, stopping)) return { status: 'cancelled', reason: cancelReason(stopping) };
   const tainted = needs.some((s) => s.failureTainted);
   if (task.if === 'success' && !needs.every(succeededForDependents)) {
     const cancelled = needs.some((s) => s.state === 'cancelled');

@@ -188,6 +188,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     }
     // Its agent's memoize does not reach a task with sources: that one is up to date instead.
     const memoize = ownMemoize === undefined ? (t.sources?.length ? undefined : agent?.memoize) : ownMemoize || undefined;
+    if (t.runOnInterrupt && (t.if ?? 'success') === 'success') {
+      diagnostics.push(warning('never-runs-on-interrupt', `task "${baseId}" has \`runOnInterrupt\` but runs only when its needs succeed (\`if: success\`): after an interrupt they end cancelled, so it never runs then; cleanup takes \`if: always\``, [...at, 'runOnInterrupt'], true));
+    }
     for (const key of ['maxParallel', 'failFast'] as const) {
       if (t[key] !== undefined && t.matrix === undefined) {
         diagnostics.push(warning('no-matrix', `task "${baseId}" has \`${key}\` but no \`matrix\`: it acts on a matrix's expansions, and there is none here`, [...at, key], true));
@@ -287,6 +290,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         params,
         needs: [],
         if: t.if ?? 'success',
+        ...(t.runOnInterrupt && (t.if ?? 'success') !== 'success' ? { runOnInterrupt: true } : {}),
         ...(when?.condition ? { when: { source: t.when!, condition: when.condition } } : {}),
         priority: t.priority ?? 'medium',
         ...(t.maxParallel !== undefined && t.matrix !== undefined ? { maxParallel: t.maxParallel } : {}),

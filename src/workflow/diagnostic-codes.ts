@@ -15,6 +15,7 @@ export const DIAGNOSTIC_CODES = {
   'run-and-agent': 'A task with both `run` and `agent`, or neither.',
   'prompt-without-agent': 'A shell task with a `prompt`, which is not used (warning).',
   'no-matrix': 'A task without a `matrix` has `maxParallel` or `failFast`, which act on a matrix\'s expansions only (warning).',
+  'never-runs-on-interrupt': 'A task has `runOnInterrupt` but `if: success` (the default): after an interrupt its needs end cancelled, so it never runs then (warning).',
   'unknown-agent': 'A task names an agent that is not defined.',
   'unknown-need': 'A task needs a task that does not exist.',
   'self-need': 'A task needs itself.',
@@ -53,6 +54,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

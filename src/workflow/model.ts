@@ -109,6 +109,8 @@ export interface TaskSpec {
   /** Ids of the tasks this one needs, matrix needs expanded. */
   needs: string[];
   if: RunIf;
+  /** It runs even after an interrupt, as its `if` allows (`always` or `failure` only). */
+  runOnInterrupt?: boolean;
   /** Its `when` condition, parsed (checked when it is ready; false skips it). */
   when?: { source: string; condition: Condition };
   priority: Priority;

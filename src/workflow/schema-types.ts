@@ -351,6 +351,11 @@ export type Task = {
    */
   if?: "success" | "failure" | "always";
   /**
+   * Run even after an interrupt (Ctrl-C, SIGTERM, SIGHUP, `orchestrate cancel`), as GitHub Actions runs the `always()` steps of a cancelled job and Argo the exit handler of a stopped workflow: for cleanup that must not be skipped (delete what the run created). It applies to `if: always` and `if: failure` tasks (a need the interrupt cancelled counts as a failure): one already running is not stopped, one waiting runs once its needs have ended. A second Ctrl-C stops it too. Not retried after the interrupt.
+   * @default false
+   */
+  runOnInterrupt?: boolean;
+  /**
    * A condition checked when the task is ready (after `if`): it runs only when the condition is true, else it is skipped (reason `condition`, not a failure). Over inputs.NAME, matrix.K, params.K, env.K and tasks.ID.outputs.K (a task it needs): ==, !=, &&, ||, !, parentheses, 'text', numbers, true, false; may be written as ${{ ... }}. The empty string, false and 0 are false.
    */
   when?: string;
@@ -565,6 +570,6 @@ export type ConfigFile = {
    * Warnings not reported for any workflow of the project, as if every file began with `# orchestrate-lint-disable CODE` (errors cannot be turned off: the workflow would not run).
    * @default []
    */
-  disable?: Array<"prompt-without-agent" | "no-matrix" | "concurrency-above-limit" | "script-continues-on-error" | "artifact-conflict" | "ordering-not-number" | "not-an-option" | "cost-over-budget" | "missing-cwd" | "bad-disable" | "unused-disable">;
+  disable?: Array<"prompt-without-agent" | "no-matrix" | "never-runs-on-interrupt" | "concurrency-above-limit" | "script-continues-on-error" | "artifact-conflict" | "ordering-not-number" | "not-an-option" | "cost-over-budget" | "missing-cwd" | "bad-disable" | "unused-disable">;
 };
 };

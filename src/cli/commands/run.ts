@@ -299,7 +299,10 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     signalled = signal;
     interrupt.abort();
-    if (!quietConsole && rendererName !== 'silent') process.stderr.write(`\norchestrate: ${signal} received, stopping (again to kill at once)\n`);
+    const still = handle.engine.runOnInterrupt();
+    const named = still.length > 3 ? `${still.slice(0, 3).join(', ')} and ${still.length - 3} more` : still.join(', ');
+    const cleanup = still.length ? `; ${named} ${still.length === 1 ? 'runs' : 'run'} on an interrupt` : '';
+    if (!quietConsole && rendererName !== 'silent') process.stderr.write(`\norchestrate: ${signal} received, stopping${cleanup} (again to kill at once)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
+import { isAlive } from '../helpers/processes.js';
+
+// provision creates something; work uses it and is interrupted; teardown must delete it even so.
+const workflow = `version: 1
+policy: { maxConcurrency: 4, gracePeriod: 1s }
+tasks:
+  provision: { run: "echo created > resource.txt" }
+  work: { run: "echo $$ > work.pid; sleep 60", needs: provision }
+  other: { run: "sleep 60", needs: provision }
+  teardown:
+    needs: [work, other]
+    if: always
+    runOnInterrupt: true
+    run: "rm resource.txt && echo \${{ tasks.work.status }} > teardown.txt"
+  on-failure:
+    needs: work
+    if: failure
+    runOnInterrupt: true
+    run: "echo failure > on-failure.txt"
+  notify: { run: "echo notified > notified.txt", needs: teardown, if: always }
+  after: { run: "echo after > after.txt", needs: work }
+`;
+
+function startRun(dir: string) {
+  const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1' } });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+function terminalEvents(dir: string): Record<string, string> {
+  const runs = join(dir, '.orchestrate/runs');
+  const run = readdirSync(runs)[0]!;
+  const events = readFileSync(join(runs, run, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; taskId?: string; reason?: string });
+  return Object.fromEntries(events.filter((e) => /^task\.(succeeded|failed|skipped|cancelled)$/.test(e.type)).map((e) => [e.taskId, `${e.type.slice(5)}${e.reason ? `:${e.reason}` : ''}`]));
+}
+
+describe('runOnInterrupt', () => {
+  it('runs cleanup after a Ctrl-C once its needs have ended, and nothing else', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
+    const run = startRun(dir);
+    await waitFor(() => existsSync(join(dir, 'work.pid')) && readFileSync(join(dir, 'work.pid'), 'utf8').trim() !== '');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(isAlive(Number(readFileSync(join(dir, 'work.pid'), 'utf8')))).toBe(false);
+    // What provision created is gone; teardown read how work ended.
+    expect(existsSync(join(dir, 'resource.txt'))).toBe(false);
+    expect(readFileSync(join(dir, 'teardown.txt'), 'utf8').trim()).toBe('cancelled');
+    expect(readFileSync(join(dir, 'on-failure.txt'), 'utf8').trim()).toBe('failure');
+    expect(existsSync(join(dir, 'notified.txt'))).toBe(false);
+    expect(existsSync(join(dir, 'after.txt'))).toBe(false);
+    expect(terminalEvents(dir)).toEqual({
+      provision: 'succeeded', work: 'cancelled:interrupted', other: 'cancelled:interrupted', teardown: 'succeeded',
+      'on-failure': 'succeeded', notify: 'cancelled:interrupted', after: 'cancelled:interrupted',
+    });
+    expect(run.output()).toContain('SIGINT received, stopping; teardown, on-failure run on an interrupt (again to kill at once)');
+  });
+
+  it('lets a cleanup already running finish, and a second Ctrl-C stops it and what waits', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+policy: { gracePeriod: 1s }
+tasks:
+  first: { run: "echo $$ > first.pid; sleep 60", if: always, runOnInterrupt: true }
+  second: { run: "echo ran > second.txt", needs: first, if: always, runOnInterrupt: true }
+`,
+    });
+    const run = startRun(dir);
+    await waitFor(() => existsSync(join(dir, 'first.pid')) && readFileSync(join(dir, 'first.pid'), 'utf8').trim() !== '');
+    const pid = Number(readFileSync(join(dir, 'first.pid'), 'utf8'));
+    run.child.kill('SIGINT');
+    await waitFor(() => run.output().includes('SIGINT received'));
+    // Still running after the first Ctrl-C: it is cleanup.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(isAlive(pid)).toBe(true);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(isAlive(pid)).toBe(false);
+    expect(existsSync(join(dir, 'second.txt'))).toBe(false);
+    expect(terminalEvents(dir)).toEqual({ first: 'cancelled:interrupted', second: 'cancelled:interrupted' });
+  });
+
+  it('lint warns when it can never run: the task runs only when its needs succeed', () => {
+    const dir = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a, runOnInterrupt: true }\n' });
+    const r = cli(['lint', 'workflow.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/workflow\.yaml:4:\d+.*never-runs-on-interrupt|never-runs-on-interrupt[\s\S]*workflow\.yaml:4/);
+  });
+});
