@@ -44,12 +44,12 @@ function terminalEvents(dir: string): Record<string, string> {
 }
 
 describe('runOnInterrupt', () => {
-  it('runs cleanup after a Ctrl-C once its needs have ended, and nothing else', async () => {
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('runs cleanup after %s once its needs have ended, and nothing else', async (signal, exitCode) => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
     const run = startRun(dir);
     await waitFor(() => existsSync(join(dir, 'work.pid')) && readFileSync(join(dir, 'work.pid'), 'utf8').trim() !== '');
-    run.child.kill('SIGINT');
-    expect(await run.exited).toBe(130);
+    run.child.kill(signal);
+    expect(await run.exited).toBe(exitCode);
     expect(isAlive(Number(readFileSync(join(dir, 'work.pid'), 'utf8')))).toBe(false);
     // What provision created is gone; teardown read how work ended.
     expect(existsSync(join(dir, 'resource.txt'))).toBe(false);
@@ -61,7 +61,7 @@ describe('runOnInterrupt', () => {
       provision: 'succeeded', work: 'cancelled:interrupted', other: 'cancelled:interrupted', teardown: 'succeeded',
       'on-failure': 'succeeded', notify: 'cancelled:interrupted', after: 'cancelled:interrupted',
     });
-    expect(run.output()).toContain('SIGINT received, stopping; teardown, on-failure run on an interrupt (again to kill at once)');
+    expect(run.output()).toContain(`${signal} received, stopping; teardown, on-failure run on an interrupt (again to kill at once)`);
   });
 
   it('lets a cleanup already running finish, and a second Ctrl-C stops it and what waits', async () => {
