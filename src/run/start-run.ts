@@ -87,6 +87,8 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const spawner = new SpawnerClient(masker.values, baseEnv, {
     fixed: fixedSpawners(process.env.ORCHESTRATE_SPAWNERS),
     startsPerSecond: expectedStartRate(workflow, options),
+    // Events, the result and the history mask it from now on.
+    onSecret: (value) => masker.add(value),
   });
   const shell = new ShellExecutor(masker, spawner);
   const inProcess = new Map<string, Executor>();

@@ -55,6 +55,40 @@ describe('TaskLog', () => {
     }
   });
 
+  it('masks a value its stdout registers with ::add-mask:: from that line on, however the output is chunked (seeded fuzz)', async () => {
+    const rnd = seededRandom(11);
+    const dir = mkdtempSync(join(tmpdir(), 'task-log-'));
+    const text = 'before\n::add-mask::tok-9876-abc\nthe token is tok-9876-abc, twice: tok-9876-abc\n::add-mask::ab\nab stays\nend tok-9876-abc';
+    for (let round = 0; round < 40; round++) {
+      const path = join(dir, `${round}.log`);
+      const masker = new SecretMasker([]);
+      const seen: string[] = [];
+      const registered: string[] = [];
+      const log = new TaskLog(path, masker, (_stream, line) => seen.push(line), (value) => registered.push(value));
+      const out = new PassThrough();
+      const err = new PassThrough();
+      log.attach(out, 'out');
+      log.attach(err, 'err');
+      const ended = Promise.all([out, err].map((s) => new Promise((resolve) => s.on('end', resolve))));
+      // On stderr it is not a command (GitHub reads commands from stdout only).
+      err.end('::add-mask::on-stderr-value\n');
+      for (let i = 0; i < text.length;) {
+        const size = 1 + Math.floor(rnd() * 9);
+        out.write(text.slice(i, i + size));
+        i += size;
+      }
+      out.end();
+      await ended;
+      await log.close();
+      expect(registered).toEqual(['tok-9876-abc']);
+      expect(seen.filter((l) => !l.includes('stderr'))).toEqual(['before', '::add-mask::***', 'the token is ***, twice: ***', '::add-mask::ab', 'ab stays', 'end ***']);
+      const file = readFileSync(path, 'utf8');
+      expect(file).not.toContain('tok-9876-abc');
+      expect(file).toContain('err| ::add-mask::on-stderr-value\n');
+      expect(masker.mask('tok-9876-abc and on-stderr-value')).toBe('*** and on-stderr-value');
+    }
+  });
+
   it('says in the tail when the log file cannot be written, and keeps the lines', async () => {
     const log = new TaskLog(join(tmpdir(), 'no-such-dir-for-orchestrate', 'a.log'), new SecretMasker([]));
     await feed(log, ['one', 'two']);

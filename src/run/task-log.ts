@@ -4,6 +4,8 @@ import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
 
 const TAIL_LINES = 20;
+/** GitHub Actions' workflow command by which a step's stdout registers a secret to mask. */
+const ADD_MASK = '::add-mask::';
 /** A line longer than this is written in pieces, so memory stays bounded. */
 const MAX_PARTIAL_LINE = 16 * 1024;
 
@@ -30,9 +32,42 @@ class LineSplitter {
 }
 
 /**
+ * Finds `::add-mask::VALUE` lines in raw output, keeping nothing of a line
+ * once it cannot be one: it costs a scan for line ends, not a copy of lines.
+ */
+class MaskCommands {
+  /** The current line while it may still be a command; undefined once it cannot. */
+  private line: string | undefined = '';
+  constructor(private readonly found: (value: string) => void) {}
+
+  write(text: string): void {
+    for (let from = 0; ;) {
+      const nl = text.indexOf('\n', from);
+      if (this.line !== undefined) {
+        this.line += nl === -1 ? text.slice(from) : text.slice(from, nl);
+        const n = Math.min(this.line.length, ADD_MASK.length);
+        if (this.line.slice(0, n) !== ADD_MASK.slice(0, n) || this.line.length > MAX_PARTIAL_LINE) this.line = undefined;
+      }
+      if (nl === -1) return;
+      this.end();
+      from = nl + 1;
+    }
+  }
+
+  /** The current line has ended. */
+  end(): void {
+    if (this.line !== undefined && this.line.length > ADD_MASK.length) this.found(this.line.slice(ADD_MASK.length).replace(/\r$/, ''));
+    this.line = '';
+  }
+}
+
+/**
  * Streams an attempt's stdout and stderr, masked, into the task's log file:
  * one line per output line, prefixed `out| ` or `err| `. Keeps only the last
  * lines in memory, and pauses the child's pipes while the file catches up.
+ * A stdout line `::add-mask::VALUE` (GitHub Actions' command) masks VALUE from
+ * then on: it is seen in the raw output, before that output is masked, and
+ * `onSecret` is told.
  */
 export class TaskLog {
   private stream?: WriteStream;
@@ -41,8 +76,11 @@ export class TaskLog {
   private readonly sources: Readable[] = [];
   private waiting = false;
 
-  /** @param onLine also given every output line, masked (for the console) */
-  constructor(private readonly path: string, private readonly masker: SecretMasker, private readonly onLine?: (stream: OutputStream, line: string) => void) {}
+  /**
+   * @param onLine also given every output line, masked (for the console)
+   * @param onSecret told each value a `::add-mask::` line added to the masker
+   */
+  constructor(private readonly path: string, private readonly masker: SecretMasker, private readonly onLine?: (stream: OutputStream, line: string) => void, private readonly onSecret?: (value: string) => void) {}
 
   /** The log file, opened on the first line: a task that prints nothing costs no file. */
   private get file(): WriteStream {
@@ -62,7 +100,10 @@ export class TaskLog {
     if (!stream) return;
     this.sources.push(stream);
     const masking: MaskingStream = this.masker.stream();
-    const lines = new LineSplitter((line) => {
+    const generation = this.masker.generation;
+    const lines = new LineSplitter((masked) => {
+      // A secret registered since this stream began may sit in text masked before: masked again, per line.
+      const line = generation === this.masker.generation ? masked : this.masker.mask(masked);
       this.keep(line);
       this.onLine?.(label, line);
       if (!this.file.write(`${label}| ${line}\n`) && !this.waiting) {
@@ -75,12 +116,22 @@ export class TaskLog {
       }
     });
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => lines.write(masking.write(chunk)));
+    const commands = label === 'out' ? new MaskCommands((value) => this.addMask(value)) : undefined;
+    stream.on('data', (chunk: string) => {
+      commands?.write(chunk);
+      lines.write(masking.write(chunk));
+    });
     stream.on('end', () => {
+      commands?.end();
       lines.write(masking.end());
       lines.end();
     });
     stream.on('error', () => undefined);
+  }
+
+  /** A value a stdout line registered: the masker takes it (not one under 3 characters). */
+  private addMask(value: string): void {
+    if (this.masker.add(value)) this.onSecret?.(value);
   }
 
   /** Writes a line of the runner's own (e.g. why the attempt failed). */

@@ -28,15 +28,41 @@ export function secretValues(env: Record<string, string | undefined>, names: rea
   return [...values].sort((a, b) => b.length - a.length);
 }
 
-/** Replaces secret values by *** in text, also across the chunks of a stream. */
+/**
+ * Replaces secret values by *** in text, also across the chunks of a stream.
+ * A secret a task registers while the run goes on (`::add-mask::`) joins it
+ * (`add`); `generation` counts those, so that text masked before one came
+ * can be masked again.
+ */
 export class SecretMasker {
-  private readonly pattern?: RegExp;
-  readonly longest: number;
+  private pattern?: RegExp;
+  private all: string[];
+  longest = 0;
+  generation = 0;
 
-  constructor(readonly values: readonly string[]) {
-    const usable = values.filter((v) => v.length >= MIN_SECRET_LENGTH);
+  constructor(values: readonly string[]) {
+    this.all = [...values];
+    this.compile();
+  }
+
+  get values(): readonly string[] {
+    return this.all;
+  }
+
+  private compile(): void {
+    // Longest first: of two secrets where one holds the other, the whole is masked.
+    const usable = this.all.filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
     this.longest = usable.reduce((m, v) => Math.max(m, v.length), 0);
-    if (usable.length) this.pattern = new RegExp(usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    this.pattern = usable.length ? new RegExp(usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;
+  }
+
+  /** Masks `value` from now on; false when it already was, or is too short to mask. */
+  add(value: string): boolean {
+    if (value.length < MIN_SECRET_LENGTH || this.all.includes(value)) return false;
+    this.all.push(value);
+    this.compile();
+    this.generation++;
+    return true;
   }
 
   get active(): boolean {

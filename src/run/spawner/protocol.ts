@@ -33,7 +33,9 @@ export type OutputStream = 'out' | 'err';
 export type ToSpawner =
   | { type: 'config'; secrets: string[]; baseEnv: Record<string, string> }
   | SpawnRequest
-  | { type: 'kill'; id: number; signal: 'SIGTERM' | 'SIGKILL' };
+  | { type: 'kill'; id: number; signal: 'SIGTERM' | 'SIGKILL' }
+  /** A secret a task registered (`::add-mask::`), to mask from now on. */
+  | { type: 'secret'; value: string };
 
 export interface ExitReport {
   type: 'exit';
@@ -56,10 +58,12 @@ export interface ExitReport {
  * `ready` once configured: a spawner started mid-run gets work from then on.
  * `started` gives a task's process group, so that the runner can kill it if
  * the spawner itself dies. `output` carries the masked lines of a task whose
- * request asked for them.
+ * request asked for them. `secret` is a value a task's stdout registered
+ * (`::add-mask::`): the runner masks it too and tells the other spawners.
  */
 export type FromSpawner =
   | ExitReport
   | { type: 'ready' }
   | { type: 'started'; id: number; pid: number }
-  | { type: 'output'; id: number; lines: Array<[OutputStream, string]> };
+  | { type: 'output'; id: number; lines: Array<[OutputStream, string]> }
+  | { type: 'secret'; value: string };

@@ -33,11 +33,12 @@ const SYSTEM_LIMITS = new Set(['EMFILE', 'ENFILE', 'EAGAIN']);
  * `env` is this task's own copy: it may be changed. When a limit of the system
  * keeps it from starting and `mayWait()` (other tasks of this spawner still
  * run), it ends with nothing written, to be started again later; `waited`
- * says in its log how long it waited for that.
+ * says in its log how long it waited for that. `onSecret` is told each
+ * value its stdout registered (`::add-mask::`), which `masker` masks since.
  */
-export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker, onLine?: (stream: OutputStream, line: string) => void, mayWait: () => boolean = () => false, waited?: string): RunningProcess {
+export function runProcess(request: SpawnRequest, env: Record<string, string>, masker: SecretMasker, onLine?: (stream: OutputStream, line: string) => void, mayWait: () => boolean = () => false, waited?: string, onSecret?: (value: string) => void): RunningProcess {
   const started = performance.now();
-  const log = new TaskLog(request.logFile, masker, onLine);
+  const log = new TaskLog(request.logFile, masker, onLine, onSecret);
   log.header(request.header);
   if (waited !== undefined) log.note(waited);
   const later = (error: NodeJS.ErrnoException) => SYSTEM_LIMITS.has(error.code ?? '') && mayWait();

@@ -82,11 +82,18 @@ export class SpawnerClient {
    *   and a second when starts are frequent.
    * @param options.startsPerSecond the expected rate of task starts (from the
    *   estimates): when it is high, the second spawner starts at once.
+   * @param options.onSecret told each value a task registered to mask
+   *   (`::add-mask::`); the other spawners are told here.
    */
-  constructor(private readonly secrets: readonly string[], private readonly baseEnv: Record<string, string>, options: { fixed?: number; startsPerSecond?: number } = {}) {
+  constructor(secrets: readonly string[], private readonly baseEnv: Record<string, string>, options: { fixed?: number; startsPerSecond?: number; onSecret?: (value: string) => void } = {}) {
+    this.secrets = [...secrets];
     this.fixed = options.fixed;
     this.expectBusy = (options.startsPerSecond ?? 0) * (WINDOW_MS / 1000) >= BUSY_STARTS;
+    this.onSecret = options.onSecret;
   }
+
+  private readonly secrets: string[];
+  private readonly onSecret?: (value: string) => void;
 
   private readonly fixed?: number;
   private readonly expectBusy: boolean;
@@ -121,7 +128,8 @@ export class SpawnerClient {
         } else if (message.type === 'output') {
           const pending = this.pending.get(message.id);
           for (const [stream, line] of message.lines) pending?.onOutput?.(stream, line);
-        } else this.ended(message);
+        } else if (message.type === 'secret') this.secretFrom(index, message.value);
+        else this.ended(message);
       }
     });
     // A spawner that dies (or cannot start) takes its tasks with it: the runner kills what it started.
@@ -145,6 +153,16 @@ export class SpawnerClient {
     worker.child = child;
     this.post(index, { type: 'config', secrets: [...this.secrets], baseEnv: this.baseEnv });
     return child;
+  }
+
+  /** A secret a task of spawner `from` registered: the runner and the other spawners mask it too, and spawners started later. */
+  private secretFrom(from: number, value: string): void {
+    if (this.secrets.includes(value)) return;
+    this.secrets.push(value);
+    this.onSecret?.(value);
+    this.workers.forEach((worker, index) => {
+      if (index !== from && worker.child) this.post(index, { type: 'secret', value });
+    });
   }
 
   /** Queues a message; the messages of one tick (e.g. the tasks one end made ready) go in one write. */

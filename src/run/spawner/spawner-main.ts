@@ -110,7 +110,7 @@ function start(request: SpawnRequest, since?: number): void {
   const env: Record<string, string> = { ...baseEnv, ...request.env };
   if (env.ORCHESTRATE_RUN_ID) runs.add(env.ORCHESTRATE_RUN_ID);
   const waited = since === undefined ? undefined : `waited ${((performance.now() - since) / 1000).toFixed(1)}s to start, for other tasks to end: the system's limit on open files or processes leaves room for no more at once (raise it with ulimit -n or ulimit -u)`;
-  const started = runProcess(request, env, masker, request.stream ? relayLines(request.id) : undefined, () => running.size > 0, waited);
+  const started = runProcess(request, env, masker, request.stream ? relayLines(request.id) : undefined, () => running.size > 0, waited, (value) => send({ type: 'secret', value }));
   if (started.pid !== undefined) {
     running.set(request.id, started.pid);
     send({ type: 'started', id: request.id, pid: started.pid });
@@ -145,6 +145,10 @@ function handle(message: ToSpawner): void {
       masker = new SecretMasker(message.secrets);
       baseEnv = message.baseEnv;
       send({ type: 'ready' });
+      break;
+    case 'secret':
+      // Registered by a task of another spawner: masked here too from now on.
+      masker.add(message.value);
       break;
     case 'spawn':
       if (!blocked && !waiting.length && running.size < room) start(message);
