@@ -24,6 +24,8 @@ export interface AttemptResult {
   artifacts?: string[];
   /** Last lines of its output, masked. */
   tail: string[];
+  /** A service that became ready: its process goes on until the run stops it (the attempt's `signal`); settles once it has ended. */
+  service?: { exited: Promise<void> };
 }
 
 /** What an executor needs to run one attempt. */
@@ -57,6 +59,8 @@ export interface AttemptRequest {
   captureStdout?: string;
   /** Gets the attempt's output lines, masked, as they come (for the console). */
   onOutput?: (stream: 'out' | 'err', line: string) => void;
+  /** A service: the attempt succeeds once it is ready (`ready`, rendered, exits 0; tried every `interval` seconds), its process going on. */
+  service?: { ready?: string; interval: number };
 }
 
 export interface Executor {

@@ -55,6 +55,10 @@ export class RunEngine {
   private stopping: Stopping | undefined;
   /** Killed at once (a second Ctrl-C): nothing more starts, not even what runs on an interrupt. */
   private killed = false;
+  /** Services that are up (succeeded, their process going on), with what stops and kills them: stopped once nothing that needs them can still run. */
+  private readonly services = new Map<number, { stop?: AbortController; kill?: AbortController }>();
+  /** When the process of each service that was up has ended: the run ends after them. */
+  private readonly serviceExits: Promise<void>[] = [];
   private open = 0;
   private done!: () => void;
   private readonly finished: Promise<void>;
@@ -138,6 +142,9 @@ export class RunEngine {
     for (const i of roots) this.becomeReady(i);
     this.pump();
     await this.finished;
+    // Every task has ended, so every service was told to stop: its process ends within its grace period.
+    for (const service of this.services.values()) service.stop?.abort();
+    await Promise.all(this.serviceExits);
     interrupt?.removeEventListener('abort', onInterrupt);
     clearInterval(this.heartbeat);
     clearTimeout(this.deadlineTimer);
@@ -369,9 +376,17 @@ export class RunEngine {
     this.ledger.settle(s.reserved, attemptCost);
     s.cost += attemptCost;
     s.reserved = 0;
+    // The attempt's controllers go with it; a service that is up is still stopped through them.
+    const controllers = { stop: s.abort, kill: s.kill };
     recordAttempt(s, result);
     const { outcome, artifacts } = checkAttempt(task, result);
     if (artifacts) s.artifacts = artifacts;
+    if (result.service) {
+      this.serviceExits.push(result.service.exited);
+      // Up, unless what it reported fails the attempt: then it is stopped as the attempt fails.
+      if (outcome.ok) this.services.set(i, controllers);
+      else controllers.stop?.abort();
+    }
     if (outcome.ok) {
       // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.
       s.sources = sources;
@@ -498,6 +513,7 @@ export class RunEngine {
     // Said once: the first Ctrl-C gave the reason already.
     if (interrupted) this.reasons.pop();
     for (const s of this.states) s.kill?.abort();
+    for (const service of this.services.values()) service.kill?.abort();
   }
 
   private finish(i: number, status: TaskStatus, reason?: string): void {
@@ -511,7 +527,18 @@ export class RunEngine {
     for (const d of this.graph.dependents[i]!) {
       if (this.included(d) && --this.remaining[d]! === 0) this.becomeReady(d);
     }
+    this.stopServiceIfIdle(i);
+    for (const n of this.graph.needs[i]!) this.stopServiceIfIdle(n);
     if (--this.open === 0) this.done();
+  }
+
+  /** Stops a service that is up once every task that needs it has ended (at once if none will run). */
+  private stopServiceIfIdle(i: number): void {
+    if (!this.services.has(i)) return;
+    if (this.graph.dependents[i]!.some((d) => this.included(d) && !FINAL.has(this.states[d]!.state))) return;
+    const service = this.services.get(i)!;
+    this.services.delete(i);
+    service.stop?.abort();
   }
 
   private result(): RunResult {

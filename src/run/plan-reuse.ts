@@ -17,12 +17,30 @@ export function sameInputs(workflow: Workflow, task: TaskSpec, previousInputs: R
 export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, previousInputs: Readonly<Record<string, string | null>> = {}): Map<number, Record<string, string>> {
   const reused = new Map<number, Record<string, string>>();
   const hashes = definitionHashes(workflow);
+  // A service is infrastructure its dependents use, not an input of theirs: one that is needed runs
+  // again whatever its earlier run did (its process is gone), and one no task that runs needs does not.
+  const services = new Map<number, Record<string, string>>();
   for (const i of needsFirst(workflow)) {
     const task = workflow.tasks[i]!;
     const previous = succeeded.get(task.id);
-    if (previous && previous.hash === hashes.get(task.id) && sameInputs(workflow, task, previousInputs) && needIndices(workflow, i).every((n) => reused.has(n))) reused.set(i, previous.outputs);
+    if (!previous || previous.hash !== hashes.get(task.id) || !sameInputs(workflow, task, previousInputs)) continue;
+    if (!needIndices(workflow, i).every((n) => reused.has(n) || services.has(n))) continue;
+    if (task.service) services.set(i, previous.outputs);
+    else reused.set(i, previous.outputs);
+  }
+  for (const [i, outputs] of services) {
+    if (dependentsOf(workflow, i).every((d) => reused.has(d))) reused.set(i, outputs);
   }
   return reused;
+}
+
+/** The tasks that need task `i`. */
+function dependentsOf(workflow: Workflow, i: number): number[] {
+  const out: number[] = [];
+  workflow.tasks.forEach((_, d) => {
+    if (needIndices(workflow, d).includes(i)) out.push(d);
+  });
+  return out;
 }
 
 /**

@@ -3,13 +3,15 @@ import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
 import { isDefaultShell } from '../workflow/shell.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
+import { outputsSoFar, untilReady } from './service-readiness.js';
 
 /**
  * Runs an attempt as `sh -c <command>` (a simple command directly) in its
  * own process group (started by the spawner process), the prompt on stdin,
  * output streamed to the log. A timeout or abort sends SIGTERM to the whole
  * group and SIGKILL after the grace period; when the shell exits, anything
- * left in its group is killed.
+ * left in its group is killed. A service's attempt succeeds once it is ready;
+ * its process goes on until the attempt's signal stops it.
  */
 /** The largest prompt also given in ORCHESTRATE_PROMPT (Linux allows 128 KB for one variable, name included). */
 export const MAX_PROMPT_VARIABLE = 100 * 1024;
@@ -39,8 +41,14 @@ export class ShellExecutor implements Executor {
     }
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
+    let markStarted!: () => void;
+    const hasStarted = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const startedAt = performance.now();
     // The timeout counts from the process's start: a task that waits for room in its spawner (the open-files limit) is not running yet.
     const started = () => {
+      markStarted();
       if (request.timeout !== undefined) timer ??= setTimeout(() => {
         timedOut = true;
         terminate();
@@ -78,16 +86,38 @@ export class ShellExecutor implements Executor {
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener('abort', onAbort, { once: true });
     request.killSignal?.addEventListener('abort', onKill, { once: true });
+    const settle = () => {
+      if (timer) clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      request.signal.removeEventListener('abort', onAbort);
+      request.killSignal?.removeEventListener('abort', onKill);
+    };
+
+    if (request.service && await untilReady(this.spawner, request, env, hasStarted, done)) {
+      // Its timeout was for becoming ready: it runs on now, until the run stops it.
+      clearTimeout(timer);
+      const so = outputsSoFar(request, this.masker);
+      if ('outputs' in so) {
+        const exited = done.then(async (report) => {
+          settle();
+          if (!cancelled) await appendFile(request.logFile, `--- ${this.masker.mask(`the service ended on its own (${report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`}) while tasks that need it could still run`)}\n`).catch(() => undefined);
+        });
+        return { ok: true, exitCode: null, signal: null, durationMs: performance.now() - startedAt, outputs: so.outputs, cost: reportedCost(so.outputs), tail: [], service: { exited } };
+      }
+      // Its outputs cannot be read: it fails as any attempt with such outputs, and is stopped.
+      terminate();
+      const report = await done;
+      settle();
+      const message = so.error;
+      await appendFile(request.logFile, `--- ${this.masker.mask(`attempt ${request.attempt} failed: ${message}`)}\n`).catch(() => undefined);
+      return { ok: false, kind: 'invalid', message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs: {}, tail: report.tail };
+    }
 
     const report = await done;
-    if (timer) clearTimeout(timer);
-    if (killTimer) clearTimeout(killTimer);
-    request.signal.removeEventListener('abort', onAbort);
-    request.killSignal?.removeEventListener('abort', onKill);
+    settle();
 
     const outputs = report.outputs;
-    const reported = outputs.cost !== undefined && outputs.cost.trim() !== '' ? Number(outputs.cost) : NaN;
-    const cost = Number.isFinite(reported) && reported >= 0 ? reported : undefined;
+    const cost = reportedCost(outputs);
     if (outputs.cost !== undefined && cost === undefined) {
       await appendFile(request.logFile, `--- cost ${JSON.stringify(outputs.cost)} ignored: not a number of at least 0; the declared cost counts\n`).catch(() => undefined);
     }
@@ -100,6 +130,7 @@ export class ShellExecutor implements Executor {
     else if (report.lost) outcome = result(false, 'spawn', `lost: ${report.lost}; the task was killed`);
     else if (timedOut) outcome = result(false, 'timeout', `timed out after ${request.timeout}s`);
     else if (report.code !== 0) outcome = result(false, 'exit-code', report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`);
+    else if (request.service) outcome = result(false, 'exit-code', 'the service ended (exit code 0) before it was ready');
     else if (report.outputError) outcome = result(false, 'invalid', report.outputError);
     else outcome = result(true);
     if (!outcome.ok) {
@@ -109,4 +140,10 @@ export class ShellExecutor implements Executor {
     }
     return outcome;
   }
+}
+
+/** The cost an attempt reported (`cost=` output), if it is a number of at least 0. */
+function reportedCost(outputs: Readonly<Record<string, string>>): number | undefined {
+  const reported = outputs.cost !== undefined && outputs.cost.trim() !== '' ? Number(outputs.cost) : NaN;
+  return Number.isFinite(reported) && reported >= 0 ? reported : undefined;
 }

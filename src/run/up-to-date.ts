@@ -49,7 +49,8 @@ export async function planUpToDate(workflow: Workflow, last: ReadonlyMap<string,
   for (const i of needsFirst(workflow)) {
     const task = workflow.tasks[i]!;
     if (reused.has(i) || !task.sources.length) continue;
-    const stale = await staleBecause(workflow, i, last.get(task.id), hashes.get(task.id), (n) => upToDate.has(n) || reused.has(n));
+    // A service it needs is what it runs against, not what it reads: it does not make it run again.
+    const stale = await staleBecause(workflow, i, last.get(task.id), hashes.get(task.id), (n) => upToDate.has(n) || reused.has(n) || workflow.tasks[n]!.service !== undefined);
     if (typeof stale === 'string') why?.set(i, stale);
     else upToDate.set(i, stale);
   }

@@ -224,6 +224,14 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const matrix = byInputs.matrix;
     // A matrix from outputs: one task, a group that expands at run time (its matrix templates left in).
     const dynamic = dynamicKeys(matrix).length > 0;
+    if (t.service) {
+      const why = t.run === undefined ? 'it is an agent task: a service is a `run` command'
+        : t.sources?.length ? 'it has `sources`: a service runs whenever a task that needs it runs, so it is never up to date'
+        : t.memoize ? 'it has `memoize`: a service runs whenever a task that needs it runs, so it is never memoized'
+        : t.captureStdout !== undefined ? 'it has `captureStdout`: the stdout of a service has no end to capture'
+        : dynamic ? 'its matrix comes from outputs: a service is not a group that ends with its expansions' : undefined;
+      if (why) diagnostics.push(error('bad-service', `task "${baseId}" cannot be a \`service\`: ${why}`, [...at, 'service'], true));
+    }
     const size = matrixSize(matrix);
     if (size > MAX_MATRIX_EXPANSIONS) {
       diagnostics.push(error('matrix-too-large', `task "${baseId}" expands to ${size} tasks; at most ${MAX_MATRIX_EXPANSIONS} are allowed`, [...at, 'matrix']));
@@ -252,6 +260,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         for (const [k, v] of Object.entries(taskEnv)) renderedEnv[k] = render(v);
         return {
           command: render(t.run ?? agent?.command ?? ''),
+          ready: typeof t.service === 'object' && t.service.ready !== undefined ? render(t.service.ready) : undefined,
           prompt: prompt.text === undefined ? undefined : render(prompt.text),
           artifacts: (t.artifacts ?? []).map(render),
           sources: (t.sources ?? []).map(render),
@@ -290,6 +299,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         params,
         needs: [],
         if: t.if ?? 'success',
+        ...(t.service ? { service: { ...(filled.ready !== undefined ? { ready: filled.ready } : {}), interval: typeof t.service === 'object' && t.service.interval !== undefined ? parseDuration(t.service.interval)! : 1 } } : {}),
         ...(t.runOnInterrupt && (t.if ?? 'success') !== 'success' ? { runOnInterrupt: true } : {}),
         ...(when?.condition ? { when: { source: t.when!, condition: when.condition } } : {}),
         priority: t.priority ?? 'medium',

@@ -22,6 +22,7 @@ function templateFields(baseId: string, task: WorkflowFile['tasks'][string], pro
     if (typeof text === 'string' && hasTemplate(text)) fields.push({ path, text });
   };
   add([...at, 'run'], task.run);
+  add([...at, 'service', 'ready'], typeof task.service === 'object' ? task.service.ready : undefined);
   add([...at, 'prompt'], task.prompt);
   // A prompt file's templates are reported at its `promptFile`.
   add([...at, 'promptFile'], promptFile);

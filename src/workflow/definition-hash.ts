@@ -26,6 +26,8 @@ export function definitionHash(workflow: Workflow, task: TaskSpec, root = projec
     ...(task.when ? [{ when: task.when.source }] : []),
     ...(task.dynamicMatrix ? [{ dynamicMatrix: task.dynamicMatrix }] : []),
     ...(task.captureStdout ? [{ captureStdout: task.captureStdout }] : []),
+    // What makes it ready is part of what it does; how often that is tried is not.
+    ...(task.service ? [{ service: (task.unfilled ? task.unfilled.ready : task.service.ready) ?? true }] : []),
     ...(task.outputSchema ? [{ outputSchema: task.outputSchema }] : []),
     ...(task.inputBindings?.length ? [{ inputs: task.inputBindings }] : []),
   ]);

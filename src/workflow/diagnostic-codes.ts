@@ -43,6 +43,7 @@ export const DIAGNOSTIC_CODES = {
   'bad-include': 'An `include` entry whose file cannot be read, is this file, closes a cycle of includes, or has errors of its own; whose `with` names an input the file does not declare, gives a value that does not fit, reads something other than inputs and runner, or leaves out an input without a default; or a key an included file cannot set (`policy`, `telemetry`, `exclusive`).',
   'include-conflict': 'An included file brings a task id this workflow already has, or an agent or resource defined differently elsewhere.',
   'config-error': 'The config file cannot be loaded.',
+  'bad-service': 'A `service` task that is not a `run` task, or has `sources`, `memoize`, `captureStdout` or a matrix from outputs (a service runs while its dependents do, whatever its files or history say, and its stdout has no end).',
   'bad-memoize': 'A task has both `memoize` and `sources`: with sources it is skipped while they do not change (up to date) instead.',
   'ordering-not-number': "A `when` condition orders (`<`, `<=`, `>`, `>=`) a literal that is not a number, which is always false (warning).",
   'not-an-option': 'A `when` condition compares an input with an enum, a matrix key, how a task ended or runner.os/arch with a value it can never have, which is always false (`==`) or true (`!=`) (warning).',

@@ -109,6 +109,12 @@ export interface TaskSpec {
   /** Ids of the tasks this one needs, matrix needs expanded. */
   needs: string[];
   if: RunIf;
+  /**
+   * A long-running process its dependents use: it succeeds once ready (once
+   * started, or once `ready` — templates filled at load time — exits 0, tried
+   * every `interval` seconds), and is stopped once they have all ended.
+   */
+  service?: { ready?: string; interval: number };
   /** It runs even after an interrupt, as its `if` allows (`always` or `failure` only). */
   runOnInterrupt?: boolean;
   /** Its `when` condition, parsed (checked when it is ready; false skips it). */
@@ -148,7 +154,7 @@ export interface TaskSpec {
   /** For a task of an included file: how each input it uses got its value (`docs.target=staging`, `docs.target=default:"dev"`), in its definition hash. */
   inputBindings?: string[];
   /** Its fields with the inputs left as templates: what its definition hash covers. */
-  unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>;
+  unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'> & { ready?: string };
 }
 
 export interface Workflow {

@@ -351,6 +351,21 @@ export type Task = {
    */
   if?: "success" | "failure" | "always";
   /**
+   * A long-running process that the tasks needing it use while they run (a database, a dev server, a mock API), as GitHub Actions' `services` and Argo's daemon steps: the task succeeds once it is ready, holds no slot after that, and is stopped (SIGTERM to its group, SIGKILL after the grace period) once every task that needs it has ended. `true`: ready once started; or `{ ready, interval }`: ready once the `ready` command exits 0, tried every `interval` (default 1s). Its `timeout` bounds the time to be ready. A `run` task only; not with `sources`, `memoize` or `captureStdout`.
+   * @default false
+   */
+  service?: boolean | {
+  /**
+   * A command (run as `run` is, in the task's directory with its variables and templates) that exits 0 once the service can be used: `curl -sf localhost:8080/health`, `pg_isready -h localhost`.
+   */
+  ready?: string;
+  /**
+   * How often `ready` is tried until it exits 0.
+   * @default "1s"
+   */
+  interval?: Duration;
+};
+  /**
    * Run even after an interrupt (Ctrl-C, SIGTERM, SIGHUP, `orchestrate cancel`), as GitHub Actions runs the `always()` steps of a cancelled job and Argo the exit handler of a stopped workflow: for cleanup that must not be skipped (delete what the run created). It applies to `if: always` and `if: failure` tasks (a need the interrupt cancelled counts as a failure): one already running is not stopped, one waiting runs once its needs have ended. A second Ctrl-C stops it too. Not retried after the interrupt.
    * @default false
    */

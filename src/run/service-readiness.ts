@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import type { SecretMasker } from '../telemetry/mask.js';
+import { statIfPresent } from '../util/stat-if-present.js';
+import type { AttemptRequest } from './attempt.js';
+import { MAX_OUTPUT_BYTES, outputsMalformed, outputsTooLarge, parseOutputs } from './outputs.js';
+import type { SpawnerClient } from './spawner/spawner-client.js';
+import type { ExitReport } from './spawner/protocol.js';
+
+/**
+ * Whether a service's process became ready before it ended or was stopped:
+ * once started when it has no `ready` command; else once `ready` (run as its
+ * `run` is, with its variables) exits 0, tried every `interval` seconds.
+ * A try goes on no longer than the service: its end (or a stop, which ends
+ * it) ends the wait with false.
+ */
+export async function untilReady(spawner: SpawnerClient, request: AttemptRequest, env: Record<string, string>, started: Promise<void>, ended: Promise<ExitReport>): Promise<boolean> {
+  const service = request.service!;
+  let over = false;
+  const end = ended.then(() => {
+    over = true;
+    return undefined;
+  });
+  await Promise.race([started, end]);
+  if (over || request.signal.aborted) return false;
+  if (service.ready === undefined) return true;
+  // Its outputs and summary files are its service's own: a try writes elsewhere, in the same private directory.
+  const tryOutputs = request.outputFile.replace(/\.env$/, '.ready.env');
+  const trySummary = request.outputFile.replace(/\.env$/, '.ready.md');
+  for (;;) {
+    const attempt = spawner.spawn({
+      command: service.ready,
+      cwd: request.cwd,
+      env: { ...env, ORCHESTRATE_OUTPUT: tryOutputs, ORCHESTRATE_SUMMARY: trySummary },
+      logFile: '/dev/null',
+      header: '',
+      outputFile: tryOutputs,
+      summaryFile: trySummary,
+      ...(request.shell ? { shell: request.shell } : {}),
+    });
+    const report = await Promise.race([attempt.done, end]);
+    if (report === undefined) {
+      spawner.kill(attempt.id, 'SIGKILL');
+      return false;
+    }
+    if (report.code === 0 && !report.spawnError && !report.lost) return !over && !request.signal.aborted;
+    if (over || request.signal.aborted) return false;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([end, new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, service.interval * 1000);
+    })]);
+    clearTimeout(timer);
+    if (over || request.signal.aborted) return false;
+  }
+}
+
+/**
+ * The outputs a service has written by the time it is ready, masked (its
+ * dependents read them); the file stays, the service's to write on.
+ */
+export function outputsSoFar(request: AttemptRequest, masker: SecretMasker): { outputs: Record<string, string> } | { error: string } {
+  const stat = statIfPresent(request.outputFile);
+  if (!stat?.isFile()) return { outputs: {} };
+  if (stat.size > MAX_OUTPUT_BYTES) return { error: outputsTooLarge(stat.size) };
+  let text: string;
+  try {
+    text = readFileSync(request.outputFile, 'utf8');
+  } catch {
+    return { outputs: {} };
+  }
+  const parsed = parseOutputs(text);
+  if (parsed.problems.length) return { error: masker.mask(outputsMalformed(parsed.problems)) };
+  return { outputs: masker.maskDeep(parsed.outputs) };
+}
