@@ -37,8 +37,8 @@ export function secretValues(env: Record<string, string | undefined>, names: rea
 export class SecretMasker {
   private pattern?: RegExp;
   private all: string[];
-  longest = 0;
-  generation = 0;
+  private longestValue = 0;
+  private added = 0;
 
   constructor(values: readonly string[]) {
     this.all = [...values];
@@ -49,10 +49,20 @@ export class SecretMasker {
     return this.all;
   }
 
+  /** The length of the longest value masked. */
+  get longest(): number {
+    return this.longestValue;
+  }
+
+  /** How many values were added since the masker was made. */
+  get generation(): number {
+    return this.added;
+  }
+
   private compile(): void {
     // Longest first: of two secrets where one holds the other, the whole is masked.
     const usable = this.all.filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-    this.longest = usable.reduce((m, v) => Math.max(m, v.length), 0);
+    this.longestValue = usable.reduce((m, v) => Math.max(m, v.length), 0);
     this.pattern = usable.length ? new RegExp(usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;
   }
 
@@ -61,7 +71,7 @@ export class SecretMasker {
     if (value.length < MIN_SECRET_LENGTH || this.all.includes(value)) return false;
     this.all.push(value);
     this.compile();
-    this.generation++;
+    this.added++;
     return true;
   }
 
