@@ -355,15 +355,24 @@ describe('kill -9 at a random moment, then --resume', () => {
 
 describe('Ctrl-C at a random moment', () => {
   for (let seed = 1; seed <= 5; seed++) {
-    it(`seed ${seed}: exits 130, every task ends once, the stream ends with workflow.finished, no task process survives`, async () => {
+    it(`seed ${seed}: exits 130, every task ends once, the stream ends with workflow.finished, no task process survives, cleanup marked runOnInterrupt runs`, async () => {
       const rnd = seededRandom(3000 + seed);
       const n = 6 + Math.floor(rnd() * 6);
       const lines = ['version: 1', `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 3)}, gracePeriod: 1s, retry: { delay: 50ms } }`, 'tasks:'];
+      // Sometimes the first task is a service the others use: it runs until they have ended.
+      const service = rnd() < 0.5;
+      const cleanup = new Set<string>();
       for (let i = 0; i < n; i++) {
         const needs = i > 0 && rnd() < 0.5 ? [`t${Math.floor(rnd() * i)}`] : [];
-        // Each task leaves its pid and a background grandchild's pid, and some ignore SIGTERM.
-        const trap = rnd() < 0.3 ? "trap '' TERM; " : '';
-        lines.push(`  t${i}: { run: '${trap}sleep 30 & echo $! >> pids; echo $$ >> pids; sleep 0.${1 + Math.floor(rnd() * 4)}; kill $!', retry: { maxAttempts: 2 }${needs.length ? `, needs: [${needs.join(', ')}]` : ''}${rnd() < 0.2 ? ', if: always' : ''} }`);
+        if (i === 0 && service) {
+          lines.push("  t0: { run: 'echo $$ >> pids; exec sleep 30', service: true }");
+          continue;
+        }
+        // Each task leaves its pid and a background grandchild's pid, and some ignore SIGTERM ('' inside YAML's single quotes is one ').
+        const trap = rnd() < 0.3 ? "trap '''' TERM; " : '';
+        const always = rnd() < 0.2;
+        if (always && rnd() < 0.5) cleanup.add(`t${i}`);
+        lines.push(`  t${i}: { run: '${trap}sleep 30 & echo $! >> pids; echo $$ >> pids; sleep 0.${1 + Math.floor(rnd() * 4)}; kill $!', retry: { maxAttempts: 2 }${needs.length ? `, needs: [${needs.join(', ')}]` : ''}${always ? ', if: always' : ''}${cleanup.has(`t${i}`) ? ', runOnInterrupt: true' : ''} }`);
       }
       const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `${lines.join('\n')}\n` });
       const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir, stdio: 'ignore' });
@@ -378,6 +387,8 @@ describe('Ctrl-C at a random moment', () => {
       expect(code).toBe(finished.status === 'cancelled' ? 130 : finished.status === 'succeeded' ? 0 : 1);
       const terminal = events.filter((e) => TERMINAL.test(e.type)).map((e) => e.taskId as string);
       expect(terminal.sort()).toEqual(Array.from({ length: n }, (_, i) => `t${i}`).sort());
+      // Cleanup runs whatever the interrupt did to what it needs, and is not stopped by it.
+      for (const id of cleanup) expect(JSON.stringify(events.find((e) => TERMINAL.test(e.type) && e.taskId === id)), `${id} (runOnInterrupt)`).toContain('"type":"task.succeeded"');
       const pids = existsSync(join(dir, 'pids')) ? readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
       for (const pid of pids) expect(isAlive(pid), `process ${pid} outlived the run`).toBe(false);
     });
