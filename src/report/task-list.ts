@@ -19,6 +19,8 @@ export interface ListedTask {
   includedFrom: string | null;
   /** It waits for a person's approval before it starts. */
   approval: boolean;
+  /** A service: its process runs while the tasks that need it do. */
+  service: boolean;
 }
 
 export interface ListedInput {
@@ -45,7 +47,7 @@ export function taskList(workflow: Workflow): TaskList {
     let listed = byBase.get(task.baseId);
     if (!listed) {
       const dynamic = task.dynamicMatrix;
-      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()), maxParallel: task.maxParallel ?? null, includedFrom: task.includedFrom ?? null, approval: task.approval !== undefined };
+      listed = { id: task.baseId, description: task.description ?? null, agent: task.agent ?? null, needs: [], tasks: [], matrixFrom: dynamicKeys(dynamic).map((k) => (dynamic![k] as string).trim()), maxParallel: task.maxParallel ?? null, includedFrom: task.includedFrom ?? null, approval: task.approval !== undefined, service: task.service !== undefined };
       byBase.set(task.baseId, listed);
     }
     listed.tasks.push(task.id);
@@ -68,6 +70,7 @@ export function taskList(workflow: Workflow): TaskList {
 /** What a task or input is, after its description: agent, matrix, needs; type, choices, default. */
 function taskDetails(task: ListedTask): string {
   const details: string[] = [];
+  if (task.service) details.push('service');
   if (task.agent) details.push(`agent ${task.agent}`);
   const atATime = task.maxParallel !== null ? `, ${task.maxParallel} at a time` : '';
   if (task.matrixFrom.length) details.push(`matrix from ${task.matrixFrom.join(', ')}${atATime}`);

@@ -34,6 +34,7 @@ tasks:
   build: { run: "true", matrix: { os: [linux, s3cr3t-os] }, maxParallel: 1 }
   docs: { agent: writer, prompt: hi, description: Write the docs, needs: build }
   ship: { run: "true", needs: [build, docs] }
+  db: { run: "true", service: true }
 `,
     });
     const r = cli(['ls', '--json'], { cwd: dir, env: { KEY: 's3cr3t-os' } });
@@ -42,9 +43,10 @@ tasks:
     const list = JSON.parse(r.stdout);
     expect(list.workflow).toBe('orchestrate');
     expect(list.tasks).toEqual([
-      { id: 'build', description: null, agent: null, needs: [], tasks: ['build[linux]', 'build[***]'], matrixFrom: [], maxParallel: 1, includedFrom: null, approval: false },
-      { id: 'docs', description: 'Write the docs', agent: 'writer', needs: ['build'], tasks: ['docs'], matrixFrom: [], maxParallel: null, includedFrom: null, approval: false },
-      { id: 'ship', description: null, agent: null, needs: ['build', 'docs'], tasks: ['ship'], matrixFrom: [], maxParallel: null, includedFrom: null, approval: false },
+      { id: 'build', description: null, agent: null, needs: [], tasks: ['build[linux]', 'build[***]'], matrixFrom: [], maxParallel: 1, includedFrom: null, approval: false, service: false },
+      { id: 'docs', description: 'Write the docs', agent: 'writer', needs: ['build'], tasks: ['docs'], matrixFrom: [], maxParallel: null, includedFrom: null, approval: false, service: false },
+      { id: 'ship', description: null, agent: null, needs: ['build', 'docs'], tasks: ['ship'], matrixFrom: [], maxParallel: null, includedFrom: null, approval: false, service: false },
+      { id: 'db', description: null, agent: null, needs: [], tasks: ['db'], matrixFrom: [], maxParallel: null, includedFrom: null, approval: false, service: true },
     ]);
     expect(list.inputs).toEqual([
       { name: 'target', description: null, type: 'string', default: 'staging', enum: ['staging', 'production'], required: false },
@@ -54,10 +56,11 @@ tasks:
     // A list needs no input values: the text shows which must be given.
     const text = cli(['list'], { cwd: dir }).stdout;
     expect(text).toBe([
-      'orchestrate (orchestrate.yaml): 4 tasks',
+      'orchestrate (orchestrate.yaml): 5 tasks',
       '  build  matrix of 2, 1 at a time',
       '  docs   Write the docs  (agent writer; needs build)',
       '  ship   needs build, docs',
+      '  db     service',
       '',
       'Inputs (orchestrate run -i NAME=VALUE):',
       '  target    staging | production; default "staging"',
