@@ -26,6 +26,7 @@ import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
 import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
+import { ServicesUp } from './services-up.js';
 
 /**
  * The state machine of a run: tasks become ready when their needs finish as
@@ -55,10 +56,7 @@ export class RunEngine {
   private stopping: Stopping | undefined;
   /** Killed at once (a second Ctrl-C): nothing more starts, not even what runs on an interrupt. */
   private killed = false;
-  /** Services that are up (succeeded, their process going on), with what stops and kills them: stopped once nothing that needs them can still run. */
-  private readonly services = new Map<number, { stop?: AbortController; kill?: AbortController }>();
-  /** When the process of each service that was up has ended: the run ends after them. */
-  private readonly serviceExits: Promise<void>[] = [];
+  private readonly services = new ServicesUp();
   private open = 0;
   private done!: () => void;
   private readonly finished: Promise<void>;
@@ -143,8 +141,7 @@ export class RunEngine {
     this.pump();
     await this.finished;
     // Every task has ended, so every service was told to stop: its process ends within its grace period.
-    for (const service of this.services.values()) service.stop?.abort();
-    await Promise.all(this.serviceExits);
+    await this.services.ended();
     interrupt?.removeEventListener('abort', onInterrupt);
     clearInterval(this.heartbeat);
     clearTimeout(this.deadlineTimer);
@@ -381,12 +378,7 @@ export class RunEngine {
     recordAttempt(s, result);
     const { outcome, artifacts } = checkAttempt(task, result);
     if (artifacts) s.artifacts = artifacts;
-    if (result.service) {
-      this.serviceExits.push(result.service.exited);
-      // Up, unless what it reported fails the attempt: then it is stopped as the attempt fails.
-      if (outcome.ok) this.services.set(i, controllers);
-      else controllers.stop?.abort();
-    }
+    if (result.service) this.services.attemptEnded(i, outcome.ok, controllers, result.service.exited);
     if (outcome.ok) {
       // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.
       s.sources = sources;
@@ -513,7 +505,7 @@ export class RunEngine {
     // Said once: the first Ctrl-C gave the reason already.
     if (interrupted) this.reasons.pop();
     for (const s of this.states) s.kill?.abort();
-    for (const service of this.services.values()) service.kill?.abort();
+    this.services.killAll();
   }
 
   private finish(i: number, status: TaskStatus, reason?: string): void {
@@ -527,18 +519,9 @@ export class RunEngine {
     for (const d of this.graph.dependents[i]!) {
       if (this.included(d) && --this.remaining[d]! === 0) this.becomeReady(d);
     }
-    this.stopServiceIfIdle(i);
-    for (const n of this.graph.needs[i]!) this.stopServiceIfIdle(n);
+    // A service is stopped once every task that needs it has ended (at once if none will run).
+    for (const n of [i, ...this.graph.needs[i]!]) this.services.stopIfIdle(n, () => this.graph.dependents[n]!.some((d) => this.included(d) && !FINAL.has(this.states[d]!.state)));
     if (--this.open === 0) this.done();
-  }
-
-  /** Stops a service that is up once every task that needs it has ended (at once if none will run). */
-  private stopServiceIfIdle(i: number): void {
-    if (!this.services.has(i)) return;
-    if (this.graph.dependents[i]!.some((d) => this.included(d) && !FINAL.has(this.states[d]!.state))) return;
-    const service = this.services.get(i)!;
-    this.services.delete(i);
-    service.stop?.abort();
   }
 
   private result(): RunResult {
