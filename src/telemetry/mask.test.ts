@@ -46,6 +46,31 @@ describe('secret masking', () => {
       expect(out, `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
     }
   });
+  it('lets whole lines through at once unless a secret holds a line break, and still masks as the whole text would (seeded fuzz)', () => {
+    const single = new SecretMasker(['s3cret-token']).stream();
+    expect(single.write('token s3cret-token here\nnext')).toBe('token *** here\n');
+    expect(single.end()).toBe('next');
+    const multi = new SecretMasker(['line one\nline two']).stream();
+    expect(multi.write('a\n')).toBe('');
+    expect(multi.end()).toBe('a\n');
+    const rnd = seededRandom(13);
+    const word = (alphabet: string, min: number, max: number) => Array.from({ length: min + Math.floor(rnd() * (max - min + 1)) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    for (let round = 0; round < 2000; round++) {
+      // Secrets with a line break every third round; text full of them always.
+      const secrets = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => word(round % 3 ? 'abc' : 'ab\n', 1, 6));
+      const m = new SecretMasker(secrets);
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => (rnd() < 0.5 ? secrets[Math.floor(rnd() * secrets.length)] : word('abc\n', 0, 5))).join('');
+      const s = m.stream();
+      let out = '';
+      for (let i = 0; i < text.length;) {
+        const size = 1 + Math.floor(rnd() * 5);
+        out += s.write(text.slice(i, i + size));
+        i += size;
+      }
+      out += s.end();
+      expect(out, `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
+    }
+  });
   it('passes text through untouched when there are no secrets', () => {
     const s = new SecretMasker([]).stream();
     expect(s.write('abc')).toBe('abc');

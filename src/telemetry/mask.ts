@@ -39,6 +39,8 @@ export class SecretMasker {
   private all: string[];
   private longestValue = 0;
   private added = 0;
+  /** Whether a secret holds a line break: only then may a match run past the end of a line. */
+  private multiline = false;
 
   constructor(values: readonly string[]) {
     this.all = [...values];
@@ -63,6 +65,7 @@ export class SecretMasker {
     // Longest first: of two secrets where one holds the other, the whole is masked.
     const usable = this.all.filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
     this.longestValue = usable.reduce((m, v) => Math.max(m, v.length), 0);
+    this.multiline = usable.some((v) => v.includes('\n'));
     this.pattern = usable.length ? new RegExp(usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;
   }
 
@@ -104,7 +107,9 @@ export class SecretMasker {
    */
   maskDecided(text: string): [masked: string, rest: string] {
     if (!this.pattern) return [text, ''];
-    const decided = text.length - (this.longest - 1);
+    // No match runs past a line break unless a secret holds one: whole lines are decided, and
+    // reach the log and the console at once rather than with the next output.
+    const decided = Math.max(text.length - (this.longest - 1), this.multiline ? 0 : text.lastIndexOf('\n') + 1);
     let boundary = Math.max(0, decided);
     let masked = '';
     let from = 0;
