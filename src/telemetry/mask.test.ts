@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../util/random.js';
 import { SecretMasker, secretValues } from './mask.js';
 
+/** `text` through a masking stream in random chunks of 1 to 5 characters. */
+function streamed(m: SecretMasker, text: string, rnd: () => number): string {
+  const s = m.stream();
+  let out = '';
+  for (let i = 0; i < text.length;) {
+    const size = 1 + Math.floor(rnd() * 5);
+    out += s.write(text.slice(i, i + size));
+    i += size;
+  }
+  return out + s.end();
+}
+
 describe('secret masking', () => {
   it('collects values of named secrets and of secret-looking names', () => {
     const env = { GITHUB_TOKEN: 'ghp_abc123', MY_API_KEY: 'k-999', PATH: '/usr/bin', DB_PASSWORD: 'hunter22', SHORT_TOKEN: 'ab', OTHER: 'visible' };
@@ -35,15 +47,7 @@ describe('secret masking', () => {
       const secrets = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => word(1, 6));
       const m = new SecretMasker(secrets);
       const text = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => (rnd() < 0.5 ? secrets[Math.floor(rnd() * secrets.length)] : word(0, 5))).join('');
-      const s = m.stream();
-      let out = '';
-      for (let i = 0; i < text.length;) {
-        const size = 1 + Math.floor(rnd() * 5);
-        out += s.write(text.slice(i, i + size));
-        i += size;
-      }
-      out += s.end();
-      expect(out, `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
+      expect(streamed(m, text, rnd), `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
     }
   });
   it('lets whole lines through at once unless a secret holds a line break, and still masks as the whole text would (seeded fuzz)', () => {
@@ -60,15 +64,7 @@ describe('secret masking', () => {
       const secrets = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => word(round % 3 ? 'abc' : 'ab\n', 1, 6));
       const m = new SecretMasker(secrets);
       const text = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => (rnd() < 0.5 ? secrets[Math.floor(rnd() * secrets.length)] : word('abc\n', 0, 5))).join('');
-      const s = m.stream();
-      let out = '';
-      for (let i = 0; i < text.length;) {
-        const size = 1 + Math.floor(rnd() * 5);
-        out += s.write(text.slice(i, i + size));
-        i += size;
-      }
-      out += s.end();
-      expect(out, `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
+      expect(streamed(m, text, rnd), `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
     }
   });
   it('passes text through untouched when there are no secrets', () => {
