@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import type { SecretMasker } from '../telemetry/mask.js';
+import { statIfPresent } from '../util/stat-if-present.js';
+
 /** At most this many bytes of outputs per attempt (GitHub Actions allows 1 MB per output): large data belongs in files. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
 
@@ -49,4 +53,41 @@ export function parseOutputs(text: string): { outputs: Record<string, string>; p
     outputs[line.slice(0, eq).trim()] = line.slice(eq + 1);
   }
   return { outputs, problems };
+}
+
+/** What a task's outputs file held when it was read. */
+export interface OutputsRead {
+  /** The outputs, masked; none when there is no valid file to read. */
+  outputs: Record<string, string>;
+  /** Why the outputs are refused (too large, not the convention), masked. */
+  error?: string;
+  /** The lines that break the convention, for the log. */
+  problems: string[];
+  /** Its size, when it is a regular file. */
+  size?: number;
+  /** Something is there (to delete after), but only a regular file is read: a pipe or a link to a device would block, or never end. */
+  present: boolean;
+  notAFile: boolean;
+}
+
+/**
+ * Reads a task's outputs file now, synchronously (most tasks write none, and a
+ * stat costs microseconds, not a thread-pool trip); the file stays.
+ */
+export function readOutputsFile(path: string, masker: SecretMasker): OutputsRead {
+  const stat = statIfPresent(path);
+  const size = stat?.isFile() ? stat.size : undefined;
+  const read: OutputsRead = { outputs: {}, problems: [], size, present: stat !== undefined, notAFile: stat !== undefined && size === undefined };
+  if (size === undefined) return read;
+  if (size > MAX_OUTPUT_BYTES) return { ...read, error: outputsTooLarge(size) };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    // Unreadable: the task reported nothing usable.
+    return read;
+  }
+  const parsed = parseOutputs(text);
+  if (parsed.problems.length) return { ...read, problems: parsed.problems, error: masker.mask(outputsMalformed(parsed.problems)) };
+  return { ...read, outputs: masker.maskDeep(parsed.outputs) };
 }

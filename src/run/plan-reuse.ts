@@ -1,5 +1,6 @@
 import { definitionHashes, expansionHash } from '../workflow/definition-hash.js';
-import { needIndices, needsFirst } from '../workflow/needs-order.js';
+import { needIndices } from '../workflow/needs-order.js';
+import { buildGraph, topologicalLevels } from '../workflow/graph.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 
 /** Whether every input the task uses had the same value in an earlier run (null: held a secret, not kept). */
@@ -17,30 +18,22 @@ export function sameInputs(workflow: Workflow, task: TaskSpec, previousInputs: R
 export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, previousInputs: Readonly<Record<string, string | null>> = {}): Map<number, Record<string, string>> {
   const reused = new Map<number, Record<string, string>>();
   const hashes = definitionHashes(workflow);
+  const graph = buildGraph(workflow.tasks.map((_, i) => needIndices(workflow, i)));
   // A service is infrastructure its dependents use, not an input of theirs: one that is needed runs
   // again whatever its earlier run did (its process is gone), and one no task that runs needs does not.
   const services = new Map<number, Record<string, string>>();
-  for (const i of needsFirst(workflow)) {
+  for (const i of topologicalLevels(graph).order) {
     const task = workflow.tasks[i]!;
     const previous = succeeded.get(task.id);
     if (!previous || previous.hash !== hashes.get(task.id) || !sameInputs(workflow, task, previousInputs)) continue;
-    if (!needIndices(workflow, i).every((n) => reused.has(n) || services.has(n))) continue;
+    if (!graph.needs[i]!.every((n) => reused.has(n) || services.has(n))) continue;
     if (task.service) services.set(i, previous.outputs);
     else reused.set(i, previous.outputs);
   }
   for (const [i, outputs] of services) {
-    if (dependentsOf(workflow, i).every((d) => reused.has(d))) reused.set(i, outputs);
+    if (graph.dependents[i]!.every((d) => reused.has(d))) reused.set(i, outputs);
   }
   return reused;
-}
-
-/** The tasks that need task `i`. */
-function dependentsOf(workflow: Workflow, i: number): number[] {
-  const out: number[] = [];
-  workflow.tasks.forEach((_, d) => {
-    if (needIndices(workflow, d).includes(i)) out.push(d);
-  });
-  return out;
 }
 
 /**

@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { SecretMasker } from '../telemetry/mask.js';
-import { statIfPresent } from '../util/stat-if-present.js';
 import type { AttemptRequest } from './attempt.js';
-import { MAX_OUTPUT_BYTES, outputsMalformed, outputsTooLarge, parseOutputs } from './outputs.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import type { ExitReport } from './spawner/protocol.js';
 
@@ -53,21 +49,3 @@ export async function untilReady(spawner: SpawnerClient, request: AttemptRequest
   }
 }
 
-/**
- * The outputs a service has written by the time it is ready, masked (its
- * dependents read them); the file stays, the service's to write on.
- */
-export function outputsSoFar(request: AttemptRequest, masker: SecretMasker): { outputs: Record<string, string> } | { error: string } {
-  const stat = statIfPresent(request.outputFile);
-  if (!stat?.isFile()) return { outputs: {} };
-  if (stat.size > MAX_OUTPUT_BYTES) return { error: outputsTooLarge(stat.size) };
-  let text: string;
-  try {
-    text = readFileSync(request.outputFile, 'utf8');
-  } catch {
-    return { outputs: {} };
-  }
-  const parsed = parseOutputs(text);
-  if (parsed.problems.length) return { error: masker.mask(outputsMalformed(parsed.problems)) };
-  return { outputs: masker.maskDeep(parsed.outputs) };
-}

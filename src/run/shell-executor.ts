@@ -3,7 +3,8 @@ import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
 import { isDefaultShell } from '../workflow/shell.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
-import { outputsSoFar, untilReady } from './service-readiness.js';
+import { readOutputsFile } from './outputs.js';
+import { untilReady } from './service-readiness.js';
 
 /**
  * Runs an attempt as `sh -c <command>` (a simple command directly) in its
@@ -96,8 +97,9 @@ export class ShellExecutor implements Executor {
     if (request.service && await untilReady(this.spawner, request, env, hasStarted, done)) {
       // Its timeout was for becoming ready: it runs on now, until the run stops it.
       clearTimeout(timer);
-      const so = outputsSoFar(request, this.masker);
-      if ('outputs' in so) {
+      // Its outputs so far, for the tasks that need it: the file stays, the service's to write on.
+      const so = readOutputsFile(request.outputFile, this.masker);
+      if (so.error === undefined) {
         const exited = done.then(async (report) => {
           settle();
           if (!cancelled) await appendFile(request.logFile, `--- ${this.masker.mask(`the service ended on its own (${report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`}) while tasks that need it could still run`)}\n`).catch(() => undefined);

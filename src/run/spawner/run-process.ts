@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
-import { MAX_OUTPUT_BYTES, outputsMalformed, outputsTooLarge, parseOutputs } from '../outputs.js';
+import { MAX_OUTPUT_BYTES, outputsTooLarge, readOutputsFile } from '../outputs.js';
 import { TaskLog } from '../task-log.js';
 import { MAX_SUMMARY_BYTES, takeSummaryFile } from '../task-summary.js';
 import type { ExitReport, OutputStream, SpawnRequest } from './protocol.js';
@@ -149,31 +149,14 @@ function captureText(stream: NodeJS.ReadableStream | null): () => { text: string
 }
 
 async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker, started: number, code: number | null, signal: string | null, spawnError?: string, stdout?: { text: string; bytes: number }): Promise<ExitReport> {
-  let outputs: Record<string, string> = {};
-  let text: string | undefined;
-  let outputError: string | undefined;
-  // Synchronous: most tasks write no outputs, and a stat costs microseconds, not a thread-pool trip.
-  const stat = statIfPresent(request.outputFile);
-  // Only a regular file is read: a pipe or a link to a device the task put there would block this process, or never end.
-  const size = stat?.isFile() ? stat.size : undefined;
-  if (stat && size === undefined) log.note('$ORCHESTRATE_OUTPUT was replaced by something other than a file: no outputs read');
+  const read = readOutputsFile(request.outputFile, masker);
+  const { outputs, size } = read;
+  let outputError = read.error;
+  if (read.notAFile) log.note('$ORCHESTRATE_OUTPUT was replaced by something other than a file: no outputs read');
   if (request.promptFile !== undefined) await unlink(request.promptFile).catch(() => undefined);
-  if (stat) {
-    try {
-      if (size !== undefined && size > MAX_OUTPUT_BYTES) outputError = outputsTooLarge(size);
-      else if (size !== undefined) text = readFileSync(request.outputFile, 'utf8');
-    } catch {
-      // Unreadable (e.g. a directory): the task reported nothing usable.
-    }
-    // The file may hold secrets in clear; the masked outputs are kept instead.
-    await unlink(request.outputFile).catch(() => undefined);
-  }
-  if (text !== undefined) {
-    const parsed = parseOutputs(text);
-    for (const problem of parsed.problems) log.note(problem);
-    if (parsed.problems.length) outputError = masker.mask(outputsMalformed(parsed.problems));
-    else outputs = masker.maskDeep(parsed.outputs);
-  }
+  // The file may hold secrets in clear; the masked outputs are kept instead.
+  if (read.present) await unlink(request.outputFile).catch(() => undefined);
+  for (const problem of read.problems) log.note(problem);
   // Its stdout as an output, as `$(command)` gives it: without the final newlines; what the outputs file says wins.
   if (stdout && request.captureStdout !== undefined && outputError === undefined && !Object.hasOwn(outputs, request.captureStdout)) {
     if ((size ?? 0) + stdout.bytes > MAX_OUTPUT_BYTES) outputError = `its stdout (captureStdout: ${request.captureStdout}) makes ${outputsTooLarge((size ?? 0) + stdout.bytes)}`;
