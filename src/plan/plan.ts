@@ -1,4 +1,5 @@
 import { plannedSkips, type PlannedSkip } from './planned-skips.js';
+import { unneededService } from './unneeded-service.js';
 import type { EstimateSource, Workflow } from '../workflow/model.js';
 import { buildGraph, topologicalLevels, type Levels, type TaskGraph } from '../workflow/graph.js';
 import type { Limits } from './capacity.js';
@@ -14,7 +15,7 @@ export interface PlanTask {
   /**
    * `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources
    * did not change; `memoized`: a recorded success was asked the same; `condition`: a false `when` (its own or a need's) skips it; `on-failure`: an
-   * `if: failure` task (or one that needs it), which a run where everything succeeds skips.
+   * `if: failure` task (or one that needs it), which a run where everything succeeds skips; `not-needed`: a service that every task needing it does not run.
    */
   estimateSource: EstimateSource | 'reused' | 'up-to-date' | 'memoized' | PlannedSkip;
   cost: number;
@@ -132,8 +133,13 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * the simulated schedule under the real policy, and the totals.
  */
 export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan {
-  const options: PlanOptions = { ...given, plannedSkips: given.plannedSkips ?? plannedSkips(workflow) };
+  const skips = new Map(given.plannedSkips ?? plannedSkips(workflow));
+  const options: PlanOptions = { ...given, plannedSkips: skips };
   const { graph, levels } = workflowGraph(workflow);
+  // As the run decides: a service whose dependents all certainly do not run is not started.
+  const certainlyNotRun = (i: number) => ['reused', 'up-to-date', 'condition'].includes(notRun(options, workflow.tasks[i]!.id) ?? '');
+  const unneeded = workflow.tasks.filter((_, i) => unneededService(i, workflow.tasks, graph, () => true, certainlyNotRun));
+  for (const t of unneeded) if (!notRun(options, t.id)) skips.set(t.id, 'not-needed');
   const { estimates, tail, tasks, limits } = schedulingInputs(workflow, graph, levels, options);
   const fairness = workflow.policy.fairness;
   const schedule = simulateSchedule(tasks, graph, limits, fairness);

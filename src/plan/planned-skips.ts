@@ -2,8 +2,11 @@ import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { Workflow } from '../workflow/model.js';
 import { needIndices, needsFirst } from '../workflow/needs-order.js';
 
-/** Why the plan counts a task as not running: a false `when`, or `if: failure` when (as planned) nothing fails. */
-export type PlannedSkip = 'condition' | 'on-failure';
+/**
+ * Why the plan counts a task as not running: a false `when`, `if: failure` when (as planned)
+ * nothing fails, or a service no task that runs needs (see unneededService).
+ */
+export type PlannedSkip = 'condition' | 'on-failure' | 'not-needed';
 
 /**
  * The tasks a run will skip, as far as can be known before it starts, with

@@ -49,4 +49,5 @@ const NOT_RUN: Partial<Record<string, string>> = {
   memoized: 'memoized, not run',
   condition: 'skipped by a false `when`',
   'on-failure': 'only on failure',
+  'not-needed': 'a service no task that runs needs, not started',
 };

@@ -62,7 +62,7 @@ function resumeLine(plan: Plan, from: string): string {
 }
 
 /** A line naming the tasks that will not run for one reason, if any. */
-const NOT_RUN_WHY = { 'up-to-date': 'sources unchanged, not run, 0s', memoized: 'asked what a recorded success was asked, not run, 0s', condition: 'a false `when`, not run, 0s', 'on-failure': 'not counted: the plan assumes every task succeeds' };
+const NOT_RUN_WHY = { 'up-to-date': 'sources unchanged, not run, 0s', memoized: 'asked what a recorded success was asked, not run, 0s', condition: 'a false `when`, not run, 0s', 'on-failure': 'not counted: the plan assumes every task succeeds', 'not-needed': 'services no task that runs needs, not started, 0s' };
 
 function notRunLine(plan: Plan, source: keyof typeof NOT_RUN_WHY, label: string): string[] {
   const ids = plan.tasks.filter((t) => t.estimateSource === source).map((t) => t.id);
@@ -100,6 +100,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     ...notRunLine(plan, 'memoized', 'Memoized'),
     ...notRunLine(plan, 'condition', 'Skipped'),
     ...notRunLine(plan, 'on-failure', 'Only on failure'),
+    ...notRunLine(plan, 'not-needed', 'Not needed'),
     ...approvalLine(plan),
     ...(plan.exclusive ? [`Exclusive: one run of the group "${visibleText(plan.exclusive.group)}" at a time on this machine; ${plan.exclusive.cancelInProgress ? 'a new run stops the one going on' : 'a new run waits for the one going on'}`] : []),
     '',

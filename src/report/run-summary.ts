@@ -34,6 +34,8 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   if (fresh.length) lines.push(`  up to date ${fresh.length} task${fresh.length === 1 ? '' : 's'} not run, sources unchanged (${fresh.slice(0, 8).join(', ')}${fresh.length > 8 ? ', ...' : ''}; --force runs them)`);
   const memoized = result.tasks.filter((t) => t.reason === 'memoized').map((t) => t.id);
   if (memoized.length) lines.push(`  memoized   ${memoized.length} task${memoized.length === 1 ? '' : 's'} not run, outputs of an earlier success with the same inputs (${memoized.slice(0, 8).join(', ')}${memoized.length > 8 ? ', ...' : ''}; --force runs them)`);
+  const unneeded = result.tasks.filter((t) => t.reason === 'not-needed').map((t) => t.id);
+  if (unneeded.length) lines.push(`  not needed ${unneeded.slice(0, 8).join(', ')}${unneeded.length > 8 ? ', ...' : ''} (service${unneeded.length === 1 ? '' : 's'} not started: no task that needs ${unneeded.length === 1 ? 'it' : 'them'} ran)`);
   const approved = result.tasks.filter((t) => t.approvedBy !== undefined);
   if (approved.length) lines.push(`  approved   ${approved.slice(0, 8).map((t) => `${t.id} by ${t.approvedBy}`).join(', ')}${approved.length > 8 ? ', ...' : ''}`);
   if (m.costEstimate || m.costSpent) lines.push(`  cost       ${m.costSpent} spent (estimated ${m.costEstimate})`);

@@ -42,7 +42,7 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     prompt,
     params: task.params,
     ...(task.captureStdout ? { captureStdout: task.captureStdout } : {}),
-    ...(task.service ? { service: { ...(task.service.ready !== undefined ? { ready: renderTemplate(task.service.ready, (ref) => c.valueOf(ref, env)) } : {}), interval: task.service.interval } } : {}),
+    ...(task.service ? { service: { ...(task.service.ready !== undefined ? { ready: renderTemplate(task.service.ready, (ref) => c.valueOf(ref, env)) } : {}), interval: task.service.interval, timeout: task.service.timeout } } : {}),
     env,
     cwd: task.cwd,
     timeout: task.timeout !== undefined && c.timeLeft !== undefined ? Math.min(task.timeout, c.timeLeft) : task.timeout,

@@ -59,8 +59,8 @@ export interface AttemptRequest {
   captureStdout?: string;
   /** Gets the attempt's output lines, masked, as they come (for the console). */
   onOutput?: (stream: 'out' | 'err', line: string) => void;
-  /** A service: the attempt succeeds once it is ready (`ready`, rendered, exits 0; tried every `interval` seconds), its process going on. */
-  service?: { ready?: string; interval: number };
+  /** A service: the attempt succeeds once it is ready (`ready`, rendered, exits 0; tried every `interval` seconds, each try for at most `timeout`), its process going on. */
+  service?: { ready?: string; interval: number; timeout: number };
 }
 
 export interface Executor {

@@ -1,6 +1,8 @@
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
+import { plannedSkips } from '../plan/planned-skips.js';
+import { unneededService } from '../plan/unneeded-service.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import { renderTemplate } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
@@ -194,9 +196,20 @@ export class RunEngine {
     if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
     if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(task.inputValues ?? this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
+    if (unneededService(i, this.tasks, this.graph, this.included, (d) => this.certainlyNotRun(d))) return this.finish(i, 'succeeded', 'not-needed');
     if (this.memoized(i)) return this.finish(i, 'succeeded', 'memoized');
     if (task.approval !== undefined) return this.askApproval(i);
     this.enqueue(i);
+  }
+
+  /** Tasks a false `when` skips whatever happens in the run (known before it), by id; worked out when a service asks. */
+  private skippedByCondition?: Set<string>;
+
+  /** Whether task `d` will not run whatever happens now: ended, reused, up to date, or skipped by a `when` known false. */
+  private certainlyNotRun(d: number): boolean {
+    if (FINAL.has(this.states[d]!.state) || this.reused.has(d) || this.options.upToDate?.has(d)) return true;
+    this.skippedByCondition ??= new Set([...plannedSkips(this.workflow)].filter(([, why]) => why === 'condition').map(([id]) => id));
+    return this.skippedByCondition.has(this.tasks[d]!.id);
   }
 
   private enqueue(i: number): void {

@@ -1,3 +1,5 @@
+import { appendFile } from 'node:fs/promises';
+import { formatDuration } from '../util/duration.js';
 import type { AttemptRequest } from './attempt.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import type { ExitReport } from './spawner/protocol.js';
@@ -6,8 +8,9 @@ import type { ExitReport } from './spawner/protocol.js';
  * Whether a service's process became ready before it ended or was stopped:
  * once started when it has no `ready` command; else once `ready` (run as its
  * `run` is, with its variables) exits 0, tried every `interval` seconds.
- * A try goes on no longer than the service: its end (or a stop, which ends
- * it) ends the wait with false.
+ * A try taking longer than `timeout` seconds is killed and counts as not
+ * ready (noted in the service's log). A try goes on no longer than the
+ * service: its end (or a stop, which ends it) ends the wait with false.
  */
 export async function untilReady(spawner: SpawnerClient, request: AttemptRequest, env: Record<string, string>, started: Promise<void>, ended: Promise<ExitReport>): Promise<boolean> {
   const service = request.service!;
@@ -33,12 +36,22 @@ export async function untilReady(spawner: SpawnerClient, request: AttemptRequest
       summaryFile: trySummary,
       ...(request.shell ? { shell: request.shell } : {}),
     });
-    const report = await Promise.race([attempt.done, end]);
+    let tryTimer: NodeJS.Timeout | undefined;
+    const tooLong = new Promise<'too long'>((resolve) => {
+      tryTimer = setTimeout(() => resolve('too long'), service.timeout * 1000);
+    });
+    const report = await Promise.race([attempt.done, end, tooLong]);
+    clearTimeout(tryTimer);
     if (report === undefined) {
       spawner.kill(attempt.id, 'SIGKILL');
       return false;
     }
-    if (report.code === 0 && !report.spawnError && !report.lost) return !over && !request.signal.aborted;
+    if (report === 'too long') {
+      // A try that hangs counts as not ready; it ends before the next one starts.
+      spawner.kill(attempt.id, 'SIGKILL');
+      await appendFile(request.logFile, `--- its ready check did not finish within ${formatDuration(service.timeout)}: killed, and tried again\n`).catch(() => undefined);
+      await Promise.race([attempt.done, end]);
+    } else if (report.code === 0 && !report.spawnError && !report.lost) return !over && !request.signal.aborted;
     if (over || request.signal.aborted) return false;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([end, new Promise<void>((resolve) => {

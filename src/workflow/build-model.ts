@@ -15,7 +15,7 @@ import { parseCondition, staticValue } from './condition.js';
 import { readDotenvFiles } from './dotenv.js';
 import { rootPathProblems } from './root-paths.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
-import { schemaDefault, schemas, topLevelDefault } from './schema.js';
+import { schemaDefault, schemas, serviceDefault, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
 import type { SourceMap } from './source-map.js';
 
@@ -142,6 +142,13 @@ function approvalOf(approval: TaskFile['approval'], render: (text: string) => st
  * (namespaced), which join after the file's own and may be needed by them;
  * needs under a namespace in `excused` (an include that failed) are not reported.
  */
+/** A task's `service` in the model: its `ready` command (templates filled at load time), with the schema's defaults. */
+function serviceSpec(service: NonNullable<TaskFile['service']>, ready: string | undefined): NonNullable<TaskSpec['service']> {
+  const given = typeof service === 'object' ? service : {};
+  const seconds = (key: 'interval' | 'timeout') => parseDuration(given[key] ?? (serviceDefault(key) as Duration))!;
+  return { ...(ready !== undefined ? { ready } : {}), interval: seconds('interval'), timeout: seconds('timeout') };
+}
+
 export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, source: SourceMap, name: string, inputs: InputValues = {}, included: readonly TaskSpec[] = [], excused: readonly string[] = []): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const dir = resolve(file, '..');
@@ -299,7 +306,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         params,
         needs: [],
         if: t.if ?? 'success',
-        ...(t.service ? { service: { ...(filled.ready !== undefined ? { ready: filled.ready } : {}), interval: typeof t.service === 'object' && t.service.interval !== undefined ? parseDuration(t.service.interval)! : 1 } } : {}),
+        ...(t.service ? { service: serviceSpec(t.service, filled.ready) } : {}),
         ...(t.runOnInterrupt && (t.if ?? 'success') !== 'success' ? { runOnInterrupt: true } : {}),
         ...(when?.condition ? { when: { source: t.when!, condition: when.condition } } : {}),
         priority: t.priority ?? 'medium',

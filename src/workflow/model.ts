@@ -112,9 +112,10 @@ export interface TaskSpec {
   /**
    * A long-running process its dependents use: it succeeds once ready (once
    * started, or once `ready` — templates filled at load time — exits 0, tried
-   * every `interval` seconds), and is stopped once they have all ended.
+   * every `interval` seconds, each try for at most `timeout` seconds), and is
+   * stopped once they have all ended.
    */
-  service?: { ready?: string; interval: number };
+  service?: { ready?: string; interval: number; timeout: number };
   /** It runs even after an interrupt, as its `if` allows (`always` or `failure` only). */
   runOnInterrupt?: boolean;
   /** Its `when` condition, parsed (checked when it is ready; false skips it). */

@@ -351,7 +351,7 @@ export type Task = {
    */
   if?: "success" | "failure" | "always";
   /**
-   * A long-running process that the tasks needing it use while they run (a database, a dev server, a mock API), as GitHub Actions' `services` and Argo's daemon steps: the task succeeds once it is ready, holds no slot after that, and is stopped (SIGTERM to its group, SIGKILL after the grace period) once every task that needs it has ended. `true`: ready once started; or `{ ready, interval }`: ready once the `ready` command exits 0, tried every `interval` (default 1s). Its `timeout` bounds the time to be ready. A `run` task only; not with `sources`, `memoize` or `captureStdout`.
+   * A long-running process that the tasks needing it use while they run (a database, a dev server, a mock API), as GitHub Actions' `services` and Argo's daemon steps: the task succeeds once it is ready, holds no slot after that, and is stopped (SIGTERM to its group, SIGKILL after the grace period) once every task that needs it has ended. `true`: ready once started; or `{ ready, interval, timeout }`: ready once the `ready` command exits 0, tried every `interval` (default 1s), each try for at most `timeout` (default 10s). The task's `timeout` bounds the time to be ready. A `run` task only; not with `sources`, `memoize` or `captureStdout`.
    * @default false
    */
   service?: boolean | {
@@ -364,6 +364,11 @@ export type Task = {
    * @default "1s"
    */
   interval?: Duration;
+  /**
+   * How long one try of `ready` may take, as a Docker healthcheck's `timeout` and a Kubernetes probe's `timeoutSeconds`: a try still going then is killed (its process group) and counts as not ready, so a check that hangs (`curl` against a server that accepts but does not answer yet) is tried again. The task's own `timeout` bounds the whole wait.
+   * @default "10s"
+   */
+  timeout?: Duration;
 };
   /**
    * Run even after an interrupt (Ctrl-C, SIGTERM, SIGHUP, `orchestrate cancel`), as GitHub Actions runs the `always()` steps of a cancelled job and Argo the exit handler of a stopped workflow: for cleanup that must not be skipped (delete what the run created). It applies to `if: always` and `if: failure` tasks (a need the interrupt cancelled counts as a failure): one already running is not stopped, one waiting runs once its needs have ended. A second Ctrl-C stops it too. Not retried after the interrupt.

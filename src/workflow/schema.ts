@@ -74,6 +74,12 @@ export function topLevelDefault(property: string): unknown {
   return schemas().workflow.properties?.[property]?.default;
 }
 
+/** The `default` of a key of a task's `service: { ready, interval, timeout }`. */
+export function serviceDefault(property: 'interval' | 'timeout'): unknown {
+  const forms: JsonSchema[] = schemas().workflow.definitions.task.properties.service.oneOf;
+  return forms.find((form) => form.type === 'object')?.properties?.[property]?.default;
+}
+
 /** The `default` of a property of a workflow-schema definition. */
 export function schemaDefault(definition: string, property: string): unknown {
   return schemas().workflow.definitions[definition]?.properties?.[property]?.default;

@@ -7,7 +7,7 @@ import type { Duration } from './schema-types.js';
 interface WithTimeouts {
   policy?: { timeout?: Duration; taskTimeout?: Duration };
   agents?: Record<string, { timeout?: Duration; rateLimit?: { per?: Duration } }>;
-  tasks?: Record<string, { timeout?: Duration; approval?: boolean | string | { timeout?: Duration }; service?: boolean | { interval?: Duration } }>;
+  tasks?: Record<string, { timeout?: Duration; approval?: boolean | string | { timeout?: Duration }; service?: boolean | { interval?: Duration; timeout?: Duration } }>;
 }
 
 /**
@@ -26,10 +26,12 @@ export function zeroTimeouts(raw: WithTimeouts): Diagnostic[] {
   const windows = Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, Duration | undefined] => [['agents', name, 'rateLimit', 'per'], a.rateLimit?.per]);
   const approvals = Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'approval', 'timeout'], typeof t.approval === 'object' ? t.approval.timeout : undefined]);
   const intervals = Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'service', 'interval'], typeof t.service === 'object' ? t.service.interval : undefined]);
+  const tries = Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'service', 'timeout'], typeof t.service === 'object' ? t.service.timeout : undefined]);
   return [
     ...places.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`, path)),
     ...windows.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a rate limit needs a window`, path)),
     ...approvals.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: nobody could decide in no time, and the task would be rejected at once`, path)),
     ...intervals.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: its readiness check would run without a pause`, path)),
+    ...tries.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: every try of its readiness check would be killed at once`, path)),
   ];
 }

@@ -92,7 +92,8 @@ tasks:
   unused:
     run: echo $$ > unused.pid; exec sleep 60
     service: true
-  skipped: { needs: unused, when: "false", run: "true" }
+  # Its condition reads the environment, so it is decided when it is ready, after the service is.
+  skipped: { needs: unused, when: "\${{ env.NEVER_SET == 'yes' }}", run: "true" }
   user: { needs: crashes, run: "true" }
 `,
     });
@@ -107,7 +108,33 @@ tasks:
     expect(tasks['never-ready'].errors[0]).toMatchObject({ kind: 'timeout' });
     expect(tasks.unused).toMatchObject({ status: 'succeeded' });
     expect(tasks.user).toMatchObject({ status: 'skipped', reason: 'dependency-failed' });
+    expect(tasks.skipped).toMatchObject({ status: 'skipped', reason: 'condition' });
     for (const file of ['never.pid', 'unused.pid']) expect(isAlive(Number(readFileSync(join(dir, file), 'utf8')))).toBe(false);
+  });
+
+  it('kill a try of their ready check that takes longer than its timeout, and try again', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      // The first try hangs (as curl against a server that accepts but does not answer yet); the second succeeds.
+      'ready.sh': 'if [ -f tried ]; then exit 0; fi; touch tried; echo $$ > hung.pid; exec sleep 60\n',
+      'workflow.yaml': `version: 1
+tasks:
+  svc:
+    run: exec sleep 60
+    service: { ready: "sh ready.sh", interval: 50ms, timeout: 300ms }
+    timeout: 30s
+  user: { needs: svc, run: "true" }
+`,
+    });
+    const started = Date.now();
+    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const tasks = Object.fromEntries(JSON.parse(r.stdout).tasks.map((t: { id: string }) => [t.id, t]));
+    expect(tasks.svc).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(tasks.user).toMatchObject({ status: 'succeeded' });
+    expect(isAlive(Number(readFileSync(join(dir, 'hung.pid'), 'utf8')))).toBe(false);
+    expect(readFileSync(join(runDir(dir), 'svc.log'), 'utf8')).toContain('--- its ready check did not finish within 0.3s: killed, and tried again');
   });
 
   it('are stopped by Ctrl-C with the rest, and no process of theirs outlives the run', async () => {
@@ -162,21 +189,54 @@ tasks:
     expect(again.result.tasks.map((t) => `${t.id}:${t.reason}`)).toEqual(['svc:reused', 'ok:reused', 'flaky:reused']);
   });
 
-  it('do not make the tasks that need them run again: a task with sources is up to date whatever its service did', () => {
+  it('do not make the tasks that need them run again, and are not started when none of those will run', () => {
     const dir = tempProject({
       'package.json': '{}',
       'src/a.txt': 'a',
       'workflow.yaml': `version: 1
+inputs:
+  e2e: { type: boolean, default: false }
 tasks:
-  svc: { run: "exec sleep 60", service: true }
-  build: { needs: svc, run: "echo built >> built.txt", sources: [src] }
+  svc: { run: "echo x >> svc-starts; exec sleep 60", service: true }
+  proxy: { needs: svc, run: "echo x >> proxy-starts; exec sleep 60", service: true }
+  build: { needs: proxy, run: "echo built >> built.txt", sources: [src] }
+  e2e: { needs: svc, run: "echo e2e >> e2e.txt", when: "\${{ inputs.e2e }}" }
+  alone: { run: "echo x >> alone-starts; exec sleep 60", service: true }
 `,
     });
-    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
-    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`)).toEqual(['svc:undefined', 'build:up-to-date']);
+    const reasons = (stdout: string) => JSON.parse(stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
+    const first = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(reasons(first.stdout)).toEqual(['svc:undefined', 'proxy:undefined', 'build:undefined', 'e2e:condition', 'alone:undefined']);
+    // Nothing that needs them will run: build is up to date, e2e's condition is false before the run.
+    const plan = cli(['plan', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(0);
+    const sources = Object.fromEntries(JSON.parse(plan.stdout).tasks.map((t: { id: string; estimateSource: string }) => [t.id, t.estimateSource]));
+    expect(sources).toMatchObject({ svc: 'not-needed', proxy: 'not-needed', build: 'up-to-date', e2e: 'condition' });
+    expect(sources.alone).not.toBe('not-needed');
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toContain('Not needed: 2 tasks (services no task that runs needs, not started, 0s): svc, proxy');
+    const second = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(reasons(second.stdout)).toEqual(['svc:not-needed', 'proxy:not-needed', 'build:up-to-date', 'e2e:condition', 'alone:undefined']);
+    expect(JSON.parse(second.stdout).merged.summary).toContain('2 services not needed');
+    expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\n');
+    expect(readFileSync(join(dir, 'proxy-starts'), 'utf8')).toBe('x\n');
+    // One that no task needs runs each time, on its own.
+    expect(readFileSync(join(dir, 'alone-starts'), 'utf8')).toBe('x\nx\n');
     expect(readFileSync(join(dir, 'built.txt'), 'utf8')).toBe('built\n');
+    // A source changes: build runs, and so do the services it needs, through proxy.
+    writeFileSync(join(dir, 'src/a.txt'), 'b');
+    const third = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(third.code, third.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\nx\n');
+    expect(readFileSync(join(dir, 'built.txt'), 'utf8')).toBe('built\nbuilt\n');
+    // With e2e on, svc is needed again though build is up to date; proxy is not.
+    const fourth = cli(['run', 'workflow.yaml', '--json', '-i', 'e2e=true'], { cwd: dir });
+    expect(fourth.code, fourth.stderr).toBe(0);
+    expect(reasons(fourth.stdout)).toEqual(['svc:undefined', 'proxy:not-needed', 'build:up-to-date', 'e2e:undefined', 'alone:undefined']);
+    expect(readFileSync(join(dir, 'proxy-starts'), 'utf8')).toBe('x\nx\n');
+    const summary = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(summary.stdout).toMatch(/not needed svc, proxy \(services not started: no task that needs them ran\)/);
   });
 
   it('lint refuses what cannot be a service', () => {
@@ -187,6 +247,7 @@ tasks:
   s1: { agent: a, prompt: x, service: true }
   s2: { run: x, service: true, sources: [src] }
   s3: { run: x, service: { interval: 0 } }
+  s4: { run: x, service: { ready: "true", timeout: 0s } }
 `,
     });
     const r = cli(['lint', 'workflow.yaml'], { cwd: dir });
@@ -195,5 +256,6 @@ tasks:
     expect(out).toContain('workflow.yaml:4:30  error  task "s1" cannot be a `service`: it is an agent task');
     expect(out).toContain('workflow.yaml:5:17  error  task "s2" cannot be a `service`: it has `sources`');
     expect(out).toContain('tasks.s3.service.interval must be greater than 0');
+    expect(out).toMatch(/workflow\.yaml:7:52 +error +tasks\.s4\.service\.timeout must be greater than 0: every try of its readiness check would be killed at once/);
   });
 });

@@ -341,6 +341,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (fresh) result.merged.summary += `; ${fresh} task${fresh === 1 ? '' : 's'} up to date`;
     const memoized = result.tasks.filter((t) => t.reason === 'memoized').length;
     if (memoized) result.merged.summary += `; ${memoized} task${memoized === 1 ? '' : 's'} memoized`;
+    const unneeded = result.tasks.filter((t) => t.reason === 'not-needed').length;
+    if (unneeded) result.merged.summary += `; ${unneeded} service${unneeded === 1 ? '' : 's'} not needed`;
     const resultFailure = options.result === undefined ? undefined : writeResultFile(options.result, result);
     if (resultFailure) await writeErr(`orchestrate: warning: the result could not be written to ${options.result}: ${resultFailure}\n`);
     if (options.json) for (const piece of resultJson(result)) await writeOut(piece);
