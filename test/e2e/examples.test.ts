@@ -32,6 +32,16 @@ describe('the example workflows', () => {
         // The fan-in got every verdict.
         expect(readFileSync(result.tasks.find((t: any) => t.id === 'summarize').logFile, 'utf8')).toContain('out| verdicts of the reviews: ["approve","approve","approve"]');
       }
+      if (file === 'service-mock-api.yaml') {
+        const tasks = Object.fromEntries(result.tasks.map((t: any) => [t.id, t]));
+        expect(tasks['mock-api'].outputs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(tasks.title.outputs.answer).toBe('Give the release a title (5 words read)');
+        expect(readFileSync(tasks.publish.logFile, 'utf8')).toContain('out| Give the release a title (5 words read): Write the release notes (8 words read)');
+        // It answered both agents, and was stopped (SIGTERM) before the run ended.
+        const log = readFileSync(tasks['mock-api'].logFile, 'utf8');
+        expect(log.match(/answered a prompt/g)).toHaveLength(2);
+        expect(log).toContain('out| stopping');
+      }
       if (file === 'release.yaml') {
         expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([
           ['build', 'succeeded'], ['release', 'succeeded'], ['docs.toc', 'succeeded'],
