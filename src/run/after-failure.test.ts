@@ -9,12 +9,12 @@ tasks:
 `).workflow as Workflow;
 const flaky = workflow.tasks[0]!;
 const now = Date.parse('2026-11-26T10:00:00Z');
-const failed = (extra: Partial<FailedAttempt> = {}): FailedAttempt => ({ attempt: 1, kind: 'exit-code', exitCode: 75, outputs: {}, ...extra });
+const failed = (extra: Partial<FailedAttempt> = {}): FailedAttempt => ({ attempt: 1, kind: 'exit-code', exitCode: 75, ...extra });
 
 describe('what follows a failed attempt', () => {
   it('retries after the backoff, or after a longer Retry-After, while attempts and exit codes allow', () => {
     expect(afterFailure(flaky, failed(), { now })).toEqual({ next: 'retry', delaySeconds: 2 });
-    expect(afterFailure(flaky, failed({ outputs: { 'retry-after': '30' } }), { now })).toEqual({ next: 'retry', delaySeconds: 30 });
+    expect(afterFailure(flaky, failed({ retryAfter: 30 }), { now })).toEqual({ next: 'retry', delaySeconds: 30 });
     expect(afterFailure(flaky, failed({ exitCode: 1 }), { now })).toEqual({ next: 'failed' });
     expect(afterFailure(flaky, failed({ attempt: 3 }), { now })).toEqual({ next: 'failed' });
   });

@@ -1,7 +1,7 @@
 import type { TaskSpec } from '../workflow/model.js';
 import type { FailureKind } from './attempt.js';
 import { cancelReason, type Stopping } from './readiness.js';
-import { isRetryable, retryAfterSeconds, retryDelay } from './retry.js';
+import { isRetryable, retryDelay } from './retry.js';
 
 /** What follows a failed attempt. */
 export type AfterFailure =
@@ -14,7 +14,8 @@ export interface FailedAttempt {
   attempt: number;
   kind: FailureKind;
   exitCode: number | null;
-  outputs: Readonly<Record<string, string>>;
+  /** Seconds its `retry-after` output said to wait (retryAfterSeconds), if it set one. */
+  retryAfter?: number;
 }
 
 export interface RunMoment {
@@ -34,7 +35,7 @@ export interface RunMoment {
 export function afterFailure(task: TaskSpec, failed: FailedAttempt, run: RunMoment): AfterFailure {
   if (failed.kind === 'cancelled' && run.stopping !== undefined) return { next: 'cancelled', reason: cancelReason(run.stopping) };
   // An attempt told to come back later (an API's Retry-After) waits that long at least.
-  const delaySeconds = Math.max(retryDelay(task.retry, failed.attempt, task.id, run.seed), retryAfterSeconds(failed.outputs, run.now) ?? 0);
+  const delaySeconds = Math.max(retryDelay(task.retry, failed.attempt, task.id, run.seed), failed.retryAfter ?? 0);
   const startsAfterDeadline = run.deadline !== undefined && run.now + delaySeconds * 1000 >= run.deadline;
   if (!run.stopping && isRetryable(task.retry, failed.attempt, failed.kind, failed.exitCode) && !startsAfterDeadline) return { next: 'retry', delaySeconds };
   return { next: 'failed' };

@@ -402,17 +402,18 @@ export class RunEngine {
       this.finish(i, 'cancelled', s.cancelling);
     } else {
       const kind: FailureKind = outcome.kind ?? 'exit-code';
+      const retryAfter = retryAfterSeconds(outcome.outputs, this.now());
       // An API's Retry-After holds its key, not one request: the agent's other tasks wait as long.
-      const retryAfter = task.agent !== undefined ? retryAfterSeconds(outcome.outputs, this.now()) : undefined;
-      if (retryAfter !== undefined) this.capacity.hold(task.agent!, this.now() / 1000 + retryAfter);
-      const next = afterFailure(task, { attempt: s.attempts, kind, exitCode: outcome.exitCode, outputs: outcome.outputs }, { stopping: this.stopping, now: this.now(), deadline: this.deadline, seed: this.workflow.policy.seed });
+      const holds = task.agent !== undefined && retryAfter !== undefined;
+      if (holds) this.capacity.hold(task.agent!, this.now() / 1000 + retryAfter);
+      const next = afterFailure(task, { attempt: s.attempts, kind, exitCode: outcome.exitCode, retryAfter }, { stopping: this.stopping, now: this.now(), deadline: this.deadline, seed: this.workflow.policy.seed });
       if (next.next === 'cancelled') {
         if (this.stopping === 'timeout') s.errors.push({ attempt: s.attempts, kind: 'workflow-timeout', message: 'terminated: the workflow timeout passed' });
         this.finish(i, 'cancelled', next.reason);
       } else {
         s.errors.push({ attempt: s.attempts, kind, message: outcome.message ?? 'failed' });
         if (next.next === 'retry') {
-          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(result.durationMs), ...(retryAfter !== undefined ? { holds: task.agent } : {}) });
+          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(result.durationMs), ...(holds ? { holds: task.agent } : {}) });
           this.retryAfter(i, next.delaySeconds);
         } else {
           this.failFinally(i);
