@@ -17,7 +17,7 @@ import { CostLedger } from './cost-ledger.js';
 import { RateWake } from './rate-wake.js';
 import { RuntimeValues } from './runtime-values.js';
 import { closeLaunchContext, launchAttempt, openLaunchContext, replaySummary, type LaunchContext } from './launch-attempt.js';
-import { recallMemo } from './memo-key.js';
+import { recallMemo, serviceIds } from './memo-key.js';
 import { projectRoot } from '../workflow/project-root.js';
 import { afterFailure } from './after-failure.js';
 import { retryAfterSeconds } from './retry.js';
@@ -70,6 +70,8 @@ export class RunEngine {
   private launching!: LaunchContext;
   /** The project's root (memo keys hold paths relative to it), once a memoized task asks. */
   private root?: string;
+  /** The ids of services (their outputs stay out of memo keys), once a memoized task asks. */
+  private serviceIds?: Set<string>;
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
@@ -256,7 +258,8 @@ export class RunEngine {
     if (!task.memoize || !lookup) return false;
     const s = this.states[i]!;
     this.root ??= projectRoot(this.workflow.dir);
-    const memo = recallMemo(task, (ref, env) => this.values.valueOf(ref, env), lookup, this.root);
+    this.serviceIds ??= serviceIds(this.tasks);
+    const memo = recallMemo(task, (ref, env) => this.values.valueOf(ref, env), lookup, this.root, this.serviceIds);
     s.memoKey = memo.key;
     if (!memo.outputs) return false;
     s.outputs = memo.outputs;

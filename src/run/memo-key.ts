@@ -34,13 +34,21 @@ export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command'
   return createHash('sha256').update(JSON.stringify(what)).digest('hex');
 }
 
+/** The ids by which a template can read the outputs of a service: each service's own, and its matrix task's. */
+export function serviceIds(tasks: readonly TaskSpec[]): Set<string> {
+  return new Set(tasks.filter((t) => t.service).flatMap((t) => [t.id, t.baseId]));
+}
+
 /**
  * A memoized task's key as rendered with `valueOf`, and the outputs, summary
  * and artifacts of a recorded success under it, if there is one young enough
- * whose artifacts are still there.
+ * whose artifacts are still there. The outputs of a service (`services`:
+ * serviceIds) say where it is — an address, a port chosen at start — not what
+ * it answers: they stay templates in the key, so a new port asks nothing again.
  */
-export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string): { key: string; outputs?: Record<string, string>; summary?: string; artifacts?: string[] } {
-  const key = memoKey(task, renderedTask(task, valueOf), root);
+export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string, services: ReadonlySet<string>): { key: string; outputs?: Record<string, string>; summary?: string; artifacts?: string[] } {
+  const keyed: AttemptContext['valueOf'] = (ref, env) => (ref.kind === 'task-output' && services.has(ref.task) ? ref.text : valueOf(ref, env));
+  const key = memoKey(task, renderedTask(task, keyed), root);
   const hit = lookup(key, task.memoize?.maxAge);
   if (!hit) return { key };
   const found = findArtifacts(task.artifacts, [], task.cwd);

@@ -4,7 +4,7 @@ import type { Workflow } from '../workflow/model.js';
 import { needsFirst } from '../workflow/needs-order.js';
 import type { TemplateRef } from '../workflow/templates.js';
 import type { EngineOptions } from './engine-options.js';
-import { recallMemo } from './memo-key.js';
+import { recallMemo, serviceIds } from './memo-key.js';
 import { RuntimeValues } from './runtime-values.js';
 import { freshState } from './task-state.js';
 
@@ -38,6 +38,7 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
     return Boolean(reads?.length) && reads!.every((k) => known.has(k) || memoized.has(k));
   };
   const root = projectRoot(workflow.dir);
+  const services = serviceIds(workflow.tasks);
   for (const i of needsFirst(workflow)) {
     const task = workflow.tasks[i]!;
     if (!task.memoize || task.dynamicMatrix || known.has(i)) continue;
@@ -46,7 +47,7 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
       ({ outputs } = recallMemo(task, (ref, env) => {
         if (!answered(ref)) throw UNANSWERED;
         return values.valueOf(ref, env);
-      }, lookup, root));
+      }, lookup, root, services));
     } catch (caught) {
       // It reads an answer still to come: a key of guesses would find nothing, or the wrong answer.
       if (caught === UNANSWERED) {

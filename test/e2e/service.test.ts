@@ -239,6 +239,40 @@ tasks:
     expect(summary.stdout).toMatch(/not needed svc, proxy \(services not started: no task that needs them ran\)/);
   });
 
+  it('leave their outputs out of the memo keys of the tasks that need them: a new address asks nothing again', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  svc:
+    # A new address each run, told once it is up.
+    run: 'echo "url=http://127.0.0.1:$$" >> "$ORCHESTRATE_OUTPUT"; touch "up-$ORCHESTRATE_RUN_ID"; exec sleep 60'
+    service: { ready: 'test -f "up-$ORCHESTRATE_RUN_ID"', interval: 50ms }
+  ask:
+    needs: svc
+    env: { API: "\${{ tasks.svc.outputs.url }}" }
+    run: 'echo "$API" >> asked.txt; echo answer=42 >> "$ORCHESTRATE_OUTPUT"'
+    memoize: true
+  use: { needs: ask, run: 'echo "\${{ tasks.ask.outputs.answer }} from \${{ tasks.svc.outputs.url }}" > used.txt' }
+`,
+    });
+    const run = () => {
+      const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      return Object.fromEntries(JSON.parse(r.stdout).tasks.map((t: { id: string }) => [t.id, t])) as Record<string, { reason?: string; outputs: Record<string, string> }>;
+    };
+    const first = run();
+    // Known before the run: the key does not wait for the service's address.
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.find((t: { id: string }) => t.id === 'ask').estimateSource).toBe('memoized');
+    const second = run();
+    expect(second.svc!.outputs.url).not.toBe(first.svc!.outputs.url);
+    expect(second.ask).toMatchObject({ reason: 'memoized', outputs: { answer: '42' } });
+    expect(readFileSync(join(dir, 'asked.txt'), 'utf8')).toBe(`${first.svc!.outputs.url}\n`);
+    // What runs still reads the address of this run's service.
+    expect(readFileSync(join(dir, 'used.txt'), 'utf8')).toBe(`42 from ${second.svc!.outputs.url}\n`);
+  });
+
   it('lint refuses what cannot be a service', () => {
     const dir = tempProject({
       'workflow.yaml': `version: 1
