@@ -72,6 +72,8 @@ export class RunEngine {
   private root?: string;
   /** The ids of services (their outputs stay out of memo keys), once a memoized task asks. */
   private serviceIds?: Set<string>;
+  /** Tasks a false `when` skips whatever happens in the run (known before it), by id; worked out when a service asks. */
+  private skippedByCondition?: Set<string>;
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
@@ -203,9 +205,6 @@ export class RunEngine {
     if (task.approval !== undefined) return this.askApproval(i);
     this.enqueue(i);
   }
-
-  /** Tasks a false `when` skips whatever happens in the run (known before it), by id; worked out when a service asks. */
-  private skippedByCondition?: Set<string>;
 
   /** Whether task `d` will not run whatever happens now: ended, reused, up to date, or skipped by a `when` known false. */
   private certainlyNotRun(d: number): boolean {

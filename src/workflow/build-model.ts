@@ -125,6 +125,13 @@ function checkMatrix(baseId: string, t: TaskFile, at: DocPath, fromInputs: Reado
   return problems;
 }
 
+/** A task's `service` in the model: its `ready` command (templates filled at load time), with the schema's defaults. */
+function serviceSpec(service: NonNullable<TaskFile['service']>, ready: string | undefined): NonNullable<TaskSpec['service']> {
+  const given = typeof service === 'object' ? service : {};
+  const seconds = (key: 'interval' | 'timeout') => parseDuration(given[key] ?? (serviceDefault(key) as Duration))!;
+  return { ...(ready !== undefined ? { ready } : {}), interval: seconds('interval'), timeout: seconds('timeout') };
+}
+
 /** A task's `approval` in the model: its question (`render` fills load-time templates; empty for `true`) and the timeout of `{ message, timeout }`. */
 function approvalOf(approval: TaskFile['approval'], render: (text: string) => string): Pick<TaskSpec, 'approval' | 'approvalTimeout'> {
   if (approval === undefined || approval === false) return {};
@@ -142,13 +149,6 @@ function approvalOf(approval: TaskFile['approval'], render: (text: string) => st
  * (namespaced), which join after the file's own and may be needed by them;
  * needs under a namespace in `excused` (an include that failed) are not reported.
  */
-/** A task's `service` in the model: its `ready` command (templates filled at load time), with the schema's defaults. */
-function serviceSpec(service: NonNullable<TaskFile['service']>, ready: string | undefined): NonNullable<TaskSpec['service']> {
-  const given = typeof service === 'object' ? service : {};
-  const seconds = (key: 'interval' | 'timeout') => parseDuration(given[key] ?? (serviceDefault(key) as Duration))!;
-  return { ...(ready !== undefined ? { ready } : {}), interval: seconds('interval'), timeout: seconds('timeout') };
-}
-
 export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, source: SourceMap, name: string, inputs: InputValues = {}, included: readonly TaskSpec[] = [], excused: readonly string[] = []): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const dir = resolve(file, '..');
