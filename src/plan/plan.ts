@@ -1,5 +1,5 @@
 import { plannedSkips, type PlannedSkip } from './planned-skips.js';
-import { unneededService } from './unneeded-service.js';
+import { memoKnownBeforeServices, unneededService } from './unneeded-service.js';
 import type { EstimateSource, Workflow } from '../workflow/model.js';
 import { buildGraph, topologicalLevels, type Levels, type TaskGraph } from '../workflow/graph.js';
 import type { Limits } from './capacity.js';
@@ -137,7 +137,10 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   const options: PlanOptions = { ...given, plannedSkips: skips };
   const { graph, levels } = workflowGraph(workflow);
   // As the run decides: a service whose dependents all certainly do not run is not started.
-  const certainlyNotRun = (i: number) => ['reused', 'up-to-date', 'condition'].includes(notRun(options, workflow.tasks[i]!.id) ?? '');
+  const certainlyNotRun = (i: number) => {
+    const why = notRun(options, workflow.tasks[i]!.id);
+    return why === 'reused' || why === 'up-to-date' || why === 'condition' || (why === 'memoized' && memoKnownBeforeServices(workflow.tasks[i]!));
+  };
   const unneeded = workflow.tasks.filter((_, i) => unneededService(i, workflow.tasks, graph, () => true, certainlyNotRun));
   for (const t of unneeded) if (!notRun(options, t.id)) skips.set(t.id, 'not-needed');
   const { estimates, tail, tasks, limits } = schedulingInputs(workflow, graph, levels, options);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../workflow/model.js';
 import { buildGraph } from '../workflow/graph.js';
-import { unneededService } from './unneeded-service.js';
+import { memoKnownBeforeServices, unneededService } from './unneeded-service.js';
 
 // 0 db (service) <- 1 proxy (service) <- 2 build; 0 <- 3 e2e; 4 alone (service, needed by nobody); 5 plain <- 6
 const service = { interval: 1 };
@@ -29,5 +29,19 @@ describe('unneededService', () => {
     expect(unneededService(0, tasks, graph, (i) => i === 0, () => true)).toBe(false);
     expect(unneededService(4, tasks, graph, all, () => true)).toBe(false);
     expect(unneededService(5, tasks, graph, all, () => true)).toBe(false);
+  });
+});
+
+describe('memoKnownBeforeServices', () => {
+  const memoized = { memoize: {}, if: 'success' } as unknown as TaskSpec;
+  it('is true for a memoized task that only its needs decide to run', () => {
+    expect(memoKnownBeforeServices(memoized)).toBe(true);
+    expect(memoKnownBeforeServices({ ...memoized, if: 'always' })).toBe(true);
+  });
+  it('is false without memoize, with a `when`, for `if: failure`, and for a matrix from outputs', () => {
+    expect(memoKnownBeforeServices({ ...memoized, memoize: undefined })).toBe(false);
+    expect(memoKnownBeforeServices({ ...memoized, when: { source: 'x', condition: {} } } as unknown as TaskSpec)).toBe(false);
+    expect(memoKnownBeforeServices({ ...memoized, if: 'failure' })).toBe(false);
+    expect(memoKnownBeforeServices({ ...memoized, dynamicMatrix: { k: 'x' } } as unknown as TaskSpec)).toBe(false);
   });
 });

@@ -14,3 +14,14 @@ export function unneededService(i: number, tasks: readonly TaskSpec[], graph: Ta
   const dependents = graph.dependents[i]!.filter(included);
   return dependents.length > 0 && dependents.every((d) => notRun(d) || unneededService(d, tasks, graph, included, notRun));
 }
+
+/**
+ * Whether a memoized task's answer can be known before the services it needs
+ * start: nothing but its needs decides whether it runs (no `when`, not
+ * `if: failure`), and a service's outputs are not part of its memo key. The
+ * run looks it up once its other needs have succeeded; the plan counts it
+ * when it is memoized before the run.
+ */
+export function memoKnownBeforeServices(task: TaskSpec): boolean {
+  return task.memoize !== undefined && !task.dynamicMatrix && !task.when && task.if !== 'failure';
+}

@@ -2,7 +2,7 @@ import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import { plannedSkips } from '../plan/planned-skips.js';
-import { unneededService } from '../plan/unneeded-service.js';
+import { memoKnownBeforeServices, unneededService } from '../plan/unneeded-service.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import { renderTemplate } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
@@ -74,6 +74,8 @@ export class RunEngine {
   private serviceIds?: Set<string>;
   /** Tasks a false `when` skips whatever happens in the run (known before it), by id; worked out when a service asks. */
   private skippedByCondition?: Set<string>;
+  /** Memo lookups made, by task: a task is looked up once. */
+  private readonly recalled = new Map<number, ReturnType<typeof recallMemo>>();
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
@@ -141,8 +143,10 @@ export class RunEngine {
     }
     if (this.open === 0) this.done();
     // Collected first: readying one task can finish it at once (skipped, reused) and ready its dependents.
+    // Services last: by then what ends at once (up to date, memoized) has, and decides whether they are needed.
     const roots: number[] = [];
-    for (let i = 0; i < this.tasks.length; i++) if (this.included(i) && this.remaining[i] === 0) roots.push(i);
+    for (let i = 0; i < this.tasks.length; i++) if (this.included(i) && this.remaining[i] === 0 && !this.tasks[i]!.service) roots.push(i);
+    for (let i = 0; i < this.tasks.length; i++) if (this.included(i) && this.remaining[i] === 0 && this.tasks[i]!.service) roots.push(i);
     for (const i of roots) this.becomeReady(i);
     this.pump();
     await this.finished;
@@ -206,11 +210,31 @@ export class RunEngine {
     this.enqueue(i);
   }
 
-  /** Whether task `d` will not run whatever happens now: ended, reused, up to date, or skipped by a `when` known false. */
+  /**
+   * Whether task `d` will not run whatever happens now: ended, reused, up to date, skipped by a
+   * `when` known false, or memoized — its answer known before the services it needs start.
+   */
   private certainlyNotRun(d: number): boolean {
     if (FINAL.has(this.states[d]!.state) || this.reused.has(d) || this.options.upToDate?.has(d)) return true;
     this.skippedByCondition ??= new Set([...plannedSkips(this.workflow)].filter(([, why]) => why === 'condition').map(([id]) => id));
-    return this.skippedByCondition.has(this.tasks[d]!.id);
+    if (this.skippedByCondition.has(this.tasks[d]!.id)) return true;
+    const task = this.tasks[d]!;
+    if (!memoKnownBeforeServices(task) || !this.options.memo || this.stopping) return false;
+    // Its other needs have succeeded: their outputs are those its key will be made of when it is ready.
+    if (!this.graph.needs[d]!.every((n) => !this.included(n) || this.tasks[n]!.service || this.states[n]!.state === 'succeeded')) return false;
+    return this.recall(d).outputs !== undefined;
+  }
+
+  /** A memoized task's memo key and recorded success: looked up once, so the answer a service was left off for is the one it gets. */
+  private recall(i: number): ReturnType<typeof recallMemo> {
+    let memo = this.recalled.get(i);
+    if (!memo) {
+      this.root ??= projectRoot(this.workflow.dir);
+      this.serviceIds ??= serviceIds(this.tasks);
+      memo = recallMemo(this.tasks[i]!, (ref, env) => this.values.valueOf(ref, env), this.options.memo!, this.root, this.serviceIds);
+      this.recalled.set(i, memo);
+    }
+    return memo;
   }
 
   private enqueue(i: number): void {
@@ -256,9 +280,7 @@ export class RunEngine {
     const lookup = this.options.memo;
     if (!task.memoize || !lookup) return false;
     const s = this.states[i]!;
-    this.root ??= projectRoot(this.workflow.dir);
-    this.serviceIds ??= serviceIds(this.tasks);
-    const memo = recallMemo(task, (ref, env) => this.values.valueOf(ref, env), lookup, this.root, this.serviceIds);
+    const memo = this.recall(i);
     s.memoKey = memo.key;
     if (!memo.outputs) return false;
     s.outputs = memo.outputs;

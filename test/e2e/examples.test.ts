@@ -41,6 +41,10 @@ describe('the example workflows', () => {
         const log = readFileSync(tasks['mock-api'].logFile, 'utf8');
         expect(log.match(/answered a prompt/g)).toHaveLength(2);
         expect(log).toContain('out| stopping');
+        // Run again, the agents' answers are memoized, so the API they would ask is not started.
+        const again = JSON.parse(cli(['run', `workflows/${file}`, '--json'], { cwd: dir }).stdout);
+        expect(again.tasks.map((t: any) => `${t.id}:${t.reason}`)).toEqual(['mock-api:not-needed', 'title:memoized', 'notes:memoized', 'publish:undefined']);
+        expect(readFileSync(again.tasks.find((t: any) => t.id === 'publish').logFile, 'utf8')).toContain('out| Give the release a title (5 words read): Write the release notes (8 words read)');
       }
       if (file === 'release.yaml') {
         expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([

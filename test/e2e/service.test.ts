@@ -253,7 +253,7 @@ tasks:
     env: { API: "\${{ tasks.svc.outputs.url }}" }
     run: 'echo "$API" >> asked.txt; echo answer=42 >> "$ORCHESTRATE_OUTPUT"'
     memoize: true
-  use: { needs: ask, run: 'echo "\${{ tasks.ask.outputs.answer }} from \${{ tasks.svc.outputs.url }}" > used.txt' }
+  use: { needs: [ask, svc], run: 'echo "\${{ tasks.ask.outputs.answer }} from \${{ tasks.svc.outputs.url }}" > used.txt' }
 `,
     });
     const run = () => {
@@ -271,6 +271,41 @@ tasks:
     expect(readFileSync(join(dir, 'asked.txt'), 'utf8')).toBe(`${first.svc!.outputs.url}\n`);
     // What runs still reads the address of this run's service.
     expect(readFileSync(join(dir, 'used.txt'), 'utf8')).toBe(`42 from ${second.svc!.outputs.url}\n`);
+  });
+
+  it('are not started when the tasks that need them are memoized: their answers are known before the service would start', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  api:
+    run: 'echo x >> api-starts; echo "url=http://127.0.0.1:$$" >> "$ORCHESTRATE_OUTPUT"; touch "up-$ORCHESTRATE_RUN_ID"; exec sleep 60'
+    service: { ready: 'test -f "up-$ORCHESTRATE_RUN_ID"', interval: 50ms }
+  outline: { run: 'echo outline >> asked.txt; echo text=outline >> "$ORCHESTRATE_OUTPUT"', memoize: true }
+  draft:
+    needs: [api, outline]
+    env: { API: "\${{ tasks.api.outputs.url }}", OUTLINE: "\${{ tasks.outline.outputs.text }}" }
+    run: 'echo draft >> asked.txt; echo "text=draft of $OUTLINE" >> "$ORCHESTRATE_OUTPUT"'
+    memoize: true
+  publish: { needs: draft, run: 'echo "\${{ tasks.draft.outputs.text }}" > published.txt' }
+`,
+    });
+    const run = (...args: string[]) => {
+      const r = cli(['run', 'workflow.yaml', '--json', ...args], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
+    };
+    expect(run()).toEqual(['api:undefined', 'outline:undefined', 'draft:undefined', 'publish:undefined']);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'outline:memoized', 'draft:memoized', 'publish:history']);
+    // The service comes first in the file; its need is decided after outline is memoized.
+    expect(run()).toEqual(['api:not-needed', 'outline:memoized', 'draft:memoized', 'publish:undefined']);
+    expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\n');
+    expect(readFileSync(join(dir, 'asked.txt'), 'utf8')).toBe('outline\ndraft\n');
+    expect(readFileSync(join(dir, 'published.txt'), 'utf8')).toBe('draft of outline\n');
+    // --force asks again, so the service is needed.
+    expect(run('--force')).toEqual(['api:undefined', 'outline:undefined', 'draft:undefined', 'publish:undefined']);
+    expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\nx\n');
   });
 
   it('lint refuses what cannot be a service', () => {
