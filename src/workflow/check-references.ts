@@ -158,6 +158,8 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"${suggestion(ref.task, Object.keys(raw.tasks))}`, field.path)));
           } else if (!isAncestor(graph, target, self)) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so ${outputs ? 'its outputs may not exist yet' : 'it may not have ended yet'}: add it to \`needs\``, field.path)));
+          } else if (outputs && workflow.tasks[target]!.service && !graph.needs[self]!.includes(target)) {
+            diagnostics.push(at(warning('service-not-in-needs', `task "${baseId}" uses ${ref.text}, an output of service "${ref.task}", but does not need it directly: a service is up only while the tasks that need it run (stopped once they have ended, not started when none of them will run), so add "${ref.task}" to its \`needs\``, field.path)));
           }
         }
       }

@@ -10,12 +10,13 @@ export const DIAGNOSTIC_CODES = {
   'schema': 'A value has the wrong type, is out of range, or a required key is missing.',
   'unknown-key': 'A key the format does not define (with a "did you mean").',
   'invalid-id': 'A task id, agent, resource, matrix key or variable name with characters that are not allowed.',
-  'bad-duration': 'A duration that is neither seconds nor a string like 500ms, 30s, 5m, 1h30m; or a timeout or rate-limit window of 0.',
+  'bad-duration': 'A duration that is neither seconds nor a string like 500ms, 30s, 5m, 1h30m; or a timeout, rate-limit window, or service `interval` or `timeout` of 0.',
   'unsupported-version': 'A format version other than 1.',
   'run-and-agent': 'A task with both `run` and `agent`, or neither.',
   'prompt-without-agent': 'A shell task with a `prompt`, which is not used (warning).',
   'no-matrix': 'A task without a `matrix` has `maxParallel` or `failFast`, which act on a matrix\'s expansions only (warning).',
   'never-runs-on-interrupt': 'A task has `runOnInterrupt` but `if: success` (the default): after an interrupt its needs end cancelled, so it never runs then (warning).',
+  'service-not-in-needs': 'A task uses an output of a service it does not need directly: a service is up only while the tasks that need it run, so it may be stopped, or never started, by then (warning).',
   'unknown-agent': 'A task names an agent that is not defined.',
   'unknown-need': 'A task needs a task that does not exist.',
   'self-need': 'A task needs itself.',
@@ -55,6 +56,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

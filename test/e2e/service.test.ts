@@ -317,6 +317,9 @@ tasks:
   s2: { run: x, service: true, sources: [src] }
   s3: { run: x, service: { interval: 0 } }
   s4: { run: x, service: { ready: "true", timeout: 0s } }
+  s5: { run: x, service: true }
+  direct: { needs: s5, run: "echo \${{ tasks.s5.outputs.url }}" }
+  later: { needs: direct, run: "echo \${{ tasks.s5.outputs.url }}" }
 `,
     });
     const r = cli(['lint', 'workflow.yaml'], { cwd: dir });
@@ -326,5 +329,8 @@ tasks:
     expect(out).toContain('workflow.yaml:5:17  error  task "s2" cannot be a `service`: it has `sources`');
     expect(out).toContain('tasks.s3.service.interval must be greater than 0');
     expect(out).toMatch(/workflow\.yaml:7:52 +error +tasks\.s4\.service\.timeout must be greater than 0: every try of its readiness check would be killed at once/);
+    expect(out).toMatch(/workflow\.yaml:10:\d+ +warning +task "later" uses \$\{\{ tasks\.s5\.outputs\.url \}\}, an output of service "s5", but does not need it directly: .* so add "s5" to its `needs` +\[service-not-in-needs\]/);
+    // One that needs it directly is fine.
+    expect(out).not.toMatch(/task "direct" uses/);
   });
 });
