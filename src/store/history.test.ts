@@ -89,6 +89,32 @@ describe('RunRecorder', () => {
     expect(db.prepare("SELECT status FROM runs WHERE id = 'r1'").pluck().get()).toBe('succeeded');
   });
 
+  it('records an attempt that starts and ends in one batch as one that spans two: the same row, retries included', () => {
+    const attempts = (together: boolean) => {
+      const db = store();
+      const recorder = new RunRecorder(db, workflow, { runId: 'r1', file: '/x/w.yaml', contentHash: 'h', concurrency: 2 });
+      recorder.onEvent({ ...event('workflow.started'), workflow: 'w' });
+      const at = (ms: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString();
+      const batches: RunEvent[][] = [
+        [{ ts: at(0), runId: 'r1', type: 'task.started', taskId: 'a', attempt: 1, queueWaitMs: 5 }],
+        [{ ts: at(250), runId: 'r1', type: 'task.retrying', taskId: 'a', attempt: 1, exitCode: 3, errorKind: 'exit-code', reason: 'exit code 3', delayMs: 0 }],
+        [{ ts: at(300), runId: 'r1', type: 'task.started', taskId: 'a', attempt: 2, queueWaitMs: 7 }],
+        [{ ts: at(1300), runId: 'r1', type: 'task.succeeded', taskId: 'a', attempt: 2, exitCode: 0, cost: 0.5, durationMs: 1300 }],
+        [{ ts: at(1400), runId: 'r1', type: 'task.skipped', taskId: 'b', reason: 'condition' }],
+      ];
+      for (const batch of together ? [batches.flat()] : batches) {
+        for (const e of batch) recorder.onEvent(e);
+        recorder.flush();
+      }
+      return db.prepare("SELECT task_id, attempt, status, started_at, finished_at, round(duration_ms) AS ms, queue_wait_ms, exit_code, cost, error_kind, error_message, definition_hash FROM attempts WHERE run_id = 'r1' ORDER BY task_id, attempt").all();
+    };
+    const apart = attempts(false);
+    expect(apart).toHaveLength(2);
+    expect(apart[0]).toMatchObject({ attempt: 1, status: 'failed', ms: 250, queue_wait_ms: 5, exit_code: 3, error_kind: 'exit-code', error_message: 'exit code 3' });
+    expect(apart[1]).toMatchObject({ attempt: 2, status: 'succeeded', ms: 1000, queue_wait_ms: 7, exit_code: 0, cost: 0.5, error_message: null });
+    expect(attempts(true)).toEqual(apart);
+  });
+
   it('goes on when the history cannot be written (a full disk), and says why', () => {
     const db = store();
     const recorder = new RunRecorder(db, workflow, { runId: 'r1', file: '/x/w.yaml', contentHash: 'h', concurrency: 2 });

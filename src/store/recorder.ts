@@ -12,6 +12,12 @@ export interface RunMeta {
   resumedFrom?: string;
 }
 
+/** The events that end an attempt (which its start's row is updated with). */
+const ENDS_ATTEMPT = new Set<RunEvent['type']>(['task.retrying', 'task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled']);
+
+/** An attempt of a task, as events name it. */
+const attemptKey = (e: RunEvent) => `${e.attempt ?? 0}\u0000${e.taskId ?? ''}`;
+
 /** How long queued/started/heartbeat events may wait to be written together. */
 const FLUSH_MS = 100;
 
@@ -43,6 +49,8 @@ export class RunRecorder {
       finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, serial_time = ?, cost = ? WHERE id = ?'),
       attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`),
+      wholeAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms,
+        finished_at, duration_ms, exit_code, cost, error_kind, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       endAttempt: db.prepare(`UPDATE attempts SET status = @status, finished_at = @ts,
         duration_ms = (julianday(@ts) - julianday(started_at)) * 86400000.0,
         exit_code = @exitCode, cost = @cost, error_kind = @kind, error_message = @message
@@ -51,8 +59,12 @@ export class RunRecorder {
         VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts, @needs, @sources, @memoKey, @summary)`),
     };
     this.writeAll = db.transaction((events: RunEvent[]) => {
+      // An attempt that starts and ends in this batch (most short tasks) is written once, whole, not inserted and then updated.
+      const endsHere = new Set<string>();
+      for (const event of events) if (ENDS_ATTEMPT.has(event.type)) endsHere.add(attemptKey(event));
+      const startedHere = new Map<string, RunEvent>();
       for (const event of events) {
-        this.apply(event);
+        this.apply(event, endsHere, startedHere);
         this.statements.event.run(this.meta.runId, this.seq++, JSON.stringify(event));
       }
     });
@@ -121,13 +133,22 @@ export class RunRecorder {
     this.needs.set(id, JSON.stringify(task.needs));
   }
 
-  private apply(e: RunEvent): void {
+  /** @param endsHere the attempts that end in this batch; @param startedHere the starts of those, kept to be written with their ends */
+  private apply(e: RunEvent, endsHere: ReadonlySet<string>, startedHere: Map<string, RunEvent>): void {
     const taskId = e.taskId ?? '';
     if (!this.agents.has(taskId)) this.learnExpansion(taskId);
-    const end = (status: string) => this.statements.endAttempt.run({
-      status, ts: e.ts, exitCode: e.exitCode ?? null, cost: e.cost ?? null, kind: e.errorKind ?? null,
-      message: status === 'succeeded' ? null : e.reason ?? null, runId: this.meta.runId, taskId, attempt: e.attempt ?? 0,
-    });
+    const end = (status: string) => {
+      const message = status === 'succeeded' ? null : e.reason ?? null;
+      const start = startedHere.get(attemptKey(e));
+      if (!start) {
+        this.statements.endAttempt.run({
+          status, ts: e.ts, exitCode: e.exitCode ?? null, cost: e.cost ?? null, kind: e.errorKind ?? null, message, runId: this.meta.runId, taskId, attempt: e.attempt ?? 0,
+        });
+        return;
+      }
+      this.statements.wholeAttempt.run(this.meta.runId, taskId, this.hashes.get(taskId) ?? '', start.attempt ?? 1, this.agents.get(taskId) ?? null, status, start.ts,
+        start.queueWaitMs ?? 0, e.ts, Date.parse(e.ts) - Date.parse(start.ts), e.exitCode ?? null, e.cost ?? null, e.errorKind ?? null, message);
+    };
     switch (e.type) {
       case 'workflow.started':
         this.statements.run.run({
@@ -137,7 +158,8 @@ export class RunRecorder {
         });
         break;
       case 'task.started':
-        this.statements.attempt.run(this.meta.runId, taskId, this.hashes.get(taskId) ?? '', e.attempt ?? 1, this.agents.get(taskId) ?? null, e.ts, e.queueWaitMs ?? 0);
+        if (endsHere.has(attemptKey(e))) startedHere.set(attemptKey(e), e);
+        else this.statements.attempt.run(this.meta.runId, taskId, this.hashes.get(taskId) ?? '', e.attempt ?? 1, this.agents.get(taskId) ?? null, e.ts, e.queueWaitMs ?? 0);
         break;
       case 'task.retrying':
         end('failed');
