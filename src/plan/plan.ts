@@ -34,6 +34,8 @@ export interface PlanTask {
   /** A task with sources that is not up to date, or with `memoize` and no answer known: why it runs (`its sources changed`). */
   runsBecause?: string;
   approval?: true;
+  /** A service: its estimate is the time it takes to be ready; it then runs on beside the tasks that need it. */
+  service?: true;
   /** `plan --commands`: what it runs, as loaded (other tasks' outputs still templates). */
   command?: string;
   /** `plan --commands`: the program its command is given to, when not `sh -c`. */
@@ -179,6 +181,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     critical: onPath[i] === 1,
     ...(t.includedFrom !== undefined ? { includedFrom: t.includedFrom } : {}),
     ...(t.approval !== undefined && !notRun(options, t.id) ? { approval: true as const } : {}),
+    ...(t.service ? { service: true as const } : {}),
     ...(options.stale?.has(t.id) && !notRun(options, t.id) ? { runsBecause: options.stale.get(t.id)! } : {}),
   }));
   return {

@@ -34,7 +34,11 @@ export function formatMermaid(plan: Plan): string {
   for (const [ns, tasks] of byNamespace(plan)) {
     const indent = ns ? '    ' : '  ';
     if (ns) lines.push(`  subgraph g${group++}["${label(ns)}"]`);
-    for (const t of tasks) lines.push(`${indent}${ids.get(t.id)}["${label(t.id)}<br/>${formatDuration(t.estimate)}"]`);
+    // A service is a stadium, as it runs on beside the tasks that need it.
+    for (const t of tasks) {
+      const text = `"${label(t.id)}<br/>${formatDuration(t.estimate)}${t.service ? ' (service)' : ''}"`;
+      lines.push(`${indent}${ids.get(t.id)}${t.service ? `([${text}])` : `[${text}]`}`);
+    }
     if (ns) lines.push('  end');
   }
   const all = edges(plan);
@@ -57,8 +61,8 @@ export function formatDot(plan: Plan): string {
     const indent = ns ? '    ' : '  ';
     if (ns) lines.push(`  subgraph ${q(`cluster_${ns}`)} {`, `    label=${q(ns)};`);
     for (const t of tasks) {
-      const style = t.critical ? ', color="#d62728", penwidth=2' : '';
-      lines.push(`${indent}${q(t.id)} [label=${q(`${t.id}\n${formatDuration(t.estimate)}`)}${style}];`);
+      const style = `${t.critical ? ', color="#d62728", penwidth=2' : ''}${t.service ? ', style="rounded,dashed"' : ''}`;
+      lines.push(`${indent}${q(t.id)} [label=${q(`${t.id}\n${formatDuration(t.estimate)}${t.service ? ' (service)' : ''}`)}${style}];`);
     }
     if (ns) lines.push('  }');
   }
@@ -71,7 +75,7 @@ export function formatDot(plan: Plan): string {
 export function formatGraphJson(plan: Plan): string {
   return `${JSON.stringify({
     workflow: plan.workflow,
-    nodes: plan.tasks.map((t) => ({ id: t.id, agent: t.agent, estimate: t.estimate, batch: t.batch, critical: t.critical })),
+    nodes: plan.tasks.map((t) => ({ id: t.id, agent: t.agent, estimate: t.estimate, batch: t.batch, critical: t.critical, ...(t.service ? { service: true } : {}) })),
     edges: edges(plan),
     criticalPath: plan.criticalPath,
   }, null, 2)}\n`;

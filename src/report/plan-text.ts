@@ -13,7 +13,7 @@ const MAX_TASKS_PER_BATCH_LINE = 8;
 const fmt = (s: number) => formatDuration(s);
 
 function taskLabel(t: PlanTask): string {
-  return `${t.id}${t.critical ? '*' : ''} (${fmt(t.estimate)}${t.estimateSource === 'declared' ? '' : `, ${t.estimateSource}`})`;
+  return `${t.id}${t.critical ? '*' : ''} (${fmt(t.estimate)}${t.estimateSource === 'declared' ? '' : `, ${t.estimateSource}`}${t.service ? ', service' : ''})`;
 }
 
 function batchesSection(plan: Plan): string[] {

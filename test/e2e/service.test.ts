@@ -308,6 +308,25 @@ tasks:
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\nx\n');
   });
 
+  it('are marked as services in plans and graphs', () => {
+    const dir = tempProject({
+      'workflow.yaml': `version: 1
+tasks:
+  api: { run: "exec sleep 60", service: true, estimate: 2s }
+  e2e: { needs: api, run: "true", estimate: 1s }
+`,
+    });
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: { id: string; service?: boolean }) => [t.id, t.service])).toEqual([['api', true], ['e2e', undefined]]);
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toContain('api* (2s, service)');
+    const mermaid = cli(['graph', 'workflow.yaml'], { cwd: dir }).stdout;
+    expect(mermaid).toContain('t0(["api<br/>2s (service)"])');
+    expect(mermaid).toContain('t1["e2e<br/>1s"]');
+    expect(cli(['graph', 'workflow.yaml', '--format', 'dot'], { cwd: dir }).stdout).toMatch(/"api" \[label="api\n2s \(service\)".*style="rounded,dashed"\];/);
+    const nodes = JSON.parse(cli(['graph', 'workflow.yaml', '--format', 'json'], { cwd: dir }).stdout).nodes;
+    expect(nodes.map((n: { id: string; service?: boolean }) => n.service)).toEqual([true, undefined]);
+  });
+
   it('lint refuses what cannot be a service', () => {
     const dir = tempProject({
       'workflow.yaml': `version: 1
