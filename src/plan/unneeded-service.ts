@@ -19,8 +19,8 @@ export function unneededService(i: number, tasks: readonly TaskSpec[], graph: Ta
  * Whether a memoized task's answer can be known before the services it needs
  * start: nothing but its needs decides whether it runs (no `when`, not
  * `if: failure`), and a service's outputs are not part of its memo key. The
- * run looks it up once its other needs have succeeded; the plan counts it
- * when it is memoized before the run.
+ * run looks it up once the tasks its key reads have ended (its other needs
+ * can only skip it); the plan counts it when it is memoized before the run.
  */
 export function memoKnownBeforeServices(task: TaskSpec): boolean {
   return task.memoize !== undefined && !task.dynamicMatrix && !task.when && task.if !== 'failure';

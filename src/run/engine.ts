@@ -30,6 +30,9 @@ import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from
 import { makeDirectory } from '../util/make-directory.js';
 import { ServicesUp } from './services-up.js';
 
+/** Thrown while a memo key is made early from a value that may still change. */
+const UNSETTLED = Symbol('unsettled');
+
 /**
  * The state machine of a run: tasks become ready when their needs finish as
  * their `if` requires and start as soon as the shared scheduling choice
@@ -218,22 +221,32 @@ export class RunEngine {
     if (FINAL.has(this.states[d]!.state) || this.reused.has(d) || this.options.upToDate?.has(d)) return true;
     this.skippedByCondition ??= new Set([...plannedSkips(this.workflow)].filter(([, why]) => why === 'condition').map(([id]) => id));
     if (this.skippedByCondition.has(this.tasks[d]!.id)) return true;
-    const task = this.tasks[d]!;
-    if (!memoKnownBeforeServices(task) || !this.options.memo || this.stopping) return false;
-    // Its other needs have succeeded: their outputs are those its key will be made of when it is ready.
-    if (!this.graph.needs[d]!.every((n) => !this.included(n) || this.tasks[n]!.service || this.states[n]!.state === 'succeeded')) return false;
-    return this.recall(d).outputs !== undefined;
+    if (!memoKnownBeforeServices(this.tasks[d]!) || !this.options.memo || this.stopping) return false;
+    // Whatever its other needs do, it is memoized or skipped once ready, if its key is known now.
+    return this.recall(d, true)?.outputs !== undefined;
   }
 
-  /** A memoized task's memo key and recorded success: looked up once, so the answer a service was left off for is the one it gets. */
-  private recall(i: number): ReturnType<typeof recallMemo> {
+  /**
+   * A memoized task's memo key and recorded success, looked up once, so that the answer a service
+   * was left off for is the one it gets. `early` (before it is ready): undefined while its key
+   * reads a task that has not ended.
+   */
+  private recall(i: number, early = false): ReturnType<typeof recallMemo> | undefined {
     let memo = this.recalled.get(i);
-    if (!memo) {
-      this.root ??= projectRoot(this.workflow.dir);
-      this.serviceIds ??= serviceIds(this.tasks);
-      memo = recallMemo(this.tasks[i]!, (ref, env) => this.values.valueOf(ref, env), this.options.memo!, this.root, this.serviceIds);
-      this.recalled.set(i, memo);
+    if (memo) return memo;
+    this.root ??= projectRoot(this.workflow.dir);
+    this.serviceIds ??= serviceIds(this.tasks);
+    const valueOf: Parameters<typeof recallMemo>[1] = (ref, env) => {
+      if (early && !this.values.settled(ref)) throw UNSETTLED;
+      return this.values.valueOf(ref, env);
+    };
+    try {
+      memo = recallMemo(this.tasks[i]!, valueOf, this.options.memo!, this.root, this.serviceIds);
+    } catch (caught) {
+      if (caught === UNSETTLED) return undefined;
+      throw caught;
     }
+    this.recalled.set(i, memo);
     return memo;
   }
 
@@ -280,7 +293,7 @@ export class RunEngine {
     const lookup = this.options.memo;
     if (!task.memoize || !lookup) return false;
     const s = this.states[i]!;
-    const memo = this.recall(i);
+    const memo = this.recall(i)!;
     s.memoKey = memo.key;
     if (!memo.outputs) return false;
     s.outputs = memo.outputs;

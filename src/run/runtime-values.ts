@@ -39,6 +39,14 @@ export class RuntimeValues {
     return undefined;
   }
 
+  /** Whether what `ref` reads of other tasks can no longer change: every task it names (a matrix: each expansion) has ended. */
+  settled(ref: TemplateRef): boolean {
+    if (ref.kind !== 'task-output' && ref.kind !== 'task-status') return true;
+    const d = this.workflow.taskIndex.get(ref.task);
+    const read = d === undefined ? this.matrixExpansions().get(ref.task) ?? [] : [d];
+    return read.length > 0 && read.every((t) => FINAL.has(this.states[t]!.state));
+  }
+
   /** The expansions of each written matrix, by the matrix task's id (made when a template first needs them). */
   private matrixExpansions(): Map<string, number[]> {
     this.expansionsByTask ??= expansionsByMatrixTask(this.workflow.tasks);

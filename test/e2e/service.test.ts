@@ -282,8 +282,10 @@ tasks:
     run: 'echo x >> api-starts; echo "url=http://127.0.0.1:$$" >> "$ORCHESTRATE_OUTPUT"; touch "up-$ORCHESTRATE_RUN_ID"; exec sleep 60'
     service: { ready: 'test -f "up-$ORCHESTRATE_RUN_ID"', interval: 50ms }
   outline: { run: 'echo outline >> asked.txt; echo text=outline >> "$ORCHESTRATE_OUTPUT"', memoize: true }
+  # Runs every time; draft's memo key does not read it, so draft's answer is known while it runs.
+  lint: { run: 'sleep 0.3; echo x >> lint-runs' }
   draft:
-    needs: [api, outline]
+    needs: [api, outline, lint]
     env: { API: "\${{ tasks.api.outputs.url }}", OUTLINE: "\${{ tasks.outline.outputs.text }}" }
     run: 'echo draft >> asked.txt; echo "text=draft of $OUTLINE" >> "$ORCHESTRATE_OUTPUT"'
     memoize: true
@@ -295,16 +297,17 @@ tasks:
       expect(r.code, r.stderr).toBe(0);
       return JSON.parse(r.stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
     };
-    expect(run()).toEqual(['api:undefined', 'outline:undefined', 'draft:undefined', 'publish:undefined']);
+    expect(run()).toEqual(['api:undefined', 'outline:undefined', 'lint:undefined', 'draft:undefined', 'publish:undefined']);
     const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
-    expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'outline:memoized', 'draft:memoized', 'publish:history']);
-    // The service comes first in the file; its need is decided after outline is memoized.
-    expect(run()).toEqual(['api:not-needed', 'outline:memoized', 'draft:memoized', 'publish:undefined']);
+    expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'outline:memoized', 'lint:history', 'draft:memoized', 'publish:history']);
+    // The service comes first in the file; its need is decided after outline is memoized, while lint runs.
+    expect(run()).toEqual(['api:not-needed', 'outline:memoized', 'lint:undefined', 'draft:memoized', 'publish:undefined']);
+    expect(readFileSync(join(dir, 'lint-runs'), 'utf8')).toBe('x\nx\n');
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\n');
     expect(readFileSync(join(dir, 'asked.txt'), 'utf8')).toBe('outline\ndraft\n');
     expect(readFileSync(join(dir, 'published.txt'), 'utf8')).toBe('draft of outline\n');
     // --force asks again, so the service is needed.
-    expect(run('--force')).toEqual(['api:undefined', 'outline:undefined', 'draft:undefined', 'publish:undefined']);
+    expect(run('--force')).toEqual(['api:undefined', 'outline:undefined', 'lint:undefined', 'draft:undefined', 'publish:undefined']);
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\nx\n');
   });
 
