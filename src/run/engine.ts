@@ -1,8 +1,6 @@
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
-import { plannedSkips } from '../plan/planned-skips.js';
-import { memoKnownBeforeServices, unneededService } from '../plan/unneeded-service.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import { renderTemplate } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
@@ -17,8 +15,7 @@ import { CostLedger } from './cost-ledger.js';
 import { RateWake } from './rate-wake.js';
 import { RuntimeValues } from './runtime-values.js';
 import { closeLaunchContext, launchAttempt, openLaunchContext, replaySummary, type LaunchContext } from './launch-attempt.js';
-import { recallMemo, serviceIds } from './memo-key.js';
-import { projectRoot } from '../workflow/project-root.js';
+import { NotRunLookups } from './not-run-lookups.js';
 import { afterFailure } from './after-failure.js';
 import { retryAfterSeconds } from './retry.js';
 import { askFor, NO_APPROVER, rejectionMessage, type ApprovalDecision } from './approval.js';
@@ -29,9 +26,6 @@ import { expansionsOf, groupEnd } from './runtime-matrix.js';
 import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
 import { ServicesUp } from './services-up.js';
-
-/** Thrown while a memo key is made early from a value that may still change. */
-const UNSETTLED = Symbol('unsettled');
 
 /**
  * The state machine of a run: tasks become ready when their needs finish as
@@ -71,14 +65,8 @@ export class RunEngine {
   private pumping = false;
   /** What each attempt is launched with, once the run has started (its output directory made). */
   private launching!: LaunchContext;
-  /** The project's root (memo keys hold paths relative to it), once a memoized task asks. */
-  private root?: string;
-  /** The ids of services (their outputs stay out of memo keys), once a memoized task asks. */
-  private serviceIds?: Set<string>;
-  /** Tasks a false `when` skips whatever happens in the run (known before it), by id; worked out when a service asks. */
-  private skippedByCondition?: Set<string>;
-  /** Memo lookups made, by task: a task is looked up once. */
-  private readonly recalled = new Map<number, ReturnType<typeof recallMemo>>();
+  /** Memoized answers and services nobody needs, looked up. */
+  private readonly lookups: NotRunLookups;
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
@@ -107,6 +95,9 @@ export class RunEngine {
     this.included = options.only ? (i) => i >= loaded || options.only!.has(i) : () => true;
     this.states = this.tasks.map(() => freshState());
     this.values = new RuntimeValues(workflow, this.states, options.baseEnv);
+    this.lookups = new NotRunLookups({
+      workflow, graph, states: this.states, values: this.values, included: this.included, reused: this.reused, options, stopping: () => this.stopping !== undefined,
+    });
     this.remaining = new Array<number>(this.tasks.length).fill(0);
     this.ledger = new CostLedger(workflow.policy.costBudget, this.tasks.reduce((sum, t, i) => sum + (this.included(i) ? t.cost : 0), 0));
     this.finished = new Promise((resolve) => {
@@ -207,47 +198,10 @@ export class RunEngine {
     if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
     if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(task.inputValues ?? this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
-    if (unneededService(i, this.tasks, this.graph, this.included, (d) => this.certainlyNotRun(d))) return this.finish(i, 'succeeded', 'not-needed');
+    if (this.lookups.unneededService(i)) return this.finish(i, 'succeeded', 'not-needed');
     if (this.memoized(i)) return this.finish(i, 'succeeded', 'memoized');
     if (task.approval !== undefined) return this.askApproval(i);
     this.enqueue(i);
-  }
-
-  /**
-   * Whether task `d` will not run whatever happens now: ended, reused, up to date, skipped by a
-   * `when` known false, or memoized — its answer known before the services it needs start.
-   */
-  private certainlyNotRun(d: number): boolean {
-    if (FINAL.has(this.states[d]!.state) || this.reused.has(d) || this.options.upToDate?.has(d)) return true;
-    this.skippedByCondition ??= new Set([...plannedSkips(this.workflow)].filter(([, why]) => why === 'condition').map(([id]) => id));
-    if (this.skippedByCondition.has(this.tasks[d]!.id)) return true;
-    if (!memoKnownBeforeServices(this.tasks[d]!) || !this.options.memo || this.stopping) return false;
-    // Whatever its other needs do, it is memoized or skipped once ready, if its key is known now.
-    return this.recall(d, true)?.outputs !== undefined;
-  }
-
-  /**
-   * A memoized task's memo key and recorded success, looked up once, so that the answer a service
-   * was left off for is the one it gets. `early` (before it is ready): undefined while its key
-   * reads a task that has not ended.
-   */
-  private recall(i: number, early = false): ReturnType<typeof recallMemo> | undefined {
-    let memo = this.recalled.get(i);
-    if (memo) return memo;
-    this.root ??= projectRoot(this.workflow.dir);
-    this.serviceIds ??= serviceIds(this.tasks);
-    const valueOf: Parameters<typeof recallMemo>[1] = (ref, env) => {
-      if (early && !this.values.settled(ref)) throw UNSETTLED;
-      return this.values.valueOf(ref, env);
-    };
-    try {
-      memo = recallMemo(this.tasks[i]!, valueOf, this.options.memo!, this.root, this.serviceIds);
-    } catch (caught) {
-      if (caught === UNSETTLED) return undefined;
-      throw caught;
-    }
-    this.recalled.set(i, memo);
-    return memo;
   }
 
   private enqueue(i: number): void {
@@ -293,7 +247,7 @@ export class RunEngine {
     const lookup = this.options.memo;
     if (!task.memoize || !lookup) return false;
     const s = this.states[i]!;
-    const memo = this.recall(i)!;
+    const memo = this.lookups.memo(i)!;
     s.memoKey = memo.key;
     if (!memo.outputs) return false;
     s.outputs = memo.outputs;
