@@ -525,8 +525,16 @@ export class RunEngine {
       if (this.included(d) && --this.remaining[d]! === 0) this.becomeReady(d);
     }
     // A service is stopped once every task that needs it has ended (at once if none will run).
-    for (const n of [i, ...this.graph.needs[i]!]) this.services.stopIfIdle(n, () => this.graph.dependents[n]!.some((d) => this.included(d) && !FINAL.has(this.states[d]!.state)));
+    if (this.services.any) {
+      this.stopIfIdle(i);
+      for (const n of this.graph.needs[i]!) this.stopIfIdle(n);
+    }
     if (--this.open === 0) this.done();
+  }
+
+  /** Stops service `n`, if it is up, when no task that needs it can still run. */
+  private stopIfIdle(n: number): void {
+    this.services.stopIfIdle(n, () => this.graph.dependents[n]!.some((d) => this.included(d) && !FINAL.has(this.states[d]!.state)));
   }
 
   private result(): RunResult {

@@ -1,6 +1,6 @@
 import { definitionHashes, expansionHash } from '../workflow/definition-hash.js';
 import { needIndices } from '../workflow/needs-order.js';
-import { buildGraph, topologicalLevels } from '../workflow/graph.js';
+import { workflowGraph } from '../plan/plan.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 
 /** Whether every input the task uses had the same value in an earlier run (null: held a secret, not kept). */
@@ -18,11 +18,11 @@ export function sameInputs(workflow: Workflow, task: TaskSpec, previousInputs: R
 export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, previousInputs: Readonly<Record<string, string | null>> = {}): Map<number, Record<string, string>> {
   const reused = new Map<number, Record<string, string>>();
   const hashes = definitionHashes(workflow);
-  const graph = buildGraph(workflow.tasks.map((_, i) => needIndices(workflow, i)));
+  const { graph, levels } = workflowGraph(workflow);
   // A service is infrastructure its dependents use, not an input of theirs: one that is needed runs
   // again whatever its earlier run did (its process is gone), and one no task that runs needs does not.
   const services = new Map<number, Record<string, string>>();
-  for (const i of topologicalLevels(graph).order) {
+  for (const i of levels.order) {
     const task = workflow.tasks[i]!;
     const previous = succeeded.get(task.id);
     if (!previous || previous.hash !== hashes.get(task.id) || !sameInputs(workflow, task, previousInputs)) continue;

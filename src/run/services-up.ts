@@ -23,6 +23,11 @@ export class ServicesUp {
     else controls.stop?.abort();
   }
 
+  /** Whether any service is up (none in most runs: then nothing needs checking when a task ends). */
+  get any(): boolean {
+    return this.up.size > 0;
+  }
+
   /** Stops service `i`, if it is up, once `stillNeeded` says no task that needs it can still run. */
   stopIfIdle(i: number, stillNeeded: () => boolean): void {
     const controls = this.up.get(i);

@@ -157,10 +157,12 @@ export class RunRecorder {
           processStarted: Date.now() - process.uptime() * 1000, inputs: this.keptInputs(e.inputs),
         });
         break;
-      case 'task.started':
-        if (endsHere.has(attemptKey(e))) startedHere.set(attemptKey(e), e);
+      case 'task.started': {
+        const key = attemptKey(e);
+        if (endsHere.has(key)) startedHere.set(key, e);
         else this.statements.attempt.run(this.meta.runId, taskId, this.hashes.get(taskId) ?? '', e.attempt ?? 1, this.agents.get(taskId) ?? null, e.ts, e.queueWaitMs ?? 0);
         break;
+      }
       case 'task.retrying':
         end('failed');
         break;
