@@ -1,6 +1,7 @@
 import type { RunEvent } from '../telemetry/events.js';
 
-const TERMINAL = new Set(['task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled']);
+/** A task's last event, and a service's: what it printed after it was up comes before its task.stopped. */
+const TERMINAL = new Set(['task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled', 'task.stopped']);
 
 /**
  * `run --logs grouped`: each task's output lines (masked, at most what the

@@ -2,7 +2,7 @@ import { Listr, type ListrTaskWrapper } from 'listr2';
 import { visibleText } from '../util/visible-text.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from '../telemetry/events.js';
-import { approvalHint, heldAgent } from '../report/simple-renderer.js';
+import { approvalHint, heldAgent, serviceEnd } from '../report/simple-renderer.js';
 
 interface Lane {
   taskId?: string;
@@ -93,6 +93,10 @@ export class LanesRenderer {
         this.freeLane(id);
         break;
       }
+      case 'task.stopped':
+        // Stopped by the run is what a service is for; ending on its own may fail the tasks using it.
+        if (event.reason === 'exited') this.note(`✖ ${id}: ${serviceEnd(event)}`);
+        break;
       case 'workflow.finished':
         break;
       default:

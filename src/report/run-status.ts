@@ -15,6 +15,8 @@ export interface RunStatus {
   /** Tasks by how they ended, and those running and still to come. */
   counts: { succeeded: number; failed: number; skipped: number; cancelled: number; running: number; waiting: number };
   running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
+  /** While it runs: the services that are up (ready, not yet stopped), since they became ready. */
+  up: Array<{ task: string; since: string; elapsed: number }>;
   /** The tasks that failed so far, in the order they ended. */
   failed: string[];
   /** While it runs: the tasks waiting for approval, with their question. */
@@ -28,10 +30,13 @@ export function formatRunStatus(s: RunStatus): string {
     `run ${s.id} (${s.workflow}) ${s.status} ${s.status === 'running' ? 'for' : 'after'} ${formatDuration(s.elapsed)}`,
     `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
   ];
-  const width = Math.min(40, Math.max(0, ...s.running.map((r) => r.task.length)));
+  const width = Math.min(40, Math.max(0, ...[...s.running, ...s.up].map((r) => r.task.length)));
   if (s.failed.length) lines.push(`  failed   ${s.failed.slice(0, 5).join(', ')}${s.failed.length > 5 ? `, and ${s.failed.length - 5} more` : ''}`);
   s.running.forEach((r, k) => {
     lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
+  });
+  s.up.forEach((u, k) => {
+    lines.push(`  ${k === 0 ? 'up      ' : '        '} ${u.task.padEnd(width)}  ${formatDuration(u.elapsed)}`);
   });
   s.awaiting.forEach((a, k) => {
     lines.push(`  ${k === 0 ? 'approval' : '        '} ${a.task}: ${visibleText(a.message)} (${approvalHint(a.task)})`);

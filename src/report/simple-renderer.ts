@@ -14,6 +14,12 @@ export function approvalHint(taskId: string): string {
   return `orchestrate approve ${word}, or reject ${word}`;
 }
 
+/** How a service's process ended (`task.stopped`), in words. */
+export function serviceEnd(event: RunEvent): string {
+  if (event.reason === 'exited') return `the service ended on its own (${event.exitCode === null || event.exitCode === undefined ? 'killed by a signal' : `exit code ${event.exitCode}`})`;
+  return event.reason === 'killed' ? 'the service was killed' : 'the service was stopped';
+}
+
 /** One plain line per event (start, retry, end), with its timestamp: for CI logs and pipes. */
 export function formatEventLine(event: RunEvent): string | undefined {
   const at = event.ts;
@@ -40,6 +46,8 @@ export function formatEventLine(event: RunEvent): string | undefined {
       return `${at} skip  ${id} (${event.reason})`;
     case 'task.cancelled':
       return `${at} cancel ${id} (${event.reason})`;
+    case 'task.stopped':
+      return `${at} stop  ${id}: ${serviceEnd(event)}, ${formatDuration((event.durationMs ?? 0) / 1000)} after its start`;
     case 'workflow.finished':
       return `${at} finished ${event.workflow}: ${event.status}${took}`;
     default:

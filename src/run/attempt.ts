@@ -24,8 +24,18 @@ export interface AttemptResult {
   artifacts?: string[];
   /** Last lines of its output, masked. */
   tail: string[];
-  /** A service that became ready: its process goes on until the run stops it (the attempt's `signal`); settles once it has ended. */
-  service?: { exited: Promise<void> };
+  /** A service that became ready: its process goes on until the run stops it (the attempt's `signal`); settles once it has ended, saying how. */
+  service?: { exited: Promise<ServiceEnd> };
+}
+
+/**
+ * How the process of a service that was up ended: `stopped` by the run (its
+ * attempt's `signal`), `killed` at once (its `killSignal`), or `exited` on
+ * its own (with its exit code, null when a signal killed it).
+ */
+export interface ServiceEnd {
+  how: 'stopped' | 'killed' | 'exited';
+  exitCode: number | null;
 }
 
 /** What an executor needs to run one attempt. */

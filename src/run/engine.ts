@@ -6,7 +6,7 @@ import { renderTemplate } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
-import type { AttemptResult, FailureKind } from './attempt.js';
+import type { AttemptResult, FailureKind, ServiceEnd } from './attempt.js';
 import { checkAttempt } from './check-attempt.js';
 import { findArtifacts } from './artifacts.js';
 import type { EngineOptions } from './engine-options.js';
@@ -382,7 +382,10 @@ export class RunEngine {
     recordAttempt(s, result);
     const { outcome, artifacts } = checkAttempt(task, result);
     if (artifacts) s.artifacts = artifacts;
-    if (result.service) this.services.attemptEnded(i, outcome.ok, controllers, result.service.exited);
+    if (result.service) {
+      this.services.attemptEnded(i, outcome.ok, controllers, result.service.exited, (end) => this.serviceEnded(i, end));
+      s.serviceUp = outcome.ok;
+    }
     if (outcome.ok) {
       // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.
       s.sources = sources;
@@ -530,6 +533,12 @@ export class RunEngine {
       for (const n of this.graph.needs[i]!) this.stopIfIdle(n);
     }
     if (--this.open === 0) this.done();
+  }
+
+  /** The process of a service that was up has ended (stopped, killed, or on its own). */
+  private serviceEnded(i: number, end: ServiceEnd): void {
+    const s = this.states[i]!;
+    this.emit('task.stopped', i, { attempt: s.attempts, durationMs: this.now() - (s.firstStart ?? this.now()), reason: end.how, ...(end.how === 'exited' ? { exitCode: end.exitCode } : {}) });
   }
 
   /** Stops service `n`, if it is up, when no task that needs it can still run. */

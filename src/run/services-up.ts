@@ -1,3 +1,5 @@
+import type { ServiceEnd } from './attempt.js';
+
 /** What stops (SIGTERM, then SIGKILL after the grace period) and kills at once the process of a service. */
 export interface ServiceControls {
   stop?: AbortController;
@@ -15,9 +17,13 @@ export class ServicesUp {
   private readonly all: ServiceControls[] = [];
   private readonly exits: Promise<void>[] = [];
 
-  /** A service's attempt ended: up (`ok`), or stopped at once because the attempt failed after all (its outputs or artifacts). */
-  attemptEnded(i: number, ok: boolean, controls: ServiceControls, exited: Promise<void>): void {
-    this.exits.push(exited);
+  /**
+   * A service's attempt ended: up (`ok`), or stopped at once because the
+   * attempt failed after all (its outputs or artifacts). `onEnd` is told how
+   * the process of one that was up ended, before the run's end waits no more.
+   */
+  attemptEnded(i: number, ok: boolean, controls: ServiceControls, exited: Promise<ServiceEnd>, onEnd: (end: ServiceEnd) => void): void {
+    this.exits.push(ok ? exited.then(onEnd) : exited.then(() => undefined));
     this.all.push(controls);
     if (ok) this.up.set(i, controls);
     else controls.stop?.abort();

@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { SecretMasker } from '../telemetry/mask.js';
-import type { AttemptRequest, AttemptResult, Executor } from './attempt.js';
+import type { AttemptRequest, AttemptResult, Executor, ServiceEnd } from './attempt.js';
 import { isDefaultShell } from '../workflow/shell.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import { readOutputsFile } from './outputs.js';
@@ -71,6 +71,7 @@ export class ShellExecutor implements Executor {
     }, request.onOutput, started);
 
     let cancelled = false;
+    let killed = false;
     let killTimer: NodeJS.Timeout | undefined;
     const terminate = () => {
       this.spawner.kill(id, 'SIGTERM');
@@ -82,6 +83,7 @@ export class ShellExecutor implements Executor {
     };
     const onKill = () => {
       cancelled = true;
+      killed = true;
       this.spawner.killNow(id);
     };
     if (request.signal.aborted) onAbort();
@@ -100,9 +102,11 @@ export class ShellExecutor implements Executor {
       // Its outputs so far, for the tasks that need it: the file stays, the service's to write on.
       const so = readOutputsFile(request.outputFile, this.masker);
       if (so.error === undefined) {
-        const exited = done.then(async (report) => {
+        const exited = done.then(async (report): Promise<ServiceEnd> => {
           settle();
-          if (!cancelled) await appendFile(request.logFile, `--- ${this.masker.mask(`the service ended on its own (${report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`}) while tasks that need it could still run`)}\n`).catch(() => undefined);
+          if (cancelled) return { how: killed ? 'killed' : 'stopped', exitCode: report.code };
+          await appendFile(request.logFile, `--- ${this.masker.mask(`the service ended on its own (${report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`}) while tasks that need it could still run`)}\n`).catch(() => undefined);
+          return { how: 'exited', exitCode: report.code };
         });
         return { ok: true, exitCode: null, signal: null, durationMs: performance.now() - startedAt, outputs: so.outputs, cost: reportedCost(so.outputs), tail: [], service: { exited } };
       }

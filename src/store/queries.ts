@@ -218,6 +218,22 @@ export function runProgress(db: Database, runId: string): { ended: Map<string, n
   return { ended, failed, running, ...(total !== undefined ? { total } : {}) };
 }
 
+/**
+ * The services of a run that are up: their success (`service: true`, when
+ * they became ready) is recorded and their task.stopped is not, with when
+ * they became ready.
+ */
+export function upServices(db: Database, runId: string): Array<{ task: string; since: string }> {
+  const rows = db.prepare(`SELECT event FROM events WHERE run_id = ? AND (event LIKE '%"type":"task.succeeded"%"service":true%' OR event LIKE '%"type":"task.stopped"%') ORDER BY seq`).all(runId) as Array<{ event: string }>;
+  const up = new Map<string, string>();
+  for (const { event } of rows) {
+    const e = JSON.parse(event) as RunEvent;
+    if (e.type === 'task.stopped') up.delete(e.taskId!);
+    else if (e.type === 'task.succeeded' && e.service === true) up.set(e.taskId!, e.ts);
+  }
+  return [...up].map(([task, since]) => ({ task, since }));
+}
+
 /** The runs without an end in the history, the latest first (some may have lost their runner). */
 export function unfinishedRuns(db: Database): RunRow[] {
   return db.prepare('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY started_at DESC, rowid DESC').all() as RunRow[];

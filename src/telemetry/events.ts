@@ -11,6 +11,7 @@ export type EventType =
   | 'task.failed'
   | 'task.skipped'
   | 'task.cancelled'
+  | 'task.stopped'
   | 'workflow.finished';
 
 export interface RunEvent {
@@ -47,6 +48,8 @@ export interface RunEvent {
   message?: string;
   /** task.approved: who approved it. */
   by?: string;
+  /** task.succeeded: a service that is up (its process goes on; a task.stopped follows once it has ended). */
+  service?: boolean;
   /** workflow.started / finished. */
   workflow?: string;
   status?: string;

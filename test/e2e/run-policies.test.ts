@@ -340,6 +340,14 @@ tasks:
     expect(r.stdout).toMatch(/40\/40 done: 40 ok/);
   });
 
+  it('notes a service that ended on its own while the tasks that need it run, not one the run stopped', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  flaky: { run: "sleep 0.2; exit 3", service: true }\n  db: { run: "exec sleep 60", service: true }\n  user: { needs: [flaky, db], run: "sleep 1" }\n' });
+    const r = runInTerminal(dir, 120, 40);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('✖ flaky: the service ended on its own (exit code 3)');
+    expect(r.stdout).not.toMatch(/db: the service/);
+  });
+
   it('ends the progress line with ✖ when a task failed', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  bad: { run: "exit 3" }\n  good: { run: "true" }\n' });
     const r = runInTerminal(dir, 120, 40);

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+import { startCli, stopLeftovers } from '../helpers/background.js';
 import { isAlive } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
+import { validator } from '../helpers/schemas.js';
 
 // A real HTTP server on a free port: it tells its address as an output and says it listens by a file.
 const server = `const http = require('http');
@@ -18,7 +19,7 @@ process.on('SIGTERM', () => { console.log('stopping'); fs.writeFileSync('stopped
 `;
 const fetchTo = (path: string, file: string) => `node -e "fetch('\${{ tasks.api.outputs.url }}${path}').then((r) => r.text()).then((t) => require('fs').writeFileSync('${file}', t))"`;
 
-interface Event { type: string; taskId?: string; ts: string; reason?: string }
+interface Event { type: string; taskId?: string; ts: string; reason?: string; exitCode?: number | null; durationMs?: number; service?: boolean }
 
 function runDir(dir: string): string {
   const runs = join(dir, '.orchestrate/runs');
@@ -32,6 +33,8 @@ function events(dir: string): Event[] {
 const at = (ev: Event[], type: string, taskId: string) => Date.parse(ev.find((e) => e.type === type && e.taskId === taskId)!.ts);
 
 describe('service tasks', () => {
+  afterEach(stopLeftovers);
+
   it('start before the tasks that need them, hold no slot once ready, and are stopped once those have ended', () => {
     const dir = tempProject({
       'package.json': '{}',
@@ -148,15 +151,112 @@ tasks:
   long: { needs: api, run: "echo $$ > long.pid; sleep 60" }
 `,
     });
-    const child = spawn(process.execPath, [BIN, 'run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { ...process.env, CI: '1' } });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const run = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'simple']);
     await waitFor(() => existsSync(join(dir, 'long.pid')) && readFileSync(join(dir, 'long.pid'), 'utf8').trim() !== '');
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
     expect(isAlive(Number(readFileSync(join(dir, 'server.pid'), 'utf8')))).toBe(false);
     expect(isAlive(Number(readFileSync(join(dir, 'long.pid'), 'utf8')))).toBe(false);
-    const terminal = Object.fromEntries(events(dir).filter((e) => /^task\.(succeeded|cancelled)$/.test(e.type)).map((e) => [e.taskId, e.type]));
+    const ev = events(dir);
+    const terminal = Object.fromEntries(ev.filter((e) => /^task\.(succeeded|cancelled)$/.test(e.type)).map((e) => [e.taskId, e.type]));
     expect(terminal).toEqual({ api: 'task.succeeded', long: 'task.cancelled' });
+    // Stopped by the run, once the task that needed it was cancelled.
+    expect(ev.filter((e) => e.type === 'task.stopped')).toMatchObject([{ taskId: 'api', reason: 'stopped' }]);
+    expect(ev.findIndex((e) => e.type === 'task.stopped')).toBeGreaterThan(ev.findIndex((e) => e.type === 'task.cancelled'));
+  });
+
+  it('say when their process ended (task.stopped: stopped, or exited on its own), and status lists them as up until then', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+policy: { gracePeriod: 2s }
+tasks:
+  db: { run: "echo $$ > db.pid; exec sleep 60", service: true }
+  flaky: { run: "sleep 0.3; exit 3", service: true }
+  user: { needs: [db, flaky], run: "while [ ! -f go ]; do sleep 0.05; done" }
+`,
+    });
+    const run = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'simple']);
+    type Status = { status: string; up: Array<{ task: string; since: string; elapsed: number }>; running: Array<{ task: string }> };
+    const status = () => JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout) as Status;
+    // Both were up; flaky ended on its own after 0.3 s, db is up while user runs.
+    let seen: Status | undefined;
+    await waitFor(() => {
+      if (!existsSync(join(dir, '.orchestrate/state.db'))) return false;
+      seen = status();
+      return seen.up.length === 1 && seen.running.length === 1;
+    }, 'status listing db alone as up');
+    expect(seen!.status).toBe('running');
+    expect(seen!.up).toMatchObject([{ task: 'db' }]);
+    expect(seen!.running).toMatchObject([{ task: 'user' }]);
+    expect(cli(['status'], { cwd: dir }).stdout).toMatch(/\n {2}up {7}db {2,}\d/);
+    writeFileSync(join(dir, 'go'), '');
+    // flaky's end fails nothing by itself: user, which did not use it, succeeds.
+    expect(await run.exited).toBe(0);
+    expect(isAlive(Number(readFileSync(join(dir, 'db.pid'), 'utf8')))).toBe(false);
+    const ev = events(dir);
+    const valid = validator('events');
+    for (const e of ev) expect(valid(e), JSON.stringify(valid.errors)).toBe(true);
+    const succeeded = (id: string) => ev.find((e) => e.type === 'task.succeeded' && e.taskId === id)!;
+    expect(succeeded('db').service).toBe(true);
+    expect(succeeded('user').service).toBeUndefined();
+    const stopped = Object.fromEntries(ev.filter((e) => e.type === 'task.stopped').map((e) => [e.taskId, e]));
+    expect(Object.keys(stopped).sort()).toEqual(['db', 'flaky']);
+    expect(stopped.flaky).toMatchObject({ reason: 'exited', exitCode: 3 });
+    expect(stopped.db).toMatchObject({ reason: 'stopped' });
+    expect(stopped.db!.exitCode).toBeUndefined();
+    expect(Date.parse(stopped.db!.ts)).toBeGreaterThanOrEqual(at(ev, 'task.succeeded', 'user'));
+    expect(stopped.db!.durationMs).toBeGreaterThanOrEqual(Date.parse(stopped.db!.ts) - at(ev, 'task.started', 'db') - 5);
+    // Still one terminal event per task; the stop comes before the run's end.
+    for (const id of ['db', 'flaky', 'user']) expect(ev.filter((e) => e.taskId === id && /^task\.(succeeded|failed|skipped|cancelled)$/.test(e.type))).toHaveLength(1);
+    expect(ev.at(-1)!.type).toBe('workflow.finished');
+    expect(run.stdout()).toMatch(/ stop {2}flaky: the service ended on its own \(exit code 3\), [\d.]+m?s after its start\n/);
+    expect(run.stdout()).toMatch(/ stop {2}db: the service was stopped, /);
+    // Once the run has ended, nothing is up.
+    expect(status()).toMatchObject({ status: 'succeeded', up: [] });
+  });
+
+  it('print what they printed while up before their stop with --logs grouped', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  svc: { run: "trap 'echo stopping; exit 0' TERM; echo starting; while true; do sleep 0.05; done", service: true }
+  user: { needs: svc, run: "sleep 0.2; echo used" }
+`,
+    });
+    const r = cli(['run', 'workflow.yaml', '--logs', 'grouped', '--renderer', 'simple'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const stop = lines.findIndex((l) => / stop {2}svc: the service was stopped, /.test(l));
+    expect(stop).toBeGreaterThan(lines.findIndex((l) => / ok {4}user /.test(l)));
+    expect(lines[stop - 1]).toBe('[svc] stopping');
+    expect(lines.indexOf('[svc] starting')).toBeGreaterThan(-1);
+    expect(lines.indexOf('[svc] starting')).toBeLessThan(stop);
+    // None after the stop (sh may also say its sleep was Terminated, right before it).
+    expect(lines.slice(stop).some((l) => l.startsWith('[svc] '))).toBe(false);
+  });
+
+  it('are killed by a second Ctrl-C while they are being stopped (task.stopped: killed)', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+policy: { gracePeriod: 60s }
+tasks:
+  stubborn: { run: "trap '' TERM; echo $$ > stubborn.pid; exec sleep 60", service: true }
+  long: { needs: stubborn, run: "echo $$ > long.pid; exec sleep 60" }
+`,
+    });
+    const run = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'simple']);
+    await waitFor(() => existsSync(join(dir, 'long.pid')) && readFileSync(join(dir, 'long.pid'), 'utf8').trim() !== '', 'long to start');
+    run.child.kill('SIGINT');
+    // long is cancelled, so the service is told to stop; it ignores SIGTERM, and its grace period is long.
+    await waitFor(() => / cancel long /.test(run.stdout()), 'long to be cancelled');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(isAlive(Number(readFileSync(join(dir, 'stubborn.pid'), 'utf8')))).toBe(false);
+    expect(events(dir).filter((e) => e.type === 'task.stopped')).toMatchObject([{ taskId: 'stubborn', reason: 'killed' }]);
+    expect(run.stdout()).toMatch(/ stop {2}stubborn: the service was killed, /);
   });
 
   it('run again on --resume only when a task that needs them runs again', () => {

@@ -1,7 +1,7 @@
 import { EXIT, UsageError } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
-import { latestRunId, runProgress } from '../../store/queries.js';
+import { latestRunId, runProgress, upServices } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
@@ -11,7 +11,7 @@ import { runNamed } from '../run-name.js';
 /**
  * `orchestrate status [RUN_ID]`: where a run is — the one going on on this
  * machine by default (else the latest): its tasks by state and those running
- * now with their attempt and time, from the history it writes as it goes.
+ * now with their attempt and time, the services up, from the history it writes as it goes.
  */
 export async function statusCommand(runId: string | undefined, options: { json?: boolean; state?: string }): Promise<number> {
   const db = openStore(await existingStatePath(process.cwd(), options.state));
@@ -42,6 +42,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
         waiting: live && progress.total !== undefined ? Math.max(0, progress.total - endedCount - running.length) : 0,
       },
       running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
+      up: live ? upServices(db, run.id).map((u) => ({ ...u, elapsed: Math.max(0, (now - Date.parse(u.since)) / 1000) })) : [],
       failed: progress.failed,
       awaiting: live ? awaitingApproval(db, run.id) : [],
     };
