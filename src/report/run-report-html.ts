@@ -69,8 +69,31 @@ export function layoutBars(data: ReportData, mode: LaneMode = 'slot'): { bars: R
     for (let i = 0; i < count; i++) laneNames.push(mode === 'agent' ? (count > 1 ? `${name} ${i + 1}` : name) : `slot ${i + 1}`);
   }
   if (!laneNames.length) laneNames.push(mode === 'agent' ? 'shell' : 'slot 1');
-  const bars = placed.map((p) => ({ ...p.bar, lane: first.get(p.group)! + p.sub }));
+  const bars: ReportBar[] = placed.map((p) => ({ ...p.bar, lane: first.get(p.group)! + p.sub }));
+  bars.push(...serviceBars(data, t0, t1, laneNames));
   return { bars, lanes: laneNames.length, laneNames, wall: Math.max(0.001, (t1 - t0) / 1000) };
+}
+
+/**
+ * The time services were up, as bars (status `up`) in lanes of their own after
+ * the others: once ready a service holds no slot. One still up, or whose runner
+ * died, is drawn to the end of the run. Adds its lanes to `laneNames`.
+ */
+function serviceBars(data: ReportData, t0: number, t1: number, laneNames: string[]): ReportBar[] {
+  const ends: number[] = [];
+  const bars: ReportBar[] = [];
+  for (const span of [...data.services].sort((x, y) => Date.parse(x.since) - Date.parse(y.since))) {
+    const start = (Date.parse(span.since) - t0) / 1000;
+    const end = ((span.stoppedAt ? Date.parse(span.stoppedAt) : t1) - t0) / 1000;
+    let sub = ends.findIndex((e) => e <= start + 1e-9);
+    if (sub === -1) sub = ends.push(0) - 1;
+    ends[sub] = end;
+    bars.push({ task: span.task, attempt: span.attempt, status: 'up', lane: sub, start, end, wait: 0, critical: false, message: span.how === 'exited' ? 'the service ended on its own' : null });
+  }
+  const firstLane = laneNames.length;
+  ends.forEach((_, k) => laneNames.push(ends.length > 1 ? `services ${k + 1}` : 'services'));
+  for (const bar of bars) bar.lane += firstLane;
+  return bars;
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -114,7 +137,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } .meta { color: #555; margin-bottom: 16p
 .status-succeeded { color: #1a7f37; } .status-failed { color: #cf222e; } .status-cancelled { color: #9a6700; }
 svg { width: 100%; max-width: 1100px; border: 1px solid #ddd; background: #fff; }
 .grid { stroke: #eee; } .axis, .lane { font-size: 11px; fill: #666; }
-.bar.succeeded { fill: #2da44e; } .bar.failed { fill: #cf222e; } .bar.cancelled, .bar.running { fill: #8c959f; }
+.bar.succeeded { fill: #2da44e; } .bar.failed { fill: #cf222e; } .bar.cancelled, .bar.running { fill: #8c959f; } .bar.up { fill: #54aeff; }
 .bar.critical { stroke: #0b0b45; stroke-width: 3; }
 .wait { fill: #d4a72c; opacity: 0.8; }
 .label { font-size: 11px; fill: #fff; pointer-events: none; }
@@ -150,7 +173,7 @@ ${REPORT_MARK}
 <body>
 <h1>${escape(run.workflow)} <span class="status-${escape(run.status ?? 'unfinished')}">${escape(run.status ?? 'unfinished')}</span></h1>
 <div class="meta">run ${escape(run.id)} · started ${escape(run.started_at)} · wall ${seconds(wall)} · serial ${seconds(data.serialTime)} · speedup ${speedup}x · cost ${run.cost ?? 0} · concurrency ${run.concurrency}</div>
-<div class="legend"><span><i class="sw" style="background:#2da44e"></i>succeeded</span><span><i class="sw" style="background:#cf222e"></i>failed attempt</span><span><i class="sw" style="background:#8c959f"></i>cancelled</span><span><i class="sw" style="background:#d4a72c"></i>queue wait</span><span><i class="sw" style="background:#fff;outline:3px solid #0b0b45"></i>critical path as it ran</span></div>
+<div class="legend"><span><i class="sw" style="background:#2da44e"></i>succeeded</span><span><i class="sw" style="background:#cf222e"></i>failed attempt</span><span><i class="sw" style="background:#8c959f"></i>cancelled</span><span><i class="sw" style="background:#d4a72c"></i>queue wait</span><span><i class="sw" style="background:#54aeff"></i>service up</span><span><i class="sw" style="background:#fff;outline:3px solid #0b0b45"></i>critical path as it ran</span></div>
 <svg id="gantt" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Gantt timeline of the run"></svg>
 <h2>Tasks</h2>
 <table><thead><tr><th>task</th><th>status</th><th>attempts</th><th>duration</th><th>queue wait</th><th>cost</th><th>critical</th></tr></thead>

@@ -188,6 +188,8 @@ export interface ReportData {
   serialTime: number;
   tasks: Array<{ id: string; agent: string | null; status: string; reason: string | null; attempts: number; durationMs: number | null; queueWaitMs: number | null; cost: number; needs: string[]; summary: string | null }>;
   attempts: Array<{ taskId: string; attempt: number; status: string; startedAt: string; finishedAt: string | null; durationMs: number | null; queueWaitMs: number | null; errorMessage: string | null }>;
+  /** The services that were up, after their attempt made them ready. */
+  services: ServiceSpan[];
 }
 
 /** Everything a run report shows. */
@@ -198,7 +200,7 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
     .map((t) => ({ id: t.task_id, agent: t.agent, status: t.status, reason: t.reason, attempts: t.attempts, durationMs: t.duration_ms, queueWaitMs: t.queue_wait_ms, cost: t.cost, needs: JSON.parse(t.needs) as string[], summary: t.summary }));
   const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
     .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
-  return { run, serialTime: serialSeconds(db, run), tasks, attempts };
+  return { run, serialTime: serialSeconds(db, run), tasks, attempts, services: serviceSpans(db, runId) };
 }
 
 /**
@@ -218,20 +220,26 @@ export function runProgress(db: Database, runId: string): { ended: Map<string, n
   return { ended, failed, running, ...(total !== undefined ? { total } : {}) };
 }
 
-/**
- * The services of a run that are up: their success (`service: true`, when
- * they became ready) is recorded and their task.stopped is not, with when
- * they became ready.
- */
-export function upServices(db: Database, runId: string): Array<{ task: string; since: string }> {
+/** When a service of a run was up: from its success (ready) to its task.stopped, with how it ended (both null while it is up, or when its runner died). */
+export interface ServiceSpan {
+  task: string;
+  attempt: number;
+  since: string;
+  stoppedAt: string | null;
+  how: string | null;
+}
+
+/** The services of a run that were up, from their events: a success with `service: true`, and the task.stopped after it. */
+export function serviceSpans(db: Database, runId: string): ServiceSpan[] {
   const rows = db.prepare(`SELECT event FROM events WHERE run_id = ? AND (event LIKE '%"type":"task.succeeded"%"service":true%' OR event LIKE '%"type":"task.stopped"%') ORDER BY seq`).all(runId) as Array<{ event: string }>;
-  const up = new Map<string, string>();
+  const spans = new Map<string, ServiceSpan>();
   for (const { event } of rows) {
     const e = JSON.parse(event) as RunEvent;
-    if (e.type === 'task.stopped') up.delete(e.taskId!);
-    else if (e.type === 'task.succeeded' && e.service === true) up.set(e.taskId!, e.ts);
+    const span = spans.get(e.taskId!);
+    if (e.type === 'task.succeeded' && e.service === true) spans.set(e.taskId!, { task: e.taskId!, attempt: e.attempt ?? 1, since: e.ts, stoppedAt: null, how: null });
+    else if (e.type === 'task.stopped' && span) Object.assign(span, { stoppedAt: e.ts, how: e.reason ?? null });
   }
-  return [...up].map(([task, since]) => ({ task, since }));
+  return [...spans.values()];
 }
 
 /** The runs without an end in the history, the latest first (some may have lost their runner). */

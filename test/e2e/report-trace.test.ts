@@ -68,4 +68,25 @@ describe('orchestrate report --format trace', () => {
     expect(refused.stderr).toContain('is not an orchestrate report: not overwritten');
     expect(readFileSync(join(dir, 'mine.json'), 'utf8')).toBe('{"mine": true}\n');
   });
+
+  it('puts the time a service was up, until it stopped, on a thread of its own (category up)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  db: { run: "exec sleep 60", service: true }
+  user: { needs: db, run: "sleep 0.3" }
+` });
+    expect(cli(['run', 'workflow.yaml', '--events', 'events.jsonl'], { cwd: dir }).code).toBe(0);
+    expect(cli(['report', '--format', 'trace', '-o', 'trace.json'], { cwd: dir }).code).toBe(0);
+    const trace = JSON.parse(readFileSync(join(dir, 'trace.json'), 'utf8')) as { traceEvents: TraceEvent[] };
+    const lanes = new Map(trace.traceEvents.filter((e) => e.name === 'thread_name').map((e) => [e.tid, e.args.name]));
+    const spans = trace.traceEvents.filter((e) => e.ph === 'X');
+    const up = spans.filter((e) => e.cat === 'up');
+    expect(up.map((e) => [e.name, lanes.get(e.tid), e.args.status])).toEqual([['db', 'services', 'up']]);
+    // From its success to its stop, as the events say.
+    const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; taskId?: string; ts: string });
+    const ts = (type: string) => Date.parse(events.find((e) => e.type === type && e.taskId === 'db')!.ts);
+    expect(Math.abs(up[0]!.dur! / 1000 - (ts('task.stopped') - ts('task.succeeded')))).toBeLessThanOrEqual(2);
+    const user = spans.find((e) => e.name === 'user')!;
+    expect(up[0]!.ts! + up[0]!.dur!).toBeGreaterThanOrEqual(user.ts! + user.dur! - 2000);
+  });
 });

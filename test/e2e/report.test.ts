@@ -65,6 +65,29 @@ describe('orchestrate report', () => {
     expect(statSync(shot).size).toBeGreaterThan(10_000);
   });
 
+  it.skipIf(!CHROMIUM)('draws the time a service was up in a lane of its own (needs Debian\'s chromium package, installed by .ci/run)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+policy: { maxConcurrency: 1 }
+tasks:
+  db: { run: "exec sleep 60", service: true }
+  a: { needs: db, run: "sleep 0.3" }
+  b: { needs: db, run: "sleep 0.3" }
+` });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(cli(['report', '--out', 'report.html'], { cwd: dir }).code).toBe(0);
+    const dom = chromium(['--dump-dom', `file://${join(dir, 'report.html')}`]);
+    const labels = [...dom.matchAll(/<text [^>]*class="lane" data-lane="(\d+)"[^>]*>([^<]*)<\/text>/g)].map((m) => m[2]);
+    expect(labels).toEqual(['slot 1', 'services']);
+    const bar = (m: RegExpMatchArray) => ({ task: /data-task="([^"]+)"/.exec(m[0])![1], status: /data-status="([^"]+)"/.exec(m[0])![1], lane: /data-lane="(\d+)"/.exec(m[0])![1], x: Number(/ x="([\d.]+)"/.exec(m[0])![1]), width: Number(/width="([\d.]+)"/.exec(m[0])![1]) });
+    const bars = [...dom.matchAll(/<rect [^>]*class="bar [^"]*"[^>]*>/g)].map(bar);
+    // Its attempt (start to ready) took the one slot; then it was up while a and b ran in it, one after the other.
+    expect(bars.map((b) => `${b.task}:${b.status}:${b.lane}`).sort()).toEqual(['a:succeeded:0', 'b:succeeded:0', 'db:succeeded:0', 'db:up:1']);
+    const up = bars.find((b) => b.status === 'up')!;
+    const b = bars.find((x) => x.task === 'b')!;
+    expect(up.x + up.width).toBeGreaterThanOrEqual(b.x + b.width - 1);
+    expect(dom).toContain('service up');
+  });
+
   it.skipIf(!CHROMIUM)('draws one lane per agent slot with --lanes agent (needs Debian\'s chromium package, installed by .ci/run)', () => {
     const agents = `version: 1
 policy: { maxConcurrency: 4 }

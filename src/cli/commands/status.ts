@@ -1,7 +1,7 @@
 import { EXIT, UsageError } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
-import { latestRunId, runProgress, upServices } from '../../store/queries.js';
+import { latestRunId, runProgress, serviceSpans } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
@@ -42,7 +42,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
         waiting: live && progress.total !== undefined ? Math.max(0, progress.total - endedCount - running.length) : 0,
       },
       running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
-      up: live ? upServices(db, run.id).map((u) => ({ ...u, elapsed: Math.max(0, (now - Date.parse(u.since)) / 1000) })) : [],
+      up: live ? serviceSpans(db, run.id).filter((u) => u.stoppedAt === null).map((u) => ({ task: u.task, since: u.since, elapsed: Math.max(0, (now - Date.parse(u.since)) / 1000) })) : [],
       failed: progress.failed,
       awaiting: live ? awaitingApproval(db, run.id) : [],
     };
