@@ -62,7 +62,8 @@ await build({
   // bindings: better-sqlite3's loader of its native module, which the CLI does without (see open-store).
   external: ['ajv', 'listr2', 'cosmiconfig', 'bindings'],
   // import.meta has no CommonJS form: the code asks for its own file's URL to find what lies beside it.
-  define: { 'import.meta.url': '__orchestrateFileUrl' },
+  // The build's id, for what the CLI keeps between runs of one build (src/cli/build-id.ts).
+  define: { 'import.meta.url': '__orchestrateFileUrl', __ORCHESTRATE_BUILD__: JSON.stringify(buildId) },
   banner: { js: `// orchestrate build ${buildId}\nconst __orchestrateFileUrl = require('node:url').pathToFileURL(__filename).href;` },
   outdir: out,
   outExtension: { '.js': '.cjs' },

@@ -6,6 +6,7 @@ import { hasErrors } from '../workflow/diagnostics.js';
 import { includedFiles } from '../workflow/include.js';
 import { loadWorkflowFile } from '../workflow/load.js';
 import type { Workflow } from '../workflow/model.js';
+import type { ParseCache } from '../workflow/parse-cache.js';
 import { relative } from 'node:path';
 
 /** A workflow with errors: its lint report is the message; exit 2. */
@@ -21,7 +22,7 @@ export class InvalidWorkflowError extends OrchestrateError {
  * values given (`--input`) must be declared and fit, and with `requireInputs`
  * (a real run) every input must have one, or it is a usage error (exit 2).
  */
-export async function loadValidWorkflow(file: string, configPath?: string, options: { inputs?: InputValues; requireInputs?: boolean; previousInputs?: InputValues } = {}): Promise<Workflow> {
+export async function loadValidWorkflow(file: string, configPath?: string, options: { inputs?: InputValues; requireInputs?: boolean; previousInputs?: InputValues; parseCache?: ParseCache } = {}): Promise<Workflow> {
   const result = await loadWorkflowFile(file, { configPath, ...options });
   const shown = relative(process.cwd(), result.file);
   if (!hasErrors(result.diagnostics) && result.workflow) {

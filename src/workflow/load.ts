@@ -16,6 +16,7 @@ import { validateWorkflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { mayHoldNul, nulByteProblems } from './nul-bytes.js';
 import { SourceMap } from './source-map.js';
+import type { ParseCache } from './parse-cache.js';
 import { readCapped } from '../util/read-capped.js';
 import { readStdin, STDIN, STDIN_NAME } from './stdin.js';
 import type { Workflow } from './model.js';
@@ -54,6 +55,8 @@ export interface LoadOptions {
   asIncluded?: boolean;
   /** The files that include it, directly or not, the top first (an include of one of them is a cycle). */
   includedBy?: readonly string[];
+  /** Texts parsed and checked against the schema before (`run` keeps them), this one's and its includes'. */
+  parseCache?: ParseCache;
 }
 
 /**
@@ -72,16 +75,10 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
       ...(includes?.results.length ? { included: includes.results } : {}),
     };
   };
-  const parsed = parseYaml(text);
-  if (parsed.diagnostics.length) return done(parsed.diagnostics);
-  if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-    const what = Array.isArray(parsed.value) ? 'a list' : `a ${typeof parsed.value}`;
-    return done([error('not-a-mapping', `a workflow must be a mapping of keys (version, tasks, ...), but this file is ${what}`, [])]);
-  }
-  const schemaErrors = [...schemaDiagnostics(validateWorkflowSchema(parsed.value)), ...(mayHoldNul(text) ? nulByteProblems(parsed.value) : [])];
-  // Unknown keys (and NUL bytes) leave the rest well-typed, so the deeper checks can still run.
-  if (schemaErrors.some((d) => d.code !== 'unknown-key' && d.code !== 'nul-byte')) return done(schemaErrors);
-  const raw = parsed.value as WorkflowFile;
+  const checked = checkedValue(text, options.parseCache);
+  if ('diagnostics' in checked) return done(checked.diagnostics);
+  const { schemaErrors } = checked;
+  const raw = checked.raw;
   if (options.asIncluded) {
     for (const key of NOT_IN_INCLUDED) {
       if (raw[key] !== undefined) schemaErrors.push(error('bad-include', `an included workflow cannot set \`${key}\`: the including workflow's applies to the whole run`, [key], true));
@@ -96,7 +93,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
     const policy = mergePolicyFiles(config.policy, raw.policy);
     const context = { declared: raw.inputs ?? {}, values: inputs.values, chain: [...(options.includedBy ?? []), file] };
     // What `with` gives is checked at the entry (against what the file declares), not as a usage error.
-    includes = loadIncludes(raw, context, (text, included, values, includedBy) => loadWorkflowText(text, included, { config: { ...config, policy }, configDir: options.configDir, asIncluded: true, inputs: values, includedBy }));
+    includes = loadIncludes(raw, context, (text, included, values, includedBy) => loadWorkflowText(text, included, { config: { ...config, policy }, configDir: options.configDir, asIncluded: true, inputs: values, includedBy, parseCache: options.parseCache }));
   }
   const failed = includes?.failed ?? [];
   const built = buildModel(raw, config, file, source, name, inputs.values, includes?.tasks, failed);
@@ -121,6 +118,28 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   return done(diagnostics, built.workflow);
 }
 
+/**
+ * The text parsed and checked against the schema: the value with the
+ * problems that leave it well-typed (unknown keys, NUL bytes), or the
+ * diagnostics that stop the load. A text kept in `cache` (it had none) is
+ * not parsed again; one without any is held there, for the run to keep.
+ */
+function checkedValue(text: string, cache?: ParseCache): { raw: WorkflowFile; schemaErrors: Diagnostic[] } | { diagnostics: Diagnostic[] } {
+  const kept = cache?.get(text);
+  if (kept !== undefined) return { raw: kept as WorkflowFile, schemaErrors: [] };
+  const parsed = parseYaml(text);
+  if (parsed.diagnostics.length) return { diagnostics: parsed.diagnostics };
+  if (typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+    const what = Array.isArray(parsed.value) ? 'a list' : `a ${typeof parsed.value}`;
+    return { diagnostics: [error('not-a-mapping', `a workflow must be a mapping of keys (version, tasks, ...), but this file is ${what}`, [])] };
+  }
+  const schemaErrors = [...schemaDiagnostics(validateWorkflowSchema(parsed.value)), ...(mayHoldNul(text) ? nulByteProblems(parsed.value) : [])];
+  // Unknown keys (and NUL bytes) leave the rest well-typed, so the deeper checks can still run.
+  if (schemaErrors.some((d) => d.code !== 'unknown-key' && d.code !== 'nul-byte')) return { diagnostics: schemaErrors };
+  if (!schemaErrors.length) cache?.hold(text, parsed.value);
+  return { raw: parsed.value as WorkflowFile, schemaErrors };
+}
+
 /** Reads a workflow file as text (undefined when too large); I/O problems throw IoError (exit 2). */
 export function readWorkflowFile(path: string): string | undefined {
   try {
@@ -130,7 +149,7 @@ export function readWorkflowFile(path: string): string | undefined {
   }
 }
 
-export interface LoadFileOptions extends Pick<LoadOptions, 'inputs' | 'requireInputs' | 'previousInputs'> {
+export interface LoadFileOptions extends Pick<LoadOptions, 'inputs' | 'requireInputs' | 'previousInputs' | 'parseCache'> {
   /** Explicit config file (`--config`); otherwise it is searched from the workflow's directory. */
   configPath?: string;
   /** For `-`: the file the text of standard input stands for (`--stdin-filename`), else `<stdin>` here. */
@@ -158,7 +177,7 @@ export async function loadWorkflowFile(path: string, options: LoadFileOptions = 
     return { file: where, source: loaded.file ? new SourceMap(where, safeRead(where)) : source, diagnostics: loaded.diagnostics, configFile: loaded.file };
   }
   const configDir = loaded.file ? dirname(loaded.file) : undefined;
-  return { ...loadWorkflowText(text, file, { config: loaded.config, configDir, inputs: options.inputs, requireInputs: options.requireInputs, previousInputs: options.previousInputs }), configFile: loaded.file, config: loaded.config };
+  return { ...loadWorkflowText(text, file, { config: loaded.config, configDir, inputs: options.inputs, requireInputs: options.requireInputs, previousInputs: options.previousInputs, parseCache: path === STDIN ? undefined : options.parseCache }), configFile: loaded.file, config: loaded.config };
 }
 
 function safeRead(file: string): string {

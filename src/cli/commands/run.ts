@@ -31,6 +31,7 @@ import { shellWord } from '../../util/shell-word.js';
 import type { Database } from '../../store/open-store.js';
 import type { Workflow } from '../../workflow/model.js';
 import type { UpToDate } from '../../run/up-to-date.js';
+import { keptParses } from '../kept-parses.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -124,7 +125,9 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const given = parseInputArguments(options.input);
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
-  let workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun }), options);
+  // A real run keeps the parsed text beside its runs: the next run of the unchanged file does not parse it again.
+  const parseCache = options.dryRun ? undefined : keptParses(file);
+  let workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun, parseCache }), options);
   const only = await selectedIds(workflow, options.only, options.tasks, options.since);
   // Loaded only when needed: every module costs start-up time before the first task.
   const resuming = wantsResume ? await import('../resume-run.js') : undefined;
@@ -132,7 +135,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     const previous = resuming!.runToResume(db, workflow, options.resume as string | true);
     // Loaded again with the inputs recorded there for those not given now (and required now).
     const recorded = resuming!.reusableInputs(previous);
-    workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, previousInputs: recorded, requireInputs: !options.dryRun }), options);
+    workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, previousInputs: recorded, requireInputs: !options.dryRun, parseCache }), options);
     if (only) selectTasks(workflow, only);
     return resuming!.reuseFrom(db, workflow, previous);
   };
@@ -275,6 +278,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
+      // Kept now too, off the way to the first tasks; a text that holds a secret's value is not.
+      parseCache?.keep(handle.masker.values);
       const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
       // Every task that runs has the default estimate (none written, no history yet): the planned time is a placeholder.
       const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history'].includes(t.estimateSource));

@@ -1,0 +1,16 @@
+import { dirname, join, resolve } from 'node:path';
+import { ParseCache } from '../workflow/parse-cache.js';
+import { projectRoot } from '../workflow/project-root.js';
+import { STDIN } from '../workflow/stdin.js';
+import { buildId } from './build-id.js';
+
+/**
+ * Where `run` keeps the workflow texts it parsed (ParseCache): beside its runs,
+ * in `.orchestrate/cache/parsed` of the project, for this build of the CLI.
+ * None for standard input, or outside the CLI bundle.
+ */
+export function keptParses(file: string): ParseCache | undefined {
+  const build = buildId();
+  if (build === undefined || file === STDIN) return undefined;
+  return new ParseCache(join(projectRoot(dirname(resolve(file))), '.orchestrate', 'cache', 'parsed'), build);
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempProject } from '../helpers/cli.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const kept = (dir: string) => {
+  const where = join(dir, '.orchestrate/cache/parsed');
+  return existsSync(where) ? readdirSync(where).map((name) => join(where, name)) : [];
+};
+
+describe('parsed workflows kept between runs', () => {
+  it('are used by the next run of the same text, and a changed file is parsed again', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo one > out.txt" }\n' });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    const [entry] = kept(dir);
+    expect(kept(dir)).toHaveLength(1);
+    // The value as JSON, after the hash of that JSON.
+    const [hash, json] = readFileSync(entry!, 'utf8').split('\n');
+    expect(JSON.parse(json!)).toEqual({ version: 1, tasks: { a: { run: 'echo one > out.txt' } } });
+    expect(hash).toBe(sha256(json!));
+    // The next run takes the kept value for the unchanged text instead of parsing it: shown by changing what is kept.
+    const changed = JSON.stringify({ version: 1, tasks: { a: { run: 'echo kept > out.txt' } } });
+    writeFileSync(entry!, `${sha256(changed)}\n${changed}`);
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('kept\n');
+    // A changed file is another text: parsed, and kept beside the first.
+    writeFileSync(join(dir, 'workflow.yaml'), 'version: 1\ntasks:\n  a: { run: "echo two > out.txt" }\n');
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('two\n');
+    expect(kept(dir)).toHaveLength(2);
+  });
+
+  it('are parsed again when what is kept is damaged, and not kept by plan, lint or a dry run', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo one > out.txt" }\n' });
+    for (const args of [['plan', 'workflow.yaml'], ['lint', 'workflow.yaml'], ['run', 'workflow.yaml', '--dry-run']]) {
+      expect(cli(args, { cwd: dir }).code).toBe(0);
+      expect(kept(dir)).toEqual([]);
+    }
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    const [entry] = kept(dir);
+    const [hash, json] = readFileSync(entry!, 'utf8').split('\n');
+    // Cut short, or changed on disk without its hash: the text is parsed again.
+    for (const damaged of [`${hash}\n${json!.slice(0, 20)}`, `${hash}\n${json!.replace('one', 'two')}`]) {
+      writeFileSync(entry!, damaged);
+      const r = cli(['run', 'workflow.yaml'], { cwd: dir });
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('one\n');
+    }
+  });
+
+  it('keep only what JSON gives back exactly: not a file whose YAML aliases share a value', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  a: { run: "echo $WHO > a.txt", env: &who { WHO: me } }
+  b: { run: "echo $WHO > b.txt", env: *who }
+` });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('me\n');
+    expect(kept(dir)).toEqual([]);
+  });
+
+  it('keep an included file as a text of its own, and parse it again when it changes', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': 'version: 1\ninclude:\n  docs: docs/workflow.yaml\ntasks:\n  ship: { needs: docs.build, run: "cat docs/page.txt > shipped.txt" }\n',
+      'docs/workflow.yaml': 'version: 1\ntasks:\n  build: { run: "echo v1 > page.txt" }\n',
+    });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(kept(dir)).toHaveLength(2);
+    writeFileSync(join(dir, 'docs/workflow.yaml'), 'version: 1\ntasks:\n  build: { run: "echo v2 > page.txt" }\n');
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'shipped.txt'), 'utf8')).toBe('v2\n');
+    expect(kept(dir)).toHaveLength(3);
+  });
+
+  it('keep no file that holds the value of a secret', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "test -n \\"$DEPLOY_TOKEN\\"", env: { DEPLOY_TOKEN: tok-in-the-file-77 } }\n' });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    expect(kept(dir)).toEqual([]);
+  });
+});
