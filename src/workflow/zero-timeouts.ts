@@ -16,22 +16,29 @@ interface WithTimeouts {
  * delays, not for these. Checked in workflow files and config files alike.
  */
 export function zeroTimeouts(raw: WithTimeouts): Diagnostic[] {
-  const places: Array<[DocPath, Duration | undefined]> = [
-    [['policy', 'timeout'], raw.policy?.timeout],
-    [['policy', 'taskTimeout'], raw.policy?.taskTimeout],
-    ...Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, Duration | undefined] => [['agents', name, 'timeout'], a.timeout]),
-    ...Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'timeout'], t.timeout]),
-  ];
-  const zero = ([, value]: [DocPath, Duration | undefined]) => value !== undefined && parseDuration(value) === 0;
-  const windows = Object.entries(raw.agents ?? {}).map(([name, a]): [DocPath, Duration | undefined] => [['agents', name, 'rateLimit', 'per'], a.rateLimit?.per]);
-  const approvals = Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'approval', 'timeout'], typeof t.approval === 'object' ? t.approval.timeout : undefined]);
-  const intervals = Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'service', 'interval'], typeof t.service === 'object' ? t.service.interval : undefined]);
-  const tries = Object.entries(raw.tasks ?? {}).map(([id, t]): [DocPath, Duration | undefined] => [['tasks', id, 'service', 'timeout'], typeof t.service === 'object' ? t.service.timeout : undefined]);
-  return [
-    ...places.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`, path)),
-    ...windows.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: a rate limit needs a window`, path)),
-    ...approvals.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: nobody could decide in no time, and the task would be rejected at once`, path)),
-    ...intervals.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: its readiness check would run without a pause`, path)),
-    ...tries.filter(zero).map(([path]) => error('bad-duration', `${formatPath(path)} must be greater than 0: every try of its readiness check would be killed at once`, path)),
-  ];
+  const found: Diagnostic[] = [];
+  // Paths are made only for a zero: a workflow of thousands of tasks has none, and this runs before each run.
+  const check = (value: Duration | undefined, path: () => DocPath, why: (path: DocPath) => string) => {
+    if (value === undefined || parseDuration(value) !== 0) return;
+    const at = path();
+    found.push(error('bad-duration', `${formatPath(at)} must be greater than 0: ${why(at)}`, at));
+  };
+  const attempt = (path: DocPath) => `a timeout of 0 would end ${path[0] === 'policy' && path[1] === 'timeout' ? 'the run' : 'every attempt'} at once`;
+  const agents = Object.entries(raw.agents ?? {});
+  const tasks = Object.entries(raw.tasks ?? {});
+  check(raw.policy?.timeout, () => ['policy', 'timeout'], attempt);
+  check(raw.policy?.taskTimeout, () => ['policy', 'taskTimeout'], attempt);
+  for (const [name, a] of agents) check(a.timeout, () => ['agents', name, 'timeout'], attempt);
+  for (const [id, t] of tasks) check(t.timeout, () => ['tasks', id, 'timeout'], attempt);
+  for (const [name, a] of agents) check(a.rateLimit?.per, () => ['agents', name, 'rateLimit', 'per'], () => 'a rate limit needs a window');
+  for (const [id, t] of tasks) {
+    if (typeof t.approval === 'object') check(t.approval.timeout, () => ['tasks', id, 'approval', 'timeout'], () => 'nobody could decide in no time, and the task would be rejected at once');
+  }
+  for (const [id, t] of tasks) {
+    if (typeof t.service === 'object') check(t.service.interval, () => ['tasks', id, 'service', 'interval'], () => 'its readiness check would run without a pause');
+  }
+  for (const [id, t] of tasks) {
+    if (typeof t.service === 'object') check(t.service.timeout, () => ['tasks', id, 'service', 'timeout'], () => 'every try of its readiness check would be killed at once');
+  }
+  return found;
 }
