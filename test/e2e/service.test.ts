@@ -402,6 +402,11 @@ tasks:
     expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'outline:memoized', 'lint:history', 'draft:memoized', 'publish:history']);
     // The service comes first in the file; its need is decided after outline is memoized, while lint runs.
     expect(run()).toEqual(['api:not-needed', 'outline:memoized', 'lint:undefined', 'draft:memoized', 'publish:undefined']);
+    // Never up, so never stopped: its success does not say service, and no task.stopped follows.
+    const second = events(dir);
+    expect(second.find((e) => e.type === 'task.succeeded' && e.taskId === 'api')).toMatchObject({ reason: 'not-needed' });
+    expect(second.find((e) => e.type === 'task.succeeded' && e.taskId === 'api')!.service).toBeUndefined();
+    expect(second.filter((e) => e.type === 'task.stopped')).toEqual([]);
     expect(readFileSync(join(dir, 'lint-runs'), 'utf8')).toBe('x\nx\n');
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\n');
     expect(readFileSync(join(dir, 'asked.txt'), 'utf8')).toBe('outline\ndraft\n');
