@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { ParseCache } from '../workflow/parse-cache.js';
-import { projectRoot } from '../workflow/project-root.js';
+import { orchestrateDirectory } from '../workflow/project-root.js';
 import { STDIN } from '../workflow/stdin.js';
 import { buildId } from './build-id.js';
 
@@ -12,5 +12,5 @@ import { buildId } from './build-id.js';
 export function keptParses(file: string): ParseCache | undefined {
   const build = buildId();
   if (build === undefined || file === STDIN) return undefined;
-  return new ParseCache(join(projectRoot(dirname(resolve(file))), '.orchestrate', 'cache', 'parsed'), build);
+  return new ParseCache(join(orchestrateDirectory(dirname(resolve(file))), 'cache', 'parsed'), build);
 }

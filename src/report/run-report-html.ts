@@ -32,6 +32,14 @@ function criticalChain(data: ReportData): Set<string> {
 
 export type LaneMode = 'slot' | 'agent';
 
+/** The first lane free at `start` (`ends`: when each lane frees up; a new one if none is), now taken until `end`. */
+function freeLane(ends: number[], start: number, end: number): number {
+  let lane = ends.findIndex((e) => e <= start + 1e-9);
+  if (lane === -1) lane = ends.push(0) - 1;
+  ends[lane] = end;
+  return lane;
+}
+
 /** In the head of every report: what `orchestrate report` may overwrite. */
 export const REPORT_MARK = '<meta name="generator" content="orchestrate report">';
 
@@ -55,9 +63,7 @@ export function layoutBars(data: ReportData, mode: LaneMode = 'slot'): { bars: R
     const name = group(a.taskId);
     const ends = groups.get(name) ?? [];
     groups.set(name, ends);
-    let sub = ends.findIndex((e) => e <= start + 1e-9);
-    if (sub === -1) sub = ends.push(0) - 1;
-    ends[sub] = end;
+    const sub = freeLane(ends, start, end);
     placed.push({ group: name, sub, bar: { task: a.taskId, attempt: a.attempt, status: a.status, start, end, wait: (a.queueWaitMs ?? 0) / 1000, critical: critical.has(a.taskId), message: a.errorMessage } });
   }
   // Lanes in order: groups by name (slot mode has one group), then their slots.
@@ -85,10 +91,7 @@ function serviceBars(data: ReportData, t0: number, t1: number, laneNames: string
   for (const span of [...data.services].sort((x, y) => Date.parse(x.since) - Date.parse(y.since))) {
     const start = (Date.parse(span.since) - t0) / 1000;
     const end = ((span.stoppedAt ? Date.parse(span.stoppedAt) : t1) - t0) / 1000;
-    let sub = ends.findIndex((e) => e <= start + 1e-9);
-    if (sub === -1) sub = ends.push(0) - 1;
-    ends[sub] = end;
-    bars.push({ task: span.task, attempt: span.attempt, status: 'up', lane: sub, start, end, wait: 0, critical: false, message: span.how === 'exited' ? 'the service ended on its own' : null });
+    bars.push({ task: span.task, attempt: span.attempt, status: 'up', lane: freeLane(ends, start, end), start, end, wait: 0, critical: false, message: span.how === 'exited' ? 'the service ended on its own' : null });
   }
   const firstLane = laneNames.length;
   ends.forEach((_, k) => laneNames.push(ends.length > 1 ? `services ${k + 1}` : 'services'));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { projectRoot } from '../workflow/project-root.js';
+import { orchestrateDirectory } from '../workflow/project-root.js';
 
 /** A sortable, unique run id: `20261125T203100Z-1a2b3c`. */
 export function newRunId(now = new Date()): string {
@@ -9,5 +9,5 @@ export function newRunId(now = new Date()): string {
 
 /** `.orchestrate/runs/<runId>` in the workflow's project. */
 export function runDirectory(workflowDir: string, runId: string): string {
-  return join(projectRoot(workflowDir), '.orchestrate', 'runs', runId);
+  return join(orchestrateDirectory(workflowDir), 'runs', runId);
 }

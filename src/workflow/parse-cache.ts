@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectory } from '../util/make-directory.js';
 
 /** At most this many parsed texts are kept; writing one more removes the oldest. */
 export const MAX_PARSED = 64;
@@ -57,7 +58,7 @@ export class ParseCache {
 
   private write(text: string, json: string): void {
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirectory(this.dir);
       const file = this.entry(text);
       // Renamed into place whole: a run reading at the same moment finds all of it or nothing.
       const partial = `${file}.${process.pid}.partial`;

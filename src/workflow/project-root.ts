@@ -9,6 +9,11 @@ export function projectRoot(workflowDir: string): string {
   }
 }
 
+/** `.orchestrate` in the workflow's project: where its runs, history and kept parses go. */
+export function orchestrateDirectory(workflowDir: string): string {
+  return join(projectRoot(workflowDir), '.orchestrate');
+}
+
 /**
  * A path as a key that survives moving the project: relative to its root
  * (`/`-separated, `.` for the root itself) when inside it, else absolute.
