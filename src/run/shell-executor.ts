@@ -48,12 +48,12 @@ export class ShellExecutor implements Executor {
     });
     const startedAt = performance.now();
     // The timeout counts from the process's start: a task that waits for room in its spawner (the open-files limit) is not running yet.
-    const started = () => {
+    const started = (ago: number) => {
       markStarted();
       if (request.timeout !== undefined) timer ??= setTimeout(() => {
         timedOut = true;
         terminate();
-      }, request.timeout * 1000);
+      }, Math.max(0, request.timeout * 1000 - ago));
     };
     const { id, done } = this.spawner.spawn({
       command: request.command,
@@ -66,6 +66,8 @@ export class ShellExecutor implements Executor {
       summaryFile: request.summaryFile,
       promptFile,
       ...(request.captureStdout ? { captureStdout: request.captureStdout } : {}),
+      // A service may be ready once started.
+      ...(request.service ? { reportStart: true } : {}),
       // The default travels as nothing: most requests use it.
       ...(request.shell && !isDefaultShell(request.shell) ? { shell: request.shell } : {}),
     }, request.onOutput, started);

@@ -25,6 +25,8 @@ export interface SpawnRequest {
   stream?: boolean;
   /** Its stdout becomes this output (without the final newline), unless the outputs file sets it. */
   captureStdout?: string;
+  /** Say at once when it has started (a service: its start may make it ready); other starts are said with the next message. */
+  reportStart?: boolean;
 }
 
 /** Which pipe a line came from. */
@@ -36,6 +38,9 @@ export type ToSpawner =
   | { type: 'kill'; id: number; signal: 'SIGTERM' | 'SIGKILL' }
   /** A secret a task registered (`::add-mask::`), to mask from now on. */
   | { type: 'secret'; value: string };
+
+/** How long a spawner may keep a start to itself, waiting for another message to send it with. */
+export const LAZY_START_MS = 50;
 
 export interface ExitReport {
   type: 'exit';
@@ -57,13 +62,16 @@ export interface ExitReport {
 /**
  * `ready` once configured: a spawner started mid-run gets work from then on.
  * `started` gives a task's process group, so that the runner can kill it if
- * the spawner itself dies. `output` carries the masked lines of a task whose
+ * the spawner itself dies, and `ago`, how many milliseconds before the
+ * message was sent it started: it travels with the next message (for a
+ * short task, its exit) or within LAZY_START_MS, unless the request asked
+ * for it at once. `output` carries the masked lines of a task whose
  * request asked for them. `secret` is a value a task's stdout registered
  * (`::add-mask::`): the runner masks it too and tells the other spawners.
  */
 export type FromSpawner =
   | ExitReport
   | { type: 'ready' }
-  | { type: 'started'; id: number; pid: number }
+  | { type: 'started'; id: number; pid: number; ago: number }
   | { type: 'output'; id: number; lines: Array<[OutputStream, string]> }
   | { type: 'secret'; value: string };

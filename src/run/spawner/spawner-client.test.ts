@@ -4,18 +4,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { startsTasks } from './fork-spawner.cjs';
+import { LAZY_START_MS } from './protocol.js';
 import { BUSY_STARTS, MAX_SPAWNERS, prestartSpawners, SpawnerClient } from './spawner-client.js';
 
 // Real spawner processes and real task processes: each task reports its parent, the spawner that started it.
 const dir = mkdtempSync(join(tmpdir(), 'spawners-'));
 let n = 0;
-function start(client: SpawnerClient, command = 'true') {
+function start(client: SpawnerClient, command = 'true', onStarted?: (ago: number) => void) {
   const k = n++;
   const outputFile = join(dir, `${k}.env`);
   return client.spawn({
     command: `${command}; echo ppid=$PPID >> "$ORCHESTRATE_OUTPUT"`, cwd: dir, env: { ORCHESTRATE_OUTPUT: outputFile },
     logFile: join(dir, `${k}.log`), header: `task ${k}`, outputFile, summaryFile: join(dir, `${k}.md`),
-  }).done;
+  }, undefined, onStarted).done;
 }
 const baseEnv = () => Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 
@@ -46,6 +47,24 @@ describe('SpawnerClient', () => {
       const report = await start(client);
       expect(report.outputs.ppid).toBe(String(ahead));
       expect(waiting).toHaveLength(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('says a start with the next message (a short task\'s exit), or once LAZY_START_MS have passed, with how long ago it was', async () => {
+    const client = new SpawnerClient([], baseEnv());
+    try {
+      const seen: string[] = [];
+      await start(client, 'true', (ago) => seen.push(`started ${ago >= 0}`)).then(() => seen.push('ended'));
+      expect(seen).toEqual(['started true', 'ended']);
+      // A task that runs on: nothing else to say, so its start is said once the spawner has waited long enough, while it runs.
+      let told: number | undefined;
+      const report = await start(client, 'sleep 1', (ago) => {
+        told = ago;
+      }).then((r) => ({ r, toldBeforeEnd: told }));
+      expect(report.toldBeforeEnd).toBeGreaterThanOrEqual(LAZY_START_MS - 2);
+      expect(report.r.code).toBe(0);
     } finally {
       client.close();
     }

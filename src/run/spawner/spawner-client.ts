@@ -38,8 +38,8 @@ interface Pending {
   resolve(report: ExitReport): void;
   /** Receives the task's output lines, if the request asked for them. */
   onOutput?: (stream: OutputStream, line: string) => void;
-  /** Told when the task's process has started (it may have waited for room in its spawner). */
-  onStarted?: () => void;
+  /** Told when the task's process has started (it may have waited for room in its spawner), and how many milliseconds ago. */
+  onStarted?: (ago: number) => void;
   /** Spawner process index. */
   worker: number;
   /** The task's process group, once the spawner said. */
@@ -123,7 +123,7 @@ export class SpawnerClient {
           const pending = this.pending.get(message.id);
           if (pending) {
             pending.pid = message.pid;
-            pending.onStarted?.();
+            pending.onStarted?.(message.ago);
           }
         } else if (message.type === 'output') {
           const pending = this.pending.get(message.id);
@@ -211,10 +211,12 @@ export class SpawnerClient {
 
   /**
    * Starts a task process; resolves with its exit report. `onOutput` gets its
-   * output lines, masked, as they come; `onStarted` is called once the process
-   * has started, which a task waiting for room in its spawner does later.
+   * output lines, masked, as they come; `onStarted` is told once the process
+   * has started (which a task waiting for room in its spawner does later), and
+   * how long ago: a start is said with the spawner's next message, unless the
+   * request has `reportStart`.
    */
-  spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'stream'>, onOutput?: (stream: OutputStream, line: string) => void, onStarted?: () => void): { id: number; done: Promise<ExitReport> } {
+  spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'stream'>, onOutput?: (stream: OutputStream, line: string) => void, onStarted?: (ago: number) => void): { id: number; done: Promise<ExitReport> } {
     if (!this.workers.length) this.warmUp();
     this.noteStart();
     const id = this.nextId++;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SecretMasker } from '../../telemetry/mask.js';
 import { killProcess, killProcessGroup } from '../kill-process-group.js';
-import type { FromSpawner, OutputStream, SpawnRequest, ToSpawner } from './protocol.js';
+import { LAZY_START_MS, type FromSpawner, type OutputStream, type SpawnRequest, type ToSpawner } from './protocol.js';
 import { processesOfRun } from './processes-of-run.js';
 import { runProcess } from './run-process.js';
 
@@ -22,18 +22,45 @@ const runs = new Set<string>();
 let outbox: FromSpawner[] = [];
 /** This turn's output message of each task, to add lines to. */
 let outputs = new Map<number, Array<[OutputStream, string]>>();
+/**
+ * Starts not said yet: each message wakes the runner, so a start goes with
+ * the next message (a short task's exit) or within LAZY_START_MS.
+ */
+let starts: Array<{ id: number; pid: number; at: number }> = [];
+let startTimer: NodeJS.Timeout | undefined;
+let flushing = false;
+
+function flushSoon(): void {
+  if (flushing) return;
+  flushing = true;
+  setImmediate(flush);
+}
+
+function flush(): void {
+  flushing = false;
+  clearTimeout(startTimer);
+  startTimer = undefined;
+  const now = performance.now();
+  const messages: FromSpawner[] = starts.map(({ id, pid, at }) => ({ type: 'started', id, pid, ago: Math.round(now - at) }));
+  messages.push(...outbox);
+  starts = [];
+  outbox = [];
+  outputs = new Map();
+  // The runner may be gone already: 'disconnect' ends this process; no error to print.
+  if (messages.length) process.send?.(messages, () => undefined);
+}
+
 const send = (message: FromSpawner) => {
-  if (!outbox.length) {
-    setImmediate(() => {
-      const messages = outbox;
-      outbox = [];
-      outputs = new Map();
-      // The runner may be gone already: 'disconnect' ends this process; no error to print.
-      process.send?.(messages, () => undefined);
-    });
-  }
   outbox.push(message);
+  flushSoon();
 };
+
+/** A task's process has started: said with the next message, or this turn when the request asked. */
+function sayStarted(id: number, pid: number, atOnce: boolean): void {
+  starts.push({ id, pid, at: performance.now() });
+  if (atOnce) flushSoon();
+  else startTimer ??= setTimeout(flushSoon, LAZY_START_MS);
+}
 
 /**
  * The console gets at most this much of one attempt's output (the log file
@@ -113,7 +140,7 @@ function start(request: SpawnRequest, since?: number): void {
   const started = runProcess(request, env, masker, request.stream ? relayLines(request.id) : undefined, () => running.size > 0, waited, (value) => send({ type: 'secret', value }));
   if (started.pid !== undefined) {
     running.set(request.id, started.pid);
-    send({ type: 'started', id: request.id, pid: started.pid });
+    sayStarted(request.id, started.pid, request.reportStart === true);
   }
   void started.done.then((report) => {
     // A process that ended freed what a refused start needs.
