@@ -6,6 +6,7 @@ import type { Limits } from './capacity.js';
 import { criticalPath, remainingPaths } from './critical-path.js';
 import type { QueueTask } from './ready-queue.js';
 import { simulateSchedule } from './simulate.js';
+import { planWaits, type PlanWait } from './waits.js';
 import { dynamicKeys } from '../workflow/expand-matrix.js';
 
 export interface PlanTask {
@@ -26,6 +27,8 @@ export interface PlanTask {
   /** Planned start and end, seconds from the start of the run. */
   start: number;
   end: number;
+  /** How long it waits, ready, for room under the limits before its planned start, seconds. */
+  wait: number;
   /** Whether the task is on the critical path. */
   critical: boolean;
   /** The `include` namespace it came from, if it came from an included file. */
@@ -67,6 +70,8 @@ export interface Plan {
     cost: number;
   };
   budget: { limit: number | null; fits: boolean };
+  /** The limits ready tasks wait for in the simulated schedule, most waited for first. */
+  waits: PlanWait[];
   warnings: string[];
   /** Its runs run one at a time on a machine with the other runs of this group (`exclusive`). */
   exclusive?: { group: string; cancelInProgress: boolean };
@@ -178,6 +183,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     batch: levels.levelOf[i]!,
     start: round(schedule.start[i]!),
     end: round(schedule.end[i]!),
+    wait: round(schedule.queueWait[i]!),
     critical: onPath[i] === 1,
     ...(t.includedFrom !== undefined ? { includedFrom: t.includedFrom } : {}),
     ...(t.approval !== undefined && !notRun(options, t.id) ? { approval: true as const } : {}),
@@ -201,6 +207,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
       cost: round(cost),
     },
     budget: { limit: budget ?? null, fits: budget === undefined || cost <= budget },
+    waits: planWaits(schedule.waits, limits, tasks, workflow.tasks.map((t) => t.id)),
     warnings,
     ...(workflow.exclusive ? { exclusive: { ...workflow.exclusive } } : {}),
   };

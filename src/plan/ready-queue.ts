@@ -49,7 +49,8 @@ export class ReadyQueue {
 
   private readonly tasks: QueueTask[];
 
-  constructor(tasks: readonly QueueTask[], private readonly fairness: Fairness) {
+  /** @param onPark told each time a task is parked: what it waits for now (the planner counts the waits by it) */
+  constructor(tasks: readonly QueueTask[], private readonly fairness: Fairness, private readonly onPark?: (task: number, blocker: string) => void) {
     this.tasks = [...tasks];
     this.seq = new Float64Array(tasks.length);
   }
@@ -162,6 +163,7 @@ export class ReadyQueue {
   }
 
   private park(parkingKey: string, blocker: string, task: number): void {
+    this.onPark?.(task, blocker);
     let parked = this.parked.get(parkingKey);
     if (!parked) {
       parked = { heap: new Heap<number>(this.less), open: false };

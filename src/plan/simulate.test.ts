@@ -116,6 +116,27 @@ describe('simulateSchedule', () => {
       tasks.forEach((_, i) => graph.needs[i]!.forEach((d) => expect(s.start[i]!).toBeGreaterThanOrEqual(s.end[d]!)));
     }
   });
+
+  it('counts every task\'s wait once, for what held it back: a limit that was full, or the global one', () => {
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 25; seed++) {
+      const { graph, tasks } = randomWorkflow(seed, 60);
+      const limits: Limits = { maxConcurrency: 1 + (seed % 5), agents: { a: 1, b: 2, c: undefined }, resources: { gpu: 2 }, rates: { c: { requests: 2, per: 5 } } };
+      const s = simulateSchedule(tasks, graph, limits, 'critical-path');
+      const counted = new Float64Array(tasks.length);
+      for (const [key, byTask] of s.waits) {
+        expect(key, `seed ${seed}`).toMatch(/^(concurrency|agent:a|agent:b|resource:gpu|group:m[012]|rate:c)$/);
+        seen.add(key);
+        for (const [task, waited] of byTask) {
+          expect(waited).toBeGreaterThan(0);
+          counted[task]! += waited;
+        }
+      }
+      tasks.forEach((_, i) => expect(counted[i], `seed ${seed}, task ${i}`).toBeCloseTo(s.queueWait[i]!, 9));
+    }
+    // Each kind of limit held some task back in some seed.
+    expect(new Set([...seen].map((key) => key.split(':')[0]))).toEqual(new Set(['agent', 'concurrency', 'group', 'rate', 'resource']));
+  });
 });
 
 describe('rate limits in the simulation', () => {

@@ -9,8 +9,17 @@ export interface SimulatedSchedule {
   end: Float64Array;
   /** Time each task waited in the ready queue. */
   queueWait: Float64Array;
+  /**
+   * What ready tasks waited for, and how long each: by blocker key
+   * (`agent:x`, `resource:r`, `group:t`, `rate:x`), or `concurrency` for a
+   * free slot under the global limit.
+   */
+  waits: Map<string, Map<number, number>>;
   makespan: number;
 }
+
+/** What a ready task that is not parked on a blocker waits for: a slot under the global limit. */
+export const FREE_SLOT = 'concurrency';
 
 /**
  * Runs the runner's own scheduling choice (ReadyQueue + Capacity) on a
@@ -27,7 +36,24 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
   const queueWait = new Float64Array(n);
   let now = 0;
   const capacity = new Capacity(limits, () => now);
-  const queue = new ReadyQueue(tasks, fairness);
+  // What each waiting task waits for now, and since when: its time goes to that when it changes or the task starts.
+  const waits = new Map<string, Map<number, number>>();
+  const waitingFor: string[] = new Array<string>(n);
+  const since = new Float64Array(n);
+  const account = (task: number) => {
+    const waited = now - since[task]!;
+    if (waited > 0) {
+      const key = waitingFor[task] ?? FREE_SLOT;
+      let byTask = waits.get(key);
+      if (!byTask) waits.set(key, (byTask = new Map()));
+      byTask.set(task, (byTask.get(task) ?? 0) + waited);
+    }
+    since[task] = now;
+  };
+  const queue = new ReadyQueue(tasks, fairness, (task, blocker) => {
+    account(task);
+    waitingFor[task] = blocker;
+  });
   const remaining = new Int32Array(n);
   const finishing = new Heap<number>((a, b) => end[a]! < end[b]! || (end[a] === end[b] && a < b));
   let level = 0;
@@ -37,7 +63,7 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
     while (barriers && level < barriers.length && leftInLevel === 0) {
       leftInLevel = barriers[level]!.length;
       for (const task of barriers[level]!) {
-        readyAt[task] = now;
+        readyAt[task] = since[task] = now;
         queue.push(task, now);
       }
       level++;
@@ -54,6 +80,7 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
   const fill = () => {
     for (let task = queue.take(capacity); task !== undefined; task = queue.take(capacity)) {
       capacity.acquire(tasks[task]!);
+      account(task);
       start[task] = now;
       queueWait[task] = now - readyAt[task]!;
       end[task] = now + tasks[task]!.estimate;
@@ -85,7 +112,7 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
       }
       for (const dependent of graph.dependents[task]!) {
         if (--remaining[dependent]! === 0) {
-          readyAt[dependent] = now;
+          readyAt[dependent] = since[dependent] = now;
           queue.push(dependent, now);
         }
       }
@@ -93,5 +120,5 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
     pushLevel();
     fill();
   }
-  return { start, end, queueWait, makespan };
+  return { start, end, queueWait, waits, makespan };
 }

@@ -3,6 +3,7 @@ import { visibleText } from '../util/visible-text.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { colors as makeColors } from './colors.js';
 import { commandsSection } from './plan-commands.js';
+import type { PlanWait } from '../plan/waits.js';
 
 /** Report width; the Gantt's bars fill what the labels leave. */
 export const REPORT_WIDTH = 100;
@@ -85,6 +86,43 @@ function approvalLine(plan: Plan): string[] {
   return [`Approval: ${ids.length} task${ids.length === 1 ? '' : 's'} wait${ids.length === 1 ? 's' : ''} for a person's approval (the wait is not counted): ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`];
 }
 
+const MAX_WAIT_LINES = 8;
+const MAX_LIMIT_LABEL = 40;
+
+/** How a plan names a limit: `concurrency 4`, `agent claude: concurrency 2`, `test: maxParallel 2`. */
+function limitLabel(wait: Pick<PlanWait, 'limit' | 'name' | 'capacity' | 'per'>): string {
+  switch (wait.limit) {
+    case 'concurrency':
+      return `concurrency ${wait.capacity}`;
+    case 'agent':
+      return `agent ${wait.name}: concurrency ${wait.capacity}`;
+    case 'rate':
+      return `agent ${wait.name}: ${wait.capacity} start${wait.capacity === 1 ? '' : 's'} per ${wait.per}s`;
+    case 'resource':
+      return `resource ${wait.name}: capacity ${wait.capacity}`;
+    case 'maxParallel':
+      return `${wait.name}: maxParallel ${wait.capacity}`;
+  }
+}
+
+/** The limits that hold ready tasks back in the simulated schedule, most waited for first: what to raise for a shorter run. */
+function waitsSection(plan: Plan): string[] {
+  if (!plan.waits.length) return [];
+  const shown = plan.waits.slice(0, MAX_WAIT_LINES);
+  const labels = shown.map((w) => {
+    const label = limitLabel(w);
+    return label.length > MAX_LIMIT_LABEL ? `${label.slice(0, MAX_LIMIT_LABEL - 1)}…` : label;
+  });
+  const width = Math.max(...labels.map((l) => l.length));
+  const lines = ['', 'Waits (ready tasks held back by a limit in the schedule above)'];
+  shown.forEach((w, k) => {
+    const longest = w.tasks > 1 ? `, longest ${w.longest.task} ${fmt(w.longest.seconds)}` : ` (${w.longest.task})`;
+    lines.push(`  ${labels[k]!.padEnd(width)}  ${w.tasks} task${w.tasks === 1 ? '' : 's'} wait${w.tasks === 1 ? 's' : ''} ${fmt(w.seconds)}${w.tasks > 1 ? ' in all' : ''}${longest}`);
+  });
+  if (plan.waits.length > MAX_WAIT_LINES) lines.push(`  ... ${plan.waits.length - MAX_WAIT_LINES} more limits (orchestrate plan --json has them all)`);
+  return lines;
+}
+
 /** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals (and with `plan --commands`, what each task runs). */
 export function formatPlan(plan: Plan, options: { color?: boolean } = {}): string {
   const commands = plan.tasks.some((t) => t.command !== undefined);
@@ -111,6 +149,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     `Critical path (${fmt(plan.criticalPath.duration)}): ${plan.criticalPath.tasks.length > 12
       ? `${plan.criticalPath.tasks.slice(0, 5).join(' -> ')} -> ... ${plan.criticalPath.tasks.length - 10} more ... -> ${plan.criticalPath.tasks.slice(-5).join(' -> ')}`
       : plan.criticalPath.tasks.join(' -> ')}`,
+    ...waitsSection(plan),
     '',
     'Estimate',
     `  serial (one task at a time)   ${fmt(e.serial)}`,

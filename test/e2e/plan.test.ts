@@ -24,9 +24,72 @@ describe('orchestrate plan', () => {
       expect(plan.estimate.levelBatched).toBeGreaterThanOrEqual(plan.estimate.wall);
       for (const task of plan.tasks) {
         for (const need of task.needs) expect(task.start).toBeGreaterThanOrEqual(plan.tasks.find((t: any) => t.id === need).end);
+        // Its wait: from when its last need ends to its start.
+        const ready = Math.max(0, ...task.needs.map((need: string) => plan.tasks.find((t: any) => t.id === need).end));
+        expect(task.wait).toBeCloseTo(task.start - ready, 2);
       }
+      // Every wait counts for one limit.
+      const waited = plan.tasks.reduce((sum: number, t: any) => sum + t.wait, 0);
+      expect(plan.waits.reduce((sum: number, w: any) => sum + w.seconds, 0)).toBeCloseTo(waited, 2);
     });
   }
+
+  it('names the limits that hold ready tasks back, with how long, most first', () => {
+    const dir = tempProject({
+      'w.yaml': `version: 1
+policy: { maxConcurrency: 3 }
+resources: { gpu: 1 }
+agents:
+  claude: { command: cat, concurrency: 1 }
+  api: { command: cat, rateLimit: { requests: 2, per: 10s } }
+tasks:
+${['a', 'b', 'c', 'd'].map((id) => `  ${id}: { run: "true", estimate: 10s }`).join('\n')}
+  g1: { run: "true", estimate: 5s, resources: { gpu: 1 } }
+  g2: { run: "true", estimate: 5s, resources: { gpu: 1 } }
+  x1: { agent: claude, prompt: hi, estimate: 4s }
+  x2: { agent: claude, prompt: hi, estimate: 4s }
+${['r1', 'r2', 'r3'].map((id) => `  ${id}: { agent: api, prompt: hi, estimate: 1s }`).join('\n')}
+`,
+      'agents.yaml': `version: 1
+tasks:
+${['x1', 'x2', 'x3'].map((id) => `  ${id}: { agent: claude, prompt: hi, estimate: 4s }`).join('\n')}
+  test: { run: "true", estimate: 3s, matrix: { shard: [1, 2, 3] }, maxParallel: 2 }
+agents:
+  claude: { command: cat, concurrency: 1 }
+`,
+      'free.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n',
+    });
+    // By hand: a, b and c take the three slots for 10s; d, g1 and x1 then; x2 when x1 ends (14s), g2 when g1
+    // frees the gpu (15s), r1 and r2 as slots free (18s, 19s); r3 at 20s finds two starts of api in its
+    // window and waits for 28s.
+    const r = cli(['plan', 'w.yaml', '--json'], { cwd: dir });
+    const plan = JSON.parse(r.stdout);
+    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(plan.estimate.wall).toBe(29);
+    expect(Object.fromEntries(plan.tasks.map((t: any) => [t.id, t.wait]))).toEqual({ a: 0, b: 0, c: 0, d: 10, g1: 10, g2: 15, x1: 10, x2: 14, r1: 18, r2: 19, r3: 28 });
+    expect(plan.waits).toEqual([
+      { limit: 'concurrency', name: null, capacity: 3, tasks: 8, seconds: 111, longest: { task: 'r3', seconds: 20 } },
+      { limit: 'rate', name: 'api', capacity: 2, per: 10, tasks: 1, seconds: 8, longest: { task: 'r3', seconds: 8 } },
+      { limit: 'resource', name: 'gpu', capacity: 1, tasks: 1, seconds: 5, longest: { task: 'g2', seconds: 5 } },
+    ]);
+    const text = cli(['plan', 'w.yaml'], { cwd: dir }).stdout;
+    expect(text).toContain('Waits (ready tasks held back by a limit in the schedule above)\n'
+      + '  concurrency 3                8 tasks wait 1m51s in all, longest r3 20s\n'
+      + '  agent api: 2 starts per 10s  1 task waits 8s (r3)\n'
+      + '  resource gpu: capacity 1     1 task waits 5s (g2)\n');
+
+    // One agent at a time, and two shards of three: under the default concurrency nothing else waits.
+    const agents = JSON.parse(cli(['plan', 'agents.yaml', '--json', '--concurrency', '8'], { cwd: dir }).stdout);
+    expect(agents.waits).toEqual([
+      { limit: 'agent', name: 'claude', capacity: 1, tasks: 2, seconds: 12, longest: { task: 'x3', seconds: 8 } },
+      { limit: 'maxParallel', name: 'test', capacity: 2, tasks: 1, seconds: 3, longest: { task: 'test[3]', seconds: 3 } },
+    ]);
+    expect(cli(['plan', 'agents.yaml', '--concurrency', '8'], { cwd: dir }).stdout).toContain('  agent claude: concurrency 1  2 tasks wait 12s in all, longest x3 8s\n  test: maxParallel 2          1 task waits 3s (test[3])\n');
+    // A chain waits for nothing: no section.
+    const free = cli(['plan', 'free.yaml'], { cwd: dir });
+    expect(free.stdout).not.toContain('Waits');
+    expect(JSON.parse(cli(['plan', 'free.yaml', '--json'], { cwd: dir }).stdout).waits).toEqual([]);
+  });
 
   it('counts no time for tasks that run only on failure: a plan assumes every task succeeds', () => {
     const r = cli(['plan', 'workflows/failure-handling.yaml', '--json'], { cwd: examples });
