@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../telemetry/events.js';
 import { loadWorkflowText } from '../workflow/load.js';
 import { openStore, type Database } from './open-store.js';
-import { HISTORY_RUNS, historyEstimates } from './queries.js';
+import { HISTORY_RUNS, historyEstimates, median } from './queries.js';
+import { seededRandom } from '../util/random.js';
 import { RunRecorder } from './recorder.js';
 
 afterEach(() => {
@@ -54,6 +55,50 @@ describe('historyEstimates', () => {
     const estimates = historyEstimates(db, 'w', new Map([['rare', 'd'], ['often', 'd']]));
     expect(estimates.get('often')).toBe(2);
     expect(estimates.has('rare')).toBe(false);
+  });
+});
+
+describe('historyEstimates on sparse histories', () => {
+  it('finds what a run-by-run read of the latest runs finds, also for tasks that seldom ran, a matrix from outputs among them', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const rnd = seededRandom(seed);
+      const db = store();
+      const run = db.prepare("INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency) VALUES (?, ?, '/w.yaml', 'h', ?, 1)");
+      const attempt = db.prepare('INSERT INTO attempts (run_id, task_id, definition_hash, attempt, status, started_at, duration_ms) VALUES (?, ?, ?, 1, ?, ?, ?)');
+      const group = db.prepare("INSERT INTO tasks (run_id, task_id, definition_hash, status, reason, attempts, duration_ms, outputs, finished_at) VALUES (?, ?, 'd', ?, NULL, 0, ?, '{}', ?)");
+      // How often each task ran: every time, often, seldom, only long ago, never.
+      const tasks = { always: 1, often: 0.6, seldom: 0.08, never: 0, group: 0.3 } as Record<string, number>;
+      const history: Array<{ id: string; rows: Array<{ task: string; hash: string; ok: boolean; ms: number }> }> = [];
+      const count = HISTORY_RUNS + 20;
+      for (let r = 0; r < count; r++) {
+        const id = `r${String(r).padStart(4, '0')}`;
+        const at = new Date(Date.UTC(2026, 0, 1, 0, 0, r)).toISOString();
+        run.run(id, r % 7 === 0 ? 'other' : 'w', at);
+        const rows = [];
+        for (const [task, often] of Object.entries(tasks)) {
+          if (rnd() >= often && !(task === 'seldom' && r < 40 && rnd() < 0.5)) continue;
+          const row = { task, hash: rnd() < 0.15 ? 'old' : 'd', ok: rnd() < 0.85, ms: Math.round(rnd() * 10_000) };
+          if (task === 'group') group.run(id, task, row.ok ? 'succeeded' : 'failed', row.ms, at);
+          else attempt.run(id, task, row.hash, row.ok ? 'succeeded' : 'failed', at, row.ms);
+          rows.push(task === 'group' ? { ...row, hash: 'd' } : row);
+        }
+        if (r % 7 !== 0) history.push({ id, rows });
+      }
+      // By hand: the latest runs of w, newest first; each task's first 10 successes of its definition.
+      const expected = new Map<string, number>();
+      for (const task of Object.keys(tasks)) {
+        const found: number[] = [];
+        for (const { rows } of history.slice(-HISTORY_RUNS).reverse()) {
+          const row = rows.find((x) => x.task === task && x.ok && x.hash === 'd');
+          if (row && found.length < 10) found.push(row.ms / 1000);
+        }
+        if (found.length) expected.set(task, median(found));
+      }
+      const estimates = historyEstimates(db, 'w', new Map(Object.keys(tasks).map((task) => [task, 'd'])));
+      expect(estimates, `seed ${seed}`).toEqual(expected);
+      expect(estimates.has('never')).toBe(false);
+      expect(estimates.has('seldom'), `seed ${seed}`).toBe(true);
+    }
   });
 });
 

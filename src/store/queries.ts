@@ -100,8 +100,11 @@ export const HISTORY_RUNS = 100;
 /**
  * Estimates from history: for each task, the median duration (seconds) of its
  * last `n` successful attempts with the same definition hash in the latest
- * 100 runs of the same workflow. Reads runs newest first and stops as soon as
- * every task has its `n` samples, so a long history costs no more than `n` runs.
+ * 100 runs of the same workflow. The newest `n` runs are read whole (most
+ * tasks get their samples there); a task still short of `n` is then looked up
+ * on its own in the older runs, by its index, so a task that seldom or never
+ * runs (`if: failure`, one run with --only) does not make every start read
+ * 100 runs.
  */
 export function historyEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
   const runs = db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, HISTORY_RUNS) as string[];
@@ -112,7 +115,7 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
     WHERE run_id = @run AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL`).raw();
   const samples = new Map<string, number[]>();
   let full = 0;
-  for (const run of runs) {
+  for (const run of runs.slice(0, n)) {
     for (const [id, hash, ms] of attemptsOf.all({ run }) as Array<[string, string, number]>) {
       if (hashes.get(id) !== hash) continue;
       let list = samples.get(id);
@@ -122,6 +125,24 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
       if (list.length === n) full++;
     }
     if (full === hashes.size) break;
+  }
+  if (full < hashes.size && runs.length > n) {
+    // Newest first, as the runs above were read.
+    const older = new Map(runs.slice(n).map((run, k) => [run, k]));
+    const ofTask = db.prepare(`SELECT run_id, duration_ms FROM attempts
+      WHERE task_id = @id AND definition_hash = @hash AND status = 'succeeded' AND duration_ms IS NOT NULL
+      UNION ALL SELECT run_id, duration_ms FROM tasks
+      WHERE task_id = @id AND definition_hash = @hash AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL`).raw();
+    for (const [id, hash] of hashes) {
+      const have = samples.get(id)?.length ?? 0;
+      if (have >= n) continue;
+      const found = (ofTask.all({ id, hash }) as Array<[string, number]>).filter(([run]) => older.has(run));
+      if (!found.length) continue;
+      found.sort((a, b) => older.get(a[0])! - older.get(b[0])!);
+      const list = samples.get(id) ?? [];
+      for (const [, ms] of found.slice(0, n - have)) list.push(ms / 1000);
+      samples.set(id, list);
+    }
   }
   const out = new Map<string, number>();
   for (const [id, list] of samples) out.set(id, median(list));
