@@ -51,6 +51,24 @@ describe('parsed workflows kept between runs', () => {
     }
   });
 
+  it('are read by plan, graph, list and a dry run of the same text, which keep nothing themselves', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo one > out.txt" }\n' });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    const [entry] = kept(dir);
+    // Shown by changing what is kept: another command and another task.
+    const changed = JSON.stringify({ version: 1, tasks: { a: { run: 'echo kept > out.txt' }, b: { run: 'true', needs: 'a' } } });
+    writeFileSync(entry!, `${sha256(changed)}\n${changed}`);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json', '--commands'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: any) => [t.id, t.command])).toEqual([['a', 'echo kept > out.txt'], ['b', 'true']]);
+    const dry = JSON.parse(cli(['run', 'workflow.yaml', '--dry-run', '--json'], { cwd: dir }).stdout);
+    expect(dry.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
+    expect(JSON.parse(cli(['graph', 'workflow.yaml', '-f', 'json'], { cwd: dir }).stdout).edges.map((e: any) => [e.from, e.to])).toEqual([['a', 'b']]);
+    expect(JSON.parse(cli(['list', 'workflow.yaml', '--json'], { cwd: dir }).stdout).tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
+    // lint checks the file itself, always.
+    expect(cli(['lint', 'workflow.yaml', '-f', 'json'], { cwd: dir }).stdout).not.toContain('"b"');
+    expect(kept(dir)).toEqual([entry]);
+  });
+
   it('keep only what JSON gives back exactly: not a file whose YAML aliases share a value', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
 tasks:

@@ -4,6 +4,7 @@ import { colors, useColor } from '../../report/colors.js';
 import { formatTaskList, taskList } from '../../report/task-list.js';
 import { workflowMasker } from '../../telemetry/mask.js';
 import { loadValidWorkflow } from '../load-valid.js';
+import { keptParses } from '../kept-parses.js';
 import { writeOut } from '../output.js';
 
 export interface ListCommandOptions {
@@ -13,7 +14,7 @@ export interface ListCommandOptions {
 
 /** `orchestrate list`: the tasks a workflow offers (with descriptions) and the inputs it takes. */
 export async function listCommand(file: string, options: ListCommandOptions): Promise<number> {
-  const workflow = await loadValidWorkflow(file, options.config);
+  const workflow = await loadValidWorkflow(file, options.config, { parseCache: keptParses(file) });
   // Expanded ids hold matrix values, which may be a secret's.
   const list = workflowMasker(workflow).maskDeep(taskList(workflow));
   const shown = relative(process.cwd(), workflow.file);

@@ -6,6 +6,7 @@ import { formatPlan } from '../../report/plan-text.js';
 import { withCommands } from '../../report/plan-commands.js';
 import { formatDot, formatGraphJson, formatMermaid } from '../../report/graph-formats.js';
 import { loadValidWorkflow } from '../load-valid.js';
+import { keptParses } from '../kept-parses.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import { writeOut } from '../output.js';
 import { workflowMasker } from '../../telemetry/mask.js';
@@ -30,7 +31,8 @@ export interface PlanCommandOptions {
 /** `orchestrate plan`: the dry run. */
 export async function planCommand(file: string, options: PlanCommandOptions): Promise<number> {
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
-  const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input) });
+  // It reads what runs kept of the file parsed (keptParses), and keeps nothing itself.
+  const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input), parseCache: keptParses(file) });
   const { estimates, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
   const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
   const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
@@ -51,7 +53,7 @@ export interface GraphCommandOptions {
 
 /** `orchestrate graph`: the dependency graph with the critical path highlighted. */
 export async function graphCommand(file: string, options: GraphCommandOptions): Promise<number> {
-  const workflow = await loadValidWorkflow(file, options.config);
+  const workflow = await loadValidWorkflow(file, options.config, { parseCache: keptParses(file) });
   const plan = workflowMasker(workflow).maskDeep(planWorkflow(workflow));
   const text = options.format === 'dot' ? formatDot(plan) : options.format === 'json' ? formatGraphJson(plan) : formatMermaid(plan);
   await writeOut(text);

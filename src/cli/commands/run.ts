@@ -125,8 +125,9 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const given = parseInputArguments(options.input);
   const wantsResume = options.resume !== undefined && options.resume !== false;
   // A resume takes the inputs not given again from the run it resumes, so they are required once that is known.
-  // A real run keeps the parsed text beside its runs: the next run of the unchanged file does not parse it again.
-  const parseCache = options.dryRun ? undefined : keptParses(file);
+  // A real run keeps the parsed text beside its runs: the next run (or plan) of the unchanged file does not parse it again.
+  // A dry run reads what is kept, and keeps nothing (only a run that starts calls keep).
+  const parseCache = keptParses(file);
   let workflow = withRunFlags(await loadValidWorkflow(file, options.config, { inputs: given, requireInputs: !wantsResume && !options.dryRun, parseCache }), options);
   const only = await selectedIds(workflow, options.only, options.tasks, options.since);
   // Loaded only when needed: every module costs start-up time before the first task.
