@@ -173,6 +173,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('statistics per task and agent (p50/p95/p99, retries, queue waits, cost) and a bottleneck report')
     .addArgument(fileArgument('[file]', 'workflow file (needed for the plan-based findings)'))
     .option('--json', 'print {tasks, agents, bottlenecks} as JSON')
+    .option('-l, --limit <n>', 'only the latest n runs of each workflow (default: every recorded run)', parsePositive('--limit'))
     .addOption(stateOption())
     .addOption(configOption())
     .action(async (file: string | undefined, options) => {

@@ -48,10 +48,23 @@ function summarize(name: string, workflow: string, tasks: TaskRow[], attempts: A
   };
 }
 
-/** Per-task and per-agent statistics over the stored runs (of one workflow file, or all). */
-export function computeStats(db: Database, file?: string): { tasks: StatsRow[]; agents: StatsRow[] } {
-  const where = file ? 'WHERE r.file = ?' : '';
-  const args = file ? [file] : [];
+/**
+ * Per-task and per-agent statistics over the stored runs (of one workflow
+ * file, or all): of each workflow, its latest `limit` runs, or all of them.
+ */
+export function computeStats(db: Database, file?: string, limit?: number): { tasks: StatsRow[]; agents: StatsRow[] } {
+  const clauses: string[] = [];
+  const args: unknown[] = [];
+  if (file) {
+    clauses.push('r.file = ?');
+    args.push(file);
+  }
+  if (limit !== undefined) {
+    // Counted among the runs of the file when one is given (two files may share a workflow's name).
+    clauses.push(`r.id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY workflow ORDER BY started_at DESC) AS k FROM runs${file ? ' WHERE file = ?' : ''}) WHERE k <= ?)`);
+    args.push(...(file ? [file] : []), limit);
+  }
+  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
   const tasks = db.prepare(`SELECT t.run_id, r.workflow, t.task_id, t.agent, t.status, t.reason, t.attempts, t.queue_wait_ms, t.cost, r.started_at AS started
     FROM tasks t JOIN runs r ON r.id = t.run_id ${where} ORDER BY r.started_at`).all(...args) as TaskRow[];
   const attempts = db.prepare(`SELECT a.run_id, r.workflow, a.task_id, a.agent, a.status, a.duration_ms, a.started_at

@@ -13,7 +13,7 @@ const FLAGS: Record<string, string[]> = {
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
   logs: ['-t', '--task', '--failed', '--state'],
-  stats: ['--json', '--state', '-c'],
+  stats: ['--json', '--state', '-c', '-l', '--limit'],
   report: ['-o', '--out', '--lanes', '--state'],
   prune: ['-k', '--keep', '--dry-run', '--state'],
   approve: ['--run', '--state'],

@@ -45,6 +45,33 @@ describe('orchestrate stats', () => {
     expect(text).toMatch(/^ {2}solo +20 +100%/m);
   });
 
+  it('takes the latest runs of each workflow only with --limit: a task made reliable is no longer flaky there', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      // Fails its first attempt in the first three runs, then never.
+      'workflow.yaml': `version: 1
+tasks:
+  mended:
+    run: 'if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then c=$(($(cat c 2>/dev/null || echo 0) + 1)); echo $c > c; [ $c -gt 3 ]; fi'
+    retry: { maxAttempts: 2, delay: 10ms }
+`,
+      'other.yaml': 'version: 1\nname: other\ntasks:\n  b: { run: "true" }\n',
+    });
+    for (let i = 0; i < 6; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    for (let i = 0; i < 2; i++) expect(cli(['run', 'other.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const stats = (...args: string[]) => JSON.parse(cli(['stats', ...args, '--json'], { cwd: dir }).stdout);
+    const all = stats('workflow.yaml');
+    expect(all.tasks).toMatchObject([{ name: 'mended', runs: 6, retriesPerRun: 0.5 }]);
+    expect(all.bottlenecks.map((f: any) => `${f.kind}:${f.subject}`)).toContain('flaky:mended');
+    const recent = stats('workflow.yaml', '--limit', '3');
+    expect(recent.tasks).toMatchObject([{ name: 'mended', runs: 3, retriesPerRun: 0 }]);
+    expect(recent.bottlenecks.map((f: any) => f.kind)).not.toContain('flaky');
+    // Without a file: the latest run of each workflow.
+    expect(stats('-l', '1').tasks.map((t: any) => [t.workflow, t.name, t.runs]).sort()).toEqual([['other', 'b', 1], ['workflow', 'mended', 1]]);
+    expect(cli(['stats', 'workflow.yaml', '-l', '3'], { cwd: dir }).stdout).toContain('Tasks (durations of successful attempts; wait = queue wait per run; the latest 3 runs of each workflow)');
+    expect(cli(['stats', '-l', '0'], { cwd: dir }).code).toBe(2);
+  });
+
   it('says so when there is no history, or no runs of the file', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const r = cli(['stats', 'workflow.yaml'], { cwd: dir });

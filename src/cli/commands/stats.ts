@@ -26,14 +26,14 @@ export function formatFindings(findings: Finding[]): string[] {
 }
 
 /** `orchestrate stats [file]`: statistics per task and agent, and the bottleneck report. */
-export async function statsCommand(file: string | undefined, options: { json?: boolean; state?: string; config?: string }): Promise<number> {
+export async function statsCommand(file: string | undefined, options: { json?: boolean; state?: string; config?: string; limit?: number }): Promise<number> {
   const workflow = file ? await loadValidWorkflow(file, options.config) : undefined;
   const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : await existingStatePath(process.cwd(), options.state);
   if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
   const db = openStore(path);
   let stats;
   try {
-    stats = computeStats(db, workflow ? resolve(workflow.file) : undefined);
+    stats = computeStats(db, workflow ? resolve(workflow.file) : undefined, options.limit);
   } finally {
     db.close();
   }
@@ -45,7 +45,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
     return EXIT.ok;
   }
   const lines = stats.tasks.length
-    ? [...table('Tasks (durations of successful attempts; wait = queue wait per run)', stats.tasks), '']
+    ? [...table(`Tasks (durations of successful attempts; wait = queue wait per run${options.limit !== undefined ? `; the latest ${options.limit} run${options.limit === 1 ? '' : 's'} of each workflow` : ''})`, stats.tasks), '']
     : [`No runs${workflow ? ` of ${file}` : ''} recorded yet.`, ''];
   if (stats.agents.length) lines.push(...table('Agents', stats.agents), '');
   lines.push(...formatFindings(findings));
