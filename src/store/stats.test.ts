@@ -40,6 +40,10 @@ describe('computeStats on known data', () => {
     expect(build.duration).toEqual({ mean: 10, p50: 10, p95: 19, p99: 19 });
     expect(build.queueWait).toEqual({ mean: 0.1, p95: 0.1 });
     expect(stats.agents.find((a) => a.name === 'cc')).toMatchObject({ runs: 20, successRate: 0.95 });
+    // The latest 5 runs only: 16..20, retried in 16 and 20, the last failed; successful durations 16..19 s, oldest first.
+    const recent = computeStats(db, '/w.yaml', 5).tasks.find((t) => t.name === 'build')!;
+    expect(recent).toMatchObject({ runs: 5, successRate: 0.8, retriesPerRun: 0.4, samples: [16, 17, 18, 19] });
+    expect(recent.duration).toEqual({ mean: 17.5, p50: 17, p95: 19, p99: 19 });
     db.close();
   });
 });

@@ -2,10 +2,13 @@ import type { Database } from './open-store.js';
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
+  return ranked([...values].sort((a, b) => a - b), p);
+}
+
+/** Nearest-rank percentile of values sorted ascending: sorted once, read for every p. */
+function ranked(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
 }
 
 const mean = (values: readonly number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
@@ -27,23 +30,26 @@ export interface StatsRow {
   samples: number[];
 }
 
-interface TaskRow { run_id: string; workflow: string; task_id: string; agent: string | null; status: string; reason: string | null; attempts: number; queue_wait_ms: number | null; cost: number; started: string }
-interface AttemptRow { run_id: string; workflow: string; task_id: string; agent: string | null; status: string; duration_ms: number | null; started_at: string }
+/** A task's end in a run: workflow, task, agent, status, reason, attempts, queue wait (ms), cost. */
+type TaskRow = [string, string, string | null, string, string | null, number, number | null, number | null];
+/** A successful attempt's duration: workflow, task, agent, ms; oldest first. */
+type DurationRow = [string, string, string | null, number];
 
-function summarize(name: string, workflow: string, tasks: TaskRow[], attempts: AttemptRow[]): StatsRow {
-  const ran = tasks.filter((t) => t.reason !== 'reused' && t.attempts > 0);
-  const decided = ran.filter((t) => t.status === 'succeeded' || t.status === 'failed');
-  const durations = attempts.filter((a) => a.status === 'succeeded' && a.duration_ms !== null).sort((a, b) => a.started_at.localeCompare(b.started_at)).map((a) => a.duration_ms! / 1000);
-  const waits = ran.map((t) => (t.queue_wait_ms ?? 0) / 1000);
+function summarize(name: string, workflow: string, tasks: readonly TaskRow[], done: readonly DurationRow[]): StatsRow {
+  const ran = tasks.filter((t) => t[4] !== 'reused' && t[5] > 0);
+  const decided = ran.filter((t) => t[3] === 'succeeded' || t[3] === 'failed');
+  const durations = done.map((a) => a[3] / 1000);
+  const byLength = [...durations].sort((a, b) => a - b);
+  const waits = ran.map((t) => (t[6] ?? 0) / 1000).sort((a, b) => a - b);
   return {
     name,
     workflow,
     runs: ran.length,
-    successRate: decided.length ? round(decided.filter((t) => t.status === 'succeeded').length / decided.length) : null,
-    retriesPerRun: ran.length ? round(ran.reduce((n, t) => n + Math.max(0, t.attempts - 1), 0) / ran.length) : null,
-    duration: { mean: round(mean(durations)), p50: round(percentile(durations, 50)), p95: round(percentile(durations, 95)), p99: round(percentile(durations, 99)) },
-    queueWait: { mean: round(mean(waits)), p95: round(percentile(waits, 95)) },
-    costPerRun: ran.length ? round(ran.reduce((n, t) => n + (t.cost ?? 0), 0) / ran.length) : null,
+    successRate: decided.length ? round(decided.filter((t) => t[3] === 'succeeded').length / decided.length) : null,
+    retriesPerRun: ran.length ? round(ran.reduce((n, t) => n + Math.max(0, t[5] - 1), 0) / ran.length) : null,
+    duration: { mean: round(mean(durations)), p50: round(ranked(byLength, 50)), p95: round(ranked(byLength, 95)), p99: round(ranked(byLength, 99)) },
+    queueWait: { mean: round(mean(waits)), p95: round(ranked(waits, 95)) },
+    costPerRun: ran.length ? round(ran.reduce((n, t) => n + (t[7] ?? 0), 0) / ran.length) : null,
     samples: durations,
   };
 }
@@ -65,31 +71,33 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
     args.push(...(file ? [file] : []), limit);
   }
   const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-  const tasks = db.prepare(`SELECT t.run_id, r.workflow, t.task_id, t.agent, t.status, t.reason, t.attempts, t.queue_wait_ms, t.cost, r.started_at AS started
-    FROM tasks t JOIN runs r ON r.id = t.run_id ${where} ORDER BY r.started_at`).all(...args) as TaskRow[];
-  const attempts = db.prepare(`SELECT a.run_id, r.workflow, a.task_id, a.agent, a.status, a.duration_ms, a.started_at
-    FROM attempts a JOIN runs r ON r.id = a.run_id ${where}`).all(...args) as AttemptRow[];
-  const group = <T extends { workflow: string }>(rows: T[], key: (row: T) => string | null) => {
+  // Rows as arrays, not objects: a long history has hundreds of thousands.
+  const tasks = db.prepare(`SELECT r.workflow, t.task_id, t.agent, t.status, t.reason, t.attempts, t.queue_wait_ms, t.cost
+    FROM tasks t JOIN runs r ON r.id = t.run_id ${where} ORDER BY r.started_at`).raw().all(...args) as TaskRow[];
+  const done = db.prepare(`SELECT r.workflow, a.task_id, a.agent, a.duration_ms
+    FROM attempts a JOIN runs r ON r.id = a.run_id ${where ? `${where} AND` : 'WHERE'} a.status = 'succeeded' AND a.duration_ms IS NOT NULL
+    ORDER BY a.started_at`).raw().all(...args) as DurationRow[];
+  const group = <T extends TaskRow | DurationRow>(rows: readonly T[], key: (row: T) => string | null) => {
     const map = new Map<string, T[]>();
     for (const row of rows) {
       const k = key(row);
       if (k === null) continue;
-      const id = `${row.workflow}\u0000${k}`;
+      const id = `${row[0]}\u0000${k}`;
       (map.get(id) ?? map.set(id, []).get(id)!).push(row);
     }
     return map;
   };
-  const byTask = group(tasks, (t) => t.task_id);
-  const attemptsByTask = group(attempts, (a) => a.task_id);
-  const byAgent = group(tasks, (t) => t.agent);
-  const attemptsByAgent = group(attempts, (a) => a.agent);
-  const rows = (map: Map<string, TaskRow[]>, attemptMap: Map<string, AttemptRow[]>) =>
+  const byTask = group(tasks, (t) => t[1]);
+  const doneByTask = group(done, (a) => a[1]);
+  const byAgent = group(tasks, (t) => t[2]);
+  const doneByAgent = group(done, (a) => a[2]);
+  const rows = (map: Map<string, TaskRow[]>, attemptMap: Map<string, DurationRow[]>) =>
     [...map].map(([id, list]) => {
       const [workflow, name] = id.split('\u0000') as [string, string];
       return summarize(name, workflow, list, attemptMap.get(id) ?? []);
     });
   // A matrix from outputs never runs itself: its expansions have the figures, as a written matrix's do.
-  const taskRows = rows(byTask, attemptsByTask);
+  const taskRows = rows(byTask, doneByTask);
   const expanded = new Set(taskRows.filter((r) => r.name.includes('[')).map((r) => `${r.workflow}\u0000${r.name.slice(0, r.name.indexOf('['))}`));
-  return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: rows(byAgent, attemptsByAgent) };
+  return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: rows(byAgent, doneByAgent) };
 }

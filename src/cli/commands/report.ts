@@ -6,7 +6,7 @@ import { formatRunReport, REPORT_MARK, type LaneMode } from '../../report/run-re
 import { formatJunitReport, JUNIT_MARK } from '../../report/run-report-junit.js';
 import { formatTraceReport, TRACE_MARK } from '../../report/run-report-trace.js';
 import { openStore } from '../../store/open-store.js';
-import { latestRunId, reportData } from '../../store/queries.js';
+import { HISTORY_RUNS, latestRunId, reportData } from '../../store/queries.js';
 import { runStatus } from '../run-liveness.js';
 import { runNamed } from '../run-name.js';
 import { computeStats } from '../../store/stats.js';
@@ -32,7 +32,8 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
     data = reportData(db, runNamed(db, id).id)!;
     // No end recorded: a report of a run still going on says so (else it ended unfinished).
     data.run.status = runStatus(data.run);
-    stats = computeStats(db, data.run.file);
+    // The page's findings: of the workflow's latest runs, as estimates are (JUnit and the trace have none).
+    if (format === 'html') stats = computeStats(db, data.run.file, HISTORY_RUNS);
   } finally {
     db.close();
   }
@@ -46,7 +47,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
     const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
     const workflow = loaded?.workflow;
     const history = workflow ? (await workflowHistory(workflow, options.state)).estimates : undefined;
-    text = formatRunReport(data, findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents }), options.lanes);
+    text = formatRunReport(data, findBottlenecks({ workflow, history, tasks: stats!.tasks, agents: stats!.agents }), options.lanes);
   }
   try {
     makeDirectory(dirname(out));
