@@ -6,7 +6,7 @@ import type { Limits } from './capacity.js';
 import { criticalPath, remainingPaths } from './critical-path.js';
 import type { QueueTask } from './ready-queue.js';
 import { simulateSchedule } from './simulate.js';
-import { planWaits, type PlanWait } from './waits.js';
+import { limitWaits, type LimitWait } from './waits.js';
 import { dynamicKeys } from '../workflow/expand-matrix.js';
 
 export interface PlanTask {
@@ -71,7 +71,7 @@ export interface Plan {
   };
   budget: { limit: number | null; fits: boolean };
   /** The limits ready tasks wait for in the simulated schedule, most waited for first. */
-  waits: PlanWait[];
+  waits: LimitWait[];
   warnings: string[];
   /** Its runs run one at a time on a machine with the other runs of this group (`exclusive`). */
   exclusive?: { group: string; cancelInProgress: boolean };
@@ -207,7 +207,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
       cost: round(cost),
     },
     budget: { limit: budget ?? null, fits: budget === undefined || cost <= budget },
-    waits: planWaits(schedule.waits, limits, tasks, workflow.tasks.map((t) => t.id)),
+    waits: limitWaits(schedule.waits, limits, tasks, workflow.tasks.map((t) => t.id)),
     warnings,
     ...(workflow.exclusive ? { exclusive: { ...workflow.exclusive } } : {}),
   };

@@ -3,6 +3,7 @@ import type { Fairness } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import { Capacity, type Limits } from './capacity.js';
 import { ReadyQueue, type QueueTask } from './ready-queue.js';
+import { WaitTally } from './wait-tally.js';
 
 export interface SimulatedSchedule {
   start: Float64Array;
@@ -12,14 +13,11 @@ export interface SimulatedSchedule {
   /**
    * What ready tasks waited for, and how long each: by blocker key
    * (`agent:x`, `resource:r`, `group:t`, `rate:x`), or `concurrency` for a
-   * free slot under the global limit.
+   * free slot under the global limit (WaitTally).
    */
   waits: Map<string, Map<number, number>>;
   makespan: number;
 }
-
-/** What a ready task that is not parked on a blocker waits for: a slot under the global limit. */
-export const FREE_SLOT = 'concurrency';
 
 /**
  * Runs the runner's own scheduling choice (ReadyQueue + Capacity) on a
@@ -36,24 +34,8 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
   const queueWait = new Float64Array(n);
   let now = 0;
   const capacity = new Capacity(limits, () => now);
-  // What each waiting task waits for now, and since when: its time goes to that when it changes or the task starts.
-  const waits = new Map<string, Map<number, number>>();
-  const waitingFor: string[] = new Array<string>(n);
-  const since = new Float64Array(n);
-  const account = (task: number) => {
-    const waited = now - since[task]!;
-    if (waited > 0) {
-      const key = waitingFor[task] ?? FREE_SLOT;
-      let byTask = waits.get(key);
-      if (!byTask) waits.set(key, (byTask = new Map()));
-      byTask.set(task, (byTask.get(task) ?? 0) + waited);
-    }
-    since[task] = now;
-  };
-  const queue = new ReadyQueue(tasks, fairness, (task, blocker) => {
-    account(task);
-    waitingFor[task] = blocker;
-  });
+  const tally = new WaitTally();
+  const queue = new ReadyQueue(tasks, fairness, (task, blocker) => tally.parked(task, blocker, now));
   const remaining = new Int32Array(n);
   const finishing = new Heap<number>((a, b) => end[a]! < end[b]! || (end[a] === end[b] && a < b));
   let level = 0;
@@ -63,7 +45,8 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
     while (barriers && level < barriers.length && leftInLevel === 0) {
       leftInLevel = barriers[level]!.length;
       for (const task of barriers[level]!) {
-        readyAt[task] = since[task] = now;
+        readyAt[task] = now;
+        tally.ready(task, now);
         queue.push(task, now);
       }
       level++;
@@ -74,13 +57,16 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
   } else {
     for (let i = 0; i < n; i++) {
       remaining[i] = graph.needs[i]!.length;
-      if (remaining[i] === 0) queue.push(i, 0);
+      if (remaining[i] === 0) {
+        tally.ready(i, 0);
+        queue.push(i, 0);
+      }
     }
   }
   const fill = () => {
     for (let task = queue.take(capacity); task !== undefined; task = queue.take(capacity)) {
       capacity.acquire(tasks[task]!);
-      account(task);
+      tally.started(task, now);
       start[task] = now;
       queueWait[task] = now - readyAt[task]!;
       end[task] = now + tasks[task]!.estimate;
@@ -112,7 +98,8 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
       }
       for (const dependent of graph.dependents[task]!) {
         if (--remaining[dependent]! === 0) {
-          readyAt[dependent] = since[dependent] = now;
+          readyAt[dependent] = now;
+          tally.ready(dependent, now);
           queue.push(dependent, now);
         }
       }
@@ -120,5 +107,5 @@ export function simulateSchedule(tasks: readonly QueueTask[], graph: TaskGraph, 
     pushLevel();
     fill();
   }
-  return { start, end, queueWait, waits, makespan };
+  return { start, end, queueWait, waits: tally.waits, makespan };
 }

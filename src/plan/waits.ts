@@ -1,15 +1,19 @@
 import type { Limits } from './capacity.js';
 import type { QueueTask } from './ready-queue.js';
-import { FREE_SLOT } from './simulate.js';
+import { FREE_SLOT } from './wait-tally.js';
 
-/** A limit that ready tasks waited for in the simulated schedule, and how long. */
-export interface PlanWait {
-  /** The global concurrency, an agent's concurrency or start rate, a resource's capacity, or a matrix's `maxParallel`. */
-  limit: 'concurrency' | 'agent' | 'rate' | 'resource' | 'maxParallel';
+/** A limit that ready tasks waited for (in a plan's simulated schedule, or in a run), and how long. */
+export interface LimitWait {
+  /**
+   * The global concurrency, an agent's concurrency or start rate, a resource's
+   * capacity, a matrix's `maxParallel`, or (in a run) an agent held by its
+   * API's Retry-After.
+   */
+  limit: 'concurrency' | 'agent' | 'rate' | 'resource' | 'maxParallel' | 'hold';
   /** The agent, resource or matrix task it belongs to; null for the global concurrency. */
   name: string | null;
-  /** The limit as set: slots, units of the resource, or starts (of a rate, per `per` seconds). */
-  capacity: number;
+  /** The limit as set: slots, units of the resource, or starts (of a rate, per `per` seconds); none for a hold. */
+  capacity?: number;
   per?: number;
   /** How many tasks waited for it. */
   tasks: number;
@@ -22,11 +26,12 @@ export interface PlanWait {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * The simulation's waits as limits, most waited for first: each task's wait
- * goes to what held it back (what it was last parked on, else a free slot).
+ * Waits by blocker key (WaitTally) as limits, most waited for first: each
+ * task's wait goes to what held it back (what it was last parked on, else a
+ * free slot).
  */
-export function planWaits(waits: ReadonlyMap<string, ReadonlyMap<number, number>>, limits: Limits, tasks: readonly QueueTask[], ids: readonly string[]): PlanWait[] {
-  const out: PlanWait[] = [];
+export function limitWaits(waits: ReadonlyMap<string, ReadonlyMap<number, number>>, limits: Limits, tasks: readonly QueueTask[], ids: readonly string[]): LimitWait[] {
+  const out: LimitWait[] = [];
   for (const [key, byTask] of waits) {
     const limit = describe(key, limits, tasks, byTask.keys().next().value!);
     if (!limit) continue;
@@ -41,8 +46,8 @@ export function planWaits(waits: ReadonlyMap<string, ReadonlyMap<number, number>
   return out.sort((a, b) => b.seconds - a.seconds);
 }
 
-/** The limit a blocker key names (`agent:x`, `resource:r`, `group:t`, `rate:x`); a task of it tells a matrix's `maxParallel`. */
-function describe(key: string, limits: Limits, tasks: readonly QueueTask[], someTask: number): Pick<PlanWait, 'limit' | 'name' | 'capacity' | 'per'> | undefined {
+/** The limit a blocker key names (`agent:x`, `resource:r`, `group:t`, `rate:x`, `hold:x`); a task of it tells a matrix's `maxParallel`. */
+function describe(key: string, limits: Limits, tasks: readonly QueueTask[], someTask: number): Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'> | undefined {
   if (key === FREE_SLOT) return { limit: 'concurrency', name: null, capacity: limits.maxConcurrency };
   const colon = key.indexOf(':');
   const kind = key.slice(0, colon);
@@ -56,8 +61,9 @@ function describe(key: string, limits: Limits, tasks: readonly QueueTask[], some
       return { limit: 'resource', name, capacity: limits.resources[name] ?? 0 };
     case 'group':
       return { limit: 'maxParallel', name, capacity: tasks[someTask]!.group!.max };
+    case 'hold':
+      return { limit: 'hold', name };
     default:
-      // A hold (an API's Retry-After) happens in runs only.
       return undefined;
   }
 }

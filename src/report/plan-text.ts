@@ -3,7 +3,7 @@ import { visibleText } from '../util/visible-text.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { colors as makeColors } from './colors.js';
 import { commandsSection } from './plan-commands.js';
-import type { PlanWait } from '../plan/waits.js';
+import { limitLabel } from './limit-label.js';
 
 /** Report width; the Gantt's bars fill what the labels leave. */
 export const REPORT_WIDTH = 100;
@@ -87,32 +87,12 @@ function approvalLine(plan: Plan): string[] {
 }
 
 const MAX_WAIT_LINES = 8;
-const MAX_LIMIT_LABEL = 40;
-
-/** How a plan names a limit: `concurrency 4`, `agent claude: concurrency 2`, `test: maxParallel 2`. */
-function limitLabel(wait: Pick<PlanWait, 'limit' | 'name' | 'capacity' | 'per'>): string {
-  switch (wait.limit) {
-    case 'concurrency':
-      return `concurrency ${wait.capacity}`;
-    case 'agent':
-      return `agent ${wait.name}: concurrency ${wait.capacity}`;
-    case 'rate':
-      return `agent ${wait.name}: ${wait.capacity} start${wait.capacity === 1 ? '' : 's'} per ${wait.per}s`;
-    case 'resource':
-      return `resource ${wait.name}: capacity ${wait.capacity}`;
-    case 'maxParallel':
-      return `${wait.name}: maxParallel ${wait.capacity}`;
-  }
-}
 
 /** The limits that hold ready tasks back in the simulated schedule, most waited for first: what to raise for a shorter run. */
 function waitsSection(plan: Plan): string[] {
   if (!plan.waits.length) return [];
   const shown = plan.waits.slice(0, MAX_WAIT_LINES);
-  const labels = shown.map((w) => {
-    const label = limitLabel(w);
-    return label.length > MAX_LIMIT_LABEL ? `${label.slice(0, MAX_LIMIT_LABEL - 1)}…` : label;
-  });
+  const labels = shown.map((w) => limitLabel(w));
   const width = Math.max(...labels.map((l) => l.length));
   const lines = ['', 'Waits (ready tasks held back by a limit in the schedule above)'];
   shown.forEach((w, k) => {

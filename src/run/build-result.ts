@@ -1,3 +1,4 @@
+import type { LimitWait } from '../plan/waits.js';
 import type { Workflow } from '../workflow/model.js';
 import { summarizeOutcome } from './outcome.js';
 import { HARMLESS_SKIPS, type RunResult, type RunStatus, type TaskResult, type TaskStatus } from './result.js';
@@ -14,6 +15,7 @@ export interface RunEnd {
   stopping?: 'cascade' | 'interrupt' | 'timeout';
   budgetSkips: number;
   reasons: string[];
+  waits: LimitWait[];
   costEstimate: number;
   spent: number;
 }
@@ -77,6 +79,7 @@ export function buildRunResult(end: RunEnd): RunResult {
       costSpent: Math.round(end.spent * 1e6) / 1e6,
     },
     merged: { summary: '', conflicts: [] },
+    waits: end.waits,
     reasons: end.reasons,
     logDir: end.runDir,
   };

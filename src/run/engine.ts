@@ -1,5 +1,7 @@
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
+import { WaitTally } from '../plan/wait-tally.js';
+import { limitWaits } from '../plan/waits.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import { renderTemplate } from '../workflow/templates.js';
@@ -56,6 +58,8 @@ export class RunEngine {
   /** Killed at once (a second Ctrl-C): nothing more starts, not even what runs on an interrupt. */
   private killed = false;
   private readonly services = new ServicesUp();
+  /** What queued tasks wait for, and how long (seconds of the runner's clock). */
+  private readonly waits = new WaitTally();
   private open = 0;
   private done!: () => void;
   private readonly finished: Promise<void>;
@@ -83,7 +87,7 @@ export class RunEngine {
     const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency, history: options.history });
     // Rate limits count starts in seconds of the runner's clock.
     this.capacity = new Capacity(inputs.limits, () => this.now() / 1000);
-    this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness);
+    this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness, (task, blocker) => this.waits.parked(task, blocker, this.now() / 1000));
     this.rateWake = new RateWake(this.capacity, this.queue, () => this.now(), () => this.pump());
     this.scheduling = inputs.tasks;
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
@@ -208,6 +212,7 @@ export class RunEngine {
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
+    this.waits.ready(i, s.readyAt / 1000);
     this.queue.push(i, s.readyAt);
     this.emit('task.queued', i, { attempt: s.attempts + 1 });
   }
@@ -339,6 +344,7 @@ export class RunEngine {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
     const now = this.now();
+    this.waits.started(i, now / 1000);
     if (this.deadline !== undefined && now >= this.deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
     const circuit = this.breakers.admit(task.agent, now);
     if (circuit === 'open') {
@@ -426,6 +432,7 @@ export class RunEngine {
       if (this.stopping) return this.finish(i, 'cancelled', cancelReason(this.stopping));
       s.state = 'queued';
       s.readyAt = this.now();
+      this.waits.ready(i, s.readyAt / 1000);
       this.queue.push(i, s.readyAt);
       this.pump();
     }, delaySeconds * 1000);
@@ -559,6 +566,7 @@ export class RunEngine {
       stopping: this.stopping,
       budgetSkips: this.ledger.budgetSkips,
       reasons: this.reasons,
+      waits: limitWaits(this.waits.waits, this.capacity.limits, this.scheduling, this.tasks.map((t) => t.id)),
       costEstimate: this.ledger.estimate,
       spent: this.ledger.spent,
     });

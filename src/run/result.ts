@@ -1,3 +1,4 @@
+import type { LimitWait } from '../plan/waits.js';
 import type { FailureKind } from './attempt.js';
 
 export type TaskStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -56,6 +57,8 @@ export interface RunResult {
     /** Artifacts written by tasks that ran at the same time. */
     conflicts: Array<{ artifact: string; tasks: string[] }>;
   };
+  /** The limits ready tasks waited for in this run, most waited for first (as a plan's `waits`). */
+  waits: LimitWait[];
   /** Why the run failed or was cancelled, in words. */
   reasons: string[];
   /** Where the logs and events are. */

@@ -25,6 +25,11 @@ describe('agent rate limits', () => {
     const build = r.events.find((e: any) => e.type === 'task.started' && e.taskId === 'build');
     expect(Date.parse(build.ts) - starts[0]!).toBeLessThan(900);
     expect(r.result.metrics.wallTime).toBeGreaterThanOrEqual(1.9);
+    // The result names the window as what three of them waited for: ~1 s, ~1 s and ~2 s.
+    const rate = r.result.waits.find((w: any) => w.limit === 'rate');
+    expect(rate).toMatchObject({ name: 'llm', capacity: 2, per: 1, tasks: 3 });
+    expect(rate.seconds).toBeGreaterThanOrEqual(3.7);
+    expect(rate.longest.seconds).toBeGreaterThanOrEqual(1.9);
     const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: r.dir }).stdout);
     // Which of them waits depends on the estimates the run just recorded; when is the rule's.
     expect(plan.tasks.filter((t: any) => t.id.startsWith('ask')).map((t: any) => t.start).sort()).toEqual([0, 0, 1, 1, 2]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
+import { validator } from '../helpers/schemas.js';
 import { formatEventLine } from '../../src/report/simple-renderer.js';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -142,6 +143,13 @@ tasks:
     expect(retrying.holds).toBe('api');
     expect(formatEventLine(retrying)).toMatch(/ retry first in 3s: attempt 1 failed \(exit code 75\); agent api waits as long \(Retry-After\)$/);
     expect(task(r.result, 'first')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    // The result counts the held time as waits for the hold: the two tasks ready at 0.3 s (~2.7 s each);
+    // the retry waits out its delay (as long as the hold) without being ready.
+    const hold = r.result.waits.find((w: any) => w.limit === 'hold');
+    expect(hold).toMatchObject({ name: 'api', tasks: 2 });
+    expect(hold.capacity).toBeUndefined();
+    expect(hold.seconds).toBeGreaterThanOrEqual(5);
+    expect(validator('result')(r.result)).toBe(true);
   });
 
   it('respects agent concurrency and resources, and records queue waits', () => {
@@ -166,6 +174,20 @@ tasks:
     expect(overlaps('g1', 'g2')).toBe(false);
     const waits = ['a1', 'a2', 'a3'].map((id) => task(r.result, id).queueWaitMs).sort((a, b) => a - b);
     expect(waits[2]).toBeGreaterThanOrEqual(400);
+    // The result names what they waited for: two of the agent's tasks, one gpu task; every wait counted once.
+    expect(validator('result')(r.result)).toBe(true);
+    const byLimit = Object.fromEntries(r.result.waits.map((w: any) => [`${w.limit}:${w.name}`, w]));
+    expect(byLimit['agent:solo']).toMatchObject({ capacity: 1, tasks: 2 });
+    expect(byLimit['agent:solo'].seconds).toBeGreaterThanOrEqual(0.8);
+    expect(byLimit['agent:solo'].longest.seconds).toBeGreaterThanOrEqual(0.5);
+    expect(byLimit['resource:gpu']).toMatchObject({ capacity: 1, tasks: 1 });
+    const counted = r.result.waits.reduce((sum: number, w: any) => sum + w.seconds, 0);
+    const waited = r.result.tasks.reduce((sum: number, t: any) => sum + t.queueWaitMs, 0) / 1000;
+    expect(Math.abs(counted - waited)).toBeLessThan(0.02);
+    // And the summary says so, the most waited for first.
+    const summary = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: r.dir });
+    expect(summary.code).toBe(0);
+    expect(summary.stdout).toMatch(/\n {2}waited {5}agent solo: concurrency 1: 2 tasks, \S+ in all, longest a\d \S+; resource gpu: capacity 1: 1 task, \S+ \(g\d\)\n/);
   });
 
   it('runs at most maxParallel expansions of a matrix at once, written or from outputs; the others hold no slot; the plan knows', () => {
