@@ -344,7 +344,6 @@ export class RunEngine {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
     const now = this.now();
-    this.waits.started(i, now / 1000);
     if (this.deadline !== undefined && now >= this.deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
     const circuit = this.breakers.admit(task.agent, now);
     if (circuit === 'open') {
@@ -368,6 +367,7 @@ export class RunEngine {
     s.reserved = task.cost;
     this.ledger.reserve(task.cost);
     s.queueWaitMs += now - s.readyAt;
+    this.waits.started(i, now / 1000);
     s.firstStart ??= now;
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt }, now);
     const timeLeft = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;

@@ -11,6 +11,7 @@ import { validator } from '../helpers/schemas.js';
 // Seeded random workflows, run for real: whatever the mix of needs, `if`, failures,
 // retries, continueOnError, cancellation modes and limits, the run keeps its invariants.
 const validateEvent = validator('events');
+const validateResult = validator('result');
 const TERMINAL = /^task\.(succeeded|failed|skipped|cancelled)$/;
 
 interface Spec {
@@ -95,6 +96,12 @@ describe('random workflows keep the run invariants', () => {
           ended.add(e.taskId);
         }
       }
+
+      // The result validates, and its waits add up to the tasks' queue waits (each counted once; rounding aside).
+      expect(validateResult(r.result), JSON.stringify(validateResult.errors)).toBe(true);
+      const counted = r.result.waits.reduce((sum: number, w: any) => sum + w.seconds, 0);
+      const waited = r.result.tasks.reduce((sum: number, t: any) => sum + t.queueWaitMs, 0) / 1000;
+      expect(Math.abs(counted - waited), `waits ${counted} against queue waits ${waited}`).toBeLessThanOrEqual(0.001 * (specs.length + r.result.waits.length));
 
       const status = (id: string) => task(r.result, id).status as string;
       const specOf = (id: string) => specs.find((x) => x.id === id)!;
