@@ -6,7 +6,7 @@
  * CommonJS itself (.cts): bin/orchestrate.cjs requires it without Node's ES
  * module loader, which costs a start ~5 ms.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm = require('node:vm');
 import { createRequire } from 'node:module';
@@ -19,6 +19,41 @@ export const MAIN = join(BUNDLE, 'main.cjs');
 export function cacheFileOf(source: string): string | undefined {
   const id = /^\/\/ orchestrate build ([0-9a-f-]+)\n/.exec(source);
   return id ? join(BUNDLE, `main-${id[1]}.cache`) : undefined;
+}
+
+/**
+ * The cache this runtime keeps for itself beside the build's, for when V8
+ * refuses the build's: under another Node, or V8 flags in NODE_OPTIONS (a
+ * `--max-old-space-size` is enough; ~30 ms more per start here). Named for the
+ * build and for the runtime, so each Node and set of flags has its own.
+ */
+export function runtimeCacheFileOf(buildCache: string): string {
+  return buildCache.replace(/\.cache$/, `-${shortHash(JSON.stringify([process.version, process.execArgv, process.env.NODE_OPTIONS ?? '']))}.cache`);
+}
+
+/** A short hash of `text` (cyrb53): node:crypto would cost every start its loading. */
+function shortHash(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/** Writes what V8 compiled in this process as the runtime's cache, whole or not at all; a package directory this user cannot write keeps none. */
+function keepRuntimeCache(file: string, script: vm.Script): void {
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    writeFileSync(partial, script.createCachedData());
+    renameSync(partial, file);
+  } catch {
+    rmSync(partial, { force: true });
+  }
 }
 
 /** The bundle as a script of one CommonJS function, from `cachedData` where V8 accepts it. */
@@ -46,13 +81,19 @@ export function startBundle(): void {
     return;
   }
   let cachedData: Buffer | undefined;
-  try {
-    const cacheFile = cacheFileOf(source);
-    if (cacheFile && !writeTo) cachedData = readFileSync(cacheFile);
-  } catch {
-    // No cache (its warm-up failed at build): compiled as usual.
+  const buildCache = writeTo ? undefined : cacheFileOf(source);
+  const runtimeCache = buildCache && runtimeCacheFileOf(buildCache);
+  for (const file of runtimeCache ? [runtimeCache, buildCache] : []) {
+    try {
+      cachedData = readFileSync(file);
+      break;
+    } catch {
+      // None for this runtime (the usual case), or none at all (the build's warm-up failed): compiled as usual.
+    }
   }
   const script = bundleScript(source, cachedData);
+  // Refused (another Node, V8 flags): what this run compiles is kept for the next start under the same runtime.
+  if (runtimeCache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => keepRuntimeCache(runtimeCache, script));
   // An import() in a vm script has no loader to call (Node 20 has one only behind an experimental
   // warning, and not with cached code): the CLI imports a user's JavaScript config with this one.
   (globalThis as Record<symbol, unknown>)[Symbol.for('orchestrate.import')] = (url: string) => import(url);

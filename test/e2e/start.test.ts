@@ -69,6 +69,45 @@ describe('start-up from the compiled code of the build', () => {
     expect(r.stderr).toMatch(/^orchestrate: the CLI is not built \(.*main\.cjs: ENOENT\): run npm install, or npm run build\n$/);
   });
 
+  it('keeps a cache of its own for a runtime V8 refuses the build\'s under (V8 flags in NODE_OPTIONS), and starts from it next time', () => {
+    const pkg = packageCopy();
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': WORKFLOW });
+    const bundle = join(pkg, 'dist/bundle');
+    const caches = () => readdirSync(bundle).filter((name) => name.endsWith('.cache')).sort();
+    // Only the build's (the checkout's own runs may have kept some).
+    for (const name of caches()) if (!/^main-[0-9a-f-]{36}\.cache$/.test(name)) rmSync(join(bundle, name));
+    const built = caches();
+    expect(built).toHaveLength(1);
+    const flags = { NODE_OPTIONS: '--max-old-space-size=1024' };
+    const run = (env: NodeJS.ProcessEnv = {}) => {
+      const r = runNode([join(pkg, 'bin/orchestrate.cjs'), 'run', 'workflow.yaml'], dir, env);
+      expect([r.status, r.stderr]).toEqual([0, '']);
+    };
+    // Without flags the build's cache is taken: nothing is written.
+    run();
+    expect(caches()).toEqual(built);
+    run(flags);
+    const kept = caches().filter((name) => !built.includes(name));
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatch(/^main-[0-9a-f-]{36}-[0-9a-f]{14}\.cache$/);
+    expect(kept[0]!.startsWith(built[0]!.replace(/\.cache$/, '-'))).toBe(true);
+    // Under the same flags V8 takes it, and the start names it so (a script file: node -e has flags of its own).
+    writeFileSync(join(dir, 'check.cjs'), `
+      const { readFileSync } = require('node:fs');
+      const { MAIN, cacheFileOf, bundleScript, runtimeCacheFileOf } = require(${JSON.stringify(join(pkg, 'dist/cli/start-bundle.cjs'))});
+      const source = readFileSync(MAIN, 'utf8');
+      const file = runtimeCacheFileOf(cacheFileOf(source));
+      console.log(JSON.stringify({ file, rejected: bundleScript(source, readFileSync(file)).cachedDataRejected }));`);
+    const check = runNode([join(dir, 'check.cjs')], dir, flags);
+    expect(check.stderr).toBe('');
+    expect(JSON.parse(check.stdout)).toEqual({ file: join(bundle, kept[0]!), rejected: false });
+    // The next start under those flags takes it and writes nothing.
+    const written = statSync(join(bundle, kept[0]!)).mtimeMs;
+    run(flags);
+    expect(statSync(join(bundle, kept[0]!)).mtimeMs).toBe(written);
+    expect(caches()).toEqual([...built, ...kept].sort());
+  });
+
   it('finds SQLite\'s native module where its own loader would, when it is not in build/Release', () => {
     const pkg = packageCopy();
     // node_modules as installed, but better-sqlite3's native module built elsewhere (a debug build).
