@@ -6,7 +6,7 @@
  * CommonJS itself (.cts): bin/orchestrate.cjs requires it without Node's ES
  * module loader, which costs a start ~5 ms.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm = require('node:vm');
 import { createRequire } from 'node:module';
@@ -49,6 +49,8 @@ function shortHash(text: string): string {
 function keepRuntimeCache(file: string, script: vm.Script): void {
   const partial = `${file}.${process.pid}.partial`;
   try {
+    // Asked first: serializing the code costs the exit of every start where it cannot be written.
+    accessSync(BUNDLE, constants.W_OK);
     writeFileSync(partial, script.createCachedData());
     renameSync(partial, file);
   } catch {
