@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -21,9 +21,11 @@ const fetchTo = (path: string, file: string) => `node -e "fetch('\${{ tasks.api.
 
 interface Event { type: string; taskId?: string; ts: string; reason?: string; exitCode?: number | null; durationMs?: number; service?: boolean }
 
+/** The latest run's directory: ids of runs started within one second sort by their random part, so by when its events were last written. */
 function runDir(dir: string): string {
   const runs = join(dir, '.orchestrate/runs');
-  return join(runs, readdirSync(runs).sort().at(-1)!);
+  const written = (name: string) => statSync(join(runs, name, 'events.jsonl')).mtimeMs;
+  return join(runs, readdirSync(runs).sort((a, b) => written(a) - written(b) || a.localeCompare(b)).at(-1)!);
 }
 
 function events(dir: string): Event[] {
