@@ -1,4 +1,5 @@
 import type { Finding } from '../analysis/bottlenecks.js';
+import { limitLabel } from './limit-label.js';
 import type { ReportData } from '../store/queries.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { formatDuration } from '../util/duration.js';
@@ -150,7 +151,7 @@ table { border-collapse: collapse; margin-top: 18px; } td, th { padding: 3px 10p
 .finding { margin: 6px 0; } .sev-high { color: #cf222e; font-weight: 600; } .sev-medium { color: #9a6700; font-weight: 600; } .sev-low { color: #555; }
 `;
 
-/** One self-contained HTML page: the run as a Gantt timeline, the task table and the bottleneck findings. */
+/** One self-contained HTML page: the run as a Gantt timeline, the task table, what tasks waited for and the bottleneck findings. */
 export function formatRunReport(data: ReportData, findings: Finding[], lanes: LaneMode = 'slot'): string {
   const layout = layoutBars(data, lanes);
   const run = data.run;
@@ -162,6 +163,15 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
   const { shown, left } = summariesWithin(data.tasks, REPORT_SUMMARY_BYTES);
   const more = left ? `\n<p class="summary-left">${left} more task ${left === 1 ? 'summary is' : 'summaries are'} not shown: the page holds at most ${REPORT_SUMMARY_BYTES / 1024 / 1024} MB of them; each is in its task's <code>.summary.md</code> file beside its log.</p>` : '';
   const summaries = shown.size || left ? `<h2>Summaries</h2>\n${[...shown].map((t) => `<h3 class="summary-of">${escape(t.id)}</h3>\n<pre class="summary">${escape(t.summary!)}</pre>`).join('\n')}${more}\n` : '';
+  // What held ready tasks back, as the summary's waited line says it (from the run's last event).
+  const waits = data.waits.length
+    ? `<h2>Waits</h2>
+<table><thead><tr><th>limit</th><th>tasks</th><th>waited in all</th><th>longest</th></tr></thead>
+<tbody>
+${data.waits.map((w) => `<tr><td>${escape(limitLabel(w))}</td><td>${w.tasks}</td><td>${seconds(w.seconds)}</td><td>${escape(w.longest.task)} ${seconds(w.longest.seconds)}</td></tr>`).join('\n')}
+</tbody></table>
+`
+    : '';
   const findingItems = findings.length
     ? findings.map((f) => `<div class="finding"><span class="sev-${f.severity}">[${f.severity}]</span> ${escape(f.kind)}: ${escape(f.reason)}<br><em>${escape(f.suggestion)}</em></div>`).join('\n')
     : '<p>No bottlenecks found.</p>';
@@ -183,7 +193,7 @@ ${REPORT_MARK}
 <tbody>
 ${rows}
 </tbody></table>
-${summaries}<h2>Bottlenecks</h2>
+${summaries}${waits}<h2>Bottlenecks</h2>
 ${findingItems}
 <script type="application/json" id="report-data">${embedded}</script>
 <script>${SCRIPT}</script>

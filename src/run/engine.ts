@@ -570,7 +570,7 @@ export class RunEngine {
       costEstimate: this.ledger.estimate,
       spent: this.ledger.spent,
     });
-    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, serialMs: Math.round(result.metrics.serialTime * 1000), cost: result.metrics.costSpent });
+    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, serialMs: Math.round(result.metrics.serialTime * 1000), cost: result.metrics.costSpent, ...(result.waits.length ? { waits: result.waits } : {}) });
     return this.options.masker.maskDeep(result);
   }
 }

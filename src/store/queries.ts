@@ -1,3 +1,4 @@
+import type { LimitWait } from '../plan/waits.js';
 import type { RunEvent } from '../telemetry/events.js';
 import type { Database } from './open-store.js';
 
@@ -211,6 +212,8 @@ export interface ReportData {
   attempts: Array<{ taskId: string; attempt: number; status: string; startedAt: string; finishedAt: string | null; durationMs: number | null; queueWaitMs: number | null; errorMessage: string | null }>;
   /** The services that were up, after their attempt made them ready. */
   services: ServiceSpan[];
+  /** What ready tasks waited for, from the run's workflow.finished event (none before it ended). */
+  waits: LimitWait[];
 }
 
 /** Everything a run report shows. */
@@ -221,7 +224,9 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
     .map((t) => ({ id: t.task_id, agent: t.agent, status: t.status, reason: t.reason, attempts: t.attempts, durationMs: t.duration_ms, queueWaitMs: t.queue_wait_ms, cost: t.cost, needs: JSON.parse(t.needs) as string[], summary: t.summary }));
   const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
     .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
-  return { run, serialTime: serialSeconds(db, run), tasks, attempts, services: serviceSpans(db, runId) };
+  const finished = db.prepare(`SELECT event FROM events WHERE run_id = ? AND event LIKE '%"type":"workflow.finished"%' ORDER BY seq DESC LIMIT 1`).get(runId) as { event: string } | undefined;
+  const waits = finished ? (JSON.parse(finished.event) as RunEvent).waits ?? [] : [];
+  return { run, serialTime: serialSeconds(db, run), tasks, attempts, services: serviceSpans(db, runId), waits };
 }
 
 /**

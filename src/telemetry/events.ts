@@ -1,3 +1,4 @@
+import type { LimitWait } from '../plan/waits.js';
 /** The telemetry event types (schemas/events.schema.json). */
 export type EventType =
   | 'workflow.started'
@@ -50,6 +51,8 @@ export interface RunEvent {
   by?: string;
   /** task.succeeded: a service that is up (its process goes on; a task.stopped follows once it has ended). */
   service?: boolean;
+  /** workflow.finished: the limits ready tasks waited for, most waited for first (the result's `waits`), when any did. */
+  waits?: LimitWait[];
   /** workflow.started / finished. */
   workflow?: string;
   status?: string;

@@ -34,6 +34,13 @@ describe('orchestrate report', () => {
     expect(html).not.toMatch(/<link|src=["']?https?:|href=["']?https?:|@import/);
     for (const id of ['fetch', 'flaky', 'build', 'test', 'lint']) expect(html).toContain(`<td>${id}</td>`);
     expect(html).toContain('Bottlenecks');
+    // Three tasks ready at once under a limit of two: what they waited for, from the run's last event, as the result says it.
+    const concurrency = run.waits.find((w: any) => w.limit === 'concurrency');
+    expect(concurrency).toMatchObject({ capacity: 2 });
+    const finished = readFileSync(join(run.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).pop();
+    expect(finished).toMatchObject({ type: 'workflow.finished', waits: run.waits });
+    expect(html).toContain(`<h2>Waits</h2>`);
+    expect(html).toContain(`<tr><td>concurrency 2</td><td>${concurrency.tasks}</td>`);
     // The latest run by default, written beside it.
     const byDefault = cli(['report'], { cwd: dir });
     expect(byDefault.stdout.trim()).toBe(`.orchestrate/runs/${run.runId}/report.html`);
