@@ -59,7 +59,7 @@ export class RunEngine {
   private killed = false;
   private readonly services = new ServicesUp();
   /** What queued tasks wait for, and how long (seconds of the runner's clock). */
-  private readonly waits = new WaitTally();
+  private readonly tally = new WaitTally();
   private open = 0;
   private done!: () => void;
   private readonly finished: Promise<void>;
@@ -87,7 +87,7 @@ export class RunEngine {
     const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency, history: options.history });
     // Rate limits count starts in seconds of the runner's clock.
     this.capacity = new Capacity(inputs.limits, () => this.now() / 1000);
-    this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness, (task, blocker) => this.waits.parked(task, blocker, this.now() / 1000));
+    this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness, (task, blocker) => this.tally.parked(task, blocker, this.now() / 1000));
     this.rateWake = new RateWake(this.capacity, this.queue, () => this.now(), () => this.pump());
     this.scheduling = inputs.tasks;
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
@@ -212,7 +212,7 @@ export class RunEngine {
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
-    this.waits.ready(i, s.readyAt / 1000);
+    this.tally.ready(i, s.readyAt / 1000);
     this.queue.push(i, s.readyAt);
     this.emit('task.queued', i, { attempt: s.attempts + 1 });
   }
@@ -367,7 +367,7 @@ export class RunEngine {
     s.reserved = task.cost;
     this.ledger.reserve(task.cost);
     s.queueWaitMs += now - s.readyAt;
-    this.waits.started(i, now / 1000);
+    this.tally.started(i, now / 1000);
     s.firstStart ??= now;
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt }, now);
     const timeLeft = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
@@ -432,7 +432,7 @@ export class RunEngine {
       if (this.stopping) return this.finish(i, 'cancelled', cancelReason(this.stopping));
       s.state = 'queued';
       s.readyAt = this.now();
-      this.waits.ready(i, s.readyAt / 1000);
+      this.tally.ready(i, s.readyAt / 1000);
       this.queue.push(i, s.readyAt);
       this.pump();
     }, delaySeconds * 1000);
@@ -566,7 +566,7 @@ export class RunEngine {
       stopping: this.stopping,
       budgetSkips: this.ledger.budgetSkips,
       reasons: this.reasons,
-      waits: limitWaits(this.waits.waits, this.capacity.limits, this.scheduling, this.tasks.map((t) => t.id)),
+      waits: limitWaits(this.tally.waits, this.capacity.limits, this.scheduling, this.tasks.map((t) => t.id)),
       costEstimate: this.ledger.estimate,
       spent: this.ledger.spent,
     });
