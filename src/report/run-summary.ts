@@ -11,12 +11,13 @@ export interface PlannedWall {
   guessed?: boolean;
 }
 
-/** Limits whose waits add up to at least this share of the wall time are named. */
+/** Limits whose waits add up to at least this share of the wall time, and this many seconds, are named (less is the runner's own turn). */
 const NOTABLE_WAIT = 0.05;
+const NOTABLE_WAIT_SECONDS = 0.1;
 
 /** The limits ready tasks waited for in the run, as a plan's Waits section names them: those that held tasks back for a while. */
 function waitedLine(result: RunResult): string[] {
-  const notable = result.waits.filter((w) => w.seconds >= NOTABLE_WAIT * result.metrics.wallTime && w.seconds > 0).slice(0, 3);
+  const notable = result.waits.filter((w) => w.seconds >= Math.max(NOTABLE_WAIT * result.metrics.wallTime, NOTABLE_WAIT_SECONDS)).slice(0, 3);
   if (!notable.length) return [];
   const said = notable.map((w) => `${limitLabel(w)}: ${w.tasks} task${w.tasks === 1 ? '' : 's'}, ${formatDuration(w.seconds)}${w.tasks > 1 ? ` in all, longest ${w.longest.task} ${formatDuration(w.longest.seconds)}` : ` (${w.longest.task})`}`);
   return [`  waited     ${said.join('; ')}`];
