@@ -6,8 +6,8 @@
  * CommonJS itself (.cts): bin/orchestrate.cjs requires it without Node's ES
  * module loader, which costs a start ~5 ms.
  */
-import { accessSync, constants, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import vm = require('node:vm');
 import { createRequire } from 'node:module';
 import { prestartSpawners, startsTasks } from '../run/spawner/fork-spawner.cjs';
@@ -45,14 +45,25 @@ function shortHash(text: string): string {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
 }
 
-/** Writes what V8 compiled in this process as the runtime's cache, whole or not at all; a package directory this user cannot write keeps none. */
-function keepRuntimeCache(file: string, script: vm.Script): void {
+/** At most this many runtimes keep a cache beside the build's: a NODE_OPTIONS that changes at every start must not fill the disk. */
+export const MAX_RUNTIME_CACHES = 4;
+
+/**
+ * Writes what V8 compiled in this process as the runtime's cache, whole or
+ * not at all, and removes the oldest of other runtimes' beyond
+ * MAX_RUNTIME_CACHES; a package directory this user cannot write keeps none.
+ */
+function keepRuntimeCache(file: string, buildCache: string, script: vm.Script): void {
   const partial = `${file}.${process.pid}.partial`;
   try {
     // Asked first: serializing the code costs the exit of every start where it cannot be written.
     accessSync(BUNDLE, constants.W_OK);
     writeFileSync(partial, script.createCachedData());
     renameSync(partial, file);
+    const prefix = basename(buildCache).replace(/\.cache$/, '-');
+    const kept = readdirSync(BUNDLE).filter((name) => name.startsWith(prefix) && name.endsWith('.cache'))
+      .map((name) => ({ name, at: statSync(join(BUNDLE, name)).mtimeMs })).sort((a, b) => b.at - a.at);
+    for (const { name } of kept.slice(MAX_RUNTIME_CACHES)) rmSync(join(BUNDLE, name), { force: true });
   } catch {
     rmSync(partial, { force: true });
   }
@@ -95,7 +106,7 @@ export function startBundle(): void {
   }
   const script = bundleScript(source, cachedData);
   // Refused (another Node, V8 flags): what this run compiles is kept for the next start under the same runtime.
-  if (runtimeCache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => keepRuntimeCache(runtimeCache, script));
+  if (runtimeCache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => keepRuntimeCache(runtimeCache, buildCache!, script));
   // An import() in a vm script has no loader to call (Node 20 has one only behind an experimental
   // warning, and not with cached code): the CLI imports a user's JavaScript config with this one.
   (globalThis as Record<symbol, unknown>)[Symbol.for('orchestrate.import')] = (url: string) => import(url);

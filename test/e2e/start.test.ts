@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempProject } from '../helpers/cli.js';
 
 /** The CLI's start, which bin/orchestrate.cjs calls (src/cli/start-bundle.cts). */
 const START = join(ROOT, 'dist/cli/start-bundle.cjs');
+const { MAX_RUNTIME_CACHES } = createRequire(import.meta.url)(START) as { MAX_RUNTIME_CACHES: number };
 const WORKFLOW = 'version: 1\ntasks:\n  a:\n    run: env > env.txt\n';
 
 /** A copy of the built package (bin and dist; node_modules linked) whose bundle and cache a test may break. */
@@ -106,6 +108,12 @@ describe('start-up from the compiled code of the build', () => {
     run(flags);
     expect(statSync(join(bundle, kept[0]!)).mtimeMs).toBe(written);
     expect(caches()).toEqual([...built, ...kept].sort());
+    // A NODE_OPTIONS that changes at every start keeps at most MAX_RUNTIME_CACHES of them, the newest; the build's stays.
+    for (let mb = 1001; mb <= 1000 + MAX_RUNTIME_CACHES + 2; mb++) run({ NODE_OPTIONS: `--max-old-space-size=${mb}` });
+    const after = caches();
+    expect(after).toHaveLength(1 + MAX_RUNTIME_CACHES);
+    expect(after).toContain(built[0]);
+    expect(after).not.toContain(kept[0]);
   });
 
   it('finds SQLite\'s native module where its own loader would, when it is not in build/Release', () => {
