@@ -2,6 +2,7 @@ import { formatDuration } from '../util/duration.js';
 import type { RunResult } from '../run/result.js';
 import { escapeData, escapeProperty } from './github-commands.js';
 import { githubSummaries } from './task-summaries.js';
+import { notableWaitsText } from './waits-text.js';
 
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
@@ -12,8 +13,8 @@ const ICON: Record<string, string> = { succeeded: '✅', failed: '❌', skipped:
 
 /**
  * A run's summary as Markdown for GitHub Actions' job summary
- * ($GITHUB_STEP_SUMMARY): the outcome, counts and times, a table of the
- * tasks, what tasks wrote to $ORCHESTRATE_SUMMARY, and each failure's last
+ * ($GITHUB_STEP_SUMMARY): the outcome, counts and times, what tasks waited
+ * for (as the console's waited line), a table of the tasks, what tasks wrote to $ORCHESTRATE_SUMMARY, and each failure's last
  * log lines. Everything in it is masked.
  */
 export function formatGithubSummary(result: RunResult): string {
@@ -25,6 +26,8 @@ export function formatGithubSummary(result: RunResult): string {
     `${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled · wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x${m.costSpent ? ` · cost ${m.costSpent}` : ''} · run \`${result.runId}\``,
   ];
   for (const reason of result.reasons) lines.push('', `**Why:** ${cell(reason)}`);
+  const waited = notableWaitsText(result.waits, m.wallTime);
+  if (waited) lines.push('', `**Waited:** ${cell(waited)}`);
   lines.push('', '| task | status | time | attempts | note |', '| --- | --- | --- | --- | --- |');
   for (const t of result.tasks) {
     const last = t.errors[t.errors.length - 1];

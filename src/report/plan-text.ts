@@ -3,7 +3,7 @@ import { visibleText } from '../util/visible-text.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { colors as makeColors } from './colors.js';
 import { commandsSection } from './plan-commands.js';
-import { limitLabel } from './limit-label.js';
+import { limitLabel } from './waits-text.js';
 
 /** Report width; the Gantt's bars fill what the labels leave. */
 export const REPORT_WIDTH = 100;

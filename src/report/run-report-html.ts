@@ -1,5 +1,5 @@
 import type { Finding } from '../analysis/bottlenecks.js';
-import { limitLabel } from './limit-label.js';
+import { limitLabel } from './waits-text.js';
 import type { ReportData } from '../store/queries.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { formatDuration } from '../util/duration.js';

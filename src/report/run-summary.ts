@@ -3,24 +3,12 @@ import { HARMLESS_SKIPS, type RunResult } from '../run/result.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { colors as makeColors } from './colors.js';
 import { consoleSummaries } from './task-summaries.js';
-import { limitLabel } from './limit-label.js';
+import { notableWaitsText } from './waits-text.js';
 
 /** The plan's wall time; `guessed` when it rests on default estimates only (none written, no history yet). */
 export interface PlannedWall {
   wall: number;
   guessed?: boolean;
-}
-
-/** Limits whose waits add up to at least this share of the wall time, and this many seconds, are named (less is the runner's own turn). */
-const NOTABLE_WAIT = 0.05;
-const NOTABLE_WAIT_SECONDS = 0.1;
-
-/** The limits ready tasks waited for in the run, as a plan's Waits section names them: those that held tasks back for a while. */
-function waitedLine(result: RunResult): string[] {
-  const notable = result.waits.filter((w) => w.seconds >= Math.max(NOTABLE_WAIT * result.metrics.wallTime, NOTABLE_WAIT_SECONDS)).slice(0, 3);
-  if (!notable.length) return [];
-  const said = notable.map((w) => `${limitLabel(w)}: ${w.tasks} task${w.tasks === 1 ? '' : 's'}, ${formatDuration(w.seconds)}${w.tasks > 1 ? ` in all, longest ${w.longest.task} ${formatDuration(w.longest.seconds)}` : ` (${w.longest.task})`}`);
-  return [`  waited     ${said.join('; ')}`];
 }
 
 /** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, what tasks wrote to $ORCHESTRATE_SUMMARY, failures with log tails. */
@@ -61,7 +49,8 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
     const shown = path.tasks.length > 8 ? [...path.tasks.slice(0, 3), '...', ...path.tasks.slice(-4)] : path.tasks;
     lines.push(`  critical   ${shown.join(' -> ')} (${formatDuration(path.duration)} as it ran)`);
   }
-  lines.push(...waitedLine(result));
+  const waited = notableWaitsText(result.waits, m.wallTime);
+  if (waited) lines.push(`  waited     ${waited}`);
   const retried = result.tasks.filter((t) => t.attempts > 1);
   if (retried.length) lines.push(`  retried    ${retried.slice(0, 8).map((t) => `${t.id} (${t.attempts} attempts)`).join(', ')}`);
   for (const reason of result.reasons) lines.push(c.red(`  why        ${reason}`));

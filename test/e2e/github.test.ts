@@ -32,6 +32,18 @@ describe('in GitHub Actions', () => {
     ]);
   });
 
+  it('says in the job summary what tasks waited for, as the console does', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': 'version: 1\nagents: { solo: { command: "cat > /dev/null; sleep 0.3", concurrency: 1 } }\ntasks:\n  q1: { agent: solo, prompt: a }\n  q2: { agent: solo, prompt: b }\n  q3: { agent: solo, prompt: c }\n',
+    });
+    const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
+    expect(r.code, r.stderr).toBe(0);
+    const said = /^ {2}waited {5}(agent solo: concurrency 1: 2 tasks, \S+ in all, longest q\d \S+)$/m.exec(r.stdout);
+    expect(said).not.toBeNull();
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`\n**Waited:** ${said![1]}\n`);
+  });
+
   it('keeps stdout for JSON, and says when the summary cannot be written', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
     writeFileSync(join(dir, 'dir-not-file'), '');

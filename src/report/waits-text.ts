@@ -1,4 +1,5 @@
 import type { LimitWait } from '../plan/waits.js';
+import { formatDuration } from '../util/duration.js';
 
 const MAX_LABEL = 40;
 
@@ -26,4 +27,19 @@ function fullLabel(wait: Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'>)
     case 'hold':
       return `agent ${wait.name}: its API's Retry-After`;
   }
+}
+
+/** Limits whose waits add up to at least this share of the wall time, and this many seconds, are notable (less is the runner's own turn). */
+const NOTABLE_WAIT = 0.05;
+const NOTABLE_WAIT_SECONDS = 0.1;
+
+/**
+ * The limits a run's ready tasks waited for a while, at most three, in
+ * words (`agent solo: concurrency 1: 2 tasks, 0.92s in all, longest q3
+ * 0.62s`); undefined when none did.
+ */
+export function notableWaitsText(waits: readonly LimitWait[], wallTime: number): string | undefined {
+  const notable = waits.filter((w) => w.seconds >= Math.max(NOTABLE_WAIT * wallTime, NOTABLE_WAIT_SECONDS)).slice(0, 3);
+  if (!notable.length) return undefined;
+  return notable.map((w) => `${limitLabel(w)}: ${w.tasks} task${w.tasks === 1 ? '' : 's'}, ${formatDuration(w.seconds)}${w.tasks > 1 ? ` in all, longest ${w.longest.task} ${formatDuration(w.longest.seconds)}` : ` (${w.longest.task})`}`).join('; ');
 }
