@@ -53,14 +53,15 @@ export const MAX_RUNTIME_CACHES = 4;
  * not at all, and removes the oldest of other runtimes' beyond
  * MAX_RUNTIME_CACHES; a package directory this user cannot write keeps none.
  */
-function keepRuntimeCache(file: string, buildCache: string, script: vm.Script): void {
+function keepRuntimeCache(file: string, script: vm.Script): void {
   const partial = `${file}.${process.pid}.partial`;
   try {
     // Asked first: serializing the code costs the exit of every start where it cannot be written.
     accessSync(BUNDLE, constants.W_OK);
     writeFileSync(partial, script.createCachedData());
     renameSync(partial, file);
-    const prefix = basename(buildCache).replace(/\.cache$/, '-');
+    // The build's part of the name, up to the runtime's hash (runtimeCacheFileOf).
+    const prefix = basename(file).slice(0, basename(file).lastIndexOf('-') + 1);
     const kept = readdirSync(BUNDLE).filter((name) => name.startsWith(prefix) && name.endsWith('.cache'))
       .map((name) => ({ name, at: statSync(join(BUNDLE, name)).mtimeMs })).sort((a, b) => b.at - a.at);
     for (const { name } of kept.slice(MAX_RUNTIME_CACHES)) rmSync(join(BUNDLE, name), { force: true });
@@ -106,7 +107,7 @@ export function startBundle(): void {
   }
   const script = bundleScript(source, cachedData);
   // Refused (another Node, V8 flags): what this run compiles is kept for the next start under the same runtime.
-  if (runtimeCache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => keepRuntimeCache(runtimeCache, buildCache!, script));
+  if (runtimeCache && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => keepRuntimeCache(runtimeCache, script));
   // An import() in a vm script has no loader to call (Node 20 has one only behind an experimental
   // warning, and not with cached code): the CLI imports a user's JavaScript config with this one.
   (globalThis as Record<symbol, unknown>)[Symbol.for('orchestrate.import')] = (url: string) => import(url);

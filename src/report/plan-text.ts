@@ -3,7 +3,7 @@ import { visibleText } from '../util/visible-text.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { colors as makeColors } from './colors.js';
 import { commandsSection } from './plan-commands.js';
-import { limitLabel } from './waits-text.js';
+import { limitLabel, tasksCount, whoWaited } from './waits-text.js';
 
 /** Report width; the Gantt's bars fill what the labels leave. */
 export const REPORT_WIDTH = 100;
@@ -95,10 +95,7 @@ function waitsSection(plan: Plan): string[] {
   const labels = shown.map((w) => limitLabel(w));
   const width = Math.max(...labels.map((l) => l.length));
   const lines = ['', 'Waits (ready tasks held back by a limit in the schedule above)'];
-  shown.forEach((w, k) => {
-    const longest = w.tasks > 1 ? `, longest ${w.longest.task} ${fmt(w.longest.seconds)}` : ` (${w.longest.task})`;
-    lines.push(`  ${labels[k]!.padEnd(width)}  ${w.tasks} task${w.tasks === 1 ? '' : 's'} wait${w.tasks === 1 ? 's' : ''} ${fmt(w.seconds)}${w.tasks > 1 ? ' in all' : ''}${longest}`);
-  });
+  shown.forEach((w, k) => lines.push(`  ${labels[k]!.padEnd(width)}  ${tasksCount(w)} wait${w.tasks === 1 ? 's' : ''} ${fmt(w.seconds)}${whoWaited(w)}`));
   if (plan.waits.length > MAX_WAIT_LINES) lines.push(`  ... ${plan.waits.length - MAX_WAIT_LINES} more limits (orchestrate plan --json has them all)`);
   return lines;
 }

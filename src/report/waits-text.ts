@@ -41,5 +41,15 @@ const NOTABLE_WAIT_SECONDS = 0.1;
 export function notableWaitsText(waits: readonly LimitWait[], wallTime: number): string | undefined {
   const notable = waits.filter((w) => w.seconds >= Math.max(NOTABLE_WAIT * wallTime, NOTABLE_WAIT_SECONDS)).slice(0, 3);
   if (!notable.length) return undefined;
-  return notable.map((w) => `${limitLabel(w)}: ${w.tasks} task${w.tasks === 1 ? '' : 's'}, ${formatDuration(w.seconds)}${w.tasks > 1 ? ` in all, longest ${w.longest.task} ${formatDuration(w.longest.seconds)}` : ` (${w.longest.task})`}`).join('; ');
+  return notable.map((w) => `${limitLabel(w)}: ${tasksCount(w)}, ${formatDuration(w.seconds)}${whoWaited(w)}`).join('; ');
+}
+
+/** `3 tasks`, `1 task`. */
+export function tasksCount(w: Pick<LimitWait, 'tasks'>): string {
+  return `${w.tasks} task${w.tasks === 1 ? '' : 's'}`;
+}
+
+/** After the time: ` in all, longest r3 20s` for several tasks, ` (r3)` for one. */
+export function whoWaited(w: Pick<LimitWait, 'tasks' | 'longest'>): string {
+  return w.tasks > 1 ? ` in all, longest ${w.longest.task} ${formatDuration(w.longest.seconds)}` : ` (${w.longest.task})`;
 }

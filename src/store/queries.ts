@@ -99,6 +99,16 @@ export function succeededTasks(db: Database, runId: string): Map<string, { hash:
 export const HISTORY_RUNS = 100;
 
 /**
+ * The query of duration samples (`columns` of each) where `where` holds: the
+ * successful attempts, and a matrix from outputs by its task's end, as it
+ * never runs itself (no attempts): its samples are the time its expansions took.
+ */
+function durationSamples(columns: string, where: string): string {
+  return `SELECT ${columns} FROM attempts WHERE ${where} AND status = 'succeeded' AND duration_ms IS NOT NULL
+    UNION ALL SELECT ${columns} FROM tasks WHERE ${where} AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL`;
+}
+
+/**
  * Estimates from history: for each task, the median duration (seconds) of its
  * last `n` successful attempts with the same definition hash in the latest
  * 100 runs of the same workflow. The newest `n` runs are read whole (most
@@ -109,11 +119,7 @@ export const HISTORY_RUNS = 100;
  */
 export function historyEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
   const runs = db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, HISTORY_RUNS) as string[];
-  // A matrix from outputs never runs itself (no attempts): its samples are the time its expansions took.
-  const attemptsOf = db.prepare(`SELECT task_id, definition_hash, duration_ms FROM attempts
-    WHERE run_id = @run AND status = 'succeeded' AND duration_ms IS NOT NULL
-    UNION ALL SELECT task_id, definition_hash, duration_ms FROM tasks
-    WHERE run_id = @run AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL`).raw();
+  const attemptsOf = db.prepare(durationSamples('task_id, definition_hash, duration_ms', 'run_id = @run')).raw();
   const samples = new Map<string, number[]>();
   let full = 0;
   for (const run of runs.slice(0, n)) {
@@ -130,10 +136,7 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
   if (full < hashes.size && runs.length > n) {
     // Newest first, as the runs above were read.
     const older = new Map(runs.slice(n).map((run, k) => [run, k]));
-    const ofTask = db.prepare(`SELECT run_id, duration_ms FROM attempts
-      WHERE task_id = @id AND definition_hash = @hash AND status = 'succeeded' AND duration_ms IS NOT NULL
-      UNION ALL SELECT run_id, duration_ms FROM tasks
-      WHERE task_id = @id AND definition_hash = @hash AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL`).raw();
+    const ofTask = db.prepare(durationSamples('run_id, duration_ms', 'task_id = @id AND definition_hash = @hash')).raw();
     for (const [id, hash] of hashes) {
       const have = samples.get(id)?.length ?? 0;
       if (have >= n) continue;

@@ -70,13 +70,12 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
     clauses.push(`r.id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY workflow ORDER BY started_at DESC) AS k FROM runs${file ? ' WHERE file = ?' : ''}) WHERE k <= ?)`);
     args.push(...(file ? [file] : []), limit);
   }
-  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  const where = (...more: string[]) => ([...clauses, ...more].length ? `WHERE ${[...clauses, ...more].join(' AND ')}` : '');
   // Rows as arrays, not objects: a long history has hundreds of thousands.
   const tasks = db.prepare(`SELECT r.workflow, t.task_id, t.agent, t.status, t.reason, t.attempts, t.queue_wait_ms, t.cost
-    FROM tasks t JOIN runs r ON r.id = t.run_id ${where} ORDER BY r.started_at`).raw().all(...args) as TaskRow[];
+    FROM tasks t JOIN runs r ON r.id = t.run_id ${where()} ORDER BY r.started_at`).raw().all(...args) as TaskRow[];
   const done = db.prepare(`SELECT r.workflow, a.task_id, a.agent, a.duration_ms
-    FROM attempts a JOIN runs r ON r.id = a.run_id ${where ? `${where} AND` : 'WHERE'} a.status = 'succeeded' AND a.duration_ms IS NOT NULL
-    ORDER BY a.started_at`).raw().all(...args) as DurationRow[];
+    FROM attempts a JOIN runs r ON r.id = a.run_id ${where("a.status = 'succeeded'", 'a.duration_ms IS NOT NULL')} ORDER BY a.started_at`).raw().all(...args) as DurationRow[];
   const group = <T extends TaskRow | DurationRow>(rows: readonly T[], key: (row: T) => string | null) => {
     const map = new Map<string, T[]>();
     for (const row of rows) {

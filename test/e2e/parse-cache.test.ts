@@ -6,6 +6,12 @@ import { cli, tempProject } from '../helpers/cli.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** Puts `value` in a kept entry, with the hash of its JSON, as the run would have written it. */
+const replaceKept = (entry: string, value: unknown) => {
+  const json = JSON.stringify(value);
+  writeFileSync(entry, `${sha256(json)}\n${json}`);
+};
+
 const kept = (dir: string) => {
   const where = join(dir, '.orchestrate/cache/parsed');
   return existsSync(where) ? readdirSync(where).map((name) => join(where, name)) : [];
@@ -22,8 +28,7 @@ describe('parsed workflows kept between runs', () => {
     expect(JSON.parse(json!)).toEqual({ version: 1, tasks: { a: { run: 'echo one > out.txt' } } });
     expect(hash).toBe(sha256(json!));
     // The next run takes the kept value for the unchanged text instead of parsing it: shown by changing what is kept.
-    const changed = JSON.stringify({ version: 1, tasks: { a: { run: 'echo kept > out.txt' } } });
-    writeFileSync(entry!, `${sha256(changed)}\n${changed}`);
+    replaceKept(entry!, { version: 1, tasks: { a: { run: 'echo kept > out.txt' } } });
     expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('kept\n');
     // A changed file is another text: parsed, and kept beside the first.
@@ -56,8 +61,7 @@ describe('parsed workflows kept between runs', () => {
     expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
     const [entry] = kept(dir);
     // Shown by changing what is kept: another command and another task.
-    const changed = JSON.stringify({ version: 1, tasks: { a: { run: 'echo kept > out.txt' }, b: { run: 'true', needs: 'a' } } });
-    writeFileSync(entry!, `${sha256(changed)}\n${changed}`);
+    replaceKept(entry!, { version: 1, tasks: { a: { run: 'echo kept > out.txt' }, b: { run: 'true', needs: 'a' } } });
     const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json', '--commands'], { cwd: dir }).stdout);
     expect(plan.tasks.map((t: any) => [t.id, t.command])).toEqual([['a', 'echo kept > out.txt'], ['b', 'true']]);
     const dry = JSON.parse(cli(['run', 'workflow.yaml', '--dry-run', '--json'], { cwd: dir }).stdout);
