@@ -74,7 +74,7 @@ describe("the README's YAML examples", () => {
     const named = new Map<string, Example>();
     for (const example of examples) {
       const keys = keysOf(example.text);
-      // Another tool's file (a GitHub Actions workflow) or the config file: checked below, or not ours.
+      // Another tool's file (a GitHub Actions workflow) or the config file: checked below.
       if (keys.includes('jobs') || /^# orchestrate\.config\.yaml/.test(example.text)) continue;
       // Only a comment (the schema line shown on its own): nothing to check.
       if (!keys.length) continue;
@@ -104,6 +104,18 @@ describe("the README's YAML examples", () => {
     const result = cli(['lint', 'w.yaml'], { cwd: dir });
     expect(result.stderr + result.stdout).not.toMatch(/config-error/);
     expect(result.code).toBe(0);
+  });
+
+  it('call the CLI, in the GitHub Actions workflow, with flags its commands have', () => {
+    const actions = examples.find((example) => keysOf(example.text).includes('jobs'));
+    expect(actions).toBeDefined();
+    const calls = [...actions!.text.matchAll(/npx orchestrate (\w+)(.*)$/gm)];
+    expect(calls.length).toBeGreaterThan(2);
+    for (const [, command, rest] of calls) {
+      const help = cli([command!, '--help']);
+      expect(help.code, command).toBe(0);
+      for (const flag of rest!.match(/(?<=\s)--?[a-z][\w-]*/g) ?? []) expect(help.stdout, `${command} ${flag}`).toMatch(new RegExp(`(^|[\\s,])${flag}[\\s,]`, 'm'));
+    }
   });
 });
 
