@@ -23,8 +23,8 @@ export function cacheFileOf(source: string): string | undefined {
 
 /**
  * The cache this runtime keeps for itself beside the build's, for when V8
- * refuses the build's: under another Node, or V8 flags in NODE_OPTIONS (a
- * `--max-old-space-size` is enough; ~30 ms more per start here). Named for the
+ * refuses the build's: under another Node, or V8 flags in NODE_OPTIONS (on
+ * Node 20 a `--max-old-space-size` is enough; ~30 ms more per start here). Named for the
  * build and for the runtime, so each Node and set of flags has its own.
  */
 export function runtimeCacheFileOf(buildCache: string): string {

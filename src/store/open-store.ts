@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { OrchestrateError, EXIT, ioErrorFrom, ioReason } from '../errors.js';
 import { followMove } from './follow-move.js';
+import { keepSqliteObjects } from './keep-sqlite-objects.js';
 import { MIGRATIONS } from './migrations.js';
 import { makeDirectory } from '../util/make-directory.js';
 
@@ -37,7 +38,7 @@ function openDatabase(path: string, options: BetterSqlite3.Options = {}): Databa
     sqlite = { Database: require('better-sqlite3') as typeof BetterSqlite3, addon };
   }
   // The types say a path; better-sqlite3 takes the loaded module too.
-  return new sqlite.Database(path, { ...options, nativeBinding: sqlite.addon as unknown as string });
+  return keepSqliteObjects(new sqlite.Database(path, { ...options, nativeBinding: sqlite.addon as unknown as string }));
 }
 
 function header(path: string): string {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../helpers/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -26,7 +26,7 @@ describe('orchestrate cancel', () => {
     expect(byId.code).toBe(2);
     expect(byId.stderr).toMatch(new RegExp(`^orchestrate: run ${record.id} is not going on: it ended cancelled at \\S+\\n$`));
     // A run without an end whose runner is on another machine is not ours to stop.
-    const db = new Database(join(dir, '.orchestrate/state.db'));
+    const db = openSqlite(join(dir, '.orchestrate/state.db'));
     db.prepare("UPDATE runs SET finished_at = NULL, runner_host = 'elsewhere' WHERE id = ?").run(record.id);
     db.close();
     expect(cli(['cancel', record.id], { cwd: dir }).stderr).toBe(`orchestrate: run ${record.id} was started on elsewhere: cancel it there\n`);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../helpers/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
@@ -36,7 +36,7 @@ describe('run history', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': chain });
     const run = startRun(dir);
     await waitFor(() => count(dir, 'slow.ran') === 1);
-    const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
     // A start is written within 100 ms.
     await waitFor(() => (db.prepare("SELECT count(*) AS n FROM attempts WHERE status = 'running'").get() as any).n === 1, 'the running attempt', 5_000);
     const runRow = db.prepare('SELECT status, workflow, concurrency FROM runs').get() as any;
@@ -105,7 +105,7 @@ tasks:
     const run = startRun(dir);
     try {
       await waitFor(() => count(dir, 'slow.ran') === 1);
-      const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+      const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
       await waitFor(() => (db.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'succeeded' AND task_id IN ('review[a]', 'review[b]')").get() as any).n === 2);
       db.close();
     } finally {
@@ -182,7 +182,7 @@ tasks:
     const [a, b] = [startRun(dir), startRun(dir)];
     expect(await a.exited, a.stderr()).toBe(0);
     expect(await b.exited, b.stderr()).toBe(0);
-    const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
     expect(db.prepare("SELECT count(*) AS n FROM runs WHERE status = 'succeeded'").get()).toEqual({ n: 2 });
     expect(db.prepare("SELECT count(*) AS n FROM tasks WHERE status = 'succeeded'").get()).toEqual({ n: 80 });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -193,7 +193,7 @@ tasks:
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const path = join(dir, '.orchestrate/state.db');
     mkdirSync(join(dir, '.orchestrate'));
-    new Database(path).close();
+    openSqlite(path).close();
     // Another process in the middle of creating it: a write transaction on the new (not yet WAL) file,
     // which made switching to WAL fail at once with "database is locked".
     const holder = spawn(process.execPath, ['-e', `const D = require(${JSON.stringify(require.resolve('better-sqlite3'))}); const db = new D(${JSON.stringify(path)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 700);`]);
@@ -224,7 +224,7 @@ tasks:
     expect(r.stderr.trim()).toMatch(/^orchestrate: .*state\.db is not an orchestrate state database \(not SQLite\); it was left untouched/);
     expect(hash()).toBe(before);
     const other = join(dir, 'other.db');
-    const db = new Database(other);
+    const db = openSqlite(other);
     db.exec('CREATE TABLE customers (id INTEGER)');
     db.close();
     const foreign = cli(['run', 'workflow.yaml', '--state', 'other.db'], { cwd: dir });
@@ -239,11 +239,11 @@ tasks:
     const damage = (name: string, sql: string) => {
       const copy = join(dir, name);
       // A byte copy of the file, as the runs left it (its schema stamped as found whole).
-      const db = new Database(path);
+      const db = openSqlite(path);
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
       copyFileSync(path, copy);
-      const damaged = new Database(copy);
+      const damaged = openSqlite(copy);
       damaged.exec(sql);
       damaged.close();
       return copy;
@@ -336,7 +336,7 @@ tasks:
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const ids = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']).runId as string);
     // The first two runs started 40 days ago.
-    const db = new Database(join(dir, '.orchestrate/state.db'));
+    const db = openSqlite(join(dir, '.orchestrate/state.db'));
     const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
     db.prepare('UPDATE runs SET started_at = ? WHERE id IN (?, ?)').run(old, ids[0], ids[1]);
     db.close();
@@ -411,7 +411,7 @@ tasks:
     const bad = json(dir, ['run', 'bad.yaml', '--json']).runId;
     const lost = json(dir, ['run', 'bad.yaml', '--json']).runId;
     // A run whose runner died before it could record an end (pid 2 is never a runner here).
-    const db = new Database(join(dir, '.orchestrate/state.db'));
+    const db = openSqlite(join(dir, '.orchestrate/state.db'));
     db.prepare('UPDATE runs SET finished_at = NULL, status = NULL, runner_pid = 2 WHERE id = ?').run(lost);
     db.close();
     const ids = (...args: string[]) => json(dir, ['history', '--json', ...args]).map((r: any) => r.id);

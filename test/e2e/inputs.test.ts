@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../helpers/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
 import { validator } from '../helpers/schemas.js';
@@ -46,7 +46,7 @@ describe('workflow inputs', () => {
     expect(lines(dir, 'build.ran')).toEqual(['1.4.2']);
     expect(lines(dir, 'deploy.ran')).toEqual(['production x2']);
     expect(lines(dir, 'notes.txt')).toEqual(['release 1.4.2', '1.4.2']);
-    const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
     const row = db.prepare('SELECT id, inputs FROM runs').get() as { id: string; inputs: string };
     db.close();
     expect(JSON.parse(row.inputs)).toEqual({ version: '1.4.2', target: 'production', replicas: '2' });
@@ -150,7 +150,7 @@ tasks:
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('[a] hello world ***');
     expect(r.stdout + r.stderr).not.toContain('s3cr3t');
-    const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
     const dump = JSON.stringify([db.prepare('SELECT * FROM runs').all(), db.prepare('SELECT * FROM events').all(), db.prepare('SELECT * FROM attempts').all()]);
     db.close();
     expect(dump).not.toContain('s3cr3t');

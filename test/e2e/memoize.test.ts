@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../helpers/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
 import { validator } from '../helpers/schemas.js';
@@ -132,7 +132,7 @@ tasks:
     expect(again.calls.sort()).toEqual(['flaky', 'made']);
     // Two hours after young ran (the history says so): its success is too old to reuse. That it
     // was memoized since, a moment ago, makes it no younger: a memoized run is no new success.
-    const db = new Database(join(dir, '.orchestrate/state.db'));
+    const db = openSqlite(join(dir, '.orchestrate/state.db'));
     expect(db.prepare("UPDATE tasks SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', finished_at, '-2 hours') WHERE task_id = 'young' AND reason IS NULL").run().changes).toBe(1);
     db.close();
     const later = run(dir);
