@@ -209,12 +209,17 @@ export class RunEngine {
   }
 
   private enqueue(i: number): void {
+    this.joinQueue(i);
+    this.emit('task.queued', i, { attempt: this.states[i]!.attempts + 1 });
+  }
+
+  /** Puts the task in the ready queue (first, or again after its backoff), its wait counted from now. */
+  private joinQueue(i: number): void {
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
     this.tally.ready(i, s.readyAt / 1000);
     this.queue.push(i, s.readyAt);
-    this.emit('task.queued', i, { attempt: s.attempts + 1 });
   }
 
   /** A task with `approval`: it waits, holding nothing, for the approver's answer; approved it is queued, rejected it fails. */
@@ -430,10 +435,7 @@ export class RunEngine {
     s.timer = setTimeout(() => {
       s.timer = undefined;
       if (this.stopping) return this.finish(i, 'cancelled', cancelReason(this.stopping));
-      s.state = 'queued';
-      s.readyAt = this.now();
-      this.tally.ready(i, s.readyAt / 1000);
-      this.queue.push(i, s.readyAt);
+      this.joinQueue(i);
       this.pump();
     }, delaySeconds * 1000);
   }
