@@ -59,7 +59,8 @@ function toWorkflow(tasks: ApiTask[], policy: ApiPolicy, caller: string): { work
   if (!Array.isArray(tasks)) throw new TypeError(`${caller}: the tasks must be an array, got ${typeof tasks}`);
   if (policy === null || typeof policy !== 'object') throw new TypeError(`${caller}: the policy must be an object, got ${policy === null ? 'null' : typeof policy}`);
   const agents = new Map<string, AgentFactory>();
-  const fileTasks: Record<string, TaskFile> = {};
+  // Without a prototype, a task called `__proto__` is a key like any, which validation then refuses.
+  const fileTasks: Record<string, TaskFile> = Object.create(null);
   const duplicates: Diagnostic[] = [];
   for (const [index, task] of tasks.entries()) {
     if (task === null || typeof task !== 'object' || typeof task.id !== 'string') {

@@ -8,6 +8,13 @@ describe('parseOutputs', () => {
     expect(outputs).toEqual({ path: 'out/spec.md', notes: 'line one\nline = two', cost: '0.25', empty: '' });
     expect(problems).toEqual([]);
   });
+  it('keeps every key a task writes as its own, and has no others', () => {
+    const { outputs } = parseOutputs('__proto__=p\nconstructor<<EOF\nc\nEOF\n');
+    expect(Object.keys(outputs)).toEqual(['__proto__', 'constructor']);
+    expect(outputs.__proto__).toBe('p');
+    expect(JSON.parse(JSON.stringify(outputs))).toEqual(JSON.parse('{"__proto__":"p","constructor":"c"}'));
+    expect(parseOutputs('k=v\n').outputs.toString).toBeUndefined();
+  });
   it('reports malformed lines and unclosed blocks with their line numbers', () => {
     const { problems } = parseOutputs('ok=1\ngarbage\nx<<END\nabc\n');
     expect(problems).toEqual(['line 2: "garbage" is neither key=value nor key<<DELIMITER', 'line 3: output "x" has no closing delimiter "END"']);

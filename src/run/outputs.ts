@@ -22,7 +22,8 @@ export function outputsMalformed(problems: readonly string[]): string {
  * GitHub Actions step does).
  */
 export function parseOutputs(text: string): { outputs: Record<string, string>; problems: string[] } {
-  const outputs: Record<string, string> = {};
+  // Without a prototype, any key is a key of its own (`__proto__` too) and none is inherited.
+  const outputs: Record<string, string> = Object.create(null);
   const problems: string[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {

@@ -3,6 +3,7 @@ import type { Workflow } from '../workflow/model.js';
 import { outputAt, type TemplateRef } from '../workflow/templates.js';
 import { groupEnd } from './runtime-matrix.js';
 import { FINAL, type TaskState } from './task-state.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * What a template or a `when` reads while a run goes on: an output of a task
@@ -24,8 +25,8 @@ export class RuntimeValues {
       const d = this.workflow.taskIndex.get(ref.task);
       // A matrix task's output is its expansions' as a JSON list, in their order (Argo's aggregated outputs).
       const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.workflow.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
-      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => this.states[e]!.outputs[ref.key] ?? '')), ref.path);
-      return d === undefined ? undefined : outputAt(this.states[d]!.outputs[ref.key] ?? '', ref.path);
+      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => ownValue(this.states[e]!.outputs, ref.key) ?? '')), ref.path);
+      return d === undefined ? undefined : outputAt(ownValue(this.states[d]!.outputs, ref.key) ?? '', ref.path);
     }
     if (ref.kind === 'task-status') {
       const d = this.workflow.taskIndex.get(ref.task);
@@ -35,7 +36,7 @@ export class RuntimeValues {
       const state = d === undefined ? undefined : this.states[d]!.state;
       return state !== undefined && FINAL.has(state) ? state : '';
     }
-    if (ref.kind === 'env') return env[ref.key] ?? this.baseEnv[ref.key] ?? '';
+    if (ref.kind === 'env') return ownValue(env, ref.key) ?? ownValue(this.baseEnv, ref.key) ?? '';
     return undefined;
   }
 

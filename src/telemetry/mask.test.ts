@@ -23,6 +23,10 @@ describe('secret masking', () => {
     const m = new SecretMasker(['s3cr3t']);
     expect(m.mask('a s3cr3t b s3cr3t')).toBe('a *** b ***');
     expect(m.maskDeep({ a: ['x s3cr3t'], b: 1 })).toEqual({ a: ['x ***'], b: 1 });
+    // A task's output may be called `__proto__`: masked, it is still a key of the object.
+    const masked = m.maskDeep(JSON.parse('{"__proto__":"s3cr3t!"}') as Record<string, string>);
+    expect(Object.keys(masked)).toEqual(['__proto__']);
+    expect(JSON.stringify(masked)).toBe('{"__proto__":"***!"}');
   });
   it('masks a secret split across any chunk boundary', () => {
     const secret = 'TOPSECRETVALUE';

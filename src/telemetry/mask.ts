@@ -91,11 +91,8 @@ export class SecretMasker {
     if (!this.pattern) return value;
     if (typeof value === 'string') return this.mask(value) as T;
     if (Array.isArray(value)) return value.map((v) => this.maskDeep(v)) as T;
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.maskDeep(v);
-      return out as T;
-    }
+    // Made as own properties, so that a key such as `__proto__` (a task's output) stays one.
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.maskDeep(v)])) as T;
     return value;
   }
 

@@ -18,6 +18,7 @@ import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './sch
 import { schemaDefault, schemas, serviceDefault, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
 import type { SourceMap } from './source-map.js';
+import { ownValue } from '../util/own-value.js';
 
 export interface BuildResult {
   workflow: Workflow;
@@ -179,7 +180,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         : `task "${baseId}" has both \`run\` and \`agent\`: give it exactly one`, at, true));
     }
     // Own names only: `agent: toString` is not an agent.
-    const agent = t.agent === undefined || !Object.hasOwn(agents, t.agent) ? undefined : agents[t.agent];
+    const agent = t.agent === undefined ? undefined : ownValue(agents, t.agent);
     if (t.agent !== undefined && !agent) {
       const known = Object.keys(agents);
       diagnostics.push(error('unknown-agent', `task "${baseId}" uses agent "${t.agent}", which is not defined${suggestion(t.agent, known) || (known.length ? `; defined agents: ${known.join(', ')}` : '; define it under `agents`')}`, [...at, 'agent']));

@@ -1,6 +1,7 @@
 import { runnerValue } from './runner-context.js';
 import { expressionHint, parseTemplate, type TemplateRef } from './templates.js';
 import type { TaskSpec } from './model.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * A task's `when` condition: a small expression over the values templates
@@ -332,13 +333,13 @@ export function evaluateCondition(condition: Condition, lookup: (ref: TemplateRe
 export function staticValue(inputs: Readonly<Record<string, string>>, task: Pick<TaskSpec, 'matrix' | 'params'>, ref: TemplateRef): string | undefined {
   switch (ref.kind) {
     case 'inputs':
-      return Object.hasOwn(inputs, ref.key) ? inputs[ref.key] : undefined;
+      return ownValue(inputs, ref.key);
     case 'matrix':
       return task.matrix && Object.hasOwn(task.matrix, ref.key) ? String(task.matrix[ref.key]) : '';
     case 'runner':
       return runnerValue(ref.key);
     case 'params': {
-      const v = Object.hasOwn(task.params, ref.key) ? task.params[ref.key] : undefined;
+      const v = ownValue(task.params, ref.key);
       return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
     }
     default:

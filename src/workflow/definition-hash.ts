@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TaskSpec, Workflow } from './model.js';
 import { projectPath, projectRoot } from './project-root.js';
 import { isDefaultShell } from './shell.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * A hash of everything that decides what a task does: its command (or its
@@ -14,7 +15,7 @@ import { isDefaultShell } from './shell.js';
  * file, how its inputs were given (`with`, or a default) is.
  */
 export function definitionHash(workflow: Workflow, task: TaskSpec, root = projectRoot(workflow.dir)): string {
-  const agent = task.agent === undefined || !Object.hasOwn(workflow.agents, task.agent) ? undefined : workflow.agents[task.agent];
+  const agent = task.agent === undefined ? undefined : ownValue(workflow.agents, task.agent);
   const fields = task.unfilled ?? task;
   const data = JSON.stringify([
     task.kind, fields.command, agent?.command ?? null, fields.prompt ?? null, task.params, fields.env,

@@ -22,6 +22,8 @@ describe('dotenv files', () => {
       { line: 3, message: '"1X" is not a variable name' },
       { line: 4, message: 'the value of B opens a double quote that is never closed' },
     ]);
+    // An object key JavaScript would take for the prototype: the variable would be lost.
+    expect(parseDotenv('__proto__=1\n').problems).toEqual([{ line: 1, message: '"__proto__" is not a valid variable name: the name is reserved, as JavaScript gives it a meaning of its own' }]);
     expect(parseDotenv("C='x' y").problems).toEqual([{ line: 1, message: 'unexpected text after the quoted value of C: "y"' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { readCapped } from '../util/read-capped.js';
+import { RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
 import { MAX_FILE_BYTES } from './parse-yaml.js';
 import { ioReason } from '../errors.js';
 import { relative } from 'node:path';
@@ -31,8 +32,9 @@ export function parseDotenv(text: string): ParsedDotenv {
     const body = line.replace(/^export\s+/, '');
     const eq = body.indexOf('=');
     const name = eq === -1 ? body : body.slice(0, eq).trim();
-    if (eq === -1 || !NAME.test(name)) {
-      problems.push({ line: lineNo, message: eq === -1 ? `expected NAME=value, got "${line.slice(0, 40)}"` : `"${name.slice(0, 40)}" is not a variable name` });
+    if (eq === -1 || !NAME.test(name) || name === RESERVED_NAME) {
+      const why = eq === -1 ? `expected NAME=value, got "${line.slice(0, 40)}"` : name === RESERVED_NAME ? `"${name}" is not a valid variable name: ${RESERVED_WHY}` : `"${name.slice(0, 40)}" is not a variable name`;
+      problems.push({ line: lineNo, message: why });
       continue;
     }
     let rest = body.slice(eq + 1).trimStart();

@@ -1,5 +1,6 @@
 import type { DocPath } from './diagnostics.js';
 import { schemas } from './schema.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * Keys that other tools use for what orchestrate names otherwise, by where
@@ -81,7 +82,7 @@ export function otherToolHint(path: DocPath, key: string, known: readonly string
   if (!place) return undefined;
   const plain = key.toLowerCase().replace(/[-_]/g, '');
   const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY }[place];
-  let meant = Object.hasOwn(table, plain) ? table[plain] : undefined;
+  let meant = ownValue(table, plain);
   // A policy key at the top, a retry key on a task or agent: it belongs one level down.
   const nested = place === 'top' ? ['policy', properties('policy')] as const : place === 'task' || place === 'agent' ? ['retry', properties('retry')] as const : undefined;
   const under = nested?.[1].find((k) => k.toLowerCase() === plain);

@@ -3,6 +3,7 @@ import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { InputValues } from './inputs.js';
 import { runnerValue, RUNNER_KEYS } from './runner-context.js';
 import { parseTemplate, renderTemplate, type KeyedRef, type TemplateRef } from './templates.js';
+import { ownValue } from '../util/own-value.js';
 
 /** What a reference may be wrong with (a syntax problem has no reference). */
 export type TemplateProblem =
@@ -30,7 +31,7 @@ export function checkLoadTime(text: string, declared: readonly string[]): { inpu
 
 /** A load-time text with the runner's values and, when `values` are given, the inputs' filled in. */
 export function fillLoadTime(text: string, values?: InputValues): string {
-  return renderTemplate(text, (ref) => (ref.kind === 'runner' ? runnerValue(ref.key) : ref.kind === 'inputs' && values ? values[ref.key] : undefined));
+  return renderTemplate(text, (ref) => (ref.kind === 'runner' ? runnerValue(ref.key) : ref.kind === 'inputs' && values ? ownValue(values, ref.key) : undefined));
 }
 
 /** An `inputs.NAME` that is not among `declared` (by `where`, at `path`), with a "did you mean" or the inputs there are. */

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { OutputSchema } from './schema-types.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { ownValue } from '../util/own-value.js';
 
 const require = createRequire(import.meta.url);
 let ajv: AjvType | undefined;
@@ -56,7 +57,7 @@ function describe(errors: readonly ErrorObject[] | null | undefined): string {
 export function outputProblems(schemas: OutputSchema, outputs: Readonly<Record<string, string>>): string | undefined {
   const problems: string[] = [];
   for (const [key, schema] of Object.entries(schemas)) {
-    const text = outputs[key];
+    const text = ownValue(outputs, key);
     if (text === undefined) {
       problems.push(`output "${key}" was not set`);
       continue;

@@ -4,6 +4,7 @@ import { suggestion } from '../util/suggest.js';
 import { otherToolHint } from './key-hints.js';
 import { conditionText } from './condition.js';
 import { schemas } from './schema.js';
+import { RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
 
 /** What an identifier is called, by the mapping that holds it. */
 const ID_KIND: Record<string, string> = {
@@ -150,7 +151,7 @@ export function schemaDiagnostics(errors: ErrorObject[], root = ''): Diagnostic[
         const name = String(e.params.propertyName ?? '');
         if (name) {
           const kind = idKind(path);
-          add(error('invalid-id', `${show(name)} is not a valid ${kind}: ${ID_RULE[kind] ?? DEFAULT_ID_RULE}`, [...path, name], true));
+          add(error('invalid-id', `${show(name)} is not a valid ${kind}: ${name === RESERVED_NAME ? RESERVED_WHY : ID_RULE[kind] ?? DEFAULT_ID_RULE}`, [...path, name], true));
         }
       }
     }
@@ -234,6 +235,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       if (e.schemaPath.includes('/cpuShare/')) {
         return error('schema', `${where} must be a whole number of at least 1, or a share of the CPUs as a whole percentage such as "50%"; got ${show(e.data)}`, path);
       }
+      if (e.data === RESERVED_NAME && patternWords(e.schemaPath)) return error('schema', `${where} is not valid: ${show(e.data)} names nothing (${RESERVED_WHY})`, path);
       return error('schema', `${where} is not valid: ${show(e.data)} ${patternWords(e.schemaPath) ?? `must match ${p.pattern}`}`, path);
     case 'oneOf':
     case 'anyOf': {

@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 /**
- * The name of an output, as `${{ tasks.ID.outputs.KEY }}` names it.
+ * The name of an output, as `${{ tasks.ID.outputs.KEY }}` names it: letters, digits, `_` and `-`, starting with a letter or `_`; not `__proto__`.
  */
 export type OutputKey = string;
 
@@ -13,17 +13,17 @@ export type OutputKey = string;
 export type OutputSchema = Record<string, Record<string, unknown>>;
 
 /**
- * An identifier: letters, digits, `_`, `-` and `.`, starting with a letter, digit or `_`.
+ * An identifier: letters, digits, `_`, `-` and `.`, starting with a letter, digit or `_`; not `__proto__`.
  */
 export type Name = string;
 
 /**
- * An environment variable name.
+ * An environment variable name: letters, digits and `_`, not starting with a digit; not `__proto__`.
  */
 export type EnvName = string;
 
 /**
- * An input name: letters, digits, `_` and `-`, starting with a letter or `_`.
+ * An input name: letters, digits, `_` and `-`, starting with a letter or `_`; not `__proto__`.
  */
 export type InputName = string;
 

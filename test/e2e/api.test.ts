@@ -177,6 +177,9 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     const error = await executeGraph({ tasks: [{ id: 'a', run: 'x', needs: ['nope'] }] }, { cwd }).catch((e: unknown) => e as WorkflowError);
     expect(error.message).toContain('\n  tasks.a.needs[0]: task "a" needs "nope"');
     expect(error.diagnostics[0]!.code).toBe('unknown-need');
+    // A task called `__proto__` is named as refused, not lost with "not a task" for what needs it.
+    const reserved = await executeGraph({ tasks: [{ id: '__proto__', run: 'true' }, { id: 'b', run: 'true', needs: ['__proto__'] }] }, { cwd }).catch((e: unknown) => e as WorkflowError);
+    expect(reserved.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['invalid-id "__proto__" is not a valid task id: the name is reserved, as JavaScript gives it a meaning of its own']);
   });
 
   it('checks what an agent returns: no object, outputs that are objects, a cost that is not a number', async () => {

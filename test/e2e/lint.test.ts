@@ -204,6 +204,40 @@ tasks:
     expect(messages('nul-dotenv.yaml')[0]).toContain('bin.env:2: a NUL byte');
   });
 
+  it('refuses `__proto__` as a name, which JavaScript objects would lose (an agent, a variable), wherever a name is written', () => {
+    const dir = tempProject({
+      '.env': 'OK=1\n__proto__=x\n',
+      'names.yaml': [
+        'version: 1',
+        'env: { __proto__: e }',
+        'inputs: { __proto__: {} }',
+        'resources: { __proto__: 1 }',
+        'agents:',
+        '  __proto__: { command: cat }',
+        'tasks:',
+        '  __proto__: { run: "true" }',
+        '  m: { matrix: { __proto__: [1] }, run: "true" }',
+        '  a: { agent: __proto__, prompt: hi, captureStdout: __proto__ }',
+        '',
+      ].join('\n'),
+      'dotenv.yaml': 'version: 1\ndotenv: [.env]\ntasks:\n  a: { run: "true" }\n',
+    });
+    const r = cli(['lint', 'names.yaml', 'dotenv.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const found = JSON.parse(r.stdout).flatMap((f: any) => f.diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code} ${d.message}`));
+    const reserved = 'the name is reserved, as JavaScript gives it a meaning of its own';
+    expect(found).toEqual([
+      `2:8 invalid-id "__proto__" is not a valid environment variable name: ${reserved}`,
+      `3:11 invalid-id "__proto__" is not a valid input name: ${reserved}`,
+      `4:14 invalid-id "__proto__" is not a valid resource name: ${reserved}`,
+      `6:3 invalid-id "__proto__" is not a valid agent name: ${reserved}`,
+      `8:3 invalid-id "__proto__" is not a valid task id: ${reserved}`,
+      `9:18 invalid-id "__proto__" is not a valid matrix key: ${reserved}`,
+      `10:15 schema tasks.a.agent is not valid: "__proto__" names nothing (${reserved})`,
+      `10:53 schema tasks.a.captureStdout is not valid: "__proto__" names nothing (${reserved})`,
+      `2:10 bad-dotenv .env:2: "__proto__" is not a valid variable name: ${reserved}`,
+    ]);
+  });
   it('applies a config file found from the workflow directory, and --config', () => {
     const dir = tempProject({
       'package.json': '{ "name": "p" }',

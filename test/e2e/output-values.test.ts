@@ -60,3 +60,36 @@ describe('output values (seeded property test)', () => {
     });
   }
 });
+
+describe('output and variable names', () => {
+  it('read only what was set: a name every object has reads empty, and `__proto__` is an output like any', () => {
+    const dir = tempProject({
+      'workflow.yaml': [
+        'version: 1',
+        'secrets: [MY_TOKEN]',
+        'tasks:',
+        `  a: { run: 'printf "__proto__=p\\nk=v\\n" >> "$ORCHESTRATE_OUTPUT"' }`,
+        '  b:',
+        '    needs: a',
+        `    when: tasks.a.outputs.constructor == '' && env.toString == '' && tasks.a.outputs.__proto__ == 'p'`,
+        `    run: 'printf "%s|%s|%s|%s|%s" "\${{ tasks.a.outputs.constructor }}" "\${{ tasks.a.outputs.valueOf }}" "\${{ env.toString }}" "\${{ tasks.a.outputs.__proto__ }}" "\${{ tasks.a.outputs.k }}" > got'`,
+        '  c:',
+        '    outputSchema: { hasOwnProperty: { type: string } }',
+        '    run: "true"',
+        '',
+      ].join('\n'),
+    });
+    // A secret makes every event and the result go through masking, which copies their objects.
+    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir, env: { MY_TOKEN: 'sek-1234' } });
+    expect(r.code, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(task(result, 'a').outputs).toEqual(JSON.parse('{"__proto__":"p","k":"v"}'));
+    expect(Object.keys(task(result, 'a').outputs)).toEqual(['__proto__', 'k']);
+    expect(task(result, 'b').status).toBe('succeeded');
+    expect(readFileSync(join(dir, 'got'), 'utf8')).toBe('|||p|v');
+    expect(task(result, 'c').status).toBe('failed');
+    expect(task(result, 'c').errors[0].message).toContain('output "hasOwnProperty" was not set');
+    const events = readFileSync(join(dir, '.orchestrate', 'runs', result.runId, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    expect(Object.keys(events.find((e) => e.type === 'task.succeeded' && e.taskId === 'a').outputs)).toEqual(['__proto__', 'k']);
+  });
+});
