@@ -21,6 +21,17 @@ describe('askFor', () => {
     expect(asking.signal.aborted).toBe(true);
   });
 
+  it('waits out a timeout longer than Node timers hold (~24.8 days) before it rejects', async () => {
+    vi.useFakeTimers();
+    const asking = new AbortController();
+    const decisions: ApprovalDecision[] = [];
+    askFor(() => new Promise(() => undefined), request(asking.signal), 40 * 86_400, asking, (d) => decisions.push(d));
+    await vi.advanceTimersByTimeAsync(39 * 86_400_000);
+    expect(decisions).toEqual([]);
+    await vi.advanceTimersByTimeAsync(86_400_000);
+    expect(decisions).toEqual([{ approved: false, reason: expect.stringMatching(/^nobody decided within /) }]);
+  });
+
   it('takes the answer that comes first, once: a decision in time drops the timeout', async () => {
     vi.useFakeTimers();
     const asking = new AbortController();

@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { setLongTimeout } from '../util/long-timeout.js';
 
 /** A task with `approval` asks before it starts; whoever runs the engine answers. */
 export interface ApprovalRequest {
@@ -36,14 +37,14 @@ export function askFor(approver: Approver, request: ApprovalRequest, timeoutSeco
   const answer = (decision: ApprovalDecision) => {
     if (answered) return;
     answered = true;
-    clearTimeout(expiry);
+    expiry?.clear();
     decided(decision);
   };
-  const expiry = timeoutSeconds === undefined ? undefined : setTimeout(() => {
+  const expiry = timeoutSeconds === undefined ? undefined : setLongTimeout(() => {
     answer({ approved: false, reason: `nobody decided within ${formatDuration(timeoutSeconds)}` });
     asking.abort();
   }, timeoutSeconds * 1000);
-  asking.signal.addEventListener('abort', () => clearTimeout(expiry), { once: true });
+  asking.signal.addEventListener('abort', () => expiry?.clear(), { once: true });
   let asked: Promise<ApprovalDecision>;
   try {
     asked = Promise.resolve(approver(request));

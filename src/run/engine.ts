@@ -28,6 +28,7 @@ import { expansionsOf, groupEnd } from './runtime-matrix.js';
 import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
 import { makeDirectory } from '../util/make-directory.js';
 import { ServicesUp } from './services-up.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /**
  * The state machine of a run: tasks become ready when their needs finish as
@@ -64,8 +65,8 @@ export class RunEngine {
   private done!: () => void;
   private readonly finished: Promise<void>;
   private readonly reasons: string[] = [];
-  private heartbeat?: NodeJS.Timeout;
-  private deadlineTimer?: NodeJS.Timeout;
+  private heartbeat?: LongTimeout;
+  private deadlineTimer?: LongTimeout;
   private pumping = false;
   /** What each attempt is launched with, once the run has started (its output directory made). */
   private launching!: LaunchContext;
@@ -123,17 +124,18 @@ export class RunEngine {
     if (interrupt?.aborted) onInterrupt();
     else interrupt?.addEventListener('abort', onInterrupt, { once: true });
     if (this.deadline !== undefined) {
-      this.deadlineTimer = setTimeout(() => this.stop('timeout', `the workflow timeout of ${this.workflow.policy.timeout}s passed`), this.deadline - this.now());
+      this.deadlineTimer = setLongTimeout(() => this.stop('timeout', `the workflow timeout of ${this.workflow.policy.timeout}s passed`), this.deadline - this.now());
     }
     const beat = this.workflow.telemetry.heartbeat;
-    if (beat > 0) {
-      this.heartbeat = setInterval(() => {
+    const beatEvery = () => {
+      this.heartbeat = setLongTimeout(() => {
         this.states.forEach((s, i) => {
           if (s.state === 'running') this.emit('task.heartbeat', i, { attempt: s.attempts, durationMs: this.now() - (s.firstStart ?? this.now()) });
         });
-      }, beat * 1000);
-      this.heartbeat.unref?.();
-    }
+        beatEvery();
+      }, beat * 1000).unref();
+    };
+    if (beat > 0) beatEvery();
     for (let i = 0; i < this.tasks.length; i++) {
       if (!this.included(i)) continue;
       this.open++;
@@ -151,8 +153,8 @@ export class RunEngine {
     // Every task has ended, so every service was told to stop: its process ends within its grace period.
     await this.services.ended();
     interrupt?.removeEventListener('abort', onInterrupt);
-    clearInterval(this.heartbeat);
-    clearTimeout(this.deadlineTimer);
+    this.heartbeat?.clear();
+    this.deadlineTimer?.clear();
     this.rateWake.stop();
     closeLaunchContext(this.launching);
     return this.result();
@@ -432,7 +434,7 @@ export class RunEngine {
   private retryAfter(i: number, delaySeconds: number): void {
     const s = this.states[i]!;
     s.state = 'backoff';
-    s.timer = setTimeout(() => {
+    s.timer = setLongTimeout(() => {
       s.timer = undefined;
       if (this.stopping) return this.finish(i, 'cancelled', cancelReason(this.stopping));
       this.joinQueue(i);
@@ -466,7 +468,7 @@ export class RunEngine {
         s.cancelling = 'fail-fast';
         s.abort?.abort();
       } else if (s.state === 'backoff' || s.state === 'pending' || s.state === 'awaiting') {
-        clearTimeout(s.timer);
+        s.timer?.clear();
         s.timer = undefined;
         s.abort?.abort();
         this.finish(j, 'cancelled', 'fail-fast');
@@ -493,7 +495,7 @@ export class RunEngine {
     this.states.forEach((s, i) => {
       if (s.state === 'running' && !keep(i)) s.abort?.abort();
       if (s.state === 'backoff' && s.timer) {
-        clearTimeout(s.timer);
+        s.timer?.clear();
         s.timer = undefined;
         this.finish(i, 'cancelled', cancelReason(mode));
       }

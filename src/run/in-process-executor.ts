@@ -3,6 +3,7 @@ import type { AttemptRequest, AttemptResult, Executor, PreviousError } from './a
 import { MAX_OUTPUT_BYTES, outputsTooLarge } from './outputs.js';
 import { TaskLog } from './task-log.js';
 import { keptSummary, MAX_SUMMARY_BYTES } from './task-summary.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /** What an in-process agent receives besides the prompt. */
 export interface AgentContext {
@@ -66,16 +67,16 @@ export class InProcessExecutor implements Executor {
       },
     };
     // Cleared once the agent settles; until then it keeps the process alive, as the run waits for it.
-    let graceTimer: NodeJS.Timeout | undefined;
+    let graceTimer: LongTimeout | undefined;
     const aborted = new Promise<'aborted'>((resolve) => {
       const settle = () => {
-        graceTimer = setTimeout(() => resolve('aborted'), request.gracePeriod * 1000);
+        graceTimer = setLongTimeout(() => resolve('aborted'), request.gracePeriod * 1000);
       };
       if (controller.signal.aborted) settle();
       else controller.signal.addEventListener('abort', settle, { once: true });
       request.killSignal?.addEventListener('abort', () => resolve('aborted'), { once: true });
     });
-    const timer = request.timeout !== undefined ? setTimeout(() => {
+    const timer = request.timeout !== undefined ? setLongTimeout(() => {
       timedOut = true;
       controller.abort(new Error('timeout'));
     }, request.timeout * 1000) : undefined;
@@ -93,8 +94,8 @@ export class InProcessExecutor implements Executor {
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }
-    if (timer) clearTimeout(timer);
-    clearTimeout(graceTimer);
+    timer?.clear();
+    graceTimer?.clear();
     request.signal.removeEventListener('abort', onAbort);
     if (output !== undefined && (output === null || typeof output !== 'object')) {
       log.note(`the agent returned ${output === null ? 'null' : typeof output}, not an object: no outputs taken`);

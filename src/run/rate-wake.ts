@@ -1,5 +1,6 @@
 import type { Capacity } from '../plan/capacity.js';
 import type { ReadyQueue } from '../plan/ready-queue.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /**
  * Wakes a run whose queued tasks wait on an agent's rate limit or hold:
@@ -7,7 +8,7 @@ import type { ReadyQueue } from '../plan/ready-queue.js';
  * released and `pump` called. One timer, for the one that opens first.
  */
 export class RateWake {
-  private timer?: NodeJS.Timeout;
+  private timer?: LongTimeout;
 
   constructor(private readonly capacity: Capacity, private readonly queue: ReadyQueue, private readonly now: () => number, private readonly pump: () => void) {}
 
@@ -26,7 +27,7 @@ export class RateWake {
       return;
     }
     if (!next) return;
-    this.timer = setTimeout(() => {
+    this.timer = setLongTimeout(() => {
       this.timer = undefined;
       this.queue.release([next.key]);
       this.pump();
@@ -34,7 +35,7 @@ export class RateWake {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.timer?.clear();
     this.timer = undefined;
   }
 }

@@ -3,6 +3,7 @@ import { formatDuration } from '../util/duration.js';
 import type { AttemptRequest } from './attempt.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import type { ExitReport } from './spawner/protocol.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /**
  * Whether a service's process became ready before it ended or was stopped:
@@ -36,12 +37,12 @@ export async function untilReady(spawner: SpawnerClient, request: AttemptRequest
       summaryFile: trySummary,
       ...(request.shell ? { shell: request.shell } : {}),
     });
-    let tryTimer: NodeJS.Timeout | undefined;
+    let tryTimer: LongTimeout | undefined;
     const tooLong = new Promise<'too long'>((resolve) => {
-      tryTimer = setTimeout(() => resolve('too long'), service.timeout * 1000);
+      tryTimer = setLongTimeout(() => resolve('too long'), service.timeout * 1000);
     });
     const report = await Promise.race([attempt.done, end, tooLong]);
-    clearTimeout(tryTimer);
+    tryTimer?.clear();
     if (report === undefined) {
       spawner.kill(attempt.id, 'SIGKILL');
       return false;
@@ -53,11 +54,11 @@ export async function untilReady(spawner: SpawnerClient, request: AttemptRequest
       await Promise.race([attempt.done, end]);
     } else if (report.code === 0 && !report.spawnError && !report.lost) return !over && !request.signal.aborted;
     if (over || request.signal.aborted) return false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimeout | undefined;
     await Promise.race([end, new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, service.interval * 1000);
+      timer = setLongTimeout(resolve, service.interval * 1000);
     })]);
-    clearTimeout(timer);
+    timer?.clear();
     if (over || request.signal.aborted) return false;
   }
 }

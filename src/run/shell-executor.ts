@@ -5,6 +5,7 @@ import { isDefaultShell } from '../workflow/shell.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import { readOutputsFile } from './outputs.js';
 import { untilReady } from './service-readiness.js';
+import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
 /**
  * Runs an attempt as `sh -c <command>` (a simple command directly) in its
@@ -41,7 +42,7 @@ export class ShellExecutor implements Executor {
       env.ORCHESTRATE_PROMPT_FILE = promptFile;
     }
     let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimeout | undefined;
     let markStarted!: () => void;
     const hasStarted = new Promise<void>((resolve) => {
       markStarted = resolve;
@@ -50,7 +51,7 @@ export class ShellExecutor implements Executor {
     // The timeout counts from the process's start: a task that waits for room in its spawner (the open-files limit) is not running yet.
     const started = (ago: number) => {
       markStarted();
-      if (request.timeout !== undefined) timer ??= setTimeout(() => {
+      if (request.timeout !== undefined) timer ??= setLongTimeout(() => {
         timedOut = true;
         terminate();
       }, Math.max(0, request.timeout * 1000 - ago));
@@ -74,10 +75,10 @@ export class ShellExecutor implements Executor {
 
     let cancelled = false;
     let killed = false;
-    let killTimer: NodeJS.Timeout | undefined;
+    let killTimer: LongTimeout | undefined;
     const terminate = () => {
       this.spawner.kill(id, 'SIGTERM');
-      killTimer ??= setTimeout(() => this.spawner.kill(id, 'SIGKILL'), request.gracePeriod * 1000);
+      killTimer ??= setLongTimeout(() => this.spawner.kill(id, 'SIGKILL'), request.gracePeriod * 1000);
     };
     const onAbort = () => {
       cancelled = true;
@@ -92,15 +93,15 @@ export class ShellExecutor implements Executor {
     else request.signal.addEventListener('abort', onAbort, { once: true });
     request.killSignal?.addEventListener('abort', onKill, { once: true });
     const settle = () => {
-      if (timer) clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
+      timer?.clear();
+      killTimer?.clear();
       request.signal.removeEventListener('abort', onAbort);
       request.killSignal?.removeEventListener('abort', onKill);
     };
 
     if (request.service && await untilReady(this.spawner, request, env, hasStarted, done)) {
       // Its timeout was for becoming ready: it runs on now, until the run stops it.
-      clearTimeout(timer);
+      timer?.clear();
       // Its outputs so far, for the tasks that need it: the file stays, the service's to write on.
       const so = readOutputsFile(request.outputFile, this.masker);
       if (so.error === undefined) {

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../telemetry/events.js';
 import type { AttemptResult } from './attempt.js';
 import type { TaskResult, TaskStatus } from './result.js';
+import type { LongTimeout } from '../util/long-timeout.js';
 
 /** `expanded`: a matrix from outputs whose expansions run; it ends when they have. `awaiting`: it waits for approval. */
 export type State = 'pending' | 'awaiting' | 'queued' | 'running' | 'backoff' | 'expanded' | TaskStatus;
@@ -40,7 +41,7 @@ export interface TaskState {
   /** Aborts its running attempt, or (awaiting) its request for approval. */
   abort?: AbortController;
   kill?: AbortController;
-  timer?: NodeJS.Timeout;
+  timer?: LongTimeout;
   /** A matrix expanded at run time: the indices of its expansions. */
   expansions?: number[];
   /** Why the run terminated its running attempt on its own (`fail-fast`): it ends cancelled so. */
