@@ -141,6 +141,18 @@ tasks:
     expect(plain.stdout).toContain('memoized   2 tasks not run, outputs of an earlier success with the same inputs (young, made; --force runs them)');
   });
 
+  it('takes an age reaching back further than any date (memoize: 1e300) for any age, in the plan and the run', () => {
+    const dir = project(`version: 1
+tasks:
+  ages: { run: 'echo ages >> calls.txt', memoize: 1e300 }
+`);
+    expect(run(dir).calls).toEqual(['ages']);
+    const plan = cli(['plan', 'w.yaml'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/^Memoized: 1 task .*: ages$/m);
+    expect(run(dir)).toMatchObject({ how: { ages: 'memoized' }, calls: [] });
+  });
+
   it('is refused beside sources (lint, at the key), and an agent\'s does not reach a task with sources', () => {
     const dir = project(`version: 1
 agents:
