@@ -71,7 +71,7 @@ export function applyDisableDirectives(diagnostics: readonly Diagnostic[], text:
   const problems: Diagnostic[] = [];
   for (const directive of directives) {
     for (const code of directive.codes) {
-      if (!(code in DIAGNOSTIC_CODES)) problems.push({ code: 'bad-disable', severity: 'warning', message: `no lint code "${code}"${suggestion(code, WARNING_CODES)}`, position: directive.position });
+      if (!Object.hasOwn(DIAGNOSTIC_CODES, code)) problems.push({ code: 'bad-disable', severity: 'warning', message: `no lint code "${code}"${suggestion(code, WARNING_CODES)}`, position: directive.position });
       else if (!isWarningCode(code)) problems.push({ code: 'bad-disable', severity: 'warning', message: `"${code}" is an error, which cannot be silenced: the workflow would not run`, position: directive.position });
     }
   }

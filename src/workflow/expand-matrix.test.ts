@@ -37,6 +37,12 @@ describe('expandMatrix', () => {
     expect(expansions.map((e) => e.id)).toEqual(['t[apple,cat,pink,circle]', 't[apple,dog,green,circle]', 't[pear,cat,pink]', 't[pear,dog,green]', 't[banana]', 't[banana,cat]']);
   });
 
+  it('extends a combination with a key it does not have, whatever the key is called', () => {
+    // `valueOf` is a name every JavaScript object answers to; the combination still lacks it.
+    const expansions = expandMatrix('t', { os: ['linux', 'mac'], include: [{ os: 'linux', valueOf: 'extra' }] });
+    expect(expansions.map((e) => e.values)).toEqual([{ os: 'linux', valueOf: 'extra' }, { os: 'mac' }]);
+  });
+
   it('excludes before it includes, and makes a matrix of include entries alone', () => {
     expect(ids({ os: ['linux', 'mac'], exclude: [{ os: 'mac' }], include: [{ os: 'mac', arm: true }] })).toEqual(['t[linux]', 't[mac,true]']);
     expect(ids({ include: [{ os: 'linux' }, { os: 'mac', arm: true }] })).toEqual(['t[linux]', 't[mac,true]']);

@@ -47,9 +47,9 @@ export function expandMatrix(baseId: string, matrix: MatrixFile | undefined): Ex
   const kept = combos.filter((combo) => !excluded(combo)).map((original) => ({ original, added: {} as Combination }));
   const extra: Combination[] = [];
   for (const entry of matrix.include ?? []) {
-    const fits = kept.filter(({ original }) => Object.entries(entry).every(([k, v]) => !(k in original) || original[k] === v));
+    const fits = kept.filter(({ original }) => Object.entries(entry).every(([k, v]) => !Object.hasOwn(original, k) || original[k] === v));
     for (const { original, added } of fits) {
-      for (const [k, v] of Object.entries(entry)) if (!(k in original)) added[k] = v;
+      for (const [k, v] of Object.entries(entry)) if (!Object.hasOwn(original, k)) added[k] = v;
     }
     if (!fits.length) extra.push({ ...entry });
   }

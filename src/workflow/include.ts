@@ -12,6 +12,7 @@ import { bindInputs, readWith } from './include-inputs.js';
 import type { InputValues } from './inputs.js';
 import type { LoadResult } from './load.js';
 import { statIfPresent } from '../util/stat-if-present.js';
+import { ownValue } from '../util/own-value.js';
 
 /** What the files a workflow includes bring: their tasks (namespaced), what joins the whole run, and their own load results. */
 export interface Includes {
@@ -106,7 +107,7 @@ export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (
     refuse(...given.diagnostics, ...bound.diagnostics);
     if (given.diagnostics.length || bound.diagnostics.length) continue;
     for (const [name, agent] of Object.entries(workflow.agents)) {
-      const mine = out.agents[name];
+      const mine = ownValue(out.agents, name);
       if (mine && JSON.stringify(mine) !== JSON.stringify(agent)) refuse(error('include-conflict', `agent "${name}" of "${path}" is defined differently in "${out.origin[`agent:${name}`]}": define it once (in the config file, for both)`, at));
       else if (!mine) {
         out.agents[name] = agent;
@@ -114,8 +115,9 @@ export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (
       }
     }
     for (const [name, capacity] of Object.entries(workflow.resources)) {
-      if (out.resources[name] !== undefined && out.resources[name] !== capacity) refuse(error('include-conflict', `resource "${name}" has capacity ${capacity} in "${path}" and ${out.resources[name]} in "${out.origin[`resource:${name}`]}": give it one capacity`, at));
-      else if (out.resources[name] === undefined) {
+      const mine = ownValue(out.resources, name);
+      if (mine !== undefined && mine !== capacity) refuse(error('include-conflict', `resource "${name}" has capacity ${capacity} in "${path}" and ${mine} in "${out.origin[`resource:${name}`]}": give it one capacity`, at));
+      else if (mine === undefined) {
         out.resources[name] = capacity;
         out.origin[`resource:${name}`] = path;
       }
@@ -147,17 +149,17 @@ export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (
  */
 export function mergeIncluded(workflow: Workflow, includes: Includes, raw: WorkflowFile): void {
   for (const [name, agent] of Object.entries(includes.agents)) {
-    const mine = workflow.agents[name];
+    const mine = ownValue(workflow.agents, name);
     if (!mine) workflow.agents[name] = agent;
     else if (JSON.stringify(mine) !== JSON.stringify(agent)) {
-      includes.diagnostics.push(error('include-conflict', `agent "${name}" is defined differently here and in "${includes.origin[`agent:${name}`]}": define it once (in the config file, for both)`, raw.agents?.[name] ? ['agents', name] : ['include'], true));
+      includes.diagnostics.push(error('include-conflict', `agent "${name}" is defined differently here and in "${includes.origin[`agent:${name}`]}": define it once (in the config file, for both)`, raw.agents && ownValue(raw.agents, name) ? ['agents', name] : ['include'], true));
     }
   }
   for (const [name, capacity] of Object.entries(includes.resources)) {
-    const mine = workflow.resources[name];
+    const mine = ownValue(workflow.resources, name);
     if (mine === undefined) workflow.resources[name] = capacity;
     else if (mine !== capacity) {
-      includes.diagnostics.push(error('include-conflict', `resource "${name}" has capacity ${mine} here and ${capacity} in "${includes.origin[`resource:${name}`]}": give it one capacity`, raw.resources?.[name] !== undefined ? ['resources', name] : ['include'], true));
+      includes.diagnostics.push(error('include-conflict', `resource "${name}" has capacity ${mine} here and ${capacity} in "${includes.origin[`resource:${name}`]}": give it one capacity`, raw.resources && ownValue(raw.resources, name) !== undefined ? ['resources', name] : ['include'], true));
     }
   }
   workflow.secrets = [...new Set([...workflow.secrets, ...includes.secrets])];

@@ -70,13 +70,13 @@ export function stringifyEnv(env: Record<string, string | number | boolean> | un
   return out;
 }
 
-/** Config agent < workflow agent of the same name, key by key; retry over the policy's. */
 /** `memoize` as written: `true` (any age), a duration (the oldest success to reuse), `false` (off, over an agent's); undefined when not set. */
 export function resolveMemoize(value: MemoizeFile | undefined): Memoize | false | undefined {
   if (value === undefined || value === false) return value;
   return value === true ? {} : { maxAge: seconds(value)! };
 }
 
+/** Config agent < workflow agent of the same name, key by key; retry over the policy's. */
 export function resolveAgents(
   config: ConfigFile['agents'],
   workflow: Record<string, Agent> | undefined,

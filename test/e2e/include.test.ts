@@ -214,6 +214,25 @@ tasks:
     expect(task(result, 'sub.b').status).toBe('succeeded');
   });
 
+  it('merges agents and resources whatever they are called: `constructor` and `toString` are names like any', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'main.yaml': 'version: 1\ninclude: { sub: sub/w.yaml, other: other/w.yaml }\ntasks:\n  m: { run: "true", needs: [sub.t, other.t] }\n',
+      'sub/w.yaml': 'version: 1\nagents:\n  constructor: { command: cat }\nresources: { toString: 1 }\ntasks:\n  t: { agent: constructor, prompt: hi, resources: { toString: 1 } }\n',
+      // The same agent defined differently, the same resource with another capacity: each a conflict naming both files.
+      'other/w.yaml': 'version: 1\nagents:\n  constructor: { command: "cat -n" }\nresources: { toString: 2 }\ntasks:\n  t: { run: "true" }\n',
+    });
+    const messages = diagnosticsByFile(cli(['lint', 'main.yaml', '--format', 'json'], { cwd: dir }).stdout)['main.yaml']!.map((d) => d.replace(/^include-conflict@\S+ /, ''));
+    expect(messages).toEqual([
+      'agent "constructor" of "other/w.yaml" is defined differently in "sub/w.yaml": define it once (in the config file, for both)',
+      'resource "toString" has capacity 2 in "other/w.yaml" and 1 in "sub/w.yaml": give it one capacity',
+    ]);
+    writeFileSync(join(dir, 'main.yaml'), 'version: 1\ninclude: { sub: sub/w.yaml }\ntasks:\n  m: { run: "true", needs: [sub.t] }\n');
+    const r = cli(['run', 'main.yaml', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).tasks.map((t: any) => `${t.id} ${t.status}`)).toEqual(['m succeeded', 'sub.t succeeded']);
+  });
+
   it('resumes a failed run: the included tasks that succeeded are reused, a changed included task runs again', () => {
     const dir = tempProject({
       'package.json': '{}',

@@ -471,7 +471,7 @@ tasks:
   it('never silence errors, and say when they name an error, an unknown code, or silence nothing', () => {
     const r = lint(`version: 1
 tasks:
-  a: { run: "true", needs: [zz] }  # orchestrate-lint-disable-line unknown-need, no-matrx, artifact-conflict
+  a: { run: "true", needs: [zz] }  # orchestrate-lint-disable-line unknown-need, no-matrx, artifact-conflict, constructor
 `);
     expect(r.code).toBe(1);
     // The error stays; the comment is wrong twice; "unused" is not said of a file with errors (they stop the checks that warn).
@@ -479,6 +479,8 @@ tasks:
       '3 unknown-need: task "a" needs "zz", which is not a task',
       '3 bad-disable: "unknown-need" is an error, which cannot be silenced: the workflow would not run',
       '3 bad-disable: no lint code "no-matrx" (did you mean "no-matrix"?)',
+      // A word every JavaScript object has is no code either.
+      '3 bad-disable: no lint code "constructor"',
     ]);
     const unused = lint('version: 1\ntasks:\n  # orchestrate-lint-disable-next-line no-matrix\n  a: { run: "true" }\n');
     expect(unused.found).toEqual(['3 unused-disable: this comment silences nothing: no no-matrix warning on the next line']);
