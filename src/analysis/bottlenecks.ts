@@ -3,7 +3,7 @@ import { planWorkflow, type Plan } from '../plan/plan.js';
 import type { StatsRow } from '../store/stats.js';
 import type { Workflow } from '../workflow/model.js';
 
-export type FindingKind = 'critical-path' | 'queue-wait' | 'flaky' | 'slowing' | 'budget-hog';
+export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog';
 export type FindingSeverity = 'high' | 'medium' | 'low';
 
 export interface Finding {
@@ -67,12 +67,21 @@ function limitFindings(workflow: Workflow, plan: Plan, history: ReadonlyMap<stri
   return findings;
 }
 
-/** Flaky tasks, tasks slowing down over runs, and budget hogs, from history. */
+/** Failing and flaky tasks, tasks slowing down over runs, and budget hogs, from history. */
 function historyFindings(tasks: StatsRow[]): Finding[] {
   const findings: Finding[] = [];
   const totalCost = tasks.reduce((n, t) => n + (t.costPerRun ?? 0), 0);
   for (const t of tasks) {
-    if (t.runs >= 2 && ((t.retriesPerRun ?? 0) >= 0.2 || (t.successRate ?? 1) < 0.9)) {
+    // Failing every time is no intermittent fault: a broken task, not a flaky one.
+    if (t.runs >= 2 && t.successRate === 0 && !t.samples.length) {
+      findings.push({
+        kind: 'failing',
+        severity: 'high',
+        subject: t.name,
+        reason: `\`${t.name}\` failed in every one of its ${t.runs} runs`,
+        suggestion: `it fails every time, so a retry will not help: see why in its log (orchestrate logs --task ${t.name})`,
+      });
+    } else if (t.runs >= 2 && ((t.retriesPerRun ?? 0) >= 0.2 || (t.successRate ?? 1) < 0.9)) {
       findings.push({
         kind: 'flaky',
         severity: (t.retriesPerRun ?? 0) >= 0.5 || (t.successRate ?? 1) < 0.75 ? 'high' : 'medium',

@@ -72,6 +72,20 @@ tasks:
     expect(cli(['stats', '-l', '0'], { cwd: dir }).code).toBe(2);
   });
 
+  it('calls a task that failed in every run failing, not flaky', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n' });
+    for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    const broken = stats.bottlenecks.filter((f: any) => f.subject === 'broken' && f.kind !== 'critical-path');
+    expect(broken).toEqual([{
+      kind: 'failing',
+      severity: 'high',
+      subject: 'broken',
+      reason: '`broken` failed in every one of its 3 runs',
+      suggestion: 'it fails every time, so a retry will not help: see why in its log (orchestrate logs --task broken)',
+    }]);
+  });
+
   it('says so when there is no history, or no runs of the file', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const r = cli(['stats', 'workflow.yaml'], { cwd: dir });
