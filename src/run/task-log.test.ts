@@ -26,6 +26,19 @@ describe('TaskLog', () => {
     expect(log.tail()).toEqual(['hello', 'token *** here']);
   });
 
+  it('keeps the first 500 characters of each line in the tail, however long the line and its pieces (the file has all)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'task-log-')), 'a.log');
+    const log = new TaskLog(path, new SecretMasker([]));
+    await feed(log, ['x'.repeat(100_000), 'short', `${'y'.repeat(499)}😀z`]);
+    expect(log.tail()).toEqual([
+      `${'x'.repeat(500)}… (99500 more characters in the log)`,
+      'short',
+      // Not cut inside the emoji's surrogate pair.
+      `${'y'.repeat(499)}… (3 more characters in the log)`,
+    ]);
+    expect(readFileSync(path, 'utf8').replace(/\nout\| /g, '').length).toBeGreaterThan(100_000);
+  });
+
   it('writes what the whole output masked and split into lines would give, however it is chunked (seeded fuzz)', async () => {
     const rnd = seededRandom(5);
     const dir = mkdtempSync(join(tmpdir(), 'task-log-'));

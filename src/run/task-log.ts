@@ -4,31 +4,40 @@ import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
 
 const TAIL_LINES = 20;
+/** Characters of a line the tail keeps (the summary's, the result's `logTail`): the log file has the whole line. */
+const TAIL_LINE_CHARS = 500;
 /** GitHub Actions' workflow command by which a step's stdout registers a secret to mask. */
 const ADD_MASK = '::add-mask::';
 /** A line longer than this is written in pieces, so memory stays bounded. */
 const MAX_PARTIAL_LINE = 16 * 1024;
 
+/** Splits text into lines; `ends` is false for a piece of a line too long to hold, whose rest follows. */
 class LineSplitter {
   private partial = '';
-  constructor(private readonly emit: (line: string) => void) {}
+  constructor(private readonly emit: (line: string, ends: boolean) => void) {}
   write(text: string): void {
     let from = 0;
     for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', from)) {
-      this.emit(this.partial + text.slice(from, nl));
+      this.emit(this.partial + text.slice(from, nl), true);
       this.partial = '';
       from = nl + 1;
     }
     this.partial += text.slice(from);
     if (this.partial.length > MAX_PARTIAL_LINE) {
-      this.emit(this.partial);
+      this.emit(this.partial, false);
       this.partial = '';
     }
   }
   end(): void {
-    if (this.partial) this.emit(this.partial);
+    if (this.partial) this.emit(this.partial, true);
     this.partial = '';
   }
+}
+
+/** A line of the tail: its first characters, and how many more the log has. */
+interface TailLine {
+  text: string;
+  more: number;
 }
 
 /**
@@ -72,7 +81,9 @@ class MaskCommands {
 export class TaskLog {
   private stream?: WriteStream;
   private pendingHeader?: string;
-  private readonly tailLines: string[] = [];
+  private readonly tailLines: TailLine[] = [];
+  /** The tail's line of a stream whose current line has not ended (a piece of a long line was kept). */
+  private readonly openLines = new Map<OutputStream, TailLine>();
   private readonly sources: Readable[] = [];
   private waiting = false;
 
@@ -101,10 +112,10 @@ export class TaskLog {
     this.sources.push(stream);
     const masking: MaskingStream = this.masker.stream();
     const generation = this.masker.generation;
-    const lines = new LineSplitter((masked) => {
+    const lines = new LineSplitter((masked, ends) => {
       // A secret registered since this stream began may sit in text masked before: masked again, per line.
       const line = generation === this.masker.generation ? masked : this.masker.mask(masked);
-      this.keep(line);
+      this.keep(line, label, ends);
       this.onLine?.(label, line);
       if (!this.file.write(`${label}| ${line}\n`) && !this.waiting) {
         this.waiting = true;
@@ -141,14 +152,28 @@ export class TaskLog {
     this.file.write(`--- ${line}\n`);
   }
 
-  /** Keeps a line for the tail shown in the summary. */
-  private keep(line: string): void {
-    this.tailLines.push(line);
-    if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
+  /**
+   * Keeps a line for the tail shown in the summary: its first characters. A
+   * piece of a longer line (`ends` false) is continued by the stream's next one.
+   */
+  private keep(piece: string, stream?: OutputStream, ends = true): void {
+    const open = stream && this.openLines.get(stream);
+    if (open && this.tailLines.includes(open)) {
+      const room = Math.max(0, TAIL_LINE_CHARS - open.text.length);
+      open.text += cut(piece, room);
+      open.more += piece.length - cut(piece, room).length;
+    } else {
+      const kept = cut(piece, TAIL_LINE_CHARS);
+      const line = { text: kept, more: piece.length - kept.length };
+      this.tailLines.push(line);
+      if (this.tailLines.length > TAIL_LINES) this.tailLines.shift();
+      if (stream) this.openLines.set(stream, line);
+    }
+    if (stream && ends) this.openLines.delete(stream);
   }
 
   tail(): string[] {
-    return [...this.tailLines];
+    return this.tailLines.map((line) => (line.more ? `${line.text}… (${line.more} more characters in the log)` : line.text));
   }
 
   /** Whether anything was written (the file exists). */
@@ -174,4 +199,11 @@ export class TaskLog {
     this.writeFailed = true;
     this.keep(`(the log file could not be written: ${error.message})`);
   }
+}
+
+/** The first `n` characters of `text`, not ending inside a surrogate pair. */
+function cut(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
 }
