@@ -7,6 +7,8 @@ import { limitLabel, tasksCount, whoWaited } from './waits-text.js';
 
 /** Report width; the Gantt's bars fill what the labels leave. */
 export const REPORT_WIDTH = 100;
+/** The fewest columns of the Gantt's bars, in a terminal however narrow. */
+const MIN_BAR_WIDTH = 10;
 const MAX_GANTT_ROWS = 60;
 const MAX_BATCH_LINES = 40;
 const MAX_TASKS_PER_BATCH_LINE = 8;
@@ -29,13 +31,14 @@ function batchesSection(plan: Plan): string[] {
   return lines;
 }
 
-function ganttSection(plan: Plan, color: boolean): string[] {
+/** `width`: the terminal's columns, when it has fewer than REPORT_WIDTH (the chart fits them). */
+function ganttSection(plan: Plan, color: boolean, width = REPORT_WIDTH): string[] {
   const c = makeColors(color);
   const wall = plan.estimate.wall;
   const rows = [...plan.tasks].sort((a, b) => a.start - b.start || a.end - b.end);
   const shown = rows.slice(0, MAX_GANTT_ROWS);
   const labelWidth = Math.min(30, Math.max(8, ...shown.map((t) => t.id.length + 1)));
-  const barWidth = REPORT_WIDTH - labelWidth - 3;
+  const barWidth = Math.max(MIN_BAR_WIDTH, Math.min(REPORT_WIDTH, width) - labelWidth - 3);
   const scale = wall > 0 ? wall / barWidth : 1;
   // A column of a plan of short tasks is a fraction of a millisecond, which seconds would print as 0s.
   const column = scale > 0 && scale < 0.01 ? `${Number((scale * 1000).toPrecision(2))}ms` : fmt(scale);
@@ -100,8 +103,12 @@ function waitsSection(plan: Plan): string[] {
   return lines;
 }
 
-/** The readable plan: batches, the Gantt of the simulated schedule, critical path and totals (and with `plan --commands`, what each task runs). */
-export function formatPlan(plan: Plan, options: { color?: boolean } = {}): string {
+/**
+ * The readable plan: batches, the Gantt of the simulated schedule, critical
+ * path and totals (and with `plan --commands`, what each task runs).
+ * `width`: the terminal's columns, which the Gantt fits (at most REPORT_WIDTH).
+ */
+export function formatPlan(plan: Plan, options: { color?: boolean; width?: number } = {}): string {
   const commands = plan.tasks.some((t) => t.command !== undefined);
   const c = makeColors(Boolean(options.color));
   const e = plan.estimate;
@@ -121,7 +128,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     '',
     ...batchesSection(plan),
     '',
-    ...ganttSection(plan, Boolean(options.color)),
+    ...ganttSection(plan, Boolean(options.color), options.width),
     '',
     `Critical path (${fmt(plan.criticalPath.duration)}): ${plan.criticalPath.tasks.length > 12
       ? `${plan.criticalPath.tasks.slice(0, 5).join(' -> ')} -> ... ${plan.criticalPath.tasks.length - 10} more ... -> ${plan.criticalPath.tasks.slice(-5).join(' -> ')}`

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js';
 
 const planSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8'));
 const validatePlan = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(planSchema);
@@ -176,6 +177,20 @@ tasks:
     // The Gantt's column of a plan of short tasks is written in ms, not rounded to 0s.
     const short = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", estimate: 20ms }\n' });
     expect(cli(['plan', 'w.yaml'], { cwd: short }).stdout).toContain('one column = 0.22ms)');
+  });
+
+  it('fits the Gantt to a terminal narrower than 100 columns', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  build: { run: "true", estimate: 2 }\n  test: { run: "true", estimate: 3, needs: build }\n' });
+    writeFileSync(join(dir, 'plan.sh'), `${process.execPath} ${BIN} plan w.yaml\n`);
+    const env: Record<string, string | undefined> = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
+    delete env.CI;
+    const shown = spawnSync('script', ['-qec', 'stty cols 50 rows 40; sh plan.sh', '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
+    expect(shown.status, shown.stderr).toBe(0);
+    const schedule = shown.stdout.split(/\r?\n/).filter((line) => /^ {2}(build|test)\*?\s/.test(line) && /[█▒]/.test(line));
+    expect(schedule).toHaveLength(2);
+    for (const line of schedule) expect([...line].length).toBeLessThanOrEqual(50);
+    // test's bar ends at the last column the terminal has.
+    expect(Math.max(...schedule.map((line) => [...line].length))).toBe(50);
   });
 
   it('answers "what if I had more slots?" with --concurrency', () => {

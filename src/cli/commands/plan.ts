@@ -43,7 +43,7 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
 /** Prints a plan as JSON or text (plan, run --dry-run), masked: ids hold matrix values, which may be a secret's, as a run shows them. */
 export async function printPlan(workflow: Workflow, plan: Plan, json?: boolean): Promise<void> {
   const shown = workflowMasker(workflow).maskDeep(plan);
-  await writeOut(json ? `${JSON.stringify(shown, null, 2)}\n` : formatPlan(shown, { color: useColor(process.stdout) }));
+  await writeOut(json ? `${JSON.stringify(shown, null, 2)}\n` : formatPlan(shown, { color: useColor(process.stdout), width: process.stdout.isTTY ? process.stdout.columns : undefined }));
 }
 
 export interface GraphCommandOptions {
