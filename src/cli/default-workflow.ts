@@ -4,11 +4,11 @@ import { STDIN } from '../workflow/stdin.js';
 import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 
-/** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory. */
-export function workflowFile(given: string | undefined): string {
+/** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory; `command` is named in the hint. */
+export function workflowFile(given: string | undefined, command = 'run'): string {
   if (given !== undefined) return given;
   const found = defaultFile();
-  if (!found) throw new UsageError('no workflow file given, and no orchestrate.yaml here: name one (orchestrate run FILE), or write one with orchestrate init');
+  if (!found) throw new UsageError(`no workflow file given, and no orchestrate.yaml here: name one (orchestrate ${command} FILE), or write one with orchestrate init`);
   return found;
 }
 
@@ -18,12 +18,12 @@ export function workflowFile(given: string | undefined): string {
  * are tasks to run, as make's targets are (`orchestrate run ci.yaml test`).
  * Otherwise every word is a task of orchestrate.yaml (`orchestrate run test`).
  */
-export function fileAndTasks(first: string | undefined, rest: readonly string[] = []): { file: string; tasks: string[] } {
-  if (first === undefined) return { file: workflowFile(undefined), tasks: [] };
+export function fileAndTasks(first: string | undefined, rest: readonly string[] = [], command: 'run' | 'plan' = 'run'): { file: string; tasks: string[] } {
+  if (first === undefined) return { file: workflowFile(undefined, command), tasks: [] };
   if (namesWorkflowFile(first)) return { file: first, tasks: [...rest] };
   const found = defaultFile();
-  if (!found && statIfPresent(first)?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate run ${first.replace(/\/$/, '')}/FILE.yaml)`);
-  if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to run a task "${first}" of: name the workflow file first (orchestrate run FILE TASK...)`);
+  if (!found && statIfPresent(first)?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate ${command} ${first.replace(/\/$/, '')}/FILE.yaml)`);
+  if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to ${command} a task "${first}" of: name the workflow file first (orchestrate ${command} FILE TASK...)`);
   return { file: found, tasks: [first, ...rest] };
 }
 
@@ -43,7 +43,7 @@ export function namesWorkflowFile(word: string): boolean {
  * among the files given, if any are).
  */
 export function lintedFiles(files: readonly string[], stdinFilename: string | undefined): string[] {
-  if (stdinFilename === undefined) return files.length ? [...files] : [workflowFile(undefined)];
+  if (stdinFilename === undefined) return files.length ? [...files] : [workflowFile(undefined, 'lint')];
   if (!files.length) return [STDIN];
   if (!files.includes(STDIN)) throw new UsageError('--stdin-filename names what standard input stands for, but no - (standard input) is among the files to lint');
   return [...files];

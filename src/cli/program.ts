@@ -106,7 +106,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOption())
     .action(async (first: string | undefined, words: string[], options) => {
       const { planCommand } = await import('./commands/plan.js');
-      const { file, tasks } = fileAndTasks(first, words);
+      const { file, tasks } = fileAndTasks(first, words, 'plan');
       setExit(await planCommand(file, { ...options, tasks }));
     });
 
@@ -279,7 +279,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOption())
     .action(async (file: string | undefined, options) => {
       const { listCommand } = await import('./commands/list.js');
-      setExit(await listCommand(workflowFile(file), options));
+      setExit(await listCommand(workflowFile(file, 'list'), options));
     });
 
   program
@@ -290,7 +290,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(configOption())
     .action(async (file: string | undefined, options) => {
       const { graphCommand } = await import('./commands/plan.js');
-      setExit(await graphCommand(workflowFile(file), options));
+      setExit(await graphCommand(workflowFile(file, 'graph'), options));
     });
 
   program

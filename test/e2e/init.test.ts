@@ -42,7 +42,8 @@ describe('orchestrate init and the default workflow file', () => {
     for (const command of ['run', 'plan', 'lint', 'graph']) {
       const r = cli([command], { cwd: empty });
       expect(r.code, command).toBe(2);
-      expect(r.stderr).toBe('orchestrate: no workflow file given, and no orchestrate.yaml here: name one (orchestrate run FILE), or write one with orchestrate init\n');
+      // The hint names the command that was run.
+      expect(r.stderr).toBe(`orchestrate: no workflow file given, and no orchestrate.yaml here: name one (orchestrate ${command} FILE), or write one with orchestrate init\n`);
     }
     writeFileSync(join(empty, 'orchestrate.yml'), 'version: 1\ntasks:\n  a: { run: "true" }\n');
     expect(cli(['run', '--renderer', 'silent'], { cwd: empty }).code).toBe(0);
