@@ -404,6 +404,41 @@ tasks:
     expect(cli(['run', 'w.yaml', 'pack'], { cwd: dir }).code).toBe(0);
   });
 
+  it('warns about sources that name nothing (a typo would keep the task up to date), not what a task makes or an input names', () => {
+    const dir = tempProject({
+      'src/app.ts': '',
+      'package.json': '{}',
+      'w.yaml': `version: 1
+inputs:
+  dir: { default: nowhere }
+tasks:
+  build:
+    run: "mkdir -p out/lib && touch out/app.js"
+    sources: [scr/**/*.ts, src/**/*.ts, pakage.json, package.json, "\${{ inputs.dir }}/**"]
+    artifacts: [out/app.js, out/lib/*.d.ts]
+  test:
+    needs: build
+    sources: [out/app.js, out/lib, "pkg/\${{ matrix.p }}/*.ts"]
+    matrix: { p: [web] }
+    run: "true"
+  pack:
+    needs: build
+    # orchestrate-lint-disable-next-line missing-sources -- the release script writes it
+    sources: [release.txt]
+    run: "true"
+`,
+    });
+    const r = cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const found = JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code} ${d.message.split(' (yet?)')[0]}`);
+    expect(found).toEqual([
+      '7:15 missing-sources task "build": the directory of its sources entry "scr/**/*.ts", scr, does not exist',
+      '7:41 missing-sources task "build": its sources entry pakage.json does not exist',
+      '11:36 missing-sources task "test[web]": the directory of its sources entry "pkg/web/*.ts", pkg/web, does not exist',
+    ]);
+    expect(JSON.parse(r.stdout)[0].diagnostics[0].message).toContain('a typo keeps the task up to date while the files it meant change');
+  });
+
   it('warns about ordering a text literal, which is always false', () => {
     const dir = tempProject({ 'w.yaml': "version: 1\ntasks:\n  a: { run: 'true', when: \"env.SCORE >= 0.8 || env.NAME > 'm'\" }\n" });
     const [report] = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout);
