@@ -466,6 +466,22 @@ tasks:
     expect(r.stderr).not.toContain('internal error');
   });
 
+  it('appends to an events file of earlier runs, and refuses to write into any other file (the workflow itself, by a slip)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran" }\n', 'notes.md': '# mine\n' });
+    for (const file of ['workflow.yaml', 'notes.md']) {
+      const before = readFileSync(join(dir, file), 'utf8');
+      const r = cli(['run', 'workflow.yaml', '--events', file], { cwd: dir });
+      expect([r.code, r.stderr]).toEqual([2, `orchestrate: --events ${file} exists and holds no orchestrate events: not written into (remove it, or choose another path)\n`]);
+      expect(readFileSync(join(dir, file), 'utf8')).toBe(before);
+    }
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+    for (let i = 0; i < 2; i++) expect(cli(['run', 'workflow.yaml', '--events', 'events.jsonl'], { cwd: dir }).code).toBe(0);
+    const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.filter((e) => e.type === 'workflow.started')).toHaveLength(2);
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    expect(cli(['run', 'workflow.yaml', '--events', 'empty.jsonl'], { cwd: dir }).code).toBe(0);
+  });
+
   it('refuses an ORCHESTRATE_SPAWNERS that is not a whole number from 1, before anything runs or is recorded', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran" }\n' });
     for (const value of ['two', '0', '1.5', '-1']) {

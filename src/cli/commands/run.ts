@@ -10,6 +10,7 @@ import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
 import { memoOutputs } from '../../store/queries.js';
 import { checkResultPath, writeResultFile } from '../result-file.js';
+import { checkEventsPath } from '../events-file.js';
 import { RunRecorder } from '../../store/recorder.js';
 import { ApprovalDesk } from '../approval-desk.js';
 import { takeExclusive } from '../exclusive-run.js';
@@ -169,6 +170,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   }
   if (options.events === '-' && options.json) throw new UsageError('--events - and --json both write to stdout: send the events to a file');
   if (options.result !== undefined) checkResultPath(options.result);
+  if (options.events !== undefined && options.events !== '-') checkEventsPath(options.events);
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = await workflowHistory(workflow, options.state, true);
   const db = history.db!;
