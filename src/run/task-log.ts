@@ -159,9 +159,9 @@ export class TaskLog {
   private keep(piece: string, stream?: OutputStream, ends = true): void {
     const open = stream && this.openLines.get(stream);
     if (open && this.tailLines.includes(open)) {
-      const room = Math.max(0, TAIL_LINE_CHARS - open.text.length);
-      open.text += cut(piece, room);
-      open.more += piece.length - cut(piece, room).length;
+      const kept = cut(piece, Math.max(0, TAIL_LINE_CHARS - open.text.length));
+      open.text += kept;
+      open.more += piece.length - kept.length;
     } else {
       const kept = cut(piece, TAIL_LINE_CHARS);
       const line = { text: kept, more: piece.length - kept.length };

@@ -21,13 +21,20 @@ function nested(a: string, b: string): boolean {
  * exist never changes. Not an entry within what a task of the workflow
  * makes (its `artifacts`): `test` reading `out/app.txt` that `compile`
  * writes. Nor one that reads an input. A warning, as missing-cwd is: the
- * comment that silences it says why. Only the directory of a glob is looked at: walking a tree at every
- * load would cost more than a typo in a file name is worth.
+ * comment that silences it says why. Only the directory of a glob is looked
+ * at: walking a tree at every load would cost more than a typo in a file
+ * name is worth.
  */
 export function missingSources(workflow: Workflow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const made = workflow.tasks.flatMap((t) => t.artifacts.filter((a) => !a.includes('${{')).map((a) => fixedPart(a, t.cwd)));
   const reported = new Set<string>();
+  // Each path is looked at once, however many expansions read it.
+  const exists = new Map<string, boolean>();
+  const there = (path: string) => {
+    if (!exists.has(path)) exists.set(path, statIfPresent(path) !== undefined);
+    return exists.get(path)!;
+  };
   for (const task of workflow.tasks) {
     // An included task was checked with its own file.
     if (task.includedFrom !== undefined) continue;
@@ -37,7 +44,7 @@ export function missingSources(workflow: Workflow): Diagnostic[] {
       if (entry.includes('${{') || (unfilled !== undefined && unfilled !== entry)) return;
       const fixed = fixedPart(entry, task.cwd);
       const key = `${task.baseId}\0${k}\0${fixed}`;
-      if (reported.has(key) || statIfPresent(fixed) || made.some((m) => nested(m, fixed))) return;
+      if (reported.has(key) || there(fixed) || made.some((m) => nested(m, fixed))) return;
       reported.add(key);
       const shown = relative(workflow.dir, fixed) || '.';
       const what = isGlob(entry) ? `the directory of its sources entry "${entry}", ${shown},` : `its sources entry ${shown}`;
