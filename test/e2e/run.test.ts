@@ -601,10 +601,12 @@ tasks:
   });
 
   it('appends to an existing --events file, never truncating what was there', () => {
-    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'events.jsonl': 'kept\n' });
+    // An earlier run's event, as a file of events holds (any other file is refused: see below).
+    const earlier = '{"ts":"2026-01-01T00:00:00.000Z","runId":"20260101T000000Z-abcdef","type":"workflow.started"}';
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'events.jsonl': `${earlier}\n` });
     const runs = [1, 2].map(() => JSON.parse(cli(['run', 'workflow.yaml', '--json', '--events', 'events.jsonl'], { cwd: dir }).stdout).runId);
     const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('kept');
+    expect(lines[0]).toBe(earlier);
     const started = lines.slice(1).map((l) => JSON.parse(l)).filter((e) => e.type === 'workflow.started');
     expect(started.map((e) => e.runId)).toEqual(runs);
   });
