@@ -12,6 +12,19 @@ describe('glob', () => {
     expect(globToRegExp('a/**/*.yaml').test('a/x.yaml')).toBe(true);
     expect(globToRegExp('*.{yaml,yml}').test('x.yml')).toBe(true);
   });
+  it('takes **/** for **, in no time however many follow each other', () => {
+    const deep = `${Array.from({ length: 25 }, (_, i) => `d${i}`).join('/')}/y`;
+    const many = globToRegExp(`${'**/'.repeat(12)}x`);
+    const started = performance.now();
+    expect(many.test(deep)).toBe(false);
+    expect(many.test(`${deep}/x`)).toBe(true);
+    expect(many.test('x')).toBe(true);
+    // Generous: backtracking took seconds at ten, and doubles with each.
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(globToRegExp('a/**/**').test('a/b/c')).toBe(true);
+    expect(globToRegExp('a/**/**/b').source).toBe(globToRegExp('a/**/b').source);
+  });
+
   it('matches names with a newline in them, as the shell does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'glob-'));
     mkdirSync(join(dir, 'src/deep'), { recursive: true });
