@@ -112,11 +112,13 @@ export async function executeParallel(tasks: ApiTask[], policy: ApiPolicy = {}):
 }
 
 async function run(tasks: ApiTask[], policy: ApiPolicy, caller: string): Promise<RunResult> {
-  const { workflow, agents } = toWorkflow(tasks, policy, caller);
+  // No tasks is no mistake in code (a batch of no files, as Promise.all([]) takes): a run of nothing, which succeeds.
+  const none = Array.isArray(tasks) && tasks.length === 0;
+  const { workflow, agents } = toWorkflow(none ? [{ id: 'nothing', run: 'true' }] : tasks, policy, caller);
   return startRun(workflow, {
     agents,
     interrupt: policy.signal,
-    only: policy.only,
+    only: none ? [] : policy.only,
     listeners: policy.onEvent ? [policy.onEvent] : [],
     onOutput: policy.onOutput,
     approve: policy.approve,

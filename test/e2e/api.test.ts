@@ -182,6 +182,15 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     expect(reserved.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['invalid-id "__proto__" is not a valid task id: the name is reserved, as JavaScript gives it a meaning of its own']);
   });
 
+  it('runs nothing, and succeeds, when given no tasks (a batch of no items, as Promise.all([]) takes)', async () => {
+    const cwd = tempProject();
+    const events: string[] = [];
+    const parallel = await executeParallel([], { cwd, name: 'batch', onEvent: (e) => events.push(e.type) });
+    expect(parallel).toMatchObject({ status: 'succeeded', workflow: 'batch', tasks: [], metrics: { costSpent: 0 } });
+    expect(events).toEqual(['workflow.started', 'workflow.finished']);
+    expect((await executeGraph({ tasks: [] }, { cwd })).tasks).toEqual([]);
+  });
+
   it('checks what an agent returns: no object, outputs that are objects, a cost that is not a number', async () => {
     const cwd = tempProject();
     const result = await executeGraph({
