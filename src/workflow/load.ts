@@ -22,6 +22,7 @@ import { readCapped } from '../util/read-capped.js';
 import { readStdin, STDIN, STDIN_NAME } from './stdin.js';
 import type { Workflow } from './model.js';
 import type { ConfigFile, WorkflowFile } from './schema-types.js';
+import { visibleText } from '../util/visible-text.js';
 
 export interface LoadResult {
   /** Absolute path of the workflow file (or the label given for text). */
@@ -85,7 +86,8 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
       if (raw[key] !== undefined) schemaErrors.push(error('bad-include', `an included workflow cannot set \`${key}\`: the including workflow's applies to the whole run`, [key], true));
     }
   }
-  const name = raw.name ?? basename(file, extname(file));
+  // A file's name may hold what `name` may not (a terminal escape): shown as escapes.
+  const name = raw.name ?? visibleText(basename(file, extname(file)));
   const config = options.config ?? {};
   const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs);
   inputProblems = inputs.problems;

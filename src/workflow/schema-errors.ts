@@ -50,7 +50,8 @@ function parsePointer(pointer: string): (string | number)[] {
 }
 
 function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  // JSON escapes the C0 controls; the C1 ones (\u009b starts a terminal command too) are escaped here.
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
@@ -234,6 +235,9 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       }
       if (e.schemaPath.includes('/cpuShare/')) {
         return error('schema', `${where} must be a whole number of at least 1, or a share of the CPUs as a whole percentage such as "50%"; got ${show(e.data)}`, path);
+      }
+      if (String(p.pattern).includes('\\u0001-')) {
+        return error('schema', `${where} holds a control character (${show(e.data)}): a terminal escape would drive the terminals it is shown on; write the text without it`, path);
       }
       if (e.data === RESERVED_NAME && patternWords(e.schemaPath)) return error('schema', `${where} is not valid: ${show(e.data)} names nothing (${RESERVED_WHY})`, path);
       return error('schema', `${where} is not valid: ${show(e.data)} ${patternWords(e.schemaPath) ?? `must match ${p.pattern}`}`, path);

@@ -32,7 +32,7 @@ export type InputName = string;
  */
 export type Input = {
   /**
-   * What the input is for (shown when it is missing).
+   * What the input is for (shown when it is missing). Lines and tabs, but no other control characters.
    */
   description?: string;
   /**
@@ -230,7 +230,7 @@ export type Priority = "critical" | "high" | "medium" | "low";
  */
 export type Agent = {
   /**
-   * What the agent does.
+   * What the agent does. Lines and tabs, but no other control characters.
    */
   description?: string;
   /**
@@ -300,7 +300,7 @@ export type MatrixValue = string | number | boolean;
  */
 export type Task = {
   /**
-   * What the task does.
+   * What the task does. Lines and tabs, but no other control characters.
    */
   description?: string;
   /**
@@ -482,11 +482,11 @@ export type WorkflowFile = {
    */
   version: 1;
   /**
-   * Name of the workflow, shown in plans, summaries, history and telemetry. Defaults to the file name without its extension.
+   * Name of the workflow, shown in plans, summaries, history and telemetry. Defaults to the file name without its extension. One line, without control characters (a terminal escape would drive the terminals it is shown on).
    */
   name?: string;
   /**
-   * What the workflow does, for humans.
+   * What the workflow does, for humans. Lines and tabs, but no other control characters.
    */
   description?: string;
   /**

@@ -350,6 +350,29 @@ tasks:
 });
 
 describe('lint output in a terminal', () => {
+  it('refuses a terminal escape in a name or description, which every command would print; lines and tabs in descriptions are fine', () => {
+    const dir = tempProject({
+      'w.yaml': 'version: 1\nname: "evil\\e[2J\\e]0;title\\a"\ndescription: "two\\nlines\\tand a tab"\ninputs:\n  who: { description: "\\e[8mhidden" }\ntasks:\n  a: { run: "true", description: "x\\u009b5my" }\n',
+    });
+    const r = cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([
+      '2:7 schema name holds a control character ("evil\\u001b[2J\\u001b]0;title\\u0007"): a terminal escape would drive the terminals it is shown on; write the text without it',
+      '5:23 schema inputs.who.description holds a control character ("\\u001b[8mhidden"): a terminal escape would drive the terminals it is shown on; write the text without it',
+      '7:34 schema tasks.a.description holds a control character ("x\\u009b5my"): a terminal escape would drive the terminals it is shown on; write the text without it',
+    ]);
+    for (const command of ['run', 'plan', 'list']) {
+      const refused = cli([command, 'w.yaml'], { cwd: dir });
+      expect(refused.code, command).toBe(2);
+      expect(refused.stdout + refused.stderr).not.toMatch(/[\u0001-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+    // A file whose own name holds one: the default name shows it as an escape.
+    writeFileSync(join(dir, 'odd\u001b[2J.yaml'), 'version: 1\ntasks:\n  a: { run: "true" }\n');
+    const listed = cli(['list', 'odd\u001b[2J.yaml'], { cwd: dir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('odd\\u001b[2J (');
+  });
+
   it('shows the control characters of a file as escapes, never sends them to the terminal, and no snippet of a binary file', () => {
     const dir = tempProject({
       'need.yaml': 'version: 1\ntasks:\n  a: { run: "true", needs: ["x\\e[31mred\\u0007"] }\n',
