@@ -48,7 +48,7 @@ export async function takeExclusive(db: Database, workflow: Workflow, stopped: (
             // Gone meanwhile: the group is free at the next look.
           }
         }
-        await writeErr(`orchestrate: ${exclusive.cancelInProgress ? 'stopping' : 'waiting for'} run ${holder.run_id} (${holder.workflow}), which holds the exclusive group "${visibleText(exclusive.group)}"\n`);
+        await writeErr(`orchestrate: ${exclusive.cancelInProgress ? 'stopping' : 'waiting for'} run ${holder.run_id} (${visibleText(holder.workflow)}), which holds the exclusive group "${visibleText(exclusive.group)}"\n`);
       }
       await sleep(POLL_MS);
     }

@@ -27,7 +27,7 @@ export interface RunStatus {
 export function formatRunStatus(s: RunStatus): string {
   const c = s.counts;
   const lines = [
-    `run ${s.id} (${s.workflow}) ${s.status} ${s.status === 'running' ? 'for' : 'after'} ${formatDuration(s.elapsed)}`,
+    `run ${s.id} (${visibleText(s.workflow)}) ${s.status} ${s.status === 'running' ? 'for' : 'after'} ${formatDuration(s.elapsed)}`,
     `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
   ];
   const width = Math.min(40, Math.max(0, ...[...s.running, ...s.up].map((r) => r.task.length)));

@@ -346,6 +346,20 @@ tasks:
     expect(cli(['prune', '--older-than', 'soon'], { cwd: dir }).stderr).toContain('--older-than must be a duration such as 30d');
   });
 
+  it('shows a stored workflow name with a terminal escape (recorded before names were checked) as escapes', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const id = json(dir, ['run', 'workflow.yaml', '--json']).runId as string;
+    const db = openSqlite(join(dir, '.orchestrate/state.db'));
+    db.prepare('UPDATE runs SET workflow = ? WHERE id = ?').run('evil\u001b[2J', id);
+    db.close();
+    for (const args of [['history'], ['status'], ['prune', '--keep', '0', '--dry-run']]) {
+      const r = cli(args, { cwd: dir });
+      expect(r.code, args[0]).toBe(0);
+      expect(r.stdout, args[0]).toContain('evil\\u001b[2J');
+      expect(r.stdout, args[0]).not.toContain('\u001b');
+    }
+  });
+
   it('prints a stored run\'s task logs, all or some, and says when they are gone', async () => {
     const dir = tempProject({
       'package.json': '{}',

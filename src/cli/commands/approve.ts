@@ -8,6 +8,7 @@ import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../run-liveness.js';
 import { runNamed } from '../run-name.js';
+import { visibleText } from '../../util/visible-text.js';
 
 /**
  * `orchestrate approve TASK...` / `orchestrate reject TASK...`: a decision on
@@ -32,7 +33,7 @@ export async function decideCommand(tasks: string[], approved: boolean, options:
     const lines: string[] = [];
     for (const { task, run } of found) {
       if (!decide(db, run.id, { task, approved, by, reason: options.reason ?? null }, new Date())) throw new UsageError(`task "${task}" of run ${run.id} has been decided already`);
-      lines.push(`${approved ? 'approved' : 'rejected'} ${task} (run ${run.id}, ${run.workflow})\n`);
+      lines.push(`${approved ? 'approved' : 'rejected'} ${task} (run ${run.id}, ${visibleText(run.workflow)})\n`);
     }
     await writeOut(lines.join(''));
     return EXIT.ok;

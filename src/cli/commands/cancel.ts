@@ -7,6 +7,7 @@ import { existingStatePath } from '../history-store.js';
 import { writeErr, writeOut } from '../output.js';
 import { runGoingOn, stillRunning } from '../run-liveness.js';
 import { runNamed } from '../run-name.js';
+import { visibleText } from '../../util/visible-text.js';
 
 /** How long to wait for the runner to stop its tasks and write its record: a task's grace period and more. */
 const WAIT_MS = 60_000;
@@ -39,7 +40,7 @@ export async function cancelCommand(runId: string | undefined, options: { state?
       await writeErr(`orchestrate: run ${run.id} is still stopping after ${WAIT_MS / 1000}s (its runner is pid ${run.runner_pid})\n`);
       return EXIT.failed;
     }
-    await writeOut(`cancelled run ${run.id} (${run.workflow}): ${after.status ?? 'its runner ended without a record'}\n`);
+    await writeOut(`cancelled run ${run.id} (${visibleText(run.workflow)}): ${after.status ?? 'its runner ended without a record'}\n`);
     return EXIT.ok;
   } finally {
     db.close();

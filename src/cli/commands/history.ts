@@ -7,6 +7,7 @@ import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { runStatus } from '../run-liveness.js';
 import { runNamed } from '../run-name.js';
+import { visibleText } from '../../util/visible-text.js';
 
 async function openExisting(option: string | undefined, near: string) {
   return openStore(await existingStatePath(near, option));
@@ -67,7 +68,7 @@ export async function historyCommand(file: string | undefined, options: { json?:
         r.id.padEnd(25), r.startedAt.padEnd(26), r.status.padEnd(11),
         (r.wallTime !== null ? formatDuration(r.wallTime) : '-').padEnd(8),
         (r.speedup !== null ? `${r.speedup.toFixed(2)}x` : '-').padEnd(8),
-        String(r.cost ?? '-').padEnd(6), `${r.workflow}${r.resumedFrom ? ` (resumed ${r.resumedFrom})` : ''}`,
+        String(r.cost ?? '-').padEnd(6), `${visibleText(r.workflow)}${r.resumedFrom ? ` (resumed ${r.resumedFrom})` : ''}`,
       ].join(' '));
     }
     const total = selected.total();

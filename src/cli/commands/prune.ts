@@ -7,6 +7,7 @@ import { deleteRuns, runsBeyond } from '../../store/prune.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../run-liveness.js';
+import { visibleText } from '../../util/visible-text.js';
 
 /** Bytes in a directory tree. */
 function sizeOf(path: string): number {
@@ -46,7 +47,7 @@ export async function pruneCommand(file: string | undefined, options: { keep: nu
     const what = `${runs.length} run${runs.length === 1 ? '' : 's'} and ${dirs.length} log director${dirs.length === 1 ? 'y' : 'ies'} (${megabytes(bytes)})`;
     const kept = `the latest ${options.keep} of ${absolute ? absolute : 'each workflow'}${options.olderThan !== undefined ? ' and every run younger than the cut-off' : ''}`;
     if (options.dryRun) {
-      await writeOut(`${runs.map((run) => `would remove ${run.id}  ${run.started_at}  ${run.workflow}\n`).join('')}would remove ${what}, keeping ${kept}\n`);
+      await writeOut(`${runs.map((run) => `would remove ${run.id}  ${run.started_at}  ${visibleText(run.workflow)}\n`).join('')}would remove ${what}, keeping ${kept}\n`);
       return EXIT.ok;
     }
     deleteRuns(db, runs.map((run) => run.id));
