@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/plan.js';
 import type { Workflow } from '../workflow/model.js';
 import { isDefaultShell } from '../workflow/shell.js';
+import { visibleLine } from '../util/visible-text.js';
 
 /** Lines of a prompt shown in the text plan; the JSON has all of it. */
 const PROMPT_LINES = 3;
@@ -33,9 +34,10 @@ export function commandsSection(plan: Plan): string[] {
   for (const task of tasks) {
     const how = [task.agent !== null ? `agent ${task.agent}` : '', task.shell ? task.shell.join(' ') : '', NOT_RUN[task.estimateSource] ?? ''].filter(Boolean);
     lines.push(`  ${task.id}${how.length ? ` (${how.join('; ')})` : ''}`);
-    for (const line of (task.command ?? '').replace(/\n$/, '').split('\n')) lines.push(`    ${line}`);
+    // Shown as written, but a terminal escape in it (a printf's) as its escape, not to the terminal.
+    for (const line of (task.command ?? '').replace(/\n$/, '').split('\n')) lines.push(`    ${visibleLine(line)}`);
     if (task.prompt !== undefined) {
-      const prompt = task.prompt.replace(/\n$/, '').split('\n');
+      const prompt = task.prompt.replace(/\n$/, '').split('\n').map(visibleLine);
       lines.push(`    prompt: ${prompt[0]}`, ...prompt.slice(1, PROMPT_LINES).map((line) => `            ${line}`));
       if (prompt.length > PROMPT_LINES) lines.push(`            ... ${prompt.length - PROMPT_LINES} more line${prompt.length - PROMPT_LINES === 1 ? '' : 's'}`);
     }

@@ -1,6 +1,7 @@
 import type { Workflow } from '../workflow/model.js';
 import { dynamicKeys } from '../workflow/expand-matrix.js';
 import type { Colors } from './colors.js';
+import { visibleText } from '../util/visible-text.js';
 
 /** One task as the file declares it, with the tasks its matrix expands to. */
 export interface ListedTask {
@@ -82,7 +83,7 @@ function taskDetails(task: ListedTask): string {
 
 function inputDetails(input: ListedInput): string {
   const details: string[] = [];
-  if (input.enum) details.push(input.enum.join(' | '));
+  if (input.enum) details.push(input.enum.map((v) => visibleText(String(v))).join(' | '));
   else if (input.type !== 'string') details.push(input.type);
   details.push(input.required ? 'required' : `default ${JSON.stringify(input.default)}`);
   return details.join('; ');

@@ -193,6 +193,29 @@ tasks:
     expect(Math.max(...schedule.map((line) => [...line].length))).toBe(50);
   });
 
+  it('shows commands, prompts and input choices with their terminal escapes written out, tabs kept', () => {
+    const dir = tempProject({
+      'w.yaml': [
+        'version: 1',
+        'inputs:',
+        '  who: { default: b, enum: ["x\\e[2Jy", b] }',
+        'agents:',
+        '  llm: { command: cat }',
+        'tasks:',
+        '  a: { run: "printf \\"\\\\e[31m\\" # \\e]0;title\\a\\n\\techo indented" }',
+        '  b: { agent: llm, prompt: "say \\e[8mhidden" }',
+        '',
+      ].join('\n'),
+    });
+    const plan = cli(['plan', 'w.yaml', '--commands'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('    printf "\\e[31m" # \\u001b]0;title\\u0007\n    \techo indented\n');
+    expect(plan.stdout).toContain('    prompt: say \\u001b[8mhidden');
+    const list = cli(['list', 'w.yaml'], { cwd: dir });
+    expect(list.stdout).toContain('x\\u001b[2Jy | b');
+    for (const out of [plan.stdout, list.stdout]) expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('answers "what if I had more slots?" with --concurrency', () => {
     const dir = tempProject({ 'w.yaml': `version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n${Array.from({ length: 8 }, (_, i) => `  t${i}: { run: "sleep 1", estimate: 1s }\n`).join('')}` });
     const one = JSON.parse(cli(['plan', 'w.yaml', '--json'], { cwd: dir }).stdout);
