@@ -89,11 +89,15 @@ function inputDetails(input: ListedInput): string {
   return details.join('; ');
 }
 
+/** A row per entry: its name and description, a description of several lines kept in its column, then the details. */
 function rows(entries: Array<[name: string, description: string | null, details: string]>, c: Colors): string {
   const width = Math.min(32, Math.max(...entries.map(([name]) => name.length)));
   return entries.map(([name, description, details]) => {
-    const text = [description, details && c.dim(description ? `(${details})` : details)].filter(Boolean).join('  ');
-    return `  ${c.bold(name.padEnd(width))}  ${text}`.trimEnd();
+    const lines = description ? description.trimEnd().split('\n') : [''];
+    const last = lines.length - 1;
+    lines[last] = [lines[last], details && c.dim(description ? `(${details})` : details)].filter(Boolean).join('  ');
+    const under = ' '.repeat(2 + Math.max(width, name.length) + 2);
+    return lines.map((line, k) => (k === 0 ? `  ${c.bold(name.padEnd(width))}  ${line}` : `${under}${line}`).trimEnd()).join('\n');
   }).join('\n');
 }
 

@@ -70,6 +70,25 @@ tasks:
     ].join('\n'));
   });
 
+  it('keeps a description of several lines in its column, the details after its last line', () => {
+    const dir = tempProject({
+      'w.yaml': 'version: 1\ninputs:\n  who: { description: "the person\\nto greet" }\ntasks:\n  build:\n    description: |\n      Builds things.\n      More detail.\n    run: "true"\n  t: { run: "true", needs: build, description: short }\n',
+    });
+    const r = cli(['list', 'w.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe([
+      'w (w.yaml): 2 tasks',
+      '  build  Builds things.',
+      '         More detail.',
+      '  t      short  (needs build)',
+      '',
+      'Inputs (orchestrate run -i NAME=VALUE):',
+      '  who  the person',
+      '       to greet  (required)',
+      '',
+    ].join('\n'));
+  });
+
   it('refuses an invalid workflow with the lint report, and a missing file, with exit 2', () => {
     const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", needs: b }\n' });
     const bad = cli(['list', 'w.yaml'], { cwd: dir });
