@@ -99,7 +99,9 @@ export function resolveInputs(declared: Record<string, Input>, given: InputValue
     const chosen = Object.hasOwn(given, name) ? given[name] : Object.hasOwn(previous, name) ? previous[name] : undefined;
     const text = chosen ?? (input.default === undefined ? undefined : String(input.default));
     if (text === undefined) {
-      missing.push(input.description ? `"${name}" (${input.description})` : `"${name}"`);
+      // One line, as every user error is: a description of several lines is joined.
+      const description = input.description?.trim().replace(/\s*\n\s*/g, ' ');
+      missing.push(description ? `"${name}" (${description})` : `"${name}"`);
       continue;
     }
     const problem = chosen !== undefined ? valueProblem(name, input, text) : undefined;

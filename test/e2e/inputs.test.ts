@@ -70,6 +70,9 @@ describe('workflow inputs', () => {
     }
     expect(lines(dir, 'build.ran')).toEqual([]);
     expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
+    // A description of several lines is joined: still one line.
+    writeFileSync(join(dir, 'multi.yaml'), 'version: 1\ninputs:\n  who:\n    description: |\n      the person\n      to greet\ntasks:\n  a: { run: "true" }\n');
+    expect(cli(['run', 'multi.yaml'], { cwd: dir }).stderr).toBe('orchestrate: multi.yaml: missing input "who" (the person to greet): give it with --input NAME=VALUE\n');
   });
 
   it('plans without values, but checks those given', () => {
