@@ -495,7 +495,7 @@ export class RunEngine {
     this.states.forEach((s, i) => {
       if (s.state === 'running' && !keep(i)) s.abort?.abort();
       if (s.state === 'backoff' && s.timer) {
-        s.timer?.clear();
+        s.timer.clear();
         s.timer = undefined;
         this.finish(i, 'cancelled', cancelReason(mode));
       }

@@ -70,7 +70,10 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
     clauses.push(`r.id IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY workflow ORDER BY started_at DESC) AS k FROM runs${file ? ' WHERE file = ?' : ''}) WHERE k <= ?)`);
     args.push(...(file ? [file] : []), limit);
   }
-  const where = (...more: string[]) => ([...clauses, ...more].length ? `WHERE ${[...clauses, ...more].join(' AND ')}` : '');
+  const where = (...more: string[]) => {
+    const all = [...clauses, ...more];
+    return all.length ? `WHERE ${all.join(' AND ')}` : '';
+  };
   // Rows as arrays, not objects: a long history has hundreds of thousands.
   const tasks = db.prepare(`SELECT r.workflow, t.task_id, t.agent, t.status, t.reason, t.attempts, t.queue_wait_ms, t.cost
     FROM tasks t JOIN runs r ON r.id = t.run_id ${where()} ORDER BY r.started_at`).raw().all(...args) as TaskRow[];

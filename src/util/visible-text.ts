@@ -14,6 +14,11 @@ export function visibleLine(line: string): string {
   return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, escape);
 }
 
+/** Text in double quotes as JSON writes it, with the C1 controls JSON leaves as they are (\u009b starts a terminal command too) escaped as well. */
+export function quotedText(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f]/g, escape);
+}
+
 function escape(c: string): string {
   return ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }

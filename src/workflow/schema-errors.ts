@@ -5,6 +5,7 @@ import { otherToolHint } from './key-hints.js';
 import { conditionText } from './condition.js';
 import { schemas } from './schema.js';
 import { RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
+import { quotedText } from '../util/visible-text.js';
 
 /** What an identifier is called, by the mapping that holds it. */
 const ID_KIND: Record<string, string> = {
@@ -50,8 +51,7 @@ function parsePointer(pointer: string): (string | number)[] {
 }
 
 function show(value: unknown): string {
-  // JSON escapes the C0 controls; the C1 ones (\u009b starts a terminal command too) are escaped here.
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof value === 'string') return quotedText(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
