@@ -26,6 +26,13 @@ function runDir(dir: string): string {
   return join(runs, readdirSync(runs)[0]!);
 }
 
+/** How many task logs the run has written so far: none before its directory is made. */
+function logsSoFar(dir: string): number {
+  const runs = join(dir, '.orchestrate/runs');
+  const run = existsSync(runs) ? readdirSync(runs)[0] : undefined;
+  return run === undefined ? 0 : readdirSync(join(runs, run)).filter((f) => f.endsWith('.log')).length;
+}
+
 describe.skipIf(!LINUX)('limits of the system (needs /proc/self/limits)', () => {
   it('runs more tasks at once than the open-files limit leaves room for: the rest wait for others to end, none fails', () => {
     const dir = tempProject({ 'package.json': '{}', 'w.yaml': manyTasks(150, 'sleep 0.3') });
@@ -65,7 +72,7 @@ describe.skipIf(!LINUX)('limits of the system (needs /proc/self/limits)', () => 
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       // Some tasks have started (their output is in their logs); the others wait for room.
-      await waitFor(() => existsSync(join(dir, '.orchestrate/runs')) && readdirSync(runDir(dir)).filter((f) => f.endsWith('.log')).length >= 20, 'tasks to start', 60_000);
+      await waitFor(() => logsSoFar(dir) >= 20, 'tasks to start', 60_000);
       child.kill('SIGINT');
       expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running 30 s after Ctrl-C'), 30_000))])).toBe(130);
     } finally {
