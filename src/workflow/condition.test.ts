@@ -77,6 +77,15 @@ describe('when conditions', () => {
     expect(parseCondition("contains(inputs.x, 'a')").refs.map((r) => r.text)).toEqual(['inputs.x']);
   });
 
+  it("take a doubled quote inside a string for the quote itself, as GitHub Actions does ('It''s')", () => {
+    values['inputs.title'] = `It's "open"`;
+    expect(holds(`inputs.title == 'It''s "open"'`)).toBe(true);
+    expect(holds(`inputs.title == "It's ""open"""`)).toBe(true);
+    expect(holds(`contains(inputs.title, '''') && '' == inputs.missing`)).toBe(true);
+    expect(holds(`inputs.title == 'It''s' || 'a''' == 'a'`)).toBe(false);
+    expect(parseCondition(`inputs.title == 'It''s`).error).toBe(`unclosed string 'It''s`);
+  });
+
   it('treat the empty string, false and 0 as false', () => {
     expect(['', 'false', '0', '0.0', ' 0'].map(truthy)).toEqual([false, false, false, false, false]);
     expect(['true', 'no', 'False', '1', ' '].map(truthy)).toEqual([true, true, true, true, true]);

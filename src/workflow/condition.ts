@@ -40,6 +40,15 @@ const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/;
 // Longer first: `<=` is not `<` then `=`.
 const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '!', '<', '>', '(', ')', ','];
 
+/** Where the string `rest` starts with ends: its closing quote, a doubled one (`'It''s'`, as in GitHub Actions) standing for itself; -1 when unclosed. */
+function stringEnd(rest: string): number {
+  const quote = rest[0]!;
+  for (let at = rest.indexOf(quote, 1); at !== -1; at = rest.indexOf(quote, at + 2)) {
+    if (rest[at + 1] !== quote) return at;
+  }
+  return -1;
+}
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -57,9 +66,9 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (rest[0] === "'" || rest[0] === '"') {
-      const end = rest.indexOf(rest[0], 1);
+      const end = stringEnd(rest);
       if (end === -1) throw new Error(`unclosed string ${rest.slice(0, 20)}`);
-      tokens.push({ type: 'literal', value: rest.slice(1, end), text: rest.slice(0, end + 1) });
+      tokens.push({ type: 'literal', value: rest.slice(1, end).replaceAll(rest[0].repeat(2), rest[0]), text: rest.slice(0, end + 1) });
       i += end + 1;
       continue;
     }
