@@ -19,6 +19,9 @@ import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 export const MAX_PROMPT_VARIABLE = 100 * 1024;
 
 export class ShellExecutor implements Executor {
+  /** Tasks whose log file could not all be written (a full disk), and why. */
+  readonly unwrittenLogs = new Map<string, string>();
+
   constructor(private readonly masker: SecretMasker, private readonly spawner: SpawnerClient) {}
 
   async run(request: AttemptRequest): Promise<AttemptResult> {
@@ -56,7 +59,7 @@ export class ShellExecutor implements Executor {
         terminate();
       }, Math.max(0, request.timeout * 1000 - ago));
     };
-    const { id, done } = this.spawner.spawn({
+    const { id, done: exited } = this.spawner.spawn({
       command: request.command,
       cwd: request.cwd,
       env,
@@ -72,6 +75,10 @@ export class ShellExecutor implements Executor {
       // The default travels as nothing: most requests use it.
       ...(request.shell && !isDefaultShell(request.shell) ? { shell: request.shell } : {}),
     }, request.onOutput, started);
+    const done = exited.then((report) => {
+      if (report.logError !== undefined) this.unwrittenLogs.set(request.taskId, report.logError);
+      return report;
+    });
 
     let cancelled = false;
     let killed = false;

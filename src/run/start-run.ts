@@ -54,6 +54,8 @@ export interface RunHandle {
   engine: RunEngine;
   masker: SecretMasker;
   result: Promise<RunResult>;
+  /** Tasks whose log file could not all be written (a full disk), and why. */
+  unwrittenLogs: ReadonlyMap<string, string>;
 }
 
 /** Task starts per second to expect: the concurrency over the typical task's estimate (from history when there is one). */
@@ -119,5 +121,5 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     onOutput: options.onOutput,
   });
   const result = engine.run().finally(() => spawner.close());
-  return { runId, runDir, engine, masker, result };
+  return { runId, runDir, engine, masker, result, unwrittenLogs: shell.unwrittenLogs };
 }

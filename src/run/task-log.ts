@@ -2,6 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
+import { ioReason } from '../errors.js';
 
 const TAIL_LINES = 20;
 /** Characters of a line the tail keeps (the summary's, the result's `logTail`): the log file has the whole line. */
@@ -117,13 +118,10 @@ export class TaskLog {
       const line = generation === this.masker.generation ? masked : this.masker.mask(masked);
       this.keep(line, label, ends);
       this.onLine?.(label, line);
-      if (!this.file.write(`${label}| ${line}\n`) && !this.waiting) {
+      if (this.writeError === undefined && !this.file.write(`${label}| ${line}\n`) && !this.waiting) {
         this.waiting = true;
         for (const s of this.sources) s.pause();
-        this.file.once('drain', () => {
-          this.waiting = false;
-          for (const s of this.sources) s.resume();
-        });
+        this.file.once('drain', () => this.resumeSources());
       }
     });
     stream.setEncoding('utf8');
@@ -140,6 +138,11 @@ export class TaskLog {
     stream.on('error', () => undefined);
   }
 
+  private resumeSources(): void {
+    this.waiting = false;
+    for (const s of this.sources) s.resume();
+  }
+
   /** A value a stdout line registered: the masker takes it (not one under 3 characters). */
   private addMask(value: string): void {
     if (this.masker.add(value)) this.onSecret?.(value);
@@ -149,7 +152,7 @@ export class TaskLog {
   note(text: string): void {
     const line = this.masker.mask(text);
     this.keep(line);
-    this.file.write(`--- ${line}\n`);
+    if (this.writeError === undefined) this.file.write(`--- ${line}\n`);
   }
 
   /**
@@ -183,7 +186,8 @@ export class TaskLog {
 
   close(): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.stream) return resolve();
+      // A stream that failed is already closed.
+      if (!this.stream || this.stream.destroyed) return resolve();
       this.stream.end((error?: Error | null) => {
         if (error) this.failed(error);
         resolve();
@@ -191,13 +195,19 @@ export class TaskLog {
     });
   }
 
-  private writeFailed = false;
+  /** Why the log file could not be written (a full disk), if it could not. */
+  writeError?: string;
 
-  /** The task goes on; its last lines still reach the summary, with the reason the file is missing. */
+  /**
+   * The task goes on, its output still read (a pipe left full would stop it)
+   * but no more written; its last lines still reach the summary, with the
+   * reason the file is not whole.
+   */
   private failed(error: Error): void {
-    if (this.writeFailed) return;
-    this.writeFailed = true;
+    if (this.writeError !== undefined) return;
+    this.writeError = ioReason(error);
     this.keep(`(the log file could not be written: ${error.message})`);
+    if (this.waiting) this.resumeSources();
   }
 }
 

@@ -639,6 +639,18 @@ tasks:
     expect(JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout)).toHaveLength(2);
   });
 
+  it.skipIf(!existsSync('/dev/full'))('goes on when a task\'s log cannot be written (a full disk): the task is not stopped by its full pipe, and a warning names it', () => {
+    // The task makes its own log /dev/full before it prints, as a disk that filled up would: every write fails.
+    const big = `ln -s /dev/full .orchestrate/runs/$ORCHESTRATE_RUN_ID/big.log && head -c 3000000 /dev/zero | tr '\\\\0' x | fold -w 100 && echo done > done.txt`;
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\ntasks:\n  big: { run: "${big}", timeout: 60s }\n  after: { run: "echo after > after.txt", needs: [big] }\n` });
+    const r = spawnSync(process.execPath, [BIN, 'run', 'workflow.yaml', '--json'], { cwd: dir, encoding: 'utf8', timeout: 90_000, env: { ...process.env, CI: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'done.txt')) && existsSync(join(dir, 'after.txt'))).toBe(true);
+    const result = JSON.parse(r.stdout);
+    expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([['big', 'succeeded'], ['after', 'succeeded']]);
+    expect(r.stderr).toBe(`orchestrate: warning: the log of big could not all be written (no space left on the device): its output is not all in ${join(dir, '.orchestrate/runs', result.runId)}; the task went on\n`);
+  }, 120_000);
+
   it('fails at once, not spinning, where a directory cannot be made under a dangling symlink or /proc', () => {
     const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
     symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));

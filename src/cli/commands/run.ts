@@ -87,6 +87,14 @@ function withRunFlags(workflow: Workflow, options: RunCommandOptions): Workflow 
 }
 
 /** Whether a CI system runs this (`CI` set, and not to false). */
+/** What the warning says of tasks whose log file could not all be written (a full disk): their ids, and why. */
+function unwrittenLogsText(logs: ReadonlyMap<string, string>, runDir: string): string {
+  const ids = [...logs.keys()];
+  const named = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
+  const one = ids.length === 1;
+  return `the log${one ? '' : 's'} of ${named} could not all be written (${[...new Set(logs.values())].join('; ')}): ${one ? 'its' : 'their'} output is not all in ${runDir}; the task${one ? '' : 's'} went on`;
+}
+
 function inCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
@@ -340,6 +348,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     // The run is done either way; what it could not record is said, not hidden.
     if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
+    if (handle.unwrittenLogs.size) await writeErr(`orchestrate: warning: ${unwrittenLogsText(handle.unwrittenLogs, handle.runDir)}\n`);
     if (recorder.failure) await writeErr(`orchestrate: warning: the run history could not all be written (${recorder.failure}): history, stats and --resume may not know this run\n`);
     if (resumedFrom) {
       const count = result.tasks.filter((t) => t.reason === 'reused').length;

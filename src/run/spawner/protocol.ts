@@ -56,6 +56,8 @@ export interface ExitReport {
   /** What the task wrote to its summary file (masked, at most the part kept). */
   summary?: string;
   tail: string[];
+  /** Why the log file could not all be written (a full disk); the task went on. */
+  logError?: string;
   durationMs: number;
 }
 

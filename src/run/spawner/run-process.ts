@@ -166,5 +166,5 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
   if (cut) log.note(`its summary ($ORCHESTRATE_SUMMARY) was cut to its first ${MAX_SUMMARY_BYTES} bytes`);
   if (spawnError) log.note(`could not start: ${spawnError}`);
   await log.close();
-  return { type: 'exit', id: request.id, code, signal, spawnError, outputError, outputs, ...(summary !== undefined ? { summary } : {}), tail: log.tail(), durationMs: performance.now() - started };
+  return { type: 'exit', id: request.id, code, signal, spawnError, outputError, outputs, ...(summary !== undefined ? { summary } : {}), tail: log.tail(), ...(log.writeError !== undefined ? { logError: log.writeError } : {}), durationMs: performance.now() - started };
 }
