@@ -65,5 +65,6 @@ export function ioReason(error: unknown): string {
     : code === 'ENAMETOOLONG' ? 'the name is too long'
     : code === 'ELOOP' ? 'too many levels of symbolic links'
     : code === 'ENOSPC' ? 'no space left on the device'
+    : code === 'EFBIG' ? 'larger than the system lets a file be (ulimit -f)'
     : (error as Error)?.message ?? String(error);
 }

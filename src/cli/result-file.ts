@@ -1,4 +1,3 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ioErrorFrom, ioReason, UsageError } from '../errors.js';
 import { resultJson } from '../report/result-json.js';
@@ -6,6 +5,7 @@ import type { RunResult } from '../run/result.js';
 import { makeDirectory } from '../util/make-directory.js';
 import { readHead } from '../util/read-head.js';
 import { statIfPresent } from '../util/stat-if-present.js';
+import { writeWhole } from '../util/write-whole.js';
 
 /** How every result file starts (`JSON.stringify(result, null, 2)`): what may be replaced. */
 const RESULT_HEAD = /^\{\s*"runId"\s*:/;
@@ -42,22 +42,10 @@ function head(path: string): string {
  * all: a reader never sees half a file. Returns why it could not, if it could not.
  */
 export function writeResultFile(path: string, result: RunResult): string | undefined {
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    const fd = openSync(temporary, 'w');
-    try {
-      for (const piece of resultJson(result)) writeSync(fd, piece);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
+    writeWhole(path, resultJson(result));
     return undefined;
   } catch (error) {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {
-      // Never written: nothing to remove.
-    }
     return ioReason(error);
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirectory } from '../util/make-directory.js';
+import { writeWhole } from '../util/write-whole.js';
 
 /** At most this many parsed texts are kept; writing one more removes the oldest. */
 export const MAX_PARSED = 64;
@@ -61,9 +62,7 @@ export class ParseCache {
       makeDirectory(this.dir);
       const file = this.entry(text);
       // Renamed into place whole: a run reading at the same moment finds all of it or nothing.
-      const partial = `${file}.${process.pid}.partial`;
-      writeFileSync(partial, `${sha256(json)}\n${json}`, { mode: 0o600 });
-      renameSync(partial, file);
+      writeWhole(file, `${sha256(json)}\n${json}`, 0o600);
       this.trim();
     } catch {
       // A read-only project, a full disk: the next run parses again.

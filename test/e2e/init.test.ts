@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempProject } from '../helpers/cli.js';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
 
 describe('orchestrate init and the default workflow file', () => {
   it('writes a starter workflow that lints clean and runs, and that commands use when given no file', () => {
@@ -47,5 +48,14 @@ describe('orchestrate init and the default workflow file', () => {
     }
     writeFileSync(join(empty, 'orchestrate.yml'), 'version: 1\ntasks:\n  a: { run: "true" }\n');
     expect(cli(['run', '--renderer', 'silent'], { cwd: empty }).code).toBe(0);
+  });
+
+  it.skipIf(process.platform !== 'linux')('leaves no half workflow behind when the file cannot be written whole', () => {
+    // A limit on file size (ulimit -f: 512 bytes) fails a write as a full disk does, after a first part went in.
+    const dir = tempProject({});
+    const r = spawnSync('sh', ['-c', `trap '' XFSZ; ulimit -f 1; exec "$0" "$@"`, process.execPath, BIN, 'init', 'flows/new.yaml'], { cwd: dir, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([2, 'orchestrate: cannot write flows/new.yaml: larger than the system lets a file be (ulimit -f)\n']);
+    expect(existsSync(join(dir, 'flows/new.yaml'))).toBe(false);
+    expect(r.stdout).toBe('');
   });
 });

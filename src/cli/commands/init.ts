@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { schemaFile } from '../../workflow/schema.js';
@@ -52,9 +52,16 @@ export async function initCommand(file: string | undefined): Promise<number> {
     throw ioErrorFrom(file ?? 'orchestrate.yaml', error, 'write');
   }
   try {
-    writeSync(fd, starter(schema));
-  } finally {
-    closeSync(fd);
+    try {
+      // All of it: writeSync may write part and say so only in its count.
+      writeFileSync(fd, starter(schema));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    // Made here a moment ago: half a workflow (a full disk) is not left behind.
+    rmSync(path, { force: true });
+    throw ioErrorFrom(file ?? 'orchestrate.yaml', error, 'write');
   }
   await writeOut(`wrote ${file ?? 'orchestrate.yaml'}: orchestrate plan${file ? ` ${file}` : ''} shows its schedule, orchestrate run${file ? ` ${file}` : ''} runs it\n`);
   return EXIT.ok;

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
@@ -9,6 +9,7 @@ import { openStore } from '../../store/open-store.js';
 import { HISTORY_RUNS, latestRunId, reportData } from '../../store/queries.js';
 import { runStatus } from '../run-liveness.js';
 import { runNamed } from '../run-name.js';
+import { writeWhole } from '../../util/write-whole.js';
 import { computeStats } from '../../store/stats.js';
 import { loadWorkflowFile } from '../../workflow/load.js';
 import { writeOut } from '../output.js';
@@ -51,7 +52,8 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   }
   try {
     makeDirectory(dirname(out));
-    writeFileSync(out, text);
+    // An earlier report there stays as it was if this one cannot be written whole.
+    writeWhole(out, text);
   } catch (error) {
     throw ioErrorFrom(out, error, 'write');
   }
