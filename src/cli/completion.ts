@@ -100,7 +100,7 @@ function gitRefs(): string[] {
 /** Words read from this project's history; none without one. */
 async function fromHistory(read: (db: Database) => string[]): Promise<string[]> {
   try {
-    const db = openStore(await existingStatePath(process.cwd()));
+    const db = openStore(await existingStatePath(process.cwd()), 'read');
     try {
       return read(db);
     } finally {

@@ -21,7 +21,7 @@ import { statePath } from '../store/state-path.js';
 export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
-  const db = openStore(path);
+  const db = openStore(path, create ? 'write' : 'read');
   const estimates = historyEstimates(db, workflow.name, definitionHashes(workflow));
   let fresh: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;

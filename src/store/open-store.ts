@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -30,7 +30,7 @@ let sqlite: { Database: typeof BetterSqlite3; addon: object } | undefined;
  * better-sqlite3's JavaScript (see scripts/bundle.mjs), from where that loader
  * could not find the package; found here, it is also ~1.5 ms sooner.
  */
-function openDatabase(path: string, options: BetterSqlite3.Options = {}): Database {
+function openDatabase(path: string | Buffer, options: BetterSqlite3.Options = {}): Database {
   if (!sqlite) {
     const pkg = require.resolve('better-sqlite3/package.json');
     const release = join(dirname(pkg), 'build', 'Release', 'better_sqlite3.node');
@@ -56,8 +56,11 @@ function header(path: string): string {
  * Opens (or creates) the run history at `path`: WAL mode, a busy timeout so
  * concurrent runs wait for each other, migrations applied in a transaction.
  * A file that is not an orchestrate database is refused, never overwritten.
+ * With `read`, one that cannot be written (a read-only file system, another
+ * user's project) is opened to be read: as it is, or as a copy in memory;
+ * without, that is an error saying so.
  */
-export function openStore(path: string): Database {
+export function openStore(path: string, mode: 'write' | 'read' = 'write'): Database {
   const exists = existsSync(path);
   if (exists) {
     let head: string;
@@ -68,6 +71,11 @@ export function openStore(path: string): Database {
     }
     if (head.length > 0 && head !== SQLITE_HEADER) {
       throw new StoreError(`${path} is not an orchestrate state database (not SQLite); it was left untouched. Move it away or pass --state PATH.`);
+    }
+    const unwritable = whyNotWritable(path);
+    if (unwritable !== undefined) {
+      if (mode === 'read') return openToRead(path);
+      throw new StoreError(`cannot write the state file ${path}: ${unwritable} (its owner can; pass --state PATH for a history of your own)`);
     }
   } else {
     try {
@@ -101,6 +109,57 @@ export function openStore(path: string): Database {
       if (!exists) throw new StoreError(`cannot create the state file ${path} (${(error as Error).message})`);
       throw new StoreError(`the state file ${path} is corrupt or unreadable (${(error as Error).message}); it was left untouched. Move it away or pass --state PATH.`);
     }
+  }
+}
+
+/**
+ * Why SQLite could not write the history at `path`, if it could not: the file
+ * or its directory (where its write-ahead log goes) is not writable.
+ */
+function whyNotWritable(path: string): string | undefined {
+  for (const where of [path, dirname(path)]) {
+    try {
+      accessSync(where, constants.W_OK);
+    } catch (error) {
+      return ioReason(error);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A history that cannot be written, opened to be read: in place when SQLite
+ * can (its write-ahead log's files are there: a run by its owner goes on) and
+ * the schema is this version's; otherwise a copy in memory, brought up to date
+ * there and following a project that moved, as a writable one would be.
+ */
+function openToRead(path: string): Database {
+  try {
+    const db = openDatabase(path, { readonly: true, fileMustExist: true });
+    try {
+      if (checkKnown(db, path) && db.pragma('user_version', { simple: true }) === MIGRATIONS.length) return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    db.close();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    // SQLite cannot read it in place without making its WAL index: read from a copy.
+  }
+  let db: Database | undefined;
+  try {
+    const copy = readFileSync(path);
+    // A copy in memory has no write-ahead log: its header says so (bytes 18 and 19, 2 for WAL, 1 without).
+    copy[18] = copy[19] = 1;
+    db = openDatabase(copy);
+    migrate(db, path, true, checkKnown(db, path));
+    followMove(db, path);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(`the state file ${path} is corrupt or unreadable (${(error as Error).message}); it was left untouched. Move it away or pass --state PATH.`);
   }
 }
 

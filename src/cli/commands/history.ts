@@ -10,7 +10,7 @@ import { runNamed } from '../run-name.js';
 import { visibleText } from '../../util/visible-text.js';
 
 async function openExisting(option: string | undefined, near: string) {
-  return openStore(await existingStatePath(near, option));
+  return openStore(await existingStatePath(near, option), 'read');
 }
 
 /** What `history --status` takes (its choices are the program's): how runs ended, and the two of runs without an end. */

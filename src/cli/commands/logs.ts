@@ -63,7 +63,7 @@ function taskHint(db: ReturnType<typeof openStore>, name: string): string {
  */
 export async function logsCommand(runId: string | undefined, options: { task?: string; failed?: boolean; follow?: boolean; tail?: number; state?: string }): Promise<number> {
   if (options.follow && options.failed) throw new UsageError('--failed cannot be used with --follow: which tasks fail is known only once they end');
-  const db = openStore(await existingStatePath(process.cwd(), options.state));
+  const db = openStore(await existingStatePath(process.cwd(), options.state), 'read');
   let run;
   let statuses: Map<string, string>;
   try {

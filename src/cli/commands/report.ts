@@ -24,7 +24,7 @@ const DEFAULT_NAME = { html: 'report.html', junit: 'report.xml', trace: 'trace.j
 export async function reportCommand(runId: string | undefined, options: { out?: string; state?: string; lanes?: LaneMode; format?: 'html' | 'junit' | 'trace' }): Promise<number> {
   const format = options.format ?? 'html';
   const path = await existingStatePath(process.cwd(), options.state);
-  const db = openStore(path);
+  const db = openStore(path, 'read');
   let data;
   let stats;
   try {

@@ -30,7 +30,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   const workflow = file ? await loadValidWorkflow(file, options.config) : undefined;
   const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : await existingStatePath(process.cwd(), options.state);
   if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
-  const db = openStore(path);
+  const db = openStore(path, 'read');
   let stats;
   try {
     stats = computeStats(db, workflow ? resolve(workflow.file) : undefined, options.limit);

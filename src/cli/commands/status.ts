@@ -14,7 +14,7 @@ import { runNamed } from '../run-name.js';
  * now with their attempt and time, the services up, from the history it writes as it goes.
  */
 export async function statusCommand(runId: string | undefined, options: { json?: boolean; state?: string }): Promise<number> {
-  const db = openStore(await existingStatePath(process.cwd(), options.state));
+  const db = openStore(await existingStatePath(process.cwd(), options.state), 'read');
   let status: RunStatus;
   try {
     const id = runId ?? runGoingOn(db)?.id ?? latestRunId(db);
