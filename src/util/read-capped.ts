@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { decodeText } from './decode-text.js';
 
 /**
  * A file's text, or undefined when it holds more than `max` bytes — also for
@@ -40,5 +41,5 @@ export function readCappedFrom(fd: number, max: number): string | undefined {
     total += read;
     if (total > max) return undefined;
   }
-  return Buffer.concat(chunks, total).toString('utf8');
+  return decodeText(Buffer.concat(chunks, total));
 }

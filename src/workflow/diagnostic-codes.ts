@@ -6,6 +6,7 @@ export const DIAGNOSTIC_CODES = {
   'empty-file': 'The file has no content.',
   'not-a-mapping': 'The top level is not a mapping of keys.',
   'binary-file': 'The file is binary, not text.',
+  'not-utf8': 'The file holds bytes that are not UTF-8 text (a file saved as Latin-1 or Windows-1252), or U+FFFD, where a conversion lost a character.',
   'file-too-large': 'The file is larger than the 64 MB limit.',
   'schema': 'A value has the wrong type, is out of range, or a required key is missing.',
   'unknown-key': 'A key the format does not define (with a "did you mean").',

@@ -25,6 +25,10 @@ export function parseYaml(text: string): ParsedYaml {
   if (binary !== undefined) {
     return fail('binary-file', 'this is not a text file: it contains binary data', text, binary);
   }
+  const notUtf8 = text.indexOf('\ufffd');
+  if (notUtf8 !== -1) {
+    return fail('not-utf8', 'this is not UTF-8 text: a byte here is not UTF-8 (was the file saved as Latin-1 or Windows-1252? save it as UTF-8), or it holds U+FFFD, the mark a conversion leaves where it lost a character', text, notUtf8);
+  }
   let value: unknown;
   try {
     value = jsYaml.load(text, { schema: SCHEMA, json: false });

@@ -386,6 +386,27 @@ describe('lint output in a terminal', () => {
     expect(r.stdout).toContain('"K\\u001b]0;title\\u0007" is not a valid environment variable name');
     expect(r.stdout).toMatch(/bin\.yaml:1:\d+ {2}error {2}this is not a text file: it contains binary data {2}\[binary-file\]\n\n/);
   });
+
+  it('refuses a file that is not UTF-8 where it stands, and reads UTF-16 with its byte order mark as YAML allows', () => {
+    const dir = tempProject({ 'package.json': '{}' });
+    const text = 'version: 1\ntasks:\n  a: { run: "echo café > out.txt" }\n';
+    // Latin-1 (Windows-1252): é is the byte E9, not UTF-8. The command run would have been another one.
+    writeFileSync(join(dir, 'latin1.yaml'), Buffer.from(text, 'latin1'));
+    const latin1 = cli(['lint', 'latin1.yaml', '--format', 'json'], { cwd: dir });
+    expect(latin1.code).toBe(1);
+    expect(JSON.parse(latin1.stdout)[0].diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code}`)).toEqual(['3:22 not-utf8']);
+    expect(cli(['run', 'latin1.yaml'], { cwd: dir }).code).toBe(2);
+    expect(existsSync(join(dir, 'out.txt'))).toBe(false);
+    // What PowerShell's `>` writes (little-endian) and its big-endian twin.
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    writeFileSync(join(dir, 'le.yaml'), utf16le);
+    writeFileSync(join(dir, 'be.yaml'), Buffer.from(utf16le).swap16());
+    for (const file of ['le.yaml', 'be.yaml']) {
+      expect(cli(['lint', file], { cwd: dir }).stdout, file).toContain('no problems');
+      expect(cli(['run', file, '--renderer', 'silent'], { cwd: dir }).code, file).toBe(0);
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('café\n');
+    }
+  });
 });
 
 describe('lint warnings about directories and conditions', () => {
