@@ -25,6 +25,9 @@ describe('dotenv files', () => {
     // An object key JavaScript would take for the prototype: the variable would be lost.
     expect(parseDotenv('__proto__=1\n').problems).toEqual([{ line: 1, message: '"__proto__" is not a valid variable name: the name is reserved, as JavaScript gives it a meaning of its own' }]);
     expect(parseDotenv("C='x' y").problems).toEqual([{ line: 1, message: 'unexpected text after the quoted value of C: "y"' }]);
+    // A byte that was not UTF-8 (Latin-1's é), also inside a value of several lines.
+    expect(parseDotenv('A=1\nB="caf\ufffd\nau lait"\n').problems).toEqual([{ line: 2, message: 'holds a byte that is not UTF-8 (was the file saved as Latin-1 or Windows-1252? save it as UTF-8), or U+FFFD, the mark a conversion leaves where it lost a character' }]);
+    expect(parseDotenv('A="one\ntwo \ufffd"\n').problems.map((p) => p.line)).toEqual([2]);
   });
 });
 

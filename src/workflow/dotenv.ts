@@ -25,6 +25,9 @@ export function parseDotenv(text: string): ParsedDotenv {
   const values: Record<string, string> = {};
   const problems: ParsedDotenv['problems'] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  // A value with a character replaced would reach tasks as another value.
+  const replaced = lines.findIndex((line) => line.includes('\ufffd'));
+  if (replaced !== -1) problems.push({ line: replaced + 1, message: 'holds a byte that is not UTF-8 (was the file saved as Latin-1 or Windows-1252? save it as UTF-8), or U+FFFD, the mark a conversion leaves where it lost a character' });
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i]!.trim();
