@@ -10,7 +10,7 @@ export const DIAGNOSTIC_CODES = {
   'file-too-large': 'The file is larger than the 64 MB limit.',
   'schema': 'A value has the wrong type, is out of range, or a required key is missing.',
   'unknown-key': 'A key the format does not define (with a "did you mean").',
-  'invalid-id': 'A task id, agent, resource, matrix key or variable name with characters that are not allowed.',
+  'invalid-id': 'A task id, agent, resource, matrix key or variable name with characters that are not allowed, or longer than allowed.',
   'bad-duration': 'A duration that is neither seconds nor a string like 500ms, 30s, 5m, 1h30m; or a timeout, rate-limit window, or service `interval` or `timeout` of 0.',
   'unsupported-version': 'A format version other than 1.',
   'run-and-agent': 'A task with both `run` and `agent`, or neither.',

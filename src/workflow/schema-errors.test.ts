@@ -90,6 +90,15 @@ describe('schema diagnostics', () => {
     expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['invalid-id@3:3']);
     expect(d[0]!.message).toContain('"my task" is not a valid task id');
   });
+  it('says a name of allowed characters is too long, not that its characters are wrong', () => {
+    const long = 't'.repeat(201);
+    const d = load(`version: 1\ntasks:\n  ${long}: { run: echo }\n  ok: { run: echo, env: { ${'V'.repeat(300)}: x } }\ninputs:\n  ${'i'.repeat(101)}: { default: x }\n`).diagnostics;
+    expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['invalid-id@3:3', 'invalid-id@6:3']);
+    expect(d[0]!.message).toMatch(/ is not a valid task id: it is 201 characters long, at most 200 are allowed$/);
+    expect(d[1]!.message).toMatch(/ is not a valid input name: it is 101 characters long, at most 100 are allowed$/);
+    // Too long and of other characters: the characters are what to fix first.
+    expect(load(`version: 1\ntasks:\n  ${'a '.repeat(101)}: { run: echo }\n`).diagnostics[0]!.message).toMatch(/ is not a valid task id: use letters, digits, "_", "-" and "\.", starting with a letter, digit or "_", at most 200 characters$/);
+  });
   it('reports enum values with a suggestion', () => {
     const d = load('version: 1\npolicy: { fairness: shortest_first }\ntasks:\n  a: { run: echo }\n').diagnostics;
     expect(d[0]!.message).toContain('did you mean "shortest-first"');

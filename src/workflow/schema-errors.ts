@@ -152,7 +152,15 @@ export function schemaDiagnostics(errors: ErrorObject[], root = ''): Diagnostic[
         const name = String(e.params.propertyName ?? '');
         if (name) {
           const kind = idKind(path);
-          add(error('invalid-id', `${show(name)} is not a valid ${kind}: ${name === RESERVED_NAME ? RESERVED_WHY : ID_RULE[kind] ?? DEFAULT_ID_RULE}`, [...path, name], true));
+          // The check it failed carries the name: a name of allowed characters may be too long.
+          const failed = (keyword: string) => group.find((inner) => inner.keyword === keyword && (inner as { propertyName?: string }).propertyName === name);
+          const tooLong = failed('maxLength');
+          const rule = ID_RULE[kind] ?? DEFAULT_ID_RULE;
+          const why = name === RESERVED_NAME ? RESERVED_WHY
+            : !tooLong ? rule
+            : failed('pattern') ? `${rule}, at most ${tooLong.params.limit} characters`
+            : `it is ${name.length} characters long, at most ${tooLong.params.limit} are allowed`;
+          add(error('invalid-id', `${show(name)} is not a valid ${kind}: ${why}`, [...path, name], true));
         }
       }
     }
