@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { decodeText } from '../util/decode-text.js';
 import { resolve } from 'node:path';
 import { ioReason } from '../errors.js';
 import { suggestion } from '../util/suggest.js';
@@ -67,7 +68,8 @@ function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath): { text
     const stat = statSync(file);
     if (!stat.isFile()) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is not a file`, where) };
     if (stat.size > MAX_PROMPT_FILE_BYTES) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is larger than 16 MB`, where) };
-    const text = readFileSync(file, 'utf8');
+    const text = decodeText(readFileSync(file));
+    if (text.includes('\ufffd')) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a byte that is not UTF-8 (was it saved as Latin-1 or Windows-1252? save it as UTF-8), or U+FFFD, the mark a conversion leaves where it lost a character`, where) };
     if (text.includes('\0')) return { problem: error('nul-byte', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a NUL byte (\\0): is it a binary file? A prompt travels in an environment variable, which cannot carry one`, where) };
     return { text, file };
   } catch (caught) {

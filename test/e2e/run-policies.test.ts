@@ -295,6 +295,12 @@ tasks:
     expect(lint(`${head}  a: { agent: rev, promptFile: prompts/nope.md }\n`)).toEqual([['bad-prompt-file', 4, 32, 'task "a": its promptFile "prompts/nope.md" cannot be read: no such file']]);
     expect(lint(`${head}  a: { agent: rev, promptFile: prompts, prompt: x }\n`)).toEqual([['bad-prompt-file', 4, 20, 'task "a" has both `prompt` and `promptFile`: give one']]);
     expect(lint(`${head}  a: { agent: rev, promptFile: prompts }\n`)).toEqual([['bad-prompt-file', 4, 32, 'task "a": its promptFile "prompts" is not a file']]);
+    // Saved as Latin-1, its é is not UTF-8: the agent would get another text. UTF-16 with its byte order mark is read.
+    writeFileSync(join(r.dir, 'prompts/latin1.md'), Buffer.from('Résumé ${{ params.file }}\n', 'latin1'));
+    expect(lint(`${head}  a: { agent: rev, promptFile: prompts/latin1.md, params: { file: x } }\n`)).toEqual([['bad-prompt-file', 4, 32, 'task "a": its promptFile "prompts/latin1.md" holds a byte that is not UTF-8 (was it saved as Latin-1 or Windows-1252? save it as UTF-8), or U+FFFD, the mark a conversion leaves where it lost a character']]);
+    writeFileSync(join(r.dir, 'prompts/utf16.md'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Résumé ${{ params.file }}\n', 'utf16le')]));
+    const utf16 = writeProject(r.dir, `${head}  a: { agent: rev, promptFile: prompts/utf16.md, params: { file: x } }\n`);
+    expect(JSON.parse(cli(['plan', 'w.yaml', '--commands', '--json'], { cwd: utf16 }).stdout).tasks[0].prompt).toBe('Résumé x\n');
     writeFileSync(join(r.dir, 'prompts/bad.md'), 'Use ${{ tasks.nope.outputs.x }}\n');
     expect(lint(`${head}  a: { agent: rev, promptFile: prompts/bad.md }\n`)).toEqual([['unknown-reference', 4, 32, 'task "a" uses ${{ tasks.nope.outputs.x }}, but there is no task "nope" (in prompts/bad.md)']]);
   });
