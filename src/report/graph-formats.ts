@@ -28,7 +28,8 @@ function byNamespace(plan: Plan): Map<string, Plan['tasks']> {
 /** Mermaid flowchart (renders in GitHub markdown); the critical path in red; an included file's tasks in a box of their own. */
 export function formatMermaid(plan: Plan): string {
   const ids = new Map(plan.tasks.map((t, i) => [t.id, `t${i}`]));
-  const label = (text: string) => text.replace(/"/g, '#quot;');
+  // Mermaid's entity codes (`#60;`): a label shows `"`, `<`, `>`, `&` and `#` as written (a matrix value `<b>` is not bold).
+  const label = (text: string) => text.replace(/[#"<>&]/g, (c) => `#${c.charCodeAt(0)};`);
   const lines = ['flowchart LR'];
   let group = 0;
   for (const [ns, tasks] of byNamespace(plan)) {

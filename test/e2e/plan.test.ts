@@ -274,6 +274,19 @@ describe('orchestrate graph', () => {
     expect(lines).toContain('  class t0,t2,t4,t5,t6 critical');
   });
 
+  it('shows ids as written in Mermaid: quotes, <, >, & and # in matrix values are entity codes, not markup', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  b:\n    matrix: { v: [\'a"b\', "<b>bold</b>", "x&amp;y", "#quot;", "#9829;"] }\n    run: "true"\n' });
+    const r = cli(['graph', 'w.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('  t'))).toEqual([
+      '  t0["b[a#34;b]<br/>10s"]',
+      '  t1["b[#60;b#62;bold#60;/b#62;]<br/>10s"]',
+      '  t2["b[x#38;amp;y]<br/>10s"]',
+      '  t3["b[#35;quot;]<br/>10s"]',
+      '  t4["b[#35;9829;]<br/>10s"]',
+    ]);
+  });
+
   it('prints DOT for Graphviz', () => {
     const r = cli(['graph', 'workflows/ci-pipeline.yaml', '--format', 'dot'], { cwd: examples });
     expect(r.stdout).toMatch(/^digraph "ci-pipeline" \{/);
