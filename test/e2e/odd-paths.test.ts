@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -126,5 +127,26 @@ tasks:
     watch.child.kill('SIGINT');
     expect(await watch.exited).toBe(130);
     expect(watch.output()).not.toMatch(NO_BUG);
+  });
+});
+
+describe('a workflow file reached through a symbolic link', () => {
+  it('belongs where the link is: its tasks run there, and the history and runs are that project\'s', () => {
+    const root = tempProject({
+      'shared/ci.yaml': 'version: 1\ntasks:\n  build: { run: "cat input.txt > built.txt", sources: [input.txt], artifacts: [built.txt] }\n',
+      'one/package.json': '{}', 'one/input.txt': 'one\n',
+      'two/package.json': '{}', 'two/input.txt': 'two\n',
+    });
+    for (const project of ['one', 'two']) {
+      symlinkSync('../shared/ci.yaml', join(root, project, 'ci.yaml'));
+      const r = cli(['run', 'ci.yaml', '--renderer', 'silent'], { cwd: join(root, project) });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(root, project, 'built.txt'), 'utf8')).toBe(`${project}\n`);
+      expect(existsSync(join(root, project, '.orchestrate/state.db'))).toBe(true);
+    }
+    expect(existsSync(join(root, 'shared/built.txt')) || existsSync(join(root, 'shared/.orchestrate'))).toBe(false);
+    // From elsewhere, through the link: still that project's, up to date there.
+    const again = JSON.parse(cli(['run', join(root, 'one/ci.yaml'), '--json'], { cwd: root }).stdout);
+    expect(again.tasks.map((t: any) => [t.id, t.reason])).toEqual([['build', 'up-to-date']]);
   });
 });
