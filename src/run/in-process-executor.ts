@@ -108,13 +108,23 @@ export class InProcessExecutor implements Executor {
       }
     }
     const given = output?.outputs !== null && typeof output?.outputs === 'object' ? output.outputs : {};
-    let outputs: Record<string, string> = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+    let outputs: Record<string, string> = {};
+    let invalid: string | undefined;
+    for (const [k, v] of Object.entries(given)) {
+      try {
+        const text = outputText(v);
+        if (text === undefined) log.note(`output ${k} ignored: ${typeof v} is no value (as JSON leaves it out)`);
+        else outputs[k] = text;
+      } catch (error) {
+        invalid ??= `its output ${k} cannot be written as JSON: ${(error as Error).message.split('\n')[0]}`;
+      }
+    }
     // An in-process agent's stdout is the text it returns.
     const key = request.captureStdout;
     if (key !== undefined && output?.output !== undefined && !Object.hasOwn(outputs, key)) outputs[key] = String(output.output).replace(/(\r?\n)+$/, '');
     const bytes = Object.entries(outputs).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
-    let invalid: string | undefined;
-    if (bytes > MAX_OUTPUT_BYTES) {
+    if (invalid !== undefined) outputs = {};
+    else if (bytes > MAX_OUTPUT_BYTES) {
       invalid = outputsTooLarge(bytes);
       outputs = {};
     }
@@ -122,12 +132,12 @@ export class InProcessExecutor implements Executor {
     let cost: number | undefined;
     if (output?.cost !== undefined) {
       if (typeof output.cost === 'number' && Number.isFinite(output.cost) && output.cost >= 0) cost = output.cost;
-      else log.note(`cost ${JSON.stringify(output.cost)} ignored: not a number of at least 0; the declared cost counts`);
+      else log.note(`cost ${shown(output.cost)} ignored: not a number of at least 0; the declared cost counts`);
     }
     let artifacts: string[] | undefined;
     if (output?.artifacts !== undefined) {
       if (Array.isArray(output.artifacts) && output.artifacts.every((a) => typeof a === 'string' && a !== '')) artifacts = output.artifacts;
-      else log.note(`artifacts ${JSON.stringify(output.artifacts)} ignored: not a list of paths`);
+      else log.note(`artifacts ${shown(output.artifacts)} ignored: not a list of paths`);
     }
     let summary: string | undefined;
     if (output?.summary !== undefined) {
@@ -151,5 +161,27 @@ export class InProcessExecutor implements Executor {
     result.tail = log.tail();
     await log.close();
     return result;
+  }
+}
+
+/**
+ * An output's text as an agent returned it: text as it is; an object or list
+ * as its JSON text (a bigint in it as its digits); a bigint, number, boolean
+ * or null as its text; undefined for what JSON leaves out (undefined, a
+ * function, a symbol). Throws when JSON cannot write it (a circular object).
+ */
+function outputText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
+  if (value === null || typeof value !== 'object') return String(value);
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? undefined;
+}
+
+/** A value an agent returned, for a note in its log: as JSON where JSON can write it. */
+function shown(value: unknown): string {
+  try {
+    return outputText(value) === undefined || typeof value === 'bigint' ? String(value) : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+  } catch {
+    return String(value);
   }
 }

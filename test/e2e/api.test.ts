@@ -211,6 +211,29 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     expect(readFileSync(join(logs, 'odd.log'), 'utf8')).toContain('the agent returned number, not an object: no outputs taken');
   });
 
+  it('takes outputs as JSON would write them: undefined, functions and symbols left out, bigints as digits, a circular object an invalid attempt', async () => {
+    const cwd = tempProject();
+    const circular: Record<string, unknown> = { a: 1 };
+    circular.self = circular;
+    const result = await executeGraph({
+      tasks: [
+        { id: 'loose', agent: { run: () => ({ outputs: { gone: undefined, fn: (() => 1) as never, sym: Symbol('s') as never, big: 12n as never, deep: { n: 3n } as never, none: null as never }, cost: 7n as never }) } },
+        { id: 'use', needs: ['loose'], run: 'test "${{ tasks.loose.outputs.gone }}${{ tasks.loose.outputs.big }}" = 12' },
+        { id: 'loop', agent: { run: () => ({ outputs: { ok: 'x', self: circular as never } }) } },
+      ],
+    }, { cwd });
+    expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+    const byId = Object.fromEntries(result.tasks.map((t) => [t.id, t]));
+    expect(byId.loose!.outputs).toEqual({ big: '12', deep: '{"n":"3"}', none: 'null' });
+    expect(byId.use!.status).toBe('succeeded');
+    expect(byId.loop!.status).toBe('failed');
+    expect(byId.loop!.errors[0]).toMatchObject({ kind: 'invalid', message: 'its output self cannot be written as JSON: Converting circular structure to JSON' });
+    const log = readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'loose.log'), 'utf8');
+    expect(log).toContain('output gone ignored: undefined is no value (as JSON leaves it out)');
+    expect(log).toContain('output sym ignored: symbol is no value (as JSON leaves it out)');
+    expect(log).toContain('cost 7 ignored: not a number of at least 0; the declared cost counts');
+  });
+
   it('fails a task whose agent factory gives no agent, saying so', async () => {
     const result = await executeParallel([
       { id: 'none', agent: (() => null) as never },
