@@ -102,7 +102,7 @@ export class InProcessExecutor implements Executor {
       output = undefined;
     }
     if (output?.output !== undefined) {
-      for (const line of String(output.output).split('\n')) {
+      for (const line of (typeof output.output === 'string' ? output.output : shown(output.output)).split('\n')) {
         log.note(line);
         request.onOutput?.('out', this.masker.mask(line));
       }
@@ -121,7 +121,7 @@ export class InProcessExecutor implements Executor {
     }
     // An in-process agent's stdout is the text it returns.
     const key = request.captureStdout;
-    if (key !== undefined && output?.output !== undefined && !Object.hasOwn(outputs, key)) outputs[key] = String(output.output).replace(/(\r?\n)+$/, '');
+    if (key !== undefined && output?.output !== undefined && !Object.hasOwn(outputs, key)) outputs[key] = (typeof output.output === 'string' ? output.output : shown(output.output)).replace(/(\r?\n)+$/, '');
     const bytes = Object.entries(outputs).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
     if (invalid !== undefined) outputs = {};
     else if (bytes > MAX_OUTPUT_BYTES) {

@@ -220,12 +220,15 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
         { id: 'loose', agent: { run: () => ({ outputs: { gone: undefined, fn: (() => 1) as never, sym: Symbol('s') as never, big: 12n as never, deep: { n: 3n } as never, none: null as never }, cost: 7n as never }) } },
         { id: 'use', needs: ['loose'], run: 'test "${{ tasks.loose.outputs.gone }}${{ tasks.loose.outputs.big }}" = 12' },
         { id: 'loop', agent: { run: () => ({ outputs: { ok: 'x', self: circular as never } }) } },
+        { id: 'said', captureStdout: 'text', agent: { run: () => ({ output: { verdict: 'ok' } as never }) } },
       ],
     }, { cwd });
     expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
     const byId = Object.fromEntries(result.tasks.map((t) => [t.id, t]));
     expect(byId.loose!.outputs).toEqual({ big: '12', deep: '{"n":"3"}', none: 'null' });
     expect(byId.use!.status).toBe('succeeded');
+    // Its text, when it is not text, is as JSON writes it too: not [object Object].
+    expect(byId.said!.outputs).toEqual({ text: '{"verdict":"ok"}' });
     expect(byId.loop!.status).toBe('failed');
     expect(byId.loop!.errors[0]).toMatchObject({ kind: 'invalid', message: 'its output self cannot be written as JSON: Converting circular structure to JSON' });
     const log = readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'loose.log'), 'utf8');
