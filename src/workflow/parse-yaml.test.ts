@@ -24,6 +24,13 @@ describe('parsing bad input', () => {
     expect(d[0]!.message).toMatch(/tab/);
     expect(d[0]!.position).toMatchObject({ line: 3, column: 1 });
   });
+  it('reports an unknown tag at the tag, as written, and takes the core schema\'s own', () => {
+    const d = load('version: 1\ntasks:\n  a: { run: !Ref foo }\n').diagnostics;
+    expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['yaml-syntax@3:13']);
+    expect(d[0]!.message).toMatch(/^unknown tag !Ref: workflow files are plain YAML values/);
+    expect(load('version: 1\ntasks:\n  b:\n    run: echo\n    cost: !!timestamp 2001-12-14\n').diagnostics.map((x) => `${x.position?.line}:${x.position?.column} ${x.message.split(':')[0]}`)).toEqual(['5:11 unknown tag !!timestamp']);
+    expect(codes('version: 1\ntasks:\n  a: { run: !!str 3, cost: !!float "2" }\n')).toEqual([]);
+  });
   it('reports duplicate keys at the second occurrence, naming the key', () => {
     const d = load('version: 1\ntasks:\n  a:\n    run: x\n  a:\n    run: y\n').diagnostics;
     expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['duplicate-key@5:3']);

@@ -61,6 +61,13 @@ function failFromYamlException(caught: unknown, text: string): ParsedYaml {
     const key = /^[^:\n]*/.exec(text.slice(offset))?.[0]?.trim().replace(/^["']|["']$/g, '') ?? '';
     return fail('duplicate-key', `duplicate key "${key}": a key may appear only once in a mapping`, text, offset);
   }
+  const tag = /^unknown tag !<(.+)>$/.exec(yamlError.reason)?.[1];
+  if (tag !== undefined) {
+    // As written: `!!timestamp` for YAML's own, `!Ref` for another tool's; at the tag, not after its value.
+    const written = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+    const at = text.lastIndexOf(written, offset);
+    return fail('yaml-syntax', `unknown tag ${written}: workflow files are plain YAML values (of the tags, only !!str, !!int, !!float, !!bool, !!null, !!seq and !!map); another tool's tags, such as CloudFormation's !Ref, mean nothing here`, text, at === -1 ? offset : at);
+  }
   if (/tab characters must not be used/.test(yamlError.reason)) {
     return fail('yaml-syntax', 'tab character used for indentation: YAML indents with spaces only', text, offset);
   }
