@@ -164,23 +164,27 @@ export class InProcessExecutor implements Executor {
   }
 }
 
+/** JSON's replacer for what it cannot write itself: a bigint as its digits. */
+const bigintsAsDigits = (_key: string, item: unknown): unknown => (typeof item === 'bigint' ? item.toString() : item);
+
 /**
  * An output's text as an agent returned it: text as it is; an object or list
- * as its JSON text (a bigint in it as its digits); a bigint, number, boolean
- * or null as its text; undefined for what JSON leaves out (undefined, a
- * function, a symbol). Throws when JSON cannot write it (a circular object).
+ * as its JSON text; a bigint, number, boolean or null as its text; undefined
+ * for what JSON leaves out (undefined, a function, a symbol). Throws when
+ * JSON cannot write it (a circular object).
  */
 function outputText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
   if (value === null || typeof value !== 'object') return String(value);
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? undefined;
+  return JSON.stringify(value, bigintsAsDigits);
 }
 
-/** A value an agent returned, for a note in its log: as JSON where JSON can write it. */
+/** A value an agent returned, for its log: as JSON writes it, or as its text where JSON writes nothing or cannot. */
 function shown(value: unknown): string {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return String(value);
   try {
-    return outputText(value) === undefined || typeof value === 'bigint' ? String(value) : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+    return JSON.stringify(value, bigintsAsDigits);
   } catch {
     return String(value);
   }

@@ -19,7 +19,11 @@ export function writeWhole(path: string, text: string | Iterable<string>, mode =
     }
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Never made (its directory cannot be written): the first error is the one to tell.
+    }
     throw error;
   }
 }

@@ -86,7 +86,6 @@ function withRunFlags(workflow: Workflow, options: RunCommandOptions): Workflow 
   return workflow;
 }
 
-/** Whether a CI system runs this (`CI` set, and not to false). */
 /** What the warning says of tasks whose log file could not all be written (a full disk): their ids, and why. */
 function unwrittenLogsText(logs: ReadonlyMap<string, string>, runDir: string): string {
   const ids = [...logs.keys()];
@@ -95,6 +94,7 @@ function unwrittenLogsText(logs: ReadonlyMap<string, string>, runDir: string): s
   return `the log${one ? '' : 's'} of ${named} could not all be written (${[...new Set(logs.values())].join('; ')}): ${one ? 'its' : 'their'} output is not all in ${runDir}; the task${one ? '' : 's'} went on`;
 }
 
+/** Whether a CI system runs this (`CI` set, and not to false). */
 function inCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
@@ -348,7 +348,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     // The run is done either way; what it could not record is said, not hidden.
     if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
-    if (handle.unwrittenLogs.size) await writeErr(`orchestrate: warning: ${unwrittenLogsText(handle.unwrittenLogs, handle.runDir)}\n`);
+    if (handle.unwrittenLogs.size) await writeErr(`orchestrate: warning: ${handle.masker.mask(unwrittenLogsText(handle.unwrittenLogs, handle.runDir))}\n`);
     if (recorder.failure) await writeErr(`orchestrate: warning: the run history could not all be written (${recorder.failure}): history, stats and --resume may not know this run\n`);
     if (resumedFrom) {
       const count = result.tasks.filter((t) => t.reason === 'reused').length;
