@@ -1,5 +1,5 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, OrchestrateError } from '../errors.js';
+import { EXIT, OrchestrateError, UsageError } from '../errors.js';
 import { writeErr, writeOut } from './output.js';
 import { parseDuration } from '../util/duration.js';
 import { packageVersion } from './version.js';
@@ -322,10 +322,20 @@ export async function runCli(argv: string[]): Promise<number> {
     exitCode = code;
   });
   try {
+    checkWorkingDirectory();
     await program.parseAsync(argv);
     return exitCode;
   } catch (caught) {
     return reportError(caught, program, argv);
+  }
+}
+
+/** Every command resolves paths against the working directory: one removed while the shell was in it is said at once. */
+function checkWorkingDirectory(): void {
+  try {
+    process.cwd();
+  } catch {
+    throw new UsageError('the current directory no longer exists (it was removed while the shell was in it): cd to one that does');
   }
 }
 

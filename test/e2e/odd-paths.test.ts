@@ -2,7 +2,8 @@ import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
-import { cli, tempProject } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -148,5 +149,16 @@ describe('a workflow file reached through a symbolic link', () => {
     // From elsewhere, through the link: still that project's, up to date there.
     const again = JSON.parse(cli(['run', join(root, 'one/ci.yaml'), '--json'], { cwd: root }).stdout);
     expect(again.tasks.map((t: any) => [t.id, t.reason])).toEqual([['build', 'up-to-date']]);
+  });
+});
+
+describe('a working directory that no longer exists', () => {
+  it('is said in one line, exit 2, by every command: no stack trace', () => {
+    const root = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    for (const args of [['run', join(root, 'w.yaml')], ['lint', join(root, 'w.yaml')], ['history'], ['--version']]) {
+      // The shell goes into a directory, which is then removed under it (a `git clean`, a branch switch).
+      const r = spawnSync('sh', ['-c', 'mkdir gone && cd gone && rmdir ../gone && exec "$0" "$@"', process.execPath, BIN, ...args], { cwd: root, encoding: 'utf8' });
+      expect([args[0], r.status, r.stderr]).toEqual([args[0], 2, 'orchestrate: the current directory no longer exists (it was removed while the shell was in it): cd to one that does\n']);
+    }
   });
 });
