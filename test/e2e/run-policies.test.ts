@@ -10,9 +10,9 @@ import { formatEventLine } from '../../src/report/simple-renderer.js';
 const ms = (iso: string) => Date.parse(iso);
 
 /** `orchestrate run workflow.yaml` in a pseudo-terminal of this size (CI unset), as `script` gives one. */
-function runInTerminal(dir: string, cols: number, rows: number, ci?: string) {
+function runInTerminal(dir: string, cols: number, rows: number, ci?: string, term = 'xterm') {
   writeFileSync(join(dir, 'run.sh'), `${process.execPath} ${BIN} run workflow.yaml\n`);
-  const env: Record<string, string | undefined> = { ...process.env, TERM: 'xterm' };
+  const env: Record<string, string | undefined> = { ...process.env, TERM: term };
   delete env.CI;
   if (ci !== undefined) env.CI = ci;
   return spawnSync('script', ['-qec', `stty cols ${cols} rows ${rows}; sh run.sh`, '/dev/null'], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
@@ -401,5 +401,16 @@ tasks:
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Z start build\r?\n/);
     expect(r.stdout).not.toContain('slot 1');
+  });
+
+  it('prints plain lines without colour in a terminal that cannot move its cursor (TERM=dumb, as in Emacs)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: "exit 3" }\n' });
+    const r = runInTerminal(dir, 120, 40, undefined, 'dumb');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Z start build\r?\n/);
+    expect(r.stdout).toContain('✖ workflow failed');
+    expect(r.stdout).not.toContain('\x1b');
+    // The same terminal otherwise: lanes and colour.
+    expect(runInTerminal(dir, 120, 40).stdout).toContain('\x1b[31m');
   });
 });

@@ -102,8 +102,9 @@ function inCi(): boolean {
 
 function isInteractive(): boolean {
   // A terminal that reports no width (some container and CI pseudo-terminals) would get one
-  // character per line from Listr2: it gets plain lines.
-  return Boolean(process.stdout.isTTY) && !inCi() && (process.stdout.columns ?? 0) > 0;
+  // character per line from Listr2: it gets plain lines. So does one that cannot move the cursor
+  // (TERM=dumb: Emacs' shell buffers), which would show every redraw.
+  return Boolean(process.stdout.isTTY) && !inCi() && (process.stdout.columns ?? 0) > 0 && process.env.TERM !== 'dumb';
 }
 
 /**
