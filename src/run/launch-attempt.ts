@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskSpec } from '../workflow/model.js';
+import { IoError, ioReason } from '../errors.js';
 import type { AttemptResult } from './attempt.js';
 import { attemptRequest } from './attempt-request.js';
 import type { EngineOptions } from './engine-options.js';
@@ -21,7 +22,15 @@ export interface LaunchContext {
 
 /** The run's launch context, with a private directory for its output files: tasks write them in clear, so they live outside the project. */
 export function openLaunchContext(options: LaunchContext['options'], values: RuntimeValues, gracePeriod: number): LaunchContext {
-  return { options, outputDir: mkdtempSync(join(tmpdir(), 'orchestrate-outputs-')), values, gracePeriod };
+  const temporary = tmpdir();
+  let outputDir: string;
+  try {
+    outputDir = mkdtempSync(join(temporary, 'orchestrate-outputs-'));
+  } catch (error) {
+    // Before anything runs: TMPDIR names a directory that is gone (a container without it mounted) or not writable.
+    throw new IoError(temporary, `cannot make the run's private directory in ${temporary}${process.env.TMPDIR ? ' (TMPDIR)' : ''}: ${ioReason(error)}; set TMPDIR to a directory that exists and can be written`);
+  }
+  return { options, outputDir, values, gracePeriod };
 }
 
 /** Deletes the output files, all read by now. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, examplesProject, tempProject } from '../helpers/cli.js';
+import { BIN, cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js';
 import { filesUnder, runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { isAlive } from '../helpers/processes.js';
@@ -464,6 +464,16 @@ tasks:
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^orchestrate: .*\.orchestrate/);
     expect(r.stderr).not.toContain('internal error');
+  });
+
+  it('gives one line and exit 2, running nothing, when TMPDIR names a directory that is not there', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "touch ran" }\n' });
+    const r = cli(['run', 'workflow.yaml'], { cwd: dir, env: { TMPDIR: join(dir, 'gone') } });
+    expect([r.code, r.stderr]).toEqual([2, `orchestrate: cannot make the run's private directory in ${join(dir, 'gone')} (TMPDIR): no such file; set TMPDIR to a directory that exists and can be written\n`]);
+    expect(existsSync(join(dir, 'ran'))).toBe(false);
+    // The library says the same, as a WorkflowError's sibling: an IoError.
+    const api = spawnSync(process.execPath, ['--input-type=module', '-e', `import { executeParallel } from ${JSON.stringify(join(ROOT, 'dist/index.js'))}; executeParallel([{ id: 'a', run: 'true' }], { cwd: ${JSON.stringify(dir)} }).then(() => console.log('ran'), (e) => console.log(e.name, e.code));`], { encoding: 'utf8', env: { ...process.env, TMPDIR: join(dir, 'gone') } });
+    expect(api.stdout.trim(), api.stderr).toBe('IoError io');
   });
 
   it('appends to an events file of earlier runs, and refuses to write into any other file (the workflow itself, by a slip)', () => {
