@@ -759,6 +759,17 @@ tasks:
     expect(task(r.result, 'missing').errors[0]).toEqual({ attempt: 1, kind: 'spawn', message: 'could not start: the shell "no-such-shell" was not found (set by `shell`)' });
   });
 
+  // An image without a shell (distroless), made here by putting a file that cannot run over /bin/sh in a mount namespace (root only).
+  it.skipIf(process.getuid?.() !== 0 || spawnSync('unshare', ['-m', 'true']).status !== 0)('says when /bin/sh cannot run, and still runs simple commands without it (as root: needs unshare -m)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'not-a-shell': 'text', 'workflow.yaml': 'version: 1\ntasks:\n  piped: { run: "echo a | cat" }\n  simple: { run: "touch ran-without-shell" }\n' });
+    const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind not-a-shell /bin/sh && exec "$0" "$@"', process.execPath, BIN, 'run', 'workflow.yaml', '--json'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(task(result, 'piped').errors[0].message).toBe('could not start: the shell /bin/sh cannot be run (permission denied): this command needs one (an image without a shell runs simple commands only), or name another with `shell`');
+    expect(task(result, 'simple').status).toBe('succeeded');
+    expect(existsSync(join(dir, 'ran-without-shell'))).toBe(true);
+  });
+
   it('says when a command or environment is too large to start', () => {
     const r = runProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", env: { X: "${'y'.repeat(200_000)}" } }\n` });
     expect(r.code).toBe(1);

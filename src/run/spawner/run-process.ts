@@ -59,7 +59,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
     });
   } catch (error) {
     if (later(error as NodeJS.ErrnoException)) return { done: Promise.resolve(undefined) };
-    return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd, request.shell?.[0])) };
+    return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd, words ? undefined : shell[0], request.shell !== undefined)) };
   }
   log.attach(child.stdout, 'out');
   log.attach(child.stderr, 'err');
@@ -75,7 +75,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
         if (pid === undefined && later(error)) return resolve([undefined]);
         // A program that cannot be exec'd ends as it would under sh: 127 not found, 126 not executable.
         const code = words && !workingDirectoryProblem(request.cwd) ? SHELL_EXIT_CODES[error.code ?? ''] : undefined;
-        if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd, request.shell?.[0])]);
+        if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd, words ? undefined : shell[0], request.shell !== undefined)]);
         log.note(`${words![0]}: ${code === 127 ? 'not found' : 'permission denied'}`);
         resolve([code, null, undefined]);
       });
@@ -121,12 +121,19 @@ function workingDirectoryProblem(cwd: string): string | undefined {
   return stat.isDirectory() ? undefined : 'is not a directory';
 }
 
-/** Why a task's shell (`shellProgram`, if one was started) did not start, in the user's terms. */
-function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?: string): string {
+/**
+ * Why a task's shell (`shellProgram`, when it ran under one; `chosen` when
+ * the workflow named it) did not start, in the user's terms.
+ */
+function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?: string, chosen = false): string {
   // ENOENT or ENOTDIR from spawn usually means the working directory is wrong, not the shell.
   const problem = workingDirectoryProblem(cwd);
   if (problem) return `the working directory ${cwd} ${problem}`;
-  if (shellProgram !== undefined && error.code === 'ENOENT') return `the shell "${shellProgram}" was not found (set by \`shell\`)`;
+  if (shellProgram !== undefined && (error.code === 'ENOENT' || error.code === 'EACCES')) {
+    const why = error.code === 'ENOENT' ? 'was not found' : 'cannot be run (permission denied)';
+    // An image without a shell (distroless): simple commands run without one.
+    return chosen ? `the shell "${shellProgram}" ${why} (set by \`shell\`)` : `the shell ${shellProgram} ${why}: this command needs one (an image without a shell runs simple commands only), or name another with \`shell\``;
+  }
   // Node refuses these before forking; a NUL byte can only have come from a task's output by now (lint refuses the file's).
   if (error.code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test(error.message)) return 'the command or its environment holds a NUL byte (\\0), which no process can be given: did an output that a template reads carry one?';
   if (error.code === 'E2BIG') return 'the command and environment are too large for the system (E2BIG; on Linux one value may hold at most 128 KB): pass large values through a file';
