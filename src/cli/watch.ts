@@ -8,9 +8,7 @@ import { reportError } from './program.js';
 import { runCommand, type RunCommandOptions } from './commands/run.js';
 import { writeErr } from './output.js';
 import { statIfPresent } from '../util/stat-if-present.js';
-
-/** How often the watched files are looked at. */
-const POLL_MS = 300;
+import { pollForChange } from './poll-change.js';
 
 interface Watched {
   sources: string[];
@@ -83,17 +81,15 @@ class StopSignal {
     for (const s of SIGNALS) process.on(s, this.onSignal);
   }
 
-  /** Resolves when the snapshot differs from `before`, or when a signal came. */
+  /** Resolves when the snapshot differs from `before` (pollForChange), or when a signal came. */
   changeOrStop(take: () => string, before: string): Promise<void> {
     return new Promise((done) => {
       const finish = () => {
-        clearInterval(timer);
+        stopPolling();
         this.wake = undefined;
         done();
       };
-      const timer = setInterval(() => {
-        if (take() !== before) finish();
-      }, POLL_MS);
+      const stopPolling = pollForChange(take, before, finish);
       this.wake = finish;
       if (this.signal) finish();
     });
