@@ -22,7 +22,10 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
   if (first === undefined) return { file: workflowFile(undefined, command), tasks: [] };
   if (namesWorkflowFile(first)) return { file: first, tasks: [...rest] };
   const found = defaultFile();
-  if (!found && statIfPresent(first)?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate ${command} ${first.replace(/\/$/, '')}/FILE.yaml)`);
+  const stat = statIfPresent(first);
+  if (!found && stat?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate ${command} ${first.replace(/\/$/, '')}/FILE.yaml)`);
+  // <(generate) is a pipe: a workflow belongs to a directory (its relative paths, its history), which a pipe has not.
+  if (!found && stat) throw new UsageError(`"${first}" is a pipe or a device, not a workflow file: give the workflow on standard input instead (generate | orchestrate ${command} -), where it belongs to the working directory`);
   if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to ${command} a task "${first}" of: name the workflow file first (orchestrate ${command} FILE TASK...)`);
   return { file: found, tasks: [first, ...rest] };
 }

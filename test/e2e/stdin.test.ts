@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +79,14 @@ describe('a workflow on standard input (-)', () => {
     const watch = cli(['run', '-', '--watch'], { cwd: dir, input: GENERATED });
     expect(watch.code).toBe(2);
     expect(watch.stderr).toBe('orchestrate: --watch runs the workflow again when its file changes: it needs a file, not standard input (-)\n');
+  });
+
+  it('run and plan of a pipe given as a path (<(generate)) say to pipe it to standard input instead, exit 2', () => {
+    const dir = tempProject();
+    for (const command of ['run', 'plan']) {
+      const r = spawnSync('bash', ['-c', `"$0" "$1" ${command} <(cat)`, process.execPath, BIN], { cwd: dir, encoding: 'utf8', input: GENERATED });
+      expect([command, r.status, r.stderr]).toEqual([command, 2, expect.stringMatching(new RegExp(`^orchestrate: "/dev/fd/\\d+" is a pipe or a device, not a workflow file: give the workflow on standard input instead \\(generate \\| orchestrate ${command} -\\), where it belongs to the working directory\n$`))]);
+    }
   });
 
   it('reads a pipe that is written slowly, to its end', async () => {
