@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -98,5 +98,17 @@ tasks:
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/^No runs of workflow\.yaml recorded yet\.\n/);
     expect(JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout).tasks).toEqual([]);
+  });
+
+  it('shows the recorded runs of a workflow file removed since, as history does; a name never run is still not there', () => {
+    const dir = tempProject({ 'package.json': '{}', 'old.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: [a] }\n' });
+    expect(cli(['run', 'old.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    rmSync(join(dir, 'old.yaml'));
+    const r = cli(['stats', 'old.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^old\.yaml is not there any more: the runs recorded of it\.\n/);
+    expect(JSON.parse(cli(['stats', 'old.yaml', '--json'], { cwd: dir }).stdout).tasks.map((t: { name: string }) => t.name).sort()).toEqual(['a', 'b']);
+    const typo = cli(['stats', 'olf.yaml'], { cwd: dir });
+    expect([typo.code, typo.stderr]).toEqual([2, 'orchestrate: cannot read olf.yaml: no such file\n']);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findBottlenecks, type Finding } from '../../analysis/bottlenecks.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { openStore } from '../../store/open-store.js';
 import { computeStats, type StatsRow } from '../../store/stats.js';
 import { statePath } from '../../store/state-path.js';
@@ -9,6 +9,7 @@ import { formatDuration } from '../../util/duration.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { existingStatePath, workflowHistory } from '../history-store.js';
 import { writeOut } from '../output.js';
+import { STDIN } from '../../workflow/stdin.js';
 
 const s = (x: number | null) => (x === null ? '-' : formatDuration(x));
 
@@ -27,16 +28,20 @@ export function formatFindings(findings: Finding[]): string[] {
 
 /** `orchestrate stats [file]`: statistics per task and agent, and the bottleneck report. */
 export async function statsCommand(file: string | undefined, options: { json?: boolean; state?: string; config?: string; limit?: number }): Promise<number> {
-  const workflow = file ? await loadValidWorkflow(file, options.config) : undefined;
+  // A workflow file removed or renamed since is still in the history, as `history FILE` finds it: its runs, without the findings its plan gives.
+  const gone = file !== undefined && file !== STDIN && !existsSync(file);
+  const workflow = file && !gone ? await loadValidWorkflow(file, options.config) : undefined;
   const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : await existingStatePath(process.cwd(), options.state);
   if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
   const db = openStore(path, 'read');
   let stats;
   try {
-    stats = computeStats(db, workflow ? resolve(workflow.file) : undefined, options.limit);
+    stats = computeStats(db, workflow ? resolve(workflow.file) : gone ? resolve(file) : undefined, options.limit);
   } finally {
     db.close();
   }
+  // Not there, and never run: a mistyped name.
+  if (gone && !stats.tasks.length) throw ioErrorFrom(file, Object.assign(new Error('no such file'), { code: 'ENOENT' }));
   const history = workflow ? (await workflowHistory(workflow, options.state)).estimates : undefined;
   const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
   const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
@@ -47,6 +52,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   const lines = stats.tasks.length
     ? [...table(`Tasks (durations of successful attempts; wait = queue wait per run${options.limit !== undefined ? `; the latest ${options.limit} run${options.limit === 1 ? '' : 's'} of each workflow` : ''})`, stats.tasks), '']
     : [`No runs${workflow ? ` of ${file}` : ''} recorded yet.`, ''];
+  if (gone && stats.tasks.length) lines.unshift(`${file} is not there any more: the runs recorded of it.`, '');
   if (stats.agents.length) lines.push(...table('Agents', stats.agents), '');
   lines.push(...formatFindings(findings));
   await writeOut(`${lines.join('\n')}\n`);
