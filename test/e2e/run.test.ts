@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js';
@@ -687,6 +687,20 @@ tasks:
       expect(task(r.result, id).errors[0].message, id).toMatch(/the working directory .*a-file is not a directory/);
     }
     expect(task(r.result, 'b').logTail.join('\n')).toContain('missing-agent.sh: not found');
+  });
+
+  // Root enters any directory: as root, the run goes in a user namespace of its own (unshare -U), where the owner's bits decide.
+  it.skipIf(process.getuid?.() === 0 && spawnSync('unshare', ['-U', 'true']).status !== 0)('says when a working directory cannot be entered, not that the shell cannot run (as root: needs unshare -U)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'locked/.keep': '', 'workflow.yaml': 'version: 1\ntasks:\n  piped: { run: "echo a | cat", cwd: locked }\n  simple: { run: "touch x", cwd: locked }\n' });
+    chmodSync(join(dir, 'locked'), 0o600);
+    try {
+      const [command, prefix] = process.getuid?.() === 0 ? ['unshare', ['-U', process.execPath]] : [process.execPath, []];
+      const r = spawnSync(command, [...prefix, BIN, 'run', 'workflow.yaml', '--json'], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(1);
+      for (const t of JSON.parse(r.stdout).tasks) expect([t.id, t.errors[0].message]).toEqual([t.id, `could not start: the working directory ${join(dir, 'locked')} cannot be entered (permission denied)`]);
+    } finally {
+      chmodSync(join(dir, 'locked'), 0o755);
+    }
   });
 
   it('runs a simple command without a shell, and it ends as it would under sh -c', () => {

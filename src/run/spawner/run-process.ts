@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import type { SecretMasker } from '../../telemetry/mask.js';
 import { killProcessGroup } from '../kill-process-group.js';
@@ -118,7 +118,14 @@ const SHELL_EXIT_CODES: Record<string, number> = { ENOENT: 127, ENOTDIR: 127, EL
 function workingDirectoryProblem(cwd: string): string | undefined {
   const stat = statIfPresent(cwd);
   if (!stat) return 'does not exist';
-  return stat.isDirectory() ? undefined : 'is not a directory';
+  if (!stat.isDirectory()) return 'is not a directory';
+  // Asked only once a start failed: EACCES from spawn may be the directory's, not the program's.
+  try {
+    accessSync(cwd, constants.X_OK);
+    return undefined;
+  } catch {
+    return 'cannot be entered (permission denied)';
+  }
 }
 
 /**
