@@ -1,6 +1,6 @@
 import { basename, relative, resolve } from 'node:path';
 import { IoError } from '../errors.js';
-import { expandGlob, isGlob } from '../util/glob.js';
+import { expandGlob, isGlobHere } from '../util/glob.js';
 import type { Diagnostic } from '../workflow/diagnostics.js';
 import { includedFiles } from '../workflow/include.js';
 import { loadWorkflowFile } from '../workflow/load.js';
@@ -60,7 +60,7 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
       files.push(...matches);
       continue;
     }
-    if (!isGlob(pattern)) {
+    if (!isGlobHere(pattern, cwd)) {
       files.push(pattern);
       continue;
     }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { globToRegExp, isGlob } from '../util/glob.js';
+import { globToRegExp, isGlobHere } from '../util/glob.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import { workflowGraph } from '../plan/plan.js';
 
@@ -38,7 +38,7 @@ export function changedSince(dir: string, ref: string): Set<string> {
 /** Whether one of the changed files is among a task's sources (a path, a directory and what is under it, or a glob); `globs` keeps each glob compiled once. */
 function readsChanged(task: TaskSpec, changed: ReadonlySet<string>, globs: Map<string, RegExp>): boolean {
   return task.sources.some((pattern) => {
-    if (isGlob(pattern)) {
+    if (isGlobHere(pattern, task.cwd)) {
       let matcher = globs.get(pattern);
       if (!matcher) globs.set(pattern, (matcher = globToRegExp(pattern.startsWith('./') ? pattern.slice(2) : pattern)));
       for (const file of changed) if (matcher.test(isAbsolute(pattern) ? file : relative(task.cwd, file))) return true;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expandGlob, isGlob } from '../util/glob.js';
+import { expandGlob, isGlobHere } from '../util/glob.js';
 
 export interface FoundArtifacts {
   /** The files there, as declared (relative to the task's cwd); a glob gives the files it matched. */
@@ -18,7 +18,7 @@ export function findArtifacts(declared: readonly string[], reported: readonly st
   const produced = new Set<string>();
   const missing: string[] = [];
   for (const artifact of [...declared, ...reported]) {
-    if (isGlob(artifact)) {
+    if (isGlobHere(artifact, cwd)) {
       const files = expandGlob(artifact, cwd);
       if (!files.length) missing.push(artifact);
       for (const file of files) produced.add(file);

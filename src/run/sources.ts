@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { expandGlob, isGlob } from '../util/glob.js';
+import { expandGlob, isGlobHere } from '../util/glob.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 
 const CHUNK = 1024 * 1024;
@@ -54,7 +54,7 @@ export function matchSources(patterns: readonly string[], cwd: string): { files:
   const missing = new Set<string>();
   const add = (file: string) => files.add(relative(cwd, resolve(cwd, file)));
   for (const pattern of patterns) {
-    if (isGlob(pattern)) {
+    if (isGlobHere(pattern, cwd)) {
       for (const file of expandGlob(pattern, cwd)) add(file);
       continue;
     }

@@ -2,9 +2,27 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandGlob, globToRegExp } from './glob.js';
+import { expandGlob, globToRegExp, isGlobHere } from './glob.js';
 
 describe('glob', () => {
+  it('takes a character after \\ as itself', () => {
+    expect(globToRegExp('pages/\\[id\\].tsx').test('pages/[id].tsx')).toBe(true);
+    expect(globToRegExp('pages/\\[id\\].tsx').test('pages/i.tsx')).toBe(false);
+    expect(globToRegExp('a\\*b').test('a*b')).toBe(true);
+    expect(globToRegExp('a\\*b').test('axb')).toBe(false);
+  });
+  it('takes an entry that names an existing path for that path, whatever its characters, and a glob otherwise', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glob-'));
+    mkdirSync(join(dir, 'pages'));
+    writeFileSync(join(dir, 'pages/[id].tsx'), '');
+    writeFileSync(join(dir, 'pages/i.tsx'), '');
+    expect(isGlobHere('pages/[id].tsx', dir)).toBe(false);
+    expect(isGlobHere('pages/[slug].tsx', dir)).toBe(true);
+    expect(isGlobHere('pages/*.tsx', dir)).toBe(true);
+    expect(expandGlob('pages/\\[id\\].tsx', dir)).toEqual(['pages/[id].tsx']);
+    expect(expandGlob('pages/[id].tsx', dir)).toEqual(['pages/i.tsx']);
+  });
+
   it('translates *, ** and braces', () => {
     expect(globToRegExp('a/*.yaml').test('a/x.yaml')).toBe(true);
     expect(globToRegExp('a/*.yaml').test('a/b/x.yaml')).toBe(false);

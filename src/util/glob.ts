@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 
 const MAGIC = /[*?[{]/;
@@ -8,7 +8,17 @@ export function isGlob(pattern: string): boolean {
   return MAGIC.test(pattern);
 }
 
-/** A glob as a regular expression over `/`-separated paths: `*`, `?`, `**`, `[abc]`, `{a,b}`. */
+/**
+ * Whether an entry is a glob where it is read: it has glob characters and
+ * does not name an existing path. A path that exists is itself, as git's
+ * pathspecs take one, whatever its characters: Next.js's `pages/[id].tsx` is
+ * that file, not `pages/i.tsx` or `pages/d.tsx` (`\[` escapes a character too).
+ */
+export function isGlobHere(entry: string, cwd: string): boolean {
+  return isGlob(entry) && !existsSync(resolve(cwd, entry));
+}
+
+/** A glob as a regular expression over `/`-separated paths: `*`, `?`, `**`, `[abc]`, `{a,b}`; `\\` makes the next character itself. */
 export function globToRegExp(given: string): RegExp {
   // `**/**` is `**`: each more of them in a row made the expression backtrack twice as long (ten took seconds per path).
   const pattern = given.split('/').filter((part, i, parts) => !(part === '**' && parts[i - 1] === '**')).join('/');
@@ -23,6 +33,9 @@ export function globToRegExp(given: string): RegExp {
       } else {
         re += '[^/]*';
       }
+    } else if (c === '\\' && i + 1 < pattern.length) {
+      // An escaped character is itself: `\[id\].tsx`, `\*`.
+      re += escape(pattern[++i]!);
     } else if (c === '?') re += '[^/]';
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +79,31 @@ describe('tasks with sources', () => {
     // test's own sources (dist/out.txt) changed, but it would run again anyway: its need ran.
     writeFileSync(join(dir, 'lint.cfg'), 'strict');
     expect(run(dir).reasons).toEqual({ build: 'up-to-date', test: 'up-to-date', report: 'succeeded', lint: 'succeeded' });
+  });
+
+  it('take a path with glob characters that exists for that path (Next.js pages/[id].tsx), in sources, artifacts and --since', () => {
+    const dir = tempProject({
+      'package.json': '{}', 'pages/[id].tsx': 'v1', 'pages/i.tsx': 'other',
+      'workflow.yaml': 'version: 1\ntasks:\n  page: { run: "echo x >> page.ran; cp \'pages/[id].tsx\' \'out/[id].js\'", sources: ["pages/[id].tsx"], artifacts: ["out/[id].js"] }\n  escaped: { run: "echo x >> escaped.ran", sources: ["pages/\\\\[id\\\\].tsx"] }\n',
+      'out/.keep': '',
+    });
+    const reasons = () => Object.fromEntries(run(dir).result.tasks.map((t: any) => [t.id, t.reason ?? t.status]));
+    expect(reasons()).toEqual({ page: 'succeeded', escaped: 'succeeded' });
+    expect(readFileSync(join(dir, 'out/[id].js'), 'utf8')).toBe('v1');
+    // The file of that name changed: both run again (it was taken as [id] = "i" or "d", which did not change).
+    writeFileSync(join(dir, 'pages/[id].tsx'), 'v2');
+    expect(reasons()).toEqual({ page: 'succeeded', escaped: 'succeeded' });
+    writeFileSync(join(dir, 'pages/i.tsx'), 'changed');
+    expect(reasons()).toEqual({ page: 'up-to-date', escaped: 'up-to-date' });
+    expect([count(dir, 'page.ran'), count(dir, 'escaped.ran')]).toEqual([2, 2]);
+    // --since finds it by that name too.
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'one');
+    writeFileSync(join(dir, 'pages/[id].tsx'), 'v3');
+    const since = JSON.parse(cli(['run', 'workflow.yaml', '--since', 'main', '--dry-run', '--json'], { cwd: dir }).stdout);
+    expect(since.tasks.map((t: any) => t.id)).toEqual(['page', 'escaped']);
   });
 
   it('run again when an artifact is gone, the definition or an input it uses changed, or it failed last time', () => {
