@@ -1,6 +1,6 @@
 import { basename, relative, resolve } from 'node:path';
 import { IoError } from '../errors.js';
-import { expandGlob, isGlobHere } from '../util/glob.js';
+import { escapeGlob, expandGlob, isGlobHere } from '../util/glob.js';
 import type { Diagnostic } from '../workflow/diagnostics.js';
 import { includedFiles } from '../workflow/include.js';
 import { loadWorkflowFile } from '../workflow/load.js';
@@ -55,7 +55,7 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
     }
     if (isDirectory(resolve(cwd, pattern))) {
       const base = pattern.replace(/\/+$/, '') || '/';
-      const matches = expandGlob(`${base === '/' ? '' : base}/**/*.{yaml,yml}`, cwd).filter((f) => !CONFIG_FILE.test(basename(f)));
+      const matches = expandGlob(`${base === '/' ? '' : escapeGlob(base)}/**/*.{yaml,yml}`, cwd).filter((f) => !CONFIG_FILE.test(basename(f)));
       if (!matches.length) ioErrors.push(`no workflow files (*.yaml, *.yml) in ${pattern}`);
       files.push(...matches);
       continue;

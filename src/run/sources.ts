@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { expandGlob, isGlobHere } from '../util/glob.js';
+import { escapeGlob, expandGlob, isGlobHere } from '../util/glob.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 
 const CHUNK = 1024 * 1024;
@@ -60,7 +60,7 @@ export function matchSources(patterns: readonly string[], cwd: string): { files:
     }
     const stat = statIfPresent(resolve(cwd, pattern));
     if (!stat) missing.add(relative(cwd, resolve(cwd, pattern)));
-    else if (stat.isDirectory()) for (const file of expandGlob(`${pattern.replace(/\/+$/, '')}/**`, cwd)) add(file);
+    else if (stat.isDirectory()) for (const file of expandGlob(`${escapeGlob(pattern.replace(/\/+$/, ''))}/**`, cwd)) add(file);
     else add(pattern);
   }
   return { files: [...files].sort(), missing: [...missing].sort() };

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandGlob, globToRegExp, isGlobHere } from './glob.js';
+import { escapeGlob, expandGlob, globToRegExp, isGlobHere } from './glob.js';
 
 describe('glob', () => {
   it('takes a character after \\ as itself', () => {
@@ -21,6 +21,13 @@ describe('glob', () => {
     expect(isGlobHere('pages/*.tsx', dir)).toBe(true);
     expect(expandGlob('pages/\\[id\\].tsx', dir)).toEqual(['pages/[id].tsx']);
     expect(expandGlob('pages/[id].tsx', dir)).toEqual(['pages/i.tsx']);
+    // A directory of that kind, to match under.
+    mkdirSync(join(dir, 'src/[lang]'), { recursive: true });
+    mkdirSync(join(dir, 'src/l'));
+    writeFileSync(join(dir, 'src/[lang]/en.json'), '');
+    writeFileSync(join(dir, 'src/l/x.json'), '');
+    expect(expandGlob(`${escapeGlob('src/[lang]')}/**`, dir)).toEqual(['src/[lang]/en.json']);
+    expect(escapeGlob('a*b?c[d]{e}\\f')).toBe('a\\*b\\?c\\[d\\]\\{e\\}\\\\f');
   });
 
   it('translates *, ** and braces', () => {

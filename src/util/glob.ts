@@ -18,7 +18,12 @@ export function isGlobHere(entry: string, cwd: string): boolean {
   return isGlob(entry) && !existsSync(resolve(cwd, entry));
 }
 
-/** A glob as a regular expression over `/`-separated paths: `*`, `?`, `**`, `[abc]`, `{a,b}`; `\\` makes the next character itself. */
+/** A path as a glob that matches it alone: its glob characters escaped (a directory `src/[lang]` under which to match). */
+export function escapeGlob(path: string): string {
+  return path.replace(/[*?[\]{}\\]/g, '\\$&');
+}
+
+/** A glob as a regular expression over `/`-separated paths: `*`, `?`, `**`, `[abc]`, `{a,b}`; `\` makes the next character itself. */
 export function globToRegExp(given: string): RegExp {
   // `**/**` is `**`: each more of them in a row made the expression backtrack twice as long (ten took seconds per path).
   const pattern = given.split('/').filter((part, i, parts) => !(part === '**' && parts[i - 1] === '**')).join('/');

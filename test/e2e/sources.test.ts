@@ -84,17 +84,22 @@ describe('tasks with sources', () => {
   it('take a path with glob characters that exists for that path (Next.js pages/[id].tsx), in sources, artifacts and --since', () => {
     const dir = tempProject({
       'package.json': '{}', 'pages/[id].tsx': 'v1', 'pages/i.tsx': 'other',
-      'workflow.yaml': 'version: 1\ntasks:\n  page: { run: "echo x >> page.ran; cp \'pages/[id].tsx\' \'out/[id].js\'", sources: ["pages/[id].tsx"], artifacts: ["out/[id].js"] }\n  escaped: { run: "echo x >> escaped.ran", sources: ["pages/\\\\[id\\\\].tsx"] }\n',
-      'out/.keep': '',
+      'workflow.yaml': 'version: 1\ntasks:\n  page: { run: "echo x >> page.ran; cp \'pages/[id].tsx\' \'out/[id].js\'", sources: ["pages/[id].tsx"], artifacts: ["out/[id].js"] }\n  escaped: { run: "echo x >> escaped.ran", sources: ["pages/\\\\[id\\\\].tsx"] }\n  locales: { run: "echo x >> locales.ran", sources: ["locales/[lang]"] }\n',
+      'out/.keep': '', 'locales/[lang]/en.json': '{}', 'locales/l/x.json': '{}',
     });
     const reasons = () => Object.fromEntries(run(dir).result.tasks.map((t: any) => [t.id, t.reason ?? t.status]));
-    expect(reasons()).toEqual({ page: 'succeeded', escaped: 'succeeded' });
+    expect(reasons()).toEqual({ page: 'succeeded', escaped: 'succeeded', locales: 'succeeded' });
     expect(readFileSync(join(dir, 'out/[id].js'), 'utf8')).toBe('v1');
+    // A directory of that kind is everything under it, and only that.
+    writeFileSync(join(dir, 'locales/l/x.json'), '{"changed":1}');
+    expect(reasons()).toEqual({ page: 'up-to-date', escaped: 'up-to-date', locales: 'up-to-date' });
+    writeFileSync(join(dir, 'locales/[lang]/en.json'), '{"changed":1}');
+    expect(reasons()).toEqual({ page: 'up-to-date', escaped: 'up-to-date', locales: 'succeeded' });
     // The file of that name changed: both run again (it was taken as [id] = "i" or "d", which did not change).
     writeFileSync(join(dir, 'pages/[id].tsx'), 'v2');
-    expect(reasons()).toEqual({ page: 'succeeded', escaped: 'succeeded' });
+    expect(reasons()).toEqual({ page: 'succeeded', escaped: 'succeeded', locales: 'up-to-date' });
     writeFileSync(join(dir, 'pages/i.tsx'), 'changed');
-    expect(reasons()).toEqual({ page: 'up-to-date', escaped: 'up-to-date' });
+    expect(reasons()).toEqual({ page: 'up-to-date', escaped: 'up-to-date', locales: 'up-to-date' });
     expect([count(dir, 'page.ran'), count(dir, 'escaped.ran')]).toEqual([2, 2]);
     // --since finds it by that name too.
     const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
