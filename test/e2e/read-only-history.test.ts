@@ -64,7 +64,7 @@ describe.skipIf(!NAMESPACES)('a run history that cannot be written (as root: nee
 
   // Only root's own run writes on while others cannot: a user's run could not write a history its owner cannot.
   it.skipIf(!ROOT_USER)('is read in place while its owner\'s run is going on: the reader sees it running', async () => {
-    const dir = tempProject({ 'package.json': '{}', 'w.yaml': 'version: 1\ntasks:\n  slow: { run: "sleep 4" }\n' });
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': 'version: 1\ntasks:\n  slow: { run: "sleep 6" }\n' });
     const run = spawn(process.execPath, [BIN, 'run', 'w.yaml', '--renderer', 'silent'], { cwd: dir });
     const exited = new Promise((resolve) => run.on('exit', resolve));
     try {
