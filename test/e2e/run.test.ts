@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js';
@@ -471,6 +471,8 @@ tasks:
     const r = cli(['run', 'workflow.yaml'], { cwd: dir, env: { TMPDIR: join(dir, 'gone') } });
     expect([r.code, r.stderr]).toEqual([2, `orchestrate: cannot make the run's private directory in ${join(dir, 'gone')} (TMPDIR): no such file; set TMPDIR to a directory that exists and can be written\n`]);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
+    // Nor is an empty run directory left behind, which no history knows and prune would not remove.
+    expect(readdirSync(join(dir, '.orchestrate/runs'))).toEqual([]);
     // The library says the same, as a WorkflowError's sibling: an IoError.
     const api = spawnSync(process.execPath, ['--input-type=module', '-e', `import { executeParallel } from ${JSON.stringify(join(ROOT, 'dist/index.js'))}; executeParallel([{ id: 'a', run: 'true' }], { cwd: ${JSON.stringify(dir)} }).then(() => console.log('ran'), (e) => console.log(e.name, e.code));`], { encoding: 'utf8', env: { ...process.env, TMPDIR: join(dir, 'gone') } });
     expect(api.stdout.trim(), api.stderr).toBe('IoError io');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
@@ -84,6 +84,16 @@ function withRunFlags(workflow: Workflow, options: RunCommandOptions): Workflow 
   const cancellation = options.failFast ? 'cascading' : options.keepGoing ? 'isolated' : workflow.policy.cancellation;
   workflow.policy = { ...workflow.policy, cancellation, timeout: options.timeout ?? workflow.policy.timeout };
   return workflow;
+}
+
+/** A run that could not start (its private directory could not be made) leaves no directory behind: one with nothing but an empty events file. */
+function removeUnstartedRunDir(runDir: string): void {
+  try {
+    const entries = readdirSync(runDir);
+    if (entries.length === 1 && entries[0] === 'events.jsonl' && statSync(join(runDir, 'events.jsonl')).size === 0) rmSync(runDir, { recursive: true });
+  } catch {
+    // Not there, or not ours to judge: left as it is.
+  }
 }
 
 /** What the warning says of tasks whose log file could not all be written (a full disk): their ids, and why. */
@@ -332,8 +342,10 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   try {
     lanes?.start();
     let result;
+    let started = false;
     try {
       result = await handle.result;
+      started = true;
     } finally {
       ended = true;
       desk.close();
@@ -346,6 +358,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       } catch (error) {
         recorder.failure ??= (error as Error).message;
       }
+      if (!started && options.events === undefined) removeUnstartedRunDir(runDir);
     }
     // The run is done either way; what it could not record is said, not hidden.
     if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
