@@ -6,6 +6,7 @@ import type { Database } from '../store/open-store.js';
 import { visibleText } from '../util/visible-text.js';
 import type { Workflow } from '../workflow/model.js';
 import { writeErr } from './output.js';
+import { UsageError } from '../errors.js';
 import { processAlive } from './run-liveness.js';
 
 /** How often a run waiting for its group looks again. */
@@ -39,6 +40,10 @@ export async function takeExclusive(db: Database, workflow: Workflow, stopped: (
       const runId = newRunId();
       const holder = tryLock(db, { ...claim, run_id: runId }, alive, new Date());
       if (!holder) return { runId, release: () => unlock(db, claim.name, runId) };
+      // Started by a task of the run that holds the group: that run waits for this one, which would wait for it.
+      if (holder.run_id === process.env.ORCHESTRATE_RUN_ID) {
+        throw new UsageError(`this run was started by a task of run ${holder.run_id}, which holds the exclusive group "${visibleText(exclusive.group)}": it would wait for ever for the run it is part of (or stop it, with cancelInProgress); give this workflow another group`);
+      }
       if (told !== holder.run_id) {
         told = holder.run_id;
         if (exclusive.cancelInProgress) {

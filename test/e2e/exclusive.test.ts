@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
-import { cli, tempProject } from '../helpers/cli.js';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { validator } from '../helpers/schemas.js';
 import { diagnosticsByFile } from '../helpers/lint.js';
 import { waitFor } from '../helpers/wait.js';
@@ -80,6 +80,19 @@ describe('exclusive', () => {
     expect(await first.exited).toBe(143);
     expect(JSON.parse(first.stdout()).tasks[0]).toMatchObject({ id: 'hold', status: 'cancelled' });
   });
+
+  it('refuses, not waiting for ever, a run of the group started by a task of the run that holds it', () => {
+    for (const exclusive of ['deploy', '{ group: deploy, cancelInProgress: true }']) {
+      const outer = `version: 1\nexclusive: ${exclusive}\ntasks:\n  nested: { run: '"${process.execPath}" "${BIN}" run q.yaml --renderer silent', timeout: 60s }\n`;
+      const dir = tempProject({ 'package.json': '{}', 'w.yaml': outer, 'q.yaml': quick(exclusive) });
+      const r = cli(['run', 'w.yaml', '--json'], { cwd: dir, timeout: 90_000 });
+      expect(r.code, r.stderr).toBe(1);
+      const result = JSON.parse(r.stdout);
+      expect(result.tasks[0]).toMatchObject({ id: 'nested', status: 'failed', exitCode: 2 });
+      expect(result.tasks[0].logTail.join('\n')).toContain(`orchestrate: this run was started by a task of run ${result.runId}, which holds the exclusive group "deploy": it would wait for ever for the run it is part of (or stop it, with cancelInProgress); give this workflow another group`);
+      expect(existsSync(join(dir, 'done'))).toBe(false);
+    }
+  }, 200_000);
 
   it('is in the plan', () => {
     const dir = tempProject({ 'package.json': '{}', 'w.yaml': held('"deploy-${{ inputs.target }}"'), 'q.yaml': quick('{ group: deploy, cancelInProgress: true }') });
