@@ -78,6 +78,9 @@ async function staleBecause(workflow: Workflow, i: number, end: LastEnd | undefi
   } catch {
     return 'its sources could not be read';
   }
+  // A name that is not UTF-8 reaches Node with a character replaced, and cannot be opened by that name: what it holds is not known.
+  const unnamed = matched.files.find((file) => file.includes('\ufffd') && !statIfPresent(resolve(task.cwd, file)));
+  if (unnamed !== undefined) return `a file of its sources has a name that is not UTF-8 text, whose content cannot be looked at (${JSON.stringify(unnamed)}): rename it`;
   const sources = await fingerprintMatched(matched, task.cwd);
   if (sources === undefined) return 'its sources could not be read';
   if (sources !== end.sources) return `its sources changed${newerSources(matched.files, task.cwd, end.finishedAt)}`;

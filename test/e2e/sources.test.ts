@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -67,6 +67,17 @@ describe('tasks with sources', () => {
     // Times alone change nothing: the contents are compared.
     utimesSync(join(dir, 'src/a.txt'), new Date(2030, 1, 1), new Date(2030, 1, 1));
     expect(run(dir).reasons.build).toBe('up-to-date');
+  });
+
+  it('run every time, saying why, when a file of their sources has a name that is not UTF-8 (its changes cannot be seen)', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo x >> a.ran", sources: ["src/**"] }\n  b: { run: "echo x >> b.ran", sources: ["ok/**"] }\n', 'ok/x.txt': 'x' });
+    mkdirSync(join(dir, 'src'));
+    // caf\xe9.txt: Latin-1 bytes in a name, which Linux allows.
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, 'src/caf')), Buffer.from([0xe9]), Buffer.from('.txt')]), 'v1');
+    expect(run(dir).reasons).toEqual({ a: 'succeeded', b: 'succeeded' });
+    expect(run(dir).reasons).toEqual({ a: 'succeeded', b: 'up-to-date' });
+    const plan = cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout;
+    expect(plan).toContain('a (a file of its sources has a name that is not UTF-8 text, whose content cannot be looked at ("src/caf\ufffd.txt"): rename it)');
   });
 
   it('run again when a source changes, with everything downstream that has sources', () => {
