@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, OrchestrateError, UsageError } from '../errors.js';
 import { writeErr, writeOut } from './output.js';
@@ -323,6 +324,7 @@ export async function runCli(argv: string[]): Promise<number> {
   });
   try {
     checkWorkingDirectory();
+    checkOpenFilesLimit();
     await program.parseAsync(argv);
     return exitCode;
   } catch (caught) {
@@ -337,6 +339,25 @@ function checkWorkingDirectory(): void {
   } catch {
     throw new UsageError('the current directory no longer exists (it was removed while the shell was in it): cd to one that does');
   }
+}
+
+/** Open files a command may need: the history (its database, log and index), a run's spawners, pipes and logs. */
+const MIN_OPEN_FILES = 64;
+
+/**
+ * A limit on open files below what a command needs is said at once: SQLite
+ * would call the history "unable to open", and a task's start fail with EMFILE.
+ * Node raises the limit to the hard one itself; this is what is left (Linux).
+ */
+function checkOpenFilesLimit(): void {
+  let limit: number;
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    limit = Number(line?.split(/\s+/)[3]);
+  } catch {
+    return;
+  }
+  if (Number.isSafeInteger(limit) && limit < MIN_OPEN_FILES) throw new UsageError(`the limit on open files is ${limit} (ulimit -n): orchestrate needs at least ${MIN_OPEN_FILES}; raise it (ulimit -n 1024)`);
 }
 
 /**

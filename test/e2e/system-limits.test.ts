@@ -51,6 +51,18 @@ describe.skipIf(!LINUX)('limits of the system (needs /proc/self/limits)', () => 
     expect(readFileSync(join(runDir(dir), waited[0]!), 'utf8')).toMatch(/--- waited \d+\.\ds to start, for other tasks to end: the system's limit on open files or processes leaves room for no more at once \(raise it with ulimit -n or ulimit -u\)/);
   }, 150_000);
 
+  it('says at once when the limit on open files is below what a command needs, instead of a history "unable to open" or a task failing with EMFILE', () => {
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': manyTasks(2, 'true') });
+    expect(spawnSync(process.execPath, [BIN, 'run', 'w.yaml', '--renderer', 'silent'], { cwd: dir }).status).toBe(0);
+    for (const args of [['run', 'w.yaml'], ['history'], ['plan', 'w.yaml']]) {
+      const [command, withLimit] = underLimit(40, args);
+      const r = spawnSync(command, withLimit, { cwd: dir, encoding: 'utf8' });
+      expect([args[0], r.status, r.stderr]).toEqual([args[0], 2, 'orchestrate: the limit on open files is 40 (ulimit -n): orchestrate needs at least 64; raise it (ulimit -n 1024)\n']);
+    }
+    const [command, enough] = underLimit(64, ['run', 'w.yaml', '--renderer', 'silent']);
+    expect(spawnSync(command, enough, { cwd: dir, encoding: 'utf8' }).status).toBe(0);
+  });
+
   it('counts a task\'s timeout from when it starts, not from when it began to wait for room', () => {
     // Room for 34 tasks per spawner: the last of 150 wait a few rounds of 0.6 s, longer than their 1.5 s timeout.
     const tasks = Array.from({ length: 150 }, (_, i) => `  t${i}: { run: "${i === 0 ? 'sleep 5' : 'sleep 0.6'}", timeout: 1.5s }\n`).join('');
@@ -105,7 +117,7 @@ describe.skipIf(!LINUX)('limits of the system (needs /proc/self/limits)', () => 
     const dir = tempProject();
     const r = spawnSync('sh', ['-c', `ulimit -n 64 && exec "$0" --input-type=module -e "$1"`, process.execPath, script], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ later: true, failed: expect.stringContaining('EMFILE'), ran: [0, ['waited 1.0s to start', 'ran']] });
+    expect(JSON.parse(r.stdout)).toEqual({ later: true, failed: "the system's limit on open files or processes (EMFILE) leaves no room for it, and no other task of this spawner runs to wait for: raise it (ulimit -n, ulimit -u)", ran: [0, ['waited 1.0s to start', 'ran']] });
     // The task that waits leaves nothing behind: no log, so its next try starts clean.
     expect(existsSync(join(dir, 'task1.log'))).toBe(false);
   });

@@ -143,6 +143,7 @@ function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?:
   }
   // Node refuses these before forking; a NUL byte can only have come from a task's output by now (lint refuses the file's).
   if (error.code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test(error.message)) return 'the command or its environment holds a NUL byte (\\0), which no process can be given: did an output that a template reads carry one?';
+  if (SYSTEM_LIMITS.has(error.code ?? '')) return `the system's limit on open files or processes (${error.code}) leaves no room for it, and no other task of this spawner runs to wait for: raise it (ulimit -n, ulimit -u)`;
   if (error.code === 'E2BIG') return 'the command and environment are too large for the system (E2BIG; on Linux one value may hold at most 128 KB): pass large values through a file';
   return error.message;
 }
