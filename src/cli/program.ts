@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, OrchestrateError, UsageError } from '../errors.js';
 import { writeErr, writeOut } from './output.js';
 import { parseDuration } from '../util/duration.js';
+import { openFilesLimit } from '../util/open-files-limit.js';
 import { packageVersion } from './version.js';
 import { fileAndTasks, lintedFiles, workflowFile } from './default-workflow.js';
 import { isCpuShare, slotsOf } from '../workflow/cpu-share.js';
@@ -350,14 +350,8 @@ const MIN_OPEN_FILES = 64;
  * Node raises the limit to the hard one itself; this is what is left (Linux).
  */
 function checkOpenFilesLimit(): void {
-  let limit: number;
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    limit = Number(line?.split(/\s+/)[3]);
-  } catch {
-    return;
-  }
-  if (Number.isSafeInteger(limit) && limit < MIN_OPEN_FILES) throw new UsageError(`the limit on open files is ${limit} (ulimit -n): orchestrate needs at least ${MIN_OPEN_FILES}; raise it (ulimit -n 1024)`);
+  const limit = openFilesLimit();
+  if (limit !== undefined && limit < MIN_OPEN_FILES) throw new UsageError(`the limit on open files is ${limit} (ulimit -n): orchestrate needs at least ${MIN_OPEN_FILES}; raise it (ulimit -n 1024)`);
 }
 
 /**

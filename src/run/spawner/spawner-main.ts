@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { openFilesLimit } from '../../util/open-files-limit.js';
 import { SecretMasker } from '../../telemetry/mask.js';
 import { killProcess, killProcessGroup } from '../kill-process-group.js';
 import { LAZY_START_MS, type FromSpawner, type OutputStream, type SpawnRequest, type ToSpawner } from './protocol.js';
@@ -119,14 +119,9 @@ const RESERVED_FDS = 64;
 const room = fileDescriptorRoom();
 
 function fileDescriptorRoom(): number {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const limit = Number(line?.split(/\s+/)[3]);
-    if (Number.isSafeInteger(limit)) return Math.max(1, Math.floor((limit - RESERVED_FDS) / FDS_PER_TASK));
-  } catch {
-    // No /proc: the system's own errors say when, and tasks wait then (see start).
-  }
-  return Number.POSITIVE_INFINITY;
+  const limit = openFilesLimit();
+  // No /proc: the system's own errors say when, and tasks wait then (see start).
+  return limit === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor((limit - RESERVED_FDS) / FDS_PER_TASK));
 }
 
 /** Tasks that wait for room: more than the limit allows, or refused by a limit of the system while others ran. */
