@@ -35,7 +35,7 @@ const IN_BUNDLE = [
   // The standalone validators, absent when the sources run (~7 ms of a start).
   { file: 'workflow/schema.js', expression: 'existsSync(PRECOMPILED) ? require(fileURLToPath(PRECOMPILED)) : undefined', module: './validators.generated.cjs' },
   // better-sqlite3's JavaScript, a dozen files (~4 ms of a start that opens the history); its native module is found at run time.
-  { file: 'store/open-store.js', expression: "require('better-sqlite3')", module: 'better-sqlite3' },
+  { file: 'store/load-sqlite.js', expression: "require('better-sqlite3')", module: 'better-sqlite3' },
 ];
 
 const inBundle = {
@@ -59,7 +59,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // bindings: better-sqlite3's loader of its native module, which the CLI does without (see open-store).
+  // bindings: better-sqlite3's loader of its native module, which the CLI does without (see store/load-sqlite).
   external: ['ajv', 'listr2', 'cosmiconfig', 'bindings'],
   // import.meta has no CommonJS form: the code asks for its own file's URL to find what lies beside it.
   // The build's id, for what the CLI keeps between runs of one build (src/cli/build-id.ts).

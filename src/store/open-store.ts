@@ -1,9 +1,9 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { OrchestrateError, EXIT, ioErrorFrom, ioReason } from '../errors.js';
 import { followMove } from './follow-move.js';
+import { loadSqlite } from './load-sqlite.js';
 import { keepSqliteObjects } from './keep-sqlite-objects.js';
 import { MIGRATIONS } from './migrations.js';
 import { makeDirectory } from '../util/make-directory.js';
@@ -19,24 +19,17 @@ export class StoreError extends OrchestrateError {
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
-const require = createRequire(import.meta.url);
 
 let sqlite: { Database: typeof BetterSqlite3; addon: object } | undefined;
 
 /**
- * A better-sqlite3 database, given its native module: found first where
- * better-sqlite3's install puts it (build/Release), else as its own loader
- * (`bindings`) finds it, asked where the package is. The CLI bundle holds
- * better-sqlite3's JavaScript (see scripts/bundle.mjs), from where that loader
- * could not find the package; found here, it is also ~1.5 ms sooner.
+ * A better-sqlite3 database, given its native module (loadSqlite). The CLI
+ * bundle holds better-sqlite3's JavaScript (see scripts/bundle.mjs), from
+ * where its own loader could not find the package; found there, it is also
+ * ~1.5 ms sooner.
  */
 function openDatabase(path: string | Buffer, options: BetterSqlite3.Options = {}): Database {
-  if (!sqlite) {
-    const pkg = require.resolve('better-sqlite3/package.json');
-    const release = join(dirname(pkg), 'build', 'Release', 'better_sqlite3.node');
-    const addon = existsSync(release) ? require(release) : createRequire(pkg)('bindings')({ bindings: 'better_sqlite3.node', module_root: dirname(pkg) });
-    sqlite = { Database: require('better-sqlite3') as typeof BetterSqlite3, addon };
-  }
+  sqlite ??= loadSqlite();
   // The types say a path; better-sqlite3 takes the loaded module too.
   return keepSqliteObjects(new sqlite.Database(path, { ...options, nativeBinding: sqlite.addon as unknown as string }));
 }
