@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { readHead } from '../util/read-head.js';
+import { readHeadIfReadable } from '../util/read-head.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 
 /** How every line of an events file starts (`JSON.stringify(event)`): what may be appended to. */
@@ -14,11 +14,6 @@ const EVENT_HEAD = /^\{"ts":"[^"]*","runId":"/;
 export function checkEventsPath(path: string): void {
   const stat = statIfPresent(path);
   if (!stat?.isFile() || stat.size === 0) return;
-  let head = '';
-  try {
-    head = readHead(path, 256);
-  } catch {
-    // Unreadable: not known to hold events.
-  }
-  if (!EVENT_HEAD.test(head)) throw new UsageError(`--events ${path} exists and holds no orchestrate events: not written into (remove it, or choose another path)`);
+  // Unreadable: not known to hold events.
+  if (!EVENT_HEAD.test(readHeadIfReadable(path, 256) ?? '')) throw new UsageError(`--events ${path} exists and holds no orchestrate events: not written into (remove it, or choose another path)`);
 }

@@ -3,7 +3,7 @@ import { ioErrorFrom, ioReason, UsageError } from '../errors.js';
 import { resultJson } from '../report/result-json.js';
 import type { RunResult } from '../run/result.js';
 import { makeDirectory } from '../util/make-directory.js';
-import { readHead } from '../util/read-head.js';
+import { readHeadIfReadable } from '../util/read-head.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 import { writeWhole } from '../util/write-whole.js';
 
@@ -20,7 +20,7 @@ export function checkResultPath(path: string): void {
   if (stat?.isDirectory()) throw new UsageError(`--result ${path} is a directory: name a file`);
   // A device or a pipe (/dev/stdout) would be replaced by the file renamed over it, or block the look at it: --json prints to stdout.
   if (stat && !stat.isFile()) throw new UsageError(`--result ${path} is not a regular file (a device or a pipe): name a file, or print the result with --json`);
-  if (stat && !RESULT_HEAD.test(head(path))) throw new UsageError(`--result ${path} exists and is not an orchestrate run result: not overwritten (remove it, or choose another path)`);
+  if (stat && !RESULT_HEAD.test(readHeadIfReadable(path, 256) ?? '')) throw new UsageError(`--result ${path} exists and is not an orchestrate run result: not overwritten (remove it, or choose another path)`);
   try {
     makeDirectory(dirname(path));
   } catch (error) {
@@ -28,14 +28,6 @@ export function checkResultPath(path: string): void {
   }
 }
 
-/** The first bytes of a file there, or nothing when it cannot be read: then it is not known to be ours. */
-function head(path: string): string {
-  try {
-    return readHead(path, 256);
-  } catch {
-    return '';
-  }
-}
 
 /**
  * Writes the result object (as `--json` prints it) to `path`, whole or not at

@@ -101,8 +101,10 @@ export class InProcessExecutor implements Executor {
       log.note(`the agent returned ${output === null ? 'null' : typeof output}, not an object: no outputs taken`);
       output = undefined;
     }
-    if (output?.output !== undefined) {
-      for (const line of (typeof output.output === 'string' ? output.output : shown(output.output)).split('\n')) {
+    // What it said (its stdout, as a shell task's): text, or what JSON writes of anything else.
+    const said = output?.output === undefined ? undefined : typeof output.output === 'string' ? output.output : shown(output.output);
+    if (said !== undefined) {
+      for (const line of said.split('\n')) {
         log.note(line);
         request.onOutput?.('out', this.masker.mask(line));
       }
@@ -121,7 +123,7 @@ export class InProcessExecutor implements Executor {
     }
     // An in-process agent's stdout is the text it returns.
     const key = request.captureStdout;
-    if (key !== undefined && output?.output !== undefined && !Object.hasOwn(outputs, key)) outputs[key] = (typeof output.output === 'string' ? output.output : shown(output.output)).replace(/(\r?\n)+$/, '');
+    if (key !== undefined && said !== undefined && !Object.hasOwn(outputs, key)) outputs[key] = said.replace(/(\r?\n)+$/, '');
     const bytes = Object.entries(outputs).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v) + 2, 0);
     if (invalid !== undefined) outputs = {};
     else if (bytes > MAX_OUTPUT_BYTES) {

@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { OrchestrateError, EXIT, ioErrorFrom, ioReason } from '../errors.js';
@@ -7,6 +7,7 @@ import { loadSqlite } from './load-sqlite.js';
 import { keepSqliteObjects } from './keep-sqlite-objects.js';
 import { MIGRATIONS } from './migrations.js';
 import { makeDirectory } from '../util/make-directory.js';
+import { readHead } from '../util/read-head.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -34,17 +35,6 @@ function openDatabase(path: string | Buffer, options: BetterSqlite3.Options = {}
   return keepSqliteObjects(new sqlite.Database(path, { ...options, nativeBinding: sqlite.addon as unknown as string }));
 }
 
-function header(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(16);
-    const n = readSync(fd, buffer, 0, 16, 0);
-    return buffer.subarray(0, n).toString('latin1');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Opens (or creates) the run history at `path`: WAL mode, a busy timeout so
  * concurrent runs wait for each other, migrations applied in a transaction.
@@ -58,7 +48,7 @@ export function openStore(path: string, mode: 'write' | 'read' = 'write'): Datab
   if (exists) {
     let head: string;
     try {
-      head = header(path);
+      head = readHead(path, SQLITE_HEADER.length);
     } catch (error) {
       throw new StoreError(`cannot read the state file ${path}: ${ioReason(error)}`);
     }

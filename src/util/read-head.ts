@@ -10,3 +10,12 @@ export function readHead(path: string, bytes: number): string {
     closeSync(fd);
   }
 }
+
+/** readHead, or undefined when the file is not there or cannot be read: then what it holds is not known. */
+export function readHeadIfReadable(path: string, bytes: number): string | undefined {
+  try {
+    return readHead(path, bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -15,7 +15,7 @@ import { loadWorkflowFile } from '../../workflow/load.js';
 import { writeOut } from '../output.js';
 import { existingStatePath, workflowHistory } from '../history-store.js';
 import { makeDirectory } from '../../util/make-directory.js';
-import { readHead } from '../../util/read-head.js';
+import { readHeadIfReadable } from '../../util/read-head.js';
 
 /** The file each format is written to in the run's directory, by default. */
 const DEFAULT_NAME = { html: 'report.html', junit: 'report.xml', trace: 'trace.json' };
@@ -63,11 +63,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
 
 /** An earlier report may be replaced; any other file (a mistyped --out) is the user's. */
 function isReportOrAbsent(path: string): boolean {
-  try {
-    const head = readHead(path, 1024);
-    return head.includes(REPORT_MARK) || head.includes(JUNIT_MARK) || head.includes(TRACE_MARK);
-  } catch {
-    // Absent, or not readable: writing it says what is wrong.
-    return true;
-  }
+  const head = readHeadIfReadable(path, 1024);
+  // Absent, or not readable: writing it says what is wrong.
+  return head === undefined || head.includes(REPORT_MARK) || head.includes(JUNIT_MARK) || head.includes(TRACE_MARK);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findBottlenecks, type Finding } from '../../analysis/bottlenecks.js';
-import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
+import { EXIT, IoError, UsageError } from '../../errors.js';
 import { openStore } from '../../store/open-store.js';
 import { computeStats, type StatsRow } from '../../store/stats.js';
 import { statePath } from '../../store/state-path.js';
@@ -41,7 +41,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
     db.close();
   }
   // Not there, and never run: a mistyped name.
-  if (gone && !stats.tasks.length) throw ioErrorFrom(file, Object.assign(new Error('no such file'), { code: 'ENOENT' }));
+  if (gone && !stats.tasks.length) throw new IoError(file, `cannot read ${file}: no such file`);
   const history = workflow ? (await workflowHistory(workflow, options.state)).estimates : undefined;
   const findings = findBottlenecks({ workflow, history, tasks: stats.tasks, agents: stats.agents });
   const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
