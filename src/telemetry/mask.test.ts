@@ -71,6 +71,45 @@ describe('secret masking', () => {
       expect(streamed(m, text, rnd), `secrets ${JSON.stringify(secrets)} text ${JSON.stringify(text)}`).toBe(m.mask(text));
     }
   });
+  it('masks a secret base64-encoded wherever it sits in the encoded bytes, leaving at most its first and last two bytes\' bits', () => {
+    const secret = 'pa$$w0rd-\u00e9t\u00e9-42/+?';
+    const bytes = Buffer.byteLength(secret);
+    const m = new SecretMasker([secret]);
+    for (let before = 0; before < 6; before++) {
+      for (let after = 0; after < 4; after++) {
+        const plain = `${'u:'.repeat(3).slice(0, before)}${secret}${'\n\n\n'.slice(0, after)}`;
+        for (const encoded of [Buffer.from(plain).toString('base64'), Buffer.from(plain).toString('base64url')]) {
+          const masked = m.mask(`Authorization: Basic ${encoded}`);
+          expect(masked, `${before} bytes before, ${after} after: ${encoded}`).toContain('***');
+          // The characters masked: all but those that also hold bits of the bytes around the secret.
+          const hidden = encoded.length - (masked.length - 'Authorization: Basic '.length - 3);
+          expect(hidden, `${before} bytes before, ${after} after`).toBeGreaterThanOrEqual(4 * Math.floor((bytes - 4) / 3));
+        }
+      }
+    }
+  });
+  it('masks a secret URL-encoded, JSON-escaped and XML-escaped, and leaves other text be', () => {
+    const secret = `p@ss w/"rd'!<&>\\`;
+    const m = new SecretMasker([secret]);
+    const forms = [
+      encodeURIComponent(secret),
+      // RFC 3986's strict form (curl --data-urlencode, Python's quote)
+      encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+      JSON.stringify(secret).slice(1, -1),
+      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+    ];
+    for (const form of forms) expect(m.mask(`x=${form};`), form).toBe('x=***;');
+    expect(m.mask(JSON.stringify({ password: secret }))).toBe('{"password":"***"}');
+    expect(m.mask('postgres://app:' + encodeURIComponent(secret) + '@db:5432/app')).toBe('postgres://app:***@db:5432/app');
+    const plain = 'nothing here: pa ss, p%40ss, cEBzcw, &amp;';
+    expect(m.mask(plain)).toBe(plain);
+    // A short secret's encodings are as long as they come: three bytes make four characters.
+    expect(new SecretMasker(['abc']).mask('YWJj abc')).toBe('*** ***');
+    // A stream masks the forms across chunks too.
+    expect(streamed(m, `a ${forms[2]} b ${Buffer.from(secret).toString('base64')} c`, seededRandom(5))).toBe(m.mask(`a ${forms[2]} b ${Buffer.from(secret).toString('base64')} c`));
+    expect(m.mask(`a ${forms[2]} b`)).toBe('a *** b');
+  });
   it('passes text through untouched when there are no secrets', () => {
     const s = new SecretMasker([]).stream();
     expect(s.write('abc')).toBe('abc');

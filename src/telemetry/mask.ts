@@ -1,4 +1,5 @@
 import type { Workflow } from '../workflow/model.js';
+import { encodedForms } from './secret-encodings.js';
 
 export const MASK = '***';
 
@@ -29,7 +30,8 @@ export function secretValues(env: Record<string, string | undefined>, names: rea
 }
 
 /**
- * Replaces secret values by *** in text, also across the chunks of a stream.
+ * Replaces secret values, and the forms they take encoded (secret-encodings.ts),
+ * by *** in text, also across the chunks of a stream.
  * A secret a task registers while the run goes on (`::add-mask::`) joins it
  * (`add`); `generation` counts those, so that text masked before one came
  * can be masked again.
@@ -51,7 +53,7 @@ export class SecretMasker {
     return this.all;
   }
 
-  /** The length of the longest value masked. */
+  /** The length of the longest text masked (a value or an encoded form of one). */
   get longest(): number {
     return this.longestValue;
   }
@@ -62,8 +64,9 @@ export class SecretMasker {
   }
 
   private compile(): void {
+    const values = this.all.filter((v) => v.length >= MIN_SECRET_LENGTH);
     // Longest first: of two secrets where one holds the other, the whole is masked.
-    const usable = this.all.filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+    const usable = [...new Set([...values, ...values.flatMap((v) => encodedForms(v, MIN_SECRET_LENGTH))])].sort((a, b) => b.length - a.length);
     this.longestValue = usable.reduce((m, v) => Math.max(m, v.length), 0);
     this.multiline = usable.some((v) => v.includes('\n'));
     this.pattern = usable.length ? new RegExp(usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;

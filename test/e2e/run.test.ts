@@ -375,6 +375,35 @@ tasks:
     expect(r.stderr).toContain('[per[***]] ***\n');
   });
 
+  it('masks a secret a task prints encoded: base64 (a Basic auth header), URL-encoded, JSON-escaped', () => {
+    const secret = 'hunter2/"s3cret"+pw';
+    const basic = Buffer.from(`deploy:${secret}`).toString('base64');
+    const forms = [basic, Buffer.from(secret).toString('base64').replace(/=+$/, ''), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  encode:
+    run: |
+      printf 'Authorization: Basic %s\\n' "$(printf 'deploy:%s' "$DB_PASSWORD" | base64 -w0)"
+      printf '%s' "$DB_PASSWORD" | base64
+      "$NODE" -e 'console.log("postgres://app:" + encodeURIComponent(process.env.DB_PASSWORD) + "@db/app")'
+      "$NODE" -e 'console.error(JSON.stringify({ password: process.env.DB_PASSWORD }))'
+      echo "header=Basic $(printf 'deploy:%s' "$DB_PASSWORD" | base64 -w0)" >> "$ORCHESTRATE_OUTPUT"
+`,
+    }, ['--logs', 'all'], { DB_PASSWORD: secret, NODE: process.execPath });
+    expect(r.code).toBe(0);
+    const files = filesUnder(join(r.dir, '.orchestrate'));
+    const everything = [r.stdout, r.stderr, ...files.map((f) => readFileSync(f, 'latin1'))].join('\n');
+    for (const form of forms) expect(everything, form).not.toContain(form);
+    const log = readFileSync(task(r.result, 'encode').logFile, 'utf8');
+    expect(log).toContain('out| postgres://app:***@db/app\n');
+    expect(log).toContain('err| {"password":"***"}\n');
+    // "deploy:" stays readable, and a character or two at either end of the secret's part.
+    expect(log).toMatch(/out\| Authorization: Basic ZGVwbG95O[\w+/]{0,3}\*\*\*[\w+/=]{0,4}\n/);
+    expect(task(r.result, 'encode').outputs.header).toMatch(/^Basic ZGVwbG95O[\w+/]{0,3}\*\*\*[\w+/=]{0,4}$/);
+    expect(r.stderr).toContain('[encode] postgres://app:***@db/app\n');
+  });
+
   it('runs only the selected tasks and what they need with --only', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n  d: { run: "true" }\n' }, ['--only', 'b']);
     expect(r.result.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
