@@ -263,10 +263,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('events')
-    .description("print a stored run's events as JSON Lines (the live stream's schema)")
-    .argument('<runId>', 'the run, or a start of its id or of its random part')
+    .description("print a stored run's events as JSON Lines, the live stream's schema (the latest run by default)")
+    .argument('[runId]', 'the run, or a start of its id or of its random part (default: the latest)')
     .addOption(stateOption())
-    .action(async (runId: string, options) => {
+    .action(async (runId: string | undefined, options) => {
       const { eventsCommand } = await import('./commands/history.js');
       setExit(await eventsCommand(runId, options));
     });

@@ -292,6 +292,9 @@ tasks:
     const validate = validator('events');
     for (const line of stored.trim().split('\n')) expect(validate(JSON.parse(line))).toBe(true);
     expect(cli(['events', 'nope'], { cwd: dir }).code).toBe(2);
+    // Without a run id, the latest run's, as logs and report take it.
+    const latest = json(dir, ['run', 'workflow.yaml', '--json']);
+    expect(cli(['events'], { cwd: dir }).stdout).toBe(readFileSync(join(latest.logDir, 'events.jsonl'), 'utf8'));
   });
 
   it('prints the events of a large run whole, in pieces (each task wrote a 600 KB summary)', () => {

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { EXIT } from '../../errors.js';
+import { EXIT, UsageError } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
-import { countRuns, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
+import { countRuns, latestRunId, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { runStatus } from '../run-liveness.js';
@@ -80,11 +80,13 @@ export async function historyCommand(file: string | undefined, options: { json?:
   }
 }
 
-/** `orchestrate events RUN_ID`: a stored run's events as JSON Lines. */
-export async function eventsCommand(runId: string, options: { state?: string }): Promise<number> {
+/** `orchestrate events [RUN_ID]`: a stored run's events as JSON Lines (the latest run's by default, as `logs` and `report`). */
+export async function eventsCommand(runId: string | undefined, options: { state?: string }): Promise<number> {
   const db = await openExisting(options.state, process.cwd());
   try {
-    const id = runNamed(db, runId).id;
+    const name = runId ?? latestRunId(db);
+    if (!name) throw new UsageError('no runs recorded yet');
+    const id = runNamed(db, name).id;
     // Written in pieces of about 1 MB: the events of a large run may be longer together than a string may be.
     let piece = '';
     for (const event of runEvents(db, id)) {
