@@ -158,7 +158,8 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
   const wall = run.wall_time ?? layout.wall;
   const speedup = wall > 0 ? Math.round((data.serialTime / wall) * 100) / 100 : 1;
   const embedded = JSON.stringify({ ...layout }).replace(/</g, '\\u003c');
-  const rows = data.tasks.map((t) => `<tr><td>${escape(t.id)}</td><td class="status-${escape(t.status)}">${escape(t.status)}${t.reason ? ` (${escape(t.reason)})` : ''}</td><td>${t.attempts}</td><td>${seconds(t.durationMs === null ? null : t.durationMs / 1000)}</td><td>${seconds(t.queueWaitMs === null ? null : t.queueWaitMs / 1000)}</td><td>${t.cost}</td><td>${layout.bars.some((b) => b.task === t.id && b.critical) ? 'yes' : ''}</td></tr>`).join('\n');
+  const critical = new Set(layout.bars.filter((b) => b.critical).map((b) => b.task));
+  const rows = data.tasks.map((t) => `<tr><td>${escape(t.id)}</td><td class="status-${escape(t.status)}">${escape(t.status)}${t.reason ? ` (${escape(t.reason)})` : ''}</td><td>${t.attempts}</td><td>${seconds(t.durationMs === null ? null : t.durationMs / 1000)}</td><td>${seconds(t.queueWaitMs === null ? null : t.queueWaitMs / 1000)}</td><td>${t.cost}</td><td>${critical.has(t.id) ? 'yes' : ''}</td></tr>`).join('\n');
   // Shown as the text it is: the page renders no Markdown (it would need a renderer, and a sanitizer for the HTML Markdown may hold).
   const { shown, left } = summariesWithin(data.tasks, REPORT_SUMMARY_BYTES);
   const more = left ? `\n<p class="summary-left">${left} more task ${left === 1 ? 'summary is' : 'summaries are'} not shown: the page holds at most ${REPORT_SUMMARY_BYTES / 1024 / 1024} MB of them; each is in its task's <code>.summary.md</code> file beside its log.</p>` : '';
