@@ -1,3 +1,5 @@
+import { mostCost } from '../workflow/schema.js';
+import { showNumber } from '../util/show-number.js';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor, PreviousError } from './attempt.js';
 import { MAX_OUTPUT_BYTES, outputsTooLarge } from './outputs.js';
@@ -133,8 +135,8 @@ export class InProcessExecutor implements Executor {
     outputs = this.masker.maskDeep(outputs);
     let cost: number | undefined;
     if (output?.cost !== undefined) {
-      if (typeof output.cost === 'number' && Number.isFinite(output.cost) && output.cost >= 0) cost = output.cost;
-      else log.note(`cost ${shown(output.cost)} ignored: not a number of at least 0; the declared cost counts`);
+      if (typeof output.cost === 'number' && output.cost >= 0 && output.cost <= mostCost()) cost = output.cost;
+      else log.note(`cost ${shown(output.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts`);
     }
     let artifacts: string[] | undefined;
     if (output?.artifacts !== undefined) {
@@ -184,7 +186,8 @@ function outputText(value: unknown): string | undefined {
 
 /** A value an agent returned, for its log: as JSON writes it, or as its text where JSON writes nothing or cannot. */
 function shown(value: unknown): string {
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') return String(value);
+  // JSON writes Infinity and NaN as null.
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' || (typeof value === 'number' && !Number.isFinite(value))) return String(value);
   try {
     return JSON.stringify(value, bigintsAsDigits);
   } catch {

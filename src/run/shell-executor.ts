@@ -2,6 +2,8 @@ import { appendFile } from 'node:fs/promises';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor, ServiceEnd } from './attempt.js';
 import { isDefaultShell } from '../workflow/shell.js';
+import { mostCost } from '../workflow/schema.js';
+import { showNumber } from '../util/show-number.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import { readOutputsFile } from './outputs.js';
 import { untilReady } from './service-readiness.js';
@@ -135,7 +137,7 @@ export class ShellExecutor implements Executor {
     const outputs = report.outputs;
     const cost = reportedCost(outputs);
     if (outputs.cost !== undefined && cost === undefined) {
-      await appendFile(request.logFile, `--- cost ${JSON.stringify(outputs.cost)} ignored: not a number of at least 0; the declared cost counts\n`).catch(() => undefined);
+      await appendFile(request.logFile, `--- cost ${JSON.stringify(outputs.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts\n`).catch(() => undefined);
     }
     const result = (ok: boolean, kind?: AttemptResult['kind'], message?: string): AttemptResult =>
       ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail });
@@ -158,8 +160,9 @@ export class ShellExecutor implements Executor {
   }
 }
 
-/** The cost an attempt reported (`cost=` output), if it is a number of at least 0. */
+/** The cost an attempt reported (`cost=` output), if it is a number from 0 to the schema's most (sums of such stay finite). */
 function reportedCost(outputs: Readonly<Record<string, string>>): number | undefined {
-  const reported = outputs.cost !== undefined && outputs.cost.trim() !== '' ? Number(outputs.cost) : NaN;
-  return Number.isFinite(reported) && reported >= 0 ? reported : undefined;
+  if (outputs.cost === undefined || outputs.cost.trim() === '') return undefined;
+  const reported = Number(outputs.cost);
+  return reported >= 0 && reported <= mostCost() ? reported : undefined;
 }

@@ -3,13 +3,14 @@ const PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gy;
 
 /**
  * Parses a duration (seconds as a number, or `500ms`, `30s`, `5m`, `1h30m`, `1d`)
- * into seconds. Returns undefined when the text is not a duration.
+ * into seconds. Returns undefined when the text is not a duration, or one
+ * too long for a number.
  */
 export function parseDuration(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   const text = value.trim();
   if (!text) return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (/^\d+(\.\d+)?$/.test(text)) return finite(Number(text));
   let total = 0;
   let index = 0;
   const compact = text.replace(/\s+/g, '');
@@ -21,7 +22,12 @@ export function parseDuration(value: number | string): number | undefined {
     total += Number(match[1]) * UNIT_SECONDS[match[2]!]!;
     index = PART.lastIndex;
   }
-  return total;
+  return finite(total);
+}
+
+/** Digits enough to overflow (a `retry-after` output, a flag) make no duration. */
+function finite(seconds: number): number | undefined {
+  return Number.isFinite(seconds) ? seconds : undefined;
 }
 
 /** Formats seconds compactly for humans: 0.5s, 42s, 3m05s, 1h02m. */

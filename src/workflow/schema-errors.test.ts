@@ -85,6 +85,20 @@ describe('schema diagnostics', () => {
     expect(codes('version: 1\npolicy: { timeout: 5 minutes }\ntasks:\n  a: { run: echo, timeout: -3 }\n'))
       .toEqual(['bad-duration@2:20', 'bad-duration@4:28']);
   });
+  it('bounds durations and costs so that sums stay finite, and calls YAML\'s .inf and .nan by their names', () => {
+    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => `${d.code}: ${d.message}`);
+    expect(messages('version: 1\npolicy: { costBudget: .inf, maxConcurrency: .inf }\ntasks:\n  a: { run: echo, estimate: 1e308, cost: 1e16, timeout: .inf }\n  b: { run: echo, cost: .nan, estimate: "10000000000000000d" }\n')).toEqual([
+      'schema: policy.costBudget must be a finite number, got .inf',
+      'schema: policy.maxConcurrency must be an integer or a string, got .inf',
+      'bad-duration: tasks.a.estimate must be at most 1e15 seconds (some 32 million years), got 1e308',
+      'schema: tasks.a.cost must be at most 1e15, got 1e16',
+      'bad-duration: tasks.a.timeout must be at most 1e15 seconds (some 32 million years), got .inf',
+      'schema: tasks.b.cost must be a finite number, got .nan',
+      'bad-duration: tasks.b.estimate has a number of more than 15 digits before its point; got "10000000000000000d"',
+    ]);
+    // The most itself holds, and a long way over what anyone means by "no limit".
+    expect(messages('version: 1\npolicy: { costBudget: 1e15 }\ntasks:\n  a: { run: echo, estimate: 1e15, cost: 1e15, timeout: "999999999999999d" }\n')).toEqual([]);
+  });
   it('reports ids with spaces at the id', () => {
     const d = load('version: 1\ntasks:\n  "my task": { run: echo }\n').diagnostics;
     expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['invalid-id@3:3']);

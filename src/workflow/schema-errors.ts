@@ -6,6 +6,7 @@ import { conditionText } from './condition.js';
 import { schemas } from './schema.js';
 import { RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
 import { quotedText } from '../util/visible-text.js';
+import { showNumber } from '../util/show-number.js';
 
 /** What an identifier is called, by the mapping that holds it. */
 const ID_KIND: Record<string, string> = {
@@ -55,7 +56,17 @@ function show(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number') return showNumber(value);
   return String(value);
+}
+
+/** What is wrong with a value that is no duration. */
+function durationProblem(where: string, value: unknown): string {
+  const most: number = schemas().workflow.definitions.duration.oneOf[0].maximum;
+  if (typeof value === 'number' && value < 0) return `${where} must not be negative, got ${show(value)}`;
+  if (typeof value === 'number' && value > most) return `${where} must be at most ${show(most)} seconds (some ${Math.round(most / 31_557_600 / 1e6)} million years), got ${show(value)}`;
+  if (typeof value === 'string' && /^\s*(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/.test(value)) return `${where} has a number of more than 15 digits before its point; got ${show(value)}`;
+  return `${where} must be a duration: seconds (a number) or a string like 500ms, 30s, 5m, 1h30m; got ${show(value)}`;
 }
 
 function typeName(value: unknown): string {
@@ -127,11 +138,7 @@ export function schemaDiagnostics(errors: ErrorObject[], root = ''): Diagnostic[
     const where = formatPath(root ? [root, ...path] : path);
     if (group.some((e) => e.schemaPath.includes('/definitions/duration/') || (e.keyword === 'oneOf' && isDuration(e.parentSchema)))) {
       const value = group[0]!.data;
-      add(error('bad-duration',
-        typeof value === 'number' && value < 0
-          ? `${where} must not be negative, got ${value}`
-          : `${where} must be a duration: seconds (a number) or a string like 500ms, 30s, 5m, 1h30m; got ${show(value)}`,
-        path));
+      add(error('bad-duration', durationProblem(where, value), path));
       continue;
     }
     const alternatives = group.find((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
@@ -207,6 +214,8 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       return error('schema', `${path.length ? where : 'the file'} is missing the required key "${p.missingProperty}"`, path, path.length > 0);
     case 'type': {
       const expected = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+      // YAML's .inf and .nan are numbers to JavaScript, not to JSON Schema.
+      if (typeof e.data === 'number' && !Number.isFinite(e.data)) return error('schema', `${where} must be ${expected.replace(/\ba number\b/, 'a finite number')}, got ${show(e.data)}`, path);
       return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}`, path);
     }
     case 'const':
@@ -224,7 +233,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
     case 'exclusiveMinimum':
       return error('schema', `${where} must be greater than ${p.limit}, got ${show(e.data)}`, path);
     case 'maximum':
-      return error('schema', `${where} must be at most ${p.limit}, got ${show(e.data)}`, path);
+      return error('schema', `${where} must be at most ${show(p.limit)}, got ${show(e.data)}`, path);
     case 'minLength':
       return error('schema', `${where} must not be empty`, path);
     case 'maxLength':
@@ -252,7 +261,8 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
     case 'oneOf':
     case 'anyOf': {
       const words = [...new Set(alternativeWords((e.parentSchema as any)?.[e.keyword] ?? []))];
-      return error('schema', `${where} must be ${words.length ? words.join(' or ') : 'a valid value'}, got ${typeName(e.data)}`, path);
+      const got = typeof e.data === 'number' && !Number.isFinite(e.data) ? show(e.data) : typeName(e.data);
+      return error('schema', `${where} must be ${words.length ? words.join(' or ') : 'a valid value'}, got ${got}`, path);
     }
     default:
       return error('schema', `${where}: ${e.message ?? 'is not valid'}`, path);

@@ -69,6 +69,11 @@ export function validateConfigSchema(value: unknown): ErrorObject[] {
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
+/** The most a task's `cost` may be: what a cost output may report too. */
+export function mostCost(): number {
+  return schemas().workflow.definitions.task.properties.cost.maximum;
+}
+
 /** The schema's default of a top-level workflow key. */
 export function topLevelDefault(property: string): unknown {
   return schemas().workflow.properties?.[property]?.default;

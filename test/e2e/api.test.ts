@@ -197,6 +197,8 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
       tasks: [
         { id: 'odd', agent: { run: () => 42 as never } },
         { id: 'rich', agent: { run: () => ({ outputs: { list: [1, 2] as never, n: 3 }, cost: 'lots' as never }) }, cost: 0.5 },
+        { id: 'vast', agent: { run: () => ({ cost: Number.MAX_VALUE }) }, cost: 0.25 },
+        { id: 'endless', agent: { run: () => ({ cost: Infinity }) } },
         { id: 'use', needs: ['rich'], run: 'test \'${{ tasks.rich.outputs.list }}\' = \'[1,2]\'' },
       ],
     }, { cwd, costBudget: 10 });
@@ -205,10 +207,12 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     const rich = result.tasks.find((t) => t.id === 'rich')!;
     expect(rich.outputs).toEqual({ list: '[1,2]', n: '3' });
     expect(rich.cost).toBe(0.5);
-    expect(result.metrics.costSpent).toBe(0.5);
+    expect(result.metrics.costSpent).toBe(0.75);
     const logs = join(cwd, '.orchestrate/runs', result.runId);
-    expect(readFileSync(join(logs, 'rich.log'), 'utf8')).toContain('cost "lots" ignored: not a number of at least 0; the declared cost counts');
+    expect(readFileSync(join(logs, 'rich.log'), 'utf8')).toContain('cost "lots" ignored: not a number from 0 to 1e15; the declared cost counts');
     expect(readFileSync(join(logs, 'odd.log'), 'utf8')).toContain('the agent returned number, not an object: no outputs taken');
+    expect(readFileSync(join(logs, 'vast.log'), 'utf8')).toContain('cost 1.7976931348623157e+308 ignored: not a number from 0 to 1e15');
+    expect(readFileSync(join(logs, 'endless.log'), 'utf8')).toContain('cost Infinity ignored: not a number from 0 to 1e15');
   });
 
   it('takes outputs as JSON would write them: undefined, functions and symbols left out, bigints as digits, a circular object an invalid attempt', async () => {
@@ -234,7 +238,7 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     const log = readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'loose.log'), 'utf8');
     expect(log).toContain('output gone ignored: undefined is no value (as JSON leaves it out)');
     expect(log).toContain('output sym ignored: symbol is no value (as JSON leaves it out)');
-    expect(log).toContain('cost 7 ignored: not a number of at least 0; the declared cost counts');
+    expect(log).toContain('cost 7 ignored: not a number from 0 to 1e15; the declared cost counts');
   });
 
   it('fails a task whose agent factory gives no agent, saying so', async () => {

@@ -311,14 +311,19 @@ tasks:
     expect(task(r.result, 'b').errors[0].message).toBe('invalid outputs file: line 1: "***" is neither key=value nor key<<DELIMITER');
   });
 
-  it('ignores a reported cost that is not a number of at least 0, and says so in the log', () => {
+  it('ignores a reported cost that is not a number from 0 to 1e15, and says so in the log', () => {
     const r = runProject({
-      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo cost=-3 >> $ORCHESTRATE_OUTPUT", cost: 0.5 }\n  b: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 0.25 }\n',
+      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo cost=-3 >> $ORCHESTRATE_OUTPUT", cost: 0.5 }\n  b: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 0.25 }\n'
+        // Two such costs made the run's spending infinite, which JSON writes as null.
+        + '  c: { run: "echo cost=1e308 >> $ORCHESTRATE_OUTPUT", cost: 1 }\n  d: { run: "echo cost=1e308 >> $ORCHESTRATE_OUTPUT", cost: 2 }\n  e: { run: "echo cost=1e15 >> $ORCHESTRATE_OUTPUT" }\n',
     });
     expect(r.code).toBe(0);
-    expect([task(r.result, 'a').cost, task(r.result, 'b').cost, r.result.metrics.costSpent]).toEqual([0.5, 0.25, 0.75]);
-    expect(readFileSync(join(r.result.logDir, 'a.log'), 'utf8')).toContain('--- cost "-3" ignored: not a number of at least 0; the declared cost counts');
+    expect(validateResult(r.result), JSON.stringify(validateResult.errors)).toBe(true);
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => task(r.result, id).cost)).toEqual([0.5, 0.25, 1, 2, 1e15]);
+    expect(r.result.metrics.costSpent).toBe(1e15 + 3.75);
+    expect(readFileSync(join(r.result.logDir, 'a.log'), 'utf8')).toContain('--- cost "-3" ignored: not a number from 0 to 1e15; the declared cost counts');
     expect(readFileSync(join(r.result.logDir, 'b.log'), 'utf8')).toContain('--- cost "lots" ignored');
+    expect(readFileSync(join(r.result.logDir, 'c.log'), 'utf8')).toContain('--- cost "1e308" ignored');
   });
 
   it('fails an attempt whose declared artifacts are missing, and lists the produced ones', () => {
