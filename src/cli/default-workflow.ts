@@ -7,7 +7,7 @@ import { statIfPresent } from '../util/stat-if-present.js';
 /** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory; `command` is named in the hint. */
 export function workflowFile(given: string | undefined, command = 'run'): string {
   if (given !== undefined) return given;
-  const found = defaultFile();
+  const found = chosenDefaultFile();
   if (!found) throw new UsageError(`no workflow file given, and no orchestrate.yaml here: name one (orchestrate ${command} FILE), or write one with orchestrate init`);
   return found;
 }
@@ -21,7 +21,7 @@ export function workflowFile(given: string | undefined, command = 'run'): string
 export function fileAndTasks(first: string | undefined, rest: readonly string[] = [], command: 'run' | 'plan' = 'run'): { file: string; tasks: string[] } {
   if (first === undefined) return { file: workflowFile(undefined, command), tasks: [] };
   if (namesWorkflowFile(first)) return { file: first, tasks: [...rest] };
-  const found = defaultFile();
+  const found = chosenDefaultFile();
   const stat = statIfPresent(first);
   if (!found && stat?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate ${command} ${first.replace(/\/$/, '')}/FILE.yaml)`);
   // <(generate) is a pipe: a workflow belongs to a directory (its relative paths, its history), which a pipe has not.
@@ -33,6 +33,13 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
 /** orchestrate.yaml (or .yml) in the working directory, if there is one. */
 export function defaultFile(): string | undefined {
   return DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
+}
+
+/** The default file a command takes, saying on stderr which when both are here (as docker compose does). */
+function chosenDefaultFile(): string | undefined {
+  const found = DEFAULT_WORKFLOW_FILES.filter((name) => existsSync(name));
+  if (found.length > 1) process.stderr.write(`orchestrate: both ${found.join(' and ')} are here; using ${found[0]}\n`);
+  return found[0];
 }
 
 /** Whether the first word of `run`/`plan` is the workflow file: a YAML name, a file that exists, or `-` (standard input). */

@@ -48,6 +48,25 @@ describe('orchestrate init and the default workflow file', () => {
     }
     writeFileSync(join(empty, 'orchestrate.yml'), 'version: 1\ntasks:\n  a: { run: "true" }\n');
     expect(cli(['run', '--renderer', 'silent'], { cwd: empty }).code).toBe(0);
+    // An orchestrate.yaml beside it would become the default in its place, quietly: init says so instead.
+    for (const args of [['init'], ['init', 'orchestrate.yaml']]) {
+      const beside = cli(args, { cwd: empty });
+      expect([beside.code, beside.stderr]).toEqual([2, `orchestrate: orchestrate.yml is already the default workflow there: ${args[1] ?? 'orchestrate.yaml'} beside it would take its place (pick another name: orchestrate init FILE)\n`]);
+    }
+    expect(existsSync(join(empty, 'orchestrate.yaml'))).toBe(false);
+    expect(cli(['init', 'starter.yaml'], { cwd: empty }).code).toBe(0);
+  });
+
+  it('says which default file it takes when both orchestrate.yaml and orchestrate.yml are there', () => {
+    const dir = tempProject({ 'orchestrate.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n', 'orchestrate.yml': 'version: 1\ntasks:\n  b: { run: "true" }\n' });
+    for (const args of [['list'], ['run', '--renderer', 'silent'], ['run', 'a', '--renderer', 'silent'], ['plan']]) {
+      const r = cli(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stderr.split('\n')[0], args.join(' ')).toBe('orchestrate: both orchestrate.yaml and orchestrate.yml are here; using orchestrate.yaml');
+    }
+    // One of them alone: nothing to say.
+    const alone = tempProject({ 'orchestrate.yml': 'version: 1\ntasks:\n  b: { run: "true" }\n' });
+    expect(cli(['list'], { cwd: alone }).stderr).toBe('');
   });
 
   it.skipIf(process.platform !== 'linux')('leaves no half workflow behind when the file cannot be written whole', () => {

@@ -1,5 +1,6 @@
-import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { DEFAULT_WORKFLOW_FILES } from '../../workflow/workflow-files.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { schemaFile } from '../../workflow/schema.js';
 import { writeOut } from '../output.js';
@@ -41,6 +42,9 @@ tasks:
 /** `orchestrate init [file]`: writes a starter workflow; never replaces a file that is there. */
 export async function initCommand(file: string | undefined): Promise<number> {
   const path = resolve(file ?? 'orchestrate.yaml');
+  // orchestrate.yaml beside an orchestrate.yml would take its place as the directory's workflow.
+  const other = DEFAULT_WORKFLOW_FILES.includes(basename(path)) ? DEFAULT_WORKFLOW_FILES.find((name) => name !== basename(path) && existsSync(join(dirname(path), name))) : undefined;
+  if (other) throw new UsageError(`${join(dirname(file ?? 'orchestrate.yaml'), other)} is already the default workflow there: ${file ?? 'orchestrate.yaml'} beside it would take its place (pick another name: orchestrate init FILE)`);
   const schema = relative(dirname(path), schemaFile('workflow.schema.json')).split('\\').join('/');
   let fd: number;
   try {
