@@ -1,6 +1,7 @@
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from './events.js';
+import { ignoreInGit } from '../workflow/project-root.js';
 import { makeDirectory } from '../util/make-directory.js';
 import { ioReason } from '../errors.js';
 
@@ -14,7 +15,7 @@ export class JsonlSink {
       this.stream = process.stdout;
       this.ownsStream = false;
     } else {
-      makeDirectory(dirname(path));
+      makeDirectory(dirname(path), ignoreInGit);
       // Opened here, so that a path that cannot be written is an error before the run starts.
       this.stream = createWriteStream(path, { fd: openSync(path, 'a') });
       this.stream.on('error', (error) => {

@@ -14,13 +14,15 @@ function errnoError(code: string, path: string): NodeJS.ErrnoException {
  * exists but cannot hold the child (a dangling symlink, a path under /proc, a
  * stale mount), so the walk is done here: once a parent exists, a child that
  * still cannot be created is an error. Throws errors with Node's codes
- * (ENOENT, ENOTDIR, EEXIST, EACCES, ...).
+ * (ENOENT, ENOTDIR, EEXIST, EACCES, ...). `onCreated` is told each directory
+ * made here, parents first.
  */
-export function makeDirectory(path: string): void {
+export function makeDirectory(path: string, onCreated?: (dir: string) => void): void {
   const missing: string[] = [];
   for (let dir = resolve(path); ; dir = dirname(dir)) {
     try {
       mkdirSync(dir);
+      onCreated?.(dir);
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -42,6 +44,7 @@ export function makeDirectory(path: string): void {
   for (const dir of missing.reverse()) {
     try {
       mkdirSync(dir);
+      onCreated?.(dir);
     } catch (error) {
       // Created meanwhile by someone else (two runs at once) is fine.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;

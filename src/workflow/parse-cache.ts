@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { ignoreInGit } from './project-root.js';
 import { makeDirectory } from '../util/make-directory.js';
 import { writeWhole } from '../util/write-whole.js';
 
@@ -59,7 +60,7 @@ export class ParseCache {
 
   private write(text: string, json: string): void {
     try {
-      makeDirectory(this.dir);
+      makeDirectory(this.dir, ignoreInGit);
       const file = this.entry(text);
       // Renamed into place whole: a run reading at the same moment finds all of it or nothing.
       writeWhole(file, `${sha256(json)}\n${json}`, 0o600);

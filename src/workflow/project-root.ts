@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** The project a workflow belongs to: the nearest ancestor with package.json or .git, else its own directory. */
 export function projectRoot(workflowDir: string): string {
@@ -12,6 +12,21 @@ export function projectRoot(workflowDir: string): string {
 /** `.orchestrate` in the workflow's project: where its runs, history and kept parses go. */
 export function orchestrateDirectory(workflowDir: string): string {
   return join(projectRoot(workflowDir), '.orchestrate');
+}
+
+/**
+ * Given to makeDirectory: a `.orchestrate` directory made gets a `.gitignore`
+ * of `*`, as pytest's, ruff's and mypy's caches do, so that `git add .` does
+ * not commit the history and logs of this machine. Made once, with the
+ * directory: one the user removes stays removed.
+ */
+export function ignoreInGit(dir: string): void {
+  if (basename(dir) !== '.orchestrate') return;
+  try {
+    writeFileSync(join(dir, '.gitignore'), '# Made by orchestrate: the run history and logs in here belong to this machine.\n*\n', { flag: 'wx' });
+  } catch {
+    // A convenience: a directory that takes no file (or has one) is no reason to stop.
+  }
 }
 
 /**

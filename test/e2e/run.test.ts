@@ -409,6 +409,25 @@ tasks:
     expect(r.stderr).toContain('[encode] postgres://app:***@db/app\n');
   });
 
+  it('keeps its history and logs out of git: the .orchestrate it makes ignores itself, once', () => {
+    const dir = tempProject({ 'package.json': '{}', 'orchestrate.yaml': 'version: 1\ntasks:\n  a: { run: "echo hi" }\n' });
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    expect(git('init', '-q').status).toBe(0);
+    expect(cli(['run', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, '.orchestrate/.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    git('add', '.');
+    expect(git('status', '--porcelain').stdout).toBe('A  orchestrate.yaml\nA  package.json\n');
+    // Removed by the user, it stays removed: it is made with the directory only.
+    rmSync(join(dir, '.orchestrate/.gitignore'));
+    expect(cli(['run', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    expect(existsSync(join(dir, '.orchestrate/.gitignore'))).toBe(false);
+    // A --state elsewhere leaves that directory be; the run's logs still go to .orchestrate, which ignores itself.
+    const other = tempProject({ 'package.json': '{}', 'orchestrate.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    expect(cli(['run', '--state', 'db/history.db', '--renderer', 'silent'], { cwd: other }).code).toBe(0);
+    expect(readdirSync(join(other, 'db')).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(existsSync(join(other, '.orchestrate/.gitignore'))).toBe(true);
+  });
+
   it('runs only the selected tasks and what they need with --only', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n  d: { run: "true" }\n' }, ['--only', 'b']);
     expect(r.result.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);

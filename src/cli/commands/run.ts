@@ -26,6 +26,7 @@ import { GroupedOutput } from '../grouped-output.js';
 import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { byId, idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
+import { ignoreInGit } from '../../workflow/project-root.js';
 import { makeDirectory } from '../../util/make-directory.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import { shellWord } from '../../util/shell-word.js';
@@ -258,7 +259,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   }
   const runDir = runDirectory(workflow.dir, runId);
   try {
-    makeDirectory(runDir);
+    makeDirectory(runDir, ignoreInGit);
   } catch (error) {
     release();
     throw ioErrorFrom(runDir, error, 'create');
