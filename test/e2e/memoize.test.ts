@@ -141,10 +141,11 @@ tasks:
     expect(plain.stdout).toContain('memoized   2 tasks not run, outputs of an earlier success with the same inputs (young, made; --force runs them)');
   });
 
-  it('takes an age reaching back further than any date (memoize: 1e300) for any age, in the plan and the run', () => {
+  it('takes an age reaching back further than any date (memoize: 1e15, the most a duration may be) for any age, in the plan and the run', () => {
+    // 1e15 s is 1e18 ms before now: further back than a Date goes (8.64e15 ms).
     const dir = project(`version: 1
 tasks:
-  ages: { run: 'echo ages >> calls.txt', memoize: 1e300 }
+  ages: { run: 'echo ages >> calls.txt', memoize: 1e15 }
 `);
     expect(run(dir).calls).toEqual(['ages']);
     const plan = cli(['plan', 'w.yaml'], { cwd: dir });
