@@ -85,7 +85,7 @@ export function lastEnds(db: Database, file: string, taskIds: readonly string[])
  */
 export function memoOutputs(db: Database, key: string, maxAge: number | undefined, now: number): { outputs: Record<string, string>; summary?: string } | undefined {
   const cutoff = maxAge === undefined ? -Infinity : now - maxAge * 1000;
-  // Every success was recorded after 1970: an age reaching back further (memoize: 1e300) cuts nothing, and has no date.
+  // Every success was recorded after 1970: an age reaching back further (memoize: 1e15, 1e18 ms) cuts nothing, and has no date.
   const since = cutoff <= 0 ? '' : new Date(cutoff).toISOString();
   const row = db.prepare("SELECT outputs, summary FROM tasks WHERE memo_key = ? AND status = 'succeeded' AND reason IS NULL AND finished_at >= ? ORDER BY finished_at DESC LIMIT 1").get(key, since) as { outputs: string; summary: string | null } | undefined;
   return row ? { outputs: JSON.parse(row.outputs) as Record<string, string>, ...(row.summary !== null ? { summary: row.summary } : {}) } : undefined;
