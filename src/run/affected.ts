@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { globToRegExp, isGlobHere } from '../util/glob.js';
+import { globToRegExp, isGlobHere, walkPassesOver } from '../util/glob.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import { workflowGraph } from '../plan/plan.js';
 
@@ -41,11 +41,12 @@ function readsChanged(task: TaskSpec, changed: ReadonlySet<string>, globs: Map<s
     if (isGlobHere(pattern, task.cwd)) {
       let matcher = globs.get(pattern);
       if (!matcher) globs.set(pattern, (matcher = globToRegExp(pattern.startsWith('./') ? pattern.slice(2) : pattern)));
-      for (const file of changed) if (matcher.test(isAbsolute(pattern) ? file : relative(task.cwd, file))) return true;
+      for (const file of changed) if (matcher.test(isAbsolute(pattern) ? file : relative(task.cwd, file)) && !walkPassesOver(pattern, task.cwd, file)) return true;
       return false;
     }
     const path = resolve(task.cwd, pattern);
-    for (const file of changed) if (file === path || file.startsWith(`${path}/`)) return true;
+    // A directory's hidden directories and node_modules are not among its files, as sources count them (.git, .orchestrate).
+    for (const file of changed) if (file === path || (file.startsWith(`${path}/`) && !walkPassesOver(pattern, task.cwd, file))) return true;
     return false;
   });
 }

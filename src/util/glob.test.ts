@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { escapeGlob, expandGlob, globToRegExp, isGlobHere } from './glob.js';
+import { escapeGlob, expandGlob, globToRegExp, isGlobHere, walkPassesOver } from './glob.js';
 
 describe('glob', () => {
   it('takes a character after \\ as itself', () => {
@@ -72,5 +72,25 @@ describe('glob', () => {
     symlinkSync('..', join(dir, 'w/a/b/up'));
     symlinkSync('../..', join(dir, 'w/a/b/up2'));
     expect(expandGlob('w/**/*.yaml', dir)).toEqual(['w/x.yaml']);
+  });
+  it('says which files a walk passes over, as expandGlob finds them: in hidden directories and node_modules below the base, unless named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'walk-'));
+    for (const file of ['src/a.js', 'src/.cache/b.js', 'node_modules/x/c.js', '.github/ci.yml', '.eslintrc.js', 'src/node_modules/d.js']) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), 'x');
+    }
+    for (const pattern of ['**/*', '**/*.js', 'src/**', '.github/**', 'node_modules/**/*.js', '**/.cache/*.js']) {
+      const found = new Set(expandGlob(pattern, dir));
+      const matcher = globToRegExp(pattern);
+      for (const file of ['src/a.js', 'src/.cache/b.js', 'node_modules/x/c.js', '.github/ci.yml', '.eslintrc.js', 'src/node_modules/d.js']) {
+        // What the pattern matches, less what the walk passes over, is what it finds.
+        expect(matcher.test(file) && !walkPassesOver(pattern, dir, join(dir, file)), `${pattern} ${file}`).toBe(found.has(file));
+      }
+    }
+    // A directory means everything under it, its hidden directories aside; a path outside it is not for it to say.
+    expect(walkPassesOver('src', dir, join(dir, 'src/.cache/b.js'))).toBe(true);
+    expect(walkPassesOver('src', dir, join(dir, 'src/a.js'))).toBe(false);
+    expect(walkPassesOver('src', dir, join(dir, '.github/ci.yml'))).toBe(false);
+    expect(walkPassesOver('.', dir, join(dir, '.eslintrc.js'))).toBe(false);
   });
 });

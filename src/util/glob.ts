@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 const MAGIC = /[*?[{]/;
 
@@ -73,6 +73,24 @@ export function globBase(pattern: string): string {
   return parts.slice(0, parts.findIndex((p) => isGlob(p))).join('/') || (normalized.startsWith('/') ? '/' : '.');
 }
 
+/** Whether a walk for `pattern` passes over a directory: a hidden one or node_modules that the pattern does not name. */
+function passesOver(name: string, pattern: string): boolean {
+  return (name.startsWith('.') || name === 'node_modules') && !pattern.includes(name);
+}
+
+/**
+ * Whether expanding `pattern` (a glob, or a directory meaning everything under
+ * it) from `cwd` would pass over `file` (absolute) without looking: it lies in a
+ * directory below the pattern's base that the walk skips. So that a changed
+ * file counts for what a pattern matches as expandGlob finds it.
+ */
+export function walkPassesOver(pattern: string, cwd: string, file: string): boolean {
+  const normalized = pattern.split(sep).join('/');
+  const below = relative(resolve(cwd, isGlob(normalized) ? globBase(normalized) : normalized), file);
+  if (below === '' || below === '..' || below.startsWith(`..${sep}`) || isAbsolute(below)) return false;
+  return below.split(sep).slice(0, -1).some((name) => passesOver(name, normalized));
+}
+
 /**
  * Expands a glob relative to `cwd` into sorted file paths (as typed: relative
  * stays relative). Hidden directories and node_modules are skipped unless named.
@@ -102,7 +120,7 @@ export function expandGlob(pattern: string, cwd = process.cwd()): string[] {
     for (const entry of entries) {
       const path = dir === '.' ? entry.name : dir === '/' ? `/${entry.name}` : `${dir}/${entry.name}`;
       if (entry.isDirectory() || (entry.isSymbolicLink() && isDir(resolve(cwd, path)))) {
-        if ((entry.name.startsWith('.') || entry.name === 'node_modules') && !normalized.includes(entry.name)) continue;
+        if (passesOver(entry.name, normalized)) continue;
         if (depth < maxDepth) walk(path, depth + 1);
       } else if (matcher.test(path.startsWith('./') ? path.slice(2) : path)) {
         out.push(path);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -55,6 +55,29 @@ describe('run --since', () => {
     // The plan of the same selection.
     const plan = JSON.parse(cli(['plan', '--since', 'main', '--json'], { cwd: dir }).stdout);
     expect(plan.tasks.map((t: any) => t.id).sort()).toEqual(['deploy-web', 'report', 'shard[b.js]', 'web-test']);
+  });
+
+  it('counts a changed file in a hidden directory or node_modules for a source only when it names them, as the up-to-date check reads sources', () => {
+    const dir = tempProject({
+      'orchestrate.yaml': 'version: 1\ntasks:\n  all: { run: "true", sources: ["."] }\n  globbed: { run: "true", sources: ["**/*.js"] }\n  ci: { run: "true", sources: [".github/**"] }\n',
+      'web/a.js': 'a',
+    });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'init');
+    // Untracked files there: a .orchestrate an older orchestrate made (no .gitignore in it), a dependency, a cache.
+    for (const file of ['.orchestrate/runs/x/events.jsonl', '.orchestrate/runs/x/a.log', 'node_modules/x/i.js', 'web/.cache/a.js']) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), 'x');
+    }
+    expect(cli(['run', '--json', '--since', 'main'], { cwd: dir }).stderr).toContain('0 of 3 tasks affected: nothing to run');
+    // Named, a hidden directory counts.
+    mkdirSync(join(dir, '.github'));
+    writeFileSync(join(dir, '.github/ci.yml'), 'x');
+    expect(ran(dir, ['--since', 'main']).ids).toEqual(['ci']);
+    writeFileSync(join(dir, 'web/b.js'), 'b');
+    expect(ran(dir, ['--since', 'main']).ids).toEqual(['all', 'globbed', 'ci']);
   });
 
   it('says what is wrong with the ref or the repository, exit 2, before anything runs', () => {
