@@ -110,6 +110,17 @@ describe('secret masking', () => {
     expect(streamed(m, `a ${forms[2]} b ${Buffer.from(secret).toString('base64')} c`, seededRandom(5))).toBe(m.mask(`a ${forms[2]} b ${Buffer.from(secret).toString('base64')} c`));
     expect(m.mask(`a ${forms[2]} b`)).toBe('a *** b');
   });
+  it('keeps the encodings of short secrets when long ones fill the pattern, and always masks the values themselves', () => {
+    const rnd = seededRandom(21);
+    const blob = () => Array.from({ length: 1500 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rnd() * 62)]).join('');
+    // Ten 1.5 KB secrets and a key: 18 KB of values, leaving room for the short encodings only (theirs would make masking 20 times slower).
+    const big = Array.from({ length: 10 }, blob);
+    const pem = `-----BEGIN PRIVATE KEY-----\n${blob().match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----`;
+    const m = new SecretMasker([...big, pem, ...pem.split('\n'), 'short-token-123']);
+    for (const value of [...big, pem, 'short-token-123']) expect(m.mask(`<${value}>`)).toBe('<***>');
+    expect(m.mask(Buffer.from('short-token-123').toString('base64'))).toBe('***');
+    expect(m.mask(encodeURIComponent('short-token-123 '))).toBe('***%20');
+  });
   it('passes text through untouched when there are no secrets', () => {
     const s = new SecretMasker([]).stream();
     expect(s.write('abc')).toBe('abc');

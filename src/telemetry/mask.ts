@@ -6,6 +6,18 @@ export const MASK = '***';
 /** Shortest value worth masking: shorter ones would blank ordinary words. */
 const MIN_SECRET_LENGTH = 3;
 
+/**
+ * The most characters of pattern that encoded forms may fill. V8 stops
+ * optimising a regular expression of more than 20 KB of source: past it, an
+ * alternation of a few hundred secrets masked text 20 times slower (a PEM key's
+ * encodings took 17 MB of output from 0.08 s to 2 s).
+ */
+const PATTERN_ROOM = 20_000;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
 }
@@ -64,12 +76,24 @@ export class SecretMasker {
   }
 
   private compile(): void {
-    const values = this.all.filter((v) => v.length >= MIN_SECRET_LENGTH);
+    const values = [...new Set(this.all.filter((v) => v.length >= MIN_SECRET_LENGTH))];
+    // The lines of a multi-line secret (a PEM key's fifty) are masked as they are; the whole one's encodings stand for them.
+    const lines = new Set(values.filter((v) => v.includes('\n')).flatMap((v) => v.split(/\r?\n/)));
+    const forms = [...new Set(values.filter((v) => !lines.has(v)).flatMap((v) => encodedForms(v, MIN_SECRET_LENGTH)))]
+      .filter((form) => !values.includes(form)).sort((a, b) => a.length - b.length);
+    // The values always; their encoded forms, shortest first, while the pattern stays small enough for V8 to optimise.
+    let room = PATTERN_ROOM - values.reduce((size, v) => size + escapeRegExp(v).length + 1, 0);
+    const kept: string[] = [];
+    for (const form of forms) {
+      room -= escapeRegExp(form).length + 1;
+      if (room < 0) break;
+      kept.push(form);
+    }
     // Longest first: of two secrets where one holds the other, the whole is masked.
-    const usable = [...new Set([...values, ...values.flatMap((v) => encodedForms(v, MIN_SECRET_LENGTH))])].sort((a, b) => b.length - a.length);
+    const usable = [...values, ...kept].sort((a, b) => b.length - a.length);
     this.longestValue = usable.reduce((m, v) => Math.max(m, v.length), 0);
     this.multiline = usable.some((v) => v.includes('\n'));
-    this.pattern = usable.length ? new RegExp(usable.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : undefined;
+    this.pattern = usable.length ? new RegExp(usable.map(escapeRegExp).join('|'), 'g') : undefined;
   }
 
   /** Masks `value` from now on; false when it already was, or is too short to mask. */
