@@ -78,7 +78,7 @@ export type PositiveInteger = number;
 export type CpuShare = string;
 
 /**
- * A duration: seconds as a number (at most 1e15, some 31 million years), or a string such as `500ms`, `30s`, `5m`, `1h30m`, `1d` (each number of at most 15 digits before its point).
+ * A duration: seconds as a number (at most 1e15, some 32 million years), or a string such as `500ms`, `30s`, `5m`, `1h30m`, `1d` (each number of at most 15 digits before its point).
  */
 export type Duration = number | string;
 
