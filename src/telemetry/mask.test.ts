@@ -110,16 +110,38 @@ describe('secret masking', () => {
     expect(streamed(m, `a ${forms[2]} b ${Buffer.from(secret).toString('base64')} c`, seededRandom(5))).toBe(m.mask(`a ${forms[2]} b ${Buffer.from(secret).toString('base64')} c`));
     expect(m.mask(`a ${forms[2]} b`)).toBe('a *** b');
   });
-  it('keeps the encodings of short secrets when long ones fill the pattern, and always masks the values themselves', () => {
+  it('masks large secrets and their encodings beside short ones, and always the values themselves however many', () => {
     const rnd = seededRandom(21);
-    const blob = () => Array.from({ length: 1500 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rnd() * 62)]).join('');
-    // Ten 1.5 KB secrets and a key: 18 KB of values, leaving room for the short encodings only (theirs would make masking 20 times slower).
-    const big = Array.from({ length: 10 }, blob);
-    const pem = `-----BEGIN PRIVATE KEY-----\n${blob().match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----`;
+    const blob = (length: number) => Array.from({ length }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rnd() * 62)]).join('');
+    // Ten 1.5 KB secrets and a key: looked for on their own, they leave the pattern small, with room for every encoding.
+    const big = Array.from({ length: 10 }, () => blob(1500));
+    const pem = `-----BEGIN PRIVATE KEY-----\n${blob(1500).match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----`;
     const m = new SecretMasker([...big, pem, ...pem.split('\n'), 'short-token-123']);
     for (const value of [...big, pem, 'short-token-123']) expect(m.mask(`<${value}>`)).toBe('<***>');
     expect(m.mask(Buffer.from('short-token-123').toString('base64'))).toBe('***');
     expect(m.mask(encodeURIComponent('short-token-123 '))).toBe('***%20');
+    expect(m.mask(`x${Buffer.from(big[3]!).toString('base64')}`)).toBe('x***');
+    expect(m.mask(JSON.stringify({ key: pem }))).toBe('{"key":"***"}');
+    // Four hundred short ones fill the pattern: their encodings may be left out, never they.
+    const many = Array.from({ length: 400 }, () => blob(60));
+    const crowded = new SecretMasker(many);
+    expect(crowded.mask(many.join(' '))).toBe(many.map(() => '***').join(' '));
+  });
+  it('finds long texts on their own exactly as the one pattern would, also streamed (seeded fuzz)', () => {
+    const rnd = seededRandom(17);
+    const word = (alphabet: string, min: number, max: number) => Array.from({ length: min + Math.floor(rnd() * (max - min + 1)) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    for (let round = 0; round < 3000; round++) {
+      const secrets = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => word(round % 4 ? 'abc' : 'ab\n', 3, 9));
+      // All in one pattern, as before long texts were looked for on their own.
+      const reference = new SecretMasker(secrets, { longFrom: Infinity });
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => (rnd() < 0.5 ? secrets[Math.floor(rnd() * secrets.length)] : word('abc\n', 0, 6))).join('');
+      for (const longFrom of [3, 4 + Math.floor(rnd() * 6)]) {
+        const m = new SecretMasker(secrets, { longFrom });
+        const why = `secrets ${JSON.stringify(secrets)} longFrom ${longFrom} text ${JSON.stringify(text)}`;
+        expect(m.mask(text), why).toBe(reference.mask(text));
+        expect(streamed(m, text, rnd), why).toBe(reference.mask(text));
+      }
+    }
   });
   it('passes text through untouched when there are no secrets', () => {
     const s = new SecretMasker([]).stream();

@@ -10,9 +10,16 @@ const MIN_SECRET_LENGTH = 3;
  * The most characters of pattern that encoded forms may fill. V8 stops
  * optimising a regular expression of more than 20 KB of source: past it, an
  * alternation of a few hundred secrets masked text 20 times slower (a PEM key's
- * encodings took 17 MB of output from 0.08 s to 2 s).
+ * encodings in the pattern took 17 MB of output from 0.08 s to 2 s).
  */
 const PATTERN_ROOM = 20_000;
+
+/**
+ * Texts longer than this (a key file, its encodings) are looked for one by one
+ * with indexOf, a fast search for a long text, rather than in the pattern,
+ * which they would swell past V8's limit: three PEM keys did.
+ */
+const LONG_TEXT = 256;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -49,15 +56,21 @@ export function secretValues(env: Record<string, string | undefined>, names: rea
  * can be masked again.
  */
 export class SecretMasker {
+  /** The texts to mask up to `longFrom` characters, longest first, as one alternation. */
   private pattern?: RegExp;
+  /** The longer ones, longest first. */
+  private long: string[] = [];
+  private readonly longFrom: number;
   private all: string[];
   private longestValue = 0;
   private added = 0;
   /** Whether a secret holds a line break: only then may a match run past the end of a line. */
   private multiline = false;
 
-  constructor(values: readonly string[]) {
+  /** `longFrom`: the length from which a text is looked for on its own (LONG_TEXT; tests move it). */
+  constructor(values: readonly string[], { longFrom = LONG_TEXT + 1 }: { longFrom?: number } = {}) {
     this.all = [...values];
+    this.longFrom = longFrom;
     this.compile();
   }
 
@@ -82,10 +95,11 @@ export class SecretMasker {
     const forms = [...new Set(values.filter((v) => !lines.has(v)).flatMap((v) => encodedForms(v, MIN_SECRET_LENGTH)))]
       .filter((form) => !values.includes(form)).sort((a, b) => a.length - b.length);
     // The values always; their encoded forms, shortest first, while the pattern stays small enough for V8 to optimise.
-    let room = PATTERN_ROOM - values.reduce((size, v) => size + escapeRegExp(v).length + 1, 0);
+    const patternSize = (text: string) => (text.length >= this.longFrom ? 0 : escapeRegExp(text).length + 1);
+    let room = PATTERN_ROOM - values.reduce((size, v) => size + patternSize(v), 0);
     const kept: string[] = [];
     for (const form of forms) {
-      room -= escapeRegExp(form).length + 1;
+      room -= patternSize(form);
       if (room < 0) break;
       kept.push(form);
     }
@@ -93,7 +107,38 @@ export class SecretMasker {
     const usable = [...values, ...kept].sort((a, b) => b.length - a.length);
     this.longestValue = usable.reduce((m, v) => Math.max(m, v.length), 0);
     this.multiline = usable.some((v) => v.includes('\n'));
-    this.pattern = usable.length ? new RegExp(usable.map(escapeRegExp).join('|'), 'g') : undefined;
+    this.long = usable.filter((v) => v.length >= this.longFrom);
+    const short = usable.filter((v) => v.length < this.longFrom);
+    this.pattern = short.length ? new RegExp(short.map(escapeRegExp).join('|'), 'g') : undefined;
+  }
+
+  /**
+   * Where the texts to mask are in `text`, left to right, as one alternation
+   * of all of them, longest first, finds them: at each place the longest that
+   * starts there, and the next from where it ends.
+   */
+  private *found(text: string): Generator<[start: number, end: number]> {
+    const pattern = this.pattern;
+    const next = this.long.map((v) => text.indexOf(v));
+    let short: RegExpExecArray | null | undefined;
+    for (let at = 0; ;) {
+      if (pattern && (short === undefined || (short !== null && short.index < at))) {
+        pattern.lastIndex = at;
+        short = pattern.exec(text);
+      }
+      let start = -1;
+      let length = 0;
+      this.long.forEach((v, k) => {
+        if (next[k]! !== -1 && next[k]! < at) next[k] = text.indexOf(v, at);
+        // Longest first: of two starting at one place, the first found is the longer.
+        if (next[k]! !== -1 && (start === -1 || next[k]! < start)) [start, length] = [next[k]!, v.length];
+      });
+      // A long text is longer than any in the pattern: it wins where both start.
+      if (short && (start === -1 || short.index < start)) [start, length] = [short.index, short[0].length];
+      if (start === -1) return;
+      yield [start, start + length];
+      at = start + length;
+    }
   }
 
   /** Masks `value` from now on; false when it already was, or is too short to mask. */
@@ -106,16 +151,23 @@ export class SecretMasker {
   }
 
   get active(): boolean {
-    return this.pattern !== undefined;
+    return this.pattern !== undefined || this.long.length > 0;
   }
 
   mask(text: string): string {
-    return this.pattern ? text.replace(this.pattern, MASK) : text;
+    if (!this.long.length) return this.pattern ? text.replace(this.pattern, MASK) : text;
+    let masked = '';
+    let from = 0;
+    for (const [start, end] of this.found(text)) {
+      masked += text.slice(from, start) + MASK;
+      from = end;
+    }
+    return masked + text.slice(from);
   }
 
   /** Masks every string inside a JSON-like value (events, results). */
   maskDeep<T>(value: T): T {
-    if (!this.pattern) return value;
+    if (!this.active) return value;
     if (typeof value === 'string') return this.mask(value) as T;
     if (Array.isArray(value)) return value.map((v) => this.maskDeep(v)) as T;
     // Made as own properties, so that a key such as `__proto__` (a task's output) stays one.
@@ -130,17 +182,17 @@ export class SecretMasker {
    * the end of a match that runs past it) is returned as the rest, unmasked.
    */
   maskDecided(text: string): [masked: string, rest: string] {
-    if (!this.pattern) return [text, ''];
+    if (!this.active) return [text, ''];
     // No match runs past a line break unless a secret holds one: whole lines are decided, and
     // reach the log and the console at once rather than with the next output.
     const decided = Math.max(text.length - (this.longest - 1), this.multiline ? 0 : text.lastIndexOf('\n') + 1);
     let boundary = Math.max(0, decided);
     let masked = '';
     let from = 0;
-    for (const match of text.matchAll(this.pattern)) {
-      if (match.index >= decided) break;
-      masked += text.slice(from, match.index) + MASK;
-      from = match.index + match[0].length;
+    for (const [start, end] of this.found(text)) {
+      if (start >= decided) break;
+      masked += text.slice(from, start) + MASK;
+      from = end;
       boundary = Math.max(boundary, from);
     }
     return [masked + text.slice(from, boundary), text.slice(boundary)];
