@@ -4,6 +4,9 @@ import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
 import { ioReason } from '../errors.js';
 
+/** How long a task stays quiet before lines held back for a secret that holds a line break go out. */
+const QUIET_MS = 200;
+
 const TAIL_LINES = 20;
 /** Characters of a line the tail keeps (the summary's, the result's `logTail`): the log file has the whole line. */
 const TAIL_LINE_CHARS = 500;
@@ -126,11 +129,16 @@ export class TaskLog {
     });
     stream.setEncoding('utf8');
     const commands = label === 'out' ? new MaskCommands((value) => this.addMask(value)) : undefined;
+    let quiet: NodeJS.Timeout | undefined;
     stream.on('data', (chunk: string) => {
       commands?.write(chunk);
       lines.write(masking.write(chunk));
+      // Lines held back for a secret with a line break go out once the task has been quiet a moment.
+      clearTimeout(quiet);
+      if (masking.holdsLines) quiet = setTimeout(() => lines.write(masking.flushLines()), QUIET_MS).unref();
     });
     stream.on('end', () => {
+      clearTimeout(quiet);
       commands?.end();
       lines.write(masking.end());
       lines.end();

@@ -61,6 +61,17 @@ describe('secret masking', () => {
     const multi = new SecretMasker(['line one\nline two']).stream();
     expect(multi.write('a\n')).toBe('');
     expect(multi.end()).toBe('a\n');
+    // When the task goes quiet, the whole lines held go out, masked line by line (each line of the secret is one too).
+    const key = '-----BEGIN KEY-----\nabcdefgh\nijklmnop\n-----END KEY-----';
+    const quiet = new SecretMasker(secretValues({ DEPLOY_KEY: key }, [], ['*KEY*'])).stream();
+    expect(quiet.write('starting\n')).toBe('');
+    expect(quiet.holdsLines).toBe(true);
+    expect(quiet.flushLines()).toBe('starting\n');
+    expect([quiet.holdsLines, quiet.flushLines()]).toEqual([false, '']);
+    expect(quiet.write('-----BEGIN KEY-----\nabcdefgh\nij')).toBe('');
+    expect(quiet.flushLines()).toBe('***\n***\n');
+    expect(quiet.write('klmnop\n-----END KEY-----\ndone\n')).toBe('');
+    expect(quiet.end()).toBe('***\n***\ndone\n');
     const rnd = seededRandom(13);
     const word = (alphabet: string, min: number, max: number) => Array.from({ length: min + Math.floor(rnd() * (max - min + 1)) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
     for (let round = 0; round < 2000; round++) {

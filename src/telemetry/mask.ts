@@ -56,7 +56,7 @@ export function secretValues(env: Record<string, string | undefined>, names: rea
  * can be masked again.
  */
 export class SecretMasker {
-  /** The texts to mask up to `longFrom` characters, longest first, as one alternation. */
+  /** The texts to mask shorter than `longFrom` characters, longest first, as one alternation. */
   private pattern?: RegExp;
   /** The longer ones, longest first. */
   private long: string[] = [];
@@ -214,6 +214,26 @@ export class MaskingStream {
     const [masked, rest] = this.masker.maskDecided(this.carry + chunk);
     this.carry = rest;
     return masked;
+  }
+
+  /**
+   * The whole lines held back, masked, when no more may come for a while: only
+   * a secret holding a line break holds lines back (it might start in them), and
+   * a task gone quiet should not keep its last lines from the console. They are
+   * masked as they are, each of such a secret's lines being a secret too, as
+   * GitHub Actions masks line by line.
+   */
+  flushLines(): string {
+    const cut = this.carry.lastIndexOf('\n') + 1;
+    if (cut === 0) return '';
+    const lines = this.masker.mask(this.carry.slice(0, cut));
+    this.carry = this.carry.slice(cut);
+    return lines;
+  }
+
+  /** Whether whole lines are held back (see flushLines). */
+  get holdsLines(): boolean {
+    return this.carry.includes('\n');
   }
 
   /** The rest, masked. */

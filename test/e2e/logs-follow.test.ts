@@ -90,4 +90,30 @@ tasks:
     // A finished run: everything it printed, then the command ends.
     expect(cli(['logs', '--follow'], { cwd: dir }).stdout).toMatch(/^\[a\] --- attempt 1 of a started [^\n]*\n\[a\] a\n$/);
   });
+  it('shows a task\'s lines while it runs with a secret that holds line breaks (a key file) in the environment, masked line by line', async () => {
+    // Such a secret holds lines back, as it might start in them; a task gone quiet gets them out anyway.
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+env:
+  DEPLOY_KEY: |
+    -----BEGIN PRIVATE KEY-----
+    MIIEvQIBADANBgkqhkiG9w0BAQEFAASC
+    -----END PRIVATE KEY-----
+tasks:
+  a: { run: 'echo starting; printf "%s\\n" "$DEPLOY_KEY"; sleep 4; echo done' }
+`,
+    });
+    const run = start(dir, ['run', 'workflow.yaml', '--renderer', 'simple', '--logs', 'all']);
+    await waitFor(() => run.stdout().includes('[a] starting'), 'the first line on the console');
+    // Long before the task ends (it sleeps 4 s), and masked.
+    expect(run.stdout()).not.toContain('[a] done');
+    await waitFor(() => logHas(dir, 'a', 'out| ***'), 'the key, masked, in the log');
+    expect(run.stdout()).not.toContain('[a] done');
+    expect(await run.exited).toBe(0);
+    const everything = run.output() + readFileSync(join(dir, '.orchestrate/runs', readdirSync(join(dir, '.orchestrate/runs'))[0]!, 'a.log'), 'utf8');
+    expect(everything).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+    expect(everything).not.toContain('BEGIN PRIVATE KEY');
+    expect(run.stdout()).toContain('[a] done');
+  });
 });
