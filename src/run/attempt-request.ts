@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import type { TaskSpec } from '../workflow/model.js';
 import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
 import type { AttemptRequest } from './attempt.js';
@@ -29,8 +30,33 @@ export function renderedTask(task: TaskSpec, valueOf: AttemptContext['valueOf'])
   return { command: render(task.command), prompt: task.prompt === undefined ? undefined : render(task.prompt), env };
 }
 
+/**
+ * The task with the run-time templates of its working directory and artifacts
+ * filled (an environment variable, a need's output): itself when it has none.
+ */
+export function placedTask(task: TaskSpec, valueOf: AttemptContext['valueOf']): TaskSpec {
+  if (!task.cwd.includes('${{') && !task.artifacts.some((a) => a.includes('${{'))) return task;
+  const { env } = renderedTask(task, valueOf);
+  const render = (text: string) => renderTemplate(text, (ref) => valueOf(ref, env));
+  return { ...task, cwd: renderedCwd(task.cwd, render), artifacts: task.artifacts.map(render) };
+}
+
+/**
+ * A working directory made absolute when the workflow was loaded, its templates
+ * filled now: one that starts a part of the path with an absolute path
+ * (`${{ env.HOME }}/cache`) starts the path anew, as it would have had its value
+ * been known then.
+ */
+function renderedCwd(cwd: string, render: (text: string) => string): string {
+  const at = cwd.indexOf('${{');
+  if (at === -1) return cwd;
+  const rest = render(cwd.slice(at));
+  return cwd[at - 1] === '/' && isAbsolute(rest) ? resolve(rest) : resolve(cwd.slice(0, at) + rest);
+}
+
 /** The request for one attempt of a task: its templates rendered with what its needs reported. */
-export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
+export function attemptRequest(given: TaskSpec, c: AttemptContext): AttemptRequest {
+  const task = placedTask(given, c.valueOf);
   const { command, prompt, env } = renderedTask(task, c.valueOf);
   return {
     runId: c.runId,

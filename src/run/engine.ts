@@ -10,6 +10,7 @@ import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptResult, FailureKind, ServiceEnd } from './attempt.js';
 import { checkAttempt } from './check-attempt.js';
+import { placedTask } from './attempt-request.js';
 import { findArtifacts } from './artifacts.js';
 import type { EngineOptions } from './engine-options.js';
 import { CircuitBreakers } from './circuit-breakers.js';
@@ -394,7 +395,7 @@ export class RunEngine {
     // The attempt's controllers go with it; a service that is up is still stopped through them.
     const controllers = { stop: s.abort, kill: s.kill };
     recordAttempt(s, result);
-    const { outcome, artifacts } = checkAttempt(task, result);
+    const { outcome, artifacts } = checkAttempt(placedTask(task, (ref, env) => this.values.valueOf(ref, env)), result);
     if (artifacts) s.artifacts = artifacts;
     if (result.service) {
       this.services.attemptEnded(i, outcome.ok, controllers, result.service.exited, (end) => this.serviceEnded(i, end));

@@ -3,7 +3,7 @@ import type { TaskSpec } from '../workflow/model.js';
 import { projectPath } from '../workflow/project-root.js';
 import { findArtifacts } from './artifacts.js';
 import type { AttemptRequest } from './attempt.js';
-import { renderedTask, type AttemptContext } from './attempt-request.js';
+import { placedTask, renderedTask, type AttemptContext } from './attempt-request.js';
 import type { EngineOptions } from './engine-options.js';
 
 /**
@@ -48,9 +48,10 @@ export function serviceIds(tasks: readonly TaskSpec[]): Set<string> {
  */
 export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string, services: ReadonlySet<string>): { key: string; outputs?: Record<string, string>; summary?: string; artifacts?: string[] } {
   const keyed: AttemptContext['valueOf'] = (ref, env) => (ref.kind === 'task-output' && services.has(ref.task) ? ref.text : valueOf(ref, env));
-  const key = memoKey(task, renderedTask(task, keyed), root);
+  const placed = placedTask(task, keyed);
+  const key = memoKey(placed, renderedTask(placed, keyed), root);
   const hit = lookup(key, task.memoize?.maxAge);
   if (!hit) return { key };
-  const found = findArtifacts(task.artifacts, [], task.cwd);
+  const found = findArtifacts(placed.artifacts, [], placed.cwd);
   return found.missing.length ? { key } : { key, outputs: hit.outputs, ...(hit.summary !== undefined ? { summary: hit.summary } : {}), artifacts: found.produced };
 }

@@ -432,6 +432,7 @@ tasks:
     cwd: out
     run: "true"
   help: { agent: helper, prompt: hi }
+  tilde: { run: "true", cwd: ~/work }
 `,
     });
     const r = cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir });
@@ -443,6 +444,8 @@ tasks:
       '6:26 missing-cwd task "b[api]" runs in pkg/api, which does not exist (yet?)',
       '9:26 missing-cwd task "e" runs in w.yaml, which is not a directory',
       '18:18 missing-cwd agent "helper" of the config file (of task "help") runs in helper-dir, which does not exist (yet?)',
+      // A shell's ~ is a directory named ~ here.
+      '19:30 missing-cwd task "tilde" runs in ~/work, which does not exist (yet?) (~ is no home directory here',
     ]);
     // And the run still runs what it can: the warning is not a refusal.
     expect(cli(['run', 'w.yaml', 'pack'], { cwd: dir }).code).toBe(0);

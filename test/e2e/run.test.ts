@@ -428,6 +428,36 @@ tasks:
     expect(existsSync(join(other, '.orchestrate/.gitignore'))).toBe(true);
   });
 
+  it('fills run-time templates in cwd and artifacts: an environment variable (an absolute path too) and a need\'s output', () => {
+    const elsewhere = tempProject({ 'marker.txt': 'x' });
+    const r = runProject({
+      'pkg-a/keep': '',
+      'workflow.yaml': `version: 1
+tasks:
+  pick: { run: 'echo "dir=pkg-a" >> "$ORCHESTRATE_OUTPUT"; echo "file=made.txt" >> "$ORCHESTRATE_OUTPUT"' }
+  inside:
+    needs: pick
+    cwd: \${{ tasks.pick.outputs.dir }}
+    run: pwd && touch made.txt
+    artifacts: ["\${{ tasks.pick.outputs.file }}"]
+  away:
+    cwd: \${{ env.ELSEWHERE }}
+    run: pwd
+    artifacts: ["\${{ env.MARKER }}"]
+  nested:
+    cwd: sub-\${{ env.PART }}
+    run: pwd
+`,
+      'sub-x/keep': '',
+    }, ['--logs', 'all'], { ELSEWHERE: elsewhere, MARKER: 'marker.txt', PART: 'x' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`[inside] ${join(r.dir, 'pkg-a')}\n`);
+    expect(r.stderr).toContain(`[away] ${elsewhere}\n`);
+    expect(r.stderr).toContain(`[nested] ${join(r.dir, 'sub-x')}\n`);
+    expect(task(r.result, 'inside').artifacts).toEqual(['made.txt']);
+    expect(task(r.result, 'away').artifacts).toEqual(['marker.txt']);
+  });
+
   it('runs only the selected tasks and what they need with --only', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n  d: { run: "true" }\n' }, ['--only', 'b']);
     expect(r.result.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
