@@ -138,6 +138,10 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         else if (field.path[2] === 'sources' && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env')) {
           diagnostics.push(at(error('bad-template', `task "${baseId}": its sources are fingerprinted before anything runs, so ${ref.text} cannot be used there: use matrix, params or inputs templates`, field.path)));
         }
+        // Sources are relative to the cwd: it must be known before anything runs too.
+        else if (field.path[2] === 'cwd' && field.path.length === 3 && task.sources?.length && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env')) {
+          diagnostics.push(at(error('bad-template', `task "${baseId}": its sources, relative to its cwd, are fingerprinted before anything runs, so ${ref.text} cannot be used in its cwd: use matrix, params or inputs templates`, field.path)));
+        }
         else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
         } else if (ref.kind === 'runner' && runnerValue(ref.key) === undefined) {

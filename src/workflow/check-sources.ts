@@ -41,7 +41,7 @@ export function missingSources(workflow: Workflow): Diagnostic[] {
     task.sources.forEach((entry, k) => {
       // Known only at run time, or read from an input (whose value differs between runs), as missing-cwd leaves them.
       const unfilled = task.unfilled?.sources[k];
-      if (entry.includes('${{') || (unfilled !== undefined && unfilled !== entry)) return;
+      if (entry.includes('${{') || task.cwd.includes('${{') || (unfilled !== undefined && unfilled !== entry)) return;
       const fixed = fixedPart(entry, task.cwd);
       const key = `${task.baseId}\0${k}\0${fixed}`;
       if (reported.has(key) || there(fixed) || made.some((m) => nested(m, fixed))) return;

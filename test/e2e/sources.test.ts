@@ -206,6 +206,12 @@ describe('tasks with sources', () => {
     const [d] = JSON.parse(r.stdout)[0].diagnostics;
     expect(d).toMatchObject({ code: 'bad-template', line: 4, column: 29 });
     expect(d.message).toBe('task "b": its sources are fingerprinted before anything runs, so ${{ tasks.a.outputs.v }} cannot be used there: use matrix, params or inputs templates');
+    // Nor in the cwd they are relative to; without sources, the cwd may wait for the run.
+    const cwd = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true", cwd: "${{ env.PKG }}", sources: [src] }\n  b: { run: "true", cwd: "${{ env.PKG }}" }\n' });
+    const byCwd = JSON.parse(cli(['lint', 'workflow.yaml', '--format', 'json'], { cwd }).stdout)[0].diagnostics;
+    expect(byCwd.map((x: any) => [x.code, x.line, x.column, x.message])).toEqual([
+      ['bad-template', 3, 27, 'task "a": its sources, relative to its cwd, are fingerprinted before anything runs, so ${{ env.PKG }} cannot be used in its cwd: use matrix, params or inputs templates'],
+    ]);
   });
 
   it('refuses sources and artifacts that are the whole file system, also when a value rendered empty', () => {
