@@ -15,8 +15,8 @@ import { cli, ROOT, tempProject } from './helpers/cli.js';
  * The TypeScript example is compiled against the package's exported types.
  */
 
-/** What a fragment may refer to without showing it: an agent, a task, an input, a resource, a directory, the files it reads. */
-const REFERENCE_CODES = new Set(['unknown-agent', 'unknown-need', 'unknown-reference', 'unknown-resource', 'missing-cwd', 'missing-sources']);
+/** What a fragment may refer to without showing it: an agent, a task, an input, a resource, a directory, the files it reads or runs. */
+const REFERENCE_CODES = new Set(['unknown-agent', 'unknown-need', 'unknown-reference', 'unknown-resource', 'missing-cwd', 'missing-program', 'missing-sources']);
 
 /** Whether a diagnostic is about something the fragment leaves out (a file it includes or reads counts) rather than its own shape. */
 function leftOut(d: { code: string; message: string }): boolean {

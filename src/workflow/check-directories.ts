@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
@@ -41,6 +41,40 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
     // A shell's ~ is not expanded here: the directory is literally named ~.
     const tilde = /^~(\/|$)/.test(text) ? ' (~ is no home directory here: write ${{ env.HOME }})' : '';
     diagnostics.push(warning('missing-cwd', `${whose} runs in ${shown}, which ${stat ? 'is not a directory' : 'does not exist (yet?)'}${tilde}: a typo fails the task when the run gets to it; if an earlier task makes it, say so with # orchestrate-lint-disable-next-line missing-cwd`, path));
+  }
+  return [...diagnostics, ...missingPrograms(raw, workflow, stats)];
+}
+
+/** A command's first word when it is a path relative to the working directory (`./run.sh`, `../tools/x`), plainly written. */
+const RELATIVE_PROGRAM = /^\s*(\.\.?\/[^\s;|&<>()$`"'\\]+)(\s|$)/;
+
+/**
+ * Agents whose command starts with a relative path that is not there from the
+ * working directory of a task of theirs: the agent's script, named from where
+ * the agent was written (a config file at the project's root) rather than
+ * from where its tasks run. Every task of the agent would fail with `not
+ * found`. Programs a task makes (its artifacts) are left alone, and so is a
+ * task's own `run`, which often runs what an earlier task built.
+ */
+function missingPrograms(raw: WorkflowFile, workflow: Workflow, stats: Map<string, ReturnType<typeof statSync>>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const made = new Set(workflow.tasks.flatMap((t) => t.artifacts.map((a) => resolve(t.cwd, a))));
+  const reported = new Set<string>();
+  for (const task of workflow.tasks) {
+    if (task.kind !== 'agent' || task.includedFrom !== undefined || task.cwd.includes('${{')) continue;
+    const program = RELATIVE_PROGRAM.exec(task.command)?.[1];
+    if (!program || program.includes('${{')) continue;
+    const path = resolve(task.cwd, program);
+    const key = `${task.agent}\0${path}`;
+    if (reported.has(key) || made.has(path)) continue;
+    reported.add(key);
+    if (!stats.has(task.cwd)) stats.set(task.cwd, statIfPresent(task.cwd));
+    // A missing cwd is missing-cwd's to say.
+    if (!stats.get(task.cwd)?.isDirectory() || statIfPresent(path)) continue;
+    const ofConfig = raw.agents?.[task.agent!] === undefined;
+    const where = task.cwd === workflow.dir ? 'beside the workflow file' : `in ${relative(workflow.dir, task.cwd)}`;
+    const hint = ofConfig ? ": a config file's agent runs where its tasks do unless it sets `cwd` (relative to the config file)" : '';
+    diagnostics.push(warning('missing-program', `agent "${task.agent}"${ofConfig ? ' of the config file' : ''} (of task "${task.id}") runs ${program}, but there is no ${relative(task.cwd, path)} ${where}, where its tasks run${hint}; every task of it would fail with "not found"`, ofConfig ? ['tasks', task.baseId, 'agent'] : ['agents', task.agent!, 'command']));
   }
   return diagnostics;
 }

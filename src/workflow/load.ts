@@ -62,6 +62,17 @@ export interface LoadOptions {
 }
 
 /**
+ * The config with its agents' relative `cwd` made absolute against the config
+ * file's directory, as its `state` is: a config shared by workflows in several
+ * directories means the same place for all of them.
+ */
+function anchoredConfig(config: ConfigFile, dir: string | undefined): ConfigFile {
+  if (dir === undefined || !config.agents) return config;
+  const agents = Object.fromEntries(Object.entries(config.agents).map(([name, agent]) => [name, agent.cwd === undefined ? agent : { ...agent, cwd: resolve(dir, agent.cwd) }]));
+  return { ...config, agents };
+}
+
+/**
  * Loads workflow text into the typed, defaults-applied model: parse, schema,
  * model (cascade, matrix, needs), graph and reference checks. Never throws for
  * a user mistake: everything wrong is a diagnostic with a position.
@@ -88,7 +99,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   }
   // A file's name may hold what `name` may not (a terminal escape): shown as escapes.
   const name = raw.name ?? visibleText(basename(file, extname(file)));
-  const config = options.config ?? {};
+  const config = anchoredConfig(options.config ?? {}, options.configDir);
   const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs);
   inputProblems = inputs.problems;
   if (raw.include) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -449,6 +449,40 @@ tasks:
     ]);
     // And the run still runs what it can: the warning is not a refusal.
     expect(cli(['run', 'w.yaml', 'pack'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('warns about an agent whose command is a relative path not there from where its tasks run; a config file\'s agent cwd is relative to that file', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'agents/review.sh': '#!/bin/sh\necho "reviewed in $PWD"\n',
+      'orchestrate.config.yaml': 'agents:\n  reviewer: { command: ./agents/review.sh }\n  rooted: { command: ./agents/review.sh, cwd: . }\n',
+      'flows/w.yaml': `version: 1
+agents:
+  local: { command: ./nope.sh --fast }
+  near: { command: ../agents/review.sh }
+  built: { command: ./out/tool }
+tasks:
+  a: { agent: reviewer, prompt: hi }
+  b: { agent: local, prompt: hi }
+  c: { agent: near, prompt: hi }
+  d: { agent: built, prompt: hi, needs: make }
+  make: { run: "mkdir -p out && cp ../agents/review.sh out/tool", artifacts: [out/tool] }
+  e: { agent: rooted, prompt: hi }
+  f: { run: ./made-later.sh }
+`,
+    });
+    chmodSync(join(dir, 'agents/review.sh'), 0o755);
+    const r = cli(['lint', 'flows/w.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([
+      '3:21 missing-program agent "local" (of task "b") runs ./nope.sh, but there is no nope.sh beside the workflow file, where its tasks run; every task of it would fail with "not found"',
+      '7:15 missing-program agent "reviewer" of the config file (of task "a") runs ./agents/review.sh, but there is no agents/review.sh beside the workflow file, where its tasks run: a config file\'s agent runs where its tasks do unless it sets `cwd` (relative to the config file); every task of it would fail with "not found"',
+    ]);
+    // The config's cwd is relative to the config file: the agent runs at the project's root, whichever directory the workflow is in.
+    const run = cli(['run', 'flows/w.yaml', 'e', 'c', '--logs', 'all', '--renderer', 'simple'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`[e] reviewed in ${dir}\n`);
+    expect(run.stdout).toContain(`[c] reviewed in ${join(dir, 'flows')}\n`);
   });
 
   it('warns about sources that name nothing (a typo would keep the task up to date), not what a task makes or an input names', () => {
