@@ -42,7 +42,7 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
     const tilde = /^~(\/|$)/.test(text) ? ' (~ is no home directory here: write ${{ env.HOME }})' : '';
     diagnostics.push(warning('missing-cwd', `${whose} runs in ${shown}, which ${stat ? 'is not a directory' : 'does not exist (yet?)'}${tilde}: a typo fails the task when the run gets to it; if an earlier task makes it, say so with # orchestrate-lint-disable-next-line missing-cwd`, path));
   }
-  return [...diagnostics, ...missingPrograms(raw, workflow, stats)];
+  return diagnostics;
 }
 
 /** A command's first word when it is a path relative to the working directory (`./run.sh`, `../tools/x`), plainly written. */
@@ -56,8 +56,9 @@ const RELATIVE_PROGRAM = /^\s*(\.\.?\/[^\s;|&<>()$`"'\\]+)(\s|$)/;
  * found`. Programs a task makes (its artifacts) are left alone, and so is a
  * task's own `run`, which often runs what an earlier task built.
  */
-function missingPrograms(raw: WorkflowFile, workflow: Workflow, stats: Map<string, ReturnType<typeof statSync>>): Diagnostic[] {
+export function missingPrograms(raw: WorkflowFile, workflow: Workflow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const stats = new Map<string, ReturnType<typeof statSync>>();
   const made = new Set(workflow.tasks.flatMap((t) => t.artifacts.map((a) => resolve(t.cwd, a))));
   const reported = new Set<string>();
   for (const task of workflow.tasks) {
