@@ -20,6 +20,7 @@ import { schemaDefault, schemas, serviceDefault, topLevelDefault } from './schem
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
 import type { SourceMap } from './source-map.js';
 import { ownValue } from '../util/own-value.js';
+import { expandHome } from '../util/home-path.js';
 
 export interface BuildResult {
   workflow: Workflow;
@@ -272,9 +273,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
           command: render(t.run ?? agent?.command ?? ''),
           ready: typeof t.service === 'object' && t.service.ready !== undefined ? render(t.service.ready) : undefined,
           prompt: prompt.text === undefined ? undefined : render(prompt.text),
-          artifacts: (t.artifacts ?? []).map(render),
-          sources: (t.sources ?? []).map(render),
-          cwd: resolve(dir, render(t.cwd ?? agent?.cwd ?? '.')),
+          artifacts: (t.artifacts ?? []).map((a) => expandHome(render(a))),
+          sources: (t.sources ?? []).map((a) => expandHome(render(a))),
+          cwd: resolve(dir, expandHome(render(t.cwd ?? agent?.cwd ?? '.'))),
           env: renderedEnv,
         };
       };

@@ -38,9 +38,7 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
     if (stat?.isDirectory()) continue;
     const shown = relative(workflow.dir, task.cwd) || '.';
     const whose = own !== undefined ? `task "${task.id}"` : `agent "${task.agent}"${agentHere === undefined ? ' of the config file' : ''} (of task "${task.id}")`;
-    // A shell's ~ is not expanded here: the directory is literally named ~.
-    const tilde = /^~(\/|$)/.test(text) ? ' (~ is no home directory here: write ${{ env.HOME }})' : '';
-    diagnostics.push(warning('missing-cwd', `${whose} runs in ${shown}, which ${stat ? 'is not a directory' : 'does not exist (yet?)'}${tilde}: a typo fails the task when the run gets to it; if an earlier task makes it, say so with # orchestrate-lint-disable-next-line missing-cwd`, path));
+    diagnostics.push(warning('missing-cwd', `${whose} runs in ${shown}, which ${stat ? 'is not a directory' : 'does not exist (yet?)'}: a typo fails the task when the run gets to it; if an earlier task makes it, say so with # orchestrate-lint-disable-next-line missing-cwd`, path));
   }
   return diagnostics;
 }

@@ -23,6 +23,7 @@ import { readStdin, STDIN, STDIN_NAME } from './stdin.js';
 import type { Workflow } from './model.js';
 import type { ConfigFile, WorkflowFile } from './schema-types.js';
 import { visibleText } from '../util/visible-text.js';
+import { expandHome } from '../util/home-path.js';
 
 export interface LoadResult {
   /** Absolute path of the workflow file (or the label given for text). */
@@ -68,7 +69,7 @@ export interface LoadOptions {
  */
 function anchoredConfig(config: ConfigFile, dir: string | undefined): ConfigFile {
   if (dir === undefined || !config.agents) return config;
-  const agents = Object.fromEntries(Object.entries(config.agents).map(([name, agent]) => [name, agent.cwd === undefined ? agent : { ...agent, cwd: resolve(dir, agent.cwd) }]));
+  const agents = Object.fromEntries(Object.entries(config.agents).map(([name, agent]) => [name, agent.cwd === undefined ? agent : { ...agent, cwd: resolve(dir, expandHome(agent.cwd)) }]));
   return { ...config, agents };
 }
 

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { homedir } from 'node:os';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -432,7 +433,7 @@ tasks:
     cwd: out
     run: "true"
   help: { agent: helper, prompt: hi }
-  tilde: { run: "true", cwd: ~/work }
+  tilde: { run: "true", cwd: ~/orchestrate-no-such-dir }
 `,
     });
     const r = cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir });
@@ -444,8 +445,8 @@ tasks:
       '6:26 missing-cwd task "b[api]" runs in pkg/api, which does not exist (yet?)',
       '9:26 missing-cwd task "e" runs in w.yaml, which is not a directory',
       '18:18 missing-cwd agent "helper" of the config file (of task "help") runs in helper-dir, which does not exist (yet?)',
-      // A shell's ~ is a directory named ~ here.
-      '19:30 missing-cwd task "tilde" runs in ~/work, which does not exist (yet?) (~ is no home directory here',
+      // ~ is the home directory, as the shell reads it.
+      `19:30 missing-cwd task "tilde" runs in ${relative(dir, join(homedir(), 'orchestrate-no-such-dir'))}, which does not exist (yet?)`,
     ]);
     // And the run still runs what it can: the warning is not a refusal.
     expect(cli(['run', 'w.yaml', 'pack'], { cwd: dir }).code).toBe(0);

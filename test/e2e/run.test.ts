@@ -429,7 +429,7 @@ tasks:
   });
 
   it('fills run-time templates in cwd and artifacts: an environment variable (an absolute path too) and a need\'s output', () => {
-    const elsewhere = tempProject({ 'marker.txt': 'x' });
+    const elsewhere = tempProject({ 'marker.txt': 'x', 'work/keep': '' });
     const r = runProject({
       'pkg-a/keep': '',
       'workflow.yaml': `version: 1
@@ -447,15 +447,22 @@ tasks:
   nested:
     cwd: sub-\${{ env.PART }}
     run: pwd
+  home:
+    cwd: ~/work
+    run: pwd && touch out.txt
+    artifacts: [~/work/out.txt]
 `,
       'sub-x/keep': '',
-    }, ['--logs', 'all'], { ELSEWHERE: elsewhere, MARKER: 'marker.txt', PART: 'x' });
+    }, ['--logs', 'all'], { ELSEWHERE: elsewhere, MARKER: 'marker.txt', PART: 'x', HOME: elsewhere });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`[inside] ${join(r.dir, 'pkg-a')}\n`);
     expect(r.stderr).toContain(`[away] ${elsewhere}\n`);
     expect(r.stderr).toContain(`[nested] ${join(r.dir, 'sub-x')}\n`);
     expect(task(r.result, 'inside').artifacts).toEqual(['made.txt']);
     expect(task(r.result, 'away').artifacts).toEqual(['marker.txt']);
+    // ~ is the home directory, as the shell reads it (actions/upload-artifact takes it so too).
+    expect(r.stderr).toContain(`[home] ${join(elsewhere, 'work')}\n`);
+    expect(task(r.result, 'home').artifacts).toEqual([join(elsewhere, 'work/out.txt')]);
   });
 
   it('runs only the selected tasks and what they need with --only', () => {
