@@ -64,7 +64,7 @@ function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath): { text
   if (t.promptFile === undefined) return { text: t.prompt };
   const where = [...at, 'promptFile'];
   if (t.prompt !== undefined) return { problem: error('bad-prompt-file', `task "${baseId}" has both \`prompt\` and \`promptFile\`: give one`, where, true) };
-  const file = resolve(dir, t.promptFile);
+  const file = resolve(dir, expandHome(t.promptFile));
   try {
     const stat = statSync(file);
     if (!stat.isFile()) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is not a file`, where) };
@@ -166,7 +166,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const env = stringifyEnv(raw.env);
   const workflowShell = shellWords(raw.shell ?? (topLevelDefault('shell') as string));
   diagnostics.push(...zeroTimeouts(raw), ...checkInputDeclarations(raw));
-  const dotenv = readDotenvFiles((raw.dotenv ?? []).map((path) => resolve(dir, path)));
+  const dotenv = readDotenvFiles((raw.dotenv ?? []).map((path) => resolve(dir, expandHome(path))));
   diagnostics.push(...dotenv.diagnostics);
   const tasks: TaskSpec[] = [];
   const rawNeeds: string[][] = [];

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { expandHome } from '../util/home-path.js';
 import { basename, join, relative, resolve } from 'node:path';
 import { ioReason } from '../errors.js';
 import { readCapped } from '../util/read-capped.js';
@@ -72,7 +73,7 @@ export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (
       out.diagnostics.push(...ds);
       if (ds.length && !out.failed.includes(ns)) out.failed.push(ns);
     };
-    const included = workflowIn(resolve(dir, path));
+    const included = workflowIn(resolve(dir, expandHome(path)));
     if (included === file) {
       refuse(error('bad-include', 'a workflow cannot include itself', pathAt));
       continue;

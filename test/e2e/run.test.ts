@@ -465,6 +465,30 @@ tasks:
     expect(task(r.result, 'home').artifacts).toEqual([join(elsewhere, 'work/out.txt')]);
   });
 
+  it('reads a promptFile, a dotenv file and an include that start with ~ from the home directory', () => {
+    const home = tempProject({
+      'prompts/ask.md': 'question from home',
+      '.env.shared': 'FROM_HOME=dotenv-from-home\n',
+      'shared/flow.yaml': 'version: 1\ntasks:\n  hello: { run: echo included-from-home }\n',
+    });
+    const r = runProject({
+      'workflow.yaml': `version: 1
+dotenv: [~/.env.shared]
+include:
+  shared: ~/shared/flow.yaml
+agents:
+  echoer: { command: cat }
+tasks:
+  ask: { agent: echoer, promptFile: ~/prompts/ask.md }
+  env: { run: echo "$FROM_HOME" }
+`,
+    }, ['--logs', 'all'], { HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('[ask] question from home\n');
+    expect(r.stderr).toContain('[env] dotenv-from-home\n');
+    expect(r.stderr).toContain('[shared.hello] included-from-home\n');
+  });
+
   it('runs only the selected tasks and what they need with --only', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n  d: { run: "true" }\n' }, ['--only', 'b']);
     expect(r.result.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
