@@ -44,6 +44,11 @@ tasks:
       expect(ambiguous.stderr).toBe(`orchestrate: "${year}" fits more than one run: ${third}, ${second}, ${first} (give more of the id)\n`);
     }
     expect(existsSync(join(dir, 'any.html'))).toBe(false);
+    // An empty id names no run (it is not "the latest", nor "no runs yet").
+    for (const command of [['logs', ''], ['status', ''], ['events', ''], ['report', ''], ['cancel', '']]) {
+      const empty = cli(command, { cwd: dir });
+      expect([empty.code, empty.stderr], command.join(' ')).toEqual([2, 'orchestrate: no run "" in the history\n']);
+    }
 
     // A resume names the run the same way.
     const resumed = cli(['run', 'workflow.yaml', '--resume', random(second), '--renderer', 'silent'], { cwd: dir });

@@ -85,7 +85,7 @@ export async function eventsCommand(runId: string | undefined, options: { state?
   const db = await openExisting(options.state, process.cwd());
   try {
     const name = runId ?? latestRunId(db);
-    if (!name) throw new UsageError('no runs recorded yet');
+    if (name === undefined) throw new UsageError('no runs recorded yet');
     const id = runNamed(db, name).id;
     // Written in pieces of about 1 MB: the events of a large run may be longer together than a string may be.
     let piece = '';

@@ -68,7 +68,7 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   let statuses: Map<string, string>;
   try {
     const id = runId ?? latestRunId(db);
-    if (!id) throw new UsageError('no runs recorded yet');
+    if (id === undefined) throw new UsageError('no runs recorded yet');
     run = runNamed(db, id, '', () => taskHint(db, id));
     statuses = taskStatuses(db, run.id);
   } finally {

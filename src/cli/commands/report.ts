@@ -29,7 +29,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   let stats;
   try {
     const id = runId ?? latestRunId(db);
-    if (!id) throw new UsageError('no runs recorded yet');
+    if (id === undefined) throw new UsageError('no runs recorded yet');
     data = reportData(db, runNamed(db, id).id)!;
     // No end recorded: a report of a run still going on says so (else it ended unfinished).
     data.run.status = runStatus(data.run);

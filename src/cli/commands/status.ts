@@ -18,7 +18,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
   let status: RunStatus;
   try {
     const id = runId ?? runGoingOn(db)?.id ?? latestRunId(db);
-    if (!id) throw new UsageError('no runs recorded yet');
+    if (id === undefined) throw new UsageError('no runs recorded yet');
     const run = runNamed(db, id);
     const progress = runProgress(db, run.id);
     const state = runStatus(run);
