@@ -489,6 +489,14 @@ tasks:
     expect(r.stderr).toContain('[shared.hello] included-from-home\n');
   });
 
+  it('gives a shell task an empty standard input, not the terminal\'s or what was piped to orchestrate', () => {
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': 'version: 1\ntasks:\n  ask: { run: \'if read answer; then echo "got [$answer]"; else echo "end of input"; fi\' }\n' });
+    const r = cli(['run', 'w.yaml', '--logs', 'all', '--renderer', 'simple'], { cwd: dir, input: 'typed-by-someone\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('[ask] end of input\n');
+    expect(r.stdout).not.toContain('typed-by-someone');
+  });
+
   it('runs only the selected tasks and what they need with --only', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n  d: { run: "true" }\n' }, ['--only', 'b']);
     expect(r.result.tasks.map((t: any) => t.id)).toEqual(['a', 'b']);
