@@ -3,6 +3,8 @@ import { isAncestor, type TaskGraph } from './graph.js';
 import type { Workflow } from './model.js';
 import { resolve } from 'node:path';
 import { continuesAfterFailure } from './script-errexit.js';
+import type { WorkflowFile } from './schema-types.js';
+import { TASK_VARIABLES } from './task-variables.js';
 
 /**
  * Suspicious but valid things: an agent allowed more concurrency than the
@@ -56,4 +58,20 @@ export function checkWarnings(workflow: Workflow, graph: TaskGraph, explicitMaxC
 /** A POSIX-style shell given only `-c`: one that does not stop at a failing command. */
 function isPlainShell(shell: readonly string[]): boolean {
   return shell.length === 2 && shell[1] === '-c' && /^(.*\/)?(sh|bash|dash|ksh|zsh)$/.test(shell[0]!);
+}
+
+/**
+ * `env` entries (the workflow's, an agent's, a task's) that name a variable
+ * the runner sets for every task: the runner's value wins, so the entry does
+ * nothing, quietly (`ORCHESTRATE_OUTPUT` pointed elsewhere would lose the outputs).
+ */
+export function reservedEnv(raw: WorkflowFile): Diagnostic[] {
+  const scopes: Array<[Record<string, unknown> | undefined, (string | number)[]]> = [
+    [raw.env, ['env']],
+    ...Object.entries(raw.agents ?? {}).map(([name, agent]) => [agent.env, ['agents', name, 'env']] as [Record<string, unknown> | undefined, (string | number)[]]),
+    ...Object.entries(raw.tasks ?? {}).map(([id, task]) => [task.env, ['tasks', id, 'env']] as [Record<string, unknown> | undefined, (string | number)[]]),
+  ];
+  const reserved = new Set<string>(TASK_VARIABLES);
+  return scopes.flatMap(([env, at]) => Object.keys(env ?? {}).filter((name) => reserved.has(name))
+    .map((name) => warning('reserved-env', `${name} is set by the runner for every task: this value is never seen (the runner's wins); use another name`, [...at, name], true)));
 }

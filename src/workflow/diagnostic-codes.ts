@@ -50,6 +50,7 @@ export const DIAGNOSTIC_CODES = {
   'ordering-not-number': "A `when` condition orders (`<`, `<=`, `>`, `>=`) a literal that is not a number, which is always false (warning).",
   'not-an-option': 'A `when` condition compares an input with an enum, a matrix key, how a task ended or runner.os/arch with a value it can never have, which is always false (`==`) or true (`!=`) (warning).',
   'missing-cwd': "A task's (or its agent's) `cwd` does not exist, or is not a directory, when linted (warning).",
+  'reserved-env': 'An `env` entry names a variable the runner sets for every task (`ORCHESTRATE_OUTPUT`...): the runner\'s value wins (warning).',
   'missing-program': "An agent's `command` starts with a relative path (`./agents/review.sh`) that is not there from its tasks' working directory when linted, and no task makes it (warning).",
   'missing-sources': 'A `sources` entry (or the directory of a glob) does not exist when linted and no task makes it: a typo keeps the task up to date (warning).',
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
@@ -59,6 +60,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'missing-program', 'missing-sources', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

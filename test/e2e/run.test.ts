@@ -6,6 +6,7 @@ import { BIN, cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js'
 import { filesUnder, runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { isAlive } from '../helpers/processes.js';
+import { TASK_VARIABLES } from '../../src/workflow/task-variables.js';
 
 const validateEvent = validator('events');
 const validateResult = validator('result');
@@ -495,6 +496,29 @@ tasks:
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('[ask] end of input\n');
     expect(r.stdout).not.toContain('typed-by-someone');
+  });
+
+  it('sets its own variables over a workflow\'s env of the same names, which lint calls out (reserved-env)', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'w.yaml': `version: 1
+env: { ORCHESTRATE_OUTPUT: hijacked.txt, MY_OWN: kept }
+tasks:
+  a:
+    env: { ORCHESTRATE_TASK_ID: fake }
+    run: echo "v=1" >> "$ORCHESTRATE_OUTPUT"; env | grep -E '^(ORCHESTRATE_|MY_OWN)' | cut -d= -f1 | sort | tr '\\n' ' '; echo "id=$ORCHESTRATE_TASK_ID"
+  b: { needs: a, run: 'echo "got \${{ tasks.a.outputs.v }}"' }
+`,
+    });
+    const lint = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout)[0].diagnostics;
+    expect(lint.map((d: any) => [d.code, d.line, d.column])).toEqual([['reserved-env', 2, 8], ['reserved-env', 5, 12]]);
+    const r = cli(['run', 'w.yaml', '--logs', 'all', '--renderer', 'simple'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    // Every variable lint knows as the runner's is set for a shell task, over the workflow's value.
+    for (const name of [...TASK_VARIABLES, 'MY_OWN']) expect(r.stdout).toMatch(new RegExp(`\\[a\\] .*\\b${name}\\b`));
+    expect(r.stdout).toContain('id=a\n');
+    expect(r.stdout).toContain('[b] got 1\n');
+    expect(existsSync(join(dir, 'hijacked.txt'))).toBe(false);
   });
 
   it('runs only the selected tasks and what they need with --only', () => {
