@@ -1,4 +1,4 @@
-import { warning, type Diagnostic } from './diagnostics.js';
+import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { isAncestor, type TaskGraph } from './graph.js';
 import type { Workflow } from './model.js';
 import { resolve } from 'node:path';
@@ -66,12 +66,12 @@ function isPlainShell(shell: readonly string[]): boolean {
  * nothing, quietly (`ORCHESTRATE_OUTPUT` pointed elsewhere would lose the outputs).
  */
 export function reservedEnv(raw: WorkflowFile): Diagnostic[] {
-  const scopes: Array<[Record<string, unknown> | undefined, (string | number)[]]> = [
-    [raw.env, ['env']],
-    ...Object.entries(raw.agents ?? {}).map(([name, agent]) => [agent.env, ['agents', name, 'env']] as [Record<string, unknown> | undefined, (string | number)[]]),
-    ...Object.entries(raw.tasks ?? {}).map(([id, task]) => [task.env, ['tasks', id, 'env']] as [Record<string, unknown> | undefined, (string | number)[]]),
+  const scopes: Array<{ env?: object; at: DocPath }> = [
+    { env: raw.env, at: ['env'] },
+    ...Object.entries(raw.agents ?? {}).map(([name, agent]) => ({ env: agent.env, at: ['agents', name, 'env'] })),
+    ...Object.entries(raw.tasks ?? {}).map(([id, task]) => ({ env: task.env, at: ['tasks', id, 'env'] })),
   ];
   const reserved = new Set<string>(TASK_VARIABLES);
-  return scopes.flatMap(([env, at]) => Object.keys(env ?? {}).filter((name) => reserved.has(name))
+  return scopes.flatMap(({ env, at }) => Object.keys(env ?? {}).filter((name) => reserved.has(name))
     .map((name) => warning('reserved-env', `${name} is set by the runner for every task: this value is never seen (the runner's wins); use another name`, [...at, name], true)));
 }
