@@ -54,9 +54,8 @@ function renderedCwd(cwd: string, render: (text: string) => string): string {
   return cwd[at - 1] === '/' && isAbsolute(rest) ? resolve(rest) : resolve(cwd.slice(0, at) + rest);
 }
 
-/** The request for one attempt of a task: its templates rendered with what its needs reported. */
-export function attemptRequest(given: TaskSpec, c: AttemptContext): AttemptRequest {
-  const task = placedTask(given, c.valueOf);
+/** The request for one attempt of a task (as placedTask gives it): its templates rendered with what its needs reported. */
+export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
   const { command, prompt, env } = renderedTask(task, c.valueOf);
   return {
     runId: c.runId,

@@ -10,7 +10,6 @@ import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
 import type { AttemptResult, FailureKind, ServiceEnd } from './attempt.js';
 import { checkAttempt } from './check-attempt.js';
-import { placedTask } from './attempt-request.js';
 import { findArtifacts } from './artifacts.js';
 import type { EngineOptions } from './engine-options.js';
 import { CircuitBreakers } from './circuit-breakers.js';
@@ -380,11 +379,11 @@ export class RunEngine {
     s.firstStart ??= now;
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt }, now);
     const timeLeft = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
-    void launchAttempt(this.launching, i, task, s, timeLeft).then(({ result, sources }) => this.attemptEnded(i, result, sources));
+    void launchAttempt(this.launching, i, task, s, timeLeft).then(({ result, placed, sources }) => this.attemptEnded(i, result, placed, sources));
   }
 
-  /** `sources`: the fingerprint of its sources after a successful attempt. */
-  private attemptEnded(i: number, result: AttemptResult, sources?: string): void {
+  /** `placed`: the task as the attempt ran it (placedTask); `sources`: the fingerprint of its sources after a successful attempt. */
+  private attemptEnded(i: number, result: AttemptResult, placed: TaskSpec, sources?: string): void {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
     this.queue.release(this.capacity.release(this.scheduling[i]!));
@@ -395,7 +394,7 @@ export class RunEngine {
     // The attempt's controllers go with it; a service that is up is still stopped through them.
     const controllers = { stop: s.abort, kill: s.kill };
     recordAttempt(s, result);
-    const { outcome, artifacts } = checkAttempt(placedTask(task, (ref, env) => this.values.valueOf(ref, env)), result);
+    const { outcome, artifacts } = checkAttempt(placed, result);
     if (artifacts) s.artifacts = artifacts;
     if (result.service) {
       this.services.attemptEnded(i, outcome.ok, controllers, result.service.exited, (end) => this.serviceEnded(i, end));

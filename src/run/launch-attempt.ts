@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TaskSpec } from '../workflow/model.js';
 import { IoError, ioReason } from '../errors.js';
 import type { AttemptResult } from './attempt.js';
-import { attemptRequest } from './attempt-request.js';
+import { attemptRequest, placedTask } from './attempt-request.js';
 import type { EngineOptions } from './engine-options.js';
 import { taskFileName } from './file-names.js';
 import type { RuntimeValues } from './runtime-values.js';
@@ -40,6 +40,8 @@ export function closeLaunchContext(c: LaunchContext): void {
 
 export interface AttemptEnd {
   result: AttemptResult;
+  /** The task as the attempt ran it: its cwd and artifacts with their run-time templates filled (placedTask). */
+  placed: TaskSpec;
   /** After a success of a task with sources: their fingerprint as the attempt left them. */
   sources?: string;
 }
@@ -52,7 +54,8 @@ export interface AttemptEnd {
  * holds its slot (none when the run stops it first: it runs again next time).
  * `s.abort` and `s.kill` are how the run stops it meanwhile.
  */
-export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec, s: TaskState, timeLeft: number | undefined): Promise<AttemptEnd> {
+export async function launchAttempt(c: LaunchContext, i: number, given: TaskSpec, s: TaskState, timeLeft: number | undefined): Promise<AttemptEnd> {
+  const task = placedTask(given, (ref, env) => c.values.valueOf(ref, env));
   const abort = s.abort = new AbortController();
   const kill = s.kill = new AbortController();
   const name = fileName(c, i, task);
@@ -83,8 +86,8 @@ export async function launchAttempt(c: LaunchContext, i: number, task: TaskSpec,
     result = { ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [] };
   }
   keepSummary(c, name, s, result.summary);
-  if (!result.ok || !task.sources.length) return { result };
-  return { result, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
+  if (!result.ok || !task.sources.length) return { result, placed: task };
+  return { result, placed: task, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Workflow } from '../workflow/model.js';
 import { encodedForms } from './secret-encodings.js';
+import { escapeRegExp } from '../util/escape-regexp.js';
 
 export const MASK = '***';
 
@@ -21,12 +22,9 @@ const PATTERN_ROOM = 20_000;
  */
 const LONG_TEXT = 256;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  return new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`, 'i');
 }
 
 /**

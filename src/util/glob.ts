@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { escapeRegExp } from './escape-regexp.js';
 
 const MAGIC = /[*?[{]/;
 
@@ -40,7 +41,7 @@ export function globToRegExp(given: string): RegExp {
       }
     } else if (c === '\\' && i + 1 < pattern.length) {
       // An escaped character is itself: `\[id\].tsx`, `\*`.
-      re += escape(pattern[++i]!);
+      re += escapeRegExp(pattern[++i]!);
     } else if (c === '?') re += '[^/]';
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);
@@ -56,14 +57,10 @@ export function globToRegExp(given: string): RegExp {
         re += `(?:${pattern.slice(i + 1, end).split(',').map(escape).join('|')})`;
         i = end;
       }
-    } else re += escape(c);
+    } else re += escapeRegExp(c);
   }
   // dotAll: `**` crosses a newline in a name too, as `*` and `?` do.
   return new RegExp(`^${re}$`, 's');
-}
-
-function escape(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
 }
 
 /** The directory a glob's walk starts from: its parts before the first with glob characters (`src/lib/*.ts` -> `src/lib`; `*.ts` -> `.`). */
