@@ -103,3 +103,21 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
   const expanded = new Set(taskRows.filter((r) => r.name.includes('[')).map((r) => `${r.workflow}\u0000${r.name.slice(0, r.name.indexOf('['))}`));
   return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: rows(byAgent, doneByAgent) };
 }
+
+const byName = new Intl.Collator('en', { numeric: true }).compare;
+
+/**
+ * Rows in the order of `names` (a workflow's tasks or agents as written):
+ * the expansions of a matrix from outputs (`review[a.ts]`, not among the
+ * names) where their task is, names it no longer has last; a workflow's rows
+ * together, the workflows as first recorded. Ties in natural order (`t[2]`
+ * before `t[10]`). Without names, natural order. The history records tasks
+ * as they end, an order no reader would guess.
+ */
+export function inWorkflowOrder(rows: readonly StatsRow[], names: readonly string[] = []): StatsRow[] {
+  const at = new Map<string, number>();
+  names.forEach((name, i) => at.set(name, i));
+  const workflows = [...new Set(rows.map((r) => r.workflow))];
+  const rank = (name: string) => at.get(name) ?? (name.includes('[') ? at.get(name.slice(0, name.indexOf('['))) : undefined) ?? names.length;
+  return [...rows].sort((a, b) => workflows.indexOf(a.workflow) - workflows.indexOf(b.workflow) || rank(a.name) - rank(b.name) || byName(a.name, b.name));
+}

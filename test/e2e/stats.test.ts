@@ -111,4 +111,32 @@ tasks:
     const typo = cli(['stats', 'olf.yaml'], { cwd: dir });
     expect([typo.code, typo.stderr]).toEqual([2, 'orchestrate: cannot read olf.yaml: no such file\n']);
   });
+
+  it('lists tasks and agents in the order the workflow has them, not the order they ended in', () => {
+    // `slow` ends last and `z` first; the history records tasks as they end.
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+agents:
+  writer: { command: "cat > /dev/null; sleep 0.4" }
+  checker: { command: "cat > /dev/null" }
+tasks:
+  slow: { agent: writer }
+  shard: { run: "sleep 0.$((3 - \${{ matrix.n }} % 3))", matrix: { n: [10, 2, 1] } }
+  z: { agent: checker }
+`,
+      'other.yaml': 'version: 1\nname: other\ntasks:\n  b: { run: "true" }\n',
+    });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    expect(cli(['run', 'other.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(stats.tasks.map((t: { name: string }) => t.name)).toEqual(['slow', 'shard[10]', 'shard[2]', 'shard[1]', 'z']);
+    expect(stats.agents.map((a: { name: string }) => a.name)).toEqual(['writer', 'checker']);
+    const text = cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout;
+    expect(text.indexOf('  slow ')).toBeLessThan(text.indexOf('  shard[10] '));
+    expect(text.indexOf('  shard[1] ')).toBeLessThan(text.indexOf('  z '));
+    // Without a file: each workflow's rows together, by name, numbers in order.
+    const all = JSON.parse(cli(['stats', '--json'], { cwd: dir }).stdout);
+    expect(all.tasks.map((t: { workflow: string; name: string }) => `${t.workflow}:${t.name}`)).toEqual(['workflow:shard[1]', 'workflow:shard[2]', 'workflow:shard[10]', 'workflow:slow', 'workflow:z', 'other:b']);
+  });
 });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { findBottlenecks, type Finding } from '../../analysis/bottlenecks.js';
 import { EXIT, IoError, UsageError } from '../../errors.js';
 import { openStore } from '../../store/open-store.js';
-import { computeStats, type StatsRow } from '../../store/stats.js';
+import { computeStats, inWorkflowOrder, type StatsRow } from '../../store/stats.js';
 import { statePath } from '../../store/state-path.js';
 import { formatDuration } from '../../util/duration.js';
 import { loadValidWorkflow } from '../load-valid.js';
@@ -36,7 +36,8 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   const db = openStore(path, 'read');
   let stats;
   try {
-    stats = computeStats(db, workflow ? resolve(workflow.file) : gone ? resolve(file) : undefined, options.limit);
+    const found = computeStats(db, workflow ? resolve(workflow.file) : gone ? resolve(file) : undefined, options.limit);
+    stats = { tasks: inWorkflowOrder(found.tasks, workflow?.tasks.map((t) => t.id)), agents: inWorkflowOrder(found.agents, workflow && Object.keys(workflow.agents)) };
   } finally {
     db.close();
   }
