@@ -20,6 +20,8 @@ export interface FollowOptions {
   taskOf: (fileName: string) => string;
   /** Whether to print this task's lines. */
   wanted: (task: string) => boolean;
+  /** Of the log files found in one look, which to print first (`logs` prints them in this order too). */
+  compare?: (a: string, b: string) => number;
   /** Whether the run has ended (its record says so, or its runner is gone). */
   ended: () => boolean;
   /** Aborted: stop following (Ctrl-C). */
@@ -49,9 +51,9 @@ export async function followLogs(dir: string, options: FollowOptions): Promise<b
     for (;;) {
       // Whether it ended is read before the last look, so that the look sees everything written before the end.
       const ended = options.ended();
-      for (const name of logFiles(dir)) {
-        if (files.has(name)) continue;
-        const task = options.taskOf(name);
+      const found = logFiles(dir).filter((name) => !files.has(name)).map((name) => [name, options.taskOf(name)] as const);
+      if (options.compare) found.sort(([, a], [, b]) => options.compare!(a, b));
+      for (const [name, task] of found) {
         if (!options.wanted(task)) {
           files.set(name, undefined);
           continue;

@@ -61,6 +61,16 @@ export function taskStatuses(db: Database, runId: string): Map<string, string> {
 }
 
 /**
+ * The order in which a run's tasks first joined the ready queue: the order
+ * they became ready in, the workflow's order among those ready at once.
+ */
+export function taskQueueOrder(db: Database, runId: string): Map<string, number> {
+  const rows = db.prepare(`SELECT json_extract(event, '$.taskId') AS task, MIN(seq) AS seq FROM events
+    WHERE run_id = ? AND event LIKE '%"type":"task.queued"%' AND json_extract(event, '$.type') = 'task.queued' GROUP BY task`).all(runId) as Array<{ task: string; seq: number }>;
+  return new Map(rows.map((r) => [r.task, r.seq]));
+}
+
+/**
  * The latest recorded end of each of these tasks in runs of the workflow file
  * (a skip is not an end, nor a reuse by --resume: the success it reused is).
  */

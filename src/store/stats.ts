@@ -1,4 +1,5 @@
 import type { Database } from './open-store.js';
+import { byName } from '../util/natural-order.js';
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
@@ -103,8 +104,6 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
   const expanded = new Set(taskRows.filter((r) => r.name.includes('[')).map((r) => `${r.workflow}\u0000${r.name.slice(0, r.name.indexOf('['))}`));
   return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: rows(byAgent, doneByAgent) };
 }
-
-const byName = new Intl.Collator('en', { numeric: true }).compare;
 
 /**
  * Rows in the order of `names` (a workflow's tasks or agents as written):

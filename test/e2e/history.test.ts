@@ -407,6 +407,27 @@ tasks:
     expect(cli(['logs', 'nope'], { cwd: dir }).stderr).toContain('no run "nope" in the history');
   });
 
+  it('prints the logs in the order the tasks became ready, the workflow\'s among those ready at once', () => {
+    // File names would give: after, m[10], m[1], m[2], z; the order tasks ended in would differ too.
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 8 }
+tasks:
+  after: { run: "echo after", needs: [z] }
+  z: { run: "sleep 0.3; echo z" }
+  m: { run: "sleep 0.$((3 - \${{ matrix.n }} % 3)); echo \${{ matrix.n }}", matrix: { n: [2, 10, 1] } }
+`,
+    });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const order = (args: string[]) => [...cli(['logs', ...args], { cwd: dir }).stdout.matchAll(/^==> (\S+) /gm)].map((m) => m[1]);
+    expect(order([])).toEqual(['z', 'm[2]', 'm[10]', 'm[1]', 'after']);
+    expect(order(['-t', 'm,after'])).toEqual(['m[2]', 'm[10]', 'm[1]', 'after']);
+    // Following a run that has ended prints each log at once, in the same order.
+    const followed = cli(['logs', '-f'], { cwd: dir }).stdout;
+    expect([...followed.matchAll(/^\[(\S+)\] --- attempt 1 of /gm)].map((m) => m[1])).toEqual(['z', 'm[2]', 'm[10]', 'm[1]', 'after']);
+  });
+
   it('shows the latest runs up to --limit, and says how many more there are', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const ids = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']).runId);
