@@ -1,6 +1,7 @@
 import type { LimitWait } from '../plan/waits.js';
 import type { RunEvent } from '../telemetry/events.js';
 import type { Database } from './open-store.js';
+import { byName } from '../util/natural-order.js';
 
 export interface RunRow {
   id: string;
@@ -61,13 +62,20 @@ export function taskStatuses(db: Database, runId: string): Map<string, string> {
 }
 
 /**
- * The order in which a run's tasks first joined the ready queue: the order
- * they became ready in, the workflow's order among those ready at once.
+ * The order in which a run came to its tasks (their first event: queued,
+ * waiting for approval, skipped...): the order they became ready or were
+ * decided in, the workflow's among those at once.
  */
-export function taskQueueOrder(db: Database, runId: string): Map<string, number> {
+export function taskOrder(db: Database, runId: string): Map<string, number> {
   const rows = db.prepare(`SELECT json_extract(event, '$.taskId') AS task, MIN(seq) AS seq FROM events
-    WHERE run_id = ? AND event LIKE '%"type":"task.queued"%' AND json_extract(event, '$.type') = 'task.queued' GROUP BY task`).all(runId) as Array<{ task: string; seq: number }>;
+    WHERE run_id = ? AND event LIKE '%"taskId":%' GROUP BY task HAVING task IS NOT NULL`).all(runId) as Array<{ task: string; seq: number }>;
   return new Map(rows.map((r) => [r.task, r.seq]));
+}
+
+/** Compares task ids in the order a run came to them (taskOrder), names it never came to after, in natural order. */
+export function inRunOrder(order: ReadonlyMap<string, number>): (a: string, b: string) => number {
+  const at = (task: string) => order.get(task) ?? Infinity;
+  return (a, b) => at(a) - at(b) || byName(a, b);
 }
 
 /**
@@ -237,6 +245,9 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
   if (!run) return undefined;
   const tasks = (db.prepare('SELECT task_id, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, needs, summary FROM tasks WHERE run_id = ? ORDER BY rowid').all(runId) as any[])
     .map((t) => ({ id: t.task_id, agent: t.agent, status: t.status, reason: t.reason, attempts: t.attempts, durationMs: t.duration_ms, queueWaitMs: t.queue_wait_ms, cost: t.cost, needs: JSON.parse(t.needs) as string[], summary: t.summary }));
+  // Recorded as they ended; shown in the order the run came to them, as `logs` prints them.
+  const compare = inRunOrder(taskOrder(db, runId));
+  tasks.sort((a, b) => compare(a.id, b.id));
   const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
     .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
   const finished = db.prepare(`SELECT event FROM events WHERE run_id = ? AND event LIKE '%"type":"workflow.finished"%' ORDER BY seq DESC LIMIT 1`).get(runId) as { event: string } | undefined;

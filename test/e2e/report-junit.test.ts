@@ -47,6 +47,17 @@ describe('orchestrate report --format junit', () => {
     expect(xml).not.toContain('tok-abcdef123');
   });
 
+  it('lists the tasks in the order the run came to them, as logs prints them, not the order they ended in', () => {
+    // They end as fast, after, slow; the run comes to slow and fast first (ready at once), then after.
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  slow: { run: "sleep 0.3" }\n  fast: { run: "true" }\n  after: { run: "true", needs: fast }\n' });
+    const result = JSON.parse(cli(['run', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(result.tasks.map((t: { id: string }) => t.id)).toEqual(['slow', 'fast', 'after']);
+    const xml = readFileSync(join(dir, cli(['report', '--format', 'junit'], { cwd: dir }).stdout.trim()), 'utf8');
+    expect([...xml.matchAll(/<testcase classname="workflow" name="(\w+)"/g)].map((m) => m[1])).toEqual(['slow', 'fast', 'after']);
+    const html = readFileSync(join(dir, cli(['report'], { cwd: dir }).stdout.trim()), 'utf8');
+    expect([...html.matchAll(/<tr><td>(\w+)<\/td>/g)].map((m) => m[1])).toEqual(['slow', 'fast', 'after']);
+  });
+
   it('escapes what XML cannot carry, and replaces only its own reports', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a:\n    matrix: { v: ["<&\\"x\\">"] }\n    run: "exit 2"\n' });
     expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(1);

@@ -5,13 +5,12 @@ import { fileSafeName } from '../../run/file-names.js';
 import { taskNames } from '../../run/select-tasks.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
-import { getRun, latestRunId, taskQueueOrder, taskStatuses } from '../../store/queries.js';
+import { getRun, latestRunId, inRunOrder, taskOrder, taskStatuses } from '../../store/queries.js';
 import { followLogs } from '../follow-logs.js';
 import { runNamed } from '../run-name.js';
 import { stillRunning } from '../run-liveness.js';
 import { readHead } from '../../util/read-head.js';
 import { tailStart } from '../../util/tail-start.js';
-import { byName } from '../../util/natural-order.js';
 import { idList } from '../id-list.js';
 import { existingStatePath } from '../history-store.js';
 import { writeErr, writeOut } from '../output.js';
@@ -67,13 +66,13 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   const db = openStore(await existingStatePath(process.cwd(), options.state), 'read');
   let run;
   let statuses: Map<string, string>;
-  let queued: Map<string, number>;
+  let compare: (a: string, b: string) => number;
   try {
     const id = runId ?? latestRunId(db);
     if (id === undefined) throw new UsageError('no runs recorded yet');
     run = runNamed(db, id, '', () => taskHint(db, id));
     statuses = taskStatuses(db, run.id);
-    queued = taskQueueOrder(db, run.id);
+    compare = inRunOrder(taskOrder(db, run.id));
   } finally {
     // Following, the history is read until the run ends.
     if (!options.follow || !run) db.close();
@@ -88,13 +87,11 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   const tests = wanted?.map((id) => [id, taskNames(id)] as const);
   // A log is named by its task's id made file-safe; an id that held a secret, by its masked form and index (then its header says).
   const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
-  // In the order the tasks became ready (the workflow's among those ready at once), not by file name (t[10] before t[2]).
-  const order = (task: string) => queued.get(task) ?? Infinity;
-  const compare = (a: string, b: string) => order(a) - order(b) || byName(a, b);
   if (options.follow) return follow(db, run.id, dir, (f) => byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4), (task) => !tests || tests.some(([, names]) => names(task)), compare, options.tail);
   const logs = readdirSync(dir).filter((f) => f.endsWith('.log'))
     .map((f) => ({ path: join(dir, f), task: byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4) }))
     .filter((l) => (!tests || tests.some(([, names]) => names(l.task))) && (!options.failed || statuses.get(l.task) === 'failed'))
+    // In the order the run came to the tasks, not by file name (t[10] before t[2]).
     .sort((a, b) => compare(a.task, b.task));
   for (const [id, names] of tests ?? []) {
     if (logs.some((l) => names(l.task))) continue;
