@@ -287,6 +287,17 @@ describe('orchestrate graph', () => {
     ]);
   });
 
+  it('draws the critical path from the file alone, the same after runs whose history moves plan\'s', () => {
+    // Declared: a (3s) is the longer branch; as it runs, b takes longer, and plan follows the history.
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true", estimate: 3s }\n  b: { run: "sleep 0.3", estimate: 1s }\n' });
+    const graph = () => JSON.parse(cli(['graph', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout);
+    const before = graph();
+    expect(before.criticalPath.tasks).toEqual(['a']);
+    expect(cli(['run', 'w.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    expect(JSON.parse(cli(['plan', 'w.yaml', '--json'], { cwd: dir }).stdout).criticalPath.tasks).toEqual(['b']);
+    expect(graph()).toEqual(before);
+  });
+
   it('prints DOT for Graphviz', () => {
     const r = cli(['graph', 'workflows/ci-pipeline.yaml', '--format', 'dot'], { cwd: examples });
     expect(r.stdout).toMatch(/^digraph "ci-pipeline" \{/);
