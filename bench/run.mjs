@@ -2,7 +2,7 @@
 // npm run bench: measures orchestrate against baselines run in the same process tree,
 // and prints a table of ratios. Not part of npm test (it takes minutes).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -207,10 +207,15 @@ const sections = {
 };
 
 console.log(`orchestrate benchmark on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
-for (const [name, section] of Object.entries(sections)) {
-  if (only.length && !only.includes(name)) continue;
-  await section();
-  console.log('');
+try {
+  for (const [name, section] of Object.entries(sections)) {
+    if (only.length && !only.includes(name)) continue;
+    await section();
+    console.log('');
+  }
+} finally {
+  // The workflows, histories and logs it made (megabytes a run) are of no use once measured.
+  rmSync(work, { recursive: true, force: true });
 }
 console.log('| measurement | value | baseline | ratio | target | met |');
 console.log('| --- | --- | --- | --- | --- | --- |');
