@@ -25,6 +25,7 @@ export function openLaunchContext(options: LaunchContext['options'], values: Run
   const temporary = tmpdir();
   let outputDir: string;
   try {
+    // The spawners remove it by this name if the runner is killed (spawner-main.ts).
     outputDir = mkdtempSync(join(temporary, 'orchestrate-outputs-'));
   } catch (error) {
     // Before anything runs: TMPDIR names a directory that is gone (a container without it mounted) or not writable.

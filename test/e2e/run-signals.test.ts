@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { existsSync, readFileSync, readdirSync, rmSync, truncateSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
@@ -61,14 +61,19 @@ describe('signals', () => {
     expect(run.output()).toContain('SIGINT received');
   });
 
-  it('kill -9 of the runner takes its tasks with it: the spawner kills them', async () => {
-    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n' });
+  it('kill -9 of the runner takes its tasks with it: the spawner kills them, and removes the outputs they wrote in clear', async () => {
+    // The output file's directory is the run's private one in the temporary directory.
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo token=abc >> $ORCHESTRATE_OUTPUT; echo $ORCHESTRATE_OUTPUT > out.path; echo $$ > a.pid; sleep 60" }\n' });
     const run = startRun(dir, '2');
     const pid = await pidFrom(dir, 'a.pid');
+    const outputs = dirname(readFileSync(join(dir, 'out.path'), 'utf8').trim());
+    expect(readdirSync(outputs).length).toBeGreaterThan(0);
     run.child.kill('SIGKILL');
     await run.exited;
     await waitFor(() => !isAlive(pid), 'the process to end', 10_000);
     expect(isAlive(pid)).toBe(false);
+    await waitFor(() => !existsSync(outputs), 'the outputs directory to be removed', 10_000);
+    expect(existsSync(outputs)).toBe(false);
   });
 
   it('a spawner killed mid-run takes its tasks with it; the run reports them and goes on with a new spawner', async () => {

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { openFilesLimit } from '../../util/open-files-limit.js';
 import { SecretMasker } from '../../telemetry/mask.js';
 import { killProcess, killProcessGroup } from '../kill-process-group.js';
@@ -17,6 +19,9 @@ let baseEnv: Record<string, string> = {};
 const running = new Map<number, number>();
 /** The runs whose tasks this spawner started. */
 const runs = new Set<string>();
+/** The private directories of those runs' output files (launch-attempt.ts), which hold outputs and prompts in clear. */
+const outputDirs = new Set<string>();
+const OUTPUT_DIR_PREFIX = 'orchestrate-outputs-';
 
 // Reports of one event-loop turn (tasks that ended together) go in one message.
 let outbox: FromSpawner[] = [];
@@ -100,6 +105,14 @@ process.on('disconnect', () => {
   for (const runId of runs) {
     for (const pid of processesOfRun(runId, [process.pid])) killProcess(pid, 'SIGKILL');
   }
+  // A runner that ends removes them itself; one killed (kill -9, the OOM killer) would leave them in the temporary directory.
+  for (const dir of outputDirs) {
+    try {
+      if (basename(dir).startsWith(OUTPUT_DIR_PREFIX)) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Not ours to remove after all (permissions changed): left as it is.
+    }
+  }
   process.exit(0);
 });
 
@@ -131,6 +144,7 @@ const waiting: Array<{ request: SpawnRequest; since: number }> = [];
 function start(request: SpawnRequest, since?: number): void {
   const env: Record<string, string> = { ...baseEnv, ...request.env };
   if (env.ORCHESTRATE_RUN_ID) runs.add(env.ORCHESTRATE_RUN_ID);
+  outputDirs.add(dirname(request.outputFile));
   const waited = since === undefined ? undefined : `waited ${((performance.now() - since) / 1000).toFixed(1)}s to start, for other tasks to end: the system's limit on open files or processes leaves room for no more at once (raise it with ulimit -n or ulimit -u)`;
   const started = runProcess(request, env, masker, request.stream ? relayLines(request.id) : undefined, () => running.size > 0, waited, (value) => send({ type: 'secret', value }));
   if (started.pid !== undefined) {
