@@ -1,6 +1,7 @@
 import type { Workflow } from '../workflow/model.js';
 import type { RunResult } from './result.js';
 import { resolve } from 'node:path';
+import { formatDuration } from '../util/duration.js';
 
 /**
  * Fills `merged`: a one-line human summary of the outcome, and the
@@ -17,8 +18,8 @@ export function summarizeOutcome(result: RunResult, workflow: Workflow, budgetSk
   const parts = [`${count('succeeded')} of ${result.tasks.length} tasks succeeded`];
   for (const status of ['failed', 'skipped', 'cancelled']) if (count(status)) parts.push(`${count(status)} ${status}`);
   // Nothing ran (all up to date, reused or skipped): there is no speedup to speak of.
-  const speedup = result.metrics.serialTime > 0 ? ` (${result.metrics.speedupVsSerial}x vs serial)` : '';
-  result.merged.summary = `${result.workflow} ${result.status}: ${parts.join(', ')} in ${result.metrics.wallTime.toFixed(2)}s${speedup}${result.reasons.length ? `; ${result.reasons.join('; ')}` : ''}`;
+  const speedup = result.metrics.serialTime > 0 ? ` (${result.metrics.speedupVsSerial.toFixed(2)}x vs serial)` : '';
+  result.merged.summary = `${result.workflow} ${result.status}: ${parts.join(', ')} in ${formatDuration(result.metrics.wallTime)}${speedup}${result.reasons.length ? `; ${result.reasons.join('; ')}` : ''}`;
 
   const writers = new Map<string, Array<{ id: string; start: number; end: number }>>();
   for (const t of result.tasks) {
