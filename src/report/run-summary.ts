@@ -20,12 +20,15 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   const lines = [''];
   lines.push(`${mark} ${c.bold(`${result.workflow} ${result.status}`)} (run ${result.runId})`);
   lines.push(`  tasks      ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled`);
-  lines.push(`  time       wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}${m.serialTime > 0 ? `, speedup ${m.speedupVsSerial.toFixed(2)}x` : ''}`);
+  // A wait for a person is not the run's work: said beside the wall time, and left out where the plan is compared (it counts none).
+  const personWait = m.approvalWaitTime > 0 ? ` (${formatDuration(m.approvalWaitTime)} of it waiting for approval)` : '';
+  lines.push(`  time       wall ${formatDuration(m.wallTime)}${personWait}, serial ${formatDuration(m.serialTime)}${m.serialTime > 0 ? `, speedup ${m.speedupVsSerial.toFixed(2)}x` : ''}`);
   if (planned?.guessed) {
     lines.push(`  estimate   none yet: no task has an estimate or a history; the next plan uses this run's times`);
   } else if (planned !== undefined && planned.wall > 0) {
-    const diff = ((m.wallTime - planned.wall) / planned.wall) * 100;
-    lines.push(`  estimate   planned ${formatDuration(planned.wall)}, actual ${formatDuration(m.wallTime)} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%)`);
+    const actual = m.wallTime - m.approvalWaitTime;
+    const diff = ((actual - planned.wall) / planned.wall) * 100;
+    lines.push(`  estimate   planned ${formatDuration(planned.wall)}, actual ${formatDuration(actual)}${m.approvalWaitTime > 0 ? ' without the wait for approval' : ''} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%)`);
   }
   if (options.resumedFrom) {
     const reused = result.tasks.filter((t) => t.reason === 'reused').map((t) => t.id);

@@ -3,6 +3,7 @@ import type { Workflow } from '../workflow/model.js';
 import { summarizeOutcome } from './outcome.js';
 import { HARMLESS_SKIPS, type RunResult, type RunStatus, type TaskResult, type TaskStatus } from './result.js';
 import type { TaskState } from './task-state.js';
+import { lengthOutside, type Span } from '../util/intervals.js';
 
 export interface RunEnd {
   workflow: Workflow;
@@ -64,6 +65,16 @@ export function buildRunResult(end: RunEnd): RunResult {
   // Whole milliseconds, as printed and as history keeps them: the speedup is the ratio of the two shown.
   const serialTime = Math.round(end.states.reduce((sum, s, i) => sum + (end.included(i) ? s.runMs : 0), 0)) / 1000;
   const wallTime = (end.finishedAt - end.startedAt) / 1000;
+  // The time the run had nothing to do but wait for a person: a task awaited approval, and no task was
+  // queued, running or waiting out a retry delay (a service counts until it is ready, then it only serves).
+  const asked: Span[] = [];
+  const busy: Span[] = [];
+  end.states.forEach((s, i) => {
+    if (!end.included(i)) return;
+    if (s.askedAt !== undefined) asked.push([s.askedAt, s.answeredAt ?? s.end ?? end.finishedAt]);
+    if (s.queuedAt !== undefined) busy.push([s.queuedAt, s.end ?? end.finishedAt]);
+  });
+  const approvalWaitTime = Math.round(lengthOutside(asked, busy)) / 1000;
   const result: RunResult = {
     runId: end.runId,
     workflow: workflow.name,
@@ -75,6 +86,7 @@ export function buildRunResult(end: RunEnd): RunResult {
       wallTime: Math.round(wallTime * 1000) / 1000,
       serialTime,
       speedupVsSerial: wallTime > 0 ? Math.round((serialTime / wallTime) * 100) / 100 : 1,
+      approvalWaitTime,
       costEstimate: Math.round(end.costEstimate * 1e6) / 1e6,
       costSpent: Math.round(end.spent * 1e6) / 1e6,
     },

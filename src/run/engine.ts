@@ -221,6 +221,7 @@ export class RunEngine {
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
+    s.queuedAt ??= s.readyAt;
     this.tally.ready(i, s.readyAt / 1000);
     this.queue.push(i, s.readyAt);
   }
@@ -230,12 +231,14 @@ export class RunEngine {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
     s.state = 'awaiting';
+    s.askedAt = this.now();
     const asked = s.abort = new AbortController();
     const message = this.options.masker.mask(renderTemplate(task.approval!, (ref) => this.values.valueOf(ref, task.env) ?? '') || `run ${task.id}?`);
     this.emit('task.waiting', i, { reason: 'approval', message });
     const answered = (decision: ApprovalDecision) => {
       if (s.state !== 'awaiting') return;
       s.abort = undefined;
+      s.answeredAt = this.now();
       if (decision.approved) {
         s.approvedBy = decision.by ?? 'unknown';
         this.emit('task.approved', i, decision.by ? { by: decision.by } : {});

@@ -6,7 +6,7 @@ import type { Workflow } from '../workflow/model.js';
 function result(wallTime: number, serialTime: number): RunResult {
   return {
     runId: 'r', workflow: 'agents', status: 'succeeded', startedAt: '', finishedAt: '', tasks: [],
-    metrics: { wallTime, serialTime, speedupVsSerial: Math.round((serialTime / wallTime) * 100) / 100, costEstimate: 0, costSpent: 0 },
+    metrics: { wallTime, serialTime, speedupVsSerial: Math.round((serialTime / wallTime) * 100) / 100, approvalWaitTime: 0, costEstimate: 0, costSpent: 0 },
     merged: { summary: '', conflicts: [] }, waits: [], reasons: [], logDir: '',
   };
 }

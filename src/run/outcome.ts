@@ -17,9 +17,13 @@ export function summarizeOutcome(result: RunResult, workflow: Workflow, budgetSk
   if (failed.length && !failedGates.length) result.reasons.push(`failed: ${failed.slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}`);
   const parts = [`${count('succeeded')} of ${result.tasks.length} tasks succeeded`];
   for (const status of ['failed', 'skipped', 'cancelled']) if (count(status)) parts.push(`${count(status)} ${status}`);
-  // Nothing ran (all up to date, reused or skipped): there is no speedup to speak of.
-  const speedup = result.metrics.serialTime > 0 ? ` (${result.metrics.speedupVsSerial.toFixed(2)}x vs serial)` : '';
-  result.merged.summary = `${result.workflow} ${result.status}: ${parts.join(', ')} in ${formatDuration(result.metrics.wallTime)}${speedup}${result.reasons.length ? `; ${result.reasons.join('; ')}` : ''}`;
+  // Nothing ran (all up to date, reused or skipped): there is no speedup to speak of. A wait for a person is said apart.
+  const notes = [
+    ...(result.metrics.serialTime > 0 ? [`${result.metrics.speedupVsSerial.toFixed(2)}x vs serial`] : []),
+    ...(result.metrics.approvalWaitTime > 0 ? [`${formatDuration(result.metrics.approvalWaitTime)} waiting for approval`] : []),
+  ];
+  const noted = notes.length ? ` (${notes.join('; ')})` : '';
+  result.merged.summary = `${result.workflow} ${result.status}: ${parts.join(', ')} in ${formatDuration(result.metrics.wallTime)}${noted}${result.reasons.length ? `; ${result.reasons.join('; ')}` : ''}`;
 
   const writers = new Map<string, Array<{ id: string; start: number; end: number }>>();
   for (const t of result.tasks) {

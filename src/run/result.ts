@@ -49,6 +49,8 @@ export interface RunResult {
     /** Seconds: the sum of every attempt's duration. */
     serialTime: number;
     speedupVsSerial: number;
+    /** Seconds in which the run only waited for a person: a task awaited approval and no other was queued, running or waiting to retry. */
+    approvalWaitTime: number;
     costEstimate: number;
     costSpent: number;
   };

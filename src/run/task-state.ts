@@ -48,6 +48,11 @@ export interface TaskState {
   cancelling?: string;
   /** With `approval`: who approved it. */
   approvedBy?: string;
+  /** With `approval`: when it asked, and when it was answered (ms of the runner's clock). */
+  askedAt?: number;
+  answeredAt?: number;
+  /** When it first joined the ready queue: from then on it was the run's work, not a person's. */
+  queuedAt?: number;
   /** A service whose attempt succeeded: its process goes on (its success says so). */
   serviceUp?: boolean;
 }

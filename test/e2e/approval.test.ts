@@ -45,6 +45,8 @@ describe('approval', () => {
     expect(run.stdout()).toMatch(/ approved apply by \S+\n.* start apply\n/);
     // Who approved it is in the summary, and in the result.
     expect(run.stdout()).toMatch(/\n {2}approved {3}apply by \S+\n/);
+    // The wait for the person is said beside the wall time.
+    expect(run.stdout()).toMatch(/\n {2}time {7}wall \S+ \(\S+ of it waiting for approval\), serial /);
     const runId = /run (\S+):/.exec(run.stdout())![1]!;
     const stream = events(dir, runId);
     expect(stream.every((e) => validator('events')(e))).toBe(true);
@@ -81,6 +83,29 @@ describe('approval', () => {
     expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([['plan', 'succeeded'], ['apply', 'failed'], ['notify', 'skipped']]);
     expect(result.tasks[1].attempts).toBe(0);
     expect(result.tasks[1].errors).toMatchObject([{ kind: 'rejected', message: expect.stringMatching(/^rejected by \S+: not on a Friday$/) }]);
+  });
+
+  it('says how long the run only waited for a person: not while another task ran, though a service was up', () => {
+    // deploy asks at once and nobody answers for 2 s; slow runs the first second of it, the service all of it.
+    const dir = tempProject({ 'orchestrate.yaml': `version: 1
+tasks:
+  db: { run: "exec sleep 60", service: true }
+  slow: { run: "sleep 1" }
+  deploy: { needs: db, approval: { message: "Deploy?", timeout: 2s }, run: "true" }
+` });
+    const r = cli(['run', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(validator('result')(result)).toBe(true);
+    const { approvalWaitTime, wallTime } = result.metrics;
+    // About 1 s: the 2 s of the question less the second slow ran (not 0 for the service, not 2 s).
+    expect(approvalWaitTime).toBeGreaterThan(0.5);
+    expect(approvalWaitTime).toBeLessThan(1.7);
+    expect(approvalWaitTime).toBeLessThan(wallTime);
+    expect(result.merged.summary).toMatch(/ in \S+ \(\S+x vs serial; \S+ waiting for approval\);/);
+    // Nobody asked: no wait.
+    const plain = JSON.parse(cli(['run', 'orchestrate.yaml', '--yes', '--json'], { cwd: dir }).stdout);
+    expect(plain.metrics.approvalWaitTime).toBe(0);
   });
 
   it('is rejected when nobody decides within its timeout, and what needs it is skipped; a decision in time stands', async () => {
