@@ -23,7 +23,7 @@ export function formatGithubSummary(result: RunResult): string {
   const lines = [
     `### ${ICON[result.status === 'succeeded' ? 'succeeded' : result.status === 'cancelled' ? 'cancelled' : 'failed']} orchestrate: ${cell(result.workflow)} ${result.status}`,
     '',
-    `${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled · wall ${formatDuration(m.wallTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x${m.costSpent ? ` · cost ${m.costSpent}` : ''} · run \`${result.runId}\``,
+    `${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled · wall ${formatDuration(m.wallTime)}${m.approvalWaitTime > 0 ? ` (${formatDuration(m.approvalWaitTime)} of it waiting for approval)` : ''}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x${m.costSpent ? ` · cost ${m.costSpent}` : ''} · run \`${result.runId}\``,
   ];
   for (const reason of result.reasons) lines.push('', `**Why:** ${cell(reason)}`);
   const waited = notableWaitsText(result.waits, m.wallTime);

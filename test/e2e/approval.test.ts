@@ -93,10 +93,11 @@ tasks:
   slow: { run: "sleep 1" }
   deploy: { needs: db, approval: { message: "Deploy?", timeout: 2s }, run: "true" }
 ` });
-    const r = cli(['run', '--json'], { cwd: dir });
+    const r = cli(['run', '--json'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout);
     expect(validator('result')(result)).toBe(true);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/ · wall \S+ \(\S+ of it waiting for approval\), serial /);
     const { approvalWaitTime, wallTime } = result.metrics;
     // About 1 s: the 2 s of the question less the second slow ran (not 0 for the service, not 2 s).
     expect(approvalWaitTime).toBeGreaterThan(0.5);
