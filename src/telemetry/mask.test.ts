@@ -154,6 +154,40 @@ describe('secret masking', () => {
       }
     }
   });
+  it('masks a secret base64-encoded by an encoder that wraps its lines (base64, openssl, PEM), line by line', () => {
+    const rnd = seededRandom(31);
+    const blob = (length: number) => Array.from({ length }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/='[Math.floor(rnd() * 65)]).join('');
+    const pem = `-----BEGIN PRIVATE KEY-----\n${blob(1200).match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+    const token = blob(100);
+    const m = new SecretMasker([pem, ...pem.split('\n'), token]);
+    const wrap = (text: string, width: number, eol: string) => Buffer.from(text).toString('base64').match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol);
+    for (const secret of [pem, token]) {
+      // `base64 FILE` (76), `openssl base64` and PEM (64), MIME (76, CRLF); `echo "$TOKEN" | base64` adds a newline to what is encoded.
+      for (const [plain, width, eol] of [[secret, 76, '\n'], [secret, 64, '\n'], [secret, 76, '\r\n'], [`${secret}\n`, 76, '\n']] as const) {
+        const printed = wrap(plain, width, eol);
+        const masked = m.mask(`${printed}\n`).split(/\r?\n/).filter(Boolean);
+        const why = `${secret === pem ? 'key' : 'token'} at ${width}${eol === '\r\n' ? ' with CRLF' : ''}${plain === secret ? '' : ' after echo'}`;
+        // Every line but the last is masked whole; the last keeps at most the encoding of the secret's last five bytes
+        // (a last line of under 8 characters of whole groups is not masked on its own) and the partial group after them.
+        for (const line of masked.slice(0, -1)) expect(line, why).toBe('***');
+        expect(masked.at(-1)!.replace(/^\*\*\*/, '').length, why).toBeLessThanOrEqual(11);
+        // A stream masks it the same.
+        expect(streamed(m, `${printed}\n`, rnd), why).toBe(m.mask(`${printed}\n`));
+      }
+    }
+    // Short secrets, whose encoding fits on one line, are masked as before.
+    expect(new SecretMasker(['hunter2-pass']).mask(Buffer.from('hunter2-pass').toString('base64'))).toBe('***');
+  });
+  it('keeps the encodings looked for on their own when short ones fill the pattern', () => {
+    const rnd = seededRandom(33);
+    const blob = (length: number) => Array.from({ length }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rnd() * 62)]).join('');
+    const many = Array.from({ length: 400 }, () => blob(60));
+    const big = blob(2000);
+    const m = new SecretMasker([...many, big]);
+    // Past the pattern's room, yet looked for with indexOf, which costs the pattern nothing (the last, partial group stays).
+    expect(m.mask(`x${Buffer.from(big).toString('base64')}`)).toMatch(/^x\*\*\*[A-Za-z0-9+/=]{0,4}$/);
+    expect(m.mask(`x${Buffer.from(big.slice(1)).toString('base64')}`)).not.toContain(Buffer.from(big.slice(1)).toString('base64').slice(8, -8));
+  });
   it('passes text through untouched when there are no secrets', () => {
     const s = new SecretMasker([]).stream();
     expect(s.write('abc')).toBe('abc');

@@ -1,11 +1,17 @@
 import type { Workflow } from '../workflow/model.js';
-import { encodedForms } from './secret-encodings.js';
+import { encodedForms, WRAP_WIDTHS, wrappedBase64 } from './secret-encodings.js';
 import { escapeRegExp } from '../util/escape-regexp.js';
 
 export const MASK = '***';
 
 /** Shortest value worth masking: shorter ones would blank ordinary words. */
 const MIN_SECRET_LENGTH = 3;
+
+/** How many of a wrapped line's last characters key it. */
+const LINE_KEY = 12;
+
+/** Shortest start of a wrapped base64 encoding's last line masked on its own (six bytes of the secret). */
+const MIN_WRAPPED_TAIL = 8;
 
 /**
  * The most characters of pattern that encoded forms may fill. V8 stops
@@ -64,6 +70,8 @@ export class SecretMasker {
   private added = 0;
   /** Whether a secret holds a line break: only then may a match run past the end of a line. */
   private multiline = false;
+  /** The whole lines of secrets' wrapped base64 (wrappedBase64), each masked where a line ends with it: by their last characters, widest first. */
+  private wrappedLines = new Map<string, string[]>();
 
   /** `longFrom`: the length from which a text is looked for on its own (LONG_TEXT; tests move it). */
   constructor(values: readonly string[], { longFrom = LONG_TEXT + 1 }: { longFrom?: number } = {}) {
@@ -90,20 +98,33 @@ export class SecretMasker {
     const values = [...new Set(this.all.filter((v) => v.length >= MIN_SECRET_LENGTH))];
     // The lines of a multi-line secret (a PEM key's fifty) are masked as they are; the whole one's encodings stand for them.
     const lines = new Set(values.filter((v) => v.includes('\n')).flatMap((v) => v.split(/\r?\n/)));
-    const forms = [...new Set(values.filter((v) => !lines.has(v)).flatMap((v) => encodedForms(v, MIN_SECRET_LENGTH)))]
-      .filter((form) => !values.includes(form)).sort((a, b) => a.length - b.length);
-    // The values always; their encoded forms, shortest first, while the pattern stays small enough for V8 to optimise.
+    const whole = values.filter((v) => !lines.has(v));
+    const single = [...new Set(whole.flatMap((v) => encodedForms(v, MIN_SECRET_LENGTH)))].sort((a, b) => a.length - b.length);
+    // A wrapped encoding (a key file through `base64`): its whole lines are looked up where a line ends, costing the
+    // pattern nothing; the start of its last line comes after the forms that fit on one line, more often printed.
+    const wrapped = whole.map((v) => wrappedBase64(v, MIN_WRAPPED_TAIL));
+    this.wrappedLines = new Map();
+    for (const line of new Set(wrapped.flatMap((w) => w.lines).sort((a, b) => b.length - a.length))) {
+      const key = line.slice(-LINE_KEY);
+      this.wrappedLines.set(key, [...(this.wrappedLines.get(key) ?? []), line]);
+    }
+    const tails = [...new Set(wrapped.flatMap((w) => w.tails))].sort((a, b) => a.length - b.length);
+    const forms = [...new Set([...single, ...tails])].filter((form) => !values.includes(form));
+    // The values always; their encoded forms in that order, each that still fits in a pattern small enough for V8 to
+    // optimise (a long one, looked for on its own, always does).
     const patternSize = (text: string) => (text.length >= this.longFrom ? 0 : escapeRegExp(text).length + 1);
     let room = PATTERN_ROOM - values.reduce((size, v) => size + patternSize(v), 0);
     const kept: string[] = [];
     for (const form of forms) {
-      room -= patternSize(form);
-      if (room < 0) break;
+      const size = patternSize(form);
+      if (size > 0 && size > room) continue;
+      room -= size;
       kept.push(form);
     }
     // Longest first: of two secrets where one holds the other, the whole is masked.
     const usable = [...values, ...kept].sort((a, b) => b.length - a.length);
-    this.longestValue = usable.reduce((m, v) => Math.max(m, v.length), 0);
+    // A wrapped line is decided by the line break after it (and a carriage return before that).
+    this.longestValue = usable.reduce((m, v) => Math.max(m, v.length), this.wrappedLines.size ? Math.max(...WRAP_WIDTHS) + 2 : 0);
     this.multiline = usable.some((v) => v.includes('\n'));
     this.long = usable.filter((v) => v.length >= this.longFrom);
     const short = usable.filter((v) => v.length < this.longFrom);
@@ -119,11 +140,13 @@ export class SecretMasker {
     const pattern = this.pattern;
     const next = this.long.map((v) => text.indexOf(v));
     let short: RegExpExecArray | null | undefined;
+    let line: [number, number] | null | undefined;
     for (let at = 0; ;) {
       if (pattern && (short === undefined || (short !== null && short.index < at))) {
         pattern.lastIndex = at;
         short = pattern.exec(text);
       }
+      if (this.wrappedLines.size && (line === undefined || (line !== null && line[0] < at))) line = this.wrappedLineAfter(text, at);
       let start = -1;
       let length = 0;
       this.long.forEach((v, k) => {
@@ -133,10 +156,25 @@ export class SecretMasker {
       });
       // A long text is longer than any in the pattern: it wins where both start.
       if (short && (start === -1 || short.index < start)) [start, length] = [short.index, short[0].length];
+      if (line && (start === -1 || line[0] < start || (line[0] === start && line[1] - line[0] > length))) [start, length] = [line[0], line[1] - line[0]];
       if (start === -1) return;
       yield [start, start + length];
       at = start + length;
     }
+  }
+
+  /** The first whole line of a wrapped encoding that starts at `from` or after: it ends where a line does. */
+  private wrappedLineAfter(text: string, from: number): [number, number] | null {
+    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', nl + 1)) {
+      const end = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end - LINE_KEY < from) continue;
+      // Looked up by their last characters (a short key, as most lines are not one), then compared whole, widest
+      // first: where both end a line, a 76-character line holds a 64-character one.
+      for (const line of this.wrappedLines.get(text.slice(end - LINE_KEY, end)) ?? []) {
+        if (end - line.length >= from && text.startsWith(line, end - line.length)) return [end - line.length, end];
+      }
+    }
+    return null;
   }
 
   /** Masks `value` from now on; false when it already was, or is too short to mask. */
@@ -153,7 +191,7 @@ export class SecretMasker {
   }
 
   mask(text: string): string {
-    if (!this.long.length) return this.pattern ? text.replace(this.pattern, MASK) : text;
+    if (!this.long.length && !this.wrappedLines.size) return this.pattern ? text.replace(this.pattern, MASK) : text;
     let masked = '';
     let from = 0;
     for (const [start, end] of this.found(text)) {

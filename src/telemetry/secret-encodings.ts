@@ -27,6 +27,34 @@ function base64Forms(value: string): string[] {
   return forms;
 }
 
+/** The widths base64 encoders wrap their lines at: PEM and `openssl base64` 64, `base64`, MIME and Python's `encodebytes` 76. */
+export const WRAP_WIDTHS: readonly number[] = [64, 76];
+
+/**
+ * The secret's base64 as an encoder that wraps its lines writes it
+ * (`base64 key.pem`, `echo "$TOKEN" | base64`), when the secret is the start
+ * of what is encoded: `lines`, each a whole line of one of the widths, which
+ * the masker looks for at the end of a line; and `tails`, the start of each
+ * last line, up to the secret's last whole group of three bytes, at least
+ * `minTail` characters, looked for anywhere. Either alone is the encoding of
+ * the secret's own bytes, as a line of a multi-line secret is masked alone.
+ */
+export function wrappedBase64(value: string, minTail: number): { lines: string[]; tails: string[] } {
+  const bytes = Buffer.from(value, 'utf8');
+  const encoded = bytes.subarray(0, Math.floor(bytes.length / 3) * 3).toString('base64');
+  const lines: string[] = [];
+  const tails: string[] = [];
+  for (const width of WRAP_WIDTHS) {
+    if (encoded.length <= width) continue;
+    for (let at = 0; at < encoded.length; at += width) {
+      const line = encoded.slice(at, at + width);
+      if (line.length === width) lines.push(line);
+      else if (line.length >= minTail) tails.push(line);
+    }
+  }
+  return { lines, tails };
+}
+
 /** RFC 3986's strict form also escapes `!'()*`, as curl's `--data-urlencode` and Python's `quote(s, safe='')` do. */
 function urlForms(value: string): string[] {
   let component: string;
