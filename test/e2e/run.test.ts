@@ -410,6 +410,33 @@ tasks:
     expect(r.stderr).toContain('[encode] postgres://app:***@db/app\n');
   });
 
+  it('masks a key file base64-encoded over lines, as base64 and openssl base64 print it', () => {
+    // A key as the environment holds it; the task encodes the file it came from, and the variable.
+    const body = Array.from({ length: 20 }, (_, i) => Buffer.from(`line ${i} of a private key, not a real one: ${'k'.repeat(i)}`).toString('base64').slice(0, 64)).join('\n');
+    const key = `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
+    const r = runProject({
+      'key.pem': key,
+      'workflow.yaml': `version: 1
+tasks:
+  encode:
+    run: |
+      base64 key.pem
+      openssl base64 -in key.pem 2>/dev/null || base64 -w 64 key.pem
+      printf '%s\\n' "$DEPLOY_KEY" | base64
+`,
+    }, ['--logs', 'all'], { DEPLOY_KEY: key.trimEnd() });
+    expect(r.code).toBe(0);
+    const log = readFileSync(task(r.result, 'encode').logFile, 'utf8');
+    const encoded = Buffer.from(key).toString('base64');
+    // No run of 16 characters of the key's encoding is left, at any of the alignments a line starts at.
+    const printed = log.split('\n').filter((l) => l.startsWith('out| ')).map((l) => l.slice(5));
+    expect(printed.length).toBeGreaterThan(40);
+    for (const line of printed) {
+      for (let at = 0; at + 16 <= line.length; at++) expect(encoded, line).not.toContain(line.slice(at, at + 16));
+    }
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('[encode] ')).every((l) => /^\[encode\] \*\*\*[\w+/=]{0,11}$/.test(l))).toBe(true);
+  });
+
   it('keeps its history and logs out of git: the .orchestrate it makes ignores itself, once', () => {
     const dir = tempProject({ 'package.json': '{}', 'orchestrate.yaml': 'version: 1\ntasks:\n  a: { run: "echo hi" }\n' });
     const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
