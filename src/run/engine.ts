@@ -578,7 +578,7 @@ export class RunEngine {
       costEstimate: this.ledger.estimate,
       spent: this.ledger.spent,
     });
-    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, serialMs: Math.round(result.metrics.serialTime * 1000), cost: result.metrics.costSpent, ...(result.waits.length ? { waits: result.waits } : {}) });
+    this.emit('workflow.finished', undefined, { workflow: this.workflow.name, status: result.status, durationMs: end - this.startedAt, serialMs: Math.round(result.metrics.serialTime * 1000), ...(result.metrics.approvalWaitTime > 0 ? { approvalWaitMs: Math.round(result.metrics.approvalWaitTime * 1000) } : {}), cost: result.metrics.costSpent, ...(result.waits.length ? { waits: result.waits } : {}) });
     return this.options.masker.maskDeep(result);
   }
 }

@@ -237,6 +237,8 @@ export interface ReportData {
   services: ServiceSpan[];
   /** What ready tasks waited for, from the run's workflow.finished event (none before it ended). */
   waits: LimitWait[];
+  /** Seconds of the wall time the run only waited for an approval, from the same event (0 before it ended). */
+  approvalWait: number;
 }
 
 /** Everything a run report shows. */
@@ -251,8 +253,8 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
   const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
     .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
   const finished = db.prepare(`SELECT event FROM events WHERE run_id = ? AND event LIKE '%"type":"workflow.finished"%' ORDER BY seq DESC LIMIT 1`).get(runId) as { event: string } | undefined;
-  const waits = finished ? (JSON.parse(finished.event) as RunEvent).waits ?? [] : [];
-  return { run, serialTime: serialSeconds(db, run), tasks, attempts, services: serviceSpans(db, runId), waits };
+  const last = finished ? (JSON.parse(finished.event) as RunEvent) : undefined;
+  return { run, serialTime: serialSeconds(db, run), tasks, attempts, services: serviceSpans(db, runId), waits: last?.waits ?? [], approvalWait: (last?.approvalWaitMs ?? 0) / 1000 };
 }
 
 /**

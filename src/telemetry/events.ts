@@ -29,6 +29,8 @@ export interface RunEvent {
   cost?: number;
   /** workflow.finished: the attempts' run times added up (the run's serial time). */
   serialMs?: number;
+  /** workflow.finished: the part of the run's wall time it only waited for a person (an approval); absent when none. */
+  approvalWaitMs?: number;
   /** task.retrying: delay before the next attempt. */
   delayMs?: number;
   /** task.retrying: the agent the attempt's Retry-After holds (its other tasks wait as long). */

@@ -104,6 +104,12 @@ tasks:
     expect(approvalWaitTime).toBeLessThan(1.7);
     expect(approvalWaitTime).toBeLessThan(wallTime);
     expect(result.merged.summary).toMatch(/ in \S+ \(\S+x vs serial; \S+ waiting for approval\);/);
+    // The run's last event keeps it, for the report of the run.
+    const finished = events(dir, result.runId).at(-1);
+    expect(validator('events')(finished)).toBe(true);
+    expect(finished.approvalWaitMs).toBe(Math.round(approvalWaitTime * 1000));
+    const page = readFileSync(join(dir, cli(['report'], { cwd: dir }).stdout.trim()), 'utf8');
+    expect(page).toMatch(/ · wall \S+ \(\S+ of it waiting for approval\) · serial /);
     // Nobody asked: no wait.
     const plain = JSON.parse(cli(['run', 'orchestrate.yaml', '--yes', '--json'], { cwd: dir }).stdout);
     expect(plain.metrics.approvalWaitTime).toBe(0);
