@@ -10,6 +10,14 @@ describe('schema diagnostics', () => {
     expect(d[0]).toMatchObject({ code: 'unknown-key', position: { line: 5, column: 5 } });
     expect(d[0]!.message).toBe('unknown key "retires" in tasks.a (did you mean "retry"?)');
   });
+  it('reads a count given as `retry` as the count of tries it stands for', () => {
+    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
+    expect(messages('version: 1\npolicy: { retry: 2 }\ntasks:\n  a: { run: x, retry: 3 }\n  b: { run: x, retry: yes }\n')).toEqual([
+      'policy.retry must be a mapping, got an integer (2) (did you mean retry: { maxAttempts: 2 }?)',
+      'tasks.a.retry must be a mapping, got an integer (3) (did you mean retry: { maxAttempts: 3 }?)',
+      'tasks.b.retry must be a mapping, got a string ("yes")',
+    ]);
+  });
   it('names the key another tool\'s name stands for here, before a near spelling ("cmd" is not "cwd")', () => {
     const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
     expect(messages('version: 1\ntasks:\n  a:\n    cmd: make\n    depends_on: [b]\n    working-directory: sub\n    timeout-minutes: 5\n    maxAttempts: 3\n  b: { run: x, Deps: [c], generates: [out] }\n  c: { run: x }\n')).toEqual([

@@ -216,7 +216,9 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       const expected = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
       // YAML's .inf and .nan are numbers to JavaScript, not to JSON Schema.
       if (typeof e.data === 'number' && !Number.isFinite(e.data)) return error('schema', `${where} must be ${expected.replace(/\ba number\b/, 'a finite number')}, got ${show(e.data)}`, path);
-      return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}`, path);
+      // `retry: 3`, as a count of tries: the mapping's key for it.
+      const retryHint = path[path.length - 1] === 'retry' && Number.isInteger(e.data) && (e.data as number) >= 1 ? ` (did you mean retry: { maxAttempts: ${e.data} }?)` : '';
+      return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}${retryHint}`, path);
     }
     case 'const':
       if (path.length === 1 && path[0] === 'version') {
