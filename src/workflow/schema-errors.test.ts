@@ -10,8 +10,13 @@ describe('schema diagnostics', () => {
     expect(d[0]).toMatchObject({ code: 'unknown-key', position: { line: 5, column: 5 } });
     expect(d[0]!.message).toBe('unknown key "retires" in tasks.a (did you mean "retry"?)');
   });
-  it('reads a count given as `retry` as the count of tries it stands for', () => {
+  it('reads a count given as `retry` as the count of tries, and a list of NAME=value as env, as they are meant', () => {
     const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
+    expect(messages('version: 1\nenv: [A=1, "B=x y", C=]\ntasks:\n  a: { run: x, env: [PORT=8080] }\n  b: { run: x, env: [PORT] }\n')).toEqual([
+      'env must be a mapping, got a list (did you mean env: { A: "1", B: "x y", ... }?)',
+      'tasks.a.env must be a mapping, got a list (did you mean env: { PORT: "8080" }?)',
+      'tasks.b.env must be a mapping, got a list',
+    ]);
     expect(messages('version: 1\npolicy: { retry: 2 }\ntasks:\n  a: { run: x, retry: 3 }\n  b: { run: x, retry: yes }\n')).toEqual([
       'policy.retry must be a mapping, got an integer (2) (did you mean retry: { maxAttempts: 2 }?)',
       'tasks.a.retry must be a mapping, got an integer (3) (did you mean retry: { maxAttempts: 3 }?)',

@@ -200,6 +200,20 @@ function ifExpressionHint(path: DocPath, value: string): string | undefined {
   return `: it says after which end of its needs the task runs; a condition on values goes in \`when\` (when: ${inner})`;
 }
 
+/**
+ * For a value of the wrong type that another form of it is meant by: `retry: 3`
+ * (a count of tries), `env: [A=1]` (Docker Compose's list of NAME=value).
+ */
+function typeHint(path: DocPath, data: unknown): string {
+  const key = path[path.length - 1];
+  if (key === 'retry' && Number.isInteger(data) && (data as number) >= 1) return ` (did you mean retry: { maxAttempts: ${data} }?)`;
+  if (key === 'env' && Array.isArray(data) && data.length && data.every((item) => typeof item === 'string' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(item))) {
+    const entries = (data as string[]).slice(0, 2).map((item) => `${item.slice(0, item.indexOf('='))}: ${JSON.stringify(item.slice(item.indexOf('=') + 1))}`);
+    return ` (did you mean env: { ${entries.join(', ')}${data.length > 2 ? ', ...' : ''} }?)`;
+  }
+  return '';
+}
+
 function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | undefined {
   const p = e.params as Record<string, any>;
   switch (e.keyword) {
@@ -216,9 +230,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       const expected = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
       // YAML's .inf and .nan are numbers to JavaScript, not to JSON Schema.
       if (typeof e.data === 'number' && !Number.isFinite(e.data)) return error('schema', `${where} must be ${expected.replace(/\ba number\b/, 'a finite number')}, got ${show(e.data)}`, path);
-      // `retry: 3`, as a count of tries: the mapping's key for it.
-      const retryHint = path[path.length - 1] === 'retry' && Number.isInteger(e.data) && (e.data as number) >= 1 ? ` (did you mean retry: { maxAttempts: ${e.data} }?)` : '';
-      return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}${retryHint}`, path);
+      return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}${typeHint(path, e.data)}`, path);
     }
     case 'const':
       if (path.length === 1 && path[0] === 'version') {
