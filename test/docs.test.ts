@@ -30,6 +30,26 @@ describe('the README', () => {
       for (const option of command.options) expect(readme, `${command.name()} ${option.long}`).toMatch(new RegExp(`\`(-\\w, )?${option.long}[\` <]`));
     }
   });
+  it('lists in the flag table of each command\'s own section exactly that command\'s flags', () => {
+    const program = buildProgram(() => undefined);
+    let checked = 0;
+    for (const command of program.commands) {
+      const heading = readme.indexOf(`### \`orchestrate ${command.name()} `);
+      if (heading === -1) continue;
+      const section = readme.slice(heading, readme.indexOf('\n### ', heading + 1));
+      // The first table of the section: its rows until the first line that is not one.
+      const table = section.slice(section.indexOf('\n|')).split('\n').slice(1).filter((line, i, lines) => lines.slice(0, i + 1).every((l) => l.startsWith('|')));
+      const documented = table.map((row) => /^\| `(?:-\w, )?(--[\w-]+)/.exec(row)?.[1]).filter((flag): flag is string => flag !== undefined);
+      if (documented.length) {
+        expect(documented.sort(), command.name()).toEqual(command.options.map((o) => o.long!).sort());
+        checked++;
+      } else {
+        // Flags told in the section's text instead.
+        for (const option of command.options) expect(section, `${command.name()} ${option.long}`).toMatch(new RegExp(`\`(-\\w, )?${option.long}[\` <]`));
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
   it('lets the config file disable exactly the warning codes', () => {
     expect(schemas().config.properties.lint.properties.disable.items.enum).toEqual([...WARNING_CODES]);
   });
