@@ -19,8 +19,11 @@ function propertyNames(schema: Record<string, any>, out = new Set<string>()): Se
 }
 
 describe('the README', () => {
-  it('documents every lint code', () => {
-    for (const code of Object.keys(DIAGNOSTIC_CODES)) expect(readme, code).toContain(`| \`${code}\` |`);
+  it('documents every lint code, with its severity', () => {
+    const warnings = new Set<string>(WARNING_CODES);
+    for (const code of Object.keys(DIAGNOSTIC_CODES)) {
+      expect(readme, code).toMatch(new RegExp(`^\\| \`${code}\` \\| ${warnings.has(code) ? 'warning' : 'error'} \\|`, 'm'));
+    }
   });
   it('documents every command and every flag of the CLI', () => {
     const program = buildProgram(() => undefined);
