@@ -171,6 +171,9 @@ export class LanesRenderer {
         task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, any, any>) => {
           lane.wrapper = task;
           await wait();
+          // A lane says what runs in its slot: once the run is over it leaves the screen (a task without a title draws
+          // no line), and the progress line stays with the final counts, not a column of idle slots above the summary.
+          task.task.title = undefined;
         },
       })),
     ], {

@@ -346,6 +346,10 @@ tasks:
     expect(r.stdout).toMatch(/slot 1: (t\d+|idle)/);
     expect(r.stdout).toMatch(/12\/12 done: 12 ok/);
     expect(r.stdout).toContain('workflow succeeded');
+    // What stays on the screen, drawn after the last line was erased: the progress line, not a column of idle slots.
+    const last = r.stdout.slice(r.stdout.lastIndexOf('\x1b[2K'));
+    expect(last).toMatch(/12\/12 done: 12 ok/);
+    expect(last).not.toMatch(/slot \d+:/);
   });
 
   it('names every lane by its slot, also in a run shorter than one refresh', () => {
