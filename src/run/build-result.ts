@@ -74,7 +74,8 @@ export function buildRunResult(end: RunEnd): RunResult {
     if (s.askedAt !== undefined) asked.push([s.askedAt, s.answeredAt ?? s.end ?? end.finishedAt]);
     if (s.queuedAt !== undefined) busy.push([s.queuedAt, s.end ?? end.finishedAt]);
   });
-  const approvalWaitTime = Math.round(lengthOutside(asked, busy)) / 1000;
+  // To the hundredth, as it is shown: an approver that answers at once (a library's) leaves none to speak of.
+  const approvalWaitTime = Math.round(lengthOutside(asked, busy) / 10) / 100;
   const result: RunResult = {
     runId: end.runId,
     workflow: workflow.name,
