@@ -40,6 +40,29 @@ function answering(after: number, decision: Awaited<ReturnType<Approver>>, asked
 const FAKE = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] } as const;
 
 describe('tasks that wait for approval', () => {
+  it('count as the run\'s wait for a person only the time nothing else was queued, running or waiting to retry', async () => {
+    vi.useFakeTimers({ toFake: [...FAKE.toFake] });
+    // apply asks at 1 s and is answered at 9 s; other, more and last run from 1 s to 4 s: of those 8 s, the run only waited 5.
+    const yaml = `version: 1
+tasks:
+  plan: { run: x }
+  apply: { run: x, needs: plan, approval: true }
+  other: { run: x, needs: plan }
+  more: { run: x, needs: other }
+  last: { run: x, needs: more }
+`;
+    const running = engine(yaml, new SecondExecutor(), [], answering(8000, { approved: true })).run();
+    await vi.advanceTimersByTimeAsync(20_000);
+    const result = await running;
+    expect(result.status).toBe('succeeded');
+    expect(result.metrics.wallTime).toBe(10);
+    expect(result.metrics.approvalWaitTime).toBe(5);
+    // An approver that answers within milliseconds leaves none to speak of.
+    const quick = engine(yaml, new SecondExecutor(), [], answering(3, { approved: true })).run();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect((await quick).metrics.approvalWaitTime).toBe(0);
+  });
+
   it('hold no slot while they wait, ask with their rendered question, and start once approved', async () => {
     vi.useFakeTimers({ toFake: [...FAKE.toFake] });
     const executor = new SecondExecutor();
