@@ -57,8 +57,8 @@ tasks:
     expect(result.status).toBe('succeeded');
     expect(result.metrics.wallTime).toBe(10);
     expect(result.metrics.approvalWaitTime).toBe(5);
-    // An approver that answers within milliseconds leaves none to speak of.
-    const quick = engine(yaml, new SecondExecutor(), [], answering(3, { approved: true })).run();
+    // An approver that answers within milliseconds, while nothing else runs, leaves none to speak of.
+    const quick = engine('version: 1\ntasks:\n  plan: { run: x }\n  apply: { run: x, needs: plan, approval: true }\n', new SecondExecutor(), [], answering(3, { approved: true })).run();
     await vi.advanceTimersByTimeAsync(20_000);
     expect((await quick).metrics.approvalWaitTime).toBe(0);
   });
