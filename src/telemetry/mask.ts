@@ -163,18 +163,25 @@ export class SecretMasker {
     }
   }
 
-  /** The first whole line of a wrapped encoding that starts at `from` or after: it ends where a line does. */
+  /**
+   * The first whole line of a wrapped encoding that starts at `from` or after:
+   * it ends where a line does, or the text (`$(base64 key.pem)` drops the last
+   * line break; a stream holds a text's last line until it is decided, see
+   * longestValue).
+   */
   private wrappedLineAfter(text: string, from: number): [number, number] | null {
-    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', nl + 1)) {
-      const end = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (end - LINE_KEY < from) continue;
+    for (let nl = text.indexOf('\n', from); ; nl = text.indexOf('\n', nl + 1)) {
+      const stop = nl === -1 ? text.length : nl;
+      const end = text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
       // Looked up by their last characters (a short key, as most lines are not one), then compared whole, widest
       // first: where both end a line, a 76-character line holds a 64-character one.
-      for (const line of this.wrappedLines.get(text.slice(end - LINE_KEY, end)) ?? []) {
-        if (end - line.length >= from && text.startsWith(line, end - line.length)) return [end - line.length, end];
+      if (end - LINE_KEY >= from) {
+        for (const line of this.wrappedLines.get(text.slice(end - LINE_KEY, end)) ?? []) {
+          if (end - line.length >= from && text.startsWith(line, end - line.length)) return [end - line.length, end];
+        }
       }
+      if (nl === -1) return null;
     }
-    return null;
   }
 
   /** Masks `value` from now on; false when it already was, or is too short to mask. */
