@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Database } from '../store/open-store.js';
-import { getRun, runsNamed, type RunRow } from '../store/queries.js';
+import { getRun, latestRunId, runsNamed, type RunRow } from '../store/queries.js';
 
 /** How many runs a name that fits several lists. */
 const SHOWN = 5;
@@ -22,4 +22,11 @@ export function runNamed(db: Database, name: string, context = '', hint: () => s
     throw new UsageError(`${context}"${name}" fits more than one run: ${listed}${runs.length > SHOWN ? ', ...' : ''} (give more of the id)`);
   }
   throw new UsageError(`${context}no run "${name}" in the history${hint()}`);
+}
+
+/** The run named (runNamed), or without a name the latest run; none recorded yet is a usage error. */
+export function runNamedOrLatest(db: Database, name: string | undefined, hint?: (name: string) => string): RunRow {
+  const chosen = name ?? latestRunId(db);
+  if (chosen === undefined) throw new UsageError('no runs recorded yet');
+  return runNamed(db, chosen, '', hint && (() => hint(chosen)));
 }

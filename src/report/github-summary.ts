@@ -2,6 +2,7 @@ import { formatDuration } from '../util/duration.js';
 import type { RunResult } from '../run/result.js';
 import { escapeData, escapeProperty } from './github-commands.js';
 import { githubSummaries } from './task-summaries.js';
+import { approvalWaitNote } from './approval-wait-text.js';
 import { notableWaitsText } from './waits-text.js';
 
 /** Text safe inside a Markdown table cell. */
@@ -23,7 +24,7 @@ export function formatGithubSummary(result: RunResult): string {
   const lines = [
     `### ${ICON[result.status === 'succeeded' ? 'succeeded' : result.status === 'cancelled' ? 'cancelled' : 'failed']} orchestrate: ${cell(result.workflow)} ${result.status}`,
     '',
-    `${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled · wall ${formatDuration(m.wallTime)}${m.approvalWaitTime > 0 ? ` (${formatDuration(m.approvalWaitTime)} of it waiting for approval)` : ''}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x${m.costSpent ? ` · cost ${m.costSpent}` : ''} · run \`${result.runId}\``,
+    `${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled · wall ${formatDuration(m.wallTime)}${approvalWaitNote(m.approvalWaitTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x${m.costSpent ? ` · cost ${m.costSpent}` : ''} · run \`${result.runId}\``,
   ];
   for (const reason of result.reasons) lines.push('', `**Why:** ${cell(reason)}`);
   const waited = notableWaitsText(result.waits, m.wallTime);

@@ -3,6 +3,7 @@ import { limitLabel } from './waits-text.js';
 import type { ReportData } from '../store/queries.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { formatDuration } from '../util/duration.js';
+import { approvalWaitNote } from './approval-wait-text.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
 
 export interface ReportBar {
@@ -186,7 +187,7 @@ ${REPORT_MARK}
 </head>
 <body>
 <h1>${escape(run.workflow)} <span class="status-${escape(run.status ?? 'unfinished')}">${escape(run.status ?? 'unfinished')}</span></h1>
-<div class="meta">run ${escape(run.id)} · started ${escape(run.started_at)} · wall ${seconds(wall)}${data.approvalWait > 0 ? ` (${seconds(data.approvalWait)} of it waiting for approval)` : ''} · serial ${seconds(data.serialTime)} · speedup ${speedup}x · cost ${run.cost ?? 0} · concurrency ${run.concurrency}</div>
+<div class="meta">run ${escape(run.id)} · started ${escape(run.started_at)} · wall ${seconds(wall)}${escape(approvalWaitNote(data.approvalWait))} · serial ${seconds(data.serialTime)} · speedup ${speedup}x · cost ${run.cost ?? 0} · concurrency ${run.concurrency}</div>
 <div class="legend"><span><i class="sw" style="background:#2da44e"></i>succeeded</span><span><i class="sw" style="background:#cf222e"></i>failed attempt</span><span><i class="sw" style="background:#8c959f"></i>cancelled</span><span><i class="sw" style="background:#d4a72c"></i>queue wait</span><span><i class="sw" style="background:#54aeff"></i>service up</span><span><i class="sw" style="background:#fff;outline:3px solid #0b0b45"></i>critical path as it ran</span></div>
 <svg id="gantt" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Gantt timeline of the run"></svg>
 <h2>Tasks</h2>

@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { approvalWaitNote } from './approval-wait-text.js';
 import { HARMLESS_SKIPS, type RunResult } from '../run/result.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { colors as makeColors } from './colors.js';
@@ -21,8 +22,7 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   lines.push(`${mark} ${c.bold(`${result.workflow} ${result.status}`)} (run ${result.runId})`);
   lines.push(`  tasks      ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled`);
   // A wait for a person is not the run's work: said beside the wall time, and left out where the plan is compared (it counts none).
-  const personWait = m.approvalWaitTime > 0 ? ` (${formatDuration(m.approvalWaitTime)} of it waiting for approval)` : '';
-  lines.push(`  time       wall ${formatDuration(m.wallTime)}${personWait}, serial ${formatDuration(m.serialTime)}${m.serialTime > 0 ? `, speedup ${m.speedupVsSerial.toFixed(2)}x` : ''}`);
+  lines.push(`  time       wall ${formatDuration(m.wallTime)}${approvalWaitNote(m.approvalWaitTime)}, serial ${formatDuration(m.serialTime)}${m.serialTime > 0 ? `, speedup ${m.speedupVsSerial.toFixed(2)}x` : ''}`);
   if (planned?.guessed) {
     lines.push(`  estimate   none yet: no task has an estimate or a history; the next plan uses this run's times`);
   } else if (planned !== undefined && planned.wall > 0) {

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
-import { countRuns, latestRunId, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
+import { countRuns, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { runStatus } from '../run-liveness.js';
-import { runNamed } from '../run-name.js';
+import { runNamedOrLatest } from '../run-name.js';
 import { visibleText } from '../../util/visible-text.js';
 
 async function openExisting(option: string | undefined, near: string) {
@@ -84,9 +84,7 @@ export async function historyCommand(file: string | undefined, options: { json?:
 export async function eventsCommand(runId: string | undefined, options: { state?: string }): Promise<number> {
   const db = await openExisting(options.state, process.cwd());
   try {
-    const name = runId ?? latestRunId(db);
-    if (name === undefined) throw new UsageError('no runs recorded yet');
-    const id = runNamed(db, name).id;
+    const id = runNamedOrLatest(db, runId).id;
     // Written in pieces of about 1 MB: the events of a large run may be longer together than a string may be.
     let piece = '';
     for (const event of runEvents(db, id)) {

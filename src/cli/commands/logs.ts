@@ -7,7 +7,7 @@ import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { getRun, latestRunId, inRunOrder, taskOrder, taskStatuses } from '../../store/queries.js';
 import { followLogs } from '../follow-logs.js';
-import { runNamed } from '../run-name.js';
+import { runNamedOrLatest } from '../run-name.js';
 import { stillRunning } from '../run-liveness.js';
 import { readHead } from '../../util/read-head.js';
 import { tailStart } from '../../util/tail-start.js';
@@ -68,9 +68,7 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   let statuses: Map<string, string>;
   let compare: (a: string, b: string) => number;
   try {
-    const id = runId ?? latestRunId(db);
-    if (id === undefined) throw new UsageError('no runs recorded yet');
-    run = runNamed(db, id, '', () => taskHint(db, id));
+    run = runNamedOrLatest(db, runId, (name) => taskHint(db, name));
     statuses = taskStatuses(db, run.id);
     compare = inRunOrder(taskOrder(db, run.id));
   } finally {

@@ -6,9 +6,9 @@ import { formatRunReport, REPORT_MARK, type LaneMode } from '../../report/run-re
 import { formatJunitReport, JUNIT_MARK } from '../../report/run-report-junit.js';
 import { formatTraceReport, TRACE_MARK } from '../../report/run-report-trace.js';
 import { openStore } from '../../store/open-store.js';
-import { HISTORY_RUNS, latestRunId, reportData } from '../../store/queries.js';
+import { HISTORY_RUNS, reportData } from '../../store/queries.js';
 import { runStatus } from '../run-liveness.js';
-import { runNamed } from '../run-name.js';
+import { runNamedOrLatest } from '../run-name.js';
 import { writeWhole } from '../../util/write-whole.js';
 import { computeStats } from '../../store/stats.js';
 import { loadWorkflowFile } from '../../workflow/load.js';
@@ -28,9 +28,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
   let data;
   let stats;
   try {
-    const id = runId ?? latestRunId(db);
-    if (id === undefined) throw new UsageError('no runs recorded yet');
-    data = reportData(db, runNamed(db, id).id)!;
+    data = reportData(db, runNamedOrLatest(db, runId).id)!;
     // No end recorded: a report of a run still going on says so (else it ended unfinished).
     data.run.status = runStatus(data.run);
     // The page's findings: of the workflow's latest runs, as estimates are (JUnit and the trace have none).

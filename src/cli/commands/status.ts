@@ -1,12 +1,12 @@
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
-import { latestRunId, runProgress, serviceSpans } from '../../store/queries.js';
+import { runProgress, serviceSpans } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
 import { runGoingOn, runStatus } from '../run-liveness.js';
-import { runNamed } from '../run-name.js';
+import { runNamedOrLatest } from '../run-name.js';
 
 /**
  * `orchestrate status [RUN_ID]`: where a run is — the one going on on this
@@ -17,9 +17,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
   const db = openStore(await existingStatePath(process.cwd(), options.state), 'read');
   let status: RunStatus;
   try {
-    const id = runId ?? runGoingOn(db)?.id ?? latestRunId(db);
-    if (id === undefined) throw new UsageError('no runs recorded yet');
-    const run = runNamed(db, id);
+    const run = runNamedOrLatest(db, runId ?? runGoingOn(db)?.id);
     const progress = runProgress(db, run.id);
     const state = runStatus(run);
     const live = state === 'running';
