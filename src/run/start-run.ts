@@ -77,6 +77,14 @@ export function fixedSpawners(value: string | undefined): number | undefined {
   return count;
 }
 
+/**
+ * The prompt variables the runner sets for agent tasks only. A runner started
+ * by an agent task has its own: tasks must not inherit them, as a shell task
+ * would read another task's prompt, and an agent whose prompt is too large for
+ * a variable would read the outer one.
+ */
+const AGENT_ONLY_VARIABLES = new Set(['ORCHESTRATE_PROMPT', 'ORCHESTRATE_PROMPT_FILE']);
+
 /** Starts a run of a loaded workflow: the one engine behind the CLI and the library API. */
 export function startRun(workflow: Workflow, options: StartRunOptions = {}): RunHandle {
   const runId = options.runId ?? newRunId();
@@ -85,7 +93,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const env = options.env ?? { ...workflow.dotenv, ...process.env };
   const masker = workflowMasker(workflow, env);
   const baseEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) baseEnv[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !AGENT_ONLY_VARIABLES.has(k)) baseEnv[k] = v;
   const spawner = new SpawnerClient(masker.values, baseEnv, {
     fixed: fixedSpawners(process.env.ORCHESTRATE_SPAWNERS),
     startsPerSecond: expectedStartRate(workflow, options),

@@ -910,7 +910,7 @@ tasks:
     expect(line('noshebang.txt')).toBe('ran\n');
   });
 
-  it('gives an agent its prompt on stdin and in ORCHESTRATE_PROMPT_FILE, and in ORCHESTRATE_PROMPT unless it is too large for a variable', () => {
+  it('gives an agent its prompt on stdin and in ORCHESTRATE_PROMPT_FILE, and in ORCHESTRATE_PROMPT unless it is too large for a variable; no task inherits the runner\'s', () => {
     const big = 'x'.repeat(200_000);
     const r = runProject({
       'agent.sh': `#!/bin/sh
@@ -918,11 +918,14 @@ stdin=$(wc -c | tr -d ' ')
 file=$(wc -c < "$ORCHESTRATE_PROMPT_FILE" | tr -d ' ')
 printf 'stdin=%s\\nfile=%s\\nvariable=%s\\npath=%s\\n' "$stdin" "$file" "\${#ORCHESTRATE_PROMPT}" "$ORCHESTRATE_PROMPT_FILE" >> "$ORCHESTRATE_OUTPUT"
 `,
-      'workflow.yaml': `version: 1\nagents:\n  a: { command: sh ./agent.sh }\ntasks:\n  small: { agent: a, prompt: "hello" }\n  large: { agent: a, prompt: "${big}" }\n`,
-    });
+      'workflow.yaml': `version: 1\nagents:\n  a: { command: sh ./agent.sh }\ntasks:\n  small: { agent: a, prompt: "hello" }\n  large: { agent: a, prompt: "${big}" }
+  plain: { run: 'printf "prompt=%s\\nfile=%s\\n" "\${ORCHESTRATE_PROMPT-unset}" "\${ORCHESTRATE_PROMPT_FILE-unset}" >> "$ORCHESTRATE_OUTPUT"' }\n`,
+      // The runner itself runs inside an agent task, as a nested workflow does.
+    }, [], { ORCHESTRATE_PROMPT: 'the outer prompt', ORCHESTRATE_PROMPT_FILE: '/outer/task.prompt' });
     expect(r.code).toBe(0);
     expect(task(r.result, 'small').outputs).toMatchObject({ stdin: '5', file: '5', variable: '5' });
     expect(task(r.result, 'large').outputs).toMatchObject({ stdin: '200000', file: '200000', variable: '0' });
+    expect(task(r.result, 'plain').outputs).toEqual({ prompt: 'unset', file: 'unset' });
     // The prompt file is private to the attempt and gone after it.
     for (const id of ['small', 'large']) expect(existsSync(task(r.result, id).outputs.path)).toBe(false);
   });
