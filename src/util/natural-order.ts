@@ -1,2 +1,8 @@
+/** Made on first use: an ICU collator costs ~6 ms to make, which every start would pay. */
+let collator: Intl.Collator | undefined;
+
 /** Compares names as people sort them: numbers by value, so `t[2]` comes before `t[10]`. */
-export const byName: (a: string, b: string) => number = new Intl.Collator('en', { numeric: true }).compare;
+export function byName(a: string, b: string): number {
+  collator ??= new Intl.Collator('en', { numeric: true });
+  return collator.compare(a, b);
+}
