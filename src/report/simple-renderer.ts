@@ -3,12 +3,12 @@ import { visibleText } from '../util/visible-text.js';
 import type { RunEvent } from '../telemetry/events.js';
 import { shellWord } from '../util/shell-word.js';
 
-/** How to answer a task that waits for approval, from another terminal. */
 /** `; agent api waits as long (Retry-After)` for a retry whose attempt held its agent, else nothing. */
 export function heldAgent(event: RunEvent): string {
   return event.holds !== undefined ? `; agent ${event.holds} waits as long (Retry-After)` : '';
 }
 
+/** How to answer a task that waits for approval, from another terminal. */
 export function approvalHint(taskId: string): string {
   const word = shellWord(taskId);
   return `orchestrate approve ${word}, or reject ${word}`;
@@ -27,7 +27,7 @@ export function formatEventLine(event: RunEvent): string | undefined {
   const took = event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs / 1000)}` : '';
   switch (event.type) {
     case 'workflow.started':
-      return `${at} run ${event.runId}: ${event.workflow}, ${event.tasks} tasks, concurrency ${event.concurrency}`;
+      return `${at} run ${event.runId}: ${event.workflow}, ${event.tasks} task${event.tasks === 1 ? '' : 's'}, concurrency ${event.concurrency}`;
     case 'task.waiting':
       return `${at} wait  ${id}: ${visibleText(event.message ?? '')} (${approvalHint(id ?? '')})`;
     case 'task.approved':
