@@ -213,7 +213,7 @@ export type Policy = {
  */
 export type Telemetry = {
   /**
-   * Interval of `task.heartbeat` events for running tasks.
+   * Interval of `task.heartbeat` events for running tasks. Plain progress (not in a terminal) names the tasks still running when six intervals pass without a line of it.
    * @default "10s"
    */
   heartbeat?: Duration;

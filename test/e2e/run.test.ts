@@ -623,6 +623,27 @@ tasks:
     expect(lines.map((e) => e.type)).toEqual(['workflow.started', 'task.queued', 'task.started', 'task.succeeded', 'workflow.finished']);
   });
 
+  it('says in plain progress which tasks still run after six heartbeats without a line, and nowhere else', () => {
+    // Heartbeats every 0.2 s: quiet after 1.2 s. The short task's end breaks the quiet once.
+    const workflow = 'version: 1\ntelemetry: { heartbeat: 200ms }\ntasks:\n  long: { run: "sleep 3.5" }\n  short: { run: "sleep 0.5" }\n';
+    const dir = runProject({ 'workflow.yaml': workflow }).dir;
+    const plain = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(plain.code, plain.stderr).toBe(0);
+    const still = plain.stdout.split('\n').filter((l) => l.includes('still running'));
+    expect(still.length).toBeGreaterThanOrEqual(1);
+    for (const line of still) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z still running: long \d+(\.\d+)?s$/);
+    // The first comes six heartbeats after the last line (short's end), not before.
+    const at = (pattern: RegExp) => Date.parse(plain.stdout.split('\n').find((l) => pattern.test(l))!.split(' ')[0]!);
+    expect(at(/still running/) - at(/ ok {4}short/)).toBeGreaterThanOrEqual(1200);
+    expect(plain.stdout.indexOf('still running')).toBeLessThan(plain.stdout.indexOf('ok    long'));
+    // Silent progress and the JSON result print none, and the event file is what it was.
+    for (const args of [['--renderer', 'silent'], ['--json']]) {
+      const r = cli(['run', 'workflow.yaml', ...args], { cwd: dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain('still running');
+    }
+  });
+
   it('gives one line and exit 2 when the run directory, the state file or the event file cannot be created', () => {
     const dir = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }).dir;
     writeFileSync(join(dir, 'blocker'), 'a file where a directory should be');

@@ -5,6 +5,7 @@ import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { formatEventLine } from '../../report/simple-renderer.js';
+import { QUIET_HEARTBEATS, StillRunning } from '../../report/still-running.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
@@ -230,7 +231,13 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const rendererName = options.renderer ?? 'default';
   const quietConsole = options.json || options.events === '-';
   const outputShown = options.logs === 'all' || options.logs === 'grouped';
-  const printLine = lineWriter(process.stdout);
+  // Plain progress says what is running when it has been quiet a while; any line on stdout counts.
+  const stillRunning = new StillRunning(QUIET_HEARTBEATS * workflow.telemetry.heartbeat * 1000);
+  const writeStdout = lineWriter(process.stdout);
+  const printLine = (line: string) => {
+    stillRunning.printed(Date.now());
+    writeStdout(line);
+  };
   // Task output goes where the event lines go, or to stderr when stdout carries JSON.
   const printOutput = outputShown ? (quietConsole ? lineWriter(process.stderr) : printLine) : undefined;
   const grouped = options.logs === 'grouped' ? new GroupedOutput(printOutput!) : undefined;
@@ -246,7 +253,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       listeners.push((event) => lanes!.onEvent(event));
     } else {
       listeners.push((event) => {
-        const line = formatEventLine(event);
+        const quiet = stillRunning.onEvent(event);
+        const line = formatEventLine(event) ?? quiet;
         if (line) printLine(line);
       });
     }
