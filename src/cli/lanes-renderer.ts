@@ -147,7 +147,7 @@ export class LanesRenderer {
   private progressTitle(): string {
     const done = this.counts.succeeded + this.counts.failed + this.counts.skipped + this.counts.cancelled;
     const more = (this.unshown.size ? `; ${this.unshown.size} more running than shown` : '') + (this.awaiting.size ? `; ${this.awaiting.size} awaiting approval` : '');
-    return `${done}/${this.total} done: ${this.counts.succeeded} ok, ${this.counts.failed} failed, ${this.counts.skipped} skipped, ${this.counts.cancelled} cancelled, ${this.counts.retrying} retries${more}`;
+    return `${done}/${this.total} done: ${this.counts.succeeded} ok, ${this.counts.failed} failed, ${this.counts.skipped} skipped, ${this.counts.cancelled} cancelled, ${this.counts.retrying} ${this.counts.retrying === 1 ? 'retry' : 'retries'}${more}`;
   }
 
   start(): void {

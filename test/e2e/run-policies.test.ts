@@ -380,11 +380,11 @@ tasks:
     expect(r.stdout).not.toMatch(/db: the service/);
   });
 
-  it('ends the progress line with ✖ when a task failed', () => {
-    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  bad: { run: "exit 3" }\n  good: { run: "true" }\n' });
+  it('ends the progress line with ✖ when a task failed, its counts in words that agree with them', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  bad: { run: "exit 3", retry: { maxAttempts: 2, delay: 10ms } }\n  good: { run: "true" }\n' });
     const r = runInTerminal(dir, 120, 40);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/✖(\x1b\[\d+m)* 2\/2 done: 1 ok, 1 failed/);
+    expect(r.stdout).toMatch(/✖(\x1b\[\d+m)* 2\/2 done: 1 ok, 1 failed, 0 skipped, 0 cancelled, 1 retry\r?\n/);
   });
 
   it('reads CI=false and CI=0 as not in CI (progress lanes), and any other CI value as CI (plain lines)', () => {
