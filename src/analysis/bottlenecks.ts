@@ -86,7 +86,7 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
         kind: 'flaky',
         severity: (t.retriesPerRun ?? 0) >= 0.5 || (t.successRate ?? 1) < 0.75 ? 'high' : 'medium',
         subject: t.name,
-        reason: `\`${t.name}\` needed ${t.retriesPerRun} retries per run and succeeded in ${pct(t.successRate ?? 0)} of ${t.runs} runs`,
+        reason: `\`${t.name}\` needed ${t.retriesPerRun} ${t.retriesPerRun === 1 ? 'retry' : 'retries'} per run and succeeded in ${pct(t.successRate ?? 0)} of ${t.runs} runs`,
         suggestion: `find why \`${t.name}\` fails intermittently; every retry costs time and money`,
       });
     }

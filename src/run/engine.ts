@@ -293,7 +293,7 @@ export class RunEngine {
     const children = selected ? expanded.children.filter((child) => selected(i, child.id)) : expanded.children;
     if (expanded.children.length && !children.length) {
       const ids = expanded.children.map((child) => child.id);
-      s.errors.push({ attempt: 1, kind: 'invalid', message: `none of its ${ids.length} expansions is among the tasks selected to run (it expanded to ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})` });
+      s.errors.push({ attempt: 1, kind: 'invalid', message: `${ids.length === 1 ? 'its only expansion is not' : `none of its ${ids.length} expansions is`} among the tasks selected to run (it expanded to ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})` });
       s.failureTainted = true;
       return this.finish(i, 'failed');
     }

@@ -10,6 +10,7 @@ describe('how a matrix from outputs ends', () => {
   it('fails when an expansion failed, naming how many, with the kind of the first failure', () => {
     const end = groupEnd([state('succeeded'), state('failed', { errors: [{ attempt: 2, kind: 'timeout', message: 'timed out' }] }), state('cancelled')]);
     expect(end).toEqual({ status: 'failed', error: { attempt: 1, kind: 'timeout', message: '1 of its 3 expansions failed' } });
+    expect(groupEnd([state('failed')]).error?.message).toBe('its only expansion failed');
   });
 
   it('is cancelled when one was and none failed, succeeds when one did, and is skipped only when all were', () => {

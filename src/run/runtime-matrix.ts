@@ -32,7 +32,7 @@ export function groupEnd(ends: readonly TaskState[]): { status: TaskStatus; reas
   const failed = ends.filter((e) => e.state === 'failed');
   if (failed.length) {
     const last = failed[0]!.errors[failed[0]!.errors.length - 1];
-    return { status: 'failed', error: { attempt: 1, kind: last?.kind ?? 'exit-code', message: `${failed.length} of its ${ends.length} expansions failed` } };
+    return { status: 'failed', error: { attempt: 1, kind: last?.kind ?? 'exit-code', message: ends.length === 1 ? 'its only expansion failed' : `${failed.length} of its ${ends.length} expansions failed` } };
   }
   const cancelled = ends.find((e) => e.state === 'cancelled');
   if (cancelled) return { status: 'cancelled', reason: cancelled.reason };

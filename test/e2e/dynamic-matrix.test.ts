@@ -160,6 +160,8 @@ tasks:
     const none = cli(['run', 'workflow.yaml', '--json', 'review[c.ts,1]'], { cwd: dir });
     expect(none.code).toBe(1);
     expect(task(JSON.parse(none.stdout), 'review').errors[0]).toMatchObject({ kind: 'invalid', message: 'none of its 4 expansions is among the tasks selected to run (it expanded to review[a.ts,1], review[a.ts,2], review[b.ts,1], review[b.ts,2])' });
+    const single = runProject({ 'workflow.yaml': workflow('a.ts\\n').replace("'passes=[1, 2]'", "'passes=[1]'") }, ['review[b.ts,1]']);
+    expect(task(single.result, 'review').errors[0].message).toBe('its only expansion is not among the tasks selected to run (it expanded to review[a.ts,1])');
     // A static-looking name of an unknown task is still refused before anything runs.
     expect(cli(['run', 'workflow.yaml', 'revue[a.ts,1]'], { cwd: dir }).stderr).toBe('orchestrate: no task "revue[a.ts,1]" in workflow (did you mean "review[a.ts,1]"?)\n');
   });

@@ -101,6 +101,8 @@ tasks:
     const r = cli(['lint', fixture('warnings'), '--max-warnings', '1']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('2 warnings, more than --max-warnings 1');
+    const one = tempProject({ 'w.yaml': 'version: 1\nenv: { ORCHESTRATE_OUTPUT: x }\ntasks:\n  a: { run: "true" }\n' });
+    expect(cli(['lint', 'w.yaml', '--max-warnings', '0'], { cwd: one }).stderr).toBe('orchestrate: 1 warning, more than --max-warnings 0\n');
     expect(cli(['lint', fixture('warnings'), '--quiet']).stdout).not.toContain('warning');
   });
 

@@ -39,6 +39,7 @@ describe('orchestrate stats', () => {
     expect(Object.keys(kinds).sort()).toEqual(['budget-hog:long', 'critical-path:long', 'flaky:flaky', 'queue-wait:solo.concurrency', 'slowing:growing']);
     expect(kinds['queue-wait:solo.concurrency'].suggestion).toMatch(/^raise `solo\.concurrency` from 1 to 2: estimated wall time \S+ -> \S+$/);
     expect(kinds['critical-path:long'].reason).toMatch(/`long` is \d+% of the critical path/);
+    expect(kinds['flaky:flaky'].reason).toBe('`flaky` needed 1 retry per run and succeeded in 100% of 5 runs');
     for (const f of stats.bottlenecks) expect(['high', 'medium', 'low']).toContain(f.severity);
     const text = cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout;
     expect(text).toContain('Bottlenecks');

@@ -39,7 +39,7 @@ export async function lintCommand(patterns: string[], options: LintCommandOption
   if (full.ioErrors.length) return EXIT.usage;
   if (full.errorCount) return EXIT.failed;
   if (options.maxWarnings !== undefined && full.warningCount > options.maxWarnings) {
-    await writeErr(`orchestrate: ${full.warningCount} warnings, more than --max-warnings ${options.maxWarnings}\n`);
+    await writeErr(`orchestrate: ${full.warningCount} warning${full.warningCount === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings}\n`);
     return EXIT.failed;
   }
   return EXIT.ok;
