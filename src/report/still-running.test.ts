@@ -37,7 +37,7 @@ describe('StillRunning', () => {
     expect(still.onEvent(ev(110, 'task.heartbeat', 'a'))).toBe(`${ts(110)} still running: a 1m50s`);
   });
 
-  it('leaves out a task waiting out its backoff, and counts a retried task from its first start, with its attempt', () => {
+  it('leaves out a task waiting out its backoff, and counts a retried task\'s time from its attempt\'s start, with its attempt', () => {
     const still = new StillRunning(60_000);
     still.onEvent(ev(0, 'workflow.started'));
     still.onEvent(ev(0, 'task.started', 'flaky', 1));
@@ -45,7 +45,7 @@ describe('StillRunning', () => {
     still.onEvent(ev(10, 'task.retrying', 'flaky', 1));
     expect(still.onEvent(ev(70, 'task.heartbeat', 'slow'))).toBe(`${ts(70)} still running: slow 1m05s`);
     still.onEvent(ev(75, 'task.started', 'flaky', 2));
-    expect(still.onEvent(ev(130, 'task.heartbeat', 'slow'))).toBe(`${ts(130)} still running: flaky 2m10s (attempt 2), slow 2m05s`);
+    expect(still.onEvent(ev(130, 'task.heartbeat', 'slow'))).toBe(`${ts(130)} still running: slow 2m05s, flaky 55s (attempt 2)`);
   });
 
   it('names five tasks and counts the rest, and says nothing when nothing runs', () => {

@@ -13,13 +13,12 @@ const NAMED = 5;
  * a spell without output (CircleCI's and Travis CI's 10 minutes) would stop
  * it, and a person cannot tell it from a hang. After QUIET_HEARTBEATS
  * heartbeats without a line, the next heartbeat brings one that names the
- * tasks running and for how long, the longest first.
+ * tasks running and how long their attempts have run (as `status` and the
+ * terminal's lanes count), the longest first.
  */
 export class StillRunning {
-  /** Running tasks: when each first started (ms) and its attempt now. */
+  /** Running tasks: when each one's attempt started (ms), and which attempt it is. */
   private readonly running = new Map<string, { since: number; attempt: number }>();
-  /** First starts of tasks waiting out a backoff, kept for their next attempt. */
-  private readonly backingOff = new Map<string, number>();
   private lastLine: number | undefined;
 
   constructor(private readonly quietMs: number) {}
@@ -38,26 +37,17 @@ export class StillRunning {
         this.lastLine ??= at;
         return undefined;
       case 'task.started':
-        if (id === undefined) return undefined;
-        this.running.set(id, { since: this.backingOff.get(id) ?? at, attempt: event.attempt ?? 1 });
-        this.backingOff.delete(id);
+        if (id !== undefined) this.running.set(id, { since: at, attempt: event.attempt ?? 1 });
         return undefined;
-      case 'task.retrying': {
-        const task = id === undefined ? undefined : this.running.get(id);
-        if (task) this.backingOff.set(id!, task.since);
-        if (id !== undefined) this.running.delete(id);
-        return undefined;
-      }
       case 'task.heartbeat':
         return this.quietLine(event.ts, at);
+      // A task waiting out its backoff is not running.
+      case 'task.retrying':
       case 'task.succeeded':
       case 'task.failed':
       case 'task.skipped':
       case 'task.cancelled':
-        if (id !== undefined) {
-          this.running.delete(id);
-          this.backingOff.delete(id);
-        }
+        if (id !== undefined) this.running.delete(id);
         return undefined;
       default:
         return undefined;
