@@ -636,12 +636,18 @@ tasks:
     const at = (pattern: RegExp) => Date.parse(plain.stdout.split('\n').find((l) => pattern.test(l))!.split(' ')[0]!);
     expect(at(/still running/) - at(/ ok {4}short/)).toBeGreaterThanOrEqual(1200);
     expect(plain.stdout.indexOf('still running')).toBeLessThan(plain.stdout.indexOf('ok    long'));
-    // Silent progress and the JSON result print none, and the event file is what it was.
+    // Silent progress and the JSON result print none.
     for (const args of [['--renderer', 'silent'], ['--json']]) {
       const r = cli(['run', 'workflow.yaml', ...args], { cwd: dir });
       expect(r.code).toBe(0);
       expect(r.stdout + r.stderr).not.toContain('still running');
     }
+    // heartbeat 0: no heartbeats, so no such lines either.
+    writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('200ms', '0').replace('sleep 3.5', 'sleep 1.5'));
+    const off = cli(['run', 'workflow.yaml', '--events', 'off.jsonl'], { cwd: dir });
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).not.toContain('still running');
+    expect(readFileSync(join(dir, 'off.jsonl'), 'utf8')).not.toContain('task.heartbeat');
   });
 
   it('gives one line and exit 2 when the run directory, the state file or the event file cannot be created', () => {
