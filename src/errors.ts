@@ -5,6 +5,7 @@ export const EXIT = {
   usage: 2,
   sighup: 129,
   sigint: 130,
+  sigquit: 131,
   sigterm: 143,
 } as const;
 

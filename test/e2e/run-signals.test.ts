@@ -138,6 +138,33 @@ describe('signals', () => {
     expect(ev.at(-1)).toMatchObject({ type: 'workflow.finished', status: 'cancelled' });
   });
 
+  it.each([['SIGQUIT', 'Ctrl-\\ in a terminal'], ['SIGKILL', 'timeout -s KILL, kill -9 -PGID']] as const)('%s to the runner\'s whole process group (%s) leaves no task running', async (signal) => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo $$ > a.pid; sleep 60" }\n  b: { run: "setsid sleep 60 & echo $! > b.pid; sleep 60" }\n' });
+    const run = startRun(dir, '2', true);
+    const pids = [await pidFrom(dir, 'a.pid'), await pidFrom(dir, 'b.pid')];
+    // The runner cannot answer it: its spawners, in groups of their own, see it gone and kill its tasks.
+    process.kill(-run.child.pid!, signal);
+    await run.exited;
+    for (const pid of pids) await waitFor(() => !isAlive(pid), `task process ${pid} to end`, 10_000);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+  });
+
+  it('SIGQUIT (Ctrl-\\) kills every task at once, cleanup tasks too, records them cancelled and exits 131', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }\n  cleanup: { needs: b, if: always, runOnInterrupt: true, run: "touch cleaned" }\n' });
+    const run = startRun(dir);
+    const pid = await pidFrom(dir, 'b.pid');
+    const started = Date.now();
+    run.child.kill('SIGQUIT');
+    expect(await run.exited).toBe(131);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(isAlive(pid)).toBe(false);
+    expect(existsSync(join(dir, 'cleaned'))).toBe(false);
+    expect(run.output()).toContain('orchestrate: SIGQUIT received, killing every task at once');
+    const ev = events(dir);
+    expect(ev.find((e) => e.type === 'task.cancelled' && e.taskId === 'b')).toMatchObject({ reason: 'interrupted' });
+    expect(ev.at(-1)).toMatchObject({ type: 'workflow.finished', status: 'cancelled' });
+  });
+
   it('a second SIGINT kills at once, without waiting for the grace period', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }\n' });
     const run = startRun(dir);

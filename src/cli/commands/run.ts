@@ -335,6 +335,12 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     signalled = signal;
     interrupt.abort();
+    if (signal === 'SIGQUIT') {
+      // Ctrl-\ quits at once, as a second Ctrl-C does: no grace period, no cleanup tasks.
+      handle.engine.killNow();
+      if (!quietConsole && rendererName !== 'silent') process.stderr.write('\norchestrate: SIGQUIT received, killing every task at once\n');
+      return;
+    }
     const still = handle.engine.runOnInterrupt();
     const named = still.length > 3 ? `${still.slice(0, 3).join(', ')} and ${still.length - 3} more` : still.join(', ');
     const cleanup = still.length ? `; ${named} ${still.length === 1 ? 'runs' : 'run'} on an interrupt` : '';
@@ -344,6 +350,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   process.on('SIGTERM', onSignal);
   // A closed terminal (ssh dropped) stops the run as SIGTERM does, instead of killing the runner mid-write.
   process.on('SIGHUP', onSignal);
+  process.on('SIGQUIT', onSignal);
   // A signal the caller (a watch) heard while this run was being prepared stops it at once.
   const earlier = context.earlierSignal?.();
   if (earlier) onSignal(earlier);
@@ -397,11 +404,12 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     await reportToGithub(result, quietConsole);
     // A signal that came as the last tasks ended still means stop: `orchestrate run && deploy` stops, and so does a watch.
-    if (signalled || result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : signalled === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
+    if (signalled || result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : signalled === 'SIGHUP' ? EXIT.sighup : signalled === 'SIGQUIT' ? EXIT.sigquit : EXIT.sigint;
     return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('SIGQUIT', onSignal);
   }
 }

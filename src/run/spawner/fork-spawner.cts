@@ -14,11 +14,17 @@ import { fork, type ChildProcess } from 'node:child_process';
  */
 const NOT_FOR_SPAWNERS = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
 
-/** The spawner program at `path`, forked; a failure shows when it is used. */
+/**
+ * The spawner program at `path`, forked; a failure shows when it is used. It
+ * runs in a process group (and session) of its own: a signal to the runner's
+ * whole group that the runner cannot answer — SIGKILL (`timeout -s KILL`,
+ * `kill -9 -PGID`), or Ctrl-\ (SIGQUIT) in a terminal — must not take the
+ * spawners with it, as they are what then kills the tasks.
+ */
 export function forkSpawner(path: string): ChildProcess {
   const env = { ...process.env };
   for (const name of NOT_FOR_SPAWNERS) delete env[name];
-  const child = fork(path, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', env });
+  const child = fork(path, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json', env, detached: true });
   child.on('error', () => undefined);
   return child;
 }

@@ -94,7 +94,8 @@ function relayLines(id: number): (stream: OutputStream, line: string) => void {
   };
 }
 
-// The runner decides what happens on Ctrl-C or a closed terminal; the terminal signals us too.
+// The runner decides what happens on Ctrl-C or a closed terminal. In a group of its own, this
+// process gets the terminal's signals no more, but one sent to every process (pkill) is left to the runner too.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => undefined);
 process.on('SIGHUP', () => undefined);
