@@ -61,8 +61,8 @@ async function watched(file: string, options: RunCommandOptions): Promise<{ file
   }
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: EXIT.sighup };
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: EXIT.sighup, SIGQUIT: EXIT.sigquit };
 
 /**
  * The signal that stops a watch, heard for the watch's whole life: during a
@@ -134,7 +134,7 @@ async function watchLoop(file: string, options: RunCommandOptions, stop: StopSig
       code = await reportError(error);
     }
     if (stop.signal) return SIGNAL_EXIT[stop.signal]!;
-    if (code === EXIT.sigint || code === EXIT.sigterm || code === EXIT.sighup) return code;
+    if (Object.values(SIGNAL_EXIT).includes(code)) return code;
     if (snapshot(files, tasks, true) !== during) {
       await writeErr('orchestrate: a change during the run, running again\n');
       continue;

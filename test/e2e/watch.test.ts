@@ -88,7 +88,7 @@ describe('run --watch', () => {
     }
   });
 
-  it('watches prompt files: editing one runs its task again', async () => {
+  it('watches prompt files: editing one runs its task again; Ctrl-\\ stops the watch too, exit 131', async () => {
     const dir = tempProject({
       'package.json': '{}',
       'prompt.md': 'first\n',
@@ -99,9 +99,10 @@ describe('run --watch', () => {
       await waitFor(() => output().includes('orchestrate: watching 1 file of 1 task'), 'the first run');
       writeFileSync(join(dir, 'prompt.md'), 'second\n');
       await waitFor(() => readFileSync(join(dir, 'got.txt'), 'utf8') === 'first\nsecond\n', 'the run after the prompt changed');
+      await waitFor(() => output().split('orchestrate: watching').length - 1 === 2, 'the watch after that run');
     } finally {
-      child.kill('SIGINT');
+      child.kill('SIGQUIT');
     }
-    expect(await exited).toBe(130);
+    expect(await exited).toBe(131);
   });
 });
