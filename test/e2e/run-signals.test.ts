@@ -149,7 +149,7 @@ describe('signals', () => {
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });
 
-  it('SIGQUIT (Ctrl-\\) kills every task at once, cleanup tasks too, records them cancelled and exits 131', async () => {
+  it('SIGQUIT (Ctrl-\\) kills every task at once, starts no cleanup task, records them cancelled and exits 131', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }\n  cleanup: { needs: b, if: always, runOnInterrupt: true, run: "touch cleaned" }\n' });
     const run = startRun(dir);
     const pid = await pidFrom(dir, 'b.pid');
