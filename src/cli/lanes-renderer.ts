@@ -187,6 +187,16 @@ export class LanesRenderer {
     this.timer = setInterval(() => this.refresh(), REFRESH_MS);
   }
 
+  /** The run is suspended (Ctrl-Z): the shell's prompt gets its cursor back, which Listr2 hides while it draws. */
+  suspended(): void {
+    if (this.timer && !this.closed) process.stdout.write('\x1b[?25h');
+  }
+
+  /** The run goes on (fg, bg): the cursor is hidden again while the lanes are drawn. */
+  continued(): void {
+    if (this.timer && !this.closed) process.stdout.write('\x1b[?25l');
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.refresh();

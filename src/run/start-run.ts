@@ -56,6 +56,10 @@ export interface RunHandle {
   result: Promise<RunResult>;
   /** Tasks whose log file could not all be written (a full disk), and why. */
   unwrittenLogs: ReadonlyMap<string, string>;
+  /** Stops the task processes and holds new starts (Ctrl-Z); resolves once the spawners have been told. */
+  suspend(): Promise<void>;
+  /** Lets the task processes go on, and starts those held. */
+  resume(): void;
 }
 
 /** Task starts per second to expect: the concurrency over the typical task's estimate (from history when there is one). */
@@ -129,5 +133,5 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     onOutput: options.onOutput,
   });
   const result = engine.run().finally(() => spawner.close());
-  return { runId, runDir, engine, masker, result, unwrittenLogs: shell.unwrittenLogs };
+  return { runId, runDir, engine, masker, result, unwrittenLogs: shell.unwrittenLogs, suspend: () => spawner.suspend(), resume: () => spawner.resume() };
 }

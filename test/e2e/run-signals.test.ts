@@ -165,6 +165,28 @@ describe('signals', () => {
     expect(ev.at(-1)).toMatchObject({ type: 'workflow.finished', status: 'cancelled' });
   });
 
+  it('SIGTSTP (Ctrl-Z) suspends the tasks with the runner; SIGCONT (fg, bg) lets them go on, and a timeout that passed meanwhile ends its task', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { maxConcurrency: 2 }\ntasks:\n  a: { run: "echo $$ > a.pid; for i in $(seq 1 20); do echo $i >> ticks; sleep 0.1; done" }\n  t: { run: "sleep 30", timeout: 1500ms }\n  b: { run: "echo b > b.txt", needs: a }\n' });
+    const run = startRun(dir);
+    const pid = await pidFrom(dir, 'a.pid');
+    const ticks = () => (existsSync(join(dir, 'ticks')) ? readFileSync(join(dir, 'ticks'), 'utf8').trim().split('\n').length : 0);
+    await waitFor(() => ticks() >= 2, 'the task to tick');
+    run.child.kill('SIGTSTP');
+    const state = (p: number) => readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[0];
+    await waitFor(() => state(run.child.pid!) === 'T', 'the runner to stop', 10_000);
+    await waitFor(() => state(pid) === 'T', 'the task to stop', 10_000);
+    const stoppedAt = ticks();
+    // Longer than t's timeout: it passes while the run is suspended.
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(ticks()).toBe(stoppedAt);
+    expect(stoppedAt).toBeLessThan(20);
+    run.child.kill('SIGCONT');
+    expect(await run.exited).toBe(1);
+    expect(ticks()).toBe(20);
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('b\n');
+    expect(events(dir).find((e) => e.type === 'task.failed' && e.taskId === 't')).toMatchObject({ errorKind: 'timeout' });
+  });
+
   it('a second SIGINT kills at once, without waiting for the grace period', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }\n' });
     const run = startRun(dir);

@@ -351,6 +351,20 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   // A closed terminal (ssh dropped) stops the run as SIGTERM does, instead of killing the runner mid-write.
   process.on('SIGHUP', onSignal);
   process.on('SIGQUIT', onSignal);
+  // Ctrl-Z suspends the tasks with the runner (the terminal stops only the runner: tasks run in sessions of
+  // their own), as it suspends make and its jobs; `fg` or `bg` lets them go on.
+  const onSuspend = () => {
+    void handle.suspend().then(() => {
+      lanes?.suspended();
+      process.kill(process.pid, 'SIGSTOP');
+    });
+  };
+  const onContinue = () => {
+    handle.resume();
+    lanes?.continued();
+  };
+  process.on('SIGTSTP', onSuspend);
+  process.on('SIGCONT', onContinue);
   // A signal the caller (a watch) heard while this run was being prepared stops it at once.
   const earlier = context.earlierSignal?.();
   if (earlier) onSignal(earlier);
@@ -411,5 +425,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     process.off('SIGQUIT', onSignal);
+    process.off('SIGTSTP', onSuspend);
+    process.off('SIGCONT', onContinue);
   }
 }

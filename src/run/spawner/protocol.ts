@@ -37,7 +37,10 @@ export type ToSpawner =
   | SpawnRequest
   | { type: 'kill'; id: number; signal: 'SIGTERM' | 'SIGKILL' }
   /** A secret a task registered (`::add-mask::`), to mask from now on. */
-  | { type: 'secret'; value: string };
+  | { type: 'secret'; value: string }
+  /** Ctrl-Z: stop every task (SIGSTOP to its group) and start none until `resume` (SIGCONT to them). */
+  | { type: 'suspend' }
+  | { type: 'resume' };
 
 /** How long a spawner may keep a start to itself, waiting for another message to send it with. */
 export const LAZY_START_MS = 50;

@@ -73,6 +73,8 @@ export class SpawnerClient {
   private readonly workers: Worker[] = [];
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Suspended (Ctrl-Z): a spawner started now is told so too. */
+  private suspended = false;
   private windowStart = -Infinity;
   private windowStarts = 0;
 
@@ -152,6 +154,7 @@ export class SpawnerClient {
     child.on('error', (error) => lost(`its spawner process failed: ${error.message}`));
     worker.child = child;
     this.post(index, { type: 'config', secrets: [...this.secrets], baseEnv: this.baseEnv });
+    if (this.suspended) this.post(index, { type: 'suspend' });
     return child;
   }
 
@@ -249,6 +252,27 @@ export class SpawnerClient {
     pending.giveUp ??= setTimeout(() => {
       if (this.pending.has(id) && this.workers[pending.worker]!.child === child) child.kill('SIGKILL');
     }, UNANSWERED_MS);
+  }
+
+  /**
+   * Stops every task process (SIGSTOP to its group) and holds new starts, as
+   * Ctrl-Z stops the runner: resolves once every spawner has been told, so the
+   * runner may stop itself then.
+   */
+  suspend(): Promise<void> {
+    this.suspended = true;
+    return Promise.all(this.workers.map((worker) => new Promise<void>((resolve) => {
+      if (!worker.child?.connected) return resolve();
+      worker.child.send([{ type: 'suspend' }], () => resolve());
+    }))).then(() => undefined);
+  }
+
+  /** Lets the tasks go on (SIGCONT to their groups) and starts those held. */
+  resume(): void {
+    this.suspended = false;
+    this.workers.forEach((worker, index) => {
+      if (worker.child) this.post(index, { type: 'resume' });
+    });
   }
 
   /** Ends the spawner processes (call once no task runs); they clean up after the run without holding up the runner. */

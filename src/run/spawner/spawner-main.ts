@@ -168,9 +168,12 @@ function start(request: SpawnRequest, since?: number): void {
 /** A limit of the system refused a start: nothing more starts until a running task ends. */
 let blocked = false;
 
+/** Suspended with the runner (Ctrl-Z): the tasks are stopped, and new ones wait until it resumes. */
+let suspended = false;
+
 /** Starts waiting tasks, first come first, while there is room. */
 function startWaiting(): void {
-  while (!blocked && waiting.length && running.size < room) {
+  while (!suspended && !blocked && waiting.length && running.size < room) {
     const next = waiting.shift()!;
     start(next.request, next.since);
   }
@@ -188,12 +191,14 @@ function handle(message: ToSpawner): void {
       masker.add(message.value);
       break;
     case 'spawn':
-      if (!blocked && !waiting.length && running.size < room) start(message);
+      if (!suspended && !blocked && !waiting.length && running.size < room) start(message);
       else waiting.push({ request: message, since: performance.now() });
       break;
     case 'kill': {
       const pid = running.get(message.id);
       if (pid !== undefined) killProcessGroup(pid, message.signal);
+      // A stopped process acts on SIGTERM only once it runs again.
+      if (pid !== undefined && suspended) killProcessGroup(pid, 'SIGCONT');
       const w = waiting.findIndex((entry) => entry.request.id === message.id);
       if (w !== -1) {
         // Stopped before it could start: it ends as if the signal had ended it.
@@ -202,5 +207,14 @@ function handle(message: ToSpawner): void {
       }
       break;
     }
+    case 'suspend':
+      suspended = true;
+      for (const pid of running.values()) killProcessGroup(pid, 'SIGSTOP');
+      break;
+    case 'resume':
+      suspended = false;
+      for (const pid of running.values()) killProcessGroup(pid, 'SIGCONT');
+      startWaiting();
+      break;
   }
 }
