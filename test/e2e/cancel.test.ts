@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '../helpers/sqlite.js';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,19 @@ describe('orchestrate cancel', () => {
     db.close();
     expect(cli(['cancel', record.id], { cwd: dir }).stderr).toBe(`orchestrate: run ${record.id} was started on elsewhere: cancel it there\n`);
     expect(cli(['cancel', 'nope'], { cwd: dir }).stderr).toBe('orchestrate: no run "nope" in the history\n');
+  });
+
+  it('stops a run suspended by Ctrl-Z (SIGTSTP), which acts on SIGTERM only once it runs again', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  long: { run: "touch started; sleep 40 # cancel-suspended-marker" }\n' });
+    const { child, exited } = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
+    await waitFor(() => existsSync(join(dir, 'started')), 'the task to start');
+    child.kill('SIGTSTP');
+    await waitFor(() => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.startsWith('T'), 'the runner to stop', 10_000);
+    const cancelled = cli(['cancel'], { cwd: dir });
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toMatch(/^cancelled run \S+ \(workflow\): cancelled\n$/);
+    expect(await exited).toBe(143);
+    expect(spawnSync('pgrep', ['-f', 'cancel-suspended-marker']).status).toBe(1);
   });
 
   it('--force kills the tasks at once, not waiting out a grace period that a task ignoring SIGTERM would use up', async () => {

@@ -29,6 +29,8 @@ export async function cancelCommand(runId: string | undefined, options: { state?
     if (!run) throw new UsageError('no run is going on on this machine');
     if (!stillRunning(run)) throw new UsageError(notRunning(run));
     process.kill(run.runner_pid!, 'SIGTERM');
+    // A run suspended in its terminal (Ctrl-Z) acts on SIGTERM only once it runs again; as systemd does.
+    process.kill(run.runner_pid!, 'SIGCONT');
     if (options.force) {
       await sleep(SECOND_SIGNAL_MS);
       if (stillRunning(getRun(db, run.id)!)) process.kill(run.runner_pid!, 'SIGTERM');
