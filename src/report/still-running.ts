@@ -30,17 +30,16 @@ export class StillRunning {
 
   /** The line `event` brings, if any; every event of the run goes through here. */
   onEvent(event: RunEvent): string | undefined {
-    const at = Date.parse(event.ts);
     const id = event.taskId;
     switch (event.type) {
       case 'workflow.started':
-        this.lastLine ??= at;
+        this.lastLine ??= Date.parse(event.ts);
         return undefined;
       case 'task.started':
-        if (id !== undefined) this.running.set(id, { since: at, attempt: event.attempt ?? 1 });
+        if (id !== undefined) this.running.set(id, { since: Date.parse(event.ts), attempt: event.attempt ?? 1 });
         return undefined;
       case 'task.heartbeat':
-        return this.quietLine(event.ts, at);
+        return this.quietLine(event.ts, Date.parse(event.ts));
       // A task waiting out its backoff is not running.
       case 'task.retrying':
       case 'task.succeeded':

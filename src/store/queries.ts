@@ -75,7 +75,11 @@ export function taskOrder(db: Database, runId: string): Map<string, number> {
 /** Compares task ids in the order a run came to them (taskOrder), names it never came to after, in natural order. */
 export function inRunOrder(order: ReadonlyMap<string, number>): (a: string, b: string) => number {
   const at = (task: string) => order.get(task) ?? Infinity;
-  return (a, b) => at(a) - at(b) || byName(a, b);
+  return (a, b) => {
+    const [x, y] = [at(a), at(b)];
+    // Two names it never came to are both at Infinity, and Infinity - Infinity is NaN.
+    return (x === y ? 0 : x - y) || byName(a, b);
+  };
 }
 
 /**

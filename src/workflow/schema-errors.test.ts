@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codes, load } from './test-helpers.js';
+import { codes, load, messages } from './test-helpers.js';
 
 const base = 'version: 1\ntasks:\n  a:\n    run: echo\n';
 
@@ -11,7 +11,6 @@ describe('schema diagnostics', () => {
     expect(d[0]!.message).toBe('unknown key "retires" in tasks.a (did you mean "retry"?)');
   });
   it('reads a count given as `retry` as the count of tries, and a list of NAME=value as env, as they are meant', () => {
-    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
     expect(messages('version: 1\nenv: [A=1, "B=x y", C=]\ntasks:\n  a: { run: x, env: [PORT=8080] }\n  b: { run: x, env: [PORT] }\n')).toEqual([
       'env must be a mapping, got a list (did you mean env: { A: "1", B: "x y", ... }?)',
       'tasks.a.env must be a mapping, got a list (did you mean env: { PORT: "8080" }?)',
@@ -24,7 +23,6 @@ describe('schema diagnostics', () => {
     ]);
   });
   it('names the key another tool\'s name stands for here, before a near spelling ("cmd" is not "cwd")', () => {
-    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
     expect(messages('version: 1\ntasks:\n  a:\n    cmd: make\n    depends_on: [b]\n    working-directory: sub\n    timeout-minutes: 5\n    maxAttempts: 3\n  b: { run: x, Deps: [c], generates: [out] }\n  c: { run: x }\n')).toEqual([
       'task "a" has neither `run` nor `agent`: give it exactly one',
       'unknown key "cmd" in tasks.a (did you mean "run"?)',
@@ -47,7 +45,6 @@ describe('schema diagnostics', () => {
     expect(messages('version: 1\ntasks:\n  a: { run: x, retry: { deps: 1 } }\n')[0]).toContain('unknown key "deps" in tasks.a.retry; expected one of:');
   });
   it('reads a task\'s `if` written as a GitHub Actions expression: its outcome word, or `when` for a condition', () => {
-    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
     expect(messages('version: 1\ntasks:\n  a: { run: x, if: "${{ always() }}" }\n')).toEqual(['tasks.a.if must be one of success, failure, always; got "${{ always() }}" (did you mean "always"?)']);
     expect(messages('version: 1\ntasks:\n  a: { run: x, if: "${{ inputs.env == \'prod\' }}" }\n')).toEqual([
       'tasks.a.if must be one of success, failure, always; got "${{ inputs.env == \'prod\' }}": it says after which end of its needs the task runs; a condition on values goes in `when` (when: inputs.env == \'prod\')',
@@ -73,7 +70,6 @@ describe('schema diagnostics', () => {
       .toBe('policy.maxConcurrency must be an integer or a string, got a boolean');
   });
   it('says what a name must be made of in words, not as the schema\'s pattern', () => {
-    const messages = (yaml: string) => load(yaml).diagnostics.map((d) => d.message);
     expect(messages('version: 1\nsecrets: [PASS_ÄRGER]\ntasks:\n  a: { run: echo }\n'))
       .toEqual(['secrets[0] is not valid: "PASS_ÄRGER" is not an environment variable name (use letters, digits and "_", not starting with a digit)']);
     expect(messages('version: 1\ntasks:\n  a: { run: echo, shell: "  " }\n')).toEqual(['tasks.a.shell is not valid: "  " is blank: name a program']);

@@ -10,3 +10,8 @@ export function load(text: string, config: ConfigFile = {}): LoadResult {
 export function codes(text: string, config: ConfigFile = {}): string[] {
   return load(text, config).diagnostics.map((d) => `${d.code}@${d.position?.line}:${d.position?.column}`);
 }
+
+/** The message of every diagnostic, in order (tests only). */
+export function messages(text: string, config: ConfigFile = {}): string[] {
+  return load(text, config).diagnostics.map((d) => d.message);
+}
