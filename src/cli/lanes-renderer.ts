@@ -38,9 +38,16 @@ export class LanesRenderer {
   });
   private timer?: NodeJS.Timeout;
   private listr?: Promise<unknown>;
+  private drawing?: Listr<unknown, any, any>;
   private progress?: ListrTaskWrapper<unknown, any, any>;
   private readonly recent: string[] = [];
   private closed = false;
+  /**
+   * The streams' own writes: while Listr2 draws, it takes `process.stdout.write` and `process.stderr.write` over
+   * and keeps what is written until it has done.
+   */
+  private readonly toTerminal = process.stdout.write.bind(process.stdout);
+  private readonly toStderr = process.stderr.write.bind(process.stderr);
 
   /**
    * One lane per slot, as many as fit in a terminal of `rows` rows: more would
@@ -183,18 +190,43 @@ export class LanesRenderer {
       registerSignalListeners: false,
       rendererOptions: { collapseSubtasks: false, showTimer: false, outputBar: 3, persistentOutput: false },
     });
+    this.drawing = listr;
     this.listr = listr.run().catch(() => undefined);
     this.timer = setInterval(() => this.refresh(), REFRESH_MS);
   }
 
-  /** The run is suspended (Ctrl-Z): the shell's prompt gets its cursor back, which Listr2 hides while it draws. */
+  /**
+   * The run is suspended (Ctrl-Z): the shell's prompt gets its cursor back, which Listr2 hides while it draws.
+   * Listr2 redraws by erasing as many lines as it drew last, and after `fg` the lines above the cursor are
+   * the shell's ("Stopped", the `fg` line): its line updater forgets what it drew, so drawing goes on below them.
+   */
   suspended(): void {
-    if (this.timer && !this.closed) process.stdout.write('\x1b[?25h');
+    if (!this.timer || this.closed) return;
+    this.toTerminal('\x1b[?25h');
+    forgetDrawnLines(this.drawing);
+  }
+
+  /**
+   * A line on stderr for the person at the terminal now (`SIGINT received, stopping`): written through Listr2, it
+   * would come only once the run has ended. In the terminal the lanes are erased, the line takes their place
+   * (the `^C` the terminal echoed goes with them), and they are drawn again below it.
+   */
+  announce(text: string): void {
+    if (!this.timer || this.closed) {
+      process.stderr.write(text);
+      return;
+    }
+    if (!process.stderr.isTTY) {
+      this.toStderr(text);
+      return;
+    }
+    eraseDrawnLines(this.drawing);
+    this.toStderr(text.replace(/^\n/, ''));
   }
 
   /** The run goes on (fg, bg): the cursor is hidden again while the lanes are drawn. */
   continued(): void {
-    if (this.timer && !this.closed) process.stdout.write('\x1b[?25l');
+    if (this.timer && !this.closed) this.toTerminal('\x1b[?25l');
   }
 
   async stop(): Promise<void> {
@@ -205,4 +237,24 @@ export class LanesRenderer {
     this.finished();
     await this.listr;
   }
+}
+
+/**
+ * The line updater (log-update) of Listr2 9's default renderer, which Listr2 does not expose: with a Listr2
+ * that has none, the two functions below do nothing, and the next frame is drawn over the last as before.
+ */
+function lineUpdater(listr: Listr<unknown, any, any> | undefined): { done?: () => void; clear?: () => void } | undefined {
+  return (listr as unknown as { renderer?: { updater?: { done?: () => void; clear?: () => void } } } | undefined)?.renderer?.updater;
+}
+
+/** Makes Listr2 draw its next frame below the cursor instead of over the lines it drew last. */
+function forgetDrawnLines(listr: Listr<unknown, any, any> | undefined): void {
+  const updater = lineUpdater(listr);
+  if (typeof updater?.done === 'function') updater.done();
+}
+
+/** Erases the lines Listr2 drew last, leaving the cursor where they began, and draws the next frame there. */
+function eraseDrawnLines(listr: Listr<unknown, any, any> | undefined): void {
+  const updater = lineUpdater(listr);
+  if (typeof updater?.clear === 'function') updater.clear();
 }

@@ -187,6 +187,66 @@ describe('signals', () => {
     expect(events(dir).find((e) => e.type === 'task.failed' && e.taskId === 't')).toMatchObject({ errorKind: 'timeout' });
   });
 
+  it('after Ctrl-Z and fg in an interactive shell, live progress goes on below the shell\'s lines instead of drawing over them', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "sleep 2" }\n  b: { run: "sleep 2" }\n' });
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
+    delete env.CI;
+    // A shell with job control in a terminal, as a person has: ^Z is the terminal's suspend key there.
+    const shell = spawn('script', ['-qec', 'bash --norc -i', '/dev/null'], { cwd: dir, env });
+    let out = '';
+    shell.stdout.on('data', (d) => (out += d));
+    const exited = new Promise((resolve) => shell.on('exit', resolve));
+    try {
+      shell.stdin.write("PS1='prompt$ '\n");
+      await waitFor(() => out.includes('prompt$ '), 'the shell');
+      shell.stdin.write(`stty cols 100 rows 30; ${process.execPath} ${BIN} run workflow.yaml\n`);
+      await waitFor(() => out.includes('slot 2: b'), 'the lanes');
+      shell.stdin.write('\x1a');
+      await waitFor(() => /Stopped[^\n]*\n[^\n]*prompt\$ /.test(out), 'the job to stop', 10_000);
+      shell.stdin.write('fg\n');
+      await waitFor(() => out.includes('workflow succeeded'), 'the run to end', 30_000);
+    } finally {
+      shell.stdin.write('exit\n');
+    }
+    await exited;
+    // Suspended, the run gave the shell its cursor back (Listr2 hides it while it draws).
+    expect(out.slice(out.indexOf('^Z'), out.indexOf('Stopped'))).toContain('\x1b[?25h');
+    // bash echoes the job it resumes; what the run draws next starts below it, erasing no line above.
+    const afterFg = out.slice(out.indexOf('\n', out.indexOf('prompt$ fg')) + 1);
+    const resumed = afterFg.slice(afterFg.indexOf('\n') + 1);
+    expect(afterFg.split('\n')[0]).toContain('run workflow.yaml');
+    expect(resumed.slice(0, resumed.indexOf('slot 1:'))).not.toContain('\x1b[1A');
+    expect(out).toMatch(/2\/2 done: 2 ok/);
+  });
+
+  it('Ctrl-C in a terminal says at once, above the live progress, that the run is stopping; a second one kills at once', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 60s }\ntasks:\n  a: { run: "trap \'\' TERM; sleep 60 & wait; sleep 60" }\n' });
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
+    delete env.CI;
+    const terminal = spawn('script', ['-qec', `stty cols 100 rows 30; exec ${process.execPath} ${BIN} run workflow.yaml`, '/dev/null'], { cwd: dir, env });
+    let out = '';
+    terminal.stdout.on('data', (d) => (out += d));
+    const exited = new Promise((resolve) => terminal.on('exit', resolve));
+    let interrupts = 0;
+    const interrupt = () => {
+      interrupts++;
+      terminal.stdin.write('\x03');
+    };
+    try {
+      await waitFor(() => out.includes('slot 1: a'), 'the lanes');
+      interrupt();
+      // The task ignores SIGTERM and the grace period is a minute: the line comes while the run waits for it.
+      await waitFor(() => out.includes('orchestrate: SIGINT received, stopping (again to kill at once)'), 'the line that says so', 15_000);
+      const said = out.indexOf('orchestrate: SIGINT received');
+      await waitFor(() => out.indexOf('slot 1: a', said) !== -1, 'the lanes drawn again below it');
+    } finally {
+      // The second Ctrl-C kills at once, also when an expectation above failed.
+      while (interrupts < 2) interrupt();
+    }
+    expect(await exited).toBe(130);
+    expect(out.split('SIGINT received')).toHaveLength(2);
+  });
+
   it('a second SIGINT kills at once, without waiting for the grace period', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { gracePeriod: 30s }\ntasks:\n  b: { run: "trap \'\' TERM; echo $$ > b.pid; sleep 60 & wait; sleep 60" }\n' });
     const run = startRun(dir);

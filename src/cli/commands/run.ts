@@ -321,6 +321,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const summaryModule = import('../../report/run-summary.js');
   // Every task has ended; what is left is writing the record and the summary.
   let ended = false;
+  // While live progress draws, a line for the person at the terminal goes through it.
+  const announce = (text: string) => (lanes ? lanes.announce(text) : process.stderr.write(text));
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second Ctrl-C: kill every task at once.
@@ -338,13 +340,13 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (signal === 'SIGQUIT') {
       // Ctrl-\ quits at once, as a second Ctrl-C does: no grace period, no cleanup tasks.
       handle.engine.killNow();
-      if (!quietConsole && rendererName !== 'silent') process.stderr.write('\norchestrate: SIGQUIT received, killing every task at once\n');
+      if (!quietConsole && rendererName !== 'silent') announce('\norchestrate: SIGQUIT received, killing every task at once\n');
       return;
     }
     const still = handle.engine.runOnInterrupt();
     const named = still.length > 3 ? `${still.slice(0, 3).join(', ')} and ${still.length - 3} more` : still.join(', ');
     const cleanup = still.length ? `; ${named} ${still.length === 1 ? 'runs' : 'run'} on an interrupt` : '';
-    if (!quietConsole && rendererName !== 'silent') process.stderr.write(`\norchestrate: ${signal} received, stopping${cleanup} (again to kill at once)\n`);
+    if (!quietConsole && rendererName !== 'silent') announce(`\norchestrate: ${signal} received, stopping${cleanup} (again to kill at once)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
