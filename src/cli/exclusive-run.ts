@@ -21,10 +21,13 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * once it may start (ids sort by when runs began), and what gives the group
  * back; or with the signal a waiting run heard (or `stopped()` reports).
  */
-export async function takeExclusive(db: Database, workflow: Workflow, stopped: () => NodeJS.Signals | undefined): Promise<{ runId: string; release: () => void } | NodeJS.Signals> {
+export async function takeExclusive(db: Database, workflow: Workflow, masker: { mask(text: string): string }, stopped: () => NodeJS.Signals | undefined): Promise<{ runId: string; release: () => void } | NodeJS.Signals> {
   const exclusive = workflow.exclusive;
   if (!exclusive) return { runId: newRunId(), release: () => {} };
-  const claim: LockHolder = { name: exclusive.group, run_id: '', workflow: workflow.name, pid: process.pid, host: hostname(), started: Date.now() - process.uptime() * 1000 };
+  // Taken, shown and kept under its masked name: a group named by a secret input (`deploy-${{ inputs.token }}`)
+  // holds for every value of it, rather than write the value into the history.
+  const group = masker.mask(exclusive.group);
+  const claim: LockHolder = { name: group, run_id: '', workflow: masker.mask(workflow.name), pid: process.pid, host: hostname(), started: Date.now() - process.uptime() * 1000 };
   const alive = (holder: LockHolder) => processAlive(holder.pid, holder.host, holder.started);
   let told: string | undefined;
   // Heard while it waits (a run stops on them only once it has started): it ends before it began.
@@ -42,7 +45,7 @@ export async function takeExclusive(db: Database, workflow: Workflow, stopped: (
       if (!holder) return { runId, release: () => unlock(db, claim.name, runId) };
       // Started by a task of the run that holds the group: that run waits for this one, which would wait for it.
       if (holder.run_id === process.env.ORCHESTRATE_RUN_ID) {
-        throw new UsageError(`this run was started by a task of run ${holder.run_id}, which holds the exclusive group "${visibleText(exclusive.group)}": it would wait for ever for the run it is part of (or stop it, with cancelInProgress); give this workflow another group`);
+        throw new UsageError(`this run was started by a task of run ${holder.run_id}, which holds the exclusive group "${visibleText(group)}": it would wait for ever for the run it is part of (or stop it, with cancelInProgress); give this workflow another group`);
       }
       if (told !== holder.run_id) {
         told = holder.run_id;
@@ -53,7 +56,7 @@ export async function takeExclusive(db: Database, workflow: Workflow, stopped: (
             // Gone meanwhile: the group is free at the next look.
           }
         }
-        await writeErr(`orchestrate: ${exclusive.cancelInProgress ? 'stopping' : 'waiting for'} run ${holder.run_id} (${visibleText(holder.workflow)}), which holds the exclusive group "${visibleText(exclusive.group)}"\n`);
+        await writeErr(`orchestrate: ${exclusive.cancelInProgress ? 'stopping' : 'waiting for'} run ${holder.run_id} (${visibleText(holder.workflow)}), which holds the exclusive group "${visibleText(group)}"\n`);
       }
       await sleep(POLL_MS);
     }

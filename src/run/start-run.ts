@@ -28,6 +28,8 @@ export interface StartRunOptions {
   interrupt?: AbortSignal;
   /** Environment tasks inherit; default process.env. */
   env?: Record<string, string | undefined>;
+  /** The run's masker, when the caller needs it before the run starts (workflowMasker of the workflow and `env`); made here otherwise. */
+  masker?: SecretMasker;
   /** In-process agents by task id (library API). */
   agents?: ReadonlyMap<string, AgentFactory>;
   /** Tasks reused from an earlier run (resume): index -> outputs. */
@@ -95,7 +97,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const runDir = options.runDir ?? runDirectory(workflow.dir, runId);
   // A dotenv file's variables sit under the environment's own (which wins, as in the dotenv libraries).
   const env = options.env ?? { ...workflow.dotenv, ...process.env };
-  const masker = workflowMasker(workflow, env);
+  const masker = options.masker ?? workflowMasker(workflow, env);
   const baseEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && !AGENT_ONLY_VARIABLES.has(k)) baseEnv[k] = v;
   const spawner = new SpawnerClient(masker.values, baseEnv, {

@@ -26,21 +26,22 @@ const FLUSH_MS = 100;
  * runner killed at any moment leaves a consistent history: the task ends of
  * one tick (e.g. a batch of exit reports) are written together before the
  * tick is over, and so before any process of their dependents is started;
- * other events within 100 ms. Events arrive already masked, so no secret
- * reaches the database.
+ * other events within 100 ms. Events arrive already masked, and what it
+ * takes from the workflow (needs) it masks, so no secret reaches the database.
  */
 export class RunRecorder {
   private seq = 0;
   private readonly hashes: Map<string, string>;
   private readonly agents = new Map<string, string | null>();
-  private readonly needs = new Map<string, string>();
+  private readonly needs = new Map<string, readonly string[]>();
   private readonly statements;
 
-  constructor(db: Database, private readonly workflow: Workflow, private readonly meta: RunMeta) {
+  /** @param masker the run's: a task's needs are ids, which may hold a secret value (a matrix from an input that looks secret) */
+  constructor(db: Database, private readonly workflow: Workflow, private readonly meta: RunMeta, private readonly masker?: { mask(text: string): string }) {
     this.hashes = new Map(definitionHashes(workflow));
     for (const task of workflow.tasks) {
       this.agents.set(task.id, task.agent ?? null);
-      this.needs.set(task.id, JSON.stringify(task.needs));
+      this.needs.set(task.id, task.needs);
     }
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
@@ -130,7 +131,13 @@ export class RunRecorder {
     const task = this.workflow.tasks[group]!;
     this.hashes.set(id, expansionHash(this.hashes.get(task.id)!, id));
     this.agents.set(id, task.agent ?? null);
-    this.needs.set(id, JSON.stringify(task.needs));
+    this.needs.set(id, task.needs);
+  }
+
+  /** A task's needs as recorded: JSON, each id masked. */
+  private needsOf(taskId: string): string {
+    const needs = this.needs.get(taskId) ?? [];
+    return JSON.stringify(this.masker ? needs.map((id) => this.masker!.mask(id)) : needs);
   }
 
   /** @param endsHere the attempts that end in this batch; @param startedHere the starts of those, kept to be written with their ends */
@@ -175,7 +182,7 @@ export class RunRecorder {
         this.statements.task.run({
           runId: this.meta.runId, taskId, hash: this.hashes.get(taskId) ?? '', agent: this.agents.get(taskId) ?? null, status, reason: e.reason ?? null,
           attempts: e.attempt ?? 0, durationMs: e.durationMs ?? null, queueWaitMs: e.queueWaitMs ?? null, cost: e.cost ?? 0,
-          outputs: JSON.stringify(e.outputs ?? {}), ts: e.ts, needs: this.needs.get(taskId) ?? '[]', sources: e.sources ?? null,
+          outputs: JSON.stringify(e.outputs ?? {}), ts: e.ts, needs: this.needsOf(taskId), sources: e.sources ?? null,
           memoKey: e.memoKey ?? null, summary: e.summary ?? null,
         });
         break;

@@ -6,6 +6,7 @@ import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { outputSchemaDiagnostics } from './output-schema.js';
+import { fillMatrixValueTemplates } from './matrix-value-templates.js';
 import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, resolveMatrix, type MatrixFile } from './expand-matrix.js';
 import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
@@ -226,12 +227,18 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       // A warning, not an error: the run skips it for the budget (and so fails) as it would any task that does not fit.
       diagnostics.push(warning('cost-over-budget', `task "${baseId}" costs ${cost}${whose} but the cost budget is ${policy.costBudget}: it will never start (skipped for the budget), and a run that skips work for the budget fails`, [...at, t.cost !== undefined ? 'cost' : 'agent']));
     }
-    // Matrix keys from inputs are lists once the inputs have values (a run always has them).
-    const byInputs = matrixFromInputs(t.matrix, inputs);
+    // Templates in its values read the inputs and the runner; keys from inputs are lists once the inputs have values (a run always has them).
+    const filledValues = fillMatrixValueTemplates(baseId, t.matrix, Object.keys(raw.inputs ?? {}), inputs, [...at, 'matrix']);
+    if (filledValues.problems.length) {
+      diagnostics.push(...filledValues.problems);
+      continue;
+    }
+    const byInputs = matrixFromInputs(filledValues.matrix, inputs);
     if (byInputs.problem) {
       diagnostics.push(error('bad-matrix', `task "${baseId}": ${byInputs.problem.message}`, [...at, 'matrix', byInputs.problem.key]));
       continue;
     }
+    for (const name of filledValues.used) byInputs.used.add(name);
     const matrix = byInputs.matrix;
     // A matrix from outputs: one task, a group that expands at run time (its matrix templates left in).
     const dynamic = dynamicKeys(matrix).length > 0;

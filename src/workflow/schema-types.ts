@@ -381,7 +381,7 @@ export type Task = {
   when?: string;
   priority?: Priority;
   /**
-   * One task per combination of values: `review` with `file: [a, b]` becomes `review[a]` and `review[b]`. `exclude` and `include` work as in GitHub Actions: an `exclude` entry removes every combination it matches (a partial match is enough); an `include` entry adds its values to every combination whose own values it does not change, or else becomes a combination of its own.
+   * One task per combination of values: `review` with `file: [a, b]` becomes `review[a]` and `review[b]`. `exclude` and `include` work as in GitHub Actions: an `exclude` entry removes every combination it matches (a partial match is enough); an `include` entry adds its values to every combination whose own values it does not change, or else becomes a combination of its own. A value may hold templates of the inputs and the runner (`${{ inputs.NAME }}`, `${{ runner.os }}`), filled when the workflow loads.
    */
   matrix?: {
   /**

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
@@ -67,6 +67,28 @@ describe('exclusive', () => {
     expect(after.code, after.stderr).toBe(0);
     expect(after.stderr).toBe('');
     expect(readFileSync(join(dir, 'done'), 'utf8')).toBe('quick\nquick\n');
+  });
+
+  it('keeps and shows a group named by a secret input masked: it holds for every value of the secret', async () => {
+    const yaml = `version: 1\nexclusive: "deploy-\${{ inputs.deploy_token }}"\ninputs: { deploy_token: {} }\ntasks:\n  hold: { run: 'touch holding; while [ ! -f go ]; do sleep 0.05; done' }\n`;
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': yaml });
+    const first = startCli(dir, ['run', 'w.yaml', '-i', 'deploy_token=first-s3cr3t', '--renderer', 'simple']);
+    let second: ReturnType<typeof startCli> | undefined;
+    try {
+      await waitFor(() => existsSync(join(dir, 'holding')), 'the first run to hold the group');
+      second = startCli(dir, ['run', 'w.yaml', '-i', 'deploy_token=other-s3cr3t', '--renderer', 'simple']);
+      await waitFor(() => second!.stderr().includes('orchestrate: waiting for run'), 'the second run to wait');
+      expect(second.stderr()).toMatch(/^orchestrate: waiting for run \S+ \(w\), which holds the exclusive group "deploy-\*\*\*"\n$/);
+    } finally {
+      // The runs end whatever failed above.
+      writeFileSync(join(dir, 'go'), '');
+    }
+    expect(await first.exited).toBe(0);
+    expect(await second!.exited).toBe(0);
+    expect(first.stdout() + first.stderr() + second!.stdout() + second!.stderr()).not.toContain('s3cr3t');
+    for (const file of readdirSync(join(dir, '.orchestrate')).filter((f) => f.startsWith('state.db'))) {
+      expect(readFileSync(join(dir, '.orchestrate', file)).includes('s3cr3t'), file).toBe(false);
+    }
   });
 
   it('stops the run holding the group with cancelInProgress', async () => {

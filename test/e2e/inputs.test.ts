@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '../helpers/sqlite.js';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +167,50 @@ tasks:
     writeFileSync(join(dir, 'ok'), '');
     // A task that used a value that was not kept runs again; one that did not is reused.
     expect(statuses(dir, ['--resume', '-i', 'api_token=s3cr3t-value'])).toEqual({ a: 'succeeded', b: 'succeeded', c: 'reused' });
+  });
+
+  it('fill templates in a written matrix\'s values, as GitHub Actions does; what needs an expansion whose id holds a secret is recorded masked', () => {
+    const runnerOs = process.platform === 'darwin' ? 'macOS' : 'Linux';
+    const yaml = `version: 1
+inputs:
+  os: { default: linux }
+  api_token: {}
+tasks:
+  build:
+    matrix:
+      os: ["\${{ inputs.os }}", "mac-\${{ inputs.os }}"]
+      on: ["\${{ runner.os }}"]
+      include: [{ os: "\${{ inputs.os }}", extra: "x" }]
+    run: echo "\${{ matrix.os }}/\${{ matrix.on }}" >> built.txt
+  secret: { run: "true", matrix: { t: ["\${{ inputs.api_token }}"] } }
+  after: { run: "true", needs: [build, secret] }
+`;
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': yaml });
+    const r = cli(['run', 'workflow.yaml', '--json', '-i', 'os=bsd', '-i', 'api_token=s3cr3t-value'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).tasks.map((t: any) => t.id)).toEqual([`build[bsd,${runnerOs},x]`, `build[mac-bsd,${runnerOs}]`, 'secret[***]', 'after']);
+    expect(lines(dir, 'built.txt').sort()).toEqual([`bsd/${runnerOs}`, `mac-bsd/${runnerOs}`]);
+    expect(r.stdout + r.stderr).not.toContain('s3cr3t');
+    // Not in any table (the needs of \`after\` name the expansion), nor in the files beside the database.
+    for (const file of readdirSync(join(dir, '.orchestrate')).filter((f) => f.startsWith('state.db'))) {
+      expect(readFileSync(join(dir, '.orchestrate', file)).includes('s3cr3t'), file).toBe(false);
+    }
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
+    const needs = db.prepare("SELECT needs FROM tasks WHERE task_id = 'after'").get() as { needs: string };
+    db.close();
+    expect(JSON.parse(needs.needs)).toEqual([`build[bsd,${runnerOs},x]`, `build[mac-bsd,${runnerOs}]`, 'secret[***]']);
+    // Without a value (plan needs none) the template stays in the id.
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: any) => t.id)).toContain('secret[${{ inputs.api_token }}]');
+    // Only what is known when the workflow loads: inputs and the runner.
+    writeFileSync(join(dir, 'bad.yaml'), 'version: 1\ntasks:\n  a: { run: "true", matrix: { t: ["\${{ inputs.nope }}", "\${{ env.HOME }}", "\${{ tasks.b.outputs.k }}"] } }\n  b: { run: "true" }\n');
+    const lint = cli(['lint', 'bad.yaml', '--format', 'json'], { cwd: dir });
+    expect(lint.code).toBe(1);
+    expect(JSON.parse(lint.stdout)[0].diagnostics.map((d: any) => [d.code, d.line, d.column, d.message])).toEqual([
+      ['unknown-reference', 3, 36, 'task "a": a matrix value uses ${{ inputs.nope }}, but the workflow has no input "nope": declare it under `inputs`'],
+      ['bad-matrix', 3, 58, 'task "a": a matrix value uses ${{ env.HOME }}, but a matrix is expanded before anything runs: its values can read ${{ inputs.NAME }} and ${{ runner.KEY }} only'],
+      ['bad-matrix', 3, 77, 'task "a": a matrix value uses ${{ tasks.b.outputs.k }}, but a matrix is expanded before anything runs: its values can read ${{ inputs.NAME }} and ${{ runner.KEY }} only; a list from another task\'s output is a whole key, `t: ${{ tasks.ID.outputs.KEY }}`'],
+    ]);
   });
 
   it('are given to loadWorkflow in the library, which needs every value', async () => {

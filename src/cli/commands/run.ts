@@ -18,6 +18,7 @@ import { takeExclusive } from '../exclusive-run.js';
 import type { RunEvent } from '../../telemetry/events.js';
 import type { RunResult } from '../../run/result.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
+import { workflowMasker } from '../../telemetry/mask.js';
 import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
@@ -195,10 +196,12 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = await workflowHistory(workflow, options.state, true);
   const db = history.db!;
+  // The run's, made here for the exclusive group and the history too (it grows with what tasks ask to mask).
+  const masker = workflowMasker(workflow);
   // Taken before the history is read: a run that waited for another of its group sees what that one did.
   let taken: Awaited<ReturnType<typeof takeExclusive>>;
   try {
-    taken = await takeExclusive(db, workflow, () => context.earlierSignal?.());
+    taken = await takeExclusive(db, workflow, masker, () => context.earlierSignal?.());
   } catch (error) {
     db.close();
     throw error;
@@ -287,9 +290,10 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     contentHash: createHash('sha256').update(workflow.source.text).digest('hex'),
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     resumedFrom,
-  });
+  }, masker);
   const desk = new ApprovalDesk(db, runId, options.yes ?? false, inCi());
   const handle = startRun(workflow, {
+    masker,
     runId,
     runDir,
     concurrency: options.concurrency,
