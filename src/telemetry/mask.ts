@@ -1,8 +1,9 @@
 import type { Workflow } from '../workflow/model.js';
 import { encodedForms, WRAP_WIDTHS, wrappedBase64 } from './secret-encodings.js';
 import { escapeRegExp } from '../util/escape-regexp.js';
+import { MASK, secretNameMatcher } from '../util/secret-names.js';
 
-export const MASK = '***';
+export { MASK };
 
 /** Shortest value worth masking: shorter ones would blank ordinary words. */
 const MIN_SECRET_LENGTH = 3;
@@ -29,21 +30,17 @@ const PATTERN_ROOM = 20_000;
 const LONG_TEXT = 256;
 
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`, 'i');
-}
-
 /**
  * The secret values to mask: the values of the variables named in `secrets`
  * and of every variable whose name matches one of `patterns` (`*TOKEN*`...).
  */
 export function secretValues(env: Record<string, string | undefined>, names: readonly string[], patterns: readonly string[]): string[] {
   const values = new Set<string>();
-  let matchers: RegExp[] | undefined;
+  let looksSecret: ((name: string) => boolean) | undefined;
   for (const [name, value] of Object.entries(env)) {
     if (!value || value.length < MIN_SECRET_LENGTH) continue;
-    matchers ??= patterns.map(globToRegExp);
-    if (names.includes(name) || matchers.some((m) => m.test(name))) {
+    looksSecret ??= secretNameMatcher(patterns);
+    if (names.includes(name) || looksSecret(name)) {
       values.add(value);
       // A multi-line secret is also masked line by line, as logs split it.
       for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_SECRET_LENGTH) values.add(line);

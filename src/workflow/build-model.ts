@@ -9,7 +9,7 @@ import { outputSchemaDiagnostics } from './output-schema.js';
 import { fillMatrixValueTemplates } from './matrix-value-templates.js';
 import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, resolveMatrix, type MatrixFile } from './expand-matrix.js';
 import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
-import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, stringifyEnv } from './resolve-policy.js';
+import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, resolveSecretPatterns, stringifyEnv } from './resolve-policy.js';
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
@@ -17,7 +17,7 @@ import { parseCondition, staticValue } from './condition.js';
 import { readDotenvFiles } from './dotenv.js';
 import { rootPathProblems } from './root-paths.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
-import { schemaDefault, schemas, serviceDefault, topLevelDefault } from './schema.js';
+import { schemaDefault, serviceDefault, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
 import type { SourceMap } from './source-map.js';
 import { ownValue } from '../util/own-value.js';
@@ -403,7 +403,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     env,
     dotenv: dotenv.values,
     secrets: raw.secrets ?? [],
-    secretPatterns: config.secretPatterns ?? (schemas().config.properties.secretPatterns.default as string[]),
+    secretPatterns: resolveSecretPatterns(config),
     inputs,
     declaredInputs: raw.inputs ?? {},
     policy,

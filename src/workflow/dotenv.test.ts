@@ -18,13 +18,13 @@ describe('dotenv files', () => {
 
   it('name the line of anything that is not NAME=value', () => {
     expect(parseDotenv('A=1\nnot a pair\n1X=2\nB="open\n').problems).toEqual([
-      { line: 2, message: 'expected NAME=value, got "not a pair"' },
+      { line: 2, message: 'expected NAME=value: the line has no "="' },
       { line: 3, message: '"1X" is not a variable name' },
       { line: 4, message: 'the value of B opens a double quote that is never closed' },
     ]);
     // An object key JavaScript would take for the prototype: the variable would be lost.
     expect(parseDotenv('__proto__=1\n').problems).toEqual([{ line: 1, message: '"__proto__" is not a valid variable name: the name is reserved, as JavaScript gives it a meaning of its own' }]);
-    expect(parseDotenv("C='x' y").problems).toEqual([{ line: 1, message: 'unexpected text after the quoted value of C: "y"' }]);
+    expect(parseDotenv("C='x' y").problems).toEqual([{ line: 1, message: 'unexpected text after the closing quote of the value of C' }]);
     // A byte that was not UTF-8 (Latin-1's é), also inside a value of several lines.
     expect(parseDotenv('A=1\nB="caf\ufffd\nau lait"\n').problems).toEqual([{ line: 2, message: 'holds a byte that is not UTF-8 (was the file saved as Latin-1 or Windows-1252? save it as UTF-8), or U+FFFD, the mark a conversion leaves where it lost a character' }]);
     expect(parseDotenv('A="one\ntwo \ufffd"\n').problems.map((p) => p.line)).toEqual([2]);

@@ -36,7 +36,8 @@ export function parseDotenv(text: string): ParsedDotenv {
     const eq = body.indexOf('=');
     const name = eq === -1 ? body : body.slice(0, eq).trim();
     if (eq === -1 || !NAME.test(name) || name === RESERVED_NAME) {
-      const why = eq === -1 ? `expected NAME=value, got "${line.slice(0, 40)}"` : name === RESERVED_NAME ? `"${name}" is not a valid variable name: ${RESERVED_WHY}` : `"${name.slice(0, 40)}" is not a variable name`;
+      // The line itself is not shown: a dotenv file is where secrets are kept, and a key pasted alone is a line without `=`.
+      const why = eq === -1 ? 'expected NAME=value: the line has no "="' : name === RESERVED_NAME ? `"${name}" is not a valid variable name: ${RESERVED_WHY}` : `"${name.slice(0, 40)}" is not a variable name`;
       problems.push({ line: lineNo, message: why });
       continue;
     }
@@ -73,7 +74,8 @@ export function parseDotenv(text: string): ParsedDotenv {
     }
     const after = rest.slice(at + 1).trim();
     if (after && !after.startsWith('#')) {
-      problems.push({ line: i + 1, message: `unexpected text after the quoted value of ${name}: "${after.slice(0, 40)}"` });
+      // Not shown: it may be the rest of a secret that holds its quote.
+      problems.push({ line: i + 1, message: `unexpected text after the closing quote of the value of ${name}` });
       continue;
     }
     values[name] = value;

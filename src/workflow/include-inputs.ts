@@ -60,8 +60,9 @@ export function readWith(entries: WithMap, declared: Record<string, Input>, valu
  * the entry wrote it) declares — a name it lacks, a value that does not fit,
  * an input without a default left out — and how its tasks' inputs got their
  * values (`values`: the included file's own), for namespacing them.
+ * `looksSecret`: whether an input's name looks secret, its value then masked in a problem.
  */
-export function bindInputs(read: WithValues, declared: Record<string, Input>, values: InputValues, path: string, at: DocPath): { diagnostics: Diagnostic[]; binding: InputBinding } {
+export function bindInputs(read: WithValues, declared: Record<string, Input>, values: InputValues, path: string, at: DocPath, looksSecret: (name: string) => boolean): { diagnostics: Diagnostic[]; binding: InputBinding } {
   const diagnostics: Diagnostic[] = [];
   const names = Object.keys(declared);
   for (const name of read.sources.keys()) {
@@ -70,7 +71,7 @@ export function bindInputs(read: WithValues, declared: Record<string, Input>, va
       diagnostics.push(error('bad-include', `"${path}" has no input "${name}"${suggestion(name, names) || (names.length ? ` (inputs: ${names.join(', ')})` : ': it declares no inputs')}`, where, true));
       continue;
     }
-    const problem = Object.hasOwn(read.given, name) ? valueProblem(name, declared[name]!, read.given[name]!) : undefined;
+    const problem = Object.hasOwn(read.given, name) ? valueProblem(name, declared[name]!, read.given[name]!, looksSecret(name)) : undefined;
     if (problem) diagnostics.push(error('bad-include', `${problem} (given to "${path}")`, where));
   }
   const missing = Object.entries(declared).filter(([name, input]) => input.default === undefined && !read.sources.has(name));

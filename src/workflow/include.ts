@@ -10,6 +10,7 @@ import { namespacedTask } from './namespace.js';
 import { MAX_FILE_BYTES } from './parse-yaml.js';
 import type { Input, WorkflowFile } from './schema-types.js';
 import { bindInputs, readWith } from './include-inputs.js';
+import { secretNameMatcher } from '../util/secret-names.js';
 import type { InputValues } from './inputs.js';
 import type { LoadResult } from './load.js';
 import { statIfPresent } from '../util/stat-if-present.js';
@@ -104,7 +105,7 @@ export function loadIncludes(raw: WorkflowFile, context: IncludeContext, load: (
       continue;
     }
     const workflow = result.workflow;
-    const bound = bindInputs(given, workflow.declaredInputs, workflow.inputs, path, at);
+    const bound = bindInputs(given, workflow.declaredInputs, workflow.inputs, path, at, secretNameMatcher(workflow.secretPatterns));
     refuse(...given.diagnostics, ...bound.diagnostics);
     if (given.diagnostics.length || bound.diagnostics.length) continue;
     for (const [name, agent] of Object.entries(workflow.agents)) {

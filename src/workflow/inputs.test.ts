@@ -57,6 +57,12 @@ describe('input values', () => {
     expect(resolveInputs(declared, { version: 'v', port: '80', replicas: 'Infinity' }, true).problems).toEqual(['input "replicas" must be a number, got "Infinity"']);
   });
 
+  it('show the value of an input whose name looks secret masked when it does not fit', () => {
+    const looksSecret = (name: string) => name === 'api_key';
+    const r = resolveInputs({ api_key: { type: 'number' }, mode: { enum: ['x'] } }, { api_key: 's3cr3t', mode: 'y' }, true, {}, looksSecret);
+    expect(r.problems).toEqual(['input "api_key" must be a number, got "***"', 'input "mode" must be one of "x", got "y"']);
+  });
+
   it('refuse an undeclared name, with a suggestion or the declared names', () => {
     expect(resolveInputs(declared, { verison: '1' }, false).problems).toEqual(['unknown input "verison" (did you mean "version"?)']);
     expect(resolveInputs({ a: {} }, { zzz: '1' }, false).problems).toEqual(['unknown input "zzz" (inputs: a)']);

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { suggestion } from '../util/suggest.js';
 import { error, type Diagnostic } from './diagnostics.js';
+import { MASK } from '../util/secret-names.js';
 import type { Input, WorkflowFile } from './schema-types.js';
 
 /** Input values by name, as text (what `${{ inputs.NAME }}` renders to). */
@@ -62,12 +63,16 @@ export function parseInputArguments(args: readonly string[] | undefined): InputV
   return values;
 }
 
-/** Why a given text is not a valid value of the input, if it is not. */
-export function valueProblem(name: string, input: Input, text: string): string | undefined {
+/**
+ * Why a given text is not a valid value of the input, if it is not. `secret`: the input's name looks
+ * secret, and the message, which goes to the console and CI logs, shows the value masked.
+ */
+export function valueProblem(name: string, input: Input, text: string, secret = false): string | undefined {
   const type = typeOf(input);
-  if (type === 'number' && !(NUMBER.test(text) && Number.isFinite(Number(text)))) return `input "${name}" must be a number, got "${text}"`;
-  if (type === 'boolean' && text !== 'true' && text !== 'false') return `input "${name}" must be true or false, got "${text}"`;
-  if (!allowed(input, text)) return `input "${name}" must be one of ${list(input.enum!)}, got "${text}"`;
+  const got = `got "${secret ? MASK : text}"`;
+  if (type === 'number' && !(NUMBER.test(text) && Number.isFinite(Number(text)))) return `input "${name}" must be a number, ${got}`;
+  if (type === 'boolean' && text !== 'true' && text !== 'false') return `input "${name}" must be true or false, ${got}`;
+  if (!allowed(input, text)) return `input "${name}" must be one of ${list(input.enum!)}, ${got}`;
   return undefined;
 }
 
@@ -85,7 +90,7 @@ export interface ResolvedInputs {
  * `requireAll`, an input without a default must have a value (to run; lint
  * and plan do not need values).
  */
-export function resolveInputs(declared: Record<string, Input>, given: InputValues, requireAll: boolean, previous: InputValues = {}): ResolvedInputs {
+export function resolveInputs(declared: Record<string, Input>, given: InputValues, requireAll: boolean, previous: InputValues = {}, looksSecret: (name: string) => boolean = () => false): ResolvedInputs {
   const values: InputValues = Object.create(null);
   const problems: string[] = [];
   const names = Object.keys(declared);
@@ -104,7 +109,7 @@ export function resolveInputs(declared: Record<string, Input>, given: InputValue
       missing.push(description ? `"${name}" (${description})` : `"${name}"`);
       continue;
     }
-    const problem = chosen !== undefined ? valueProblem(name, input, text) : undefined;
+    const problem = chosen !== undefined ? valueProblem(name, input, text, looksSecret(name)) : undefined;
     if (problem) problems.push(problem);
     else values[name] = text;
   }

@@ -11,7 +11,8 @@ import { resolveExclusive } from './exclusive.js';
 import { loadIncludes, mergeIncluded, NOT_IN_INCLUDED, type Includes } from './include.js';
 import { configSearchStart, loadConfig } from './load-config.js';
 import { resolveInputs, type InputValues } from './inputs.js';
-import { mergePolicyFiles } from './resolve-policy.js';
+import { mergePolicyFiles, resolveSecretPatterns } from './resolve-policy.js';
+import { secretNameMatcher } from '../util/secret-names.js';
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
 import { validateWorkflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -101,7 +102,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   // A file's name may hold what `name` may not (a terminal escape): shown as escapes.
   const name = raw.name ?? visibleText(basename(file, extname(file)));
   const config = anchoredConfig(options.config ?? {}, options.configDir);
-  const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs);
+  const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs, secretNameMatcher(resolveSecretPatterns(config)));
   inputProblems = inputs.problems;
   if (raw.include) {
     // Its tasks take their defaults (retry, timeouts, estimates) from the run's policy, this file's over the config's.

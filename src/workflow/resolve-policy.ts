@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseDuration } from '../util/duration.js';
 import { slotsOf } from './cpu-share.js';
-import { schemaDefault } from './schema.js';
+import { schemaDefault, schemas } from './schema.js';
 import type { Agent, ConfigFile, Duration, Memoize as MemoizeFile, Policy as PolicyFile, Retry } from './schema-types.js';
 import type { RetryKind } from './model.js';
 import type { AgentSpec, Memoize, Policy, RetryPolicy } from './model.js';
@@ -62,6 +62,11 @@ export function resolvePolicy(config: PolicyFile | undefined, workflow: PolicyFi
       agent: seconds(estimates.agent) ?? defaultSeconds('defaultEstimate', 'agent'),
     },
   };
+}
+
+/** The name patterns of secret variables and inputs (`*TOKEN*`): the config file's, else the schema's default. */
+export function resolveSecretPatterns(config: ConfigFile): string[] {
+  return config.secretPatterns ?? (schemas().config.properties.secretPatterns.default as string[]);
 }
 
 export function stringifyEnv(env: Record<string, string | number | boolean> | undefined): Record<string, string> {

@@ -213,6 +213,21 @@ tasks:
     ]);
   });
 
+  it('say what is wrong with the value of an input that looks secret without showing it, given on the command line or by an include', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': 'version: 1\ninputs:\n  api_token: { enum: [one, two] }\ntasks:\n  a: { run: "true" }\n',
+      'outer.yaml': 'version: 1\ninputs:\n  api_token: {}\ninclude:\n  deploy: { path: workflow.yaml, with: { api_token: "${{ inputs.api_token }}" } }\ntasks:\n  b: { run: "true", needs: deploy.a }\n',
+    });
+    const r = cli(['run', 'workflow.yaml', '-i', 'api_token=hunter2-s3cr3t'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('orchestrate: workflow.yaml: input "api_token" must be one of "one", "two", got "***"\n');
+    const included = cli(['run', 'outer.yaml', '-i', 'api_token=hunter2-s3cr3t'], { cwd: dir });
+    expect(included.code).toBe(2);
+    expect(included.stderr).toContain('error  input "api_token" must be one of "one", "two", got "***" (given to "workflow.yaml")  [bad-include]');
+    expect(r.stdout + r.stderr + included.stdout + included.stderr).not.toContain('s3cr3t');
+  });
+
   it('are given to loadWorkflow in the library, which needs every value', async () => {
     const dir = tempProject({ 'workflow.yaml': deploy });
     const workflow = await loadWorkflow(join(dir, 'workflow.yaml'), { inputs: { version: '3.0', replicas: 4 } });
