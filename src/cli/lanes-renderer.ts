@@ -253,7 +253,7 @@ function forgetDrawnLines(listr: Listr<unknown, any, any> | undefined): void {
   if (typeof updater?.done === 'function') updater.done();
 }
 
-/** Erases the lines Listr2 drew last, leaving the cursor where they began, and draws the next frame there. */
+/** Erases the lines Listr2 drew last, leaving the cursor where they began: its next frame is drawn there. */
 function eraseDrawnLines(listr: Listr<unknown, any, any> | undefined): void {
   const updater = lineUpdater(listr);
   if (typeof updater?.clear === 'function') updater.clear();

@@ -27,7 +27,7 @@ function templateValues(matrix: MatrixFile, at: DocPath): ValueAt[] {
         for (const k of Object.keys(entry)) visit(entry, k, k, [...at, key, i, k]);
       });
     } else if (Array.isArray(value)) {
-      value.forEach((_, i) => visit(value as MatrixValue[] as unknown as Record<number, MatrixValue>, i, key, [...at, key, i]));
+      value.forEach((_, i) => visit(value as unknown as Record<number, MatrixValue>, i, key, [...at, key, i]));
     }
   }
   return found;
