@@ -14,7 +14,7 @@ import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
 import { parseCondition, staticValue } from './condition.js';
-import { readDotenvFiles } from './dotenv.js';
+import { dotenvPaths, readDotenvFiles } from './dotenv.js';
 import { rootPathProblems } from './root-paths.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
 import { schemaDefault, serviceDefault, topLevelDefault } from './schema.js';
@@ -167,8 +167,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const env = stringifyEnv(raw.env);
   const workflowShell = shellWords(raw.shell ?? (topLevelDefault('shell') as string));
   diagnostics.push(...zeroTimeouts(raw), ...checkInputDeclarations(raw));
-  const dotenv = readDotenvFiles((raw.dotenv ?? []).map((path) => resolve(dir, expandHome(path))));
-  diagnostics.push(...dotenv.diagnostics);
+  const dotenvFiles = dotenvPaths(raw.dotenv ?? [], dir, Object.keys(raw.inputs ?? {}), inputs);
+  const dotenv = readDotenvFiles(dotenvFiles.paths);
+  diagnostics.push(...dotenvFiles.diagnostics, ...dotenv.diagnostics);
   const tasks: TaskSpec[] = [];
   const rawNeeds: string[][] = [];
   const baseIds = Object.keys(raw.tasks);
@@ -270,7 +271,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const indices: number[] = [];
     const rootReported = new Set<string>();
     for (const expansion of dynamic ? [{ id: baseId, values: undefined }] : expandMatrix(baseId, matrix)) {
-      const used = new Set<string>(byInputs.used);
+      // The inputs that chose the dotenv files are read by every task (its environment): a resume compares them too.
+      const used = new Set<string>([...byInputs.used, ...dotenvFiles.inputs]);
       const fields = (values: InputValues) => {
         const fill = loadTimeLookup(expansion.values, keys, params, values, used);
         const render = (text: string) => renderTemplate(text, fill);

@@ -1,9 +1,13 @@
 import { readCapped } from '../util/read-capped.js';
-import { RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
+import { ownValue, RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
+import { expandHome } from '../util/home-path.js';
 import { MAX_FILE_BYTES } from './parse-yaml.js';
 import { ioReason } from '../errors.js';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { error, type Diagnostic } from './diagnostics.js';
+import type { InputValues } from './inputs.js';
+import { fillLoadTime, loadTimeDiagnostics } from './load-time-template.js';
+import { hasTemplate } from './templates.js';
 
 export interface ParsedDotenv {
   values: Record<string, string>;
@@ -90,15 +94,39 @@ function shown(path: string): string {
 }
 
 /**
- * The variables of a workflow's dotenv files, in order (a later file overrides
- * an earlier one), each file read once. A missing file is skipped: .env files
- * are usually not committed, and CI sets the variables itself. An unreadable
- * or malformed one is a diagnostic at its `dotenv` entry, naming the line.
+ * The paths of a workflow's `dotenv` files (relative to `dir`; `~` is the home
+ * directory), their templates of the inputs and the runner filled
+ * (`.env.${{ inputs.stage }}`), as Taskfile fills its `dotenv` paths. A path
+ * whose input has no value here (lint, plan) is undefined: it is not read.
+ * `inputs`: those the paths read, on which every task's environment depends.
  */
-export function readDotenvFiles(paths: readonly string[]): { values: Record<string, string>; diagnostics: Diagnostic[] } {
+export function dotenvPaths(entries: readonly string[], dir: string, declared: readonly string[], values: InputValues): { paths: Array<string | undefined>; inputs: string[]; diagnostics: Diagnostic[] } {
+  const inputs = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  const paths = entries.map((entry, i) => {
+    if (!hasTemplate(entry)) return resolve(dir, expandHome(entry));
+    const checked = loadTimeDiagnostics(entry, declared, 'dotenv', ['dotenv', i], (ref) =>
+      error('bad-dotenv', `dotenv uses ${ref.text}, but its files are read when the workflow loads: a path can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, ['dotenv', i]));
+    diagnostics.push(...checked.diagnostics);
+    if (checked.diagnostics.length || !checked.inputs.every((name) => ownValue(values, name) !== undefined)) return undefined;
+    for (const name of checked.inputs) inputs.add(name);
+    return resolve(dir, expandHome(fillLoadTime(entry, values)));
+  });
+  return { paths, inputs: [...inputs], diagnostics };
+}
+
+/**
+ * The variables of a workflow's dotenv files, in order (a later file overrides
+ * an earlier one), each file read once; an undefined path (dotenvPaths) is left
+ * out. A missing file is skipped: .env files are usually not committed, and CI
+ * sets the variables itself. An unreadable or malformed one is a diagnostic at
+ * its `dotenv` entry, naming the line.
+ */
+export function readDotenvFiles(paths: ReadonlyArray<string | undefined>): { values: Record<string, string>; diagnostics: Diagnostic[] } {
   const values: Record<string, string> = {};
   const diagnostics: Diagnostic[] = [];
   paths.forEach((path, i) => {
+    if (path === undefined) return;
     const problem = (message: string) => diagnostics.push(error('bad-dotenv', message, ['dotenv', i]));
     let text: string | undefined;
     try {

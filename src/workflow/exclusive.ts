@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from './diagnostics.js';
 import type { InputValues } from './inputs.js';
 import type { WorkflowFile } from './schema-types.js';
-import { checkLoadTime, fillLoadTime, unknownInput, unknownRunner } from './load-time-template.js';
+import { fillLoadTime, loadTimeDiagnostics } from './load-time-template.js';
 
 /** Runs of one group run one at a time on a machine. */
 export interface Exclusive {
@@ -22,19 +22,8 @@ export function resolveExclusive(raw: WorkflowFile, file: string, inputs: InputV
   const cancelInProgress = typeof spec === 'object' && spec.cancelInProgress === true;
   if (given === undefined) return { exclusive: { group: file, cancelInProgress }, diagnostics: [] };
   const path = typeof spec === 'object' ? ['exclusive', 'group'] : ['exclusive'];
-  const declared = Object.keys(raw.inputs ?? {});
-  const diagnostics = checkLoadTime(given, declared).problems.map((p): Diagnostic => {
-    switch (p.kind) {
-      case 'syntax':
-        return { ...error('bad-template', `exclusive: ${p.message}`, path), find: p.text };
-      case 'unknown-input':
-        return unknownInput(declared, p.ref, 'exclusive', path);
-      case 'unknown-runner':
-        return unknownRunner(p.ref, 'exclusive', path);
-      default:
-        return { ...error('bad-template', `exclusive uses ${p.ref.text}, but the group is named before anything runs: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path), find: p.ref.text };
-    }
-  });
+  const { diagnostics } = loadTimeDiagnostics(given, Object.keys(raw.inputs ?? {}), 'exclusive', path, (ref) =>
+    error('bad-template', `exclusive uses ${ref.text}, but the group is named before anything runs: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path));
   if (diagnostics.length) return { diagnostics };
   return { exclusive: { group: fillLoadTime(given, inputs), cancelInProgress }, diagnostics };
 }

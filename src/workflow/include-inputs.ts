@@ -2,7 +2,7 @@ import { suggestion } from '../util/suggest.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { valueProblem, type InputValues } from './inputs.js';
 import type { InputBinding } from './namespace.js';
-import { checkLoadTime, fillLoadTime, unknownInput, unknownRunner } from './load-time-template.js';
+import { fillLoadTime, loadTimeDiagnostics } from './load-time-template.js';
 import type { Include, Input } from './schema-types.js';
 
 /** What an include entry's `with` says, read against the including workflow's inputs. */
@@ -29,19 +29,9 @@ export function readWith(entries: WithMap, declared: Record<string, Input>, valu
     const path = [...at, 'with', name];
     const where = `with.${name}`;
     const text = String(value);
-    const checked = checkLoadTime(text, names);
-    const problems = checked.problems.map((p): Diagnostic => {
-      switch (p.kind) {
-        case 'syntax':
-          return { ...error('bad-template', `${where}: ${p.message}`, path), find: p.text };
-        case 'unknown-input':
-          return unknownInput(names, p.ref, where, path);
-        case 'unknown-runner':
-          return unknownRunner(p.ref, where, path);
-        default:
-          return { ...error('bad-include', `${where} uses ${p.ref.text}, but a value of \`with\` is known when the workflow loads: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path), find: p.ref.text };
-      }
-    });
+    const checked = loadTimeDiagnostics(text, names, where, path, (ref) =>
+      error('bad-include', `${where} uses ${ref.text}, but a value of \`with\` is known when the workflow loads: it can read \${{ inputs.NAME }} and \${{ runner.KEY }} only`, path));
+    const problems = checked.diagnostics;
     if (problems.length) {
       // Given, if wrongly: not missing too.
       out.diagnostics.push(...problems);

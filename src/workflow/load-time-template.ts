@@ -6,7 +6,7 @@ import { parseTemplate, renderTemplate, type KeyedRef, type TemplateRef } from '
 import { ownValue } from '../util/own-value.js';
 
 /** What a reference may be wrong with (a syntax problem has no reference). */
-export type TemplateProblem =
+type TemplateProblem =
   | { kind: 'syntax'; message: string; text: string }
   | { kind: 'unknown-input' | 'unknown-runner'; ref: KeyedRef }
   | { kind: 'run-time'; ref: TemplateRef };
@@ -17,7 +17,7 @@ export type TemplateProblem =
  * syntax, an input not among `declared`, an unknown runner key, anything
  * known only at run time (outputs, env, matrix, params).
  */
-export function checkLoadTime(text: string, declared: readonly string[]): { inputs: string[]; problems: TemplateProblem[] } {
+function checkLoadTime(text: string, declared: readonly string[]): { inputs: string[]; problems: TemplateProblem[] } {
   const parsed = parseTemplate(text);
   const problems: TemplateProblem[] = parsed.errors.map((e) => ({ kind: 'syntax', message: e.message, text: e.text }));
   for (const ref of parsed.refs) {
@@ -27,6 +27,27 @@ export function checkLoadTime(text: string, declared: readonly string[]): { inpu
   }
   const inputs = [...new Set(parsed.refs.filter((r) => r.kind === 'inputs').map((r) => r.key))].sort();
   return { inputs, problems };
+}
+
+/**
+ * What is wrong with a load-time text (`checkLoadTime`), as diagnostics at `path`: `where` names it
+ * in the messages, and `late` says why a reference known only at run time cannot be there.
+ */
+export function loadTimeDiagnostics(text: string, declared: readonly string[], where: string, path: DocPath, late: (ref: TemplateRef) => Diagnostic): { inputs: string[]; diagnostics: Diagnostic[] } {
+  const checked = checkLoadTime(text, declared);
+  const diagnostics = checked.problems.map((p): Diagnostic => {
+    switch (p.kind) {
+      case 'syntax':
+        return { ...error('bad-template', `${where}: ${p.message}`, path), find: p.text };
+      case 'unknown-input':
+        return unknownInput(declared, p.ref, where, path);
+      case 'unknown-runner':
+        return unknownRunner(p.ref, where, path);
+      default:
+        return { ...late(p.ref), find: p.ref.text };
+    }
+  });
+  return { inputs: checked.inputs, diagnostics };
 }
 
 /** A load-time text with the runner's values and, when `values` are given, the inputs' filled in. */

@@ -2,7 +2,7 @@ import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { InputValues } from './inputs.js';
 import type { MatrixValue } from './model.js';
 import type { MatrixFile } from './expand-matrix.js';
-import { checkLoadTime, fillLoadTime, unknownInput, unknownRunner } from './load-time-template.js';
+import { fillLoadTime, loadTimeDiagnostics } from './load-time-template.js';
 import { hasTemplate } from './templates.js';
 import { ownValue } from '../util/own-value.js';
 
@@ -47,17 +47,12 @@ export function fillMatrixValueTemplates(baseId: string, matrix: MatrixFile | un
   const problems: Diagnostic[] = [];
   const where = `task "${baseId}": a matrix value`;
   for (const value of templateValues(copy, at)) {
-    const checked = checkLoadTime(value.text, declared);
-    for (const p of checked.problems) {
-      if (p.kind === 'syntax') problems.push({ ...error('bad-template', `${where}: ${p.message}`, value.path), find: p.text });
-      else if (p.kind === 'unknown-input') problems.push(unknownInput(declared, p.ref, where, value.path));
-      else if (p.kind === 'unknown-runner') problems.push(unknownRunner(p.ref, where, value.path));
-      else {
-        const whole = p.ref.kind === 'task-output' ? `; a list from another task's output is a whole key, \`${value.key}: \${{ tasks.ID.outputs.KEY }}\`` : '';
-        problems.push({ ...error('bad-matrix', `${where} uses ${p.ref.text}, but a matrix is expanded before anything runs: its values can read \${{ inputs.NAME }} and \${{ runner.KEY }} only${whole}`, value.path), find: p.ref.text });
-      }
-    }
-    if (checked.problems.length) continue;
+    const checked = loadTimeDiagnostics(value.text, declared, where, value.path, (ref) => {
+      const whole = ref.kind === 'task-output' ? `; a list from another task's output is a whole key, \`${value.key}: \${{ tasks.ID.outputs.KEY }}\`` : '';
+      return error('bad-matrix', `${where} uses ${ref.text}, but a matrix is expanded before anything runs: its values can read \${{ inputs.NAME }} and \${{ runner.KEY }} only${whole}`, value.path);
+    });
+    problems.push(...checked.diagnostics);
+    if (checked.diagnostics.length) continue;
     for (const name of checked.inputs) if (ownValue(inputs, name) !== undefined) used.add(name);
     value.set(fillLoadTime(value.text, inputs));
   }

@@ -494,7 +494,7 @@ export type WorkflowFile = {
    */
   env?: Env;
   /**
-   * Files of NAME=value lines (.env files, relative to the workflow file) whose variables every task gets, under the workflow's own env; a variable already set in the environment is not overridden, and a missing file is skipped. Values of secret-looking names are masked.
+   * Files of NAME=value lines (.env files, relative to the workflow file) whose variables every task gets, under the workflow's own env; a variable already set in the environment is not overridden, and a missing file is skipped. Values of secret-looking names are masked. A path may hold templates of the inputs and the runner (`.env.${{ inputs.stage }}`), filled when the workflow loads.
    * @default []
    */
   dotenv?: Array<string>;
