@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { TaskSpec } from '../workflow/model.js';
 import { renderTemplate, type TemplateRef } from '../workflow/templates.js';
+import { renderParams } from '../workflow/param-texts.js';
 import type { AttemptRequest } from './attempt.js';
 
 /** What an attempt's request takes from the run. */
@@ -21,13 +22,13 @@ export interface AttemptContext {
   onOutput?: AttemptRequest['onOutput'];
 }
 
-/** A task's command, prompt and own variables, their templates rendered with what its needs reported. */
-export function renderedTask(task: TaskSpec, valueOf: AttemptContext['valueOf']): Pick<AttemptRequest, 'command' | 'prompt' | 'env'> {
+/** A task's command, prompt, params and own variables, their templates rendered with what its needs reported. */
+export function renderedTask(task: TaskSpec, valueOf: AttemptContext['valueOf']): Pick<AttemptRequest, 'command' | 'prompt' | 'env' | 'params'> {
   const render = (text: string) => renderTemplate(text, (ref) => valueOf(ref, env));
   // Only the task's own variables travel; the executor puts them over the base environment.
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(task.env)) env[k] = render(v);
-  return { command: render(task.command), prompt: task.prompt === undefined ? undefined : render(task.prompt), env };
+  return { command: render(task.command), prompt: task.prompt === undefined ? undefined : render(task.prompt), env, params: renderParams(task.params, render) };
 }
 
 /**
@@ -56,7 +57,7 @@ function renderedCwd(cwd: string, render: (text: string) => string): string {
 
 /** The request for one attempt of a task (as placedTask gives it): its templates rendered with what its needs reported. */
 export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
-  const { command, prompt, env } = renderedTask(task, c.valueOf);
+  const { command, prompt, env, params } = renderedTask(task, c.valueOf);
   return {
     runId: c.runId,
     taskId: task.id,
@@ -65,7 +66,7 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     command,
     shell: task.shell,
     prompt,
-    params: task.params,
+    params,
     ...(task.captureStdout ? { captureStdout: task.captureStdout } : {}),
     ...(task.service ? { service: { ...(task.service.ready !== undefined ? { ready: renderTemplate(task.service.ready, (ref) => c.valueOf(ref, env)) } : {}), interval: task.service.interval, timeout: task.service.timeout } } : {}),
     env,

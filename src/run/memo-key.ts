@@ -8,13 +8,13 @@ import type { EngineOptions } from './engine-options.js';
 
 /**
  * What a memoized task is known by: a hash of its id and everything that
- * decides what it does — its command, prompt and own variables as rendered for this run
+ * decides what it does — its command, prompt, params and own variables as rendered for this run
  * (with the outputs of its needs), its shell, params, working directory
  * (relative to the project's `root` when inside it: a moved project keeps its memos),
  * agent, captureStdout, output schemas and artifacts. Equal keys: the task
  * would be asked the same again. The environment it inherits is not part of it.
  */
-export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command' | 'prompt' | 'env'>, root: string): string {
+export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command' | 'prompt' | 'env' | 'params'>, root: string): string {
   const env = Object.entries(rendered.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const what = {
     v: 2,
@@ -25,7 +25,7 @@ export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command'
     shell: task.shell ?? null,
     prompt: rendered.prompt ?? null,
     env,
-    params: task.params,
+    params: rendered.params,
     cwd: projectPath(root, task.cwd),
     captureStdout: task.captureStdout ?? null,
     outputSchema: task.outputSchema ?? null,

@@ -50,7 +50,7 @@ describe('planMemoized', () => {
     expect(ids(w, planMemoized(w, new Map(), lookup, { HOME: '/h' }))).toEqual(['after', 'm[a]', 'm[b]', 'sum']);
     // sum was looked up by the key the run will compute: its command with the expansions' answers as a list.
     const sum = w.tasks[w.taskIndex.get('sum')!]!;
-    expect(asked).toContain(memoKey(sum, { command: 'echo ["v","v"]', prompt: undefined, env: {} }, projectRoot(w.dir)));
+    expect(asked).toContain(memoKey(sum, { command: 'echo ["v","v"]', prompt: undefined, env: {}, params: sum.params }, projectRoot(w.dir)));
     const after = w.tasks[w.taskIndex.get('after')!]!;
     expect(asked).toContain(memoKey(after, renderedTask(after, (ref) => (ref.kind === 'env' ? '/h' : 'w')), projectRoot(w.dir)));
   });

@@ -7,6 +7,7 @@ import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { outputSchemaDiagnostics } from './output-schema.js';
 import { fillMatrixValueTemplates } from './matrix-value-templates.js';
+import { renderParams } from './param-texts.js';
 import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, resolveMatrix, type MatrixFile } from './expand-matrix.js';
 import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, resolveSecretPatterns, stringifyEnv } from './resolve-policy.js';
@@ -274,7 +275,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       // The inputs that chose the dotenv files are read by every task (its environment): a resume compares them too.
       const used = new Set<string>([...byInputs.used, ...dotenvFiles.inputs]);
       const fields = (values: InputValues) => {
-        const fill = loadTimeLookup(expansion.values, keys, params, values, used);
+        // Its params first, as `${{ params.K }}` reads them filled; a param reading params stays as written (lint says so).
+        const ownParams = renderParams(params, (text) => renderTemplate(text, loadTimeLookup(expansion.values, keys, {}, values, used)));
+        const fill = loadTimeLookup(expansion.values, keys, ownParams, values, used);
         const render = (text: string) => renderTemplate(text, fill);
         const renderedEnv: Record<string, string> = {};
         for (const [k, v] of Object.entries(taskEnv)) renderedEnv[k] = render(v);
@@ -286,6 +289,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
           sources: (t.sources ?? []).map((path) => expandHome(render(path))),
           cwd: resolve(dir, expandHome(render(t.cwd ?? agent?.cwd ?? '.'))),
           env: renderedEnv,
+          params: ownParams,
         };
       };
       const filled = fields(inputs);
@@ -316,7 +320,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         ...(t.captureStdout ?? agent?.captureStdout ? { captureStdout: t.captureStdout ?? agent?.captureStdout } : {}),
         ...(t.outputSchema ?? agent?.outputSchema ? { outputSchema: { ...agent?.outputSchema, ...t.outputSchema } } : {}),
         ...(memoize ? { memoize } : {}),
-        params,
+        params: filled.params,
         needs: [],
         if: t.if ?? 'success',
         ...(t.service ? { service: serviceSpec(t.service, filled.ready) } : {}),
@@ -328,7 +332,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         artifacts: filled.artifacts,
         sources: filled.sources,
         gate: t.gate ?? false,
-        ...approvalOf(t.approval, (text) => renderTemplate(text, loadTimeLookup(expansion.values, keys, params, inputs, new Set()))),
+        ...approvalOf(t.approval, (text) => renderTemplate(text, loadTimeLookup(expansion.values, keys, filled.params, inputs, new Set()))),
         continueOnError: t.continueOnError ?? false,
         timeout: t.timeout !== undefined ? parseDuration(t.timeout) : agent?.timeout ?? policy.taskTimeout,
         retry,

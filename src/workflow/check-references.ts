@@ -3,6 +3,7 @@ import { expansionsByMatrixTask, matrixKeys } from './expand-matrix.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { ancestors, isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
+import { paramTexts } from './param-texts.js';
 import { literalComparisons, parseCondition, same, unorderedLiterals } from './condition.js';
 import type { TaskSpec, Workflow } from './model.js';
 import { unknownInput, unknownRunner } from './load-time-template.js';
@@ -34,6 +35,7 @@ function templateFields(baseId: string, task: WorkflowFile['tasks'][string], pro
   (task.sources ?? []).forEach((a, i) => add([...at, 'sources', i], a));
   // A matrix key from another task's output.
   for (const [k, v] of Object.entries(task.matrix ?? {})) if (k !== 'include' && k !== 'exclude') add([...at, 'matrix', k], v);
+  fields.push(...paramTexts(task.params as Record<string, unknown> | undefined, [...at, 'params']));
   return fields;
 }
 
@@ -142,7 +144,9 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         else if (field.path[2] === 'cwd' && field.path.length === 3 && task.sources?.length && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env')) {
           diagnostics.push(at(error('bad-template', `task "${baseId}": its sources, relative to its cwd, are fingerprinted before anything runs, so ${ref.text} cannot be used in its cwd: use matrix, params or inputs templates`, field.path)));
         }
-        else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
+        else if (field.path[2] === 'params' && ref.kind === 'params') {
+          diagnostics.push(at(error('bad-template', `task "${baseId}": a param cannot read the params (${ref.text}): write its value there too`, field.path)));
+        } else if (ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key)) {
           diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but ${task.matrix ? `its matrix has no key "${ref.key}" (keys: ${matrixKeys(task.matrix).join(', ')})` : 'it has no matrix'}`, field.path)));
         } else if (ref.kind === 'runner' && runnerValue(ref.key) === undefined) {
           diagnostics.push(unknownRunner(ref, `task "${baseId}"`, field.path));

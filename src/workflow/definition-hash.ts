@@ -18,7 +18,7 @@ export function definitionHash(workflow: Workflow, task: TaskSpec, root = projec
   const agent = task.agent === undefined ? undefined : ownValue(workflow.agents, task.agent);
   const fields = task.unfilled ?? task;
   const data = JSON.stringify([
-    task.kind, fields.command, agent?.command ?? null, fields.prompt ?? null, task.params, fields.env,
+    task.kind, fields.command, agent?.command ?? null, fields.prompt ?? null, fields.params, fields.env,
     // Where the project is does not change what a task does: a moved project keeps its history.
     projectPath(root, fields.cwd), fields.artifacts, [...task.needs].sort(), task.matrix ?? null,
     // Only another shell counts, so that the hashes of earlier runs still match; sources likewise.

@@ -155,7 +155,7 @@ export interface TaskSpec {
   /** For a task of an included file: how each input it uses got its value (`docs.target=staging`, `docs.target=default:"dev"`), in its definition hash. */
   inputBindings?: string[];
   /** Its fields with the inputs left as templates: what its definition hash covers. */
-  unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'> & { ready?: string };
+  unfilled?: Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env' | 'params'> & { ready?: string };
 }
 
 export interface Workflow {

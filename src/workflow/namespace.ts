@@ -1,6 +1,7 @@
 import { parseCondition } from './condition.js';
 import type { DocPath } from './diagnostics.js';
 import type { TaskSpec } from './model.js';
+import { renderParams } from './param-texts.js';
 
 /** How an `include` entry gave the included file's inputs their values. */
 export interface InputBinding {
@@ -22,7 +23,7 @@ export interface InputBinding {
 export function namespacedTask(task: TaskSpec, ns: string, path: DocPath, binding: InputBinding): TaskSpec {
   const id = (name: string) => `${ns}.${name}`;
   const text = (value: string) => namespaceTemplates(value, ns);
-  const fields = <T extends Partial<Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>>>(f: T): T => ({
+  const fields = <T extends Partial<Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env' | 'params'>>>(f: T): T => ({
     ...f,
     ...(f.command !== undefined ? { command: text(f.command) } : {}),
     ...(f.prompt !== undefined ? { prompt: text(f.prompt) } : {}),
@@ -30,6 +31,7 @@ export function namespacedTask(task: TaskSpec, ns: string, path: DocPath, bindin
     ...(f.sources ? { sources: f.sources.map(text) } : {}),
     ...(f.cwd !== undefined ? { cwd: text(f.cwd) } : {}),
     ...(f.env ? { env: Object.fromEntries(Object.entries(f.env).map(([k, v]) => [k, text(v)])) } : {}),
+    ...(f.params ? { params: renderParams(f.params, text) } : {}),
   });
   const when = task.when && namespaceExpression(task.when.source, ns);
   const bound = (task.inputsUsed ?? []).map((name) => binding.bind(name));

@@ -1,8 +1,9 @@
 import type { Expansion } from './expand-matrix.js';
 import type { MatrixValue, TaskSpec } from './model.js';
 import { renderTemplate } from './templates.js';
+import { renderParams } from './param-texts.js';
 
-type Fields = Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env'>;
+type Fields = Pick<TaskSpec, 'command' | 'prompt' | 'artifacts' | 'sources' | 'cwd' | 'env' | 'params'>;
 
 /**
  * One expansion of a matrix known only at run time: the group task with
@@ -19,6 +20,7 @@ export function expandedTask(group: TaskSpec, expansion: Expansion & { values: R
     sources: f.sources.map(fill),
     cwd: fill(f.cwd),
     env: Object.fromEntries(Object.entries(f.env).map(([k, v]) => [k, fill(v)])),
+    params: renderParams(f.params, fill),
   });
   const { dynamicMatrix: _, ...task } = group;
   return {

@@ -336,7 +336,7 @@ export type Task = {
    */
   promptFile?: string;
   /**
-   * Parameters for the agent, passed as JSON in ORCHESTRATE_PARAMS and usable as ${{ params.K }}.
+   * Parameters for the agent, passed as JSON in ORCHESTRATE_PARAMS and usable as ${{ params.K }}. Their texts may hold templates, filled as those of `run` are (not ${{ params.K }}).
    * @default {}
    */
   params?: Record<string, unknown>;

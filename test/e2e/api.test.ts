@@ -16,13 +16,14 @@ describe('library API', () => {
     const result = await executeGraph({
       tasks: [
         { id: 'write', agent: writer, prompt: 'draft' },
-        { id: 'review', needs: ['write'], prompt: 'review ${{ tasks.write.outputs.text }}', agent: () => ({ run: (prompt) => { seen.push(prompt); return {}; } }) },
+        { id: 'review', needs: ['write'], prompt: 'review ${{ tasks.write.outputs.text }}', params: { text: '${{ tasks.write.outputs.text }}', n: 1 }, agent: () => ({ run: (prompt, ctx) => { seen.push(prompt, JSON.stringify(ctx.params)); return {}; } }) },
         { id: 'shell', needs: ['write'], run: 'test "${{ tasks.write.outputs.text }}" = "draft!"' },
       ],
     }, { maxConcurrency: 2, cwd });
     expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
     expect(result.status).toBe('succeeded');
-    expect(seen).toEqual(['review draft!']);
+    // Its params' templates are filled as its prompt's.
+    expect(seen).toEqual(['review draft!', '{"text":"draft!","n":1}']);
     expect(result.tasks.map((t) => [t.id, t.status, t.cost])).toEqual([['write', 'succeeded', 0.25], ['review', 'succeeded', 0], ['shell', 'succeeded', 0]]);
     expect(result.metrics.costSpent).toBe(0.25);
   });

@@ -456,6 +456,38 @@ tasks:
     expect(existsSync(join(other, '.orchestrate/.gitignore'))).toBe(true);
   });
 
+  it('fills templates in an agent\'s params as in its prompt: inputs, matrix values and the runner at load, needs\' outputs and env when it starts', () => {
+    const r = runProject({
+      'agent.sh': '#!/bin/sh\nprintf "%s\\n" "$ORCHESTRATE_PARAMS" >> "params-$1.txt"\ncat >> "prompt-$1.txt"\n',
+      'workflow.yaml': `version: 1
+inputs: { model: { default: small } }
+agents:
+  reviewer: { command: "sh agent.sh \${{ matrix.file }}" }
+tasks:
+  find: { run: 'echo "rules=strict" >> "$ORCHESTRATE_OUTPUT"' }
+  review:
+    needs: find
+    agent: reviewer
+    matrix: { file: [a.ts, b.ts] }
+    params:
+      file: \${{ matrix.file }}
+      options: { model: "\${{ inputs.model }}", rules: ["\${{ tasks.find.outputs.rules }}", "\${{ env.EXTRA }}"], os: "\${{ runner.os }}" }
+      tries: 2
+    prompt: Review \${{ params.file }} with \${{ params.options }}
+`,
+    }, ['-i', 'model=large'], { EXTRA: 'docs' });
+    expect(r.code, r.stderr).toBe(0);
+    const os = process.platform === 'darwin' ? 'macOS' : 'Linux';
+    const options = { model: 'large', rules: ['strict', 'docs'], os };
+    expect(JSON.parse(readFileSync(join(r.dir, 'params-a.ts.txt'), 'utf8'))).toEqual({ file: 'a.ts', options, tries: 2 });
+    expect(JSON.parse(readFileSync(join(r.dir, 'params-b.ts.txt'), 'utf8'))).toEqual({ file: 'b.ts', options, tries: 2 });
+    expect(readFileSync(join(r.dir, 'prompt-a.ts.txt'), 'utf8')).toBe(`Review a.ts with ${JSON.stringify(options)}`);
+    // A param reading the params, and the references lint checks elsewhere.
+    writeFileSync(join(r.dir, 'bad.yaml'), 'version: 1\ntasks:\n  a: { run: "true", params: { x: 1, y: "${{ params.x }}", z: ["${{ tasks.b.outputs.k }}"] } }\n  b: { run: "true" }\n');
+    const lint = cli(['lint', 'bad.yaml', '--format', 'json'], { cwd: r.dir });
+    expect(JSON.parse(lint.stdout)[0].diagnostics.map((d: any) => [d.code, d.line, d.column])).toEqual([['bad-template', 3, 41], ['unknown-reference', 3, 64]]);
+  });
+
   it('fills run-time templates in cwd and artifacts: an environment variable (an absolute path too) and a need\'s output', () => {
     const elsewhere = tempProject({ 'marker.txt': 'x', 'work/keep': '' });
     const r = runProject({
