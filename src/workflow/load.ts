@@ -8,6 +8,7 @@ import { checkWarnings, reservedEnv } from './check-warnings.js';
 import { missingDirectories, missingPrograms } from './check-directories.js';
 import { missingSources } from './check-sources.js';
 import { resolveExclusive } from './exclusive.js';
+import { templatedShells } from './shell.js';
 import { loadIncludes, mergeIncluded, NOT_IN_INCLUDED, type Includes } from './include.js';
 import { configSearchStart, loadConfig } from './load-config.js';
 import { resolveInputs, type InputValues } from './inputs.js';
@@ -117,7 +118,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);
   const exclusive = resolveExclusive(raw, file, inputs.values);
   if (exclusive.exclusive) built.workflow.exclusive = exclusive.exclusive;
-  const diagnostics = [...schemaErrors, ...built.diagnostics, ...exclusive.diagnostics, ...(includes?.diagnostics ?? [])];
+  const diagnostics = [...schemaErrors, ...built.diagnostics, ...exclusive.diagnostics, ...templatedShells(raw), ...(includes?.diagnostics ?? [])];
   if (failed.length) return done(diagnostics);
   if (diagnostics.some((d) => d.code === 'unknown-need' || d.code === 'matrix-too-large' || d.code === 'duplicate-task-id')) {
     // The graph is incomplete; cycles and references would be guesses.

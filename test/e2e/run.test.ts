@@ -1008,6 +1008,11 @@ tasks:
     expect(existsSync(join(r.dir, 'never.txt'))).toBe(false);
     expect(task(r.result, 'agent').outputs).toEqual({ sum: '42' });
     expect(task(r.result, 'missing').errors[0]).toEqual({ attempt: 1, kind: 'spawn', message: 'could not start: the shell "no-such-shell" was not found (set by `shell`)' });
+    // A shell is named before anything is filled: a template there is refused before the run.
+    writeFileSync(join(r.dir, 'templated.yaml'), 'version: 1\ninputs: { sh: { default: bash } }\ntasks:\n  a: { run: "true", shell: "${{ inputs.sh }} -c" }\n');
+    const refused = cli(['run', 'templated.yaml'], { cwd: r.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('templated.yaml:4:28  error  `shell` takes no template ("${{ inputs.sh }} -c"): it names the program every command of it is given to, before anything is filled; write the program itself  [bad-template]');
   });
 
   // An image without a shell (distroless), made here by putting a file that cannot run over /bin/sh in a mount namespace (root only).
