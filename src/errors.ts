@@ -9,6 +9,14 @@ export const EXIT = {
   sigterm: 143,
 } as const;
 
+/** The exit code of a run a signal stopped: 128 + the signal's number, as a shell reports a job it ended. */
+export const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT', number>> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: EXIT.sighup, SIGQUIT: EXIT.sigquit };
+
+/** SIGNAL_EXIT of a signal the run stops on; a cancelled run that heard none exits as Ctrl-C. */
+export function exitForSignal(signal: NodeJS.Signals | undefined): number {
+  return (signal !== undefined && (SIGNAL_EXIT as Record<string, number>)[signal]) || EXIT.sigint;
+}
+
 export type ErrorCode =
   | 'usage'
   | 'io'

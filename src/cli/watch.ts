@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { EXIT, OrchestrateError, UsageError } from '../errors.js';
+import { exitForSignal, OrchestrateError, SIGNAL_EXIT, UsageError } from '../errors.js';
 import { matchSources } from '../run/sources.js';
 import { includedFiles } from '../workflow/include.js';
 import { loadWorkflowFile } from '../workflow/load.js';
@@ -62,7 +62,6 @@ async function watched(file: string, options: RunCommandOptions): Promise<{ file
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: EXIT.sighup, SIGQUIT: EXIT.sigquit };
 
 /**
  * The signal that stops a watch, heard for the watch's whole life: during a
@@ -133,7 +132,7 @@ async function watchLoop(file: string, options: RunCommandOptions, stop: StopSig
       if (!(error instanceof OrchestrateError)) throw error;
       code = await reportError(error);
     }
-    if (stop.signal) return SIGNAL_EXIT[stop.signal]!;
+    if (stop.signal) return exitForSignal(stop.signal);
     if (Object.values(SIGNAL_EXIT).includes(code)) return code;
     if (snapshot(files, tasks, true) !== during) {
       await writeErr('orchestrate: a change during the run, running again\n');
@@ -144,7 +143,7 @@ async function watchLoop(file: string, options: RunCommandOptions, stop: StopSig
     const count = tasks.reduce((n, t) => n + matchSources(t.sources, t.cwd).files.length + (t.promptFile ? 1 : 0), 0);
     await writeErr(`orchestrate: watching ${count} file${count === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} and ${file} (Ctrl-C to stop)\n`);
     await stop.changeOrStop(take, before);
-    if (stop.signal) return SIGNAL_EXIT[stop.signal]!;
+    if (stop.signal) return exitForSignal(stop.signal);
     await writeErr('orchestrate: change seen, running again\n');
   }
 }

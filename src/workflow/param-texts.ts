@@ -15,7 +15,14 @@ export function renderParams(params: Record<string, unknown>, render: (text: str
     if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
     return value;
   };
-  return paramTexts(params, []).length ? (walk(params) as Record<string, unknown>) : params;
+  return holdsTemplate(params) ? (walk(params) as Record<string, unknown>) : params;
+}
+
+/** Whether a text in `value`, however deep, holds a template: most params hold none, and are then rendered for no attempt. */
+function holdsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return hasTemplate(value);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsTemplate);
+  return false;
 }
 
 /** Every text in `params` that holds a template, with its path (`at` followed by the keys and indices to it). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
+import { EXIT, exitForSignal, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { formatEventLine } from '../../report/simple-renderer.js';
@@ -209,7 +209,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   if (typeof taken === 'string') {
     // A signal came while it waited for its group: it stops before it began.
     db.close();
-    return taken === 'SIGTERM' ? EXIT.sigterm : taken === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
+    return exitForSignal(taken);
   }
   const { runId, release } = taken;
   let resume: Awaited<ReturnType<typeof resumeFrom>> | undefined;
@@ -424,7 +424,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     await reportToGithub(result, quietConsole);
     // A signal that came as the last tasks ended still means stop: `orchestrate run && deploy` stops, and so does a watch.
-    if (signalled || result.status === 'cancelled') return signalled === 'SIGTERM' ? EXIT.sigterm : signalled === 'SIGHUP' ? EXIT.sighup : signalled === 'SIGQUIT' ? EXIT.sigquit : EXIT.sigint;
+    if (signalled || result.status === 'cancelled') return exitForSignal(signalled);
     return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
   } finally {
     process.off('SIGINT', onSignal);
