@@ -67,6 +67,7 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     shell: task.shell,
     prompt,
     params,
+    ...(task.agent !== undefined ? { agent: task.agent } : {}),
     ...(task.captureStdout ? { captureStdout: task.captureStdout } : {}),
     ...(task.service ? { service: { ...(task.service.ready !== undefined ? { ready: renderTemplate(task.service.ready, (ref) => c.valueOf(ref, env)) } : {}), interval: task.service.interval, timeout: task.service.timeout } } : {}),
     env,

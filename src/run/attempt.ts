@@ -51,6 +51,8 @@ export interface AttemptRequest {
   shell?: string[];
   prompt?: string;
   params: Record<string, unknown>;
+  /** Its agent, for an agent task. */
+  agent?: string;
   /** The task's variables, set over the runner's base environment. */
   env: Record<string, string>;
   cwd: string;

@@ -17,8 +17,8 @@ import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
  * left in its group is killed. A service's attempt succeeds once it is ready;
  * its process goes on until the attempt's signal stops it.
  */
-/** The largest prompt also given in ORCHESTRATE_PROMPT (Linux allows 128 KB for one variable, name included). */
-export const MAX_PROMPT_VARIABLE = 100 * 1024;
+/** The largest prompt or params also given in ORCHESTRATE_PROMPT or ORCHESTRATE_PARAMS (Linux allows 128 KB for one variable, name included). */
+export const MAX_TEXT_VARIABLE = 100 * 1024;
 
 export class ShellExecutor implements Executor {
   /** Tasks whose log file could not all be written (a full disk), and why. */
@@ -37,14 +37,23 @@ export class ShellExecutor implements Executor {
       ORCHESTRATE_PREVIOUS_ERROR_KIND: request.previousError?.kind ?? '',
       ORCHESTRATE_OUTPUT: request.outputFile,
       ORCHESTRATE_SUMMARY: request.summaryFile,
-      ORCHESTRATE_PARAMS: JSON.stringify(request.params),
     };
+    // Linux refuses to start a process with one variable over 128 KB: a larger prompt or params are in their file only
+    // (and the prompt on stdin). Such a variable the workflow's `env` set is not seen either: the runner's are.
+    const params = JSON.stringify(request.params);
+    if (Buffer.byteLength(params) <= MAX_TEXT_VARIABLE) env.ORCHESTRATE_PARAMS = params;
+    else delete env.ORCHESTRATE_PARAMS;
     let promptFile: string | undefined;
     if (request.prompt !== undefined) {
-      // Linux refuses to start a process with one variable over 128 KB: a larger prompt is on stdin and in the file only.
-      if (Buffer.byteLength(request.prompt) <= MAX_PROMPT_VARIABLE) env.ORCHESTRATE_PROMPT = request.prompt;
+      if (Buffer.byteLength(request.prompt) <= MAX_TEXT_VARIABLE) env.ORCHESTRATE_PROMPT = request.prompt;
+      else delete env.ORCHESTRATE_PROMPT;
       promptFile = request.outputFile.replace(/\.env$/, '.prompt');
       env.ORCHESTRATE_PROMPT_FILE = promptFile;
+    }
+    let paramsFile: string | undefined;
+    if (request.agent !== undefined || Object.keys(request.params).length > 0) {
+      paramsFile = request.outputFile.replace(/\.env$/, '.params.json');
+      env.ORCHESTRATE_PARAMS_FILE = paramsFile;
     }
     let timedOut = false;
     let timer: LongTimeout | undefined;
@@ -71,6 +80,7 @@ export class ShellExecutor implements Executor {
       outputFile: request.outputFile,
       summaryFile: request.summaryFile,
       promptFile,
+      ...(paramsFile !== undefined ? { params, paramsFile } : {}),
       ...(request.captureStdout ? { captureStdout: request.captureStdout } : {}),
       // A service may be ready once started.
       ...(request.service ? { reportStart: true } : {}),

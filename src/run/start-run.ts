@@ -84,12 +84,12 @@ export function fixedSpawners(value: string | undefined): number | undefined {
 }
 
 /**
- * The prompt variables the runner sets for agent tasks only. A runner started
- * by an agent task has its own: tasks must not inherit them, as a shell task
- * would read another task's prompt, and an agent whose prompt is too large for
- * a variable would read the outer one.
+ * The prompt and params variables the runner sets for some tasks only. A
+ * runner started by a task has its own: tasks must not inherit them, as a
+ * shell task would read another task's prompt, and an agent whose prompt or
+ * params are too large for a variable would read the outer ones.
  */
-const AGENT_ONLY_VARIABLES = new Set(['ORCHESTRATE_PROMPT', 'ORCHESTRATE_PROMPT_FILE']);
+const SOMETIMES_SET_VARIABLES = new Set(['ORCHESTRATE_PROMPT', 'ORCHESTRATE_PROMPT_FILE', 'ORCHESTRATE_PARAMS', 'ORCHESTRATE_PARAMS_FILE']);
 
 /** Starts a run of a loaded workflow: the one engine behind the CLI and the library API. */
 export function startRun(workflow: Workflow, options: StartRunOptions = {}): RunHandle {
@@ -99,7 +99,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
   const env = options.env ?? { ...workflow.dotenv, ...process.env };
   const masker = options.masker ?? workflowMasker(workflow, env);
   const baseEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !AGENT_ONLY_VARIABLES.has(k)) baseEnv[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !SOMETIMES_SET_VARIABLES.has(k)) baseEnv[k] = v;
   const spawner = new SpawnerClient(masker.values, baseEnv, {
     fixed: fixedSpawners(process.env.ORCHESTRATE_SPAWNERS),
     startsPerSecond: expectedStartRate(workflow, options),

@@ -226,7 +226,7 @@ export type Telemetry = {
 export type Priority = "critical" | "high" | "medium" | "low";
 
 /**
- * An agent: a command run with `sh -c` that receives the task's prompt on stdin, in the file named by ORCHESTRATE_PROMPT_FILE, and in ORCHESTRATE_PROMPT when it is at most 100 KB.
+ * An agent: a command run with `sh -c` that receives the task's prompt on stdin, in the file named by ORCHESTRATE_PROMPT_FILE, and in ORCHESTRATE_PROMPT when it is at most 100 KB; the task's params likewise in ORCHESTRATE_PARAMS_FILE and ORCHESTRATE_PARAMS.
  */
 export type Agent = {
   /**
@@ -336,7 +336,7 @@ export type Task = {
    */
   promptFile?: string;
   /**
-   * Parameters for the agent, passed as JSON in ORCHESTRATE_PARAMS and usable as ${{ params.K }}. Their texts may hold templates, filled as those of `run` are (not ${{ params.K }}).
+   * Parameters for the agent, passed as JSON in the file named by ORCHESTRATE_PARAMS_FILE and in ORCHESTRATE_PARAMS when at most 100 KB, and usable as ${{ params.K }}. Their texts may hold templates, filled as those of `run` are (not ${{ params.K }}).
    * @default {}
    */
   params?: Record<string, unknown>;

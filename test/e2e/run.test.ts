@@ -989,6 +989,29 @@ printf 'stdin=%s\\nfile=%s\\nvariable=%s\\npath=%s\\n' "$stdin" "$file" "\${#ORC
     for (const id of ['small', 'large']) expect(existsSync(task(r.result, id).outputs.path)).toBe(false);
   });
 
+  it('gives a task its params in ORCHESTRATE_PARAMS_FILE, and in ORCHESTRATE_PARAMS unless they are too large for a variable; no task inherits the runner\'s', () => {
+    const r = runProject({
+      'agent.sh': `#!/bin/sh
+printf 'file=%s\\nvariable=%s\\npath=%s\\n' "$(wc -c < "$ORCHESTRATE_PARAMS_FILE" | tr -d ' ')" "\${#ORCHESTRATE_PARAMS}" "$ORCHESTRATE_PARAMS_FILE" >> "$ORCHESTRATE_OUTPUT"
+`,
+      // A need's output of 150,000 bytes makes params too large for one variable (128 KB on Linux).
+      'workflow.yaml': `version: 1\nagents:\n  a: { command: sh ./agent.sh }\ntasks:
+  make: { run: "{ printf big=; head -c 150000 /dev/zero | tr '\\\\0' y; echo; } >> \\"$ORCHESTRATE_OUTPUT\\"" }
+  large: { agent: a, needs: make, params: { text: "\${{ tasks.make.outputs.big }}" } }
+  small: { agent: a, params: { n: 1 } }
+  none: { agent: a }
+  plain: { run: 'printf "params=%s\\nfile=%s\\n" "\${ORCHESTRATE_PARAMS-unset}" "\${ORCHESTRATE_PARAMS_FILE-unset}" >> "$ORCHESTRATE_OUTPUT"' }\n`,
+    }, [], { ORCHESTRATE_PARAMS: '{"outer":true}', ORCHESTRATE_PARAMS_FILE: '/outer/task.params.json' });
+    expect(r.code).toBe(0);
+    expect(task(r.result, 'large').outputs).toMatchObject({ file: String(150_000 + '{"text":""}'.length), variable: '0' });
+    expect(task(r.result, 'small').outputs).toMatchObject({ file: '7', variable: '7' });
+    expect(task(r.result, 'none').outputs).toMatchObject({ file: '2', variable: '2' });
+    // A shell task without params gets them as JSON, and no file.
+    expect(task(r.result, 'plain').outputs).toEqual({ params: '{}', file: 'unset' });
+    // The params file is private to the attempt and gone after it.
+    for (const id of ['large', 'small', 'none']) expect(existsSync(task(r.result, id).outputs.path)).toBe(false);
+  });
+
   it('runs commands with the shell the workflow, agent or task names, and says when that shell is missing', () => {
     const r = runProject({
       'workflow.yaml': `version: 1

@@ -19,6 +19,9 @@ export interface SpawnRequest {
   summaryFile: string;
   /** Where the prompt is written for the task (ORCHESTRATE_PROMPT_FILE), deleted after. */
   promptFile?: string;
+  /** The task's params as JSON, written to `paramsFile` (ORCHESTRATE_PARAMS_FILE), deleted after. */
+  params?: string;
+  paramsFile?: string;
   /** The program and options the command is given to; `sh -c` when absent. */
   shell?: string[];
   /** Also send the task's output lines (masked) to the runner, for the console. */

@@ -49,6 +49,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   try {
     // Private to this user, in the run's private directory; deleted when the attempt ends.
     if (request.promptFile !== undefined) writeFileSync(request.promptFile, request.prompt ?? '', { mode: 0o600 });
+    if (request.paramsFile !== undefined) writeFileSync(request.paramsFile, request.params ?? '{}', { mode: 0o600 });
     // Without a shell, the program still gets the PWD that sh would have set.
     if (words) env.PWD = request.cwd;
     child = spawn(words ? words[0]! : shell[0]!, words ? words.slice(1) : [...shell.slice(1), request.command], {
@@ -168,7 +169,7 @@ async function finish(request: SpawnRequest, log: TaskLog, masker: SecretMasker,
   const { outputs, size } = read;
   let outputError = read.error;
   if (read.notAFile) log.note('$ORCHESTRATE_OUTPUT was replaced by something other than a file: no outputs read');
-  if (request.promptFile !== undefined) await unlink(request.promptFile).catch(() => undefined);
+  for (const file of [request.promptFile, request.paramsFile]) if (file !== undefined) await unlink(file).catch(() => undefined);
   // The file may hold secrets in clear; the masked outputs are kept instead.
   if (read.present) await unlink(request.outputFile).catch(() => undefined);
   for (const problem of read.problems) log.note(problem);
