@@ -73,6 +73,13 @@ export class RunEngine {
   private launching!: LaunchContext;
   /** Memoized answers and services nobody needs, looked up. */
   private readonly lookups: NotRunLookups;
+  /**
+   * Tasks whose needs have all ended, to be readied in turn (the last first):
+   * a failure that skips a chain of thousands of dependents is walked, not
+   * recursed, which would overflow the stack.
+   */
+  private readonly readyNext: number[] = [];
+  private readying = false;
 
   /** The run's own view of the workflow: the expansions of a matrix from outputs join it, not the caller's. */
   private readonly workflow: Workflow;
@@ -539,8 +546,11 @@ export class RunEngine {
     s.end = this.now();
     if (status === 'cancelled') s.failureTainted = true;
     this.emit(`task.${status}`, i, endEventFields(s, status, reason));
-    for (const d of this.graph.dependents[i]!) {
-      if (this.included(d) && --this.remaining[d]! === 0) this.becomeReady(d);
+    // Pushed last to first, so the first is readied first, and what it readies before the next.
+    const dependents = this.graph.dependents[i]!;
+    for (let k = dependents.length - 1; k >= 0; k--) {
+      const d = dependents[k]!;
+      if (this.included(d) && --this.remaining[d]! === 0) this.readyNext.push(d);
     }
     // A service is stopped once every task that needs it has ended (at once if none will run).
     if (this.services.any) {
@@ -548,6 +558,18 @@ export class RunEngine {
       for (const n of this.graph.needs[i]!) this.stopIfIdle(n);
     }
     if (--this.open === 0) this.done();
+    this.readyWaiting();
+  }
+
+  /** Readies the tasks whose needs have ended; one already doing so (further up the stack) readies those it adds. */
+  private readyWaiting(): void {
+    if (this.readying) return;
+    this.readying = true;
+    try {
+      for (let d = this.readyNext.pop(); d !== undefined; d = this.readyNext.pop()) this.becomeReady(d);
+    } finally {
+      this.readying = false;
+    }
   }
 
   /** The process of a service that was up has ended (stopped, killed, or on its own). */

@@ -57,6 +57,20 @@ tasks:
     expect(r.result.reasons[0]).toContain('workflow timeout');
   });
 
+  it('skips a chain of 10,000 dependents of a failure, and of a false `when`, one at a time (not one call deeper each)', () => {
+    const chain = (first: string) => `version: 1\ntasks:\n  t0: ${first}\n${Array.from({ length: 9_999 }, (_, k) => `  t${k + 1}: { run: "true", needs: t${k} }\n`).join('')}  side: { run: "true" }\n`;
+    const failed = runProject({ 'workflow.yaml': chain('{ run: "exit 3" }') });
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.result.tasks.filter((t: any) => t.status === 'skipped' && t.reason === 'dependency-failed')).toHaveLength(9_999);
+    expect(task(failed.result, 'side').status).toBe('succeeded');
+    // Every task has its one terminal event, the chain's in its order.
+    const skips = failed.events.filter((e) => e.type === 'task.skipped').map((e) => e.taskId);
+    expect(skips).toEqual(Array.from({ length: 9_999 }, (_, k) => `t${k + 1}`));
+    const chosen = runProject({ 'workflow.yaml': chain('{ run: "true", when: "1 == 2" }') });
+    expect(chosen.code, chosen.stderr).toBe(0);
+    expect(chosen.result.tasks.filter((t: any) => t.status === 'skipped')).toHaveLength(10_000);
+  });
+
   it('--fail-fast, --keep-going and --timeout override the workflow policy for one run', () => {
     const isolated = 'version: 1\ntasks:\n  a: { run: "exit 3" }\n  b: { run: "sleep 2" }\n  c: { run: "true", needs: a }\n';
     // The workflow keeps going; --fail-fast stops the independent b at a's failure.
