@@ -86,8 +86,11 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
         kind: 'flaky',
         severity: (t.retriesPerRun ?? 0) >= 0.5 || (t.successRate ?? 1) < 0.75 ? 'high' : 'medium',
         subject: t.name,
-        reason: `\`${t.name}\` needed ${t.retriesPerRun} ${t.retriesPerRun === 1 ? 'retry' : 'retries'} per run and succeeded in ${pct(t.successRate ?? 0)} of ${t.runs} runs`,
-        suggestion: `find why \`${t.name}\` fails intermittently; every retry costs time and money`,
+        // Failing some runs without a retry is flaky too; "needed 0 retries" would say otherwise.
+        reason: t.retriesPerRun
+          ? `\`${t.name}\` needed ${t.retriesPerRun} ${t.retriesPerRun === 1 ? 'retry' : 'retries'} per run and succeeded in ${pct(t.successRate ?? 0)} of ${t.runs} runs`
+          : `\`${t.name}\` succeeded in ${pct(t.successRate ?? 0)} of ${t.runs} runs, with no retries`,
+        suggestion: `find why \`${t.name}\` fails intermittently; every ${t.retriesPerRun ? 'retry' : 'failure'} costs time and money`,
       });
     }
     if (t.samples.length >= 4) {

@@ -73,8 +73,8 @@ tasks:
     expect(cli(['stats', '-l', '0'], { cwd: dir }).code).toBe(2);
   });
 
-  it('calls a task that failed in every run failing, not flaky', () => {
-    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n' });
+  it('calls a task that failed in every run failing, not flaky; one that failed in some runs without retries flaky', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n  sometimes: { run: "if [ -e n ]; then rm n; else touch n; exit 1; fi" }\n' });
     for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
     const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
     const broken = stats.bottlenecks.filter((f: any) => f.subject === 'broken' && f.kind !== 'critical-path');
@@ -84,6 +84,14 @@ tasks:
       subject: 'broken',
       reason: '`broken` failed in every one of its 3 runs',
       suggestion: 'it fails every time, so a retry will not help: see why in its log (orchestrate logs --task broken)',
+    }]);
+    // It failed in the first and third runs, with no retry to mend it.
+    expect(stats.bottlenecks.filter((f: any) => f.subject === 'sometimes' && f.kind !== 'critical-path')).toEqual([{
+      kind: 'flaky',
+      severity: 'high',
+      subject: 'sometimes',
+      reason: '`sometimes` succeeded in 33% of 3 runs, with no retries',
+      suggestion: 'find why `sometimes` fails intermittently; every failure costs time and money',
     }]);
   });
 
