@@ -362,7 +362,8 @@ export class RunEngine {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
     const now = this.now();
-    if (this.deadline !== undefined && now >= this.deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
+    const deadline = this.deadlineOf(task);
+    if (deadline !== undefined && now >= deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
     const circuit = this.breakers.admit(task.agent, now);
     if (circuit === 'open') {
       s.errors.push({ attempt: s.attempts + 1, kind: 'circuit-open', message: `circuit open for agent "${task.agent}": not run` });
@@ -388,7 +389,7 @@ export class RunEngine {
     this.tally.started(i, now / 1000);
     s.firstStart ??= now;
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt }, now);
-    const timeLeft = this.deadline !== undefined ? Math.max(0, (this.deadline - now) / 1000) : undefined;
+    const timeLeft = deadline !== undefined ? Math.max(0, (deadline - now) / 1000) : undefined;
     void launchAttempt(this.launching, i, task, s, timeLeft).then(({ result, placed, sources }) => this.attemptEnded(i, result, placed, sources));
   }
 
@@ -424,7 +425,7 @@ export class RunEngine {
       // An API's Retry-After holds its key, not one request: the agent's other tasks wait as long.
       const holds = task.agent !== undefined && retryAfter !== undefined;
       if (holds) this.capacity.hold(task.agent!, this.now() / 1000 + retryAfter);
-      const next = afterFailure(task, { attempt: s.attempts, kind, exitCode: outcome.exitCode, retryAfter }, { stopping: this.stopping, now: this.now(), deadline: this.deadline, seed: this.workflow.policy.seed });
+      const next = afterFailure(task, { attempt: s.attempts, kind, exitCode: outcome.exitCode, retryAfter }, { stopping: this.stopping, now: this.now(), deadline: this.deadlineOf(task), seed: this.workflow.policy.seed });
       if (next.next === 'cancelled') {
         if (this.stopping === 'timeout') s.errors.push({ attempt: s.attempts, kind: 'workflow-timeout', message: 'terminated: the workflow timeout passed' });
         this.finish(i, 'cancelled', next.reason);
@@ -439,6 +440,16 @@ export class RunEngine {
       }
     }
     this.pump();
+  }
+
+  /**
+   * The workflow deadline as it bounds this task: not at all for cleanup that
+   * runs on an interrupt (`runOnInterrupt`), which runs after the deadline as
+   * after an interrupt (Argo's exit handler ignores the deadline), bounded by
+   * its own timeout only.
+   */
+  private deadlineOf(task: TaskSpec): number | undefined {
+    return task.runOnInterrupt ? undefined : this.deadline;
   }
 
   /** Queues the task again once its backoff has passed; it holds no slot meanwhile. */

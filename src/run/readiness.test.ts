@@ -40,12 +40,15 @@ describe('whether a task whose needs ended runs', () => {
     expect(readiness(task('always'), [ended('failed', { failureTainted: true })], 'cascade')).toBeUndefined();
   });
 
-  it('after an interrupt runs only cleanup marked runOnInterrupt, as its `if` allows (a cancelled need counts as a failure)', () => {
+  it('after an interrupt or the workflow deadline runs only cleanup marked runOnInterrupt, as its `if` allows (a cancelled need counts as a failure)', () => {
     const cancelled = [ended('cancelled', { reason: 'interrupted', failureTainted: true })];
     for (const id of ['normal', 'always', 'onlySuccess']) expect(readiness(task(id), cancelled, 'interrupt')).toEqual({ status: 'cancelled', reason: 'interrupted' });
     expect(readiness(task('teardown'), cancelled, 'interrupt')).toBeUndefined();
     expect(readiness(task('onFailureCleanup'), cancelled, 'interrupt')).toBeUndefined();
-    expect(readiness(task('teardown'), cancelled, 'timeout')).toEqual({ status: 'cancelled', reason: 'workflow-timeout' });
+    // The workflow deadline stops the run as an interrupt does: cleanup still runs.
+    const timedOut = [ended('cancelled', { reason: 'workflow-timeout', failureTainted: true })];
+    expect(readiness(task('teardown'), timedOut, 'timeout')).toBeUndefined();
+    expect(readiness(task('always'), timedOut, 'timeout')).toEqual({ status: 'cancelled', reason: 'workflow-timeout' });
     // With `if: success` it could never run after an interrupt: the model drops it (lint warns).
     expect(task('teardown').runOnInterrupt).toBe(true);
     expect(task('onlySuccess').runOnInterrupt).toBeUndefined();

@@ -20,10 +20,10 @@ export interface NotRun {
 /** A need that lets `if: success` dependents run: it succeeded, or failed and was allowed to. */
 const succeededForDependents = (s: TaskState) => s.state === 'succeeded' || (s.state === 'failed' && s.reason === 'allowed');
 
-/** Whether a task still runs while the run stops so: cascading cancellation spares `if: failure` and `if: always` tasks (cleanup, notify), an interrupt those with `runOnInterrupt`. */
+/** Whether a task still runs while the run stops so: cascading cancellation spares `if: failure` and `if: always` tasks (cleanup, notify), an interrupt and the workflow deadline those with `runOnInterrupt`. */
 export function runsWhileStopping(task: TaskSpec, stopping: Stopping): boolean {
   if (stopping === 'cascade') return task.if !== 'success';
-  return stopping === 'interrupt' && task.runOnInterrupt === true;
+  return task.runOnInterrupt === true;
 }
 
 /**

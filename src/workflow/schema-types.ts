@@ -173,7 +173,7 @@ export type Policy = {
    */
   maxConcurrency?: PositiveInteger | CpuShare;
   /**
-   * Whole-workflow deadline: no attempt starts after it and running tasks are terminated. Default: none.
+   * Whole-workflow deadline: no attempt starts after it and running tasks are terminated, but for cleanup marked `runOnInterrupt`, which it does not bound (its own `timeout` does). Default: none.
    */
   timeout?: Duration;
   /**
@@ -371,7 +371,7 @@ export type Task = {
   timeout?: Duration;
 };
   /**
-   * Run even after an interrupt (Ctrl-C, SIGTERM, SIGHUP, `orchestrate cancel`), as GitHub Actions runs the `always()` steps of a cancelled job and Argo the exit handler of a stopped workflow: for cleanup that must not be skipped (delete what the run created). It applies to `if: always` and `if: failure` tasks (a need the interrupt cancelled counts as a failure): one already running is not stopped, one waiting runs once its needs have ended. A second Ctrl-C stops it too. Not retried after the interrupt.
+   * Run even after an interrupt (Ctrl-C, SIGTERM, SIGHUP, `orchestrate cancel`) or the workflow deadline (`policy.timeout`, which does not bound it), as GitHub Actions runs the `always()` steps of a cancelled job and Argo the exit handler of a stopped or timed-out workflow: for cleanup that must not be skipped (delete what the run created). It applies to `if: always` and `if: failure` tasks (a need the interrupt cancelled counts as a failure): one already running is not stopped, one waiting runs once its needs have ended. A second Ctrl-C stops it too. Not retried after the interrupt or the deadline.
    * @default false
    */
   runOnInterrupt?: boolean;

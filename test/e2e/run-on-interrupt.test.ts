@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
+import { runProject, task } from '../helpers/run.js';
 import { waitFor } from '../helpers/wait.js';
 import { isAlive } from '../helpers/processes.js';
 
@@ -87,6 +88,33 @@ tasks:
     expect(isAlive(pid)).toBe(false);
     expect(existsSync(join(dir, 'second.txt'))).toBe(false);
     expect(terminalEvents(dir)).toEqual({ first: 'cancelled:interrupted', second: 'cancelled:interrupted' });
+  });
+
+  it('runs cleanup after the workflow deadline too, which does not cut it short, as Argo runs its exit handler', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { timeout: 1s, gracePeriod: 1s, maxConcurrency: 4 }
+tasks:
+  provision: { run: "echo created > resource.txt" }
+  work: { run: "sleep 60", needs: provision }
+  teardown: { run: "rm resource.txt && echo \${{ tasks.work.status }} > teardown.txt", needs: work, if: always, runOnInterrupt: true }
+  notify: { run: "echo notified > notified.txt", needs: work, if: always }
+  early: { run: "sleep 2.5 && echo done > early.txt", if: always, runOnInterrupt: true }
+`,
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.result.status).toBe('failed');
+    expect(r.result.reasons.join(' ')).toContain('the workflow timeout of 1s passed');
+    expect(task(r.result, 'work')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
+    // What provision created is gone; teardown read how work ended.
+    expect(task(r.result, 'teardown').status).toBe('succeeded');
+    expect(existsSync(join(r.dir, 'resource.txt'))).toBe(false);
+    expect(readFileSync(join(r.dir, 'teardown.txt'), 'utf8').trim()).toBe('cancelled');
+    expect(task(r.result, 'notify')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
+    expect(existsSync(join(r.dir, 'notified.txt'))).toBe(false);
+    // Started before the deadline, it ran on past it to its end.
+    expect(task(r.result, 'early').status).toBe('succeeded');
+    expect(readFileSync(join(r.dir, 'early.txt'), 'utf8').trim()).toBe('done');
   });
 
   it('lint warns when it can never run: the task runs only when its needs succeed', () => {
