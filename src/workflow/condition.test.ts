@@ -32,6 +32,13 @@ describe('when conditions', () => {
     expect(holds('true && !false')).toBe(true);
   });
 
+  it('say a condition nested thousands deep is too deep, and take one nested a hundred deep', () => {
+    for (const deep of [`${'('.repeat(20_000)}1 == 1${')'.repeat(20_000)}`, `${'!'.repeat(50_000)}true`]) {
+      expect(parseCondition(deep).error).toBe('it is nested too deeply (thousands of parentheses or `!`)');
+    }
+    expect(parseCondition(`${'('.repeat(100)}1 == 1${')'.repeat(100)}`).error).toBeUndefined();
+  });
+
   it('name the reference a misspelt one stands for', () => {
     expect(parseCondition("input.target == 'x'").error).toBe('unexpected "input.target" (did you mean "inputs.target"?)');
     expect(parseCondition("needs.build.result == 'success'").error).toBe('unexpected "needs.build.result" (did you mean "tasks.build.status"?)');

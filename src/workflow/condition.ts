@@ -192,7 +192,8 @@ export function parseCondition(source: string): ParsedCondition {
     if (at < tokens.length) fail('&&, || or the end');
     return { condition, refs };
   } catch (error) {
-    return { refs, error: (error as Error).message };
+    // Thousands of parentheses or `!` overflow the parser's stack.
+    return { refs, error: error instanceof RangeError ? 'it is nested too deeply (thousands of parentheses or `!`)' : (error as Error).message };
   }
 }
 
