@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { EXIT, exitForSignal, ioErrorFrom, UsageError } from '../../errors.js';
 import { planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
-import { formatEventLine } from '../../report/simple-renderer.js';
-import { QUIET_HEARTBEATS, StillRunning } from '../../report/still-running.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
@@ -15,17 +13,13 @@ import { checkEventsPath } from '../events-file.js';
 import { RunRecorder } from '../../store/recorder.js';
 import { ApprovalDesk } from '../approval-desk.js';
 import { takeExclusive } from '../exclusive-run.js';
-import type { RunEvent } from '../../telemetry/events.js';
 import type { RunResult } from '../../run/result.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import { workflowMasker } from '../../telemetry/mask.js';
-import type { LanesRenderer } from '../lanes-renderer.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
 import type { PlannedWall } from '../../report/run-summary.js';
 import { resultJson } from '../../report/result-json.js';
-import { GroupedOutput } from '../grouped-output.js';
-import { lineWriter } from '../line-writer.js';
 import { writeErr, writeOut } from '../output.js';
 import { byId, idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
 import { ignoreInGit } from '../../workflow/project-root.js';
@@ -36,6 +30,8 @@ import type { Database } from '../../store/open-store.js';
 import type { Workflow } from '../../workflow/model.js';
 import type { UpToDate } from '../../run/up-to-date.js';
 import { keptParses } from '../kept-parses.js';
+import { inCi, runConsole } from '../run-console.js';
+import { listenForSignals } from '../run-signals.js';
 
 export interface RunCommandOptions {
   concurrency?: number;
@@ -105,19 +101,6 @@ function unwrittenLogsText(logs: ReadonlyMap<string, string>, runDir: string): s
   const named = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
   const one = ids.length === 1;
   return `the log${one ? '' : 's'} of ${named} could not all be written (${[...new Set(logs.values())].join('; ')}): ${one ? 'its' : 'their'} output is not all in ${runDir}; the task${one ? '' : 's'} went on`;
-}
-
-/** Whether a CI system runs this (`CI` set, and not to false). */
-function inCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
-}
-
-function isInteractive(): boolean {
-  // A terminal that reports no width (some container and CI pseudo-terminals) would get one
-  // character per line from Listr2: it gets plain lines. So does one that cannot move the cursor
-  // (TERM=dumb: Emacs' shell buffers), which would show every redraw.
-  return Boolean(process.stdout.isTTY) && !inCi() && (process.stdout.columns ?? 0) > 0 && process.env.TERM !== 'dumb';
 }
 
 /**
@@ -229,45 +212,17 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const resumedFrom = resume?.from;
 
   const interrupt = new AbortController();
-  let signalled: NodeJS.Signals | undefined;
-  const listeners: Array<(event: RunEvent) => void> = [];
   const rendererName = options.renderer ?? 'default';
   const quietConsole = options.json || options.events === '-';
-  const outputShown = options.logs === 'all' || options.logs === 'grouped';
-  // Plain progress says what is running when it has been quiet a while; any line on stdout counts.
-  const stillRunning = new StillRunning(QUIET_HEARTBEATS * workflow.telemetry.heartbeat * 1000);
-  const writeStdout = lineWriter(process.stdout);
-  const printLine = (line: string) => {
-    stillRunning.printed(Date.now());
-    writeStdout(line);
-  };
-  // Task output goes where the event lines go, or to stderr when stdout carries JSON.
-  const printOutput = outputShown ? (quietConsole ? lineWriter(process.stderr) : printLine) : undefined;
-  const grouped = options.logs === 'grouped' ? new GroupedOutput(printOutput!) : undefined;
-  // Before the event lines: a task's output comes just before the line that says how it ended.
-  if (grouped) listeners.push((event) => grouped.onEvent(event));
-  let lanes: LanesRenderer | undefined;
-  if (!quietConsole && rendererName !== 'silent') {
-    // Task output between the lines of live progress would be overdrawn: --logs all and grouped get plain lines.
-    if (rendererName === 'default' && isInteractive() && !outputShown) {
-      // Listr2 is loaded only for a terminal.
-      const { LanesRenderer: Lanes } = await import('../lanes-renderer.js');
-      lanes = new Lanes(options.concurrency ?? workflow.policy.maxConcurrency, process.stdout.rows);
-      listeners.push((event) => lanes!.onEvent(event));
-    } else {
-      listeners.push((event) => {
-        const quiet = stillRunning.onEvent(event);
-        const line = formatEventLine(event) ?? quiet;
-        if (line) printLine(line);
-      });
-    }
-  } else if (!options.yes) {
-    // Without progress on the console a run that waits for approval would wait unseen: its question goes to stderr.
-    const printWait = lineWriter(process.stderr);
-    listeners.push((event) => {
-      if (event.type === 'task.waiting') printWait(formatEventLine(event)!);
-    });
-  }
+  const shown = await runConsole({
+    renderer: rendererName,
+    logs: options.logs,
+    quiet: quietConsole,
+    yes: options.yes ?? false,
+    concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
+    heartbeat: workflow.telemetry.heartbeat,
+  });
+  const { lanes } = shown;
   const runDir = runDirectory(workflow.dir, runId);
   try {
     makeDirectory(runDir, ignoreInGit);
@@ -306,8 +261,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     memo: (key, maxAge) => (options.force ? undefined : memoOutputs(db, key, maxAge, Date.now())),
     approve: desk.approve,
     history: history.estimates,
-    listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...listeners],
-    onOutput: grouped ? (taskId, line) => grouped.onOutput(taskId, line) : printOutput && ((taskId, line) => printOutput(`[${taskId}] ${line}`)),
+    listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...shown.listeners],
+    onOutput: shown.onOutput,
     interrupt: interrupt.signal,
   });
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
@@ -323,57 +278,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   });
   // The summary's code loads while the tasks run.
   const summaryModule = import('../../report/run-summary.js');
-  // Every task has ended; what is left is writing the record and the summary.
-  let ended = false;
-  // While live progress draws, a line for the person at the terminal goes through it.
-  const announce = (text: string) => (lanes ? lanes.announce(text) : process.stderr.write(text));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      // A second Ctrl-C: kill every task at once.
-      handle.engine.killNow();
-      if (ended) {
-        // Only the record is left to write, and it may be stuck (an --events pipe nobody reads; process.exit
-        // would wait for that write): end as the signal itself ends a process.
-        process.removeAllListeners(signal);
-        process.kill(process.pid, signal);
-      }
-      return;
-    }
-    signalled = signal;
-    interrupt.abort();
-    if (signal === 'SIGQUIT') {
-      // Ctrl-\ quits at once, as a second Ctrl-C does: no grace period, no cleanup tasks.
-      handle.engine.killNow();
-      if (!quietConsole && rendererName !== 'silent') announce('\norchestrate: SIGQUIT received, killing every task at once\n');
-      return;
-    }
-    const still = handle.engine.runOnInterrupt();
-    const named = still.length > 3 ? `${still.slice(0, 3).join(', ')} and ${still.length - 3} more` : still.join(', ');
-    const cleanup = still.length ? `; ${named} ${still.length === 1 ? 'runs' : 'run'} on an interrupt` : '';
-    if (!quietConsole && rendererName !== 'silent') announce(`\norchestrate: ${signal} received, stopping${cleanup} (again to kill at once)\n`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // A closed terminal (ssh dropped) stops the run as SIGTERM does, instead of killing the runner mid-write.
-  process.on('SIGHUP', onSignal);
-  process.on('SIGQUIT', onSignal);
-  // Ctrl-Z suspends the tasks with the runner (the terminal stops only the runner: tasks run in sessions of
-  // their own), as it suspends make and its jobs; `fg` or `bg` lets them go on.
-  const onSuspend = () => {
-    void handle.suspend().then(() => {
-      lanes?.suspended();
-      process.kill(process.pid, 'SIGSTOP');
-    });
-  };
-  const onContinue = () => {
-    handle.resume();
-    lanes?.continued();
-  };
-  process.on('SIGTSTP', onSuspend);
-  process.on('SIGCONT', onContinue);
-  // A signal the caller (a watch) heard while this run was being prepared stops it at once.
-  const earlier = context.earlierSignal?.();
-  if (earlier) onSignal(earlier);
+  const signals = listenForSignals(handle, interrupt, { say: !quietConsole && rendererName !== 'silent', lanes, earlier: context.earlierSignal?.() });
   // Heard until the record and the summary are written: a Ctrl-C then is not lost, nor does it cut them short.
   try {
     lanes?.start();
@@ -383,7 +288,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       result = await handle.result;
       started = true;
     } finally {
-      ended = true;
+      signals.ended();
       desk.close();
       await lanes?.stop();
       await sink.close();
@@ -424,14 +329,9 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     }
     await reportToGithub(result, quietConsole);
     // A signal that came as the last tasks ended still means stop: `orchestrate run && deploy` stops, and so does a watch.
-    if (signalled || result.status === 'cancelled') return exitForSignal(signalled);
+    if (signals.signalled() || result.status === 'cancelled') return exitForSignal(signals.signalled());
     return result.status === 'succeeded' ? EXIT.ok : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('SIGQUIT', onSignal);
-    process.off('SIGTSTP', onSuspend);
-    process.off('SIGCONT', onContinue);
+    signals.stop();
   }
 }
