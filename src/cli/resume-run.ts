@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { planExpansionReuse, planReuse } from '../run/plan-reuse.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { statePath } from '../store/state-path.js';
-import { latestRun, recordedInputs, succeededTasks, type RunRow } from '../store/queries.js';
+import { attemptedTasks, latestRun, recordedInputs, succeededTasks, type RunRow } from '../store/queries.js';
 import type { Workflow } from '../workflow/model.js';
 import { stillRunning } from './run-liveness.js';
 import { runNamed } from './run-name.js';
@@ -45,7 +45,7 @@ export function reusableInputs(run: RunRow): Record<string, string> {
 export function reuseFrom(db: Database, workflow: Workflow, run: RunRow): { from: string; reused: Map<number, Record<string, string>>; reusedExpansions: Map<string, Record<string, string>>; reusedSummaries: Map<string, string> } {
   const succeeded = succeededTasks(db, run.id);
   const inputs = recordedInputs(run);
-  const reused = planReuse(workflow, succeeded, inputs);
+  const reused = planReuse(workflow, succeeded, inputs, attemptedTasks(db, run.id));
   const reusedSummaries = new Map([...succeeded].flatMap(([id, t]) => (t.summary !== null ? [[id, t.summary] as const] : [])));
   return { from: run.id, reused, reusedExpansions: planExpansionReuse(workflow, succeeded, reused, inputs), reusedSummaries };
 }

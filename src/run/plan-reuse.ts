@@ -13,19 +13,26 @@ export function sameInputs(workflow: Workflow, task: TaskSpec, previousInputs: R
  * with an unchanged definition and the same values of the inputs they use
  * (`previousInputs`: the earlier run's; null where it held a secret and was
  * not kept), and whose needs are all skipped too (a task downstream of one
- * that runs again runs again, with the new outputs).
+ * that runs again runs again, with the new outputs). Not the needs of
+ * cleanup (`runOnInterrupt`) that ran there (`ran`: the ids of the tasks
+ * that had an attempt): it may have undone what they made (deleted the
+ * preview a deploy made), so they make it again before their dependents use it.
  */
-export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, previousInputs: Readonly<Record<string, string | null>> = {}): Map<number, Record<string, string>> {
+export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { hash: string; outputs: Record<string, string> }>, previousInputs: Readonly<Record<string, string | null>> = {}, ran: ReadonlySet<string> = new Set()): Map<number, Record<string, string>> {
   const reused = new Map<number, Record<string, string>>();
   const hashes = definitionHashes(workflow);
   const { graph, levels } = workflowGraph(workflow);
+  const undone = new Set<number>();
+  workflow.tasks.forEach((task, i) => {
+    if (task.runOnInterrupt && ran.has(task.id)) for (const n of graph.needs[i]!) undone.add(n);
+  });
   // A service is infrastructure its dependents use, not an input of theirs: one that is needed runs
   // again whatever its earlier run did (its process is gone), and one no task that runs needs does not.
   const services = new Map<number, Record<string, string>>();
   for (const i of levels.order) {
     const task = workflow.tasks[i]!;
     const previous = succeeded.get(task.id);
-    if (!previous || previous.hash !== hashes.get(task.id) || !sameInputs(workflow, task, previousInputs)) continue;
+    if (!previous || undone.has(i) || previous.hash !== hashes.get(task.id) || !sameInputs(workflow, task, previousInputs)) continue;
     if (!graph.needs[i]!.every((n) => reused.has(n) || services.has(n))) continue;
     if (task.service) services.set(i, previous.outputs);
     else reused.set(i, previous.outputs);

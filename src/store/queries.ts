@@ -119,6 +119,12 @@ export function succeededTasks(db: Database, runId: string): Map<string, { hash:
   return new Map(rows.map((r) => [r.task_id, { hash: r.definition_hash, outputs: JSON.parse(r.outputs) as Record<string, string>, summary: r.summary }]));
 }
 
+/** The ids of the tasks that had at least one attempt in a run. */
+export function attemptedTasks(db: Database, runId: string): Set<string> {
+  const rows = db.prepare('SELECT task_id FROM tasks WHERE run_id = ? AND attempts > 0').all(runId) as Array<{ task_id: string }>;
+  return new Set(rows.map((r) => r.task_id));
+}
+
 /** How many of a workflow's latest runs history estimates look at. */
 export const HISTORY_RUNS = 100;
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
@@ -115,6 +115,30 @@ tasks:
     // Started before the deadline, it ran on past it to its end.
     expect(task(r.result, 'early').status).toBe('succeeded');
     expect(readFileSync(join(r.dir, 'early.txt'), 'utf8').trim()).toBe('done');
+  });
+
+  it('a resume runs again what a cleanup of the run it resumes needs, as the cleanup may have undone it', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  provision: { run: "echo vm-1 > vm.txt" }
+  deploy: { run: "cat vm.txt > preview.txt", needs: provision }
+  e2e: { run: "test -e fixed && cat preview.txt", needs: deploy }
+  teardown: { run: "rm preview.txt", needs: [deploy, e2e], if: always, runOnInterrupt: true }
+  report: { run: "true", needs: provision, if: always }
+`,
+    });
+    expect(r.code).toBe(1);
+    expect(task(r.result, 'teardown').status).toBe('succeeded');
+    writeFileSync(join(r.dir, 'fixed'), '');
+    const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: r.dir });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    const result = JSON.parse(resumed.stdout);
+    // teardown deleted the preview deploy made: deploy makes it again, and e2e sees it.
+    expect(Object.fromEntries(result.tasks.map((t: any) => [t.id, `${t.status}${t.reason ? `:${t.reason}` : ''}`]))).toEqual({
+      provision: 'succeeded:reused', deploy: 'succeeded', e2e: 'succeeded', teardown: 'succeeded', report: 'succeeded:reused',
+    });
+    expect(task(result, 'e2e').outputs).toEqual({});
   });
 
   it('lint warns when it can never run: the task runs only when its needs succeed', () => {
