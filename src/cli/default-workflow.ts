@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { STDIN } from '../workflow/stdin.js';
 import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 
-/** The workflow file given, else `orchestrate.yaml` (or `.yml`) in the working directory; `command` is named in the hint. */
+/** The workflow file given, else the default one (`orchestrate.yaml` or `.yml`, here or above: defaultFile); `command` is named in the hint. */
 export function workflowFile(given: string | undefined, command = 'run'): string {
   if (given !== undefined) return given;
   const found = chosenDefaultFile();
-  if (!found) throw new UsageError(`no workflow file given, and no orchestrate.yaml here: name one (orchestrate ${command} FILE), or write one with orchestrate init`);
+  if (!found) throw new UsageError(`no workflow file given, and no orchestrate.yaml here or above it in this project: name one (orchestrate ${command} FILE), or write one with orchestrate init`);
   return found;
 }
 
@@ -26,19 +27,41 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
   if (!found && stat?.isDirectory()) throw new UsageError(`"${first}" is a directory, not a workflow file: name the file (orchestrate ${command} ${first.replace(/\/$/, '')}/FILE.yaml)`);
   // <(generate) is a pipe: a workflow belongs to a directory (its relative paths, its history), which a pipe has not.
   if (!found && stat) throw new UsageError(`"${first}" is a pipe or a device, not a workflow file: give the workflow on standard input instead (generate | orchestrate ${command} -), where it belongs to the working directory`);
-  if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here to ${command} a task "${first}" of: name the workflow file first (orchestrate ${command} FILE TASK...)`);
+  if (!found) throw new UsageError(`no file "${first}", and no orchestrate.yaml here or above it in this project to ${command} a task "${first}" of: name the workflow file first (orchestrate ${command} FILE TASK...)`);
   return { file: found, tasks: [first, ...rest] };
 }
 
-/** orchestrate.yaml (or .yml) in the working directory, if there is one. */
-export function defaultFile(): string | undefined {
-  return DEFAULT_WORKFLOW_FILES.find((name) => existsSync(name));
+/**
+ * The default workflow files (orchestrate.yaml, orchestrate.yml) of the
+ * working directory, else of the nearest directory above it that has one, as
+ * Taskfile searches (a subdirectory runs its project's workflow), relative to
+ * the working directory. The search stops at the project's root (a directory
+ * with .git or package.json, as projectRoot says) and before a directory
+ * another user owns (as Taskfile's does), so that no workflow outside the
+ * project, nor one someone else put above it, runs unasked.
+ */
+function defaultFiles(): string[] {
+  const here = process.cwd();
+  const uid = process.getuid?.();
+  for (let dir = here; ;) {
+    const found = DEFAULT_WORKFLOW_FILES.filter((name) => existsSync(join(dir, name)));
+    if (found.length) return found.map((name) => relative(here, join(dir, name)));
+    if (existsSync(join(dir, '.git')) || existsSync(join(dir, 'package.json'))) return [];
+    const parent = dirname(dir);
+    if (parent === dir || (uid !== undefined && statIfPresent(parent)?.uid !== uid)) return [];
+    dir = parent;
+  }
 }
 
-/** The default file a command takes, saying on stderr which when both are here (as docker compose does). */
+/** The default workflow file (defaultFiles), if there is one. */
+export function defaultFile(): string | undefined {
+  return defaultFiles()[0];
+}
+
+/** The default file a command takes, saying on stderr which when both are there (as docker compose does). */
 function chosenDefaultFile(): string | undefined {
-  const found = DEFAULT_WORKFLOW_FILES.filter((name) => existsSync(name));
-  if (found.length > 1) process.stderr.write(`orchestrate: both ${found.join(' and ')} are here; using ${found[0]}\n`);
+  const found = defaultFiles();
+  if (found.length > 1) process.stderr.write(`orchestrate: both ${found.join(' and ')} are ${dirname(found[0]!) === '.' ? 'here' : `in ${dirname(found[0]!)}`}; using ${found[0]}\n`);
   return found[0];
 }
 

@@ -39,12 +39,13 @@ describe('orchestrate init and the default workflow file', () => {
     expect(cli(['init', 'other.yml'], { cwd: dir }).code).toBe(2);
     expect(readFileSync(join(dir, 'orchestrate.yaml'), 'utf8')).toBe('mine\n');
     expect(readFileSync(join(dir, 'other.yml'), 'utf8')).toBe('also mine\n');
-    const empty = tempProject({});
+    // A project (package.json) bounds the search for one above.
+    const empty = tempProject({ 'package.json': '{}' });
     for (const command of ['run', 'plan', 'lint', 'graph']) {
       const r = cli([command], { cwd: empty });
       expect(r.code, command).toBe(2);
       // The hint names the command that was run.
-      expect(r.stderr).toBe(`orchestrate: no workflow file given, and no orchestrate.yaml here: name one (orchestrate ${command} FILE), or write one with orchestrate init\n`);
+      expect(r.stderr).toBe(`orchestrate: no workflow file given, and no orchestrate.yaml here or above it in this project: name one (orchestrate ${command} FILE), or write one with orchestrate init\n`);
     }
     writeFileSync(join(empty, 'orchestrate.yml'), 'version: 1\ntasks:\n  a: { run: "true" }\n');
     expect(cli(['run', '--renderer', 'silent'], { cwd: empty }).code).toBe(0);
@@ -55,6 +56,30 @@ describe('orchestrate init and the default workflow file', () => {
     }
     expect(existsSync(join(empty, 'orchestrate.yaml'))).toBe(false);
     expect(cli(['init', 'starter.yaml'], { cwd: empty }).code).toBe(0);
+  });
+
+  it('takes the orchestrate.yaml of a directory above, up to the project\'s root, as Taskfile does; its tasks run where it is', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'orchestrate.yaml': 'version: 1\ntasks:\n  where: { run: "pwd > where.txt" }\n  broken: { run: "exit 3" }\n',
+      'src/deep/file.ts': '',
+      // A project of its own inside: the search stops at its root.
+      'packages/inner/package.json': '{}',
+      'packages/inner/src/file.ts': '',
+    });
+    const deep = join(dir, 'src/deep');
+    const r = cli(['run', 'where', '--renderer', 'silent'], { cwd: deep });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(join(dir, 'where.txt'), 'utf8').trim()).toBe(dir);
+    expect(cli(['list'], { cwd: deep }).stdout).toContain('where');
+    // Paths are said as from where the command ran: the resume command works there.
+    const failed = cli(['run', 'broken', '--renderer', 'silent'], { cwd: deep });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('to resume: orchestrate run ../../orchestrate.yaml broken --resume');
+    writeFileSync(join(dir, 'orchestrate.yaml'), 'version: 1\ntasks:\n  a: { run: 1 }\n');
+    expect(cli(['lint'], { cwd: deep }).stdout).toContain(`${join(dir, 'orchestrate.yaml')}:3:`);
+    const inner = cli(['run'], { cwd: join(dir, 'packages/inner/src') });
+    expect([inner.code, inner.stderr]).toEqual([2, 'orchestrate: no workflow file given, and no orchestrate.yaml here or above it in this project: name one (orchestrate run FILE), or write one with orchestrate init\n']);
   });
 
   it('says which default file it takes when both orchestrate.yaml and orchestrate.yml are there', () => {

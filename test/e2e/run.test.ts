@@ -616,8 +616,8 @@ tasks:
     const empty = cli(['run', 'orchestrate.yaml', ' '], { cwd: dir });
     expect([empty.code, empty.stderr]).toEqual([2, 'orchestrate: an empty task name was given\n']);
     const elsewhere = cli(['run', 'b'], { cwd: r.dir });
-    expect([elsewhere.code, elsewhere.stderr]).toEqual([2, 'orchestrate: no file "b", and no orchestrate.yaml here to run a task "b" of: name the workflow file first (orchestrate run FILE TASK...)\n']);
-    expect(cli(['plan', 'b'], { cwd: r.dir }).stderr).toBe('orchestrate: no file "b", and no orchestrate.yaml here to plan a task "b" of: name the workflow file first (orchestrate plan FILE TASK...)\n');
+    expect([elsewhere.code, elsewhere.stderr]).toEqual([2, 'orchestrate: no file "b", and no orchestrate.yaml here or above it in this project to run a task "b" of: name the workflow file first (orchestrate run FILE TASK...)\n']);
+    expect(cli(['plan', 'b'], { cwd: r.dir }).stderr).toBe('orchestrate: no file "b", and no orchestrate.yaml here or above it in this project to plan a task "b" of: name the workflow file first (orchestrate plan FILE TASK...)\n');
     mkdirSync(join(r.dir, 'flows'));
     const directory = cli(['run', 'flows/'], { cwd: r.dir });
     expect([directory.code, directory.stderr]).toEqual([2, 'orchestrate: "flows/" is a directory, not a workflow file: name the file (orchestrate run flows/FILE.yaml)\n']);
