@@ -53,6 +53,7 @@ export const DIAGNOSTIC_CODES = {
   'reserved-env': 'An `env` entry names a variable the runner sets for every task (`ORCHESTRATE_OUTPUT`...): the runner\'s value wins (warning).',
   'missing-program': "An agent's `command` starts with a relative path (`./agents/review.sh`) that is not there from its tasks' working directory when linted, and no task makes it (warning).",
   'missing-sources': 'A `sources` entry (or the directory of a glob) does not exist when linted and no task makes it: a typo keeps the task up to date (warning).',
+  'secret-in-command': "A template puts a secret (a variable named in `secrets:` or looking secret, an input looking secret) into a task's `run` or an agent's `command`, whose command line every user of the machine can read (warning).",
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
   'unused-disable': 'An `# orchestrate-lint-disable` comment silences nothing: the warning it names is not there (warning).',
 } as const;
@@ -60,6 +61,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

@@ -532,6 +532,36 @@ tasks:
   });
 });
 
+describe('a secret in a command line', () => {
+  it('warns where a template puts a secret into a run or an agent command, whose command line ps shows; the workflow runs still, and it may be turned off', () => {
+    const workflow = `version: 1
+secrets: [DEPLOY_CRED]
+inputs: { api-token: { default: none }, version: { default: "1" } }
+agents:
+  ai: { command: 'sh -c "true" --key \${{ env.OPENAI_API_KEY }}' }
+tasks:
+  a: { run: 'echo "\${{ env.HOME }}" \${{ env.API_TOKEN }} > /dev/null' }
+  b: { run: 'echo \${{ inputs.api-token }} \${{ inputs.version }} > /dev/null' }
+  c: { run: 'echo \${{ env.DEPLOY_CRED }} \${{ env.API_TOKEN }} > /dev/null' }
+  d: { run: 'echo "$API_TOKEN" > /dev/null', env: { NOTE: "\${{ env.API_TOKEN }}" } }
+  e: { agent: ai, prompt: "\${{ env.API_TOKEN }}" }
+`;
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': workflow });
+    const [report] = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout);
+    // Not where no command line shows it: the environment (d), a prompt (e), a variable that is no secret.
+    expect(report.diagnostics.map((d: any) => [d.code, d.line, d.column, d.message])).toEqual([
+      ['secret-in-command', 5, 18, 'agent "ai" puts the secret ${{ env.OPENAI_API_KEY }} into its command line, which every user of this machine can read (ps): use the variable itself ("$OPENAI_API_KEY"), which the task has in its environment'],
+      ['secret-in-command', 7, 13, 'task "a" puts the secret ${{ env.API_TOKEN }} into its command line, which every user of this machine can read (ps): use the variable itself ("$API_TOKEN"), which the task has in its environment'],
+      ['secret-in-command', 8, 13, 'task "b" puts the secret ${{ inputs.api-token }} into its command line, which every user of this machine can read (ps): give it to the task in its environment (env: { API_TOKEN: "${{ inputs.api-token }}" }) and use "$API_TOKEN"'],
+      ['secret-in-command', 9, 13, 'task "c" puts the secrets ${{ env.DEPLOY_CRED }}, ${{ env.API_TOKEN }} into its command line, which every user of this machine can read (ps): use the variable itself ("$DEPLOY_CRED"), which the task has in its environment'],
+    ]);
+    // A warning: the workflow runs, and where it is meant it is silenced.
+    expect(cli(['run', 'w.yaml', '--renderer', 'silent'], { cwd: dir, env: { API_TOKEN: 'x-token', OPENAI_API_KEY: 'y-key', DEPLOY_CRED: 'z-cred' } }).code).toBe(0);
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'lint: { disable: [secret-in-command] }\n');
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toBe('✔ 1 file linted, no problems\n');
+  });
+});
+
 describe('a condition that can never hold', () => {
   it('warns where a value is compared with one it can never have, runs the workflow still, and may be turned off', () => {
     const workflow = "version: 1\ninputs:\n  target: { default: staging, enum: [staging, production] }\ntasks:\n  deploy: { run: 'touch deployed', when: \"inputs.target == 'prod'\" }\n";
