@@ -17,7 +17,8 @@ include:
 tasks:
   push:
     needs: util.check
-    run: 'echo "\${{ inputs.version }} to \${{ inputs.target }} x\${{ inputs.replicas }} with \${{ inputs.api_token }} after \${{ tasks.util.check.outputs.ok }}" | tee -a pushed.txt'
+    env: { API_TOKEN: "\${{ inputs.api_token }}" }
+    run: 'echo "\${{ inputs.version }} to \${{ inputs.target }} x\${{ inputs.replicas }} with $API_TOKEN after \${{ tasks.util.check.outputs.ok }}" | tee -a pushed.txt'
   announce:
     needs: push
     when: inputs.target == 'production' && inputs.replicas > 2
