@@ -63,3 +63,29 @@ describe('which expansions of a matrix from outputs a resume reuses', () => {
     expect(planExpansionReuse(now, before, planReuse(now, before, { mode: 'slow' }), { mode: 'slow' }).size).toBe(0);
   });
 });
+
+describe('what a resume reuses after cleanup ran', () => {
+  const yaml = `version: 1
+tasks:
+  build: { run: "true" }
+  deploy: { run: "true", needs: build }
+  list: { run: "echo files=[1,2] >> $ORCHESTRATE_OUTPUT" }
+  e2e: { run: "true", needs: deploy }
+  teardown: { run: "true", needs: [deploy, e2e], if: always, runOnInterrupt: true }
+  sweep: { run: "echo \${{ matrix.f }}", needs: list, if: always, runOnInterrupt: true, matrix: { f: "\${{ tasks.list.outputs.files }}" } }
+  report: { run: "true", needs: [build, list], if: always }
+`;
+  const workflow = loaded(yaml);
+  const before = succeededIn(workflow, ['build', 'deploy', 'list', 'report']);
+  const reusedIds = (ran: string[]) => [...planReuse(workflow, before, {}, new Set(ran)).keys()].map((i) => workflow.tasks[i]!.id).sort();
+
+  it('runs again the direct needs of cleanup that ran, and what needs them; not those of a plain if: always task', () => {
+    expect(reusedIds(['build', 'deploy', 'list', 'report'])).toEqual(['build', 'deploy', 'list', 'report']);
+    // teardown ran: deploy (its need) runs again, build (deploy's) is kept; report ran and undoes nothing.
+    expect(reusedIds(['build', 'deploy', 'list', 'report', 'e2e', 'teardown'])).toEqual(['build', 'list', 'report']);
+  });
+
+  it('counts a matrix from outputs as run when one of its expansions ran', () => {
+    expect(reusedIds(['build', 'deploy', 'list', 'report', 'sweep[1]'])).toEqual(['build', 'deploy']);
+  });
+});

@@ -22,9 +22,11 @@ export function planReuse(workflow: Workflow, succeeded: ReadonlyMap<string, { h
   const reused = new Map<number, Record<string, string>>();
   const hashes = definitionHashes(workflow);
   const { graph, levels } = workflowGraph(workflow);
+  // A matrix from outputs ran as its expansions (`clean[a]`).
+  const ranExpansionsOf = new Set([...ran].flatMap((id) => (id.includes('[') ? [id.slice(0, id.indexOf('['))] : [])));
   const undone = new Set<number>();
   workflow.tasks.forEach((task, i) => {
-    if (task.runOnInterrupt && ran.has(task.id)) for (const n of graph.needs[i]!) undone.add(n);
+    if (task.runOnInterrupt && (ran.has(task.id) || (task.dynamicMatrix && ranExpansionsOf.has(task.id)))) for (const n of graph.needs[i]!) undone.add(n);
   });
   // A service is infrastructure its dependents use, not an input of theirs: one that is needed runs
   // again whatever its earlier run did (its process is gone), and one no task that runs needs does not.
