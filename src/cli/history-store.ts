@@ -10,6 +10,7 @@ import { projectRoot } from '../workflow/project-root.js';
 import { UsageError } from '../errors.js';
 import { dirname, resolve } from 'node:path';
 import { statePath } from '../store/state-path.js';
+import { defaultFile } from './default-workflow.js';
 
 /**
  * The history of a workflow for planning: estimates from past runs, and with
@@ -51,7 +52,10 @@ export function idsOf(workflow: Workflow, tasks: ReadonlyMap<number, unknown> | 
 /**
  * The history database for commands that name no workflow file (history,
  * events, report, stats): `--state`, else the config file's `state` found
- * from `near`, else `.orchestrate/state.db` of the project. It must exist.
+ * from `near`, else `.orchestrate/state.db` of the project — or, from a
+ * subdirectory of a project without .git or package.json, that of the
+ * default workflow found above it (defaultFile), which is where `run` from
+ * there kept its runs. It must exist.
  */
 export async function existingStatePath(near: string, option?: string): Promise<string> {
   let configured: string | undefined;
@@ -60,8 +64,11 @@ export async function existingStatePath(near: string, option?: string): Promise<
     if (loaded.config.state && loaded.file) configured = resolve(dirname(loaded.file), loaded.config.state);
   }
   const path = statePath(projectRoot(near), option, configured);
-  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
-  return path;
+  if (existsSync(path)) return path;
+  const workflow = !option && !configured && resolve(near) === process.cwd() ? defaultFile() : undefined;
+  const there = workflow === undefined ? undefined : statePath(projectRoot(dirname(resolve(workflow))));
+  if (there !== undefined && existsSync(there)) return there;
+  throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
 }
 
 /** The tasks of a workflow that are up to date (planUpToDate) against its run history: the latest ends of those with sources. */

@@ -78,6 +78,15 @@ describe('orchestrate init and the default workflow file', () => {
     expect(failed.stdout).toContain('to resume: orchestrate run ../../orchestrate.yaml broken --resume');
     writeFileSync(join(dir, 'orchestrate.yaml'), 'version: 1\ntasks:\n  a: { run: 1 }\n');
     expect(cli(['lint'], { cwd: deep }).stdout).toContain(`${join(dir, 'orchestrate.yaml')}:3:`);
+    // In a project without .git or package.json, history and logs from below find the runs where run put them.
+    const bare = tempProject({ 'orchestrate.yaml': 'version: 1\ntasks:\n  hello: { run: "echo hello from the top" }\n', 'sub/deep/file.txt': '' });
+    const below = join(bare, 'sub/deep');
+    expect(cli(['run', '--renderer', 'silent'], { cwd: below }).code).toBe(0);
+    expect(existsSync(join(bare, '.orchestrate/state.db'))).toBe(true);
+    const history = cli(['history', '--json'], { cwd: below });
+    expect([history.code, JSON.parse(history.stdout).map((r: any) => [r.workflow, r.status])]).toEqual([0, [['orchestrate', 'succeeded']]]);
+    expect(cli(['logs'], { cwd: below }).stdout).toContain('hello from the top');
+    expect(existsSync(join(below, '.orchestrate'))).toBe(false);
     const inner = cli(['run'], { cwd: join(dir, 'packages/inner/src') });
     expect([inner.code, inner.stderr]).toEqual([2, 'orchestrate: no workflow file given, and no orchestrate.yaml here or above it in this project: name one (orchestrate run FILE), or write one with orchestrate init\n']);
   });
