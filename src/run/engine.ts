@@ -132,7 +132,7 @@ export class RunEngine {
     if (interrupt?.aborted) onInterrupt();
     else interrupt?.addEventListener('abort', onInterrupt, { once: true });
     if (this.deadline !== undefined) {
-      this.deadlineTimer = setLongTimeout(() => this.stop('timeout', `the workflow timeout of ${this.workflow.policy.timeout}s passed`), this.deadline - this.now());
+      this.deadlineTimer = setLongTimeout(() => this.deadlinePassed(), this.deadline - this.now());
     }
     const beat = this.workflow.telemetry.heartbeat;
     const beatEvery = () => {
@@ -440,6 +440,16 @@ export class RunEngine {
       }
     }
     this.pump();
+  }
+
+  /**
+   * The workflow deadline has passed: the run stops, unless all that is left
+   * is cleanup the deadline does not bound (deadlineOf), which it would not
+   * stop — the work was done in time, and the run is not failed for it.
+   */
+  private deadlinePassed(): void {
+    const late = this.states.some((s, i) => this.included(i) && !FINAL.has(s.state) && this.deadlineOf(this.tasks[i]!) !== undefined);
+    if (late) this.stop('timeout', `the workflow timeout of ${this.workflow.policy.timeout}s passed`);
   }
 
   /**

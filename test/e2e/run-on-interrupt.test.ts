@@ -117,6 +117,17 @@ tasks:
     expect(readFileSync(join(r.dir, 'early.txt'), 'utf8').trim()).toBe('done');
   });
 
+  it('does not fail a run whose deadline passes while only cleanup runs, which it does not bound; a task after that cleanup it does', () => {
+    const done = runProject({ 'workflow.yaml': 'version: 1\npolicy: { timeout: 1s }\ntasks:\n  work: { run: "true" }\n  teardown: { run: "sleep 2", needs: work, if: always, runOnInterrupt: true }\n' });
+    expect([done.code, done.result.status, done.result.reasons]).toEqual([0, 'succeeded', []]);
+    expect(task(done.result, 'teardown').status).toBe('succeeded');
+    const after = runProject({ 'workflow.yaml': 'version: 1\npolicy: { timeout: 1s }\ntasks:\n  work: { run: "true" }\n  teardown: { run: "sleep 2", needs: work, if: always, runOnInterrupt: true }\n  notify: { run: "true", needs: teardown, if: always }\n' });
+    expect([after.code, after.result.status]).toEqual([1, 'failed']);
+    expect(after.result.reasons).toEqual(['the workflow timeout of 1s passed']);
+    expect(task(after.result, 'teardown').status).toBe('succeeded');
+    expect(task(after.result, 'notify')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout' });
+  });
+
   it('a resume runs again what a cleanup of the run it resumes needs, as the cleanup may have undone it', () => {
     const r = runProject({
       'workflow.yaml': `version: 1
