@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { STDIN } from '../workflow/stdin.js';
 import { DEFAULT_WORKFLOW_FILES } from '../workflow/workflow-files.js';
 import { statIfPresent } from '../util/stat-if-present.js';
+import { isProjectRoot } from '../workflow/project-root.js';
 
 /** The workflow file given, else the default one (`orchestrate.yaml` or `.yml`, here or above: defaultFile); `command` is named in the hint. */
 export function workflowFile(given: string | undefined, command = 'run'): string {
@@ -36,7 +37,7 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
  * working directory, else of the nearest directory above it that has one, as
  * Taskfile searches (a subdirectory runs its project's workflow), relative to
  * the working directory. The search stops at the project's root (a directory
- * with .git or package.json, as projectRoot says) and before a directory
+ * with .git or package.json: isProjectRoot) and before a directory
  * another user owns (as Taskfile's does), so that no workflow outside the
  * project, nor one someone else put above it, runs unasked.
  */
@@ -46,7 +47,7 @@ function defaultFiles(): string[] {
   for (let dir = here; ;) {
     const found = DEFAULT_WORKFLOW_FILES.filter((name) => existsSync(join(dir, name)));
     if (found.length) return found.map((name) => relative(here, join(dir, name)));
-    if (existsSync(join(dir, '.git')) || existsSync(join(dir, 'package.json'))) return [];
+    if (isProjectRoot(dir)) return [];
     const parent = dirname(dir);
     if (parent === dir || (uid !== undefined && statIfPresent(parent)?.uid !== uid)) return [];
     dir = parent;

@@ -1,7 +1,7 @@
 import type { Workflow } from '../workflow/model.js';
 import { encodedForms, WRAP_WIDTHS, wrappedBase64 } from './secret-encodings.js';
 import { escapeRegExp } from '../util/escape-regexp.js';
-import { MASK, secretNameMatcher } from '../util/secret-names.js';
+import { MASK, secretVariableMatcher } from '../util/secret-names.js';
 
 export { MASK };
 
@@ -36,11 +36,11 @@ const LONG_TEXT = 256;
  */
 export function secretValues(env: Record<string, string | undefined>, names: readonly string[], patterns: readonly string[]): string[] {
   const values = new Set<string>();
-  let looksSecret: ((name: string) => boolean) | undefined;
+  let isSecret: ((name: string) => boolean) | undefined;
   for (const [name, value] of Object.entries(env)) {
     if (!value || value.length < MIN_SECRET_LENGTH) continue;
-    looksSecret ??= secretNameMatcher(patterns);
-    if (names.includes(name) || looksSecret(name)) {
+    isSecret ??= secretVariableMatcher(names, patterns);
+    if (isSecret(name)) {
       values.add(value);
       // A multi-line secret is also masked line by line, as logs split it.
       for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_SECRET_LENGTH) values.add(line);

@@ -12,3 +12,9 @@ export function secretNameMatcher(patterns: readonly string[]): (name: string) =
   const matchers = patterns.map((glob) => new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`, 'i'));
   return (name) => matchers.some((m) => m.test(name));
 }
+
+/** Whether a variable's value is a secret: it is named in `secrets:` (`names`), or its name looks secret. */
+export function secretVariableMatcher(names: readonly string[], patterns: readonly string[]): (name: string) => boolean {
+  const looksSecret = secretNameMatcher(patterns);
+  return (name) => names.includes(name) || looksSecret(name);
+}

@@ -1,10 +1,15 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 
+/** Whether a directory is a project's root: it has package.json or .git. */
+export function isProjectRoot(dir: string): boolean {
+  return existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'));
+}
+
 /** The project a workflow belongs to: the nearest ancestor with package.json or .git, else its own directory. */
 export function projectRoot(workflowDir: string): string {
   for (let dir = workflowDir; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir;
+    if (isProjectRoot(dir)) return dir;
     if (dirname(dir) === dir) return workflowDir;
   }
 }

@@ -1,4 +1,4 @@
-import { secretNameMatcher } from '../util/secret-names.js';
+import { secretNameMatcher, secretVariableMatcher } from '../util/secret-names.js';
 import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
@@ -15,8 +15,8 @@ import { parseTemplate, type KeyedRef, type TemplateRef } from './templates.js';
  */
 export function secretsInCommands(raw: WorkflowFile, workflow: Pick<Workflow, 'secrets' | 'secretPatterns'>): Diagnostic[] {
   const looksSecret = secretNameMatcher(workflow.secretPatterns);
-  const declared = new Set(workflow.secrets);
-  const secret = (ref: TemplateRef): ref is KeyedRef => (ref.kind === 'env' && (declared.has(ref.key) || looksSecret(ref.key))) || (ref.kind === 'inputs' && looksSecret(ref.key));
+  const secretVariable = secretVariableMatcher(workflow.secrets, workflow.secretPatterns);
+  const secret = (ref: TemplateRef): ref is KeyedRef => (ref.kind === 'env' && secretVariable(ref.key)) || (ref.kind === 'inputs' && looksSecret(ref.key));
   const commands: Array<{ owner: string; text: unknown; at: DocPath }> = [
     ...Object.entries(raw.tasks ?? {}).map(([id, task]) => ({ owner: `task "${id}"`, text: task.run, at: ['tasks', id, 'run'] })),
     ...Object.entries(raw.agents ?? {}).map(([name, agent]) => ({ owner: `agent "${name}"`, text: agent.command, at: ['agents', name, 'command'] })),
