@@ -364,14 +364,13 @@ export class RunEngine {
     const now = this.now();
     const deadline = this.deadlineOf(task);
     if (deadline !== undefined && now >= deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
-    const circuit = this.breakers.admit(task.agent, now);
+    const circuit = this.breakers.admit(this.scheduling[i]!, now);
     if (circuit === 'open') {
       s.errors.push({ attempt: s.attempts + 1, kind: 'circuit-open', message: `circuit open for agent "${task.agent}": not run` });
       s.failureTainted = true;
       return this.finish(i, 'failed', 'circuit-open');
     }
     if (!this.ledger.admits(task.cost)) {
-      this.breakers.cancelTrial(task.agent);
       if (s.attempts === 0) {
         this.ledger.budgetSkips++;
         return this.finish(i, 'skipped', 'budget');
@@ -414,7 +413,7 @@ export class RunEngine {
     if (outcome.ok) {
       // What it read, as it is now that it succeeded (a formatter changes its own sources): next time it may be up to date.
       s.sources = sources;
-      this.breakers.record(task.agent, true, this.now());
+      this.breakers.record(this.scheduling[i]!, true, this.now());
       this.queue.release(this.breakers.freed(task.agent));
       this.finish(i, 'succeeded');
     } else if (s.cancelling) {
@@ -477,7 +476,7 @@ export class RunEngine {
   /** The task's last attempt failed (or it was rejected): it fails (or is allowed to), its agent's circuit counts an attempt's failure, a cascade stops the run. */
   private failFinally(i: number, attempted = true): void {
     const task = this.tasks[i]!;
-    const opened = attempted && this.breakers.record(task.agent, false, this.now());
+    const opened = attempted && this.breakers.record(this.scheduling[i]!, false, this.now());
     if (attempted) this.queue.release(this.breakers.freed(task.agent));
     this.states[i]!.failureTainted = !task.continueOnError;
     this.finish(i, 'failed', task.continueOnError ? 'allowed' : undefined);
@@ -566,6 +565,8 @@ export class RunEngine {
     s.reason = reason;
     s.end = this.now();
     if (status === 'cancelled') s.failureTainted = true;
+    // A trial that ended without an outcome (cancelled, not started) lets the agent's next task be the trial.
+    this.queue.release(this.breakers.ended(this.scheduling[i]!));
     this.emit(`task.${status}`, i, endEventFields(s, status, reason));
     // Pushed last to first, so the first is readied first, and what it readies before the next.
     const dependents = this.graph.dependents[i]!;

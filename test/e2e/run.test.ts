@@ -254,6 +254,47 @@ tasks:
     });
   });
 
+  it('keeps the half-open trial through its retries, and lets no second trial start when another task fails meanwhile', () => {
+    // The agent runs its prompt as a script. "opens" fails at once and opens the circuit; "slow",
+    // started before that, fails while the trial runs; "late" becomes ready during the trial.
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 6, circuitBreaker: { failureThreshold: 1, cooldown: 200ms } }
+agents: { x: { command: 'sh -c "$(cat)"', concurrency: 3 } }
+tasks:
+  opens: { agent: x, prompt: "exit 1" }
+  slow: { agent: x, prompt: "sleep 1; exit 1" }
+  wait: { run: "sleep 0.4" }
+  trial: { agent: x, prompt: '[ "$ORCHESTRATE_ATTEMPT" -gt 1 ] && sleep 1.5', needs: wait, retry: { maxAttempts: 2, delay: 50ms } }
+  late-wait: { run: "sleep 1.5" }
+  late: { agent: x, prompt: "true", needs: late-wait }
+`,
+    });
+    expect(Object.fromEntries(r.result.tasks.map((t: any) => [t.id, [t.status, t.attempts]]))).toEqual({
+      opens: ['failed', 1], slow: ['failed', 1], wait: ['succeeded', 1], trial: ['succeeded', 2], 'late-wait': ['succeeded', 1], late: ['succeeded', 1],
+    });
+    // The agent's other task waited for the trial's result.
+    const at = (type: string, id: string) => r.events.findIndex((e) => e.type === type && e.taskId === id);
+    expect(at('task.started', 'late')).toBeGreaterThan(at('task.succeeded', 'trial'));
+  });
+
+  it('makes the next task of the agent the trial when the trial is cancelled, so cleanup on that agent still runs', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { timeout: 1s, maxConcurrency: 4, gracePeriod: 1s, circuitBreaker: { failureThreshold: 1, cooldown: 100ms } }
+agents: { x: { command: 'sh -c "$(cat)"' } }
+tasks:
+  opens: { agent: x, prompt: "exit 1" }
+  wait: { run: "sleep 0.3" }
+  trial: { agent: x, prompt: "sleep 60", needs: wait }
+  cleanup: { agent: x, prompt: "echo cleaned", needs: trial, if: always, runOnInterrupt: true }
+`,
+    });
+    expect(task(r.result, 'trial')).toMatchObject({ status: 'cancelled', reason: 'workflow-timeout', attempts: 1 });
+    expect(task(r.result, 'cleanup')).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect([r.code, r.result.status]).toEqual([1, 'failed']);
+  });
+
   it('skips tasks that would exceed the cost budget, fails the run and says why', () => {
     const r = runProject({
       'workflow.yaml': `version: 1
