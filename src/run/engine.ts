@@ -365,11 +365,7 @@ export class RunEngine {
     const deadline = this.deadlineOf(task);
     if (deadline !== undefined && now >= deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
     const circuit = this.breakers.admit(this.scheduling[i]!, now);
-    if (circuit === 'open') {
-      s.errors.push({ attempt: s.attempts + 1, kind: 'circuit-open', message: `circuit open for agent "${task.agent}": not run` });
-      s.failureTainted = true;
-      return this.finish(i, 'failed', 'circuit-open');
-    }
+    if (circuit === 'open') return this.failCircuitOpen(i);
     if (!this.ledger.admits(task.cost)) {
       if (s.attempts === 0) {
         this.ledger.budgetSkips++;
@@ -473,13 +469,17 @@ export class RunEngine {
     }, delaySeconds * 1000);
   }
 
-  /** The task's last attempt failed (or it was rejected): it fails (or is allowed to), its agent's circuit counts an attempt's failure, a cascade stops the run. */
-  private failFinally(i: number, attempted = true): void {
+  /**
+   * The task's last attempt failed (or it was rejected, or its circuit is
+   * open: `reason`): it fails (or is allowed to), its agent's circuit counts
+   * an attempt's failure, a cascade stops the run.
+   */
+  private failFinally(i: number, attempted = true, reason?: string): void {
     const task = this.tasks[i]!;
     const opened = attempted && this.breakers.record(this.scheduling[i]!, false, this.now());
     if (attempted) this.queue.release(this.breakers.freed(task.agent));
     this.states[i]!.failureTainted = !task.continueOnError;
-    this.finish(i, 'failed', task.continueOnError ? 'allowed' : undefined);
+    this.finish(i, 'failed', task.continueOnError ? 'allowed' : reason);
     if (opened) this.failOpenCircuit(task.agent!);
     if (!task.continueOnError && task.failFast) this.cancelSiblings(i);
     if (!task.continueOnError && this.workflow.policy.cancellation === 'cascading') this.stop('cascade', `task "${task.id}" failed and cancellation is cascading`);
@@ -509,12 +509,14 @@ export class RunEngine {
 
   /** Queued tasks of an agent whose circuit just opened fail fast. */
   private failOpenCircuit(agent: string): void {
-    for (const i of this.queue.remove((t) => this.tasks[t]!.agent === agent)) {
-      const s = this.states[i]!;
-      s.errors.push({ attempt: s.attempts + 1, kind: 'circuit-open', message: `circuit open for agent "${agent}": not run` });
-      s.failureTainted = true;
-      this.finish(i, 'failed', 'circuit-open');
-    }
+    for (const i of this.queue.remove((t) => this.tasks[t]!.agent === agent)) this.failCircuitOpen(i);
+  }
+
+  /** The task's agent's circuit is open: it fails without running, as any failure (`continueOnError` and cascading apply). */
+  private failCircuitOpen(i: number): void {
+    const s = this.states[i]!;
+    s.errors.push({ attempt: s.attempts + 1, kind: 'circuit-open', message: `circuit open for agent "${this.tasks[i]!.agent}": not run` });
+    this.failFinally(i, false, 'circuit-open');
   }
 
   private stop(mode: Stopping, reason: string): void {

@@ -278,6 +278,22 @@ tasks:
     expect(at('task.started', 'late')).toBeGreaterThan(at('task.succeeded', 'trial'));
   });
 
+  it('lets continueOnError allow a task that fails fast for an open circuit, as any failure of it', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+policy: { maxConcurrency: 1, circuitBreaker: { failureThreshold: 1, cooldown: 1m } }
+agents: { x: { command: 'sh -c "$(cat)"' } }
+tasks:
+  opens: { agent: x, prompt: "exit 1", continueOnError: true, priority: critical }
+  allowed: { agent: x, prompt: "true", continueOnError: true, priority: high }
+  next: { run: "true", needs: allowed }
+`,
+    });
+    expect(task(r.result, 'allowed')).toMatchObject({ status: 'failed', reason: 'continue-on-error', attempts: 0, errors: [{ kind: 'circuit-open' }] });
+    expect(task(r.result, 'next').status).toBe('succeeded');
+    expect([r.code, r.result.status]).toEqual([0, 'succeeded']);
+  });
+
   it('makes the next task of the agent the trial when the trial is cancelled, so cleanup on that agent still runs', () => {
     const r = runProject({
       'workflow.yaml': `version: 1
