@@ -77,8 +77,8 @@ describe('CircuitBreakers', () => {
     const breakers = new CircuitBreakers();
     expect(breakers.record(agentTask(), false, 0)).toBe(false);
     expect(breakers.admit(agentTask(), 0)).toBe('closed');
-    const opened = new CircuitBreakers({ failureThreshold: 1, cooldown: 1 });
-    expect(opened.record({ resources: {} }, false, 0)).toBe(false);
-    expect(opened.admit({ resources: {} }, 0)).toBe('closed');
+    const withPolicy = new CircuitBreakers({ failureThreshold: 1, cooldown: 1 });
+    expect(withPolicy.record({ resources: {} }, false, 0)).toBe(false);
+    expect(withPolicy.admit({ resources: {} }, 0)).toBe('closed');
   });
 });
