@@ -43,10 +43,15 @@ export function fileAndTasks(first: string | undefined, rest: readonly string[] 
  */
 function defaultFiles(): string[] {
   const here = process.cwd();
+  return defaultFilesFrom(here).map((path) => relative(here, path));
+}
+
+/** The default workflow files a command started in `start` takes (defaultFiles), as absolute paths. */
+export function defaultFilesFrom(start: string): string[] {
   const uid = process.getuid?.();
-  for (let dir = here; ;) {
+  for (let dir = start; ;) {
     const found = DEFAULT_WORKFLOW_FILES.filter((name) => existsSync(join(dir, name)));
-    if (found.length) return found.map((name) => relative(here, join(dir, name)));
+    if (found.length) return found.map((name) => join(dir, name));
     if (isProjectRoot(dir)) return [];
     const parent = dirname(dir);
     if (parent === dir || (uid !== undefined && statIfPresent(parent)?.uid !== uid)) return [];

@@ -31,6 +31,25 @@ describe('orchestrate init and the default workflow file', () => {
     expect(cli(['run', 'ci/flows/build.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
   });
 
+  it('says so when the file it writes takes the place of the project\'s workflow above as the default', () => {
+    const dir = tempProject({ 'package.json': '{}', 'orchestrate.yaml': 'version: 1\ntasks:\n  top: { run: "true" }\n', 'pkg/.keep': '', 'lib/package.json': '{}' });
+    const sub = cli(['init'], { cwd: join(dir, 'pkg') });
+    expect([sub.code, sub.stdout]).toEqual([0, 'wrote orchestrate.yaml: orchestrate plan shows its schedule, orchestrate run runs it\n']);
+    expect(sub.stderr).toBe('orchestrate: note: ../orchestrate.yaml was the default workflow here until now; commands run here or below without a file now take orchestrate.yaml (orchestrate run ../orchestrate.yaml runs the other)\n');
+    expect(cli(['list'], { cwd: join(dir, 'pkg') }).stdout).toContain('package');
+    // Named from elsewhere, into a directory still to be made: the paths are said from where it ran.
+    const deep = cli(['init', 'pkg/a/b/orchestrate.yml'], { cwd: dir });
+    expect(deep.code, deep.stderr).toBe(0);
+    expect(deep.stderr).toBe('orchestrate: note: pkg/orchestrate.yaml was the default workflow in pkg/a/b until now; commands run there or below without a file now take pkg/a/b/orchestrate.yml (orchestrate run pkg/orchestrate.yaml runs the other)\n');
+    // Nothing to say: a project of its own (the search stops at it), another name, nothing above.
+    for (const [args, cwd] of [[['init'], join(dir, 'lib')], [['init', 'pkg/ci.yaml'], dir]] as const) {
+      const quiet = cli([...args], { cwd });
+      expect([quiet.code, quiet.stderr]).toEqual([0, '']);
+    }
+    const alone = tempProject({ 'package.json': '{}' });
+    expect(cli(['init'], { cwd: alone }).stderr).toBe('');
+  });
+
   it('never replaces a file, and says what to do when there is no workflow file', () => {
     const dir = tempProject({ 'orchestrate.yaml': 'mine\n', 'other.yml': 'also mine\n' });
     const again = cli(['init'], { cwd: dir });

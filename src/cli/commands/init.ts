@@ -3,8 +3,9 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DEFAULT_WORKFLOW_FILES } from '../../workflow/workflow-files.js';
 import { EXIT, ioErrorFrom, UsageError } from '../../errors.js';
 import { schemaFile } from '../../workflow/schema.js';
-import { writeOut } from '../output.js';
+import { writeErr, writeOut } from '../output.js';
 import { makeDirectory } from '../../util/make-directory.js';
+import { defaultFilesFrom } from '../default-workflow.js';
 
 /** A starter workflow: valid, runs anywhere with sh, and shows needs, outputs, inputs, a matrix and retries. */
 function starter(schema: string): string {
@@ -47,8 +48,11 @@ export async function initCommand(file: string | undefined): Promise<number> {
   if (other) throw new UsageError(`${join(dirname(file ?? 'orchestrate.yaml'), other)} is already the default workflow there: ${file ?? 'orchestrate.yaml'} beside it would take its place (pick another name: orchestrate init FILE)`);
   const schema = relative(dirname(path), schemaFile('workflow.schema.json')).split('\\').join('/');
   let fd: number;
+  let above: string | undefined;
   try {
     makeDirectory(dirname(path));
+    // A default file below the project's workflow takes its place there, rightly (a package of its own), but not silently.
+    if (DEFAULT_WORKFLOW_FILES.includes(basename(path))) above = defaultFilesFrom(dirname(path))[0];
     // 'wx': created here or not at all, so nothing the user had is replaced.
     fd = openSync(path, 'wx');
   } catch (error) {
@@ -68,5 +72,10 @@ export async function initCommand(file: string | undefined): Promise<number> {
     throw ioErrorFrom(file ?? 'orchestrate.yaml', error, 'write');
   }
   await writeOut(`wrote ${file ?? 'orchestrate.yaml'}: orchestrate plan${file ? ` ${file}` : ''} shows its schedule, orchestrate run${file ? ` ${file}` : ''} runs it\n`);
+  if (above) {
+    const before = relative(process.cwd(), above);
+    const where = relative(process.cwd(), dirname(path));
+    await writeErr(`orchestrate: note: ${before} was the default workflow ${where ? `in ${where}` : 'here'} until now; commands run ${where ? 'there' : 'here'} or below without a file now take ${file ?? 'orchestrate.yaml'} (orchestrate run ${before} runs the other)\n`);
+  }
   return EXIT.ok;
 }
