@@ -4,6 +4,7 @@ import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { historyEstimates, lastEnds, memoOutputs } from '../store/queries.js';
 import { planMemoized } from '../run/plan-memo.js';
+import { workflowMasker } from '../telemetry/mask.js';
 import { planUpToDate, type UpToDate } from '../run/up-to-date.js';
 import { loadConfig } from '../workflow/load-config.js';
 import { projectRoot } from '../workflow/project-root.js';
@@ -41,7 +42,7 @@ export function memoizedFromHistory(db: Database, workflow: Workflow, reused?: R
   const known = new Map(reused);
   for (const [i, fresh] of upToDate ?? []) known.set(i, fresh.outputs);
   const now = Date.now();
-  return planMemoized(workflow, known, (key, maxAge) => memoOutputs(db, key, maxAge, now), process.env, why);
+  return planMemoized(workflow, known, (key, maxAge) => memoOutputs(db, key, maxAge, now), process.env, workflowMasker(workflow), why);
 }
 
 /** The ids of tasks by index (up to date, reused). */

@@ -5,6 +5,7 @@ import { findArtifacts } from './artifacts.js';
 import type { AttemptRequest } from './attempt.js';
 import { placedTask, renderedTask, type AttemptContext } from './attempt-request.js';
 import type { EngineOptions } from './engine-options.js';
+import type { SecretMasker } from '../telemetry/mask.js';
 
 /**
  * What a memoized task is known by: a hash of its id and everything that
@@ -13,8 +14,12 @@ import type { EngineOptions } from './engine-options.js';
  * (relative to the project's `root` when inside it: a moved project keeps its memos),
  * agent, captureStdout, output schemas and artifacts. Equal keys: the task
  * would be asked the same again. The environment it inherits is not part of it.
+ * Secrets (`masker`) are masked in what is hashed: the key is kept in the
+ * history and the events, and a hash of a short secret beside a workflow
+ * anyone can read would give the secret back to whoever tries candidates.
  */
-export function memoKey(task: TaskSpec, rendered: Pick<AttemptRequest, 'command' | 'prompt' | 'env' | 'params'>, root: string): string {
+export function memoKey(task: TaskSpec, given: Pick<AttemptRequest, 'command' | 'prompt' | 'env' | 'params'>, root: string, masker: Pick<SecretMasker, 'maskDeep'>): string {
+  const rendered = masker.maskDeep({ command: given.command, prompt: given.prompt, env: given.env, params: given.params });
   const env = Object.entries(rendered.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const what = {
     v: 2,
@@ -46,10 +51,10 @@ export function serviceIds(tasks: readonly TaskSpec[]): Set<string> {
  * serviceIds) say where it is — an address, a port chosen at start — not what
  * it answers: they stay templates in the key, so a new port asks nothing again.
  */
-export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string, services: ReadonlySet<string>): { key: string; outputs?: Record<string, string>; summary?: string; artifacts?: string[] } {
+export function recallMemo(task: TaskSpec, valueOf: AttemptContext['valueOf'], lookup: NonNullable<EngineOptions['memo']>, root: string, services: ReadonlySet<string>, masker: Pick<SecretMasker, 'maskDeep'>): { key: string; outputs?: Record<string, string>; summary?: string; artifacts?: string[] } {
   const keyed: AttemptContext['valueOf'] = (ref, env) => (ref.kind === 'task-output' && services.has(ref.task) ? ref.text : valueOf(ref, env));
   const placed = placedTask(task, keyed);
-  const key = memoKey(placed, renderedTask(placed, keyed), root);
+  const key = memoKey(placed, renderedTask(placed, keyed), root, masker);
   const hit = lookup(key, task.memoize?.maxAge);
   if (!hit) return { key };
   const found = findArtifacts(placed.artifacts, [], placed.cwd);

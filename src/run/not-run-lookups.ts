@@ -20,7 +20,7 @@ export interface RunView {
   included: (i: number) => boolean;
   /** Tasks reused from an earlier run. */
   reused: ReadonlyMap<number, unknown>;
-  options: Pick<EngineOptions, 'memo' | 'upToDate'>;
+  options: Pick<EngineOptions, 'memo' | 'upToDate' | 'masker'>;
   /** Whether the run is stopping (nothing new is looked up then). */
   stopping: () => boolean;
 }
@@ -62,7 +62,7 @@ export class NotRunLookups {
       return values.valueOf(ref, env);
     };
     try {
-      memo = recallMemo(workflow.tasks[i]!, valueOf, options.memo!, this.root, this.services);
+      memo = recallMemo(workflow.tasks[i]!, valueOf, options.memo!, this.root, this.services, options.masker);
     } catch (caught) {
       if (caught === UNSETTLED) return undefined;
       throw caught;

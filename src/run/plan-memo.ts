@@ -4,6 +4,7 @@ import type { Workflow } from '../workflow/model.js';
 import { needsFirst } from '../workflow/needs-order.js';
 import type { TemplateRef } from '../workflow/templates.js';
 import type { EngineOptions } from './engine-options.js';
+import type { SecretMasker } from '../telemetry/mask.js';
 import { recallMemo, serviceIds } from './memo-key.js';
 import { RuntimeValues } from './runtime-values.js';
 import { freshState } from './task-state.js';
@@ -20,7 +21,7 @@ const UNANSWERED = Symbol('unanswered');
  * next prompt be known, as the run will find it. `why` gets the reason each
  * other task with `memoize` will run.
  */
-export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Record<string, string>>, lookup: NonNullable<EngineOptions['memo']>, baseEnv: Readonly<Record<string, string | undefined>>, why?: Map<number, string>): Map<number, Record<string, string>> {
+export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Record<string, string>>, lookup: NonNullable<EngineOptions['memo']>, baseEnv: Readonly<Record<string, string | undefined>>, masker: Pick<SecretMasker, 'maskDeep'>, why?: Map<number, string>): Map<number, Record<string, string>> {
   const memoized = new Map<number, Record<string, string>>();
   if (!workflow.tasks.some((t) => t.memoize)) return memoized;
   // The run's own reading of templates, over the outputs known so far.
@@ -47,7 +48,7 @@ export function planMemoized(workflow: Workflow, known: ReadonlyMap<number, Reco
       ({ outputs } = recallMemo(task, (ref, env) => {
         if (!answered(ref)) throw UNANSWERED;
         return values.valueOf(ref, env);
-      }, lookup, root, services));
+      }, lookup, root, services, masker));
     } catch (caught) {
       // It reads an answer still to come: a key of guesses would find nothing, or the wrong answer.
       if (caught === UNANSWERED) {

@@ -90,6 +90,42 @@ tasks:
     expect(runWith('small')).toEqual([]);
   });
 
+  it('keys a task on its secrets masked: another token asks nothing again, and no key recorded comes from a secret', () => {
+    const dir = project(`version: 1
+secrets: [DB_PASS]
+agents:
+  llm: { command: ./agent.sh, captureStdout: answer, memoize: true }
+tasks:
+  ask: { agent: llm, prompt: "hello \${{ env.DB_PASS }}", env: { KEY: "\${{ env.API_TOKEN }}", MODEL: "\${{ env.MODEL }}" } }
+`);
+    const keys: string[] = [];
+    const runWith = (env: Record<string, string>) => {
+      rmSync(join(dir, 'calls.txt'), { force: true });
+      const r = cli(['run', 'w.yaml', '--json'], { cwd: dir, env });
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      const events = readFileSync(join(result.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      keys.push(events.find((e) => e.type === 'task.succeeded').memoKey);
+      return existsSync(join(dir, 'calls.txt')) ? readFileSync(join(dir, 'calls.txt'), 'utf8').trim().split('\n') : [];
+    };
+    const planned = (env: Record<string, string>) => JSON.parse(cli(['plan', 'w.yaml', '--json'], { cwd: dir, env }).stdout).tasks[0].estimateSource;
+    expect(runWith({ API_TOKEN: 'tok-aaaa1111', DB_PASS: 'pw-first', MODEL: 'small' })).toEqual(['ask']);
+    // A rotated token and password (a variable named as a secret is, or one listed under secrets): the same question.
+    expect(planned({ API_TOKEN: 'tok-bbbb2222', DB_PASS: 'pw-second', MODEL: 'small' })).toBe('memoized');
+    expect(runWith({ API_TOKEN: 'tok-bbbb2222', DB_PASS: 'pw-second', MODEL: 'small' })).toEqual([]);
+    expect(keys[1]).toBe(keys[0]);
+    // What is not a secret still makes another question.
+    expect(planned({ API_TOKEN: 'tok-bbbb2222', DB_PASS: 'pw-second', MODEL: 'large' })).not.toBe('memoized');
+    expect(runWith({ API_TOKEN: 'tok-bbbb2222', DB_PASS: 'pw-second', MODEL: 'large' })).toEqual(['ask']);
+    expect(keys[2]).not.toBe(keys[0]);
+    const db = openSqlite(join(dir, '.orchestrate/state.db'));
+    try {
+      expect(db.prepare('SELECT DISTINCT memo_key AS k FROM tasks WHERE memo_key IS NOT NULL').all().map((row: any) => row.k).sort()).toEqual([...new Set(keys)].sort());
+    } finally {
+      db.close();
+    }
+  });
+
   it('is known to the plan when its inputs are known before the run: none from a task that has not answered', () => {
     const dir = project();
     const sources = (...args: string[]) => {
