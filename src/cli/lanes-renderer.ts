@@ -1,5 +1,6 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import { visibleText } from '../util/visible-text.js';
+import { fitWidth, textWidth } from '../util/fit-width.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from '../telemetry/events.js';
 import { approvalHint, heldAgent, serviceEnd } from '../report/simple-renderer.js';
@@ -14,6 +15,16 @@ interface Lane {
 const REFRESH_MS = 100;
 /** Terminal rows kept for the progress line, its notes and the line the summary starts on. */
 const OTHER_ROWS = 7;
+/** Columns Listr2 takes beside a task's title (its icon, a space, a margin) and beside an output line (its indentation and `›`). */
+const TITLE_MARGIN = 4;
+const NOTE_MARGIN = 6;
+/** The fewest columns of a task id shown, however narrow the terminal (the line wraps then). */
+const MIN_ID_WIDTH = 12;
+
+/** The width Listr2 draws to: the terminal's, as it reports it now (a window can be resized). */
+function terminalWidth(): number {
+  return process.stdout.columns || 80;
+}
 
 /**
  * Live progress in a terminal with Listr2: one Listr task per concurrency
@@ -40,7 +51,8 @@ export class LanesRenderer {
   private listr?: Promise<unknown>;
   private drawing?: Listr<unknown, any, any>;
   private progress?: ListrTaskWrapper<unknown, any, any>;
-  private readonly recent: string[] = [];
+  /** The last notes: a mark, the task's id and what happened, put together as wide as the terminal is when drawn. */
+  private readonly recent: { mark: string; id: string; what: string }[] = [];
   private closed = false;
   /**
    * The streams' own writes: while Listr2 draws, it takes `process.stdout.write` and `process.stderr.write` over
@@ -79,14 +91,14 @@ export class LanesRenderer {
       }
       case 'task.waiting':
         if (id !== undefined) this.awaiting.add(id);
-        this.note(`⏸ ${id} waits for approval: ${visibleText(event.message ?? '')} (${approvalHint(id ?? '')})`);
+        this.note('⏸', id, ` waits for approval: ${visibleText(event.message ?? '')} (${approvalHint(id ?? '')})`);
         break;
       case 'task.approved':
         this.awaiting.delete(id!);
         break;
       case 'task.retrying':
         this.counts.retrying++;
-        this.note(`↻ ${id} attempt ${event.attempt} failed: ${event.reason}${heldAgent(event)}`);
+        this.note('↻', id, ` attempt ${event.attempt} failed: ${event.reason}${heldAgent(event)}`);
         this.freeLane(id);
         break;
       case 'task.succeeded':
@@ -95,14 +107,14 @@ export class LanesRenderer {
       case 'task.cancelled': {
         const status = event.type.slice(5) as keyof typeof this.counts;
         this.counts[status]++;
-        if (event.type === 'task.failed') this.note(`✖ ${id}: ${event.reason}`);
+        if (event.type === 'task.failed') this.note('✖', id, `: ${event.reason}`);
         this.awaiting.delete(id!);
         this.freeLane(id);
         break;
       }
       case 'task.stopped':
         // Stopped by the run is what a service is for; ending on its own may fail the tasks using it.
-        if (event.reason === 'exited') this.note(`✖ ${id}: ${serviceEnd(event)}`);
+        if (event.reason === 'exited') this.note('✖', id, `: ${serviceEnd(event)}`);
         break;
       case 'workflow.finished':
         break;
@@ -111,8 +123,8 @@ export class LanesRenderer {
     }
   }
 
-  private note(line: string): void {
-    this.recent.push(line);
+  private note(mark: string, id: string | undefined, what: string): void {
+    this.recent.push({ mark, id: id ?? '', what });
     if (this.recent.length > 3) this.recent.shift();
   }
 
@@ -139,15 +151,26 @@ export class LanesRenderer {
   private refresh(): void {
     if (this.closed) return;
     const now = Date.now();
+    const width = terminalWidth();
     this.lanes.forEach((lane, i) => {
       if (!lane.wrapper) return;
-      lane.wrapper.title = lane.taskId === undefined
-        ? `slot ${i + 1}: idle`
-        : `slot ${i + 1}: ${lane.taskId}  ${formatDuration((now - lane.since) / 1000)}${lane.attempt > 1 ? `  attempt ${lane.attempt}` : ''}`;
+      if (lane.taskId === undefined) {
+        lane.wrapper.title = `slot ${i + 1}: idle`;
+        return;
+      }
+      const slot = `slot ${i + 1}: `;
+      const time = `  ${formatDuration((now - lane.since) / 1000)}${lane.attempt > 1 ? `  attempt ${lane.attempt}` : ''}`;
+      // One row a lane, or the lanes the terminal has rows for would not fit: a long id is cut in its middle.
+      lane.wrapper.title = `${slot}${fitWidth(lane.taskId, Math.max(MIN_ID_WIDTH, width - TITLE_MARGIN - slot.length - time.length), 'middle')}${time}`;
     });
     if (this.progress) {
       this.progress.title = this.progressTitle();
-      this.progress.output = this.recent.join('\n');
+      // One row a note: an id too long for what follows it is cut in its middle, then what follows at its end.
+      this.progress.output = this.recent.map(({ mark, id, what }) => {
+        const room = width - NOTE_MARGIN;
+        const shownId = fitWidth(id, Math.max(MIN_ID_WIDTH, room - textWidth(`${mark} ${what}`)), 'middle');
+        return fitWidth(`${mark} ${shownId}${what}`, Math.max(MIN_ID_WIDTH, room));
+      }).join('\n');
     }
   }
 

@@ -386,6 +386,26 @@ tasks:
     expect(r.stdout).toMatch(/40\/40 done: 40 ok/);
   });
 
+  it('keeps each lane and note to one row in a narrow terminal: a long id is cut in its middle, its time and reason kept', () => {
+    const long = (n: number) => `review-of-a-long-file-path-number-${n}-that-goes-on-beyond-the-width`;
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 3 }\ntasks:\n${[1, 2, 3].map((n) => `  ${long(n)}: { run: "sleep 0.6; exit ${n === 1 ? 1 : 0}" }\n`).join('')}` });
+    const r = runInTerminal(dir, 50, 16);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '\n').split(/\r?\n/);
+    const lanes = lines.filter((line) => /slot \d+: /.test(line));
+    expect(lanes.some((line) => line.includes('…'))).toBe(true);
+    for (const line of lanes) {
+      // The whole of it on one row: the slot, the start and end of the id, the time.
+      expect(line, line).toMatch(/slot \d+: (idle|review-of[^ ]*…[^ ]*-width {2}\d+(\.\d+)?s)\s*$/);
+      expect(line.trimEnd().length).toBeLessThanOrEqual(50);
+    }
+    const notes = lines.filter((line) => line.includes('✖ review'));
+    expect(notes.length).toBeGreaterThan(0);
+    for (const line of notes) expect(line, line).toMatch(/✖ review-of[^ ]*…[^ ]*-width: exit code 1\s*$/);
+    // The summary below says it whole.
+    expect(r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')).toContain(`✖ ${long(1)}: exit code 1`);
+  });
+
   it('notes a service that ended on its own while the tasks that need it run, not one the run stopped', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  flaky: { run: "sleep 0.2; exit 3", service: true }\n  db: { run: "exec sleep 60", service: true }\n  user: { needs: [flaky, db], run: "sleep 1" }\n' });
     const r = runInTerminal(dir, 120, 40);
