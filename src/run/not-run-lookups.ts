@@ -6,10 +6,13 @@ import { projectRoot } from '../workflow/project-root.js';
 import type { EngineOptions } from './engine-options.js';
 import { recallMemo, serviceIds } from './memo-key.js';
 import type { RuntimeValues } from './runtime-values.js';
+import type { TemplateRef } from '../workflow/templates.js';
 import { FINAL, type TaskState } from './task-state.js';
 
 /** Thrown while a memo key is made early from a value that may still change. */
 const UNSETTLED = Symbol('unsettled');
+/** The longest chain of memoized answers an early memo key is read through (answeredEarly). */
+const MAX_CHAIN = 100;
 
 /** What the lookups read of the run going on (its own workflow, graph and states, which grow as expansions join). */
 export interface RunView {
@@ -51,15 +54,16 @@ export class NotRunLookups {
    * A memoized task's memo key and recorded success. `early` (before it is
    * ready): undefined while its key reads a task that has not ended.
    */
-  memo(i: number, early = false): ReturnType<typeof recallMemo> | undefined {
+  memo(i: number, early = false, depth = 0): ReturnType<typeof recallMemo> | undefined {
     let memo = this.recalled.get(i);
     if (memo) return memo;
-    const { workflow, values, options } = this.run;
+    const { workflow, values, options, states } = this.run;
     this.root ??= projectRoot(workflow.dir);
     this.services ??= serviceIds(workflow.tasks);
     const valueOf: Parameters<typeof recallMemo>[1] = (ref, env) => {
-      if (early && !values.settled(ref)) throw UNSETTLED;
-      return values.valueOf(ref, env);
+      if (!early || values.settled(ref)) return values.valueOf(ref, env);
+      if (!this.answeredEarly(i, ref, depth)) throw UNSETTLED;
+      return values.valueOf(ref, env, (t) => (FINAL.has(states[t]!.state) ? states[t]!.outputs : this.recalled.get(t)!.outputs!));
     };
     try {
       memo = recallMemo(workflow.tasks[i]!, valueOf, options.memo!, this.root, this.services, options.masker);
@@ -69,6 +73,45 @@ export class NotRunLookups {
     }
     this.recalled.set(i, memo);
     return memo;
+  }
+
+  /**
+   * Whether what `ref` reads for task `i`'s early memo key is known though a
+   * task it reads has not ended: each such task is memoized once ready, with
+   * an answer looked up now (the plan reads a chain of memoized answers
+   * alike), and should it be skipped instead, `i` is skipped with it
+   * (skippedWith) and runs no more than memoized. A chain longer than
+   * MAX_CHAIN is not followed (a service it needs starts), rather than
+   * recursed as deep.
+   */
+  private answeredEarly(i: number, ref: TemplateRef, depth: number): boolean {
+    const { workflow, states, values } = this.run;
+    if (ref.kind !== 'task-output' || depth >= MAX_CHAIN) return false;
+    const read = values.read(ref);
+    return read.length > 0 && read.every((t) => FINAL.has(states[t]!.state)
+      || (memoKnownBeforeServices(workflow.tasks[t]!) && this.skippedWith(t, i) && this.memo(t, true, depth + 1)?.outputs !== undefined));
+  }
+
+  /**
+   * Whether task `i` is certainly skipped when task `t` is: a chain of needs
+   * leads from `t` to `i` through tasks that run only when their needs
+   * succeed (`if: success`), each skipped with its skipped need.
+   */
+  private skippedWith(t: number, i: number): boolean {
+    const { workflow, graph, included } = this.run;
+    const onlyOnSuccess = (k: number) => included(k) && workflow.tasks[k]!.if === 'success' && !workflow.tasks[k]!.dynamicMatrix;
+    if (!onlyOnSuccess(i)) return false;
+    const seen = new Set([t]);
+    for (const walk = [t]; walk.length;) {
+      for (const k of graph.dependents[walk.pop()!]!) {
+        if (k === i) return true;
+        if (!seen.has(k) && onlyOnSuccess(k)) {
+          seen.add(k);
+          walk.push(k);
+        }
+      }
+    }
+    return false;
   }
 
   /**

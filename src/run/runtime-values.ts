@@ -20,13 +20,13 @@ export class RuntimeValues {
    * The value of `ref` (`env` is the task's own, read before the base
    * environment); undefined for what was filled at load time.
    */
-  valueOf(ref: TemplateRef, env: Readonly<Record<string, string>>): string | undefined {
+  valueOf(ref: TemplateRef, env: Readonly<Record<string, string>>, outputsOf: (t: number) => Readonly<Record<string, string>> = (t) => this.states[t]!.outputs): string | undefined {
     if (ref.kind === 'task-output') {
       const d = this.workflow.taskIndex.get(ref.task);
       // A matrix task's output is its expansions' as a JSON list, in their order (Argo's aggregated outputs).
       const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.workflow.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
-      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => ownValue(this.states[e]!.outputs, ref.key) ?? '')), ref.path);
-      return d === undefined ? undefined : outputAt(ownValue(this.states[d]!.outputs, ref.key) ?? '', ref.path);
+      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => ownValue(outputsOf(e), ref.key) ?? '')), ref.path);
+      return d === undefined ? undefined : outputAt(ownValue(outputsOf(d), ref.key) ?? '', ref.path);
     }
     if (ref.kind === 'task-status') {
       const d = this.workflow.taskIndex.get(ref.task);
@@ -43,9 +43,14 @@ export class RuntimeValues {
   /** Whether what `ref` reads of other tasks can no longer change: every task it names (a matrix: each expansion) has ended. */
   settled(ref: TemplateRef): boolean {
     if (ref.kind !== 'task-output' && ref.kind !== 'task-status') return true;
-    const d = this.workflow.taskIndex.get(ref.task);
-    const read = d === undefined ? this.matrixExpansions().get(ref.task) ?? [] : [d];
+    const read = this.read(ref);
     return read.length > 0 && read.every((t) => FINAL.has(this.states[t]!.state));
+  }
+
+  /** The tasks whose outputs or end `ref` reads: the task it names, or each expansion of a written matrix. */
+  read(ref: Extract<TemplateRef, { task: string }>): number[] {
+    const d = this.workflow.taskIndex.get(ref.task);
+    return d === undefined ? this.matrixExpansions().get(ref.task) ?? [] : [d];
   }
 
   /** The expansions of each written matrix, by the matrix task's id (made when a template first needs them). */

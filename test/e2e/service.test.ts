@@ -420,6 +420,34 @@ tasks:
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\nx\n');
   });
 
+  it('are not started when memoized tasks that need them read each other\'s answers, known from the first of the chain', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  api: { run: 'echo x >> api-starts; exec sleep 60', service: true }
+  topic: { run: 'echo topic >> asked.txt; echo text=cats >> "$ORCHESTRATE_OUTPUT"', sources: [topic.txt] }
+  outline: { needs: [api, topic], run: 'echo outline >> asked.txt; echo "text=outline of \${{ tasks.topic.outputs.text }}" >> "$ORCHESTRATE_OUTPUT"', memoize: true }
+  draft: { needs: [api, outline], run: 'echo draft >> asked.txt; echo "text=draft of \${{ tasks.outline.outputs.text }}" >> "$ORCHESTRATE_OUTPUT"', memoize: true }
+  # Reads outline's answer through draft, which it needs.
+  review: { needs: [api, draft], run: 'echo review >> asked.txt; echo "text=\${{ tasks.outline.outputs.text }} / \${{ tasks.draft.outputs.text }}" >> "$ORCHESTRATE_OUTPUT"', memoize: true }
+`,
+      'topic.txt': 'cats\n',
+    });
+    const run = () => {
+      const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
+    };
+    expect(run()).toEqual(['api:undefined', 'topic:undefined', 'outline:undefined', 'draft:undefined', 'review:undefined']);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'topic:up-to-date', 'outline:memoized', 'draft:memoized', 'review:memoized']);
+    // As planned: draft's and review's answers are known from outline's, which is known before api would start.
+    expect(run()).toEqual(['api:not-needed', 'topic:up-to-date', 'outline:memoized', 'draft:memoized', 'review:memoized']);
+    expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\n');
+    expect(readFileSync(join(dir, 'asked.txt'), 'utf8')).toBe('topic\noutline\ndraft\nreview\n');
+  });
+
   it('are marked as services in plans and graphs', () => {
     const dir = tempProject({
       'workflow.yaml': `version: 1

@@ -1,0 +1,134 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/util/random.js';
+import { cli, tempProject } from '../helpers/cli.js';
+import { validator } from '../helpers/schemas.js';
+
+// Seeded random workflows of tasks with sources, memoize, conditions on an input and a service, run
+// again and again with files and the input changed in between: what `plan` says a run will skip —
+// up to date, memoized, skipped by a condition, a service not needed — the run skips, and what
+// could be known before the run it does not skip unannounced. (PROPERTY_SEEDS=N runs more seeds.)
+const validatePlan = validator('plan');
+const validateResult = validator('result');
+const seeds = (fallback: number) => Math.max(fallback, Math.floor(Number(process.env.PROPERTY_SEEDS ?? 0) / 2));
+const PREDICTED = new Set(['up-to-date', 'memoized', 'condition', 'not-needed']);
+const STILL_TO_COME = 'its memo key reads answers still to come: the run looks it up then';
+
+type Kind = 'plain' | 'sources' | 'memo';
+interface Spec {
+  id: string;
+  kind: Kind;
+  needs: string[];
+  when: boolean;
+  readsInput: boolean;
+  /** The tasks whose answers it reads: its needs, and at times a task further up (through a need). */
+  reads: string[];
+}
+
+function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: boolean } {
+  const rnd = seededRandom(seed);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
+  const service = rnd() < 0.5;
+  const specs: Spec[] = [];
+  const ancestors = new Map<string, Set<string>>();
+  for (let i = 0, n = 6 + Math.floor(rnd() * 8); i < n; i++) {
+    const needs = new Set<string>();
+    if (i > 0) for (let k = Math.floor(rnd() * 3); k > 0; k--) needs.add(`t${Math.floor(rnd() * i)}`);
+    const above = new Set([...needs].flatMap((d) => [d, ...(ancestors.get(d) ?? [])]));
+    ancestors.set(`t${i}`, above);
+    const reads = [...needs];
+    const further = [...above].filter((d) => !needs.has(d));
+    if (further.length && rnd() < 0.4) reads.push(pick(further));
+    if (service && rnd() < 0.3) needs.add('db');
+    specs.push({ id: `t${i}`, kind: pick(['plain', 'sources', 'sources', 'memo', 'memo'] as const), needs: [...needs], when: rnd() < 0.15, readsInput: rnd() < 0.4, reads });
+  }
+  const lines = ['version: 1', `name: prediction-${seed}`, 'inputs: { mode: { default: a } }', `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 4)} }`, 'tasks:'];
+  if (service) lines.push('  db:', "    run: 'echo db >> ran.txt; exec sleep 30'", '    service: true');
+  for (const s of specs) {
+    // What it answers: a checksum of its file (read, whether it is a source or not), the input, and the answers it reads.
+    const payload = [
+      s.kind === 'memo' ? '' : `$(cat data/${s.id}.txt)`,
+      s.readsInput ? '${{ inputs.mode }}' : '',
+      ...s.reads.map((d) => `\${{ tasks.${d}.outputs.v }}`),
+    ].join('|');
+    lines.push(`  ${s.id}:`, `    run: 'echo ${s.id} >> ran.txt; v=$(printf %s "${payload}" | cksum | cut -d" " -f1); echo "v=$v" >> "$ORCHESTRATE_OUTPUT"'`);
+    if (s.needs.length) lines.push(`    needs: [${s.needs.join(', ')}]`);
+    if (s.kind === 'sources') lines.push(`    sources: [data/${s.id}.txt]`);
+    if (s.kind === 'memo') lines.push('    memoize: true');
+    if (s.when) lines.push("    when: inputs.mode == 'a'");
+  }
+  return { yaml: `${lines.join('\n')}\n`, specs, service };
+}
+
+/** How each task of a run went, as the plan names it: a reason it did not run, `skipped`, or `ran`. */
+function outcomes(result: any): Map<string, string> {
+  return new Map(result.tasks.map((t: any) => [t.id, t.status === 'skipped' ? 'condition' : t.status === 'succeeded' ? (t.reason ?? 'ran') : t.status]));
+}
+
+const seen = { 'up-to-date': 0, memoized: 0, condition: 0, 'not-needed': 0, unannounced: 0 };
+
+describe('what the plan says a run will skip, the run skips', () => {
+  for (let seed = 1; seed <= seeds(8); seed++) {
+    it(`seed ${seed}`, () => {
+      const { yaml, specs, service } = randomWorkflow(seed);
+      const dir = tempProject({ 'package.json': '{}', 'w.yaml': yaml });
+      mkdirSync(join(dir, 'data'));
+      for (const s of specs) writeFileSync(join(dir, 'data', `${s.id}.txt`), '0');
+      const rnd = seededRandom(seed + 9000);
+      let mode = 'a';
+      const run = () => {
+        rmSync(join(dir, 'ran.txt'), { force: true });
+        const r = cli(['run', 'w.yaml', '--json', '-i', `mode=${mode}`], { cwd: dir, timeout: 60_000 });
+        const ctx = `\nseed ${seed}, mode ${mode}\n${yaml}\n${r.stderr}`;
+        expect(r.code, ctx).toBe(0);
+        const result = JSON.parse(r.stdout);
+        expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+        const ran = existsSync(join(dir, 'ran.txt')) ? readFileSync(join(dir, 'ran.txt'), 'utf8').trim().split('\n') : [];
+        return { result, ran, ctx };
+      };
+      run();
+      for (let round = 1; round <= 3; round++) {
+        // Some files rewritten (with the bytes they hold, at times), and the input flipped at times.
+        for (const s of specs) if (rnd() < 0.3) writeFileSync(join(dir, 'data', `${s.id}.txt`), String(Math.floor(rnd() * 3)));
+        if (rnd() < 0.3) mode = mode === 'a' ? 'b' : 'a';
+        const planned = JSON.parse(cli(['plan', 'w.yaml', '--json', '-i', `mode=${mode}`], { cwd: dir }).stdout);
+        expect(validatePlan(planned), JSON.stringify(validatePlan.errors)).toBe(true);
+        const plan = new Map<string, any>(planned.tasks.map((t: any) => [t.id, t]));
+        const { result, ran, ctx } = run();
+        const actual = outcomes(result);
+        for (const [id, how] of actual) {
+          const predicted = plan.get(id)!;
+          const at = `${id} in round ${round}: planned ${predicted.estimateSource} (${predicted.runsBecause ?? ''}), the run: ${how}${ctx}`;
+          // Every task ran exactly when the run says so.
+          expect(ran.filter((r) => r === id).length, at).toBe(how === 'ran' ? 1 : 0);
+          if (PREDICTED.has(predicted.estimateSource)) {
+            expect(how, at).toBe(predicted.estimateSource);
+            seen[how as keyof typeof seen]++;
+            continue;
+          }
+          // What depends on nothing but the history, the files and the input is known before the run.
+          expect(['up-to-date', 'condition'], at).not.toContain(how);
+          if (how === 'memoized') {
+            // A memo the plan could not look up: the key reads an answer that came only in the run.
+            expect(predicted.runsBecause, at).toBe(STILL_TO_COME);
+            seen.unannounced++;
+          }
+          if (how === 'not-needed') {
+            // The tasks that need it turned out not to run only in the run: a memo found then.
+            expect(service, at).toBe(true);
+            const users = specs.filter((s) => s.needs.includes(id));
+            expect(users.some((s) => actual.get(s.id) === 'memoized' && plan.get(s.id)!.estimateSource !== 'memoized'), at).toBe(true);
+          }
+        }
+      }
+    });
+  }
+
+  afterAll(() => {
+    // The seeds do exercise what is predicted, or the test would prove nothing.
+    expect(seen['up-to-date']).toBeGreaterThan(0);
+    expect(seen.memoized).toBeGreaterThan(0);
+    expect(seen.condition).toBeGreaterThan(0);
+  });
+});
