@@ -21,8 +21,8 @@ export interface RunView {
   states: readonly TaskState[];
   values: RuntimeValues;
   included: (i: number) => boolean;
-  /** Tasks reused from an earlier run. */
-  reused: ReadonlyMap<number, unknown>;
+  /** Tasks reused from an earlier run, with their outputs. */
+  reused: ReadonlyMap<number, Record<string, string>>;
   options: Pick<EngineOptions, 'memo' | 'upToDate' | 'masker'>;
   /** Whether the run is stopping (nothing new is looked up then). */
   stopping: () => boolean;
@@ -57,13 +57,13 @@ export class NotRunLookups {
   memo(i: number, early = false, depth = 0): ReturnType<typeof recallMemo> | undefined {
     let memo = this.recalled.get(i);
     if (memo) return memo;
-    const { workflow, values, options, states } = this.run;
+    const { workflow, values, options } = this.run;
     this.root ??= projectRoot(workflow.dir);
     this.services ??= serviceIds(workflow.tasks);
     const valueOf: Parameters<typeof recallMemo>[1] = (ref, env) => {
       if (!early || values.settled(ref)) return values.valueOf(ref, env);
       if (!this.answeredEarly(i, ref, depth)) throw UNSETTLED;
-      return values.valueOf(ref, env, (t) => (FINAL.has(states[t]!.state) ? states[t]!.outputs : this.recalled.get(t)!.outputs!));
+      return values.valueOf(ref, env, (t) => this.settledOutputs(t) ?? this.recalled.get(t)!.outputs!);
     };
     try {
       memo = recallMemo(workflow.tasks[i]!, valueOf, options.memo!, this.root, this.services, options.masker);
@@ -77,19 +77,31 @@ export class NotRunLookups {
 
   /**
    * Whether what `ref` reads for task `i`'s early memo key is known though a
-   * task it reads has not ended: each such task is memoized once ready, with
-   * an answer looked up now (the plan reads a chain of memoized answers
-   * alike), and should it be skipped instead, `i` is skipped with it
-   * (skippedWith) and runs no more than memoized. A chain longer than
+   * task it reads has not ended: each such task is reused or up to date
+   * (settledOutputs), or memoized once ready with an answer looked up now
+   * (the plan reads a chain of memoized answers alike) — and should that one
+   * be skipped instead, `i` is skipped with it (skippedWith) and runs no more
+   * than memoized. A chain longer than
    * MAX_CHAIN is not followed (a service it needs starts), rather than
    * recursed as deep.
    */
   private answeredEarly(i: number, ref: TemplateRef, depth: number): boolean {
-    const { workflow, states, values } = this.run;
+    const { workflow, values } = this.run;
     if (ref.kind !== 'task-output' || depth >= MAX_CHAIN) return false;
     const read = values.read(ref);
-    return read.length > 0 && read.every((t) => FINAL.has(states[t]!.state)
+    return read.length > 0 && read.every((t) => this.settledOutputs(t) !== undefined
       || (memoKnownBeforeServices(workflow.tasks[t]!) && this.skippedWith(t, i) && this.memo(t, true, depth + 1)?.outputs !== undefined));
+  }
+
+  /**
+   * The outputs task `t` ends with, when they are certain though it may not
+   * have ended: it has, or it is reused or up to date, which it is once
+   * ready whatever its needs do (it may wait for a service).
+   */
+  private settledOutputs(t: number): Readonly<Record<string, string>> | undefined {
+    const { states, reused, options } = this.run;
+    if (FINAL.has(states[t]!.state)) return states[t]!.outputs;
+    return reused.get(t) ?? options.upToDate?.get(t)?.outputs;
   }
 
   /**

@@ -52,7 +52,8 @@ function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: b
       s.readsInput ? '${{ inputs.mode }}' : '',
       ...s.reads.map((d) => `\${{ tasks.${d}.outputs.v }}`),
     ].join('|');
-    lines.push(`  ${s.id}:`, `    run: 'echo ${s.id} >> ran.txt; v=$(printf %s "${payload}" | cksum | cut -d" " -f1); echo "v=$v" >> "$ORCHESTRATE_OUTPUT"'`);
+    // It fails while a file fail/ID is there (the run that a resume picks up).
+    lines.push(`  ${s.id}:`, `    run: 'echo ${s.id} >> ran.txt; v=$(printf %s "${payload}" | cksum | cut -d" " -f1); echo "v=$v" >> "$ORCHESTRATE_OUTPUT"; test ! -f fail/${s.id}'`);
     if (s.needs.length) lines.push(`    needs: [${s.needs.join(', ')}]`);
     if (s.kind === 'sources') lines.push(`    sources: [data/${s.id}.txt]`);
     if (s.kind === 'memo') lines.push('    memoize: true');
@@ -66,7 +67,7 @@ function outcomes(result: any): Map<string, string> {
   return new Map(result.tasks.map((t: any) => [t.id, t.status === 'skipped' ? 'condition' : t.status === 'succeeded' ? (t.reason ?? 'ran') : t.status]));
 }
 
-const seen = { 'up-to-date': 0, memoized: 0, condition: 0, 'not-needed': 0, unannounced: 0 };
+const seen = { 'up-to-date': 0, memoized: 0, condition: 0, 'not-needed': 0, unannounced: 0, reused: 0 };
 
 describe('what the plan says a run will skip, the run skips', () => {
   for (let seed = 1; seed <= seeds(8); seed++) {
@@ -130,5 +131,54 @@ describe('what the plan says a run will skip, the run skips', () => {
     expect(seen['up-to-date']).toBeGreaterThan(0);
     expect(seen.memoized).toBeGreaterThan(0);
     expect(seen.condition).toBeGreaterThan(0);
+  });
+});
+
+describe('what a dry run of --resume says is reused, the resumed run reuses', () => {
+  for (let seed = 1; seed <= seeds(6); seed++) {
+    it(`seed ${seed}`, () => {
+      const { yaml, specs } = randomWorkflow(seed + 20000);
+      const dir = tempProject({ 'package.json': '{}', 'w.yaml': yaml });
+      mkdirSync(join(dir, 'data'));
+      mkdirSync(join(dir, 'fail'));
+      for (const s of specs) writeFileSync(join(dir, 'data', `${s.id}.txt`), '0');
+      const rnd = seededRandom(seed + 29000);
+      let mode = 'a';
+      let resumable = false;
+      let reuses = 0;
+      for (let round = 1; round <= 4; round++) {
+        // Some tasks fail this time (a resumable run); some files and the input change before a resume.
+        for (const s of specs) rmSync(join(dir, 'fail', s.id), { force: true });
+        for (const s of specs) if (rnd() < 0.2) writeFileSync(join(dir, 'fail', s.id), '');
+        for (const s of specs) if (rnd() < 0.2) writeFileSync(join(dir, 'data', `${s.id}.txt`), String(Math.floor(rnd() * 3)));
+        if (rnd() < 0.3) mode = mode === 'a' ? 'b' : 'a';
+        const args = ['w.yaml', '--json', '-i', `mode=${mode}`, ...(resumable ? ['--resume'] : [])];
+        const dry = cli(['run', ...args, '--dry-run'], { cwd: dir });
+        expect(dry.code, dry.stderr).toBe(0);
+        const planned = JSON.parse(dry.stdout);
+        expect(validatePlan(planned), JSON.stringify(validatePlan.errors)).toBe(true);
+        const plan = new Map<string, any>(planned.tasks.map((t: any) => [t.id, t.estimateSource]));
+        rmSync(join(dir, 'ran.txt'), { force: true });
+        const r = cli(['run', ...args], { cwd: dir, timeout: 60_000 });
+        const ctx = `\nseed ${seed}, round ${round}, ${args.join(' ')}\n${yaml}\n${r.stderr}`;
+        expect([0, 1], ctx).toContain(r.code);
+        const result = JSON.parse(r.stdout);
+        expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
+        const ran = existsSync(join(dir, 'ran.txt')) ? readFileSync(join(dir, 'ran.txt'), 'utf8').trim().split('\n') : [];
+        for (const t of result.tasks) {
+          const at = `${t.id}: planned ${plan.get(t.id)}, the run: ${t.status} ${t.reason ?? ''}${ctx}`;
+          // Reuse depends on the resumed run, the definitions and the inputs only: known before the run, both ways.
+          expect(t.reason === 'reused', at).toBe(plan.get(t.id) === 'reused');
+          if (t.reason === 'reused') reuses++;
+          expect(ran.filter((id) => id === t.id).length, at).toBe(t.attempts > 0 ? 1 : 0);
+        }
+        resumable = r.code === 1;
+      }
+      seen.reused += reuses;
+    });
+  }
+
+  afterAll(() => {
+    expect(seen.reused).toBeGreaterThan(0);
   });
 });

@@ -420,13 +420,14 @@ tasks:
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\nx\n');
   });
 
-  it('are not started when memoized tasks that need them read each other\'s answers, known from the first of the chain', () => {
+  it('are not started when memoized tasks that need them read each other\'s answers, and those of tasks up to date that need them too', () => {
     const dir = tempProject({
       'package.json': '{}',
       'workflow.yaml': `version: 1
 tasks:
   api: { run: 'echo x >> api-starts; exec sleep 60', service: true }
-  topic: { run: 'echo topic >> asked.txt; echo text=cats >> "$ORCHESTRATE_OUTPUT"', sources: [topic.txt] }
+  # Up to date, once the service it needs is decided: its answer is known before that.
+  topic: { needs: api, run: 'echo topic >> asked.txt; echo text=cats >> "$ORCHESTRATE_OUTPUT"', sources: [topic.txt] }
   outline: { needs: [api, topic], run: 'echo outline >> asked.txt; echo "text=outline of \${{ tasks.topic.outputs.text }}" >> "$ORCHESTRATE_OUTPUT"', memoize: true }
   draft: { needs: [api, outline], run: 'echo draft >> asked.txt; echo "text=draft of \${{ tasks.outline.outputs.text }}" >> "$ORCHESTRATE_OUTPUT"', memoize: true }
   # Reads outline's answer through draft, which it needs.
@@ -442,7 +443,7 @@ tasks:
     expect(run()).toEqual(['api:undefined', 'topic:undefined', 'outline:undefined', 'draft:undefined', 'review:undefined']);
     const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
     expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'topic:up-to-date', 'outline:memoized', 'draft:memoized', 'review:memoized']);
-    // As planned: draft's and review's answers are known from outline's, which is known before api would start.
+    // As planned: draft's and review's answers are known from outline's, known from topic's before api would start.
     expect(run()).toEqual(['api:not-needed', 'topic:up-to-date', 'outline:memoized', 'draft:memoized', 'review:memoized']);
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\n');
     expect(readFileSync(join(dir, 'asked.txt'), 'utf8')).toBe('topic\noutline\ndraft\nreview\n');
