@@ -24,10 +24,17 @@ interface Spec {
   readsInput: boolean;
   /** The tasks whose answers it reads: its needs, and at times a task further up (through a need). */
   reads: string[];
+  /** A matrix of two expansions, `tN[1]` and `tN[2]`, read whole by those that need it. */
+  matrix: boolean;
 }
+
+/** The ids a task runs under: its expansions' for a matrix. */
+const idsOf = (s: Spec) => (s.matrix ? [`${s.id}[1]`, `${s.id}[2]`] : [s.id]);
 
 function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: boolean } {
   const rnd = seededRandom(seed);
+  // Matrices draw from their own generator, so the rest of each seed's workflow stays as it was.
+  const matrices = seededRandom(seed + 7000);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
   const service = rnd() < 0.5;
   const specs: Spec[] = [];
@@ -41,7 +48,7 @@ function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: b
     const further = [...above].filter((d) => !needs.has(d));
     if (further.length && rnd() < 0.4) reads.push(pick(further));
     if (service && rnd() < 0.3) needs.add('db');
-    specs.push({ id: `t${i}`, kind: pick(['plain', 'sources', 'sources', 'memo', 'memo'] as const), needs: [...needs], when: rnd() < 0.15, readsInput: rnd() < 0.4, reads });
+    specs.push({ id: `t${i}`, kind: pick(['plain', 'sources', 'sources', 'memo', 'memo'] as const), needs: [...needs], when: rnd() < 0.15, readsInput: rnd() < 0.4, reads, matrix: matrices() < 0.15 });
   }
   const lines = ['version: 1', `name: prediction-${seed}`, 'inputs: { mode: { default: a } }', `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 4)} }`, 'tasks:'];
   if (service) lines.push('  db:', "    run: 'echo db >> ran.txt; exec sleep 30'", '    service: true');
@@ -50,10 +57,12 @@ function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: b
     const payload = [
       s.kind === 'memo' ? '' : `$(cat data/${s.id}.txt)`,
       s.readsInput ? '${{ inputs.mode }}' : '',
+      s.matrix ? '${{ matrix.k }}' : '',
       ...s.reads.map((d) => `\${{ tasks.${d}.outputs.v }}`),
     ].join('|');
     // It fails while a file fail/ID is there (the run that a resume picks up).
-    lines.push(`  ${s.id}:`, `    run: 'echo ${s.id} >> ran.txt; v=$(printf %s "${payload}" | cksum | cut -d" " -f1); echo "v=$v" >> "$ORCHESTRATE_OUTPUT"; test ! -f fail/${s.id}'`);
+    lines.push(`  ${s.id}:`, `    run: 'echo "$ORCHESTRATE_TASK_ID" >> ran.txt; v=$(printf %s "${payload}" | cksum | cut -d" " -f1); echo "v=$v" >> "$ORCHESTRATE_OUTPUT"; test ! -f fail/${s.id}'`);
+    if (s.matrix) lines.push('    matrix: { k: [1, 2] }');
     if (s.needs.length) lines.push(`    needs: [${s.needs.join(', ')}]`);
     if (s.kind === 'sources') lines.push(`    sources: [data/${s.id}.txt]`);
     if (s.kind === 'memo') lines.push('    memoize: true');
@@ -118,8 +127,8 @@ describe('what the plan says a run will skip, the run skips', () => {
           if (how === 'not-needed') {
             // The tasks that need it turned out not to run only in the run: a memo found then.
             expect(service, at).toBe(true);
-            const users = specs.filter((s) => s.needs.includes(id));
-            expect(users.some((s) => actual.get(s.id) === 'memoized' && plan.get(s.id)!.estimateSource !== 'memoized'), at).toBe(true);
+            const users = specs.filter((s) => s.needs.includes(id)).flatMap(idsOf);
+            expect(users.some((u) => actual.get(u) === 'memoized' && plan.get(u)!.estimateSource !== 'memoized'), at).toBe(true);
           }
         }
       }
