@@ -18,7 +18,7 @@ const OTHER_ROWS = 7;
 /** Columns Listr2 takes beside a task's title (its icon, a space, a margin) and beside an output line (its indentation and `›`). */
 const TITLE_MARGIN = 4;
 const NOTE_MARGIN = 6;
-/** The fewest columns of a task id shown, however narrow the terminal (the line wraps then). */
+/** The fewest columns a task id or a note is cut to, however narrow the terminal (its row wraps then). */
 const MIN_ID_WIDTH = 12;
 
 /** The width Listr2 draws to: the terminal's, as it reports it now (a window can be resized). */

@@ -52,7 +52,8 @@ export class NotRunLookups {
 
   /**
    * A memoized task's memo key and recorded success. `early` (before it is
-   * ready): undefined while its key reads a task that has not ended.
+   * ready): undefined while its key reads an answer not yet certain
+   * (answeredEarly); `depth`: how many memos deep this lookup is.
    */
   memo(i: number, early = false, depth = 0): ReturnType<typeof recallMemo> | undefined {
     let memo = this.recalled.get(i);
@@ -81,9 +82,8 @@ export class NotRunLookups {
    * (settledOutputs), or memoized once ready with an answer looked up now
    * (the plan reads a chain of memoized answers alike) — and should that one
    * be skipped instead, `i` is skipped with it (skippedWith) and runs no more
-   * than memoized. A chain longer than
-   * MAX_CHAIN is not followed (a service it needs starts), rather than
-   * recursed as deep.
+   * than memoized. A chain longer than MAX_CHAIN is not followed (a service
+   * it needs starts), rather than recursed as deep.
    */
   private answeredEarly(i: number, ref: TemplateRef, depth: number): boolean {
     const { workflow, values } = this.run;
