@@ -26,12 +26,14 @@ interface Spec {
   reads: string[];
   /** A matrix of two expansions, `tN[1]` and `tN[2]`, read whole by those that need it. */
   matrix: boolean;
+  /** Its `if` (only with `cleanup`): `always` or `failure` tasks, some of them marked runOnInterrupt, which a resume reruns the needs of. */
+  runIf: 'success' | 'always' | 'failure';
 }
 
 /** The ids a task runs under: its expansions' for a matrix. */
 const idsOf = (s: Spec) => (s.matrix ? [`${s.id}[1]`, `${s.id}[2]`] : [s.id]);
 
-function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: boolean } {
+function randomWorkflow(seed: number, { cleanup = false } = {}): { yaml: string; specs: Spec[]; service: boolean } {
   const rnd = seededRandom(seed);
   // Matrices draw from their own generator, so the rest of each seed's workflow stays as it was.
   const matrices = seededRandom(seed + 7000);
@@ -48,7 +50,7 @@ function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: b
     const further = [...above].filter((d) => !needs.has(d));
     if (further.length && rnd() < 0.4) reads.push(pick(further));
     if (service && rnd() < 0.3) needs.add('db');
-    specs.push({ id: `t${i}`, kind: pick(['plain', 'sources', 'sources', 'memo', 'memo'] as const), needs: [...needs], when: rnd() < 0.15, readsInput: rnd() < 0.4, reads, matrix: matrices() < 0.15 });
+    specs.push({ id: `t${i}`, kind: pick(['plain', 'sources', 'sources', 'memo', 'memo'] as const), needs: [...needs], when: rnd() < 0.15, readsInput: rnd() < 0.4, reads, matrix: matrices() < 0.15, runIf: cleanup && needs.size && matrices() < 0.25 ? (matrices() < 0.6 ? 'always' : 'failure') : 'success' });
   }
   const lines = ['version: 1', `name: prediction-${seed}`, 'inputs: { mode: { default: a } }', `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 4)} }`, 'tasks:'];
   if (service) lines.push('  db:', "    run: 'echo db >> ran.txt; exec sleep 30'", '    service: true');
@@ -67,6 +69,7 @@ function randomWorkflow(seed: number): { yaml: string; specs: Spec[]; service: b
     if (s.kind === 'sources') lines.push(`    sources: [data/${s.id}.txt]`);
     if (s.kind === 'memo') lines.push('    memoize: true');
     if (s.when) lines.push("    when: inputs.mode == 'a'");
+    if (s.runIf !== 'success') lines.push(`    if: ${s.runIf}`, `    runOnInterrupt: ${Number(s.id.slice(1)) % 2 === 0}`);
   }
   return { yaml: `${lines.join('\n')}\n`, specs, service };
 }
@@ -143,10 +146,10 @@ describe('what the plan says a run will skip, the run skips', () => {
   });
 });
 
-describe('what a dry run of --resume says is reused, the resumed run reuses', () => {
+describe('what a dry run of --resume says is reused, the resumed run reuses, cleanup and its needs run again', () => {
   for (let seed = 1; seed <= seeds(6); seed++) {
     it(`seed ${seed}`, () => {
-      const { yaml, specs } = randomWorkflow(seed + 20000);
+      const { yaml, specs } = randomWorkflow(seed + 20000, { cleanup: true });
       const dir = tempProject({ 'package.json': '{}', 'w.yaml': yaml });
       mkdirSync(join(dir, 'data'));
       mkdirSync(join(dir, 'fail'));
