@@ -28,6 +28,18 @@ function runDir(dir: string): string {
   return join(runs, readdirSync(runs).sort((a, b) => written(a) - written(b) || a.localeCompare(b)).at(-1)!);
 }
 
+/** A run of workflow.yaml that succeeds, as `id:reason` of each task (`id:undefined` for one that ran). */
+function runReasons(dir: string, ...args: string[]): string[] {
+  const r = cli(['run', 'workflow.yaml', '--json', ...args], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
+}
+
+/** The plan of workflow.yaml, as `id:estimateSource` of each task. */
+function plannedSources(dir: string): string[] {
+  return JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout).tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`);
+}
+
 function events(dir: string): Event[] {
   return readFileSync(join(runDir(dir), 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
 }
@@ -396,14 +408,9 @@ tasks:
   publish: { needs: draft, run: 'echo "\${{ tasks.draft.outputs.text }}" > published.txt' }
 `,
     });
-    const run = (...args: string[]) => {
-      const r = cli(['run', 'workflow.yaml', '--json', ...args], { cwd: dir });
-      expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
-    };
+    const run = (...args: string[]) => runReasons(dir, ...args);
     expect(run()).toEqual(['api:undefined', 'outline:undefined', 'lint:undefined', 'draft:undefined', 'publish:undefined']);
-    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
-    expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'outline:memoized', 'lint:history', 'draft:memoized', 'publish:history']);
+    expect(plannedSources(dir)).toEqual(['api:not-needed', 'outline:memoized', 'lint:history', 'draft:memoized', 'publish:history']);
     // The service comes first in the file; its need is decided after outline is memoized, while lint runs.
     expect(run()).toEqual(['api:not-needed', 'outline:memoized', 'lint:undefined', 'draft:memoized', 'publish:undefined']);
     // Never up, so never stopped: its success does not say service, and no task.stopped follows.
@@ -435,14 +442,9 @@ tasks:
 `,
       'topic.txt': 'cats\n',
     });
-    const run = () => {
-      const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
-      expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
-    };
+    const run = () => runReasons(dir);
     expect(run()).toEqual(['api:undefined', 'topic:undefined', 'outline:undefined', 'draft:undefined', 'review:undefined']);
-    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
-    expect(plan.tasks.map((t: { id: string; estimateSource: string }) => `${t.id}:${t.estimateSource}`)).toEqual(['api:not-needed', 'topic:up-to-date', 'outline:memoized', 'draft:memoized', 'review:memoized']);
+    expect(plannedSources(dir)).toEqual(['api:not-needed', 'topic:up-to-date', 'outline:memoized', 'draft:memoized', 'review:memoized']);
     // As planned: draft's and review's answers are known from outline's, known from topic's before api would start.
     expect(run()).toEqual(['api:not-needed', 'topic:up-to-date', 'outline:memoized', 'draft:memoized', 'review:memoized']);
     expect(readFileSync(join(dir, 'api-starts'), 'utf8')).toBe('x\n');
