@@ -79,7 +79,7 @@ function outcomes(result: any): Map<string, string> {
   return new Map(result.tasks.map((t: any) => [t.id, t.status === 'skipped' ? 'condition' : t.status === 'succeeded' ? (t.reason ?? 'ran') : t.status]));
 }
 
-const seen = { 'up-to-date': 0, memoized: 0, condition: 0, 'not-needed': 0, unannounced: 0, reused: 0 };
+const seen = { 'up-to-date': 0, memoized: 0, condition: 0, 'not-needed': 0, unannounced: 0, reused: 0, only: 0 };
 
 describe('what the plan says a run will skip, the run skips', () => {
   for (let seed = 1; seed <= seeds(8); seed++) {
@@ -89,27 +89,44 @@ describe('what the plan says a run will skip, the run skips', () => {
       mkdirSync(join(dir, 'data'));
       for (const s of specs) writeFileSync(join(dir, 'data', `${s.id}.txt`), '0');
       const rnd = seededRandom(seed + 9000);
+      // Some rounds run a few tasks alone (`--only`, a whole matrix or one expansion), drawn apart from the rest.
+      const selections = seededRandom(seed + 11000);
       let mode = 'a';
+      let only: string[] = [];
       const run = () => {
         rmSync(join(dir, 'ran.txt'), { force: true });
-        const r = cli(['run', 'w.yaml', '--json', '-i', `mode=${mode}`], { cwd: dir, timeout: 60_000 });
-        const ctx = `\nseed ${seed}, mode ${mode}\n${yaml}\n${r.stderr}`;
+        const r = cli(['run', 'w.yaml', '--json', '-i', `mode=${mode}`, ...onlyArgs()], { cwd: dir, timeout: 60_000 });
+        const ctx = `\nseed ${seed}, mode ${mode}${only.length ? `, --only ${only.join(',')}` : ''}\n${yaml}\n${r.stderr}`;
         expect(r.code, ctx).toBe(0);
         const result = JSON.parse(r.stdout);
         expect(validateResult(result), JSON.stringify(validateResult.errors)).toBe(true);
         const ran = existsSync(join(dir, 'ran.txt')) ? readFileSync(join(dir, 'ran.txt'), 'utf8').trim().split('\n') : [];
         return { result, ran, ctx };
       };
+      const onlyArgs = () => (only.length ? ['--only', only.join(',')] : []);
       run();
       for (let round = 1; round <= 3; round++) {
         // Some files rewritten (with the bytes they hold, at times), and the input flipped at times.
         for (const s of specs) if (rnd() < 0.3) writeFileSync(join(dir, 'data', `${s.id}.txt`), String(Math.floor(rnd() * 3)));
         if (rnd() < 0.3) mode = mode === 'a' ? 'b' : 'a';
-        const planned = JSON.parse(cli(['plan', 'w.yaml', '--json', '-i', `mode=${mode}`], { cwd: dir }).stdout);
+        only = selections() < 0.35 ? Array.from({ length: 1 + Math.floor(selections() * 2) }, () => {
+          const s = specs[Math.floor(selections() * specs.length)]!;
+          return s.matrix && selections() < 0.5 ? idsOf(s)[Math.floor(selections() * 2)]! : s.id;
+        }) : [];
+        const planned = JSON.parse(cli(['plan', 'w.yaml', '--json', '-i', `mode=${mode}`, ...onlyArgs()], { cwd: dir }).stdout);
         expect(validatePlan(planned), JSON.stringify(validatePlan.errors)).toBe(true);
         const plan = new Map<string, any>(planned.tasks.map((t: any) => [t.id, t]));
         const { result, ran, ctx } = run();
         const actual = outcomes(result);
+        // The plan and the run take the same tasks (with --only: those named and what they need).
+        expect([...actual.keys()].sort(), ctx).toEqual([...plan.keys()].sort());
+        if (only.length) {
+          seen.only++;
+          for (const id of only) {
+            const whole = specs.find((s) => s.id === id);
+            expect((whole ? idsOf(whole) : [id]).every((x) => actual.has(x)), `${id}${ctx}`).toBe(true);
+          }
+        }
         for (const [id, how] of actual) {
           const predicted = plan.get(id)!;
           const at = `${id} in round ${round}: planned ${predicted.estimateSource} (${predicted.runsBecause ?? ''}), the run: ${how}${ctx}`;
@@ -143,6 +160,7 @@ describe('what the plan says a run will skip, the run skips', () => {
     expect(seen['up-to-date']).toBeGreaterThan(0);
     expect(seen.memoized).toBeGreaterThan(0);
     expect(seen.condition).toBeGreaterThan(0);
+    expect(seen.only).toBeGreaterThan(0);
   });
 });
 
