@@ -15,6 +15,7 @@ export interface RunEnd {
   finishedAt: number;
   stopping?: 'cascade' | 'interrupt' | 'timeout';
   budgetSkips: number;
+  refusedRetries: number;
   reasons: string[];
   waits: LimitWait[];
   costEstimate: number;
@@ -24,7 +25,7 @@ export interface RunEnd {
 /** The run's status: interrupted, failed (a task, gate, budget or deadline), or succeeded. */
 function runStatus(end: RunEnd, tasks: TaskResult[]): RunStatus {
   if (end.stopping === 'interrupt') return 'cancelled';
-  if (end.stopping === 'timeout' || end.budgetSkips) return 'failed';
+  if (end.stopping === 'timeout' || end.budgetSkips || end.refusedRetries) return 'failed';
   if (tasks.some((t) => t.status === 'failed' && (!t.allowedFailure || t.gate))) return 'failed';
   if (tasks.some((t) => t.status === 'cancelled')) return 'failed';
   if (tasks.some((t) => t.status === 'skipped' && !HARMLESS_SKIPS.has(t.reason ?? ''))) return 'failed';
@@ -96,6 +97,6 @@ export function buildRunResult(end: RunEnd): RunResult {
     reasons: end.reasons,
     logDir: end.runDir,
   };
-  summarizeOutcome(result, workflow, end.budgetSkips);
+  summarizeOutcome(result, workflow, end);
   return result;
 }

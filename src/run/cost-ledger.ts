@@ -12,6 +12,8 @@ export class CostLedger {
   private reserved = 0;
   /** Tasks skipped because the budget had no room for their first attempt. */
   budgetSkips = 0;
+  /** Tasks that failed because the budget had no room for another attempt (a retry). */
+  refusedRetries = 0;
 
   /** @param budget `policy.costBudget`; none means no limit */
   constructor(private readonly budget: number | undefined, estimate: number) {

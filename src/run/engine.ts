@@ -371,9 +371,10 @@ export class RunEngine {
         this.ledger.budgetSkips++;
         return this.finish(i, 'skipped', 'budget');
       }
+      // A final failure like any other (continueOnError, failFast, cascading and the circuit apply), and work left undone.
       s.errors.push({ attempt: s.attempts + 1, kind: 'budget', message: 'no budget left for another attempt' });
-      s.failureTainted = true;
-      return this.finish(i, 'failed', 'budget');
+      this.ledger.refusedRetries++;
+      return this.failFinally(i, true, 'budget');
     }
     this.capacity.acquire(this.scheduling[i]!);
     s.state = 'running';
@@ -619,6 +620,7 @@ export class RunEngine {
       finishedAt: end,
       stopping: this.stopping,
       budgetSkips: this.ledger.budgetSkips,
+      refusedRetries: this.ledger.refusedRetries,
       reasons: this.reasons,
       waits: limitWaits(this.tally.waits, this.capacity.limits, this.scheduling, this.tasks.map((t) => t.id)),
       costEstimate: this.ledger.estimate,

@@ -14,10 +14,10 @@ function result(wallTime: number, serialTime: number): RunResult {
 describe('the one-line summary of a run', () => {
   it('gives the wall time as the summary and history do, hours and minutes for a long run, and the speedup to two places', () => {
     const long = result(5400, 21600);
-    summarizeOutcome(long, { policy: {} } as Workflow, 0);
+    summarizeOutcome(long, { policy: {} } as Workflow, { budgetSkips: 0, refusedRetries: 0 });
     expect(long.merged.summary).toBe('agents succeeded: 0 of 0 tasks succeeded in 1h30m (4.00x vs serial)');
     const short = result(0.3, 1.26);
-    summarizeOutcome(short, { policy: {} } as Workflow, 0);
+    summarizeOutcome(short, { policy: {} } as Workflow, { budgetSkips: 0, refusedRetries: 0 });
     expect(short.merged.summary).toBe('agents succeeded: 0 of 0 tasks succeeded in 0.3s (4.20x vs serial)');
   });
 });

@@ -8,9 +8,10 @@ import { formatDuration } from '../util/duration.js';
  * artifacts that tasks running at the same time both wrote. Adds the
  * reasons a run failed that only the whole result shows.
  */
-export function summarizeOutcome(result: RunResult, workflow: Workflow, budgetSkips: number): void {
+export function summarizeOutcome(result: RunResult, workflow: Workflow, { budgetSkips, refusedRetries }: { budgetSkips: number; refusedRetries: number }): void {
   const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
   if (budgetSkips) result.reasons.push(`${budgetSkips} task${budgetSkips === 1 ? ' was' : 's were'} skipped because ${budgetSkips === 1 ? 'its' : 'their'} cost would have gone over the cost budget of ${workflow.policy.costBudget}`);
+  if (refusedRetries) result.reasons.push(`${refusedRetries} task${refusedRetries === 1 ? '' : 's'} could not retry because another attempt would have gone over the cost budget of ${workflow.policy.costBudget}`);
   const failedGates = result.tasks.filter((t) => t.gate && t.status === 'failed').map((t) => t.id);
   if (failedGates.length) result.reasons.push(`quality gate failed: ${failedGates.join(', ')}`);
   const failed = result.tasks.filter((t) => t.status === 'failed' && !t.allowedFailure).map((t) => t.id);

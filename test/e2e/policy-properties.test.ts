@@ -221,7 +221,7 @@ describe('random workflows with circuit breakers, retries, deadlines and budgets
           failedFast++;
           expect(streak.get(agent) ?? 0, `${e.taskId} failed fast without ${threshold} failures before it${ctx}`).toBeGreaterThanOrEqual(threshold);
         } else if (e.type === 'task.succeeded') streak.set(agent, 0);
-        else if (e.type === 'task.failed' && e.errorKind !== 'budget') streak.set(agent, (streak.get(agent) ?? 0) + 1);
+        else if (e.type === 'task.failed') streak.set(agent, (streak.get(agent) ?? 0) + 1);
       }
       expect(r.code, ctx).toBe(r.result.status === 'succeeded' ? 0 : 1);
     });

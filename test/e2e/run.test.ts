@@ -340,6 +340,23 @@ tasks:
     expect(existsSync(join(r.dir, 'ran'))).toBe(true);
   });
 
+  it('fails a task whose retry does not fit the budget as any final failure, and fails the run for the work left undone', () => {
+    const retried = 'cost: 2, retry: { maxAttempts: 3, delay: 0s }';
+    // continueOnError lets its dependents run; the run still fails, saying why.
+    const allowed = runProject({ 'workflow.yaml': `version: 1\npolicy: { costBudget: 3 }\ntasks:\n  a: { run: "exit 1", ${retried}, continueOnError: true }\n  b: { run: "true", needs: a }\n` });
+    expect(task(allowed.result, 'a')).toMatchObject({ status: 'failed', reason: 'continue-on-error', attempts: 1, errors: [{ kind: 'exit-code' }, { kind: 'budget', attempt: 2 }] });
+    expect(task(allowed.result, 'b')).toMatchObject({ status: 'succeeded' });
+    expect([allowed.code, allowed.result.status]).toEqual([1, 'failed']);
+    expect(allowed.result.reasons).toEqual(['1 task could not retry because another attempt would have gone over the cost budget of 3']);
+    // Cascading stops the run at it; an open circuit fails the agent's next task fast.
+    const cascade = runProject({ 'workflow.yaml': `version: 1\npolicy: { costBudget: 3, cancellation: cascading }\ntasks:\n  a: { run: "exit 1", ${retried} }\n  slow: { run: "sleep 30" }\n` });
+    expect(task(cascade.result, 'a')).toMatchObject({ status: 'failed', reason: 'budget' });
+    expect(task(cascade.result, 'slow')).toMatchObject({ status: 'cancelled', reason: 'cancelled' });
+    const circuit = runProject({ 'workflow.yaml': `version: 1\npolicy: { costBudget: 3, circuitBreaker: { failureThreshold: 1, cooldown: 1h } }\nagents: { x: { command: 'sh -c "$(cat)"' } }\ntasks:\n  a: { agent: x, prompt: "exit 1", ${retried} }\n  wait: { run: "sleep 0.5" }\n  next: { agent: x, prompt: "true", cost: 1, needs: wait }\n` });
+    expect(task(circuit.result, 'a')).toMatchObject({ status: 'failed', reason: 'budget' });
+    expect(task(circuit.result, 'next')).toMatchObject({ status: 'failed', reason: 'circuit-open', attempts: 0 });
+  });
+
   it('refuses more than 1 MB of outputs from one attempt: the attempt is invalid, nothing is read whole', () => {
     const r = runProject({
       'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "head -c 1500000 /dev/zero | tr \'\\\\0\' x | sed \'s/^/big=/\' >> $ORCHESTRATE_OUTPUT" }\n  b: { run: "true", needs: a }\n',
