@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { BIN } from './cli.js';
+import { openSqlite } from './sqlite.js';
 
 /** `n` tasks that do nothing: enough events (~180 KB for 300) to fill a pipe's 64 KB. */
 export function noOpTasks(n: number): string {
@@ -22,7 +22,8 @@ export function runWithEventsPipe(dir: string, args: string[], env: NodeJS.Proce
   const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   const ended = () => {
     if (!existsSync(join(dir, '.orchestrate/state.db'))) return false;
-    const db = new Database(join(dir, '.orchestrate/state.db'), { readonly: true });
+    // Kept as the CLI keeps its own (openSqlite): a collected one aborts the test process on Node 24.
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
     try {
       return (db.prepare('SELECT count(*) AS n FROM runs WHERE status IS NOT NULL').get() as { n: number }).n === 1;
     } catch {
