@@ -12,7 +12,10 @@ import { dynamicKeys } from '../workflow/expand-matrix.js';
 export interface PlanTask {
   id: string;
   agent: string | null;
+  /** One attempt's estimated duration, seconds. */
   estimate: number;
+  /** What retries added to it per run in its recent successes (history), seconds; its planned time is estimate + retryTime. */
+  retryTime?: number;
   /**
    * `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources
    * did not change; `memoized`: a recorded success was asked the same; `condition`: a false `when` (its own or a need's) skips it; `on-failure`: an
@@ -56,7 +59,7 @@ export interface Plan {
   batches: string[][];
   criticalPath: { tasks: string[]; duration: number };
   estimate: {
-    /** Sum of all estimates: the wall time of running one task at a time. */
+    /** Sum of all estimates (retry times included): the wall time of running one task at a time. */
     serial: number;
     /** Simulated makespan under the real policy. */
     wall: number;
@@ -86,6 +89,8 @@ export interface PlanOptions {
   concurrency?: number;
   /** Estimates from history, by task id (source `history`). */
   history?: ReadonlyMap<string, number>;
+  /** What retries added to a task per run in history, seconds, by task id (historyRetryTimes): counted in its planned time. */
+  retryTimes?: ReadonlyMap<string, number>;
   /** Tasks a resume would not run again (ids): they take no time and cost nothing. */
   reused?: ReadonlySet<string>;
   /** Tasks that are up to date (ids): likewise. */
@@ -104,9 +109,12 @@ function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | 'me
   return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : options.plannedSkips?.get(id) ?? (options.memoized?.has(id) ? 'memoized' : undefined);
 }
 
-/** The scheduler's view of the workflow's tasks and limits. */
+/** What retries are expected to add to a task that runs, seconds. */
+const retryTimeOf = (options: PlanOptions, id: string) => (notRun(options, id) ? 0 : options.retryTimes?.get(id) ?? 0);
+
+/** The scheduler's view of the workflow's tasks and limits; `estimates` are the planned times, retries included. */
 export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: Levels, options: PlanOptions = {}) {
-  const estimates = workflow.tasks.map((t) => (notRun(options, t.id) ? 0 : options.history?.get(t.id) ?? t.estimate));
+  const estimates = workflow.tasks.map((t) => (notRun(options, t.id) ? 0 : (options.history?.get(t.id) ?? t.estimate) + retryTimeOf(options, t.id)));
   const tail = remainingPaths(graph, estimates, levels.order);
   const tasks: QueueTask[] = workflow.tasks.map((t, i) => ({
     agent: t.agent,
@@ -175,7 +183,8 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   const planTasks: PlanTask[] = workflow.tasks.map((t, i) => ({
     id: t.id,
     agent: t.agent ?? null,
-    estimate: round(estimates[i]!),
+    estimate: round(estimates[i]! - retryTimeOf(options, t.id)),
+    ...(retryTimeOf(options, t.id) > 0 ? { retryTime: round(retryTimeOf(options, t.id)) } : {}),
     estimateSource: notRun(options, t.id) ?? (options.history?.has(t.id) ? 'history' : t.estimateSource),
     cost: notRun(options, t.id) ? 0 : t.cost,
     priority: t.priority,

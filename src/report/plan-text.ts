@@ -16,7 +16,7 @@ const MAX_TASKS_PER_BATCH_LINE = 8;
 const fmt = (s: number) => formatDuration(s);
 
 function taskLabel(t: PlanTask): string {
-  return `${t.id}${t.critical ? '*' : ''} (${fmt(t.estimate)}${t.estimateSource === 'declared' ? '' : `, ${t.estimateSource}`}${t.service ? ', service' : ''})`;
+  return `${t.id}${t.critical ? '*' : ''} (${fmt(t.estimate)}${t.retryTime ? ` + ${fmt(t.retryTime)} retries` : ''}${t.estimateSource === 'declared' ? '' : `, ${t.estimateSource}`}${t.service ? ', service' : ''})`;
 }
 
 function batchesSection(plan: Plan): string[] {
@@ -82,6 +82,14 @@ function staleLine(plan: Plan): string[] {
   return [`Will run: ${stale.length} task${stale.length === 1 ? '' : 's'} with sources or memoize: ${shown.join(', ')}${stale.length > 8 ? ', ...' : ''}`];
 }
 
+/** A line naming the tasks whose retries in recent runs the plan counts, with the time they added on average. */
+function retriesLine(plan: Plan): string[] {
+  const retried = plan.tasks.filter((t) => t.retryTime);
+  if (!retried.length) return [];
+  const shown = retried.slice(0, 8).map((t) => `${t.id} +${fmt(t.retryTime!)}`);
+  return [`Retries: ${retried.length} task${retried.length === 1 ? '' : 's'} needed retries in recent runs; the time they added, on average, is counted: ${shown.join(', ')}${retried.length > 8 ? ', ...' : ''}`];
+}
+
 /** A line naming the tasks that will wait for approval, if any. */
 function approvalLine(plan: Plan): string[] {
   const ids = plan.tasks.filter((t) => t.approval).map((t) => t.id);
@@ -123,6 +131,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean; width?: numbe
     ...notRunLine(plan, 'condition', 'Skipped'),
     ...notRunLine(plan, 'on-failure', 'Only on failure'),
     ...notRunLine(plan, 'not-needed', 'Not needed'),
+    ...retriesLine(plan),
     ...approvalLine(plan),
     ...(plan.exclusive ? [`Exclusive: one run of the group "${visibleText(plan.exclusive.group)}" at a time on this machine; ${plan.exclusive.cancelInProgress ? 'a new run stops the one going on' : 'a new run waits for the one going on'}`] : []),
     '',

@@ -41,6 +41,8 @@ export interface EngineOptions {
   memo?: (key: string, maxAge: number | undefined) => MemoHit | undefined;
   /** Estimates from history (task id -> seconds): the ranking then matches the plan's. */
   history?: ReadonlyMap<string, number>;
+  /** What retries added to tasks per run in history (task id -> seconds), counted in the ranking as the plan counts them. */
+  retryTimes?: ReadonlyMap<string, number>;
   /** Answers tasks with `approval` (without it they are rejected). */
   approve?: Approver;
   /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */

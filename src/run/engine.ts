@@ -93,7 +93,7 @@ export class RunEngine {
     this.reused = new Map(options.reused);
     const { graph, levels } = workflowGraph(workflow);
     this.graph = graph;
-    const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency, history: options.history });
+    const inputs = schedulingInputs(workflow, graph, levels, { concurrency: options.concurrency, history: options.history, retryTimes: options.retryTimes });
     // Rate limits count starts in seconds of the runner's clock.
     this.capacity = new Capacity(inputs.limits, () => this.now() / 1000);
     this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness, (task, blocker) => this.tally.parked(task, blocker, this.now() / 1000));

@@ -44,6 +44,8 @@ export interface StartRunOptions {
   memo?: EngineOptions['memo'];
   /** Estimates from history (task id -> seconds), used to rank ready tasks as the plan does. */
   history?: ReadonlyMap<string, number>;
+  /** What retries added to tasks per run in history (task id -> seconds), ranked by as the plan counts them. */
+  retryTimes?: ReadonlyMap<string, number>;
   /** Gets every output line of every attempt, masked, as it comes. */
   onOutput?: OutputListener;
   /** Answers tasks with `approval` (without it they are rejected). */
@@ -132,6 +134,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     memo: options.memo,
     approve: options.approve,
     history: options.history,
+    retryTimes: options.retryTimes,
     onOutput: options.onOutput,
   });
   const result = engine.run().finally(() => spawner.close());

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../telemetry/events.js';
 import { loadWorkflowText } from '../workflow/load.js';
 import { openStore, type Database } from './open-store.js';
-import { HISTORY_RUNS, historyEstimates, median } from './queries.js';
+import { HISTORY_RUNS, historyEstimates, historyRetryTimes, median } from './queries.js';
 import { seededRandom } from '../util/random.js';
 import { RunRecorder } from './recorder.js';
 
@@ -99,6 +99,40 @@ describe('historyEstimates on sparse histories', () => {
       expect(estimates.has('never')).toBe(false);
       expect(estimates.has('seldom'), `seed ${seed}`).toBe(true);
     }
+  });
+});
+
+describe('historyRetryTimes', () => {
+  it('averages what failed attempts and backoff added to the successes of the latest 10 runs, per definition', () => {
+    const db = store();
+    const run = db.prepare("INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency) VALUES (?, ?, '/w.yaml', 'h', ?, 1)");
+    const attempt = db.prepare("INSERT INTO attempts (run_id, task_id, definition_hash, attempt, status, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const end = db.prepare("INSERT INTO tasks (run_id, task_id, definition_hash, status, reason, attempts, duration_ms, outputs, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?)");
+    /** A task's end in a run: `tries` attempts, the last one `lastMs` long, `totalMs` from its first start. */
+    const ended = (id: string, at: string, task: string, hash: string, status: string, tries: number, lastMs: number, totalMs: number, reason: string | null = null) => {
+      for (let k = 1; k <= tries; k++) attempt.run(id, task, hash, k, k < tries ? 'failed' : status, at, k < tries ? 1000 : lastMs);
+      end.run(id, task, hash, status, reason, tries, totalMs, at);
+    };
+    for (let r = 1; r <= 14; r++) {
+      const id = `r${String(r).padStart(2, '0')}`;
+      const at = `2026-01-01T00:00:${String(r).padStart(2, '0')}Z`;
+      run.run(id, 'w', at);
+      // flaky: in the latest 10 runs (5..14) it needed a retry in 3, each adding 2.5 s; in older runs, 100 s each time.
+      const retried = r <= 4 || r % 3 === 0;
+      ended(id, at, 'flaky', 'd', 'succeeded', retried ? 2 : 1, 500, retried ? (r <= 4 ? 100_500 : 3000) : 510);
+      // steady succeeds at once; changed was retried under another definition only; failing never succeeds.
+      ended(id, at, 'steady', 'd', 'succeeded', 1, 700, 720);
+      ended(id, at, 'changed', r % 2 ? 'old' : 'd', 'succeeded', r % 2 ? 3 : 1, 400, r % 2 ? 9000 : 400);
+      ended(id, at, 'failing', 'd', 'failed', 3, 400, 9000);
+      // A reused end (no attempts of its own this run) says nothing of retries.
+      if (r === 14) end.run(id, 'reused', 'd', 'succeeded', 'reused', 0, 0, at);
+    }
+    run.run('other', 'elsewhere', '2026-01-02T00:00:00Z');
+    ended('other', '2026-01-02T00:00:00Z', 'steady', 'd', 'succeeded', 2, 700, 60_000);
+    const times = historyRetryTimes(db, 'w', new Map([['flaky', 'd'], ['steady', 'd'], ['changed', 'd'], ['failing', 'd'], ['reused', 'd']]));
+    // Runs 6, 9 and 12 of the latest ten: (3 x 2.5 s) / 10.
+    expect([...times.keys()]).toEqual(['flaky']);
+    expect(times.get('flaky')).toBeCloseTo(0.75, 9);
   });
 });
 

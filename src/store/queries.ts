@@ -183,6 +183,37 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
   return out;
 }
 
+/**
+ * The time retries took, from history: for each task, over its last `n`
+ * successes with the same definition hash in the workflow's latest `n` runs,
+ * the mean (seconds) of what its failed attempts and their backoff added to
+ * the successful attempt (0 in a run where it succeeded at once). Tasks that
+ * never needed a retry there are left out. A mean, not a median: a task that
+ * needs a retry in three runs of ten adds three tenths of one to the wall
+ * time to expect.
+ */
+export function historyRetryTimes(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
+  const runs = db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, n) as string[];
+  const successes = db.prepare(`SELECT t.task_id, t.definition_hash, CASE WHEN t.attempts > 1 THEN max(0, t.duration_ms - a.duration_ms) ELSE 0 END
+    FROM tasks t JOIN attempts a ON a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempts
+    WHERE t.run_id = ? AND t.status = 'succeeded' AND t.reason IS NULL AND a.duration_ms IS NOT NULL AND t.duration_ms IS NOT NULL`).raw();
+  const samples = new Map<string, number[]>();
+  for (const run of runs) {
+    for (const [id, hash, ms] of successes.all(run) as Array<[string, string, number]>) {
+      if (hashes.get(id) !== hash) continue;
+      let list = samples.get(id);
+      if (!list) samples.set(id, (list = []));
+      if (list.length < n) list.push(ms / 1000);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [id, list] of samples) {
+    const mean = list.reduce((a, b) => a + b, 0) / list.length;
+    if (mean > 0) out.set(id, mean);
+  }
+  return out;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -177,6 +177,32 @@ tasks:
     expect(error, `planned ${plan.estimate.wall}, measured ${next.metrics.wallTime}`).toBeLessThan(0.1);
   });
 
+  it('counts the retries a task needed in recent runs: the plan of a task that fails its first attempt predicts the next run', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  steady: { run: "sleep 0.5" }
+  flaky: { run: 'if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then sleep 0.6; exit 1; fi; sleep 0.3', retry: { maxAttempts: 2, delay: 400ms } }
+  after: { run: "true", needs: [steady, flaky] }
+` });
+    for (let i = 0; i < 2; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const plan = json(dir, ['plan', 'workflow.yaml', '--json']);
+    const byId = Object.fromEntries(plan.tasks.map((t: any) => [t.id, t]));
+    // Its failed attempt (0.6 s) and the backoff (0.4 s) come on top of the successful attempt's 0.3 s.
+    expect(byId.flaky.estimate).toBeLessThan(0.6);
+    expect(byId.flaky.retryTime).toBeGreaterThan(0.95);
+    expect(byId.flaky.retryTime).toBeLessThan(5);
+    expect(byId.flaky.end - byId.flaky.start).toBeCloseTo(byId.flaky.estimate + byId.flaky.retryTime, 2);
+    expect(byId.steady.retryTime).toBeUndefined();
+    expect(plan.criticalPath.tasks).toEqual(['flaky', 'after']);
+    const text = cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout;
+    expect(text).toMatch(/^Retries: 1 task needed retries in recent runs; the time they added, on average, is counted: flaky \+[\d.]+s$/m);
+    expect(text).toMatch(/flaky\* \([\d.]+s \+ [\d.]+s retries, history\)/);
+    // Without them the plan would say the steady task's 0.5 s; the run takes ~1.3 s.
+    const next = json(dir, ['run', 'workflow.yaml', '--json']);
+    const error = Math.abs(next.metrics.wallTime - plan.estimate.wall) / next.metrics.wallTime;
+    expect(error, `planned ${plan.estimate.wall}, measured ${next.metrics.wallTime}`).toBeLessThan(0.2);
+  });
+
   it('lets two runs write one store at the same time', async () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n${Array.from({ length: 40 }, (_, i) => `  t${i}: { run: "sleep 0.0${i % 5}" }`).join('\n')}\n` });
     const [a, b] = [startRun(dir), startRun(dir)];
