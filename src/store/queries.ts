@@ -193,23 +193,19 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
  * time to expect.
  */
 export function historyRetryTimes(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
-  const runs = db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, n) as string[];
-  const successes = db.prepare(`SELECT t.task_id, t.definition_hash, CASE WHEN t.attempts > 1 THEN max(0, t.duration_ms - a.duration_ms) ELSE 0 END
-    FROM tasks t JOIN attempts a ON a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempts
-    WHERE t.run_id = ? AND t.status = 'succeeded' AND t.reason IS NULL AND a.duration_ms IS NOT NULL AND t.duration_ms IS NOT NULL`).raw();
-  const samples = new Map<string, number[]>();
-  for (const run of runs) {
-    for (const [id, hash, ms] of successes.all(run) as Array<[string, string, number]>) {
-      if (hashes.get(id) !== hash) continue;
-      let list = samples.get(id);
-      if (!list) samples.set(id, (list = []));
-      if (list.length < n) list.push(ms / 1000);
-    }
-  }
+  const runs = JSON.stringify(db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, n));
+  const successes = "t.run_id IN (SELECT value FROM json_each(?)) AND t.status = 'succeeded' AND t.reason IS NULL";
+  // How many successes each task had there, counted by SQLite; then the few that needed a retry, with what it added.
+  const counts = db.prepare(`SELECT t.task_id, t.definition_hash, count(*) FROM tasks t WHERE ${successes} AND t.attempts > 0 GROUP BY t.task_id, t.definition_hash`).raw().all(runs) as Array<[string, string, number]>;
+  const retried = db.prepare(`SELECT t.task_id, t.definition_hash, max(0, t.duration_ms - a.duration_ms) FROM tasks t
+    JOIN attempts a ON a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempts
+    WHERE ${successes} AND t.attempts > 1 AND t.duration_ms IS NOT NULL AND a.duration_ms IS NOT NULL`).raw().all(runs) as Array<[string, string, number]>;
+  const added = new Map<string, number>();
+  for (const [id, hash, ms] of retried) if (hashes.get(id) === hash) added.set(id, (added.get(id) ?? 0) + ms / 1000);
   const out = new Map<string, number>();
-  for (const [id, list] of samples) {
-    const mean = list.reduce((a, b) => a + b, 0) / list.length;
-    if (mean > 0) out.set(id, mean);
+  for (const [id, hash, count] of counts) {
+    const sum = hashes.get(id) === hash ? added.get(id) : undefined;
+    if (sum) out.set(id, sum / count);
   }
   return out;
 }
