@@ -32,6 +32,21 @@ describe('planWorkflow', () => {
     ]);
   });
 
+  it('plans the retry time history saw on top of the estimate, and none for a task that does not run', () => {
+    const p = plan('version: 1\npolicy: { maxConcurrency: 2 }\ntasks:\n  a: { run: x, estimate: 1s }\n  b: { run: x, estimate: 1s }\n  c: { run: x, needs: [a, b], estimate: 1s }\n  d: { run: x, estimate: 1s }\n', {
+      retryTimes: new Map([['a', 0.0003], ['b', 2], ['d', 5]]),
+      upToDate: new Set(['d']),
+    });
+    const byId = Object.fromEntries(p.tasks.map((t) => [t.id, t]));
+    expect(byId.b).toMatchObject({ estimate: 1, retryTime: 2, start: 0, end: 3, critical: true });
+    // Under half a millisecond rounds to none; an up-to-date task takes no time, retries or not.
+    expect(byId.a.retryTime).toBeUndefined();
+    expect(byId.d).toMatchObject({ estimate: 0, estimateSource: 'up-to-date' });
+    expect(byId.d.retryTime).toBeUndefined();
+    expect(p.criticalPath).toEqual({ tasks: ['b', 'c'], duration: 4 });
+    expect(p.estimate).toMatchObject({ serial: 5, wall: 4 });
+  });
+
   it('critical-path fairness starts the task with the longest remaining path first', () => {
     const p = plan('version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n  z: { run: x, estimate: 5s }\n  x: { run: x, estimate: 1s }\n  y: { run: x, needs: x, estimate: 10s }\n');
     expect(starts(p)).toEqual({ x: 0, y: 1, z: 11 });

@@ -184,7 +184,8 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     id: t.id,
     agent: t.agent ?? null,
     estimate: round(estimates[i]! - retryTimeOf(options, t.id)),
-    ...(retryTimeOf(options, t.id) > 0 ? { retryTime: round(retryTimeOf(options, t.id)) } : {}),
+    // Rounded as the plan's other times are: less than half a millisecond is none.
+    ...(round(retryTimeOf(options, t.id)) > 0 ? { retryTime: round(retryTimeOf(options, t.id)) } : {}),
     estimateSource: notRun(options, t.id) ?? (options.history?.has(t.id) ? 'history' : t.estimateSource),
     cost: notRun(options, t.id) ? 0 : t.cost,
     priority: t.priority,
