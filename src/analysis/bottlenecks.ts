@@ -1,5 +1,5 @@
 import { formatDuration } from '../util/duration.js';
-import { planWorkflow, type Plan } from '../plan/plan.js';
+import { planWorkflow, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { StatsRow } from '../store/stats.js';
 import type { Workflow } from '../workflow/model.js';
 
@@ -19,30 +19,31 @@ export interface Finding {
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const fmt = (s: number) => formatDuration(s);
 
-/** Tasks that dominate the critical path. */
+/** Tasks that dominate the critical path (their planned time: the estimate and the retries history saw). */
 function criticalPathFindings(plan: Plan): Finding[] {
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
   const total = plan.criticalPath.duration;
   if (total <= 0) return [];
   return plan.criticalPath.tasks.flatMap((id) => {
-    const share = byId.get(id)!.estimate / total;
+    const { estimate, retryTime } = byId.get(id)!;
+    const share = (estimate + (retryTime ?? 0)) / total;
     if (share < 0.3 || plan.criticalPath.tasks.length === 1 && plan.tasks.length === 1) return [];
     return [{
       kind: 'critical-path' as const,
       severity: share >= 0.5 ? 'high' as const : 'medium' as const,
       subject: id,
-      reason: `\`${id}\` is ${pct(share)} of the critical path (${fmt(byId.get(id)!.estimate)} of ${fmt(total)})`,
-      suggestion: `splitting \`${id}\` or starting it earlier would shorten runs`,
+      reason: `\`${id}\` is ${pct(share)} of the critical path (${fmt(estimate + (retryTime ?? 0))} of ${fmt(total)}${retryTime ? `, ${fmt(retryTime)} of it retries` : ''})`,
+      suggestion: `splitting \`${id}\` or starting it earlier would shorten runs${retryTime ? ', and so would fewer retries of it' : ''}`,
     }];
   });
 }
 
 /** Limits whose relaxation the re-simulated plan says would shorten the run. */
-function limitFindings(workflow: Workflow, plan: Plan, history: ReadonlyMap<string, number>, agentStats: StatsRow[]): Finding[] {
+function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptions, 'history' | 'retryTimes'>, agentStats: StatsRow[]): Finding[] {
   const findings: Finding[] = [];
   const wall = plan.estimate.wall;
   const consider = (subject: string, from: number, modified: Workflow, waited: string) => {
-    const better = planWorkflow(modified, { history }).estimate.wall;
+    const better = planWorkflow(modified, estimates).estimate.wall;
     const gain = (wall - better) / wall;
     if (!(gain >= 0.05)) return;
     findings.push({
@@ -129,12 +130,13 @@ const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
  * and a suggestion. Plan-based findings need the workflow; history-based ones
  * the stats of its tasks and agents.
  */
-export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[] }): Finding[] {
+export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; retryTimes?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[] }): Finding[] {
   const findings: Finding[] = [];
   if (input.workflow) {
-    const history = input.history ?? new Map();
-    const plan = planWorkflow(input.workflow, { history });
-    findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, history, input.agents));
+    // Planned as `plan` does: estimates and retry times from history.
+    const estimates = { history: input.history ?? new Map<string, number>(), retryTimes: input.retryTimes };
+    const plan = planWorkflow(input.workflow, estimates);
+    findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents));
   }
   findings.push(...historyFindings(input.tasks));
   return findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);

@@ -197,6 +197,10 @@ tasks:
     const text = cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout;
     expect(text).toMatch(/^Retries: 1 task needed retries in recent runs; the time they added, on average, is counted: flaky \+[\d.]+s$/m);
     expect(text).toMatch(/flaky\* \([\d.]+s \+ [\d.]+s retries, history\)/);
+    // stats names the critical path as the plan has it: flaky (with its retries), not steady.
+    const found = json(dir, ['stats', 'workflow.yaml', '--json']).bottlenecks.filter((f: any) => f.kind === 'critical-path');
+    expect(found.map((f: any) => f.subject)).toEqual(['flaky']);
+    expect(found[0].reason).toMatch(/^`flaky` is \d+% of the critical path \([\d.]+s of [\d.]+s, [\d.]+s of it retries\)$/);
     // Without them the plan would say the steady task's 0.5 s; the run takes ~1.3 s.
     const next = json(dir, ['run', 'workflow.yaml', '--json']);
     const error = Math.abs(next.metrics.wallTime - plan.estimate.wall) / next.metrics.wallTime;

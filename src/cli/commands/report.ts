@@ -45,8 +45,8 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
     // The plan-based findings need the workflow file as it is now, if it still loads.
     const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
     const workflow = loaded?.workflow;
-    const history = workflow ? (await workflowHistory(workflow, options.state)).estimates : undefined;
-    text = formatRunReport(data, findBottlenecks({ workflow, history, tasks: stats!.tasks, agents: stats!.agents }), options.lanes);
+    const { estimates: history, retryTimes } = workflow ? await workflowHistory(workflow, options.state) : {};
+    text = formatRunReport(data, findBottlenecks({ workflow, history, retryTimes, tasks: stats!.tasks, agents: stats!.agents }), options.lanes);
   }
   try {
     makeDirectory(dirname(out));
