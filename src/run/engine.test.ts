@@ -26,12 +26,12 @@ class FakeExecutor implements Executor {
   }
 }
 
-function engine(yaml: string, executor: Executor, events: RunEvent[] = [], history?: ReadonlyMap<string, number>) {
+function engine(yaml: string, executor: Executor, events: RunEvent[] = [], history?: ReadonlyMap<string, number>, retryTimes?: ReadonlyMap<string, number>) {
   const dir = mkdtempSync(join(tmpdir(), 'engine-'));
   const loaded = loadWorkflowText(yaml, join(dir, 'w.yaml'));
   if (!loaded.workflow) throw new Error(JSON.stringify(loaded.diagnostics));
   return new RunEngine(loaded.workflow, {
-    runId: 'test', runDir: join(dir, 'run'), emit: (e) => events.push(e), masker: new SecretMasker([]), baseEnv: {}, executorFor: () => executor, history,
+    runId: 'test', runDir: join(dir, 'run'), emit: (e) => events.push(e), masker: new SecretMasker([]), baseEnv: {}, executorFor: () => executor, history, retryTimes,
   });
 }
 
@@ -102,6 +102,22 @@ tasks:
     const planned = Object.fromEntries(planWorkflow(loadWorkflowText(yaml, '/x/w.yaml').workflow!, { history }).tasks.map((t) => [t.id, t.start * 1000]));
     expect(planned).toEqual({ slow: 0, quick: 3000 });
     expect(Object.fromEntries(executor.starts.map(([id, t]) => [id, t - t0]))).toEqual(planned);
+  });
+
+  it('ranks ready tasks by the retry times the plan counts on top of their estimates', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    // By its estimate "steady" is longer; with the 2 s its retries took in recent runs, "flaky" is.
+    const yaml = 'version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n  steady: { run: x }\n  flaky: { run: x }\n';
+    const history = new Map([['steady', 1.5], ['flaky', 1]]);
+    const retryTimes = new Map([['flaky', 2]]);
+    const executor = new FakeExecutor({ steady: 1500, flaky: 1000 });
+    const running = engine(yaml, executor, [], history, retryTimes).run();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await running;
+    const { planWorkflow } = await import('../plan/plan.js');
+    const planned = planWorkflow(loadWorkflowText(yaml, '/x/w.yaml').workflow!, { history, retryTimes }).tasks.sort((a, b) => a.start - b.start).map((t) => t.id);
+    expect(planned).toEqual(['flaky', 'steady']);
+    expect(executor.starts.map(([id]) => id)).toEqual(planned);
   });
 
   it('starts tasks held by a rate limit even when the window opens between the two looks at it', async () => {
