@@ -70,10 +70,16 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
       listeners.push((event) => shown.onEvent(event));
       lanes = shown;
     } else {
+      // Heartbeats come from running tasks only: while nothing runs, a timer asks what waits.
+      const ticks = options.heartbeat > 0 ? setInterval(() => {
+        const line = stillRunning.tick(Date.now());
+        if (line) printLine(line);
+      }, options.heartbeat * 1000).unref() : undefined;
       listeners.push((event) => {
         const quiet = stillRunning.onEvent(event);
         const line = formatEventLine(event) ?? quiet;
         if (line) printLine(line);
+        if (event.type === 'workflow.finished') clearInterval(ticks);
       });
     }
   } else if (!options.yes) {

@@ -56,4 +56,28 @@ describe('StillRunning', () => {
     for (let i = 1; i <= 7; i++) still.onEvent(ev(62, 'task.failed', `t${i}`));
     expect(still.onEvent(ev(200, 'task.heartbeat', 't1'))).toBeUndefined();
   });
+
+  it('names what waits when nothing runs and it has been quiet: a retry with its time to go, a ready task with how long it has waited', () => {
+    const still = new StillRunning(60_000);
+    const at = (s: number) => T0 + s * 1000;
+    still.onEvent(ev(0, 'workflow.started'));
+    still.onEvent(ev(0, 'task.queued', 'flaky'));
+    still.onEvent(ev(0, 'task.started', 'flaky', 1));
+    still.onEvent(ev(1, 'task.queued', 'held'));
+    still.printed(at(2));
+    still.onEvent({ ...ev(2, 'task.retrying', 'flaky', 1), delayMs: 300_000 });
+    // Quiet for less than a minute: nothing yet.
+    expect(still.tick(at(61))).toBeUndefined();
+    expect(still.tick(at(62))).toBe(`${ts(62)} nothing running; waiting: held (ready 1m01s), flaky (its retry in 4m00s)`);
+    expect(still.tick(at(100))).toBeUndefined();
+    // A retry that is due waits as a ready task, counted from when it was due.
+    expect(still.tick(at(362))).toBe(`${ts(362)} nothing running; waiting: held (ready 6m01s), flaky (ready 1m00s)`);
+    // While a task runs its heartbeats speak, not the timer.
+    still.onEvent(ev(363, 'task.started', 'held', 1));
+    expect(still.tick(at(600))).toBeUndefined();
+    still.onEvent(ev(601, 'task.succeeded', 'held'));
+    still.onEvent(ev(601, 'task.started', 'flaky', 2));
+    still.onEvent(ev(602, 'task.succeeded', 'flaky'));
+    expect(still.tick(at(1000))).toBeUndefined();
+  });
 });

@@ -19,6 +19,8 @@ const NAMED = 5;
 export class StillRunning {
   /** Running tasks: when each one's attempt started (ms), and which attempt it is. */
   private readonly running = new Map<string, { since: number; attempt: number }>();
+  /** Tasks ready but not running: since when (ms), and for one waiting out its backoff, when its retry is due. */
+  private readonly waiting = new Map<string, { since: number; retryAt?: number }>();
   private lastLine: number | undefined;
 
   constructor(private readonly quietMs: number) {}
@@ -35,22 +37,50 @@ export class StillRunning {
       case 'workflow.started':
         this.lastLine ??= Date.parse(event.ts);
         return undefined;
+      case 'task.queued':
+        if (id !== undefined) this.waiting.set(id, { since: Date.parse(event.ts) });
+        return undefined;
       case 'task.started':
         if (id !== undefined) this.running.set(id, { since: Date.parse(event.ts), attempt: event.attempt ?? 1 });
+        if (id !== undefined) this.waiting.delete(id);
         return undefined;
       case 'task.heartbeat':
         return this.quietLine(event.ts, Date.parse(event.ts));
-      // A task waiting out its backoff is not running.
+      // A task waiting out its backoff is not running: it waits for its retry.
       case 'task.retrying':
+        if (id !== undefined) {
+          this.running.delete(id);
+          const at = Date.parse(event.ts);
+          this.waiting.set(id, { since: at, retryAt: at + (event.delayMs ?? 0) });
+        }
+        return undefined;
       case 'task.succeeded':
       case 'task.failed':
       case 'task.skipped':
       case 'task.cancelled':
         if (id !== undefined) this.running.delete(id);
+        if (id !== undefined) this.waiting.delete(id);
         return undefined;
       default:
         return undefined;
     }
+  }
+
+  /**
+   * The line a quiet spell in which nothing runs brings (heartbeats come only
+   * from running tasks, so a timer asks): the tasks waiting — for a retry's
+   * backoff or a Retry-After, or ready for room under a limit — the longest
+   * waiting first.
+   */
+  tick(at: number): string | undefined {
+    if (this.running.size || !this.waiting.size || (this.lastLine !== undefined && at - this.lastLine < this.quietMs)) return undefined;
+    this.lastLine = at;
+    const longest = [...this.waiting].sort(([, a], [, b]) => a.since - b.since);
+    const named = longest.slice(0, NAMED).map(([id, t]) => (t.retryAt !== undefined && t.retryAt > at
+      ? `${id} (its retry in ${formatDuration((t.retryAt - at) / 1000)})`
+      : `${id} (ready ${formatDuration(Math.max(0, at - (t.retryAt ?? t.since)) / 1000)})`));
+    const more = longest.length - named.length;
+    return `${new Date(at).toISOString()} nothing running; waiting: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
   }
 
   private quietLine(ts: string, at: number): string | undefined {
