@@ -41,6 +41,8 @@ export class LanesRenderer {
   private readonly counts = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, retrying: 0 };
   /** Tasks waiting for approval. */
   private readonly awaiting = new Set<string>();
+  /** Tasks ready and not running: queued for room under a limit, or waiting out a retry's backoff. */
+  private readonly waiting = new Set<string>();
   private total = 0;
   private readonly seen = new Set<string>();
   private finished!: () => void;
@@ -82,8 +84,12 @@ export class LanesRenderer {
       case 'workflow.started':
         this.total = Math.max(event.tasks ?? 0, this.seen.size);
         break;
+      case 'task.queued':
+        if (id !== undefined) this.waiting.add(id);
+        break;
       case 'task.started': {
         if (id === undefined) break;
+        this.waiting.delete(id);
         const free = this.lanes.findIndex((l) => l.taskId === undefined);
         if (free === -1) this.unshown.set(id, { attempt: event.attempt ?? 1, since: Date.now() });
         else this.show(free, id, event.attempt ?? 1, Date.now());
@@ -100,6 +106,7 @@ export class LanesRenderer {
         this.counts.retrying++;
         this.note('↻', id, ` attempt ${event.attempt} failed: ${event.reason}${heldAgent(event)}`);
         this.freeLane(id);
+        if (id !== undefined) this.waiting.add(id);
         break;
       case 'task.succeeded':
       case 'task.failed':
@@ -109,6 +116,7 @@ export class LanesRenderer {
         this.counts[status]++;
         if (event.type === 'task.failed') this.note('✖', id, `: ${event.reason}`);
         this.awaiting.delete(id!);
+        this.waiting.delete(id!);
         this.freeLane(id);
         break;
       }
@@ -164,7 +172,7 @@ export class LanesRenderer {
       lane.wrapper.title = `${slot}${fitWidth(lane.taskId, Math.max(MIN_ID_WIDTH, width - TITLE_MARGIN - slot.length - time.length), 'middle')}${time}`;
     });
     if (this.progress) {
-      this.progress.title = this.progressTitle();
+      this.progress.title = this.progressTitle(width);
       // One row a note: an id too long for what follows it is cut in its middle, then what follows at its end.
       this.progress.output = this.recent.map(({ mark, id, what }) => {
         const room = width - NOTE_MARGIN;
@@ -174,10 +182,21 @@ export class LanesRenderer {
     }
   }
 
-  private progressTitle(): string {
-    const done = this.counts.succeeded + this.counts.failed + this.counts.skipped + this.counts.cancelled;
-    const more = (this.unshown.size ? `; ${this.unshown.size} more running than shown` : '') + (this.awaiting.size ? `; ${this.awaiting.size} awaiting approval` : '');
-    return `${done}/${this.total} done: ${this.counts.succeeded} ok, ${this.counts.failed} failed, ${this.counts.skipped} skipped, ${this.counts.cancelled} cancelled, ${this.counts.retrying} ${this.counts.retrying === 1 ? 'retry' : 'retries'}${more}`;
+  /**
+   * The line of counts, on one row of `width` columns as the lanes are: where
+   * the whole line does not fit, the counts that are 0 are left out, and what
+   * still does not fit is cut at its end.
+   */
+  private progressTitle(width: number): string {
+    const { succeeded, failed, skipped, cancelled, retrying } = this.counts;
+    const done = succeeded + failed + skipped + cancelled;
+    const more = (this.unshown.size ? `; ${this.unshown.size} more running than shown` : '') + (this.waiting.size ? `; ${this.waiting.size} waiting` : '') + (this.awaiting.size ? `; ${this.awaiting.size} awaiting approval` : '');
+    const counts: Array<[number, string]> = [[succeeded, 'ok'], [failed, 'failed'], [skipped, 'skipped'], [cancelled, 'cancelled'], [retrying, retrying === 1 ? 'retry' : 'retries']];
+    const line = (shown: Array<[number, string]>) => `${done}/${this.total} done: ${shown.map(([n, what]) => `${n} ${what}`).join(', ')}${more}`;
+    const room = width - TITLE_MARGIN;
+    const whole = line(counts);
+    if (textWidth(whole) <= room) return whole;
+    return fitWidth(line(counts.filter(([n], i) => n > 0 || i === 0)), Math.max(MIN_ID_WIDTH, room));
   }
 
   start(): void {
@@ -190,7 +209,7 @@ export class LanesRenderer {
           await wait();
           // The last look of the progress line has the final counts (a run shorter than one refresh
           // has no other) and says how the run went: ✖ with failures, ↓ when cancelled.
-          task.title = this.progressTitle();
+          task.title = this.progressTitle(terminalWidth());
           if (this.counts.failed) throw new Error(task.title);
           if (this.counts.cancelled) task.skip(task.title);
         },

@@ -383,6 +383,8 @@ tasks:
     expect(r.stdout).toMatch(/slot 9: t\d+/);
     expect(r.stdout).not.toMatch(/slot 10:/);
     expect(r.stdout).toMatch(/; \d+ more running than shown/);
+    // The 10 beyond the concurrency of 30 wait, and are counted so, until slots free.
+    expect(r.stdout).toMatch(/; 10 waiting/);
     expect(r.stdout).toMatch(/40\/40 done: 40 ok/);
   });
 
@@ -402,6 +404,11 @@ tasks:
     const notes = lines.filter((line) => line.includes('✖ review'));
     expect(notes.length).toBeGreaterThan(0);
     for (const line of notes) expect(line, line).toMatch(/✖ review-of[^ ]*…[^ ]*-width: exit code 1\s*$/);
+    // The line of counts too: without the counts that are 0 where the whole line would not fit.
+    const counts = lines.filter((line) => line.includes(' done: '));
+    expect(counts.length).toBeGreaterThan(0);
+    for (const line of counts) expect(line.trimEnd().length, line).toBeLessThanOrEqual(50);
+    expect(counts.at(-1)).toMatch(/3\/3 done: 2 ok, 1 failed\s*$/);
     // The summary below says it whole.
     expect(r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')).toContain(`✖ ${long(1)}: exit code 1`);
   });
