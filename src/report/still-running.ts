@@ -4,7 +4,7 @@ import { formatDuration } from '../util/duration.js';
 /** How many heartbeats without a line of plain progress bring a "still running" line. */
 export const QUIET_HEARTBEATS = 6;
 
-/** The most running tasks one line names; it counts the rest. */
+/** The most tasks one line names; it counts the rest. */
 const NAMED = 5;
 
 /**
@@ -14,7 +14,8 @@ const NAMED = 5;
  * it, and a person cannot tell it from a hang. After QUIET_HEARTBEATS
  * heartbeats without a line, the next heartbeat brings one that names the
  * tasks running and how long their attempts have run (as `status` and the
- * terminal's lanes count), the longest first.
+ * terminal's lanes count), the longest first; when nothing runs, a timer's
+ * tick brings one that names the tasks waiting (tick).
  */
 export class StillRunning {
   /** Running tasks: when each one's attempt started (ms), and which attempt it is. */
@@ -41,8 +42,9 @@ export class StillRunning {
         if (id !== undefined) this.waiting.set(id, { since: Date.parse(event.ts) });
         return undefined;
       case 'task.started':
-        if (id !== undefined) this.running.set(id, { since: Date.parse(event.ts), attempt: event.attempt ?? 1 });
-        if (id !== undefined) this.waiting.delete(id);
+        if (id === undefined) return undefined;
+        this.running.set(id, { since: Date.parse(event.ts), attempt: event.attempt ?? 1 });
+        this.waiting.delete(id);
         return undefined;
       case 'task.heartbeat':
         return this.quietLine(event.ts, Date.parse(event.ts));
@@ -58,8 +60,9 @@ export class StillRunning {
       case 'task.failed':
       case 'task.skipped':
       case 'task.cancelled':
-        if (id !== undefined) this.running.delete(id);
-        if (id !== undefined) this.waiting.delete(id);
+        if (id === undefined) return undefined;
+        this.running.delete(id);
+        this.waiting.delete(id);
         return undefined;
       default:
         return undefined;
