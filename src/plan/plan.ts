@@ -109,12 +109,13 @@ function notRun(options: PlanOptions, id: string): 'reused' | 'up-to-date' | 'me
   return options.reused?.has(id) ? 'reused' : options.upToDate?.has(id) ? 'up-to-date' : options.plannedSkips?.get(id) ?? (options.memoized?.has(id) ? 'memoized' : undefined);
 }
 
-/** What retries are expected to add to a task that runs, seconds. */
-const retryTimeOf = (options: PlanOptions, id: string) => (notRun(options, id) ? 0 : options.retryTimes?.get(id) ?? 0);
-
-/** The scheduler's view of the workflow's tasks and limits; `estimates` are the planned times, retries included. */
+/**
+ * The scheduler's view of the workflow's tasks and limits; `estimates` are the
+ * planned times, the `retries` expected of each task that runs included.
+ */
 export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: Levels, options: PlanOptions = {}) {
-  const estimates = workflow.tasks.map((t) => (notRun(options, t.id) ? 0 : (options.history?.get(t.id) ?? t.estimate) + retryTimeOf(options, t.id)));
+  const retries = workflow.tasks.map((t) => (notRun(options, t.id) ? 0 : options.retryTimes?.get(t.id) ?? 0));
+  const estimates = workflow.tasks.map((t, i) => (notRun(options, t.id) ? 0 : (options.history?.get(t.id) ?? t.estimate) + retries[i]!));
   const tail = remainingPaths(graph, estimates, levels.order);
   const tasks: QueueTask[] = workflow.tasks.map((t, i) => ({
     agent: t.agent,
@@ -132,7 +133,7 @@ export function schedulingInputs(workflow: Workflow, graph: TaskGraph, levels: L
       ? { rates: Object.fromEntries(Object.values(workflow.agents).filter((a) => a.rateLimit).map((a) => [a.name, a.rateLimit])) }
       : {}),
   };
-  return { estimates, tail, tasks, limits };
+  return { estimates, retries, tail, tasks, limits };
 }
 
 /** The graph of a loaded workflow, by index. */
@@ -158,7 +159,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   };
   const unneeded = workflow.tasks.filter((_, i) => unneededService(i, workflow.tasks, graph, () => true, certainlyNotRun));
   for (const t of unneeded) if (!notRun(options, t.id)) skips.set(t.id, 'not-needed');
-  const { estimates, tail, tasks, limits } = schedulingInputs(workflow, graph, levels, options);
+  const { estimates, retries, tail, tasks, limits } = schedulingInputs(workflow, graph, levels, options);
   const fairness = workflow.policy.fairness;
   const schedule = simulateSchedule(tasks, graph, limits, fairness);
   const critical = criticalPath(graph, tail);
@@ -183,9 +184,9 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   const planTasks: PlanTask[] = workflow.tasks.map((t, i) => ({
     id: t.id,
     agent: t.agent ?? null,
-    estimate: round(estimates[i]! - retryTimeOf(options, t.id)),
+    estimate: round(estimates[i]! - retries[i]!),
     // Rounded as the plan's other times are: less than half a millisecond is none.
-    ...(round(retryTimeOf(options, t.id)) > 0 ? { retryTime: round(retryTimeOf(options, t.id)) } : {}),
+    ...(round(retries[i]!) > 0 ? { retryTime: round(retries[i]!) } : {}),
     estimateSource: notRun(options, t.id) ?? (options.history?.has(t.id) ? 'history' : t.estimateSource),
     cost: notRun(options, t.id) ? 0 : t.cost,
     priority: t.priority,

@@ -7,6 +7,14 @@ export const QUIET_HEARTBEATS = 6;
 /** The most tasks one line names; it counts the rest. */
 const NAMED = 5;
 
+/** The first NAMED tasks, the longest there first, each as `name` says, and how many more. */
+function longestFirst<T extends { since: number }>(tasks: ReadonlyMap<string, T>, name: (id: string, task: T) => string): string {
+  const longest = [...tasks].sort(([, a], [, b]) => a.since - b.since);
+  const named = longest.slice(0, NAMED).map(([id, t]) => name(id, t));
+  const more = longest.length - named.length;
+  return `${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+}
+
 /**
  * Plain progress prints a line when a task starts or ends, so a run of long
  * tasks can print nothing for many minutes: CI services that stop a job after
@@ -78,20 +86,14 @@ export class StillRunning {
   tick(at: number): string | undefined {
     if (this.running.size || !this.waiting.size || (this.lastLine !== undefined && at - this.lastLine < this.quietMs)) return undefined;
     this.lastLine = at;
-    const longest = [...this.waiting].sort(([, a], [, b]) => a.since - b.since);
-    const named = longest.slice(0, NAMED).map(([id, t]) => (t.retryAt !== undefined && t.retryAt > at
+    return `${new Date(at).toISOString()} nothing running; waiting: ${longestFirst(this.waiting, (id, t) => (t.retryAt !== undefined && t.retryAt > at
       ? `${id} (its retry in ${formatDuration((t.retryAt - at) / 1000)})`
-      : `${id} (ready ${formatDuration(Math.max(0, at - (t.retryAt ?? t.since)) / 1000)})`));
-    const more = longest.length - named.length;
-    return `${new Date(at).toISOString()} nothing running; waiting: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+      : `${id} (ready ${formatDuration(Math.max(0, at - (t.retryAt ?? t.since)) / 1000)})`))}`;
   }
 
   private quietLine(ts: string, at: number): string | undefined {
     if (this.running.size === 0 || (this.lastLine !== undefined && at - this.lastLine < this.quietMs)) return undefined;
     this.lastLine = at;
-    const longest = [...this.running].sort(([, a], [, b]) => a.since - b.since);
-    const named = longest.slice(0, NAMED).map(([id, t]) => `${id} ${formatDuration(Math.max(0, at - t.since) / 1000)}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}`);
-    const more = longest.length - named.length;
-    return `${ts} still running: ${named.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+    return `${ts} still running: ${longestFirst(this.running, (id, t) => `${id} ${formatDuration(Math.max(0, at - t.since) / 1000)}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''}`)}`;
   }
 }

@@ -125,6 +125,11 @@ export function attemptedTasks(db: Database, runId: string): Set<string> {
   return new Set(rows.map((r) => r.task_id));
 }
 
+/** The ids of a workflow's latest `limit` runs, newest first. */
+function latestRuns(db: Database, workflow: string, limit: number): string[] {
+  return db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, limit) as string[];
+}
+
 /** How many of a workflow's latest runs history estimates look at. */
 export const HISTORY_RUNS = 100;
 
@@ -148,7 +153,7 @@ function durationSamples(columns: string, where: string): string {
  * 100 runs.
  */
 export function historyEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
-  const runs = db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, HISTORY_RUNS) as string[];
+  const runs = latestRuns(db, workflow, HISTORY_RUNS);
   const attemptsOf = db.prepare(durationSamples('task_id, definition_hash, duration_ms', 'run_id = @run')).raw();
   const samples = new Map<string, number[]>();
   let full = 0;
@@ -193,7 +198,7 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
  * time to expect.
  */
 export function historyRetryTimes(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
-  const runs = JSON.stringify(db.prepare('SELECT id FROM runs WHERE workflow = ? ORDER BY started_at DESC LIMIT ?').pluck().all(workflow, n));
+  const runs = JSON.stringify(latestRuns(db, workflow, n));
   const successes = "t.run_id IN (SELECT value FROM json_each(?)) AND t.status = 'succeeded' AND t.reason IS NULL";
   // How many successes each task had there, counted by SQLite; then the few that needed a retry, with what it added.
   const counts = db.prepare(`SELECT t.task_id, t.definition_hash, count(*) FROM tasks t WHERE ${successes} AND t.attempts > 0 GROUP BY t.task_id, t.definition_hash`).raw().all(runs) as Array<[string, string, number]>;
