@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -103,9 +103,49 @@ describe('TaskLog', () => {
   });
 
   it('says in the tail when the log file cannot be written, and keeps the lines', async () => {
-    const log = new TaskLog(join(tmpdir(), 'no-such-dir-for-orchestrate', 'a.log'), new SecretMasker([]));
+    const dir = mkdtempSync(join(tmpdir(), 'task-log-'));
+    writeFileSync(join(dir, 'a-file'), '');
+    const log = new TaskLog(join(dir, 'a-file', 'a.log'), new SecretMasker([]));
     await feed(log, ['one', 'two']);
-    expect(log.tail().slice(0, 2)).toEqual(['one', 'two']);
-    expect(log.tail().filter((l) => l.startsWith('(the log file could not be written: ENOENT'))).toHaveLength(1);
+    expect(log.tail().filter((l) => !l.startsWith('('))).toEqual(['one', 'two']);
+    expect(log.tail().filter((l) => l.startsWith('(the log file could not be written: ENOTDIR'))).toHaveLength(1);
+    expect(log.writeError).toBe('a parent is not a directory');
+  });
+
+  it('makes the run\'s directory again when it was deleted before the log was opened, with .orchestrate\'s .gitignore', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'task-log-'));
+    const path = join(project, '.orchestrate', 'runs', 'r1', 'a.log');
+    const log = new TaskLog(path, new SecretMasker([]));
+    await feed(log, ['after the clean']);
+    expect(readFileSync(path, 'utf8')).toBe('out| after the clean\n');
+    expect(readFileSync(join(project, '.orchestrate', '.gitignore'), 'utf8')).toContain('*');
+    expect(log.writeError).toBeUndefined();
+  });
+
+  it('writes back a log deleted while it was written (a task deleted the run\'s directory), and leaves a file made there since', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'task-log-'));
+    const path = join(project, '.orchestrate', 'runs', 'r1', 'a.log');
+    const log = new TaskLog(path, new SecretMasker(['s3cret']));
+    log.header('attempt 1');
+    const out = new PassThrough();
+    log.attach(out, 'out');
+    const ended = new Promise((resolve) => out.on('end', resolve));
+    out.write('before s3cret\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(path)).toBe(true);
+    rmSync(join(project, '.orchestrate'), { recursive: true });
+    out.end('after\n');
+    await ended;
+    await log.close();
+    expect(readFileSync(path, 'utf8')).toBe('attempt 1\nout| before ***\nout| after\n');
+    expect(existsSync(join(project, '.orchestrate', '.gitignore'))).toBe(true);
+
+    const second = new TaskLog(path, new SecretMasker([]));
+    second.note('a line of the runner');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    rmSync(path);
+    writeFileSync(path, 'made since\n');
+    await second.close();
+    expect(readFileSync(path, 'utf8')).toBe('made since\n');
   });
 });

@@ -1,8 +1,11 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
 import { ioReason } from '../errors.js';
+import { makeDirectory } from '../util/make-directory.js';
+import { openToAppend, writeBack } from '../util/write-back.js';
+import { ignoreInGit } from '../workflow/project-root.js';
 
 /** How long a task stays quiet before lines held back for a secret that holds a line break go out. */
 const QUIET_MS = 200;
@@ -84,6 +87,8 @@ class MaskCommands {
  */
 export class TaskLog {
   private stream?: WriteStream;
+  /** The log file's descriptor while it is open (closed here, not by the stream: see close). */
+  private fd?: number;
   private pendingHeader?: string;
   private readonly tailLines: TailLine[] = [];
   /** The tail's line of a stream whose current line has not ended (a piece of a long line was kept). */
@@ -97,14 +102,24 @@ export class TaskLog {
    */
   constructor(private readonly path: string, private readonly masker: SecretMasker, private readonly onLine?: (stream: OutputStream, line: string) => void, private readonly onSecret?: (value: string) => void) {}
 
-  /** The log file, opened on the first line: a task that prints nothing costs no file. */
-  private get file(): WriteStream {
+  /**
+   * Writes to the log file, opened on the first line (a task that prints
+   * nothing costs no file); false when the file asks to wait for its drain.
+   */
+  private write(text: string): boolean {
+    if (this.writeError !== undefined) return true;
     if (!this.stream) {
-      this.stream = createWriteStream(this.path, { flags: 'a' });
+      try {
+        this.fd = openToAppend(this.path, remakeRunDirectory);
+      } catch (error) {
+        this.failed(error as Error);
+        return true;
+      }
+      this.stream = createWriteStream(this.path, { fd: this.fd, autoClose: false });
       this.stream.on('error', (error) => this.failed(error));
       if (this.pendingHeader !== undefined) this.stream.write(this.pendingHeader);
     }
-    return this.stream;
+    return this.stream.write(text);
   }
 
   header(text: string): void {
@@ -121,10 +136,10 @@ export class TaskLog {
       const line = generation === this.masker.generation ? masked : this.masker.mask(masked);
       this.keep(line, label, ends);
       this.onLine?.(label, line);
-      if (this.writeError === undefined && !this.file.write(`${label}| ${line}\n`) && !this.waiting) {
+      if (!this.write(`${label}| ${line}\n`) && !this.waiting) {
         this.waiting = true;
         for (const s of this.sources) s.pause();
-        this.file.once('drain', () => this.resumeSources());
+        this.stream!.once('drain', () => this.resumeSources());
       }
     });
     stream.setEncoding('utf8');
@@ -160,7 +175,7 @@ export class TaskLog {
   note(text: string): void {
     const line = this.masker.mask(text);
     this.keep(line);
-    if (this.writeError === undefined) this.file.write(`--- ${line}\n`);
+    this.write(`--- ${line}\n`);
   }
 
   /**
@@ -187,20 +202,28 @@ export class TaskLog {
     return this.tailLines.map((line) => (line.more ? `${line.text}… (${line.more} more characters in the log)` : line.text));
   }
 
-  /** Whether anything was written (the file exists). */
-  get written(): boolean {
-    return this.stream !== undefined;
-  }
-
   close(): Promise<void> {
     return new Promise((resolve) => {
-      // A stream that failed is already closed.
-      if (!this.stream || this.stream.destroyed) return resolve();
+      // A stream that failed is already ended.
+      if (!this.stream || this.stream.destroyed) return resolve(this.release());
       this.stream.end((error?: Error | null) => {
         if (error) this.failed(error);
-        resolve();
+        resolve(this.release());
       });
     });
+  }
+
+  /** Closes the file; one deleted while the task ran (with the run's directory, by a task) is written back first. */
+  private release(): void {
+    if (this.fd === undefined) return;
+    try {
+      if (this.writeError === undefined) writeBack(this.fd, this.path, remakeRunDirectory);
+    } catch (error) {
+      this.failed(error as Error);
+    } finally {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
   }
 
   /** Why the log file could not be written (a full disk), if it could not. */
@@ -217,6 +240,11 @@ export class TaskLog {
     this.keep(`(the log file could not be written: ${error.message})`);
     if (this.waiting) this.resumeSources();
   }
+}
+
+/** The run's directory again, deleted while the run went on, and `.orchestrate`'s .gitignore if that went too. */
+function remakeRunDirectory(dir: string): void {
+  makeDirectory(dir, ignoreInGit);
 }
 
 /** The first `n` characters of `text`, not ending inside a surrogate pair. */

@@ -310,6 +310,54 @@ tasks:
     for (const f of files) expect(readFileSync(join(dir, '.orchestrate', f)).includes(secret), f).toBe(false);
   });
 
+  it('writes back the history, the events and the running task\'s log when a task deletes .orchestrate (git clean -fdx)', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo one" }\n  clean: { run: "echo cleaning; rm -rf .orchestrate; echo cleaned", needs: a }\n  b: { run: "echo after", needs: clean }\n',
+    });
+    const first = json(dir, ['run', 'workflow.yaml', '--json']);
+    const second = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(second.code).toBe(0);
+    const result = JSON.parse(second.stdout);
+    expect(second.stderr).toBe(`orchestrate: warning: the run history and the run's directory were deleted while the run went on (by a task?); written back: the history, whole and with this run, to ${join(dir, '.orchestrate/state.db')}, and the events and the logs of the tasks running then to ${result.logDir}; lost: the logs of tasks that had ended, and any of earlier runs there\n`);
+    // Both runs are remembered: the one before the deletion too.
+    expect(json(dir, ['history', '--json']).map((r: { id: string }) => r.id)).toEqual([result.runId, first.runId]);
+    const events = readFileSync(join(result.logDir, 'events.jsonl'), 'utf8');
+    expect(cli(['events', result.runId], { cwd: dir }).stdout).toBe(events);
+    const validate = validator('events');
+    const lines = events.trim().split('\n').map((l) => JSON.parse(l));
+    for (const line of lines) expect(validate(line)).toBe(true);
+    expect(lines.filter((e) => e.type === 'task.succeeded').map((e) => e.taskId)).toEqual(['a', 'clean', 'b']);
+    expect(lines.at(-1).type).toBe('workflow.finished');
+    // The log open when it went is written back; the one of a task started after it is made in the directory made again.
+    expect(readFileSync(join(result.logDir, 'clean.log'), 'utf8')).toMatch(/out\| cleaning\nout\| cleaned\n$/);
+    expect(readFileSync(join(result.logDir, 'b.log'), 'utf8')).toContain('out| after\n');
+    expect(existsSync(join(result.logDir, 'a.log'))).toBe(false);
+    expect(existsSync(join(dir, '.orchestrate/.gitignore'))).toBe(true);
+    // A run that deletes nothing says nothing of it.
+    writeFileSync(join(dir, 'workflow.yaml'), 'version: 1\ntasks:\n  a: { run: "echo one" }\n');
+    expect(cli(['run', 'workflow.yaml', '--json'], { cwd: dir }).stderr).toBe('');
+  });
+
+  it('writes a deleted history beside the new one another run made meanwhile, never over it', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1\nname: outer\ntasks:\n  nested: { run: "rm -rf .orchestrate && ${process.execPath} ${BIN} run inner.yaml --renderer silent" }\n`,
+      'inner.yaml': 'version: 1\nname: inner\ntasks:\n  x: { run: "echo inner" }\n',
+    });
+    const first = json(dir, ['run', 'inner.yaml', '--json']);
+    const second = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(second.code).toBe(0);
+    const outer = JSON.parse(second.stdout);
+    const aside = join(dir, `.orchestrate/state.db.${outer.runId}`);
+    expect(second.stderr).toContain(`written back: the history, whole and with this run, to ${aside}, beside the new one another run made (read it with --state ${aside})`);
+    // The new history has the nested run alone; the one written beside it the runs before and this one.
+    const nested = json(dir, ['history', '--json']);
+    expect(nested.map((r: { workflow: string }) => r.workflow)).toEqual(['inner']);
+    expect(nested[0].id).not.toBe(first.runId);
+    expect(json(dir, ['history', '--json', '--state', aside]).map((r: { id: string }) => r.id)).toEqual([outer.runId, first.runId]);
+  });
+
   it('lists runs and prints the events of a stored run, matching the live stream and its schema', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n' });
     const result = json(dir, ['run', 'workflow.yaml', '--json']);

@@ -11,6 +11,7 @@ import { memoOutputs } from '../../store/queries.js';
 import { checkResultPath, writeResultFile } from '../result-file.js';
 import { checkEventsPath } from '../events-file.js';
 import { RunRecorder } from '../../store/recorder.js';
+import { watchStoreFile, type StoreFileFate } from '../../store/store-file-watch.js';
 import { ApprovalDesk } from '../approval-desk.js';
 import { takeExclusive } from '../exclusive-run.js';
 import type { RunResult } from '../../run/result.js';
@@ -104,6 +105,23 @@ function unwrittenLogsText(logs: ReadonlyMap<string, string>, runDir: string): s
 }
 
 /**
+ * What the warning says when the run's history or its directory was deleted
+ * while it went on (a task's `git clean -fdx`): what was written back and what
+ * is lost. Nothing when neither was.
+ */
+function deletedDuringRun(store: StoreFileFate, storePath: string, runDirWrittenBack: boolean, runDir: string): string | undefined {
+  const back: string[] = [];
+  if (store.fate === 'restored') back.push(`the history, whole and with this run, to ${storePath}`);
+  // Another run made a new history there since: this one goes beside it, not over it.
+  if (store.fate === 'replaced') back.push(`the history, whole and with this run, to ${store.aside}, beside the new one another run made (read it with --state ${store.aside})`);
+  if (runDirWrittenBack) back.push(`the events and the logs of the tasks running then to ${runDir}`);
+  if (!back.length) return undefined;
+  const what = store.fate === 'kept' ? 'the run\'s directory was' : runDirWrittenBack ? 'the run history and the run\'s directory were' : 'the run history was';
+  const lost = runDirWrittenBack ? '; lost: the logs of tasks that had ended, and any of earlier runs there' : '';
+  return `${what} deleted while the run went on (by a task?); written back: ${back.join(', and ')}${lost}`;
+}
+
+/**
  * In GitHub Actions: the run's summary appended to the job summary
  * ($GITHUB_STEP_SUMMARY), and an annotation per failed task on stdout (when
  * stdout does not carry JSON). A summary that cannot be written is a warning.
@@ -179,6 +197,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   fixedSpawners(process.env.ORCHESTRATE_SPAWNERS);
   const history = await workflowHistory(workflow, options.state, true);
   const db = history.db!;
+  const storeFile = watchStoreFile(db);
+  let storeFate: StoreFileFate = { fate: 'kept' };
   // The run's, made here for the exclusive group and the history too (it grows with what tasks ask to mask).
   const masker = workflowMasker(workflow);
   // Taken before the history is read: a run that waited for another of its group sees what that one did.
@@ -233,7 +253,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const eventsPath = options.events ?? join(runDir, 'events.jsonl');
   let sink: JsonlSink;
   try {
-    sink = new JsonlSink(eventsPath);
+    sink = new JsonlSink(eventsPath, { writeBack: options.events === undefined });
   } catch (error) {
     release();
     throw ioErrorFrom(eventsPath, error, 'write');
@@ -296,6 +316,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       recorder.flush();
       try {
         release();
+        storeFate = storeFile.restore(runId);
         db.close();
       } catch (error) {
         recorder.failure ??= (error as Error).message;
@@ -306,6 +327,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
     if (handle.unwrittenLogs.size) await writeErr(`orchestrate: warning: ${handle.masker.mask(unwrittenLogsText(handle.unwrittenLogs, handle.runDir))}\n`);
     if (recorder.failure) await writeErr(`orchestrate: warning: the run history could not all be written (${recorder.failure}): history, stats and --resume may not know this run\n`);
+    const deleted = deletedDuringRun(storeFate, db.name, sink.wroteBack, runDir);
+    if (deleted) await writeErr(`orchestrate: warning: ${deleted}\n`);
     if (resumedFrom) {
       const count = result.tasks.filter((t) => t.reason === 'reused').length;
       result.merged.summary += `; resumed from ${resumedFrom}, ${count} task${count === 1 ? '' : 's'} reused`;
