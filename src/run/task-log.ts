@@ -3,9 +3,8 @@ import type { Readable } from 'node:stream';
 import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
 import { ioReason } from '../errors.js';
-import { makeDirectory } from '../util/make-directory.js';
 import { openToAppend, writeBack } from '../util/write-back.js';
-import { ignoreInGit } from '../workflow/project-root.js';
+import { remakeRunDirectory } from './run-dir.js';
 
 /** How long a task stays quiet before lines held back for a secret that holds a line break go out. */
 const QUIET_MS = 200;
@@ -240,11 +239,6 @@ export class TaskLog {
     this.keep(`(the log file could not be written: ${error.message})`);
     if (this.waiting) this.resumeSources();
   }
-}
-
-/** The run's directory again, deleted while the run went on, and `.orchestrate`'s .gitignore if that went too. */
-function remakeRunDirectory(dir: string): void {
-  makeDirectory(dir, ignoreInGit);
 }
 
 /** The first `n` characters of `text`, not ending inside a surrogate pair. */

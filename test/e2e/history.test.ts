@@ -311,9 +311,16 @@ tasks:
   });
 
   it('writes back the history, the events and the running task\'s log when a task deletes .orchestrate (git clean -fdx)', () => {
+    // clean deletes .orchestrate while long runs with its log open, then writes a summary; long ends after that.
     const dir = tempProject({
       'package.json': '{}',
-      'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo one" }\n  clean: { run: "echo cleaning; rm -rf .orchestrate; echo cleaned", needs: a }\n  b: { run: "echo after", needs: clean }\n',
+      'workflow.yaml': `version: 1
+tasks:
+  a: { run: "rm -f cleaned; echo one" }
+  long: { run: "echo first; until [ -f cleaned ]; do sleep 0.05; done; echo second", needs: a }
+  clean: { run: "until [ -s .orchestrate/runs/$ORCHESTRATE_RUN_ID/long.log ]; do sleep 0.05; done; rm -rf .orchestrate; touch cleaned; echo tidy >> $ORCHESTRATE_SUMMARY", needs: a }
+  b: { run: "echo after", needs: [long, clean] }
+`,
     });
     const first = json(dir, ['run', 'workflow.yaml', '--json']);
     const second = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
@@ -327,10 +334,11 @@ tasks:
     const validate = validator('events');
     const lines = events.trim().split('\n').map((l) => JSON.parse(l));
     for (const line of lines) expect(validate(line)).toBe(true);
-    expect(lines.filter((e) => e.type === 'task.succeeded').map((e) => e.taskId)).toEqual(['a', 'clean', 'b']);
+    expect(lines.filter((e) => e.type === 'task.succeeded').map((e) => e.taskId).sort()).toEqual(['a', 'b', 'clean', 'long']);
     expect(lines.at(-1).type).toBe('workflow.finished');
-    // The log open when it went is written back; the one of a task started after it is made in the directory made again.
-    expect(readFileSync(join(result.logDir, 'clean.log'), 'utf8')).toMatch(/out\| cleaning\nout\| cleaned\n$/);
+    // The log open when it went is written back; a summary and a log written after it, in the directory made again.
+    expect(readFileSync(join(result.logDir, 'long.log'), 'utf8')).toMatch(/out\| first\nout\| second\n$/);
+    expect(readFileSync(join(result.logDir, 'clean.summary.md'), 'utf8')).toBe('tidy\n');
     expect(readFileSync(join(result.logDir, 'b.log'), 'utf8')).toContain('out| after\n');
     expect(existsSync(join(result.logDir, 'a.log'))).toBe(false);
     expect(existsSync(join(dir, '.orchestrate/.gitignore'))).toBe(true);
