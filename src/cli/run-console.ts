@@ -1,6 +1,8 @@
 import { formatEventLine } from '../report/simple-renderer.js';
 import { QUIET_HEARTBEATS, StillRunning } from '../report/still-running.js';
 import type { RunEvent } from '../telemetry/events.js';
+import type { WaitingNow } from '../plan/waits.js';
+import { waitingNowText } from '../report/waits-text.js';
 import type { LanesRenderer } from './lanes-renderer.js';
 import { GroupedOutput } from './grouped-output.js';
 import { lineWriter } from './line-writer.js';
@@ -28,6 +30,8 @@ export interface RunConsoleOptions {
   concurrency: number;
   /** Seconds between heartbeats: plain progress says what runs after a few quiet ones. */
   heartbeat: number;
+  /** What a ready task waits for now (the engine's waitingFor), once the run has started. */
+  waitingFor?: (taskId: string) => WaitingNow | undefined;
 }
 
 /** What a run shows on the console while it goes. */
@@ -72,7 +76,10 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
     } else {
       // Heartbeats come from running tasks only: while nothing runs, a timer asks what waits.
       const ticks = options.heartbeat > 0 ? setInterval(() => {
-        const line = stillRunning.tick(Date.now());
+        const line = stillRunning.tick(Date.now(), (id) => {
+          const wait = options.waitingFor?.(id);
+          return wait && waitingNowText(wait);
+        });
         if (line) printLine(line);
       }, options.heartbeat * 1000).unref() : undefined;
       listeners.push((event) => {

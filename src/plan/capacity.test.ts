@@ -41,4 +41,22 @@ describe('Capacity holds (an API\'s Retry-After)', () => {
     now = 6;
     expect(capacity.blocker({ agent: 'llm', resources: {} })).toBe('hold:llm');
   });
+
+  it('says when each rate window or hold frees (what plain progress says of a waiting task), and nothing for other keys', () => {
+    let now = 0;
+    const capacity = new Capacity({ maxConcurrency: 4, agents: { solo: 1 }, resources: {}, rates: { llm: { requests: 2, per: 10 } } }, () => now);
+    expect(capacity.releaseAt('rate:llm')).toBeUndefined();
+    capacity.acquire({ agent: 'llm', resources: {} });
+    now = 4;
+    capacity.acquire({ agent: 'llm', resources: {} });
+    // Full: the oldest start leaves the window at 0 + 10.
+    expect(capacity.releaseAt('rate:llm')).toBe(10);
+    now = 10;
+    expect(capacity.releaseAt('rate:llm')).toBeUndefined();
+    capacity.hold('api', 13);
+    expect(capacity.releaseAt('hold:api')).toBe(13);
+    expect(capacity.releaseAt('hold:other')).toBeUndefined();
+    expect(capacity.releaseAt('agent:solo')).toBeUndefined();
+    expect(capacity.releaseAt('resource:gpu')).toBeUndefined();
+  });
 });

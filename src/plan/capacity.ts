@@ -86,15 +86,33 @@ export class Capacity {
    */
   nextRateRelease(): { key: string; at: number } | undefined {
     let next: { key: string; at: number } | undefined;
-    for (const [agent, rate] of Object.entries(this.limits.rates ?? {})) {
-      if (!rate) continue;
-      const recent = this.recentStarts(agent, rate.per);
-      if (recent.length < rate.requests) continue;
-      const at = recent[recent.length - rate.requests]! + rate.per;
-      if (!next || at < next.at) next = { key: `rate:${agent}`, at };
+    for (const key of [...Object.keys(this.limits.rates ?? {}).map((agent) => `rate:${agent}`), ...[...this.holds.keys()].map((agent) => `hold:${agent}`)]) {
+      const at = this.releaseAt(key);
+      if (at !== undefined && (!next || at < next.at)) next = { key, at };
     }
-    for (const [agent, at] of this.holds) if (!next || at < next.at) next = { key: `hold:${agent}`, at };
     return next;
+  }
+
+  /**
+   * When the agent a `rate:x` key names leaves its full window, or the hold a
+   * `hold:x` key names ends (seconds); undefined for a window with room, or
+   * another kind of key.
+   */
+  releaseAt(key: string): number | undefined {
+    const colon = key.indexOf(':');
+    const agent = key.slice(colon + 1);
+    switch (key.slice(0, colon)) {
+      case 'rate': {
+        const rate = this.limits.rates?.[agent];
+        if (!rate) return undefined;
+        const recent = this.recentStarts(agent, rate.per);
+        return recent.length < rate.requests ? undefined : recent[recent.length - rate.requests]! + rate.per;
+      }
+      case 'hold':
+        return this.holds.get(agent);
+      default:
+        return undefined;
+    }
   }
 
   get inUse(): number {

@@ -26,6 +26,11 @@ export class WaitTally {
     this.waitingFor[task] = blocker;
   }
 
+  /** The blocker the task is parked on now; undefined when it waits for a free slot, or is not in the queue. */
+  waitingOn(task: number): string | undefined {
+    return this.waitingFor[task];
+  }
+
   /** The task left the queue to start. */
   started(task: number, now: number): void {
     this.account(task, now);

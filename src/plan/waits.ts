@@ -23,6 +23,9 @@ export interface LimitWait {
   longest: { task: string; seconds: number };
 }
 
+/** What a ready task of a run waits for now: the limit, and for a rate window or a Retry-After the seconds until it frees. */
+export type WaitingNow = Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'> & { freesIn?: number };
+
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
@@ -33,7 +36,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 export function limitWaits(waits: ReadonlyMap<string, ReadonlyMap<number, number>>, limits: Limits, tasks: readonly QueueTask[], ids: readonly string[]): LimitWait[] {
   const out: LimitWait[] = [];
   for (const [key, byTask] of waits) {
-    const limit = describe(key, limits, tasks, byTask.keys().next().value!);
+    const limit = blockerLimit(key, limits, tasks, byTask.keys().next().value!);
     if (!limit) continue;
     let seconds = 0;
     let longest = { task: '', seconds: -1 };
@@ -47,7 +50,7 @@ export function limitWaits(waits: ReadonlyMap<string, ReadonlyMap<number, number
 }
 
 /** The limit a blocker key names (`agent:x`, `resource:r`, `group:t`, `rate:x`, `hold:x`); a task of it tells a matrix's `maxParallel`. */
-function describe(key: string, limits: Limits, tasks: readonly QueueTask[], someTask: number): Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'> | undefined {
+export function blockerLimit(key: string, limits: Limits, tasks: readonly QueueTask[], someTask: number): Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'> | undefined {
   if (key === FREE_SLOT) return { limit: 'concurrency', name: null, capacity: limits.maxConcurrency };
   const colon = key.indexOf(':');
   const kind = key.slice(0, colon);

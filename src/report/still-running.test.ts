@@ -80,4 +80,20 @@ describe('StillRunning', () => {
     still.onEvent(ev(602, 'task.succeeded', 'flaky'));
     expect(still.tick(at(1000))).toBeUndefined();
   });
+
+  it('says what a ready task waits for, where the run knows, and not for one waiting out its backoff', () => {
+    const still = new StillRunning(60_000);
+    const at = (s: number) => T0 + s * 1000;
+    still.onEvent(ev(0, 'workflow.started'));
+    still.onEvent(ev(1, 'task.queued', 'held'));
+    still.onEvent(ev(1, 'task.queued', 'free'));
+    still.onEvent({ ...ev(2, 'task.retrying', 'flaky', 1), delayMs: 300_000 });
+    const asked: string[] = [];
+    const why = (id: string) => {
+      asked.push(id);
+      return id === 'held' ? "agent api: its API's Retry-After, 1m30s more" : undefined;
+    };
+    expect(still.tick(at(62), why)).toBe(`${ts(62)} nothing running; waiting: held (ready 1m01s; agent api: its API's Retry-After, 1m30s more), free (ready 1m01s), flaky (its retry in 4m00s)`);
+    expect(asked.sort()).toEqual(['free', 'held']);
+  });
 });

@@ -80,15 +80,17 @@ export class StillRunning {
   /**
    * The line a quiet spell in which nothing runs brings (heartbeats come only
    * from running tasks, so a timer asks): the tasks waiting — for a retry's
-   * backoff or a Retry-After, or ready for room under a limit — the longest
-   * waiting first.
+   * backoff or a Retry-After, or ready for room under a limit, which `why`
+   * names — the longest waiting first.
    */
-  tick(at: number): string | undefined {
+  tick(at: number, why: (id: string) => string | undefined = () => undefined): string | undefined {
     if (this.running.size || !this.waiting.size || (this.lastLine !== undefined && at - this.lastLine < this.quietMs)) return undefined;
     this.lastLine = at;
-    return `${new Date(at).toISOString()} nothing running; waiting: ${longestFirst(this.waiting, (id, t) => (t.retryAt !== undefined && t.retryAt > at
-      ? `${id} (its retry in ${formatDuration((t.retryAt - at) / 1000)})`
-      : `${id} (ready ${formatDuration(Math.max(0, at - (t.retryAt ?? t.since)) / 1000)})`))}`;
+    return `${new Date(at).toISOString()} nothing running; waiting: ${longestFirst(this.waiting, (id, t) => {
+      if (t.retryAt !== undefined && t.retryAt > at) return `${id} (its retry in ${formatDuration((t.retryAt - at) / 1000)})`;
+      const reason = why(id);
+      return `${id} (ready ${formatDuration(Math.max(0, at - (t.retryAt ?? t.since)) / 1000)}${reason !== undefined ? `; ${reason}` : ''})`;
+    })}`;
   }
 
   private quietLine(ts: string, at: number): string | undefined {

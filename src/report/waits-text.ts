@@ -1,4 +1,4 @@
-import type { LimitWait } from '../plan/waits.js';
+import type { LimitWait, WaitingNow } from '../plan/waits.js';
 import { formatDuration } from '../util/duration.js';
 
 const MAX_LABEL = 40;
@@ -27,6 +27,11 @@ function fullLabel(wait: Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'>)
     case 'hold':
       return `agent ${wait.name}: its API's Retry-After`;
   }
+}
+
+/** What a task waits for now, as plain progress says it: `agent api: its API's Retry-After, 3.2s more`. */
+export function waitingNowText(wait: WaitingNow): string {
+  return `${limitLabel(wait)}${wait.freesIn !== undefined ? `, ${formatDuration(wait.freesIn)} more` : ''}`;
 }
 
 /** Limits whose waits add up to at least this share of the wall time, and this many seconds, are notable (less is the runner's own turn). */

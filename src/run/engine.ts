@@ -1,7 +1,7 @@
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { WaitTally } from '../plan/wait-tally.js';
-import { limitWaits } from '../plan/waits.js';
+import { blockerLimit, limitWaits, type WaitingNow } from '../plan/waits.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import { renderTemplate } from '../workflow/templates.js';
@@ -116,6 +116,20 @@ export class RunEngine {
     this.finished = new Promise((resolve) => {
       this.done = resolve;
     });
+  }
+
+  /**
+   * What a ready task waits for now: the limit the queue parked it on and,
+   * for a rate window or a Retry-After, the seconds until it frees. Undefined
+   * when it waits for a free slot only, or is not waiting.
+   */
+  waitingFor(id: string): WaitingNow | undefined {
+    const i = this.workflow.taskIndex.get(id);
+    const key = i === undefined ? undefined : this.tally.waitingOn(i);
+    const limit = key === undefined ? undefined : blockerLimit(key, this.capacity.limits, this.scheduling, i!);
+    if (!limit) return undefined;
+    const freesIn = (this.capacity.releaseAt(key!) ?? -Infinity) - this.now() / 1000;
+    return freesIn > 0 ? { ...limit, freesIn } : limit;
   }
 
   get concurrency(): number {

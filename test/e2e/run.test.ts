@@ -756,7 +756,7 @@ tasks:
     expect(readFileSync(join(dir, 'off.jsonl'), 'utf8')).not.toContain('task.heartbeat');
   });
 
-  it('says in plain progress what waits when nothing has run for six heartbeats: a retry\'s backoff, a task ready for room', () => {
+  it('says in plain progress what waits when nothing has run for six heartbeats: a retry\'s backoff, a task ready for room and what holds it', () => {
     // Heartbeats every 0.2 s: quiet after 1.2 s. The API answers flaky's first attempt with a Retry-After
     // of 3 s, which holds its agent (one task at a time): held, ready, waits too; after waits for flaky (not ready).
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
@@ -771,13 +771,29 @@ tasks:
     expect(plain.code, plain.stderr).toBe(0);
     const waiting = plain.stdout.split('\n').filter((l) => l.includes('nothing running'));
     expect(waiting.length, plain.stdout).toBeGreaterThanOrEqual(1);
-    for (const line of waiting) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z nothing running; waiting: held \(ready \d+(\.\d+)?s\), flaky \(its retry in \d+(\.\d+)?s\)$/);
+    // What held waits for is named, with how long it has still to wait.
+    for (const line of waiting) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z nothing running; waiting: held \(ready \d+(\.\d+)?s; agent api: its API's Retry-After, \d+(\.\d+)?s more\), flaky \(its retry in \d+(\.\d+)?s\)$/);
     // Not before six heartbeats after the retry's line, and before the retry starts.
     const lines = plain.stdout.split('\n');
     const at = (pattern: RegExp) => Date.parse(lines.find((l) => pattern.test(l))!.split(' ')[0]!);
     expect(at(/nothing running/) - at(/ retry flaky /)).toBeGreaterThanOrEqual(1200);
     expect(plain.stdout.indexOf('nothing running')).toBeLessThan(plain.stdout.lastIndexOf('start flaky'));
     expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).stdout).not.toContain('nothing running');
+  });
+
+  it('names an agent\'s rate limit and how long until it frees when a ready task waits for it with nothing running', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+telemetry: { heartbeat: 200ms }
+agents: { api: { command: "cat > /dev/null", rateLimit: { requests: 1, per: 3s } } }
+tasks:
+  first: { agent: api, prompt: one }
+  second: { agent: api, prompt: two }
+` });
+    const plain = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(plain.code, plain.stderr).toBe(0);
+    const waiting = plain.stdout.split('\n').filter((l) => l.includes('nothing running'));
+    expect(waiting.length, plain.stdout).toBeGreaterThanOrEqual(1);
+    for (const line of waiting) expect(line).toMatch(/ nothing running; waiting: (first|second) \(ready \d+(\.\d+)?s; agent api: 1 start per 3s, \d+(\.\d+)?s more\)$/);
   });
 
   it('gives one line and exit 2 when the run directory, the state file or the event file cannot be created', () => {

@@ -241,6 +241,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     yes: options.yes ?? false,
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     heartbeat: workflow.telemetry.heartbeat,
+    // Asked only once the run goes (a timer's tick), when the handle is there.
+    waitingFor: (id) => handle.engine.waitingFor(id),
   });
   const { lanes } = shown;
   const runDir = runDirectory(workflow.dir, runId);
