@@ -355,6 +355,10 @@ tasks:
     const circuit = runProject({ 'workflow.yaml': `version: 1\npolicy: { costBudget: 3, circuitBreaker: { failureThreshold: 1, cooldown: 1h } }\nagents: { x: { command: 'sh -c "$(cat)"' } }\ntasks:\n  a: { agent: x, prompt: "exit 1", ${retried} }\n  wait: { run: "sleep 0.5" }\n  next: { agent: x, prompt: "true", cost: 1, needs: wait }\n` });
     expect(task(circuit.result, 'a')).toMatchObject({ status: 'failed', reason: 'budget' });
     expect(task(circuit.result, 'next')).toMatchObject({ status: 'failed', reason: 'circuit-open', attempts: 0 });
+    // A matrix's failFast cancels its other expansions at it: bad's retry would overrun 5 while slow holds 2.
+    const fast = runProject({ 'workflow.yaml': `version: 1\npolicy: { costBudget: 5 }\ntasks:\n  m: { matrix: { k: [bad, slow] }, failFast: true, run: "if [ \${{ matrix.k }} = bad ]; then exit 1; fi; sleep 30", ${retried} }\n` });
+    expect(task(fast.result, 'm[bad]')).toMatchObject({ status: 'failed', reason: 'budget', attempts: 1 });
+    expect(task(fast.result, 'm[slow]')).toMatchObject({ status: 'cancelled', reason: 'fail-fast' });
   });
 
   it('refuses more than 1 MB of outputs from one attempt: the attempt is invalid, nothing is read whole', () => {
