@@ -4,6 +4,8 @@ import { fitWidth, textWidth } from '../util/fit-width.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from '../telemetry/events.js';
 import { approvalHint, heldAgent, serviceEnd } from '../report/simple-renderer.js';
+import { waitingNowText } from '../report/waits-text.js';
+import type { WaitingNow } from '../plan/waits.js';
 
 interface Lane {
   taskId?: string;
@@ -68,7 +70,8 @@ export class LanesRenderer {
    * scroll away, and Listr2 redraws every lane whenever one changes (200 lanes
    * cost 12 s of CPU where 400 tasks needed 1).
    */
-  constructor(slots: number, rows = 24) {
+  /** @param waitsNow what the ready tasks wait for now (the engine's `waiting`), each limit with how many: idle slots name it */
+  constructor(slots: number, rows = 24, private readonly waitsNow?: () => Array<WaitingNow & { tasks: number }>) {
     const lanes = Math.max(1, Math.min(slots, rows - OTHER_ROWS));
     this.lanes = Array.from({ length: lanes }, () => ({ attempt: 0, since: 0 }));
   }
@@ -160,10 +163,15 @@ export class LanesRenderer {
     if (this.closed) return;
     const now = Date.now();
     const width = terminalWidth();
+    // Idle slots beside ready tasks say what holds those back: the first idle slot the limit most wait for, and so on.
+    const held = this.waiting.size && this.waitsNow && this.lanes.some((l) => l.wrapper && l.taskId === undefined) ? this.waitsNow() : [];
+    let idle = 0;
     this.lanes.forEach((lane, i) => {
       if (!lane.wrapper) return;
       if (lane.taskId === undefined) {
-        lane.wrapper.title = `slot ${i + 1}: idle`;
+        const wait = held[idle++];
+        const why = wait ? `; ${wait.tasks} waiting for ${waitingNowText(wait)}` : '';
+        lane.wrapper.title = fitWidth(`slot ${i + 1}: idle${why}`, Math.max(MIN_ID_WIDTH, width - TITLE_MARGIN));
         return;
       }
       const slot = `slot ${i + 1}: `;

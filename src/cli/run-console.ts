@@ -32,6 +32,8 @@ export interface RunConsoleOptions {
   heartbeat: number;
   /** What a ready task waits for now (the engine's waitingFor), once the run has started. */
   waitingFor?: (taskId: string) => WaitingNow | undefined;
+  /** What the ready tasks wait for now, each limit with how many (the engine's waiting), once the run has started. */
+  waiting?: () => Array<WaitingNow & { tasks: number }>;
 }
 
 /** What a run shows on the console while it goes. */
@@ -70,7 +72,7 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
     // Task output between the lines of live progress would be overdrawn: --logs all and grouped get plain lines.
     if (options.renderer === 'default' && isInteractive() && !outputShown) {
       const { LanesRenderer: Lanes } = await import('./lanes-renderer.js');
-      const shown = new Lanes(options.concurrency, process.stdout.rows);
+      const shown = new Lanes(options.concurrency, process.stdout.rows, () => options.waiting?.() ?? []);
       listeners.push((event) => shown.onEvent(event));
       lanes = shown;
     } else {

@@ -25,6 +25,33 @@ function drainInOrder(tasks: QueueTask[], capacity: Capacity) {
 }
 
 describe('ReadyQueue', () => {
+  it('counts the tasks parked by what they wait for, a resource\'s whatever amount they need, and forgets those let go', () => {
+    const tasks: QueueTask[] = [
+      { agent: 'a', resources: {}, priority: 'medium', estimate: 1, rank: 9 },
+      { agent: 'a', resources: {}, priority: 'medium', estimate: 1, rank: 8 },
+      { agent: 'a', resources: {}, priority: 'medium', estimate: 1, rank: 7 },
+      { resources: { gpu: 1 }, priority: 'medium', estimate: 1, rank: 6 },
+      { resources: { gpu: 1 }, priority: 'medium', estimate: 1, rank: 5 },
+      { resources: { gpu: 2 }, priority: 'medium', estimate: 1, rank: 4 },
+    ];
+    const capacity = new Capacity({ maxConcurrency: 8, agents: { a: 1 }, resources: { gpu: 2 } });
+    const queue = new ReadyQueue(tasks, 'critical-path');
+    tasks.forEach((_, i) => queue.push(i, 0));
+    expect(queue.parkedTasks()).toEqual([]);
+    const started: number[] = [];
+    for (let t = queue.take(capacity); t !== undefined; t = queue.take(capacity)) {
+      capacity.acquire(tasks[t]!);
+      started.push(t);
+    }
+    expect(started).toEqual([0, 3, 4]);
+    expect(queue.parkedTasks()).toEqual([{ blocker: 'agent:a', tasks: 2, some: 1 }, { blocker: 'resource:gpu', tasks: 1, some: 5 }]);
+    queue.release(capacity.release(tasks[0]!));
+    expect(queue.take(capacity)).toBe(1);
+    capacity.acquire(tasks[1]!);
+    expect(queue.take(capacity)).toBeUndefined();
+    expect(queue.parkedTasks()).toEqual([{ blocker: 'agent:a', tasks: 1, some: 2 }, { blocker: 'resource:gpu', tasks: 1, some: 5 }]);
+  });
+
   it('hands out 10,000 tasks waiting for one agent with a check or two each, not a rescan of the queue per start', () => {
     const n = 10_000;
     const tasks: QueueTask[] = Array.from({ length: n }, (_, i) => ({ agent: 'a', resources: {}, priority: 'medium', estimate: 1, rank: n - i }));

@@ -131,6 +131,22 @@ export class ReadyQueue {
     }
   }
 
+  /** The tasks parked now, by the blocker key they wait for: how many, and one of them. */
+  parkedTasks(): Array<{ blocker: string; tasks: number; some: number }> {
+    const out: Array<{ blocker: string; tasks: number; some: number }> = [];
+    for (const [blocker, keys] of this.parkingKeys) {
+      let tasks = 0;
+      let some: number | undefined;
+      for (const key of keys) {
+        const { heap } = this.parked.get(key)!;
+        tasks += heap.size;
+        some ??= heap.peek();
+      }
+      if (some !== undefined) out.push({ blocker, tasks, some });
+    }
+    return out;
+  }
+
   /** Removes and returns every waiting task (for cancellation). */
   drain(): number[] {
     const out: number[] = [];

@@ -125,10 +125,23 @@ export class RunEngine {
    */
   waitingFor(id: string): WaitingNow | undefined {
     const i = this.workflow.taskIndex.get(id);
-    const key = i === undefined ? undefined : this.tally.waitingOn(i);
-    const limit = key === undefined ? undefined : blockerLimit(key, this.capacity.limits, this.scheduling, i!);
+    const blocker = i === undefined ? undefined : this.tally.waitingOn(i);
+    return blocker === undefined ? undefined : this.waitNow(blocker, i!);
+  }
+
+  /** What the tasks parked now wait for, each limit with how many, most first (live progress shows it beside idle slots). */
+  waiting(): Array<WaitingNow & { tasks: number }> {
+    return this.queue.parkedTasks().flatMap(({ blocker, tasks, some }) => {
+      const wait = this.waitNow(blocker, some);
+      return wait ? [{ ...wait, tasks }] : [];
+    }).sort((a, b) => b.tasks - a.tasks);
+  }
+
+  /** The limit a blocker key names (`task` is one of those it holds back), with the seconds until it frees when it is a rate window or a hold. */
+  private waitNow(blocker: string, task: number): WaitingNow | undefined {
+    const limit = blockerLimit(blocker, this.capacity.limits, this.scheduling, task);
     if (!limit) return undefined;
-    const freesIn = (this.capacity.releaseAt(key!) ?? -Infinity) - this.now() / 1000;
+    const freesIn = (this.capacity.releaseAt(blocker) ?? -Infinity) - this.now() / 1000;
     return freesIn > 0 ? { ...limit, freesIn } : limit;
   }
 

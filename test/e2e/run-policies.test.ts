@@ -366,6 +366,22 @@ tasks:
     expect(last).not.toMatch(/slot \d+:/);
   });
 
+  it('says beside idle slots what the ready tasks wait for: an agent\'s concurrency, a rate limit and how long until it frees', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+policy: { maxConcurrency: 4 }
+agents:
+  one: { command: "cat > /dev/null; sleep 0.6", concurrency: 1 }
+  llm: { command: "cat > /dev/null", rateLimit: { requests: 1, per: 2s } }
+tasks:
+  a: { agent: one, prompt: x, matrix: { n: [1, 2, 3] } }
+  b: { agent: llm, prompt: y, matrix: { n: [1, 2] } }
+` });
+    const r = runInTerminal(dir, 120, 20);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/slot \d: idle; [12] waiting for agent one: concurrency 1/);
+    expect(r.stdout).toMatch(/slot \d: idle; 1 waiting for agent llm: 1 start per 2s, \d+(\.\d+)?s more/);
+  });
+
   it('names every lane by its slot, also in a run shorter than one refresh', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n  a: { run: "true" }\n' });
     const r = runInTerminal(dir, 120, 40);

@@ -243,6 +243,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     heartbeat: workflow.telemetry.heartbeat,
     // Asked only once the run goes (a timer's tick), when the handle is there.
     waitingFor: (id) => handle.engine.waitingFor(id),
+    waiting: () => handle.engine.waiting(),
   });
   const { lanes } = shown;
   const runDir = runDirectory(workflow.dir, runId);
