@@ -86,10 +86,12 @@ export class Capacity {
    */
   nextRateRelease(): { key: string; at: number } | undefined {
     let next: { key: string; at: number } | undefined;
-    for (const key of [...Object.keys(this.limits.rates ?? {}).map((agent) => `rate:${agent}`), ...[...this.holds.keys()].map((agent) => `hold:${agent}`)]) {
+    const consider = (key: string) => {
       const at = this.releaseAt(key);
       if (at !== undefined && (!next || at < next.at)) next = { key, at };
-    }
+    };
+    for (const agent of Object.keys(this.limits.rates ?? {})) consider(`rate:${agent}`);
+    for (const agent of this.holds.keys()) consider(`hold:${agent}`);
     return next;
   }
 
