@@ -361,6 +361,8 @@ function checkOpenFilesLimit(): void {
  */
 export async function reportError(caught: unknown, program?: Command, argv?: readonly string[]): Promise<number> {
   if (caught instanceof CommanderError) {
+    // No command at all: commander has shown the help on stderr, and it is a usage error as an unknown command is.
+    if (caught.code === 'commander.help' && caught.exitCode !== 0) return EXIT.usage;
     if (caught.code === 'commander.helpDisplayed' || caught.code === 'commander.version' || caught.code === 'commander.help') return EXIT.ok;
     const [message, ...more] = caught.message.replace(/^error: /, '').split('\n');
     const command = program && argv ? commandOf(program, argv) : undefined;

@@ -160,6 +160,9 @@ tasks:
     const help = cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('lint');
+    // No command at all is a usage error: the same help, on stderr, and exit 2; `help` asks for it (exit 0).
+    expect(cli([])).toEqual({ code: 2, stdout: '', stderr: help.stdout });
+    expect(cli(['help'])).toEqual({ code: 0, stdout: help.stdout, stderr: '' });
     const version = cli(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
