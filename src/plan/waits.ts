@@ -23,8 +23,11 @@ export interface LimitWait {
   longest: { task: string; seconds: number };
 }
 
-/** What a ready task of a run waits for now: the limit, and for a rate window or a Retry-After the seconds until it frees. */
-export type WaitingNow = Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'> & { freesIn?: number };
+/**
+ * What a ready task of a run waits for now: the limit, and for a rate window
+ * or a Retry-After the seconds until it frees and when (ms since the epoch).
+ */
+export type WaitingNow = Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'> & { freesIn?: number; freesAt?: number };
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 

@@ -1,6 +1,8 @@
 import { formatDuration } from '../util/duration.js';
 import { visibleText } from '../util/visible-text.js';
 import { approvalHint } from './simple-renderer.js';
+import { waitingNowText } from './waits-text.js';
+import type { WaitingNow } from '../plan/waits.js';
 
 /** `orchestrate status --json`. */
 export interface RunStatus {
@@ -21,6 +23,12 @@ export interface RunStatus {
   failed: string[];
   /** While it runs: the tasks waiting for approval, with their question. */
   awaiting: Array<{ task: string; message: string; since: string }>;
+  /**
+   * While it runs: what the ready tasks wait for, as its runner saw it within
+   * the last quarter of a second — each limit, how many wait for it, and for a rate window
+   * or a Retry-After the seconds until it frees; the most waited for first.
+   */
+  waits: Array<WaitingNow & { tasks: number }>;
 }
 
 /** `orchestrate status` as text: the run, its counts, and the tasks running now. */
@@ -37,6 +45,9 @@ export function formatRunStatus(s: RunStatus): string {
   });
   s.up.forEach((u, k) => {
     lines.push(`  ${k === 0 ? 'up      ' : '        '} ${u.task.padEnd(width)}  ${formatDuration(u.elapsed)}`);
+  });
+  s.waits.forEach((w, k) => {
+    lines.push(`  ${k === 0 ? 'waiting ' : '        '} ${w.tasks} for ${waitingNowText(w)}`);
   });
   s.awaiting.forEach((a, k) => {
     lines.push(`  ${k === 0 ? 'approval' : '        '} ${a.task}: ${visibleText(a.message)} (${approvalHint(a.task)})`);

@@ -141,8 +141,9 @@ export class RunEngine {
   private waitNow(blocker: string, task: number): WaitingNow | undefined {
     const limit = blockerLimit(blocker, this.capacity.limits, this.scheduling, task);
     if (!limit) return undefined;
-    const freesIn = (this.capacity.releaseAt(blocker) ?? -Infinity) - this.now() / 1000;
-    return freesIn > 0 ? { ...limit, freesIn } : limit;
+    const at = this.capacity.releaseAt(blocker) ?? -Infinity;
+    const freesIn = at - this.now() / 1000;
+    return freesIn > 0 ? { ...limit, freesIn, freesAt: Math.round(at * 1000) } : limit;
   }
 
   get concurrency(): number {

@@ -93,4 +93,6 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 10: what a task's last attempt wrote to $ORCHESTRATE_SUMMARY (masked Markdown), for reports.
   `ALTER TABLE tasks ADD COLUMN summary TEXT;`,
+  // 11: what the ready tasks of a run going on wait for (JSON, as live progress names it), for \`status\`.
+  `ALTER TABLE runs ADD COLUMN waits TEXT;`,
 ];

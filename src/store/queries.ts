@@ -1,4 +1,4 @@
-import type { LimitWait } from '../plan/waits.js';
+import type { LimitWait, WaitingNow } from '../plan/waits.js';
 import type { RunEvent } from '../telemetry/events.js';
 import type { Database } from './open-store.js';
 import { byName } from '../util/natural-order.js';
@@ -23,6 +23,29 @@ export interface RunRow {
   runner_started: number | null;
   /** JSON of the run's input values; null in a value that held a secret (and was not kept). */
   inputs: string | null;
+  /** While it runs: JSON of what its ready tasks wait for (StoredWait[]); absent in a history from before it was kept. */
+  waits?: string | null;
+}
+
+/** A limit ready tasks of a run going on wait for, as the runner keeps it for `status`: how many, and when a rate window or a Retry-After frees (ms since the epoch). */
+export interface StoredWait {
+  limit: WaitingNow['limit'];
+  name: string | null;
+  capacity?: number;
+  per?: number;
+  tasks: number;
+  freesAt?: number;
+}
+
+/** What a run's ready tasks wait for, as its runner last wrote it; nothing for a value that is not one (edited by hand). */
+export function storedWaits(run: Pick<RunRow, 'waits'>): StoredWait[] {
+  if (!run.waits) return [];
+  try {
+    const parsed = JSON.parse(run.waits) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((w): w is StoredWait => w !== null && typeof w === 'object' && typeof w.limit === 'string' && typeof w.tasks === 'number') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The input values recorded with a run; null for one that held a secret (not kept). */

@@ -3,6 +3,8 @@ import type { RunEvent } from '../telemetry/events.js';
 import { definitionHashes, expansionHash } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import type { Database } from './open-store.js';
+import type { WaitingNow } from '../plan/waits.js';
+import type { StoredWait } from './queries.js';
 
 export interface RunMeta {
   runId: string;
@@ -47,7 +49,8 @@ export class RunRecorder {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
       run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started, inputs)
         VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom, @pid, @host, @processStarted, @inputs)`),
-      finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, serial_time = ?, cost = ? WHERE id = ?'),
+      finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, serial_time = ?, cost = ?, waits = NULL WHERE id = ?'),
+      waits: db.prepare('UPDATE runs SET waits = ? WHERE id = ?'),
       attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`),
       wholeAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms,
@@ -94,6 +97,30 @@ export class RunRecorder {
 
   /** Why the history could not be written (a full disk); the run goes on without it from then on. */
   failure?: string;
+
+  /** The waits last written (JSON), so that only a change is written. */
+  private waitsWritten: string | null = null;
+
+  /**
+   * What the ready tasks wait for now, for `status` to show while the run
+   * goes (the limit, how many, and when a rate window or a Retry-After
+   * frees): written when it changed; the run's end clears it.
+   */
+  recordWaits(waits: ReadonlyArray<WaitingNow & { tasks: number }>): void {
+    if (this.failure) return;
+    const stored: StoredWait[] = waits.map(({ limit, name, capacity, per, tasks, freesAt }) => ({
+      limit, name: name === null ? null : this.masker?.mask(name) ?? name, tasks,
+      ...(capacity !== undefined ? { capacity } : {}), ...(per !== undefined ? { per } : {}), ...(freesAt !== undefined ? { freesAt } : {}),
+    }));
+    const json = stored.length ? JSON.stringify(stored) : null;
+    if (json === this.waitsWritten) return;
+    try {
+      this.statements.waits.run(json, this.meta.runId);
+      this.waitsWritten = json;
+    } catch (error) {
+      this.failure = (error as Error).message;
+    }
+  }
 
   /** Writes every pending event in one transaction. */
   flush(): void {

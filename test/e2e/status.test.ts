@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
 import { cli, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
+import { openSqlite } from '../helpers/sqlite.js';
 
 describe('orchestrate status', () => {
   it('shows where the run going on is — its tasks by state and those running now — and how it ended', async () => {
@@ -43,5 +44,38 @@ tasks:
     expect(cli(['status'], { cwd: dir }).stdout).toMatch(/^run \S+ \(workflow\) cancelled after \S+\n  1 succeeded, 1 failed, 0 skipped, 3 cancelled\n  failed   broken\n$/);
     const nope = cli(['status', 'nope'], { cwd: dir });
     expect([nope.code, nope.stderr]).toEqual([2, 'orchestrate: no run "nope" in the history\n']);
+  });
+
+  it('says what the ready tasks wait for while the run goes: an agent\'s concurrency, a rate limit and how long until it frees', async () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+agents:
+  solo: { command: "cat > /dev/null; touch started; sleep 30", concurrency: 1 }
+  llm: { command: "cat > /dev/null", rateLimit: { requests: 1, per: 1h } }
+tasks:
+  s: { agent: solo, prompt: x, matrix: { n: [1, 2, 3] } }
+  l: { agent: llm, prompt: y, matrix: { n: [1, 2] } }
+`,
+    });
+    const { exited } = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'silent']);
+    try {
+      await waitFor(() => existsSync(join(dir, 'started')), 'the first of solo\'s tasks to start');
+      let status: any;
+      await waitFor(() => (status = JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout)).waits.length === 2, 'status to see both limits');
+      expect(status.waits).toMatchObject([{ limit: 'agent', name: 'solo', capacity: 1, tasks: 2 }, { limit: 'rate', name: 'llm', capacity: 1, per: 3600, tasks: 1 }]);
+      expect(status.waits[0].freesIn).toBeUndefined();
+      expect(status.waits[1].freesIn).toBeGreaterThan(3000);
+      expect(status.waits[1].freesIn).toBeLessThanOrEqual(3600);
+      expect(cli(['status'], { cwd: dir }).stdout).toMatch(/\n  waiting  2 for agent solo: concurrency 1\n           1 for agent llm: 1 start per 3600s, \S+ more\n$/);
+    } finally {
+      expect(cli(['cancel'], { cwd: dir }).code).toBe(0);
+    }
+    expect(await exited).toBe(143);
+    // Once the run is over nothing waits, and the history keeps nothing of it.
+    expect(JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout).waits).toEqual([]);
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
+    expect(db.prepare('SELECT waits FROM runs').pluck().all()).toEqual([null]);
+    db.close();
   });
 });

@@ -289,6 +289,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     onOutput: shown.onOutput,
     interrupt: interrupt.signal,
   });
+  // What the ready tasks wait for, kept for `status` in another terminal: written when it changed, at most four times a second.
+  const waitsTimer = setInterval(() => recorder.recordWaits(handle.engine.waiting()), 250).unref();
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
@@ -312,6 +314,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       result = await handle.result;
       started = true;
     } finally {
+      clearInterval(waitsTimer);
       signals.ended();
       desk.close();
       await lanes?.stop();

@@ -1,7 +1,7 @@
 import { EXIT } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
-import { runProgress, serviceSpans } from '../../store/queries.js';
+import { runProgress, serviceSpans, storedWaits } from '../../store/queries.js';
 import { existingStatePath } from '../history-store.js';
 import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
@@ -43,6 +43,10 @@ export async function statusCommand(runId: string | undefined, options: { json?:
       up: live ? serviceSpans(db, run.id).filter((u) => u.stoppedAt === null).map((u) => ({ task: u.task, since: u.since, elapsed: Math.max(0, (now - Date.parse(u.since)) / 1000) })) : [],
       failed: progress.failed,
       awaiting: live ? awaitingApproval(db, run.id) : [],
+      waits: live ? storedWaits(run).map(({ freesAt, ...wait }) => {
+        const freesIn = freesAt === undefined ? 0 : (freesAt - now) / 1000;
+        return freesIn > 0 ? { ...wait, freesIn } : wait;
+      }) : [],
     };
   } finally {
     db.close();
