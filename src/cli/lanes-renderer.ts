@@ -69,7 +69,7 @@ export class LanesRenderer {
    * One lane per slot, as many as fit in a terminal of `rows` rows: more would
    * scroll away, and Listr2 redraws every lane whenever one changes (200 lanes
    * cost 12 s of CPU where 400 tasks needed 1).
-   * @param waitsNow what the ready tasks wait for now (the engine's `waiting`), each limit with how many: idle slots name it
+   * @param waitsNow what the ready tasks wait for now (the engine's `waits.all`), each limit with how many: idle slots name it
    */
   constructor(slots: number, rows = 24, private readonly waitsNow?: () => Array<WaitingNow & { tasks: number }>) {
     const lanes = Math.max(1, Math.min(slots, rows - OTHER_ROWS));

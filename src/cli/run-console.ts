@@ -30,9 +30,9 @@ export interface RunConsoleOptions {
   concurrency: number;
   /** Seconds between heartbeats: plain progress says what runs after a few quiet ones. */
   heartbeat: number;
-  /** What a ready task waits for now (the engine's waitingFor), once the run has started. */
+  /** What a ready task waits for now (the engine's `waits.of`), once the run has started. */
   waitingFor?: (taskId: string) => WaitingNow | undefined;
-  /** What the ready tasks wait for now, each limit with how many (the engine's waiting), once the run has started. */
+  /** What the ready tasks wait for now, each limit with how many (the engine's `waits.all`), once the run has started. */
   waiting?: () => Array<WaitingNow & { tasks: number }>;
 }
 

@@ -1,7 +1,8 @@
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
 import { WaitTally } from '../plan/wait-tally.js';
-import { blockerLimit, limitWaits, type WaitingNow } from '../plan/waits.js';
+import { limitWaits } from '../plan/waits.js';
+import { WaitsNow } from './waits-now.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
 import type { EventType, RunEvent } from '../telemetry/events.js';
 import { renderTemplate } from '../workflow/templates.js';
@@ -62,6 +63,8 @@ export class RunEngine {
   private readonly services = new ServicesUp();
   /** What queued tasks wait for, and how long (seconds of the runner's clock). */
   private readonly tally = new WaitTally();
+  /** What the ready tasks wait for now, for the console and `status` while the run goes. */
+  readonly waits: WaitsNow;
   private open = 0;
   private done!: () => void;
   private readonly finished: Promise<void>;
@@ -99,6 +102,7 @@ export class RunEngine {
     this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness, (task, blocker) => this.tally.parked(task, blocker, this.now() / 1000));
     this.rateWake = new RateWake(this.capacity, this.queue, () => this.now(), () => this.pump());
     this.scheduling = inputs.tasks;
+    this.waits = new WaitsNow({ queue: this.queue, capacity: this.capacity, tally: this.tally, scheduling: this.scheduling, taskIndex: workflow.taskIndex, now: () => this.now() });
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
@@ -116,34 +120,6 @@ export class RunEngine {
     this.finished = new Promise((resolve) => {
       this.done = resolve;
     });
-  }
-
-  /**
-   * What a ready task waits for now: the limit the queue parked it on and,
-   * for a rate window or a Retry-After, the seconds until it frees. Undefined
-   * when it waits for a free slot only, or is not waiting.
-   */
-  waitingFor(id: string): WaitingNow | undefined {
-    const i = this.workflow.taskIndex.get(id);
-    const blocker = i === undefined ? undefined : this.tally.waitingOn(i);
-    return blocker === undefined ? undefined : this.waitNow(blocker, i!);
-  }
-
-  /** What the tasks parked now wait for, each limit with how many, most first (live progress shows it beside idle slots). */
-  waiting(): Array<WaitingNow & { tasks: number }> {
-    return this.queue.parkedTasks().flatMap(({ blocker, tasks, some }) => {
-      const wait = this.waitNow(blocker, some);
-      return wait ? [{ ...wait, tasks }] : [];
-    }).sort((a, b) => b.tasks - a.tasks);
-  }
-
-  /** The limit a blocker key names (`task` is one of those it holds back), with the seconds until it frees when it is a rate window or a hold. */
-  private waitNow(blocker: string, task: number): WaitingNow | undefined {
-    const limit = blockerLimit(blocker, this.capacity.limits, this.scheduling, task);
-    if (!limit) return undefined;
-    const at = this.capacity.releaseAt(blocker) ?? -Infinity;
-    const freesIn = at - this.now() / 1000;
-    return freesIn > 0 ? { ...limit, freesIn, freesAt: Math.round(at * 1000) } : limit;
   }
 
   get concurrency(): number {

@@ -242,8 +242,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     heartbeat: workflow.telemetry.heartbeat,
     // Asked only once the run goes (a timer's tick), when the handle is there.
-    waitingFor: (id) => handle.engine.waitingFor(id),
-    waiting: () => handle.engine.waiting(),
+    waitingFor: (id) => handle.engine.waits.of(id),
+    waiting: () => handle.engine.waits.all(),
   });
   const { lanes } = shown;
   const runDir = runDirectory(workflow.dir, runId);
@@ -290,7 +290,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     interrupt: interrupt.signal,
   });
   // What the ready tasks wait for, kept for `status` in another terminal: written when it changed, at most four times a second.
-  const waitsTimer = setInterval(() => recorder.recordWaits(handle.engine.waiting()), 250).unref();
+  const waitsTimer = setInterval(() => recorder.recordWaits(handle.engine.waits.all()), 250).unref();
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
