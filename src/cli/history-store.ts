@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
-import { historyEstimates, historyRetryTimes, lastEnds, memoOutputs } from '../store/queries.js';
+import { historyEstimates, historyFailureEstimates, historyRetryTimes, lastEnds, memoOutputs } from '../store/queries.js';
 import { planMemoized } from '../run/plan-memo.js';
 import { workflowMasker } from '../telemetry/mask.js';
 import { planUpToDate, type UpToDate } from '../run/up-to-date.js';
@@ -14,19 +14,24 @@ import { statePath } from '../store/state-path.js';
 import { defaultFile } from './default-workflow.js';
 
 /**
- * The history of a workflow for planning: estimates from past runs and the
- * time retries took there (`retryTimes`), and with
+ * The history of a workflow for planning: estimates from past runs (`failed`:
+ * those taken from failures, of tasks that never succeeded there and have no
+ * estimate of their own) and the time retries took there (`retryTimes`), and with
  * `upToDate` the tasks whose sources did not change (besides those a resume
  * reuses) and the memoized tasks whose answer is known before the run, with
  * why each other task with sources or `memoize` runs (`stale`). Opens
  * the store when it exists (or when `create`), so that `plan` never creates one.
  */
-export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; retryTimes?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
+export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; failed?: Set<string>; retryTimes?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path, create ? 'write' : 'read');
   const hashes = definitionHashes(workflow);
   const estimates = historyEstimates(db, workflow.name, hashes);
+  // A task with no estimate of its own that has only failed so far is planned at what its failures took.
+  const unestimated = new Set(workflow.tasks.filter((t) => t.estimateSource === 'default' && !estimates.has(t.id)).map((t) => t.id));
+  const fromFailures = historyFailureEstimates(db, workflow.name, hashes, unestimated);
+  for (const [id, seconds] of fromFailures) estimates.set(id, seconds);
   const retryTimes = historyRetryTimes(db, workflow.name, hashes);
   let fresh: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
@@ -37,7 +42,8 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
   } finally {
     if (!create) db.close();
   }
-  return create ? { db, estimates, retryTimes, upToDate: fresh, stale, memoized } : { estimates, retryTimes, upToDate: fresh, stale, memoized };
+  const failed = new Set(fromFailures.keys());
+  return create ? { db, estimates, failed, retryTimes, upToDate: fresh, stale, memoized } : { estimates, failed, retryTimes, upToDate: fresh, stale, memoized };
 }
 
 /** The memoized tasks (planMemoized) against the run history, given what a resume reuses and what is up to date. */

@@ -21,7 +21,7 @@ export interface PlanTask {
    * did not change; `memoized`: a recorded success was asked the same; `condition`: a false `when` (its own or a need's) skips it; `on-failure`: an
    * `if: failure` task (or one that needs it), which a run where everything succeeds skips; `not-needed`: a service that every task needing it does not run.
    */
-  estimateSource: EstimateSource | 'reused' | 'up-to-date' | 'memoized' | PlannedSkip;
+  estimateSource: EstimateSource | 'failures' | 'reused' | 'up-to-date' | 'memoized' | PlannedSkip;
   cost: number;
   priority: string;
   needs: string[];
@@ -89,6 +89,8 @@ export interface PlanOptions {
   concurrency?: number;
   /** Estimates from history, by task id (source `history`). */
   history?: ReadonlyMap<string, number>;
+  /** The tasks of `history` whose estimate comes from their failures, having never succeeded there (source `failures`). */
+  fromFailures?: ReadonlySet<string>;
   /** What retries added to a task per run in history, seconds, by task id (historyRetryTimes): counted in its planned time. */
   retryTimes?: ReadonlyMap<string, number>;
   /** Tasks a resume would not run again (ids): they take no time and cost nothing. */
@@ -187,7 +189,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     estimate: round(estimates[i]! - retries[i]!),
     // Rounded as the plan's other times are: less than half a millisecond is none.
     ...(round(retries[i]!) > 0 ? { retryTime: round(retries[i]!) } : {}),
-    estimateSource: notRun(options, t.id) ?? (options.history?.has(t.id) ? 'history' : t.estimateSource),
+    estimateSource: notRun(options, t.id) ?? (options.history?.has(t.id) ? (options.fromFailures?.has(t.id) ? 'failures' : 'history') : t.estimateSource),
     cost: notRun(options, t.id) ? 0 : t.cost,
     priority: t.priority,
     needs: t.needs,

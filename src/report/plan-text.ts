@@ -16,7 +16,7 @@ const MAX_TASKS_PER_BATCH_LINE = 8;
 const fmt = (s: number) => formatDuration(s);
 
 function taskLabel(t: PlanTask): string {
-  return `${t.id}${t.critical ? '*' : ''} (${fmt(t.estimate)}${t.retryTime ? ` + ${fmt(t.retryTime)} retries` : ''}${t.estimateSource === 'declared' ? '' : `, ${t.estimateSource}`}${t.service ? ', service' : ''})`;
+  return `${t.id}${t.critical ? '*' : ''} (${fmt(t.estimate)}${t.retryTime ? ` + ${fmt(t.retryTime)} retries` : ''}${t.estimateSource === 'declared' ? '' : `, ${t.estimateSource === 'failures' ? 'history of failures' : t.estimateSource}`}${t.service ? ', service' : ''})`;
 }
 
 function batchesSection(plan: Plan): string[] {

@@ -212,6 +212,28 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
 }
 
 /**
+ * Estimates from failures, for tasks of `ids` that have not succeeded in
+ * history: the median duration (seconds) of their last `n` failed attempts
+ * with the same definition hash in the workflow's latest `n` runs. What a
+ * task that keeps failing took is nearer the truth than a default guess.
+ */
+export function historyFailureEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, ids: ReadonlySet<string>, n = 10): Map<string, number> {
+  const samples = new Map<string, number[]>();
+  if (!ids.size) return new Map();
+  const failedIn = db.prepare(`SELECT task_id, definition_hash, duration_ms FROM attempts
+    WHERE run_id = ? AND status = 'failed' AND duration_ms IS NOT NULL ORDER BY attempt DESC`).raw();
+  for (const run of latestRuns(db, workflow, n)) {
+    for (const [id, hash, ms] of failedIn.all(run) as Array<[string, string, number]>) {
+      if (!ids.has(id) || hashes.get(id) !== hash) continue;
+      let list = samples.get(id);
+      if (!list) samples.set(id, (list = []));
+      if (list.length < n) list.push(ms / 1000);
+    }
+  }
+  return new Map([...samples].map(([id, list]) => [id, median(list)]));
+}
+
+/**
  * The time retries took, from history: for each task, over its last `n`
  * successes with the same definition hash in the workflow's latest `n` runs,
  * the mean (seconds) of what its failed attempts and their backoff added to

@@ -144,7 +144,10 @@ tasks:
     const dry = json(dir, ['run', 'workflow.yaml', '--resume', '--dry-run', '--json']);
     expect(validator('plan')(dry)).toBe(true);
     expect(dry.resumedFrom).toBe(json(dir, ['history', '--json'])[0].id);
-    expect(dry.tasks.map((t: any) => [t.id, t.estimateSource, t.estimate])).toEqual([['a', 'reused', 0], ['b', 'default', 10], ['c', 'reused', 0], ['d', 'reused', 0]]);
+    // b has only failed: it is planned at what its failure took.
+    expect(dry.tasks.map((t: any) => [t.id, t.estimateSource])).toEqual([['a', 'reused'], ['b', 'failures'], ['c', 'reused'], ['d', 'reused']]);
+    expect(dry.tasks.map((t: any) => t.estimate)).toEqual([0, expect.any(Number), 0, 0]);
+    expect(dry.tasks[1].estimate).toBeLessThan(2);
     expect(cli(['run', 'workflow.yaml', '--resume', '--dry-run'], { cwd: dir }).stdout).toMatch(/^Resuming \S+: 3 tasks reused \(not run again, 0s\), 1 to run$/m);
     expect(['a', 'b', 'c', 'd'].map((t) => count(dir, `${t}.ran`))).toEqual([1, 1, 1, 1]);
     const first = json(dir, ['run', 'workflow.yaml', '--resume', '--json']);
@@ -205,6 +208,31 @@ tasks:
     const next = json(dir, ['run', 'workflow.yaml', '--json']);
     const error = Math.abs(next.metrics.wallTime - plan.estimate.wall) / next.metrics.wallTime;
     expect(error, `planned ${plan.estimate.wall}, measured ${next.metrics.wallTime}`).toBeLessThan(0.2);
+  });
+
+  it('plans a task that has only failed, with no estimate of its own, at what its failures took, not the default guess', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  ok: { run: "sleep 0.1" }
+  broken: { run: "sleep 0.4; [ -f fixed ]" }
+  told: { run: "sleep 0.4; exit 1", estimate: 20s }
+` });
+    expect(json(dir, ['plan', 'workflow.yaml', '--json']).tasks.map((t: any) => t.estimateSource)).toEqual(['default', 'default', 'declared']);
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
+    const plan = json(dir, ['plan', 'workflow.yaml', '--json']);
+    expect(validator('plan')(plan)).toBe(true);
+    const byId = Object.fromEntries(plan.tasks.map((t: any) => [t.id, t]));
+    expect(byId.ok.estimateSource).toBe('history');
+    expect(byId.broken.estimateSource).toBe('failures');
+    expect(byId.broken.estimate).toBeGreaterThan(0.35);
+    expect(byId.broken.estimate).toBeLessThan(2);
+    // What the user wrote stands: it says what a success takes.
+    expect(byId.told).toMatchObject({ estimateSource: 'declared', estimate: 20 });
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toMatch(/broken \([\d.]+s, history of failures\)/);
+    // Once it has succeeded, its successes count.
+    writeFileSync(join(dir, 'fixed'), '');
+    cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
+    expect(json(dir, ['plan', 'workflow.yaml', '--json']).tasks.find((t: any) => t.id === 'broken').estimateSource).toBe('history');
   });
 
   it('lets two runs write one store at the same time', async () => {

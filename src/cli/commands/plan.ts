@@ -33,9 +33,9 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
   // It reads what runs kept of the file parsed (keptParses), and keeps nothing itself.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input), parseCache: keptParses(file) });
-  const { estimates, retryTimes, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
+  const { estimates, failed, retryTimes, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
   const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
-  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, retryTimes, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
+  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
   await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
   return EXIT.ok;
 }

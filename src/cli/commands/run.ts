@@ -175,8 +175,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
         db.close();
       }
     }
-    const { estimates, retryTimes, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
-    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
+    const { estimates, failed, retryTimes, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
+    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
     if (resume) {
       plan.resumedFrom = resume.from;
       const counts: Record<string, number> = {};
@@ -296,9 +296,9 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     setImmediate(() => {
       // Kept now too, off the way to the first tasks; a text that holds a secret's value is not.
       parseCache?.keep(handle.masker.values);
-      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, retryTimes: history.retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
+      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, fromFailures: history.failed, retryTimes: history.retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
       // Every task that runs has the default estimate (none written, no history yet): the planned time is a placeholder.
-      const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history'].includes(t.estimateSource));
+      const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history', 'failures'].includes(t.estimateSource));
       resolve({ wall: plan.estimate.wall, guessed: estimated.length > 0 && estimated.every((t) => t.estimateSource === 'default') });
     });
   });
