@@ -17,7 +17,8 @@ export interface PlanTask {
   /** What retries added to it per run in its recent successes (history), seconds; its planned time is estimate + retryTime. */
   retryTime?: number;
   /**
-   * `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources
+   * `failures`: from what its failed attempts took, a task with no estimate of its own that has not
+   * succeeded in history; `reused`: a dry run of a resume, in which the task is not run again; `up-to-date`: its sources
    * did not change; `memoized`: a recorded success was asked the same; `condition`: a false `when` (its own or a need's) skips it; `on-failure`: an
    * `if: failure` task (or one that needs it), which a run where everything succeeds skips; `not-needed`: a service that every task needing it does not run.
    */
