@@ -31,6 +31,9 @@ export interface RunStatus {
   waits: Array<WaitingNow & { tasks: number }>;
 }
 
+/** The limits the text names (the most waited for); it counts the rest. */
+const SHOWN_WAITS = 5;
+
 /** `orchestrate status` as text: the run, its counts, and the tasks running now. */
 export function formatRunStatus(s: RunStatus): string {
   const c = s.counts;
@@ -46,9 +49,11 @@ export function formatRunStatus(s: RunStatus): string {
   s.up.forEach((u, k) => {
     lines.push(`  ${k === 0 ? 'up      ' : '        '} ${u.task.padEnd(width)}  ${formatDuration(u.elapsed)}`);
   });
-  s.waits.forEach((w, k) => {
+  s.waits.slice(0, SHOWN_WAITS).forEach((w, k) => {
     lines.push(`  ${k === 0 ? 'waiting ' : '        '} ${w.tasks} for ${waitingNowText(w)}`);
   });
+  const rest = s.waits.slice(SHOWN_WAITS);
+  if (rest.length) lines.push(`           and ${rest.reduce((n, w) => n + w.tasks, 0)} for ${rest.length} more limit${rest.length === 1 ? '' : 's'} (--json has them all)`);
   s.awaiting.forEach((a, k) => {
     lines.push(`  ${k === 0 ? 'approval' : '        '} ${a.task}: ${visibleText(a.message)} (${approvalHint(a.task)})`);
   });
