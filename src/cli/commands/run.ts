@@ -323,6 +323,11 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       try {
         release();
         storeFate = storeFile.restore(runId);
+      } catch (error) {
+        recorder.failure ??= (error as Error).message;
+      }
+      // Closed whatever came before: a history that could not be written back is said, not left open.
+      try {
         db.close();
       } catch (error) {
         recorder.failure ??= (error as Error).message;
