@@ -67,7 +67,7 @@ tasks:
       expect(status.waits[0].freesIn).toBeUndefined();
       expect(status.waits[1].freesIn).toBeGreaterThan(3000);
       expect(status.waits[1].freesIn).toBeLessThanOrEqual(3600);
-      expect(cli(['status'], { cwd: dir }).stdout).toMatch(/\n  waiting  2 for agent solo: concurrency 1\n           1 for agent llm: 1 start per 3600s, \S+ more\n$/);
+      expect(cli(['status'], { cwd: dir }).stdout).toMatch(/\n  waiting  2 for agent solo: concurrency 1\n           1 for agent llm: 1 start per 1h, \S+ more\n$/);
     } finally {
       expect(cli(['cancel'], { cwd: dir }).code).toBe(0);
     }
