@@ -375,23 +375,29 @@ tasks:
     expect(cli(['run', 'workflow.yaml', '--json'], { cwd: dir }).stderr).toBe('');
   });
 
-  it('writes a deleted history beside the new one another run made meanwhile, never over it', () => {
+  it('writes a deleted history into the new one another run made meanwhile, and beside a file that is none, never over it', () => {
     const dir = tempProject({
       'package.json': '{}',
       'workflow.yaml': `version: 1\nname: outer\ntasks:\n  nested: { run: "rm -rf .orchestrate && ${process.execPath} ${BIN} run inner.yaml --renderer silent" }\n`,
       'inner.yaml': 'version: 1\nname: inner\ntasks:\n  x: { run: "echo inner" }\n',
+      'junk.yaml': 'version: 1\nname: junk\ntasks:\n  j: { run: "rm -rf .orchestrate && mkdir .orchestrate && echo not a database > .orchestrate/state.db" }\n',
     });
     const first = json(dir, ['run', 'inner.yaml', '--json']);
     const second = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
     expect(second.code).toBe(0);
     const outer = JSON.parse(second.stdout);
-    const aside = join(dir, `.orchestrate/state.db.${outer.runId}`);
-    expect(second.stderr).toContain(`written back: the history, whole and with this run, to ${aside}, beside the new one another run made (read it with --state ${aside})`);
-    // The new history has the nested run alone; the one written beside it the runs before and this one.
-    const nested = json(dir, ['history', '--json']);
-    expect(nested.map((r: { workflow: string }) => r.workflow)).toEqual(['inner']);
-    expect(nested[0].id).not.toBe(first.runId);
-    expect(json(dir, ['history', '--json', '--state', aside]).map((r: { id: string }) => r.id)).toEqual([outer.runId, first.runId]);
+    expect(second.stderr).toContain(`written back: the history, whole and with this run, into the new one another run made at ${join(dir, '.orchestrate/state.db')} meanwhile`);
+    // One history again: the run before, this one, and the one nested in it.
+    const runs = json(dir, ['history', '--json']);
+    expect(runs.map((r: { workflow: string }) => r.workflow)).toEqual(['inner', 'outer', 'inner']);
+    expect(runs.slice(1).map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([[outer.runId, 'succeeded'], [first.runId, 'succeeded']]);
+    // A file there that is no history is left as it is; the history goes beside it.
+    const third = cli(['run', 'junk.yaml', '--json'], { cwd: dir });
+    const junk = JSON.parse(third.stdout);
+    const aside = join(dir, `.orchestrate/state.db.${junk.runId}`);
+    expect(third.stderr).toContain(`written back: the history, whole and with this run, to ${aside}, beside what is at ${join(dir, '.orchestrate/state.db')} now, which is no history this orchestrate can add to (read it with --state ${aside})`);
+    expect(readFileSync(join(dir, '.orchestrate/state.db'), 'utf8')).toBe('not a database\n');
+    expect(json(dir, ['history', '--json', '--state', aside]).map((r: { id: string }) => r.id)).toEqual([junk.runId, ...runs.map((r: { id: string }) => r.id)]);
   });
 
   it('lists runs and prints the events of a stored run, matching the live stream and its schema', () => {

@@ -112,8 +112,9 @@ function unwrittenLogsText(logs: ReadonlyMap<string, string>, runDir: string): s
 function deletedDuringRun(store: StoreFileFate, storePath: string, runDirWrittenBack: boolean, runDir: string): string | undefined {
   const back: string[] = [];
   if (store.fate === 'restored') back.push(`the history, whole and with this run, to ${storePath}`);
-  // Another run made a new history there since: this one goes beside it, not over it.
-  if (store.fate === 'replaced') back.push(`the history, whole and with this run, to ${store.aside}, beside the new one another run made (read it with --state ${store.aside})`);
+  if (store.fate === 'merged') back.push(`the history, whole and with this run, into the new one another run made at ${storePath} meanwhile`);
+  // What is there since is no history to write into: this one goes beside it, not over it.
+  if (store.fate === 'replaced') back.push(`the history, whole and with this run, to ${store.aside}, beside what is at ${storePath} now, which is no history this orchestrate can add to (read it with --state ${store.aside})`);
   if (runDirWrittenBack) back.push(`the events and the logs of the tasks running then to ${runDir}`);
   if (!back.length) return undefined;
   const what = store.fate === 'kept' ? 'the run\'s directory was' : runDirWrittenBack ? 'the run history and the run\'s directory were' : 'the run history was';
