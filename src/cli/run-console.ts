@@ -1,7 +1,7 @@
 import { formatEventLine } from '../report/simple-renderer.js';
 import { QUIET_HEARTBEATS, StillRunning } from '../report/still-running.js';
 import type { RunEvent } from '../telemetry/events.js';
-import type { WaitingNow } from '../plan/waits.js';
+import type { WaitsNow } from '../run/waits-now.js';
 import { waitingNowText } from '../report/waits-text.js';
 import type { LanesRenderer } from './lanes-renderer.js';
 import { GroupedOutput } from './grouped-output.js';
@@ -30,10 +30,8 @@ export interface RunConsoleOptions {
   concurrency: number;
   /** Seconds between heartbeats: plain progress says what runs after a few quiet ones. */
   heartbeat: number;
-  /** What a ready task waits for now (the engine's `waits.of`), once the run has started. */
-  waitingFor?: (taskId: string) => WaitingNow | undefined;
-  /** What the ready tasks wait for now, each limit with how many (the engine's `waits.all`), once the run has started. */
-  waiting?: () => Array<WaitingNow & { tasks: number }>;
+  /** What the ready tasks wait for now (the engine's), asked only once the run has started. */
+  waits?: () => Pick<WaitsNow, 'of' | 'all'>;
 }
 
 /** What a run shows on the console while it goes. */
@@ -72,14 +70,14 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
     // Task output between the lines of live progress would be overdrawn: --logs all and grouped get plain lines.
     if (options.renderer === 'default' && isInteractive() && !outputShown) {
       const { LanesRenderer: Lanes } = await import('./lanes-renderer.js');
-      const shown = new Lanes(options.concurrency, process.stdout.rows, () => options.waiting?.() ?? []);
+      const shown = new Lanes(options.concurrency, process.stdout.rows, () => options.waits?.().all() ?? []);
       listeners.push((event) => shown.onEvent(event));
       lanes = shown;
     } else {
       // Heartbeats come from running tasks only: while nothing runs, a timer asks what waits.
       const ticks = options.heartbeat > 0 ? setInterval(() => {
         const line = stillRunning.tick(Date.now(), (id) => {
-          const wait = options.waitingFor?.(id);
+          const wait = options.waits?.().of(id);
           return wait && waitingNowText(wait);
         });
         if (line) printLine(line);

@@ -218,17 +218,17 @@ export function historyEstimates(db: Database, workflow: string, hashes: Readonl
  * task that keeps failing took is nearer the truth than a default guess.
  */
 export function historyFailureEstimates(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, ids: ReadonlySet<string>, n = 10): Map<string, number> {
-  const samples = new Map<string, number[]>();
   if (!ids.size) return new Map();
-  const failedIn = db.prepare(`SELECT task_id, definition_hash, duration_ms FROM attempts
-    WHERE run_id = ? AND status = 'failed' AND duration_ms IS NOT NULL ORDER BY attempt DESC`).raw();
-  for (const run of latestRuns(db, workflow, n)) {
-    for (const [id, hash, ms] of failedIn.all(run) as Array<[string, string, number]>) {
-      if (!ids.has(id) || hashes.get(id) !== hash) continue;
-      let list = samples.get(id);
-      if (!list) samples.set(id, (list = []));
-      if (list.length < n) list.push(ms / 1000);
-    }
+  // One query over those runs, as historyRetryTimes reads them; the latest attempts first.
+  const failed = db.prepare(`SELECT task_id, definition_hash, duration_ms FROM attempts
+    WHERE run_id IN (SELECT value FROM json_each(?)) AND status = 'failed' AND duration_ms IS NOT NULL
+    ORDER BY started_at DESC`).raw().all(JSON.stringify(latestRuns(db, workflow, n))) as Array<[string, string, number]>;
+  const samples = new Map<string, number[]>();
+  for (const [id, hash, ms] of failed) {
+    if (!ids.has(id) || hashes.get(id) !== hash) continue;
+    let list = samples.get(id);
+    if (!list) samples.set(id, (list = []));
+    if (list.length < n) list.push(ms / 1000);
   }
   return new Map([...samples].map(([id, list]) => [id, median(list)]));
 }

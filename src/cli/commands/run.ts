@@ -243,8 +243,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     heartbeat: workflow.telemetry.heartbeat,
     // Asked only once the run goes (a timer's tick), when the handle is there.
-    waitingFor: (id) => handle.engine.waits.of(id),
-    waiting: () => handle.engine.waits.all(),
+    waits: () => handle.engine.waits,
   });
   const { lanes } = shown;
   const runDir = runDirectory(workflow.dir, runId);
