@@ -376,14 +376,11 @@ tasks:
   });
 
   it('writes a deleted history into the new one another run made meanwhile, and beside a file that is none, never over it', () => {
-    // The runner keeps the text it parsed in .orchestrate just after its first tasks start: a first task that
-    // deletes .orchestrate waits for that (its own text found there), or its rm races the write and fails.
-    const afterStartUp = (marker: string) => `until grep -qsF '${marker}' .orchestrate/cache/parsed/*; do sleep 0.05; done; `;
     const dir = tempProject({
       'package.json': '{}',
-      'workflow.yaml': `version: 1\nname: outer\ntasks:\n  nested: { run: "${afterStartUp('run inner.yaml')}rm -rf .orchestrate && ${process.execPath} ${BIN} run inner.yaml --renderer silent" }\n`,
+      'workflow.yaml': `version: 1\nname: outer\ntasks:\n  nested: { run: "rm -rf .orchestrate && ${process.execPath} ${BIN} run inner.yaml --renderer silent" }\n`,
       'inner.yaml': 'version: 1\nname: inner\ntasks:\n  x: { run: "echo inner" }\n',
-      'junk.yaml': `version: 1\nname: junk\ntasks:\n  j: { run: "${afterStartUp('not a database')}rm -rf .orchestrate && mkdir .orchestrate && echo not a database > .orchestrate/state.db" }\n`,
+      'junk.yaml': `version: 1\nname: junk\ntasks:\n  j: { run: "rm -rf .orchestrate && mkdir .orchestrate && echo not a database > .orchestrate/state.db" }\n`,
     });
     const first = json(dir, ['run', 'inner.yaml', '--json']);
     const second = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });

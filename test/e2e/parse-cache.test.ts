@@ -73,6 +73,19 @@ describe('parsed workflows kept between runs', () => {
     expect(kept(dir)).toEqual([entry]);
   });
 
+  it('are kept before the first task starts, so a first task that deletes .orchestrate races no write there', () => {
+    const dir = tempProject({ 'package.json': '{}' });
+    // Another text each run, so each keeps one. Written just after the first task started, the entry made a first
+    // task's rm fail "Directory not empty" now and then (4 in 60 runs by hand): a race, which this test catches rarely.
+    for (let i = 0; i < 4; i++) {
+      writeFileSync(join(dir, 'workflow.yaml'), `version: 1\nname: clean${i}\ntasks:\n  clean: { run: "ls .orchestrate/cache/parsed > seen.txt && rm -rf .orchestrate" }\n`);
+      const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir });
+      expect([r.code, r.stdout]).toEqual([0, expect.not.stringContaining('rm: ')]);
+      // There when the task started.
+      expect(readFileSync(join(dir, 'seen.txt'), 'utf8')).toMatch(/^[0-9a-f]{64}\.json\n$/);
+    }
+  });
+
   it('keep only what JSON gives back exactly: not a file whose YAML aliases share a value', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
 tasks:

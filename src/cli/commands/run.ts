@@ -253,6 +253,9 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     release();
     throw ioErrorFrom(runDir, error, 'create');
   }
+  // Kept before the first task starts: a first task that deletes .orchestrate (a clean) finds nothing of this run
+  // still to be written there, so its rm does not race that write. A text that holds a secret's value is not kept.
+  parseCache?.keep(masker.values);
   const eventsPath = options.events ?? join(runDir, 'events.jsonl');
   let sink: JsonlSink;
   try {
@@ -294,8 +297,6 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
-      // Kept now too, off the way to the first tasks; a text that holds a secret's value is not.
-      parseCache?.keep(handle.masker.values);
       const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, fromFailures: history.failed, retryTimes: history.retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
       // Every task that runs has the default estimate (none written, no history yet): the planned time is a placeholder.
       const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history', 'failures'].includes(t.estimateSource));
