@@ -16,7 +16,7 @@ import { defaultFile } from './default-workflow.js';
 /**
  * The history of a workflow for planning: estimates from past runs (`failed`:
  * those taken from failures, of tasks that never succeeded there and have no
- * estimate of their own) and the time retries took there (`retryTimes`), and with
+ * estimate of their own) and the time retries took there (`retryTimes`; in their failed runs for those), and with
  * `upToDate` the tasks whose sources did not change (besides those a resume
  * reuses) and the memoized tasks whose answer is known before the run, with
  * why each other task with sources or `memoize` runs (`stale`). Opens
@@ -33,6 +33,10 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
   const fromFailures = historyFailureEstimates(db, workflow.name, hashes, unestimated);
   for (const [id, seconds] of fromFailures) estimates.set(id, seconds);
   const retryTimes = historyRetryTimes(db, workflow.name, hashes);
+  // Such a task is likely to do all its attempts again: what those before the last added in its failed runs counts too.
+  if (fromFailures.size) {
+    for (const [id, seconds] of historyRetryTimes(db, workflow.name, hashes, 10, 'failed')) if (fromFailures.has(id)) retryTimes.set(id, seconds);
+  }
   let fresh: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
   const stale = upToDate && new Map<number, string>();

@@ -14,7 +14,7 @@ export interface PlanTask {
   agent: string | null;
   /** One attempt's estimated duration, seconds. */
   estimate: number;
-  /** What retries added to it per run in its recent successes (history), seconds; its planned time is estimate + retryTime. */
+  /** What retries added to it per run in its recent successes (history; for a task planned from its failures, in the runs it failed), seconds; its planned time is estimate + retryTime. */
   retryTime?: number;
   /**
    * `failures`: from what its failed attempts took, a task with no estimate of its own that has not
@@ -92,7 +92,7 @@ export interface PlanOptions {
   history?: ReadonlyMap<string, number>;
   /** The tasks of `history` whose estimate comes from their failures, having never succeeded there (source `failures`). */
   fromFailures?: ReadonlySet<string>;
-  /** What retries added to a task per run in history, seconds, by task id (historyRetryTimes): counted in its planned time. */
+  /** What retries added to a task per run in history, seconds, by task id (historyRetryTimes, of successes or, for `fromFailures`, of failures): counted in its planned time. */
   retryTimes?: ReadonlyMap<string, number>;
   /** Tasks a resume would not run again (ids): they take no time and cost nothing. */
   reused?: ReadonlySet<string>;

@@ -240,12 +240,16 @@ export function historyFailureEstimates(db: Database, workflow: string, hashes: 
  * the successful attempt (0 in a run where it succeeded at once). Tasks that
  * never needed a retry there are left out. A mean, not a median: a task that
  * needs a retry in three runs of ten adds three tenths of one to the wall
- * time to expect.
+ * time to expect. With `ended` 'failed', over the runs where the task failed
+ * in the end (having run): what the attempts before its last one added — for
+ * a task planned from its failures, which will likely do all of them again.
  */
-export function historyRetryTimes(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10): Map<string, number> {
+export function historyRetryTimes(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, n = 10, ended: 'succeeded' | 'failed' = 'succeeded'): Map<string, number> {
   const runs = JSON.stringify(latestRuns(db, workflow, n));
-  const successes = "t.run_id IN (SELECT value FROM json_each(?)) AND t.status = 'succeeded' AND t.reason IS NULL";
-  // How many successes each task had there, counted by SQLite; then the few that needed a retry, with what it added.
+  // A success's reason says it did not run (reused, up to date, memoized); a failure's says why it failed.
+  const outcome = ended === 'succeeded' ? "t.status = 'succeeded' AND t.reason IS NULL" : "t.status = 'failed'";
+  const successes = `t.run_id IN (SELECT value FROM json_each(?)) AND ${outcome}`;
+  // How many such ends each task had there, counted by SQLite; then the few that needed a retry, with what it added.
   const counts = db.prepare(`SELECT t.task_id, t.definition_hash, count(*) FROM tasks t WHERE ${successes} AND t.attempts > 0 GROUP BY t.task_id, t.definition_hash`).raw().all(runs) as Array<[string, string, number]>;
   const retried = db.prepare(`SELECT t.task_id, t.definition_hash, max(0, t.duration_ms - a.duration_ms) FROM tasks t
     JOIN attempts a ON a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempts

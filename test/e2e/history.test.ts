@@ -210,14 +210,15 @@ tasks:
     expect(error, `planned ${plan.estimate.wall}, measured ${next.metrics.wallTime}`).toBeLessThan(0.2);
   });
 
-  it('plans a task that has only failed, with no estimate of its own, at what its failures took, not the default guess', () => {
+  it('plans a task that has only failed, with no estimate of its own, at what its failures took (retries too), not the default guess', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
 tasks:
   ok: { run: "sleep 0.1" }
   broken: { run: "sleep 0.4; [ -f fixed ]" }
   told: { run: "sleep 0.4; exit 1", estimate: 20s }
+  retried: { run: "sleep 0.2; [ -f fixed ]", retry: { maxAttempts: 3, delay: 0.4s, backoff: fixed } }
 ` });
-    expect(json(dir, ['plan', 'workflow.yaml', '--json']).tasks.map((t: any) => t.estimateSource)).toEqual(['default', 'default', 'declared']);
+    expect(json(dir, ['plan', 'workflow.yaml', '--json']).tasks.map((t: any) => t.estimateSource)).toEqual(['default', 'default', 'declared', 'default']);
     expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
     const plan = json(dir, ['plan', 'workflow.yaml', '--json']);
     expect(validator('plan')(plan)).toBe(true);
@@ -226,9 +227,19 @@ tasks:
     expect(byId.broken.estimateSource).toBe('failures');
     expect(byId.broken.estimate).toBeGreaterThan(0.35);
     expect(byId.broken.estimate).toBeLessThan(2);
+    expect(byId.broken.retryTime).toBeUndefined();
     // What the user wrote stands: it says what a success takes.
     expect(byId.told).toMatchObject({ estimateSource: 'declared', estimate: 20 });
-    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toMatch(/broken \([\d.]+s, history of failures\)/);
+    // One that retries will likely do all its attempts again: what the two before the last took (0.2 s each and 0.4 s of backoff after each) counts.
+    expect(byId.retried).toMatchObject({ estimateSource: 'failures' });
+    expect(byId.retried.estimate).toBeLessThan(1);
+    expect(byId.retried.retryTime).toBeGreaterThan(1.1);
+    expect(byId.retried.retryTime).toBeLessThan(4);
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toMatch(/broken \([\d.]+s, history of failures\)[^]*retried \([\d.]+s \+ [\d.]+s retries, history of failures\)/);
+    // So the planned time of the next run, which fails the same way, is near what it takes (it was the one attempt's before).
+    const again = cli(['run', 'workflow.yaml', '--only', 'retried', '--renderer', 'simple'], { cwd: dir });
+    const [, planned, actual] = /planned ([\d.]+)s, actual ([\d.]+)s/.exec(again.stdout)!;
+    expect(Math.abs(Number(planned) - Number(actual)) / Number(actual), again.stdout).toBeLessThan(0.3);
     // Once it has succeeded, its successes count.
     writeFileSync(join(dir, 'fixed'), '');
     cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
