@@ -248,12 +248,12 @@ export function historyRetryTimes(db: Database, workflow: string, hashes: Readon
   const runs = JSON.stringify(latestRuns(db, workflow, n));
   // A success's reason says it did not run (reused, up to date, memoized); a failure's says why it failed.
   const outcome = ended === 'succeeded' ? "t.status = 'succeeded' AND t.reason IS NULL" : "t.status = 'failed'";
-  const successes = `t.run_id IN (SELECT value FROM json_each(?)) AND ${outcome}`;
+  const ends = `t.run_id IN (SELECT value FROM json_each(?)) AND ${outcome}`;
   // How many such ends each task had there, counted by SQLite; then the few that needed a retry, with what it added.
-  const counts = db.prepare(`SELECT t.task_id, t.definition_hash, count(*) FROM tasks t WHERE ${successes} AND t.attempts > 0 GROUP BY t.task_id, t.definition_hash`).raw().all(runs) as Array<[string, string, number]>;
+  const counts = db.prepare(`SELECT t.task_id, t.definition_hash, count(*) FROM tasks t WHERE ${ends} AND t.attempts > 0 GROUP BY t.task_id, t.definition_hash`).raw().all(runs) as Array<[string, string, number]>;
   const retried = db.prepare(`SELECT t.task_id, t.definition_hash, max(0, t.duration_ms - a.duration_ms) FROM tasks t
     JOIN attempts a ON a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempts
-    WHERE ${successes} AND t.attempts > 1 AND t.duration_ms IS NOT NULL AND a.duration_ms IS NOT NULL`).raw().all(runs) as Array<[string, string, number]>;
+    WHERE ${ends} AND t.attempts > 1 AND t.duration_ms IS NOT NULL AND a.duration_ms IS NOT NULL`).raw().all(runs) as Array<[string, string, number]>;
   const added = new Map<string, number>();
   for (const [id, hash, ms] of retried) if (hashes.get(id) === hash) added.set(id, (added.get(id) ?? 0) + ms / 1000);
   const out = new Map<string, number>();
