@@ -121,7 +121,7 @@ export async function watchCommand(file: string, options: RunCommandOptions): Pr
 
 async function watchLoop(file: string, options: RunCommandOptions, stop: StopSignal): Promise<number> {
   for (;;) {
-    const { files, tasks } = await watched(file, options);
+    const { files, tasks, valid } = await watched(file, options);
     // Changes during the run, other than the files tasks declare they write, mean running again at once.
     const during = snapshot(files, tasks, true);
     let code: number;
@@ -141,7 +141,11 @@ async function watchLoop(file: string, options: RunCommandOptions, stop: StopSig
     const take = () => snapshot(files, tasks);
     const before = take();
     const count = tasks.reduce((n, t) => n + matchSources(t.sources, t.cwd).files.length + (t.promptFile ? 1 : 0), 0);
-    await writeErr(`orchestrate: watching ${count} file${count === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} and ${file} (Ctrl-C to stop)\n`);
+    const includes = files.length - 1;
+    const workflowFiles = `${file}${includes ? ` and the ${includes} file${includes === 1 ? '' : 's'} it includes` : ''}`;
+    // An invalid workflow has no tasks to watch yet: only its files, until it loads.
+    const what = valid ? `${count} file${count === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} and ${workflowFiles}` : `${workflowFiles} until it loads again`;
+    await writeErr(`orchestrate: watching ${what} (Ctrl-C to stop)\n`);
     await stop.changeOrStop(take, before);
     if (stop.signal) return exitForSignal(stop.signal);
     await writeErr('orchestrate: change seen, running again\n');

@@ -265,8 +265,15 @@ tasks:
     const watching = () => output().split('orchestrate: watching').length - 1;
     try {
       await waitFor(() => watching() === 1, 'the first run');
+      expect(output()).toContain('orchestrate: watching 2 files of 2 tasks and main.yaml and the 1 file it includes (Ctrl-C to stop)');
       writeFileSync(join(dir, 'docs/workflow.yaml'), docs.replace("  gen:\n", '  gen:\n    sources: [src.txt]\n').replace('concurrency: 1', 'concurrency: 2'));
       await waitFor(() => watching() === 2, 'the run after the included file changed');
+      // Broken, it is still watched (with the file including it), and runs again once fixed.
+      writeFileSync(join(dir, 'docs/workflow.yaml'), 'version: 1\ntasks:\n  gen: { run: 5 }\n');
+      await waitFor(() => watching() === 3, 'the report of the broken included file');
+      expect(output()).toContain('orchestrate: watching main.yaml and the 1 file it includes until it loads again (Ctrl-C to stop)');
+      writeFileSync(join(dir, 'docs/workflow.yaml'), docs.replace("  gen:\n", '  gen:\n    sources: [src.txt]\n'));
+      await waitFor(() => watching() === 4, 'the run after the included file was fixed');
     } finally {
       child.kill('SIGINT');
     }

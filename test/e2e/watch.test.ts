@@ -37,6 +37,7 @@ describe('run --watch', () => {
       expect(readFileSync(join(dir, 'dist/out.txt'), 'utf8')).toBe('a\nb\n');
       writeFileSync(join(dir, 'workflow.yaml'), `${workflow}  broken: [\n`);
       await waitFor(() => output().includes('[yaml-syntax]') && watching() === 3, 'the lint report of the broken workflow');
+      expect(output()).toContain('orchestrate: watching workflow.yaml until it loads again (Ctrl-C to stop)');
       writeFileSync(join(dir, 'workflow.yaml'), workflow.replace('echo x >> test.ran', 'echo y >> test.ran'));
       await waitFor(() => watching() === 4, 'the run after the workflow was fixed');
       // build's sources did not change: it is up to date; test's definition did: it ran.
