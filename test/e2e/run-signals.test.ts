@@ -296,8 +296,10 @@ tasks:
     truncateSync(join(dir, 'huge.bin'), 100 * 2 ** 30);
     try {
       const run = startRun(dir);
-      // \`later\` starts after \`other\` ends, while \`hash\` is being fingerprinted.
-      await waitFor(() => existsSync(join(dir, 'later.txt')), 'later.txt', 30_000);
+      // \`later\` starts after \`other\` ends, and ends, while \`hash\` is being fingerprinted (its file is there
+      // before it ends: the redirection makes it, so that alone would let the SIGINT cancel it).
+      await waitFor(() => /ok +later/.test(run.output()), 'later to end', 30_000);
+      expect(existsSync(join(dir, 'later.txt'))).toBe(true);
       expect(run.output()).toContain('start hash');
       expect(run.output()).not.toMatch(/ok +hash/);
       run.child.kill('SIGINT');
