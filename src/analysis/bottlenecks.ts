@@ -1,4 +1,4 @@
-import { formatDuration } from '../util/duration.js';
+import { formatDuration, formatWindow } from '../util/duration.js';
 import { planWorkflow, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { StatsRow } from '../store/stats.js';
 import type { Workflow } from '../workflow/model.js';
@@ -38,11 +38,16 @@ function criticalPathFindings(plan: Plan): Finding[] {
   });
 }
 
-/** Limits whose relaxation the re-simulated plan says would shorten the run. */
+/**
+ * Limits whose relaxation the re-simulated plan says would shorten the run:
+ * an agent's concurrency or start rate, a resource's capacity, a matrix's
+ * `maxParallel`, the global concurrency.
+ */
 function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptions, 'history' | 'retryTimes'>, agentStats: StatsRow[]): Finding[] {
   const findings: Finding[] = [];
   const wall = plan.estimate.wall;
-  const consider = (subject: string, from: number, modified: Workflow, waited: string) => {
+  /** @param unit what the number counts, when it needs saying (`per 1m` for a rate) */
+  const consider = (subject: string, from: number, modified: Workflow, waited: string, unit = '') => {
     const better = planWorkflow(modified, estimates).estimate.wall;
     const gain = (wall - better) / wall;
     if (!(gain >= 0.05)) return;
@@ -50,21 +55,34 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
       kind: 'queue-wait',
       severity: gain >= 0.25 ? 'high' : gain >= 0.1 ? 'medium' : 'low',
       subject,
-      reason: `${waited}; the limit of ${from} is the constraint`,
-      suggestion: `raise \`${subject}\` from ${from} to ${from + 1}: estimated wall time ${fmt(wall)} -> ${fmt(better)}`,
+      reason: `${waited}; the limit of ${from}${unit} is the constraint`,
+      suggestion: `raise \`${subject}\` from ${from} to ${from + 1}${unit}: estimated wall time ${fmt(wall)} -> ${fmt(better)}`,
     });
   };
+  const withAgent = (agent: Workflow['agents'][string]) => ({ ...workflow, agents: { ...workflow.agents, [agent.name]: agent } });
   for (const agent of Object.values(workflow.agents)) {
-    if (agent.concurrency === undefined) continue;
-    const stats = agentStats.find((a) => a.name === agent.name);
-    const waited = stats?.queueWait.mean ? `tasks of \`${agent.name}\` waited ${fmt(stats.queueWait.mean)} on average for a slot (p95 ${fmt(stats.queueWait.p95 ?? 0)})` : `tasks of \`${agent.name}\` wait for a slot in the plan`;
-    consider(`${agent.name}.concurrency`, agent.concurrency, { ...workflow, agents: { ...workflow.agents, [agent.name]: { ...agent, concurrency: agent.concurrency + 1 } } }, waited);
+    if (agent.concurrency !== undefined) {
+      const stats = agentStats.find((a) => a.name === agent.name);
+      const waited = stats?.queueWait.mean ? `tasks of \`${agent.name}\` waited ${fmt(stats.queueWait.mean)} on average for a slot (p95 ${fmt(stats.queueWait.p95 ?? 0)})` : `tasks of \`${agent.name}\` wait for a slot in the plan`;
+      consider(`${agent.name}.concurrency`, agent.concurrency, withAgent({ ...agent, concurrency: agent.concurrency + 1 }), waited);
+    }
+    if (agent.rateLimit) {
+      const { requests, per } = agent.rateLimit;
+      consider(`${agent.name}.rateLimit.requests`, requests, withAgent({ ...agent, rateLimit: { requests: requests + 1, per } }), `tasks of \`${agent.name}\` wait for its rate limit in the plan`, ` per ${formatWindow(per)}`);
+    }
   }
   for (const [name, capacity] of Object.entries(workflow.resources)) {
     consider(`resources.${name}`, capacity, { ...workflow, resources: { ...workflow.resources, [name]: capacity + 1 } }, `tasks wait for resource \`${name}\``);
   }
+  // A matrix's maxParallel is on each of its expansions.
+  const parallel = new Map<string, number>();
+  for (const t of workflow.tasks) if (t.maxParallel !== undefined) parallel.set(t.baseId, t.maxParallel);
+  for (const [baseId, max] of parallel) {
+    const tasks = workflow.tasks.map((t) => (t.baseId === baseId && t.maxParallel !== undefined ? { ...t, maxParallel: max + 1 } : t));
+    consider(`${baseId}.maxParallel`, max, { ...workflow, tasks }, `expansions of \`${baseId}\` wait for ${max === 1 ? 'its one parallel slot' : `one of its ${max} parallel slots`} in the plan`);
+  }
   const limit = workflow.policy.maxConcurrency;
-  consider('policy.maxConcurrency', limit, { ...workflow, policy: { ...workflow.policy, maxConcurrency: limit + 1 } }, `ready tasks wait for one of the ${limit} slots`);
+  consider('policy.maxConcurrency', limit, { ...workflow, policy: { ...workflow.policy, maxConcurrency: limit + 1 } }, `ready tasks wait for ${limit === 1 ? 'the one slot' : `one of the ${limit} slots`}`);
   return findings;
 }
 

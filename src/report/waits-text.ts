@@ -1,5 +1,5 @@
 import type { LimitWait, WaitingNow } from '../plan/waits.js';
-import { formatDuration } from '../util/duration.js';
+import { formatDuration, formatWindow } from '../util/duration.js';
 
 const MAX_LABEL = 40;
 
@@ -12,13 +12,6 @@ export function limitLabel(wait: Pick<LimitWait, 'limit' | 'name' | 'capacity' |
   return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
 }
 
-/** A rate window as a workflow would write it: `1h`, `1m`, `90s`, `1.5s`. */
-function windowText(seconds: number): string {
-  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
-
 function fullLabel(wait: Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'>): string {
   switch (wait.limit) {
     case 'concurrency':
@@ -26,7 +19,7 @@ function fullLabel(wait: Pick<LimitWait, 'limit' | 'name' | 'capacity' | 'per'>)
     case 'agent':
       return `agent ${wait.name}: concurrency ${wait.capacity}`;
     case 'rate':
-      return `agent ${wait.name}: ${wait.capacity} start${wait.capacity === 1 ? '' : 's'} per ${windowText(wait.per!)}`;
+      return `agent ${wait.name}: ${wait.capacity} start${wait.capacity === 1 ? '' : 's'} per ${formatWindow(wait.per!)}`;
     case 'resource':
       return `resource ${wait.name}: capacity ${wait.capacity}`;
     case 'maxParallel':

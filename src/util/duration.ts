@@ -42,3 +42,10 @@ export function formatDuration(seconds: number): string {
   if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
   return `${m}m${String(s).padStart(2, '0')}s`;
 }
+
+/** A rate window as a workflow would write it: `1h`, `1m`, `90s`, `1.5s`. */
+export function formatWindow(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}

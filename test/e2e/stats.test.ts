@@ -73,6 +73,28 @@ tasks:
     expect(cli(['stats', '-l', '0'], { cwd: dir }).code).toBe(2);
   });
 
+  it('names an agent\'s rate limit and a matrix\'s maxParallel when raising them shortens the plan', () => {
+    // Three requests at two per second, then four shards one at a time: raising either shortens the run.
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+policy: { maxConcurrency: 8 }
+agents: { api: { command: "cat > /dev/null", rateLimit: { requests: 2, per: 1s } } }
+tasks:
+  r1: { agent: api }
+  r2: { agent: api }
+  r3: { agent: api }
+  shard: { needs: [r1, r2, r3], matrix: { n: [1, 2, 3, 4] }, maxParallel: 1, run: "sleep 0.3" }
+` });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    const limits = Object.fromEntries(stats.bottlenecks.filter((f: any) => f.kind === 'queue-wait').map((f: any) => [f.subject, f]));
+    expect(Object.keys(limits).sort()).toEqual(['api.rateLimit.requests', 'shard.maxParallel']);
+    expect(limits['api.rateLimit.requests'].reason).toBe('tasks of `api` wait for its rate limit in the plan; the limit of 2 per 1s is the constraint');
+    expect(limits['api.rateLimit.requests'].suggestion).toMatch(/^raise `api\.rateLimit\.requests` from 2 to 3 per 1s: estimated wall time (\S+) -> (\S+)$/);
+    expect(limits['shard.maxParallel'].reason).toBe('expansions of `shard` wait for its one parallel slot in the plan; the limit of 1 is the constraint');
+    expect(limits['shard.maxParallel'].suggestion).toMatch(/^raise `shard\.maxParallel` from 1 to 2: estimated wall time \S+ -> \S+$/);
+    expect(cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout).toContain('-> raise `api.rateLimit.requests` from 2 to 3 per 1s: estimated wall time');
+  });
+
   it('calls a task that failed in every run failing, not flaky; one that failed in some runs without retries flaky', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n  sometimes: { run: "if [ -e n ]; then rm n; else touch n; exit 1; fi" }\n' });
     for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
