@@ -3,7 +3,7 @@ import { planWorkflow, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { StatsRow } from '../store/stats.js';
 import type { Workflow } from '../workflow/model.js';
 
-export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog';
+export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited';
 export type FindingSeverity = 'high' | 'medium' | 'low';
 
 export interface Finding {
@@ -141,6 +141,31 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
   return findings;
 }
 
+/**
+ * Agents whose API refused attempts with a Retry-After (at least two): a
+ * rate limit at its quota makes their tasks wait in the queue instead of
+ * spending attempts on refusals.
+ */
+function retryAfterFindings(agents: StatsRow[], workflow?: Workflow): Finding[] {
+  return agents.flatMap((a) => {
+    const refused = a.retryAfter?.attempts ?? 0;
+    if (refused < 2) return [];
+    const attempts = Math.round(a.runs * (1 + (a.retriesPerRun ?? 0)));
+    const share = attempts > 0 ? refused / attempts : 1;
+    const limit = workflow?.agents[a.name]?.rateLimit;
+    const instead = 'its tasks then wait in the queue instead of spending attempts on refusals';
+    return [{
+      kind: 'rate-limited' as const,
+      severity: share >= 0.25 ? 'high' as const : share >= 0.1 ? 'medium' as const : 'low' as const,
+      subject: a.name,
+      reason: `the API of \`${a.name}\` refused ${refused} of its ${attempts} attempts with a Retry-After, holding it ${fmt(a.retryAfter!.seconds)} in all`,
+      suggestion: limit
+        ? `lower \`${a.name}.rateLimit\` (now ${limit.requests} per ${formatWindow(limit.per)}) to what its API allows: ${instead}`
+        : `set \`${a.name}.rateLimit\` to its API's quota (\`{ requests: N, per: 1m }\`): ${instead}`,
+    }];
+  });
+}
+
 const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
 
 /**
@@ -156,6 +181,6 @@ export function findBottlenecks(input: { workflow?: Workflow; history?: Readonly
     const plan = planWorkflow(input.workflow, estimates);
     findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents));
   }
-  findings.push(...historyFindings(input.tasks));
+  findings.push(...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow));
   return findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
 }

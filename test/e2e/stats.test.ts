@@ -95,6 +95,33 @@ tasks:
     expect(cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout).toContain('-> raise `api.rateLimit.requests` from 2 to 3 per 1s: estimated wall time');
   });
 
+  it('names an agent whose API refused attempts with a Retry-After, and says to set or lower its rate limit', () => {
+    // An API that refuses every first request with a Retry-After, as a 429 does.
+    const agent = 'cat > /dev/null; if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo retry-after=0.2 >> "$ORCHESTRATE_OUTPUT"; exit 75; fi';
+    const tasks = 'tasks:\n  a: { agent: api, prompt: x }\n  b: { agent: api, prompt: y }\n  c: { agent: api, prompt: z }\n';
+    const dir = tempProject({ 'package.json': '{}', 'agent.sh': agent, 'workflow.yaml': `version: 1\nagents:\n  api: { command: sh agent.sh, retry: { maxAttempts: 2, delay: 10ms } }\n${tasks}` });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(stats.agents).toMatchObject([{ name: 'api', runs: 3, retryAfter: { attempts: 3 } }]);
+    expect(stats.agents[0].retryAfter.seconds).toBeCloseTo(0.6, 5);
+    expect(stats.bottlenecks.filter((f: any) => f.kind === 'rate-limited')).toEqual([{
+      kind: 'rate-limited',
+      severity: 'high',
+      subject: 'api',
+      reason: 'the API of `api` refused 3 of its 6 attempts with a Retry-After, holding it 0.6s in all',
+      suggestion: 'set `api.rateLimit` to its API\'s quota (`{ requests: N, per: 1m }`): its tasks then wait in the queue instead of spending attempts on refusals',
+    }]);
+    // With a rate limit already, it is too high.
+    writeFileSync(join(dir, 'workflow.yaml'), `version: 1\nagents:\n  api: { command: sh agent.sh, rateLimit: { requests: 10, per: 1m }, retry: { maxAttempts: 2, delay: 10ms } }\n${tasks}`);
+    expect(cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout).toContain('-> lower `api.rateLimit` (now 10 per 1m) to what its API allows');
+    // An agent its API never refused has none.
+    const calm = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\nagents:\n  api: { command: cat }\ntasks:\n  a: { agent: api, prompt: x }\n' });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: calm }).code).toBe(0);
+    const none = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: calm }).stdout);
+    expect(none.agents[0].retryAfter).toEqual({ attempts: 0, seconds: 0 });
+    expect(none.bottlenecks.map((f: any) => f.kind)).not.toContain('rate-limited');
+  });
+
   it('calls a task that failed in every run failing, not flaky; one that failed in some runs without retries flaky', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n  sometimes: { run: "if [ -e n ]; then rm n; else touch n; exit 1; fi" }\n' });
     for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
