@@ -86,6 +86,9 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
   return findings;
 }
 
+/** A task that always succeeded, whose every retry its API refused with a Retry-After: rate-limited (its agent's finding), not flaky. */
+const onlyRefused = (t: StatsRow) => t.successRate === 1 && (t.retryAfter?.attempts ?? 0) >= Math.round((t.retriesPerRun ?? 0) * t.runs);
+
 /** Failing and flaky tasks, tasks slowing down over runs, and budget hogs, from history. */
 function historyFindings(tasks: StatsRow[]): Finding[] {
   const findings: Finding[] = [];
@@ -100,7 +103,7 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
         reason: `\`${t.name}\` failed in every one of its ${t.runs} runs`,
         suggestion: `it fails every time, so a retry will not help: see why in its log (orchestrate logs --task ${t.name})`,
       });
-    } else if (t.runs >= 2 && ((t.retriesPerRun ?? 0) >= 0.2 || (t.successRate ?? 1) < 0.9)) {
+    } else if (t.runs >= 2 && ((t.retriesPerRun ?? 0) >= 0.2 || (t.successRate ?? 1) < 0.9) && !onlyRefused(t)) {
       findings.push({
         kind: 'flaky',
         severity: (t.retriesPerRun ?? 0) >= 0.5 || (t.successRate ?? 1) < 0.75 ? 'high' : 'medium',

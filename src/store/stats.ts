@@ -29,7 +29,7 @@ export interface StatsRow {
   costPerRun: number | null;
   /** Successful durations in run order (oldest first), seconds: for trends. */
   samples: number[];
-  /** Of an agent: its attempts that its API refused with a Retry-After (`holds` on task.retrying), and the seconds they held it. */
+  /** Of an agent, or a task of one: its attempts that the API refused with a Retry-After (`holds` on task.retrying), and the seconds they held the agent. */
   retryAfter?: { attempts: number; seconds: number };
 }
 
@@ -102,22 +102,30 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
       return summarize(name, workflow, list, attemptMap.get(id) ?? []);
     });
   // A Retry-After that held an agent is on its task.retrying event (a text search first: most events have none).
-  const held = db.prepare(`SELECT r.workflow, json_extract(e.event, '$.holds'), json_extract(e.event, '$.delayMs')
-    FROM events e JOIN runs r ON r.id = e.run_id ${where(`e.event LIKE '%"holds":%'`, "json_extract(e.event, '$.type') = 'task.retrying'")}`).raw().all(...args) as Array<[string, string | null, number | null]>;
+  const held = db.prepare(`SELECT r.workflow, json_extract(e.event, '$.holds'), json_extract(e.event, '$.taskId'), json_extract(e.event, '$.delayMs')
+    FROM events e JOIN runs r ON r.id = e.run_id ${where(`e.event LIKE '%"holds":%'`, "json_extract(e.event, '$.type') = 'task.retrying'")}`).raw().all(...args) as Array<[string, string | null, string | null, number | null]>;
   const refusals = new Map<string, { attempts: number; seconds: number }>();
-  for (const [workflow, agent, delayMs] of held) {
-    if (agent === null) continue;
-    const id = `${workflow}\u0000${agent}`;
+  const count = (id: string, seconds: number) => {
     const sum = refusals.get(id) ?? refusals.set(id, { attempts: 0, seconds: 0 }).get(id)!;
     sum.attempts++;
-    sum.seconds += (delayMs ?? 0) / 1000;
+    sum.seconds += seconds;
+  };
+  for (const [workflow, agent, task, delayMs] of held) {
+    if (agent === null) continue;
+    count(`${workflow}\u0000${agent}`, (delayMs ?? 0) / 1000);
+    if (task !== null) count(`${workflow}\u0000\u0000${task}`, (delayMs ?? 0) / 1000);
   }
-  const agentRows = rows(byAgent, doneByAgent).map((row) => {
-    const sum = refusals.get(`${row.workflow}\u0000${row.name}`);
-    return { ...row, retryAfter: { attempts: sum?.attempts ?? 0, seconds: round(sum?.seconds ?? 0) ?? 0 } };
-  });
+  const refused = (key: string) => {
+    const sum = refusals.get(key);
+    return { attempts: sum?.attempts ?? 0, seconds: round(sum?.seconds ?? 0) ?? 0 };
+  };
+  const agentRows = rows(byAgent, doneByAgent).map((row) => ({ ...row, retryAfter: refused(`${row.workflow}\u0000${row.name}`) }));
   // A matrix from outputs never runs itself: its expansions have the figures, as a written matrix's do.
-  const taskRows = rows(byTask, doneByTask);
+  // A task of an agent has its refusals too; a shell task has no API to refuse it.
+  const taskRows = rows(byTask, doneByTask).map((row) => {
+    const agent = byTask.get(`${row.workflow}\u0000${row.name}`)![0]![2];
+    return agent === null ? row : { ...row, retryAfter: refused(`${row.workflow}\u0000\u0000${row.name}`) };
+  });
   const expanded = new Set(taskRows.filter((r) => r.name.includes('[')).map((r) => `${r.workflow}\u0000${r.name.slice(0, r.name.indexOf('['))}`));
   return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: agentRows };
 }
