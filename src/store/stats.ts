@@ -104,27 +104,29 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
   // A Retry-After that held an agent is on its task.retrying event (a text search first: most events have none).
   const held = db.prepare(`SELECT r.workflow, json_extract(e.event, '$.holds'), json_extract(e.event, '$.taskId'), json_extract(e.event, '$.delayMs')
     FROM events e JOIN runs r ON r.id = e.run_id ${where(`e.event LIKE '%"holds":%'`, "json_extract(e.event, '$.type') = 'task.retrying'")}`).raw().all(...args) as Array<[string, string | null, string | null, number | null]>;
-  const refusals = new Map<string, { attempts: number; seconds: number }>();
-  const count = (id: string, seconds: number) => {
-    const sum = refusals.get(id) ?? refusals.set(id, { attempts: 0, seconds: 0 }).get(id)!;
+  type Refusals = Map<string, { attempts: number; seconds: number }>;
+  const ofAgent: Refusals = new Map();
+  const ofTask: Refusals = new Map();
+  const count = (map: Refusals, id: string, seconds: number) => {
+    const sum = map.get(id) ?? map.set(id, { attempts: 0, seconds: 0 }).get(id)!;
     sum.attempts++;
     sum.seconds += seconds;
   };
   for (const [workflow, agent, task, delayMs] of held) {
     if (agent === null) continue;
-    count(`${workflow}\u0000${agent}`, (delayMs ?? 0) / 1000);
-    if (task !== null) count(`${workflow}\u0000\u0000${task}`, (delayMs ?? 0) / 1000);
+    count(ofAgent, `${workflow}\u0000${agent}`, (delayMs ?? 0) / 1000);
+    if (task !== null) count(ofTask, `${workflow}\u0000${task}`, (delayMs ?? 0) / 1000);
   }
-  const refused = (key: string) => {
-    const sum = refusals.get(key);
+  const refused = (map: Refusals, row: StatsRow) => {
+    const sum = map.get(`${row.workflow}\u0000${row.name}`);
     return { attempts: sum?.attempts ?? 0, seconds: round(sum?.seconds ?? 0) ?? 0 };
   };
-  const agentRows = rows(byAgent, doneByAgent).map((row) => ({ ...row, retryAfter: refused(`${row.workflow}\u0000${row.name}`) }));
+  const agentRows = rows(byAgent, doneByAgent).map((row) => ({ ...row, retryAfter: refused(ofAgent, row) }));
   // A matrix from outputs never runs itself: its expansions have the figures, as a written matrix's do.
   // A task of an agent has its refusals too; a shell task has no API to refuse it.
   const taskRows = rows(byTask, doneByTask).map((row) => {
     const agent = byTask.get(`${row.workflow}\u0000${row.name}`)![0]![2];
-    return agent === null ? row : { ...row, retryAfter: refused(`${row.workflow}\u0000\u0000${row.name}`) };
+    return agent === null ? row : { ...row, retryAfter: refused(ofTask, row) };
   });
   const expanded = new Set(taskRows.filter((r) => r.name.includes('[')).map((r) => `${r.workflow}\u0000${r.name.slice(0, r.name.indexOf('['))}`));
   return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: agentRows };
