@@ -3,7 +3,7 @@ import { planWorkflow, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { StatsRow } from '../store/stats.js';
 import type { Workflow } from '../workflow/model.js';
 
-export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited';
+export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited' | 'timing-out';
 export type FindingSeverity = 'high' | 'medium' | 'low';
 
 export interface Finding {
@@ -169,6 +169,39 @@ function retryAfterFindings(agents: StatsRow[], workflow?: Workflow): Finding[] 
   });
 }
 
+/**
+ * Tasks that hit their timeout (at least two attempts), and, with the
+ * workflow, tasks whose successes take 80% of it or more (p95, at least 3):
+ * the next slow day cuts them off.
+ */
+function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
+  return tasks.flatMap((t) => {
+    const timeout = workflow?.tasks[workflow.taskIndex.get(t.name) ?? -1]?.timeout;
+    const its = timeout !== undefined ? `its timeout (${fmt(timeout)})` : 'its timeout';
+    const timedOut = t.timedOut ?? 0;
+    if (timedOut >= 2) {
+      const attempts = Math.round(t.runs * (1 + (t.retriesPerRun ?? 0)));
+      const share = attempts > 0 ? timedOut / attempts : 1;
+      return [{
+        kind: 'timing-out' as const,
+        severity: share >= 0.25 ? 'high' as const : share >= 0.1 ? 'medium' as const : 'low' as const,
+        subject: t.name,
+        reason: `\`${t.name}\` hit ${its} in ${timedOut} of its ${attempts} attempts`,
+        suggestion: `raise \`${t.name}\`'s timeout if it needs longer, or find why it hangs: orchestrate logs --task ${t.name}`,
+      }];
+    }
+    const p95 = t.duration.p95;
+    if (timeout === undefined || p95 === null || t.samples.length < 3 || p95 < 0.8 * timeout) return [];
+    return [{
+      kind: 'timing-out' as const,
+      severity: 'low' as const,
+      subject: t.name,
+      reason: `\`${t.name}\` takes up to ${fmt(p95)} (p95 of its successes) of ${its}`,
+      suggestion: `raise \`${t.name}\`'s timeout before a slower run cuts it off`,
+    }];
+  });
+}
+
 const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
 
 /**
@@ -184,6 +217,6 @@ export function findBottlenecks(input: { workflow?: Workflow; history?: Readonly
     const plan = planWorkflow(input.workflow, estimates);
     findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents));
   }
-  findings.push(...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow));
+  findings.push(...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow));
   return findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
 }

@@ -29,6 +29,8 @@ export interface StatsRow {
   costPerRun: number | null;
   /** Successful durations in run order (oldest first), seconds: for trends. */
   samples: number[];
+  /** Of a task: its attempts that hit its timeout. */
+  timedOut?: number;
   /** Of an agent, or a task of one: its attempts that the API refused with a Retry-After (`holds` on task.retrying), and the seconds they held the agent. */
   retryAfter?: { attempts: number; seconds: number };
 }
@@ -123,10 +125,13 @@ export function computeStats(db: Database, file?: string, limit?: number): { tas
   };
   const agentRows = rows(byAgent, doneByAgent).map((row) => ({ ...row, retryAfter: refused(ofAgent, row) }));
   // A matrix from outputs never runs itself: its expansions have the figures, as a written matrix's do.
+  const timeouts = new Map((db.prepare(`SELECT r.workflow, a.task_id, count(*) FROM attempts a JOIN runs r ON r.id = a.run_id ${where("a.error_kind = 'timeout'")} GROUP BY r.workflow, a.task_id`)
+    .raw().all(...args) as Array<[string, string, number]>).map(([workflow, task, n]) => [`${workflow}\u0000${task}`, n]));
   // A task of an agent has its refusals too; a shell task has no API to refuse it.
   const taskRows = rows(byTask, doneByTask).map((row) => {
     const agent = byTask.get(`${row.workflow}\u0000${row.name}`)![0]![2];
-    return agent === null ? row : { ...row, retryAfter: refused(ofTask, row) };
+    const timedOut = timeouts.get(`${row.workflow}\u0000${row.name}`) ?? 0;
+    return { ...row, timedOut, ...(agent === null ? {} : { retryAfter: refused(ofTask, row) }) };
   });
   const expanded = new Set(taskRows.filter((r) => r.name.includes('[')).map((r) => `${r.workflow}\u0000${r.name.slice(0, r.name.indexOf('['))}`));
   return { tasks: taskRows.filter((r) => r.runs > 0 || !expanded.has(`${r.workflow}\u0000${r.name}`)), agents: agentRows };

@@ -125,6 +125,20 @@ tasks:
     expect(none.bottlenecks.map((f: any) => f.kind)).not.toContain('rate-limited');
   });
 
+  it('names a task that hits its timeout, from the attempts the runs recorded', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  hang: { run: "sleep 30", timeout: 0.3s, retry: { maxAttempts: 2, delay: 10ms } }\n  fine: { run: "true" }\n' });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(stats.tasks.map((t: any) => [t.name, t.timedOut])).toEqual([['hang', 2], ['fine', 0]]);
+    expect(stats.bottlenecks.filter((f: any) => f.kind === 'timing-out')).toEqual([{
+      kind: 'timing-out',
+      severity: 'high',
+      subject: 'hang',
+      reason: '`hang` hit its timeout (0.3s) in 2 of its 2 attempts',
+      suggestion: 'raise `hang`\'s timeout if it needs longer, or find why it hangs: orchestrate logs --task hang',
+    }]);
+  });
+
   it('calls a task that failed in every run failing, not flaky; one that failed in some runs without retries flaky', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n  sometimes: { run: "if [ -e n ]; then rm n; else touch n; exit 1; fi" }\n' });
     for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { StatsRow } from '../store/stats.js';
+import { load } from '../workflow/test-helpers.js';
+import { findBottlenecks } from './bottlenecks.js';
+
+/** A stats row of `runs` runs, with successful durations `samples`. */
+function row(name: string, runs: number, samples: number[], more: Partial<StatsRow> = {}): StatsRow {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const p95 = sorted.length ? sorted[Math.ceil(0.95 * sorted.length) - 1]! : null;
+  return {
+    name, workflow: 'workflow', runs, successRate: samples.length / runs, retriesPerRun: 0,
+    duration: { mean: null, p50: null, p95, p99: null }, queueWait: { mean: null, p95: null }, costPerRun: 0, samples, ...more,
+  };
+}
+
+const workflow = load(`version: 1
+agents:
+  api: { command: cat, rateLimit: { requests: 10, per: 1m } }
+  free: { command: cat }
+tasks:
+  close: { run: "true", timeout: 10s }
+  roomy: { run: "true", timeout: 10s }
+  hang: { run: "true", timeout: 1m, retry: { maxAttempts: 2 } }
+`).workflow!;
+
+const kinds = (found: ReturnType<typeof findBottlenecks>, kind: string) => found.filter((f) => f.kind === kind);
+
+describe('bottleneck findings', () => {
+  it('warns of a task whose successes take 80% of its timeout or more, and names one that hit it', () => {
+    const found = findBottlenecks({
+      workflow,
+      tasks: [
+        row('close', 3, [7, 8.5, 9]),
+        row('roomy', 3, [7, 7.5, 7.9]),
+        row('hang', 4, [30, 31], { retriesPerRun: 0.5, timedOut: 3, successRate: 0.5 }),
+      ],
+      agents: [],
+    });
+    expect(kinds(found, 'timing-out')).toEqual([
+      { kind: 'timing-out', severity: 'high', subject: 'hang', reason: '`hang` hit its timeout (1m00s) in 3 of its 6 attempts', suggestion: 'raise `hang`\'s timeout if it needs longer, or find why it hangs: orchestrate logs --task hang' },
+      { kind: 'timing-out', severity: 'low', subject: 'close', reason: '`close` takes up to 9s (p95 of its successes) of its timeout (10s)', suggestion: 'raise `close`\'s timeout before a slower run cuts it off' },
+    ]);
+    // Without the workflow its timeout is not known: only what hit it is said.
+    const blind = findBottlenecks({ tasks: [row('close', 3, [7, 8.5, 9]), row('hang', 4, [30, 31], { retriesPerRun: 0.5, timedOut: 3 })], agents: [] });
+    expect(kinds(blind, 'timing-out').map((f) => f.reason)).toEqual(['`hang` hit its timeout in 3 of its 6 attempts']);
+    // One timeout is not a pattern; two samples are too few to warn of.
+    expect(kinds(findBottlenecks({ workflow, tasks: [row('hang', 4, [30], { timedOut: 1 }), row('close', 2, [9, 9])], agents: [] }), 'timing-out')).toEqual([]);
+  });
+
+  it('names an agent its API refused with a Retry-After, and lowers or sets its rate limit', () => {
+    const found = findBottlenecks({
+      workflow,
+      tasks: [],
+      agents: [row('api', 10, [1], { retriesPerRun: 0.2, retryAfter: { attempts: 2, seconds: 90 } }), row('free', 4, [1], { retriesPerRun: 1, retryAfter: { attempts: 4, seconds: 8 } }), row('calm', 4, [1], { retryAfter: { attempts: 1, seconds: 1 } })],
+    });
+    expect(kinds(found, 'rate-limited')).toEqual([
+      { kind: 'rate-limited', severity: 'high', subject: 'free', reason: 'the API of `free` refused 4 of its 8 attempts with a Retry-After, holding it 8s in all', suggestion: 'set `free.rateLimit` to its API\'s quota (`{ requests: N, per: 1m }`): its tasks then wait in the queue instead of spending attempts on refusals' },
+      { kind: 'rate-limited', severity: 'medium', subject: 'api', reason: 'the API of `api` refused 2 of its 12 attempts with a Retry-After, holding it 1m30s in all', suggestion: 'lower `api.rateLimit` (now 10 per 1m) to what its API allows: its tasks then wait in the queue instead of spending attempts on refusals' },
+    ]);
+  });
+
+  it('does not call flaky a task whose every retry its API refused, and which always succeeded', () => {
+    const refused = row('ask', 4, [1, 1, 1, 1], { retriesPerRun: 1, retryAfter: { attempts: 4, seconds: 4 } });
+    const flaky = row('shaky', 4, [1, 1, 1, 1], { retriesPerRun: 1, retryAfter: { attempts: 1, seconds: 1 } });
+    expect(kinds(findBottlenecks({ tasks: [refused, flaky], agents: [] }), 'flaky').map((f) => f.subject)).toEqual(['shaky']);
+  });
+});
