@@ -11,6 +11,8 @@ export interface Finding {
   severity: FindingSeverity;
   /** The task, agent, resource or policy key concerned. */
   subject: string;
+  /** The workflow of its task or agent, when the findings are of several workflows (`stats` without a file). */
+  workflow?: string;
   /** Why, in numbers. */
   reason: string;
   suggestion: string;
@@ -100,6 +102,7 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
         kind: 'failing',
         severity: 'high',
         subject: t.name,
+        workflow: t.workflow,
         reason: `\`${t.name}\` failed in every one of its ${t.runs} runs`,
         suggestion: `it fails every time, so a retry will not help: see why in its log (orchestrate logs --task ${t.name})`,
       });
@@ -108,6 +111,7 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
         kind: 'flaky',
         severity: (t.retriesPerRun ?? 0) >= 0.5 || (t.successRate ?? 1) < 0.75 ? 'high' : 'medium',
         subject: t.name,
+        workflow: t.workflow,
         // Failing some runs without a retry is flaky too; "needed 0 retries" would say otherwise.
         reason: t.retriesPerRun
           ? `\`${t.name}\` needed ${t.retriesPerRun} ${t.retriesPerRun === 1 ? 'retry' : 'retries'} per run and succeeded in ${pct(t.successRate ?? 0)} of ${t.runs} runs`
@@ -125,6 +129,7 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
           kind: 'slowing',
           severity: growth >= 1 ? 'high' : growth >= 0.5 ? 'medium' : 'low',
           subject: t.name,
+          workflow: t.workflow,
           reason: `\`${t.name}\` grew from ${fmt(first)} to ${fmt(last)} (+${pct(growth)}) over its last ${t.samples.length} successful runs`,
           suggestion: `look for growing inputs, caches or logs behind \`${t.name}\``,
         });
@@ -136,6 +141,7 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
         kind: 'budget-hog',
         severity: share >= 0.6 ? 'high' : 'medium',
         subject: t.name,
+        workflow: t.workflow,
         reason: `\`${t.name}\` is ${pct(share)} of the cost of a run (${t.costPerRun} of ${Math.round(totalCost * 1000) / 1000})`,
         suggestion: `a cheaper agent, a smaller prompt or fewer attempts for \`${t.name}\` would cut the bill most`,
       });
@@ -161,6 +167,7 @@ function retryAfterFindings(agents: StatsRow[], workflow?: Workflow): Finding[] 
       kind: 'rate-limited' as const,
       severity: share >= 0.25 ? 'high' as const : share >= 0.1 ? 'medium' as const : 'low' as const,
       subject: a.name,
+      workflow: a.workflow,
       reason: `the API of \`${a.name}\` refused ${refused} of its ${attempts} attempts with a Retry-After, holding it ${fmt(a.retryAfter!.seconds)} in all`,
       suggestion: limit
         ? `lower \`${a.name}.rateLimit\` (now ${limit.requests} per ${formatWindow(limit.per)}) to what its API allows: ${instead}`
@@ -186,6 +193,7 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
         kind: 'timing-out' as const,
         severity: share >= 0.25 ? 'high' as const : share >= 0.1 ? 'medium' as const : 'low' as const,
         subject: t.name,
+        workflow: t.workflow,
         reason: `\`${t.name}\` hit ${its} in ${timedOut} of its ${attempts} attempts`,
         suggestion: `raise \`${t.name}\`'s timeout if it needs longer, or find why it hangs: orchestrate logs --task ${t.name}`,
       }];
@@ -196,6 +204,7 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
       kind: 'timing-out' as const,
       severity: 'low' as const,
       subject: t.name,
+      workflow: t.workflow,
       reason: `\`${t.name}\` takes up to ${fmt(p95)} (p95 of its successes) of ${its}`,
       suggestion: `raise \`${t.name}\`'s timeout before a slower run cuts it off`,
     }];
@@ -217,6 +226,9 @@ export function findBottlenecks(input: { workflow?: Workflow; history?: Readonly
     const plan = planWorkflow(input.workflow, estimates);
     findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents));
   }
-  findings.push(...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow));
+  const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow)];
+  // Names are a workflow's own: with rows of several, each finding says whose it is.
+  const several = new Set([...input.tasks, ...input.agents].map((r) => r.workflow)).size > 1;
+  findings.push(...(several ? fromHistory : fromHistory.map(({ workflow: _workflow, ...finding }) => finding)));
   return findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
 }

@@ -69,6 +69,13 @@ tasks:
     expect(recent.bottlenecks.map((f: any) => f.kind)).not.toContain('flaky');
     // Without a file: the latest run of each workflow.
     expect(stats('-l', '1').tasks.map((t: any) => [t.workflow, t.name, t.runs]).sort()).toEqual([['other', 'b', 1], ['workflow', 'mended', 1]]);
+    // Rows and findings of several workflows say whose they are; those of one file need not.
+    const everything = cli(['stats'], { cwd: dir }).stdout;
+    expect(everything).toMatch(/^ {2}other \/ b +2 +100%/m);
+    expect(everything).toMatch(/^ {2}workflow \/ mended +6 +100%/m);
+    expect(everything).toContain('] flaky (workflow): `mended` needed 0.5 retries per run');
+    expect(stats().bottlenecks.find((f: any) => f.kind === 'flaky')).toMatchObject({ subject: 'mended', workflow: 'workflow' });
+    expect(all.bottlenecks.find((f: any) => f.kind === 'flaky').workflow).toBeUndefined();
     expect(cli(['stats', 'workflow.yaml', '-l', '3'], { cwd: dir }).stdout).toContain('Tasks (durations of successful attempts; wait = queue wait per run; the latest 3 runs of each workflow)');
     expect(cli(['stats', '-l', '0'], { cwd: dir }).code).toBe(2);
   });

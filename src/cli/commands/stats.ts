@@ -15,15 +15,18 @@ const s = (x: number | null) => (x === null ? '-' : formatDuration(x));
 
 function table(title: string, rows: StatsRow[]): string[] {
   const lines = [title, `  ${'name'.padEnd(28)} runs  success  retries  mean     p50      p95      p99      wait     wait95   cost`];
+  // Rows of several workflows (no file given) say whose they are, as GitHub's `workflow / job`.
+  const several = new Set(rows.map((r) => r.workflow)).size > 1;
   for (const r of rows) {
-    lines.push(`  ${r.name.slice(0, 28).padEnd(28)} ${String(r.runs).padStart(4)}  ${(r.successRate === null ? '-' : `${Math.round(r.successRate * 100)}%`).padStart(7)}  ${String(r.retriesPerRun ?? '-').padStart(7)}  ${[r.duration.mean, r.duration.p50, r.duration.p95, r.duration.p99, r.queueWait.mean, r.queueWait.p95].map((x) => s(x).padEnd(8)).join(' ')} ${r.costPerRun ?? '-'}`);
+    const name = several ? `${r.workflow} / ${r.name}` : r.name;
+    lines.push(`  ${name.slice(0, 28).padEnd(28)} ${String(r.runs).padStart(4)}  ${(r.successRate === null ? '-' : `${Math.round(r.successRate * 100)}%`).padStart(7)}  ${String(r.retriesPerRun ?? '-').padStart(7)}  ${[r.duration.mean, r.duration.p50, r.duration.p95, r.duration.p99, r.queueWait.mean, r.queueWait.p95].map((x) => s(x).padEnd(8)).join(' ')} ${r.costPerRun ?? '-'}`);
   }
   return lines;
 }
 
 export function formatFindings(findings: Finding[]): string[] {
   if (!findings.length) return ['Bottlenecks', '  none found'];
-  return ['Bottlenecks', ...findings.flatMap((f) => [`  [${f.severity}] ${f.kind}: ${f.reason}`, `         -> ${f.suggestion}`])];
+  return ['Bottlenecks', ...findings.flatMap((f) => [`  [${f.severity}] ${f.kind}${f.workflow !== undefined ? ` (${f.workflow})` : ''}: ${f.reason}`, `         -> ${f.suggestion}`])];
 }
 
 /** `orchestrate stats [file]`: statistics per task and agent, and the bottleneck report. */
