@@ -59,6 +59,39 @@ describe('bottleneck findings', () => {
     ]);
   });
 
+  it('names a task whose reported cost is half or twice what it declares, or more', () => {
+    const priced = load(`version: 1
+agents:
+  llm: { command: cat, cost: 0.01 }
+tasks:
+  cheap: { agent: llm }
+  near: { agent: llm }
+  free: { run: "true" }
+  over: { run: "true", cost: 1 }
+`).workflow!;
+    const found = findBottlenecks({
+      workflow: priced,
+      tasks: [
+        row('cheap', 4, [1], { costPerRun: 0.1, retriesPerRun: 1 }),
+        row('near', 4, [1], { costPerRun: 0.015 }),
+        row('free', 4, [1], { costPerRun: 0.2 }),
+        row('over', 4, [1], { costPerRun: 0.4 }),
+        row('once', 1, [1], { costPerRun: 9 }),
+      ],
+      agents: [],
+    });
+    expect(kinds(found, 'cost-drift').map((f) => [f.subject, f.severity, f.reason, f.suggestion])).toEqual([
+      ['cheap', 'medium', '`cheap` cost 0.05 an attempt over its 4 runs, as it reported it, against the 0.01 it declares', 'set the cost of `cheap` (or of its agent `llm`) to about 0.05: the plan\'s cost counts the declared one'],
+      ['free', 'medium', '`free` cost 0.2 an attempt over its 4 runs, as it reported it, against the 0 it declares', 'set the cost of `free` to about 0.2: the plan\'s cost counts the declared one'],
+      ['over', 'low', '`over` cost 0.4 an attempt over its 4 runs, as it reported it, against the 1 it declares', 'set the cost of `over` to about 0.4: the plan\'s cost counts the declared one'],
+    ]);
+    // Under a budget, a cost above what is declared lets the budget check start what it cannot pay for.
+    const budgeted = { ...priced, policy: { ...priced.policy, costBudget: 5 } };
+    expect(kinds(findBottlenecks({ workflow: budgeted, tasks: [row('cheap', 4, [1], { costPerRun: 0.1, retriesPerRun: 1 })], agents: [] }), 'cost-drift')[0]).toMatchObject({ severity: 'high', suggestion: expect.stringContaining('the plan\'s cost and the budget check count the declared one') });
+    // Without the workflow, nothing is declared to compare with.
+    expect(kinds(findBottlenecks({ tasks: [row('cheap', 4, [1], { costPerRun: 0.1 })], agents: [] }), 'cost-drift')).toEqual([]);
+  });
+
   it('does not call flaky a task whose every retry its API refused, and which always succeeded', () => {
     const refused = row('ask', 4, [1, 1, 1, 1], { retriesPerRun: 1, retryAfter: { attempts: 4, seconds: 4 } });
     const flaky = row('shaky', 4, [1, 1, 1, 1], { retriesPerRun: 1, retryAfter: { attempts: 1, seconds: 1 } });

@@ -3,7 +3,7 @@ import { planWorkflow, type Plan, type PlanOptions } from '../plan/plan.js';
 import type { StatsRow } from '../store/stats.js';
 import type { Workflow } from '../workflow/model.js';
 
-export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited' | 'timing-out';
+export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited' | 'timing-out' | 'cost-drift';
 export type FindingSeverity = 'high' | 'medium' | 'low';
 
 export interface Finding {
@@ -52,7 +52,8 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
   const consider = (subject: string, from: number, modified: Workflow, waited: string, unit = '') => {
     const better = planWorkflow(modified, estimates).estimate.wall;
     const gain = (wall - better) / wall;
-    if (!(gain >= 0.05)) return;
+    // A twentieth of the wall time, and a twentieth of a second: less is noise, and reads '0.02s -> 0.02s'.
+    if (!(gain >= 0.05) || wall - better < 0.05) return;
     findings.push({
       kind: 'queue-wait',
       severity: gain >= 0.25 ? 'high' : gain >= 0.1 ? 'medium' : 'low',
@@ -211,6 +212,31 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
   });
 }
 
+/**
+ * With the workflow: tasks whose attempts cost, as they reported it (`cost=`),
+ * half or twice what they declare, or more (in at least 2 runs). The plan's
+ * cost and the budget check count the declared cost, so it should say the truth.
+ */
+function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
+  if (!workflow) return [];
+  return tasks.flatMap((t) => {
+    const task = workflow.tasks[workflow.taskIndex.get(t.name) ?? -1];
+    if (!task || t.runs < 2 || t.costPerRun === null) return [];
+    const actual = Math.round((t.costPerRun / (1 + (t.retriesPerRun ?? 0))) * 1e6) / 1e6;
+    const ratio = task.cost > 0 ? actual / task.cost : actual > 0 ? Infinity : 1;
+    if (ratio < 2 && ratio > 0.5) return [];
+    const budget = workflow.policy.costBudget !== undefined;
+    return [{
+      kind: 'cost-drift' as const,
+      severity: budget && ratio >= 2 ? 'high' as const : ratio >= 3 || ratio <= 1 / 3 ? 'medium' as const : 'low' as const,
+      subject: t.name,
+      workflow: t.workflow,
+      reason: `\`${t.name}\` cost ${actual} an attempt over its ${t.runs} runs, as it reported it, against the ${task.cost} it declares`,
+      suggestion: `set the cost of \`${t.name}\`${task.agent !== undefined ? ` (or of its agent \`${task.agent}\`)` : ''} to about ${actual}: the plan's cost${budget ? ' and the budget check count' : ' counts'} the declared one`,
+    }];
+  });
+}
+
 const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
 
 /**
@@ -226,7 +252,7 @@ export function findBottlenecks(input: { workflow?: Workflow; history?: Readonly
     const plan = planWorkflow(input.workflow, estimates);
     findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents));
   }
-  const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow)];
+  const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow), ...costFindings(input.tasks, input.workflow)];
   // Names are a workflow's own: with rows of several, each finding says whose it is.
   const several = new Set([...input.tasks, ...input.agents].map((r) => r.workflow)).size > 1;
   findings.push(...(several ? fromHistory : fromHistory.map(({ workflow: _workflow, ...finding }) => finding)));

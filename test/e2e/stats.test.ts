@@ -146,6 +146,29 @@ tasks:
     }]);
   });
 
+  it('names a task whose reported cost is far from what it declares, and no limit whose gain is noise', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+policy: { costBudget: 10 }
+agents:
+  llm: { command: "cat > /dev/null; echo cost=0.05 >> $ORCHESTRATE_OUTPUT", cost: 0.01 }
+tasks:
+  a: { agent: llm, prompt: x }
+  b: { agent: llm, prompt: y, cost: 0.05 }
+  c: { run: "true" }
+` });
+    for (let i = 0; i < 2; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(stats.bottlenecks.filter((f: any) => f.kind === 'cost-drift')).toEqual([{
+      kind: 'cost-drift',
+      severity: 'high',
+      subject: 'a',
+      reason: '`a` cost 0.05 an attempt over its 2 runs, as it reported it, against the 0.01 it declares',
+      suggestion: 'set the cost of `a` (or of its agent `llm`) to about 0.05: the plan\'s cost and the budget check count the declared one',
+    }]);
+    // Three tasks of milliseconds at two slots: a third slot gains a few milliseconds, not worth a finding.
+    expect(stats.bottlenecks.map((f: any) => f.kind)).not.toContain('queue-wait');
+  });
+
   it('calls a task that failed in every run failing, not flaky; one that failed in some runs without retries flaky', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n  sometimes: { run: "if [ -e n ]; then rm n; else touch n; exit 1; fi" }\n' });
     for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
