@@ -20,6 +20,10 @@ export interface Finding {
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const fmt = (s: number) => formatDuration(s);
+/** Its attempts over the runs counted (each run's first, and its retries). */
+const attemptsOf = (row: StatsRow) => Math.round(row.runs * (1 + (row.retriesPerRun ?? 0)));
+/** How much a share of attempts that went wrong matters: a quarter is high, a tenth medium. */
+const byShare = (share: number): FindingSeverity => (share >= 0.25 ? 'high' : share >= 0.1 ? 'medium' : 'low');
 
 /** Tasks that dominate the critical path (their planned time: the estimate and the retries history saw). */
 function criticalPathFindings(plan: Plan): Finding[] {
@@ -160,13 +164,12 @@ function retryAfterFindings(agents: StatsRow[], workflow?: Workflow): Finding[] 
   return agents.flatMap((a) => {
     const refused = a.retryAfter?.attempts ?? 0;
     if (refused < 2) return [];
-    const attempts = Math.round(a.runs * (1 + (a.retriesPerRun ?? 0)));
-    const share = attempts > 0 ? refused / attempts : 1;
+    const attempts = attemptsOf(a);
     const limit = workflow?.agents[a.name]?.rateLimit;
     const instead = 'its tasks then wait in the queue instead of spending attempts on refusals';
     return [{
       kind: 'rate-limited' as const,
-      severity: share >= 0.25 ? 'high' as const : share >= 0.1 ? 'medium' as const : 'low' as const,
+      severity: byShare(attempts > 0 ? refused / attempts : 1),
       subject: a.name,
       workflow: a.workflow,
       reason: `the API of \`${a.name}\` refused ${refused} of its ${attempts} attempts with a Retry-After, holding it ${fmt(a.retryAfter!.seconds)} in all`,
@@ -188,11 +191,10 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
     const its = timeout !== undefined ? `its timeout (${fmt(timeout)})` : 'its timeout';
     const timedOut = t.timedOut ?? 0;
     if (timedOut >= 2) {
-      const attempts = Math.round(t.runs * (1 + (t.retriesPerRun ?? 0)));
-      const share = attempts > 0 ? timedOut / attempts : 1;
+      const attempts = attemptsOf(t);
       return [{
         kind: 'timing-out' as const,
-        severity: share >= 0.25 ? 'high' as const : share >= 0.1 ? 'medium' as const : 'low' as const,
+        severity: byShare(attempts > 0 ? timedOut / attempts : 1),
         subject: t.name,
         workflow: t.workflow,
         reason: `\`${t.name}\` hit ${its} in ${timedOut} of its ${attempts} attempts`,
