@@ -67,13 +67,16 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
     });
   };
   const withAgent = (agent: Workflow['agents'][string]) => ({ ...workflow, agents: { ...workflow.agents, [agent.name]: agent } });
+  // A rate or a matrix's maxParallel is tried only when tasks waited for it in the plan: a workflow may have
+  // many, and each try is a whole plan again.
+  const waitedFor = new Set(plan.waits.map((w) => `${w.limit}:${w.name}`));
   for (const agent of Object.values(workflow.agents)) {
     if (agent.concurrency !== undefined) {
       const stats = agentStats.find((a) => a.name === agent.name);
       const waited = stats?.queueWait.mean ? `tasks of \`${agent.name}\` waited ${fmt(stats.queueWait.mean)} on average for a slot (p95 ${fmt(stats.queueWait.p95 ?? 0)})` : `tasks of \`${agent.name}\` wait for a slot in the plan`;
       consider(`${agent.name}.concurrency`, agent.concurrency, withAgent({ ...agent, concurrency: agent.concurrency + 1 }), waited);
     }
-    if (agent.rateLimit) {
+    if (agent.rateLimit && waitedFor.has(`rate:${agent.name}`)) {
       const { requests, per } = agent.rateLimit;
       consider(`${agent.name}.rateLimit.requests`, requests, withAgent({ ...agent, rateLimit: { requests: requests + 1, per } }), `tasks of \`${agent.name}\` wait for its rate limit in the plan`, ` per ${formatWindow(per)}`);
     }
@@ -85,6 +88,7 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
   const parallel = new Map<string, number>();
   for (const t of workflow.tasks) if (t.maxParallel !== undefined) parallel.set(t.baseId, t.maxParallel);
   for (const [baseId, max] of parallel) {
+    if (!waitedFor.has(`maxParallel:${baseId}`)) continue;
     const tasks = workflow.tasks.map((t) => (t.baseId === baseId && t.maxParallel !== undefined ? { ...t, maxParallel: max + 1 } : t));
     consider(`${baseId}.maxParallel`, max, { ...workflow, tasks }, `expansions of \`${baseId}\` wait for ${max === 1 ? 'its one parallel slot' : `one of its ${max} parallel slots`} in the plan`);
   }
