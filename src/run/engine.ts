@@ -27,8 +27,7 @@ import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
 import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
-import { ignoreInGit } from '../workflow/project-root.js';
-import { makeDirectory } from '../util/make-directory.js';
+import { makeStateDirectory } from '../workflow/project-root.js';
 import { ServicesUp } from './services-up.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
@@ -127,7 +126,7 @@ export class RunEngine {
   }
 
   async run(): Promise<RunResult> {
-    makeDirectory(this.options.runDir, ignoreInGit);
+    makeStateDirectory(this.options.runDir);
     this.launching = openLaunchContext(this.options, this.values, this.workflow.policy.gracePeriod);
     const inputs = this.workflow.inputs ?? {};
     this.emit('workflow.started', undefined, { workflow: this.workflow.name, tasks: this.countIncluded(), concurrency: this.concurrency, ...(Object.keys(inputs).length ? { inputs: { ...inputs } } : {}) });

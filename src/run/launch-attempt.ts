@@ -7,7 +7,8 @@ import type { AttemptResult } from './attempt.js';
 import { attemptRequest, placedTask } from './attempt-request.js';
 import type { EngineOptions } from './engine-options.js';
 import { taskFileName } from './file-names.js';
-import { remakeRunDirectory } from './run-dir.js';
+import { makeStateDirectory } from '../workflow/project-root.js';
+import { againInMadeDirectory } from '../util/write-back.js';
 import type { RuntimeValues } from './runtime-values.js';
 import { fingerprintSources } from './sources.js';
 import type { TaskState } from './task-state.js';
@@ -114,14 +115,8 @@ function keepSummary(c: LaunchContext, name: string, s: TaskState, summary: stri
   const path = join(c.options.runDir, `${name}.summary.md`);
   try {
     if (summary !== undefined) {
-      try {
-        writeFileSync(path, summary);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        // The run's directory was deleted by a task: made again, as the logs make it.
-        remakeRunDirectory(c.options.runDir);
-        writeFileSync(path, summary);
-      }
+      // Into the run's directory made again where a task deleted it, as the logs are.
+      againInMadeDirectory(path, makeStateDirectory, () => writeFileSync(path, summary));
       s.summaryFile = path;
     } else if (s.summaryFile !== undefined) {
       rmSync(path, { force: true });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ignoreInGit, orchestrateDirectory } from '../workflow/project-root.js';
-import { makeDirectory } from '../util/make-directory.js';
+import { orchestrateDirectory } from '../workflow/project-root.js';
 
 /** A sortable, unique run id: `20261125T203100Z-1a2b3c`. */
 export function newRunId(now = new Date()): string {
@@ -11,9 +10,4 @@ export function newRunId(now = new Date()): string {
 /** `.orchestrate/runs/<runId>` in the workflow's project. */
 export function runDirectory(workflowDir: string, runId: string): string {
   return join(orchestrateDirectory(workflowDir), 'runs', runId);
-}
-
-/** A run's directory made again after it was deleted while the run went on (by a task), with `.orchestrate`'s .gitignore if that went too. */
-export function remakeRunDirectory(dir: string): void {
-  makeDirectory(dir, ignoreInGit);
 }

@@ -4,7 +4,7 @@ import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
 import { ioReason } from '../errors.js';
 import { openToAppend, writeBack } from '../util/write-back.js';
-import { remakeRunDirectory } from './run-dir.js';
+import { makeStateDirectory } from '../workflow/project-root.js';
 
 /** How long a task stays quiet before lines held back for a secret that holds a line break go out. */
 const QUIET_MS = 200;
@@ -109,7 +109,7 @@ export class TaskLog {
     if (this.writeError !== undefined) return true;
     if (!this.stream) {
       try {
-        this.fd = openToAppend(this.path, remakeRunDirectory);
+        this.fd = openToAppend(this.path, makeStateDirectory);
       } catch (error) {
         this.failed(error as Error);
         return true;
@@ -216,7 +216,7 @@ export class TaskLog {
   private release(): void {
     if (this.fd === undefined) return;
     try {
-      if (this.writeError === undefined) writeBack(this.fd, this.path, remakeRunDirectory);
+      if (this.writeError === undefined) writeBack(this.fd, this.path, makeStateDirectory);
     } catch (error) {
       this.failed(error as Error);
     } finally {

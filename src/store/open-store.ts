@@ -6,8 +6,7 @@ import { followMove } from './follow-move.js';
 import { loadSqlite } from './load-sqlite.js';
 import { keepSqliteObjects } from './keep-sqlite-objects.js';
 import { MIGRATIONS } from './migrations.js';
-import { ignoreInGit } from '../workflow/project-root.js';
-import { makeDirectory } from '../util/make-directory.js';
+import { makeStateDirectory } from '../workflow/project-root.js';
 import { readHead } from '../util/read-head.js';
 
 export type Database = BetterSqlite3.Database;
@@ -63,7 +62,7 @@ export function openStore(path: string, mode: 'write' | 'read' = 'write'): Datab
     }
   } else {
     try {
-      makeDirectory(dirname(path), ignoreInGit);
+      makeStateDirectory(dirname(path));
     } catch (error) {
       throw new StoreError(ioErrorFrom(dirname(path), error, 'create').message);
     }

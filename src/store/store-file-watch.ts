@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
 import type { Database } from './open-store.js';
-import { makeDirectory } from '../util/make-directory.js';
 import { statIfPresent } from '../util/stat-if-present.js';
-import { ignoreInGit } from '../workflow/project-root.js';
+import { makeStateDirectory } from '../workflow/project-root.js';
 
 /**
  * What became of an open history's file: still there (`kept`), deleted and
@@ -62,7 +61,7 @@ export function watchStoreFile(db: Database): { restore(runId: string): StoreFil
           // Busy for longer than the timeout, damaged, not SQLite: it is left as it is.
         }
       }
-      makeDirectory(dirname(path), ignoreInGit);
+      makeStateDirectory(dirname(path));
       const to = now ? `${path}.${runId}` : path;
       // A copy of the database as it is, with what the deleted write-ahead log holds; the next run makes it WAL again.
       db.prepare('VACUUM INTO ?').run(to);

@@ -1,15 +1,9 @@
 import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from './events.js';
-import { ignoreInGit } from '../workflow/project-root.js';
-import { makeDirectory } from '../util/make-directory.js';
+import { makeStateDirectory } from '../workflow/project-root.js';
 import { openToAppend, writeBack } from '../util/write-back.js';
 import { ioReason } from '../errors.js';
-
-/** The file's directory, with `.orchestrate`'s .gitignore when that is made. */
-function makeParent(dir: string): void {
-  makeDirectory(dir, ignoreInGit);
-}
 
 /**
  * Writes events as JSON Lines to a file, or to stdout for `-`. With
@@ -27,9 +21,9 @@ export class JsonlSink {
       this.stream = process.stdout;
       this.ownsStream = false;
     } else {
-      makeParent(dirname(path));
+      makeStateDirectory(dirname(path));
       // Opened here, so that a path that cannot be written is an error before the run starts.
-      this.fd = options.writeBack ? openToAppend(path, makeParent) : openSync(path, 'a');
+      this.fd = options.writeBack ? openToAppend(path, makeStateDirectory) : openSync(path, 'a');
       this.stream = createWriteStream(path, { fd: this.fd, autoClose: false });
       this.stream.on('error', (error) => {
         this.failure ??= ioReason(error);
@@ -79,7 +73,7 @@ export class JsonlSink {
   private release(): void {
     if (this.fd === undefined) return;
     try {
-      if (this.options.writeBack && this.failure === undefined) this.wroteBack = writeBack(this.fd, this.path, makeParent);
+      if (this.options.writeBack && this.failure === undefined) this.wroteBack = writeBack(this.fd, this.path, makeStateDirectory);
     } catch (error) {
       this.failure = ioReason(error);
     } finally {

@@ -4,18 +4,23 @@ import { dirname } from 'node:path';
 const CHUNK = 1 << 16;
 
 /**
- * Opens `path` to append to it (and to read it back, see writeBack); where its
- * directory is missing — deleted while a run went on, by a task's `git clean
- * -fdx` or `rm -rf .orchestrate` — `makeDir` makes it again first.
+ * Does `act`, which makes the file at `path`; where its directory is missing
+ * — deleted while a run went on, by a task's `git clean -fdx` or `rm -rf
+ * .orchestrate` — `makeDir` makes it again, and `act` is done once more.
  */
-export function openToAppend(path: string, makeDir: (dir: string) => void): number {
+export function againInMadeDirectory<T>(path: string, makeDir: (dir: string) => void, act: () => T): T {
   try {
-    return openSync(path, 'a+');
+    return act();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     makeDir(dirname(path));
-    return openSync(path, 'a+');
+    return act();
   }
+}
+
+/** Opens `path` to append to it (and to read it back, see writeBack), its directory made again where it is missing. */
+export function openToAppend(path: string, makeDir: (dir: string) => void): number {
+  return againInMadeDirectory(path, makeDir, () => openSync(path, 'a+'));
 }
 
 /**

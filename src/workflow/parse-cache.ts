@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ignoreInGit } from './project-root.js';
-import { makeDirectory } from '../util/make-directory.js';
+import { makeStateDirectory } from './project-root.js';
 import { writeWhole } from '../util/write-whole.js';
 
 /** At most this many parsed texts are kept; writing one more removes the oldest. */
@@ -60,7 +59,7 @@ export class ParseCache {
 
   private write(text: string, json: string): void {
     try {
-      makeDirectory(this.dir, ignoreInGit);
+      makeStateDirectory(this.dir);
       const file = this.entry(text);
       // Renamed into place whole: a run reading at the same moment finds all of it or nothing.
       writeWhole(file, `${sha256(json)}\n${json}`, 0o600);

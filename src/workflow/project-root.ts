@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { makeDirectory } from '../util/make-directory.js';
 
 /** Whether a directory is a project's root: it has package.json or .git. */
 export function isProjectRoot(dir: string): boolean {
@@ -20,12 +21,21 @@ export function orchestrateDirectory(workflowDir: string): string {
 }
 
 /**
- * Given to makeDirectory: a `.orchestrate` directory made gets a `.gitignore`
- * of `*`, as pytest's, ruff's and mypy's caches do, so that `git add .` does
- * not commit the history and logs of this machine. Made once, with the
- * directory: one the user removes stays removed.
+ * Makes `dir` and its missing parents for orchestrate's own files (runs,
+ * history, kept parses), also again after a task deleted them: a
+ * `.orchestrate` made on the way gets its .gitignore (ignoreInGit).
  */
-export function ignoreInGit(dir: string): void {
+export function makeStateDirectory(dir: string): void {
+  makeDirectory(dir, ignoreInGit);
+}
+
+/**
+ * A `.orchestrate` directory made gets a `.gitignore` of `*`, as pytest's,
+ * ruff's and mypy's caches do, so that `git add .` does not commit the history
+ * and logs of this machine. Made once, with the directory: one the user
+ * removes stays removed.
+ */
+function ignoreInGit(dir: string): void {
   if (basename(dir) !== '.orchestrate') return;
   try {
     writeFileSync(join(dir, '.gitignore'), '# Made by orchestrate: the run history and logs in here belong to this machine.\n*\n', { flag: 'wx' });

@@ -23,8 +23,7 @@ import type { PlannedWall } from '../../report/run-summary.js';
 import { resultJson } from '../../report/result-json.js';
 import { writeErr, writeOut } from '../output.js';
 import { byId, idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
-import { ignoreInGit } from '../../workflow/project-root.js';
-import { makeDirectory } from '../../util/make-directory.js';
+import { makeStateDirectory } from '../../workflow/project-root.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
 import { shellWord } from '../../util/shell-word.js';
 import type { Database } from '../../store/open-store.js';
@@ -248,7 +247,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const { lanes } = shown;
   const runDir = runDirectory(workflow.dir, runId);
   try {
-    makeDirectory(runDir, ignoreInGit);
+    makeStateDirectory(runDir);
   } catch (error) {
     release();
     throw ioErrorFrom(runDir, error, 'create');
