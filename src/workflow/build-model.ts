@@ -13,6 +13,7 @@ import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js'
 import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, resolveSecretPatterns, stringifyEnv } from './resolve-policy.js';
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
+import { chooseEstimate } from './task-estimate.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
 import { parseCondition, staticValue } from './condition.js';
 import { dotenvPaths, readDotenvFiles } from './dotenv.js';
@@ -160,6 +161,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const dir = resolve(file, '..');
   const policy = resolvePolicy(config.policy, raw.policy);
   const resources = { ...config.resources, ...raw.resources };
+  /** Agents whose estimate is over their tasks' timeout, said once. */
+  const estimatesSaid = new Set<string>();
   const agents = resolveAgents(config.agents, raw.agents, policy, [config.policy?.retry, raw.policy?.retry]);
   for (const agent of Object.values(agents)) {
     const owner = `agent "${agent.name}"${raw.agents?.[agent.name]?.outputSchema ? '' : ' (from the config file)'}`;
@@ -262,9 +265,11 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     if (matrixProblems.length) continue;
     const keys = matrixKeys(matrix);
     const params = (t.params ?? {}) as Record<string, unknown>;
-    const estimate = t.estimate !== undefined ? { seconds: parseDuration(t.estimate)!, source: 'declared' as const }
-      : agent?.estimate !== undefined ? { seconds: agent.estimate, source: 'agent' as const }
-      : { seconds: t.agent !== undefined ? policy.defaultEstimate.agent : policy.defaultEstimate.shell, source: 'default' as const };
+    const agentHere: DocPath | undefined = t.agent !== undefined && raw.agents?.[t.agent]?.estimate !== undefined ? ['agents', t.agent, 'estimate'] : undefined;
+    const timeout = t.timeout !== undefined ? parseDuration(t.timeout) : agent?.timeout ?? policy.taskTimeout;
+    const estimate = chooseEstimate(baseId, { ...t, estimate: t.estimate !== undefined ? parseDuration(t.estimate) : undefined }, agent?.estimate,
+      t.agent !== undefined ? policy.defaultEstimate.agent : policy.defaultEstimate.shell, timeout, { at, agentAt: agentHere, said: estimatesSaid });
+    if (estimate.problem) diagnostics.push(estimate.problem);
     const taskEnv = { ...env, ...agent?.env, ...stringifyEnv(t.env) };
     const retry = resolveRetry(agent?.retry ?? policy.retry, t.retry);
     const needs = needsList(t.needs);
@@ -334,7 +339,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         gate: t.gate ?? false,
         ...approvalOf(t.approval, (text) => renderTemplate(text, loadTimeLookup(expansion.values, keys, filled.params, inputs, new Set()))),
         continueOnError: t.continueOnError ?? false,
-        timeout: t.timeout !== undefined ? parseDuration(t.timeout) : agent?.timeout ?? policy.taskTimeout,
+        timeout,
         retry,
         resources: { ...t.resources },
         cwd: filled.cwd,

@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-resource': 'A task uses a resource that is not declared.',
   'resource-over-capacity': 'A task needs more of a resource than its capacity.',
   'cost-over-budget': 'A task costs more than the whole cost budget: it is always skipped for the budget, and the run fails (warning).',
+  'estimate-over-timeout': "A task's estimate (its own or its agent's) is longer than its timeout: if it holds, every attempt is stopped at the timeout (warning).",
   'bad-template': 'A `${{ ... }}` template that is unclosed or not a known expression.',
   'unknown-reference': 'A template names a task that is not an ancestor, an unknown matrix key, param or input.',
   'bad-dotenv': 'A dotenv file that cannot be read or has a line that is not NAME=value.',
@@ -61,6 +62,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

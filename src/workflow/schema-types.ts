@@ -149,7 +149,7 @@ export type CircuitBreaker = {
 };
 
 /**
- * Estimated duration of tasks that declare none (and whose agent declares none), used by the planner until history knows better.
+ * Estimated duration of tasks that declare none (and whose agent declares none), used by the planner until history knows better; at most the task's timeout.
  */
 export type DefaultEstimate = {
   /**
@@ -459,7 +459,7 @@ export type Task = {
    */
   cost?: number;
   /**
-   * Expected duration, for the planner. Default: the agent's estimate, else `policy.defaultEstimate`.
+   * Expected duration, for the planner. Default: the agent's estimate, else `policy.defaultEstimate` (at most the task's timeout).
    */
   estimate?: Duration;
 };
@@ -590,6 +590,6 @@ export type ConfigFile = {
    * Warnings not reported for any workflow of the project, as if every file began with `# orchestrate-lint-disable CODE` (errors cannot be turned off: the workflow would not run).
    * @default []
    */
-  disable?: Array<"prompt-without-agent" | "no-matrix" | "never-runs-on-interrupt" | "service-not-in-needs" | "concurrency-above-limit" | "script-continues-on-error" | "artifact-conflict" | "ordering-not-number" | "not-an-option" | "cost-over-budget" | "missing-cwd" | "missing-program" | "missing-sources" | "reserved-env" | "secret-in-command" | "bad-disable" | "unused-disable">;
+  disable?: Array<"prompt-without-agent" | "no-matrix" | "never-runs-on-interrupt" | "service-not-in-needs" | "concurrency-above-limit" | "script-continues-on-error" | "artifact-conflict" | "ordering-not-number" | "not-an-option" | "cost-over-budget" | "estimate-over-timeout" | "missing-cwd" | "missing-program" | "missing-sources" | "reserved-env" | "secret-in-command" | "bad-disable" | "unused-disable">;
 };
 };

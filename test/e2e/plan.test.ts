@@ -107,6 +107,17 @@ agents:
     expect(p.estimate.wall).toBe(3);
   });
 
+  it('plans a task without an estimate at most at its timeout, and lints an estimate longer than its timeout', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  probe: { run: x, timeout: 3s }\n  build: { run: x, needs: probe, estimate: 1m, timeout: 30s }\n' });
+    const p = JSON.parse(cli(['plan', 'w.yaml', '--json'], { cwd: dir }).stdout);
+    expect(p.tasks.map((t: any) => [t.id, t.estimate, t.estimateSource])).toEqual([['probe', 3, 'default'], ['build', 60, 'declared']]);
+    expect(p.estimate.wall).toBe(63);
+    const lint = cli(['lint', 'w.yaml'], { cwd: dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('w.yaml:4:44  warning  task "build" is estimated at 1m00s but its timeout is 30s: if the estimate holds, every attempt is stopped at its timeout and fails; raise the timeout or lower the estimate  [estimate-over-timeout]');
+    expect(cli(['lint', 'w.yaml', '--max-warnings', '0'], { cwd: dir }).code).toBe(1);
+  });
+
   it('shows what each task runs with --commands: templates filled as loaded, outputs left, prompts, masked', () => {
     const dir = tempProject({
       'workflow.yaml': `version: 1
