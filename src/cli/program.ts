@@ -48,7 +48,7 @@ function parseAge(value: string): number {
   return seconds;
 }
 
-/** `run --timeout`: a deadline for the whole run, in seconds. */
+/** `run --timeout`, `plan --timeout`: a deadline for the whole run, in seconds. */
 function parseTimeout(value: string): number {
   const seconds = parseDuration(value);
   if (seconds === undefined || seconds <= 0) throw new InvalidArgumentError(`--timeout must be a duration above 0 such as 30m, 90s or 1h30m, got "${value}".`);
@@ -102,6 +102,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--only <ids>', 'plan only these tasks (comma-separated) and what they need')
     .option('--since <ref>', 'only the tasks whose sources changed since this git ref (branch, tag, commit), those without sources, and what needs them')
     .option('--commands', 'show what each task runs: its command as loaded (matrix values, params and inputs filled) and an agent task\'s prompt')
+    .option('--timeout <duration>', 'a deadline for the whole run, over policy.timeout, as run --timeout ("would it end within 30m?")', parseTimeout)
     .addOption(inputOption())
     .addOption(stateOption('run history database for estimates'))
     .addOption(configOption())

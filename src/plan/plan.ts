@@ -8,6 +8,7 @@ import type { QueueTask } from './ready-queue.js';
 import { simulateSchedule } from './simulate.js';
 import { limitWaits, type LimitWait } from './waits.js';
 import { dynamicKeys } from '../workflow/expand-matrix.js';
+import { formatDuration } from '../util/duration.js';
 
 export interface PlanTask {
   id: string;
@@ -74,6 +75,8 @@ export interface Plan {
     cost: number;
   };
   budget: { limit: number | null; fits: boolean };
+  /** The workflow timeout (policy.timeout, run --timeout), seconds, and whether the tasks it bounds end within it in the simulated schedule. */
+  deadline: { limit: number | null; fits: boolean };
   /** The limits ready tasks wait for in the simulated schedule, most waited for first. */
   waits: LimitWait[];
   warnings: string[];
@@ -148,6 +151,24 @@ export function workflowGraph(workflow: Workflow): { graph: TaskGraph; levels: L
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
+ * The tasks the workflow timeout would stop, or never start, in the simulated
+ * schedule: those planned to end after it. Cleanup that runs on an interrupt
+ * (`runOnInterrupt`) is not bounded by it, as in a run; a task that will not
+ * run takes no time.
+ */
+function lateTasks(workflow: Workflow, ends: ArrayLike<number>, notRunning: (id: string) => boolean): string[] {
+  const deadline = workflow.policy.timeout;
+  if (deadline === undefined) return [];
+  // Within a millisecond is in time: the plan's times are rounded to one.
+  return workflow.tasks.filter((t, i) => !t.runOnInterrupt && !notRunning(t.id) && round(ends[i]!) > deadline).map((t) => t.id);
+}
+
+function deadlineWarning(deadline: number, wall: number, late: string[]): string {
+  const shown = `${late.slice(0, 8).join(', ')}${late.length > 8 ? ', ...' : ''}`;
+  return `the planned wall time ${formatDuration(wall)} is past the workflow timeout of ${formatDuration(deadline)}: the run would be stopped then, and fail, with ${late.length} task${late.length === 1 ? '' : 's'} not done (${shown})`;
+}
+
+/**
  * Compiles a loaded (valid) workflow into a plan: batches, critical path,
  * the simulated schedule under the real policy, and the totals.
  */
@@ -176,6 +197,8 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   if (budget !== undefined && cost > budget) {
     warnings.push(`estimated cost ${round(cost)} exceeds the budget of ${budget}: some tasks would be skipped`);
   }
+  const late = lateTasks(workflow, schedule.end, (id) => notRun(options, id) !== undefined);
+  if (late.length) warnings.push(deadlineWarning(workflow.policy.timeout!, wall, late));
   for (const t of workflow.tasks) {
     if (!t.dynamicMatrix || notRun(options, t.id)) continue;
     const templates = dynamicKeys(t.dynamicMatrix).map((k) => (t.dynamicMatrix![k] as string).trim());
@@ -221,6 +244,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
       cost: round(cost),
     },
     budget: { limit: budget ?? null, fits: budget === undefined || cost <= budget },
+    deadline: { limit: workflow.policy.timeout ?? null, fits: late.length === 0 },
     waits: limitWaits(schedule.waits, limits, tasks, workflow.tasks.map((t) => t.id)),
     warnings,
     ...(workflow.exclusive ? { exclusive: { ...workflow.exclusive } } : {}),

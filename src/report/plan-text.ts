@@ -150,6 +150,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean; width?: numbe
     `  lower bound                   ${fmt(e.lowerBound)}   max(critical path, work / ${plan.concurrency})`,
     `  level by level                ${fmt(e.levelBatched)}   ${e.levelBatched > e.wall ? `dynamic scheduling saves ${fmt(e.levelBatched - e.wall)}` : 'no gain from dynamic scheduling here'}`,
     `  cost                          ${e.cost}${plan.budget.limit !== null ? ` of a budget of ${plan.budget.limit}` : ''}`,
+    ...(plan.deadline.limit !== null ? [`  workflow timeout              ${fmt(plan.deadline.limit)}   ${plan.deadline.fits ? 'the planned run ends within it' : c.yellow('the planned run goes past it (see the warning below)')}`] : []),
   ];
   if (commands) lines.push('', ...commandsSection(plan));
   for (const warning of plan.warnings) lines.push(c.yellow(`warning: ${warning}`));

@@ -118,6 +118,21 @@ agents:
     expect(cli(['lint', 'w.yaml', '--max-warnings', '0'], { cwd: dir }).code).toBe(1);
   });
 
+  it('says when the planned run goes past the workflow timeout, and takes --timeout as run does', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\npolicy: { maxConcurrency: 1, timeout: 20s }\ntasks:\n  a: { run: x, estimate: 15s }\n  b: { run: x, estimate: 15s }\n' });
+    const text = cli(['plan', 'w.yaml'], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('  workflow timeout              20s   the planned run goes past it (see the warning below)\n');
+    expect(text.stdout).toContain('warning: the planned wall time 30s is past the workflow timeout of 20s: the run would be stopped then, and fail, with 1 task not done (b)');
+    const longer = JSON.parse(cli(['plan', 'w.yaml', '--json', '--timeout', '1m'], { cwd: dir }).stdout);
+    expect(validatePlan(longer), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(longer.deadline).toEqual({ limit: 60, fits: true });
+    expect(longer.warnings).toEqual([]);
+    const dry = JSON.parse(cli(['run', 'w.yaml', '--dry-run', '--json', '--timeout', '16s'], { cwd: dir }).stdout);
+    expect(dry.deadline).toEqual({ limit: 16, fits: false });
+    expect(cli(['plan', 'w.yaml', '--timeout', '0'], { cwd: dir }).stderr).toContain('--timeout must be a duration above 0');
+  });
+
   it('shows what each task runs with --commands: templates filled as loaded, outputs left, prompts, masked', () => {
     const dir = tempProject({
       'workflow.yaml': `version: 1

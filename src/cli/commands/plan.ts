@@ -26,6 +26,8 @@ export interface PlanCommandOptions {
   commands?: boolean;
   /** A git ref: only the tasks a change since it touches. */
   since?: string;
+  /** Seconds: a deadline for the run, over policy.timeout (as run --timeout). */
+  timeout?: number;
 }
 
 /** `orchestrate plan`: the dry run. */
@@ -33,6 +35,7 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   // Estimates do not depend on input values: a plan needs none, but what is given must fit.
   // It reads what runs kept of the file parsed (keptParses), and keeps nothing itself.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input), parseCache: keptParses(file) });
+  if (options.timeout !== undefined) workflow.policy = { ...workflow.policy, timeout: options.timeout };
   const { estimates, failed, retryTimes, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
   const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
   const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
