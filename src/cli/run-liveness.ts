@@ -17,19 +17,24 @@ export function processAlive(pid: number, host: string | null, started: number |
     // EPERM: it exists, under another user.
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const facts = processFacts(pid);
+  // A runner killed (kill -9) whose parent has not reaped it yet is a zombie: it has ended. In a
+  // container whose first process reaps nothing, it stays one until the container stops.
+  if (facts?.state === 'Z' || facts?.state === 'X') return false;
   // A pid can be reused after the runner died (kill -9): on Linux, the start time tells them apart.
-  const actual = processStartedAt(pid);
+  const actual = facts?.startedAt;
   return actual === undefined || started === null || Math.abs(actual - started) < 3000;
 }
 
-/** When a process started (ms since the epoch), from /proc on Linux; undefined elsewhere. */
-function processStartedAt(pid: number): number | undefined {
+/** A process's state letter (`R`, `S`, `Z`...) and when it started (ms since the epoch), from /proc on Linux; undefined elsewhere. */
+function processFacts(pid: number): { state: string; startedAt?: number } | undefined {
   try {
-    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (starttime, in clock ticks of 1/100 s) counts after the command name, which may hold spaces.
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    return Number.isFinite(bootSeconds) && Number.isFinite(ticks) ? bootSeconds * 1000 + ticks * 10 : undefined;
+    // The fields after the command name, which may hold spaces: state is field 3, starttime (clock ticks of 1/100 s) field 22.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    const ticks = Number(fields[19]);
+    return { state: fields[0]!, ...(Number.isFinite(bootSeconds) && Number.isFinite(ticks) ? { startedAt: bootSeconds * 1000 + ticks * 10 } : {}) };
   } catch {
     return undefined;
   }

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '../helpers/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
-import { cli, tempProject } from '../helpers/cli.js';
+import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 
 describe('orchestrate cancel', () => {
@@ -59,5 +59,26 @@ describe('orchestrate cancel', () => {
     expect(spawnSync('pgrep', ['-f', 'cancel-force-marker']).status).toBe(1);
     const [record] = JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout);
     expect(record.status).toBe('cancelled');
+  });
+
+  it('takes a runner killed but not reaped yet (a zombie, which a container\'s first process may keep) for ended', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  long: { run: "touch started; sleep 40 # cancel-zombie-marker" }\n' });
+    // The shell becomes `sleep`, which never waits for its children: the runner, once killed, stays a zombie while it lives.
+    const parent = spawn('sh', ['-c', `"$0" "$1" run workflow.yaml --renderer silent >/dev/null 2>&1 & echo $! > runner.pid; exec sleep 120`, process.execPath, BIN], { cwd: dir, stdio: 'ignore' });
+    try {
+      await waitFor(() => existsSync(join(dir, 'started')), 'the task to start');
+      const pid = Number(readFileSync(join(dir, 'runner.pid'), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z'), 'the runner to be a zombie', 10_000);
+      const status = cli(['status'], { cwd: dir });
+      expect(status.stdout).toMatch(/^run \S+ \(workflow\) unfinished after /);
+      const cancelled = cli(['cancel'], { cwd: dir, timeout: 30_000 });
+      expect([cancelled.code, cancelled.stderr]).toEqual([2, 'orchestrate: no run is going on on this machine\n']);
+      // The spawner took the task with the runner.
+      await waitFor(() => spawnSync('pgrep', ['-f', 'cancel-zombie-marker']).status === 1, 'the task to end', 10_000);
+      expect(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z')).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
