@@ -53,6 +53,26 @@ tasks:
     expect(w.telemetry.heartbeat).toBe(10);
   });
 
+  it('caps retry delays at maxDelay as written, and at the default 1m only when the delay written is shorter', () => {
+    const w = load(`version: 1
+agents:
+  slow: { command: x, retry: { delay: 2m } }
+  capped: { command: x, retry: { delay: 2m, maxDelay: 30s } }
+tasks:
+  plain: { run: x, retry: { maxAttempts: 2 } }
+  long: { run: x, retry: { backoff: fixed, delay: 5m } }
+  of-slow: { agent: slow }
+  of-capped: { agent: capped }
+  of-capped-longer: { agent: capped, retry: { delay: 1m } }
+  own-cap: { agent: slow, retry: { maxDelay: 10s } }
+`).workflow!;
+    const caps = Object.fromEntries(w.tasks.map((t) => [t.id, [t.retry.delay, t.retry.maxDelay]]));
+    expect(caps).toEqual({ plain: [1, 60], long: [300, 300], 'of-slow': [120, 120], 'of-capped': [120, 30], 'of-capped-longer': [60, 30], 'own-cap': [120, 10] });
+    // A cap in the policy is written: the tasks under it keep it, whatever their delay.
+    const policy = load('version: 1\npolicy: { retry: { maxDelay: 20s } }\ntasks:\n  a: { run: x, retry: { delay: 1m } }\n', { policy: { retry: { delay: '3m' } } }).workflow!;
+    expect([policy.tasks[0]!.retry.delay, policy.tasks[0]!.retry.maxDelay, policy.policy.retry.maxDelay]).toEqual([60, 20, 20]);
+  });
+
   it('expands a matrix, substitutes matrix values and expands needs of the matrix task', () => {
     const w = load(`version: 1
 tasks:

@@ -163,7 +163,8 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const resources = { ...config.resources, ...raw.resources };
   /** Agents whose estimate is over their tasks' timeout, said once. */
   const estimatesSaid = new Set<string>();
-  const agents = resolveAgents(config.agents, raw.agents, policy, [config.policy?.retry, raw.policy?.retry]);
+  const policyRetry = [config.policy?.retry, raw.policy?.retry];
+  const agents = resolveAgents(config.agents, raw.agents, policy, policyRetry);
   for (const agent of Object.values(agents)) {
     const owner = `agent "${agent.name}"${raw.agents?.[agent.name]?.outputSchema ? '' : ' (from the config file)'}`;
     diagnostics.push(...outputSchemaDiagnostics(agent.outputSchema, owner, ['agents', agent.name, 'outputSchema']));
@@ -271,7 +272,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       t.agent !== undefined ? policy.defaultEstimate.agent : policy.defaultEstimate.shell, timeout, { at, agentAt: agentHere, said: estimatesSaid });
     if (estimate.problem) diagnostics.push(estimate.problem);
     const taskEnv = { ...env, ...agent?.env, ...stringifyEnv(t.env) };
-    const retry = resolveRetry(agent?.retry ?? policy.retry, t.retry);
+    // From the files' layers, not the agent's or policy's resolved one: a default there (maxDelay's) is not a value written.
+    const agentRetry = agent ? [config.agents?.[agent.name]?.retry, raw.agents?.[agent.name]?.retry] : [];
+    const retry = resolveRetry(...policyRetry, ...agentRetry, t.retry);
     const needs = needsList(t.needs);
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];

@@ -18,11 +18,13 @@ function defaultSeconds(definition: string, property: string): number {
 /** Merges retry settings key by key: later layers win; schema defaults underneath. */
 export function resolveRetry(...layers: Array<Retry | undefined>): RetryPolicy {
   const merged: Retry = Object.assign({}, ...layers.filter(Boolean));
+  const delay = seconds(merged.delay) ?? defaultSeconds('retry', 'delay');
   return {
     maxAttempts: merged.maxAttempts ?? (schemaDefault('retry', 'maxAttempts') as number),
     backoff: merged.backoff ?? (schemaDefault('retry', 'backoff') as RetryPolicy['backoff']),
-    delay: seconds(merged.delay) ?? defaultSeconds('retry', 'delay'),
-    maxDelay: seconds(merged.maxDelay) ?? defaultSeconds('retry', 'maxDelay'),
+    delay,
+    // The default cap never shortens a delay written: `delay: 5m` waits 5m.
+    maxDelay: seconds(merged.maxDelay) ?? Math.max(defaultSeconds('retry', 'maxDelay'), delay),
     jitter: merged.jitter ?? (schemaDefault('retry', 'jitter') as number),
     onExitCodes: merged.onExitCodes ?? [],
     onKinds: merged.onKinds ?? (schemaDefault('retry', 'onKinds') as RetryKind[]),

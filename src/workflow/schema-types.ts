@@ -112,7 +112,7 @@ export type Retry = {
    */
   delay?: Duration;
   /**
-   * Upper bound of the delay between attempts.
+   * Upper bound of the delay between attempts. Default: 1m, or `delay` when that is longer (when no layer of the cascade sets it).
    * @default "1m"
    */
   maxDelay?: Duration;

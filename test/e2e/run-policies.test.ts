@@ -6,6 +6,8 @@ import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 import { formatEventLine } from '../../src/report/simple-renderer.js';
+import { startCli } from '../helpers/background.js';
+import { waitFor } from '../helpers/wait.js';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -106,6 +108,16 @@ tasks:
       expect(r.stdout).toBe('');
     }
     expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
+  });
+
+  it('waits the retry delay written even when it is longer than the default maxDelay of 1m', async () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  flaky: { run: "exit 3", retry: { maxAttempts: 2, backoff: fixed, delay: 90s } }\n' });
+    const run = startCli(dir, ['run', 'workflow.yaml', '--renderer', 'silent', '--events', 'events.jsonl']);
+    const retrying = () => (existsSync(join(dir, 'events.jsonl')) ? readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === 'task.retrying') : undefined);
+    await waitFor(() => retrying() !== undefined, 'the first attempt to fail');
+    expect(retrying()).toMatchObject({ taskId: 'flaky', attempt: 1, delayMs: 90_000 });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(143);
   });
 
   it('waits at least what a failed attempt asks with a retry-after output (an API\'s Retry-After)', () => {
