@@ -1,19 +1,18 @@
-import { readFileSync, statSync } from 'node:fs';
-import { decodeText } from '../util/decode-text.js';
 import { resolve } from 'node:path';
-import { ioReason } from '../errors.js';
 import { suggestion } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { outputSchemaDiagnostics } from './output-schema.js';
 import { fillMatrixValueTemplates } from './matrix-value-templates.js';
 import { renderParams } from './param-texts.js';
-import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS, resolveMatrix, type MatrixFile } from './expand-matrix.js';
-import { parseTemplate, renderTemplate, type TemplateRef } from './templates.js';
+import { dynamicKeys, expandMatrix, matrixKeys, matrixSize, MAX_MATRIX_EXPANSIONS } from './expand-matrix.js';
+import { renderTemplate, type TemplateRef } from './templates.js';
 import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, resolveSecretPatterns, stringifyEnv } from './resolve-policy.js';
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { chooseEstimate } from './task-estimate.js';
+import { promptOf } from './prompt-file.js';
+import { checkMatrix, matrixFromInputs } from './check-matrix.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
 import { parseCondition, staticValue } from './condition.js';
 import { dotenvPaths, readDotenvFiles } from './dotenv.js';
@@ -54,82 +53,6 @@ function loadTimeLookup(values: Record<string, MatrixValue> | undefined, keys: r
     if (ref.kind === 'params' && !Object.hasOwn(params, ref.key)) return undefined;
     return staticValue(inputs, { matrix: values, params }, ref);
   };
-}
-
-/** A prompt file larger than this is refused: a prompt travels in memory, on stdin and in a file. */
-const MAX_PROMPT_FILE_BYTES = 16 * 1024 * 1024;
-
-/**
- * A task's prompt text: its `prompt`, or the text of its `promptFile`
- * (relative to the workflow file), read once, here; or the problem with it.
- */
-function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath): { text?: string; file?: string; problem?: Diagnostic } {
-  if (t.promptFile === undefined) return { text: t.prompt };
-  const where = [...at, 'promptFile'];
-  if (t.prompt !== undefined) return { problem: error('bad-prompt-file', `task "${baseId}" has both \`prompt\` and \`promptFile\`: give one`, where, true) };
-  const file = resolve(dir, expandHome(t.promptFile));
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile()) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is not a file`, where) };
-    if (stat.size > MAX_PROMPT_FILE_BYTES) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is larger than 16 MB`, where) };
-    const text = decodeText(readFileSync(file));
-    if (text.includes('\ufffd')) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a byte that is not UTF-8 (was it saved as Latin-1 or Windows-1252? save it as UTF-8), or U+FFFD, the mark a conversion leaves where it lost a character`, where) };
-    if (text.includes('\0')) return { problem: error('nul-byte', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a NUL byte (\\0): is it a binary file? A prompt travels in an environment variable, which cannot carry one`, where) };
-    return { text, file };
-  } catch (caught) {
-    return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} cannot be read: ${ioReason(caught)}`, where) };
-  }
-}
-
-/** The matrix with its keys from inputs that have values resolved into lists, and the inputs that gave them. */
-function matrixFromInputs(matrix: MatrixFile | undefined, inputs: InputValues): { matrix?: MatrixFile; problem?: { key: string; message: string }; used: Set<string> } {
-  const used = new Set<string>();
-  if (!matrix || !dynamicKeys(matrix).length) return { matrix, used };
-  const resolved = resolveMatrix(matrix, (template) => {
-    const ref = parseTemplate(template.trim()).refs[0];
-    if (ref?.kind !== 'inputs' || ref.text !== template.trim() || !Object.hasOwn(inputs, ref.key)) return undefined;
-    used.add(ref.key);
-    return inputs[ref.key];
-  });
-  return { ...resolved, used };
-}
-
-/**
- * An `exclude` entry must name keys of the value lists, and something must be
- * left to run (said in terms of the inputs that gave its lists, if any); a key
- * from another task's output or an input is one template of it, and one from
- * an output is not on a task with `sources` (fingerprinted before anything runs).
- */
-function checkMatrix(baseId: string, t: TaskFile, at: DocPath, fromInputs: ReadonlySet<string>): Diagnostic[] {
-  const matrix = t.matrix;
-  if (!matrix) return [];
-  const lists = Object.keys(matrix).filter((key) => key !== 'include' && key !== 'exclude');
-  const problems: Diagnostic[] = [];
-  const dynamic = dynamicKeys(matrix);
-  const fromOutputs = dynamic.filter((key) => {
-    const text = (matrix[key] as string).trim();
-    const { refs } = parseTemplate(text);
-    if (refs.length !== 1 || (refs[0]!.kind !== 'task-output' && refs[0]!.kind !== 'inputs') || refs[0]!.text !== text) {
-      problems.push(error('bad-matrix', `task "${baseId}": matrix.${key} must be a list of values, or one template of another task's output (\${{ tasks.ID.outputs.KEY }}) or of an input (\${{ inputs.NAME }}); got ${JSON.stringify(text)}`, [...at, key]));
-    }
-    return refs[0]?.kind === 'task-output';
-  });
-  if (fromOutputs.length && t.sources?.length) {
-    problems.push(error('bad-matrix', `task "${baseId}": its matrix comes from ${fromOutputs.length > 1 ? 'outputs' : 'an output'} known only at run time, so it cannot have \`sources\` (they are fingerprinted before anything runs)`, ['tasks', baseId, 'sources']));
-  }
-  (matrix.exclude ?? []).forEach((entry, i) => {
-    for (const key of Object.keys(entry)) {
-      if (!lists.includes(key)) {
-        problems.push(error('unknown-matrix-key', `task "${baseId}": matrix.exclude names "${key}", which is not a key of the matrix${suggestion(key, lists) || (lists.length ? ` (keys: ${lists.join(', ')})` : '')}`, [...at, 'exclude', i, key], true));
-      }
-    }
-  });
-  if (!problems.length && !dynamic.length && !expandMatrix(baseId, matrix).length) {
-    const why = fromInputs.size ? `its matrix has nothing to run with the value of ${[...fromInputs].map((n) => `input "${n}"`).join(' and ')}`
-      : matrix.exclude?.length ? '`exclude` leaves no combination of the matrix to run' : 'the matrix has no value lists and no `include` entries: nothing to run';
-    problems.push(error('empty-matrix', `task "${baseId}": ${why}`, at));
-  }
-  return problems;
 }
 
 /** A task's `service` in the model: its `ready` command (templates filled at load time), with the schema's defaults. */
