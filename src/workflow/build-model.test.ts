@@ -143,6 +143,12 @@ tasks:
     expect(codes('version: 1\ntasks:\n  a: { run: x, cost: 500 }\n')).toEqual([]);
   });
 
+  it('warns of an if: failure task without needs, which never runs', () => {
+    const yaml = 'version: 1\ntasks:\n  a: { run: x }\n  rollback: { run: x, if: failure }\n  alert: { run: x, if: failure, needs: a }\n  report: { run: x, if: always }\n  fan: { run: x, if: failure, matrix: { n: [1, 2] } }\n';
+    expect(codes(yaml)).toEqual(['failure-without-needs@4:27', 'failure-without-needs@7:22']);
+    expect(load(yaml).diagnostics[0]!.message).toBe('task "rollback" has `if: failure` but no `needs`: it runs only when one of its needs fails, so it never runs; give it the tasks whose failure it handles as needs');
+  });
+
   it('reports unknown needs with a suggestion, and self needs', () => {
     const d = load('version: 1\ntasks:\n  build: { run: x }\n  test: { run: x, needs: [biuld] }\n  self: { run: x, needs: self }\n').diagnostics;
     expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['unknown-need@4:27', 'self-need@5:26']);

@@ -132,6 +132,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     if (t.runOnInterrupt && (t.if ?? 'success') === 'success') {
       diagnostics.push(warning('never-runs-on-interrupt', `task "${baseId}" has \`runOnInterrupt\` but runs only when its needs succeed (\`if: success\`): after an interrupt they end cancelled, so it never runs then; cleanup takes \`if: always\``, [...at, 'runOnInterrupt'], true));
     }
+    if (t.if === 'failure' && !needsList(t.needs).length) {
+      diagnostics.push(warning('failure-without-needs', `task "${baseId}" has \`if: failure\` but no \`needs\`: it runs only when one of its needs fails, so it never runs; give it the tasks whose failure it handles as needs`, [...at, 'if']));
+    }
     for (const key of ['maxParallel', 'failFast'] as const) {
       if (t[key] !== undefined && t.matrix === undefined) {
         diagnostics.push(warning('no-matrix', `task "${baseId}" has \`${key}\` but no \`matrix\`: it acts on a matrix's expansions, and there is none here`, [...at, key], true));

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { codes } from './test-helpers.js';
+import { codes, load } from './test-helpers.js';
 
 describe('warnings', () => {
+  it('warns of an env value that reads a variable as a shell would, which nothing expands', () => {
+    const yaml = `version: 1
+env: { PATH: "$PATH:./bin", PLAIN: "a$", PRICE: "$5", TEMPLATE: "\${{ env.HOME }}/x" }
+agents: { w: { command: x, env: { CACHE: "\${HOME}/.cache" } } }
+tasks:
+  a: { agent: w, env: { N: 3, PATTERN: "^v[0-9]+$", BOTH: "x \${{ env.A }} $B" } }
+`;
+    expect(codes(yaml)).toEqual(['shell-variable-in-env@2:14', 'shell-variable-in-env@3:42', 'shell-variable-in-env@5:59']);
+    const [path, cache] = load(yaml).diagnostics;
+    expect(path!.message).toBe('PATH\'s value reads $PATH as a shell would, but no shell reads env values: the task gets "$PATH:./bin" as written; use ${{ env.PATH }} for the variable\'s value');
+    expect(cache!.message).toContain('reads ${HOME} as a shell would');
+    expect(cache!.message).toContain('use ${{ env.HOME }}');
+  });
   it('warns when an agent allows more than the explicit global limit', () => {
     expect(codes('version: 1\npolicy: { maxConcurrency: 2 }\nagents: { w: { command: x, concurrency: 4 } }\ntasks:\n  a: { agent: w }\n'))
       .toEqual(['concurrency-above-limit@3:41']);

@@ -66,12 +66,33 @@ function isPlainShell(shell: readonly string[]): boolean {
  * nothing, quietly (`ORCHESTRATE_OUTPUT` pointed elsewhere would lose the outputs).
  */
 export function reservedEnv(raw: WorkflowFile): Diagnostic[] {
-  const scopes: Array<{ env?: object; at: DocPath }> = [
+  const reserved = new Set<string>(TASK_VARIABLES);
+  return envScopes(raw).flatMap(({ env, at }) => Object.keys(env ?? {}).filter((name) => reserved.has(name))
+    .map((name) => warning('reserved-env', `${name} is set by the runner for every task: this value is never seen (the runner's wins); use another name`, [...at, name], true)));
+}
+
+/** `$NAME` or `${NAME}` as a shell reads it; `${{` starts a template instead. */
+const SHELL_VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/;
+
+/**
+ * `env` values that read a variable as a shell would (`PATH: "$PATH:./bin"`):
+ * no shell reads them, so the task gets the text as written — a PATH that
+ * finds nothing — as in GitHub Actions. `${{ env.NAME }}` inserts the value.
+ */
+export function shellVariablesInEnv(raw: WorkflowFile): Diagnostic[] {
+  return envScopes(raw).flatMap(({ env, at }) => Object.entries(env ?? {}).flatMap(([name, value]) => {
+    const found = typeof value === 'string' ? SHELL_VARIABLE.exec(value) : null;
+    if (!found) return [];
+    const variable = found[1] ?? found[2]!;
+    return [warning('shell-variable-in-env', `${name}'s value reads ${found[0]} as a shell would, but no shell reads env values: the task gets ${JSON.stringify(value)} as written; use \${{ env.${variable} }} for the variable's value`, [...at, name])];
+  }));
+}
+
+/** The `env` maps of a workflow file: its own, each agent's and each task's, with where they are. */
+function envScopes(raw: WorkflowFile): Array<{ env?: Record<string, unknown>; at: DocPath }> {
+  return [
     { env: raw.env, at: ['env'] },
     ...Object.entries(raw.agents ?? {}).map(([name, agent]) => ({ env: agent.env, at: ['agents', name, 'env'] })),
     ...Object.entries(raw.tasks ?? {}).map(([id, task]) => ({ env: task.env, at: ['tasks', id, 'env'] })),
   ];
-  const reserved = new Set<string>(TASK_VARIABLES);
-  return scopes.flatMap(({ env, at }) => Object.keys(env ?? {}).filter((name) => reserved.has(name))
-    .map((name) => warning('reserved-env', `${name} is set by the runner for every task: this value is never seen (the runner's wins); use another name`, [...at, name], true)));
 }

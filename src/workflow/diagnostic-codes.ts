@@ -16,6 +16,7 @@ export const DIAGNOSTIC_CODES = {
   'run-and-agent': 'A task with both `run` and `agent`, or neither.',
   'prompt-without-agent': 'A shell task with a `prompt`, which is not used (warning).',
   'no-matrix': 'A task without a `matrix` has `maxParallel` or `failFast`, which act on a matrix\'s expansions only (warning).',
+  'failure-without-needs': 'A task has `if: failure` but no `needs`: it runs only when a need fails, so it never runs (warning).',
   'never-runs-on-interrupt': 'A task has `runOnInterrupt` but `if: success` (the default): after an interrupt its needs end cancelled, so it never runs then (warning).',
   'service-not-in-needs': 'A task uses an output of a service it does not need directly: a service is up only while the tasks that need it run, so it may be stopped, or never started, by then (warning).',
   'unknown-agent': 'A task names an agent that is not defined.',
@@ -51,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   'ordering-not-number': "A `when` condition orders (`<`, `<=`, `>`, `>=`) a literal that is not a number, which is always false (warning).",
   'not-an-option': 'A `when` condition compares an input with an enum, a matrix key, how a task ended or runner.os/arch with a value it can never have, which is always false (`==`) or true (`!=`) (warning).',
   'missing-cwd': "A task's (or its agent's) `cwd` does not exist, or is not a directory, when linted (warning).",
+  'shell-variable-in-env': 'An `env` value reads a variable as a shell would (`$PATH`), but no shell reads env values: the task gets the text as written (warning).',
   'reserved-env': 'An `env` entry names a variable the runner sets for every task (`ORCHESTRATE_OUTPUT`...): the runner\'s value wins (warning).',
   'missing-program': "An agent's `command` starts with a relative path (`./agents/review.sh`) that is not there from its tasks' working directory when linted, and no task makes it (warning).",
   'missing-sources': 'A `sources` entry (or the directory of a glob) does not exist when linted and no task makes it: a typo keeps the task up to date (warning).',
@@ -62,6 +64,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

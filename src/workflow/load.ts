@@ -4,7 +4,7 @@ import { error, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic
 import { buildModel } from './build-model.js';
 import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-references.js';
-import { checkWarnings, reservedEnv } from './check-warnings.js';
+import { checkWarnings, reservedEnv, shellVariablesInEnv } from './check-warnings.js';
 import { secretsInCommands } from './secret-in-command.js';
 import { missingDirectories, missingPrograms } from './check-directories.js';
 import { missingSources } from './check-sources.js';
@@ -131,7 +131,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
     diagnostics.push(...checkReferences(raw, built.workflow, graph.graph, built.promptFiles));
     // A share of the CPUs (`50%`) differs between machines, as the default does: no warning against it.
     const explicitLimit = typeof (raw.policy?.maxConcurrency ?? config.policy?.maxConcurrency) === 'number';
-    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...secretsInCommands(raw, built.workflow));
+    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...shellVariablesInEnv(raw), ...secretsInCommands(raw, built.workflow));
   }
   return done(diagnostics, built.workflow);
 }

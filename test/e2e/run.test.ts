@@ -205,6 +205,14 @@ tasks:
     expect(cli(['run', 'workflow.yaml'], { cwd: r.dir }).stdout).not.toContain('skipped: report-rollback');
   });
 
+  it('lints an if: failure task without needs, which the run always skips', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: exit 1 }\n  rollback: { run: "true", if: failure }\n' });
+    expect(task(r.result, 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });
+    const lint = cli(['lint', 'workflow.yaml'], { cwd: r.dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('workflow.yaml:4:32  warning  task "rollback" has `if: failure` but no `needs`: it runs only when one of its needs fails, so it never runs; give it the tasks whose failure it handles as needs  [failure-without-needs]');
+  });
+
   it('exits 0 when the only failure is allowed, and 1 when a gate fails whatever continueOnError says', () => {
     expect(runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: exit 1, continueOnError: true }\n  b: { run: "true", needs: a }\n' }).code).toBe(0);
     const gate = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  audit: { run: exit 1, gate: true, continueOnError: true }\n  next: { run: "true", needs: audit }\n' });
@@ -633,6 +641,23 @@ tasks:
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('[ask] end of input\n');
     expect(r.stdout).not.toContain('typed-by-someone');
+  });
+
+  it('takes env values as written, which lint calls out when they read a variable as a shell would; ${{ env.X }} inserts it', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'w.yaml': `version: 1
+tasks:
+  a:
+    env: { LITERAL: "$HOME/x", EXTENDED: "\${{ env.HOME }}/x" }
+    run: echo "literal=$LITERAL extended=$EXTENDED"
+`,
+    });
+    const lint = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout)[0].diagnostics;
+    expect(lint.map((d: any) => [d.code, d.line, d.column])).toEqual([['shell-variable-in-env', 4, 21]]);
+    const r = cli(['run', 'w.yaml', '--logs', 'all', '--renderer', 'simple'], { cwd: dir, env: { HOME: dir } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`[a] literal=$HOME/x extended=${dir}/x\n`);
   });
 
   it('sets its own variables over a workflow\'s env of the same names, which lint calls out (reserved-env)', () => {
