@@ -92,6 +92,41 @@ tasks:
     expect(kinds(findBottlenecks({ tasks: [row('cheap', 4, [1], { costPerRun: 0.1 })], agents: [] }), 'cost-drift')).toEqual([]);
   });
 
+  it('names a task whose successes take twice its written estimate or half of it, or further off', () => {
+    const estimated = load(`version: 1
+agents:
+  llm: { command: cat, estimate: 10s }
+tasks:
+  build: { run: "true", estimate: 30s }
+  review: { agent: llm }
+  near: { run: "true", estimate: 10s }
+  tiny: { run: "true", estimate: 0.1s }
+  guessed: { run: "true" }
+  test: { run: "true", estimate: 1s, matrix: { shard: [1, 2] } }
+`).workflow!;
+    const found = findBottlenecks({
+      workflow: estimated,
+      tasks: [
+        row('build', 3, [100, 130, 200]),
+        row('review', 4, [4, 4, 5, 6]),
+        row('near', 3, [15, 18, 19]),
+        row('tiny', 3, [0.4, 0.4, 0.5]),
+        row('guessed', 3, [60, 60, 60]),
+        row('test[1]', 2, [2.5, 3]),
+        row('test[2]', 1, [4]),
+      ],
+      agents: [],
+    });
+    expect(kinds(found, 'estimate-drift').map((f) => [f.subject, f.severity, f.reason, f.suggestion])).toEqual([
+      ['build', 'medium', '`build` takes 2m10s (the median of its 3 successes) against the 30s written for it', 'set the estimate of `build` to about 2m10s: `graph`, and a plan without this history (a fresh checkout in CI), go by the written one'],
+      ['test', 'medium', '`test` takes 3s (the median of its 3 successes, its expansions together) against the 1s written for it', 'set the estimate of `test` to about 3s: `graph`, and a plan without this history (a fresh checkout in CI), go by the written one'],
+      ['review', 'low', '`review` takes 4s (the median of its 4 successes) against the 10s written for it (its agent `llm`\'s)', 'set the estimate of `review` (or of its agent `llm`) to about 4s: `graph`, and a plan without this history (a fresh checkout in CI), go by the written one'],
+    ]);
+    // Too few successes, or without the workflow: nothing to compare with.
+    expect(kinds(findBottlenecks({ workflow: estimated, tasks: [row('build', 2, [100, 130])], agents: [] }), 'estimate-drift')).toEqual([]);
+    expect(kinds(findBottlenecks({ tasks: [row('build', 3, [100, 130, 200])], agents: [] }), 'estimate-drift')).toEqual([]);
+  });
+
   it('does not call flaky a task whose every retry its API refused, and which always succeeded', () => {
     const refused = row('ask', 4, [1, 1, 1, 1], { retriesPerRun: 1, retryAfter: { attempts: 4, seconds: 4 } });
     const flaky = row('shaky', 4, [1, 1, 1, 1], { retriesPerRun: 1, retryAfter: { attempts: 1, seconds: 1 } });

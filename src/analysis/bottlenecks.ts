@@ -1,9 +1,9 @@
 import { formatDuration, formatWindow } from '../util/duration.js';
 import { planWorkflow, type Plan, type PlanOptions } from '../plan/plan.js';
-import type { StatsRow } from '../store/stats.js';
-import type { Workflow } from '../workflow/model.js';
+import { percentile, type StatsRow } from '../store/stats.js';
+import type { TaskSpec, Workflow } from '../workflow/model.js';
 
-export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited' | 'timing-out' | 'cost-drift';
+export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited' | 'timing-out' | 'cost-drift' | 'estimate-drift';
 export type FindingSeverity = 'high' | 'medium' | 'low';
 
 export interface Finding {
@@ -243,6 +243,40 @@ function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
   });
 }
 
+/**
+ * With the workflow: tasks whose successes take, at the median, twice the
+ * estimate written for them (their own or their agent's) or half of it, or
+ * further off, and at least 0.5 s away (3 successes or more; a matrix's
+ * expansions together). `plan` here goes by the history, but `graph`, and a
+ * plan where this history is not (a fresh checkout in CI), by what is written.
+ */
+function estimateFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
+  if (!workflow) return [];
+  const byBase = new Map<string, { task: TaskSpec; row: StatsRow; durations: number[] }>();
+  for (const t of tasks) {
+    const task = workflow.tasks[workflow.taskIndex.get(t.name) ?? -1];
+    if (!task || (task.estimateSource !== 'declared' && task.estimateSource !== 'agent')) continue;
+    const group = byBase.get(task.baseId) ?? { task, row: t, durations: [] };
+    group.durations.push(...t.samples);
+    byBase.set(task.baseId, group);
+  }
+  return [...byBase].flatMap(([baseId, { task, row, durations }]) => {
+    if (durations.length < 3) return [];
+    const median = percentile(durations, 50);
+    const ratio = task.estimate > 0 ? median / task.estimate : Infinity;
+    if ((ratio < 2 && ratio > 0.5) || Math.abs(median - task.estimate) < 0.5) return [];
+    const whose = task.estimateSource === 'agent' ? ` (its agent \`${task.agent}\`'s)` : '';
+    return [{
+      kind: 'estimate-drift' as const,
+      severity: ratio >= 3 || ratio <= 1 / 3 ? 'medium' as const : 'low' as const,
+      subject: baseId,
+      workflow: row.workflow,
+      reason: `\`${baseId}\` takes ${fmt(median)} (the median of its ${durations.length} successes${task.baseId !== task.id ? ', its expansions together' : ''}) against the ${fmt(task.estimate)} written for it${whose}`,
+      suggestion: `set the estimate of \`${baseId}\`${task.estimateSource === 'agent' ? ` (or of its agent \`${task.agent}\`)` : ''} to about ${fmt(median)}: \`graph\`, and a plan without this history (a fresh checkout in CI), go by the written one`,
+    }];
+  });
+}
+
 const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
 
 /**
@@ -258,7 +292,7 @@ export function findBottlenecks(input: { workflow?: Workflow; history?: Readonly
     const plan = planWorkflow(input.workflow, estimates);
     findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents));
   }
-  const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow), ...costFindings(input.tasks, input.workflow)];
+  const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow), ...costFindings(input.tasks, input.workflow), ...estimateFindings(input.tasks, input.workflow)];
   // Names are a workflow's own: with rows of several, each finding says whose it is.
   const several = new Set([...input.tasks, ...input.agents].map((r) => r.workflow)).size > 1;
   findings.push(...(several ? fromHistory : fromHistory.map(({ workflow: _workflow, ...finding }) => finding)));

@@ -73,6 +73,22 @@ tasks:
     expect([policy.tasks[0]!.retry.delay, policy.tasks[0]!.retry.maxDelay, policy.policy.retry.maxDelay]).toEqual([60, 20, 20]);
   });
 
+  it('warns of a task\'s retry block that leaves maxAttempts at 1, so it is never retried', () => {
+    const yaml = `version: 1
+agents: { w: { command: x, retry: { maxAttempts: 3 } } }
+tasks:
+  once: { run: x, retry: { delay: 5s, backoff: fixed } }
+  set: { run: x, retry: { maxAttempts: 2, delay: 5s } }
+  of-agent: { agent: w, retry: { onExitCodes: [75] } }
+  one-on-purpose: { run: x, retry: { maxAttempts: 1 } }
+  empty: { run: x, retry: {} }
+`;
+    expect(codes(yaml)).toEqual(['retry-without-attempts@4:19']);
+    expect(load(yaml).diagnostics[0]!.message).toBe('task "once" sets `retry` (delay, backoff) but makes 1 attempt: maxAttempts is 1 unless set, so it is never retried; set maxAttempts, the attempts in all (3: the first and 2 retries)');
+    // The policy's maxAttempts is above it: nothing to say.
+    expect(codes('version: 1\npolicy: { retry: { maxAttempts: 2 } }\ntasks:\n  a: { run: x, retry: { delay: 5s } }\n')).toEqual([]);
+  });
+
   it('expands a matrix, substitutes matrix values and expands needs of the matrix task', () => {
     const w = load(`version: 1
 tasks:

@@ -18,7 +18,7 @@ import { parseCondition, staticValue } from './condition.js';
 import { dotenvPaths, readDotenvFiles } from './dotenv.js';
 import { rootPathProblems } from './root-paths.js';
 import type { ConfigFile, Duration, Task as TaskFile, WorkflowFile } from './schema-types.js';
-import { schemaDefault, serviceDefault, topLevelDefault } from './schema.js';
+import { definitionKeys, schemaDefault, serviceDefault, topLevelDefault } from './schema.js';
 import type { MatrixValue, TaskSpec, Workflow } from './model.js';
 import type { SourceMap } from './source-map.js';
 import { ownValue } from '../util/own-value.js';
@@ -201,6 +201,11 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     // From the files' layers, not the agent's or policy's resolved one: a default there (maxDelay's) is not a value written.
     const agentRetry = agent ? [config.agents?.[agent.name]?.retry, raw.agents?.[agent.name]?.retry] : [];
     const retry = resolveRetry(...policyRetry, ...agentRetry, t.retry);
+    // Argo retries without a limit when none is given; here one attempt is the default, and the rest of the block does nothing.
+    const retryKeys = Object.keys(t.retry ?? {}).filter((key) => definitionKeys('retry').includes(key));
+    if (t.retry?.maxAttempts === undefined && retry.maxAttempts === 1 && retryKeys.length) {
+      diagnostics.push(warning('retry-without-attempts', `task "${baseId}" sets \`retry\` (${retryKeys.join(', ')}) but makes 1 attempt: maxAttempts is 1 unless set, so it is never retried; set maxAttempts, the attempts in all (3: the first and 2 retries)`, [...at, 'retry'], true));
+    }
     const needs = needsList(t.needs);
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];

@@ -85,6 +85,11 @@ export function serviceDefault(property: 'interval' | 'timeout'): unknown {
   return forms.find((form) => form.type === 'object')?.properties?.[property]?.default;
 }
 
+/** The keys a workflow-schema definition has (`retry`: maxAttempts, backoff, ...). */
+export function definitionKeys(definition: string): string[] {
+  return Object.keys(schemas().workflow.definitions[definition]?.properties ?? {});
+}
+
 /** The `default` of a property of a workflow-schema definition. */
 export function schemaDefault(definition: string, property: string): unknown {
   return schemas().workflow.definitions[definition]?.properties?.[property]?.default;

@@ -205,6 +205,14 @@ tasks:
     expect(cli(['run', 'workflow.yaml'], { cwd: r.dir }).stdout).not.toContain('skipped: report-rollback');
   });
 
+  it('lints a retry block without maxAttempts, which makes one attempt', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  flaky: { run: exit 1, retry: { delay: 10ms } }\n' });
+    expect(task(r.result, 'flaky')).toMatchObject({ status: 'failed', attempts: 1 });
+    const lint = cli(['lint', 'workflow.yaml'], { cwd: r.dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('workflow.yaml:3:25  warning  task "flaky" sets `retry` (delay) but makes 1 attempt');
+  });
+
   it('lints an if: failure task without needs, which the run always skips', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: exit 1 }\n  rollback: { run: "true", if: failure }\n' });
     expect(task(r.result, 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });

@@ -169,6 +169,23 @@ tasks:
     expect(stats.bottlenecks.map((f: any) => f.kind)).not.toContain('queue-wait');
   });
 
+  it('names a task whose runs take far from the estimate written for it, which graph and a fresh checkout\'s plan go by', () => {
+    // 0.8 s of sleep against 0.1 s written: however slow the machine, far more than twice it.
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: "sleep 0.8", estimate: 0.1s }\n  quick: { run: "true", estimate: 0.1s }\n' });
+    for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    const drift = stats.bottlenecks.filter((f: any) => f.kind === 'estimate-drift');
+    expect(drift).toEqual([{
+      kind: 'estimate-drift',
+      severity: 'medium',
+      subject: 'build',
+      reason: expect.stringMatching(/^`build` takes \d+(\.\d+)?s \(the median of its 3 successes\) against the 0\.1s written for it$/),
+      suggestion: expect.stringMatching(/^set the estimate of `build` to about \d+(\.\d+)?s: `graph`, and a plan without this history/),
+    }]);
+    // Without the file nothing written is known to compare with.
+    expect(JSON.parse(cli(['stats', '--json'], { cwd: dir }).stdout).bottlenecks.map((f: any) => f.kind)).not.toContain('estimate-drift');
+  });
+
   it('calls a task that failed in every run failing, not flaky; one that failed in some runs without retries flaky', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  broken: { run: "exit 3" }\n  fine: { run: "true" }\n  sometimes: { run: "if [ -e n ]; then rm n; else touch n; exit 1; fi" }\n' });
     for (let i = 0; i < 3; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
