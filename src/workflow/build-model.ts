@@ -194,7 +194,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const params = (t.params ?? {}) as Record<string, unknown>;
     const agentHere: DocPath | undefined = t.agent !== undefined && raw.agents?.[t.agent]?.estimate !== undefined ? ['agents', t.agent, 'estimate'] : undefined;
     const timeout = t.timeout !== undefined ? parseDuration(t.timeout) : agent?.timeout ?? policy.taskTimeout;
-    const estimate = chooseEstimate(baseId, { ...t, estimate: t.estimate !== undefined ? parseDuration(t.estimate) : undefined }, agent?.estimate,
+    const estimate = chooseEstimate(baseId, { estimate: t.estimate !== undefined ? parseDuration(t.estimate) : undefined, timeout: t.timeout, agent: t.agent }, agent?.estimate,
       t.agent !== undefined ? policy.defaultEstimate.agent : policy.defaultEstimate.shell, timeout, { at, agentAt: agentHere, said: estimatesSaid });
     if (estimate.problem) diagnostics.push(estimate.problem);
     const taskEnv = { ...env, ...agent?.env, ...stringifyEnv(t.env) };

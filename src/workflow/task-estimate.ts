@@ -18,8 +18,8 @@ export interface EstimateChoice {
  * policy's) is said once, at the agent.
  *
  * @param timeout the task's timeout in seconds (its own, its agent's or the policy's), if any
- * @param places where the task is in the file; `agentAt` the agent's estimate, if in this file
- * @param said agents already warned of, to be added to
+ * @param places `at`: where the task is in the file; `agentAt`: its agent's estimate, if in
+ *   this file; `said`: the agents already warned of, to be added to
  */
 export function chooseEstimate(
   baseId: string,
