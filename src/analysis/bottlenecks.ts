@@ -24,6 +24,12 @@ const fmt = (s: number) => formatDuration(s);
 const attemptsOf = (row: StatsRow) => Math.round(row.runs * (1 + (row.retriesPerRun ?? 0)));
 /** How much a share of attempts that went wrong matters: a quarter is high, a tenth medium. */
 const byShare = (share: number): FindingSeverity => (share >= 0.25 ? 'high' : share >= 0.1 ? 'medium' : 'low');
+/** Whether what was measured is twice what is written, or half of it, or further off (`ratio`: measured / written). */
+const farOff = (ratio: number) => ratio >= 2 || ratio <= 0.5;
+/** How far off: three times or a third is medium. */
+const byRatio = (ratio: number): FindingSeverity => (ratio >= 3 || ratio <= 1 / 3 ? 'medium' : 'low');
+/** The workflow's task of a stats row, if the workflow has it. */
+const taskOf = (workflow: Workflow | undefined, name: string): TaskSpec | undefined => workflow?.tasks[workflow.taskIndex.get(name) ?? -1];
 
 /** Tasks that dominate the critical path (their planned time: the estimate and the retries history saw). */
 function criticalPathFindings(plan: Plan): Finding[] {
@@ -191,7 +197,7 @@ function retryAfterFindings(agents: StatsRow[], workflow?: Workflow): Finding[] 
  */
 function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
   return tasks.flatMap((t) => {
-    const timeout = workflow?.tasks[workflow.taskIndex.get(t.name) ?? -1]?.timeout;
+    const timeout = taskOf(workflow, t.name)?.timeout;
     const its = timeout !== undefined ? `its timeout (${fmt(timeout)})` : 'its timeout';
     const timedOut = t.timedOut ?? 0;
     if (timedOut >= 2) {
@@ -226,15 +232,15 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
 function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
   if (!workflow) return [];
   return tasks.flatMap((t) => {
-    const task = workflow.tasks[workflow.taskIndex.get(t.name) ?? -1];
+    const task = taskOf(workflow, t.name);
     if (!task || t.runs < 2 || t.costPerRun === null) return [];
     const actual = Math.round((t.costPerRun / (1 + (t.retriesPerRun ?? 0))) * 1e6) / 1e6;
     const ratio = task.cost > 0 ? actual / task.cost : actual > 0 ? Infinity : 1;
-    if (ratio < 2 && ratio > 0.5) return [];
+    if (!farOff(ratio)) return [];
     const budget = workflow.policy.costBudget !== undefined;
     return [{
       kind: 'cost-drift' as const,
-      severity: budget && ratio >= 2 ? 'high' as const : ratio >= 3 || ratio <= 1 / 3 ? 'medium' as const : 'low' as const,
+      severity: budget && ratio >= 2 ? 'high' as const : byRatio(ratio),
       subject: t.name,
       workflow: t.workflow,
       reason: `\`${t.name}\` cost ${actual} an attempt over its ${t.runs} runs, as it reported it, against the ${task.cost} it declares`,
@@ -254,7 +260,7 @@ function estimateFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
   if (!workflow) return [];
   const byBase = new Map<string, { task: TaskSpec; row: StatsRow; durations: number[] }>();
   for (const t of tasks) {
-    const task = workflow.tasks[workflow.taskIndex.get(t.name) ?? -1];
+    const task = taskOf(workflow, t.name);
     if (!task || (task.estimateSource !== 'declared' && task.estimateSource !== 'agent')) continue;
     const group = byBase.get(task.baseId) ?? { task, row: t, durations: [] };
     group.durations.push(...t.samples);
@@ -264,11 +270,11 @@ function estimateFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
     if (durations.length < 3) return [];
     const median = percentile(durations, 50);
     const ratio = task.estimate > 0 ? median / task.estimate : Infinity;
-    if ((ratio < 2 && ratio > 0.5) || Math.abs(median - task.estimate) < 0.5) return [];
+    if (!farOff(ratio) || Math.abs(median - task.estimate) < 0.5) return [];
     const whose = task.estimateSource === 'agent' ? ` (its agent \`${task.agent}\`'s)` : '';
     return [{
       kind: 'estimate-drift' as const,
-      severity: ratio >= 3 || ratio <= 1 / 3 ? 'medium' as const : 'low' as const,
+      severity: byRatio(ratio),
       subject: baseId,
       workflow: row.workflow,
       reason: `\`${baseId}\` takes ${fmt(median)} (the median of its ${durations.length} successes${task.baseId !== task.id ? ', its expansions together' : ''}) against the ${fmt(task.estimate)} written for it${whose}`,
