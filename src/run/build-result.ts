@@ -63,8 +63,9 @@ export function buildRunResult(end: RunEnd): RunResult {
       logFile: s.attempts ? s.logFile : undefined,
     });
   });
+  // What running the tasks one at a time would take: their attempts and the retry delays between them, as the plan's serial counts them.
   // Whole milliseconds, as printed and as history keeps them: the speedup is the ratio of the two shown.
-  const serialTime = Math.round(end.states.reduce((sum, s, i) => sum + (end.included(i) ? s.runMs : 0), 0)) / 1000;
+  const serialTime = Math.round(end.states.reduce((sum, s, i) => sum + (end.included(i) ? s.runMs + s.backoffMs : 0), 0)) / 1000;
   const wallTime = (end.finishedAt - end.startedAt) / 1000;
   // The time the run had nothing to do but wait for a person: a task awaited approval, and no task was
   // queued, running or waiting out a retry delay (a service counts until it is ready, then it only serves).

@@ -50,6 +50,28 @@ describe('RunEngine on a fake clock', () => {
     expect(events.filter((e) => e.type === 'task.retrying').map((e) => e.delayMs)).toEqual([1000, 2000, 4000]);
   });
 
+  it('counts the retry delays waited out in the serial time, as one task at a time would wait them, but not a wait for a slot', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    // One slot: flaky fails at 100 ms and waits 1 s; other runs meanwhile (100-3100), so flaky's retry waits 2 s more for the slot.
+    const executor = new FakeExecutor({ flaky: 100, other: 3000 }, { flaky: 1 });
+    const running = engine('version: 1\npolicy: { maxConcurrency: 1 }\ntasks:\n  flaky: { run: x, priority: high, retry: { maxAttempts: 2, backoff: fixed, delay: 1s } }\n  other: { run: x }\n', executor).run();
+    await vi.advanceTimersByTimeAsync(5_000);
+    const result = await running;
+    expect(result.tasks.find((t) => t.id === 'flaky')).toMatchObject({ status: 'succeeded', attempts: 2, queueWaitMs: 2000 });
+    expect(result.metrics).toMatchObject({ wallTime: 3.2, serialTime: 4.2 });
+  });
+
+  it('counts a retry delay cut short by the run stopping up to the stop', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    // flaky waits 5 s to retry; breaker fails for good at 1 s and, cascading, stops the run: flaky waited 0.9 s of its delay.
+    const executor = new FakeExecutor({ flaky: 100, breaker: 1000 }, { flaky: 1, breaker: 1 });
+    const running = engine('version: 1\npolicy: { maxConcurrency: 2, cancellation: cascading }\ntasks:\n  flaky: { run: x, retry: { maxAttempts: 2, backoff: fixed, delay: 5s } }\n  breaker: { run: x }\n', executor).run();
+    await vi.advanceTimersByTimeAsync(6_000);
+    const result = await running;
+    expect(result.tasks.find((t) => t.id === 'flaky')).toMatchObject({ status: 'cancelled', attempts: 1 });
+    expect(result.metrics).toMatchObject({ wallTime: 1, serialTime: 2 });
+  });
+
   it('starts a dependent the moment its need ends, not when the level ends', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     const executor = new FakeExecutor({ short: 1000, long: 5000, next: 1000 });

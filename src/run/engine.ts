@@ -26,7 +26,7 @@ import { cancelReason, readiness, runsWhileStopping, type Stopping } from './rea
 import type { RunResult, TaskStatus } from './result.js';
 import { buildRunResult } from './build-result.js';
 import { expansionsOf, groupEnd } from './runtime-matrix.js';
-import { endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
+import { endBackoff, endEventFields, FINAL, freshState, recordAttempt, type TaskState } from './task-state.js';
 import { makeStateDirectory } from '../workflow/project-root.js';
 import { ServicesUp } from './services-up.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
@@ -231,6 +231,7 @@ export class RunEngine {
     const s = this.states[i]!;
     s.state = 'queued';
     s.readyAt = this.now();
+    endBackoff(s, s.readyAt);
     s.queuedAt ??= s.readyAt;
     this.tally.ready(i, s.readyAt / 1000);
     this.queue.push(i, s.readyAt);
@@ -465,6 +466,7 @@ export class RunEngine {
   private retryAfter(i: number, delaySeconds: number): void {
     const s = this.states[i]!;
     s.state = 'backoff';
+    s.backoffFrom = this.now();
     s.timer = setLongTimeout(() => {
       s.timer = undefined;
       if (this.stopping) return this.finish(i, 'cancelled', cancelReason(this.stopping));
@@ -570,6 +572,7 @@ export class RunEngine {
     s.state = status;
     s.reason = reason;
     s.end = this.now();
+    endBackoff(s, s.end);
     if (status === 'cancelled') s.failureTainted = true;
     // A trial that ended without an outcome (cancelled, not started) lets the agent's next task be the trial.
     this.queue.release(this.breakers.ended(this.scheduling[i]!));

@@ -18,6 +18,9 @@ export interface TaskState {
   firstStart?: number;
   end?: number;
   runMs: number;
+  /** The retry delays it waited out between attempts (ms), and when the one it waits out now began. */
+  backoffMs: number;
+  backoffFrom?: number;
   exitCode: number | null;
   cost: number;
   reserved: number;
@@ -59,7 +62,7 @@ export interface TaskState {
 
 /** A task's state before the run gets to it. */
 export function freshState(): TaskState {
-  return { state: 'pending', attempts: 0, readyAt: 0, queueWaitMs: 0, runMs: 0, exitCode: null, cost: 0, reserved: 0, outputs: {}, errors: [], failureTainted: false };
+  return { state: 'pending', attempts: 0, readyAt: 0, queueWaitMs: 0, runMs: 0, backoffMs: 0, exitCode: null, cost: 0, reserved: 0, outputs: {}, errors: [], failureTainted: false };
 }
 
 /** The fields of a task's terminal event (`task.succeeded`, ...), from its state as it ends. */
@@ -71,6 +74,13 @@ export function endEventFields(s: TaskState, status: TaskStatus, reason?: string
   if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
   if (s.summary !== undefined) fields.summary = s.summary;
   return fields;
+}
+
+/** Its retry delay has ended (it is queued again, or ends while waiting): the time waited counts in the run's serial time. */
+export function endBackoff(s: TaskState, now: number): void {
+  if (s.backoffFrom === undefined) return;
+  s.backoffMs += now - s.backoffFrom;
+  s.backoffFrom = undefined;
 }
 
 /** What an ended attempt leaves in its task's state (its cost is the engine's to settle). */

@@ -66,7 +66,7 @@ export const MIGRATIONS: readonly string[] = [
   // 5: the fingerprint of a task's sources when it succeeded, and a way to find a task's latest end.
   `ALTER TABLE tasks ADD COLUMN sources_hash TEXT;
    CREATE INDEX tasks_by_task ON tasks (task_id);`,
-  // 6: the run's serial time as the run measured it (its attempts' run times), for the speedup that history and reports show.
+  // 6: the run's serial time as the run measured it (its tasks one at a time: attempts and retry delays), for the speedup that history and reports show.
   `ALTER TABLE runs ADD COLUMN serial_time REAL;`,
   // 7: the memo key of a task with \`memoize\`, by which a later run finds a success to reuse.
   `ALTER TABLE tasks ADD COLUMN memo_key TEXT;

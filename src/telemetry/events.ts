@@ -27,7 +27,7 @@ export interface RunEvent {
   exitCode?: number | null;
   reason?: string;
   cost?: number;
-  /** workflow.finished: the attempts' run times added up (the run's serial time). */
+  /** workflow.finished: the attempts' run times and the retry delays between them added up (the run's serial time). */
   serialMs?: number;
   /** workflow.finished: the part of the run's wall time it only waited for a person (an approval); absent when none. */
   approvalWaitMs?: number;
