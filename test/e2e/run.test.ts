@@ -213,6 +213,16 @@ tasks:
     expect(lint.stdout).toContain('workflow.yaml:3:25  warning  task "flaky" sets `retry` (delay) but makes 1 attempt');
   });
 
+  it('lints a retry delay above its maxDelay, which the run waits instead', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\npolicy: { retry: { maxDelay: 50ms } }\ntasks:\n  flaky: { run: exit 1, retry: { maxAttempts: 2, backoff: fixed, delay: 30s } }\n' });
+    expect(task(r.result, 'flaky')).toMatchObject({ status: 'failed', attempts: 2 });
+    const retrying = r.events.filter((e: any) => e.type === 'task.retrying');
+    expect(retrying.map((e: any) => e.delayMs)).toEqual([50]);
+    const lint = cli(['lint', 'workflow.yaml'], { cwd: r.dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('workflow.yaml:4:73  warning  task "flaky" waits 30s before a retry, but maxDelay caps every delay at 0.05s (policy.retry): each retry waits 0.05s; lower the delay or raise maxDelay  [delay-over-max-delay]');
+  });
+
   it('lints an if: failure task without needs, which the run always skips', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: exit 1 }\n  rollback: { run: "true", if: failure }\n' });
     expect(task(r.result, 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });
