@@ -20,6 +20,14 @@ tasks:
       .toEqual(['concurrency-above-limit@3:41']);
     expect(codes('version: 1\nagents: { w: { command: x, concurrency: 400 } }\ntasks:\n  a: { agent: w }\n')).toEqual([]);
   });
+  it('warns of a circuit breaker in a workflow whose tasks have no agent, which never opens', () => {
+    const yaml = 'version: 1\npolicy: { circuitBreaker: { failureThreshold: 2 } }\ntasks:\n  a: { run: curl x }\n';
+    expect(codes(yaml)).toEqual(['circuit-without-agents@2:11']);
+    expect(load(yaml).diagnostics[0]!.message).toBe("policy.circuitBreaker counts the consecutive failures of each agent's tasks, and no task here has an agent: it never opens; shell tasks are not guarded by it");
+    expect(codes('version: 1\npolicy: { circuitBreaker: {} }\nagents: { w: { command: x } }\ntasks:\n  a: { run: x }\n  b: { agent: w }\n')).toEqual([]);
+    // The config file's serves many workflows.
+    expect(codes('version: 1\ntasks:\n  a: { run: x }\n', { policy: { circuitBreaker: { failureThreshold: 2 } } })).toEqual([]);
+  });
   it('warns about one artifact from tasks that may run together, not from ordered ones', () => {
     // c runs after b but may run beside a.
     expect(codes('version: 1\ntasks:\n  a: { run: x, artifacts: [out.txt] }\n  b: { run: x, artifacts: [out.txt] }\n  c: { run: x, needs: b, artifacts: [out.txt] }\n'))

@@ -61,6 +61,16 @@ function isPlainShell(shell: readonly string[]): boolean {
 }
 
 /**
+ * A circuit breaker in the workflow file's policy when no task has an agent:
+ * it counts each agent's failures, so it never opens (a shell task calling an
+ * API is not guarded by it). One in the config file serves many workflows.
+ */
+export function circuitWithoutAgents(raw: WorkflowFile, workflow: Workflow): Diagnostic[] {
+  if (raw.policy?.circuitBreaker === undefined || workflow.tasks.some((task) => task.agent !== undefined)) return [];
+  return [warning('circuit-without-agents', 'policy.circuitBreaker counts the consecutive failures of each agent\'s tasks, and no task here has an agent: it never opens; shell tasks are not guarded by it', ['policy', 'circuitBreaker'], true)];
+}
+
+/**
  * `env` entries (the workflow's, an agent's, a task's) that name a variable
  * the runner sets for every task: the runner's value wins, so the entry does
  * nothing, quietly (`ORCHESTRATE_OUTPUT` pointed elsewhere would lose the outputs).
