@@ -575,7 +575,7 @@ export type ConfigFile = {
   resources?: Record<string, PositiveInteger>;
   /**
    * Environment variable names (with `*` wildcards, case-insensitive) whose values are masked as secrets, besides a workflow's `secrets`.
-   * @default ["*TOKEN*","*SECRET*","*PASSWORD*","*KEY*"]
+   * @default ["*TOKEN*","*SECRET*","*PASSWORD*","*KEY*","*PASSWD*","*PASSPHRASE*","*CREDENTIAL*"]
    */
   secretPatterns?: Array<string>;
   /**

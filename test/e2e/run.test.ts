@@ -485,6 +485,14 @@ tasks:
     expect(r.stderr).toContain('[per[***]] ***\n');
   });
 
+  it('masks the values of variables named like passwords, passphrases and credentials beyond *PASSWORD*, but not the working directory', () => {
+    const r = runProject({
+      'workflow.yaml': 'version: 1\ntasks:\n  say: { run: \'echo "$DB_PASSWD $GPG_PASSPHRASE $AWS_CREDENTIALS at $PWD"\' }\n',
+    }, ['--logs', 'all'], { DB_PASSWD: 'passwd-value-1', GPG_PASSPHRASE: 'phrase-value-2', AWS_CREDENTIALS: 'cred-value-3' });
+    expect(r.stderr).toContain(`[say] *** *** *** at ${r.dir}\n`);
+    expect(readFileSync(task(r.result, 'say').logFile, 'utf8')).toContain(`out| *** *** *** at ${r.dir}\n`);
+  });
+
   it('masks a secret a task prints encoded: base64 (a Basic auth header), URL-encoded, JSON-escaped', () => {
     const secret = 'hunter2/"s3cret"+pw';
     const basic = Buffer.from(`deploy:${secret}`).toString('base64');
