@@ -493,6 +493,13 @@ tasks:
     expect(readFileSync(task(r.result, 'say').logFile, 'utf8')).toContain(`out| *** *** *** at ${r.dir}\n`);
   });
 
+  it('warns when a name under secrets: is not set but a near one is, whose value would go unmasked', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\nsecrets: [SIGNING_PIN, ABSENT_ONE]\ntasks:\n  a: { run: "true" }\n' }, [], { SIGNING_PN: '4711-pin' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('orchestrate: warning: secrets: "SIGNING_PIN" is not set, but "SIGNING_PN" is, and its value is not masked: if it is the secret, name it under secrets:\n');
+    expect(r.stderr).not.toContain('ABSENT_ONE');
+  });
+
   it('masks a secret a task prints encoded: base64 (a Basic auth header), URL-encoded, JSON-escaped', () => {
     const secret = 'hunter2/"s3cret"+pw';
     const basic = Buffer.from(`deploy:${secret}`).toString('base64');

@@ -17,6 +17,7 @@ import { takeExclusive } from '../exclusive-run.js';
 import type { RunResult } from '../../run/result.js';
 import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import { workflowMasker } from '../../telemetry/mask.js';
+import { misspelledSecrets } from '../../telemetry/misspelled-secrets.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { selectedIds, selectedPart } from '../task-selection.js';
 import type { PlannedWall } from '../../report/run-summary.js';
@@ -201,6 +202,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   let storeFate: StoreFileFate = { fate: 'kept' };
   // The run's, made here for the exclusive group and the history too (it grows with what tasks ask to mask).
   const masker = workflowMasker(workflow);
+  for (const message of misspelledSecrets(workflow, { ...workflow.dotenv, ...process.env })) await writeErr(`orchestrate: warning: ${message}\n`);
   // Taken before the history is read: a run that waited for another of its group sees what that one did.
   let taken: Awaited<ReturnType<typeof takeExclusive>>;
   try {
