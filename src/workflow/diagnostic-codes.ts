@@ -57,7 +57,7 @@ export const DIAGNOSTIC_CODES = {
   'missing-cwd': "A task's (or its agent's) `cwd` does not exist, or is not a directory, when linted (warning).",
   'shell-variable-in-env': 'An `env` value reads a variable as a shell would (`$PATH`), but no shell reads env values: the task gets the text as written (warning).',
   'reserved-env': 'An `env` entry names a variable the runner sets for every task (`ORCHESTRATE_OUTPUT`...): the runner\'s value wins (warning).',
-  'missing-program': "An agent's `command` starts with a relative path (`./agents/review.sh`) that is not there from its tasks' working directory when linted, and no task makes it (warning).",
+  'missing-program': "An agent's `command` starts with a relative path (`./agents/review.sh`) that is not there from its tasks' working directory when linted, and no task makes it; or a task's `run` starts with a script that is not there beside one of a near name, a typo (warning).",
   'missing-sources': 'A `sources` entry (or the directory of a glob) does not exist when linted and no task makes it: a typo keeps the task up to date (warning).',
   'secret-in-command': "A template puts a secret (a variable named in `secrets:` or looking secret, an input looking secret) into a task's `run` or an agent's `command`, whose command line every user of the machine can read (warning).",
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',

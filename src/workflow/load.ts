@@ -6,6 +6,7 @@ import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-references.js';
 import { checkWarnings, circuitWithoutAgents, reservedEnv, shellVariablesInEnv } from './check-warnings.js';
 import { retryDelaysOverMax } from './check-retry-delays.js';
+import { misspelledScripts } from './misspelled-scripts.js';
 import { secretsInCommands } from './secret-in-command.js';
 import { missingDirectories, missingPrograms } from './check-directories.js';
 import { missingSources } from './check-sources.js';
@@ -132,7 +133,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
     diagnostics.push(...checkReferences(raw, built.workflow, graph.graph, built.promptFiles));
     // A share of the CPUs (`50%`) differs between machines, as the default does: no warning against it.
     const explicitLimit = typeof (raw.policy?.maxConcurrency ?? config.policy?.maxConcurrency) === 'number';
-    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...shellVariablesInEnv(raw), ...circuitWithoutAgents(raw, built.workflow), ...secretsInCommands(raw, built.workflow));
+    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...misspelledScripts(built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...shellVariablesInEnv(raw), ...circuitWithoutAgents(raw, built.workflow), ...secretsInCommands(raw, built.workflow));
   }
   return done(diagnostics, built.workflow);
 }

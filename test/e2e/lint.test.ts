@@ -475,6 +475,7 @@ tasks:
   make: { run: "mkdir -p out && cp ../agents/review.sh out/tool", artifacts: [out/tool] }
   e: { agent: rooted, prompt: hi }
   f: { run: ./made-later.sh }
+  g: { run: sh ../agents/reveiw.sh }
 `,
     });
     chmodSync(join(dir, 'agents/review.sh'), 0o755);
@@ -483,7 +484,10 @@ tasks:
     expect(JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.line}:${d.column} ${d.code} ${d.message}`)).toEqual([
       '3:21 missing-program agent "local" (of task "b") runs ./nope.sh, but there is no nope.sh beside the workflow file, where its tasks run; every task of it would fail with "not found"',
       '7:15 missing-program agent "reviewer" of the config file (of task "a") runs ./agents/review.sh, but there is no agents/review.sh beside the workflow file, where its tasks run: a config file\'s agent runs where its tasks do unless it sets `cwd` (relative to the config file); every task of it would fail with "not found"',
+      // A task's own script only when a file of a near name is there: a typo, not what an earlier task builds (f).
+      '14:13 missing-program task "g" runs ../agents/reveiw.sh, but there is no reveiw.sh in ../agents (did you mean ../agents/review.sh?): the task would fail with "not found" when the run gets to it',
     ]);
+    expect(cli(['run', 'flows/w.yaml', 'g'], { cwd: dir }).code).toBe(1);
     // The config's cwd is relative to the config file: the agent runs at the project's root, whichever directory the workflow is in.
     const run = cli(['run', 'flows/w.yaml', 'e', 'c', '--logs', 'all', '--renderer', 'simple'], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
