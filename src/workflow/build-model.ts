@@ -11,6 +11,7 @@ import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, resolveSecr
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { chooseEstimate } from './task-estimate.js';
+import { taskDelayOverMax } from './check-retry-delays.js';
 import { promptOf } from './prompt-file.js';
 import { checkMatrix, matrixFromInputs } from './check-matrix.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
@@ -205,6 +206,10 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
     const retryKeys = Object.keys(t.retry ?? {}).filter((key) => definitionKeys('retry').includes(key));
     if (t.retry?.maxAttempts === undefined && retry.maxAttempts === 1 && retryKeys.length) {
       diagnostics.push(warning('retry-without-attempts', `task "${baseId}" sets \`retry\` (${retryKeys.join(', ')}) but makes 1 attempt: maxAttempts is 1 unless set, so it is never retried; set maxAttempts, the attempts in all (3: the first and 2 retries)`, [...at, 'retry'], true));
+    }
+    if (retry.maxDelay < retry.delay) {
+      const problem = taskDelayOverMax(raw, config, baseId);
+      if (problem) diagnostics.push(problem);
     }
     const needs = needsList(t.needs);
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;

@@ -9,44 +9,56 @@ interface Layer {
   name: string;
 }
 
-/**
- * The workflow file's `retry` blocks (the policy's, an agent's, a task's) that
- * write a `delay` or a `maxDelay` and, with the layers under them (the config
- * file's, the policy's, the agent's), wait longer than they may: `maxDelay`
- * caps every delay, so a delay written above it is never waited — `delay: 5s,
- * maxDelay: 1s` waits 1s before every retry, quietly. A cap below the default
- * delay, with no delay written, is not a mistake: it chooses the delay. The config file's own
- * blocks count toward what these resolve to; lint reads the workflow file.
- */
-export function retryDelaysOverMax(raw: WorkflowFile, config: ConfigFile): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const policy: Layer[] = [
+function policyLayers(raw: WorkflowFile, config: ConfigFile): Layer[] {
+  return [
     { retry: config.policy?.retry, name: "the config file's policy.retry" },
     { retry: raw.policy?.retry, name: 'policy.retry' },
   ];
-  const agentLayers = (name: string): Layer[] => [
-    ...policy,
+}
+
+function agentLayers(raw: WorkflowFile, config: ConfigFile, name: string): Layer[] {
+  return [
+    ...policyLayers(raw, config),
     { retry: config.agents?.[name]?.retry, name: `the config file's agent "${name}"` },
     { retry: raw.agents?.[name]?.retry, name: `agents.${name}.retry` },
   ];
-  const check = (layers: Layer[], owner: string, at: DocPath) => {
-    const own = layers[layers.length - 1]!.retry;
-    if (own?.delay === undefined && own?.maxDelay === undefined) return;
-    const { delay, maxDelay } = resolveRetry(...layers.map((layer) => layer.retry));
-    if (maxDelay >= delay) return;
-    // A cap below the default delay, with no delay written, is the delay someone chose.
-    const delayBy = [...layers].reverse().find((layer) => layer.retry?.delay !== undefined);
-    if (!delayBy) return;
-    const capBy = [...layers].reverse().find((layer) => layer.retry?.maxDelay !== undefined)!;
-    const from = (layer: Layer) => (layer === layers[layers.length - 1] ? '' : ` (${layer.name})`);
-    const key = own.delay !== undefined ? 'delay' : 'maxDelay';
-    diagnostics.push(warning('delay-over-max-delay', `${owner} waits ${formatDuration(delay)} before a retry${from(delayBy)}, but maxDelay caps every delay at ${formatDuration(maxDelay)}${from(capBy)}: each retry waits ${formatDuration(maxDelay)}; lower the delay or raise maxDelay`, [...at, key]));
-  };
-  check(policy, 'the policy', ['policy', 'retry']);
-  for (const name of Object.keys(raw.agents ?? {})) check(agentLayers(name), `agent "${name}"`, ['agents', name, 'retry']);
-  for (const [id, task] of Object.entries(raw.tasks)) {
-    const under = task.agent !== undefined ? agentLayers(task.agent) : policy;
-    check([...under, { retry: task.retry, name: 'its retry' }], `task "${id}"`, ['tasks', id, 'retry']);
-  }
-  return diagnostics;
+}
+
+/**
+ * The last layer's block, when it writes a `delay` or a `maxDelay` and, with
+ * the layers under it, waits longer than it may: `maxDelay` caps every delay,
+ * so a delay written above it is never waited — `delay: 5s, maxDelay: 1s`
+ * waits 1s before every retry, quietly. A cap below the default delay, with
+ * no delay written, is not a mistake: it chooses the delay.
+ */
+function delayOverMax(layers: Layer[], owner: string, at: DocPath): Diagnostic | undefined {
+  const own = layers[layers.length - 1]!.retry;
+  if (own?.delay === undefined && own?.maxDelay === undefined) return undefined;
+  const { delay, maxDelay } = resolveRetry(...layers.map((layer) => layer.retry));
+  if (maxDelay >= delay) return undefined;
+  const delayBy = [...layers].reverse().find((layer) => layer.retry?.delay !== undefined);
+  if (!delayBy) return undefined;
+  // Below the delay, so written: the default cap is never below a delay.
+  const capBy = [...layers].reverse().find((layer) => layer.retry?.maxDelay !== undefined)!;
+  const from = (layer: Layer) => (layer === layers[layers.length - 1] ? '' : ` (${layer.name})`);
+  return warning('delay-over-max-delay', `${owner} waits ${formatDuration(delay)} before a retry${from(delayBy)}, but maxDelay caps every delay at ${formatDuration(maxDelay)}${from(capBy)}: each retry waits ${formatDuration(maxDelay)}; lower the delay or raise maxDelay`, [...at, own.delay !== undefined ? 'delay' : 'maxDelay']);
+}
+
+/**
+ * The workflow file's policy and agent `retry` blocks whose delay is over the
+ * maxDelay that caps it (delayOverMax), with the layers under them (the config
+ * file's, the policy's). The config file's own blocks count toward what these
+ * resolve to; lint reads the workflow file.
+ */
+export function retryDelaysOverMax(raw: WorkflowFile, config: ConfigFile): Diagnostic[] {
+  const problems = [delayOverMax(policyLayers(raw, config), 'the policy', ['policy', 'retry'])];
+  for (const name of Object.keys(raw.agents ?? {})) problems.push(delayOverMax(agentLayers(raw, config, name), `agent "${name}"`, ['agents', name, 'retry']));
+  return problems.filter((problem) => problem !== undefined);
+}
+
+/** A task's `retry` block whose delay is over the maxDelay that caps it (delayOverMax), over its agent's and the policy's. */
+export function taskDelayOverMax(raw: WorkflowFile, config: ConfigFile, id: string): Diagnostic | undefined {
+  const task = raw.tasks[id]!;
+  const under = task.agent !== undefined ? agentLayers(raw, config, task.agent) : policyLayers(raw, config);
+  return delayOverMax([...under, { retry: task.retry, name: 'its retry' }], `task "${id}"`, ['tasks', id, 'retry']);
 }

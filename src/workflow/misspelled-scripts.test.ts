@@ -24,6 +24,12 @@ describe('scripts named with a typo', () => {
     expect(scriptOf('scripts/deploy.sh')).toBe('scripts/deploy.sh');
     expect(scriptOf('/opt/deploy.sh')).toBeUndefined();
     expect(scriptOf('make build')).toBeUndefined();
+    expect(scriptOf('  \r\n\t./x.sh')).toBe('./x.sh');
+    expect(scriptOf('bash\n./x.sh')).toBeUndefined();
+    expect(scriptOf('python3  \t tools/y.py arg')).toBe('tools/y.py');
+    expect(scriptOf('')).toBeUndefined();
+    expect(scriptOf('# only a comment')).toBeUndefined();
+    expect(scriptOf('#!/bin/sh\n# setup\n  ./a/b.sh')).toBe('./a/b.sh');
     expect(scriptOf('./$SCRIPT')).toBeUndefined();
     expect(scriptOf('bash "scripts/my deploy.sh"')).toBeUndefined();
   });
@@ -36,7 +42,7 @@ describe('scripts named with a typo', () => {
   });
 
   it('says nothing of a script that is there, one no file is near (an earlier task may build it), or one a task makes', () => {
-    expect(lint('version: 1\ntasks:\n  a: { run: ./scripts/deploy.sh }\n  b: { run: ./bin/app }\n  c: { run: ./scripts/release.sh }\n')).toEqual([]);
+    expect(lint('version: 1\ntasks:\n  a: { run: ./scripts/deploy.sh }\n  b: { run: ./bin/app }\n  c: { run: ./scripts/release.sh }\n  d: { run: ./build.py/x.sh }\n')).toEqual([]);
     expect(lint('version: 1\ntasks:\n  gen: { run: "cp scripts/deploy.sh scripts/deploy2.sh", artifacts: [scripts/deploy2.sh] }\n  use: { run: ./scripts/deploy2.sh, needs: gen }\n')).toEqual([]);
     // A matrix's expansions are one task: said once.
     expect(lint('version: 1\ntasks:\n  m: { run: "./scripts/deplyo.sh ${{ matrix.env }}", matrix: { env: [a, b] } }\n')).toHaveLength(1);

@@ -8,8 +8,38 @@ import type { Workflow } from './model.js';
 /** Programs whose first argument is the script they run (`bash scripts/x.sh`, `python3 tools/y.py`). */
 const INTERPRETERS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'node', 'python', 'python3', 'ruby', 'perl', 'php', 'deno', 'bun', 'tsx', 'Rscript']);
 
-/** The first two words of the first line that is not blank or a comment (one look: every load of a 50,000-task file reads them). */
-const FIRST_WORDS = /^(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*([^\s#]\S*)(?:[ \t]+(\S+))?/;
+const SPACE = 32;
+const TAB = 9;
+const NEWLINE = 10;
+const RETURN = 13;
+const HASH = 35;
+
+/** Where the word at `at` ends (a space, a tab or a line break), and past the spaces and tabs after it. */
+function wordEnd(text: string, at: number): number {
+  let i = at;
+  for (let c = text.charCodeAt(i); i < text.length && c !== SPACE && c !== TAB && c !== NEWLINE && c !== RETURN; c = text.charCodeAt(++i));
+  return i;
+}
+
+function skipBlanks(text: string, at: number): number {
+  let i = at;
+  while (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB) i++;
+  return i;
+}
+
+/** Where the first word of the first line that is not blank or a comment starts, or -1. Read by hand: every load of a 50,000-task file reads it. */
+function firstWord(text: string): number {
+  let i = skipBlanks(text, 0);
+  for (let c = text.charCodeAt(i); c === NEWLINE || c === RETURN || c === HASH; c = text.charCodeAt(i)) {
+    if (c === HASH) {
+      const line = text.indexOf('\n', i);
+      if (line < 0) return -1;
+      i = line;
+    }
+    i = skipBlanks(text, i + 1);
+  }
+  return i < text.length ? i : -1;
+}
 
 /** A word written plainly: no quotes, variables, templates or shell syntax, which lint cannot read as a path. */
 const PLAIN_WORD = /^[^\s;|&<>()$`"'\\*?[\]{}]+$/;
@@ -21,13 +51,25 @@ const PLAIN_WORD = /^[^\s;|&<>()$`"'\\*?[\]{}]+$/;
  * there is none to read.
  */
 export function scriptOf(command: string): string | undefined {
-  const [, first, second] = FIRST_WORDS.exec(command) ?? [];
-  if (first === undefined) return undefined;
+  const start = firstWord(command);
+  if (start < 0) return undefined;
+  const end = wordEnd(command, start);
+  const first = command.slice(start, end);
   // A word with a slash is a path to the shell, found from the working directory unless it starts with one.
   if (first.includes('/') && !first.startsWith('/') && !first.startsWith('~')) return PLAIN_WORD.test(first) ? first : undefined;
-  const program = basename(first);
-  if (!INTERPRETERS.has(program) || second === undefined || second.startsWith('-') || !PLAIN_WORD.test(second)) return undefined;
-  return second;
+  if (!INTERPRETERS.has(first.slice(first.lastIndexOf('/') + 1))) return undefined;
+  const next = skipBlanks(command, end);
+  const second = command.slice(next, wordEnd(command, next));
+  return second !== '' && !second.startsWith('-') && PLAIN_WORD.test(second) ? second : undefined;
+}
+
+/** The names in a directory, or none when it cannot be read (missing, not a directory, not ours to list). */
+function entriesOf(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -39,21 +81,24 @@ export function scriptOf(command: string): string | undefined {
  */
 export function misspelledScripts(workflow: Workflow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const made = new Set(workflow.tasks.flatMap((t) => t.artifacts.map((a) => resolve(t.cwd, a))));
+  // Looked at only once a script is missing: most workflows have none, and every load of a big one runs this.
+  let made: Set<string> | undefined;
   const listings = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const task of workflow.tasks) {
     // An included task was checked with its own file; a cwd or command known only at run time is not read.
-    if (task.kind !== 'shell' || task.includedFrom !== undefined || task.cwd.includes('${{')) continue;
+    if (task.kind !== 'shell' || task.includedFrom !== undefined) continue;
     const script = scriptOf(task.unfilled?.command ?? task.command);
-    if (script === undefined) continue;
+    if (script === undefined || task.cwd.includes('${{')) continue;
     const path = resolve(task.cwd, script);
     const key = `${task.baseId}\0${path}`;
-    if (seen.has(key) || made.has(path)) continue;
+    if (seen.has(key)) continue;
     seen.add(key);
     if (statIfPresent(path)) continue;
+    made ??= new Set(workflow.tasks.flatMap((t) => t.artifacts.map((a) => resolve(t.cwd, a))));
+    if (made.has(path)) continue;
     const dir = dirname(path);
-    if (!listings.has(dir)) listings.set(dir, statIfPresent(dir)?.isDirectory() ? readdirSync(dir) : []);
+    if (!listings.has(dir)) listings.set(dir, entriesOf(dir));
     const name = basename(path);
     const limit = Math.min(2, Math.max(1, Math.floor(name.length / 4)));
     const near = listings.get(dir)!.find((entry) => entry !== name && editDistance(name.toLowerCase(), entry.toLowerCase(), limit) <= limit);
