@@ -244,7 +244,9 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         rootReported.add(key);
       }
       // Its condition is read when it is ready; the inputs it reads count as used (resume compares them).
-      const when = t.when === undefined ? undefined : parseCondition(t.when);
+      // A YAML boolean is that condition (`when: false`, as GitHub Actions' `if: false`).
+      const whenText = t.when === undefined ? undefined : String(t.when);
+      const when = whenText === undefined ? undefined : parseCondition(whenText);
       for (const ref of when?.refs ?? []) if (ref.kind === 'inputs') used.add(ref.key);
       indices.push(tasks.length);
       rawNeeds.push(needs);
@@ -269,7 +271,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         if: t.if ?? 'success',
         ...(t.service ? { service: serviceSpec(t.service, filled.ready) } : {}),
         ...(t.runOnInterrupt && (t.if ?? 'success') !== 'success' ? { runOnInterrupt: true } : {}),
-        ...(when?.condition ? { when: { source: t.when!, condition: when.condition } } : {}),
+        ...(when?.condition ? { when: { source: whenText!, condition: when.condition } } : {}),
         priority: t.priority ?? 'medium',
         ...(t.maxParallel !== undefined && t.matrix !== undefined ? { maxParallel: t.maxParallel } : {}),
         ...(t.failFast && t.matrix !== undefined ? { failFast: true } : {}),

@@ -116,8 +116,8 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
     let upstream: Uint8Array | undefined;
     const checked = templateFields(baseId, task, promptFiles.get(baseId)).map((field) => ({ field, ...parseTemplate(field.text) }));
     if (task.when !== undefined) {
-      const field = { path: ['tasks', baseId, 'when'], text: task.when };
-      const parsed = parseCondition(task.when);
+      const field = { path: ['tasks', baseId, 'when'], text: String(task.when) };
+      const parsed = parseCondition(field.text);
       if (parsed.error) diagnostics.push(error('bad-condition', `task "${baseId}": its \`when\` condition is not valid: ${parsed.error}`, field.path));
       else checked.push({ field, refs: parsed.refs, errors: [] });
       for (const literal of parsed.condition ? unorderedLiterals(parsed.condition) : []) {

@@ -189,11 +189,14 @@ function isDuration(schema: unknown): boolean {
 
 /**
  * A task's `if` written as GitHub Actions writes it, an expression
- * (`${{ always() }}`, `${{ inputs.x == 'y' }}`): its outcome word, or `when`
- * for a condition on values — `if` here says which end of the needs it runs after.
+ * (`${{ always() }}`, `${{ inputs.x == 'y' }}`) or a boolean (`if: false`):
+ * its outcome word, or `when` for a condition on values — `if` here says
+ * which end of the needs it runs after.
  */
-function ifExpressionHint(path: DocPath, value: string): string | undefined {
-  if (!(path.length === 3 && path[0] === 'tasks' && path[2] === 'if') || !/\$\{\{|[()=!<>]/.test(value)) return undefined;
+function ifExpressionHint(path: DocPath, value: unknown): string | undefined {
+  if (!(path.length === 3 && path[0] === 'tasks' && path[2] === 'if')) return undefined;
+  if (typeof value === 'boolean') return `: it says after which end of its needs the task runs; a condition goes in \`when\` (when: ${value})`;
+  if (typeof value !== 'string' || !/\$\{\{|[()=!<>]/.test(value)) return undefined;
   const inner = conditionText(value);
   const outcome = /^(success|failure|always)\(\)$/.exec(inner)?.[1];
   if (outcome) return ` (did you mean "${outcome}"?)`;
@@ -239,7 +242,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       return error('schema', `${where} must be ${show(p.allowedValue)}, got ${show(e.data)}`, path);
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      const hint = typeof e.data === 'string' ? ifExpressionHint(path, e.data) ?? suggestion(e.data, allowed) : '';
+      const hint = ifExpressionHint(path, e.data) ?? (typeof e.data === 'string' ? suggestion(e.data, allowed) : '');
       return error('schema', `${where} must be one of ${allowed.join(', ')}; got ${show(e.data)}${hint}`, path);
     }
     case 'minimum':

@@ -376,9 +376,9 @@ export type Task = {
    */
   runOnInterrupt?: boolean;
   /**
-   * A condition checked when the task is ready (after `if`): it runs only when the condition is true, else it is skipped (reason `condition`, not a failure). Over inputs.NAME, matrix.K, params.K, env.K and tasks.ID.outputs.K (a task it needs): ==, !=, &&, ||, !, parentheses, 'text', numbers, true, false; may be written as ${{ ... }}. The empty string, false and 0 are false.
+   * A condition checked when the task is ready (after `if`): it runs only when the condition is true, else it is skipped (reason `condition`, not a failure). Over inputs.NAME, matrix.K, params.K, env.K and tasks.ID.outputs.K (a task it needs): ==, !=, &&, ||, !, parentheses, 'text', numbers, true, false; may be written as ${{ ... }}. The empty string, false and 0 are false. A YAML `true` or `false` is that condition: `when: false` skips the task, as GitHub Actions' `if: false` does.
    */
-  when?: string;
+  when?: string | boolean;
   priority?: Priority;
   /**
    * One task per combination of values: `review` with `file: [a, b]` becomes `review[a]` and `review[b]`. `exclude` and `include` work as in GitHub Actions: an `exclude` entry removes every combination it matches (a partial match is enough); an `include` entry adds its values to every combination whose own values it does not change, or else becomes a combination of its own. A value may hold templates of the inputs and the runner (`${{ inputs.NAME }}`, `${{ runner.os }}`), filled when the workflow loads.

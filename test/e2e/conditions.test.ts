@@ -177,4 +177,18 @@ tasks:
     expect(lint.map((d: any) => [d.code, d.line])).toEqual([['bad-condition', 3]]);
     expect(lint[0].message).toContain('unexpected "startswith"');
   });
+
+  it('take a YAML true or false as that condition: when: false skips the task, as GitHub Actions\' if: false', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  off: { run: touch off, when: false }\n  on: { run: touch on, when: true }\n  after-off: { run: touch after, needs: off }\n' });
+    expect(cli(['lint', 'workflow.yaml'], { cwd: dir }).code).toBe(0);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(plan.tasks.map((t: any) => [t.id, t.estimateSource])).toEqual([['off', 'condition'], ['on', 'default'], ['after-off', 'condition']]);
+    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).tasks.map((t: any) => `${t.id} ${t.status} ${t.reason ?? ''}`)).toEqual(['off skipped condition', 'on succeeded ', 'after-off skipped dependency-skipped']);
+    expect(['off', 'on', 'after'].filter((f) => existsSync(join(dir, f)))).toEqual(['on']);
+    // In `if`, a boolean is pointed to `when`.
+    const wrong = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true", if: false }\n' });
+    expect(cli(['lint', 'workflow.yaml'], { cwd: wrong }).stdout).toContain('tasks.a.if must be one of success, failure, always; got false: it says after which end of its needs the task runs; a condition goes in `when` (when: false)  [schema]');
+  });
 });
