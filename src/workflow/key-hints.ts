@@ -55,6 +55,17 @@ const NOTES: Record<string, [string, string?]> = {
   'outputs@task': [' Values for other tasks are appended to $ORCHESTRATE_OUTPUT.'],
 };
 
+/**
+ * Keys of other tools with nothing of the same name here, what a task does
+ * instead: GitHub Actions' `runs-on` and `uses`, the container `image` of
+ * Argo, docker compose and GitLab CI.
+ */
+const INSTEAD: Record<string, string> = {
+  'runson@task': 'every task runs on this machine; one that works on another reaches it from its `run` (ssh, docker run)',
+  'uses@task': 'a task runs a command, not a GitHub Actions action: write what the action does as `run`',
+  'image@task': 'a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
+};
+
 type Place = 'top' | 'task' | 'agent' | 'policy';
 
 function placeOf(path: DocPath): Place | undefined {
@@ -74,7 +85,8 @@ function properties(definition: string): string[] {
  * For an unknown key at `path` (the object that holds it, whose keys are
  * `known`): ` (did you mean "needs"?)` when it is another tool's name for an
  * orchestrate key there, or a key of `policy` or `retry` written one level
- * too high; else undefined. (The config file has no `tasks`: only a key it
+ * too high; what a task does instead of another tool's key with no
+ * counterpart here (`runs-on`, `uses`); else undefined. (The config file has no `tasks`: only a key it
  * knows is offered.)
  */
 export function otherToolHint(path: DocPath, key: string, known: readonly string[]): string | undefined {
@@ -82,6 +94,8 @@ export function otherToolHint(path: DocPath, key: string, known: readonly string
   if (!place) return undefined;
   const plain = key.toLowerCase().replace(/[-_]/g, '');
   const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY }[place];
+  const instead = ownValue(INSTEAD, `${plain}@${place}`);
+  if (instead) return `: ${instead}`;
   let meant = ownValue(table, plain);
   // A policy key at the top, a retry key on a task or agent: it belongs one level down.
   const nested = place === 'top' ? ['policy', properties('policy')] as const : place === 'task' || place === 'agent' ? ['retry', properties('retry')] as const : undefined;
