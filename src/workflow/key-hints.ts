@@ -58,9 +58,13 @@ const NOTES: Record<string, [string, string?]> = {
 /**
  * Keys of other tools with nothing of the same name here, what a task does
  * instead: GitHub Actions' `runs-on` and `uses`, the container `image` of
- * Argo, docker compose and GitLab CI.
+ * Argo, docker compose and GitLab CI, Taskfile's `platforms`,
+ * `preconditions` and `status`.
  */
 const INSTEAD: Record<string, string> = {
+  'platforms@task': "a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
+  'preconditions@task': 'a check that must hold goes first in `run` (`test -f .env || exit 1`); one that skips the task when it fails is `when`',
+  'status@task': 'a task is up to date, and skipped, while its `sources` have not changed',
   'runson@task': 'every task runs on this machine; one that works on another reaches it from its `run` (ssh, docker run)',
   'uses@task': 'a task runs a command, not a GitHub Actions action: write what the action does as `run`',
   'image@task': 'a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',

@@ -42,10 +42,11 @@ describe('schema diagnostics', () => {
       'unknown key "run" in agents.w (did you mean "command"?)',
     ]);
     // Keys with no counterpart here say what a task does instead.
-    expect(messages('version: 1\ntasks:\n  a: { run: x, runs-on: ubuntu-latest, uses: actions/checkout@v4, image: node:20 }\n')).toEqual([
+    expect(messages('version: 1\ntasks:\n  a: { run: x, runs-on: ubuntu-latest, uses: actions/checkout@v4, image: node:20, platforms: [darwin] }\n')).toEqual([
       'unknown key "runs-on" in tasks.a: every task runs on this machine; one that works on another reaches it from its `run` (ssh, docker run)',
       'unknown key "uses" in tasks.a: a task runs a command, not a GitHub Actions action: write what the action does as `run`',
       'unknown key "image" in tasks.a: a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
+      "unknown key \"platforms\" in tasks.a: a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
     ]);
     // Elsewhere (a retry, a matrix) the names are orchestrate's own: no such guess.
     expect(messages('version: 1\ntasks:\n  a: { run: x, retry: { deps: 1 } }\n')[0]).toContain('unknown key "deps" in tasks.a.retry; expected one of:');
