@@ -24,6 +24,12 @@ export interface AttemptResult {
   artifacts?: string[];
   /** Last lines of its output, masked. */
   tail: string[];
+  /**
+   * Its log's first line (`--- attempt N of ID started ...`), for a note the
+   * runner adds after the attempt: the log has it only once the attempt wrote
+   * a line, which `tail` then holds.
+   */
+  header?: string;
   /** A service that became ready: its process goes on until the run stops it (the attempt's `signal`); settles once it has ended, saying how. */
   service?: { exited: Promise<ServiceEnd> };
 }

@@ -9,15 +9,14 @@ import { renderTemplate } from '../workflow/templates.js';
 import { evaluateCondition, staticValue } from '../workflow/condition.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
 import type { TaskGraph } from '../workflow/graph.js';
-import type { AttemptResult, FailureKind, ServiceEnd } from './attempt.js';
-import { checkAttempt } from './check-attempt.js';
+import type { FailureKind, ServiceEnd } from './attempt.js';
 import { findArtifacts } from './artifacts.js';
 import type { EngineOptions } from './engine-options.js';
 import { CircuitBreakers } from './circuit-breakers.js';
 import { CostLedger } from './cost-ledger.js';
 import { RateWake } from './rate-wake.js';
 import { RuntimeValues } from './runtime-values.js';
-import { closeLaunchContext, launchAttempt, openLaunchContext, replaySummary, type LaunchContext } from './launch-attempt.js';
+import { closeLaunchContext, launchAttempt, openLaunchContext, replaySummary, type AttemptEnd, type LaunchContext } from './launch-attempt.js';
 import { NotRunLookups } from './not-run-lookups.js';
 import { afterFailure } from './after-failure.js';
 import { retryAfterSeconds } from './retry.js';
@@ -390,25 +389,24 @@ export class RunEngine {
     s.firstStart ??= now;
     this.emit('task.started', i, { attempt: s.attempts, queueWaitMs: now - s.readyAt }, now);
     const timeLeft = deadline !== undefined ? Math.max(0, (deadline - now) / 1000) : undefined;
-    void launchAttempt(this.launching, i, task, s, timeLeft).then(({ result, placed, sources }) => this.attemptEnded(i, result, placed, sources));
+    void launchAttempt(this.launching, i, task, s, timeLeft).then((end) => this.attemptEnded(i, end));
   }
 
-  /** `placed`: the task as the attempt ran it (placedTask); `sources`: the fingerprint of its sources after a successful attempt. */
-  private attemptEnded(i: number, result: AttemptResult, placed: TaskSpec, sources?: string): void {
+  /** The attempt's outcome (its artifacts and outputs checked), what it produced, and the fingerprint of its sources after a success. */
+  private attemptEnded(i: number, { result: outcome, artifacts, sources }: AttemptEnd): void {
     const task = this.tasks[i]!;
     const s = this.states[i]!;
     this.queue.release(this.capacity.release(this.scheduling[i]!));
-    const attemptCost = result.cost ?? task.cost;
+    const attemptCost = outcome.cost ?? task.cost;
     this.ledger.settle(s.reserved, attemptCost);
     s.cost += attemptCost;
     s.reserved = 0;
     // The attempt's controllers go with it; a service that is up is still stopped through them.
     const controllers = { stop: s.abort, kill: s.kill };
-    recordAttempt(s, result);
-    const { outcome, artifacts } = checkAttempt(placed, result);
+    recordAttempt(s, outcome);
     if (artifacts) s.artifacts = artifacts;
-    if (result.service) {
-      this.services.attemptEnded(i, outcome.ok, controllers, result.service.exited, (end) => this.serviceEnded(i, end));
+    if (outcome.service) {
+      this.services.attemptEnded(i, outcome.ok, controllers, outcome.service.exited, (end) => this.serviceEnded(i, end));
       s.serviceUp = outcome.ok;
     }
     if (outcome.ok) {
@@ -432,7 +430,7 @@ export class RunEngine {
       } else {
         s.errors.push({ attempt: s.attempts, kind, message: outcome.message ?? 'failed' });
         if (next.next === 'retry') {
-          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(result.durationMs), ...(holds ? { holds: task.agent } : {}) });
+          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(outcome.durationMs), ...(holds ? { holds: task.agent } : {}) });
           this.retryAfter(i, next.delaySeconds);
         } else {
           this.failFinally(i);

@@ -49,7 +49,8 @@ export class InProcessExecutor implements Executor {
   async run(request: AttemptRequest): Promise<AttemptResult> {
     const started = performance.now();
     const log = new TaskLog(request.logFile, this.masker);
-    log.header(`--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()} (in-process agent)`);
+    const header = `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()} (in-process agent)`;
+    log.header(header);
     const controller = new AbortController();
     let timedOut = false;
     const onAbort = () => controller.abort(request.signal.reason);
@@ -154,7 +155,7 @@ export class InProcessExecutor implements Executor {
         summary = kept.text;
       }
     }
-    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, artifacts, ...(summary !== undefined ? { summary } : {}), tail: [] as string[] };
+    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, artifacts, ...(summary !== undefined ? { summary } : {}), tail: [] as string[], header };
     let result: AttemptResult;
     if (timedOut) result = { ...base, ok: false, kind: 'timeout', message: `timed out after ${request.timeout}s` };
     else if (request.signal.aborted) result = { ...base, ok: false, kind: 'cancelled', message: 'cancelled' };

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskSpec } from '../workflow/model.js';
 import { IoError, ioReason } from '../errors.js';
 import type { AttemptResult } from './attempt.js';
 import { attemptRequest, placedTask } from './attempt-request.js';
+import { checkAttempt } from './check-attempt.js';
+import { TAIL_LINES } from './task-log.js';
 import type { EngineOptions } from './engine-options.js';
 import { taskFileName } from './file-names.js';
 import { makeStateDirectory } from '../workflow/project-root.js';
@@ -42,9 +44,10 @@ export function closeLaunchContext(c: LaunchContext): void {
 }
 
 export interface AttemptEnd {
+  /** How the attempt ended, its artifacts and outputs checked (checkAttempt): an exit 0 that left one out failed as `invalid`. */
   result: AttemptResult;
-  /** The task as the attempt ran it: its cwd and artifacts with their run-time templates filled (placedTask). */
-  placed: TaskSpec;
+  /** The artifacts it left, after an exit 0 (globs expanded). */
+  artifacts?: string[];
   /** After a success of a task with sources: their fingerprint as the attempt left them. */
   sources?: string;
 }
@@ -89,8 +92,27 @@ export async function launchAttempt(c: LaunchContext, i: number, given: TaskSpec
     result = { ok: false, kind: 'spawn', message: String(error), exitCode: null, signal: null, durationMs: 0, outputs: {}, tail: [] };
   }
   keepSummary(c, name, s, result.summary);
-  if (!result.ok || !task.sources.length) return { result, placed: task };
-  return { result, placed: task, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
+  const { outcome, artifacts } = checkAttempt(task, result);
+  if (result.ok && !outcome.ok) await noteFailure(c, s, outcome);
+  if (!outcome.ok || !task.sources.length) return { result: outcome, artifacts };
+  return { result: outcome, artifacts, sources: await fingerprintSources(task.sources, task.cwd, () => abort.signal.aborted || kill.signal.aborted) };
+}
+
+/**
+ * An attempt that exited 0 and failed the check of its artifacts or outputs
+ * says why in its log and its tail, as one that exited otherwise does; its
+ * log gets the attempt's header first when the attempt printed nothing (the
+ * file is made on an attempt's first line).
+ */
+async function noteFailure(c: LaunchContext, s: TaskState, outcome: AttemptResult): Promise<void> {
+  const failed = c.options.masker.mask(`attempt ${s.attempts} failed: ${outcome.message}`);
+  const header = outcome.tail.length === 0 && outcome.header !== undefined ? `${c.options.masker.mask(outcome.header)}\n` : '';
+  outcome.tail = [...outcome.tail, failed].slice(-TAIL_LINES);
+  try {
+    againInMadeDirectory(s.logFile!, makeStateDirectory, () => appendFileSync(s.logFile!, `${header}--- ${failed}\n`));
+  } catch {
+    // A log that cannot be written (a full disk) does not change how the attempt ended: its tail and the result still say why.
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { mostCost } from '../workflow/schema.js';
 import { showNumber } from '../util/show-number.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import { readOutputsFile } from './outputs.js';
+import { TAIL_LINES } from './task-log.js';
 import { untilReady } from './service-readiness.js';
 import { setLongTimeout, type LongTimeout } from '../util/long-timeout.js';
 
@@ -70,13 +71,21 @@ export class ShellExecutor implements Executor {
         terminate();
       }, Math.max(0, request.timeout * 1000 - ago));
     };
+    const header = `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`;
+    // The log file is made on the attempt's first line: a note on an attempt that printed nothing (no tail) brings the header the file lacks.
+    let headed = false;
+    const note = (report: { tail: readonly string[] }, text: string) => {
+      const lines = `${!headed && report.tail.length === 0 ? `${header}\n` : ''}--- ${text}\n`;
+      headed = true;
+      return appendFile(request.logFile, this.masker.mask(lines)).catch(() => undefined);
+    };
     const { id, done: exited } = this.spawner.spawn({
       command: request.command,
       cwd: request.cwd,
       env,
       prompt: request.prompt,
       logFile: request.logFile,
-      header: `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`,
+      header,
       outputFile: request.outputFile,
       summaryFile: request.summaryFile,
       promptFile,
@@ -127,7 +136,7 @@ export class ShellExecutor implements Executor {
         const exited = done.then(async (report): Promise<ServiceEnd> => {
           settle();
           if (cancelled) return { how: killed ? 'killed' : 'stopped', exitCode: report.code };
-          await appendFile(request.logFile, `--- ${this.masker.mask(`the service ended on its own (${report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`}) while tasks that need it could still run`)}\n`).catch(() => undefined);
+          await note(report, `the service ended on its own (${report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`}) while tasks that need it could still run`);
           return { how: 'exited', exitCode: report.code };
         });
         return { ok: true, exitCode: null, signal: null, durationMs: performance.now() - startedAt, outputs: so.outputs, cost: reportedCost(so.outputs), tail: [], service: { exited } };
@@ -137,7 +146,7 @@ export class ShellExecutor implements Executor {
       const report = await done;
       settle();
       const message = so.error;
-      await appendFile(request.logFile, `--- ${this.masker.mask(`attempt ${request.attempt} failed: ${message}`)}\n`).catch(() => undefined);
+      await note(report, `attempt ${request.attempt} failed: ${message}`);
       return { ok: false, kind: 'invalid', message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs: {}, tail: report.tail };
     }
 
@@ -147,10 +156,10 @@ export class ShellExecutor implements Executor {
     const outputs = report.outputs;
     const cost = reportedCost(outputs);
     if (outputs.cost !== undefined && cost === undefined) {
-      await appendFile(request.logFile, `--- cost ${JSON.stringify(outputs.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts\n`).catch(() => undefined);
+      await note(report, `cost ${JSON.stringify(outputs.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts`);
     }
     const result = (ok: boolean, kind?: AttemptResult['kind'], message?: string): AttemptResult =>
-      ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail });
+      ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail, header });
     let outcome: AttemptResult;
     if (report.spawnError) outcome = result(false, 'spawn', `could not start: ${report.spawnError}`);
     // Cancelled first: a spawner killed because it did not answer a kill has lost a task that was being cancelled anyway.
@@ -162,9 +171,9 @@ export class ShellExecutor implements Executor {
     else if (report.outputError) outcome = result(false, 'invalid', report.outputError);
     else outcome = result(true);
     if (!outcome.ok) {
-      const note = this.masker.mask(`attempt ${request.attempt} failed: ${outcome.message}`);
-      outcome.tail = [...report.tail, note].slice(-20);
-      await appendFile(request.logFile, `--- ${note}\n`).catch(() => undefined);
+      const failed = this.masker.mask(`attempt ${request.attempt} failed: ${outcome.message}`);
+      outcome.tail = [...report.tail, failed].slice(-TAIL_LINES);
+      await note(report, failed);
     }
     return outcome;
   }

@@ -9,7 +9,8 @@ import { makeStateDirectory } from '../workflow/project-root.js';
 /** How long a task stays quiet before lines held back for a secret that holds a line break go out. */
 const QUIET_MS = 200;
 
-const TAIL_LINES = 20;
+/** The last lines of an attempt that its tail keeps (the summary's, the result's `logTail`). */
+export const TAIL_LINES = 20;
 /** Characters of a line the tail keeps (the summary's, the result's `logTail`): the log file has the whole line. */
 const TAIL_LINE_CHARS = 500;
 /** GitHub Actions' workflow command by which a step's stdout registers a secret to mask. */

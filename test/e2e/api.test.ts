@@ -265,6 +265,7 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     expect(byId('writes')).toMatchObject({ status: 'succeeded', artifacts: ['spec.md', 'old.md'] });
     expect(byId('claims')).toMatchObject({ status: 'failed', artifacts: [] });
     expect(byId('claims').errors).toEqual([{ attempt: 1, kind: 'invalid', message: 'artifact not created: never-written.md' }]);
+    expect(readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'claims.log'), 'utf8')).toMatch(/^--- attempt 1 of claims started \S+ \(in-process agent\)\n--- attempt 1 failed: artifact not created: never-written.md\n$/);
     expect(byId('odd')).toMatchObject({ status: 'succeeded', artifacts: [] });
     expect(readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'odd.log'), 'utf8')).toContain('artifacts "spec.md" ignored: not a list of paths');
   });

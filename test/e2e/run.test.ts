@@ -431,6 +431,13 @@ tasks:
     expect(readFileSync(join(r.result.logDir, 'c.log'), 'utf8')).toContain('--- cost "1e308" ignored');
   });
 
+  it('gives the log of an attempt that printed nothing its header before the note of how it failed', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  quiet: { run: "exit 3", retry: { maxAttempts: 2, delay: 10ms } }\n  costly: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 1 }\n' });
+    const lines = (id: string) => readFileSync(task(r.result, id).logFile, 'utf8').replace(/started \S+Z/g, 'started T').split('\n');
+    expect(lines('quiet')).toEqual(['--- attempt 1 of quiet started T: exit 3', '--- attempt 1 failed: exit code 3', '--- attempt 2 of quiet started T: exit 3', '--- attempt 2 failed: exit code 3', '']);
+    expect(lines('costly')).toEqual(['--- attempt 1 of costly started T: echo cost=lots >> $ORCHESTRATE_OUTPUT', '--- cost "lots" ignored: not a number from 0 to 1e15; the declared cost counts', '']);
+  });
+
   it('fails an attempt whose declared artifacts are missing, and lists the produced ones', () => {
     const r = runProject({
       'workflow.yaml': `version: 1
@@ -447,6 +454,13 @@ tasks:
     // A glob must match at least one file; the result lists the files it matched.
     expect(task(r.result, 'globbed')).toMatchObject({ status: 'succeeded', artifacts: ['dist/a.js', 'dist/b.js', 'dist/sub/c.js'] });
     expect(task(r.result, 'no-match').errors[0]).toEqual({ attempt: 1, kind: 'invalid', message: 'artifact not created: empty/*.js' });
+    // The log says why, as for any failure, with each attempt's header though the task printed nothing; so does the tail.
+    const log = readFileSync(task(r.result, 'bad').logFile, 'utf8').split('\n');
+    expect(log.map((line) => line.replace(/started \S+Z/, 'started T'))).toEqual([
+      '--- attempt 1 of bad started T: true', '--- attempt 1 failed: artifact not created: out/missing.txt',
+      '--- attempt 2 of bad started T: true', '--- attempt 2 failed: artifact not created: out/missing.txt', '',
+    ]);
+    expect(task(r.result, 'bad').logTail).toEqual(['attempt 2 failed: artifact not created: out/missing.txt']);
     // Resumed, a reused task still lists what its globs match.
     const resumed = JSON.parse(cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: r.dir }).stdout);
     expect(task(resumed, 'globbed')).toMatchObject({ reason: 'reused', artifacts: ['dist/a.js', 'dist/b.js', 'dist/sub/c.js'] });
