@@ -1,4 +1,4 @@
-import { editDistance } from '../util/suggest.js';
+import { nearMiss } from '../util/suggest.js';
 import { secretVariableMatcher } from '../util/secret-names.js';
 import type { Workflow } from '../workflow/model.js';
 
@@ -18,8 +18,7 @@ export function misspelledSecrets(workflow: Pick<Workflow, 'secrets' | 'secretPa
   const messages: string[] = [];
   for (const secret of new Set(workflow.secrets)) {
     if (names.has(secret)) continue;
-    const limit = Math.min(2, Math.max(1, Math.floor(secret.length / 4)));
-    const near = [...names].find((name) => !masked(name) && editDistance(secret.toLowerCase(), name.toLowerCase(), limit) <= limit);
+    const near = nearMiss(secret, [...names].filter((name) => !masked(name)));
     if (near !== undefined) messages.push(`secrets: "${secret}" is not set, but "${near}" is, and its value is not masked: if it is the secret, name it under secrets:`);
   }
   return messages;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance } from './suggest.js';
+import { didYouMean, editDistance, nearMiss } from './suggest.js';
 
 describe('didYouMean', () => {
   it('counts a swap of neighbours as one edit', () => {
@@ -16,5 +16,16 @@ describe('didYouMean', () => {
     expect(didYouMean('b', ['a'])).toBeUndefined();
     expect(didYouMean('b', ['a', 'bc'])).toBe('bc');
     expect(didYouMean('bb', ['b'])).toBe('b');
+  });
+});
+
+describe('nearMiss', () => {
+  it('takes an edit or two (a quarter of the length) or another case, never a shared stem or the name itself', () => {
+    expect(nearMiss('deplyo.sh', ['release.sh', 'deploy.sh'])).toBe('deploy.sh');
+    expect(nearMiss('MYVR', ['MYVAR'])).toBe('MYVAR');
+    expect(nearMiss('DeployPass', ['DEPLOYPASS'])).toBe('DEPLOYPASS');
+    expect(nearMiss('DB_URL', ['DB_HOST', 'DB_URL'])).toBeUndefined();
+    expect(nearMiss('ab', ['cd'])).toBeUndefined();
+    expect(nearMiss('a', ['b'])).toBeUndefined();
   });
 });

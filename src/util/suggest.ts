@@ -59,3 +59,21 @@ export function suggestion(word: string, candidates: Iterable<string>): string {
   const best = didYouMean(word, candidates);
   return best === undefined ? '' : ` (did you mean "${best}"?)`;
 }
+
+/**
+ * The first of `candidates` that is a near miss of `name`, as a typo of a
+ * file or variable name is: an edit or two away (a quarter of its length, at
+ * least one) that keep a character, case aside, and not `name` itself. Stricter than didYouMean,
+ * which also takes a shared stem: `DB_URL` is no typo of `DB_HOST`.
+ */
+export function nearMiss(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  const limit = Math.min(2, Math.max(1, Math.floor(name.length / 4)));
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const distance = editDistance(lower, candidate.toLowerCase(), limit);
+    // Keeping a character at least: "b" is no typo of "a".
+    if (distance <= limit && distance < Math.max(name.length, candidate.length)) return candidate;
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { editDistance } from '../util/suggest.js';
+import { nearMiss } from '../util/suggest.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 import { warning, type Diagnostic } from './diagnostics.js';
 import type { Workflow } from './model.js';
@@ -14,13 +14,14 @@ const NEWLINE = 10;
 const RETURN = 13;
 const HASH = 35;
 
-/** Where the word at `at` ends (a space, a tab or a line break), and past the spaces and tabs after it. */
+/** Where the word at `at` ends: at a space, a tab, a line break or the end. */
 function wordEnd(text: string, at: number): number {
   let i = at;
   for (let c = text.charCodeAt(i); i < text.length && c !== SPACE && c !== TAB && c !== NEWLINE && c !== RETURN; c = text.charCodeAt(++i));
   return i;
 }
 
+/** Past the spaces and tabs at `at`. */
 function skipBlanks(text: string, at: number): number {
   let i = at;
   while (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB) i++;
@@ -100,8 +101,7 @@ export function misspelledScripts(workflow: Workflow): Diagnostic[] {
     const dir = dirname(path);
     if (!listings.has(dir)) listings.set(dir, entriesOf(dir));
     const name = basename(path);
-    const limit = Math.min(2, Math.max(1, Math.floor(name.length / 4)));
-    const near = listings.get(dir)!.find((entry) => entry !== name && editDistance(name.toLowerCase(), entry.toLowerCase(), limit) <= limit);
+    const near = nearMiss(name, listings.get(dir)!);
     if (near === undefined) continue;
     const written = join(dirname(script), near);
     const suggested = script.startsWith('./') && !written.startsWith('.') ? `./${written}` : written;
