@@ -137,12 +137,12 @@ tasks:
     const yaml = (timeout: string) => `version: 1\npolicy: { maxConcurrency: 1, timeout: ${timeout} }\ntasks:\n  a: { run: x, estimate: 15s }\n  b: { run: x, estimate: 15s }\n  c: { run: x, needs: [a, b], estimate: 1s }\n  rollback: { run: x, needs: c, if: failure, estimate: 1h }\n  clean: { run: x, needs: c, if: always, runOnInterrupt: true, estimate: 10s }\n`;
     const late = plan(yaml('20s'));
     expect(late.estimate.wall).toBe(41);
-    expect(late.deadline).toEqual({ limit: 20, fits: false });
+    expect(late.deadline).toEqual({ limit: 20, fits: false, late: ['b', 'c'] });
     expect(late.warnings).toEqual(['the planned wall time 41s is past the workflow timeout of 20s: the run would be stopped then, and fail, with 2 tasks not done (b, c)']);
     // Cleanup the deadline does not bound may end after it; a task planned to end at it is in time.
     const inTime = plan(yaml('31s'));
-    expect(inTime.deadline).toEqual({ limit: 31, fits: true });
+    expect(inTime.deadline).toEqual({ limit: 31, fits: true, late: [] });
     expect(inTime.warnings).toEqual([]);
-    expect(plan('version: 1\ntasks:\n  a: { run: x }\n').deadline).toEqual({ limit: null, fits: true });
+    expect(plan('version: 1\ntasks:\n  a: { run: x }\n').deadline).toEqual({ limit: null, fits: true, late: [] });
   });
 });

@@ -75,8 +75,8 @@ export interface Plan {
     cost: number;
   };
   budget: { limit: number | null; fits: boolean };
-  /** The workflow timeout (policy.timeout, run --timeout), seconds, and whether the tasks it bounds end within it in the simulated schedule. */
-  deadline: { limit: number | null; fits: boolean };
+  /** The workflow timeout (policy.timeout, run --timeout), seconds, whether the tasks it bounds end within it in the simulated schedule, and those that do not. */
+  deadline: { limit: number | null; fits: boolean; late: string[] };
   /** The limits ready tasks wait for in the simulated schedule, most waited for first. */
   waits: LimitWait[];
   warnings: string[];
@@ -163,7 +163,8 @@ function lateTasks(workflow: Workflow, ends: ArrayLike<number>, notRunning: (id:
   return workflow.tasks.filter((t, i) => !t.runOnInterrupt && !notRunning(t.id) && round(ends[i]!) > deadline).map((t) => t.id);
 }
 
-function deadlineWarning(deadline: number, wall: number, late: string[]): string {
+/** What a plan says of a workflow timeout that its tasks `late` are planned to end after (`run` says it too, as it starts). */
+export function deadlineWarning(deadline: number, wall: number, late: readonly string[]): string {
   const shown = `${late.slice(0, 8).join(', ')}${late.length > 8 ? ', ...' : ''}`;
   return `the planned wall time ${formatDuration(wall)} is past the workflow timeout of ${formatDuration(deadline)}: the run would be stopped then, and fail, with ${late.length} task${late.length === 1 ? '' : 's'} not done (${shown})`;
 }
@@ -244,7 +245,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
       cost: round(cost),
     },
     budget: { limit: budget ?? null, fits: budget === undefined || cost <= budget },
-    deadline: { limit: workflow.policy.timeout ?? null, fits: late.length === 0 },
+    deadline: { limit: workflow.policy.timeout ?? null, fits: late.length === 0, late },
     waits: limitWaits(schedule.waits, limits, tasks, workflow.tasks.map((t) => t.id)),
     warnings,
     ...(workflow.exclusive ? { exclusive: { ...workflow.exclusive } } : {}),

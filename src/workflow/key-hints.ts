@@ -90,8 +90,8 @@ function properties(definition: string): string[] {
  * `known`): ` (did you mean "needs"?)` when it is another tool's name for an
  * orchestrate key there, or a key of `policy` or `retry` written one level
  * too high; what a task does instead of another tool's key with no
- * counterpart here (`runs-on`, `uses`); else undefined. (The config file has no `tasks`: only a key it
- * knows is offered.)
+ * counterpart here (`runs-on`, `uses`); else undefined. (The config file
+ * has no `tasks`: only a key it knows is offered.)
  */
 export function otherToolHint(path: DocPath, key: string, known: readonly string[]): string | undefined {
   const place = placeOf(path);

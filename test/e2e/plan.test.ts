@@ -126,11 +126,27 @@ agents:
     expect(text.stdout).toContain('warning: the planned wall time 30s is past the workflow timeout of 20s: the run would be stopped then, and fail, with 1 task not done (b)');
     const longer = JSON.parse(cli(['plan', 'w.yaml', '--json', '--timeout', '1m'], { cwd: dir }).stdout);
     expect(validatePlan(longer), JSON.stringify(validatePlan.errors)).toBe(true);
-    expect(longer.deadline).toEqual({ limit: 60, fits: true });
+    expect(longer.deadline).toEqual({ limit: 60, fits: true, late: [] });
     expect(longer.warnings).toEqual([]);
     const dry = JSON.parse(cli(['run', 'w.yaml', '--dry-run', '--json', '--timeout', '16s'], { cwd: dir }).stdout);
-    expect(dry.deadline).toEqual({ limit: 16, fits: false });
+    expect(dry.deadline).toEqual({ limit: 16, fits: false, late: ['b'] });
     expect(cli(['plan', 'w.yaml', '--timeout', '0'], { cwd: dir }).stderr).toContain('--timeout must be a duration above 0');
+  });
+
+  it('is checked against the deadline when a run starts, from estimates written or measured, not the default\'s guesses', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'w.yaml': 'version: 1\npolicy: { timeout: 1s }\ntasks:\n  a: { run: sleep 0.1, estimate: 2s }\n  b: { run: "true", needs: a, estimate: 1s }\n',
+      'guessed.yaml': 'version: 1\npolicy: { timeout: 1s }\ntasks:\n  a: { run: "true" }\n',
+    });
+    const first = cli(['run', 'w.yaml', '--renderer', 'simple'], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('orchestrate: warning: the planned wall time 3s is past the workflow timeout of 1s: the run would be stopped then, and fail, with 2 tasks not done (a, b)\n');
+    // Its history now says the tasks are quick: the next plan fits, and the run says nothing.
+    expect(cli(['run', 'w.yaml', '--renderer', 'simple'], { cwd: dir }).stderr).not.toContain('warning');
+    // A plan of default estimates (10 s a task) past the deadline is a guess: plan says so, the run does not.
+    expect(cli(['plan', 'guessed.yaml'], { cwd: dir }).stdout).toContain('is past the workflow timeout of 1s');
+    expect(cli(['run', 'guessed.yaml', '--renderer', 'simple'], { cwd: dir }).stderr).not.toContain('warning');
   });
 
   it('shows what each task runs with --commands: templates filled as loaded, outputs left, prompts, masked', () => {
