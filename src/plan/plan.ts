@@ -163,6 +163,11 @@ function lateTasks(workflow: Workflow, ends: ArrayLike<number>, notRunning: (id:
   return workflow.tasks.filter((t, i) => !t.runOnInterrupt && !notRunning(t.id) && round(ends[i]!) > deadline).map((t) => t.id);
 }
 
+/** What a plan says of a cost budget its tasks' costs add up past (`run` says it too, as it starts). */
+export function budgetWarning(cost: number, budget: number): string {
+  return `estimated cost ${round(cost)} exceeds the budget of ${budget}: some tasks would be skipped`;
+}
+
 /** What a plan says of a workflow timeout that its tasks `late` are planned to end after (`run` says it too, as it starts). */
 export function deadlineWarning(deadline: number, wall: number, late: readonly string[]): string {
   const shown = `${late.slice(0, 8).join(', ')}${late.length > 8 ? ', ...' : ''}`;
@@ -195,9 +200,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   const wall = schedule.makespan;
   const budget = workflow.policy.costBudget;
   const warnings: string[] = [];
-  if (budget !== undefined && cost > budget) {
-    warnings.push(`estimated cost ${round(cost)} exceeds the budget of ${budget}: some tasks would be skipped`);
-  }
+  if (budget !== undefined && cost > budget) warnings.push(budgetWarning(cost, budget));
   const late = lateTasks(workflow, schedule.end, (id) => notRun(options, id) !== undefined);
   if (late.length) warnings.push(deadlineWarning(workflow.policy.timeout!, wall, late));
   for (const t of workflow.tasks) {

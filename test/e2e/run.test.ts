@@ -353,8 +353,11 @@ tasks:
     expect(task(r.result, 'c')).toMatchObject({ status: 'skipped', reason: 'budget', attempts: 0 });
     expect(r.result.metrics).toMatchObject({ costSpent: 0.8, costEstimate: 1.7 });
     expect(r.result.reasons.join(' ')).toContain('cost budget of 1');
+    // Declared costs past the budget are said as the run starts, as plan says them.
+    expect(r.stderr).toContain('orchestrate: warning: estimated cost 1.7 exceeds the budget of 1: some tasks would be skipped\n');
     const summary = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: r.dir });
     expect(summary.stdout).toContain('1 task was skipped because its cost would have gone over the cost budget of 1');
+    expect(runProject({ 'workflow.yaml': 'version: 1\npolicy: { costBudget: 2 }\ntasks:\n  a: { run: "true", cost: 2 }\n' }).stderr).not.toContain('warning');
     // A task that costs more than the whole budget never starts: lint warns; the run skips it for the budget, and fails.
     writeFileSync(join(r.dir, 'over.yaml'), 'version: 1\npolicy: { costBudget: 1 }\ntasks:\n  a: { run: "touch ran" }\n  b: { run: "true", cost: 1.5 }\n');
     const lint = cli(['lint', 'over.yaml'], { cwd: r.dir });

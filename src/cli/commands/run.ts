@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, exitForSignal, ioErrorFrom, UsageError } from '../../errors.js';
-import { deadlineWarning, planWorkflow } from '../../plan/plan.js';
+import { budgetWarning, deadlineWarning, planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
@@ -299,12 +299,15 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
       const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, fromFailures: history.failed, retryTimes: history.retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
-      // A plan past the deadline from estimates written or measured (not the default's guesses) is said now, not only when the deadline stops the run.
-      if (plan.deadline.late.length && !plan.tasks.some((t) => t.estimateSource === 'default')) {
-        const text = `orchestrate: warning: ${masker.mask(deadlineWarning(plan.deadline.limit!, plan.estimate.wall, plan.deadline.late))}\n`;
-        if (lanes) lanes.announce(text);
-        else process.stderr.write(text);
-      }
+      const warn = (text: string) => {
+        const line = `orchestrate: warning: ${masker.mask(text)}\n`;
+        if (lanes) lanes.announce(line);
+        else process.stderr.write(line);
+      };
+      // Said now, not only when the run skips tasks for the budget or the deadline stops it: costs are written,
+      // and a deadline is checked against estimates written or measured (not the default's guesses).
+      if (!plan.budget.fits) warn(budgetWarning(plan.estimate.cost, plan.budget.limit!));
+      if (plan.deadline.late.length && !plan.tasks.some((t) => t.estimateSource === 'default')) warn(deadlineWarning(plan.deadline.limit!, plan.estimate.wall, plan.deadline.late));
       // Every task that runs has the default estimate (none written, no history yet): the planned time is a placeholder.
       const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history', 'failures'].includes(t.estimateSource));
       resolve({ wall: plan.estimate.wall, guessed: estimated.length > 0 && estimated.every((t) => t.estimateSource === 'default') });
