@@ -120,6 +120,11 @@ describe('schema diagnostics', () => {
     expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['invalid-id@3:3']);
     expect(d[0]!.message).toContain('"my task" is not a valid task id');
   });
+  it('reports an empty name as any other invalid one: a task, an agent, an env variable, a matrix key', () => {
+    const d = load('version: 1\nenv: { "": x }\nagents: { "": { command: x } }\ntasks:\n  "": { run: echo }\n  b: { run: echo, matrix: { "": [1] } }\n').diagnostics;
+    expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['invalid-id@2:8', 'invalid-id@3:11', 'invalid-id@5:3', 'invalid-id@6:29']);
+    expect(d.map((x) => x.message.split(':')[0])).toEqual(['"" is not a valid environment variable name', '"" is not a valid agent name', '"" is not a valid task id', '"" is not a valid matrix key']);
+  });
   it('says a name of allowed characters is too long, not that its characters are wrong', () => {
     const long = 't'.repeat(201);
     const d = load(`version: 1\ntasks:\n  ${long}: { run: echo }\n  ok: { run: echo, env: { ${'V'.repeat(300)}: x } }\ninputs:\n  ${'i'.repeat(101)}: { default: x }\n`).diagnostics;

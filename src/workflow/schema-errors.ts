@@ -156,8 +156,9 @@ export function schemaDiagnostics(errors: ErrorObject[], root = ''): Diagnostic[
     for (const e of group) {
       if (e.keyword === 'propertyNames' || e.keyword === 'if') {
         handled.add(e);
-        const name = String(e.params.propertyName ?? '');
-        if (name) {
+        // An empty name ("": ...) fails the check too: it is a name, not an absent one.
+        if (e.params.propertyName !== undefined) {
+          const name = String(e.params.propertyName);
           const kind = idKind(path);
           // The check it failed carries the name: a name of allowed characters may be too long.
           const failed = (keyword: string) => group.find((inner) => inner.keyword === keyword && (inner as { propertyName?: string }).propertyName === name);
