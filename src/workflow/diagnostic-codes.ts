@@ -18,6 +18,7 @@ export const DIAGNOSTIC_CODES = {
   'no-matrix': 'A task without a `matrix` has `maxParallel` or `failFast`, which act on a matrix\'s expansions only (warning).',
   'retry-without-attempts': 'A task sets `retry` but not `maxAttempts`, which is 1 (the default) for it: it is never retried (warning).',
   'circuit-without-agents': 'The workflow\'s policy has a `circuitBreaker` but no task has an agent: it never opens (warning).',
+  'exit-codes-not-retried': 'A retry lists `onExitCodes` while its `onKinds` leave out `exit-code`: no failed exit code is retried (warning).',
   'delay-over-max-delay': 'A retry `delay` is longer than the `maxDelay` that caps it: every retry waits `maxDelay` (warning).',
   'failure-without-needs': 'A task has `if: failure` but no `needs`: it runs only when a need fails, so it never runs (warning).',
   'never-runs-on-interrupt': 'A task has `runOnInterrupt` but `if: success` (the default): after an interrupt its needs end cancelled, so it never runs then (warning).',
@@ -67,6 +68,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'retry-without-attempts', 'delay-over-max-delay', 'circuit-without-agents', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'retry-without-attempts', 'delay-over-max-delay', 'exit-codes-not-retried', 'circuit-without-agents', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

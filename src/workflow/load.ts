@@ -5,7 +5,7 @@ import { buildModel } from './build-model.js';
 import { checkGraph } from './check-graph.js';
 import { checkReferences } from './check-references.js';
 import { checkWarnings, circuitWithoutAgents, reservedEnv, shellVariablesInEnv } from './check-warnings.js';
-import { retryDelaysOverMax } from './check-retry-delays.js';
+import { retryBlockProblems } from './check-retry-blocks.js';
 import { misspelledScripts } from './misspelled-scripts.js';
 import { secretsInCommands } from './secret-in-command.js';
 import { missingDirectories, missingPrograms } from './check-directories.js';
@@ -121,7 +121,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);
   const exclusive = resolveExclusive(raw, file, inputs.values);
   if (exclusive.exclusive) built.workflow.exclusive = exclusive.exclusive;
-  const diagnostics = [...schemaErrors, ...built.diagnostics, ...exclusive.diagnostics, ...templatedShells(raw), ...retryDelaysOverMax(raw, config), ...(includes?.diagnostics ?? [])];
+  const diagnostics = [...schemaErrors, ...built.diagnostics, ...exclusive.diagnostics, ...templatedShells(raw), ...retryBlockProblems(raw, config), ...(includes?.diagnostics ?? [])];
   if (failed.length) return done(diagnostics);
   if (diagnostics.some((d) => d.code === 'unknown-need' || d.code === 'matrix-too-large' || d.code === 'duplicate-task-id')) {
     // The graph is incomplete; cycles and references would be guesses.

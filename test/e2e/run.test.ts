@@ -223,6 +223,14 @@ tasks:
     expect(lint.stdout).toContain('workflow.yaml:4:73  warning  task "flaky" waits 30s before a retry, but maxDelay caps every delay at 0.05s (policy.retry): each retry waits 0.05s; lower the delay or raise maxDelay  [delay-over-max-delay]');
   });
 
+  it('lints exit codes to retry whose kinds leave out exit-code, which the run never retries', () => {
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  flaky: { run: exit 75, retry: { maxAttempts: 3, delay: 10ms, onKinds: [timeout], onExitCodes: [75] } }\n' });
+    expect(task(r.result, 'flaky')).toMatchObject({ status: 'failed', attempts: 1 });
+    const lint = cli(['lint', 'workflow.yaml'], { cwd: r.dir });
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toContain('warning  task "flaky" retries exit codes 75, but its onKinds (timeout) leave out exit-code: no failed exit code is retried, whatever its code; add exit-code to onKinds, or drop onExitCodes  [exit-codes-not-retried]');
+  });
+
   it('lints an if: failure task without needs, which the run always skips', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  build: { run: exit 1 }\n  rollback: { run: "true", if: failure }\n' });
     expect(task(r.result, 'rollback')).toMatchObject({ status: 'skipped', reason: 'no-failure' });

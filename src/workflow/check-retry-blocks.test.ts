@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { codes, messages } from './test-helpers.js';
 
-describe('retry delays over their maxDelay', () => {
+describe('retry blocks that do not do what they say', () => {
   it('warns at a block whose delay is above the maxDelay that caps it, with the layers under it', () => {
     const yaml = `version: 1
 policy: { retry: { maxAttempts: 3, maxDelay: 2s } }
@@ -46,5 +46,25 @@ tasks:
     expect(codes('version: 1\npolicy: { retry: { maxAttempts: 2, maxDelay: 50ms } }\ntasks:\n  a: { run: x }\n')).toEqual([]);
     // Without a maxDelay written anywhere, the default cap never shortens a delay.
     expect(codes('version: 1\ntasks:\n  a: { run: x, retry: { maxAttempts: 2, delay: 5m } }\n')).toEqual([]);
+  });
+
+  it('warns at a block whose exit codes are never retried, its kinds leaving out exit-code', () => {
+    const yaml = `version: 1
+policy: { retry: { maxAttempts: 3, onKinds: [invalid] } }
+tasks:
+  own: { run: x, retry: { onKinds: [timeout], onExitCodes: [75] } }
+  codes: { run: x, retry: { onExitCodes: [1, 2] } }
+  fine: { run: x, retry: { onKinds: [exit-code, timeout], onExitCodes: [75] } }
+  no-codes: { run: x, retry: { onKinds: [timeout] } }
+`;
+    expect(codes(yaml)).toEqual(['exit-codes-not-retried@4:60', 'exit-codes-not-retried@5:42']);
+    expect(messages(yaml)).toEqual([
+      'task "own" retries exit codes 75, but its onKinds (timeout) leave out exit-code: no failed exit code is retried, whatever its code; add exit-code to onKinds, or drop onExitCodes',
+      'task "codes" retries exit codes 1, 2, but its onKinds (invalid) (policy.retry) leave out exit-code: no failed exit code is retried, whatever its code; add exit-code to onKinds, or drop onExitCodes',
+    ]);
+    // Codes from the policy, kinds from the task: at the task's onKinds.
+    expect(codes('version: 1\npolicy: { retry: { maxAttempts: 2, onExitCodes: [75] } }\ntasks:\n  a: { run: x, retry: { onKinds: [timeout] } }\n')).toEqual(['exit-codes-not-retried@4:34']);
+    // The policy's own block, once.
+    expect(codes('version: 1\npolicy: { retry: { maxAttempts: 2, onKinds: [spawn], onExitCodes: [75] } }\ntasks:\n  a: { run: x }\n  b: { run: x }\n')).toEqual(['exit-codes-not-retried@2:67']);
   });
 });
