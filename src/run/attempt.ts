@@ -25,11 +25,11 @@ export interface AttemptResult {
   /** Last lines of its output, masked. */
   tail: string[];
   /**
-   * Its log's first line (`--- attempt N of ID started ...`), for a note the
-   * runner adds after the attempt: the log has it only once the attempt wrote
-   * a line, which `tail` then holds.
+   * Its log's first line (`--- attempt N of ID started ...`) while the log
+   * lacks it: the file gets it with the attempt's first line, and one that
+   * wrote none has none. A note the runner adds after the attempt writes it first.
    */
-  header?: string;
+  unwrittenHeader?: string;
   /** A service that became ready: its process goes on until the run stops it (the attempt's `signal`); settles once it has ended, saying how. */
   service?: { exited: Promise<ServiceEnd> };
 }

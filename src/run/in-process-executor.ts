@@ -155,7 +155,7 @@ export class InProcessExecutor implements Executor {
         summary = kept.text;
       }
     }
-    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, artifacts, ...(summary !== undefined ? { summary } : {}), tail: [] as string[], header };
+    const base = { exitCode: null, signal: null, durationMs: performance.now() - started, outputs, cost, artifacts, ...(summary !== undefined ? { summary } : {}), tail: [] as string[] };
     let result: AttemptResult;
     if (timedOut) result = { ...base, ok: false, kind: 'timeout', message: `timed out after ${request.timeout}s` };
     else if (request.signal.aborted) result = { ...base, ok: false, kind: 'cancelled', message: 'cancelled' };
@@ -164,6 +164,8 @@ export class InProcessExecutor implements Executor {
     else result = { ...base, ok: true };
     if (!result.ok) log.note(`attempt ${request.attempt} failed: ${result.message}`);
     result.tail = log.tail();
+    // Every line it wrote (notes too) is in its tail: none, and the log has no header yet.
+    if (!result.tail.length) result.unwrittenHeader = header;
     await log.close();
     return result;
   }

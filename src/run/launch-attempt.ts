@@ -101,12 +101,12 @@ export async function launchAttempt(c: LaunchContext, i: number, given: TaskSpec
 /**
  * An attempt that exited 0 and failed the check of its artifacts or outputs
  * says why in its log and its tail, as one that exited otherwise does; its
- * log gets the attempt's header first when the attempt printed nothing (the
- * file is made on an attempt's first line).
+ * log gets the attempt's header first when it still lacks it (the attempt
+ * wrote nothing, and no note has brought it).
  */
 async function noteFailure(c: LaunchContext, s: TaskState, outcome: AttemptResult): Promise<void> {
   const failed = c.options.masker.mask(`attempt ${s.attempts} failed: ${outcome.message}`);
-  const header = outcome.tail.length === 0 && outcome.header !== undefined ? `${c.options.masker.mask(outcome.header)}\n` : '';
+  const header = outcome.unwrittenHeader !== undefined ? `${c.options.masker.mask(outcome.unwrittenHeader)}\n` : '';
   outcome.tail = [...outcome.tail, failed].slice(-TAIL_LINES);
   try {
     againInMadeDirectory(s.logFile!, makeStateDirectory, () => appendFileSync(s.logFile!, `${header}--- ${failed}\n`));

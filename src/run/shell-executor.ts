@@ -72,12 +72,13 @@ export class ShellExecutor implements Executor {
       }, Math.max(0, request.timeout * 1000 - ago));
     };
     const header = `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`;
-    // The log file is made on the attempt's first line: a note on an attempt that printed nothing (no tail) brings the header the file lacks.
+    // The log file is made on the attempt's first line: one that printed nothing (no tail) lacks the header until a note brings it.
     let headed = false;
+    const unwritten = (report: { tail: readonly string[] }) => (!headed && report.tail.length === 0 ? header : undefined);
     const note = (report: { tail: readonly string[] }, text: string) => {
-      const lines = `${!headed && report.tail.length === 0 ? `${header}\n` : ''}--- ${text}\n`;
+      const missing = unwritten(report);
       headed = true;
-      return appendFile(request.logFile, this.masker.mask(lines)).catch(() => undefined);
+      return appendFile(request.logFile, this.masker.mask(`${missing !== undefined ? `${missing}\n` : ''}--- ${text}\n`)).catch(() => undefined);
     };
     const { id, done: exited } = this.spawner.spawn({
       command: request.command,
@@ -159,7 +160,7 @@ export class ShellExecutor implements Executor {
       await note(report, `cost ${JSON.stringify(outputs.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts`);
     }
     const result = (ok: boolean, kind?: AttemptResult['kind'], message?: string): AttemptResult =>
-      ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail, header });
+      ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail, unwrittenHeader: unwritten(report) });
     let outcome: AttemptResult;
     if (report.spawnError) outcome = result(false, 'spawn', `could not start: ${report.spawnError}`);
     // Cancelled first: a spawner killed because it did not answer a kill has lost a task that was being cancelled anyway.

@@ -443,10 +443,12 @@ tasks:
   });
 
   it('gives the log of an attempt that printed nothing its header before the note of how it failed', () => {
-    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  quiet: { run: "exit 3", retry: { maxAttempts: 2, delay: 10ms } }\n  costly: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 1 }\n' });
+    const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  quiet: { run: "exit 3", retry: { maxAttempts: 2, delay: 10ms } }\n  costly: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 1 }\n  both: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", artifacts: [none.txt] }\n' });
     const lines = (id: string) => readFileSync(task(r.result, id).logFile, 'utf8').replace(/started \S+Z/g, 'started T').split('\n');
     expect(lines('quiet')).toEqual(['--- attempt 1 of quiet started T: exit 3', '--- attempt 1 failed: exit code 3', '--- attempt 2 of quiet started T: exit 3', '--- attempt 2 failed: exit code 3', '']);
     expect(lines('costly')).toEqual(['--- attempt 1 of costly started T: echo cost=lots >> $ORCHESTRATE_OUTPUT', '--- cost "lots" ignored: not a number from 0 to 1e15; the declared cost counts', '']);
+    // Two notes on one silent attempt, the executor's and the artifact check's: one header.
+    expect(lines('both')).toEqual(['--- attempt 1 of both started T: echo cost=lots >> $ORCHESTRATE_OUTPUT', '--- cost "lots" ignored: not a number from 0 to 1e15; the declared cost counts', '--- attempt 1 failed: artifact not created: none.txt', '']);
   });
 
   it('fails an attempt whose declared artifacts are missing, and lists the produced ones', () => {
