@@ -11,7 +11,7 @@ import { resolveAgents, resolveMemoize, resolvePolicy, resolveRetry, resolveSecr
 import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { chooseEstimate } from './task-estimate.js';
-import { taskRetryProblems } from './check-retry-blocks.js';
+import { delayOverCap, exitCodesUnused, taskRetryProblems } from './check-retry-blocks.js';
 import { promptOf } from './prompt-file.js';
 import { checkMatrix, matrixFromInputs } from './check-matrix.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
@@ -208,7 +208,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       diagnostics.push(warning('retry-without-attempts', `task "${baseId}" sets \`retry\` (${retryKeys.join(', ')}) but makes 1 attempt: maxAttempts is 1 unless set, so it is never retried; set maxAttempts, the attempts in all (3: the first and 2 retries)`, [...at, 'retry'], true));
     }
     // Resolved already: a task's block is looked at only when what it resolves to has a problem.
-    if (retry.maxDelay < retry.delay || (retry.onExitCodes.length > 0 && !retry.onKinds.includes('exit-code'))) diagnostics.push(...taskRetryProblems(raw, config, baseId));
+    if (delayOverCap(retry) || exitCodesUnused(retry)) diagnostics.push(...taskRetryProblems(raw, config, baseId));
     const needs = needsList(t.needs);
     const shell = t.shell !== undefined ? shellWords(t.shell) : agent?.shell ?? workflowShell;
     const indices: number[] = [];

@@ -46,6 +46,11 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
 /** A command's first word when it is a path relative to the working directory (`./run.sh`, `../tools/x`), plainly written. */
 const RELATIVE_PROGRAM = /^\s*(\.\.?\/[^\s;|&<>()$`"'\\]+)(\s|$)/;
 
+/** The files the workflow's tasks declare they make (their artifacts, resolved): lint does not look for them before the run. */
+export function artifactPaths(workflow: Pick<Workflow, 'tasks'>): Set<string> {
+  return new Set(workflow.tasks.flatMap((t) => t.artifacts.map((a) => resolve(t.cwd, a))));
+}
+
 /**
  * Agents whose command starts with a relative path that is not there from the
  * working directory of a task of theirs: the agent's script, named from where
@@ -57,7 +62,8 @@ const RELATIVE_PROGRAM = /^\s*(\.\.?\/[^\s;|&<>()$`"'\\]+)(\s|$)/;
 export function missingPrograms(raw: WorkflowFile, workflow: Workflow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const stats = new Map<string, ReturnType<typeof statSync>>();
-  const made = new Set(workflow.tasks.flatMap((t) => t.artifacts.map((a) => resolve(t.cwd, a))));
+  // Looked at only once an agent's program is a relative path: every load runs this.
+  let made: Set<string> | undefined;
   const reported = new Set<string>();
   for (const task of workflow.tasks) {
     if (task.kind !== 'agent' || task.includedFrom !== undefined || task.cwd.includes('${{')) continue;
@@ -65,6 +71,7 @@ export function missingPrograms(raw: WorkflowFile, workflow: Workflow): Diagnost
     if (!program || program.includes('${{')) continue;
     const path = resolve(task.cwd, program);
     const key = `${task.agent}\0${path}`;
+    made ??= artifactPaths(workflow);
     if (reported.has(key) || made.has(path)) continue;
     reported.add(key);
     if (!stats.has(task.cwd)) stats.set(task.cwd, statIfPresent(task.cwd));

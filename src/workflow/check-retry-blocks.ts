@@ -2,6 +2,7 @@ import { formatDuration } from '../util/duration.js';
 import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { resolveRetry } from './resolve-policy.js';
 import type { ConfigFile, Retry, WorkflowFile } from './schema-types.js';
+import type { RetryPolicy } from './model.js';
 
 /** One layer of the retry cascade: its block, and how a message names it. */
 interface Layer {
@@ -24,6 +25,16 @@ function agentLayers(raw: WorkflowFile, config: ConfigFile, name: string): Layer
   ];
 }
 
+/** A retry whose delay is over the cap of every delay: it waits the cap. */
+export function delayOverCap(retry: Pick<RetryPolicy, 'delay' | 'maxDelay'>): boolean {
+  return retry.maxDelay < retry.delay;
+}
+
+/** A retry that lists exit codes while its kinds leave out `exit-code`: the codes are never consulted. */
+export function exitCodesUnused(retry: Pick<RetryPolicy, 'onExitCodes' | 'onKinds'>): boolean {
+  return retry.onExitCodes.length > 0 && !retry.onKinds.includes('exit-code');
+}
+
 /** The last layer that writes `key`, named in a message unless it is the block checked (the last of all). */
 function writtenBy(layers: Layer[], key: keyof Retry): string {
   const layer = [...layers].reverse().find((l) => l.retry?.[key] !== undefined);
@@ -37,11 +48,11 @@ function writtenBy(layers: Layer[], key: keyof Retry): string {
  * waits 1s before every retry, quietly. A cap below the default delay, with
  * no delay written, is not a mistake: it chooses the delay.
  */
-function delayOverMax(layers: Layer[], owner: string, at: DocPath): Diagnostic | undefined {
+function delayOverMax(layers: Layer[], resolved: RetryPolicy, owner: string, at: DocPath): Diagnostic | undefined {
   const own = layers[layers.length - 1]!.retry;
   if (own?.delay === undefined && own?.maxDelay === undefined) return undefined;
-  const { delay, maxDelay } = resolveRetry(...layers.map((layer) => layer.retry));
-  if (maxDelay >= delay || !layers.some((layer) => layer.retry?.delay !== undefined)) return undefined;
+  if (!delayOverCap(resolved) || !layers.some((layer) => layer.retry?.delay !== undefined)) return undefined;
+  const { delay, maxDelay } = resolved;
   // Below the delay, so written: the default cap is never below a delay.
   return warning('delay-over-max-delay', `${owner} waits ${formatDuration(delay)} before a retry${writtenBy(layers, 'delay')}, but maxDelay caps every delay at ${formatDuration(maxDelay)}${writtenBy(layers, 'maxDelay')}: each retry waits ${formatDuration(maxDelay)}; lower the delay or raise maxDelay`, [...at, own.delay !== undefined ? 'delay' : 'maxDelay']);
 }
@@ -52,16 +63,18 @@ function delayOverMax(layers: Layer[], owner: string, at: DocPath): Diagnostic |
  * `exit-code`: a failed exit code is then never retried, whatever its code —
  * `onKinds: [timeout], onExitCodes: [75]` does not retry 75, quietly.
  */
-function exitCodesNotRetried(layers: Layer[], owner: string, at: DocPath): Diagnostic | undefined {
+function exitCodesNotRetried(layers: Layer[], resolved: RetryPolicy, owner: string, at: DocPath): Diagnostic | undefined {
   const own = layers[layers.length - 1]!.retry;
   if (own?.onExitCodes === undefined && own?.onKinds === undefined) return undefined;
-  const { onExitCodes, onKinds } = resolveRetry(...layers.map((layer) => layer.retry));
-  if (!onExitCodes.length || onKinds.includes('exit-code')) return undefined;
+  if (!exitCodesUnused(resolved)) return undefined;
+  const { onExitCodes, onKinds } = resolved;
   return warning('exit-codes-not-retried', `${owner} retries exit codes ${onExitCodes.join(', ')}${writtenBy(layers, 'onExitCodes')}, but its onKinds (${onKinds.join(', ')})${writtenBy(layers, 'onKinds')} leave out exit-code: no failed exit code is retried, whatever its code; add exit-code to onKinds, or drop onExitCodes`, [...at, own.onExitCodes !== undefined ? 'onExitCodes' : 'onKinds']);
 }
 
 function problemsOf(layers: Layer[], owner: string, at: DocPath): Diagnostic[] {
-  return [delayOverMax(layers, owner, at), exitCodesNotRetried(layers, owner, at)].filter((problem) => problem !== undefined);
+  // The block as its layers resolve it, once for both checks.
+  const resolved = resolveRetry(...layers.map((layer) => layer.retry));
+  return [delayOverMax(layers, resolved, owner, at), exitCodesNotRetried(layers, resolved, owner, at)].filter((problem) => problem !== undefined);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DocPath } from './diagnostics.js';
-import { schemas } from './schema.js';
+import { definitionKeys } from './schema.js';
 import { ownValue } from '../util/own-value.js';
 
 /**
@@ -80,11 +80,6 @@ function placeOf(path: DocPath): Place | undefined {
   return undefined;
 }
 
-function properties(definition: string): string[] {
-  const def = schemas().workflow.definitions?.[definition] as { properties?: Record<string, unknown> } | undefined;
-  return Object.keys(def?.properties ?? {});
-}
-
 /**
  * For an unknown key at `path` (the object that holds it, whose keys are
  * `known`): ` (did you mean "needs"?)` when it is another tool's name for an
@@ -102,7 +97,7 @@ export function otherToolHint(path: DocPath, key: string, known: readonly string
   if (instead) return `: ${instead}`;
   let meant = ownValue(table, plain);
   // A policy key at the top, a retry key on a task or agent: it belongs one level down.
-  const nested = place === 'top' ? ['policy', properties('policy')] as const : place === 'task' || place === 'agent' ? ['retry', properties('retry')] as const : undefined;
+  const nested = place === 'top' ? ['policy', definitionKeys('policy')] as const : place === 'task' || place === 'agent' ? ['retry', definitionKeys('retry')] as const : undefined;
   const under = nested?.[1].find((k) => k.toLowerCase() === plain);
   if (!meant && nested && under) meant = `${nested[0]}.${under}`;
   if (!meant || !known.includes(meant.split('.')[0]!)) return undefined;

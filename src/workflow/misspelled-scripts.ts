@@ -4,6 +4,7 @@ import { nearMiss } from '../util/suggest.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 import { warning, type Diagnostic } from './diagnostics.js';
 import type { Workflow } from './model.js';
+import { artifactPaths } from './check-directories.js';
 
 /** Programs whose first argument is the script they run (`bash scripts/x.sh`, `python3 tools/y.py`). */
 const INTERPRETERS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'node', 'python', 'python3', 'ruby', 'perl', 'php', 'deno', 'bun', 'tsx', 'Rscript']);
@@ -96,7 +97,7 @@ export function misspelledScripts(workflow: Workflow): Diagnostic[] {
     if (seen.has(key)) continue;
     seen.add(key);
     if (statIfPresent(path)) continue;
-    made ??= new Set(workflow.tasks.flatMap((t) => t.artifacts.map((a) => resolve(t.cwd, a))));
+    made ??= artifactPaths(workflow);
     if (made.has(path)) continue;
     const dir = dirname(path);
     if (!listings.has(dir)) listings.set(dir, entriesOf(dir));
