@@ -22,3 +22,18 @@ export function quotedText(text: string): string {
 function escape(c: string): string {
   return ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
+
+/** A terminal's commands in text: CSI sequences (colours, cursor moves, clearing) and OSC ones (a window title, a link). */
+const TERMINAL_COMMANDS = /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?/g;
+
+/**
+ * A line of a task's output as a report shows it: what a terminal would
+ * leave of a line redrawn with carriage returns (a progress bar's last
+ * state), without the terminal's commands (colours, clearing, a title),
+ * and other control characters as escapes (tabs kept).
+ */
+export function outputLine(line: string): string {
+  const segments = line.replace(/\r+$/, '').split('\r');
+  const shown = segments.filter((s) => s !== '').pop() ?? '';
+  return visibleLine(shown.replace(TERMINAL_COMMANDS, ''));
+}
