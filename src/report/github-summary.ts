@@ -1,5 +1,4 @@
 import { formatDuration } from '../util/duration.js';
-import { outputLine } from '../util/visible-text.js';
 import type { RunResult } from '../run/result.js';
 import { escapeData, escapeProperty } from './github-commands.js';
 import { githubSummaries } from './task-summaries.js';
@@ -38,7 +37,7 @@ export function formatGithubSummary(result: RunResult): string {
   }
   lines.push(...githubSummaries(result.tasks, cell, result.runId));
   for (const t of result.tasks.filter((x) => x.status === 'failed' && x.logTail?.length).slice(0, 10)) {
-    lines.push('', `<details><summary>${cell(t.id)}: last lines of its log</summary>`, '', '```', ...t.logTail!.slice(-20).map((l) => outputLine(l).replace(/```/g, "'''")), '```', '', '</details>');
+    lines.push('', `<details><summary>${cell(t.id)}: last lines of its log</summary>`, '', '```', ...t.logTail!.slice(-20).map((l) => l.replace(/```/g, "'''")), '```', '', '</details>');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,4 @@
 import { formatDuration } from '../util/duration.js';
-import { outputLine } from '../util/visible-text.js';
 import { approvalWaitNote } from './approval-wait-text.js';
 import { HARMLESS_SKIPS, type RunResult } from '../run/result.js';
 import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
@@ -66,7 +65,7 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
     lines.push('');
     lines.push(`${c.red('✖')} ${t.id}: ${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.allowedFailure ? ' (continueOnError)' : ''}`);
     if (t.logFile) lines.push(c.dim(`  log: ${t.logFile}`));
-    for (const line of (t.logTail ?? []).slice(-10)) lines.push(c.dim(`  | ${outputLine(line)}`));
+    for (const line of (t.logTail ?? []).slice(-10)) lines.push(c.dim(`  | ${line}`));
   }
   if (failures.length > 10) lines.push(`... and ${failures.length - 10} more failed tasks`);
   const skipped = result.tasks.filter((t) => t.status === 'skipped' && !HARMLESS_SKIPS.has(t.reason ?? ''));

@@ -5,6 +5,7 @@ import type { OutputStream } from './spawner/protocol.js';
 import { ioReason } from '../errors.js';
 import { openToAppend, writeBack } from '../util/write-back.js';
 import { makeStateDirectory } from '../workflow/project-root.js';
+import { outputLine } from '../util/visible-text.js';
 
 /** How long a task stays quiet before lines held back for a secret that holds a line break go out. */
 const QUIET_MS = 200;
@@ -198,8 +199,15 @@ export class TaskLog {
     if (stream && ends) this.openLines.delete(stream);
   }
 
+  /**
+   * The tail as the summaries show it (see outputLine), masked again: a
+   * secret the task printed with colour codes inside it is whole once they are gone.
+   */
   tail(): string[] {
-    return this.tailLines.map((line) => (line.more ? `${line.text}… (${line.more} more characters in the log)` : line.text));
+    return this.tailLines.map((line) => {
+      const text = this.masker.mask(outputLine(line.text));
+      return line.more ? `${text}… (${line.more} more characters in the log)` : text;
+    });
   }
 
   close(): Promise<void> {

@@ -451,7 +451,7 @@ tasks:
     expect(lines('both')).toEqual(['--- attempt 1 of both started T: echo cost=lots >> $ORCHESTRATE_OUTPUT', '--- cost "lots" ignored: not a number from 0 to 1e15; the declared cost counts', '--- attempt 1 failed: artifact not created: none.txt', '']);
   });
 
-  it('shows a failure\'s last lines in the summary as a terminal left them, without the terminal commands they held', () => {
+  it('shows a failure\'s last lines as a terminal left them, without the terminal commands they held, masked again', () => {
     const dir = tempProject({
       'package.json': '{}',
       'workflow.yaml': `version: 1
@@ -459,18 +459,21 @@ tasks:
   noisy:
     run: |
       printf 'loading 10%%\\rloading 99%%\\r\\033[32mloaded\\033[0m\\r\\n\\033]0;a title\\007\\033[2J\\033[Hcleared\\001\\ttab\\n'
+      printf 'key \\033[1mtok-\\033[0m12345\\n'
       exit 3
 `,
     });
-    const summary = join(dir, 'job-summary.md');
-    const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+    const env = { GITHUB_STEP_SUMMARY: join(dir, 'job-summary.md'), API_TOKEN: 'tok-12345' };
+    const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('\n  | loaded\n  | cleared\\u0001\ttab\n  | attempt 1 failed: exit code 3\n');
+    expect(r.stdout).toContain('\n  | loaded\n  | cleared\\u0001\ttab\n  | key ***\n  | attempt 1 failed: exit code 3\n');
     expect(r.stdout).not.toContain('\u001b');
-    expect(readFileSync(summary, 'utf8')).toContain('\n```\nloaded\ncleared\\u0001\ttab\nattempt 1 failed: exit code 3\n```\n');
-    // The log file and the result keep what the task printed.
-    const json = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
-    expect(JSON.parse(json.stdout).tasks[0].logTail[1]).toBe('\u001b]0;a title\u0007\u001b[2J\u001b[Hcleared\u0001\ttab');
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('\n```\nloaded\ncleared\\u0001\ttab\nkey ***\nattempt 1 failed: exit code 3\n```\n');
+    const json = cli(['run', 'workflow.yaml', '--json'], { cwd: dir, env });
+    const result = JSON.parse(json.stdout);
+    expect(result.tasks[0].logTail).toEqual(['loaded', 'cleared\\u0001\ttab', 'key ***', 'attempt 1 failed: exit code 3']);
+    // The log file keeps what the task printed; the secret is split there by the colour codes.
+    expect(readFileSync(result.tasks[0].logFile, 'utf8')).toContain('out| \u001b]0;a title\u0007\u001b[2J\u001b[Hcleared\u0001\ttab\nout| key \u001b[1mtok-\u001b[0m12345\n');
   });
 
   it('fails an attempt whose declared artifacts are missing, and lists the produced ones', () => {
