@@ -20,6 +20,20 @@ tasks:
       .toEqual(['concurrency-above-limit@3:41']);
     expect(codes('version: 1\nagents: { w: { command: x, concurrency: 400 } }\ntasks:\n  a: { agent: w }\n')).toEqual([]);
   });
+  it('warns of an if: failure task whose needs all have continueOnError, whose failure counts as success', () => {
+    const yaml = `version: 1
+tasks:
+  flaky: { run: x, continueOnError: true }
+  shards: { run: x, matrix: { n: [1, 2] }, continueOnError: true }
+  strict: { run: x }
+  notify: { needs: flaky, if: failure, run: x }
+  notify-all: { needs: [shards, flaky], if: failure, run: x, matrix: { to: [a, b] } }
+  rollback: { needs: [flaky, strict], if: failure, run: x }
+  always: { needs: flaky, if: always, run: x }
+`;
+    expect(codes(yaml)).toEqual(['failure-after-allowed-failure@6:31', 'failure-after-allowed-failure@7:45']);
+    expect(load(yaml).diagnostics[1]!.message).toBe("task \"notify-all\" has `if: failure`, but every task it needs has `continueOnError: true`, whose failure counts as success for its dependents: it does not run when they fail (only when one is skipped or cancelled because of an earlier failure); to act on their failure, use `if: always` with `when: tasks.shards.status == 'failed'`");
+  });
   it('warns of a circuit breaker in a workflow whose tasks have no agent, which never opens', () => {
     const yaml = 'version: 1\npolicy: { circuitBreaker: { failureThreshold: 2 } }\ntasks:\n  a: { run: curl x }\n';
     expect(codes(yaml)).toEqual(['circuit-without-agents@2:11']);

@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES = {
   'exit-codes-not-retried': 'A retry lists `onExitCodes` while its `onKinds` leave out `exit-code`: no failed exit code is retried (warning).',
   'delay-over-max-delay': 'A retry `delay` is longer than the `maxDelay` that caps it: every retry waits `maxDelay` (warning).',
   'failure-without-needs': 'A task has `if: failure` but no `needs`: it runs only when a need fails, so it never runs (warning).',
+  'failure-after-allowed-failure': 'A task has `if: failure` and every task it needs has `continueOnError: true`, whose failure counts as success: it does not run when they fail (warning).',
   'never-runs-on-interrupt': 'A task has `runOnInterrupt` but `if: success` (the default): after an interrupt its needs end cancelled, so it never runs then (warning).',
   'service-not-in-needs': 'A task uses an output of a service it does not need directly: a service is up only while the tasks that need it run, so it may be stopped, or never started, by then (warning).',
   'unknown-agent': 'A task names an agent that is not defined.',
@@ -68,6 +69,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'retry-without-attempts', 'delay-over-max-delay', 'exit-codes-not-retried', 'circuit-without-agents', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'failure-after-allowed-failure', 'retry-without-attempts', 'delay-over-max-delay', 'exit-codes-not-retried', 'circuit-without-agents', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

@@ -191,4 +191,22 @@ tasks:
     const wrong = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true", if: false }\n' });
     expect(cli(['lint', 'workflow.yaml'], { cwd: wrong }).stdout).toContain('tasks.a.if must be one of success, failure, always; got false: it says after which end of its needs the task runs; a condition goes in `when` (when: false)  [schema]');
   });
+  it('after a failure allowed by continueOnError: if: failure does not run, as lint warns; if: always with a condition on its status does', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  flaky: { run: "exit 1", continueOnError: true }
+  notify: { needs: flaky, if: failure, run: echo notify >> ran }
+  alert: { needs: flaky, if: always, when: "tasks.flaky.status == 'failed'", run: echo alert >> ran }
+`,
+    });
+    const lint = cli(['lint', 'workflow.yaml'], { cwd: dir });
+    expect(lint.stdout).toContain('workflow.yaml:4:31  warning  task "notify" has `if: failure`, but every task it needs has `continueOnError: true`');
+    expect(lint.stdout).toContain("use `if: always` with `when: tasks.flaky.status == 'failed'`  [failure-after-allowed-failure]");
+    const r = run(dir);
+    expect(r.code).toBe(0);
+    expect(r.tasks).toEqual({ flaky: 'failed (continue-on-error)', notify: 'skipped (no-failure)', alert: 'succeeded' });
+    expect(r.ran).toEqual(['alert']);
+  });
 });
