@@ -432,7 +432,7 @@ export type Task = {
   timeout?: Duration;
 };
   /**
-   * A failure of this task counts as success for its dependents and the exit code (it is still reported).
+   * A failure of this task counts as success for its dependents and the exit code (it is still reported): an `if: failure` task that needs only such tasks does not run when they fail; `if: always` with `when: tasks.ID.status == 'failed'` does.
    * @default false
    */
   continueOnError?: boolean;
