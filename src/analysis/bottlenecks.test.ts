@@ -47,6 +47,14 @@ describe('bottleneck findings', () => {
     expect(kinds(findBottlenecks({ workflow, tasks: [row('hang', 4, [30], { timedOut: 1 }), row('close', 2, [9, 9])], agents: [] }), 'timing-out')).toEqual([]);
   });
 
+  it('names a task that dominates the critical path, unless its time there is noise', () => {
+    const chain = load('version: 1\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n  c: { run: "true", needs: b }\n').workflow!;
+    const found = (seconds: number[]) => kinds(findBottlenecks({ workflow: chain, history: new Map(['a', 'b', 'c'].map((id, i) => [id, seconds[i]!])), tasks: [], agents: [] }), 'critical-path');
+    expect(found([2, 1, 0.5]).map((f) => [f.subject, f.severity, f.reason])).toEqual([['a', 'high', '`a` is 57% of the critical path (2s of 3.5s)']]);
+    // A 30 ms workflow: splitting its 20 ms task would gain nothing anyone could see.
+    expect(found([0.02, 0.01, 0.005])).toEqual([]);
+  });
+
   it('names an agent its API refused with a Retry-After, and lowers or sets its rate limit', () => {
     const found = findBottlenecks({
       workflow,

@@ -31,20 +31,24 @@ const byRatio = (ratio: number): FindingSeverity => (ratio >= 3 || ratio <= 1 / 
 /** The workflow's task of a stats row, if the workflow has it. */
 const taskOf = (workflow: Workflow | undefined, name: string): TaskSpec | undefined => workflow?.tasks[workflow.taskIndex.get(name) ?? -1];
 
-/** Tasks that dominate the critical path (their planned time: the estimate and the retries history saw). */
+/** Seconds below which a gain or a task's time is noise: a process start-up varies by that much, and '0.02s -> 0.02s' says nothing. */
+const NOISE_SECONDS = 0.05;
+
+/** Tasks that dominate the critical path (their planned time: the estimate and the retries history saw), if they take long enough to be worth splitting. */
 function criticalPathFindings(plan: Plan): Finding[] {
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
   const total = plan.criticalPath.duration;
   if (total <= 0) return [];
   return plan.criticalPath.tasks.flatMap((id) => {
     const { estimate, retryTime } = byId.get(id)!;
-    const share = (estimate + (retryTime ?? 0)) / total;
-    if (share < 0.3 || plan.criticalPath.tasks.length === 1 && plan.tasks.length === 1) return [];
+    const time = estimate + (retryTime ?? 0);
+    const share = time / total;
+    if (share < 0.3 || time < NOISE_SECONDS || plan.criticalPath.tasks.length === 1 && plan.tasks.length === 1) return [];
     return [{
       kind: 'critical-path' as const,
       severity: share >= 0.5 ? 'high' as const : 'medium' as const,
       subject: id,
-      reason: `\`${id}\` is ${pct(share)} of the critical path (${fmt(estimate + (retryTime ?? 0))} of ${fmt(total)}${retryTime ? `, ${fmt(retryTime)} of it retries` : ''})`,
+      reason: `\`${id}\` is ${pct(share)} of the critical path (${fmt(time)} of ${fmt(total)}${retryTime ? `, ${fmt(retryTime)} of it retries` : ''})`,
       suggestion: `splitting \`${id}\` or starting it earlier would shorten runs${retryTime ? ', and so would fewer retries of it' : ''}`,
     }];
   });
@@ -62,8 +66,8 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
   const consider = (subject: string, from: number, modified: Workflow, waited: string, unit = '') => {
     const better = planWorkflow(modified, estimates).estimate.wall;
     const gain = (wall - better) / wall;
-    // A twentieth of the wall time, and a twentieth of a second: less is noise, and reads '0.02s -> 0.02s'.
-    if (!(gain >= 0.05) || wall - better < 0.05) return;
+    // A twentieth of the wall time, and NOISE_SECONDS: less is noise.
+    if (!(gain >= 0.05) || wall - better < NOISE_SECONDS) return;
     findings.push({
       kind: 'queue-wait',
       severity: gain >= 0.25 ? 'high' : gain >= 0.1 ? 'medium' : 'low',
