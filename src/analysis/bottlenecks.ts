@@ -143,7 +143,7 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
       const first = t.samples.slice(0, third).reduce((a, b) => a + b, 0) / third;
       const last = t.samples.slice(-third).reduce((a, b) => a + b, 0) / third;
       const growth = first > 0 ? (last - first) / first : 0;
-      if (growth >= 0.2 && last - first >= 0.05) {
+      if (growth >= 0.2 && last - first >= NOISE_SECONDS) {
         findings.push({
           kind: 'slowing',
           severity: growth >= 1 ? 'high' : growth >= 0.5 ? 'medium' : 'low',
