@@ -200,12 +200,14 @@ export class TaskLog {
   }
 
   /**
-   * The tail as the summaries show it (see outputLine), masked again: a
-   * secret the task printed with colour codes inside it is whole once they are gone.
+   * The tail as the summaries show it (see outputLine), masked again where
+   * cleaning changed a line: a secret the task printed with colour codes
+   * inside it is whole once they are gone.
    */
   tail(): string[] {
     return this.tailLines.map((line) => {
-      const text = this.masker.mask(outputLine(line.text));
+      const shown = outputLine(line.text);
+      const text = shown === line.text ? shown : this.masker.mask(shown);
       return line.more ? `${text}… (${line.more} more characters in the log)` : text;
     });
   }

@@ -30,7 +30,7 @@ export function checkWarnings(workflow: Workflow, graph: TaskGraph, explicitMaxC
       diagnostics.push(warning('script-continues-on-error', `task "${task.baseId}" runs several commands with \`${task.shell.join(' ')}\`, which goes on after one fails (only the last one's exit code counts): start the script with \`set -e\`, or set \`shell: ${task.shell[0]} -ec\` — GitHub Actions runs \`sh -e\`, make stops at the first failing line`, [...task.path, 'run'], true));
     }
   }
-  diagnostics.push(...failuresAllowedBeforeFailureTasks(workflow));
+  diagnostics.push(...failuresAllowedBeforeFailureTasks(workflow, graph));
   const producers = new Map<string, number[]>();
   workflow.tasks.forEach((task, i) => {
     for (const artifact of task.artifacts) {
@@ -61,18 +61,17 @@ export function checkWarnings(workflow: Workflow, graph: TaskGraph, explicitMaxC
  * failure counts as success for its dependents, so the task does not run
  * when they fail — the case it was written for.
  */
-function failuresAllowedBeforeFailureTasks(workflow: Workflow): Diagnostic[] {
-  const byId = new Map(workflow.tasks.map((task) => [task.id, task]));
+function failuresAllowedBeforeFailureTasks(workflow: Workflow, graph: TaskGraph): Diagnostic[] {
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
-  for (const task of workflow.tasks) {
-    if (task.if !== 'failure' || !task.needs.length || task.includedFrom !== undefined || seen.has(task.baseId)) continue;
+  workflow.tasks.forEach((task, i) => {
+    if (task.if !== 'failure' || task.includedFrom !== undefined || seen.has(task.baseId)) return;
     seen.add(task.baseId);
-    const needs = task.needs.map((id) => byId.get(id));
-    if (!needs.every((need) => need?.continueOnError)) continue;
+    const needs = graph.needs[i]!.map((n) => workflow.tasks[n]!);
+    if (!needs.length || !needs.every((need) => need.continueOnError)) return;
     const first = needs[0]!.baseId;
     diagnostics.push(warning('failure-after-allowed-failure', `task "${task.baseId}" has \`if: failure\`, but every task it needs has \`continueOnError: true\`, whose failure counts as success for its dependents: it does not run when they fail (only when one is skipped or cancelled because of an earlier failure); to act on their failure, use \`if: always\` with \`when: tasks.${first}.status == 'failed'\``, [...task.path, 'if']));
-  }
+  });
   return diagnostics;
 }
 
