@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Ajv } from 'ajv';
@@ -8,6 +8,8 @@ import { BIN, cli, examplesProject, ROOT, tempProject } from '../helpers/cli.js'
 
 const planSchema = JSON.parse(readFileSync(join(ROOT, 'schemas/plan.schema.json'), 'utf8'));
 const validatePlan = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(planSchema);
+/** Graphviz's `dot` (Debian's graphviz, installed by .ci/run); the test that draws with it says so when it is missing. */
+const DOT = ['/usr/bin/dot', '/usr/local/bin/dot'].find((p) => existsSync(p));
 
 // A copy of workflows/: no history of this checkout reaches the estimates.
 const examples = examplesProject();
@@ -345,6 +347,24 @@ describe('orchestrate graph', () => {
     expect(r.stdout).toMatch(/^digraph "ci-pipeline" \{/);
     expect(r.stdout).toContain('"install" -> "typecheck" [color="#d62728", penwidth=2];');
     expect(r.stdout).toContain('"install" -> "lint";');
+  });
+
+  it.skipIf(!DOT)('prints DOT that Graphviz draws as meant: two-line labels, quotes and backslashes as written, a cluster per include (needs Debian\'s graphviz package, installed by .ci/run)', () => {
+    const dir = tempProject({
+      'w.yaml': 'version: 1\ninclude: { docs: docs.yaml }\ntasks:\n  build: { run: "true", matrix: { os: [linux, \'we"ird\\q\'] }, estimate: 2s }\n  test: { run: "true", needs: build, estimate: 1s }\n  api: { run: "sleep 9", service: true, estimate: 4s }\n',
+      'docs.yaml': 'version: 1\ntasks:\n  gen: { run: "true", estimate: 3s }\n',
+    });
+    const r = cli(['graph', 'w.yaml', '--format', 'dot'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const drawn = spawnSync(DOT!, ['-Tsvg'], { input: r.stdout, encoding: 'utf8' });
+    expect(drawn.stderr).toBe('');
+    expect(drawn.status).toBe(0);
+    const texts = [...drawn.stdout.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&quot;/g, '"'));
+    // Each node's label is its id over its estimate, on two lines; the cluster is labelled with its namespace.
+    expect(texts).toEqual(expect.arrayContaining(['docs', 'docs.gen', '3s', 'build[linux]', 'build[we"ird\\q]', '2s', 'test', '1s', 'api', '4s (service)']));
+    expect(texts).toHaveLength(11);
+    expect(drawn.stdout.match(/<g id="edge\d+" class="edge">/g)).toHaveLength(2);
+    expect(drawn.stdout.match(/<g id="clust\d+" class="cluster">/g)).toHaveLength(1);
   });
 
   it('prints JSON nodes and edges', () => {
