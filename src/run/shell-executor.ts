@@ -72,9 +72,9 @@ export class ShellExecutor implements Executor {
       }, Math.max(0, request.timeout * 1000 - ago));
     };
     const header = `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()}: ${request.command}`;
-    // The log file is made on the attempt's first line: one that printed nothing (no tail) lacks the header until a note brings it.
+    // The log file is made on the attempt's first line: one that printed nothing (no tail) lacks the header until a note brings it. A service's log begins when it starts.
     let headed = false;
-    const unwritten = (report: { tail: readonly string[] }) => (!headed && report.tail.length === 0 ? header : undefined);
+    const unwritten = (report: { tail: readonly string[] }) => (!headed && !request.service && report.tail.length === 0 ? header : undefined);
     const note = (report: { tail: readonly string[] }, text: string) => {
       const missing = unwritten(report);
       headed = true;
@@ -92,8 +92,8 @@ export class ShellExecutor implements Executor {
       promptFile,
       ...(paramsFile !== undefined ? { params, paramsFile } : {}),
       ...(request.captureStdout ? { captureStdout: request.captureStdout } : {}),
-      // A service may be ready once started.
-      ...(request.service ? { reportStart: true } : {}),
+      // A service may be ready once started; its log begins then.
+      ...(request.service ? { service: true } : {}),
       // The default travels as nothing: most requests use it.
       ...(request.shell && !isDefaultShell(request.shell) ? { shell: request.shell } : {}),
     }, request.onOutput, started);

@@ -120,11 +120,16 @@ export class TaskLog {
       this.stream.on('error', (error) => this.failed(error));
       if (this.pendingHeader !== undefined) this.stream.write(this.pendingHeader);
     }
-    return this.stream.write(text);
+    return text === '' || this.stream.write(text);
   }
 
   header(text: string): void {
     this.pendingHeader = `${this.masker.mask(text)}\n`;
+  }
+
+  /** Makes the log with its header now, before any line: a service's log says it started while it runs quiet. */
+  begin(): void {
+    this.write('');
   }
 
   attach(stream: Readable | null, label: OutputStream): void {

@@ -154,6 +154,27 @@ tasks:
     expect(readFileSync(join(runDir(dir), 'svc.log'), 'utf8')).toContain('--- its ready check did not finish within 0.3s: killed, and tried again');
   });
 
+  it('begin their log with the attempt\'s header when they start, so a quiet one\'s notes come under it', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1
+tasks:
+  quiet: { run: exec sleep 60, service: true }
+  peek: { needs: quiet, run: 'cp ".orchestrate/runs/$ORCHESTRATE_RUN_ID/quiet.log" seen.log' }
+  sock: { run: exec sleep 60, service: true, artifacts: [api.sock] }
+  use: { needs: sock, run: "true" }
+`,
+    });
+    const r = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const tasks = Object.fromEntries(JSON.parse(r.stdout).tasks.map((t: { id: string }) => [t.id, t]));
+    expect(tasks).toMatchObject({ quiet: { status: 'succeeded' }, peek: { status: 'succeeded' }, sock: { status: 'failed' }, use: { status: 'skipped' } });
+    // While it ran and had printed nothing, its log already said which attempt started and what it runs.
+    expect(readFileSync(join(dir, 'seen.log'), 'utf8')).toMatch(/^--- attempt 1 of quiet started \S+: exec sleep 60\n$/);
+    // A quiet service without its artifact: the failure is noted under its attempt's header, as a task's is.
+    expect(readFileSync(join(runDir(dir), 'sock.log'), 'utf8')).toMatch(/^--- attempt 1 of sock started \S+: exec sleep 60\n--- attempt 1 failed: artifact not created: api\.sock\n$/);
+  });
+
   it('are stopped by Ctrl-C with the rest, and no process of theirs outlives the run', async () => {
     const dir = tempProject({
       'package.json': '{}',

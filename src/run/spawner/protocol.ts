@@ -28,8 +28,12 @@ export interface SpawnRequest {
   stream?: boolean;
   /** Its stdout becomes this output (without the final newline), unless the outputs file sets it. */
   captureStdout?: string;
-  /** Say at once when it has started (a service: its start may make it ready); other starts are said with the next message. */
-  reportStart?: boolean;
+  /**
+   * A service: say at once when it has started (its start may make it ready;
+   * other starts are said with the next message), and begin its log then, not
+   * with its first line, as notes about it may come while it runs.
+   */
+  service?: boolean;
 }
 
 /** Which pipe a line came from. */

@@ -64,6 +64,8 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
   }
   log.attach(child.stdout, 'out');
   log.attach(child.stderr, 'err');
+  // Begun once it has started: a start refused for a system limit writes nothing, to be tried again.
+  if (request.service && child.pid !== undefined) log.begin();
   const stdout = request.captureStdout !== undefined ? captureText(child.stdout) : undefined;
   if (child.stdin) {
     child.stdin.on('error', () => undefined);

@@ -217,7 +217,7 @@ export class SpawnerClient {
    * output lines, masked, as they come; `onStarted` is told once the process
    * has started (which a task waiting for room in its spawner does later), and
    * how long ago: a start is said with the spawner's next message, unless the
-   * request has `reportStart`.
+   * request is a `service`'s.
    */
   spawn(request: Omit<SpawnRequest, 'type' | 'id' | 'stream'>, onOutput?: (stream: OutputStream, line: string) => void, onStarted?: (ago: number) => void): { id: number; done: Promise<ExitReport> } {
     if (!this.workers.length) this.warmUp();

@@ -150,7 +150,7 @@ function start(request: SpawnRequest, since?: number): void {
   const started = runProcess(request, env, masker, request.stream ? relayLines(request.id) : undefined, () => running.size > 0, waited, (value) => send({ type: 'secret', value }));
   if (started.pid !== undefined) {
     running.set(request.id, started.pid);
-    sayStarted(request.id, started.pid, request.reportStart === true);
+    sayStarted(request.id, started.pid, request.service === true);
   }
   void started.done.then((report) => {
     // A process that ended freed what a refused start needs.
