@@ -569,6 +569,57 @@ tasks:
   });
 });
 
+describe('an agent\'s answer in a command', () => {
+  it('warns where a run holds an agent task\'s output or a matrix value from one, which the shell would run as code; env, prompts and shell tasks\' outputs are not flagged', () => {
+    // The model was talked into answering with shell syntax.
+    const answer = 'Fix"; touch injected; echo "';
+    const workflow = `version: 1
+include: { docs: docs.yaml }
+agents:
+  ai: { command: 'printf "%s" "$ANSWER"', env: { ANSWER: '${answer}' } }
+  lister: { command: 'printf "a.ts\\nb.ts;touch listed\\n"' }
+tasks:
+  draft: { agent: ai, prompt: title please, captureStdout: title }
+  find: { agent: lister, prompt: files please, captureStdout: files }
+  unsafe: { needs: draft, run: 'echo "\${{ tasks.draft.outputs.title }}" > /dev/null' }
+  safe: { needs: draft, env: { DRAFT_TITLE: "\${{ tasks.draft.outputs.title }}" }, run: 'printf "%s" "$DRAFT_TITLE" > title.txt' }
+  asked: { needs: draft, agent: ai, prompt: "Improve \${{ tasks.draft.outputs.title }}" }
+  review:
+    needs: find
+    matrix: { file: "\${{ tasks.find.outputs.files }}" }
+    run: 'echo \${{ matrix.file }} > /dev/null'
+  reviewSafe:
+    needs: find
+    matrix: { file: "\${{ tasks.find.outputs.files }}" }
+    env: { MATRIX_FILE: "\${{ matrix.file }}" }
+    run: 'printf "%s\\n" "$MATRIX_FILE" >> files.txt'
+  version: { run: 'echo v=1.2 >> $ORCHESTRATE_OUTPUT' }
+  package: { needs: version, run: 'echo \${{ tasks.version.outputs.v }} > /dev/null' }
+  publish: { needs: docs.gen, run: 'echo \${{ tasks.docs.gen.outputs.page }} > /dev/null' }
+`;
+    const dir = tempProject({
+      'package.json': '{}',
+      'w.yaml': workflow,
+      'docs.yaml': "version: 1\nagents:\n  writer: { command: 'printf index.html' }\ntasks:\n  gen: { agent: writer, prompt: a page, captureStdout: page }\n",
+    });
+    const [report] = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.diagnostics.map((d: any) => [d.code, d.line, d.column, d.message])).toEqual([
+      ['agent-output-in-command', 9, 39, 'task "unsafe" puts output "title" of agent task "draft" into its command, where a quote, $(...) or ; in the answer runs as code: give it to the task in its environment (env: { DRAFT_TITLE: "${{ tasks.draft.outputs.title }}" }) and use "$DRAFT_TITLE"'],
+      ['agent-output-in-command', 15, 16, 'task "review" puts matrix value "file", which agent task "find" answered, into its command, where a quote, $(...) or ; in the answer runs as code: give it to the task in its environment (env: { MATRIX_FILE: "${{ matrix.file }}" }) and use "$MATRIX_FILE"'],
+      ['agent-output-in-command', 23, 42, 'task "publish" puts output "page" of agent task "docs.gen" into its command, where a quote, $(...) or ; in the answer runs as code: give it to the task in its environment (env: { DOCS_GEN_PAGE: "${{ tasks.docs.gen.outputs.page }}" }) and use "$DOCS_GEN_PAGE"'],
+    ]);
+    // What it warns of: the answers ran as code in the commands that held them, and were read as values through env.
+    const run = cli(['run', 'w.yaml', '--renderer', 'silent'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(dir, 'injected'))).toBe(true);
+    expect(existsSync(join(dir, 'listed'))).toBe(true);
+    expect(readFileSync(join(dir, 'title.txt'), 'utf8')).toBe(answer);
+    expect(readFileSync(join(dir, 'files.txt'), 'utf8').split('\n').sort()).toEqual(['', 'a.ts', 'b.ts;touch listed']);
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'lint: { disable: [agent-output-in-command] }\n');
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toBe('✔ 1 file linted, no problems\n');
+  });
+});
+
 describe('a condition that can never hold', () => {
   it('warns where a value is compared with one it can never have, runs the workflow still, and may be turned off', () => {
     const workflow = "version: 1\ninputs:\n  target: { default: staging, enum: [staging, production] }\ntasks:\n  deploy: { run: 'touch deployed', when: \"inputs.target == 'prod'\" }\n";
