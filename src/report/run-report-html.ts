@@ -5,6 +5,7 @@ import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { formatDuration } from '../util/duration.js';
 import { approvalWaitNote } from './approval-wait-text.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
+import { lastFailures } from './last-failures.js';
 
 export interface ReportBar {
   task: string;
@@ -152,7 +153,7 @@ table { border-collapse: collapse; margin-top: 18px; } td, th { padding: 3px 10p
 .finding { margin: 6px 0; } .sev-high { color: #cf222e; font-weight: 600; } .sev-medium { color: #9a6700; font-weight: 600; } .sev-low { color: #555; }
 `;
 
-/** One self-contained HTML page: the run as a Gantt timeline, the task table, what tasks waited for and the bottleneck findings. */
+/** One self-contained HTML page: the run as a Gantt timeline, the task table, the failures with their last lines, the summaries, what tasks waited for and the bottleneck findings. */
 export function formatRunReport(data: ReportData, findings: Finding[], lanes: LaneMode = 'slot'): string {
   const layout = layoutBars(data, lanes);
   const run = data.run;
@@ -165,6 +166,16 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
   const { shown, left } = summariesWithin(data.tasks, REPORT_SUMMARY_BYTES);
   const more = left ? `\n<p class="summary-left">${left} more task ${left === 1 ? 'summary is' : 'summaries are'} not shown: the page holds at most ${REPORT_SUMMARY_BYTES / 1024 / 1024} MB of them; each is in its task's <code>.summary.md</code> file beside its log.</p>` : '';
   const summaries = shown.size || left ? `<h2>Summaries</h2>\n${[...shown].map((t) => `<h3 class="summary-of">${escape(t.id)}</h3>\n<pre class="summary">${escape(t.summary!)}</pre>`).join('\n')}${more}\n` : '';
+  // Why each failed task failed, with its last lines, as the run's summary said it.
+  const failedAt = lastFailures(data.attempts);
+  const failed = data.tasks.filter((t) => t.status === 'failed');
+  const failures = failed.length
+    ? `<h2>Failures</h2>\n${failed.map((t) => {
+      const last = failedAt.get(t.id);
+      const why = `attempt ${last?.attempt ?? t.attempts} of ${t.attempts}: ${last?.message ?? t.reason ?? 'failed'}`;
+      return `<h3 class="failure-of">${escape(t.id)}</h3>\n<p>${escape(why)}</p>${last?.tail.length ? `\n<pre class="summary">${escape(last.tail.join('\n'))}</pre>` : ''}`;
+    }).join('\n')}\n`
+    : '';
   // What held ready tasks back, as the summary's waited line says it (from the run's last event).
   const waits = data.waits.length
     ? `<h2>Waits</h2>
@@ -195,7 +206,7 @@ ${REPORT_MARK}
 <tbody>
 ${rows}
 </tbody></table>
-${summaries}${waits}<h2>Bottlenecks</h2>
+${failures}${summaries}${waits}<h2>Bottlenecks</h2>
 ${findingItems}
 <script type="application/json" id="report-data">${embedded}</script>
 <script>${SCRIPT}</script>

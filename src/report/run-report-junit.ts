@@ -1,5 +1,6 @@
 import type { ReportData } from '../store/queries.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
+import { lastFailures } from './last-failures.js';
 
 /** What marks a file as one of ours (an earlier report may be replaced; nothing else is). */
 export const JUNIT_MARK = '<!-- generator: orchestrate report -->';
@@ -14,14 +15,14 @@ const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
 /**
  * A run as a JUnit XML report, the format CI systems (GitLab, Jenkins,
  * CircleCI, Azure Pipelines, Buildkite) show as test results: one test case
- * per task, a failed task a <failure> with its last attempt's message, a
+ * per task, a failed task a <failure> with its last attempt's message and
+ * last lines, a
  * skipped one <skipped>, a cancelled one an <error>. Everything in it comes
  * from the history, so it is masked.
  */
 export function formatJunitReport(data: ReportData): string {
   const { run, tasks, attempts } = data;
-  const lastError = new Map<string, { attempt: number; message: string | null }>();
-  for (const a of attempts) if (a.status !== 'succeeded' && a.status !== 'running') lastError.set(a.taskId, { attempt: a.attempt, message: a.errorMessage });
+  const lastError = lastFailures(attempts);
   const count = (status: string) => tasks.filter((t) => t.status === status).length;
   const wall = run.wall_time ?? 0;
   const suite = `tests="${tasks.length}" failures="${count('failed')}" errors="${count('cancelled')}" skipped="${count('skipped')}" time="${wall.toFixed(3)}"`;
@@ -37,7 +38,11 @@ export function formatJunitReport(data: ReportData): string {
     const error = lastError.get(t.id);
     const why = escapeXml(error?.message ?? t.reason ?? t.status);
     const inner: string[] = [];
-    if (t.status === 'failed') inner.push(`      <failure message="${why}" type="failed">${escapeXml(`attempt ${error?.attempt ?? t.attempts} of ${t.attempts}: ${error?.message ?? t.reason ?? 'failed'}`)}</failure>`);
+    if (t.status === 'failed') {
+      // Its last lines, as the run's summary showed them: what CI shows beside a failed test, as a test's stack trace.
+      const tail = error?.tail.length ? `\n\nits last lines:\n${error.tail.join('\n')}` : '';
+      inner.push(`      <failure message="${why}" type="failed">${escapeXml(`attempt ${error?.attempt ?? t.attempts} of ${t.attempts}: ${error?.message ?? t.reason ?? 'failed'}${tail}`)}</failure>`);
+    }
     else if (t.status === 'skipped') inner.push(`      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`);
     else if (t.status === 'cancelled') inner.push(`      <error message="${escapeXml(`cancelled: ${t.reason ?? 'cancelled'}`)}" type="cancelled"/>`);
     // What the task wrote for people ($ORCHESTRATE_SUMMARY): CI systems show a test case's output beside it.

@@ -430,7 +430,7 @@ export class RunEngine {
       } else {
         s.errors.push({ attempt: s.attempts, kind, message: outcome.message ?? 'failed' });
         if (next.next === 'retry') {
-          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(outcome.durationMs), ...(holds ? { holds: task.agent } : {}) });
+          this.emit('task.retrying', i, { attempt: s.attempts, reason: outcome.message, errorKind: kind, exitCode: outcome.exitCode, delayMs: Math.round(next.delaySeconds * 1000), durationMs: Math.round(outcome.durationMs), ...(holds ? { holds: task.agent } : {}), ...(outcome.tail.length ? { logTail: outcome.tail } : {}) });
           this.retryAfter(i, next.delaySeconds);
         } else {
           this.failFinally(i);

@@ -70,7 +70,7 @@ export function endEventFields(s: TaskState, status: TaskStatus, reason?: string
   const last = s.errors[s.errors.length - 1];
   const fields: Partial<RunEvent> = { attempt: s.attempts || undefined, durationMs: s.firstStart !== undefined ? s.end! - s.firstStart : 0, queueWaitMs: Math.round(s.queueWaitMs) };
   if (status === 'succeeded') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}), ...(s.memoKey ? { memoKey: s.memoKey } : {}), ...(s.serviceUp ? { service: true } : {}) });
-  if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason });
+  if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason, ...(s.tail?.length ? { logTail: s.tail } : {}) });
   if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
   if (s.summary !== undefined) fields.summary = s.summary;
   return fields;

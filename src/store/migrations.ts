@@ -95,4 +95,6 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE tasks ADD COLUMN summary TEXT;`,
   // 11: what the ready tasks of a run going on wait for (JSON, as live progress names it), for \`status\`.
   `ALTER TABLE runs ADD COLUMN waits TEXT;`,
+  // 12: a failed attempt's last lines (JSON, masked, as the summary shows them), for reports.
+  `ALTER TABLE attempts ADD COLUMN tail TEXT;`,
 ];

@@ -323,7 +323,7 @@ export interface ReportData {
   run: RunRow;
   serialTime: number;
   tasks: Array<{ id: string; agent: string | null; status: string; reason: string | null; attempts: number; durationMs: number | null; queueWaitMs: number | null; cost: number; needs: string[]; summary: string | null }>;
-  attempts: Array<{ taskId: string; attempt: number; status: string; startedAt: string; finishedAt: string | null; durationMs: number | null; queueWaitMs: number | null; errorMessage: string | null }>;
+  attempts: Array<{ taskId: string; attempt: number; status: string; startedAt: string; finishedAt: string | null; durationMs: number | null; queueWaitMs: number | null; errorMessage: string | null; tail: string[] }>;
   /** The services that were up, after their attempt made them ready. */
   services: ServiceSpan[];
   /** What ready tasks waited for, from the run's workflow.finished event (none before it ended). */
@@ -341,8 +341,8 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
   // Recorded as they ended; shown in the order the run came to them, as `logs` prints them.
   const compare = inRunOrder(taskOrder(db, runId));
   tasks.sort((a, b) => compare(a.id, b.id));
-  const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
-    .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message }));
+  const attempts = (db.prepare('SELECT task_id, attempt, status, started_at, finished_at, duration_ms, queue_wait_ms, error_message, tail FROM attempts WHERE run_id = ? ORDER BY started_at, attempt').all(runId) as any[])
+    .map((a) => ({ taskId: a.task_id, attempt: a.attempt, status: a.status, startedAt: a.started_at, finishedAt: a.finished_at, durationMs: a.duration_ms, queueWaitMs: a.queue_wait_ms, errorMessage: a.error_message, tail: a.tail === null ? [] : JSON.parse(a.tail) as string[] }));
   const finished = db.prepare(`SELECT event FROM events WHERE run_id = ? AND event LIKE '%"type":"workflow.finished"%' ORDER BY seq DESC LIMIT 1`).get(runId) as { event: string } | undefined;
   const last = finished ? (JSON.parse(finished.event) as RunEvent) : undefined;
   return { run, serialTime: serialSeconds(db, run), tasks, attempts, services: serviceSpans(db, runId), waits: last?.waits ?? [], approvalWait: (last?.approvalWaitMs ?? 0) / 1000 };

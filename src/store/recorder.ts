@@ -54,10 +54,10 @@ export class RunRecorder {
       attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
         VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`),
       wholeAttempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms,
-        finished_at, duration_ms, exit_code, cost, error_kind, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        finished_at, duration_ms, exit_code, cost, error_kind, error_message, tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       endAttempt: db.prepare(`UPDATE attempts SET status = @status, finished_at = @ts,
         duration_ms = (julianday(@ts) - julianday(started_at)) * 86400000.0,
-        exit_code = @exitCode, cost = @cost, error_kind = @kind, error_message = @message
+        exit_code = @exitCode, cost = @cost, error_kind = @kind, error_message = @message, tail = @tail
         WHERE run_id = @runId AND task_id = @taskId AND attempt = @attempt AND status = 'running'`),
       task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at, needs, sources_hash, memo_key, summary)
         VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts, @needs, @sources, @memoKey, @summary)`),
@@ -173,15 +173,16 @@ export class RunRecorder {
     if (!this.agents.has(taskId)) this.learnExpansion(taskId);
     const end = (status: string) => {
       const message = status === 'succeeded' ? null : e.reason ?? null;
+      const tail = e.logTail?.length ? JSON.stringify(e.logTail) : null;
       const start = startedHere.get(attemptKey(e));
       if (!start) {
         this.statements.endAttempt.run({
-          status, ts: e.ts, exitCode: e.exitCode ?? null, cost: e.cost ?? null, kind: e.errorKind ?? null, message, runId: this.meta.runId, taskId, attempt: e.attempt ?? 0,
+          status, ts: e.ts, exitCode: e.exitCode ?? null, cost: e.cost ?? null, kind: e.errorKind ?? null, message, tail, runId: this.meta.runId, taskId, attempt: e.attempt ?? 0,
         });
         return;
       }
       this.statements.wholeAttempt.run(this.meta.runId, taskId, this.hashes.get(taskId) ?? '', start.attempt ?? 1, this.agents.get(taskId) ?? null, status, start.ts,
-        start.queueWaitMs ?? 0, e.ts, Date.parse(e.ts) - Date.parse(start.ts), e.exitCode ?? null, e.cost ?? null, e.errorKind ?? null, message);
+        start.queueWaitMs ?? 0, e.ts, Date.parse(e.ts) - Date.parse(start.ts), e.exitCode ?? null, e.cost ?? null, e.errorKind ?? null, message, tail);
     };
     switch (e.type) {
       case 'workflow.started':

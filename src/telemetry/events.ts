@@ -39,6 +39,8 @@ export interface RunEvent {
   errorKind?: string;
   /** task.succeeded, task.failed, task.cancelled: what its last attempt wrote to its summary (Markdown, masked); for a task that did not run, the summary of the success it stands for. */
   summary?: string;
+  /** task.retrying, task.failed: the last lines of the failed attempt (masked, as the summary shows them). */
+  logTail?: string[];
   /** task.succeeded: the task's outputs (masked). */
   outputs?: Record<string, string>;
   /** task.succeeded: the fingerprint of the task's sources (when it has sources and ran, or was up to date). */

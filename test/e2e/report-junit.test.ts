@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -31,7 +31,7 @@ tasks:
 `;
 
 describe('orchestrate report --format junit', () => {
-  it('writes the run as JUnit XML: a test case per task, failures with their message, skips', () => {
+  it('writes the run as JUnit XML: a test case per task, failures with their message and last lines, skips', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
     expect(cli(['run', 'workflow.yaml'], { cwd: dir, env: { API_TOKEN: 'tok-abcdef123' } }).code).toBe(1);
     const r = cli(['report', '--format', 'junit'], { cwd: dir });
@@ -41,10 +41,16 @@ describe('orchestrate report --format junit', () => {
     checkXml(xml);
     expect(xml).toMatch(/<testsuite name="workflow" tests="4" failures="2" errors="0" skipped="1" time="[\d.]+" timestamp="[^"]+" id="[^"]+">/);
     expect(xml).toMatch(/<testcase classname="workflow" name="build" time="[\d.]+"\/>/);
-    expect(xml).toContain('<failure message="exit code 4" type="failed">attempt 2 of 2: exit code 4</failure>');
+    // The last attempt's last lines, masked, as the run's summary showed them.
+    expect(xml).toContain('<failure message="exit code 4" type="failed">attempt 2 of 2: exit code 4\n\nits last lines:\ntoken=***\nattempt 2 failed: exit code 4</failure>');
     expect(xml).toContain('<skipped message="dependency-failed"/>');
     expect(xml).toMatch(/name="lint"[^>]*>\n\s*<failure message="exit code 1 \(continueOnError\)"/);
     expect(xml).not.toContain('tok-abcdef123');
+    // They are kept in the history: a report made after the logs are gone still has them.
+    const runDir = join(dir, r.stdout.trim(), '..');
+    for (const f of readdirSync(runDir).filter((f) => f.endsWith('.log'))) rmSync(join(runDir, f));
+    expect(cli(['report', '--format', 'junit', '-o', 'again.xml'], { cwd: dir }).code).toBe(0);
+    expect(readFileSync(join(dir, 'again.xml'), 'utf8')).toBe(xml);
   });
 
   it('lists the tasks in the order the run came to them, as logs prints them, not the order they ended in', () => {
@@ -59,7 +65,7 @@ describe('orchestrate report --format junit', () => {
   });
 
   it('escapes what XML cannot carry, and replaces only its own reports', () => {
-    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a:\n    matrix: { v: ["<&\\"x\\">"] }\n    run: "exit 2"\n' });
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a:\n    matrix: { v: ["<&\\"x\\">"] }\n    run: "printf \'\\\\033[31mred\\\\001 <b>&\\\\n\'; exit 2"\n' });
     expect(cli(['run', 'workflow.yaml'], { cwd: dir }).code).toBe(1);
     writeFileSync(join(dir, 'mine.xml'), '<notes/>\n');
     const refused = cli(['report', '--format', 'junit', '-o', 'mine.xml'], { cwd: dir });
@@ -70,5 +76,7 @@ describe('orchestrate report --format junit', () => {
     const xml = readFileSync(join(dir, 'out.xml'), 'utf8');
     checkXml(xml);
     expect(xml).toContain('name="a[&lt;&amp;&quot;x&quot;&gt;]"');
+    // A failure's last lines without the colour codes, a control character as an escape.
+    expect(xml).toContain('its last lines:\nred\\u0001 &lt;b&gt;&amp;\nattempt 1 failed: exit code 2</failure>');
   });
 });

@@ -53,6 +53,24 @@ describe('orchestrate report', () => {
     expect(readFileSync(join(dir, 'workflow.yaml'), 'utf8')).toBe(workflow);
   });
 
+  it('shows each failed task with why its last attempt failed and its last lines, masked and escaped', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  ok: { run: "true" }
+  broken: { run: "echo \\"key=$DEPLOY_KEY <script>\\"; printf '\\\\033[31mfailed\\\\033[0m\\\\n' >&2; exit 5", retry: { maxAttempts: 2, delay: 10ms } }
+` });
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir, env: { DEPLOY_KEY: 'k-0123456789' } }).code).toBe(1);
+    const html = readFileSync(join(dir, cli(['report'], { cwd: dir }).stdout.trim()), 'utf8');
+    expect(html).toContain('<h2>Failures</h2>\n<h3 class="failure-of">broken</h3>\n<p>attempt 2 of 2: exit code 5</p>\n<pre class="summary">key=*** &#60;script&#62;\nfailed\nattempt 2 failed: exit code 5</pre>');
+    expect(html).not.toContain('k-0123456789');
+    // The events said them too: on the retry and on the failure.
+    const events = readFileSync(join(dir, cli(['report'], { cwd: dir }).stdout.trim(), '..', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.logTail).map((e) => [e.type, e.logTail])).toEqual([
+      ['task.retrying', ['key=*** <script>', 'failed', 'attempt 1 failed: exit code 5']],
+      ['task.failed', ['key=*** <script>', 'failed', 'attempt 2 failed: exit code 5']],
+    ]);
+  });
+
   it.skipIf(!CHROMIUM)('renders the Gantt bars in headless Chromium (needs Debian\'s chromium package, installed by .ci/run)', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
     const run = JSON.parse(cli(['run', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
