@@ -67,7 +67,7 @@ describe('task summaries ($ORCHESTRATE_SUMMARY)', () => {
     // XML cannot carry the escape character: it is dropped.
     expect(junit).toContain('<testcase classname="workflow" name="review"');
     expect(junit).toContain('<system-out>## Review\n\n- looks good\n- token ***\ncolour [31mred[0m\n</system-out>');
-    expect(junit).toMatch(/<failure [^\n]*\n {6}<system-out>why it failed\n<\/system-out>\n {4}<\/testcase>/);
+    expect(junit).toMatch(/<failure [^>]*>[^<]*<\/failure>\n {6}<system-out>why it failed\n<\/system-out>\n {4}<\/testcase>/);
     expect(junit).toMatch(/<testcase classname="workflow" name="quiet" time="[\d.]+"\/>/);
     // No secret anywhere the run wrote: logs, events, summaries, the database.
     for (const f of filesUnder(join(r.dir, '.orchestrate'))) expect(readFileSync(f, 'latin1'), f).not.toContain(SECRET);
