@@ -7,6 +7,11 @@ export interface LastFailure {
   tail: string[];
 }
 
+/** Why a failed task failed, as the summary says it: `attempt 2 of 2: exit code 4`. */
+export function whyItFailed(task: ReportData['tasks'][number], last: LastFailure | undefined): string {
+  return `attempt ${last?.attempt ?? task.attempts} of ${task.attempts}: ${last?.message ?? task.reason ?? 'failed'}`;
+}
+
 /** Each task's last attempt that failed or was cancelled, by task id (the attempts in the order they started). */
 export function lastFailures(attempts: ReportData['attempts']): Map<string, LastFailure> {
   const last = new Map<string, LastFailure>();

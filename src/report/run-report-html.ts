@@ -5,7 +5,7 @@ import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { formatDuration } from '../util/duration.js';
 import { approvalWaitNote } from './approval-wait-text.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
-import { lastFailures } from './last-failures.js';
+import { lastFailures, whyItFailed } from './last-failures.js';
 
 export interface ReportBar {
   task: string;
@@ -172,8 +172,7 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
   const failures = failed.length
     ? `<h2>Failures</h2>\n${failed.map((t) => {
       const last = failedAt.get(t.id);
-      const why = `attempt ${last?.attempt ?? t.attempts} of ${t.attempts}: ${last?.message ?? t.reason ?? 'failed'}`;
-      return `<h3 class="failure-of">${escape(t.id)}</h3>\n<p>${escape(why)}</p>${last?.tail.length ? `\n<pre class="summary">${escape(last.tail.join('\n'))}</pre>` : ''}`;
+      return `<h3 class="failure-of">${escape(t.id)}</h3>\n<p>${escape(whyItFailed(t, last))}</p>${last?.tail.length ? `\n<pre class="summary">${escape(last.tail.join('\n'))}</pre>` : ''}`;
     }).join('\n')}\n`
     : '';
   // What held ready tasks back, as the summary's waited line says it (from the run's last event).

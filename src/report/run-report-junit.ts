@@ -1,6 +1,6 @@
 import type { ReportData } from '../store/queries.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
-import { lastFailures } from './last-failures.js';
+import { lastFailures, whyItFailed } from './last-failures.js';
 
 /** What marks a file as one of ours (an earlier report may be replaced; nothing else is). */
 export const JUNIT_MARK = '<!-- generator: orchestrate report -->';
@@ -16,9 +16,8 @@ const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
  * A run as a JUnit XML report, the format CI systems (GitLab, Jenkins,
  * CircleCI, Azure Pipelines, Buildkite) show as test results: one test case
  * per task, a failed task a <failure> with its last attempt's message and
- * last lines, a
- * skipped one <skipped>, a cancelled one an <error>. Everything in it comes
- * from the history, so it is masked.
+ * last lines, a skipped one <skipped>, a cancelled one an <error>.
+ * Everything in it comes from the history, so it is masked.
  */
 export function formatJunitReport(data: ReportData): string {
   const { run, tasks, attempts } = data;
@@ -41,9 +40,8 @@ export function formatJunitReport(data: ReportData): string {
     if (t.status === 'failed') {
       // Its last lines, as the run's summary showed them: what CI shows beside a failed test, as a test's stack trace.
       const tail = error?.tail.length ? `\n\nits last lines:\n${error.tail.join('\n')}` : '';
-      inner.push(`      <failure message="${why}" type="failed">${escapeXml(`attempt ${error?.attempt ?? t.attempts} of ${t.attempts}: ${error?.message ?? t.reason ?? 'failed'}${tail}`)}</failure>`);
-    }
-    else if (t.status === 'skipped') inner.push(`      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`);
+      inner.push(`      <failure message="${why}" type="failed">${escapeXml(`${whyItFailed(t, error)}${tail}`)}</failure>`);
+    } else if (t.status === 'skipped') inner.push(`      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`);
     else if (t.status === 'cancelled') inner.push(`      <error message="${escapeXml(`cancelled: ${t.reason ?? 'cancelled'}`)}" type="cancelled"/>`);
     // What the task wrote for people ($ORCHESTRATE_SUMMARY): CI systems show a test case's output beside it.
     if (t.summary) inner.push(`      <system-out>${escapeXml(shown.has(t) ? t.summary : `(its summary is not in this file, which holds at most ${REPORT_SUMMARY_BYTES / 1024 / 1024} MB of summaries: it is in ${t.id}'s .summary.md file beside its log)`)}</system-out>`);
