@@ -1,6 +1,6 @@
 import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import type { Workflow } from '../workflow/model.js';
-import { outputAt, type TemplateRef } from '../workflow/templates.js';
+import { expansionsOutputAt, outputAt, type TemplateRef } from '../workflow/templates.js';
 import { groupEnd } from './runtime-matrix.js';
 import { FINAL, type TaskState } from './task-state.js';
 import { ownValue } from '../util/own-value.js';
@@ -25,7 +25,7 @@ export class RuntimeValues {
       const d = this.workflow.taskIndex.get(ref.task);
       // A matrix task's output is its expansions' as a JSON list, in their order (Argo's aggregated outputs).
       const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.workflow.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
-      if (expansions) return outputAt(JSON.stringify(expansions.map((e) => ownValue(outputsOf(e), ref.key) ?? '')), ref.path);
+      if (expansions) return expansionsOutputAt(expansions.map((e) => ownValue(outputsOf(e), ref.key) ?? ''), ref.path);
       return d === undefined ? undefined : outputAt(ownValue(outputsOf(d), ref.key) ?? '', ref.path);
     }
     if (ref.kind === 'task-status') {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
-import { outputAt, parseTemplate } from './templates.js';
+import { expansionsOutputAt, outputAt, parseTemplate } from './templates.js';
 
 describe('templates of outputs', () => {
   it('parse a path after the output key, and task ids with dots or matrix values', () => {
@@ -28,6 +28,23 @@ describe('templates of outputs', () => {
     for (const path of [['nested', 'none'], ['missing'], ['files', '9'], ['verdict', 'x'], ['files', 'length']]) expect(outputAt(answer, path), path.join('.')).toBe('');
     expect(outputAt('not json', ['verdict'])).toBe('');
     expect(outputAt('plain text', undefined)).toBe('plain text');
+  });
+
+  it('read a whole matrix task\'s output as a list: each expansion\'s member at a path, or one expansion by its index', () => {
+    const answers = [JSON.stringify({ verdict: 'approve', score: 0.9 }), JSON.stringify({ verdict: 'reject', score: 0.2, files: ['x.ts'] }), 'not json', ''];
+    expect(expansionsOutputAt(answers)).toBe(JSON.stringify(answers));
+    // Each one's member, as JSON: null where it has none.
+    expect(expansionsOutputAt(answers, ['verdict'])).toBe('["approve","reject",null,null]');
+    expect(expansionsOutputAt(answers, ['score'])).toBe('[0.9,0.2,null,null]');
+    expect(expansionsOutputAt(answers, ['files'])).toBe('[null,["x.ts"],null,null]');
+    expect(expansionsOutputAt(answers, ['files', '0'])).toBe('[null,"x.ts",null,null]');
+    // An index first: that expansion's value, and its member at the rest of the path.
+    expect(expansionsOutputAt(answers, ['1'])).toBe(answers[1]);
+    expect(expansionsOutputAt(answers, ['1', 'verdict'])).toBe('reject');
+    expect(expansionsOutputAt(answers, ['2'])).toBe('not json');
+    expect(expansionsOutputAt(answers, ['2', 'verdict'])).toBe('');
+    expect(expansionsOutputAt(answers, ['9'])).toBe('');
+    expect(expansionsOutputAt([], ['verdict'])).toBe('[]');
   });
 });
 

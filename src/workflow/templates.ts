@@ -95,18 +95,42 @@ export function parseTemplate(text: string): ParsedTemplate {
  */
 export function outputAt(value: string, path?: readonly string[]): string {
   if (!path?.length) return value;
+  const node = memberAt(value, path);
+  return node === undefined || node === null ? '' : typeof node === 'string' ? node : JSON.stringify(node);
+}
+
+/** The member at `path` of `value` read as JSON; undefined when it is not JSON or has no such member. */
+function memberAt(value: string, path: readonly string[]): unknown {
   let node: unknown;
   try {
     node = JSON.parse(value);
   } catch {
-    return '';
+    return undefined;
   }
   for (const segment of path) {
     if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
     else if (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, segment)) node = (node as Record<string, unknown>)[segment];
-    else return '';
+    else return undefined;
   }
-  return node === undefined || node === null ? '' : typeof node === 'string' ? node : JSON.stringify(node);
+  return node;
+}
+
+/**
+ * A whole matrix task's output — each expansion's value, in their order — as
+ * a template gives it: the values as a JSON list of strings; with a path
+ * that starts with an index (`answer.0.verdict`), that expansion's value at
+ * the rest of the path (outputAt); with any other path (`answer.verdict`),
+ * each value's member there as a JSON list (`["approve","reject"]`; null for
+ * one that has none), as GitHub's object filter `*.verdict` reads each.
+ */
+export function expansionsOutputAt(values: readonly string[], path?: readonly string[]): string {
+  if (!path?.length) return JSON.stringify(values);
+  const [first, ...rest] = path;
+  if (/^\d+$/.test(first!)) {
+    const value = values[Number(first)];
+    return value === undefined ? '' : outputAt(value, rest);
+  }
+  return JSON.stringify(values.map((value) => memberAt(value, path) ?? null));
 }
 
 /** Whether `text` contains any template. */

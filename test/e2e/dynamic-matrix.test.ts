@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -198,6 +198,40 @@ tasks:
     expect(diagnostics.map((d: any) => [d.code, d.message])).toEqual([
       ['unknown-reference', 'task "one" uses ${{ tasks.lint.outputs.n }}, the outputs of all of matrix task "lint", but does not need all of it (directly or indirectly): add "lint" to `needs`, or name one expansion, e.g. "lint[src]"'],
     ]);
+  });
+
+  it('reads a member of every expansion\'s JSON answer through a path, or of one by its index, in env and in when', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  find: { run: "printf 'a.ts\\nb.ts\\nc.ts\\n'", captureStdout: files }
+  review:
+    needs: find
+    matrix: { file: "\${{ tasks.find.outputs.files }}" }
+    run: if [ \${{ matrix.file }} = b.ts ]; then echo '{"verdict":"reject","score":0.2}'; else echo '{"verdict":"approve","score":0.9}'; fi
+    captureStdout: answer
+  summarize:
+    needs: review
+    env:
+      VERDICTS: "\${{ tasks.review.outputs.answer.verdict }}"
+      SCORES: "\${{ tasks.review.outputs.answer.score }}"
+      SECOND: "\${{ tasks.review.outputs.answer.1.verdict }}"
+    run: printf '%s|%s|%s' "$VERDICTS" "$SCORES" "$SECOND" > summary.txt
+  escalate:
+    needs: review
+    when: "contains(tasks.review.outputs.answer.verdict, 'reject')"
+    run: touch escalated
+  celebrate:
+    needs: review
+    when: "!contains(tasks.review.outputs.answer.verdict, 'reject')"
+    run: touch celebrated
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    checkStream(r.events, r.result);
+    expect(readFileSync(join(r.dir, 'summary.txt'), 'utf8')).toBe('["approve","reject","approve"]|[0.9,0.2,0.9]|reject');
+    expect(existsSync(join(r.dir, 'escalated'))).toBe(true);
+    expect(existsSync(join(r.dir, 'celebrated'))).toBe(false);
   });
 
   it('is refused by lint when the matrix value is not one output or input template, or the task has sources', () => {
