@@ -59,5 +59,11 @@ describe('retry-after', () => {
   it('ignores what is not a wait', () => {
     for (const value of ['', 'soon', '-5', '***', 'never', '12 apples']) expect(retryAfterSeconds({ 'retry-after': value }, now), value).toBeUndefined();
     expect(retryAfterSeconds({}, now)).toBeUndefined();
+    for (const key of ['retry', 'after', 'retry-after-ms', 'x-retry-after']) expect(retryAfterSeconds({ [key]: '30' }, now), key).toBeUndefined();
+  });
+  it('takes the header\'s name written as a script copies it: any case, or with _ or none for the -', () => {
+    for (const key of ['Retry-After', 'RETRY-AFTER', 'retry_after', 'retryAfter', 'RetryAfter']) expect(retryAfterSeconds({ [key]: '30' }, now), key).toBe(30);
+    // retry-after itself first.
+    expect(retryAfterSeconds({ retryAfter: '5', 'retry-after': '30' }, now)).toBe(30);
   });
 });

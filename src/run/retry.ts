@@ -32,13 +32,24 @@ export function isRetryable(policy: RetryPolicy, attempt: number, kind: string, 
 }
 
 /**
+ * The output that says how long to wait: `retry-after`, or the header's name
+ * written another way — `Retry-After` (HTTP names ignore case), an SDK's
+ * `retry_after`, `retryAfter` — as a script copies it from where it read it.
+ */
+function retryAfterOutput(outputs: Readonly<Record<string, string>>): string | undefined {
+  if (Object.hasOwn(outputs, 'retry-after')) return outputs['retry-after'];
+  const key = Object.keys(outputs).find((k) => k.toLowerCase().replace(/[-_]/g, '') === 'retryafter');
+  return key === undefined ? undefined : outputs[key];
+}
+
+/**
  * How long a failed attempt asked to wait before the next one: its
- * `retry-after` output, as an API's HTTP Retry-After gives it (seconds, or
- * an HTTP date), or a duration such as `90s`. Undefined when there is none
- * or it is neither.
+ * `retry-after` output (retryAfterOutput), as an API's HTTP Retry-After
+ * gives it (seconds, or an HTTP date), or a duration such as `90s`.
+ * Undefined when there is none or it is neither.
  */
 export function retryAfterSeconds(outputs: Readonly<Record<string, string>>, nowMs: number): number | undefined {
-  const value = Object.hasOwn(outputs, 'retry-after') ? outputs['retry-after']!.trim() : '';
+  const value = retryAfterOutput(outputs)?.trim() ?? '';
   if (!value) return undefined;
   const seconds = parseDuration(value);
   if (seconds !== undefined) return seconds;

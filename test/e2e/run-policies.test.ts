@@ -129,12 +129,18 @@ tasks:
       if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo "retry-after=1.5" >> "$ORCHESTRATE_OUTPUT"; exit 75; fi
       echo ok
     retry: { maxAttempts: 2, backoff: fixed, delay: 10ms }
+  sdk-style:
+    run: |
+      if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo "Retry-After=0.5" >> "$ORCHESTRATE_OUTPUT"; exit 75; fi
+    retry: { maxAttempts: 2, backoff: fixed, delay: 10ms }
 `,
     });
     expect(r.code).toBe(0);
-    const retrying = r.events.find((e) => e.type === 'task.retrying');
+    const retrying = r.events.find((e) => e.type === 'task.retrying' && e.taskId === 'call-api');
     expect(retrying.delayMs).toBe(1500);
-    const starts = r.events.filter((e) => e.type === 'task.started').map((e) => ms(e.ts));
+    // The header's name as a script copies it: HTTP names ignore case.
+    expect(r.events.find((e) => e.type === 'task.retrying' && e.taskId === 'sdk-style').delayMs).toBe(500);
+    const starts = r.events.filter((e) => e.type === 'task.started' && e.taskId === 'call-api').map((e) => ms(e.ts));
     expect(starts[1]! - ms(retrying.ts)).toBeGreaterThanOrEqual(1450);
     expect(task(r.result, 'call-api').attempts).toBe(2);
   });
