@@ -1,6 +1,6 @@
 import { runnerValue, runnerValues } from './runner-context.js';
 import { expansionsByMatrixTask, matrixKeys } from './expand-matrix.js';
-import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
+import { error, hasErrors, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { ancestors, isAncestor, type TaskGraph } from './graph.js';
 import { hasTemplate, parseTemplate, type TemplateRef } from './templates.js';
 import { paramTexts } from './param-texts.js';
@@ -9,6 +9,7 @@ import type { TaskSpec, Workflow } from './model.js';
 import { unknownInput, unknownRunner } from './load-time-template.js';
 import type { WorkflowFile } from './schema-types.js';
 import { suggestion } from '../util/suggest.js';
+import { unknownMember } from './output-member.js';
 
 interface Field {
   path: DocPath;
@@ -157,6 +158,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
           const outputs = ref.kind === 'task-output';
           // A matrix task's outputs are its expansions' as a JSON list (Argo's aggregated outputs), once they have all ended.
           const expansions = dynamicBases.has(ref.task) ? undefined : expansionsOfBase.get(ref.task);
+          const mark = diagnostics.length;
           if (expansions) {
             upstream ??= ancestors(graph, self);
             if (!expansions.every((e) => upstream![e])) {
@@ -168,6 +170,18 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so ${outputs ? 'its outputs may not exist yet' : 'it may not have ended yet'}: add it to \`needs\``, field.path)));
           } else if (outputs && workflow.tasks[target]!.service && !graph.needs[self]!.includes(target)) {
             diagnostics.push(at(warning('service-not-in-needs', `task "${baseId}" uses ${ref.text}, an output of service "${ref.task}", but does not need it directly: a service is up only while the tasks that need it run (stopped once they have ended, not started when none of them will run), so add "${ref.task}" to its \`needs\``, field.path)));
+          }
+          // Members are checked only of a reference that stands.
+          if (outputs && ref.path && (expansions || target !== undefined) && !hasErrors(diagnostics.slice(mark))) {
+            const owner = workflow.tasks[expansions ? expansions[0]! : target!]!;
+            // A whole matrix's path reads each expansion's member, or one expansion's after a leading index.
+            const whole = expansions !== undefined || owner.dynamicMatrix !== undefined;
+            const path = whole && /^\d+$/.test(ref.path[0]!) ? ref.path.slice(1) : ref.path;
+            const unknown = unknownMember(owner.outputSchema?.[ref.key], path);
+            if (unknown) {
+              const hint = unknown.meant !== undefined ? ` (did you mean "${unknown.meant}"?)` : ` (it knows ${unknown.known.map((k) => `"${k}"`).join(', ')})`;
+              diagnostics.push(at(warning('unknown-output-member', `task "${baseId}" uses ${ref.text}, but the outputSchema of "${ref.task}" for "${ref.key}" has no member "${unknown.member}"${hint}, so it would read empty`, field.path)));
+            }
           }
         }
       }

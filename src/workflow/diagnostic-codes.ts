@@ -61,6 +61,7 @@ export const DIAGNOSTIC_CODES = {
   'reserved-env': 'An `env` entry names a variable the runner sets for every task (`ORCHESTRATE_OUTPUT`...): the runner\'s value wins (warning).',
   'missing-program': "An agent's `command` starts with a relative path (`./agents/review.sh`) that is not there from its tasks' working directory when linted, and no task makes it; or a task's `run` starts with a script that is not there beside one of a near name, a typo (warning).",
   'missing-sources': 'A `sources` entry (or the directory of a glob) does not exist when linted and no task makes it: a typo keeps the task up to date (warning).',
+  'unknown-output-member': "A template or condition reads a member of an output (`answer.verdcit`) that the output's `outputSchema` does not have — a near spelling of one it has, or one where it allows no other — so it would read empty (warning).",
   'agent-output-in-command': "A task's `run` holds a template of an agent task's output (or a matrix value from one), which the shell would read as code: an answer's quotes or `$(...)` run (warning).",
   'secret-in-command': "A template puts a secret (a variable named in `secrets:` or looking secret, an input looking secret) into a task's `run` or an agent's `command`, whose command line every user of the machine can read (warning).",
   'bad-disable': 'An `# orchestrate-lint-disable` comment names a code that does not exist, or an error, which cannot be silenced (warning).',
@@ -70,6 +71,6 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** The codes that are warnings; the others are errors. Only warnings may be silenced by a comment. */
-export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'failure-after-allowed-failure', 'retry-without-attempts', 'delay-over-max-delay', 'exit-codes-not-retried', 'circuit-without-agents', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'agent-output-in-command', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
+export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'failure-after-allowed-failure', 'retry-without-attempts', 'delay-over-max-delay', 'exit-codes-not-retried', 'circuit-without-agents', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'agent-output-in-command', 'unknown-output-member', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];

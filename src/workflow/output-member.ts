@@ -1,0 +1,40 @@
+import { didYouMean } from '../util/suggest.js';
+
+type Schema = Record<string, unknown>;
+
+const isSchema = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The member names an object schema knows: its `properties` and `required`. */
+function knownMembers(schema: Schema): string[] {
+  const properties = isSchema(schema.properties) ? Object.keys(schema.properties) : [];
+  const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [];
+  return [...new Set([...properties, ...required])];
+}
+
+/**
+ * Why a path into an output (`answer.verdcit`) reads nothing by the output's
+ * JSON Schema (`outputSchema`), or undefined when it may read something: a
+ * member the schema's object does not know, when it allows no other
+ * (`additionalProperties: false`) or knows one of a near spelling — a typo,
+ * which would read empty at run time without a word. A schema that says
+ * nothing of a member (no `properties`, other members allowed) is no reason.
+ */
+export function unknownMember(schema: unknown, path: readonly string[]): { member: string; known: string[]; meant?: string } | undefined {
+  let node = schema;
+  for (const segment of path) {
+    if (!isSchema(node)) return undefined;
+    if (/^\d+$/.test(segment) && node.items !== undefined) {
+      node = Array.isArray(node.items) ? node.items[Number(segment)] : node.items;
+      continue;
+    }
+    const known = knownMembers(node);
+    if (!known.length || known.includes(segment)) {
+      node = isSchema(node.properties) ? node.properties[segment] : undefined;
+      continue;
+    }
+    const meant = didYouMean(segment, known);
+    if (node.additionalProperties === false || meant !== undefined) return { member: segment, known, ...(meant !== undefined ? { meant } : {}) };
+    return undefined;
+  }
+  return undefined;
+}
