@@ -9,7 +9,7 @@ import type { TaskSpec, Workflow } from './model.js';
 import { unknownInput, unknownRunner } from './load-time-template.js';
 import type { WorkflowFile } from './schema-types.js';
 import { suggestion } from '../util/suggest.js';
-import { unknownMember } from './output-member.js';
+import { schemaValues, unknownMember } from './output-member.js';
 
 interface Field {
   path: DocPath;
@@ -68,9 +68,9 @@ const STATUSES = ['succeeded', 'failed', 'skipped', 'cancelled'];
  * The values a reference can have, when the workflow says them all: an input
  * with an enum (or a boolean one), a key of the task's own matrix (known
  * before the run), how a task ended, `runner.os` and `runner.arch` as GitHub
- * names them.
+ * names them, an output (or its member) whose outputSchema lists its values.
  */
-function possibleValues(raw: WorkflowFile, workflow: Workflow, expansions: readonly number[] | undefined, ref: TemplateRef): string[] | undefined {
+function possibleValues(raw: WorkflowFile, workflow: Workflow, expansions: readonly number[] | undefined, ref: TemplateRef, matrixTasks: ReadonlyMap<string, number[]>): string[] | undefined {
   if (ref.kind === 'inputs') {
     const input = raw.inputs && Object.hasOwn(raw.inputs, ref.key) ? raw.inputs[ref.key]! : undefined;
     if (input?.enum) return input.enum.map(String);
@@ -78,6 +78,15 @@ function possibleValues(raw: WorkflowFile, workflow: Workflow, expansions: reado
   }
   if (ref.kind === 'runner') return runnerValues(ref.key);
   if (ref.kind === 'task-status') return STATUSES;
+  if (ref.kind === 'task-output') {
+    // One task's output (or one expansion's, by a leading index into a whole matrix), as its outputSchema allows; a whole matrix's is a list.
+    const index = workflow.taskIndex.get(ref.task);
+    const whole = index === undefined ? matrixTasks.get(ref.task) : workflow.tasks[index]!.dynamicMatrix ? [index] : undefined;
+    const path = ref.path ?? [];
+    if (whole && !/^\d+$/.test(path[0] ?? '')) return undefined;
+    const owner = whole ? workflow.tasks[whole[0]!] : index === undefined ? undefined : workflow.tasks[index];
+    return owner && schemaValues(owner.outputSchema?.[ref.key], whole ? path.slice(1) : path);
+  }
   // A matrix known before the run: its expansions (none for a task without a matrix, or one from outputs).
   if (ref.kind !== 'matrix' || !expansions) return undefined;
   // An expansion without the key (an include that adds it to others) reads it as empty.
@@ -125,7 +134,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         diagnostics.push(warning('ordering-not-number', `task "${baseId}": its \`when\` orders '${literal}', which is not a number: \`<\`, \`<=\`, \`>\` and \`>=\` compare numbers, so that comparison is always false (compare text with == or contains())`, field.path));
       }
       for (const { ref, literal, kind } of parsed.condition ? literalComparisons(parsed.condition) : []) {
-        const options = possibleValues(raw, workflow, dynamicBases.has(baseId) ? undefined : expansionsOfBase.get(baseId), ref);
+        const options = possibleValues(raw, workflow, dynamicBases.has(baseId) ? undefined : expansionsOfBase.get(baseId), ref, expansionsOfBase);
         if (!options || options.some((option) => same(option, literal))) continue;
         const shown = options.map((o) => `'${o}'`).join(', ');
         diagnostics.push(warning('not-an-option', `task "${baseId}": its \`when\` compares ${ref.text} with '${literal}', which is none of the values it can have (${shown}), so \`${kind === 'eq' ? '==' : '!='}\` is always ${kind === 'eq' ? 'false' : 'true'}`, field.path));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unknownMember } from './output-member.js';
+import { schemaValues, unknownMember } from './output-member.js';
 import { codes, messages } from './test-helpers.js';
 
 const answer = {
@@ -48,5 +48,46 @@ tasks:
   it('says nothing of members the schema has, of an output it has no schema for, or of a reference that is an error already', () => {
     expect(codes(workflow('env: { A: "${{ tasks.one.outputs.answer.verdict }}${{ tasks.many.outputs.answer.1.score }}${{ tasks.one.outputs.other.x }}" }'))).toEqual([]);
     expect(codes(workflow('env: { A: "${{ tasks.nope.outputs.answer.verdcit }}" }'))).toEqual(['unknown-reference@7:54']);
+  });
+});
+
+describe('schemaValues', () => {
+  it('lists the values an enum, a const or a boolean allows, at a path too', () => {
+    expect(schemaValues(answer, ['verdict'])).toEqual(['approve', 'reject']);
+    expect(schemaValues({ enum: [1, 2.5, true, null] })).toEqual(['1', '2.5', 'true', '']);
+    expect(schemaValues({ const: 'done' })).toEqual(['done']);
+    expect(schemaValues({ type: 'boolean' })).toEqual(['true', 'false']);
+    expect(schemaValues({ type: 'array', items: { enum: ['a', 'b'] } }, ['3'])).toEqual(['a', 'b']);
+  });
+
+  it('says nothing where the schema does not list them', () => {
+    for (const schema of [undefined, {}, { type: 'string' }, { enum: [{ a: 1 }] }, { enum: [] }]) expect(schemaValues(schema), JSON.stringify(schema)).toBeUndefined();
+    expect(schemaValues(answer, ['files'])).toBeUndefined();
+    expect(schemaValues(answer, ['missing'])).toBeUndefined();
+  });
+});
+
+describe('not-an-option on outputs', () => {
+  const workflow = (when: string) => `version: 1
+agents:
+  llm: { command: cat, captureStdout: answer, outputSchema: { answer: { type: object, properties: { verdict: { enum: [approve, reject] } } }, ok: { type: boolean } } }
+tasks:
+  one: { agent: llm, prompt: x }
+  many: { agent: llm, prompt: x, matrix: { f: [a, b] } }
+  use: { needs: [one, many], run: "true", when: "${when}" }
+`;
+
+  it('warns where a condition compares an output with a value its outputSchema never allows', () => {
+    expect(codes(workflow("tasks.one.outputs.answer.verdict == 'approved'"))).toEqual(['not-an-option@7:49']);
+    expect(codes(workflow("tasks.many.outputs.answer.0.verdict != 'yes'"))).toEqual(['not-an-option@7:49']);
+    expect(codes(workflow("tasks.many[b].outputs.ok == 'yes'"))).toEqual(['not-an-option@7:49']);
+    expect(messages(workflow("tasks.one.outputs.answer.verdict == 'approved'"))).toEqual([
+      "task \"use\": its `when` compares tasks.one.outputs.answer.verdict with 'approved', which is none of the values it can have ('approve', 'reject'), so `==` is always false",
+    ]);
+  });
+
+  it('says nothing of values it allows, or of a whole matrix\'s list', () => {
+    expect(codes(workflow("tasks.one.outputs.answer.verdict == 'Approve' && tasks.many[a].outputs.ok == 'false'"))).toEqual([]);
+    expect(codes(workflow("tasks.many.outputs.answer.verdict == 'approved'"))).toEqual([]);
   });
 });

@@ -12,6 +12,27 @@ function knownMembers(schema: Schema): string[] {
 }
 
 /**
+ * The values an output (or its member at `path`) can have after a success,
+ * by its JSON Schema: an `enum` or `const` of plain values (as text, as a
+ * template gives them: `null` reads empty), or a boolean's two; undefined
+ * when the schema does not say.
+ */
+export function schemaValues(schema: unknown, path: readonly string[] = []): string[] | undefined {
+  let node = schema;
+  for (const segment of path) {
+    if (!isSchema(node)) return undefined;
+    if (/^\d+$/.test(segment) && node.items !== undefined) node = Array.isArray(node.items) ? node.items[Number(segment)] : node.items;
+    else node = isSchema(node.properties) ? node.properties[segment] : undefined;
+  }
+  if (!isSchema(node)) return undefined;
+  const plain = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  const shown = (v: unknown) => (v === null ? '' : String(v));
+  if (Object.hasOwn(node, 'const') && plain(node.const)) return [shown(node.const)];
+  if (Array.isArray(node.enum) && node.enum.length && node.enum.every(plain)) return node.enum.map(shown);
+  return node.type === 'boolean' ? ['true', 'false'] : undefined;
+}
+
+/**
  * Why a path into an output (`answer.verdcit`) reads nothing by the output's
  * JSON Schema (`outputSchema`), or undefined when it may read something: a
  * member the schema's object does not know, when it allows no other
