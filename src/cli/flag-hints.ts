@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 /**
  * Flags of other tools for what a command of ours has under another name:
  * make (`-j`, `-B`), Taskfile (`--dry`, `--parallel`), Turborepo
- * (`--continue`, `--filter`, `--affected`, `--output-logs`, `--summarize`).
+ * (`--continue`, `--filter`, `--affected`, `--output-logs`, `--summarize`),
+ * git's `-m` and GitHub's review `--comment` for a rejection's `--reason`.
  */
 const OTHER_TOOLS: Record<string, string> = {
   '-j': '--concurrency',
@@ -21,6 +22,9 @@ const OTHER_TOOLS: Record<string, string> = {
   '--output-logs': '--logs',
   '--log-order': '--logs',
   '--summarize': '--result',
+  '-m': '--reason',
+  '--message': '--reason',
+  '--comment': '--reason',
 };
 
 /** The subcommand `argv` (as process.argv: node, script, words...) names, if any. */

@@ -157,6 +157,8 @@ tasks:
     expect(said(['run', 'x.yaml', '--continue'])).toBe("orchestrate: unknown option '--continue'; did you mean -k, --keep-going? (see orchestrate run --help)\n");
     expect(said(['plan', 'x.yaml', '--filter=web'])).toBe("orchestrate: unknown option '--filter=web'; did you mean --only? (see orchestrate plan --help)\n");
     expect(said(['lint', '-j', 'x.yaml'])).toBe("orchestrate: unknown option '-j' (see orchestrate lint --help)\n");
+    expect(said(['reject', 'deploy', '-m', 'not now'])).toBe("orchestrate: unknown option '-m'; did you mean -r, --reason? (see orchestrate reject --help)\n");
+    expect(said(['approve', 'deploy', '--comment', 'ok'])).toBe("orchestrate: unknown option '--comment' (see orchestrate approve --help)\n");
     const help = cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('lint');
