@@ -17,6 +17,16 @@ describe('output schemas', () => {
     expect(outputProblems(verdict, { answer: 'Sure! Here is the JSON: {"verdict":' })).toBe('output "answer" does not match its schema (it is not JSON): the value must be object');
   });
 
+  it('say so when the answer is JSON in a Markdown code fence, as models often print it', () => {
+    const fenced = 'output "answer" does not match its schema (it is not JSON: it is JSON inside a Markdown code fence, ```json ... ```; have the agent print the JSON alone): the value must be object';
+    expect(outputProblems(verdict, { answer: '```json\n{"verdict":"approve"}\n```' })).toBe(fenced);
+    expect(outputProblems(verdict, { answer: '\n```\r\n{\n  "verdict": "approve"\n}\r\n```\n' })).toBe(fenced);
+    // Not JSON inside, or more than the fence: plain "not JSON".
+    for (const answer of ['```json\n{"verdict":\n```', 'Here:\n```json\n{"verdict":"approve"}\n```']) {
+      expect(outputProblems(verdict, { answer }), answer).toBe('output "answer" does not match its schema (it is not JSON): the value must be object');
+    }
+  });
+
   it('tell a schema that cannot be used', () => {
     expect(schemaProblem({ type: 'objekt' })).toMatch(/type must be equal to one of the allowed values|schema is invalid/);
     expect(schemaProblem({ type: 'object' })).toBeUndefined();

@@ -49,6 +49,18 @@ function describe(errors: readonly ErrorObject[] | null | undefined): string {
   }).join('; ');
 }
 
+/** Whether text is JSON in one Markdown code fence, as a model often answers when asked for JSON. */
+function inCodeFence(text: string): boolean {
+  const fenced = /^\s*```[\w-]*[ \t]*\r?\n([\s\S]*?)\r?\n[ \t]*```\s*$/.exec(text);
+  if (!fenced) return false;
+  try {
+    JSON.parse(fenced[1]!);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What is wrong with an attempt's outputs against the task's output schemas:
  * a named output that was not set, or whose value matches its schema neither
@@ -71,7 +83,8 @@ export function outputProblems(schemas: OutputSchema, outputs: Readonly<Record<s
       // Not JSON: the text was all there was to check.
     }
     if (parsed && validate(parsed.value)) continue;
-    problems.push(`output "${key}" does not match its schema${parsed ? '' : ' (it is not JSON)'}: ${describe(validate.errors)}`);
+    const why = parsed ? '' : inCodeFence(text) ? ' (it is not JSON: it is JSON inside a Markdown code fence, ```json ... ```; have the agent print the JSON alone)' : ' (it is not JSON)';
+    problems.push(`output "${key}" does not match its schema${why}: ${describe(validate.errors)}`);
   }
   return problems.length ? problems.join('; ') : undefined;
 }

@@ -47,6 +47,33 @@ tasks:
     expect(r.events.find((e) => e.type === 'task.retrying' && e.taskId === 'review')).toMatchObject({ errorKind: 'invalid' });
   });
 
+  it('says when an answer is JSON in a Markdown code fence, and the retry, told why, can print it alone', () => {
+    const r = runProject({
+      // An "LLM" that fences its JSON unless the attempt before it was told not to.
+      'agent.sh': `#!/bin/sh
+cat > /dev/null
+case "$ORCHESTRATE_PREVIOUS_ERROR" in
+  *"code fence"*) echo '{"verdict": "approve"}';;
+  *) printf '\`\`\`json\\n{"verdict": "approve"}\\n\`\`\`\\n';;
+esac
+`,
+      'workflow.yaml': `version: 1
+agents:
+  reviewer:
+    command: sh ./agent.sh
+    captureStdout: answer
+    outputSchema: { answer: { type: object, required: [verdict] } }
+    retry: { maxAttempts: 2, delay: 0 }
+tasks:
+  review: { agent: reviewer, prompt: review it }
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const review = task(r.result, 'review');
+    expect(review).toMatchObject({ status: 'succeeded', attempts: 2, outputs: { answer: '{"verdict": "approve"}' } });
+    expect(review.errors[0].message).toBe('output "answer" does not match its schema (it is not JSON: it is JSON inside a Markdown code fence, ```json ... ```; have the agent print the JSON alone): the value must be object');
+  });
+
   it('lint refuses a schema that cannot be used, at its key, in a task or an agent', () => {
     const dir = tempProject({
       'w.yaml': 'version: 1\nagents:\n  a: { command: cat, outputSchema: { x: { type: objekt } } }\ntasks:\n  t: { run: "true", outputSchema: { y: { minimum: "one" } } }\n',
