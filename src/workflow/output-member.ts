@@ -11,6 +11,12 @@ function knownMembers(schema: Schema): string[] {
   return [...new Set([...properties, ...required])];
 }
 
+/** The schema of what `segment` names inside `node`'s value: an item of a list, a property of an object. */
+function childSchema(node: Schema, segment: string): unknown {
+  if (/^\d+$/.test(segment) && node.items !== undefined) return Array.isArray(node.items) ? node.items[Number(segment)] : node.items;
+  return isSchema(node.properties) ? node.properties[segment] : undefined;
+}
+
 /**
  * The values an output (or its member at `path`) can have after a success,
  * by its JSON Schema: an `enum` or `const` of plain values (as text, as a
@@ -19,11 +25,7 @@ function knownMembers(schema: Schema): string[] {
  */
 export function schemaValues(schema: unknown, path: readonly string[] = []): string[] | undefined {
   let node = schema;
-  for (const segment of path) {
-    if (!isSchema(node)) return undefined;
-    if (/^\d+$/.test(segment) && node.items !== undefined) node = Array.isArray(node.items) ? node.items[Number(segment)] : node.items;
-    else node = isSchema(node.properties) ? node.properties[segment] : undefined;
-  }
+  for (const segment of path) node = isSchema(node) ? childSchema(node, segment) : undefined;
   if (!isSchema(node)) return undefined;
   const plain = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
   const shown = (v: unknown) => (v === null ? '' : String(v));
@@ -44,18 +46,12 @@ export function unknownMember(schema: unknown, path: readonly string[]): { membe
   let node = schema;
   for (const segment of path) {
     if (!isSchema(node)) return undefined;
-    if (/^\d+$/.test(segment) && node.items !== undefined) {
-      node = Array.isArray(node.items) ? node.items[Number(segment)] : node.items;
-      continue;
+    const known = /^\d+$/.test(segment) && node.items !== undefined ? [] : knownMembers(node);
+    if (known.length && !known.includes(segment)) {
+      const meant = didYouMean(segment, known);
+      return node.additionalProperties === false || meant !== undefined ? { member: segment, known, ...(meant !== undefined ? { meant } : {}) } : undefined;
     }
-    const known = knownMembers(node);
-    if (!known.length || known.includes(segment)) {
-      node = isSchema(node.properties) ? node.properties[segment] : undefined;
-      continue;
-    }
-    const meant = didYouMean(segment, known);
-    if (node.additionalProperties === false || meant !== undefined) return { member: segment, known, ...(meant !== undefined ? { meant } : {}) };
-    return undefined;
+    node = childSchema(node, segment);
   }
   return undefined;
 }
