@@ -9,6 +9,7 @@ import { retryBlockProblems } from './check-retry-blocks.js';
 import { misspelledScripts } from './misspelled-scripts.js';
 import { secretsInCommands } from './secret-in-command.js';
 import { agentOutputsInCommands } from './agent-output-in-command.js';
+import { secretsInFile, secretsWrittenInFile } from './secrets-in-file.js';
 import { missingDirectories, missingPrograms } from './check-directories.js';
 import { missingSources } from './check-sources.js';
 import { resolveExclusive } from './exclusive.js';
@@ -107,6 +108,9 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   // A file's name may hold what `name` may not (a terminal escape): shown as escapes.
   const name = raw.name ?? visibleText(basename(file, extname(file)));
   const config = anchoredConfig(options.config ?? {}, options.configDir);
+  // Whatever is shown of the file from here on (a diagnostic's lines) hides the secrets it writes.
+  const written = secretsWrittenInFile(raw, resolveSecretPatterns(config));
+  source.hide(written.map((w) => w.value));
   const inputs = resolveInputs(raw.inputs ?? {}, options.inputs ?? {}, options.requireInputs ?? false, options.previousInputs, secretNameMatcher(resolveSecretPatterns(config)));
   inputProblems = inputs.problems;
   if (raw.include) {
@@ -134,7 +138,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
     diagnostics.push(...checkReferences(raw, built.workflow, graph.graph, built.promptFiles));
     // A share of the CPUs (`50%`) differs between machines, as the default does: no warning against it.
     const explicitLimit = typeof (raw.policy?.maxConcurrency ?? config.policy?.maxConcurrency) === 'number';
-    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...misspelledScripts(built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...shellVariablesInEnv(raw), ...circuitWithoutAgents(raw, built.workflow), ...secretsInCommands(raw, built.workflow), ...agentOutputsInCommands(raw, built.workflow));
+    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...misspelledScripts(built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...shellVariablesInEnv(raw), ...circuitWithoutAgents(raw, built.workflow), ...secretsInCommands(raw, built.workflow), ...agentOutputsInCommands(raw, built.workflow), ...secretsInFile(written));
   }
   return done(diagnostics, built.workflow);
 }

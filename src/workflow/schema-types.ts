@@ -590,6 +590,6 @@ export type ConfigFile = {
    * Warnings not reported for any workflow of the project, as if every file began with `# orchestrate-lint-disable CODE` (errors cannot be turned off: the workflow would not run).
    * @default []
    */
-  disable?: Array<"prompt-without-agent" | "no-matrix" | "failure-without-needs" | "failure-after-allowed-failure" | "retry-without-attempts" | "delay-over-max-delay" | "exit-codes-not-retried" | "circuit-without-agents" | "never-runs-on-interrupt" | "service-not-in-needs" | "concurrency-above-limit" | "script-continues-on-error" | "artifact-conflict" | "ordering-not-number" | "not-an-option" | "cost-over-budget" | "estimate-over-timeout" | "missing-cwd" | "missing-program" | "missing-sources" | "reserved-env" | "shell-variable-in-env" | "secret-in-command" | "agent-output-in-command" | "unknown-output-member" | "bad-disable" | "unused-disable">;
+  disable?: Array<"prompt-without-agent" | "no-matrix" | "failure-without-needs" | "failure-after-allowed-failure" | "retry-without-attempts" | "delay-over-max-delay" | "exit-codes-not-retried" | "circuit-without-agents" | "never-runs-on-interrupt" | "service-not-in-needs" | "concurrency-above-limit" | "script-continues-on-error" | "artifact-conflict" | "ordering-not-number" | "not-an-option" | "cost-over-budget" | "estimate-over-timeout" | "missing-cwd" | "missing-program" | "missing-sources" | "reserved-env" | "shell-variable-in-env" | "secret-in-command" | "agent-output-in-command" | "unknown-output-member" | "secret-in-file" | "bad-disable" | "unused-disable">;
 };
 };

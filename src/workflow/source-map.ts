@@ -21,6 +21,8 @@ export class SourceMap {
   readonly text: string;
   private readonly prefix: DocPath;
   private doc?: { contents: unknown; lines: LineCounter };
+  /** Values the file holds that are secrets: a line shown has them as `*`s (as many, so carets under the line stay where they were). */
+  private hidden: readonly string[] = [];
 
   constructor(file: string, text: string, prefix: DocPath = []) {
     this.file = file;
@@ -67,13 +69,20 @@ export class SourceMap {
     return range ?? [0, 0];
   }
 
-  /** The source line (1-based), without its line break. */
+  /** The source line (1-based) as shown, without its line break, the secrets it holds hidden (hide). */
   line(line: number): string | undefined {
     const lines = this.lineStarts();
     if (line < 1 || line > lines.length) return undefined;
     const start = lines[line - 1]!;
     const end = line < lines.length ? lines[line]! - 1 : this.text.length;
-    return this.text.slice(start, end).replace(/\r$/, '');
+    let shown = this.text.slice(start, end).replace(/\r$/, '');
+    for (const secret of this.hidden) shown = shown.split(secret).join('*'.repeat(secret.length));
+    return shown;
+  }
+
+  /** Hides these values (secrets the file holds, longest first) wherever a line of it is shown. */
+  hide(values: readonly string[]): void {
+    this.hidden = [...values].sort((a, b) => b.length - a.length);
   }
 
   private starts?: number[];

@@ -571,6 +571,29 @@ tasks:
   });
 });
 
+describe('a secret written in the workflow file', () => {
+  it('is a warning where it looks like a credential, and every line lint or run shows has it hidden', () => {
+    const broken = 'version: 1\nsecrets: [DEPLOY_PASS]\ntasks:\n  a: { run: "true", env: { API_TOKEN: tok-9876543210, DEPLOY_PASS: hunter22 }, needs: nope }\n';
+    const dir = tempProject({ 'package.json': '{}', 'w.yaml': broken });
+    const masked = '  4 |   a: { run: "true", env: { API_TOKEN: **************, DEPLOY_PASS: ******** }, needs: nope }\n';
+    const lint = cli(['lint', 'w.yaml'], { cwd: dir });
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain(masked);
+    const run = cli(['run', 'w.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(masked);
+    for (const out of [lint.stdout, run.stdout, run.stderr]) expect(out).not.toMatch(/tok-9876543210|hunter22/);
+    // Fixed, it runs, and lint warns at each value that looks like a credential.
+    writeFileSync(join(dir, 'w.yaml'), broken.replace(', needs: nope', ''));
+    const [report] = JSON.parse(cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir }).stdout);
+    expect(report.diagnostics.map((d: any) => [d.code, d.line, d.column])).toEqual([['secret-in-file', 4, 39], ['secret-in-file', 4, 68]]);
+    expect(report.diagnostics[0].message).toBe('the value of API_TOKEN is written in the workflow file, so whoever can read the file (or its git history) has it: set API_TOKEN in the environment (a CI secret) or in a dotenv file git ignores, where tasks get it from, instead');
+    expect(cli(['run', 'w.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'lint: { disable: [secret-in-file] }\n');
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toBe('✔ 1 file linted, no problems\n');
+  });
+});
+
 describe('an agent\'s answer in a command', () => {
   it('warns where a run holds an agent task\'s output or a matrix value from one, which the shell would run as code; env, prompts and shell tasks\' outputs are not flagged', () => {
     // The model was talked into answering with shell syntax.
