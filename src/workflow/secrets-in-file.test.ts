@@ -38,4 +38,10 @@ describe('secret-in-file', () => {
     expect(loaded.source.line(2)).toBe('env: { API_TOKEN: **************, KEY_NAME: ******* }');
     expect(loaded.source.text).toContain('tok-9876543210');
   });
+
+  it('hides a value of several lines (a key file) line by line', () => {
+    const text = 'version: 1\nenv:\n  DEPLOY_KEY: |\n    -----BEGIN KEY-----\n    abc123def456\n    -----END KEY-----\ntasks:\n  a: { run: "true", needs: nope }\n';
+    const loaded = load(text);
+    expect([4, 5, 6].map((n) => loaded.source.line(n))).toEqual(['    *******************', '    ************', '    *****************']);
+  });
 });

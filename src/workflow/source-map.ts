@@ -80,9 +80,11 @@ export class SourceMap {
     return shown;
   }
 
-  /** Hides these values (secrets the file holds, longest first) wherever a line of it is shown. */
+  /** Hides these values (secrets the file holds; one of several lines, a key file, line by line) wherever a line of it is shown. */
   hide(values: readonly string[]): void {
-    this.hidden = [...values].sort((a, b) => b.length - a.length);
+    const parts = values.flatMap((v) => (v.includes('\n') ? v.split('\n').map((line) => line.trim()).filter((line) => line.length >= 3) : [v]));
+    // Longest first: a secret that contains another is hidden whole.
+    this.hidden = [...new Set(parts)].sort((a, b) => b.length - a.length);
   }
 
   private starts?: number[];
