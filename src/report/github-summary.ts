@@ -42,15 +42,22 @@ export function formatGithubSummary(result: RunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Lines of a failure's tail an annotation carries: the pull request's checks show them without a click. */
+const ANNOTATION_LINES = 5;
+
 /**
  * An error annotation per failed task, in GitHub Actions' workflow-command
  * syntax (`::error title=...::message`): shown on the run's page and its
- * summary. Allowed failures (continueOnError) are warnings.
+ * summary, with the last lines the task printed. Allowed failures
+ * (continueOnError) are warnings.
  */
 export function githubAnnotations(result: RunResult): string {
   return result.tasks.filter((t) => t.status === 'failed').map((t) => {
     const last = t.errors[t.errors.length - 1];
     const level = t.allowedFailure ? 'warning' : 'error';
-    return `::${level} title=${escapeProperty(`orchestrate: ${t.id} failed`)}::${escapeData(`${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.logFile ? ` (log: ${t.logFile})` : ''}`)}\n`;
+    // The runner's own closing note ("attempt 2 failed: ...") is what the message says already.
+    const tail = (t.logTail ?? []).filter((line, i, all) => !(i === all.length - 1 && last && line === `attempt ${last.attempt} failed: ${last.message}`)).slice(-ANNOTATION_LINES);
+    const message = `${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.logFile ? ` (log: ${t.logFile})` : ''}${tail.length ? `\n${tail.join('\n')}` : ''}`;
+    return `::${level} title=${escapeProperty(`orchestrate: ${t.id} failed`)}::${escapeData(message)}\n`;
   }).join('');
 }

@@ -12,7 +12,7 @@ tasks:
 `;
 
 describe('in GitHub Actions', () => {
-  it('appends a masked Markdown summary to the job summary and annotates each failed task', () => {
+  it('appends a masked Markdown summary to the job summary and annotates each failed task with its last lines', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow, 'summary.md': '# earlier step\n' });
     const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), API_TOKEN: 'tok-123456789' };
     const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env });
@@ -27,7 +27,8 @@ describe('in GitHub Actions', () => {
     expect(summary).not.toContain('tok-123456789');
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
     expect(annotations).toEqual([
-      expect.stringMatching(/^::error title=orchestrate%3A lint\[a\|b\] failed::exit code 3 \(log: .*\)$/),
+      // With the last lines it printed (escaped, masked), without the runner's note that repeats the message.
+      expect.stringMatching(/^::error title=orchestrate%3A lint\[a\|b\] failed::exit code 3 \(log: [^%]*\)%0Abad: 100%25, really%0Atoken=\*\*\*$/),
       expect.stringMatching(/^::warning title=orchestrate%3A docs failed::exit code 1 \(log: .*\)$/),
     ]);
   });
