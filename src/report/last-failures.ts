@@ -1,5 +1,12 @@
 import type { ReportData } from '../store/queries.js';
 
+/**
+ * How many failed tasks a report shows the last lines of (each at most 20
+ * lines of 500 characters), in task order: a run of thousands of failures
+ * still makes a page a browser opens; the rest are in their logs.
+ */
+export const REPORT_TAILS = 1000;
+
 /** A task's last attempt that did not succeed: which, why, and its last lines. */
 export interface LastFailure {
   attempt: number;

@@ -5,7 +5,7 @@ import { criticalPathAsRun } from '../analysis/critical-path-as-run.js';
 import { formatDuration } from '../util/duration.js';
 import { approvalWaitNote } from './approval-wait-text.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
-import { lastFailures, whyItFailed } from './last-failures.js';
+import { lastFailures, REPORT_TAILS, whyItFailed } from './last-failures.js';
 
 export interface ReportBar {
   task: string;
@@ -170,10 +170,11 @@ export function formatRunReport(data: ReportData, findings: Finding[], lanes: La
   const failedAt = lastFailures(data.attempts);
   const failed = data.tasks.filter((t) => t.status === 'failed');
   const failures = failed.length
-    ? `<h2>Failures</h2>\n${failed.map((t) => {
+    ? `<h2>Failures</h2>\n${failed.map((t, k) => {
       const last = failedAt.get(t.id);
-      return `<h3 class="failure-of">${escape(t.id)}</h3>\n<p>${escape(whyItFailed(t, last))}</p>${last?.tail.length ? `\n<pre class="summary">${escape(last.tail.join('\n'))}</pre>` : ''}`;
-    }).join('\n')}\n`
+      const tail = k < REPORT_TAILS && last?.tail.length ? `\n<pre class="summary">${escape(last.tail.join('\n'))}</pre>` : '';
+      return `<h3 class="failure-of">${escape(t.id)}</h3>\n<p>${escape(whyItFailed(t, last))}</p>${tail}`;
+    }).join('\n')}${failed.length > REPORT_TAILS ? `\n<p class="summary-left">The last lines of the ${failed.length - REPORT_TAILS} failures after the first ${REPORT_TAILS} are not shown: they are in their logs (<code>orchestrate logs --failed</code>).</p>` : ''}\n`
     : '';
   // What held ready tasks back, as the summary's waited line says it (from the run's last event).
   const waits = data.waits.length

@@ -1,6 +1,6 @@
 import type { ReportData } from '../store/queries.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
-import { lastFailures, whyItFailed } from './last-failures.js';
+import { lastFailures, REPORT_TAILS, whyItFailed } from './last-failures.js';
 
 /** What marks a file as one of ours (an earlier report may be replaced; nothing else is). */
 export const JUNIT_MARK = '<!-- generator: orchestrate report -->';
@@ -32,6 +32,7 @@ export function formatJunitReport(data: ReportData): string {
     `  <testsuite name="${escapeXml(run.workflow)}" ${suite} timestamp="${escapeXml(run.started_at)}" id="${escapeXml(run.id)}">`,
   ];
   const { shown } = summariesWithin(tasks, REPORT_SUMMARY_BYTES);
+  let failures = 0;
   for (const t of tasks) {
     const open = `    <testcase classname="${escapeXml(run.workflow)}" name="${escapeXml(t.id)}" time="${seconds(t.durationMs)}"`;
     const error = lastError.get(t.id);
@@ -39,7 +40,7 @@ export function formatJunitReport(data: ReportData): string {
     const inner: string[] = [];
     if (t.status === 'failed') {
       // Its last lines, as the run's summary showed them: what CI shows beside a failed test, as a test's stack trace.
-      const tail = error?.tail.length ? `\n\nits last lines:\n${error.tail.join('\n')}` : '';
+      const tail = !error?.tail.length ? '' : ++failures <= REPORT_TAILS ? `\n\nits last lines:\n${error.tail.join('\n')}` : `\n\n(its last lines are in its log: this file holds those of the first ${REPORT_TAILS} failures)`;
       inner.push(`      <failure message="${why}" type="failed">${escapeXml(`${whyItFailed(t, error)}${tail}`)}</failure>`);
     } else if (t.status === 'skipped') inner.push(`      <skipped message="${escapeXml(t.reason ?? 'skipped')}"/>`);
     else if (t.status === 'cancelled') inner.push(`      <error message="${escapeXml(`cancelled: ${t.reason ?? 'cancelled'}`)}" type="cancelled"/>`);
