@@ -4,6 +4,7 @@ import { escapeData, escapeProperty } from './github-commands.js';
 import { githubSummaries } from './task-summaries.js';
 import { approvalWaitNote } from './approval-wait-text.js';
 import { notableWaitsText } from './waits-text.js';
+import { printedLines } from './last-failures.js';
 
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
@@ -56,7 +57,7 @@ export function githubAnnotations(result: RunResult): string {
     const last = t.errors[t.errors.length - 1];
     const level = t.allowedFailure ? 'warning' : 'error';
     // The runner's own closing note ("attempt 2 failed: ...") is what the message says already.
-    const tail = (t.logTail ?? []).filter((line, i, all) => !(i === all.length - 1 && last && line === `attempt ${last.attempt} failed: ${last.message}`)).slice(-ANNOTATION_LINES);
+    const tail = printedLines(t.logTail ?? []).slice(-ANNOTATION_LINES);
     const message = `${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.logFile ? ` (log: ${t.logFile})` : ''}${tail.length ? `\n${tail.join('\n')}` : ''}`;
     return `::${level} title=${escapeProperty(`orchestrate: ${t.id} failed`)}::${escapeData(message)}\n`;
   }).join('');

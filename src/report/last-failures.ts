@@ -14,6 +14,11 @@ export interface LastFailure {
   tail: string[];
 }
 
+/** A failure's last lines without the runner's closing note (`attempt 2 failed: exit code 1`), for where its reason is said beside them. */
+export function printedLines(tail: readonly string[]): string[] {
+  return tail.length && /^attempt \d+ failed: /.test(tail[tail.length - 1]!) ? tail.slice(0, -1) : [...tail];
+}
+
 /** Why a failed task failed, as the summary says it: `attempt 2 of 2: exit code 4`. */
 export function whyItFailed(task: ReportData['tasks'][number], last: LastFailure | undefined): string {
   return `attempt ${last?.attempt ?? task.attempts} of ${task.attempts}: ${last?.message ?? task.reason ?? 'failed'}`;

@@ -2,6 +2,7 @@ import { formatDuration } from '../util/duration.js';
 import { visibleText } from '../util/visible-text.js';
 import { approvalHint } from './simple-renderer.js';
 import { waitingNowText } from './waits-text.js';
+import { printedLines } from './last-failures.js';
 import type { WaitingNow } from '../plan/waits.js';
 
 /** `orchestrate status --json`. */
@@ -21,6 +22,8 @@ export interface RunStatus {
   up: Array<{ task: string; since: string; elapsed: number }>;
   /** The tasks that failed so far, in the order they ended. */
   failed: string[];
+  /** The same, each with why and the last lines its last attempt printed (at most 20, masked; none when it did not run). */
+  failures: Array<{ task: string; reason: string | null; lastLines: string[] }>;
   /** While it runs: the tasks waiting for approval, with their question. */
   awaiting: Array<{ task: string; message: string; since: string }>;
   /**
@@ -33,6 +36,9 @@ export interface RunStatus {
 
 /** The limits the text names (the most waited for); it counts the rest. */
 const SHOWN_WAITS = 5;
+/** The failures the text names, and the last lines it shows of each. */
+const SHOWN_FAILURES = 5;
+const SHOWN_LINES = 3;
 
 /** `orchestrate status` as text: the run, its counts, and the tasks running now. */
 export function formatRunStatus(s: RunStatus): string {
@@ -42,7 +48,12 @@ export function formatRunStatus(s: RunStatus): string {
     `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
   ];
   const width = Math.min(40, Math.max(0, ...[...s.running, ...s.up].map((r) => r.task.length)));
-  if (s.failed.length) lines.push(`  failed   ${s.failed.slice(0, 5).join(', ')}${s.failed.length > 5 ? `, and ${s.failed.length - 5} more` : ''}`);
+  s.failures.slice(0, SHOWN_FAILURES).forEach((f, k) => {
+    lines.push(`  ${k === 0 ? 'failed  ' : '        '} ${f.task}${f.reason ? `: ${visibleText(f.reason)}` : ''}`);
+    // The lines it printed last say why, as the run's summary will.
+    for (const line of printedLines(f.lastLines).slice(-SHOWN_LINES)) lines.push(`           | ${visibleText(line)}`);
+  });
+  if (s.failures.length > SHOWN_FAILURES) lines.push(`           and ${s.failures.length - SHOWN_FAILURES} more (orchestrate logs --failed)`);
   s.running.forEach((r, k) => {
     lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
   });

@@ -353,9 +353,13 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
  * each status, the attempts still running, and how many tasks it has (from
  * its start event, once written).
  */
-export function runProgress(db: Database, runId: string): { ended: Map<string, number>; failed: string[]; running: Array<{ task: string; attempt: number; startedAt: string }>; total?: number } {
+export function runProgress(db: Database, runId: string): { ended: Map<string, number>; failed: Array<{ task: string; reason: string | null; tail: string[] }>; running: Array<{ task: string; attempt: number; startedAt: string }>; total?: number } {
   const ended = new Map((db.prepare('SELECT status, count(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(runId) as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]));
-  const failed = (db.prepare("SELECT task_id AS task FROM tasks WHERE run_id = ? AND status = 'failed' ORDER BY finished_at").all(runId) as Array<{ task: string }>).map((r) => r.task);
+  // Each with why it failed and the last lines of its last attempt (none when it did not run: an open circuit, a rejection).
+  const failed = (db.prepare(`SELECT t.task_id AS task, t.reason AS reason, a.tail AS tail FROM tasks t
+    LEFT JOIN attempts a ON a.run_id = t.run_id AND a.task_id = t.task_id AND a.attempt = t.attempts
+    WHERE t.run_id = ? AND t.status = 'failed' ORDER BY t.finished_at`).all(runId) as Array<{ task: string; reason: string | null; tail: string | null }>)
+    .map((r) => ({ task: r.task, reason: r.reason, tail: r.tail === null ? [] : JSON.parse(r.tail) as string[] }));
   // An attempt still marked running whose task has ended (a cancellation recorded by the task's end) is not running.
   const running = (db.prepare(`SELECT a.task_id AS task, a.attempt AS attempt, a.started_at AS startedAt FROM attempts a
     WHERE a.run_id = ? AND a.status = 'running' AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.run_id = a.run_id AND t.task_id = a.task_id)

@@ -14,7 +14,7 @@ describe('orchestrate status', () => {
 policy: { maxConcurrency: 2 }
 tasks:
   quick: { run: "true" }
-  broken: { run: "exit 3" }
+  broken: { run: "echo 'x.ts:3: missing ;' >&2; exit 3" }
   long: { run: "touch started; sleep 30", needs: quick }
   flaky: { run: '[ "$ORCHESTRATE_ATTEMPT" -gt 1 ] && touch again && sleep 30', retry: { maxAttempts: 2, delay: 0 } }
   last: { run: "true", needs: [long, flaky] }
@@ -28,20 +28,22 @@ tasks:
       await waitFor(() => (status = JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout)).running.length === 2, 'status to see both running');
       expect(status).toMatchObject({ workflow: 'workflow', status: 'running', finishedAt: null, counts: { succeeded: 1, failed: 1, skipped: 0, cancelled: 0, running: 2, waiting: 1 }, failed: ['broken'] });
       expect(status.running.map((r: any) => [r.task, r.attempt])).toEqual([['long', 1], ['flaky', 2]]);
+      // Why it failed, with the last lines its attempt printed, while the run goes on.
+      expect(status.failures).toEqual([{ task: 'broken', reason: 'exit code 3', lastLines: ['x.ts:3: missing ;', 'attempt 1 failed: exit code 3'] }]);
       for (const r of status.running) expect(r.elapsed).toBeGreaterThanOrEqual(0);
       const text = cli(['status'], { cwd: dir }).stdout;
       // A report of it says it is running, not that it ended unfinished.
       const report = cli(['report', '--out', 'live.html'], { cwd: dir });
       expect(report.code, report.stderr).toBe(0);
       expect(readFileSync(join(dir, 'live.html'), 'utf8')).toContain('<span class="status-running">running</span>');
-      expect(text).toMatch(new RegExp(`^run ${status.id} \\(workflow\\) running for \\S+\\n  1 succeeded, 1 failed, 0 skipped, 0 cancelled, 2 running, 1 waiting\\n  failed   broken\\n  running  long   \\S+\\n           flaky  \\S+  attempt 2\\n$`));
+      expect(text).toMatch(new RegExp(`^run ${status.id} \\(workflow\\) running for \\S+\\n  1 succeeded, 1 failed, 0 skipped, 0 cancelled, 2 running, 1 waiting\\n  failed   broken: exit code 3\\n           \\| x\\.ts:3: missing ;\\n  running  long   \\S+\\n           flaky  \\S+  attempt 2\\n$`));
     } finally {
       expect(cli(['cancel'], { cwd: dir }).code).toBe(0);
     }
     expect(await exited).toBe(143);
     const after = JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout);
     expect(after).toMatchObject({ status: 'cancelled', counts: { succeeded: 1, failed: 1, cancelled: 3, running: 0, waiting: 0 }, running: [], failed: ['broken'] });
-    expect(cli(['status'], { cwd: dir }).stdout).toMatch(/^run \S+ \(workflow\) cancelled after \S+\n  1 succeeded, 1 failed, 0 skipped, 3 cancelled\n  failed   broken\n$/);
+    expect(cli(['status'], { cwd: dir }).stdout).toMatch(/^run \S+ \(workflow\) cancelled after \S+\n  1 succeeded, 1 failed, 0 skipped, 3 cancelled\n  failed   broken: exit code 3\n           \| x\.ts:3: missing ;\n$/);
     const nope = cli(['status', 'nope'], { cwd: dir });
     expect([nope.code, nope.stderr]).toEqual([2, 'orchestrate: no run "nope" in the history\n']);
   });

@@ -41,7 +41,8 @@ export async function statusCommand(runId: string | undefined, options: { json?:
       },
       running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
       up: live ? serviceSpans(db, run.id).filter((u) => u.stoppedAt === null).map((u) => ({ task: u.task, since: u.since, elapsed: Math.max(0, (now - Date.parse(u.since)) / 1000) })) : [],
-      failed: progress.failed,
+      failed: progress.failed.map((f) => f.task),
+      failures: progress.failed.map((f) => ({ task: f.task, reason: f.reason, lastLines: f.tail })),
       awaiting: live ? awaitingApproval(db, run.id) : [],
       waits: live ? storedWaits(run).map(({ freesAt, ...wait }) => {
         const freesIn = freesAt === undefined ? 0 : (freesAt - now) / 1000;
