@@ -338,7 +338,7 @@ tasks:
   proxy: { needs: svc, run: "echo x >> proxy-starts; exec sleep 60", service: true }
   build: { needs: proxy, run: "echo built >> built.txt", sources: [src] }
   e2e: { needs: svc, run: "echo e2e >> e2e.txt", when: "\${{ inputs.e2e }}" }
-  alone: { run: "echo x >> alone-starts; exec sleep 60", service: true }
+  alone: { run: "exec sleep 60", service: true }
 `,
     });
     const reasons = (stdout: string) => JSON.parse(stdout).tasks.map((t: { id: string; reason?: string }) => `${t.id}:${t.reason}`);
@@ -358,8 +358,8 @@ tasks:
     expect(JSON.parse(second.stdout).merged.summary).toContain('2 services not needed');
     expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\n');
     expect(readFileSync(join(dir, 'proxy-starts'), 'utf8')).toBe('x\n');
-    // One that no task needs runs each time, on its own.
-    expect(readFileSync(join(dir, 'alone-starts'), 'utf8')).toBe('x\nx\n');
+    // One that no task needs runs each time, on its own (and is stopped at once: whether its shell got to its first line by then is the machine's timing).
+    for (const r of [first, second]) expect(JSON.parse(r.stdout).tasks.find((t: { id: string }) => t.id === 'alone')).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(readFileSync(join(dir, 'built.txt'), 'utf8')).toBe('built\n');
     // A source changes: build runs, and so do the services it needs, through proxy.
     writeFileSync(join(dir, 'src/a.txt'), 'b');
