@@ -27,6 +27,16 @@ const OTHER_TOOLS: Record<string, string> = {
   '--comment': '--reason',
 };
 
+/** Flags a command has no need of, for what it does already: `plan --dry-run` (plan runs nothing). */
+const DONE_ALREADY: Record<string, Record<string, string>> = {
+  plan: { '--dry-run': 'plan runs nothing: it is the dry run (run --dry-run prints the same plan)', '--dry': 'plan runs nothing: it is the dry run (run --dry-run prints the same plan)' },
+};
+
+/** Why `command` needs no such flag, when it does what the flag asks already. */
+export function doneAlready(command: Command, unknown: string): string | undefined {
+  return DONE_ALREADY[command.name()]?.[unknown.replace(/=.*$/, '')];
+}
+
 /** The subcommand `argv` (as process.argv: node, script, words...) names, if any. */
 export function commandOf(program: Command, argv: readonly string[]): Command | undefined {
   const word = argv.slice(2).find((w) => !w.startsWith('-'));

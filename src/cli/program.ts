@@ -6,7 +6,7 @@ import { openFilesLimit } from '../util/open-files-limit.js';
 import { packageVersion } from './version.js';
 import { fileAndTasks, lintedFiles, workflowFile } from './default-workflow.js';
 import { isCpuShare, slotsOf } from '../workflow/cpu-share.js';
-import { commandOf, otherToolFlag } from './flag-hints.js';
+import { commandOf, doneAlready, otherToolFlag } from './flag-hints.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
 export function parseCount(name: string, min = 0) {
@@ -371,7 +371,8 @@ export async function reportError(caught: unknown, program?: Command, argv?: rea
     let meant = more.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line.trim())?.[1]).find((m) => m !== undefined);
     const unknown = /^unknown option '(.+)'$/.exec(message!)?.[1];
     if (meant === undefined && command && unknown !== undefined) meant = otherToolFlag(command, unknown);
-    await writeErr(`orchestrate: ${message}${meant !== undefined ? `; did you mean ${meant}?` : ''} (see orchestrate ${command ? `${command.name()} ` : ''}--help)\n`);
+    const already = meant === undefined && command && unknown !== undefined ? doneAlready(command, unknown) : undefined;
+    await writeErr(`orchestrate: ${message}${meant !== undefined ? `; did you mean ${meant}?` : ''}${already !== undefined ? `: ${already}` : ''} (see orchestrate ${command ? `${command.name()} ` : ''}--help)\n`);
     return EXIT.usage;
   }
   if (caught instanceof OrchestrateError && caught.code === 'invalid-workflow') {

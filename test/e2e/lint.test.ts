@@ -157,6 +157,7 @@ tasks:
     expect(said(['run', 'x.yaml', '--continue'])).toBe("orchestrate: unknown option '--continue'; did you mean -k, --keep-going? (see orchestrate run --help)\n");
     expect(said(['plan', 'x.yaml', '--filter=web'])).toBe("orchestrate: unknown option '--filter=web'; did you mean --only? (see orchestrate plan --help)\n");
     expect(said(['lint', '-j', 'x.yaml'])).toBe("orchestrate: unknown option '-j' (see orchestrate lint --help)\n");
+    expect(said(['plan', 'x.yaml', '--dry-run'])).toBe("orchestrate: unknown option '--dry-run': plan runs nothing: it is the dry run (run --dry-run prints the same plan) (see orchestrate plan --help)\n");
     expect(said(['reject', 'deploy', '-m', 'not now'])).toBe("orchestrate: unknown option '-m'; did you mean -r, --reason? (see orchestrate reject --help)\n");
     expect(said(['approve', 'deploy', '--comment', 'ok'])).toBe("orchestrate: unknown option '--comment' (see orchestrate approve --help)\n");
     const help = cli(['--help']);
