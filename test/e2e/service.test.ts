@@ -21,6 +21,9 @@ const fetchTo = (path: string, file: string) => `node -e "fetch('\${{ tasks.api.
 
 interface Event { type: string; taskId?: string; ts: string; reason?: string; exitCode?: number | null; durationMs?: number; service?: boolean }
 
+/** How many runs started the service that writes this file (a line each). */
+const startsIn = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8').trim().split('\n').length;
+
 /** The latest run's directory: ids of runs started within one second sort by their random part, so by when its events were last written. */
 function runDir(dir: string): string {
   const runs = join(dir, '.orchestrate/runs');
@@ -301,7 +304,8 @@ tasks:
       'package.json': '{}',
       'workflow.yaml': `version: 1
 tasks:
-  svc: { run: "echo x >> svc-starts; exec sleep 60", service: true }
+  # Ready once it has said which run started it: its line is there before anything can stop it.
+  svc: { run: 'echo "$ORCHESTRATE_RUN_ID" >> svc-starts; exec sleep 60', service: { ready: 'grep -qx "$ORCHESTRATE_RUN_ID" svc-starts', interval: 50ms } }
   ok: { needs: svc, run: "true" }
   flaky: { needs: svc, run: "test -f fixed" }
 `,
@@ -314,15 +318,15 @@ tasks:
     expect(first.code).toBe(1);
     // flaky fails again: the service it needs runs again.
     const second = run('--resume', first.result.runId);
-    expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\nx\n');
+    expect(startsIn(dir, 'svc-starts')).toBe(2);
     writeFileSync(join(dir, 'fixed'), '');
     const third = run('--resume', second.result.runId);
     expect(third.code).toBe(0);
-    expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\nx\nx\n');
+    expect(startsIn(dir, 'svc-starts')).toBe(3);
     // Everything succeeded: a resume of that run needs the service for nothing.
     const again = run('--resume', third.result.runId);
     expect(again.code).toBe(0);
-    expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\nx\nx\n');
+    expect(startsIn(dir, 'svc-starts')).toBe(3);
     expect(again.result.tasks.map((t) => `${t.id}:${t.reason}`)).toEqual(['svc:reused', 'ok:reused', 'flaky:reused']);
   });
 
@@ -334,8 +338,9 @@ tasks:
 inputs:
   e2e: { type: boolean, default: false }
 tasks:
-  svc: { run: "echo x >> svc-starts; exec sleep 60", service: true }
-  proxy: { needs: svc, run: "echo x >> proxy-starts; exec sleep 60", service: true }
+  # Ready once each has said which run started it: its line is there before anything can stop it.
+  svc: { run: 'echo "$ORCHESTRATE_RUN_ID" >> svc-starts; exec sleep 60', service: { ready: 'grep -qx "$ORCHESTRATE_RUN_ID" svc-starts', interval: 50ms } }
+  proxy: { needs: svc, run: 'echo "$ORCHESTRATE_RUN_ID" >> proxy-starts; exec sleep 60', service: { ready: 'grep -qx "$ORCHESTRATE_RUN_ID" proxy-starts', interval: 50ms } }
   build: { needs: proxy, run: "echo built >> built.txt", sources: [src] }
   e2e: { needs: svc, run: "echo e2e >> e2e.txt", when: "\${{ inputs.e2e }}" }
   alone: { run: "exec sleep 60", service: true }
@@ -356,8 +361,8 @@ tasks:
     expect(second.code, second.stderr).toBe(0);
     expect(reasons(second.stdout)).toEqual(['svc:not-needed', 'proxy:not-needed', 'build:up-to-date', 'e2e:condition', 'alone:undefined']);
     expect(JSON.parse(second.stdout).merged.summary).toContain('2 services not needed');
-    expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\n');
-    expect(readFileSync(join(dir, 'proxy-starts'), 'utf8')).toBe('x\n');
+    expect(startsIn(dir, 'svc-starts')).toBe(1);
+    expect(startsIn(dir, 'proxy-starts')).toBe(1);
     // One that no task needs runs each time, on its own (and is stopped at once: whether its shell got to its first line by then is the machine's timing).
     for (const r of [first, second]) expect(JSON.parse(r.stdout).tasks.find((t: { id: string }) => t.id === 'alone')).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(readFileSync(join(dir, 'built.txt'), 'utf8')).toBe('built\n');
@@ -365,13 +370,13 @@ tasks:
     writeFileSync(join(dir, 'src/a.txt'), 'b');
     const third = cli(['run', 'workflow.yaml'], { cwd: dir });
     expect(third.code, third.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'svc-starts'), 'utf8')).toBe('x\nx\n');
+    expect(startsIn(dir, 'svc-starts')).toBe(2);
     expect(readFileSync(join(dir, 'built.txt'), 'utf8')).toBe('built\nbuilt\n');
     // With e2e on, svc is needed again though build is up to date; proxy is not.
     const fourth = cli(['run', 'workflow.yaml', '--json', '-i', 'e2e=true'], { cwd: dir });
     expect(fourth.code, fourth.stderr).toBe(0);
     expect(reasons(fourth.stdout)).toEqual(['svc:undefined', 'proxy:not-needed', 'build:up-to-date', 'e2e:undefined', 'alone:undefined']);
-    expect(readFileSync(join(dir, 'proxy-starts'), 'utf8')).toBe('x\nx\n');
+    expect(startsIn(dir, 'proxy-starts')).toBe(2);
     const summary = cli(['run', 'workflow.yaml'], { cwd: dir });
     expect(summary.stdout).toMatch(/not needed svc, proxy \(services not started: no task that needs them ran\)/);
   });
