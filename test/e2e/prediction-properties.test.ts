@@ -53,7 +53,8 @@ function randomWorkflow(seed: number, { cleanup = false } = {}): { yaml: string;
     specs.push({ id: `t${i}`, kind: pick(['plain', 'sources', 'sources', 'memo', 'memo'] as const), needs: [...needs], when: rnd() < 0.15, readsInput: rnd() < 0.4, reads, matrix: matrices() < 0.15, runIf: cleanup && needs.size && matrices() < 0.25 ? (matrices() < 0.6 ? 'always' : 'failure') : 'success' });
   }
   const lines = ['version: 1', `name: prediction-${seed}`, 'inputs: { mode: { default: a } }', `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 4)} }`, 'tasks:'];
-  if (service) lines.push('  db:', "    run: 'echo db >> ran.txt; exec sleep 30'", '    service: true');
+  // Ready once it has said that it ran (ran.txt is new each run): a stop that follows soon cannot beat its line.
+  if (service) lines.push('  db:', "    run: 'echo db >> ran.txt; exec sleep 30'", "    service: { ready: 'grep -qx db ran.txt', interval: 20ms }");
   for (const s of specs) {
     // What it answers: a checksum of its file (read, whether it is a source or not), the input, and the answers it reads.
     const payload = [
