@@ -28,8 +28,9 @@ const OTHER_TOOLS: Record<string, string> = {
 };
 
 /** Flags a command has no need of, for what it does already: `plan --dry-run` (plan runs nothing). */
+const PLAN_IS_DRY = 'plan runs nothing: it is the dry run (run --dry-run prints the same plan)';
 const DONE_ALREADY: Record<string, Record<string, string>> = {
-  plan: { '--dry-run': 'plan runs nothing: it is the dry run (run --dry-run prints the same plan)', '--dry': 'plan runs nothing: it is the dry run (run --dry-run prints the same plan)' },
+  plan: { '--dry-run': PLAN_IS_DRY, '--dry': PLAN_IS_DRY },
 };
 
 /** Why `command` needs no such flag, when it does what the flag asks already. */

@@ -118,11 +118,11 @@ export function shellVariablesInEnv(raw: WorkflowFile): Diagnostic[] {
   }));
 }
 
-/** The `env` maps of a workflow file: its own, each agent's and each task's, with where they are. */
-function envScopes(raw: WorkflowFile): Array<{ env?: Record<string, unknown>; at: DocPath }> {
+/** The `env` maps of a workflow file: its own, each agent's and each task's, with where they are (an agent or task that is no mapping, a schema error, has none). */
+export function envScopes(raw: WorkflowFile): Array<{ env?: Record<string, unknown>; at: DocPath }> {
   return [
     { env: raw.env, at: ['env'] },
-    ...Object.entries(raw.agents ?? {}).map(([name, agent]) => ({ env: agent.env, at: ['agents', name, 'env'] })),
-    ...Object.entries(raw.tasks ?? {}).map(([id, task]) => ({ env: task.env, at: ['tasks', id, 'env'] })),
+    ...Object.entries(raw.agents ?? {}).map(([name, agent]) => ({ env: agent?.env, at: ['agents', name, 'env'] })),
+    ...Object.entries(raw.tasks ?? {}).map(([id, task]) => ({ env: task?.env, at: ['tasks', id, 'env'] })),
   ];
 }

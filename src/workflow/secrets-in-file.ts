@@ -1,6 +1,7 @@
 import { secretVariableMatcher } from '../util/secret-names.js';
 import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { hasTemplate } from './templates.js';
+import { envScopes } from './check-warnings.js';
 import type { WorkflowFile } from './schema-types.js';
 
 /** The shortest value masked as a secret (as the runner's masker). */
@@ -21,13 +22,8 @@ export interface WrittenSecret {
  */
 export function secretsWrittenInFile(raw: WorkflowFile, patterns: readonly string[]): WrittenSecret[] {
   const isSecret = secretVariableMatcher(Array.isArray(raw.secrets) ? raw.secrets.filter((s): s is string => typeof s === 'string') : [], patterns);
-  const scopes: Array<{ env: unknown; at: DocPath }> = [
-    { env: raw.env, at: ['env'] },
-    ...Object.entries(raw.agents ?? {}).map(([name, agent]) => ({ env: agent?.env, at: ['agents', name, 'env'] })),
-    ...Object.entries(raw.tasks ?? {}).map(([id, task]) => ({ env: task?.env, at: ['tasks', id, 'env'] })),
-  ];
   const written: WrittenSecret[] = [];
-  for (const { env, at } of scopes) {
+  for (const { env, at } of envScopes(raw)) {
     if (env === null || typeof env !== 'object' || Array.isArray(env)) continue;
     for (const [name, value] of Object.entries(env)) {
       if (!isSecret(name) || value === null || typeof value === 'object') continue;
