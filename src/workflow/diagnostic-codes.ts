@@ -48,7 +48,7 @@ export const DIAGNOSTIC_CODES = {
   'concurrency-above-limit': "An agent's concurrency is above the explicit global maxConcurrency (warning).",
   'script-continues-on-error': 'A `run` of several commands, one per line, with a shell that goes on after one fails (`sh -c` without `set -e`) (warning).',
   'artifact-conflict': 'Two tasks that may run at the same time declare the same artifact (warning).',
-  'bad-output-schema': 'An `outputSchema` entry that is not a JSON Schema ajv can compile (draft-07).',
+  'bad-output-schema': 'An `outputSchema` entry that is not a JSON Schema ajv can compile (draft-07), or an `outputSchema` written as one JSON Schema instead of by output key.',
   'bad-include': 'An `include` entry whose file cannot be read, is this file, closes a cycle of includes, or has errors of its own; whose `with` names an input the file does not declare, gives a value that does not fit, reads something other than inputs and runner, or leaves out an input without a default; or a key an included file cannot set (`policy`, `telemetry`, `exclusive`).',
   'include-conflict': 'An included file brings a task id this workflow already has, or an agent or resource defined differently elsewhere.',
   'config-error': 'The config file cannot be loaded.',

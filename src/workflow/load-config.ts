@@ -9,6 +9,7 @@ import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
 import { importModule } from '../util/import-module.js';
 import { readCapped } from '../util/read-capped.js';
 import { schemaDiagnostics } from './schema-errors.js';
+import { unkeyedOutputSchemas, withoutInside } from './unkeyed-output-schema.js';
 import { validateConfigSchema } from './schema.js';
 import { SourceMap } from './source-map.js';
 import { zeroTimeouts } from './zero-timeouts.js';
@@ -129,7 +130,8 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
   const value = result.config ?? {};
   const prefix = basename(file) === 'package.json' ? [CONFIG_MODULE] : [];
   const errors = validateConfigSchema(value);
-  const diagnostics = errors.length ? schemaDiagnostics(errors) : zeroTimeouts(value as ConfigFile);
+  const unkeyed = unkeyedOutputSchemas(value);
+  const diagnostics = errors.length ? [...unkeyed, ...withoutInside(schemaDiagnostics(errors), unkeyed)] : zeroTimeouts(value as ConfigFile);
   if (diagnostics.length === 0) return { file, config: value as ConfigFile, diagnostics: [] };
   if (!/\.[cm]?js$/.test(file)) {
     const text = readFileSync(file, 'utf8');

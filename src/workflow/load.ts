@@ -22,6 +22,7 @@ import { secretNameMatcher } from '../util/secret-names.js';
 import { MAX_FILE_BYTES, parseYaml } from './parse-yaml.js';
 import { validateWorkflowSchema } from './schema.js';
 import { schemaDiagnostics } from './schema-errors.js';
+import { unkeyedOutputSchemas, withoutInside } from './unkeyed-output-schema.js';
 import { mayHoldNul, nulByteProblems } from './nul-bytes.js';
 import { SourceMap } from './source-map.js';
 import type { ParseCache } from './parse-cache.js';
@@ -158,7 +159,8 @@ function checkedValue(text: string, cache?: ParseCache): { raw: WorkflowFile; sc
     const what = Array.isArray(parsed.value) ? 'a list' : `a ${typeof parsed.value}`;
     return { diagnostics: [error('not-a-mapping', `a workflow must be a mapping of keys (version, tasks, ...), but this file is ${what}`, [])] };
   }
-  const schemaErrors = [...schemaDiagnostics(validateWorkflowSchema(parsed.value)), ...(mayHoldNul(text) ? nulByteProblems(parsed.value) : [])];
+  const unkeyed = unkeyedOutputSchemas(parsed.value);
+  const schemaErrors = [...unkeyed, ...withoutInside(schemaDiagnostics(validateWorkflowSchema(parsed.value)), unkeyed), ...(mayHoldNul(text) ? nulByteProblems(parsed.value) : [])];
   // Unknown keys (and NUL bytes) leave the rest well-typed, so the deeper checks can still run.
   if (schemaErrors.some((d) => d.code !== 'unknown-key' && d.code !== 'nul-byte')) return { diagnostics: schemaErrors };
   if (!schemaErrors.length) cache?.hold(text, parsed.value);

@@ -84,4 +84,35 @@ tasks:
     expect(found).toEqual(['bad-output-schema@3:38', 'bad-output-schema@5:37']);
     expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toContain('agent "a": the schema of output "x" cannot be used: schema is invalid: data/type must be equal to one of the allowed values');
   });
+
+  it('lint says an outputSchema written as one JSON Schema must be keyed by output, in a workflow or its config file, with one error each', () => {
+    const dir = tempProject({
+      'w.yaml': `version: 1
+agents:
+  llm:
+    command: cat
+    captureStdout: answer
+    outputSchema:
+      type: object
+      properties: { verdict: { enum: [approve, reject] } }
+      required: [verdict]
+tasks:
+  t: { agent: llm, prompt: hi, outputSchema: { $schema: "http://json-schema.org/draft-07/schema#", type: string } }
+  fine: { run: "true", outputSchema: { type: { enum: [bug, feature] } } }
+`,
+      'c/w.yaml': 'version: 1\ntasks:\n  t: { agent: llm, prompt: hi }\n',
+      'c/orchestrate.config.yaml': 'agents:\n  llm: { command: cat, outputSchema: { type: object } }\n',
+    });
+    const r = cli(['lint', 'w.yaml', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const found = JSON.parse(r.stdout)[0].diagnostics.map((d: any) => `${d.code}@${d.line}:${d.column} ${d.message}`);
+    expect(found).toEqual([
+      'bad-output-schema@6:5 agents.llm.outputSchema is one JSON Schema (it has type, properties, required), but it maps each output key to the schema of that output: nest it under the output it checks, outputSchema: { answer: { type: ..., properties: ... } }',
+      'bad-output-schema@11:32 tasks.t.outputSchema is one JSON Schema (it has $schema, type), but it maps each output key to the schema of that output: nest it under the output it checks, outputSchema: { answer: { $schema: ..., type: ... } }',
+    ]);
+    const config = cli(['lint', 'c/w.yaml'], { cwd: dir });
+    expect(config.code).toBe(1);
+    expect(config.stdout).toContain('agents.llm.outputSchema is one JSON Schema (it has type), but it maps each output key to the schema of that output: nest it under the output it checks, outputSchema: { KEY: { type: ... } }');
+    expect(config.stdout).not.toContain('must be a mapping');
+  });
 });
