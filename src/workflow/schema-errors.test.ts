@@ -68,6 +68,14 @@ describe('schema diagnostics', () => {
     expect(load('version: 1\n').diagnostics[0]!.message).toBe('the file is missing the required key "tasks"');
     expect(load('tasks: { a: { run: x } }\n').diagnostics[0]!.message).toContain('"version"');
   });
+  it('says to quote text that YAML read as a boolean or a number', () => {
+    expect(messages('version: 1\ntasks:\n  a: { run: true, description: 2024 }\n  b: { run: "true", env: { DEBUG: true } }\n')).toEqual([
+      'tasks.a.run must be a string, got a boolean (true): YAML reads an unquoted true as a boolean; write "true" for the text',
+      'tasks.a.description must be a string, got an integer (2024): YAML reads an unquoted number as a number; quote it for the text',
+    ]);
+    // Where text is one of several types, a boolean is no slip of quoting.
+    expect(messages('version: 1\npolicy: { maxConcurrency: true }\ntasks:\n  a: { run: x }\n')).toEqual(['policy.maxConcurrency must be an integer or a string, got a boolean']);
+  });
   it('reports wrong types in plain words', () => {
     const d = load('version: 1\npolicy: { costBudget: "four" }\ntasks:\n  a: { run: echo }\n').diagnostics;
     expect(d[0]).toMatchObject({ code: 'schema', position: { line: 2, column: 23 } });

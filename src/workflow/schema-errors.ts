@@ -206,10 +206,13 @@ function ifExpressionHint(path: DocPath, value: unknown): string | undefined {
 
 /**
  * For a value of the wrong type that another form of it is meant by: `retry: 3`
- * (a count of tries), `env: [A=1]` (Docker Compose's list of NAME=value).
+ * (a count of tries), `env: [A=1]` (Docker Compose's list of NAME=value),
+ * `run: true` (text YAML reads as a boolean or number unless it is quoted).
  */
-function typeHint(path: DocPath, data: unknown): string {
+function typeHint(path: DocPath, data: unknown, expected: string): string {
   const key = path[path.length - 1];
+  if (expected === 'string' && typeof data === 'boolean') return `: YAML reads an unquoted ${data} as a boolean; write "${data}" for the text`;
+  if (expected === 'string' && typeof data === 'number') return ': YAML reads an unquoted number as a number; quote it for the text';
   if (key === 'retry' && Number.isInteger(data) && (data as number) >= 1) return ` (did you mean retry: { maxAttempts: ${data} }?)`;
   if (key === 'env' && Array.isArray(data) && data.length && data.every((item) => typeof item === 'string' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(item))) {
     const entries = (data as string[]).slice(0, 2).map((item) => `${item.slice(0, item.indexOf('='))}: ${JSON.stringify(item.slice(item.indexOf('=') + 1))}`);
@@ -234,7 +237,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       const expected = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
       // YAML's .inf and .nan are numbers to JavaScript, not to JSON Schema.
       if (typeof e.data === 'number' && !Number.isFinite(e.data)) return error('schema', `${where} must be ${expected.replace(/\ba number\b/, 'a finite number')}, got ${show(e.data)}`, path);
-      return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}${typeHint(path, e.data)}`, path);
+      return error('schema', `${where} must be ${expected}, got ${typeName(e.data)}${typeof e.data === 'object' ? '' : ` (${show(e.data)})`}${typeHint(path, e.data, String(p.type))}`, path);
     }
     case 'const':
       if (path.length === 1 && path[0] === 'version') {
