@@ -36,6 +36,6 @@ export async function loadValidWorkflow(file: string, configPath?: string, optio
   });
   const all = files.flatMap((f) => f.diagnostics);
   const errorCount = all.filter((d) => d.severity === 'error').length;
-  const report = formatStylish({ files, ioErrors: [], errorCount, warningCount: all.length - errorCount }, { color: useColor(process.stderr) });
+  const report = formatStylish({ files, ioErrors: [], skipped: [], errorCount, warningCount: all.length - errorCount }, { color: useColor(process.stderr) });
   throw new InvalidWorkflowError(report);
 }

@@ -8,6 +8,7 @@ import { STDIN } from '../workflow/stdin.js';
 import { applyDisableDirectives } from './disable-directives.js';
 import type { SourceMap } from '../workflow/source-map.js';
 import { statIfPresent } from '../util/stat-if-present.js';
+import { mayBeWorkflow } from './workflow-candidates.js';
 
 export interface FileReport {
   /** The file as shown to the user (relative to the working directory). */
@@ -21,6 +22,8 @@ export interface LintResult {
   files: FileReport[];
   /** Files or globs that could not be read or matched nothing (exit 2). */
   ioErrors: string[];
+  /** YAML files under a directory given that are not workflows (no top-level `version` or `tasks`), as shown. */
+  skipped: string[];
   errorCount: number;
   warningCount: number;
 }
@@ -38,12 +41,14 @@ const CONFIG_FILE = /^(orchestrate\.config|\.orchestraterc)(\.ya?ml)?$/;
 /**
  * Expands the patterns into files: literal paths as given (`-` too,
  * standard input), globs sorted, and
- * a directory into the .yaml and .yml files under it at any depth (config
- * files left out), as ESLint and yamllint take directories.
+ * a directory into the .yaml and .yml files under it at any depth, as ESLint
+ * and yamllint take directories — config files and the YAML of other tools
+ * (`skipped`: no top-level `version` or `tasks`) left out.
  */
-export function resolvePatterns(patterns: string[], cwd: string): { files: string[]; ioErrors: string[] } {
+export function resolvePatterns(patterns: string[], cwd: string): { files: string[]; ioErrors: string[]; skipped: string[] } {
   const files: string[] = [];
   const ioErrors: string[] = [];
+  const skipped: string[] = [];
   for (const pattern of patterns) {
     if (!pattern.trim()) {
       ioErrors.push('an empty path was given: name a workflow file, a glob or a directory');
@@ -55,8 +60,11 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
     }
     if (isDirectory(resolve(cwd, pattern))) {
       const base = pattern.replace(/\/+$/, '') || '/';
-      const matches = expandGlob(`${base === '/' ? '' : escapeGlob(base)}/**/*.{yaml,yml}`, cwd).filter((f) => !CONFIG_FILE.test(basename(f)));
-      if (!matches.length) ioErrors.push(`no workflow files (*.yaml, *.yml) in ${pattern}`);
+      const yaml = expandGlob(`${base === '/' ? '' : escapeGlob(base)}/**/*.{yaml,yml}`, cwd).filter((f) => !CONFIG_FILE.test(basename(f)));
+      const matches = yaml.filter((f) => mayBeWorkflow(resolve(cwd, f)));
+      if (!yaml.length) ioErrors.push(`no workflow files (*.yaml, *.yml) in ${pattern}`);
+      else if (!matches.length) ioErrors.push(`no workflow files in ${pattern}: ${yaml.length === 1 ? 'its one YAML file has no' : `none of its ${yaml.length} YAML files has a`} top-level version or tasks key`);
+      else skipped.push(...yaml.filter((f) => !matches.includes(f)));
       files.push(...matches);
       continue;
     }
@@ -68,7 +76,7 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
     if (!matches.length) ioErrors.push(`no files match ${pattern}`);
     files.push(...matches);
   }
-  return { files: [...new Set(files)], ioErrors };
+  return { files: [...new Set(files)], ioErrors, skipped: [...new Set(skipped)].filter((f) => !files.includes(f)) };
 }
 
 function isDirectory(path: string): boolean {
@@ -78,7 +86,7 @@ function isDirectory(path: string): boolean {
 /** Lints workflow files; never throws for a user mistake. */
 export async function lintFiles(patterns: string[], options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
-  const { files, ioErrors } = resolvePatterns(patterns, cwd);
+  const { files, ioErrors, skipped } = resolvePatterns(patterns, cwd);
   const reports: FileReport[] = [];
   // A file included by another is reported once, however often it is reached.
   const reported = new Set<string>();
@@ -108,7 +116,7 @@ export async function lintFiles(patterns: string[], options: LintOptions = {}): 
       else warningCount++;
     }
   }
-  return { files: reports, ioErrors, errorCount, warningCount };
+  return { files: reports, ioErrors, skipped: skipped.map((f) => display(resolve(cwd, f), cwd)), errorCount, warningCount };
 }
 
 function display(file: string, cwd: string): string {

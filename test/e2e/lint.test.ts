@@ -140,6 +140,34 @@ tasks:
     expect(none.stderr).toBe('orchestrate: no workflow files (*.yaml, *.yml) in empty\n');
   });
 
+  it("leaves other tools' YAML under a directory out, saying so, but lints every workflow however broken and every file named", () => {
+    const dir = tempProject({
+      'repo/flow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n',
+      'repo/typo.yaml': '# a workflow with a typo\nversion: 1\ntaks:\n  a: { run: "true" }\n',
+      'repo/flow-style.yml': '---\n{ "version": 1, "tasks": { "a": { "run": "true" } } }\n',
+      'repo/bom.yml': '\uFEFF"tasks":\n  a: { run: "true" }\n',
+      'repo/docker-compose.yml': 'services:\n  web: { image: nginx }\n',
+      'repo/ci/build.yml': 'on: push\njobs:\n  build: { runs-on: ubuntu-latest }\n',
+      'repo/k8s.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  version: 2\n',
+      'other/compose.yaml': 'services: {}\n',
+      'other/ci.yml': 'on: push\n',
+    });
+    const r = cli(['lint', 'repo', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).map((f: any) => [f.file, f.diagnostics.map((d: any) => d.code)])).toEqual([
+      ['repo/bom.yml', ['schema']], ['repo/flow-style.yml', []], ['repo/flow.yaml', []], ['repo/typo.yaml', ['schema', 'unknown-key']],
+    ]);
+    expect(r.stderr).toBe('orchestrate: not linted, as not workflows (no top-level version or tasks key): repo/ci/build.yml, repo/docker-compose.yml, repo/k8s.yaml\n');
+    expect(cli(['lint', 'repo', '-q'], { cwd: dir }).stderr).toBe('');
+    // A directory of other YAML only is one with no workflows; a file named is linted whatever it holds.
+    const other = cli(['lint', 'other'], { cwd: dir });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toBe('orchestrate: no workflow files in other: none of its 2 YAML files has a top-level version or tasks key\n');
+    const named = cli(['lint', 'repo/docker-compose.yml', 'repo/flow.yaml', '-f', 'json'], { cwd: dir });
+    expect(JSON.parse(named.stdout).map((f: any) => f.file)).toEqual(['repo/docker-compose.yml', 'repo/flow.yaml']);
+    expect(named.stderr).toBe('');
+  });
+
   it('gives one line and exit 2 for unknown commands and flags, help and version exit 0', () => {
     const empties = [['run', 'x.yaml', '--events', ''], ['report', '--out', ''], ['plan', 'x.yaml', '--state', ''], ['lint', 'x.yaml', '--config', '']];
     for (const args of [['frobnicate'], ['lint', '--frob', 'x.yaml'], ['lint', 'x', '--format', 'xml'], ['lint', 'x', '--max-warnings', 'many'], ...empties]) {

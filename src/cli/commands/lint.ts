@@ -25,6 +25,11 @@ function withoutWarnings(result: LintResult): LintResult {
   };
 }
 
+/** The first five files, and how many more. */
+function namesOf(files: readonly string[]): string {
+  return `${files.slice(0, 5).join(', ')}${files.length > 5 ? ` and ${files.length - 5} more` : ''}`;
+}
+
 /** `orchestrate lint`: 0 clean, 1 errors (or too many warnings), 2 unreadable files. */
 export async function lintCommand(patterns: string[], options: LintCommandOptions): Promise<number> {
   const full = await lintFiles(patterns, { configPath: options.config, stdinName: options.stdinFilename });
@@ -35,6 +40,7 @@ export async function lintCommand(patterns: string[], options: LintCommandOption
     : options.format === 'sarif' ? formatSarif(result, packageVersion())
     : formatStylish(result, { color: useColor(process.stdout) });
   await writeOut(text);
+  if (full.skipped.length && !options.quiet) await writeErr(`orchestrate: not linted, as not workflows (no top-level version or tasks key): ${namesOf(full.skipped)}\n`);
   for (const message of full.ioErrors) await writeErr(`orchestrate: ${message}\n`);
   if (full.ioErrors.length) return EXIT.usage;
   if (full.errorCount) return EXIT.failed;
