@@ -23,6 +23,20 @@ describe('CostLedger', () => {
     expect(ledger.admits(0.1)).toBe(true);
   });
 
+  it('expects an attempt to cost the mean of what its task reported in this run, when more than it declares', () => {
+    const ledger = new CostLedger(10, 0);
+    expect(ledger.expected('review', 0.3)).toBe(0.3);
+    ledger.settle(0, 0.4, 'review');
+    ledger.settle(0, 0.6, 'review');
+    expect(ledger.expected('review', 0.3)).toBeCloseTo(0.5);
+    // Less than declared leaves the declared cost; a cost not reported, or another task's, says nothing of it.
+    expect(ledger.expected('review', 0.8)).toBe(0.8);
+    ledger.settle(0, 5);
+    ledger.settle(0, 5, 'other');
+    expect(ledger.expected('review', 0.3)).toBeCloseTo(0.5);
+    expect(ledger.spent).toBeCloseTo(11);
+  });
+
   it('admits everything without a budget', () => {
     const ledger = new CostLedger(undefined, 0);
     ledger.reserve(1e9);

@@ -14,6 +14,8 @@ export class CostLedger {
   budgetSkips = 0;
   /** Tasks that failed because the budget had no room for another attempt (a retry). */
   refusedRetries = 0;
+  /** The costs attempts reported (`cost=`), by task definition: its matrix expansions and attempts alike. */
+  private readonly reported = new Map<string, { sum: number; count: number }>();
 
   /** @param budget `policy.costBudget`; none means no limit */
   constructor(private readonly budget: number | undefined, estimate: number) {
@@ -30,9 +32,24 @@ export class CostLedger {
     this.reserved += cost;
   }
 
-  /** An attempt ended: what it held is released, and what it cost (reported, else declared) is spent. */
-  settle(reserved: number, cost: number): void {
+  /**
+   * What an attempt of the task defined as `key` is expected to cost: its
+   * declared cost, or more where that task's attempts in this run (its other
+   * matrix expansions, its earlier attempts) reported more on average — so
+   * a fan-out that costs more than it declares stops short of the budget
+   * rather than past it.
+   */
+  expected(key: string, declared: number): number {
+    const reported = this.reported.get(key);
+    return reported ? Math.max(declared, reported.sum / reported.count) : declared;
+  }
+
+  /** An attempt ended: what it held is released, and what it cost (reported, else declared) is spent; a reported cost counts for `key`'s next attempts. */
+  settle(reserved: number, cost: number, reportedBy?: string): void {
     this.reserved -= reserved;
     this.spent += cost;
+    if (reportedBy === undefined) return;
+    const reported = this.reported.get(reportedBy) ?? { sum: 0, count: 0 };
+    this.reported.set(reportedBy, { sum: reported.sum + cost, count: reported.count + 1 });
   }
 }

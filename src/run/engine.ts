@@ -369,7 +369,8 @@ export class RunEngine {
     if (deadline !== undefined && now >= deadline) return this.finish(i, 'cancelled', 'workflow-timeout');
     const circuit = this.breakers.admit(this.scheduling[i]!, now);
     if (circuit === 'open') return this.failCircuitOpen(i);
-    if (!this.ledger.admits(task.cost)) {
+    const cost = this.ledger.expected(task.baseId, task.cost);
+    if (!this.ledger.admits(cost)) {
       if (s.attempts === 0) {
         this.ledger.budgetSkips++;
         return this.finish(i, 'skipped', 'budget');
@@ -382,8 +383,8 @@ export class RunEngine {
     this.capacity.acquire(this.scheduling[i]!);
     s.state = 'running';
     s.attempts++;
-    s.reserved = task.cost;
-    this.ledger.reserve(task.cost);
+    s.reserved = cost;
+    this.ledger.reserve(cost);
     s.queueWaitMs += now - s.readyAt;
     this.tally.started(i, now / 1000);
     s.firstStart ??= now;
@@ -398,7 +399,7 @@ export class RunEngine {
     const s = this.states[i]!;
     this.queue.release(this.capacity.release(this.scheduling[i]!));
     const attemptCost = outcome.cost ?? task.cost;
-    this.ledger.settle(s.reserved, attemptCost);
+    this.ledger.settle(s.reserved, attemptCost, outcome.cost !== undefined ? task.baseId : undefined);
     s.cost += attemptCost;
     s.reserved = 0;
     // The attempt's controllers go with it; a service that is up is still stopped through them.

@@ -377,6 +377,25 @@ tasks:
     expect(existsSync(join(r.dir, 'ran'))).toBe(true);
   });
 
+  it('expects a fan-out to cost what its finished expansions reported, when more than declared, and stops short of the budget', () => {
+    // Each review declares 0.3 and reports 0.4: counting the declared cost, a third would start and spend 1.2 of 1.
+    for (const concurrency of [1, 2]) {
+      const r = runProject({
+        'workflow.yaml': `version: 1
+policy: { maxConcurrency: ${concurrency}, costBudget: 1 }
+tasks:
+  review: { matrix: { i: [1, 2, 3, 4] }, run: "echo cost=0.4 >> $ORCHESTRATE_OUTPUT", cost: 0.3 }
+  other: { run: "echo cost=0.1 >> $ORCHESTRATE_OUTPUT", cost: 0.1, needs: review, if: always }
+`,
+      });
+      expect(r.code).toBe(1);
+      expect(r.result.tasks.filter((t: any) => t.id.startsWith('review')).map((t: any) => t.status).sort()).toEqual(['skipped', 'skipped', 'succeeded', 'succeeded']);
+      expect(r.result.metrics.costSpent, `j${concurrency}`).toBeCloseTo(0.9);
+      // Another task's reports are no reason to expect more of it: it declares 0.1 and fits.
+      expect(task(r.result, 'other')).toMatchObject({ status: 'succeeded', cost: 0.1 });
+    }
+  });
+
   it('fails a task whose retry does not fit the budget as any final failure, and fails the run for the work left undone', () => {
     const retried = 'cost: 2, retry: { maxAttempts: 3, delay: 0s }';
     // continueOnError lets its dependents run; the run still fails, saying why.
