@@ -10,6 +10,7 @@ import { unknownInput, unknownRunner } from './load-time-template.js';
 import type { WorkflowFile } from './schema-types.js';
 import { suggestion } from '../util/suggest.js';
 import { schemaValues, unknownMember } from './output-member.js';
+import { misspeltOutput } from './unknown-output.js';
 
 interface Field {
   path: DocPath;
@@ -180,9 +181,13 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
           } else if (outputs && workflow.tasks[target]!.service && !graph.needs[self]!.includes(target)) {
             diagnostics.push(at(warning('service-not-in-needs', `task "${baseId}" uses ${ref.text}, an output of service "${ref.task}", but does not need it directly: a service is up only while the tasks that need it run (stopped once they have ended, not started when none of them will run), so add "${ref.task}" to its \`needs\``, field.path)));
           }
-          // Members are checked only of a reference that stands.
-          if (outputs && ref.path && (expansions || target !== undefined) && !hasErrors(diagnostics.slice(mark))) {
-            const owner = workflow.tasks[expansions ? expansions[0]! : target!]!;
+          // Keys and members are checked only of a reference that stands.
+          if (ref.kind !== 'task-output' || !(expansions || target !== undefined) || hasErrors(diagnostics.slice(mark))) continue;
+          const owner = workflow.tasks[expansions ? expansions[0]! : target!]!;
+          const meant = misspeltOutput(owner, ref.key);
+          if (meant !== undefined) {
+            diagnostics.push(at(warning('unknown-output', `task "${baseId}" uses ${ref.text}, but "${ref.task}" sets no output "${ref.key}" that lint can see (did you mean "${meant}"?), so it would read empty`, field.path)));
+          } else if (ref.path) {
             // A whole matrix's path reads each expansion's member, or one expansion's after a leading index.
             const whole = expansions !== undefined || owner.dynamicMatrix !== undefined;
             const path = whole && /^\d+$/.test(ref.path[0]!) ? ref.path.slice(1) : ref.path;
