@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, writeSync, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { MaskingStream, SecretMasker } from '../telemetry/mask.js';
 import type { OutputStream } from './spawner/protocol.js';
@@ -116,9 +116,15 @@ export class TaskLog {
         this.failed(error as Error);
         return true;
       }
+      // The header is on disk before anything else can be: a note the runner appends (a service's missing artifact) comes under it.
+      try {
+        if (this.pendingHeader !== undefined) writeSync(this.fd, this.pendingHeader);
+      } catch (error) {
+        this.failed(error as Error);
+        return true;
+      }
       this.stream = createWriteStream(this.path, { fd: this.fd, autoClose: false });
       this.stream.on('error', (error) => this.failed(error));
-      if (this.pendingHeader !== undefined) this.stream.write(this.pendingHeader);
     }
     return text === '' || this.stream.write(text);
   }
