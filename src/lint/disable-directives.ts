@@ -1,6 +1,6 @@
 import { Lexer } from 'yaml';
 import { suggestion } from '../util/suggest.js';
-import { DIAGNOSTIC_CODES, WARNING_CODES, type DiagnosticCode } from '../workflow/diagnostic-codes.js';
+import { DIAGNOSTIC_CODES, isWarningCode, WARNING_CODES, type DiagnosticCode } from '../workflow/diagnostic-codes.js';
 import { hasErrors, sortDiagnostics, type Diagnostic, type Position } from '../workflow/diagnostics.js';
 
 /** What every directive starts with, after `#`: the cheap test that a file has any. */
@@ -55,7 +55,6 @@ function covers(directive: Directive, diagnostic: Diagnostic): boolean {
   return true;
 }
 
-const isWarningCode = (code: string) => (WARNING_CODES as readonly string[]).includes(code);
 
 /**
  * Applies a file's lint-disable comments to its diagnostics (positions

@@ -76,3 +76,6 @@ export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 export const WARNING_CODES = ['prompt-without-agent', 'no-matrix', 'failure-without-needs', 'failure-after-allowed-failure', 'retry-without-attempts', 'delay-over-max-delay', 'exit-codes-not-retried', 'circuit-without-agents', 'never-runs-on-interrupt', 'service-not-in-needs', 'concurrency-above-limit', 'script-continues-on-error', 'artifact-conflict', 'ordering-not-number', 'not-an-option', 'cost-over-budget', 'estimate-over-timeout', 'missing-cwd', 'missing-program', 'missing-sources', 'reserved-env', 'shell-variable-in-env', 'secret-in-command', 'agent-output-in-command', 'unknown-output', 'unknown-output-member', 'secret-in-file', 'bad-disable', 'unused-disable'] as const satisfies readonly DiagnosticCode[];
 
 export type WarningCode = (typeof WARNING_CODES)[number];
+
+/** Whether `code` names a warning, which a lint directive or `lint.disable` may silence. */
+export const isWarningCode = (code: string): boolean => (WARNING_CODES as readonly string[]).includes(code);

@@ -7,6 +7,7 @@ import { schemas } from './schema.js';
 import { RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
 import { quotedText } from '../util/visible-text.js';
 import { showNumber } from '../util/show-number.js';
+import { DIAGNOSTIC_CODES, isWarningCode } from './diagnostic-codes.js';
 
 /** What an identifier is called, by the mapping that holds it. */
 const ID_KIND: Record<string, string> = {
@@ -204,6 +205,12 @@ function ifExpressionHint(path: DocPath, value: unknown): string | undefined {
   return `: it says after which end of its needs the task runs; a condition on values goes in \`when\` (when: ${inner})`;
 }
 
+/** An error's code in the config file's `lint.disable`, which lists warnings: a near warning's name would mislead. */
+function errorCodeHint(path: DocPath, value: unknown): string | undefined {
+  if (!(path.length === 3 && path[0] === 'lint' && path[1] === 'disable')) return undefined;
+  return typeof value === 'string' && Object.hasOwn(DIAGNOSTIC_CODES, value) && !isWarningCode(value) ? `: "${value}" is an error, which cannot be silenced: the workflow would not run` : undefined;
+}
+
 /**
  * For a value of the wrong type that another form of it is meant by: `retry: 3`
  * (a count of tries), `env: [A=1]` (Docker Compose's list of NAME=value),
@@ -246,7 +253,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       return error('schema', `${where} must be ${show(p.allowedValue)}, got ${show(e.data)}`, path);
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      const hint = ifExpressionHint(path, e.data) ?? (typeof e.data === 'string' ? suggestion(e.data, allowed) : '');
+      const hint = ifExpressionHint(path, e.data) ?? errorCodeHint(path, e.data) ?? (typeof e.data === 'string' ? suggestion(e.data, allowed) : '');
       return error('schema', `${where} must be one of ${allowed.join(', ')}; got ${show(e.data)}${hint}`, path);
     }
     case 'minimum':

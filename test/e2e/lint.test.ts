@@ -697,7 +697,10 @@ describe('lint.disable in the config file', () => {
     writeFileSync(join(dir, 'orchestrate.config.yaml'), 'lint: { disable: [script-continues-on-error, unknown-need] }\n');
     const refused = cli(['lint', 'w.yaml'], { cwd: dir });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/orchestrate\.config\.yaml:1:46 {2}error {2}lint\.disable\[1\] must be one of .*; got "unknown-need" {2}\[schema\]/);
+    expect(refused.stdout).toMatch(/orchestrate\.config\.yaml:1:46 {2}error {2}lint\.disable\[1\] must be one of .*; got "unknown-need": "unknown-need" is an error, which cannot be silenced: the workflow would not run {2}\[schema\]/);
+    // A warning's name misspelt gets the nearest.
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'lint: { disable: [script-continues-on-eror] }\n');
+    expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toContain('got "script-continues-on-eror" (did you mean "script-continues-on-error"?)');
   });
 });
 
