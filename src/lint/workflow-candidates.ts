@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { decodeText } from '../util/decode-text.js';
 
 /** How much of a file is read to tell: a workflow names `version` or `tasks` long before. */
@@ -18,8 +18,8 @@ export function mayBeWorkflow(path: string): boolean {
   try {
     const fd = openSync(path, 'r');
     try {
-      const buffer = Buffer.alloc(PEEK_BYTES);
-      text = decodeText(buffer.subarray(0, readSync(fd, buffer, 0, PEEK_BYTES, 0)));
+      const buffer = Buffer.alloc(Math.min(PEEK_BYTES, fstatSync(fd).size || PEEK_BYTES));
+      text = decodeText(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)));
     } finally {
       closeSync(fd);
     }

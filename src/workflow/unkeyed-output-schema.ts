@@ -4,8 +4,6 @@ import { formatPath } from './schema-errors.js';
 /** JSON Schema keywords whose value is never a mapping, so never an output's schema. */
 const SCALAR_KEYWORDS = new Set(['$schema', '$id', '$ref', 'type', 'required', 'enum', 'const', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'title', 'description']);
 
-type Holder = { captureStdout?: unknown; outputSchema?: unknown; agent?: unknown };
-
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -17,11 +15,12 @@ function schemaKeywords(value: Record<string, unknown>): string[] {
   return keys.filter((key) => SCALAR_KEYWORDS.has(key) || key === 'properties' || key === 'items');
 }
 
+/** The error for the `outputSchema` of `holder` (an agent or task at `at`) written as one schema; `outputKey`: its agent's `captureStdout`. */
 function unkeyed(holder: unknown, at: DocPath, outputKey: string | undefined): Diagnostic[] {
-  if (!isMapping(holder) || !isMapping((holder as Holder).outputSchema)) return [];
-  const keywords = schemaKeywords((holder as Holder).outputSchema as Record<string, unknown>);
+  if (!isMapping(holder) || !isMapping(holder.outputSchema)) return [];
+  const keywords = schemaKeywords(holder.outputSchema);
   if (!keywords.length) return [];
-  const key = typeof (holder as Holder).captureStdout === 'string' ? (holder as Holder).captureStdout as string : outputKey ?? 'KEY';
+  const key = typeof holder.captureStdout === 'string' ? holder.captureStdout : outputKey ?? 'KEY';
   return [error('bad-output-schema', `${formatPath([...at, 'outputSchema'])} is one JSON Schema (it has ${keywords.join(', ')}), but it maps each output key to the schema of that output: nest it under the output it checks, outputSchema: { ${key}: { ${keywords.slice(0, 2).map((k) => `${k}: ...`).join(', ')} } }`, [...at, 'outputSchema'], true)];
 }
 
