@@ -14,6 +14,8 @@ export interface AttemptContext {
   summaryFile: string;
   /** A template's run-time value (a need's output, an environment variable); `env`: the task's own, rendered so far. */
   valueOf: (ref: TemplateRef, env: Readonly<Record<string, string>>) => string | undefined;
+  /** Why a template reads empty, when it reads an output its task never set: a note for the attempt's log. */
+  unsetNote?: (ref: TemplateRef) => string | undefined;
   gracePeriod: number;
   /** Seconds until the workflow deadline, if it has one: no attempt's timeout runs past it. */
   timeLeft?: number;
@@ -57,7 +59,12 @@ function renderedCwd(cwd: string, render: (text: string) => string): string {
 
 /** The request for one attempt of a task (as placedTask gives it): its templates rendered with what its needs reported. */
 export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
-  const { command, prompt, env, params } = renderedTask(task, c.valueOf);
+  const notes = new Set<string>();
+  const { command, prompt, env, params } = renderedTask(task, (ref, env) => {
+    const note = c.unsetNote?.(ref);
+    if (note !== undefined) notes.add(note);
+    return c.valueOf(ref, env);
+  });
   return {
     runId: c.runId,
     taskId: task.id,
@@ -80,5 +87,6 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     signal: c.signal,
     killSignal: c.killSignal,
     onOutput: c.onOutput,
+    ...(notes.size ? { notes: [...notes] } : {}),
   };
 }

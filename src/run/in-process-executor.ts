@@ -51,6 +51,7 @@ export class InProcessExecutor implements Executor {
     const log = new TaskLog(request.logFile, this.masker);
     const header = `--- attempt ${request.attempt} of ${request.taskId} started ${new Date().toISOString()} (in-process agent)`;
     log.header(header);
+    for (const note of request.notes ?? []) log.note(note);
     const controller = new AbortController();
     let timedOut = false;
     const onAbort = () => controller.abort(request.signal.reason);

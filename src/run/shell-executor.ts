@@ -87,6 +87,7 @@ export class ShellExecutor implements Executor {
       prompt: request.prompt,
       logFile: request.logFile,
       header,
+      ...(request.notes ? { notes: request.notes } : {}),
       outputFile: request.outputFile,
       summaryFile: request.summaryFile,
       promptFile,

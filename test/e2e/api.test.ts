@@ -270,6 +270,18 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     expect(readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'odd.log'), 'utf8')).toContain('artifacts "spec.md" ignored: not a list of paths');
   });
 
+  it('notes in an in-process agent\'s log a template that read an output its need never set', async () => {
+    const cwd = tempProject();
+    const result = await executeGraph({
+      tasks: [
+        { id: 'draft', agent: { run: () => ({ outputs: { text: 'a haiku' } }) } },
+        { id: 'review', needs: ['draft'], agent: { run: (prompt) => ({ outputs: { seen: prompt } }) }, prompt: 'Review: ${{ tasks.draft.outputs.txt }}' },
+      ],
+    }, { cwd });
+    expect(result.tasks.find((t) => t.id === 'review')).toMatchObject({ status: 'succeeded', outputs: { seen: 'Review: ' } });
+    expect(readFileSync(join(cwd, '.orchestrate/runs', result.runId, 'review.log'), 'utf8')).toMatch(/^--- attempt 1 of review started \S+ \(in-process agent\)\n--- \$\{\{ tasks\.draft\.outputs\.txt \}\} reads empty: "draft" set no output "txt" \(it set "text"\)\n$/);
+  });
+
   it('refuses more than 1 MB of outputs from an in-process agent', async () => {
     const result = await executeParallel([{ id: 'big', agent: { run: () => ({ outputs: { text: 'x'.repeat(2 * 1024 * 1024) } }) } }], { cwd: tempProject() });
     expect(result.status).toBe('failed');

@@ -417,6 +417,33 @@ tasks:
     expect(task(fast.result, 'm[slow]')).toMatchObject({ status: 'cancelled', reason: 'fail-fast' });
   });
 
+  it('notes in the log of a task whose template read an output its task never set that it read empty, and why', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  build: { run: 'echo "version=1.2" >> $ORCHESTRATE_OUTPUT; echo "empty=" >> $ORCHESTRATE_OUTPUT' }
+  flaky: { run: "exit 3", continueOnError: true }
+  deploy:
+    needs: [build, flaky]
+    run: echo "deploying [\${{ tasks.build.outputs.verison }}][\${{ tasks.build.outputs.empty }}][\${{ tasks.build.outputs.version }}]"
+    env: { URL: "\${{ tasks.flaky.outputs.url }}", AGAIN: "\${{ tasks.build.outputs.verison }}" }
+  quiet: { needs: build, run: 'test -n "\${{ tasks.build.outputs.tag }}"' }
+`,
+    });
+    expect(r.code).toBe(1);
+    const logs = join(r.dir, '.orchestrate/runs', r.result.runId);
+    // Each such template once, in the order read (its env first), under the header and before the task's own lines; an output set empty is no such read.
+    expect(readFileSync(join(logs, 'deploy.log'), 'utf8').split('\n').slice(1)).toEqual([
+      '--- ${{ tasks.flaky.outputs.url }} reads empty: "flaky" ended failed and set no output "url"',
+      '--- ${{ tasks.build.outputs.verison }} reads empty: "build" set no output "verison" (it set "version", "empty")',
+      'out| deploying [][][1.2]',
+      '',
+    ]);
+    // A task that prints nothing has the note in its log, and in the last lines a failure shows.
+    expect(readFileSync(join(logs, 'quiet.log'), 'utf8')).toContain('--- ${{ tasks.build.outputs.tag }} reads empty: "build" set no output "tag" (it set "version", "empty")\n');
+    expect(cli(['status'], { cwd: r.dir }).stdout).toContain('${{ tasks.build.outputs.tag }} reads empty');
+  });
+
   it('refuses more than 1 MB of outputs from one attempt: the attempt is invalid, nothing is read whole', () => {
     const r = runProject({
       'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "head -c 1500000 /dev/zero | tr \'\\\\0\' x | sed \'s/^/big=/\' >> $ORCHESTRATE_OUTPUT" }\n  b: { run: "true", needs: a }\n',

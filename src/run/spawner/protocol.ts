@@ -14,6 +14,8 @@ export interface SpawnRequest {
   prompt?: string;
   logFile: string;
   header: string;
+  /** Notes for the log under its header, which they make at the start. */
+  notes?: string[];
   outputFile: string;
   /** Where the task may write its summary (ORCHESTRATE_SUMMARY), read and deleted after. */
   summaryFile: string;

@@ -62,6 +62,8 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
     if (later(error as NodeJS.ErrnoException)) return { done: Promise.resolve(undefined) };
     return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd, words ? undefined : shell[0], request.shell !== undefined)) };
   }
+  // Written once it has started (a start refused for a system limit writes nothing), before any of its output.
+  if (child.pid !== undefined) for (const note of request.notes ?? []) log.note(note);
   log.attach(child.stdout, 'out');
   log.attach(child.stderr, 'err');
   // Begun once it has started: a start refused for a system limit writes nothing, to be tried again.
