@@ -28,4 +28,24 @@ describe('unknown-output', () => {
     expect(codes(workflow('run: "echo ${{ tasks.build.outputs.digest }}"'))).toEqual([]);
     expect(codes(workflow('run: "echo ${{ tasks.build.outputs.verison }}"', './make-outputs.sh'))).toEqual([]);
   });
+
+  it('names an outputSchema key no attempt is seen to set, of a near spelling of one it is: of a task, of an agent once, of the config file\'s agent at the task', () => {
+    const text = `version: 1
+agents:
+  llm: { command: cat, captureStdout: answer, outputSchema: { anwser: { type: object } } }
+tasks:
+  one: { agent: llm, prompt: hi, matrix: { k: [a, b] } }
+  two: { agent: llm, prompt: hi }
+  own: { run: 'echo "verdict=ok" >> $ORCHESTRATE_OUTPUT', outputSchema: { verdcit: { enum: [ok] }, extra: {} } }
+  fine: { run: './write.sh summary', outputSchema: { sumary: {}, summary: {} } }
+`;
+    expect(messages(text)).toEqual([
+      'agent "llm" has an outputSchema for output "anwser", which its tasks are not seen to set (did you mean "answer"?): every attempt would fail as output "anwser" was not set, and be retried',
+      'task "own" has an outputSchema for output "verdcit", which it is not seen to set (did you mean "verdict"?): every attempt would fail as output "verdcit" was not set, and be retried',
+    ]);
+    expect(codes(text)).toEqual(['unknown-output@3:63', 'unknown-output@7:75']);
+    const config = { agents: { llm: { command: 'cat', captureStdout: 'answer', outputSchema: { answers: {} } } } };
+    expect(codes('version: 1\ntasks:\n  one: { agent: llm, prompt: hi }\n', config)).toEqual(['unknown-output@3:17']);
+    expect(messages('version: 1\ntasks:\n  one: { agent: llm, prompt: hi }\n', config)[0]).toMatch(/^agent "llm" \(from the config file\) has an outputSchema for output "answers"/);
+  });
 });

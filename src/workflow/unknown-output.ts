@@ -1,4 +1,6 @@
-import type { TaskSpec } from './model.js';
+import type { TaskSpec, Workflow } from './model.js';
+import type { WorkflowFile } from './schema-types.js';
+import { warning, type Diagnostic } from './diagnostics.js';
 import { nearMiss } from '../util/suggest.js';
 
 /** `KEY=` or `KEY<<` (the multi-line form) on a line that writes to $ORCHESTRATE_OUTPUT. */
@@ -9,7 +11,7 @@ const WRITTEN_KEY = /([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)/g;
  * `outputSchema`, and the keys its command writes on a line that names
  * `$ORCHESTRATE_OUTPUT`. A script or an agent may set others, unseen.
  */
-function seenOutputs(task: TaskSpec): Set<string> {
+function seenOutputs(task: Pick<TaskSpec, 'outputSchema' | 'captureStdout' | 'command'>): Set<string> {
   const seen = new Set(Object.keys(task.outputSchema ?? {}));
   if (task.captureStdout !== undefined) seen.add(task.captureStdout);
   for (const line of task.command.split('\n')) {
@@ -26,7 +28,43 @@ function seenOutputs(task: TaskSpec): Set<string> {
  */
 export function misspeltOutput(producer: TaskSpec, key: string): string | undefined {
   const seen = seenOutputs(producer);
-  // Output keys are letters, digits, "_" and "-": none of them means anything in a pattern.
-  if (seen.has(key) || new RegExp(`(?<![\\w-])${key}(?![\\w-])`).test(producer.command)) return undefined;
+  if (seen.has(key) || namesWord(producer.command, key)) return undefined;
   return nearMiss(key, seen);
+}
+
+/** Whether `command` names output `key` as a word, which a script or agent could then set in a way not seen. */
+function namesWord(command: string, key: string): boolean {
+  // Output keys are letters, digits, "_" and "-": none of them means anything in a pattern.
+  return new RegExp(`(?<![\\w-])${key}(?![\\w-])`).test(command);
+}
+
+/**
+ * `unknown-output` for an `outputSchema` key no attempt is seen to set, of a
+ * near spelling of one it is (`anwser` beside `captureStdout: answer`): each
+ * attempt would fail "output was not set" and be retried to no end, an LLM
+ * call each. Reported at the key where it is written (the task's or its
+ * agent's schema), once.
+ */
+export function misspeltSchemaOutputs(raw: WorkflowFile, workflow: Pick<Workflow, 'tasks'>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const task of workflow.tasks) {
+    // An included file's tasks are checked in its own file.
+    if (!task.outputSchema || task.includedFrom !== undefined) continue;
+    const seen = seenOutputs({ ...task, outputSchema: undefined });
+    for (const key of Object.keys(task.outputSchema)) {
+      if (seen.has(key) || namesWord(task.command, key)) continue;
+      const meant = nearMiss(key, seen);
+      if (meant === undefined) continue;
+      const own = raw.tasks?.[task.baseId]?.outputSchema?.[key] !== undefined;
+      const inFile = !own && task.agent !== undefined && raw.agents?.[task.agent]?.outputSchema?.[key] !== undefined;
+      // An agent of the config file is shown at the task's `agent`.
+      const path = own ? ['tasks', task.baseId, 'outputSchema', key] : inFile ? ['agents', task.agent!, 'outputSchema', key] : ['tasks', task.baseId, 'agent'];
+      if (reported.has(path.join('\u0000'))) continue;
+      reported.add(path.join('\u0000'));
+      const owner = own ? `task "${task.baseId}"` : `agent "${task.agent}"${inFile ? '' : ' (from the config file)'}`;
+      diagnostics.push(warning('unknown-output', `${owner} has an outputSchema for output "${key}", which ${own ? 'it is' : 'its tasks are'} not seen to set (did you mean "${meant}"?): every attempt would fail as output "${key}" was not set, and be retried`, path, own || inFile));
+    }
+  }
+  return diagnostics;
 }
