@@ -1,6 +1,7 @@
 import { expandMatrix, MAX_MATRIX_EXPANSIONS, resolveMatrix } from '../workflow/expand-matrix.js';
 import type { TaskSpec } from '../workflow/model.js';
 import { walksFromRoot } from '../workflow/root-paths.js';
+import { parseTemplate, type TemplateRef } from '../workflow/templates.js';
 import { expandedTask } from '../workflow/runtime-expansion.js';
 import type { TaskResult, TaskStatus } from './result.js';
 import type { TaskState } from './task-state.js';
@@ -8,9 +9,18 @@ import type { TaskState } from './task-state.js';
 /**
  * The tasks a matrix from outputs expands to, now that `render` knows the
  * outputs; or why it cannot expand — what load time checks of a written
- * matrix: a list, at most 10,000, ids of their own, no path that became `/`.
+ * matrix: a list, at most 10,000, ids of their own, no path that became `/`;
+ * and a list at all: an output its task succeeded without setting (`unset`
+ * says why) is none, as GitHub's `fromJSON` of an empty value fails.
  */
-export function expansionsOf(group: TaskSpec, render: (template: string) => string, isTaken: (id: string) => boolean): { children: TaskSpec[] } | { problem: string } {
+export function expansionsOf(group: TaskSpec, render: (template: string) => string, isTaken: (id: string) => boolean, unset: (ref: TemplateRef) => string | undefined = () => undefined): { children: TaskSpec[] } | { problem: string } {
+  for (const [key, value] of Object.entries(group.dynamicMatrix!)) {
+    if (key === 'include' || key === 'exclude' || typeof value !== 'string') continue;
+    for (const ref of parseTemplate(value).refs) {
+      const why = unset(ref);
+      if (why !== undefined) return { problem: `matrix.${key}: ${why}` };
+    }
+  }
   const resolved = resolveMatrix(group.dynamicMatrix!, render);
   if ('problem' in resolved) return { problem: resolved.problem.message };
   const expansions = expandMatrix(group.baseId, resolved.matrix);

@@ -44,13 +44,14 @@ export class RuntimeValues {
    * Why `ref` reads empty when it reads an output one task never set (a typo
    * of its key, a script that did not write it), or undefined: as GitHub
    * Actions, the template reads empty, but the reader's log says so.
+   * `afterSuccess`: only of a task that succeeded.
    */
-  unsetNote(ref: TemplateRef): string | undefined {
+  unsetNote(ref: TemplateRef, afterSuccess = false): string | undefined {
     if (ref.kind !== 'task-output') return undefined;
     const d = this.workflow.taskIndex.get(ref.task);
     if (d === undefined || this.workflow.tasks[d]!.dynamicMatrix) return undefined;
     const { outputs, state } = this.states[d]!;
-    if (ownValue(outputs, ref.key) !== undefined) return undefined;
+    if (ownValue(outputs, ref.key) !== undefined || (afterSuccess && state !== 'succeeded')) return undefined;
     const set = Object.keys(outputs).map((key) => `"${key}"`);
     return `${ref.text} reads empty: "${ref.task}" ${state === 'succeeded' ? '' : `ended ${state} and `}set no output "${ref.key}"${set.length ? ` (it set ${set.join(', ')})` : ''}`;
   }

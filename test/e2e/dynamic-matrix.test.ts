@@ -84,6 +84,26 @@ describe('a matrix from another task\'s outputs', () => {
     expect(empty.result.tasks).toHaveLength(3);
   });
 
+  it('fails when the output is one its task succeeded without setting, but runs nothing after an allowed failure', () => {
+    const fanOut = (find: string) => `version: 1
+tasks:
+  find: { run: '${find}' }
+  review: { needs: find, matrix: { file: "\${{ tasks.find.outputs.files }}" }, run: "echo \${{ matrix.file }}" }
+  report: { needs: review, run: "true" }
+`;
+    const unset = runProject({ 'workflow.yaml': fanOut('echo "file=a.ts" >> $ORCHESTRATE_OUTPUT') });
+    expect(unset.code).toBe(1);
+    checkStream(unset.events, unset.result);
+    expect(task(unset.result, 'review').errors[0]).toMatchObject({ kind: 'invalid', message: 'its matrix could not be expanded: matrix.file: ${{ tasks.find.outputs.files }} reads empty: "find" set no output "files" (it set "file")' });
+    expect(task(unset.result, 'report')).toMatchObject({ status: 'skipped', reason: 'dependency-failed' });
+    // Set empty, it is an empty list; after a failure continueOnError allows, there is nothing to fan out over either.
+    expect(task(runProject({ 'workflow.yaml': fanOut('echo "files=" >> $ORCHESTRATE_OUTPUT') }).result, 'review')).toMatchObject({ status: 'succeeded', reason: 'empty-matrix' });
+    const allowed = runProject({ 'workflow.yaml': fanOut('exit 1').replace("run: 'exit 1' }", "run: 'exit 1', continueOnError: true }") });
+    expect(allowed.code).toBe(0);
+    expect(task(allowed.result, 'review')).toMatchObject({ status: 'succeeded', reason: 'empty-matrix' });
+    expect(task(allowed.result, 'report').status).toBe('succeeded');
+  });
+
   it('fails before any expansion runs when there are too many or an artifact became the whole file system', () => {
     const r = runProject({
       'workflow.yaml': `version: 1
