@@ -1,6 +1,6 @@
 import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import type { Workflow } from '../workflow/model.js';
-import { expansionsOutputAt, outputAt, type TemplateRef } from '../workflow/templates.js';
+import { expansionsOutputAt, memberAt, outputAt, type TemplateRef } from '../workflow/templates.js';
 import { groupEnd } from './runtime-matrix.js';
 import { FINAL, type TaskState } from './task-state.js';
 import { ownValue } from '../util/own-value.js';
@@ -42,16 +42,22 @@ export class RuntimeValues {
 
   /**
    * Why `ref` reads empty when it reads an output one task never set (a typo
-   * of its key, a script that did not write it), or undefined: as GitHub
-   * Actions, the template reads empty, but the reader's log says so.
-   * `afterSuccess`: only of a task that succeeded.
+   * of its key, a script that did not write it), or a member its JSON does
+   * not have, or undefined: as GitHub Actions, the template reads empty, but
+   * the reader's log says so. `afterSuccess`: only of a task that succeeded.
    */
   unsetNote(ref: TemplateRef, afterSuccess = false): string | undefined {
     if (ref.kind !== 'task-output') return undefined;
     const d = this.workflow.taskIndex.get(ref.task);
     if (d === undefined || this.workflow.tasks[d]!.dynamicMatrix) return undefined;
     const { outputs, state } = this.states[d]!;
-    if (ownValue(outputs, ref.key) !== undefined || (afterSuccess && state !== 'succeeded')) return undefined;
+    if (afterSuccess && state !== 'succeeded') return undefined;
+    const value = ownValue(outputs, ref.key);
+    if (value !== undefined) {
+      if (!ref.path || memberAt(value, ref.path) !== undefined) return undefined;
+      const json = memberAt(value, []) !== undefined;
+      return `${ref.text} reads empty: output "${ref.key}" of "${ref.task}" ${json ? `has no member "${ref.path.join('.')}"` : 'is not JSON'}`;
+    }
     const set = Object.keys(outputs).map((key) => `"${key}"`);
     return `${ref.text} reads empty: "${ref.task}" ${state === 'succeeded' ? '' : `ended ${state} and `}set no output "${ref.key}"${set.length ? ` (it set ${set.join(', ')})` : ''}`;
   }

@@ -100,7 +100,7 @@ export function outputAt(value: string, path?: readonly string[]): string {
 }
 
 /** The member at `path` of `value` read as JSON; undefined when it is not JSON or has no such member. */
-function memberAt(value: string, path: readonly string[]): unknown {
+export function memberAt(value: string, path: readonly string[]): unknown {
   let node: unknown;
   try {
     node = JSON.parse(value);

@@ -96,6 +96,11 @@ tasks:
     checkStream(unset.events, unset.result);
     expect(task(unset.result, 'review').errors[0]).toMatchObject({ kind: 'invalid', message: 'its matrix could not be expanded: matrix.file: ${{ tasks.find.outputs.files }} reads empty: "find" set no output "files" (it set "file")' });
     expect(task(unset.result, 'report')).toMatchObject({ status: 'skipped', reason: 'dependency-failed' });
+    // A member its JSON does not have is none either; one that is an empty list is.
+    const member = (answer: string) => fanOut(`echo ''answer=${answer}'' >> $ORCHESTRATE_OUTPUT`).replace('outputs.files', 'outputs.answer.files');
+    const noMember = runProject({ 'workflow.yaml': member('{"file":["a.ts"]}') });
+    expect(task(noMember.result, 'review').errors[0]).toMatchObject({ kind: 'invalid', message: 'its matrix could not be expanded: matrix.file: ${{ tasks.find.outputs.answer.files }} reads empty: output "answer" of "find" has no member "files"' });
+    expect(task(runProject({ 'workflow.yaml': member('{"files":[]}') }).result, 'review')).toMatchObject({ status: 'succeeded', reason: 'empty-matrix' });
     // Set empty, it is an empty list; after a failure continueOnError allows, there is nothing to fan out over either.
     expect(task(runProject({ 'workflow.yaml': fanOut('echo "files=" >> $ORCHESTRATE_OUTPUT') }).result, 'review')).toMatchObject({ status: 'succeeded', reason: 'empty-matrix' });
     const allowed = runProject({ 'workflow.yaml': fanOut('exit 1').replace("run: 'exit 1' }", "run: 'exit 1', continueOnError: true }") });

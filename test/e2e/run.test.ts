@@ -421,13 +421,14 @@ tasks:
     const r = runProject({
       'workflow.yaml': `version: 1
 tasks:
-  build: { run: 'echo "version=1.2" >> $ORCHESTRATE_OUTPUT; echo "empty=" >> $ORCHESTRATE_OUTPUT' }
+  build: { run: 'echo "version=1.2" >> $ORCHESTRATE_OUTPUT; echo "empty=" >> $ORCHESTRATE_OUTPUT; echo "meta={\\"tag\\":null}" >> $ORCHESTRATE_OUTPUT' }
   flaky: { run: "exit 3", continueOnError: true }
   deploy:
     needs: [build, flaky]
     run: echo "deploying [\${{ tasks.build.outputs.verison }}][\${{ tasks.build.outputs.empty }}][\${{ tasks.build.outputs.version }}]"
     env: { URL: "\${{ tasks.flaky.outputs.url }}", AGAIN: "\${{ tasks.build.outputs.verison }}" }
   quiet: { needs: build, run: 'test -n "\${{ tasks.build.outputs.tag }}"' }
+  member: { needs: build, run: 'echo "[\${{ tasks.build.outputs.meta.tag }}][\${{ tasks.build.outputs.meta.sha }}][\${{ tasks.build.outputs.empty.x }}]"' }
 `,
     });
     expect(r.code).toBe(1);
@@ -435,12 +436,19 @@ tasks:
     // Each such template once, in the order read (its env first), under the header and before the task's own lines; an output set empty is no such read.
     expect(readFileSync(join(logs, 'deploy.log'), 'utf8').split('\n').slice(1)).toEqual([
       '--- ${{ tasks.flaky.outputs.url }} reads empty: "flaky" ended failed and set no output "url"',
-      '--- ${{ tasks.build.outputs.verison }} reads empty: "build" set no output "verison" (it set "version", "empty")',
+      '--- ${{ tasks.build.outputs.verison }} reads empty: "build" set no output "verison" (it set "version", "empty", "meta")',
       'out| deploying [][][1.2]',
       '',
     ]);
     // A task that prints nothing has the note in its log, and in the last lines a failure shows.
-    expect(readFileSync(join(logs, 'quiet.log'), 'utf8')).toContain('--- ${{ tasks.build.outputs.tag }} reads empty: "build" set no output "tag" (it set "version", "empty")\n');
+    expect(readFileSync(join(logs, 'quiet.log'), 'utf8')).toContain('--- ${{ tasks.build.outputs.tag }} reads empty: "build" set no output "tag" (it set "version", "empty", "meta")\n');
+    // A member the JSON does not have, or a path into text that is not JSON; a member that is null is there.
+    expect(readFileSync(join(logs, 'member.log'), 'utf8').split('\n').slice(1)).toEqual([
+      '--- ${{ tasks.build.outputs.meta.sha }} reads empty: output "meta" of "build" has no member "sha"',
+      '--- ${{ tasks.build.outputs.empty.x }} reads empty: output "empty" of "build" is not JSON',
+      'out| [][][]',
+      '',
+    ]);
     expect(cli(['status'], { cwd: r.dir }).stdout).toContain('${{ tasks.build.outputs.tag }} reads empty');
   });
 
