@@ -14,8 +14,8 @@ export interface AttemptContext {
   summaryFile: string;
   /** A template's run-time value (a need's output, an environment variable); `env`: the task's own, rendered so far. */
   valueOf: (ref: TemplateRef, env: Readonly<Record<string, string>>) => string | undefined;
-  /** Why a template reads empty, when it reads an output its task never set: a note for the attempt's log. */
-  unsetNote?: (ref: TemplateRef) => string | undefined;
+  /** Why a template reads empty, when it reads an output its task never set or a member its JSON lacks: a note for the attempt's log. */
+  emptyReadNote?: (ref: TemplateRef) => string | undefined;
   gracePeriod: number;
   /** Seconds until the workflow deadline, if it has one: no attempt's timeout runs past it. */
   timeLeft?: number;
@@ -61,7 +61,7 @@ function renderedCwd(cwd: string, render: (text: string) => string): string {
 export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptRequest {
   const notes = new Set<string>();
   const { command, prompt, env, params } = renderedTask(task, (ref, env) => {
-    const note = c.unsetNote?.(ref);
+    const note = c.emptyReadNote?.(ref);
     if (note !== undefined) notes.add(note);
     return c.valueOf(ref, env);
   });

@@ -77,7 +77,7 @@ export interface AttemptRequest {
   captureStdout?: string;
   /** Gets the attempt's output lines, masked, as they come (for the console). */
   onOutput?: (stream: 'out' | 'err', line: string) => void;
-  /** Notes for the attempt's log, under its header (a template that read an output its task never set). */
+  /** Notes for the attempt's log, under its header (a template that read an output its task never set, or a member its JSON lacks). */
   notes?: string[];
   /** A service: the attempt succeeds once it is ready (`ready`, rendered, exits 0; tried every `interval` seconds, each try for at most `timeout`), its process going on. */
   service?: { ready?: string; interval: number; timeout: number };

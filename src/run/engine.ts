@@ -293,7 +293,7 @@ export class RunEngine {
     const s = this.states[i]!;
     s.firstStart = this.now();
     const render = (text: string) => renderTemplate(text, (ref) => this.values.valueOf(ref, group.env) ?? '');
-    const expanded = expansionsOf(group, render, (id) => this.workflow.taskIndex.has(id), (ref) => this.values.unsetNote(ref, true));
+    const expanded = expansionsOf(group, render, (id) => this.workflow.taskIndex.has(id), (ref) => this.values.emptyReadNote(ref, true));
     if ('problem' in expanded) {
       s.errors.push({ attempt: 1, kind: 'invalid', message: `its matrix could not be expanded: ${expanded.problem}` });
       s.failureTainted = !group.continueOnError;

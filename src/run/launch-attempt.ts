@@ -82,7 +82,7 @@ export async function launchAttempt(c: LaunchContext, i: number, given: TaskSpec
       outputFile: join(c.outputDir, `${name}.${s.attempts}.env`),
       summaryFile: join(c.outputDir, `${name}.${s.attempts}.md`),
       valueOf: (ref, env) => c.values.valueOf(ref, env),
-      unsetNote: (ref) => c.values.unsetNote(ref),
+      emptyReadNote: (ref) => c.values.emptyReadNote(ref),
       gracePeriod: c.gracePeriod,
       timeLeft,
       signal: abort.signal,

@@ -10,8 +10,9 @@ import type { TaskState } from './task-state.js';
  * The tasks a matrix from outputs expands to, now that `render` knows the
  * outputs; or why it cannot expand — what load time checks of a written
  * matrix: a list, at most 10,000, ids of their own, no path that became `/`;
- * and a list at all: an output its task succeeded without setting (`unset`
- * says why) is none, as GitHub's `fromJSON` of an empty value fails.
+ * and a list at all: an output its task succeeded without setting, or a
+ * member its JSON lacks (`unset` says why), is none, as GitHub's `fromJSON`
+ * of an empty value fails.
  */
 export function expansionsOf(group: TaskSpec, render: (template: string) => string, isTaken: (id: string) => boolean, unset: (ref: TemplateRef) => string | undefined = () => undefined): { children: TaskSpec[] } | { problem: string } {
   for (const [key, value] of Object.entries(group.dynamicMatrix!)) {

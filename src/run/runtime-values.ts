@@ -46,7 +46,7 @@ export class RuntimeValues {
    * not have, or undefined: as GitHub Actions, the template reads empty, but
    * the reader's log says so. `afterSuccess`: only of a task that succeeded.
    */
-  unsetNote(ref: TemplateRef, afterSuccess = false): string | undefined {
+  emptyReadNote(ref: TemplateRef, afterSuccess = false): string | undefined {
     if (ref.kind !== 'task-output') return undefined;
     const d = this.workflow.taskIndex.get(ref.task);
     if (d === undefined || this.workflow.tasks[d]!.dynamicMatrix) return undefined;
