@@ -6,6 +6,7 @@ import { formatDuration } from '../util/duration.js';
 import { approvalWaitNote } from './approval-wait-text.js';
 import { REPORT_SUMMARY_BYTES, summariesWithin } from './task-summaries.js';
 import { lastFailures, REPORT_TAILS, whyItFailed } from './last-failures.js';
+import { axisTicks } from './axis-ticks.js';
 
 export interface ReportBar {
   task: string;
@@ -117,10 +118,10 @@ svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
 svg.setAttribute('height', height);
 const x = (s) => left + (s / data.wall) * (width - left - 10);
 const el = (name, attrs, parent) => { const e = document.createElementNS(NS, name); for (const k in attrs) e.setAttribute(k, attrs[k]); (parent || svg).appendChild(e); return e; };
-for (let i = 0; i <= 10; i++) {
-  const s = (data.wall * i) / 10;
-  el('line', { x1: x(s), x2: x(s), y1: top - 6, y2: height - 6, class: 'grid' });
-  el('text', { x: x(s), y: top - 10, class: 'axis', 'text-anchor': 'middle' }).textContent = (Math.round(s * 100) / 100) + 's';
+const axisTicks = ${axisTicks.toString()};
+for (const { at, label } of axisTicks(data.wall)) {
+  el('line', { x1: x(at), x2: x(at), y1: top - 6, y2: height - 6, class: 'grid' });
+  el('text', { x: x(at), y: top - 10, class: 'axis', 'text-anchor': 'middle' }).textContent = label;
 }
 for (let lane = 0; lane < data.lanes; lane++) el('text', { x: 4, y: top + lane * laneHeight + 17, class: 'lane', 'data-lane': lane }).textContent = data.laneNames[lane].slice(0, 27);
 for (const b of data.bars) {

@@ -85,6 +85,12 @@ tasks:
     const critical = bars.filter((b) => b[2]).map((b) => /data-task="([^"]+)"/.exec(b[0])![1]);
     expect(critical.sort()).toEqual(['build', 'fetch', 'test']);
     expect(dom).toMatch(/<title>flaky - attempt 1 - failed - [\d.]+s/);
+    // The axis's ticks: from 0 at a round step, each label distinct (the run lasts about a second: tenths or fifths).
+    const ticks = [...dom.matchAll(/<text [^>]*class="axis"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(ticks[0]).toBe('0');
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    for (const label of ticks.slice(1)) expect(label).toMatch(/^(\d+ms|\d+(\.\d)?s)$/);
     const shot = join(dir, 'shot.png');
     chromium([`--screenshot=${shot}`, '--window-size=1200,800', url]);
     expect(statSync(shot).size).toBeGreaterThan(10_000);
