@@ -43,7 +43,7 @@ export function formatEventLine(event: RunEvent): string | undefined {
       // One that never started (rejected, its circuit open, out of budget) took no time.
       return `${at} FAIL  ${id}${event.attempt ? took : ''}: ${event.reason}`;
     case 'task.skipped':
-      return `${at} skip  ${id} (${event.reason})`;
+      return `${at} skip  ${id} (${event.reason}${event.message ? `: ${event.message}` : ''})`;
     case 'task.cancelled':
       return `${at} cancel ${id} (${event.reason})`;
     case 'task.stopped':

@@ -213,11 +213,23 @@ export class RunEngine {
     // Its expansions check `when` each, since it may read their matrix values.
     if (task.dynamicMatrix) return this.expand(i);
     // A false `when` is a choice, not a failure: its dependents are skipped harmlessly too.
-    if (task.when && !evaluateCondition(task.when.condition, (ref) => this.values.valueOf(ref, task.env) ?? staticValue(task.inputValues ?? this.workflow.inputs ?? {}, task, ref))) return this.finish(i, 'skipped', 'condition');
+    if (task.when && !this.holds(i, task)) return this.finish(i, 'skipped', 'condition');
     if (this.lookups.unneededService(i)) return this.finish(i, 'succeeded', 'not-needed');
     if (this.memoized(i)) return this.finish(i, 'succeeded', 'memoized');
     if (task.approval !== undefined) return this.askApproval(i);
     this.enqueue(i);
+  }
+
+  /** Whether the task's `when` holds; when not, an output it read that was never set is noted for its skip. */
+  private holds(i: number, task: TaskSpec): boolean {
+    const empty = new Set<string>();
+    const holds = evaluateCondition(task.when!.condition, (ref) => {
+      const note = this.values.emptyReadNote(ref);
+      if (note !== undefined) empty.add(note);
+      return this.values.valueOf(ref, task.env) ?? staticValue(task.inputValues ?? this.workflow.inputs ?? {}, task, ref);
+    });
+    if (!holds && empty.size) this.states[i]!.skipNote = [...empty].join('; ');
+    return holds;
   }
 
   private enqueue(i: number): void {

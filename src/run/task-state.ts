@@ -33,6 +33,8 @@ export interface TaskState {
   memoKey?: string;
   errors: TaskResult['errors'];
   reason?: string;
+  /** Skipped by its `when`: why a value it read was empty (an output never set), for its event. */
+  skipNote?: string;
   tail?: string[];
   /** What its last attempt wrote to its summary (masked), and the file in the run's directory that holds it. */
   summary?: string;
@@ -72,6 +74,7 @@ export function endEventFields(s: TaskState, status: TaskStatus, reason?: string
   if (status === 'succeeded') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, outputs: s.outputs, ...(reason ? { reason } : {}), ...(s.sources ? { sources: s.sources } : {}), ...(s.memoKey ? { memoKey: s.memoKey } : {}), ...(s.serviceUp ? { service: true } : {}) });
   if (status === 'failed') Object.assign(fields, { exitCode: s.exitCode, cost: s.cost, errorKind: last?.kind, reason: reason === 'allowed' ? `${last?.message ?? 'failed'} (continueOnError)` : last?.message ?? reason, ...(s.tail?.length ? { logTail: s.tail } : {}) });
   if (status === 'skipped' || status === 'cancelled') fields.reason = reason;
+  if (status === 'skipped' && s.skipNote !== undefined) fields.message = s.skipNote;
   if (s.summary !== undefined) fields.summary = s.summary;
   return fields;
 }

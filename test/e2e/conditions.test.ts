@@ -58,6 +58,24 @@ describe('when conditions', () => {
     expect(r.ran).toEqual(['docs', 'notify']);
   });
 
+  it('say, when one skips a task, which output it read that was never set: in the event and the line of the run', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  review: { run: 'echo "answer={\\"verdict\\":\\"approve\\"}" >> $ORCHESTRATE_OUTPUT; echo x >> ran' }
+  deploy: { needs: review, when: "tasks.review.outputs.verdict == 'approve' || tasks.review.outputs.answer.verdcit == 'approve'", run: echo deploy >> ran }
+  reject: { needs: review, when: "tasks.review.outputs.answer.verdict == 'reject'", run: echo reject >> ran }
+` });
+    const r = run(dir);
+    expect(r.tasks).toMatchObject({ deploy: 'skipped (condition)', reject: 'skipped (condition)' });
+    const skipped = readFileSync(join(r.result.logDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'task.skipped');
+    expect(skipped.map((e) => [e.taskId, e.message])).toEqual([
+      ['deploy', 'tasks.review.outputs.verdict reads empty: "review" set no output "verdict" (it set "answer"); tasks.review.outputs.answer.verdcit reads empty: output "answer" of "review" has no member "verdcit"'],
+      // A value that was there and did not match is the condition's choice: nothing to say.
+      ['reject', undefined],
+    ]);
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir }).stdout).toMatch(/ skip {2}deploy \(condition: tasks\.review\.outputs\.verdict reads empty: "review" set no output "verdict" \(it set "answer"\); /);
+  });
+
   it('compare text ignoring case, as GitHub Actions does: a condition on runner.os written in lower case holds', () => {
     const os = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' }[process.platform as string] ?? process.platform;
     const dir = tempProject({
