@@ -118,6 +118,8 @@ export class LanesRenderer {
         const status = event.type.slice(5) as keyof typeof this.counts;
         this.counts[status]++;
         if (event.type === 'task.failed') this.note('✖', id, `: ${event.reason}`);
+        // A skip a condition chose says nothing; one for a value that was never there says why.
+        if (event.type === 'task.skipped' && event.message) this.note('↷', id, ` skipped (${event.reason}): ${visibleText(event.message)}`);
         this.awaiting.delete(id!);
         this.waiting.delete(id!);
         this.freeLane(id);

@@ -400,6 +400,19 @@ tasks:
     expect(r.stdout).toMatch(/slot \d: idle; 1 waiting for agent llm: 1 start per 2s, \d+(\.\d+)?s more/);
   });
 
+  it('notes in the live progress a task a condition skipped for an output never set, and not one it skipped by choice', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  review: { run: 'sleep 0.3; echo "answer=ok" >> $ORCHESTRATE_OUTPUT' }
+  deploy: { needs: review, when: "tasks.review.outputs.verdict == 'ok'", run: "sleep 0.3" }
+  chosen: { needs: review, when: "tasks.review.outputs.answer == 'no'", run: "true" }
+` });
+    const r = runInTerminal(dir, 160, 30);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toContain('↷ deploy skipped (condition): tasks.review.outputs.verdict reads empty: "review" set no output "verdict" (it set "answer")');
+    expect(r.stdout).not.toMatch(/↷ chosen/);
+  });
+
   it('names every lane by its slot, also in a run shorter than one refresh', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\npolicy: { maxConcurrency: 4 }\ntasks:\n  a: { run: "true" }\n' });
     const r = runInTerminal(dir, 120, 40);
