@@ -49,7 +49,10 @@ export class RuntimeValues {
   emptyReadNote(ref: TemplateRef, afterSuccess = false): string | undefined {
     if (ref.kind !== 'task-output') return undefined;
     const d = this.workflow.taskIndex.get(ref.task);
-    if (d === undefined || this.workflow.tasks[d]!.dynamicMatrix) return undefined;
+    const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.workflow.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
+    // A whole matrix reads "" for each expansion that set none (one of them by a leading index: not told here).
+    if (expansions) return afterSuccess || /^\d+$/.test(ref.path?.[0] ?? '') ? undefined : this.unsetInExpansions(ref, expansions);
+    if (d === undefined) return undefined;
     const { outputs, state } = this.states[d]!;
     if (afterSuccess && state !== 'succeeded') return undefined;
     const value = ownValue(outputs, ref.key);
@@ -60,6 +63,14 @@ export class RuntimeValues {
     }
     const set = Object.keys(outputs).map((key) => `"${key}"`);
     return `${ref.text} reads empty: "${ref.task}" ${state === 'succeeded' ? '' : `ended ${state} and `}set no output "${ref.key}"${set.length ? ` (it set ${set.join(', ')})` : ''}`;
+  }
+
+  /** Which expansions of a whole matrix that `ref` reads set no output of its key, if any. */
+  private unsetInExpansions(ref: Extract<TemplateRef, { kind: 'task-output' }>, expansions: readonly number[]): string | undefined {
+    const unset = expansions.filter((e) => ownValue(this.states[e]!.outputs, ref.key) === undefined).map((e) => this.workflow.tasks[e]!.id);
+    if (!unset.length) return undefined;
+    const which = unset.length === expansions.length ? `none of the ${expansions.length} expansions of "${ref.task}"` : `${unset.length} of the ${expansions.length} expansions of "${ref.task}" (${unset.slice(0, 3).join(', ')}${unset.length > 3 ? ', ...' : ''}) set no output "${ref.key}"`;
+    return unset.length === expansions.length ? `${ref.text} reads "" for each: ${which} set an output "${ref.key}"` : `${ref.text} reads "" for ${unset.length === 1 ? 'one' : 'some'}: ${which}`;
   }
 
   /** Whether what `ref` reads of other tasks can no longer change: every task it names (a matrix: each expansion) has ended. */

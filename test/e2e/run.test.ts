@@ -452,6 +452,23 @@ tasks:
     expect(cli(['status'], { cwd: r.dir }).stdout).toContain('${{ tasks.build.outputs.tag }} reads empty');
   });
 
+  it('notes which expansions of a matrix a fan-in read set no output, as the list it reads has "" for them', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+tasks:
+  review: { matrix: { f: [a, b, c, d, e] }, run: '[ "\${{ matrix.f }}" = a ] && echo "answer=ok" >> $ORCHESTRATE_OUTPUT; true' }
+  sum: { needs: review, run: 'echo "\${{ tasks.review.outputs.answer }} \${{ tasks.review.outputs.answer.0 }} \${{ tasks.review.outputs.nothing }}"' }
+`,
+    });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(r.dir, '.orchestrate/runs', r.result.runId, 'sum.log'), 'utf8').split('\n').slice(1)).toEqual([
+      '--- ${{ tasks.review.outputs.answer }} reads "" for some: 4 of the 5 expansions of "review" (review[b], review[c], review[d], ...) set no output "answer"',
+      '--- ${{ tasks.review.outputs.nothing }} reads "" for each: none of the 5 expansions of "review" set an output "nothing"',
+      'out| [ok,,,,] ok [,,,,]',
+      '',
+    ]);
+  });
+
   it('refuses more than 1 MB of outputs from one attempt: the attempt is invalid, nothing is read whole', () => {
     const r = runProject({
       'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "head -c 1500000 /dev/zero | tr \'\\\\0\' x | sed \'s/^/big=/\' >> $ORCHESTRATE_OUTPUT" }\n  b: { run: "true", needs: a }\n',
