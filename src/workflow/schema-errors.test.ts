@@ -68,6 +68,18 @@ describe('schema diagnostics', () => {
     expect(load('version: 1\n').diagnostics[0]!.message).toBe('the file is missing the required key "tasks"');
     expect(load('tasks: { a: { run: x } }\n').diagnostics[0]!.message).toContain('"version"');
   });
+  it('reads a list of included files, as Taskfile and GitHub write them, as the mapping of namespaces it is here', () => {
+    expect(messages('version: 1\ninclude:\n  - { path: lib/build.yaml, as: lib }\ntasks:\n  a: { run: x }\n')).toEqual([
+      'include must be a mapping, got a list: it maps a namespace to each file (did you mean include: { lib: "lib/build.yaml" }?)',
+    ]);
+    expect(messages('version: 1\ninclude: [lib/build.yaml, docs/orchestrate.yaml, 2nd.yml]\ntasks:\n  a: { run: x }\n')).toEqual([
+      'include must be a mapping, got a list: it maps a namespace to each file (did you mean include: { build: "lib/build.yaml", docs: "docs/orchestrate.yaml", ... }?)',
+    ]);
+    expect(messages('version: 1\ninclude: [2nd.yml]\ntasks:\n  a: { run: x }\n')[0]).toContain('(did you mean include: { NAME: "2nd.yml" }?)');
+    // A list of what names no file gets no guess.
+    expect(messages('version: 1\ninclude: [{ when: x }]\ntasks:\n  a: { run: x }\n')).toEqual(['include must be a mapping, got a list']);
+  });
+
   it('says to quote text that YAML read as a boolean or a number', () => {
     expect(messages('version: 1\ntasks:\n  a: { run: true, description: 2024 }\n  b: { run: "true", env: { DEBUG: true } }\n')).toEqual([
       'tasks.a.run must be a string, got a boolean (true): YAML reads an unquoted true as a boolean; write "true" for the text',

@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { suggestion } from '../util/suggest.js';
@@ -221,11 +222,27 @@ function typeHint(path: DocPath, data: unknown, expected: string): string {
   if (expected === 'string' && typeof data === 'boolean') return `: YAML reads an unquoted ${data} as a boolean; write "${data}" for the text`;
   if (expected === 'string' && typeof data === 'number') return ': YAML reads an unquoted number as a number; quote it for the text';
   if (key === 'retry' && Number.isInteger(data) && (data as number) >= 1) return ` (did you mean retry: { maxAttempts: ${data} }?)`;
+  if (path.length === 1 && key === 'include' && Array.isArray(data) && data.length) {
+    const entries = data.slice(0, 2).map(includeEntry);
+    if (entries.every((entry) => entry !== undefined)) return `: it maps a namespace to each file (did you mean include: { ${entries.join(', ')}${data.length > 2 ? ', ...' : ''} }?)`;
+  }
   if (key === 'env' && Array.isArray(data) && data.length && data.every((item) => typeof item === 'string' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(item))) {
     const entries = (data as string[]).slice(0, 2).map((item) => `${item.slice(0, item.indexOf('='))}: ${JSON.stringify(item.slice(item.indexOf('=') + 1))}`);
     return ` (did you mean env: { ${entries.join(', ')}${data.length > 2 ? ', ...' : ''} }?)`;
   }
   return '';
+}
+
+/** A list entry of `include` (Taskfile's and GitHub's forms: a path, or `{ path, as }`) as an entry of its mapping. */
+function includeEntry(item: unknown): string | undefined {
+  const entry = typeof item === 'object' && item !== null && !Array.isArray(item) ? item as Record<string, unknown> : undefined;
+  const file = typeof item === 'string' ? item : entry?.path ?? entry?.file ?? entry?.taskfile ?? entry?.uses;
+  if (typeof file !== 'string' || !file) return undefined;
+  const named = entry?.as ?? entry?.name ?? entry?.namespace;
+  // A directory's own workflow is known by the directory.
+  const base = basename(/(^|\/)orchestrate\.ya?ml$/.test(file) ? dirname(file) : file).replace(/\.ya?ml$/, '');
+  const name = typeof named === 'string' && named ? named : /^[A-Za-z_][\w-]*$/.test(base) ? base : 'NAME';
+  return `${name}: ${JSON.stringify(file)}`;
 }
 
 function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | undefined {
