@@ -229,9 +229,11 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
 }
 
 /**
- * With the workflow: tasks whose attempts cost, as they reported it (`cost=`),
- * half or twice what they declare, or more (in at least 2 runs). The plan's
- * cost and the budget check count the declared cost, so it should say the truth.
+ * With the workflow: tasks whose attempts cost, as recorded (what they
+ * reported with `cost=`, else what they declared then), half or twice what
+ * they declare, or more (in at least 2 runs). The plan's cost counts the
+ * declared cost, and so does the budget check until the run's own attempts
+ * report more, so it should say the truth.
  */
 function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
   if (!workflow) return [];
@@ -247,7 +249,7 @@ function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
       severity: budget && ratio >= 2 ? 'high' as const : byRatio(ratio),
       subject: t.name,
       workflow: t.workflow,
-      reason: `\`${t.name}\` cost ${actual} an attempt over its ${t.runs} runs, as it reported it, against the ${task.cost} it declares`,
+      reason: `\`${t.name}\` cost ${actual} an attempt over its ${t.runs} runs, as recorded (reported, else declared then), against the ${task.cost} it declares`,
       suggestion: `set the cost of \`${t.name}\`${task.agent !== undefined ? ` (or of its agent \`${task.agent}\`)` : ''} to about ${actual}: the plan's cost${budget ? ' and the budget check count' : ' counts'} the declared one`,
     }];
   });

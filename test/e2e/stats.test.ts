@@ -162,7 +162,7 @@ tasks:
       kind: 'cost-drift',
       severity: 'high',
       subject: 'a',
-      reason: '`a` cost 0.05 an attempt over its 2 runs, as it reported it, against the 0.01 it declares',
+      reason: '`a` cost 0.05 an attempt over its 2 runs, as recorded (reported, else declared then), against the 0.01 it declares',
       suggestion: 'set the cost of `a` (or of its agent `llm`) to about 0.05: the plan\'s cost and the budget check count the declared one',
     }]);
     // Three tasks of milliseconds at two slots: a third slot gains a few milliseconds, not worth a finding.
