@@ -62,9 +62,10 @@ export function resolvePatterns(patterns: string[], cwd: string): { files: strin
       const base = pattern.replace(/\/+$/, '') || '/';
       const yaml = expandGlob(`${base === '/' ? '' : escapeGlob(base)}/**/*.{yaml,yml}`, cwd).filter((f) => !CONFIG_FILE.test(basename(f)));
       const matches = yaml.filter((f) => mayBeWorkflow(resolve(cwd, f)));
+      const workflows = new Set(matches);
       if (!yaml.length) ioErrors.push(`no workflow files (*.yaml, *.yml) in ${pattern}`);
       else if (!matches.length) ioErrors.push(`no workflow files in ${pattern}: ${yaml.length === 1 ? 'its one YAML file has no' : `none of its ${yaml.length} YAML files has a`} top-level version or tasks key`);
-      else skipped.push(...yaml.filter((f) => !matches.includes(f)));
+      else skipped.push(...yaml.filter((f) => !workflows.has(f)));
       files.push(...matches);
       continue;
     }

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readHeadBytes } from '../util/read-head.js';
 import { decodeText } from '../util/decode-text.js';
 
 /** How much of a file is read to tell: a workflow names `version` or `tasks` long before. */
@@ -16,13 +16,7 @@ const WORKFLOW_KEY = /^["']?(?:version|tasks)["']?[ \t]*:/m;
 export function mayBeWorkflow(path: string): boolean {
   let text: string;
   try {
-    const fd = openSync(path, 'r');
-    try {
-      const buffer = Buffer.alloc(Math.min(PEEK_BYTES, fstatSync(fd).size || PEEK_BYTES));
-      text = decodeText(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)));
-    } finally {
-      closeSync(fd);
-    }
+    text = decodeText(readHeadBytes(path, PEEK_BYTES));
   } catch {
     return true;
   }

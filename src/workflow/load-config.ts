@@ -130,7 +130,7 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
   const value = result.config ?? {};
   const prefix = basename(file) === 'package.json' ? [CONFIG_MODULE] : [];
   const errors = validateConfigSchema(value);
-  const unkeyed = unkeyedOutputSchemas(value);
+  const unkeyed = errors.length ? unkeyedOutputSchemas(value) : [];
   const diagnostics = errors.length ? [...unkeyed, ...withoutInside(schemaDiagnostics(errors), unkeyed)] : zeroTimeouts(value as ConfigFile);
   if (diagnostics.length === 0) return { file, config: value as ConfigFile, diagnostics: [] };
   if (!/\.[cm]?js$/.test(file)) {

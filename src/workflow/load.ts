@@ -160,8 +160,10 @@ function checkedValue(text: string, cache?: ParseCache): { raw: WorkflowFile; sc
     const what = Array.isArray(parsed.value) ? 'a list' : `a ${typeof parsed.value}`;
     return { diagnostics: [error('not-a-mapping', `a workflow must be a mapping of keys (version, tasks, ...), but this file is ${what}`, [])] };
   }
-  const unkeyed = unkeyedOutputSchemas(parsed.value);
-  const schemaErrors = [...unkeyed, ...withoutInside(schemaDiagnostics(validateWorkflowSchema(parsed.value)), unkeyed), ...(mayHoldNul(text) ? nulByteProblems(parsed.value) : [])];
+  const errors = validateWorkflowSchema(parsed.value);
+  // An outputSchema written as one schema always fails the schema: looked for only then.
+  const unkeyed = errors.length ? unkeyedOutputSchemas(parsed.value) : [];
+  const schemaErrors = [...unkeyed, ...withoutInside(schemaDiagnostics(errors), unkeyed), ...(mayHoldNul(text) ? nulByteProblems(parsed.value) : [])];
   // Unknown keys (and NUL bytes) leave the rest well-typed, so the deeper checks can still run.
   if (schemaErrors.some((d) => d.code !== 'unknown-key' && d.code !== 'nul-byte')) return { diagnostics: schemaErrors };
   if (!schemaErrors.length) cache?.hold(text, parsed.value);

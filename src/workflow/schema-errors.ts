@@ -9,6 +9,7 @@ import { RESERVED_NAME, RESERVED_WHY } from '../util/own-value.js';
 import { quotedText } from '../util/visible-text.js';
 import { showNumber } from '../util/show-number.js';
 import { DIAGNOSTIC_CODES, isWarningCode } from './diagnostic-codes.js';
+import { isMapping } from '../util/is-mapping.js';
 
 /** What an identifier is called, by the mapping that holds it. */
 const ID_KIND: Record<string, string> = {
@@ -235,7 +236,7 @@ function typeHint(path: DocPath, data: unknown, expected: string): string {
 
 /** A list entry of `include` (Taskfile's and GitHub's forms: a path, or `{ path, as }`) as an entry of its mapping. */
 function includeEntry(item: unknown): string | undefined {
-  const entry = typeof item === 'object' && item !== null && !Array.isArray(item) ? item as Record<string, unknown> : undefined;
+  const entry = isMapping(item) ? item : undefined;
   const file = typeof item === 'string' ? item : entry?.path ?? entry?.file ?? entry?.taskfile ?? entry?.uses;
   if (typeof file !== 'string' || !file) return undefined;
   const named = entry?.as ?? entry?.name ?? entry?.namespace;

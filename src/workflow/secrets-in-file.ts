@@ -2,6 +2,7 @@ import { secretVariableMatcher } from '../util/secret-names.js';
 import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import { hasTemplate } from './templates.js';
 import { envScopes } from './check-warnings.js';
+import { isMapping } from '../util/is-mapping.js';
 import type { WorkflowFile } from './schema-types.js';
 
 /** The shortest value masked as a secret (as the runner's masker). */
@@ -24,7 +25,7 @@ export function secretsWrittenInFile(raw: WorkflowFile, patterns: readonly strin
   const isSecret = secretVariableMatcher(Array.isArray(raw.secrets) ? raw.secrets.filter((s): s is string => typeof s === 'string') : [], patterns);
   const written: WrittenSecret[] = [];
   for (const { env, at } of envScopes(raw)) {
-    if (env === null || typeof env !== 'object' || Array.isArray(env)) continue;
+    if (!isMapping(env)) continue;
     for (const [name, value] of Object.entries(env)) {
       if (!isSecret(name) || value === null || typeof value === 'object') continue;
       const text = String(value);

@@ -1,12 +1,9 @@
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { formatPath } from './schema-errors.js';
+import { isMapping } from '../util/is-mapping.js';
 
 /** JSON Schema keywords whose value is never a mapping, so never an output's schema. */
 const SCALAR_KEYWORDS = new Set(['$schema', '$id', '$ref', 'type', 'required', 'enum', 'const', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'title', 'description']);
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The JSON Schema keywords of a mapping that hold what no output's schema is (`type: object`), or none. */
 function schemaKeywords(value: Record<string, unknown>): string[] {

@@ -8,11 +8,12 @@ const WRITTEN_KEY = /([A-Za-z_][A-Za-z0-9_-]*)(?:=|<<)/g;
 
 /**
  * The output keys a task is seen to set: its `captureStdout`, the keys of its
- * `outputSchema`, and the keys its command writes on a line that names
- * `$ORCHESTRATE_OUTPUT`. A script or an agent may set others, unseen.
+ * `outputSchema` (unless `withSchema` is false), and the keys its command
+ * writes on a line that names `$ORCHESTRATE_OUTPUT`. A script or an agent may
+ * set others, unseen.
  */
-function seenOutputs(task: Pick<TaskSpec, 'outputSchema' | 'captureStdout' | 'command'>): Set<string> {
-  const seen = new Set(Object.keys(task.outputSchema ?? {}));
+function seenOutputs(task: TaskSpec, withSchema = true): Set<string> {
+  const seen = new Set(withSchema ? Object.keys(task.outputSchema ?? {}) : []);
   if (task.captureStdout !== undefined) seen.add(task.captureStdout);
   for (const line of task.command.split('\n')) {
     if (line.includes('ORCHESTRATE_OUTPUT')) for (const [, key] of line.matchAll(WRITTEN_KEY)) seen.add(key!);
@@ -51,7 +52,7 @@ export function misspeltSchemaOutputs(raw: WorkflowFile, workflow: Pick<Workflow
   for (const task of workflow.tasks) {
     // An included file's tasks are checked in its own file.
     if (!task.outputSchema || task.includedFrom !== undefined) continue;
-    const seen = seenOutputs({ ...task, outputSchema: undefined });
+    const seen = seenOutputs(task, false);
     for (const key of Object.keys(task.outputSchema)) {
       if (seen.has(key) || namesWord(task.command, key)) continue;
       const meant = nearMiss(key, seen);
