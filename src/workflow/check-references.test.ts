@@ -22,6 +22,10 @@ describe('template references', () => {
     const d = load('version: 1\ntasks:\n  m: { matrix: { f: [x, y] }, run: x }\n  n: { needs: "m[y]", run: "echo ${{ tasks.m.outputs.k }}" }\n').diagnostics;
     expect(d.find((x) => x.code === 'unknown-reference')!.message).toContain('name one expansion, e.g. "m[x]"');
   });
+  it('says nothing more of a task whose own problems kept it out of the model: its error stands alone', () => {
+    const text = 'version: 1\ntasks:\n  a:\n    matrix: { os: ["${{ inputs.nope }}"] }\n    run: x\n  b:\n    needs: [a]\n    run: echo ${{ tasks.a.outputs.x }} ${{ tasks.a.status }}\n    when: tasks.a.outputs.x == \'y\'\n';
+    expect(codes(text)).toEqual(['unknown-reference@4:21']);
+  });
   it('accepts an expansion whose matrix value contains "]"', () => {
     expect(codes('version: 1\ntasks:\n  m: { matrix: { f: ["a]b", c] }, run: x }\n  n: { needs: m, run: "echo ${{ tasks.m[a]b].outputs.k }}" }\n')).toEqual([]);
   });

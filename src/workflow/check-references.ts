@@ -175,7 +175,8 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
               diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, ${outputs ? 'the outputs' : 'how it ended'} of all of matrix task "${ref.task}", but does not need all of it (directly or indirectly): add "${ref.task}" to \`needs\`, or name one expansion, e.g. "${firstExpansion.get(ref.task)!.id}"`, field.path)));
             }
           } else if (target === undefined) {
-            diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"${suggestion(ref.task, Object.keys(raw.tasks))}`, field.path)));
+            // A task of the file that has problems of its own (reported there) was not built: no second error for it.
+            if (!Object.hasOwn(raw.tasks, ref.task)) diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but there is no task "${ref.task}"${suggestion(ref.task, Object.keys(raw.tasks))}`, field.path)));
           } else if (!isAncestor(graph, target, self)) {
             diagnostics.push(at(error('unknown-reference', `task "${baseId}" uses ${ref.text}, but "${ref.task}" is not among the tasks it needs (directly or indirectly), so ${outputs ? 'its outputs may not exist yet' : 'it may not have ended yet'}: add it to \`needs\``, field.path)));
           } else if (outputs && workflow.tasks[target]!.service && !graph.needs[self]!.includes(target)) {
