@@ -12,7 +12,7 @@ import { shellWords } from './shell.js';
 import { zeroTimeouts } from './zero-timeouts.js';
 import { chooseEstimate } from './task-estimate.js';
 import { delayOverCap, exitCodesUnused, taskRetryProblems } from './check-retry-blocks.js';
-import { promptOf } from './prompt-file.js';
+import { artifactWriters, promptOf } from './prompt-file.js';
 import { checkMatrix, matrixFromInputs } from './check-matrix.js';
 import { checkInputDeclarations, type InputValues } from './inputs.js';
 import { parseCondition, staticValue } from './condition.js';
@@ -104,6 +104,7 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
   const baseIds = Object.keys(raw.tasks);
   const expansionsOf = new Map<string, number[]>();
   const promptFiles = new Map<string, string>();
+  const writers = artifactWriters(raw.tasks, (name) => ownValue(agents, name)?.cwd, dir);
 
   for (const baseId of baseIds) {
     const t = raw.tasks[baseId]!;
@@ -141,11 +142,12 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
         diagnostics.push(warning('no-matrix', `task "${baseId}" has \`${key}\` but no \`matrix\`: it acts on a matrix's expansions, and there is none here`, [...at, key], true));
       }
     }
-    const prompt = promptOf(baseId, t, dir, at);
+    const prompt = promptOf(baseId, t, dir, at, writers);
     if (prompt.problem) {
       diagnostics.push(prompt.problem);
       continue;
     }
+    if (prompt.stale) diagnostics.push(prompt.stale);
     if (prompt.file) promptFiles.set(baseId, prompt.text!);
     for (const [resource, amount] of Object.entries(t.resources ?? {})) {
       if (!Object.hasOwn(resources, resource)) {

@@ -1,19 +1,24 @@
 import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { ioReason } from '../errors.js';
 import { decodeText } from '../util/decode-text.js';
+import { globToRegExp, isGlob } from '../util/glob.js';
 import { expandHome } from '../util/home-path.js';
-import { error, type Diagnostic, type DocPath } from './diagnostics.js';
+import { error, warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { Task as TaskFile } from './schema-types.js';
 
 /** A prompt file larger than this is refused: a prompt travels in memory, on stdin and in a file. */
 const MAX_PROMPT_FILE_BYTES = 16 * 1024 * 1024;
 
+/** The task (other than `except`) that declares a file among its artifacts, if one does. */
+export type ArtifactWriter = (file: string, except: string) => string | undefined;
+
 /**
  * A task's prompt text: its `prompt`, or the text of its `promptFile`
  * (relative to the workflow file), read once, here; or the problem with it.
+ * A prompt file another task writes is read as it was before the run (`stale`).
  */
-export function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath): { text?: string; file?: string; problem?: Diagnostic } {
+export function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath, writerOf: ArtifactWriter = () => undefined): { text?: string; file?: string; problem?: Diagnostic; stale?: Diagnostic } {
   if (t.promptFile === undefined) return { text: t.prompt };
   const where = [...at, 'promptFile'];
   if (t.prompt !== undefined) return { problem: error('bad-prompt-file', `task "${baseId}" has both \`prompt\` and \`promptFile\`: give one`, where, true) };
@@ -25,8 +30,39 @@ export function promptOf(baseId: string, t: TaskFile, dir: string, at: DocPath):
     const text = decodeText(readFileSync(file));
     if (text.includes('\ufffd')) return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a byte that is not UTF-8 (was it saved as Latin-1 or Windows-1252? save it as UTF-8), or U+FFFD, the mark a conversion leaves where it lost a character`, where) };
     if (text.includes('\0')) return { problem: error('nul-byte', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} holds a NUL byte (\\0): is it a binary file? A prompt travels in an environment variable, which cannot carry one`, where) };
-    return { text, file };
+    const writer = writerOf(file, baseId);
+    if (writer === undefined) return { text, file };
+    const stale = warning('stale-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} is read when the workflow is loaded, before any task runs, so its prompt is the file as it was then, not what task "${writer}" writes there (an artifact)${handOn(writer)}`, where);
+    return { text, file, stale };
   } catch (caught) {
-    return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} cannot be read: ${ioReason(caught)}`, where) };
+    const writer = (caught as NodeJS.ErrnoException).code === 'ENOENT' ? writerOf(file, baseId) : undefined;
+    const hint = writer === undefined ? '' : `; it is read when the workflow is loaded, before any task runs, and task "${writer}" writes it (an artifact)${handOn(writer)}`;
+    return { problem: error('bad-prompt-file', `task "${baseId}": its promptFile ${JSON.stringify(t.promptFile)} cannot be read: ${ioReason(caught)}${hint}`, where) };
   }
+}
+
+/** How a task's text reaches a prompt at run time. */
+function handOn(writer: string): string {
+  return `: hand its text on as an output instead (\`captureStdout\` on "${writer}", then \`prompt: \${{ tasks.${writer}.outputs.KEY }}\`), or have the agent's command read the file`;
+}
+
+/**
+ * A finder of the task whose declared artifacts name a file (by its path or
+ * a glob, both relative to the task's cwd; templated ones are not known).
+ */
+export function artifactWriters(tasks: Readonly<Record<string, TaskFile>>, agentCwd: (agent: string) => string | undefined, dir: string): ArtifactWriter {
+  return (file, except) => {
+    for (const [id, t] of Object.entries(tasks)) {
+      if (id === except) continue;
+      const cwdText = t.cwd ?? (t.agent !== undefined ? agentCwd(t.agent) : undefined) ?? '.';
+      if (!t.artifacts?.length || cwdText.includes('${{')) continue;
+      const cwd = resolve(dir, expandHome(cwdText));
+      const path = relative(cwd, file).split(sep).join('/');
+      for (const artifact of t.artifacts) {
+        if (artifact.includes('${{')) continue;
+        if (resolve(cwd, artifact) === file || (isGlob(artifact) && globToRegExp(artifact).test(path))) return id;
+      }
+    }
+    return undefined;
+  };
 }

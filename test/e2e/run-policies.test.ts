@@ -335,6 +335,17 @@ tasks:
     expect(JSON.parse(cli(['plan', 'w.yaml', '--commands', '--json'], { cwd: utf16 }).stdout).tasks[0].prompt).toBe('Résumé x\n');
     writeFileSync(join(r.dir, 'prompts/bad.md'), 'Use ${{ tasks.nope.outputs.x }}\n');
     expect(lint(`${head}  a: { agent: rev, promptFile: prompts/bad.md }\n`)).toEqual([['unknown-reference', 4, 32, 'task "a" uses ${{ tasks.nope.outputs.x }}, but there is no task "nope" (in prompts/bad.md)']]);
+    // A prompt file another task writes is read before it runs: missing on the first run, an earlier run's file after.
+    const handOn = ': hand its text on as an output instead (`captureStdout` on "gather", then `prompt: ${{ tasks.gather.outputs.KEY }}`), or have the agent\'s command read the file';
+    const written = (artifact: string, cwd = '.') => `${head}  gather: { run: "echo > ctx.md", cwd: ${cwd}, artifacts: ["${artifact}"] }\n  a: { agent: rev, needs: gather, promptFile: prompts/ctx.md }\n`;
+    expect(lint(written('ctx.md', 'prompts'))).toEqual([['bad-prompt-file', 5, 47, `task "a": its promptFile "prompts/ctx.md" cannot be read: no such file; it is read when the workflow is loaded, before any task runs, and task "gather" writes it (an artifact)${handOn}`]]);
+    writeFileSync(join(r.dir, 'prompts/ctx.md'), 'from an earlier run\n');
+    for (const [artifact, cwd] of [['ctx.md', 'prompts'], ['prompts/*.md', '.'], ['./prompts/ctx.md', '.']]) {
+      expect(lint(written(artifact!, cwd)), artifact).toEqual([['stale-prompt-file', 5, 47, `task "a": its promptFile "prompts/ctx.md" is read when the workflow is loaded, before any task runs, so its prompt is the file as it was then, not what task "gather" writes there (an artifact)${handOn}`]]);
+    }
+    // Not another task's file, or the task's own: nothing to say.
+    expect(lint(written('ctx.md'))).toEqual([]);
+    expect(lint(`${head}  a: { agent: rev, promptFile: prompts/ctx.md, artifacts: [prompts/ctx.md] }\n`)).toEqual([]);
   });
 
   it('gives an agent the rendered prompt on stdin and in ORCHESTRATE_PROMPT, and params as JSON', () => {
