@@ -106,9 +106,14 @@ export async function executeGraph(graph: { tasks: ApiTask[] }, policy: ApiPolic
   return run(graph.tasks, policy, 'executeGraph');
 }
 
-/** Runs independent tasks in parallel under `policy` (any `needs` are ignored). */
+/**
+ * Runs independent tasks in parallel under `policy`. A task with `needs` is
+ * refused (TypeError): run tasks with needs with executeGraph, which orders them.
+ */
 export async function executeParallel(tasks: ApiTask[], policy: ApiPolicy = {}): Promise<RunResult> {
-  return run(Array.isArray(tasks) ? tasks.map((t) => (t !== null && typeof t === 'object' ? { ...t, needs: [] } : t)) : tasks, policy, 'executeParallel');
+  const ordered = Array.isArray(tasks) ? tasks.find((t) => t !== null && typeof t === 'object' && t.needs !== undefined && (!Array.isArray(t.needs) || t.needs.length > 0)) : undefined;
+  if (ordered) throw new TypeError(`executeParallel: task ${JSON.stringify(ordered.id)} has needs, but executeParallel runs independent tasks side by side: give tasks with needs to executeGraph, which runs each after what it needs`);
+  return run(tasks, policy, 'executeParallel');
 }
 
 async function run(tasks: ApiTask[], policy: ApiPolicy, caller: string): Promise<RunResult> {

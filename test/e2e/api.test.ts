@@ -171,6 +171,10 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     // An agent that is neither an Agent nor a function that makes one is refused before anything runs.
     await expect(executeParallel([{ id: 'a', agent: 5 as never }], { cwd })).rejects.toThrow(new TypeError('executeParallel: the agent of task "a" must be an Agent ({ run(prompt, ctx) }) or a function that makes one, got number'));
     await expect(executeParallel([{ id: 'a', agent: { prompt: 'x' } as never }], { cwd })).rejects.toThrow(/got an object without a run method$/);
+    // Needs would be ignored by a runner of independent tasks: refused, not dropped.
+    await expect(executeParallel([{ id: 'a', run: 'true' }, { id: 'b', run: 'true', needs: ['a'] }], { cwd })).rejects.toThrow(new TypeError('executeParallel: task "b" has needs, but executeParallel runs independent tasks side by side: give tasks with needs to executeGraph, which runs each after what it needs'));
+    await expect(executeParallel([{ id: 'a', run: 'true', needs: 'x' as never }], { cwd })).rejects.toThrow(/task "a" has needs/);
+    expect((await executeParallel([{ id: 'a', run: 'true', needs: [] }], { cwd })).status).toBe('succeeded');
     const repeated = executeParallel([{ id: 'a', run: 'true' }, { id: 'b', run: 'true' }, { id: 'a', run: 'false' }], { cwd });
     await expect(repeated).rejects.toThrow(WorkflowError);
     await expect(repeated).rejects.toThrow('task id "a" occurs twice (tasks 1 and 3) [duplicate-task-id]');
