@@ -89,13 +89,13 @@ tasks:
       agents: [],
     });
     expect(kinds(found, 'cost-drift').map((f) => [f.subject, f.severity, f.reason, f.suggestion])).toEqual([
-      ['cheap', 'medium', '`cheap` cost 0.05 an attempt over its 4 runs, as recorded (reported, else declared then), against the 0.01 it declares', 'set the cost of `cheap` (or of its agent `llm`) to about 0.05: the plan\'s cost counts the declared one'],
-      ['free', 'medium', '`free` cost 0.2 an attempt over its 4 runs, as recorded (reported, else declared then), against the 0 it declares', 'set the cost of `free` to about 0.2: the plan\'s cost counts the declared one'],
-      ['over', 'low', '`over` cost 0.4 an attempt over its 4 runs, as recorded (reported, else declared then), against the 1 it declares', 'set the cost of `over` to about 0.4: the plan\'s cost counts the declared one'],
+      ['cheap', 'medium', '`cheap` cost 0.05 an attempt over its 4 runs, as recorded (reported, else declared then), against the 0.01 it declares', 'set the cost of `cheap` (or of its agent `llm`) to about 0.05: a plan without this history (a fresh checkout) counts the declared one'],
+      ['free', 'medium', '`free` cost 0.2 an attempt over its 4 runs, as recorded (reported, else declared then), against the 0 it declares', 'set the cost of `free` to about 0.2: a plan without this history (a fresh checkout) counts the declared one'],
+      ['over', 'low', '`over` cost 0.4 an attempt over its 4 runs, as recorded (reported, else declared then), against the 1 it declares', 'set the cost of `over` to about 0.4: a plan without this history (a fresh checkout) counts the declared one'],
     ]);
     // Under a budget, a cost above what is declared lets the budget check start what it cannot pay for.
     const budgeted = { ...priced, policy: { ...priced.policy, costBudget: 5 } };
-    expect(kinds(findBottlenecks({ workflow: budgeted, tasks: [row('cheap', 4, [1], { costPerRun: 0.1, retriesPerRun: 1 })], agents: [] }), 'cost-drift')[0]).toMatchObject({ severity: 'high', suggestion: expect.stringContaining('the plan\'s cost and the budget check count the declared one') });
+    expect(kinds(findBottlenecks({ workflow: budgeted, tasks: [row('cheap', 4, [1], { costPerRun: 0.1, retriesPerRun: 1 })], agents: [] }), 'cost-drift')[0]).toMatchObject({ severity: 'high', suggestion: expect.stringContaining('the budget check counts the declared one, as does a plan without this history (a fresh checkout)') });
     // Without the workflow, nothing is declared to compare with.
     expect(kinds(findBottlenecks({ tasks: [row('cheap', 4, [1], { costPerRun: 0.1 })], agents: [] }), 'cost-drift')).toEqual([]);
   });

@@ -231,9 +231,9 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
 /**
  * With the workflow: tasks whose attempts cost, as recorded (what they
  * reported with `cost=`, else what they declared then), half or twice what
- * they declare, or more (in at least 2 runs). The plan's cost counts the
- * declared cost, and so does the budget check until the run's own attempts
- * report more, so it should say the truth.
+ * they declare, or more (in at least 2 runs). The budget check counts the
+ * declared cost until the run's own attempts report more, and so does a
+ * plan without this history, so it should say the truth.
  */
 function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
   if (!workflow) return [];
@@ -250,7 +250,7 @@ function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
       subject: t.name,
       workflow: t.workflow,
       reason: `\`${t.name}\` cost ${actual} an attempt over its ${t.runs} runs, as recorded (reported, else declared then), against the ${task.cost} it declares`,
-      suggestion: `set the cost of \`${t.name}\`${task.agent !== undefined ? ` (or of its agent \`${task.agent}\`)` : ''} to about ${actual}: the plan's cost${budget ? ' and the budget check count' : ' counts'} the declared one`,
+      suggestion: `set the cost of \`${t.name}\`${task.agent !== undefined ? ` (or of its agent \`${task.agent}\`)` : ''} to about ${actual}: ${budget ? 'the budget check counts the declared one, as does a plan' : 'a plan'} without this history (a fresh checkout)${budget ? '' : ' counts the declared one'}`,
     }];
   });
 }

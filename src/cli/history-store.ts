@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
-import { historyEstimates, historyFailureEstimates, historyRetryTimes, lastEnds, memoOutputs } from '../store/queries.js';
+import { historyCosts, historyEstimates, historyFailureEstimates, historyRetryTimes, lastEnds, memoOutputs } from '../store/queries.js';
 import { planMemoized } from '../run/plan-memo.js';
 import { workflowMasker } from '../telemetry/mask.js';
 import { planUpToDate, type UpToDate } from '../run/up-to-date.js';
@@ -16,13 +16,14 @@ import { defaultFile } from './default-workflow.js';
 /**
  * The history of a workflow for planning: estimates from past runs (`failed`:
  * those taken from failures, of tasks that never succeeded there and have no
- * estimate of their own) and the time retries took there (`retryTimes`; in their failed runs for those), and with
+ * estimate of their own) and the time retries took there (`retryTimes`; in their failed runs for those), what
+ * a run of each task cost there while it declared the cost it declares now (`costs`), and with
  * `upToDate` the tasks whose sources did not change (besides those a resume
  * reuses) and the memoized tasks whose answer is known before the run, with
  * why each other task with sources or `memoize` runs (`stale`). Opens
  * the store when it exists (or when `create`), so that `plan` never creates one.
  */
-export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; failed?: Set<string>; retryTimes?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
+export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; failed?: Set<string>; retryTimes?: Map<string, number>; costs?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path, create ? 'write' : 'read');
@@ -37,6 +38,7 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
   if (fromFailures.size) {
     for (const [id, seconds] of historyRetryTimes(db, workflow.name, hashes, 10, 'failed')) if (fromFailures.has(id)) retryTimes.set(id, seconds);
   }
+  const costs = historyCosts(db, workflow.name, hashes, new Map(workflow.tasks.map((t) => [t.id, t.cost])));
   let fresh: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
   const stale = upToDate && new Map<number, string>();
@@ -47,7 +49,7 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
     if (!create) db.close();
   }
   const failed = new Set(fromFailures.keys());
-  return create ? { db, estimates, failed, retryTimes, upToDate: fresh, stale, memoized } : { estimates, failed, retryTimes, upToDate: fresh, stale, memoized };
+  return create ? { db, estimates, failed, retryTimes, costs, upToDate: fresh, stale, memoized } : { estimates, failed, retryTimes, costs, upToDate: fresh, stale, memoized };
 }
 
 /** The memoized tasks (planMemoized) against the run history, given what a resume reuses and what is up to date. */

@@ -24,7 +24,9 @@ export interface PlanTask {
    * `if: failure` task (or one that needs it), which a run where everything succeeds skips; `not-needed`: a service that every task needing it does not run.
    */
   estimateSource: EstimateSource | 'failures' | 'reused' | 'up-to-date' | 'memoized' | PlannedSkip;
+  /** One attempt at its declared cost, or (`costSource` history) what a run of it cost in history, retries included. */
   cost: number;
+  costSource: 'declared' | 'history';
   priority: string;
   needs: string[];
   /** Topological level (0-based): the batch the task belongs to. */
@@ -71,7 +73,7 @@ export interface Plan {
     lowerBound: number;
     /** Wall time of level-by-level batches (each waits for the previous to finish). */
     levelBatched: number;
-    /** Sum of task costs (one attempt each). */
+    /** Sum of the tasks' planned costs: one attempt each at its declared cost, or what a run of it cost in history. */
     cost: number;
   };
   budget: { limit: number | null; fits: boolean };
@@ -97,6 +99,8 @@ export interface PlanOptions {
   fromFailures?: ReadonlySet<string>;
   /** What retries added to a task per run in history, seconds, by task id (historyRetryTimes, of successes or, for `fromFailures`, of failures): counted in its planned time. */
   retryTimes?: ReadonlyMap<string, number>;
+  /** What a run of a task cost in history, by task id (historyCosts): its planned cost instead of its declared one (source `history`). */
+  costs?: ReadonlyMap<string, number>;
   /** Tasks a resume would not run again (ids): they take no time and cost nothing. */
   reused?: ReadonlySet<string>;
   /** Tasks that are up to date (ids): likewise. */
@@ -149,6 +153,8 @@ export function workflowGraph(workflow: Workflow): { graph: TaskGraph; levels: L
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+/** Costs to a millionth, as the run's result has them: an LLM call may cost less than a thousandth. */
+const roundCost = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * The tasks the workflow timeout would stop, or never start, in the simulated
@@ -196,7 +202,8 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   const onPath = new Uint8Array(graph.size);
   for (const t of critical.tasks) onPath[t] = 1;
   const serial = estimates.reduce((a, b) => a + b, 0);
-  const cost = workflow.tasks.reduce((a, t) => a + (notRun(options, t.id) ? 0 : t.cost), 0);
+  const costs = workflow.tasks.map((t) => (notRun(options, t.id) ? 0 : options.costs?.get(t.id) ?? t.cost));
+  const cost = costs.reduce((a, b) => a + b, 0);
   const wall = schedule.makespan;
   const budget = workflow.policy.costBudget;
   const warnings: string[] = [];
@@ -218,7 +225,8 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     // Rounded as the plan's other times are: less than half a millisecond is none.
     ...(round(retries[i]!) > 0 ? { retryTime: round(retries[i]!) } : {}),
     estimateSource: notRun(options, t.id) ?? (options.history?.has(t.id) ? (options.fromFailures?.has(t.id) ? 'failures' : 'history') : t.estimateSource),
-    cost: notRun(options, t.id) ? 0 : t.cost,
+    cost: roundCost(costs[i]!),
+    costSource: !notRun(options, t.id) && options.costs?.has(t.id) ? 'history' : 'declared',
     priority: t.priority,
     needs: t.needs,
     batch: levels.levelOf[i]!,
@@ -245,7 +253,7 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
       speedup: wall > 0 ? round(serial / wall) : 1,
       lowerBound: round(Math.max(critical.duration, serial / limits.maxConcurrency)),
       levelBatched: round(simulateSchedule(tasks, graph, limits, fairness, levels.levels).makespan),
-      cost: round(cost),
+      cost: roundCost(cost),
     },
     budget: { limit: budget ?? null, fits: budget === undefined || cost <= budget },
     deadline: { limit: workflow.policy.timeout ?? null, fits: late.length === 0, late },

@@ -111,6 +111,14 @@ function waitsSection(plan: Plan): string[] {
   return lines;
 }
 
+/** Which tasks' planned costs are what they cost in history, after the cost line. */
+function costsFromHistory(plan: Plan): string {
+  const ids = plan.tasks.filter((t) => t.costSource === 'history').map((t) => t.id);
+  if (!ids.length) return '';
+  const named = ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+  return `   ${named} as ${ids.length === 1 ? 'it' : 'they'} cost in history, retries included`;
+}
+
 /**
  * The readable plan: batches, the Gantt of the simulated schedule, critical
  * path and totals (and with `plan --commands`, what each task runs).
@@ -149,7 +157,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean; width?: numbe
     `  wall time (planned)           ${c.bold(fmt(e.wall))}   speedup ${c.bold(`${e.speedup.toFixed(2)}x`)}`,
     `  lower bound                   ${fmt(e.lowerBound)}   max(critical path, work / ${plan.concurrency})`,
     `  level by level                ${fmt(e.levelBatched)}   ${e.levelBatched > e.wall ? `dynamic scheduling saves ${fmt(e.levelBatched - e.wall)}` : 'no gain from dynamic scheduling here'}`,
-    `  cost                          ${e.cost}${plan.budget.limit !== null ? ` of a budget of ${plan.budget.limit}` : ''}`,
+    `  cost                          ${e.cost}${plan.budget.limit !== null ? ` of a budget of ${plan.budget.limit}` : ''}${costsFromHistory(plan)}`,
     ...(plan.deadline.limit !== null ? [`  workflow timeout              ${fmt(plan.deadline.limit)}   ${plan.deadline.fits ? 'the planned run ends within it' : c.yellow('the planned run goes past it (see the warning below)')}`] : []),
   ];
   if (commands) lines.push('', ...commandsSection(plan));

@@ -1,11 +1,11 @@
 /**
- * A run's money: what it expects to spend (the declared cost of the tasks
+ * A run's money: what it expects to spend (the planned cost of the tasks
  * it runs), what it has spent (actual costs of finished attempts), and what
  * the attempts running now may still spend (their declared cost, reserved
  * while they run), against the workflow's `costBudget`.
  */
 export class CostLedger {
-  /** Declared cost of every task the run includes. */
+  /** Planned cost of every task the run includes (declared, or what a run of it cost in history). */
   estimate: number;
   spent = 0;
   /** Declared cost of the attempts running now. */

@@ -43,6 +43,8 @@ export interface EngineOptions {
   history?: ReadonlyMap<string, number>;
   /** What retries added to tasks per run in history (task id -> seconds), counted in the ranking as the plan counts them. */
   retryTimes?: ReadonlyMap<string, number>;
+  /** What a run of each task cost in history (task id -> cost): the run's estimated cost counts it as the plan does. */
+  costs?: ReadonlyMap<string, number>;
   /** Answers tasks with `approval` (without it they are rejected). */
   approve?: Approver;
   /** Gets every output line of every attempt, masked, as it comes (`run --logs all`). */

@@ -114,7 +114,7 @@ export class RunEngine {
       workflow, graph, states: this.states, values: this.values, included: this.included, reused: this.reused, options, stopping: () => this.stopping !== undefined,
     });
     this.remaining = new Array<number>(this.tasks.length).fill(0);
-    this.ledger = new CostLedger(workflow.policy.costBudget, this.tasks.reduce((sum, t, i) => sum + (this.included(i) ? t.cost : 0), 0));
+    this.ledger = new CostLedger(workflow.policy.costBudget, this.tasks.reduce((sum, t, i) => sum + (this.included(i) ? this.plannedCost(t) : 0), 0));
     this.finished = new Promise((resolve) => {
       this.done = resolve;
     });
@@ -320,7 +320,7 @@ export class RunEngine {
       return this.finish(i, 'failed');
     }
     // It never runs itself: its expansions cost instead.
-    this.ledger.estimate -= group.cost;
+    this.ledger.estimate -= this.plannedCost(group);
     if (!children.length) return this.finish(i, 'succeeded', 'empty-matrix');
     s.state = 'expanded';
     s.expansions = [];
@@ -336,7 +336,7 @@ export class RunEngine {
       this.graph.needs.push([...this.graph.needs[i]!]);
       this.graph.dependents.push([i]);
       this.graph.size++;
-      this.ledger.estimate += child.cost;
+      this.ledger.estimate += this.plannedCost(child);
       this.open++;
       s.expansions.push(c);
       const reused = this.options.reusedExpansions?.get(child.id);
@@ -471,6 +471,11 @@ export class RunEngine {
    */
   private deadlineOf(task: TaskSpec): number | undefined {
     return task.runOnInterrupt ? undefined : this.deadline;
+  }
+
+  /** What the task is expected to cost, as the plan counts it: what a run of it cost in history, else its declared cost. */
+  private plannedCost(task: TaskSpec): number {
+    return this.options.costs?.get(task.id) ?? task.cost;
   }
 
   /** Queues the task again once its backoff has passed; it holds no slot meanwhile. */

@@ -46,6 +46,8 @@ export interface StartRunOptions {
   history?: ReadonlyMap<string, number>;
   /** What retries added to tasks per run in history (task id -> seconds), ranked by as the plan counts them. */
   retryTimes?: ReadonlyMap<string, number>;
+  /** What a run of each task cost in history (task id -> cost), its expected cost as the plan counts it. */
+  costs?: ReadonlyMap<string, number>;
   /** Gets every output line of every attempt, masked, as it comes. */
   onOutput?: OutputListener;
   /** Answers tasks with `approval` (without it they are rejected). */
@@ -135,6 +137,7 @@ export function startRun(workflow: Workflow, options: StartRunOptions = {}): Run
     approve: options.approve,
     history: options.history,
     retryTimes: options.retryTimes,
+    costs: options.costs,
     onOutput: options.onOutput,
   });
   const result = engine.run().finally(() => spawner.close());

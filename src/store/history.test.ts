@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../telemetry/events.js';
 import { loadWorkflowText } from '../workflow/load.js';
 import { openStore, type Database } from './open-store.js';
-import { HISTORY_RUNS, historyEstimates, historyRetryTimes, median } from './queries.js';
+import { HISTORY_RUNS, historyCosts, historyEstimates, historyRetryTimes, median } from './queries.js';
 import { seededRandom } from '../util/random.js';
 import { RunRecorder } from './recorder.js';
 
@@ -133,6 +133,38 @@ describe('historyRetryTimes', () => {
     // Runs 6, 9 and 12 of the latest ten: (3 x 2.5 s) / 10.
     expect([...times.keys()]).toEqual(['flaky']);
     expect(times.get('flaky')).toBeCloseTo(0.75, 9);
+  });
+});
+
+describe('historyCosts', () => {
+  it('averages what runs of a task that ran cost in the latest 10 runs, per definition, while it declared the cost it declares now', () => {
+    const db = store();
+    const run = db.prepare("INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency) VALUES (?, ?, '/w.yaml', 'h', ?, 1)");
+    const end = db.prepare("INSERT INTO tasks (run_id, task_id, definition_hash, status, reason, attempts, cost, declared_cost, outputs, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?)");
+    for (let r = 1; r <= 14; r++) {
+      const id = `r${String(r).padStart(2, '0')}`;
+      const at = `2026-01-01T00:00:${String(r).padStart(2, '0')}Z`;
+      run.run(id, 'w', at);
+      // review reported 0.3 a run in the latest ten (0.6 in two of them: a retry), 5 in older runs.
+      end.run(id, 'review', 'd', r % 5 === 0 ? 'failed' : 'succeeded', r % 5 === 0 ? 'exit code 1' : null, r % 4 === 0 ? 2 : 1, r <= 4 ? 5 : r % 4 === 0 ? 0.6 : 0.3, 0.1, at);
+      // repriced declared 0.2 until run 12 and 0.5 since: only the runs since count.
+      end.run(id, 'repriced', 'd', 'succeeded', null, 1, r >= 12 ? 0.5 : 0.2, r >= 12 ? 0.5 : 0.2, at);
+      // old was recorded before the column (null), changed under another definition, skipped and memoized did not run.
+      end.run(id, 'old', 'd', 'succeeded', null, 1, 3, null, at);
+      end.run(id, 'changed', 'x', 'succeeded', null, 1, 3, 0, at);
+      end.run(id, 'memoized', 'd', 'succeeded', 'memoized', 0, 0, 1, at);
+      end.run(id, 'skipped', 'd', 'skipped', 'budget', 0, 0, 1, at);
+    }
+    run.run('other', 'elsewhere', '2026-01-02T00:00:00Z');
+    end.run('other', 'review', 'd', 'succeeded', null, 1, 100, 0.1, '2026-01-02T00:00:00Z');
+    const hashes = new Map(['review', 'repriced', 'old', 'changed', 'memoized', 'skipped'].map((id) => [id, 'd']));
+    const costs = historyCosts(db, 'w', hashes, new Map([['review', 0.1], ['repriced', 0.5], ['old', 3], ['changed', 0], ['memoized', 1], ['skipped', 1]]));
+    expect([...costs.keys()].sort()).toEqual(['repriced', 'review']);
+    // Runs 5..14: 8, 12 cost 0.6, the others 0.3 (failures count: they spent it too).
+    expect(costs.get('review')).toBeCloseTo((8 * 0.3 + 2 * 0.6) / 10, 9);
+    expect(costs.get('repriced')).toBeCloseTo(0.5, 9);
+    // Declared another cost now: nothing recorded counts.
+    expect(historyCosts(db, 'w', hashes, new Map([['review', 0.2]])).size).toBe(0);
   });
 });
 

@@ -97,4 +97,6 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE runs ADD COLUMN waits TEXT;`,
   // 12: a failed attempt's last lines (JSON, masked, as the summary shows them), for reports.
   `ALTER TABLE attempts ADD COLUMN tail TEXT;`,
+  // 13: the cost a task declared an attempt when it ran (null before), so that what it cost calibrates the plan only while that is unchanged.
+  `ALTER TABLE tasks ADD COLUMN declared_cost REAL;`,
 ];

@@ -264,6 +264,30 @@ export function historyRetryTimes(db: Database, workflow: string, hashes: Readon
   return out;
 }
 
+/**
+ * Costs from history: for each task, the mean of what a run of it cost (its
+ * attempts together, as recorded: what they reported, else what they
+ * declared) over its ends that ran, successes and failures, with the same
+ * definition hash in the workflow's latest `n` runs (one a run) — counting only
+ * those recorded while it declared the cost it declares now (`declared`, by
+ * task id): a changed declared cost starts afresh, and records older than
+ * that column, which do not say, are left out. A mean, not a median: what a
+ * run of it is expected to spend, retries included.
+ */
+export function historyCosts(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, declared: ReadonlyMap<string, number>, n = 10): Map<string, number> {
+  // A task ends once in a run: over n runs, at most n samples each, summed by SQLite per definition and declared cost.
+  const groups = db.prepare(`SELECT task_id, definition_hash, declared_cost, sum(cost), count(*) FROM tasks
+    WHERE run_id IN (SELECT value FROM json_each(?)) AND attempts > 0 AND cost IS NOT NULL AND declared_cost IS NOT NULL
+      AND ((status = 'succeeded' AND reason IS NULL) OR status = 'failed')
+    GROUP BY task_id, definition_hash, declared_cost`).raw().all(JSON.stringify(latestRuns(db, workflow, n))) as Array<[string, string, number, number, number]>;
+  const out = new Map<string, number>();
+  for (const [id, hash, then, sum, count] of groups) {
+    const now = declared.get(id);
+    if (now !== undefined && hashes.get(id) === hash && Math.abs(then - now) <= 1e-9 * Math.max(1, now)) out.set(id, sum / count);
+  }
+  return out;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -36,6 +36,8 @@ export class RunRecorder {
   private readonly hashes: Map<string, string>;
   private readonly agents = new Map<string, string | null>();
   private readonly needs = new Map<string, readonly string[]>();
+  /** The cost each task declares an attempt (its own, else its agent's). */
+  private readonly declared = new Map<string, number>();
   private readonly statements;
 
   /** @param masker the run's: a task's needs are ids, which may hold a secret value (a matrix from an input that looks secret) */
@@ -44,6 +46,7 @@ export class RunRecorder {
     for (const task of workflow.tasks) {
       this.agents.set(task.id, task.agent ?? null);
       this.needs.set(task.id, task.needs);
+      this.declared.set(task.id, task.cost);
     }
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
@@ -59,8 +62,8 @@ export class RunRecorder {
         duration_ms = (julianday(@ts) - julianday(started_at)) * 86400000.0,
         exit_code = @exitCode, cost = @cost, error_kind = @kind, error_message = @message, tail = @tail
         WHERE run_id = @runId AND task_id = @taskId AND attempt = @attempt AND status = 'running'`),
-      task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at, needs, sources_hash, memo_key, summary)
-        VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts, @needs, @sources, @memoKey, @summary)`),
+      task: db.prepare(`INSERT OR REPLACE INTO tasks (run_id, task_id, definition_hash, agent, status, reason, attempts, duration_ms, queue_wait_ms, cost, outputs, finished_at, needs, sources_hash, memo_key, summary, declared_cost)
+        VALUES (@runId, @taskId, @hash, @agent, @status, @reason, @attempts, @durationMs, @queueWaitMs, @cost, @outputs, @ts, @needs, @sources, @memoKey, @summary, @declaredCost)`),
     };
     this.writeAll = db.transaction((events: RunEvent[]) => {
       // An attempt that starts and ends in this batch (most short tasks) is written once, whole, not inserted and then updated.
@@ -159,6 +162,7 @@ export class RunRecorder {
     this.hashes.set(id, expansionHash(this.hashes.get(task.id)!, id));
     this.agents.set(id, task.agent ?? null);
     this.needs.set(id, task.needs);
+    this.declared.set(id, task.cost);
   }
 
   /** A task's needs as recorded: JSON, each id masked. */
@@ -211,7 +215,7 @@ export class RunRecorder {
           runId: this.meta.runId, taskId, hash: this.hashes.get(taskId) ?? '', agent: this.agents.get(taskId) ?? null, status, reason: e.reason ?? null,
           attempts: e.attempt ?? 0, durationMs: e.durationMs ?? null, queueWaitMs: e.queueWaitMs ?? null, cost: e.cost ?? 0,
           outputs: JSON.stringify(e.outputs ?? {}), ts: e.ts, needs: this.needsOf(taskId), sources: e.sources ?? null,
-          memoKey: e.memoKey ?? null, summary: e.summary ?? null,
+          memoKey: e.memoKey ?? null, summary: e.summary ?? null, declaredCost: this.declared.get(taskId) ?? null,
         });
         break;
       }

@@ -210,6 +210,39 @@ tasks:
     expect(error, `planned ${plan.estimate.wall}, measured ${next.metrics.wallTime}`).toBeLessThan(0.2);
   });
 
+  it('plans a task at what it cost in history while its declared cost is unchanged: the plan, its budget check and the run\'s estimate', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+policy: { costBudget: 1 }
+agents:
+  llm: { command: 'echo cost=0.3 >> "$ORCHESTRATE_OUTPUT"', cost: 0.1 }
+tasks:
+  a: { agent: llm, prompt: one }
+  b: { agent: llm, prompt: two }
+  c: { run: "true", cost: 0.05 }
+  d: { run: "true" }
+` });
+    const validatePlan = validator('plan');
+    const before = json(dir, ['plan', 'workflow.yaml', '--json']);
+    expect(before.tasks.map((t: any) => [t.id, t.cost, t.costSource])).toEqual([['a', 0.1, 'declared'], ['b', 0.1, 'declared'], ['c', 0.05, 'declared'], ['d', 0, 'declared']]);
+    expect(before.estimate.cost).toBe(0.25);
+    expect(json(dir, ['run', 'workflow.yaml', '--json']).metrics).toMatchObject({ costSpent: 0.65, costEstimate: 0.25 });
+    // The answers reported 0.3 each: the next plan counts that, and its budget check with it.
+    const after = json(dir, ['plan', 'workflow.yaml', '--json']);
+    expect(validatePlan(after), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(after.tasks.map((t: any) => [t.id, t.cost, t.costSource])).toEqual([['a', 0.3, 'history'], ['b', 0.3, 'history'], ['c', 0.05, 'history'], ['d', 0, 'history']]);
+    expect(after.estimate.cost).toBe(0.65);
+    expect(cli(['plan', 'workflow.yaml'], { cwd: dir }).stdout).toMatch(/^ {2}cost {26}0\.65 of a budget of 1 {3}a, b, c and 1 more as they cost in history, retries included$/m);
+    // The run's estimate is the plan's; one that no longer fits the budget says so as the run starts.
+    writeFileSync(join(dir, 'workflow.yaml'), readFileSync(join(dir, 'workflow.yaml'), 'utf8').replace('costBudget: 1', 'costBudget: 0.6'));
+    const run = cli(['run', 'workflow.yaml', '--json'], { cwd: dir });
+    expect(JSON.parse(run.stdout).metrics.costEstimate).toBe(0.65);
+    expect(run.stderr).toContain('estimated cost 0.65 exceeds the budget of 0.6: some tasks would be skipped');
+    // A changed declared cost starts afresh: what was recorded under the old one no longer counts.
+    writeFileSync(join(dir, 'workflow.yaml'), readFileSync(join(dir, 'workflow.yaml'), 'utf8').replace('cost: 0.1', 'cost: 0.2'));
+    const repriced = json(dir, ['plan', 'workflow.yaml', '--json']);
+    expect(repriced.tasks.map((t: any) => [t.id, t.cost, t.costSource])).toEqual([['a', 0.2, 'declared'], ['b', 0.2, 'declared'], ['c', 0.05, 'history'], ['d', 0, 'history']]);
+  });
+
   it('plans a task that has only failed, with no estimate of its own, at what its failures took (retries too), not the default guess', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
 tasks:

@@ -163,7 +163,7 @@ tasks:
       severity: 'high',
       subject: 'a',
       reason: '`a` cost 0.05 an attempt over its 2 runs, as recorded (reported, else declared then), against the 0.01 it declares',
-      suggestion: 'set the cost of `a` (or of its agent `llm`) to about 0.05: the plan\'s cost and the budget check count the declared one',
+      suggestion: 'set the cost of `a` (or of its agent `llm`) to about 0.05: the budget check counts the declared one, as does a plan without this history (a fresh checkout)',
     }]);
     // Three tasks of milliseconds at two slots: a third slot gains a few milliseconds, not worth a finding.
     expect(stats.bottlenecks.map((f: any) => f.kind)).not.toContain('queue-wait');

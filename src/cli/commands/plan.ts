@@ -36,9 +36,9 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   // It reads what runs kept of the file parsed (keptParses), and keeps nothing itself.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input), parseCache: keptParses(file) });
   if (options.timeout !== undefined) workflow.policy = { ...workflow.policy, timeout: options.timeout };
-  const { estimates, failed, retryTimes, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
+  const { estimates, failed, retryTimes, costs, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
   const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
-  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
+  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, costs, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
   await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
   return EXIT.ok;
 }

@@ -176,8 +176,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
         db.close();
       }
     }
-    const { estimates, failed, retryTimes, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
-    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
+    const { estimates, failed, retryTimes, costs, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
+    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, costs, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
     if (resume) {
       plan.resumedFrom = resume.from;
       const counts: Record<string, number> = {};
@@ -289,6 +289,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     approve: desk.approve,
     history: history.estimates,
     retryTimes: history.retryTimes,
+    costs: history.costs,
     listeners: [(event) => recorder.onEvent(event), (event) => sink.write(event), ...shown.listeners],
     onOutput: shown.onOutput,
     interrupt: interrupt.signal,
@@ -298,7 +299,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
-      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, fromFailures: history.failed, retryTimes: history.retryTimes, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
+      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, fromFailures: history.failed, retryTimes: history.retryTimes, costs: history.costs, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
       const warn = (text: string) => {
         const line = `orchestrate: warning: ${masker.mask(text)}\n`;
         if (lanes) lanes.announce(line);
