@@ -30,8 +30,8 @@ function criticalChain(data: ReportData): Set<string> {
     const previous = span.get(a.taskId);
     span.set(a.taskId, { start: Math.min(previous?.start ?? Infinity, Date.parse(a.startedAt)), end: Math.max(previous?.end ?? 0, Date.parse(a.finishedAt)) });
   }
-  const ran = data.tasks.filter((t) => span.has(t.id)).map((t) => ({ id: t.id, needs: t.needs, ...span.get(t.id)! }));
-  return new Set(criticalPathAsRun(ran).tasks);
+  // A task that ended without running has no attempt: the chain goes on through it to its needs.
+  return new Set(criticalPathAsRun(data.tasks.map((t) => ({ id: t.id, needs: t.needs, ...span.get(t.id) }))).tasks);
 }
 
 export type LaneMode = 'slot' | 'agent';

@@ -46,10 +46,13 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   // Tasks that ran (a matrix from outputs spans its expansions without running itself).
   const slowest = [...result.tasks].filter((t) => t.startedAt && t.attempts > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
   if (slowest.length) lines.push(`  slowest    ${slowest.map((t) => `${t.id} ${formatDuration(t.durationMs / 1000)}`).join(', ')}`);
-  const path = criticalPathAsRun(result.tasks.filter((t) => t.startedAt && t.finishedAt)
-    .map((t) => ({ id: t.id, needs: t.needs, start: Date.parse(t.startedAt!), end: Date.parse(t.finishedAt!) })));
+  const ran = (t: RunResult['tasks'][number]) => Boolean(t.startedAt && t.finishedAt);
+  const path = criticalPathAsRun(result.tasks.map((t) => (ran(t) ? { id: t.id, needs: t.needs, start: Date.parse(t.startedAt!), end: Date.parse(t.finishedAt!) } : { id: t.id, needs: t.needs })));
   if (path.tasks.length) {
-    const shown = path.tasks.length > 8 ? [...path.tasks.slice(0, 3), '...', ...path.tasks.slice(-4)] : path.tasks;
+    // A task on it that did not run says how it ended instead (`review (skipped)`).
+    const notRun = new Map(result.tasks.filter((t) => !ran(t)).map((t) => [t.id, t.status === 'succeeded' && t.reason ? t.reason : t.status]));
+    const named = path.tasks.map((id) => (notRun.has(id) ? `${id} (${notRun.get(id)})` : id));
+    const shown = named.length > 8 ? [...named.slice(0, 3), '...', ...named.slice(-4)] : named;
     lines.push(`  critical   ${shown.join(' -> ')} (${formatDuration(path.duration)} as it ran)`);
   }
   const waited = notableWaitsText(result.waits, m.wallTime);

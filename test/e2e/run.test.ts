@@ -149,6 +149,18 @@ tasks:
     checkEvents(r.events, ['a', 'b', 'c', 'd']);
   });
 
+  it('names the critical path as it ran through a skipped task: cleanup after it waited for what failed', () => {
+    const dir = tempProject({ 'workflow.yaml': 'version: 1\ntasks:\n  plan: { run: "sleep 0.2" }\n  quick: { run: "true", needs: plan }\n  impl: { run: "sleep 0.4; exit 1", needs: plan }\n  review: { run: "true", needs: [quick, impl] }\n  cleanup: { run: "true", needs: review, if: always }\n' });
+    const r = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}critical {3}plan -> impl -> review \(skipped\) -> cleanup \([\d.]+s as it ran\)$/m);
+    // The report's timeline outlines the bars of the tasks on it that ran.
+    const html = cli(['report', '-o', 'report.html'], { cwd: dir });
+    expect(html.code, html.stderr).toBe(0);
+    const outlined = [...readFileSync(join(dir, 'report.html'), 'utf8').matchAll(/"task":"([^"]+)","attempt":\d+,[^}]*"critical":true/g)].map((m) => m[1]);
+    expect(outlined.sort()).toEqual(['cleanup', 'impl', 'plan']);
+  });
+
   it('cascading cancellation stops running and pending tasks but still runs if: always', () => {
     const started = Date.now();
     const r = runProject({
