@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../telemetry/events.js';
 import { loadWorkflowText } from '../workflow/load.js';
 import { openStore, type Database } from './open-store.js';
-import { HISTORY_RUNS, historyCosts, historyEstimates, historyRetryTimes, median } from './queries.js';
+import { HISTORY_RUNS, historyCosts, historyEstimates, historyRetryTimes, median } from './history-estimates.js';
 import { seededRandom } from '../util/random.js';
 import { RunRecorder } from './recorder.js';
 

@@ -6,7 +6,8 @@ import { formatRunReport, REPORT_MARK, type LaneMode } from '../../report/run-re
 import { formatJunitReport, JUNIT_MARK } from '../../report/run-report-junit.js';
 import { formatTraceReport, TRACE_MARK } from '../../report/run-report-trace.js';
 import { openStore } from '../../store/open-store.js';
-import { HISTORY_RUNS, reportData } from '../../store/queries.js';
+import { HISTORY_RUNS } from '../../store/history-estimates.js';
+import { reportData } from '../../store/queries.js';
 import { runStatus } from '../run-liveness.js';
 import { runNamedOrLatest } from '../run-name.js';
 import { writeWhole } from '../../util/write-whole.js';
