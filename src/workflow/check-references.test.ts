@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codes, load } from './test-helpers.js';
+import { codes, load, messages } from './test-helpers.js';
 
 describe('template references', () => {
   it('accepts outputs of ancestors, direct or not', () => {
@@ -25,6 +25,28 @@ describe('template references', () => {
   it('says nothing more of a task whose own problems kept it out of the model: its error stands alone', () => {
     const text = 'version: 1\ntasks:\n  a:\n    matrix: { os: ["${{ inputs.nope }}"] }\n    run: x\n  b:\n    needs: [a]\n    run: echo ${{ tasks.a.outputs.x }} ${{ tasks.a.status }}\n    when: tasks.a.outputs.x == \'y\'\n';
     expect(codes(text)).toEqual(['unknown-reference@4:21']);
+  });
+  it('checks what an agent reads of each of its tasks in its command, cwd and env: a param or matrix key the task lacks is an error at its `agent`', () => {
+    const text = `version: 1
+agents:
+  llm:
+    command: 'llm -m "\${{ params.model }}" --os "\${{ matrix.os }}"'
+    cwd: "\${{ params.dir }}"
+    env: { DEPTH: "\${{ params.depth }}", MODEL: "\${{ params.model }}" }
+tasks:
+  a: { agent: llm, prompt: x, params: { model: m, dir: /tmp, depth: 1 }, matrix: { os: [linux] } }
+  b: { agent: llm, prompt: x, cwd: /tmp, env: { DEPTH: "2" }, params: { model: m } }
+`;
+    expect(messages(text)).toEqual([
+      'task "b" has no matrix, which its agent "llm" reads in its command (${{ matrix.os }}): only a task with that matrix key can use this agent',
+    ]);
+    expect(codes(text)).toEqual(['unknown-reference@9:15']);
+    // Its own cwd and env entry of that name are the task's; what it lacks of the rest is said once each.
+    const lacking = text.replace('params: { model: m } }', 'matrix: { arch: [x] } }');
+    expect(messages(lacking)).toEqual([
+      'task "b" has no param "model", which its agent "llm" reads in its command (${{ params.model }}): give the task that param, or have the agent read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given',
+      'task "b" has no matrix key "os", which its agent "llm" reads in its command (${{ matrix.os }}): only a task with that matrix key can use this agent',
+    ]);
   });
   it('accepts an expansion whose matrix value contains "]"', () => {
     expect(codes('version: 1\ntasks:\n  m: { matrix: { f: ["a]b", c] }, run: x }\n  n: { needs: m, run: "echo ${{ tasks.m[a]b].outputs.k }}" }\n')).toEqual([]);

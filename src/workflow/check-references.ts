@@ -11,6 +11,7 @@ import type { WorkflowFile } from './schema-types.js';
 import { suggestion } from '../util/suggest.js';
 import { schemaValues, unknownMember } from './output-member.js';
 import { misspeltOutput } from './unknown-output.js';
+import { ownValue } from '../util/own-value.js';
 
 interface Field {
   path: DocPath;
@@ -204,6 +205,35 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       if (field.path[2] === 'promptFile') {
         for (let k = before; k < diagnostics.length; k++) diagnostics[k] = { ...diagnostics[k]!, message: `${diagnostics[k]!.message} (in ${task.promptFile})` };
       }
+    }
+    diagnostics.push(...agentReadsOf(baseId, task, workflow));
+  }
+  return diagnostics;
+}
+
+/**
+ * What a task's agent reads of it in its command, cwd and env, which are
+ * filled for each of its tasks: a param the task does not have, or a matrix
+ * key it lacks, would stay in the command as written (`Bad substitution`
+ * from the shell) — an error at the task's `agent`, once per reference.
+ */
+function agentReadsOf(baseId: string, task: WorkflowFile['tasks'][string], workflow: Workflow): Diagnostic[] {
+  const agent = task.agent === undefined ? undefined : ownValue(workflow.agents, task.agent);
+  if (!agent) return [];
+  // What the task sets itself (its cwd, an env entry of the same name) is not the agent's.
+  const texts: Array<[string, string]> = [['command', agent.command]];
+  if (agent.cwd !== undefined && task.cwd === undefined) texts.push(['cwd', agent.cwd]);
+  for (const [k, v] of Object.entries(agent.env)) if (!Object.hasOwn(task.env ?? {}, k)) texts.push([`env ${k}`, v]);
+  const diagnostics: Diagnostic[] = [];
+  const said = new Set<string>();
+  for (const [where, text] of texts) {
+    if (!hasTemplate(text)) continue;
+    for (const ref of parseTemplate(text).refs) {
+      const lacks = ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key)) ? `has no param "${ref.key}"`
+        : ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key) ? (task.matrix ? `has no matrix key "${ref.key}"` : 'has no matrix') : undefined;
+      if (lacks === undefined || said.has(ref.text)) continue;
+      said.add(ref.text);
+      diagnostics.push(error('unknown-reference', `task "${baseId}" ${lacks}, which its agent "${agent.name}" reads in its ${where} (${ref.text}): ${ref.kind === 'params' ? 'give the task that param, or have the agent read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given' : 'only a task with that matrix key can use this agent'}`, ['tasks', baseId, 'agent']));
     }
   }
   return diagnostics;
