@@ -26,7 +26,7 @@ describe('template references', () => {
     const text = 'version: 1\ntasks:\n  a:\n    matrix: { os: ["${{ inputs.nope }}"] }\n    run: x\n  b:\n    needs: [a]\n    run: echo ${{ tasks.a.outputs.x }} ${{ tasks.a.status }}\n    when: tasks.a.outputs.x == \'y\'\n';
     expect(codes(text)).toEqual(['unknown-reference@4:21']);
   });
-  it('checks what an agent reads of each of its tasks in its command, cwd and env: a param or matrix key the task lacks is an error at its `agent`', () => {
+  it('checks what an agent (its command, cwd and env) and the workflow env read of each task: a param or matrix key the task lacks is an error at its `agent`, or the task', () => {
     const text = `version: 1
 agents:
   llm:
@@ -38,15 +38,21 @@ tasks:
   b: { agent: llm, prompt: x, cwd: /tmp, env: { DEPTH: "2" }, params: { model: m } }
 `;
     expect(messages(text)).toEqual([
-      'task "b" has no matrix, which its agent "llm" reads in its command (${{ matrix.os }}): only a task with that matrix key can use this agent',
+      'task "b" has no matrix, which its agent "llm" reads in its command (${{ matrix.os }}): only a task with that matrix key can read it',
     ]);
     expect(codes(text)).toEqual(['unknown-reference@9:15']);
     // Its own cwd and env entry of that name are the task's; what it lacks of the rest is said once each.
     const lacking = text.replace('params: { model: m } }', 'matrix: { arch: [x] } }');
     expect(messages(lacking)).toEqual([
-      'task "b" has no param "model", which its agent "llm" reads in its command (${{ params.model }}): give the task that param, or have the agent read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given',
-      'task "b" has no matrix key "os", which its agent "llm" reads in its command (${{ matrix.os }}): only a task with that matrix key can use this agent',
+      'task "b" has no param "model", which its agent "llm" reads in its command (${{ params.model }}): give the task that param, or read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given',
+      'task "b" has no matrix key "os", which its agent "llm" reads in its command (${{ matrix.os }}): only a task with that matrix key can read it',
     ]);
+    // The workflow's env is filled for each task too, under the agent's and the task's own entries.
+    const workflowEnv = 'version: 1\nenv: { TARGET: "${{ matrix.os }}", MODEL: "${{ params.model }}", K: "${{ params.k }}" }\nagents: { w: { command: cat, env: { K: x } } }\ntasks:\n  a: { run: x, matrix: { os: [l] }, params: { model: m } }\n  b: { run: x, env: { TARGET: t } }\n  c: { agent: w, prompt: p, env: { MODEL: x, TARGET: t } }\n';
+    const lacks = (task: string, key: string, variable: string) => `task "${task}" has no param "${key}", which the workflow's env reads in ${variable} (\${{ params.${key} }}): give the task that param, or read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given`;
+    // c's agent sets K and c its own MODEL and TARGET: nothing of the workflow's is read there.
+    expect(messages(workflowEnv)).toEqual([lacks('a', 'k', 'K'), lacks('b', 'model', 'MODEL'), lacks('b', 'k', 'K')]);
+    expect(codes(workflowEnv)).toEqual(['unknown-reference@5:3', 'unknown-reference@6:3', 'unknown-reference@6:3']);
   });
   it('accepts an expansion whose matrix value contains "]"', () => {
     expect(codes('version: 1\ntasks:\n  m: { matrix: { f: ["a]b", c] }, run: x }\n  n: { needs: m, run: "echo ${{ tasks.m[a]b].outputs.k }}" }\n')).toEqual([]);

@@ -120,6 +120,7 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
     }
   });
   const expansionsOfBase = expansionsByMatrixTask(workflow.tasks);
+  const sharedParsed = new Map<string, TemplateRef[]>();
   const dynamicBases = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.baseId));
   for (const [baseId, task] of Object.entries(raw.tasks)) {
     const self = expansionIndex.get(baseId);
@@ -206,34 +207,47 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         for (let k = before; k < diagnostics.length; k++) diagnostics[k] = { ...diagnostics[k]!, message: `${diagnostics[k]!.message} (in ${task.promptFile})` };
       }
     }
-    diagnostics.push(...agentReadsOf(baseId, task, workflow));
+    diagnostics.push(...sharedReadsOf(baseId, task, workflow, raw, sharedParsed));
   }
   return diagnostics;
 }
 
 /**
- * What a task's agent reads of it in its command, cwd and env, which are
- * filled for each of its tasks: a param the task does not have, or a matrix
- * key it lacks, would stay in the command as written (`Bad substitution`
- * from the shell) — an error at the task's `agent`, once per reference.
+ * What the workflow's env and a task's agent (its command, cwd and env) read
+ * of the task, as they are filled for each task: a param the task does not
+ * have, or a matrix key it lacks, would stay in the command or variable as
+ * written (`Bad substitution` from the shell) — an error at the task's
+ * `agent` (or, for the workflow's env, at the task), once per reference.
  */
-function agentReadsOf(baseId: string, task: WorkflowFile['tasks'][string], workflow: Workflow): Diagnostic[] {
+function sharedReadsOf(baseId: string, task: WorkflowFile['tasks'][string], workflow: Workflow, raw: WorkflowFile, parsed: Map<string, TemplateRef[]>): Diagnostic[] {
   const agent = task.agent === undefined ? undefined : ownValue(workflow.agents, task.agent);
-  if (!agent) return [];
-  // What the task sets itself (its cwd, an env entry of the same name) is not the agent's.
-  const texts: Array<[string, string]> = [['command', agent.command]];
-  if (agent.cwd !== undefined && task.cwd === undefined) texts.push(['cwd', agent.cwd]);
-  for (const [k, v] of Object.entries(agent.env)) if (!Object.hasOwn(task.env ?? {}, k)) texts.push([`env ${k}`, v]);
+  // What the task sets itself (its cwd, an env entry of the same name), or its agent over the workflow, is not read.
+  const own = (k: string) => Object.hasOwn(task.env ?? {}, k);
+  const texts: Array<{ where: string; text: string; at: DocPath }> = [];
+  for (const [k, v] of Object.entries(raw.env ?? {})) {
+    if (typeof v === 'string' && !own(k) && !(agent && Object.hasOwn(agent.env, k))) texts.push({ where: `the workflow's env reads in ${k}`, text: v, at: ['tasks', baseId] });
+  }
+  if (agent) {
+    const of = `its agent "${agent.name}" reads in its`;
+    texts.push({ where: `${of} command`, text: agent.command, at: ['tasks', baseId, 'agent'] });
+    if (agent.cwd !== undefined && task.cwd === undefined) texts.push({ where: `${of} cwd`, text: agent.cwd, at: ['tasks', baseId, 'agent'] });
+    for (const [k, v] of Object.entries(agent.env)) if (!own(k)) texts.push({ where: `${of} env ${k}`, text: v, at: ['tasks', baseId, 'agent'] });
+  }
   const diagnostics: Diagnostic[] = [];
   const said = new Set<string>();
-  for (const [where, text] of texts) {
+  for (const { where, text, at } of texts) {
     if (!hasTemplate(text)) continue;
-    for (const ref of parseTemplate(text).refs) {
+    // The same texts for every task: parsed once.
+    let refs = parsed.get(text);
+    if (!refs) parsed.set(text, (refs = parseTemplate(text).refs));
+    for (const ref of refs) {
       const lacks = ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key)) ? `has no param "${ref.key}"`
         : ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key) ? (task.matrix ? `has no matrix key "${ref.key}"` : 'has no matrix') : undefined;
       if (lacks === undefined || said.has(ref.text)) continue;
       said.add(ref.text);
-      diagnostics.push(error('unknown-reference', `task "${baseId}" ${lacks}, which its agent "${agent.name}" reads in its ${where} (${ref.text}): ${ref.kind === 'params' ? 'give the task that param, or have the agent read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given' : 'only a task with that matrix key can use this agent'}`, ['tasks', baseId, 'agent']));
+      const fix = ref.kind === 'params' ? 'give the task that param, or read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given' : 'only a task with that matrix key can read it';
+      // At the task's own key for the workflow's env, at the agent it names for an agent's.
+      diagnostics.push(error('unknown-reference', `task "${baseId}" ${lacks}, which ${where} (${ref.text}): ${fix}`, at, at.length === 2));
     }
   }
   return diagnostics;
