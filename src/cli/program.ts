@@ -12,9 +12,9 @@ import { commandOf, doneAlready, otherToolFlag } from './flag-hints.js';
 export function parseCount(name: string, min = 0) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-      throw new InvalidArgumentError(`${name} must be a whole number, got "${value}".`);
-    }
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}".`);
+    // Digits past what a number holds exactly are a whole number still, only too large.
+    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be at most ${Number.MAX_SAFE_INTEGER}, got ${value.trim()}.`);
     if (n < min) throw new InvalidArgumentError(`${name} must be at least ${min}, got ${n}.`);
     return n;
   };

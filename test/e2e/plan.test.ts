@@ -284,6 +284,8 @@ tasks:
     expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).not.toContain('concurrency-above-limit');
     const bad = cli(['plan', 'w.yaml', '-n', '0%'], { cwd: dir });
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--concurrency must be a whole number or a share of the CPUs such as 50%, got "0%".')]);
+    const huge = cli(['plan', 'w.yaml', '-n', '99999999999999999999'], { cwd: dir });
+    expect([huge.code, huge.stderr]).toEqual([2, "orchestrate: option '-n, --concurrency <n>' argument '99999999999999999999' is invalid. --concurrency must be at most 9007199254740991, got 99999999999999999999. (see orchestrate plan --help)\n"]);
   });
 
   it('summarises huge workflows instead of drawing every task', () => {
