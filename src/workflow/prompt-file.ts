@@ -49,20 +49,30 @@ function handOn(writer: string): string {
 /**
  * A finder of the task whose declared artifacts name a file (by its path or
  * a glob, both relative to the task's cwd; templated ones are not known).
+ * The artifacts are gathered once, at the first question: a path is looked
+ * up, only globs are tried one by one.
  */
 export function artifactWriters(tasks: Readonly<Record<string, TaskFile>>, agentCwd: (agent: string) => string | undefined, dir: string): ArtifactWriter {
-  return (file, except) => {
+  let paths: Map<string, string[]> | undefined;
+  const globs: Array<{ id: string; cwd: string; pattern: RegExp }> = [];
+  const gather = () => {
+    paths = new Map();
     for (const [id, t] of Object.entries(tasks)) {
-      if (id === except) continue;
       const cwdText = t.cwd ?? (t.agent !== undefined ? agentCwd(t.agent) : undefined) ?? '.';
       if (!t.artifacts?.length || cwdText.includes('${{')) continue;
       const cwd = resolve(dir, expandHome(cwdText));
-      const path = relative(cwd, file).split(sep).join('/');
       for (const artifact of t.artifacts) {
         if (artifact.includes('${{')) continue;
-        if (resolve(cwd, artifact) === file || (isGlob(artifact) && globToRegExp(artifact).test(path))) return id;
+        const path = resolve(cwd, artifact);
+        paths.set(path, [...(paths.get(path) ?? []), id]);
+        if (isGlob(artifact)) globs.push({ id, cwd, pattern: globToRegExp(artifact) });
       }
     }
-    return undefined;
+    return paths;
+  };
+  return (file, except) => {
+    const exact = (paths ?? gather()).get(file)?.find((id) => id !== except);
+    if (exact !== undefined) return exact;
+    return globs.find((g) => g.id !== except && g.pattern.test(relative(g.cwd, file).split(sep).join('/')))?.id;
   };
 }
