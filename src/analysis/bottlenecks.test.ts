@@ -53,6 +53,12 @@ describe('bottleneck findings', () => {
     expect(found([2, 1, 0.5]).map((f) => [f.subject, f.severity, f.reason])).toEqual([['a', 'high', '`a` is 57% of the critical path (2s of 3.5s)']]);
     // A 30 ms workflow: splitting its 20 ms task would gain nothing anyone could see.
     expect(found([0.02, 0.01, 0.005])).toEqual([]);
+    // A run the slots hold up: 20 one-second tasks beside the chain, two at a time, take 10 s whatever the 2.5 s path does.
+    const crowded = load(`version: 1\npolicy: { maxConcurrency: 2 }\ntasks:\n  a: { run: "true" }\n  b: { run: "true", needs: a }\n${Array.from({ length: 20 }, (_, i) => `  w${i}: { run: "true" }\n`).join('')}`).workflow!;
+    const history = new Map([['a', 2], ['b', 0.5], ...Array.from({ length: 20 }, (_, i): [string, number] => [`w${i}`, 1])]);
+    const all = findBottlenecks({ workflow: crowded, history, tasks: [], agents: [] });
+    expect(kinds(all, 'critical-path')).toEqual([]);
+    expect(kinds(all, 'queue-wait').map((f) => f.subject)).toEqual(['policy.maxConcurrency']);
   });
 
   it('names an agent its API refused with a Retry-After, and lowers or sets its rate limit', () => {

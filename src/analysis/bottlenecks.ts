@@ -34,11 +34,19 @@ const taskOf = (workflow: Workflow | undefined, name: string): TaskSpec | undefi
 /** Seconds below which a gain or a task's time is noise: a process start-up varies by that much, and '0.02s -> 0.02s' says nothing. */
 const NOISE_SECONDS = 0.05;
 
-/** Tasks that dominate the critical path (their planned time: the estimate and the retries history saw), if they take long enough to be worth splitting. */
+/** How much of the planned wall time the critical path must be to bound the run: below it, a limit does (`queue-wait` names it). */
+const PATH_BOUNDS = 0.8;
+
+/**
+ * Tasks that dominate the critical path (their planned time: the estimate and
+ * the retries history saw), if they take long enough to be worth splitting —
+ * and the path is what the run waits for: in a run that slots or another
+ * limit hold up, a shorter path shortens nothing.
+ */
 function criticalPathFindings(plan: Plan): Finding[] {
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
   const total = plan.criticalPath.duration;
-  if (total <= 0) return [];
+  if (total <= 0 || total < PATH_BOUNDS * plan.estimate.wall) return [];
   return plan.criticalPath.tasks.flatMap((id) => {
     const { estimate, retryTime } = byId.get(id)!;
     const time = estimate + (retryTime ?? 0);

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
 
-// Built to show every kind of finding: an agent limited to one task at a time
-// (queue wait), one long task (critical path, cost), a task that fails its
-// first attempt (flaky), and one that sleeps longer on every run (slowing).
+// Built to show the kinds of finding of a run: an agent limited to one task at a
+// time (queue wait), one long task (cost), a task that fails its first attempt
+// (flaky), and one that sleeps longer on every run (slowing). The critical path
+// is named where it is what a run waits for (history.test.ts, the unit tests).
 const workflow = `version: 1
 policy: { maxConcurrency: 4 }
 agents: { solo: { command: "cat > /dev/null; sleep 0.2", concurrency: 1 } }
@@ -21,7 +22,7 @@ tasks:
 `;
 
 describe('orchestrate stats', () => {
-  it('reports per-task and per-agent statistics and every kind of bottleneck', () => {
+  it('reports per-task and per-agent statistics and the bottlenecks of its runs', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
     for (let i = 0; i < 5; i++) expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
     const r = cli(['stats', 'workflow.yaml', '--json'], { cwd: dir });
@@ -36,9 +37,9 @@ describe('orchestrate stats', () => {
     expect(solo.runs).toBe(20);
     expect(solo.queueWait.p95).toBeGreaterThan(0.4);
     const kinds = Object.fromEntries(stats.bottlenecks.map((f: any) => [`${f.kind}:${f.subject}`, f]));
-    expect(Object.keys(kinds).sort()).toEqual(['budget-hog:long', 'critical-path:long', 'flaky:flaky', 'queue-wait:solo.concurrency', 'slowing:growing']);
+    // long is most of the critical path, but the run waits for solo's queue (4 x 0.2 s), not for it: no critical-path finding.
+    expect(Object.keys(kinds).sort()).toEqual(['budget-hog:long', 'flaky:flaky', 'queue-wait:solo.concurrency', 'slowing:growing']);
     expect(kinds['queue-wait:solo.concurrency'].suggestion).toMatch(/^raise `solo\.concurrency` from 1 to 2: estimated wall time \S+ -> \S+$/);
-    expect(kinds['critical-path:long'].reason).toMatch(/`long` is \d+% of the critical path/);
     expect(kinds['flaky:flaky'].reason).toBe('`flaky` needed 1 retry per run and succeeded in 100% of 5 runs');
     for (const f of stats.bottlenecks) expect(['high', 'medium', 'low']).toContain(f.severity);
     const text = cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout;
