@@ -61,6 +61,15 @@ describe('bottleneck findings', () => {
     expect(kinds(all, 'queue-wait').map((f) => f.subject)).toEqual(['policy.maxConcurrency']);
   });
 
+  it('names a task that is most of the cost of a run of its workflow, and standing out: not one of two that cost alike', () => {
+    const of = (workflow: string, name: string, costPerRun: number) => ({ ...row(name, 3, [1]), workflow, costPerRun });
+    const found = findBottlenecks({ tasks: [of('one', 'a', 1), of('one', 'b', 1), of('two', 'x', 10), of('two', 'y', 1), of('two', 'free', 0), of('three', 'big', 6), of('three', 's1', 1), of('three', 's2', 1), of('three', 's3', 1), of('three', 's4', 1)], agents: [] });
+    expect(kinds(found, 'budget-hog').map((f) => [f.workflow, f.subject, f.severity, f.reason])).toEqual([
+      ['two', 'x', 'high', '`x` is 91% of the cost of a run (10 of 11)'],
+      ['three', 'big', 'high', '`big` is 60% of the cost of a run (6 of 10)'],
+    ]);
+  });
+
   it('names an agent its API refused with a Retry-After, and lowers or sets its rate limit', () => {
     const found = findBottlenecks({
       workflow,

@@ -121,7 +121,12 @@ const onlyRefused = (t: StatsRow) => t.successRate === 1 && (t.retryAfter?.attem
 /** Failing and flaky tasks, tasks slowing down over runs, and budget hogs, from history. */
 function historyFindings(tasks: StatsRow[]): Finding[] {
   const findings: Finding[] = [];
-  const totalCost = tasks.reduce((n, t) => n + (t.costPerRun ?? 0), 0);
+  // A run is of one workflow: its tasks' costs, and how many of them cost anything, by workflow.
+  const costs = new Map<string, { total: number; costing: number }>();
+  for (const t of tasks) {
+    const of = costs.get(t.workflow) ?? { total: 0, costing: 0 };
+    costs.set(t.workflow, { total: of.total + (t.costPerRun ?? 0), costing: of.costing + ((t.costPerRun ?? 0) > 0 ? 1 : 0) });
+  }
   for (const t of tasks) {
     // Failing every time is no intermittent fault: a broken task, not a flaky one.
     if (t.runs >= 2 && t.successRate === 0 && !t.samples.length) {
@@ -162,8 +167,10 @@ function historyFindings(tasks: StatsRow[]): Finding[] {
         });
       }
     }
-    if (totalCost > 0 && (t.costPerRun ?? 0) / totalCost >= 0.3 && tasks.length > 1) {
-      const share = (t.costPerRun ?? 0) / totalCost;
+    const { total: totalCost, costing } = costs.get(t.workflow)!;
+    const share = totalCost > 0 ? (t.costPerRun ?? 0) / totalCost : 0;
+    // A hog stands out: a third of the bill, and half again its even share of it (two tasks of equal cost are none).
+    if (share >= 0.3 && share >= 1.5 / costing) {
       findings.push({
         kind: 'budget-hog',
         severity: share >= 0.6 ? 'high' : 'medium',
