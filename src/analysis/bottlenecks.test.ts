@@ -59,6 +59,10 @@ describe('bottleneck findings', () => {
     const all = findBottlenecks({ workflow: crowded, history, tasks: [], agents: [] });
     expect(kinds(all, 'critical-path')).toEqual([]);
     expect(kinds(all, 'queue-wait').map((f) => f.subject)).toEqual(['policy.maxConcurrency']);
+    // Raising the slots past this machine's CPUs helps tasks that wait on other machines only, and says so.
+    const suggested = (cpus: number) => kinds(findBottlenecks({ workflow: crowded, history, tasks: [], agents: [], cpus }), 'queue-wait')[0]!.suggestion;
+    expect(suggested(8)).toMatch(/^raise `policy\.maxConcurrency` from 2 to 3: estimated wall time \S+ -> \S+$/);
+    expect(suggested(2)).toMatch(/-> \S+ \(if its tasks wait on other machines, as agents calling an API do: this machine has 2 CPUs, which tasks that keep one busy each would share\)$/);
   });
 
   it('names a task that is most of the cost of a run of its workflow, and standing out: not one of two that cost alike', () => {

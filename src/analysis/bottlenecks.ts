@@ -67,11 +67,11 @@ function criticalPathFindings(plan: Plan): Finding[] {
  * an agent's concurrency or start rate, a resource's capacity, a matrix's
  * `maxParallel`, the global concurrency.
  */
-function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptions, 'history' | 'retryTimes'>, agentStats: StatsRow[]): Finding[] {
+function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptions, 'history' | 'retryTimes'>, agentStats: StatsRow[], cpus?: number): Finding[] {
   const findings: Finding[] = [];
   const wall = plan.estimate.wall;
   /** @param unit what the number counts, when it needs saying (`per 1m` for a rate) */
-  const consider = (subject: string, from: number, modified: Workflow, waited: string, unit = '') => {
+  const consider = (subject: string, from: number, modified: Workflow, waited: string, unit = '', caveat = '') => {
     const better = planWorkflow(modified, estimates).estimate.wall;
     const gain = (wall - better) / wall;
     // A twentieth of the wall time, and NOISE_SECONDS: less is noise.
@@ -81,7 +81,7 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
       severity: gain >= 0.25 ? 'high' : gain >= 0.1 ? 'medium' : 'low',
       subject,
       reason: `${waited}; the limit of ${from}${unit} is the constraint`,
-      suggestion: `raise \`${subject}\` from ${from} to ${from + 1}${unit}: estimated wall time ${fmt(wall)} -> ${fmt(better)}`,
+      suggestion: `raise \`${subject}\` from ${from} to ${from + 1}${unit}: estimated wall time ${fmt(wall)} -> ${fmt(better)}${caveat}`,
     });
   };
   const withAgent = (agent: Workflow['agents'][string]) => ({ ...workflow, agents: { ...workflow.agents, [agent.name]: agent } });
@@ -111,7 +111,9 @@ function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptio
     consider(`${baseId}.maxParallel`, max, { ...workflow, tasks }, `expansions of \`${baseId}\` wait for ${max === 1 ? 'its one parallel slot' : `one of its ${max} parallel slots`} in the plan`);
   }
   const limit = workflow.policy.maxConcurrency;
-  consider('policy.maxConcurrency', limit, { ...workflow, policy: { ...workflow.policy, maxConcurrency: limit + 1 } }, `ready tasks wait for ${limit === 1 ? 'the one slot' : `one of the ${limit} slots`}`);
+  // The plan's slots are not CPUs: past the machine's, tasks that keep a CPU busy share them and gain nothing.
+  const caveat = cpus !== undefined && limit + 1 > cpus ? ` (if its tasks wait on other machines, as agents calling an API do: this machine has ${cpus} CPU${cpus === 1 ? '' : 's'}, which tasks that keep one busy each would share)` : '';
+  consider('policy.maxConcurrency', limit, { ...workflow, policy: { ...workflow.policy, maxConcurrency: limit + 1 } }, `ready tasks wait for ${limit === 1 ? 'the one slot' : `one of the ${limit} slots`}`, '', caveat);
   return findings;
 }
 
@@ -309,15 +311,16 @@ const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
 /**
  * The bottleneck report: each finding with a severity, a reason in numbers
  * and a suggestion. Plan-based findings need the workflow; history-based ones
- * the stats of its tasks and agents.
+ * the stats of its tasks and agents. `cpus`: this machine's, which a
+ * suggestion to raise maxConcurrency past them says.
  */
-export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; retryTimes?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[] }): Finding[] {
+export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; retryTimes?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[]; cpus?: number }): Finding[] {
   const findings: Finding[] = [];
   if (input.workflow) {
     // Planned as `plan` does: estimates and retry times from history.
     const estimates = { history: input.history ?? new Map<string, number>(), retryTimes: input.retryTimes };
     const plan = planWorkflow(input.workflow, estimates);
-    findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents));
+    findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents, input.cpus));
   }
   const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow), ...costFindings(input.tasks, input.workflow), ...estimateFindings(input.tasks, input.workflow)];
   // Names are a workflow's own: with rows of several, each finding says whose it is.

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { findBottlenecks } from '../../analysis/bottlenecks.js';
@@ -47,7 +48,7 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
     const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
     const workflow = loaded?.workflow;
     const { estimates: history, retryTimes } = workflow ? await workflowHistory(workflow, options.state) : {};
-    text = formatRunReport(data, findBottlenecks({ workflow, history, retryTimes, tasks: stats!.tasks, agents: stats!.agents }), options.lanes);
+    text = formatRunReport(data, findBottlenecks({ workflow, history, retryTimes, tasks: stats!.tasks, agents: stats!.agents, cpus: availableParallelism() }), options.lanes);
   }
   try {
     makeDirectory(dirname(out));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findBottlenecks, type Finding } from '../../analysis/bottlenecks.js';
@@ -47,7 +48,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   // Not there, and never run: a mistyped name.
   if (gone && !stats.tasks.length) throw new IoError(file, `cannot read ${file}: no such file`);
   const { estimates: history, retryTimes } = workflow ? await workflowHistory(workflow, options.state) : {};
-  const findings = findBottlenecks({ workflow, history, retryTimes, tasks: stats.tasks, agents: stats.agents });
+  const findings = findBottlenecks({ workflow, history, retryTimes, tasks: stats.tasks, agents: stats.agents, cpus: availableParallelism() });
   const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
   if (options.json) {
     await writeOut(`${JSON.stringify({ tasks: strip(stats.tasks), agents: strip(stats.agents), bottlenecks: findings }, null, 2)}\n`);
