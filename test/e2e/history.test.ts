@@ -553,7 +553,10 @@ tasks:
     // A matrix task's id names its expansions, and * patterns work, as with run --only.
     expect(cli(['logs', '-t', 'm'], { cwd: dir }).stdout).toMatch(/^==> m\[src\/x.ts\] \(succeeded\) [^\n]*\n--- attempt 1 of m\[src\/x.ts\] [^\n]*\nout\| value src\/x.ts\n$/);
     expect(cli(['logs', '-t', 'b*'], { cwd: dir }).stdout).toMatch(/^==> bad \(failed\) /);
-    expect(cli(['logs', '-t', 'q*,zz'], { cwd: dir }).stdout).toBe('==> q* (1 task): no output <==\n==> zz (not in this run): no output <==\n');
+    expect(cli(['logs', '-t', 'q*'], { cwd: dir }).stdout).toBe('==> q* (1 task): no output <==\n');
+    // A name that fits no task of the run is a typo, said as run --only says it.
+    const typo = cli(['logs', '-t', 'q*,bda'], { cwd: dir });
+    expect([typo.code, typo.stdout, typo.stderr]).toEqual([2, '', `orchestrate: --task: run ${run.runId} has no task "bda" (did you mean "bad"?)\n`]);
     // A run in which no task printed anything says so.
     writeFileSync(join(dir, 'silent.yaml'), 'version: 1\ntasks:\n  s: { run: "true" }\n');
     const silent = json(dir, ['run', 'silent.yaml', '--json']);

@@ -12,6 +12,7 @@ import { stillRunning } from '../run-liveness.js';
 import { readHead } from '../../util/read-head.js';
 import { tailStart } from '../../util/tail-start.js';
 import { idList } from '../id-list.js';
+import { suggestion } from '../../util/suggest.js';
 import { existingStatePath } from '../history-store.js';
 import { writeErr, writeOut } from '../output.js';
 
@@ -83,6 +84,9 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   }
   const wanted = idList(options.task, '--task');
   const tests = wanted?.map((id) => [id, taskNames(id)] as const);
+  // A name that fits no task of a run that has ended is a typo (`run --only` says so too); in a run going on it may be yet to come.
+  const unknown = options.follow || stillRunning(run) ? undefined : tests?.find(([, names]) => ![...statuses.keys()].some(names));
+  if (unknown) throw new UsageError(`--task: run ${run.id} has no task "${unknown[0]}"${suggestion(unknown[0], statuses.keys())}`);
   // A log is named by its task's id made file-safe; an id that held a secret, by its masked form and index (then its header says).
   const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
   if (options.follow) return follow(db, run.id, dir, (f) => byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4), (task) => !tests || tests.some(([, names]) => names(task)), compare, options.tail);
