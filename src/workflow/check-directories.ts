@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
 import { statIfPresent } from '../util/stat-if-present.js';
+import { fixedPart } from './check-sources.js';
 
 /**
  * Working directories that are not there when the workflow is linted: a
@@ -12,6 +13,7 @@ import { statIfPresent } from '../util/stat-if-present.js';
  * does not exist or is not a directory — a typo that would otherwise fail
  * the task only when the run gets to it. A warning: an earlier task may
  * make it (`mkdir build`), and the comment that silences it says so. A cwd
+ * that another task declares an artifact in (`dist/app.js` makes `dist`), one
  * that reads an input, or what is known only at run time, is left alone.
  */
 export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagnostic[] {
@@ -19,6 +21,12 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
   const reported = new Set<string>();
   // Every command loads the workflow: each directory is looked at once, however many tasks run in it.
   const stats = new Map<string, ReturnType<typeof statSync>>();
+  /** Where each task declares it writes (absolute, a glob's fixed part), gathered when a cwd is missing. */
+  let made: Array<{ baseId: string; path: string }> | undefined;
+  const madeByAnother = (dir: string, baseId: string) => {
+    made ??= workflow.tasks.flatMap((t) => t.artifacts.filter((a) => !a.includes('${{')).map((a) => ({ baseId: t.baseId, path: fixedPart(a, t.cwd) })));
+    return made.some((m) => m.baseId !== baseId && m.path.startsWith(`${dir}${sep}`));
+  };
   for (const task of workflow.tasks) {
     // An included task was checked with its own file.
     if (task.includedFrom !== undefined) continue;
@@ -35,7 +43,7 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
     reported.add(key);
     if (!stats.has(task.cwd)) stats.set(task.cwd, statIfPresent(task.cwd));
     const stat = stats.get(task.cwd);
-    if (stat?.isDirectory()) continue;
+    if (stat?.isDirectory() || (!stat && madeByAnother(task.cwd, task.baseId))) continue;
     const shown = relative(workflow.dir, task.cwd) || '.';
     const whose = own !== undefined ? `task "${task.id}"` : `agent "${task.agent}"${agentHere === undefined ? ' of the config file' : ''} (of task "${task.id}")`;
     diagnostics.push(warning('missing-cwd', `${whose} runs in ${shown}, which ${stat ? 'is not a directory' : 'does not exist (yet?)'}: a typo fails the task when the run gets to it; if an earlier task makes it, say so with # orchestrate-lint-disable-next-line missing-cwd`, path));

@@ -5,7 +5,7 @@ import { globBase, isGlob } from '../util/glob.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 
 /** The part of a path or glob that names something fixed, absolute: `src/lib/*.ts` in /p -> /p/src/lib. */
-function fixedPart(entry: string, cwd: string): string {
+export function fixedPart(entry: string, cwd: string): string {
   return resolve(cwd, isGlob(entry) ? globBase(entry) : entry);
 }
 

@@ -470,6 +470,9 @@ tasks:
     run: "true"
   help: { agent: helper, prompt: hi }
   tilde: { run: "true", cwd: ~/orchestrate-no-such-dir }
+  compile: { run: "mkdir -p dist && touch dist/app.js", artifacts: [dist/app.js] }
+  serve: { needs: compile, cwd: dist, run: "true" }
+  self: { cwd: made-here, run: "true", artifacts: [x.txt] }
 `,
     });
     const r = cli(['lint', 'w.yaml', '--format', 'json'], { cwd: dir });
@@ -483,6 +486,8 @@ tasks:
       '18:18 missing-cwd agent "helper" of the config file (of task "help") runs in helper-dir, which does not exist (yet?)',
       // ~ is the home directory, as the shell reads it.
       `19:30 missing-cwd task "tilde" runs in ${relative(dir, join(homedir(), 'orchestrate-no-such-dir'))}, which does not exist (yet?)`,
+      // serve's dist is where compile declares it writes; a task's own artifacts do not make the directory it starts in.
+      '22:16 missing-cwd task "self" runs in made-here, which does not exist (yet?)',
     ]);
     // And the run still runs what it can: the warning is not a refusal.
     expect(cli(['run', 'w.yaml', 'pack'], { cwd: dir }).code).toBe(0);
