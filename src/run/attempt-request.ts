@@ -76,6 +76,7 @@ export function attemptRequest(task: TaskSpec, c: AttemptContext): AttemptReques
     params,
     ...(task.agent !== undefined ? { agent: task.agent } : {}),
     ...(task.captureStdout ? { captureStdout: task.captureStdout } : {}),
+    ...(task.costOutput ? { costOutput: task.costOutput } : {}),
     ...(task.service ? { service: { ...(task.service.ready !== undefined ? { ready: renderTemplate(task.service.ready, (ref) => c.valueOf(ref, env)) } : {}), interval: task.service.interval, timeout: task.service.timeout } } : {}),
     env,
     cwd: task.cwd,

@@ -75,6 +75,8 @@ export interface AttemptRequest {
   killSignal?: AbortSignal;
   /** Its stdout becomes this output (without the final newline), unless the outputs file sets it. */
   captureStdout?: string;
+  /** The output and JSON path holding the attempt's cost, when it writes no `cost=` (`answer.total_cost_usd`). */
+  costOutput?: string;
   /** Gets the attempt's output lines, masked, as they come (for the console). */
   onOutput?: (stream: 'out' | 'err', line: string) => void;
   /** Notes for the attempt's log, under its header (a template that read an output its task never set, or a member its JSON lacks). */

@@ -1,5 +1,6 @@
 import { mostCost } from '../workflow/schema.js';
 import { showNumber } from '../util/show-number.js';
+import { reportedCost } from './reported-cost.js';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor, PreviousError } from './attempt.js';
 import { MAX_OUTPUT_BYTES, outputsTooLarge } from './outputs.js';
@@ -139,6 +140,12 @@ export class InProcessExecutor implements Executor {
     if (output?.cost !== undefined) {
       if (typeof output.cost === 'number' && output.cost >= 0 && output.cost <= mostCost()) cost = output.cost;
       else log.note(`cost ${shown(output.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts`);
+    } else if (invalid === undefined && request.costOutput !== undefined) {
+      // Where its costOutput says, as a command's (its `cost` return is its `cost=`: a `cost` among its outputs is just an output).
+      const { cost: _cost, ...others } = outputs;
+      const reported = reportedCost(request.costOutput.split('.')[0] === 'cost' ? outputs : others, request.costOutput);
+      cost = reported.cost;
+      if (reported.note !== undefined) log.note(reported.note);
     }
     let artifacts: string[] | undefined;
     if (output?.artifacts !== undefined) {

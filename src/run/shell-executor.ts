@@ -2,8 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor, ServiceEnd } from './attempt.js';
 import { isDefaultShell } from '../workflow/shell.js';
-import { mostCost } from '../workflow/schema.js';
-import { showNumber } from '../util/show-number.js';
+import { reportedCost } from './reported-cost.js';
 import type { SpawnerClient } from './spawner/spawner-client.js';
 import { readOutputsFile } from './outputs.js';
 import { TAIL_LINES } from './task-log.js';
@@ -141,7 +140,7 @@ export class ShellExecutor implements Executor {
           await note(report, `the service ended on its own (${report.signal ? `killed by ${report.signal}` : `exit code ${report.code}`}) while tasks that need it could still run`);
           return { how: 'exited', exitCode: report.code };
         });
-        return { ok: true, exitCode: null, signal: null, durationMs: performance.now() - startedAt, outputs: so.outputs, cost: reportedCost(so.outputs), tail: [], service: { exited } };
+        return { ok: true, exitCode: null, signal: null, durationMs: performance.now() - startedAt, outputs: so.outputs, cost: reportedCost(so.outputs, request.costOutput).cost, tail: [], service: { exited } };
       }
       // Its outputs cannot be read: it fails as any attempt with such outputs, and is stopped.
       terminate();
@@ -156,10 +155,8 @@ export class ShellExecutor implements Executor {
     settle();
 
     const outputs = report.outputs;
-    const cost = reportedCost(outputs);
-    if (outputs.cost !== undefined && cost === undefined) {
-      await note(report, `cost ${JSON.stringify(outputs.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts`);
-    }
+    const { cost, note: costNote } = reportedCost(outputs, request.costOutput);
+    if (costNote !== undefined) await note(report, costNote);
     const result = (ok: boolean, kind?: AttemptResult['kind'], message?: string): AttemptResult =>
       ({ ok, kind, message, exitCode: report.code, signal: report.signal, durationMs: report.durationMs, outputs, cost, ...(report.summary !== undefined ? { summary: report.summary } : {}), tail: report.tail, unwrittenHeader: unwritten(report) });
     let outcome: AttemptResult;
@@ -179,11 +176,4 @@ export class ShellExecutor implements Executor {
     }
     return outcome;
   }
-}
-
-/** The cost an attempt reported (`cost=` output), if it is a number from 0 to the schema's most (sums of such stay finite). */
-function reportedCost(outputs: Readonly<Record<string, string>>): number | undefined {
-  if (outputs.cost === undefined || outputs.cost.trim() === '') return undefined;
-  const reported = Number(outputs.cost);
-  return reported >= 0 && reported <= mostCost() ? reported : undefined;
 }

@@ -9,7 +9,7 @@ import { retryBlockProblems } from './check-retry-blocks.js';
 import { misspelledScripts } from './misspelled-scripts.js';
 import { secretsInCommands } from './secret-in-command.js';
 import { agentOutputsInCommands } from './agent-output-in-command.js';
-import { misspeltSchemaOutputs } from './unknown-output.js';
+import { misspeltCostOutputs, misspeltSchemaOutputs } from './unknown-output.js';
 import { secretsInFile, secretsWrittenInFile } from './secrets-in-file.js';
 import { missingDirectories, missingPrograms } from './check-directories.js';
 import { missingSources } from './check-sources.js';
@@ -140,7 +140,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
     diagnostics.push(...checkReferences(raw, built.workflow, graph.graph, built.promptFiles));
     // A share of the CPUs (`50%`) differs between machines, as the default does: no warning against it.
     const explicitLimit = typeof (raw.policy?.maxConcurrency ?? config.policy?.maxConcurrency) === 'number';
-    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...misspelledScripts(built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...shellVariablesInEnv(raw), ...circuitWithoutAgents(raw, built.workflow), ...secretsInCommands(raw, built.workflow), ...agentOutputsInCommands(raw, built.workflow), ...misspeltSchemaOutputs(raw, built.workflow), ...secretsInFile(written));
+    diagnostics.push(...checkWarnings(built.workflow, graph.graph, explicitLimit), ...missingDirectories(raw, built.workflow), ...missingPrograms(raw, built.workflow), ...misspelledScripts(built.workflow), ...missingSources(built.workflow), ...reservedEnv(raw), ...shellVariablesInEnv(raw), ...circuitWithoutAgents(raw, built.workflow), ...secretsInCommands(raw, built.workflow), ...agentOutputsInCommands(raw, built.workflow), ...misspeltSchemaOutputs(raw, built.workflow), ...misspeltCostOutputs(raw, built.workflow), ...secretsInFile(written));
   }
   return done(diagnostics, built.workflow);
 }

@@ -59,6 +59,8 @@ export interface AgentSpec {
   shell?: string[];
   /** Its tasks' stdout becomes this output, unless a task says otherwise. */
   captureStdout?: string;
+  /** The output and JSON path where its tasks' attempts report their cost (`answer.total_cost_usd`), unless a task says otherwise. */
+  costOutput?: string;
   /** What its tasks' outputs must be, by key (a task's own win key by key). */
   outputSchema?: OutputSchema;
   /** Its tasks reuse an earlier success's outputs when their inputs are the same. */
@@ -101,6 +103,8 @@ export interface TaskSpec {
   promptFile?: string;
   /** The output its stdout becomes (its own `captureStdout`, else its agent's). */
   captureStdout?: string;
+  /** The output and JSON path where its attempts report their cost (its own `costOutput`, else its agent's). */
+  costOutput?: string;
   /** JSON Schemas its outputs must match after an attempt exits 0, by key (its agent's, under its own). */
   outputSchema?: OutputSchema;
   /** It reuses an earlier success's outputs when its inputs are the same (its own `memoize`, else its agent's). */

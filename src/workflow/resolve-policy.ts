@@ -102,6 +102,7 @@ export function resolveAgents(
       command: a.command ?? '',
       shell: a.shell === undefined ? undefined : shellWords(a.shell),
       captureStdout: a.captureStdout,
+      ...(a.costOutput ? { costOutput: a.costOutput } : {}),
       ...(a.outputSchema ? { outputSchema: a.outputSchema } : {}),
       ...(memoize ? { memoize } : {}),
       description: a.description,

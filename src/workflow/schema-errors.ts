@@ -34,6 +34,7 @@ const DEFAULT_ID_RULE = 'use letters, digits, "_", "-" and ".", starting with a 
 /** What a value of each named pattern of the schema must be, in words, by definition. */
 const PATTERN_WORDS: Record<string, string> = {
   outputKey: `is not an output name (${ID_RULE['output name']})`,
+  costOutput: `is not an output name and a path into its JSON (an output name, then members after dots: answer.total_cost_usd)`,
   envName: `is not an environment variable name (${ID_RULE['environment variable name']})`,
   inputName: `is not an input name (${ID_RULE['input name']})`,
   name: `is not a valid name (${DEFAULT_ID_RULE})`,

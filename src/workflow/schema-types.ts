@@ -8,6 +8,11 @@
 export type OutputKey = string;
 
 /**
+ * The output, and a path into its JSON, that holds what an attempt cost when its command does not write `cost=` itself: `answer.total_cost_usd` for an agent whose stdout (`captureStdout: answer`) is a JSON answer with its cost in it, as `claude -p --output-format json` prints. A number from 0 to 1e15 there is the attempt's cost, as `cost=` is; anything else leaves the declared cost, and the attempt's log says so.
+ */
+export type CostOutput = string;
+
+/**
  * JSON Schemas (draft-07) that outputs must match, by output key: after an attempt exits 0, each named output must be set and its value — as text, or read as JSON when it is JSON — must match, else the attempt fails as invalid (and is retried like any failure). For an agent's JSON answer captured with `captureStdout`: `{ answer: { type: object, required: [verdict] } }`.
  */
 export type OutputSchema = Record<string, Record<string, unknown>>;
@@ -246,6 +251,10 @@ export type Agent = {
    */
   captureStdout?: OutputKey;
   /**
+   * Where its tasks' attempts report their cost in their outputs (see definitions/costOutput): `answer.total_cost_usd`. A task's own `costOutput` overrides it.
+   */
+  costOutput?: CostOutput;
+  /**
    * What its tasks' outputs must be: JSON Schemas by output key (see definitions/outputSchema); a task's own win key by key.
    */
   outputSchema?: OutputSchema;
@@ -323,6 +332,10 @@ export type Task = {
    * What the task prints on stdout becomes this output, for its dependents' `${{ tasks.ID.outputs.KEY }}` (Argo's `outputs.result`): the last attempt's stdout, masked, without its final newline, at most 1 MB with the other outputs (more fails the attempt as invalid). A key the task also writes to $ORCHESTRATE_OUTPUT keeps that value. Default: its agent's `captureStdout`, else none.
    */
   captureStdout?: OutputKey;
+  /**
+   * Where its attempts report their cost in their outputs (see definitions/costOutput): `answer.total_cost_usd`. A `cost=` output, or an in-process agent's `cost`, wins. Default: its agent's `costOutput`, else none.
+   */
+  costOutput?: CostOutput;
   /**
    * What its outputs must be: JSON Schemas by output key (see definitions/outputSchema); over its agent's, key by key.
    */

@@ -69,3 +69,28 @@ export function misspeltSchemaOutputs(raw: WorkflowFile, workflow: Pick<Workflow
   }
   return diagnostics;
 }
+
+/**
+ * `unknown-output` for a `costOutput` whose output no attempt is seen to set,
+ * of a near spelling of one it is (`anwser.total_cost_usd` beside
+ * `captureStdout: answer`): no cost would be read, and the declared cost
+ * would count while the log says why. At the key where it is written, once.
+ */
+export function misspeltCostOutputs(raw: WorkflowFile, workflow: Pick<Workflow, 'tasks'>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const task of workflow.tasks) {
+    if (task.costOutput === undefined || task.includedFrom !== undefined) continue;
+    const key = task.costOutput.split('.')[0]!;
+    const meant = misspeltOutput(task, key);
+    if (meant === undefined) continue;
+    const own = raw.tasks?.[task.baseId]?.costOutput !== undefined;
+    const inFile = !own && task.agent !== undefined && raw.agents?.[task.agent]?.costOutput !== undefined;
+    const path = own ? ['tasks', task.baseId, 'costOutput'] : inFile ? ['agents', task.agent!, 'costOutput'] : ['tasks', task.baseId, 'agent'];
+    if (reported.has(path.join('\u0000'))) continue;
+    reported.add(path.join('\u0000'));
+    const owner = own ? `task "${task.baseId}"` : `agent "${task.agent}"${inFile ? '' : ' (from the config file)'}`;
+    diagnostics.push(warning('unknown-output', `${owner} reads its cost from output "${key}" (costOutput ${task.costOutput}), which ${own ? 'it is' : 'its tasks are'} not seen to set (did you mean "${meant}"?): no cost would be read there, and the declared cost would count`, path));
+  }
+  return diagnostics;
+}

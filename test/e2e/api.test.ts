@@ -220,6 +220,19 @@ console.log(JSON.stringify(r.tasks[0].errors));`;
     expect(readFileSync(join(logs, 'endless.log'), 'utf8')).toContain('cost Infinity ignored: not a number from 0 to 1e15');
   });
 
+  it('reads an in-process agent\'s cost where costOutput says when it returns none, and takes a cost among its outputs as just an output', async () => {
+    const cwd = tempProject();
+    const answer = (text: string, cost?: number): Agent => ({ run: () => ({ output: text, ...(cost !== undefined ? { cost } : {}) }) });
+    const result = await executeGraph({
+      tasks: [
+        { id: 'json', agent: answer('{"result": "ok", "usage": {"cost": 0.2}}'), captureStdout: 'answer', costOutput: 'answer.usage.cost', cost: 1 },
+        { id: 'returned', agent: answer('{"usage": {"cost": 0.2}}', 0.3), captureStdout: 'answer', costOutput: 'answer.usage.cost', cost: 1 },
+        { id: 'plain', agent: { run: () => ({ outputs: { cost: '0.4' } }) }, cost: 1 },
+      ],
+    }, { cwd });
+    expect(result.tasks.map((t) => [t.id, t.cost])).toEqual([['json', 0.2], ['returned', 0.3], ['plain', 1]]);
+  });
+
   it('takes outputs as JSON would write them: undefined, functions and symbols left out, bigints as digits, a circular object an invalid attempt', async () => {
     const cwd = tempProject();
     const circular: Record<string, unknown> = { a: 1 };

@@ -525,6 +525,36 @@ tasks:
     expect(readFileSync(join(r.result.logDir, 'c.log'), 'utf8')).toContain('--- cost "1e308" ignored');
   });
 
+  it('reads an attempt\'s cost from the JSON an agent answers with costOutput, and says in the log when it cannot', () => {
+    const r = runProject({
+      'answer.sh': '#!/bin/sh\ncat > /dev/null\ncase "$ORCHESTRATE_TASK_ID" in\n  plain) echo "just text" ;;\n  bare) echo \'{"result": "ok"}\' ;;\n  told) echo \'{"total_cost_usd": 9}\'; echo cost=0.5 >> "$ORCHESTRATE_OUTPUT" ;;\n  *) echo \'{"result": "ok", "total_cost_usd": 0.25}\' ;;\nesac\n',
+      'workflow.yaml': `version: 1
+agents:
+  llm: { command: sh ./answer.sh, captureStdout: answer, costOutput: answer.total_cost_usd, cost: 0.1 }
+tasks:
+  json: { agent: llm, prompt: a }
+  plain: { agent: llm, prompt: b }
+  bare: { agent: llm, prompt: c }
+  told: { agent: llm, prompt: d }
+  own: { run: "echo '{\\"usage\\": {\\"cost\\": 0.03}}' > u.json; echo \\"usage=$(cat u.json)\\" >> $ORCHESTRATE_OUTPUT", costOutput: usage.usage.cost }
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(validateResult(r.result), JSON.stringify(validateResult.errors)).toBe(true);
+    // The member's number is the cost; a cost= output wins; where there is none, the declared cost counts.
+    expect(['json', 'plain', 'bare', 'told', 'own'].map((id) => task(r.result, id).cost)).toEqual([0.25, 0.1, 0.1, 0.5, 0.03]);
+    expect(task(r.result, 'json').outputs.answer).toBe('{"result": "ok", "total_cost_usd": 0.25}');
+    expect(r.result.metrics.costSpent).toBe(0.98);
+    const log = (id: string) => readFileSync(join(r.result.logDir, `${id}.log`), 'utf8');
+    expect(log('plain')).toContain('--- costOutput answer.total_cost_usd ignored: output "answer" is not JSON; the declared cost counts');
+    expect(log('bare')).toContain('--- costOutput answer.total_cost_usd ignored: there is nothing there; the declared cost counts');
+    expect(log('json')).not.toContain('costOutput');
+    // A typo of the output it reads is linted, as a template's is.
+    writeFileSync(join(r.dir, 'workflow.yaml'), readFileSync(join(r.dir, 'workflow.yaml'), 'utf8').replace('costOutput: answer.', 'costOutput: anwser.'));
+    const lint = cli(['lint', 'workflow.yaml'], { cwd: r.dir });
+    expect(lint.stdout).toContain('workflow.yaml:3:70  warning  agent "llm" reads its cost from output "anwser" (costOutput anwser.total_cost_usd), which its tasks are not seen to set (did you mean "answer"?): no cost would be read there, and the declared cost would count  [unknown-output]');
+  });
+
   it('gives the log of an attempt that printed nothing its header before the note of how it failed', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  quiet: { run: "exit 3", retry: { maxAttempts: 2, delay: 10ms } }\n  costly: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 1 }\n  both: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", artifacts: [none.txt] }\n' });
     const lines = (id: string) => readFileSync(task(r.result, id).logFile, 'utf8').replace(/started \S+Z/g, 'started T').split('\n');
