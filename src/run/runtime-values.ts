@@ -37,6 +37,8 @@ export class RuntimeValues {
       return state !== undefined && FINAL.has(state) ? state : '';
     }
     if (ref.kind === 'env') return ownValue(env, ref.key) ?? ownValue(this.baseEnv, ref.key) ?? '';
+    // Last, when the task runs: filled at load, `${{ '${{' }}` would make a template of what follows it.
+    if (ref.kind === 'literal') return ref.value;
     return undefined;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
-import { expansionsOutputAt, outputAt, parseTemplate } from './templates.js';
+import { expansionsOutputAt, outputAt, parseTemplate, renderTemplate } from './templates.js';
 
 describe('templates of outputs', () => {
   it('parse a path after the output key, and task ids with dots or matrix values', () => {
@@ -48,6 +48,20 @@ describe('templates of outputs', () => {
   });
 });
 
+describe('a string in a template', () => {
+  it('writes what a template would read as text: ${{ \'${{\' }}, with \'\' for a quote, when the text is filled', () => {
+    expect(parseTemplate("${{ '${{' }} github.sha }} and ${{ 'it''s' }}")).toEqual({
+      refs: [{ kind: 'literal', value: '${{', text: "${{ '${{' }}" }, { kind: 'literal', value: "it's", text: "${{ 'it''s' }}" }],
+      errors: [],
+    });
+    const fill = (ref: ReturnType<typeof parseTemplate>['refs'][number]) => (ref.kind === 'literal' ? ref.value : undefined);
+    expect(renderTemplate("Explain ${{ '${{' }} github.sha }}: ${{ '' }}done", fill)).toBe('Explain ${{ github.sha }}: done');
+    // Filled at load, it stays as written: the run fills it, last.
+    expect(renderTemplate("${{ '${{' }} x }}", () => undefined)).toBe("${{ '${{' }} x }}");
+    expect(parseTemplate("${{ 'unclosed }}").errors).toHaveLength(1);
+  });
+});
+
 describe('an expression no template reads', () => {
   const message = (text: string) => parseTemplate(text).errors.map((e) => e.message);
 
@@ -63,7 +77,7 @@ describe('an expression no template reads', () => {
   });
 
   it('lists what templates read when nothing stands for it', () => {
-    const list = ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY';
+    const list = ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME, runner.KEY, or a string in single quotes (${{ \'${{\' }} writes ${{)';
     expect(message('${{ github.sha }}')).toEqual([`unknown template expression "github.sha"${list}`]);
     expect(message('${{ tasks.a.statuz }}')).toEqual([`unknown template expression "tasks.a.statuz"${list}`]);
     expect(message('${{ input }}')).toEqual([`unknown template expression "input"${list}`]);

@@ -8,7 +8,9 @@ export type TemplateRef =
   | { kind: 'env'; key: string; text: string }
   | { kind: 'params'; key: string; text: string }
   | { kind: 'inputs'; key: string; text: string }
-  | { kind: 'runner'; key: string; text: string };
+  | { kind: 'runner'; key: string; text: string }
+  /** `'text'`: a string, as GitHub's expressions write one (`''` for a quote); `${{ '${{' }}` writes `${{`. Filled when the task runs, as the last of its templates. */
+  | { kind: 'literal'; value: string; text: string };
 
 /** A reference that names a key (an input, a matrix key, ...): all but a task's status. */
 export type KeyedRef = Extract<TemplateRef, { key: string }>;
@@ -30,6 +32,7 @@ const EXPRESSIONS: Array<[RegExp, (m: RegExpExecArray, text: string) => Template
   [new RegExp(`^params\\.(${KEY})$`), (m, text) => ({ kind: 'params', key: m[1]!, text })],
   [new RegExp(`^inputs\\.(${KEY})$`), (m, text) => ({ kind: 'inputs', key: m[1]!, text })],
   [new RegExp(`^runner\\.(${KEY})$`), (m, text) => ({ kind: 'runner', key: m[1]!, text })],
+  [/^'((?:[^']|'')*)'$/, (m, text) => ({ kind: 'literal', value: m[1]!.replace(/''/g, "'"), text })],
 ];
 
 /**
@@ -80,7 +83,7 @@ export function parseTemplate(text: string): ParsedTemplate {
       return m ? make(m, whole) : undefined;
     }).find(Boolean);
     if (match) refs.push(match);
-    else errors.push({ message: `unknown template expression "${expression}"${expressionHint(expression) ?? ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY'}`, text: whole });
+    else errors.push({ message: `unknown template expression "${expression}"${expressionHint(expression) ?? ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME, runner.KEY, or a string in single quotes (${{ \'${{\' }} writes ${{)'}`, text: whole });
     from = end + CLOSE.length;
   }
   return { refs, errors };

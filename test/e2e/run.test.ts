@@ -555,6 +555,29 @@ tasks:
     expect(lint.stdout).toContain('workflow.yaml:3:70  warning  agent "llm" reads its cost from output "anwser" (costOutput anwser.total_cost_usd), which its tasks are not seen to set (did you mean "answer"?): no cost would be read there, and the declared cost would count  [unknown-output]');
   });
 
+  it('writes ${{ as text through a string template, in a prompt, a command and a prompt file, filled when the task runs', () => {
+    const r = runProject({
+      'review.md': "Review the step that reads ${{ '${{' }} github.sha }} in ${{ matrix.file }}.\n",
+      'workflow.yaml': `version: 1
+agents: { llm: { command: cat, captureStdout: answer } }
+tasks:
+  ask: { agent: llm, prompt: "Explain \${{ '\${{' }} github.sha }}, it's \${{ 'it''s' }}" }
+  file: { agent: llm, promptFile: review.md, matrix: { file: [ci.yml] } }
+  shell:
+    run: |
+      set -e
+      echo 'uses \${{ '\${{' }} inputs.x }}'
+      echo 'v=\${{ '\${{' }} env.X }}' >> "$ORCHESTRATE_OUTPUT"
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(task(r.result, 'ask').outputs.answer).toBe("Explain ${{ github.sha }}, it's it's");
+    expect(task(r.result, 'file[ci.yml]').outputs.answer).toBe('Review the step that reads ${{ github.sha }} in ci.yml.');
+    expect(readFileSync(join(r.result.logDir, 'shell.log'), 'utf8')).toContain('out| uses ${{ inputs.x }}\n');
+    // What a task writes is never read as a template again.
+    expect(task(r.result, 'shell').outputs.v).toBe('${{ env.X }}');
+  });
+
   it('gives the log of an attempt that printed nothing its header before the note of how it failed', () => {
     const r = runProject({ 'workflow.yaml': 'version: 1\ntasks:\n  quiet: { run: "exit 3", retry: { maxAttempts: 2, delay: 10ms } }\n  costly: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", cost: 1 }\n  both: { run: "echo cost=lots >> $ORCHESTRATE_OUTPUT", artifacts: [none.txt] }\n' });
     const lines = (id: string) => readFileSync(task(r.result, id).logFile, 'utf8').replace(/started \S+Z/g, 'started T').split('\n');

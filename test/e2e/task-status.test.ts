@@ -64,7 +64,7 @@ tasks:
       ['unknown-reference', 4, 'task "b" uses ${{ tasks.a.status }}, but "a" is not among the tasks it needs (directly or indirectly), so it may not have ended yet: add it to `needs`'],
       ['unknown-reference', 5, 'task "c" uses ${{ tasks.zz.status }}, but there is no task "zz"'],
       ['bad-template', 6, 'task "d": its sources are fingerprinted before anything runs, so ${{ tasks.a.status }} cannot be used there: use matrix, params or inputs templates'],
-      ['bad-template', 7, 'task "e": unknown template expression "tasks.a.statuz": use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME or runner.KEY'],
+      ['bad-template', 7, 'task "e": unknown template expression "tasks.a.statuz": use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME, runner.KEY, or a string in single quotes (${{ \'${{\' }} writes ${{)'],
       ['unknown-reference', 8, 'task "f" uses tasks.b.status, but "b" is not among the tasks it needs (directly or indirectly), so it may not have ended yet: add it to `needs`'],
     ]);
   });
