@@ -54,6 +54,24 @@ tasks:
     expect(messages(workflowEnv)).toEqual([lacks('a', 'k', 'K'), lacks('b', 'model', 'MODEL'), lacks('b', 'k', 'K')]);
     expect(codes(workflowEnv)).toEqual(['unknown-reference@5:3', 'unknown-reference@6:3', 'unknown-reference@6:3']);
   });
+  it('asks a task whose agent or the workflow env reads another task\'s outputs or end to need that task, as its own fields must', () => {
+    const text = `version: 1
+env: { VERSION: "\${{ tasks.build.outputs.version }}", TYPO: "\${{ tasks.biuld.status }}" }
+agents: { llm: { command: 'llm -m "\${{ tasks.config.outputs.model }}"' } }
+tasks:
+  build: { run: x, env: { TYPO: t } }
+  config: { run: x, env: { VERSION: v, TYPO: t } }
+  test: { run: x, needs: [build, config], env: { TYPO: t } }
+  ask: { agent: llm, prompt: p, needs: test, env: { TYPO: t } }
+  ask2: { agent: llm, prompt: p, needs: build, env: { TYPO: t } }
+`;
+    expect(messages(text)).toEqual([
+      'the workflow env uses \${{ tasks.biuld.status }}, but there is no task "biuld" (did you mean "build"?)',
+      'task "build" would read its own output before it has one: the workflow\'s env reads it in VERSION (\${{ tasks.build.outputs.version }}); read it in the tasks that need "build" instead',
+      'task "ask2" does not need "config" (directly or indirectly), whose output its agent "llm" reads in its command (\${{ tasks.config.outputs.model }}): what it read would depend on which ran first; add "config" to its needs, or read it in the tasks that need "config" instead',
+    ]);
+    expect(codes(text)).toEqual(['unknown-reference@2:62', 'unknown-reference@5:3', 'unknown-reference@9:18']);
+  });
   it('accepts an expansion whose matrix value contains "]"', () => {
     expect(codes('version: 1\ntasks:\n  m: { matrix: { f: ["a]b", c] }, run: x }\n  n: { needs: m, run: "echo ${{ tasks.m[a]b].outputs.k }}" }\n')).toEqual([]);
   });

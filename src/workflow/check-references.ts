@@ -109,6 +109,10 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
     for (const ref of parseTemplate(field.text).refs) {
       const problem = undeclaredInput(raw, ref, where, field.path);
       if (problem) diagnostics.push(problem);
+      // A task that is nowhere, said once here; whether each task that reads it needs it is said at each.
+      if ((ref.kind === 'task-output' || ref.kind === 'task-status') && !workflow.taskIndex.has(ref.task) && !Object.hasOwn(raw.tasks, ref.task) && !workflow.tasks.some((t) => t.baseId === ref.task)) {
+        diagnostics.push({ ...error('unknown-reference', `${where} uses ${ref.text}, but there is no task "${ref.task}"${suggestion(ref.task, Object.keys(raw.tasks))}`, field.path), find: ref.text });
+      }
     }
   }
   const firstExpansion = new Map<string, TaskSpec>();
@@ -207,7 +211,17 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         for (let k = before; k < diagnostics.length; k++) diagnostics[k] = { ...diagnostics[k]!, message: `${diagnostics[k]!.message} (in ${task.promptFile})` };
       }
     }
-    diagnostics.push(...sharedReadsOf(baseId, task, workflow, raw, sharedParsed));
+    // A task the shared texts read must be one it needs, as for its own: else what they read depends on which ran first.
+    const needed = (ref: TemplateRef): boolean | undefined => {
+      if (ref.kind !== 'task-output' && ref.kind !== 'task-status') return undefined;
+      const expansions = dynamicBases.has(ref.task) ? undefined : expansionsOfBase.get(ref.task);
+      const index = workflow.taskIndex.get(ref.task);
+      const targets = expansions ?? (index !== undefined ? [index] : []);
+      if (!targets.length) return undefined;
+      upstream ??= ancestors(graph, self);
+      return targets.every((t) => upstream![t]);
+    };
+    diagnostics.push(...sharedReadsOf(baseId, task, workflow, raw, sharedParsed, needed));
   }
   return diagnostics;
 }
@@ -216,10 +230,12 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
  * What the workflow's env and a task's agent (its command, cwd and env) read
  * of the task, as they are filled for each task: a param the task does not
  * have, or a matrix key it lacks, would stay in the command or variable as
- * written (`Bad substitution` from the shell) — an error at the task's
- * `agent` (or, for the workflow's env, at the task), once per reference.
+ * written (`Bad substitution` from the shell), and another task's outputs or
+ * end that it does not need would be whatever that task had done by then —
+ * an error at the task's `agent` (or, for the workflow's env, at the task),
+ * once per reference.
  */
-function sharedReadsOf(baseId: string, task: WorkflowFile['tasks'][string], workflow: Workflow, raw: WorkflowFile, parsed: Map<string, TemplateRef[]>): Diagnostic[] {
+function sharedReadsOf(baseId: string, task: WorkflowFile['tasks'][string], workflow: Workflow, raw: WorkflowFile, parsed: Map<string, TemplateRef[]>, needed: (ref: TemplateRef) => boolean | undefined): Diagnostic[] {
   const agent = task.agent === undefined ? undefined : ownValue(workflow.agents, task.agent);
   // What the task sets itself (its cwd, an env entry of the same name), or its agent over the workflow, is not read.
   const own = (k: string) => Object.hasOwn(task.env ?? {}, k);
@@ -241,13 +257,18 @@ function sharedReadsOf(baseId: string, task: WorkflowFile['tasks'][string], work
     let refs = parsed.get(text);
     if (!refs) parsed.set(text, (refs = parseTemplate(text).refs));
     for (const ref of refs) {
-      const lacks = ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key)) ? `has no param "${ref.key}"`
-        : ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key) ? (task.matrix ? `has no matrix key "${ref.key}"` : 'has no matrix') : undefined;
-      if (lacks === undefined || said.has(ref.text)) continue;
+      if (said.has(ref.text)) continue;
+      const other = (ref.kind === 'task-output' || ref.kind === 'task-status') && needed(ref) === false ? ref.task : undefined;
+      const noun = ref.kind === 'task-status' ? 'end' : 'output';
+      const lacks = ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key)) ? `has no param "${ref.key}", which ${where} (${ref.text}): give the task that param, or read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given`
+        : ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key) ? `has no ${task.matrix ? `matrix key "${ref.key}"` : 'matrix'}, which ${where} (${ref.text}): only a task with that matrix key can read it`
+        : other === baseId ? `would read its own ${noun} before it has one: ${where.replace(' reads in ', ' reads it in ')} (${ref.text}); read it in the tasks that need "${other}" instead`
+        : other !== undefined ? `does not need "${other}" (directly or indirectly), whose ${noun} ${where} (${ref.text}): what it read would depend on which ran first; add "${other}" to its needs, or read it in the tasks that need "${other}" instead`
+        : undefined;
+      if (lacks === undefined) continue;
       said.add(ref.text);
-      const fix = ref.kind === 'params' ? 'give the task that param, or read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given' : 'only a task with that matrix key can read it';
       // At the task's own key for the workflow's env, at the agent it names for an agent's.
-      diagnostics.push(error('unknown-reference', `task "${baseId}" ${lacks}, which ${where} (${ref.text}): ${fix}`, at, at.length === 2));
+      diagnostics.push(error('unknown-reference', `task "${baseId}" ${lacks}`, at, at.length === 2));
     }
   }
   return diagnostics;
