@@ -260,15 +260,15 @@ function sharedReadsOf(baseId: string, task: WorkflowFile['tasks'][string], work
       if (said.has(ref.text)) continue;
       const other = (ref.kind === 'task-output' || ref.kind === 'task-status') && needed(ref) === false ? ref.task : undefined;
       const noun = ref.kind === 'task-status' ? 'end' : 'output';
-      const lacks = ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key)) ? `has no param "${ref.key}", which ${where} (${ref.text}): give the task that param, or read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given`
+      const problem = ref.kind === 'params' && !(task.params && Object.hasOwn(task.params, ref.key)) ? `has no param "${ref.key}", which ${where} (${ref.text}): give the task that param, or read $ORCHESTRATE_PARAMS (JSON), which leaves out a param not given`
         : ref.kind === 'matrix' && !matrixKeys(task.matrix).includes(ref.key) ? `has no ${task.matrix ? `matrix key "${ref.key}"` : 'matrix'}, which ${where} (${ref.text}): only a task with that matrix key can read it`
         : other === baseId ? `would read its own ${noun} before it has one: ${where.replace(' reads in ', ' reads it in ')} (${ref.text}); read it in the tasks that need "${other}" instead`
         : other !== undefined ? `does not need "${other}" (directly or indirectly), whose ${noun} ${where} (${ref.text}): what it read would depend on which ran first; add "${other}" to its needs, or read it in the tasks that need "${other}" instead`
         : undefined;
-      if (lacks === undefined) continue;
+      if (problem === undefined) continue;
       said.add(ref.text);
       // At the task's own key for the workflow's env, at the agent it names for an agent's.
-      diagnostics.push(error('unknown-reference', `task "${baseId}" ${lacks}`, at, at.length === 2));
+      diagnostics.push(error('unknown-reference', `task "${baseId}" ${problem}`, at, at.length === 2));
     }
   }
   return diagnostics;
