@@ -39,7 +39,8 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
   if (fromFailures.size) {
     for (const [id, seconds] of historyRetryTimes(db, workflow.name, hashes, 10, 'failed')) if (fromFailures.has(id)) retryTimes.set(id, seconds);
   }
-  const costs = historyCosts(db, workflow.name, hashes, new Map(workflow.tasks.map((t) => [t.id, t.cost])));
+  const groups = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.id));
+  const costs = historyCosts(db, workflow.name, hashes, new Map(workflow.tasks.map((t) => [t.id, t.cost])), 10, groups);
   let fresh: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
   const stale = upToDate && new Map<number, string>();

@@ -1,4 +1,5 @@
 import type { Database } from './open-store.js';
+import { expansionHash } from '../workflow/definition-hash.js';
 
 /**
  * Calibration from the run history: what a workflow's tasks took (and their
@@ -130,19 +131,38 @@ export function historyRetryTimes(db: Database, workflow: string, hashes: Readon
  * those recorded while it declared the cost it declares now (`declared`, by
  * task id): a changed declared cost starts afresh, and records older than
  * that column, which do not say, are left out. A mean, not a median: what a
- * run of it is expected to spend, retries included.
+ * run of it is expected to spend, retries included. A matrix from outputs
+ * (`groups`: its task ids) never runs itself: its cost is the mean of what
+ * its expansions cost together in a run, and each expansion's own is there
+ * too, by its id, for a run that expands to it again.
  */
-export function historyCosts(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, declared: ReadonlyMap<string, number>, n = 10): Map<string, number> {
+export function historyCosts(db: Database, workflow: string, hashes: ReadonlyMap<string, string>, declared: ReadonlyMap<string, number>, n = 10, groups: ReadonlySet<string> = new Set()): Map<string, number> {
+  const runs = JSON.stringify(latestRuns(db, workflow, n));
+  const ran = `run_id IN (SELECT value FROM json_each(?)) AND attempts > 0 AND cost IS NOT NULL AND declared_cost IS NOT NULL
+      AND ((status = 'succeeded' AND reason IS NULL) OR status = 'failed')`;
+  const same = (then: number, now: number | undefined) => now !== undefined && Math.abs(then - now) <= 1e-9 * Math.max(1, now);
   // A task ends once in a run: over n runs, at most n samples each, summed by SQLite per definition and declared cost.
-  const groups = db.prepare(`SELECT task_id, definition_hash, declared_cost, sum(cost), count(*) FROM tasks
-    WHERE run_id IN (SELECT value FROM json_each(?)) AND attempts > 0 AND cost IS NOT NULL AND declared_cost IS NOT NULL
-      AND ((status = 'succeeded' AND reason IS NULL) OR status = 'failed')
-    GROUP BY task_id, definition_hash, declared_cost`).raw().all(JSON.stringify(latestRuns(db, workflow, n))) as Array<[string, string, number, number, number]>;
+  const rows = db.prepare(`SELECT task_id, definition_hash, declared_cost, sum(cost), count(*) FROM tasks WHERE ${ran}
+    GROUP BY task_id, definition_hash, declared_cost`).raw().all(runs) as Array<[string, string, number, number, number]>;
   const out = new Map<string, number>();
-  for (const [id, hash, then, sum, count] of groups) {
-    const now = declared.get(id);
-    if (now !== undefined && hashes.get(id) === hash && Math.abs(then - now) <= 1e-9 * Math.max(1, now)) out.set(id, sum / count);
+  for (const [id, hash, then, sum, count] of rows) {
+    if (hashes.get(id) === hash && same(then, declared.get(id))) out.set(id, sum / count);
   }
+  if (!groups.size) return out;
+  // Expansions are known by their ids and hashes (their task's hash and their id): their runs' sums, and their own means.
+  const expansions = db.prepare(`SELECT run_id, task_id, definition_hash, declared_cost, cost FROM tasks WHERE ${ran} AND instr(task_id, '[') > 0`).raw().all(runs) as Array<[string, string, string, number, number]>;
+  const perRun = new Map<string, Map<string, number>>();
+  const own = new Map<string, number[]>();
+  for (const [run, id, hash, then, cost] of expansions) {
+    const base = id.slice(0, id.indexOf('['));
+    const groupHash = hashes.get(base);
+    if (!groups.has(base) || groupHash === undefined || hash !== expansionHash(groupHash, id) || !same(then, declared.get(base))) continue;
+    const sums = perRun.get(base) ?? perRun.set(base, new Map()).get(base)!;
+    sums.set(run, (sums.get(run) ?? 0) + cost);
+    own.set(id, [...(own.get(id) ?? []), cost]);
+  }
+  for (const [base, sums] of perRun) out.set(base, [...sums.values()].reduce((a, b) => a + b, 0) / sums.size);
+  for (const [id, costs] of own) out.set(id, costs.reduce((a, b) => a + b, 0) / costs.length);
   return out;
 }
 

@@ -8,6 +8,7 @@ import { openStore, type Database } from './open-store.js';
 import { HISTORY_RUNS, historyCosts, historyEstimates, historyRetryTimes, median } from './history-estimates.js';
 import { seededRandom } from '../util/random.js';
 import { RunRecorder } from './recorder.js';
+import { expansionHash } from '../workflow/definition-hash.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -165,6 +166,30 @@ describe('historyCosts', () => {
     expect(costs.get('repriced')).toBeCloseTo(0.5, 9);
     // Declared another cost now: nothing recorded counts.
     expect(historyCosts(db, 'w', hashes, new Map([['review', 0.2]])).size).toBe(0);
+  });
+
+  it('plans a matrix from outputs at what its expansions cost together in a run, and each expansion at its own', () => {
+    const db = store();
+    const run = db.prepare("INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency) VALUES (?, 'w', '/w.yaml', 'h', ?, 1)");
+    const end = db.prepare("INSERT INTO tasks (run_id, task_id, definition_hash, status, reason, attempts, cost, declared_cost, outputs, finished_at) VALUES (?, ?, ?, 'succeeded', NULL, ?, ?, ?, '{}', ?)");
+    // Two runs: three files, then two; the group itself never runs (no attempts, no cost).
+    const files = [['a', 'b', 'c'], ['a', 'b']];
+    files.forEach((list, r) => {
+      const at = `2026-01-01T00:00:0${r}Z`;
+      run.run(`r${r}`, at);
+      end.run(`r${r}`, 'review', 'g', 0, 0, 0.01, at);
+      for (const f of list) end.run(`r${r}`, `review[${f}]`, expansionHash('g', `review[${f}]`), 1, f === 'a' ? 0.05 : 0.03, 0.01, at);
+      // Under another definition of the group, or another task's, an expansion does not count.
+      end.run(`r${r}`, 'review[stale]', expansionHash('old', 'review[stale]'), 1, 9, 0.01, at);
+      end.run(`r${r}`, 'other[x]', expansionHash('g', 'other[x]'), 1, 9, 0.01, at);
+    });
+    const costs = historyCosts(db, 'w', new Map([['review', 'g']]), new Map([['review', 0.01]]), 10, new Set(['review']));
+    expect(costs.get('review')).toBeCloseTo((0.11 + 0.08) / 2, 9);
+    expect(costs.get('review[a]')).toBeCloseTo(0.05, 9);
+    expect(costs.get('review[c]')).toBeCloseTo(0.03, 9);
+    expect([...costs.keys()].sort()).toEqual(['review', 'review[a]', 'review[b]', 'review[c]']);
+    // Not a matrix from outputs now: its expansions say nothing of it.
+    expect(historyCosts(db, 'w', new Map([['review', 'g']]), new Map([['review', 0.01]])).size).toBe(0);
   });
 });
 

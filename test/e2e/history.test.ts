@@ -243,6 +243,22 @@ tasks:
     expect(repriced.tasks.map((t: any) => [t.id, t.cost, t.costSource])).toEqual([['a', 0.2, 'declared'], ['b', 0.2, 'declared'], ['c', 0.05, 'history'], ['d', 0, 'history']]);
   });
 
+  it('plans a fan-out over outputs at what its expansions cost together in history, and the run expects as much', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+agents:
+  llm: { command: 'cat > /dev/null; echo "{\\"total_cost_usd\\": 0.04}"', captureStdout: answer, costOutput: answer.total_cost_usd, cost: 0.01 }
+tasks:
+  files: { run: "printf 'a\\nb\\nc\\n'", captureStdout: list }
+  review: { needs: files, matrix: { f: "\${{ tasks.files.outputs.list }}" }, agent: llm, prompt: "\${{ matrix.f }}" }
+` });
+    expect(json(dir, ['plan', 'workflow.yaml', '--json']).estimate.cost).toBe(0.01);
+    expect(json(dir, ['run', 'workflow.yaml', '--json']).metrics).toMatchObject({ costSpent: 0.12, costEstimate: 0.03 });
+    const plan = json(dir, ['plan', 'workflow.yaml', '--json']);
+    expect(plan.tasks.find((t: any) => t.id === 'review')).toMatchObject({ cost: 0.12, costSource: 'history' });
+    expect(plan.estimate.cost).toBe(0.12);
+    expect(json(dir, ['run', 'workflow.yaml', '--json']).metrics).toMatchObject({ costSpent: 0.12, costEstimate: 0.12 });
+  });
+
   it('plans a task that has only failed, with no estimate of its own, at what its failures took (retries too), not the default guess', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
 tasks:
