@@ -154,11 +154,12 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
         const at = (d: Diagnostic): Diagnostic => ({ ...d, find: ref.text });
         const input = undeclaredInput(raw, ref, `task "${baseId}"`, field.path);
         if (input) diagnostics.push(input);
-        else if (field.path[2] === 'sources' && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env')) {
+        // A string is filled when the task runs, as the last of its templates: after sources were fingerprinted.
+        else if (field.path[2] === 'sources' && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env' || ref.kind === 'literal')) {
           diagnostics.push(at(error('bad-template', `task "${baseId}": its sources are fingerprinted before anything runs, so ${ref.text} cannot be used there: use matrix, params or inputs templates`, field.path)));
         }
         // Sources are relative to the cwd: it must be known before anything runs too.
-        else if (field.path[2] === 'cwd' && field.path.length === 3 && task.sources?.length && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env')) {
+        else if (field.path[2] === 'cwd' && field.path.length === 3 && task.sources?.length && (ref.kind === 'task-output' || ref.kind === 'task-status' || ref.kind === 'env' || ref.kind === 'literal')) {
           diagnostics.push(at(error('bad-template', `task "${baseId}": its sources, relative to its cwd, are fingerprinted before anything runs, so ${ref.text} cannot be used in its cwd: use matrix, params or inputs templates`, field.path)));
         }
         else if (field.path[2] === 'params' && ref.kind === 'params') {

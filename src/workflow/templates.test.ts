@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
+import { messages } from './test-helpers.js';
 import { expansionsOutputAt, outputAt, parseTemplate, renderTemplate } from './templates.js';
 
 describe('templates of outputs', () => {
@@ -59,6 +60,12 @@ describe('a string in a template', () => {
     // Filled at load, it stays as written: the run fills it, last.
     expect(renderTemplate("${{ '${{' }} x }}", () => undefined)).toBe("${{ '${{' }} x }}");
     expect(parseTemplate("${{ 'unclosed }}").errors).toHaveLength(1);
+  });
+
+  it('is refused where the text is used before anything runs: sources, and the cwd they are relative to', () => {
+    expect(messages("version: 1\ntasks:\n  c: { run: x, sources: [\"${{ 'src' }}\"] }\n")).toEqual([
+      "task \"c\": its sources are fingerprinted before anything runs, so ${{ 'src' }} cannot be used there: use matrix, params or inputs templates",
+    ]);
   });
 });
 
