@@ -250,14 +250,18 @@ function timeoutFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
  * reported with `cost=`, else what they declared then), half or twice what
  * they declare, or more (in at least 2 runs). The budget check counts the
  * declared cost until the run's own attempts report more, and so does a
- * plan without this history, so it should say the truth.
+ * plan without this history, so it should say the truth. With `costs` (what
+ * a run of each task cost while it declared what it does now: historyCosts),
+ * only those runs count: a task that reports nothing and was repriced would
+ * otherwise drift from its own old figure.
  */
-function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
+function costFindings(tasks: StatsRow[], workflow?: Workflow, costs?: ReadonlyMap<string, number>): Finding[] {
   if (!workflow) return [];
   return tasks.flatMap((t) => {
     const task = taskOf(workflow, t.name);
-    if (!task || t.runs < 2 || t.costPerRun === null) return [];
-    const actual = Math.round((t.costPerRun / (1 + (t.retriesPerRun ?? 0))) * 1e6) / 1e6;
+    const perRun = costs ? costs.get(t.name) : t.costPerRun;
+    if (!task || t.runs < 2 || perRun === undefined || perRun === null) return [];
+    const actual = Math.round((perRun / (1 + (t.retriesPerRun ?? 0))) * 1e6) / 1e6;
     const ratio = task.cost > 0 ? actual / task.cost : actual > 0 ? Infinity : 1;
     if (!farOff(ratio)) return [];
     const budget = workflow.policy.costBudget !== undefined;
@@ -266,7 +270,7 @@ function costFindings(tasks: StatsRow[], workflow?: Workflow): Finding[] {
       severity: budget && ratio >= 2 ? 'high' as const : byRatio(ratio),
       subject: t.name,
       workflow: t.workflow,
-      reason: `\`${t.name}\` cost ${actual} an attempt over its ${t.runs} runs, as recorded (reported, else declared then), against the ${task.cost} it declares`,
+      reason: `\`${t.name}\` cost ${actual} an attempt ${costs ? 'in its recent runs at that declared cost' : `over its ${t.runs} runs`}, as recorded (reported, else declared then), against the ${task.cost} it declares`,
       suggestion: `set the cost of \`${t.name}\`${task.agent !== undefined ? ` (or of its agent \`${task.agent}\`)` : ''} to about ${actual}: ${budget ? 'the budget check counts the declared one, as does a plan' : 'a plan'} without this history (a fresh checkout)${budget ? '' : ' counts the declared one'}`,
     }];
   });
@@ -312,9 +316,10 @@ const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
  * The bottleneck report: each finding with a severity, a reason in numbers
  * and a suggestion. Plan-based findings need the workflow; history-based ones
  * the stats of its tasks and agents. `cpus`: this machine's, which a
- * suggestion to raise maxConcurrency past them says.
+ * suggestion to raise maxConcurrency past them says; `costs`: what runs of
+ * each task cost at its declared cost now (historyCosts), for cost drift.
  */
-export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; retryTimes?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[]; cpus?: number }): Finding[] {
+export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; retryTimes?: ReadonlyMap<string, number>; costs?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[]; cpus?: number }): Finding[] {
   const findings: Finding[] = [];
   if (input.workflow) {
     // Planned as `plan` does: estimates and retry times from history.
@@ -322,7 +327,7 @@ export function findBottlenecks(input: { workflow?: Workflow; history?: Readonly
     const plan = planWorkflow(input.workflow, estimates);
     findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents, input.cpus));
   }
-  const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow), ...costFindings(input.tasks, input.workflow), ...estimateFindings(input.tasks, input.workflow)];
+  const fromHistory = [...historyFindings(input.tasks), ...retryAfterFindings(input.agents, input.workflow), ...timeoutFindings(input.tasks, input.workflow), ...costFindings(input.tasks, input.workflow, input.costs), ...estimateFindings(input.tasks, input.workflow)];
   // Names are a workflow's own: with rows of several, each finding says whose it is.
   const several = new Set([...input.tasks, ...input.agents].map((r) => r.workflow)).size > 1;
   findings.push(...(several ? fromHistory : fromHistory.map(({ workflow: _workflow, ...finding }) => finding)));

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -165,11 +165,15 @@ tasks:
       kind: 'cost-drift',
       severity: 'high',
       subject: 'a',
-      reason: '`a` cost 0.05 an attempt over its 2 runs, as recorded (reported, else declared then), against the 0.01 it declares',
+      reason: '`a` cost 0.05 an attempt in its recent runs at that declared cost, as recorded (reported, else declared then), against the 0.01 it declares',
       suggestion: 'set the cost of `a` (or of its agent `llm`) to about 0.05: the budget check counts the declared one, as does a plan without this history (a fresh checkout)',
     }]);
     // Three tasks of milliseconds at two slots: a third slot gains a few milliseconds, not worth a finding.
     expect(stats.bottlenecks.map((f: any) => f.kind)).not.toContain('queue-wait');
+    // c reports nothing: repriced, its runs at the old declared cost are no drift from the new one.
+    writeFileSync(join(dir, 'workflow.yaml'), readFileSync(join(dir, 'workflow.yaml'), 'utf8').replace('c: { run: "true" }', 'c: { run: "true", cost: 0.5 }'));
+    const repriced = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    expect(repriced.bottlenecks.filter((f: any) => f.kind === 'cost-drift').map((f: any) => f.subject)).toEqual(['a']);
   });
 
   it('names a task whose runs take far from the estimate written for it, which graph and a fresh checkout\'s plan go by', () => {

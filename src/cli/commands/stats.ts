@@ -47,8 +47,8 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   }
   // Not there, and never run: a mistyped name.
   if (gone && !stats.tasks.length) throw new IoError(file, `cannot read ${file}: no such file`);
-  const { estimates: history, retryTimes } = workflow ? await workflowHistory(workflow, options.state) : {};
-  const findings = findBottlenecks({ workflow, history, retryTimes, tasks: stats.tasks, agents: stats.agents, cpus: availableParallelism() });
+  const { estimates: history, retryTimes, costs } = workflow ? await workflowHistory(workflow, options.state) : {};
+  const findings = findBottlenecks({ workflow, history, retryTimes, costs, tasks: stats.tasks, agents: stats.agents, cpus: availableParallelism() });
   const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
   if (options.json) {
     await writeOut(`${JSON.stringify({ tasks: strip(stats.tasks), agents: strip(stats.agents), bottlenecks: findings }, null, 2)}\n`);
