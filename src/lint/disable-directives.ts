@@ -55,7 +55,6 @@ function covers(directive: Directive, diagnostic: Diagnostic): boolean {
   return true;
 }
 
-
 /**
  * Applies a file's lint-disable comments to its diagnostics (positions
  * resolved): the warnings they name are dropped — as ESLint's

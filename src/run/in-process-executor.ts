@@ -1,6 +1,6 @@
 import { mostCost } from '../workflow/schema.js';
 import { showNumber } from '../util/show-number.js';
-import { reportedCost } from './reported-cost.js';
+import { costAt, validCost } from './reported-cost.js';
 import type { SecretMasker } from '../telemetry/mask.js';
 import type { AttemptRequest, AttemptResult, Executor, PreviousError } from './attempt.js';
 import { MAX_OUTPUT_BYTES, outputsTooLarge } from './outputs.js';
@@ -138,12 +138,11 @@ export class InProcessExecutor implements Executor {
     outputs = this.masker.maskDeep(outputs);
     let cost: number | undefined;
     if (output?.cost !== undefined) {
-      if (typeof output.cost === 'number' && output.cost >= 0 && output.cost <= mostCost()) cost = output.cost;
-      else log.note(`cost ${shown(output.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts`);
-    } else if (invalid === undefined && request.costOutput !== undefined) {
-      // Where its costOutput says, as a command's (its `cost` return is its `cost=`: a `cost` among its outputs is just an output).
-      const { cost: _cost, ...others } = outputs;
-      const reported = reportedCost(request.costOutput.split('.')[0] === 'cost' ? outputs : others, request.costOutput);
+      cost = typeof output.cost === 'number' ? validCost(output.cost) : undefined;
+      if (cost === undefined) log.note(`cost ${shown(output.cost)} ignored: not a number from 0 to ${showNumber(mostCost())}; the declared cost counts`);
+    } else if (invalid === undefined) {
+      // Its returned `cost` is a command's `cost=` (a `cost` among its outputs is just an output); else where its costOutput says.
+      const reported = costAt(outputs, request.costOutput);
       cost = reported.cost;
       if (reported.note !== undefined) log.note(reported.note);
     }

@@ -4,7 +4,7 @@ import { warning, type Diagnostic, type DocPath } from './diagnostics.js';
 import type { Workflow } from './model.js';
 import type { WorkflowFile } from './schema-types.js';
 import { statIfPresent } from '../util/stat-if-present.js';
-import { fixedPart } from './check-sources.js';
+import { artifactsMade } from './check-sources.js';
 
 /**
  * Working directories that are not there when the workflow is linted: a
@@ -21,12 +21,9 @@ export function missingDirectories(raw: WorkflowFile, workflow: Workflow): Diagn
   const reported = new Set<string>();
   // Every command loads the workflow: each directory is looked at once, however many tasks run in it.
   const stats = new Map<string, ReturnType<typeof statSync>>();
-  /** Where each task declares it writes (absolute, a glob's fixed part), gathered when a cwd is missing. */
-  let made: Array<{ baseId: string; path: string }> | undefined;
-  const madeByAnother = (dir: string, baseId: string) => {
-    made ??= workflow.tasks.flatMap((t) => t.artifacts.filter((a) => !a.includes('${{')).map((a) => ({ baseId: t.baseId, path: fixedPart(a, t.cwd) })));
-    return made.some((m) => m.baseId !== baseId && m.path.startsWith(`${dir}${sep}`));
-  };
+  /** Where each task declares it writes, gathered when a cwd is missing. */
+  let made: ReturnType<typeof artifactsMade> | undefined;
+  const madeByAnother = (dir: string, baseId: string) => (made ??= artifactsMade(workflow)).some((m) => m.baseId !== baseId && m.path.startsWith(`${dir}${sep}`));
   for (const task of workflow.tasks) {
     // An included task was checked with its own file.
     if (task.includedFrom !== undefined) continue;

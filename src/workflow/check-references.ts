@@ -104,13 +104,14 @@ function possibleValues(raw: WorkflowFile, workflow: Workflow, expansions: reado
  */
 export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: TaskGraph, promptFiles: ReadonlyMap<string, string> = new Map()): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const expansionsOfBase = expansionsByMatrixTask(workflow.tasks);
   for (const field of sharedFields(raw)) {
     const where = field.path[0] === 'env' ? 'the workflow env' : `agent "${field.path[1]}"`;
     for (const ref of parseTemplate(field.text).refs) {
       const problem = undeclaredInput(raw, ref, where, field.path);
       if (problem) diagnostics.push(problem);
       // A task that is nowhere, said once here; whether each task that reads it needs it is said at each.
-      if ((ref.kind === 'task-output' || ref.kind === 'task-status') && !workflow.taskIndex.has(ref.task) && !Object.hasOwn(raw.tasks, ref.task) && !workflow.tasks.some((t) => t.baseId === ref.task)) {
+      if ((ref.kind === 'task-output' || ref.kind === 'task-status') && !workflow.taskIndex.has(ref.task) && !expansionsOfBase.has(ref.task) && !Object.hasOwn(raw.tasks, ref.task)) {
         diagnostics.push({ ...error('unknown-reference', `${where} uses ${ref.text}, but there is no task "${ref.task}"${suggestion(ref.task, Object.keys(raw.tasks))}`, field.path), find: ref.text });
       }
     }
@@ -123,7 +124,6 @@ export function checkReferences(raw: WorkflowFile, workflow: Workflow, graph: Ta
       expansionIndex.set(t.baseId, i);
     }
   });
-  const expansionsOfBase = expansionsByMatrixTask(workflow.tasks);
   const sharedParsed = new Map<string, TemplateRef[]>();
   const dynamicBases = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.baseId));
   for (const [baseId, task] of Object.entries(raw.tasks)) {

@@ -5,8 +5,13 @@ import { globBase, isGlob } from '../util/glob.js';
 import { statIfPresent } from '../util/stat-if-present.js';
 
 /** The part of a path or glob that names something fixed, absolute: `src/lib/*.ts` in /p -> /p/src/lib. */
-export function fixedPart(entry: string, cwd: string): string {
+function fixedPart(entry: string, cwd: string): string {
   return resolve(cwd, isGlob(entry) ? globBase(entry) : entry);
+}
+
+/** Where each task declares it writes: its artifacts' fixed parts (templated ones are not known before the run). */
+export function artifactsMade(workflow: Pick<Workflow, 'tasks'>): Array<{ baseId: string; path: string }> {
+  return workflow.tasks.flatMap((t) => t.artifacts.filter((a) => !a.includes('${{')).map((a) => ({ baseId: t.baseId, path: fixedPart(a, t.cwd) })));
 }
 
 /** Whether one of two absolute paths lies within the other (or they are the same). */
@@ -27,7 +32,7 @@ function nested(a: string, b: string): boolean {
  */
 export function missingSources(workflow: Workflow): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const made = workflow.tasks.flatMap((t) => t.artifacts.filter((a) => !a.includes('${{')).map((a) => fixedPart(a, t.cwd)));
+  const made = artifactsMade(workflow).map((m) => m.path);
   const reported = new Set<string>();
   // Each path is looked at once, however many expansions read it.
   const exists = new Map<string, boolean>();

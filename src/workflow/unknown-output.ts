@@ -40,6 +40,20 @@ function namesWord(command: string, key: string): boolean {
 }
 
 /**
+ * Where a task's `field` (`['costOutput']`, `['outputSchema', KEY]`) is
+ * written, and whose it is: the task's own, its agent's in this file, or an
+ * agent of the config file's, shown at the task's `agent`.
+ */
+function writtenAt(raw: WorkflowFile, task: TaskSpec, field: readonly string[]): { path: string[]; owner: string; own: boolean; inFile: boolean } {
+  const has = (holder: unknown) => field.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), holder) !== undefined;
+  const own = has(raw.tasks?.[task.baseId]);
+  const inFile = !own && task.agent !== undefined && has(raw.agents?.[task.agent]);
+  const path = own ? ['tasks', task.baseId, ...field] : inFile ? ['agents', task.agent!, ...field] : ['tasks', task.baseId, 'agent'];
+  const owner = own ? `task "${task.baseId}"` : `agent "${task.agent}"${inFile ? '' : ' (from the config file)'}`;
+  return { path, owner, own, inFile };
+}
+
+/**
  * `unknown-output` for an `outputSchema` key no attempt is seen to set, of a
  * near spelling of one it is (`anwser` beside `captureStdout: answer`): each
  * attempt would fail "output was not set" and be retried to no end, an LLM
@@ -57,13 +71,9 @@ export function misspeltSchemaOutputs(raw: WorkflowFile, workflow: Pick<Workflow
       if (seen.has(key) || namesWord(task.command, key)) continue;
       const meant = nearMiss(key, seen);
       if (meant === undefined) continue;
-      const own = raw.tasks?.[task.baseId]?.outputSchema?.[key] !== undefined;
-      const inFile = !own && task.agent !== undefined && raw.agents?.[task.agent]?.outputSchema?.[key] !== undefined;
-      // An agent of the config file is shown at the task's `agent`.
-      const path = own ? ['tasks', task.baseId, 'outputSchema', key] : inFile ? ['agents', task.agent!, 'outputSchema', key] : ['tasks', task.baseId, 'agent'];
+      const { path, owner, own, inFile } = writtenAt(raw, task, ['outputSchema', key]);
       if (reported.has(path.join('\u0000'))) continue;
       reported.add(path.join('\u0000'));
-      const owner = own ? `task "${task.baseId}"` : `agent "${task.agent}"${inFile ? '' : ' (from the config file)'}`;
       diagnostics.push(warning('unknown-output', `${owner} has an outputSchema for output "${key}", which ${own ? 'it is' : 'its tasks are'} not seen to set (did you mean "${meant}"?): every attempt would fail as output "${key}" was not set, and be retried`, path, own || inFile));
     }
   }
@@ -84,12 +94,9 @@ export function misspeltCostOutputs(raw: WorkflowFile, workflow: Pick<Workflow, 
     const key = task.costOutput.split('.')[0]!;
     const meant = misspeltOutput(task, key);
     if (meant === undefined) continue;
-    const own = raw.tasks?.[task.baseId]?.costOutput !== undefined;
-    const inFile = !own && task.agent !== undefined && raw.agents?.[task.agent]?.costOutput !== undefined;
-    const path = own ? ['tasks', task.baseId, 'costOutput'] : inFile ? ['agents', task.agent!, 'costOutput'] : ['tasks', task.baseId, 'agent'];
+    const { path, owner, own } = writtenAt(raw, task, ['costOutput']);
     if (reported.has(path.join('\u0000'))) continue;
     reported.add(path.join('\u0000'));
-    const owner = own ? `task "${task.baseId}"` : `agent "${task.agent}"${inFile ? '' : ' (from the config file)'}`;
     diagnostics.push(warning('unknown-output', `${owner} reads its cost from output "${key}" (costOutput ${task.costOutput}), which ${own ? 'it is' : 'its tasks are'} not seen to set (did you mean "${meant}"?): no cost would be read there, and the declared cost would count`, path));
   }
   return diagnostics;
