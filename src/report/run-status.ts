@@ -32,6 +32,8 @@ export interface RunStatus {
    * or a Retry-After the seconds until it frees; the most waited for first.
    */
   waits: Array<WaitingNow & { tasks: number }>;
+  /** Once it ended without succeeding (or its runner is gone): the command that resumes it, from here, with the same file and tasks. */
+  resume?: string;
 }
 
 /** The limits the text names (the most waited for); it counts the rest. */
@@ -68,5 +70,6 @@ export function formatRunStatus(s: RunStatus): string {
   s.awaiting.forEach((a, k) => {
     lines.push(`  ${k === 0 ? 'approval' : '        '} ${a.task}: ${visibleText(a.message)} (${approvalHint(a.task)})`);
   });
+  if (s.resume) lines.push(`  to resume: ${s.resume}`);
   return `${lines.join('\n')}\n`;
 }

@@ -99,4 +99,6 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE attempts ADD COLUMN tail TEXT;`,
   // 13: the cost a task declared an attempt when it ran (null before), so that what it cost calibrates the plan only while that is unchanged.
   `ALTER TABLE tasks ADD COLUMN declared_cost REAL;`,
+  // 14: how a run chose its tasks (JSON: the ids after the file, --only, --since, -c), for the command that resumes it.
+  `ALTER TABLE runs ADD COLUMN selection TEXT;`,
 ];

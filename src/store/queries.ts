@@ -25,6 +25,8 @@ export interface RunRow {
   inputs: string | null;
   /** While it runs: JSON of what its ready tasks wait for (StoredWait[]); absent in a history from before it was kept. */
   waits?: string | null;
+  /** JSON of how it chose its tasks (TaskSelection); absent in a history from before it was kept, null when its words held a secret. */
+  selection?: string | null;
 }
 
 /** A limit ready tasks of a run going on wait for, as the runner keeps it for `status`: how many, and when a rate window or a Retry-After frees (ms since the epoch). */
@@ -45,6 +47,27 @@ export function storedWaits(run: Pick<RunRow, 'waits'>): StoredWait[] {
     return Array.isArray(parsed) ? parsed.filter((w): w is StoredWait => w !== null && typeof w === 'object' && typeof w.limit === 'string' && typeof w.tasks === 'number') : [];
   } catch {
     return [];
+  }
+}
+
+/** How a run chose its tasks, as its command line said it (a config file by its absolute path): what a resume must say again to run the same part. */
+export interface TaskSelection {
+  /** The task ids after the file. */
+  tasks?: string[];
+  only?: string;
+  since?: string;
+  /** The config file given with `-c`. */
+  config?: string;
+}
+
+/** How a run chose its tasks; none for a run recorded before it was kept, or whose words held a secret (not kept). */
+export function recordedSelection(run: Pick<RunRow, 'selection'>): TaskSelection | undefined {
+  if (!run.selection) return undefined;
+  try {
+    const parsed = JSON.parse(run.selection) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as TaskSelection : undefined;
+  } catch {
+    return undefined;
   }
 }
 

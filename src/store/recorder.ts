@@ -4,7 +4,7 @@ import { definitionHashes, expansionHash } from '../workflow/definition-hash.js'
 import type { Workflow } from '../workflow/model.js';
 import type { Database } from './open-store.js';
 import type { WaitingNow } from '../plan/waits.js';
-import type { StoredWait } from './queries.js';
+import type { StoredWait, TaskSelection } from './queries.js';
 
 export interface RunMeta {
   runId: string;
@@ -12,6 +12,8 @@ export interface RunMeta {
   contentHash: string;
   concurrency: number;
   resumedFrom?: string;
+  /** How the run chose its tasks. */
+  selection?: TaskSelection;
 }
 
 /** The events that end an attempt (which its start's row is updated with). */
@@ -50,8 +52,8 @@ export class RunRecorder {
     }
     this.statements = {
       event: db.prepare('INSERT INTO events (run_id, seq, event) VALUES (?, ?, ?)'),
-      run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started, inputs)
-        VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom, @pid, @host, @processStarted, @inputs)`),
+      run: db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency, resumed_from, runner_pid, runner_host, runner_started, inputs, selection)
+        VALUES (@id, @workflow, @file, @contentHash, @startedAt, @concurrency, @resumedFrom, @pid, @host, @processStarted, @inputs, @selection)`),
       finish: db.prepare('UPDATE runs SET finished_at = ?, status = ?, wall_time = ?, serial_time = ?, cost = ?, waits = NULL WHERE id = ?'),
       waits: db.prepare('UPDATE runs SET waits = ? WHERE id = ?'),
       attempt: db.prepare(`INSERT OR REPLACE INTO attempts (run_id, task_id, definition_hash, attempt, agent, status, started_at, queue_wait_ms)
@@ -144,6 +146,13 @@ export class RunRecorder {
    * The inputs to record, from the (masked) event: a value that masking
    * changed held a secret and is recorded as null (--resume asks for it again).
    */
+  /** The run's selection as JSON; none when a word of it holds a secret's value. */
+  private keptSelection(): string | null {
+    const selection = this.meta.selection ?? {};
+    const words = [...(selection.tasks ?? []), selection.only, selection.since, selection.config].filter((w): w is string => w !== undefined);
+    return words.some((w) => this.masker && this.masker.mask(w) !== w) ? null : JSON.stringify(selection);
+  }
+
   private keptInputs(masked: Record<string, string> | undefined): string | null {
     const inputs = this.workflow.inputs ?? {};
     if (!Object.keys(inputs).length) return null;
@@ -193,7 +202,7 @@ export class RunRecorder {
         this.statements.run.run({
           id: this.meta.runId, workflow: e.workflow, file: this.meta.file, contentHash: this.meta.contentHash, startedAt: e.ts,
           concurrency: this.meta.concurrency, resumedFrom: this.meta.resumedFrom ?? null, pid: process.pid, host: hostname(),
-          processStarted: Date.now() - process.uptime() * 1000, inputs: this.keptInputs(e.inputs),
+          processStarted: Date.now() - process.uptime() * 1000, inputs: this.keptInputs(e.inputs), selection: this.keptSelection(),
         });
         break;
       case 'task.started': {

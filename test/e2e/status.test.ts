@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
@@ -43,7 +44,9 @@ tasks:
     expect(await exited).toBe(143);
     const after = JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout);
     expect(after).toMatchObject({ status: 'cancelled', counts: { succeeded: 1, failed: 1, cancelled: 3, running: 0, waiting: 0 }, running: [], failed: ['broken'] });
-    expect(cli(['status'], { cwd: dir }).stdout).toMatch(/^run \S+ \(workflow\) cancelled after \S+\n  1 succeeded, 1 failed, 0 skipped, 3 cancelled\n  failed   broken: exit code 3\n           \| x\.ts:3: missing ;\n$/);
+    // Ended without succeeding, it says the command that resumes it, as the run's summary did.
+    expect(after.resume).toBe(`orchestrate run workflow.yaml --resume ${after.id.split('-')[1]}`);
+    expect(cli(['status'], { cwd: dir }).stdout).toMatch(/^run \S+ \(workflow\) cancelled after \S+\n  1 succeeded, 1 failed, 0 skipped, 3 cancelled\n  failed   broken: exit code 3\n           \| x\.ts:3: missing ;\n  to resume: orchestrate run workflow\.yaml --resume [0-9a-f]{6}\n$/);
     const nope = cli(['status', 'nope'], { cwd: dir });
     expect([nope.code, nope.stderr]).toEqual([2, 'orchestrate: no run "nope" in the history\n']);
   });
@@ -78,6 +81,54 @@ tasks:
     expect(JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout).waits).toEqual([]);
     const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
     expect(db.prepare('SELECT waits FROM runs').pluck().all()).toEqual([null]);
+    db.close();
+  });
+
+  it('says how to resume a run whose runner was killed: the same file and tasks, said from where it is asked, and that command resumes it', async () => {
+    const marker = `status-resume-${process.pid}-${Date.now()}`;
+    const workflow = (slow: string) => `version: 1
+secrets: [TOKEN]
+tasks:
+  prep: { run: "echo x >> prep.ran" }
+  slow: { run: "touch started; ${slow} # ${marker}", needs: prep }
+  after: { run: "echo x >> after.ran", needs: slow }
+  extra: { run: "echo x >> extra.ran" }
+  s3cr3t-word: { run: "true" }
+`;
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow('sleep 30'), 'sub/.keep': '' });
+    const { child, exited } = startCli(dir, ['run', 'workflow.yaml', 'after', '--renderer', 'silent']);
+    try {
+      await waitFor(() => existsSync(join(dir, 'started')), 'slow to start');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await exited;
+    await waitFor(() => spawnSync('pgrep', ['-f', marker]).status !== 0, 'the killed run\'s task to end');
+    const sub = join(dir, 'sub');
+    const status = JSON.parse(cli(['status', '--json'], { cwd: sub }).stdout);
+    expect(status.status).toBe('unfinished');
+    const short = status.id.split('-')[1];
+    expect(status.resume).toBe(`orchestrate run ../workflow.yaml after --resume ${short}`);
+    expect(cli(['status'], { cwd: sub }).stdout).toContain(`\n  to resume: orchestrate run ../workflow.yaml after --resume ${short}\n`);
+    writeFileSync(join(dir, 'workflow.yaml'), workflow('true'));
+    const [, ...args] = status.resume.split(' ');
+    const resumed = cli([...args, '--json'], { cwd: sub });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).tasks.map((t: any) => [t.id, t.reason ?? null])).toEqual([['prep', 'reused'], ['slow', null], ['after', null]]);
+    expect(existsSync(join(dir, 'extra.ran'))).toBe(false);
+    expect(readFileSync(join(dir, 'prep.ran'), 'utf8')).toBe('x\n');
+    // A run that succeeded has nothing to resume.
+    expect(JSON.parse(cli(['status', '--json'], { cwd: sub }).stdout).resume).toBeUndefined();
+    // Words that hold a secret's value are not kept in the history, so no command is said.
+    const secret = cli(['run', 'workflow.yaml', 's3cr3t-word', 'nope', '--renderer', 'silent'], { cwd: dir, env: { TOKEN: 's3cr3t-word' } });
+    expect(secret.code).toBe(2);
+    writeFileSync(join(dir, 'workflow.yaml'), workflow('exit 1'));
+    expect(cli(['run', 'workflow.yaml', 'after', 's3cr3t-word', '--renderer', 'silent'], { cwd: dir, env: { TOKEN: 's3cr3t-word' } }).code).toBe(1);
+    const hidden = JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout);
+    expect(hidden.status).toBe('failed');
+    expect(hidden.resume).toBeUndefined();
+    const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
+    expect(db.prepare('SELECT selection FROM runs ORDER BY started_at').pluck().all()).toEqual(['{"tasks":["after"]}', '{"tasks":["after"]}', null]);
     db.close();
   });
 });

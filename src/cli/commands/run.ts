@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EXIT, exitForSignal, ioErrorFrom, UsageError } from '../../errors.js';
 import { budgetWarning, deadlineWarning, planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
 import { fixedSpawners, startRun } from '../../run/start-run.js';
-import { memoOutputs } from '../../store/queries.js';
+import { memoOutputs, type TaskSelection } from '../../store/queries.js';
+import { resumeCommand } from '../resume-command.js';
 import { checkResultPath, writeResultFile } from '../result-file.js';
 import { checkEventsPath } from '../events-file.js';
 import { RunRecorder } from '../../store/recorder.js';
@@ -26,7 +27,6 @@ import { writeErr, writeOut } from '../output.js';
 import { byId, idsOf, memoizedFromHistory, upToDateFromHistory, workflowHistory } from '../history-store.js';
 import { makeStateDirectory } from '../../workflow/project-root.js';
 import { parseInputArguments } from '../../workflow/inputs.js';
-import { shellWord } from '../../util/shell-word.js';
 import type { Database } from '../../store/open-store.js';
 import type { Workflow } from '../../workflow/model.js';
 import type { UpToDate } from '../../run/up-to-date.js';
@@ -63,20 +63,9 @@ export interface RunCommandOptions {
   yes?: boolean;
 }
 
-/**
- * The command that resumes a run: the same file and selection of tasks,
- * `--resume` and the run's id by its random part. Its inputs need not be
- * given again (a resume keeps them). None for a workflow read from stdin.
- */
-function resumeCommand(file: string, options: RunCommandOptions, runId: string): string | undefined {
-  if (file === '-') return undefined;
-  const words = ['orchestrate', 'run', file, ...(options.tasks ?? [])];
-  if (options.only !== undefined) words.push('--only', options.only);
-  if (options.since !== undefined) words.push('--since', options.since);
-  if (options.config !== undefined) words.push('-c', options.config);
-  if (options.state !== undefined) words.push('--state', options.state);
-  words.push('--resume', runId.slice(runId.indexOf('-') + 1));
-  return words.map(shellWord).join(' ');
+/** The words that chose the run's tasks, as given. */
+function selectionOf(options: RunCommandOptions): TaskSelection {
+  return { tasks: options.tasks?.length ? options.tasks : undefined, only: options.only, since: options.since, config: options.config };
 }
 
 /** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout. */
@@ -272,6 +261,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     contentHash: createHash('sha256').update(workflow.source.text).digest('hex'),
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     resumedFrom,
+    // The config file by its absolute path: `status` says the command that resumes the run from wherever it is asked.
+    selection: { ...selectionOf(options), config: options.config === undefined ? undefined : resolve(options.config) },
   }, masker);
   const desk = new ApprovalDesk(db, runId, options.yes ?? false, inCi());
   const handle = startRun(workflow, {
@@ -367,7 +358,8 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (options.json) for (const piece of resultJson(result)) await writeOut(piece);
     else if (options.events !== '-') {
       const { formatRunSummary } = await summaryModule;
-      const resume = recorder.failure ? undefined : resumeCommand(file, options, result.runId);
+      // None for a workflow read from standard input, which is piped again to resume.
+      const resume = recorder.failure || file === '-' ? undefined : resumeCommand(file, selectionOf(options), options.state, result.runId);
       const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom, resume });
       if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
       else await writeOut(summary);

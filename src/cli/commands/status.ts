@@ -1,12 +1,28 @@
+import { basename, relative } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
-import { runProgress, serviceSpans, storedWaits } from '../../store/queries.js';
+import { recordedSelection, runProgress, serviceSpans, storedWaits, type RunRow } from '../../store/queries.js';
+import { STDIN_NAME } from '../../workflow/stdin.js';
+import { resumeCommand } from '../resume-command.js';
 import { existingStatePath } from '../history-store.js';
 import { formatRunStatus, type RunStatus } from '../../report/run-status.js';
 import { writeOut } from '../output.js';
 import { runGoingOn, runStatus } from '../run-liveness.js';
 import { runNamedOrLatest } from '../run-name.js';
+
+/**
+ * The command that resumes a run that ended without succeeding, or whose runner
+ * is gone: its file and selection, said from here. None for a run recorded
+ * before its selection was kept, or of a workflow read from standard input.
+ */
+function resumeOf(run: RunRow, state: string, stateOption: string | undefined): string | undefined {
+  if (state === 'succeeded' || state === 'running' || basename(run.file) === STDIN_NAME) return undefined;
+  const selection = recordedSelection(run);
+  if (!selection) return undefined;
+  const here = (path: string) => relative(process.cwd(), path) || path;
+  return resumeCommand(here(run.file), { ...selection, config: selection.config === undefined ? undefined : here(selection.config) }, stateOption, run.id);
+}
 
 /**
  * `orchestrate status [RUN_ID]`: where a run is — the one going on on this
@@ -49,6 +65,8 @@ export async function statusCommand(runId: string | undefined, options: { json?:
         return freesIn > 0 ? { ...wait, freesIn } : wait;
       }) : [],
     };
+    const resume = resumeOf(run, state, options.state);
+    if (resume) status.resume = resume;
   } finally {
     db.close();
   }
