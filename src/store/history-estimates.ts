@@ -18,11 +18,13 @@ export const HISTORY_RUNS = 100;
 /**
  * The query of duration samples (`columns` of each) where `where` holds: the
  * successful attempts, and a matrix from outputs by its task's end, as it
- * never runs itself (no attempts): its samples are the time its expansions took.
+ * never runs itself (no attempts): its samples are the time its expansions took
+ * — but not in a resume that reused some of them, which ran only the others.
  */
 function durationSamples(columns: string, where: string): string {
   return `SELECT ${columns} FROM attempts WHERE ${where} AND status = 'succeeded' AND duration_ms IS NOT NULL
-    UNION ALL SELECT ${columns} FROM tasks WHERE ${where} AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL`;
+    UNION ALL SELECT ${columns} FROM tasks WHERE ${where} AND status = 'succeeded' AND attempts = 0 AND reason IS NULL AND duration_ms IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM tasks r WHERE r.run_id = tasks.run_id AND r.task_id >= tasks.task_id || '[' AND r.task_id < tasks.task_id || '\\' AND r.reason = 'reused')`;
 }
 
 /**
@@ -151,15 +153,19 @@ export function historyCosts(db: Database, workflow: string, hashes: ReadonlyMap
   if (!groups.size) return out;
   // Expansions are known by their ids and hashes (their task's hash and their id): their runs' sums, and their own means.
   const expansions = db.prepare(`SELECT run_id, task_id, definition_hash, declared_cost, cost FROM tasks WHERE ${ran} AND instr(task_id, '[') > 0`).raw().all(runs) as Array<[string, string, string, number, number]>;
+  // A resume that reused some of a group's expansions ran only the others: that run's sum is not what the group costs.
+  const partial = new Set((db.prepare(`SELECT DISTINCT run_id || char(0) || substr(task_id, 1, instr(task_id, '[') - 1) FROM tasks
+    WHERE run_id IN (SELECT value FROM json_each(?)) AND reason = 'reused' AND instr(task_id, '[') > 0`).pluck().all(runs) as string[]));
   const perRun = new Map<string, Map<string, number>>();
   const own = new Map<string, number[]>();
   for (const [run, id, hash, then, cost] of expansions) {
     const base = id.slice(0, id.indexOf('['));
     const groupHash = hashes.get(base);
     if (!groups.has(base) || groupHash === undefined || hash !== expansionHash(groupHash, id) || !same(then, declared.get(base))) continue;
+    own.set(id, [...(own.get(id) ?? []), cost]);
+    if (partial.has(`${run}\u0000${base}`)) continue;
     const sums = perRun.get(base) ?? perRun.set(base, new Map()).get(base)!;
     sums.set(run, (sums.get(run) ?? 0) + cost);
-    own.set(id, [...(own.get(id) ?? []), cost]);
   }
   for (const [base, sums] of perRun) out.set(base, [...sums.values()].reduce((a, b) => a + b, 0) / sums.size);
   for (const [id, costs] of own) out.set(id, costs.reduce((a, b) => a + b, 0) / costs.length);

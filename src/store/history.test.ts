@@ -59,6 +59,27 @@ describe('historyEstimates', () => {
   });
 });
 
+describe('historyEstimates of a matrix from outputs', () => {
+  it('takes the time its expansions took together, but not from a resume that reused some of them and ran only the others', () => {
+    const db = store();
+    const run = db.prepare("INSERT INTO runs (id, workflow, file, content_hash, started_at, concurrency) VALUES (?, 'w', '/w.yaml', 'h', ?, 1)");
+    const end = db.prepare("INSERT INTO tasks (run_id, task_id, definition_hash, status, reason, attempts, duration_ms, outputs, finished_at) VALUES (?, ?, ?, 'succeeded', ?, ?, ?, '{}', ?)");
+    ['r1', 'r2', 'r3'].forEach((id, k) => {
+      const at = `2026-01-01T00:00:0${k}Z`;
+      run.run(id, at);
+      // r1 and r2 ran all three expansions (10 s and 12 s); r3 resumed, reusing two, and ran one (2 s).
+      end.run(id, 'review', 'g', null, 0, id === 'r3' ? 2000 : 10000 + 2000 * k, at);
+      for (const f of ['a', 'b', 'c']) end.run(id, `review[${f}]`, expansionHash('g', `review[${f}]`), id === 'r3' && f !== 'c' ? 'reused' : null, id === 'r3' && f !== 'c' ? 0 : 1, 1000, at);
+      // A task whose id starts like the group's is not one of its expansions.
+      end.run(id, 'reviewer', 'h', 'reused', 0, 0, at);
+    });
+    const estimates = historyEstimates(db, 'w', new Map([['review', 'g']]));
+    expect(estimates.get('review')).toBe(11);
+    db.prepare("DELETE FROM tasks WHERE run_id = 'r3' AND reason = 'reused' AND task_id <> 'reviewer'").run();
+    expect(historyEstimates(db, 'w', new Map([['review', 'g']])).get('review')).toBe(10);
+  });
+});
+
 describe('historyEstimates on sparse histories', () => {
   it('finds what a run-by-run read of the latest runs finds, also for tasks that seldom ran, a matrix from outputs among them', () => {
     for (let seed = 1; seed <= 6; seed++) {
@@ -183,10 +204,15 @@ describe('historyCosts', () => {
       end.run(`r${r}`, 'review[stale]', expansionHash('old', 'review[stale]'), 1, 9, 0.01, at);
       end.run(`r${r}`, 'other[x]', expansionHash('g', 'other[x]'), 1, 9, 0.01, at);
     });
+    // A resume that reused review[a] and review[b] ran review[c] alone: its sum (0.03) is not what the fan-out costs.
+    run.run('r2', '2026-01-01T00:00:02Z');
+    for (const f of ['a', 'b']) db.prepare("INSERT INTO tasks (run_id, task_id, definition_hash, status, reason, attempts, cost, declared_cost, outputs, finished_at) VALUES ('r2', ?, ?, 'succeeded', 'reused', 0, 0, 0.01, '{}', '2026-01-01T00:00:02Z')").run(`review[${f}]`, expansionHash('g', `review[${f}]`));
+    end.run('r2', 'review[c]', expansionHash('g', 'review[c]'), 1, 0.06, 0.01, '2026-01-01T00:00:02Z');
     const costs = historyCosts(db, 'w', new Map([['review', 'g']]), new Map([['review', 0.01]]), 10, new Set(['review']));
     expect(costs.get('review')).toBeCloseTo((0.11 + 0.08) / 2, 9);
     expect(costs.get('review[a]')).toBeCloseTo(0.05, 9);
-    expect(costs.get('review[c]')).toBeCloseTo(0.03, 9);
+    // What an expansion cost when it ran counts, resumed or not.
+    expect(costs.get('review[c]')).toBeCloseTo((0.03 + 0.06) / 2, 9);
     expect([...costs.keys()].sort()).toEqual(['review', 'review[a]', 'review[b]', 'review[c]']);
     // Not a matrix from outputs now: its expansions say nothing of it.
     expect(historyCosts(db, 'w', new Map([['review', 'g']]), new Map([['review', 0.01]])).size).toBe(0);
