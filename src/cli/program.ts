@@ -125,7 +125,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--since <ref>', 'only the tasks whose sources changed since this git ref (branch, tag, commit), those without sources, and what needs them')
     .option('--events <path>', 'write the event stream (JSON Lines) here; - for stdout (default: .orchestrate/runs/<runId>/events.jsonl)', parsePath('--events'))
     .option('--result <path>', 'also write the result object (what --json prints) to this file when the run ends, beside the live progress and summary', parsePath('--result'))
-    .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest unfinished run of this workflow)')
+    .option('--resume [runId]', 'resume a run: skip tasks that succeeded in it with an unchanged definition (default: the latest run of this workflow, which must not have succeeded)')
     .option('-f, --force', 'run tasks with sources even when they are up to date')
     .option('-w, --watch', 'run again whenever the workflow file or a task\'s sources change, until Ctrl-C')
     .addOption(new Option('--fail-fast', 'stop the run at the first task that fails for good (policy.cancellation: cascading)').conflicts('keepGoing'))
@@ -212,7 +212,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('status')
-    .description('where a run is: its tasks by state and those running now (the run going on, else the latest)')
+    .description('where a run is: its tasks by state, those running now, and the command that resumes it when it did not succeed (the run going on, else the latest)')
     .argument('[runId]', 'the run, or a start of its id or of its random part (default: the one going on on this machine, else the latest)')
     .option('--json', 'print it as JSON')
     .addOption(stateOption())
