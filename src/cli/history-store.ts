@@ -76,17 +76,29 @@ export function idsOf(workflow: Workflow, tasks: ReadonlyMap<number, unknown> | 
  * there kept its runs. It must exist.
  */
 export async function existingStatePath(near: string, option?: string): Promise<string> {
+  const found = await findStatePath(near, option);
+  if (found.exists) return found.path;
+  throw new UsageError(`no run history at ${found.path} (run a workflow first, or pass --state PATH)`);
+}
+
+/**
+ * The history database as existingStatePath finds it, for commands to which
+ * none yet is no runs yet (history, stats, prune): whether it exists. One
+ * named with `--state` must: a path that is not there is more likely mistyped.
+ */
+export async function findStatePath(near: string, option?: string): Promise<{ path: string; exists: boolean }> {
   let configured: string | undefined;
   if (!option) {
     const loaded = await loadConfig(near);
     if (loaded.config.state && loaded.file) configured = resolve(dirname(loaded.file), loaded.config.state);
   }
   const path = statePath(projectRoot(near), option, configured);
-  if (existsSync(path)) return path;
-  const workflow = !option && !configured && resolve(near) === process.cwd() ? defaultFile() : undefined;
+  if (existsSync(path)) return { path, exists: true };
+  if (option) throw new UsageError(`no run history at ${path} (--state names a database that is not there)`);
+  const workflow = !configured && resolve(near) === process.cwd() ? defaultFile() : undefined;
   const there = workflow === undefined ? undefined : statePath(projectRoot(dirname(resolve(workflow))));
-  if (there !== undefined && existsSync(there)) return there;
-  throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
+  if (there !== undefined && existsSync(there)) return { path: there, exists: true };
+  return { path, exists: false };
 }
 
 /** The tasks of a workflow that are up to date (planUpToDate) against its run history: the latest ends of those with sources. */

@@ -529,6 +529,30 @@ tasks:
     expect(cli(['prune', '--older-than', 'soon'], { cwd: dir }).stderr).toContain('--older-than must be a duration such as 30d');
   });
 
+  it('lists no runs, and prunes nothing, before the first run has made a history; a --state that is not there is an error', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const none = [
+      [['history'], 'no runs recorded\n'],
+      [['history', 'workflow.yaml', '--status', 'failed'], 'no failed runs recorded\n'],
+      [['history', '--json'], '[]\n'],
+      [['prune'], `no run history at ${join(dir, '.orchestrate', 'state.db')}: nothing to remove\n`],
+      [['prune', '--dry-run'], `no run history at ${join(dir, '.orchestrate', 'state.db')}: nothing to remove\n`],
+    ] as const;
+    for (const [args, out] of none) {
+      const r = cli([...args], { cwd: dir });
+      expect([args, r.code, r.stdout, r.stderr]).toEqual([args, 0, out, '']);
+    }
+    // Asking made no history.
+    expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
+    for (const command of ['history', 'prune', 'status', 'logs']) {
+      const r = cli([command, '--state', 'nope.db'], { cwd: dir });
+      expect([command, r.code, r.stderr]).toEqual([command, 2, `orchestrate: no run history at ${join(dir, 'nope.db')} (--state names a database that is not there)\n`]);
+    }
+    // A command about a run still says there is none.
+    const status = cli(['status'], { cwd: dir });
+    expect([status.code, status.stderr]).toEqual([2, `orchestrate: no run history at ${join(dir, '.orchestrate', 'state.db')} (run a workflow first, or pass --state PATH)\n`]);
+  });
+
   it('shows a stored workflow name with a terminal escape (recorded before names were checked) as escapes', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const id = json(dir, ['run', 'workflow.yaml', '--json']).runId as string;

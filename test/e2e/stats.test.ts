@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
@@ -215,11 +215,17 @@ tasks:
     }]);
   });
 
-  it('says so when there is no history, or no runs of the file', () => {
+  it('says so when there is no history, or no runs of the file: no runs yet either way; a --state that is not there is an error', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
-    const r = cli(['stats', 'workflow.yaml'], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no run history');
+    for (const args of [['stats', 'workflow.yaml'], ['stats']]) {
+      const r = cli(args, { cwd: dir });
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toMatch(args[1] ? /^No runs of workflow\.yaml recorded yet\.\n/ : /^No runs recorded yet\.\n/);
+      expect(JSON.parse(cli([...args, '--json'], { cwd: dir }).stdout)).toMatchObject({ tasks: [], agents: [] });
+    }
+    expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
+    const typo = cli(['stats', '--state', 'stat.db'], { cwd: dir });
+    expect([typo.code, typo.stderr]).toEqual([2, `orchestrate: no run history at ${join(dir, 'stat.db')} (--state names a database that is not there)\n`]);
     // A history without runs of this file: said in words, not an empty table.
     writeFileSync(join(dir, 'other.yaml'), 'version: 1\ntasks:\n  b: { run: "true" }\n');
     expect(cli(['run', 'other.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);

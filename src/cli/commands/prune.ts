@@ -4,7 +4,7 @@ import { EXIT } from '../../errors.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { deleteRuns, runsBeyond } from '../../store/prune.js';
-import { existingStatePath } from '../history-store.js';
+import { findStatePath } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../run-liveness.js';
 import { visibleText } from '../../util/visible-text.js';
@@ -37,8 +37,13 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  */
 export async function pruneCommand(file: string | undefined, options: { keep: number; olderThan?: number; dryRun?: boolean; state?: string }): Promise<number> {
   const absolute = file ? resolve(file) : undefined;
-  const path = await existingStatePath(absolute ? dirname(absolute) : process.cwd(), options.state);
-  const db = openStore(path);
+  const found = await findStatePath(absolute ? dirname(absolute) : process.cwd(), options.state);
+  // No history yet: nothing to forget, as in a history of fewer runs than it keeps.
+  if (!found.exists) {
+    await writeOut(`no run history at ${found.path}: nothing to remove\n`);
+    return EXIT.ok;
+  }
+  const db = openStore(found.path);
   try {
     const cutoff = options.olderThan !== undefined ? Date.now() - options.olderThan * 1000 : Infinity;
     const runs = runsBeyond(db, options.keep, absolute).filter((run) => Date.parse(run.started_at) < cutoff && !stillRunning(run));

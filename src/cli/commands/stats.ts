@@ -8,7 +8,7 @@ import { computeStats, inWorkflowOrder, type StatsRow } from '../../store/stats.
 import { statePath } from '../../store/state-path.js';
 import { formatDuration } from '../../util/duration.js';
 import { loadValidWorkflow } from '../load-valid.js';
-import { existingStatePath, workflowHistory } from '../history-store.js';
+import { findStatePath, workflowHistory } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { STDIN } from '../../workflow/stdin.js';
 
@@ -35,15 +35,19 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   // A workflow file removed or renamed since is still in the history, as `history FILE` finds it: its runs, without the findings its plan gives.
   const gone = file !== undefined && file !== STDIN && !existsSync(file);
   const workflow = file && !gone ? await loadValidWorkflow(file, options.config) : undefined;
-  const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : await existingStatePath(process.cwd(), options.state);
-  if (!existsSync(path)) throw new UsageError(`no run history at ${path} (run a workflow first, or pass --state PATH)`);
-  const db = openStore(path, 'read');
-  let stats;
-  try {
-    const found = computeStats(db, workflow ? resolve(workflow.file) : gone ? resolve(file) : undefined, options.limit);
-    stats = { tasks: inWorkflowOrder(found.tasks, workflow?.tasks.map((t) => t.id)), agents: inWorkflowOrder(found.agents, workflow && Object.keys(workflow.agents)) };
-  } finally {
-    db.close();
+  const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : (await findStatePath(process.cwd(), options.state)).path;
+  // No history yet is no runs yet, as a history without runs of the file is; a --state that is not there is likely mistyped.
+  const there = existsSync(path);
+  if (!there && options.state !== undefined) throw new UsageError(`no run history at ${path} (--state names a database that is not there)`);
+  let stats: { tasks: StatsRow[]; agents: StatsRow[] } = { tasks: [], agents: [] };
+  if (there) {
+    const db = openStore(path, 'read');
+    try {
+      const found = computeStats(db, workflow ? resolve(workflow.file) : gone ? resolve(file) : undefined, options.limit);
+      stats = { tasks: inWorkflowOrder(found.tasks, workflow?.tasks.map((t) => t.id)), agents: inWorkflowOrder(found.agents, workflow && Object.keys(workflow.agents)) };
+    } finally {
+      db.close();
+    }
   }
   // Not there, and never run: a mistyped name.
   if (gone && !stats.tasks.length) throw new IoError(file, `cannot read ${file}: no such file`);
