@@ -1,4 +1,6 @@
 // The library API of orchestrate: named exports only.
+// Its types use Node's (signals, streams): kept in the declarations, so a project whose tsconfig lists no `types` (TypeScript 6's default) gets them.
+/// <reference types="node" preserve="true" />
 export { executeGraph, executeParallel, loadWorkflow, plan, WorkflowError } from './api.js';
 export type { ApiPolicy, ApiTask } from './api.js';
 export type { Agent, AgentContext, AgentFactory, AgentOutput } from './run/in-process-executor.js';

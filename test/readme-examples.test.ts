@@ -118,24 +118,25 @@ describe("the README's YAML examples", () => {
 });
 
 describe("the README's TypeScript example", () => {
-  it('compiles against the types the package exports', () => {
+  it('compiles against the types the package exports, also with its declarations checked and no `types` listed (TypeScript 6\'s default)', () => {
     const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((match) => match[1]!);
     expect(blocks).toHaveLength(1);
     // Its model call is the reader's own.
     const source = `declare function callModel(prompt: string, options: { signal: AbortSignal }): Promise<string>;\n${blocks[0]}`;
-    const tsconfig = {
-      compilerOptions: {
-        strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: true,
-        types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')],
-      },
-      files: ['example.ts'],
-    };
-    const dir = tempProject({ 'example.ts': source, 'package.json': '{ "type": "module" }', 'tsconfig.json': JSON.stringify(tsconfig) });
-    // `import ... from 'orchestrate'` as in a project that installed it: this checkout, built.
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(ROOT, join(dir, 'node_modules/orchestrate'));
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
-    expect(tsc.stdout + tsc.stderr).toBe('');
-    expect(tsc.status).toBe(0);
+    const base = { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022' };
+    for (const compilerOptions of [
+      { ...base, skipLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+      // The package's declarations name Node's types themselves (a reference to @types/node).
+      { ...base, skipLibCheck: false },
+    ]) {
+      const tsconfig = { compilerOptions, files: ['example.ts'] };
+      const dir = tempProject({ 'example.ts': source, 'package.json': '{ "type": "module" }', 'tsconfig.json': JSON.stringify(tsconfig) });
+      // `import ... from 'orchestrate'` as in a project that installed it: this checkout, built.
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(ROOT, join(dir, 'node_modules/orchestrate'));
+      const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    }
   });
 });
