@@ -140,3 +140,23 @@ describe("the README's TypeScript example", () => {
     }
   });
 });
+
+describe('the package as a project installs it', () => {
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  // Node's require of ES modules came in 20.19 (and 22.12); the README says so.
+  it.runIf(major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19))('is required from CommonJS and imported from an ES module, and runs', () => {
+    const script = (load: string) => `${load}\nexecuteParallel([{ id: 'a', run: 'echo hi' }], { maxConcurrency: 1, cwd: __dir }).then((r) => console.log(r.status, r.tasks[0].outputs));\n`;
+    const dir = tempProject({
+      'package.json': '{}',
+      'required.cjs': script("const { executeParallel } = require('orchestrate');\nconst __dir = __dirname;"),
+      'imported.mjs': script("import { executeParallel } from 'orchestrate';\nconst __dir = import.meta.dirname;"),
+    });
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(ROOT, join(dir, 'node_modules/orchestrate'));
+    for (const file of ['required.cjs', 'imported.mjs']) {
+      const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' });
+      // Some Node versions warn that requiring an ES module is experimental; nothing fails.
+      expect([file, r.status, r.stdout], r.stderr).toEqual([file, 0, 'succeeded {}\n']);
+    }
+  });
+});
