@@ -50,7 +50,7 @@ export function storedWaits(run: Pick<RunRow, 'waits'>): StoredWait[] {
   }
 }
 
-/** How a run chose its tasks, as its command line said it (a config file by its absolute path): what a resume must say again to run the same part. */
+/** How a run chose its tasks, as its command line said it: what a resume must say again to run the same part (the history keeps the config file's path from the workflow's directory). */
 export interface TaskSelection {
   /** The task ids after the file. */
   tasks?: string[];

@@ -142,10 +142,6 @@ export class RunRecorder {
     }
   }
 
-  /**
-   * The inputs to record, from the (masked) event: a value that masking
-   * changed held a secret and is recorded as null (--resume asks for it again).
-   */
   /** The run's selection as JSON; none when a word of it holds a secret's value. */
   private keptSelection(): string | null {
     const selection = this.meta.selection ?? {};
@@ -153,6 +149,10 @@ export class RunRecorder {
     return words.some((w) => this.masker && this.masker.mask(w) !== w) ? null : JSON.stringify(selection);
   }
 
+  /**
+   * The inputs to record, from the (masked) event: a value that masking
+   * changed held a secret and is recorded as null (--resume asks for it again).
+   */
   private keptInputs(masked: Record<string, string> | undefined): string | null {
     const inputs = this.workflow.inputs ?? {};
     if (!Object.keys(inputs).length) return null;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../helpers/background.js';
@@ -130,5 +130,23 @@ tasks:
     const db = openSqlite(join(dir, '.orchestrate/state.db'), { readonly: true });
     expect(db.prepare('SELECT selection FROM runs ORDER BY started_at').pluck().all()).toEqual(['{"tasks":["after"]}', '{"tasks":["after"]}', null]);
     db.close();
+  });
+
+  it('says the config file a run was given, from where it is asked, also once the project has moved', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': 'version: 1\ntasks:\n  ok: { run: "true" }\n  broken: { run: "exit 3", needs: ok }\n  other: { run: "true" }\n',
+      'conf/orch.yaml': 'policy: { maxConcurrency: 1 }\n',
+      'sub/.keep': '',
+    });
+    expect(cli(['run', 'workflow.yaml', 'broken', '-c', 'conf/orch.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(1);
+    const moved = `${dir}-moved`;
+    renameSync(dir, moved);
+    const status = JSON.parse(cli(['status', '--json'], { cwd: join(moved, 'sub') }).stdout);
+    expect(status.resume).toBe(`orchestrate run ../workflow.yaml broken -c ../conf/orch.yaml --resume ${status.id.split('-')[1]}`);
+    const [, ...args] = status.resume.split(' ');
+    const resumed = cli([...args, '--json'], { cwd: join(moved, 'sub') });
+    expect(resumed.code).toBe(1);
+    expect(JSON.parse(resumed.stdout).tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([['ok', 'succeeded', 'reused'], ['broken', 'failed', null]]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { EXIT, exitForSignal, ioErrorFrom, UsageError } from '../../errors.js';
 import { budgetWarning, deadlineWarning, planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
@@ -261,8 +261,9 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     contentHash: createHash('sha256').update(workflow.source.text).digest('hex'),
     concurrency: options.concurrency ?? workflow.policy.maxConcurrency,
     resumedFrom,
-    // The config file by its absolute path: `status` says the command that resumes the run from wherever it is asked.
-    selection: { ...selectionOf(options), config: options.config === undefined ? undefined : resolve(options.config) },
+    // The config file from the workflow's directory: `status` says the command that resumes the run from wherever it is
+    // asked, also once the project has moved (the history then points its runs to the workflow where it is).
+    selection: { ...selectionOf(options), config: options.config === undefined ? undefined : relative(workflow.dir, resolve(options.config)) },
   }, masker);
   const desk = new ApprovalDesk(db, runId, options.yes ?? false, inCi());
   const handle = startRun(workflow, {

@@ -1,4 +1,4 @@
-import { basename, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
@@ -21,7 +21,8 @@ function resumeOf(run: RunRow, state: string, stateOption: string | undefined): 
   const selection = recordedSelection(run);
   if (!selection) return undefined;
   const here = (path: string) => relative(process.cwd(), path) || path;
-  return resumeCommand(here(run.file), { ...selection, config: selection.config === undefined ? undefined : here(selection.config) }, stateOption, run.id);
+  const config = selection.config === undefined ? undefined : here(resolve(dirname(run.file), selection.config));
+  return resumeCommand(here(run.file), { ...selection, config }, stateOption, run.id);
 }
 
 /**
