@@ -52,19 +52,29 @@ export class RuntimeValues {
     if (ref.kind !== 'task-output') return undefined;
     const d = this.workflow.taskIndex.get(ref.task);
     const expansions = d === undefined ? this.matrixExpansions().get(ref.task) : this.workflow.tasks[d]!.dynamicMatrix ? this.states[d]!.expansions ?? [] : undefined;
-    // A whole matrix reads "" for each expansion that set none (one of them by a leading index: not told here).
-    if (expansions) return afterSuccess || /^\d+$/.test(ref.path?.[0] ?? '') ? undefined : this.unsetInExpansions(ref, expansions);
-    if (d === undefined) return undefined;
+    if (!expansions) return d === undefined ? undefined : this.unsetIn(ref, d, ref.path, afterSuccess);
+    if (afterSuccess) return undefined;
+    const [first, ...rest] = ref.path ?? [];
+    // A whole matrix reads "" for each expansion that set none; by a leading index, one expansion's, as a task's own.
+    if (first === undefined || !/^\d+$/.test(first)) return this.unsetInExpansions(ref, expansions);
+    const e = expansions[Number(first)];
+    if (e === undefined) return `${ref.text} reads empty: "${ref.task}" has ${expansions.length} expansion${expansions.length === 1 ? '' : 's'}, so none at index ${first} (the first is 0)`;
+    return this.unsetIn(ref, e, rest.length ? rest : undefined, false);
+  }
+
+  /** Why `ref` reads empty of task `d` (the task it names, or one expansion of it), at `path` of its output. */
+  private unsetIn(ref: Extract<TemplateRef, { kind: 'task-output' }>, d: number, path: readonly string[] | undefined, afterSuccess: boolean): string | undefined {
     const { outputs, state } = this.states[d]!;
     if (afterSuccess && state !== 'succeeded') return undefined;
+    const name = this.workflow.tasks[d]!.id;
     const value = ownValue(outputs, ref.key);
     if (value !== undefined) {
-      if (!ref.path || memberAt(value, ref.path) !== undefined) return undefined;
+      if (!path || memberAt(value, path) !== undefined) return undefined;
       const json = memberAt(value, []) !== undefined;
-      return `${ref.text} reads empty: output "${ref.key}" of "${ref.task}" ${json ? `has no member "${ref.path.join('.')}"` : 'is not JSON'}`;
+      return `${ref.text} reads empty: output "${ref.key}" of "${name}" ${json ? `has no member "${path.join('.')}"` : 'is not JSON'}`;
     }
     const set = Object.keys(outputs).map((key) => `"${key}"`);
-    return `${ref.text} reads empty: "${ref.task}" ${state === 'succeeded' ? '' : `ended ${state} and `}set no output "${ref.key}"${set.length ? ` (it set ${set.join(', ')})` : ''}`;
+    return `${ref.text} reads empty: "${name}" ${state === 'succeeded' ? '' : `ended ${state} and `}set no output "${ref.key}"${set.length ? ` (it set ${set.join(', ')})` : ''}`;
   }
 
   /** Which expansions of a whole matrix that `ref` reads set no output of its key, if any. */

@@ -464,19 +464,28 @@ tasks:
     expect(cli(['status'], { cwd: r.dir }).stdout).toContain('${{ tasks.build.outputs.tag }} reads empty');
   });
 
-  it('notes which expansions of a matrix a fan-in read set no output, as the list it reads has "" for them', () => {
+  it('notes which expansions of a matrix a fan-in read set no output, as the list it reads has "" for them; one read by its index as a task\'s own', () => {
     const r = runProject({
       'workflow.yaml': `version: 1
 tasks:
-  review: { matrix: { f: [a, b, c, d, e] }, run: '[ "\${{ matrix.f }}" = a ] && echo "answer=ok" >> $ORCHESTRATE_OUTPUT; true' }
+  review: { matrix: { f: [a, b, c, d, e] }, run: '[ "\${{ matrix.f }}" = a ] && echo "answer={\\"verdict\\": \\"ok\\"}" >> $ORCHESTRATE_OUTPUT; true' }
   sum: { needs: review, run: 'echo "\${{ tasks.review.outputs.answer }} \${{ tasks.review.outputs.answer.0 }} \${{ tasks.review.outputs.nothing }}"' }
+  one: { needs: review, run: 'echo "[\${{ tasks.review.outputs.answer.0.verdict }}][\${{ tasks.review.outputs.answer.0.verdikt }}][\${{ tasks.review.outputs.answer.1.verdict }}][\${{ tasks.review.outputs.answer.7 }}]"' }
 `,
     });
     expect(r.code).toBe(0);
-    expect(readFileSync(join(r.dir, '.orchestrate/runs', r.result.runId, 'sum.log'), 'utf8').split('\n').slice(1)).toEqual([
+    const log = (id: string) => readFileSync(join(r.dir, '.orchestrate/runs', r.result.runId, `${id}.log`), 'utf8').split('\n').slice(1);
+    expect(log('sum')).toEqual([
       '--- ${{ tasks.review.outputs.answer }} reads "" for some: 4 of the 5 expansions of "review" (review[b], review[c], review[d], ...) set no output "answer"',
       '--- ${{ tasks.review.outputs.nothing }} reads "" for each: none of the 5 expansions of "review" set an output "nothing"',
-      'out| [ok,,,,] ok [,,,,]',
+      'out| [{"verdict": "ok"},,,,] {verdict: ok} [,,,,]',
+      '',
+    ]);
+    expect(log('one')).toEqual([
+      '--- ${{ tasks.review.outputs.answer.0.verdikt }} reads empty: output "answer" of "review[a]" has no member "verdikt"',
+      '--- ${{ tasks.review.outputs.answer.1.verdict }} reads empty: "review[b]" set no output "answer"',
+      '--- ${{ tasks.review.outputs.answer.7 }} reads empty: "review" has 5 expansions, so none at index 7 (the first is 0)',
+      'out| [ok][][][]',
       '',
     ]);
   });
