@@ -77,12 +77,25 @@ export class RuntimeValues {
     return `${ref.text} reads empty: "${name}" ${state === 'succeeded' ? '' : `ended ${state} and `}set no output "${ref.key}"${set.length ? ` (it set ${set.join(', ')})` : ''}`;
   }
 
-  /** Which expansions of a whole matrix that `ref` reads set no output of its key, if any. */
+  /**
+   * Which expansions of a whole matrix that `ref` reads set no output of its
+   * key, and, for a member path, which set one without that member, if any.
+   */
   private unsetInExpansions(ref: Extract<TemplateRef, { kind: 'task-output' }>, expansions: readonly number[]): string | undefined {
-    const unset = expansions.filter((e) => ownValue(this.states[e]!.outputs, ref.key) === undefined).map((e) => this.workflow.tasks[e]!.id);
-    if (!unset.length) return undefined;
-    const which = unset.length === expansions.length ? `none of the ${expansions.length} expansions of "${ref.task}"` : `${unset.length} of the ${expansions.length} expansions of "${ref.task}" (${unset.slice(0, 3).join(', ')}${unset.length > 3 ? ', ...' : ''}) set no output "${ref.key}"`;
-    return unset.length === expansions.length ? `${ref.text} reads "" for each: ${which} set an output "${ref.key}"` : `${ref.text} reads "" for ${unset.length === 1 ? 'one' : 'some'}: ${which}`;
+    const path = ref.path;
+    const values = expansions.map((e) => ownValue(this.states[e]!.outputs, ref.key));
+    // What each of those reads in the list: "" for a whole output, null for a member.
+    const reads = path ? 'null' : '""';
+    const note = (ids: string[], what: string, none: string) => ids.length === expansions.length
+      ? `${ref.text} reads ${reads} for each: none of the ${expansions.length} expansions of "${ref.task}" ${none}`
+      : `${ref.text} reads ${reads} for ${ids.length === 1 ? 'one' : 'some'}: ${ids.length} of the ${expansions.length} expansions of "${ref.task}" (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''}) ${what}`;
+    const ids = (pick: (value: string | undefined) => boolean) => expansions.filter((_, k) => pick(values[k])).map((e) => this.workflow.tasks[e]!.id);
+    const notes: string[] = [];
+    const unset = ids((value) => value === undefined);
+    if (unset.length) notes.push(note(unset, `set no output "${ref.key}"`, `set an output "${ref.key}"`));
+    const lacking = path ? ids((value) => value !== undefined && memberAt(value, path) === undefined) : [];
+    if (lacking.length) notes.push(note(lacking, `set an output "${ref.key}" with no member "${path!.join('.')}"`, `set an output "${ref.key}" with a member "${path!.join('.')}"`));
+    return notes.length ? notes.join('; ') : undefined;
   }
 
   /** Whether what `ref` reads of other tasks can no longer change: every task it names (a matrix: each expansion) has ended. */

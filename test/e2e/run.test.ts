@@ -471,6 +471,7 @@ tasks:
   review: { matrix: { f: [a, b, c, d, e] }, run: '[ "\${{ matrix.f }}" = a ] && echo "answer={\\"verdict\\": \\"ok\\"}" >> $ORCHESTRATE_OUTPUT; true' }
   sum: { needs: review, run: 'echo "\${{ tasks.review.outputs.answer }} \${{ tasks.review.outputs.answer.0 }} \${{ tasks.review.outputs.nothing }}"' }
   one: { needs: review, run: 'echo "[\${{ tasks.review.outputs.answer.0.verdict }}][\${{ tasks.review.outputs.answer.0.verdikt }}][\${{ tasks.review.outputs.answer.1.verdict }}][\${{ tasks.review.outputs.answer.7 }}]"' }
+  all: { needs: review, run: 'echo "\${{ tasks.review.outputs.answer.verdikt }}"' }
 `,
     });
     expect(r.code).toBe(0);
@@ -486,6 +487,12 @@ tasks:
       '--- ${{ tasks.review.outputs.answer.1.verdict }} reads empty: "review[b]" set no output "answer"',
       '--- ${{ tasks.review.outputs.answer.7 }} reads empty: "review" has 5 expansions, so none at index 7 (the first is 0)',
       'out| [ok][][][]',
+      '',
+    ]);
+    // Each expansion's member, as a list: null for those that set no output, and for those whose output lacks it.
+    expect(log('all')).toEqual([
+      '--- ${{ tasks.review.outputs.answer.verdikt }} reads null for some: 4 of the 5 expansions of "review" (review[b], review[c], review[d], ...) set no output "answer"; ${{ tasks.review.outputs.answer.verdikt }} reads null for one: 1 of the 5 expansions of "review" (review[a]) set an output "answer" with no member "verdikt"',
+      'out| [null,null,null,null,null]',
       '',
     ]);
   });
