@@ -17,6 +17,15 @@ function git(cwd: string, args: string[], what: string): string {
   }
 }
 
+/** Whether the repository at `top` is a shallow clone. */
+function isShallow(top: string): boolean {
+  try {
+    return git(top, ['rev-parse', '--is-shallow-repository'], '').trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The files (absolute paths) that changed since `ref` in the git repository
  * around `dir`, as Turborepo's `--affected` and Lerna's `--since` see them:
@@ -26,7 +35,13 @@ function git(cwd: string, args: string[], what: string): string {
  */
 export function changedSince(dir: string, ref: string): Set<string> {
   const top = git(dir, ['rev-parse', '--show-toplevel'], `${dir} is not in a git repository`).trim();
-  git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `"${ref}" is not a commit git knows here`);
+  try {
+    git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], `"${ref}" is not a commit git knows here`);
+  } catch (unknown) {
+    // CI checks out one commit (actions/checkout's fetch-depth: 1): the branch to compare with is not there.
+    if (!isShallow(top)) throw unknown;
+    throw new UsageError(`--since: "${ref}" is not a commit git knows here, and this clone is shallow (it has only the latest commits): fetch the history it needs (git fetch --unshallow, or git fetch of that branch; in GitHub Actions, actions/checkout with fetch-depth: 0)`);
+  }
   const base = git(top, ['merge-base', ref, 'HEAD'], `cannot find where HEAD and "${ref}" diverge (a shallow clone? fetch the history, e.g. fetch-depth: 0)`).trim();
   const listed = [
     ...git(top, ['diff', '--name-only', '--no-renames', '-z', base, '--'], `cannot list what changed since "${ref}"`).split('\0'),

@@ -89,4 +89,19 @@ describe('run --since', () => {
     expect(outside.code).toBe(2);
     expect(outside.stderr).toMatch(/^orchestrate: --since: \S+ is not in a git repository \(git: fatal: not a git repository/);
   });
+
+  it('says how to fetch the history when a shallow clone (CI\'s fetch-depth: 1) lacks the ref', () => {
+    const { dir, git } = repo();
+    writeFileSync(join(dir, 'web/b.js'), 'b2');
+    git('commit', '-qam', 'web');
+    const clone = `${dir}-shallow`;
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'feature', `file://${dir}`, clone]);
+    for (const ref of ['main', 'HEAD~1']) {
+      const r = cli(['run', '--since', ref], { cwd: clone });
+      expect([r.code, r.stderr]).toEqual([2, `orchestrate: --since: "${ref}" is not a commit git knows here, and this clone is shallow (it has only the latest commits): fetch the history it needs (git fetch --unshallow, or git fetch of that branch; in GitHub Actions, actions/checkout with fetch-depth: 0)\n`]);
+    }
+    // Once fetched, it works.
+    execFileSync('git', ['fetch', '-q', '--unshallow'], { cwd: clone });
+    expect(ran(clone, ['--since', 'HEAD~1']).ids).toEqual(['web-test', 'deploy-web', 'report', 'shard[b.js]']);
+  });
 });
