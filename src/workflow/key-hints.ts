@@ -38,6 +38,11 @@ const POLICY: Record<string, string> = {
   failfast: 'cancellation',
 };
 
+/** GitHub's `workflow_dispatch` inputs: `options` of a choice. */
+const INPUT: Record<string, string> = {
+  options: 'enum', choices: 'enum', allowed: 'enum', values: 'enum',
+};
+
 const TOP: Record<string, string> = {
   jobs: 'tasks', steps: 'tasks', pipeline: 'tasks',
   vars: 'env', variables: 'env', environment: 'env',
@@ -68,15 +73,17 @@ const INSTEAD: Record<string, string> = {
   'runson@task': 'every task runs on this machine; one that works on another reaches it from its `run` (ssh, docker run)',
   'uses@task': 'a task runs a command, not a GitHub Actions action: write what the action does as `run`',
   'image@task': 'a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
+  'required@input': 'an input without a `default` must be given (`--input NAME=VALUE`), and one with a default may be',
 };
 
-type Place = 'top' | 'task' | 'agent' | 'policy';
+type Place = 'top' | 'task' | 'agent' | 'policy' | 'input';
 
 function placeOf(path: DocPath): Place | undefined {
   if (path.length === 0) return 'top';
   if (path.length === 1 && path[0] === 'policy') return 'policy';
   if (path.length === 2 && path[0] === 'tasks') return 'task';
   if (path.length === 2 && path[0] === 'agents') return 'agent';
+  if (path.length === 2 && path[0] === 'inputs') return 'input';
   return undefined;
 }
 
@@ -92,7 +99,7 @@ export function otherToolHint(path: DocPath, key: string, known: readonly string
   const place = placeOf(path);
   if (!place) return undefined;
   const plain = key.toLowerCase().replace(/[-_]/g, '');
-  const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY }[place];
+  const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY, input: INPUT }[place];
   const instead = ownValue(INSTEAD, `${plain}@${place}`);
   if (instead) return `: ${instead}`;
   let meant = ownValue(table, plain);

@@ -48,6 +48,13 @@ describe('schema diagnostics', () => {
       'unknown key "image" in tasks.a: a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
       "unknown key \"platforms\" in tasks.a: a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
     ]);
+    // An input written as GitHub's workflow_dispatch writes one.
+    expect(messages('version: 1\ninputs:\n  env: { type: choice, options: [staging, prod], required: true }\n  where: { type: environment }\ntasks:\n  a: { run: x }\n')).toEqual([
+      'inputs.env.type must be one of string, number, boolean; got "choice": GitHub\'s choice is a string input here, its options its `enum` (type: string, enum: [staging, prod])',
+      'unknown key "options" in inputs.env (did you mean "enum"?)',
+      'unknown key "required" in inputs.env: an input without a `default` must be given (`--input NAME=VALUE`), and one with a default may be',
+      'inputs.where.type must be one of string, number, boolean; got "environment": GitHub\'s environment input is a string input here (type: string), with `enum` for the names it may take',
+    ]);
     // Elsewhere (a retry, a matrix) the names are orchestrate's own: no such guess.
     expect(messages('version: 1\ntasks:\n  a: { run: x, retry: { deps: 1 } }\n')[0]).toContain('unknown key "deps" in tasks.a.retry; expected one of:');
   });

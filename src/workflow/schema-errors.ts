@@ -208,6 +208,14 @@ function ifExpressionHint(path: DocPath, value: unknown): string | undefined {
   return `: it says after which end of its needs the task runs; a condition on values goes in \`when\` (when: ${inner})`;
 }
 
+/** GitHub's `workflow_dispatch` input types that are a string here: `choice` (with `options`, here `enum`) and `environment`. */
+function inputTypeHint(path: DocPath, value: unknown): string | undefined {
+  if (!(path.length === 3 && path[0] === 'inputs' && path[2] === 'type')) return undefined;
+  if (value === 'choice') return ': GitHub\'s choice is a string input here, its options its `enum` (type: string, enum: [staging, prod])';
+  if (value === 'environment') return ': GitHub\'s environment input is a string input here (type: string), with `enum` for the names it may take';
+  return undefined;
+}
+
 /** An error's code in the config file's `lint.disable`, which lists warnings: a near warning's name would mislead. */
 function errorCodeHint(path: DocPath, value: unknown): string | undefined {
   if (!(path.length === 3 && path[0] === 'lint' && path[1] === 'disable')) return undefined;
@@ -272,7 +280,7 @@ function describe(e: ErrorObject, path: DocPath, where: string): Diagnostic | un
       return error('schema', `${where} must be ${show(p.allowedValue)}, got ${show(e.data)}`, path);
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      const hint = ifExpressionHint(path, e.data) ?? errorCodeHint(path, e.data) ?? (typeof e.data === 'string' ? suggestion(e.data, allowed) : '');
+      const hint = ifExpressionHint(path, e.data) ?? errorCodeHint(path, e.data) ?? inputTypeHint(path, e.data) ?? (typeof e.data === 'string' ? suggestion(e.data, allowed) : '');
       return error('schema', `${where} must be one of ${allowed.join(', ')}; got ${show(e.data)}${hint}`, path);
     }
     case 'minimum':
