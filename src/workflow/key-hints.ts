@@ -38,6 +38,11 @@ const POLICY: Record<string, string> = {
   failfast: 'cancellation',
 };
 
+/** Argo's `retryStrategy.limit`, Kubernetes' `backoffLimit`, and other counts of retries. */
+const RETRY: Record<string, string> = {
+  limit: 'maxAttempts', retries: 'maxAttempts', maxretries: 'maxAttempts', backofflimit: 'maxAttempts', attempts: 'maxAttempts', max: 'maxAttempts',
+};
+
 /** GitHub's `workflow_dispatch` inputs: `options` of a choice. */
 const INPUT: Record<string, string> = {
   options: 'enum', choices: 'enum', allowed: 'enum', values: 'enum',
@@ -58,6 +63,13 @@ const NOTES: Record<string, [string, string?]> = {
   'concurrency@top': [' One run of the workflow at a time, as GitHub\'s concurrency group, is "exclusive".', 'exclusive'],
   'failfast@policy': [' Stopping at the first failure is "cancellation: cascading".'],
   'outputs@task': [' Values for other tasks are appended to $ORCHESTRATE_OUTPUT.'],
+  'timeoutminutes@task': [' It takes a duration, and a plain number is seconds: 10 minutes is 10m.'],
+  'timeoutminutes@agent': [' It takes a duration, and a plain number is seconds: 10 minutes is 10m.'],
+  'timeoutminutes@policy': [' It takes a duration, and a plain number is seconds: 10 minutes is 10m.'],
+  'limit@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
+  'retries@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
+  'maxretries@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
+  'backofflimit@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
 };
 
 /**
@@ -76,7 +88,7 @@ const INSTEAD: Record<string, string> = {
   'required@input': 'an input without a `default` must be given (`--input NAME=VALUE`), and one with a default may be',
 };
 
-type Place = 'top' | 'task' | 'agent' | 'policy' | 'input';
+type Place = 'top' | 'task' | 'agent' | 'policy' | 'input' | 'retry';
 
 function placeOf(path: DocPath): Place | undefined {
   if (path.length === 0) return 'top';
@@ -84,6 +96,7 @@ function placeOf(path: DocPath): Place | undefined {
   if (path.length === 2 && path[0] === 'tasks') return 'task';
   if (path.length === 2 && path[0] === 'agents') return 'agent';
   if (path.length === 2 && path[0] === 'inputs') return 'input';
+  if (path[path.length - 1] === 'retry' && (path.length === 2 ? path[0] === 'policy' : path.length === 3 && (path[0] === 'tasks' || path[0] === 'agents'))) return 'retry';
   return undefined;
 }
 
@@ -99,7 +112,7 @@ export function otherToolHint(path: DocPath, key: string, known: readonly string
   const place = placeOf(path);
   if (!place) return undefined;
   const plain = key.toLowerCase().replace(/[-_]/g, '');
-  const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY, input: INPUT }[place];
+  const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY, input: INPUT, retry: RETRY }[place];
   const instead = ownValue(INSTEAD, `${plain}@${place}`);
   if (instead) return `: ${instead}`;
   let meant = ownValue(table, plain);

@@ -28,7 +28,7 @@ describe('schema diagnostics', () => {
       'unknown key "cmd" in tasks.a (did you mean "run"?)',
       'unknown key "depends_on" in tasks.a (did you mean "needs"?)',
       'unknown key "working-directory" in tasks.a (did you mean "cwd"?)',
-      'unknown key "timeout-minutes" in tasks.a (did you mean "timeout"?)',
+      'unknown key "timeout-minutes" in tasks.a (did you mean "timeout"? It takes a duration, and a plain number is seconds: 10 minutes is 10m.)',
       'unknown key "maxAttempts" in tasks.a (did you mean "retry.maxAttempts"?)',
       'unknown key "Deps" in tasks.b (did you mean "needs"?)',
       'unknown key "generates" in tasks.b (did you mean "artifacts"?)',
@@ -55,7 +55,13 @@ describe('schema diagnostics', () => {
       'unknown key "required" in inputs.env: an input without a `default` must be given (`--input NAME=VALUE`), and one with a default may be',
       'inputs.where.type must be one of string, number, boolean; got "environment": GitHub\'s environment input is a string input here (type: string), with `enum` for the names it may take',
     ]);
-    // Elsewhere (a retry, a matrix) the names are orchestrate's own: no such guess.
+    // A count of retries (Argo's limit) counts attempts here; GitHub's timeout-minutes is a duration here.
+    expect(messages('version: 1\npolicy: { retry: { retries: 2 } }\nagents:\n  w: { command: c, timeout-minutes: 5 }\ntasks:\n  a: { run: x, retry: { limit: 3 } }\n')).toEqual([
+      'unknown key "retries" in policy.retry (did you mean "maxAttempts"? It counts every attempt, the first too: 3 retries are maxAttempts: 4.)',
+      'unknown key "timeout-minutes" in agents.w (did you mean "timeout"? It takes a duration, and a plain number is seconds: 10 minutes is 10m.)',
+      'unknown key "limit" in tasks.a.retry (did you mean "maxAttempts"? It counts every attempt, the first too: 3 retries are maxAttempts: 4.)',
+    ]);
+    // Other keys of a retry (or a matrix) are no other tool's: no such guess.
     expect(messages('version: 1\ntasks:\n  a: { run: x, retry: { deps: 1 } }\n')[0]).toContain('unknown key "deps" in tasks.a.retry; expected one of:');
   });
   it('reads a task\'s `if` written as a GitHub Actions expression: its outcome word, or `when` for a condition', () => {
