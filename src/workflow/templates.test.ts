@@ -81,11 +81,14 @@ describe('an expression no template reads', () => {
     expect(message('${{ Inputs.target }}')).toEqual(['unknown template expression "Inputs.target" (did you mean "inputs.target"?)']);
     expect(message('${{ vars.REGION }}')).toEqual(['unknown template expression "vars.REGION" (did you mean "env.REGION"?)']);
     expect(message('${{ secrets.TOKEN }}')).toEqual(['unknown template expression "secrets.TOKEN" (did you mean "env.TOKEN"?): a secret reaches a task as an environment variable (name it under `secrets` to mask it)']);
+    expect(message('${{ github.sha }}')).toEqual(['unknown template expression "github.sha" (did you mean "env.GITHUB_SHA"?): GitHub Actions gives a job\'s steps its github context as GITHUB_* variables, which a run inside one has']);
+    expect(message('${{ github.base_ref }}')[0]).toContain('(did you mean "env.GITHUB_BASE_REF"?)');
   });
 
   it('lists what templates read when nothing stands for it', () => {
     const list = ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME, runner.KEY, or a string in single quotes (${{ \'${{\' }} writes ${{)';
-    expect(message('${{ github.sha }}')).toEqual([`unknown template expression "github.sha"${list}`]);
+    // The event's payload is no variable (GITHUB_EVENT_PATH is its file).
+    expect(message('${{ github.event.pull_request.title }}')).toEqual([`unknown template expression "github.event.pull_request.title"${list}`]);
     expect(message('${{ tasks.a.statuz }}')).toEqual([`unknown template expression "tasks.a.statuz"${list}`]);
     expect(message('${{ input }}')).toEqual([`unknown template expression "input"${list}`]);
   });
