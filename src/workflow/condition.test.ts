@@ -42,7 +42,8 @@ describe('when conditions', () => {
   it('name the reference a misspelt one stands for', () => {
     expect(parseCondition("input.target == 'x'").error).toBe('unexpected "input.target" (did you mean "inputs.target"?)');
     expect(parseCondition("needs.build.result == 'success'").error).toBe('unexpected "needs.build.result" (did you mean "tasks.build.status"?)');
-    expect(parseCondition('github.ref == 1').error).toMatch(/^unexpected "github\.ref": use inputs\.NAME/);
+    expect(parseCondition('github.ref == 1').error).toMatch(/^unexpected "github\.ref" \(did you mean "env\.GITHUB_REF"\?\): GitHub Actions gives/);
+    expect(parseCondition('github.event.action == 1').error).toMatch(/^unexpected "github\.event\.action": use inputs\.NAME/);
   });
 
   it('compare text ignoring case with == and !=, as GitHub Actions does', () => {
