@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { formatDuration } from '../util/duration.js';
 import { load } from '../workflow/test-helpers.js';
 import { planWorkflow, type Plan } from './plan.js';
 
@@ -144,5 +146,18 @@ tasks:
     expect(inTime.deadline).toEqual({ limit: 31, fits: true, late: [] });
     expect(inTime.warnings).toEqual([]);
     expect(plan('version: 1\ntasks:\n  a: { run: x }\n').deadline).toEqual({ limit: null, fits: true, late: [] });
+  });
+
+  it('says when agent tasks wait for the default limit, the CPU count: tasks that wait on an API may run more at once', () => {
+    const cpus = availableParallelism();
+    const tasks = (kind: string) => Array.from({ length: cpus * 3 }, (_, i) => `  t${i}: { ${kind}, estimate: 10s }`).join('\n');
+    const agents = `version: 1\nagents:\n  llm: { command: x }\ntasks:\n${tasks('agent: llm')}\n`;
+    const p = plan(agents);
+    expect(p.concurrency).toBe(cpus);
+    expect(p.warnings).toEqual([`agent tasks wait ${formatDuration(cpus * 30)} in all for concurrency ${cpus}, this machine's CPU count (policy.maxConcurrency's default); tasks that wait on an API rather than a CPU may run more at once: set policy.maxConcurrency (a number, or a share of the CPUs such as "400%"), or pass -n`]);
+    // A limit chosen (in the file, or with -n) is not questioned; nor is the default for shell tasks, which use the CPUs.
+    expect(plan(agents.replace('agents:', 'policy: { maxConcurrency: "100%" }\nagents:')).warnings).toEqual([]);
+    expect(plan(agents, { concurrency: cpus }).warnings).toEqual([]);
+    expect(plan(`version: 1\ntasks:\n${tasks('run: x')}\n`).warnings).toEqual([]);
   });
 });

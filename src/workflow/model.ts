@@ -35,6 +35,8 @@ export interface CircuitBreakerPolicy {
 /** Workflow policy with every default applied; durations in seconds. */
 export interface Policy {
   maxConcurrency: number;
+  /** Set when maxConcurrency is the default (this machine's CPUs): neither the file nor the config gave one. */
+  cpuDefault?: true;
   timeout?: number;
   taskTimeout?: number;
   retry: RetryPolicy;

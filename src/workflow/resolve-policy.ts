@@ -47,6 +47,7 @@ export function resolvePolicy(config: PolicyFile | undefined, workflow: PolicyFi
   const estimates = { ...p.defaultEstimate };
   return {
     maxConcurrency: p.maxConcurrency === undefined ? availableParallelism() : slotsOf(p.maxConcurrency),
+    ...(p.maxConcurrency === undefined ? { cpuDefault: true as const } : {}),
     timeout: seconds(p.timeout),
     taskTimeout: seconds(p.taskTimeout),
     retry: resolveRetry(p.retry),
