@@ -54,6 +54,11 @@ const TOP: Record<string, string> = {
   concurrency: 'policy.maxConcurrency', parallelism: 'policy.maxConcurrency', maxparallel: 'policy.maxConcurrency',
 };
 
+/** GitHub's timeout-minutes counts minutes; a number here is seconds. */
+const MINUTES = ' It takes a duration, and a plain number is seconds: 10 minutes is 10m.';
+/** Other tools count retries; maxAttempts counts the first attempt too. */
+const ATTEMPTS = ' It counts every attempt, the first too: 3 retries are maxAttempts: 4.';
+
 /**
  * What a few hints add, where the other tool's key means something else as
  * well (GitHub's `concurrency` is a group of runs), with the key of the same
@@ -63,13 +68,8 @@ const NOTES: Record<string, [string, string?]> = {
   'concurrency@top': [' One run of the workflow at a time, as GitHub\'s concurrency group, is "exclusive".', 'exclusive'],
   'failfast@policy': [' Stopping at the first failure is "cancellation: cascading".'],
   'outputs@task': [' Values for other tasks are appended to $ORCHESTRATE_OUTPUT.'],
-  'timeoutminutes@task': [' It takes a duration, and a plain number is seconds: 10 minutes is 10m.'],
-  'timeoutminutes@agent': [' It takes a duration, and a plain number is seconds: 10 minutes is 10m.'],
-  'timeoutminutes@policy': [' It takes a duration, and a plain number is seconds: 10 minutes is 10m.'],
-  'limit@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
-  'retries@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
-  'maxretries@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
-  'backofflimit@retry': [' It counts every attempt, the first too: 3 retries are maxAttempts: 4.'],
+  'timeoutminutes@task': [MINUTES], 'timeoutminutes@agent': [MINUTES], 'timeoutminutes@policy': [MINUTES],
+  'limit@retry': [ATTEMPTS], 'retries@retry': [ATTEMPTS], 'maxretries@retry': [ATTEMPTS], 'backofflimit@retry': [ATTEMPTS],
 };
 
 /**

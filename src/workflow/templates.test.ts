@@ -87,7 +87,8 @@ describe('an expression no template reads', () => {
 
   it('lists what templates read when nothing stands for it', () => {
     const list = ': use tasks.ID.outputs.KEY, tasks.ID.status, matrix.KEY, env.KEY, params.KEY, inputs.NAME, runner.KEY, or a string in single quotes (${{ \'${{\' }} writes ${{)';
-    // The event's payload is no variable (GITHUB_EVENT_PATH is its file).
+    // The event's payload is no variable (GITHUB_EVENT_PATH is its file), and the token reaches a step only when given it.
+    expect(message('${{ github.token }}')).toEqual([`unknown template expression "github.token"${list}`]);
     expect(message('${{ github.event.pull_request.title }}')).toEqual([`unknown template expression "github.event.pull_request.title"${list}`]);
     expect(message('${{ tasks.a.statuz }}')).toEqual([`unknown template expression "tasks.a.statuz"${list}`]);
     expect(message('${{ input }}')).toEqual([`unknown template expression "input"${list}`]);

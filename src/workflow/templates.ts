@@ -56,8 +56,9 @@ const CONTEXTS: Record<string, string> = {
 export function expressionHint(expression: string): string | undefined {
   const m = /^([A-Za-z_]+)\.(.+)$/.exec(expression);
   if (!m) return undefined;
-  // GitHub's `github` context reaches a step as GITHUB_* variables, which a run inside a job has: github.sha is GITHUB_SHA.
-  if (m[1] === 'github' && /^[a-z_]+$/.test(m[2]!) && m[2] !== 'event') {
+  // GitHub's `github` context reaches a step as GITHUB_* variables, which a run inside a job has: github.sha is GITHUB_SHA
+  // (not its event, whose payload is a file, nor its token, which a step gets only when given it).
+  if (m[1] === 'github' && /^[a-z_]+$/.test(m[2]!) && m[2] !== 'event' && m[2] !== 'token') {
     return ` (did you mean "env.GITHUB_${m[2]!.toUpperCase()}"?): GitHub Actions gives a job's steps its github context as GITHUB_* variables, which a run inside one has`;
   }
   const context = CONTEXTS[m[1]!] ?? CONTEXTS[m[1]!.toLowerCase()];
