@@ -152,9 +152,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('init')
     .description('write a starter workflow (default orchestrate.yaml, which commands use when given no file); never replaces a file')
     .addArgument(fileArgument('[file]', 'where to write it'))
-    .action(async (file: string | undefined) => {
+    .addOption(new Option('-t, --template <name>', 'shell (shell tasks: needs, outputs, inputs, a matrix, retries) or agents (LLM agent tasks: a fan-out over what a task found, answers checked and costed, a budget, rate limits)').choices(['shell', 'agents']).default('shell'))
+    .action(async (file: string | undefined, options: { template: 'shell' | 'agents' }) => {
       const { initCommand } = await import('./commands/init.js');
-      setExit(await initCommand(file));
+      setExit(await initCommand(file, options));
     });
 
   program

@@ -31,6 +31,24 @@ describe('orchestrate init and the default workflow file', () => {
     expect(cli(['run', 'ci/flows/build.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
   });
 
+  it('writes a starter of LLM agent tasks with --template agents: a fan-out over what a task found, answers checked and costed', () => {
+    const dir = tempProject({ 'package.json': '{}', 'a.ts': '' });
+    expect(cli(['init', '--template', 'agents', 'review.yaml'], { cwd: dir }).code).toBe(0);
+    expect(cli(['lint', 'review.yaml'], { cwd: dir }).stdout).toContain('no problems');
+    const run = cli(['run', 'review.yaml', '--json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    // One review per file `ls` found, each costing what its answer said.
+    expect(result.tasks.map((t: any) => [t.id, t.status])).toEqual([
+      ['find', 'succeeded'], ['review', 'succeeded'], ['summarize', 'succeeded'], ['review[a.ts]', 'succeeded'], ['review[package.json]', 'succeeded'], ['review[review.yaml]', 'succeeded'],
+    ]);
+    expect(result.metrics.costSpent).toBeCloseTo(0.03, 9);
+    expect(cli(['logs', '--task', 'summarize'], { cwd: dir }).stdout).toContain('out| verdicts: ["approve","approve","approve"]\n');
+    const bad = cli(['init', '--template', 'llm'], { cwd: dir });
+    expect([bad.code, bad.stderr]).toEqual([2, "orchestrate: option '-t, --template <name>' argument 'llm' is invalid. Allowed choices are shell, agents. (see orchestrate init --help)\n"]);
+    expect(existsSync(join(dir, 'orchestrate.yaml'))).toBe(false);
+  });
+
   it('says so when the file it writes takes the place of the project\'s workflow above as the default', () => {
     const dir = tempProject({ 'package.json': '{}', 'orchestrate.yaml': 'version: 1\ntasks:\n  top: { run: "true" }\n', 'pkg/.keep': '', 'lib/package.json': '{}' });
     const sub = cli(['init'], { cwd: join(dir, 'pkg') });

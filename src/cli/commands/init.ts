@@ -40,8 +40,60 @@ tasks:
 `;
 }
 
+/**
+ * A starter of LLM agent tasks: valid, runs anywhere with sh (its agent is a
+ * stand-in that answers as `claude -p --output-format json` does), and shows
+ * a fan-out over what a task found, the answer as an output checked by a
+ * schema, its cost read from it, a budget, rate limits and retries.
+ */
+function agentsStarter(schema: string): string {
+  return `# yaml-language-server: $schema=${schema}
+# A starter workflow of LLM agent tasks. Its agent is a stand-in that answers as
+# claude -p --output-format json does: put your agent's command in its place. orchestrate plan
+# shows the schedule, orchestrate run runs it; the format is in orchestrate's README.
+version: 1
+policy:
+  maxConcurrency: 8        # agent tasks wait on an API, not on a CPU
+  costBudget: 1            # no task starts that would spend past it
+agents:
+  reviewer:
+    # Gets the prompt on stdin (and in $ORCHESTRATE_PROMPT_FILE); what it prints is its answer.
+    command: |
+      cat > /dev/null
+      echo '{"result": "approve", "total_cost_usd": 0.01}'
+    captureStdout: answer                # its answer is the output "answer"
+    cost: 0.02                           # a guess of one attempt's cost, for the budget and plan
+    costOutput: answer.total_cost_usd    # what an attempt cost, as its answer says
+    outputSchema:                        # an answer without a result is retried
+      answer: { type: object, required: [result] }
+    concurrency: 4
+    rateLimit: { requests: 50, per: 1m }
+    retry: { maxAttempts: 3, backoff: exponential, delay: 2s }
+    timeout: 5m
+tasks:
+  find:
+    description: The files to review, one per line
+    run: ls
+    captureStdout: files
+  review:
+    description: One review per file found
+    needs: find
+    matrix: { file: "\${{ tasks.find.outputs.files }}" }
+    agent: reviewer
+    prompt: Review \${{ matrix.file }}. Answer approve or reject, and why.
+  summarize:
+    description: Every review's verdict, once they have all ended
+    needs: review
+    env: { VERDICTS: "\${{ tasks.review.outputs.answer.result }}" }
+    run: 'echo "verdicts: $VERDICTS"'
+`;
+}
+
+/** The starters `init --template` writes. */
+export const STARTERS = { shell: starter, agents: agentsStarter } as const;
+
 /** `orchestrate init [file]`: writes a starter workflow; never replaces a file that is there. */
-export async function initCommand(file: string | undefined): Promise<number> {
+export async function initCommand(file: string | undefined, options: { template?: keyof typeof STARTERS } = {}): Promise<number> {
   const path = resolve(file ?? 'orchestrate.yaml');
   // orchestrate.yaml beside an orchestrate.yml would take its place as the directory's workflow.
   const other = DEFAULT_WORKFLOW_FILES.includes(basename(path)) ? DEFAULT_WORKFLOW_FILES.find((name) => name !== basename(path) && existsSync(join(dirname(path), name))) : undefined;
@@ -62,7 +114,7 @@ export async function initCommand(file: string | undefined): Promise<number> {
   try {
     try {
       // All of it: writeSync may write part and say so only in its count.
-      writeFileSync(fd, starter(schema));
+      writeFileSync(fd, STARTERS[options.template ?? 'shell'](schema));
     } finally {
       closeSync(fd);
     }
