@@ -72,8 +72,8 @@ agents:
     timeout: 5m
 tasks:
   find:
-    description: The files to review, one per line
-    run: ls
+    description: The files to review, one per line (three here, while the agent is being tried)
+    run: ls | head -n 3
     captureStdout: files
   review:
     description: One review per file found
@@ -90,7 +90,7 @@ tasks:
 }
 
 /** The starters `init --template` writes. */
-export const STARTERS = { shell: starter, agents: agentsStarter } as const;
+const STARTERS = { shell: starter, agents: agentsStarter } as const;
 
 /** `orchestrate init [file]`: writes a starter workflow; never replaces a file that is there. */
 export async function initCommand(file: string | undefined, options: { template?: keyof typeof STARTERS } = {}): Promise<number> {
