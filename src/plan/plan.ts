@@ -7,7 +7,7 @@ import { criticalPath, remainingPaths } from './critical-path.js';
 import type { QueueTask } from './ready-queue.js';
 import { simulateSchedule } from './simulate.js';
 import { limitWaits, type LimitWait } from './waits.js';
-import { FREE_SLOT } from './wait-tally.js';
+import { slotWaitOf } from './wait-tally.js';
 import { dynamicKeys } from '../workflow/expand-matrix.js';
 import { formatDuration } from '../util/duration.js';
 
@@ -180,8 +180,13 @@ export function budgetWarning(cost: number, budget: number): string {
  * is the default, this machine's CPU count: an agent that waits on an API uses
  * little CPU, and a fan-out of LLM calls on a 2-core CI runner would run two at once.
  */
-export function cpuDefaultWarning(seconds: number, capacity: number): string {
-  return `agent tasks wait ${formatDuration(seconds)} in all for concurrency ${capacity}, this machine's CPU count (policy.maxConcurrency's default); tasks that wait on an API rather than a CPU may run more at once: set policy.maxConcurrency (a number, or a share of the CPUs such as "400%"), or pass -n`;
+export function cpuDefaultWarning(seconds: number, capacity: number, waited = false): string {
+  return `agent tasks wait${waited ? 'ed' : ''} ${formatDuration(seconds)} in all for concurrency ${capacity}, this machine's CPU count (policy.maxConcurrency's default); tasks that wait on an API rather than a CPU may run more at once: set policy.maxConcurrency (a number, or a share of the CPUs such as "400%"), or pass -n`;
+}
+
+/** Whether agent tasks waited `seconds` for the default limit long enough to say so: 5% of the wall time, and 0.1 s. */
+export function notableCpuDefaultWait(seconds: number, wall: number): boolean {
+  return seconds >= Math.max(0.05 * wall, 0.1);
 }
 
 /** What a plan says of a workflow timeout that its tasks `late` are planned to end after (`run` says it too, as it starts). */
@@ -221,10 +226,10 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
   const late = lateTasks(workflow, schedule.end, (id) => notRun(options, id) !== undefined);
   if (late.length) warnings.push(deadlineWarning(workflow.policy.timeout!, wall, late));
   // Waits of agent tasks for a free slot, when the slots are the CPUs by default (and no -n chose them).
-  const slotWaits = workflow.policy.cpuDefault && options.concurrency === undefined ? schedule.waits.get(FREE_SLOT) : undefined;
-  let agentWait = 0;
-  for (const [i, seconds] of slotWaits ?? []) if (workflow.tasks[i]!.kind === 'agent') agentWait += seconds;
-  if (agentWait >= Math.max(0.05 * wall, 0.1)) warnings.push(cpuDefaultWarning(agentWait, limits.maxConcurrency));
+  if (workflow.policy.cpuDefault && options.concurrency === undefined) {
+    const agentWait = slotWaitOf(schedule.waits, (i) => workflow.tasks[i]!.kind === 'agent');
+    if (notableCpuDefaultWait(agentWait, wall)) warnings.push(cpuDefaultWarning(agentWait, limits.maxConcurrency));
+  }
   for (const t of workflow.tasks) {
     if (!t.dynamicMatrix || notRun(options, t.id)) continue;
     const templates = dynamicKeys(t.dynamicMatrix).map((k) => (t.dynamicMatrix![k] as string).trim());

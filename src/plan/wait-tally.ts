@@ -1,6 +1,13 @@
 /** What a ready task that is not parked on a blocker waits for: a slot under the global limit. */
 export const FREE_SLOT = 'concurrency';
 
+/** The seconds that tasks `which` picks waited for a free slot under the global limit, added up. */
+export function slotWaitOf(waits: ReadonlyMap<string, ReadonlyMap<number, number>>, which: (task: number) => boolean): number {
+  let seconds = 0;
+  for (const [task, waited] of waits.get(FREE_SLOT) ?? []) if (which(task)) seconds += waited;
+  return seconds;
+}
+
 /**
  * How long each ready task waits, and for what: the blocker the ready queue
  * parked it on (`agent:x`, `resource:r`, `group:t`, `rate:x`, `hold:x`), else

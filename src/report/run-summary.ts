@@ -13,7 +13,7 @@ export interface PlannedWall {
 }
 
 /** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, what tasks wrote to $ORCHESTRATE_SUMMARY, failures with log tails. */
-export function formatRunSummary(result: RunResult, planned: PlannedWall | undefined, options: { color?: boolean; resumedFrom?: string; resume?: string } = {}): string {
+export function formatRunSummary(result: RunResult, planned: PlannedWall | undefined, options: { color?: boolean; resumedFrom?: string; resume?: string; cpuDefault?: string } = {}): string {
   const c = makeColors(Boolean(options.color));
   const m = result.metrics;
   const count = (status: string) => result.tasks.filter((t) => t.status === status).length;
@@ -57,6 +57,7 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   }
   const waited = notableWaitsText(result.waits, m.wallTime);
   if (waited) lines.push(`  waited     ${waited}`);
+  if (options.cpuDefault) lines.push(c.yellow(`  note       ${options.cpuDefault}`));
   const retried = result.tasks.filter((t) => t.attempts > 1);
   if (retried.length) lines.push(`  retried    ${retried.slice(0, 8).map((t) => `${t.id} (${t.attempts} attempts)`).join(', ')}`);
   for (const reason of result.reasons) lines.push(c.red(`  why        ${reason}`));

@@ -1,6 +1,6 @@
 import { Capacity } from '../plan/capacity.js';
 import { ReadyQueue, type QueueTask } from '../plan/ready-queue.js';
-import { WaitTally } from '../plan/wait-tally.js';
+import { slotWaitOf, WaitTally } from '../plan/wait-tally.js';
 import { limitWaits } from '../plan/waits.js';
 import { WaitsNow } from './waits-now.js';
 import { schedulingInputs, workflowGraph } from '../plan/plan.js';
@@ -122,6 +122,11 @@ export class RunEngine {
 
   get concurrency(): number {
     return this.capacity.limits.maxConcurrency;
+  }
+
+  /** Seconds the run's agent tasks (expansions too) waited for a free slot under the global limit, added up. */
+  agentSlotWait(): number {
+    return slotWaitOf(this.tally.waits, (i) => this.tasks[i]!.kind === 'agent');
   }
 
   async run(): Promise<RunResult> {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
@@ -515,5 +516,23 @@ tasks:
     expect(r.stdout).not.toContain('\x1b');
     // The same terminal otherwise: lanes and colour.
     expect(runInTerminal(dir, 120, 40).stdout).toContain('\x1b[31m');
+  });
+
+  it('notes in the summary when agent tasks waited for the default limit, the CPU count: a fan-out of LLM calls held to few slots', () => {
+    const n = availableParallelism() * 3;
+    const workflow = (kind: string) => `version: 1
+agents:
+  llm: { command: "cat > /dev/null; sleep 0.2" }
+tasks:
+  find: { run: "seq ${n}", captureStdout: items }
+  ask: { needs: find, matrix: { i: "\${{ tasks.find.outputs.items }}" }, ${kind} }
+`;
+    const dir = tempProject({ 'package.json': '{}', 'agents.yaml': workflow('agent: llm, prompt: "item ${{ matrix.i }}"'), 'shell.yaml': workflow('run: "sleep 0.2"') });
+    const agents = cli(['run', 'agents.yaml'], { cwd: dir });
+    expect(agents.code, agents.stderr).toBe(0);
+    expect(agents.stdout).toMatch(new RegExp(`\\n  note {7}agent tasks waited \\S+ in all for concurrency ${availableParallelism()}, this machine's CPU count \\(policy\\.maxConcurrency's default\\); tasks that wait on an API rather than a CPU may run more at once: set policy\\.maxConcurrency \\(a number, or a share of the CPUs such as "400%"\\), or pass -n\\n`));
+    // A limit chosen is not questioned, nor is the default for shell tasks, which use the CPUs.
+    expect(cli(['run', 'agents.yaml', '-n', String(availableParallelism())], { cwd: dir }).stdout).not.toContain('  note ');
+    expect(cli(['run', 'shell.yaml'], { cwd: dir }).stdout).not.toContain('  note ');
   });
 });

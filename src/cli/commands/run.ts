@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { EXIT, exitForSignal, ioErrorFrom, UsageError } from '../../errors.js';
-import { budgetWarning, deadlineWarning, planWorkflow } from '../../plan/plan.js';
+import { budgetWarning, cpuDefaultWarning, deadlineWarning, notableCpuDefaultWait, planWorkflow } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
@@ -361,7 +361,10 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       const { formatRunSummary } = await summaryModule;
       // None for a workflow read from standard input, which is piped again to resume.
       const resume = recorder.failure || file === '-' ? undefined : resumeCommand(file, selectionOf(options), options.state, result.runId);
-      const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom, resume });
+      // Agent tasks held to this machine's CPU count, the default limit, which nobody chose.
+      const agentWait = workflow.policy.cpuDefault && options.concurrency === undefined ? handle.engine.agentSlotWait() : 0;
+      const cpuDefault = notableCpuDefaultWait(agentWait, result.metrics.wallTime) ? cpuDefaultWarning(agentWait, handle.engine.concurrency, true) : undefined;
+      const summary = formatRunSummary(result, await planned, { color: useColor(process.stdout), resumedFrom, resume, cpuDefault });
       if (rendererName === 'silent' && result.status === 'succeeded') await writeOut(`${result.merged.summary}\n`);
       else await writeOut(summary);
     } else {
