@@ -24,7 +24,8 @@ export function serviceEnd(event: RunEvent): string {
 export function formatEventLine(event: RunEvent): string | undefined {
   const at = event.ts;
   const id = event.taskId;
-  const took = event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs / 1000)}` : '';
+  // What it spent, when anything (an agent's answer, a declared cost): an LLM run's costs show as they come.
+  const took = `${event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs / 1000)}` : ''}${event.cost ? `, cost ${Math.round(event.cost * 1e6) / 1e6}` : ''}`;
   switch (event.type) {
     case 'workflow.started':
       return `${at} run ${event.runId}: ${event.workflow}, ${event.tasks} task${event.tasks === 1 ? '' : 's'}, concurrency ${event.concurrency}`;
