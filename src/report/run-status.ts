@@ -15,6 +15,8 @@ export interface RunStatus {
   finishedAt: string | null;
   /** Seconds since it started (until it ended). */
   elapsed: number;
+  /** What its ended tasks cost, their attempts together (reported, else declared): spent so far while it runs. */
+  cost: number;
   /** Tasks by how they ended, and those running and still to come. */
   counts: { succeeded: number; failed: number; skipped: number; cancelled: number; running: number; waiting: number };
   running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
@@ -49,6 +51,7 @@ export function formatRunStatus(s: RunStatus): string {
     `run ${s.id} (${visibleText(s.workflow)}) ${s.status} ${s.status === 'running' ? 'for' : 'after'} ${formatDuration(s.elapsed)}`,
     `  ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled${s.status === 'running' ? `, ${c.running} running, ${c.waiting} waiting` : ''}`,
   ];
+  if (s.cost > 0) lines.push(`  cost     ${s.cost} spent${s.status === 'running' ? ' so far' : ''}`);
   const width = Math.min(40, Math.max(0, ...[...s.running, ...s.up].map((r) => r.task.length)));
   s.failures.slice(0, SHOWN_FAILURES).forEach((f, k) => {
     lines.push(`  ${k === 0 ? 'failed  ' : '        '} ${f.task}${f.reason ? `: ${visibleText(f.reason)}` : ''}`);

@@ -254,7 +254,7 @@ export function reportData(db: Database, runId: string): ReportData | undefined 
  * each status, the attempts still running, and how many tasks it has (from
  * its start event, once written).
  */
-export function runProgress(db: Database, runId: string): { ended: Map<string, number>; failed: Array<{ task: string; reason: string | null; tail: string[] }>; running: Array<{ task: string; attempt: number; startedAt: string }>; total?: number } {
+export function runProgress(db: Database, runId: string): { ended: Map<string, number>; failed: Array<{ task: string; reason: string | null; tail: string[] }>; running: Array<{ task: string; attempt: number; startedAt: string }>; spent: number; total?: number } {
   const ended = new Map((db.prepare('SELECT status, count(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(runId) as Array<{ status: string; n: number }>).map((r) => [r.status, r.n]));
   // Each with why it failed and the last lines of its last attempt (none when it did not run: an open circuit, a rejection).
   const failed = (db.prepare(`SELECT t.task_id AS task, t.reason AS reason, a.tail AS tail FROM tasks t
@@ -267,7 +267,9 @@ export function runProgress(db: Database, runId: string): { ended: Map<string, n
     ORDER BY a.started_at`).all(runId) as Array<{ task: string; attempt: number; startedAt: string }>);
   const start = db.prepare("SELECT event FROM events WHERE run_id = ? AND event LIKE '%\"workflow.started\"%' ORDER BY seq LIMIT 1").get(runId) as { event: string } | undefined;
   const total = start ? (JSON.parse(start.event) as { tasks?: number }).tasks : undefined;
-  return { ended, failed, running, ...(total !== undefined ? { total } : {}) };
+  // What its ended tasks cost, their attempts together (reported, else declared), as the run's budget counts them.
+  const spent = db.prepare('SELECT coalesce(sum(cost), 0) FROM tasks WHERE run_id = ?').pluck().get(runId) as number;
+  return { ended, failed, running, spent: Math.round(spent * 1e6) / 1e6, ...(total !== undefined ? { total } : {}) };
 }
 
 /** When a service of a run was up: from its success (ready) to its task.stopped, with how it ended (both null while it is up, or when its runner died). */

@@ -14,7 +14,7 @@ describe('orchestrate status', () => {
       'workflow.yaml': `version: 1
 policy: { maxConcurrency: 2 }
 tasks:
-  quick: { run: "true" }
+  quick: { run: "true", cost: 0.25 }
   broken: { run: "echo 'x.ts:3: missing ;' >&2; exit 3" }
   long: { run: "touch started; sleep 30", needs: quick }
   flaky: { run: '[ "$ORCHESTRATE_ATTEMPT" -gt 1 ] && touch again && sleep 30', retry: { maxAttempts: 2, delay: 0 } }
@@ -27,7 +27,7 @@ tasks:
       // The history is written as the run goes: an attempt's start within 100 ms.
       let status: any;
       await waitFor(() => (status = JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout)).running.length === 2, 'status to see both running');
-      expect(status).toMatchObject({ workflow: 'workflow', status: 'running', finishedAt: null, counts: { succeeded: 1, failed: 1, skipped: 0, cancelled: 0, running: 2, waiting: 1 }, failed: ['broken'] });
+      expect(status).toMatchObject({ workflow: 'workflow', status: 'running', finishedAt: null, cost: 0.25, counts: { succeeded: 1, failed: 1, skipped: 0, cancelled: 0, running: 2, waiting: 1 }, failed: ['broken'] });
       expect(status.running.map((r: any) => [r.task, r.attempt])).toEqual([['long', 1], ['flaky', 2]]);
       // Why it failed, with the last lines its attempt printed, while the run goes on.
       expect(status.failures).toEqual([{ task: 'broken', reason: 'exit code 3', lastLines: ['x.ts:3: missing ;', 'attempt 1 failed: exit code 3'] }]);
@@ -37,7 +37,7 @@ tasks:
       const report = cli(['report', '--out', 'live.html'], { cwd: dir });
       expect(report.code, report.stderr).toBe(0);
       expect(readFileSync(join(dir, 'live.html'), 'utf8')).toContain('<span class="status-running">running</span>');
-      expect(text).toMatch(new RegExp(`^run ${status.id} \\(workflow\\) running for \\S+\\n  1 succeeded, 1 failed, 0 skipped, 0 cancelled, 2 running, 1 waiting\\n  failed   broken: exit code 3\\n           \\| x\\.ts:3: missing ;\\n  running  long   \\S+\\n           flaky  \\S+  attempt 2\\n$`));
+      expect(text).toMatch(new RegExp(`^run ${status.id} \\(workflow\\) running for \\S+\\n  1 succeeded, 1 failed, 0 skipped, 0 cancelled, 2 running, 1 waiting\\n  cost     0\\.25 spent so far\\n  failed   broken: exit code 3\\n           \\| x\\.ts:3: missing ;\\n  running  long   \\S+\\n           flaky  \\S+  attempt 2\\n$`));
     } finally {
       expect(cli(['cancel'], { cwd: dir }).code).toBe(0);
     }
@@ -46,7 +46,7 @@ tasks:
     expect(after).toMatchObject({ status: 'cancelled', counts: { succeeded: 1, failed: 1, cancelled: 3, running: 0, waiting: 0 }, running: [], failed: ['broken'] });
     // Ended without succeeding, it says the command that resumes it, as the run's summary did.
     expect(after.resume).toBe(`orchestrate run workflow.yaml --resume ${after.id.split('-')[1]}`);
-    expect(cli(['status'], { cwd: dir }).stdout).toMatch(/^run \S+ \(workflow\) cancelled after \S+\n  1 succeeded, 1 failed, 0 skipped, 3 cancelled\n  failed   broken: exit code 3\n           \| x\.ts:3: missing ;\n  to resume: orchestrate run workflow\.yaml --resume [0-9a-f]{6}\n$/);
+    expect(cli(['status'], { cwd: dir }).stdout).toMatch(/^run \S+ \(workflow\) cancelled after \S+\n  1 succeeded, 1 failed, 0 skipped, 3 cancelled\n  cost     0\.25 spent\n  failed   broken: exit code 3\n           \| x\.ts:3: missing ;\n  to resume: orchestrate run workflow\.yaml --resume [0-9a-f]{6}\n$/);
     const nope = cli(['status', 'nope'], { cwd: dir });
     expect([nope.code, nope.stderr]).toEqual([2, 'orchestrate: no run "nope" in the history\n']);
   });

@@ -51,6 +51,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
       startedAt: run.started_at,
       finishedAt: run.finished_at,
       elapsed: Math.max(0, (ended - Date.parse(run.started_at)) / 1000),
+      cost: progress.spent,
       counts: {
         succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped'), cancelled: count('cancelled'),
         running: running.length,
