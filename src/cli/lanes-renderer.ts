@@ -41,6 +41,8 @@ export class LanesRenderer {
   /** Tasks running beyond the lanes the terminal has room for, in start order: each takes the next lane that frees. */
   private readonly unshown = new Map<string, { attempt: number; since: number }>();
   private readonly counts = { succeeded: 0, failed: 0, skipped: 0, cancelled: 0, retrying: 0 };
+  /** What the ended tasks cost together (reported, else declared). */
+  private spent = 0;
   /** Tasks waiting for approval. */
   private readonly awaiting = new Set<string>();
   /** Tasks ready and not running: queued for room under a limit, or waiting out a retry's backoff. */
@@ -117,6 +119,7 @@ export class LanesRenderer {
       case 'task.cancelled': {
         const status = event.type.slice(5) as keyof typeof this.counts;
         this.counts[status]++;
+        this.spent += event.cost ?? 0;
         if (event.type === 'task.failed') this.note('✖', id, `: ${event.reason}`);
         // A skip a condition chose says nothing; one for a value that was never there says why.
         if (event.type === 'task.skipped' && event.message) this.note('↷', id, ` skipped (${event.reason}): ${visibleText(event.message)}`);
@@ -200,7 +203,8 @@ export class LanesRenderer {
   private progressTitle(width: number): string {
     const { succeeded, failed, skipped, cancelled, retrying } = this.counts;
     const done = succeeded + failed + skipped + cancelled;
-    const more = (this.unshown.size ? `; ${this.unshown.size} more running than shown` : '') + (this.waiting.size ? `; ${this.waiting.size} waiting` : '') + (this.awaiting.size ? `; ${this.awaiting.size} awaiting approval` : '');
+    const more = (this.unshown.size ? `; ${this.unshown.size} more running than shown` : '') + (this.waiting.size ? `; ${this.waiting.size} waiting` : '') + (this.awaiting.size ? `; ${this.awaiting.size} awaiting approval` : '')
+      + (this.spent > 0 ? `; ${Math.round(this.spent * 1e6) / 1e6} spent` : '');
     const counts: Array<[number, string]> = [[succeeded, 'ok'], [failed, 'failed'], [skipped, 'skipped'], [cancelled, 'cancelled'], [retrying, retrying === 1 ? 'retry' : 'retries']];
     const line = (shown: Array<[number, string]>) => `${done}/${this.total} done: ${shown.map(([n, what]) => `${n} ${what}`).join(', ')}${more}`;
     const room = width - TITLE_MARGIN;

@@ -384,11 +384,12 @@ tasks:
   }, 120_000);
 
   it('shows Listr2 progress lanes in a terminal and ends with the summary', () => {
-    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 3 }\ntasks:\n${Array.from({ length: 12 }, (_, i) => `  t${i}: { run: "sleep 0.1" }\n`).join('')}` });
+    // Two of them cost something (an LLM's call): what the ended tasks spent shows beside the counts.
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1\npolicy: { maxConcurrency: 3 }\ntasks:\n${Array.from({ length: 12 }, (_, i) => `  t${i}: { run: "sleep 0.1"${i < 2 ? ', cost: 0.125' : ''} }\n`).join('')}` });
     const r = runInTerminal(dir, 120, 40);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/slot 1: (t\d+|idle)/);
-    expect(r.stdout).toMatch(/12\/12 done: 12 ok/);
+    expect(r.stdout).toMatch(/12\/12 done: 12 ok, 0 failed, 0 skipped, 0 cancelled, 0 retries; 0\.25 spent/);
     expect(r.stdout).toContain('workflow succeeded');
     // What stays on the screen, drawn after the last line was erased: the progress line, not a column of idle slots.
     const last = r.stdout.slice(r.stdout.lastIndexOf('\x1b[2K'));
