@@ -55,6 +55,13 @@ function parseTimeout(value: string): number {
   return seconds;
 }
 
+/** `run --budget`, `plan --budget`: the most the run may spend, over policy.costBudget (its bounds). */
+function parseBudget(value: string): number {
+  const amount = value.trim() === '' ? Number.NaN : Number(value);
+  if (!(amount > 0) || amount > 1e15) throw new InvalidArgumentError(`--budget must be a number above 0 such as 2.5, at most 1e15, got "${value}".`);
+  return amount;
+}
+
 /** A path option: an empty value is a mistake, said as such (not "cannot write : no such file"). */
 export function parsePath(name: string) {
   return (value: string): string => {
@@ -103,6 +110,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--since <ref>', 'only the tasks whose sources changed since this git ref (branch, tag, commit), those without sources, and what needs them')
     .option('--commands', 'show what each task runs: its command as loaded (matrix values, params and inputs filled) and an agent task\'s prompt')
     .option('--timeout <duration>', 'a deadline for the whole run, over policy.timeout, as run --timeout ("would it end within 30m?")', parseTimeout)
+    .option('--budget <amount>', 'the most the run may spend, over policy.costBudget, as run --budget ("would it fit in 5?")', parseBudget)
     .addOption(inputOption())
     .addOption(stateOption('run history database for estimates'))
     .addOption(configOption())
@@ -131,6 +139,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-fast', 'stop the run at the first task that fails for good (policy.cancellation: cascading)').conflicts('keepGoing'))
     .option('-k, --keep-going', 'after a failure, run every task that does not depend on it (policy.cancellation: isolated)')
     .option('--timeout <duration>', 'a deadline for the whole run, over policy.timeout (e.g. 30m, 1h30m)', parseTimeout)
+    .option('--budget <amount>', 'the most the run may spend, over policy.costBudget (e.g. 2.5): tasks that would pass it are skipped and the run fails', parseBudget)
     .option('-y, --yes', 'approve every task of the run that waits for approval (`approval:`), without asking')
     .addOption(inputOption())
     .addOption(stateOption())

@@ -9,7 +9,7 @@ const FLAGS: Record<string, string[]> = {
   plan: ['-n', '--concurrency', '--json', '--state', '-c', '-i', '--input', '--only'],
   graph: ['-f', '--format', '-c'],
   list: ['--json', '-c'],
-  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout', '-y', '--yes', '--result'],
+  run: ['-n', '--json', '--dry-run', '--only', '--events', '--renderer', '--resume', '--state', '--logs', '-c', '-i', '--input', '-f', '--force', '--fail-fast', '-k', '--keep-going', '--timeout', '--budget', '-y', '--yes', '--result'],
   history: ['--json', '-l', '--limit', '--state'],
   events: ['--state'],
   logs: ['-t', '--task', '--failed', '--state'],

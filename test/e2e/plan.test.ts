@@ -135,6 +135,20 @@ agents:
     expect(cli(['plan', 'w.yaml', '--timeout', '0'], { cwd: dir }).stderr).toContain('--timeout must be a duration above 0');
   });
 
+  it('takes --budget over policy.costBudget as run does ("would it fit in 5?")', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\npolicy: { costBudget: 10 }\ntasks:\n  a: { run: x, cost: 2 }\n  b: { run: x, cost: 2 }\n' });
+    expect(JSON.parse(cli(['plan', 'w.yaml', '--json'], { cwd: dir }).stdout).budget).toEqual({ limit: 10, fits: true });
+    const tight = JSON.parse(cli(['plan', 'w.yaml', '--json', '--budget', '3.5'], { cwd: dir }).stdout);
+    expect(validatePlan(tight), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(tight.budget).toEqual({ limit: 3.5, fits: false });
+    expect(tight.warnings).toEqual(['estimated cost 4 exceeds the budget of 3.5: some tasks would be skipped']);
+    expect(JSON.parse(cli(['run', 'w.yaml', '--dry-run', '--json', '--budget', '4'], { cwd: dir }).stdout).budget).toEqual({ limit: 4, fits: true });
+    for (const bad of ['0', '-1', 'abc', '', '2e15', 'Infinity']) {
+      const r = cli(['plan', 'w.yaml', '--budget', bad], { cwd: dir });
+      expect([bad, r.code, r.stderr]).toEqual([bad, 2, `orchestrate: option '--budget <amount>' argument '${bad}' is invalid. --budget must be a number above 0 such as 2.5, at most 1e15, got "${bad}". (see orchestrate plan --help)\n`]);
+    }
+  });
+
   it('is checked against the deadline when a run starts, from estimates written or measured, not the default\'s guesses', () => {
     const dir = tempProject({
       'package.json': '{}',

@@ -377,6 +377,12 @@ tasks:
     expect(r.stderr).toContain('orchestrate: warning: estimated cost 1.7 exceeds the budget of 1: some tasks would be skipped\n');
     const summary = cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: r.dir });
     expect(summary.stdout).toContain('1 task was skipped because its cost would have gone over the cost budget of 1');
+    // --budget sets this run's budget over the workflow's, as --timeout its deadline.
+    const tighter = cli(['run', 'workflow.yaml', '--json', '--budget', '0.7'], { cwd: r.dir });
+    expect(tighter.code).toBe(1);
+    expect(JSON.parse(tighter.stdout).tasks.map((t: any) => [t.id, t.status, t.reason ?? null])).toEqual([['a', 'succeeded', null], ['b', 'skipped', 'budget'], ['c', 'skipped', 'budget']]);
+    expect(JSON.parse(tighter.stdout).reasons.join(' ')).toContain('cost budget of 0.7');
+    expect(cli(['run', 'workflow.yaml', '--json', '--budget', '5'], { cwd: r.dir }).code).toBe(0);
     expect(runProject({ 'workflow.yaml': 'version: 1\npolicy: { costBudget: 2 }\ntasks:\n  a: { run: "true", cost: 2 }\n' }).stderr).not.toContain('warning');
     // A task that costs more than the whole budget never starts: lint warns; the run skips it for the budget, and fails.
     writeFileSync(join(r.dir, 'over.yaml'), 'version: 1\npolicy: { costBudget: 1 }\ntasks:\n  a: { run: "touch ran" }\n  b: { run: "true", cost: 1.5 }\n');

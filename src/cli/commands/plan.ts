@@ -28,6 +28,8 @@ export interface PlanCommandOptions {
   since?: string;
   /** Seconds: a deadline for the run, over policy.timeout (as run --timeout). */
   timeout?: number;
+  /** The most the run may spend, over policy.costBudget (as run --budget). */
+  budget?: number;
 }
 
 /** `orchestrate plan`: the dry run. */
@@ -36,6 +38,7 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   // It reads what runs kept of the file parsed (keptParses), and keeps nothing itself.
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input), parseCache: keptParses(file) });
   if (options.timeout !== undefined) workflow.policy = { ...workflow.policy, timeout: options.timeout };
+  if (options.budget !== undefined) workflow.policy = { ...workflow.policy, costBudget: options.budget };
   const { estimates, failed, retryTimes, costs, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
   const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
   const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, costs, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });

@@ -55,6 +55,8 @@ export interface RunCommandOptions {
   keepGoing?: boolean;
   /** Seconds. */
   timeout?: number;
+  /** The most the run may spend, over policy.costBudget. */
+  budget?: number;
   /** A git ref: only the tasks a change since it touches. */
   since?: string;
   /** Also write the result object to this file when the run ends. */
@@ -68,10 +70,10 @@ function selectionOf(options: RunCommandOptions): TaskSelection {
   return { tasks: options.tasks?.length ? options.tasks : undefined, only: options.only, since: options.since, config: options.config };
 }
 
-/** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout. */
+/** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout, --budget. */
 function withRunFlags(workflow: Workflow, options: RunCommandOptions): Workflow {
   const cancellation = options.failFast ? 'cascading' : options.keepGoing ? 'isolated' : workflow.policy.cancellation;
-  workflow.policy = { ...workflow.policy, cancellation, timeout: options.timeout ?? workflow.policy.timeout };
+  workflow.policy = { ...workflow.policy, cancellation, timeout: options.timeout ?? workflow.policy.timeout, costBudget: options.budget ?? workflow.policy.costBudget };
   return workflow;
 }
 
