@@ -30,11 +30,13 @@ export function formatGithubSummary(result: RunResult): string {
   for (const reason of result.reasons) lines.push('', `**Why:** ${cell(reason)}`);
   const waited = notableWaitsText(result.waits, m.wallTime);
   if (waited) lines.push('', `**Waited:** ${cell(waited)}`);
-  lines.push('', '| task | status | time | attempts | note |', '| --- | --- | --- | --- | --- |');
+  // What each task spent, when any did (an LLM run's calls): a column of its own.
+  const costly = result.tasks.some((t) => t.cost > 0);
+  lines.push('', `| task | status | time | attempts |${costly ? ' cost |' : ''} note |`, `| --- | --- | --- | --- |${costly ? ' --- |' : ''} --- |`);
   for (const t of result.tasks) {
     const last = t.errors[t.errors.length - 1];
     const note = t.status === 'failed' ? last?.message ?? t.reason ?? '' : t.reason ?? '';
-    lines.push(`| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} | ${cell(note)} |`);
+    lines.push(`| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} |${costly ? ` ${Math.round(t.cost * 1e6) / 1e6} |` : ''} ${cell(note)} |`);
   }
   lines.push(...githubSummaries(result.tasks, cell, result.runId));
   for (const t of result.tasks.filter((x) => x.status === 'failed' && x.logTail?.length).slice(0, 10)) {

@@ -45,6 +45,16 @@ describe('in GitHub Actions', () => {
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`\n**Waited:** ${said![1]}\n`);
   });
 
+  it('gives the job summary\'s table a cost column when a task spent anything', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  ask: { run: "echo cost=0.125 >> $ORCHESTRATE_OUTPUT" }\n  free: { run: "true" }\n' });
+    const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(dir, 'summary.md') } });
+    expect(r.code, r.stderr).toBe(0);
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('| task | status | time | attempts | cost | note |\n| --- | --- | --- | --- | --- | --- |\n');
+    expect(summary).toMatch(/\| ask \| ✅ succeeded \| \S+ \| 1 \| 0\.125 \|  \|\n\| free \| ✅ succeeded \| \S+ \| 1 \| 0 \|  \|\n/);
+    expect(summary).toContain(' · cost 0.125 · ');
+  });
+
   it('keeps stdout for JSON, and says when the summary cannot be written', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': workflow });
     writeFileSync(join(dir, 'dir-not-file'), '');
