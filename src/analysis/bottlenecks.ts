@@ -2,6 +2,7 @@ import { formatDuration, formatWindow } from '../util/duration.js';
 import { planWorkflow, type Plan, type PlanOptions } from '../plan/plan.js';
 import { percentile, type StatsRow } from '../store/stats.js';
 import type { TaskSpec, Workflow } from '../workflow/model.js';
+import { roundCost } from '../util/round-cost.js';
 
 export type FindingKind = 'critical-path' | 'queue-wait' | 'failing' | 'flaky' | 'slowing' | 'budget-hog' | 'rate-limited' | 'timing-out' | 'cost-drift' | 'estimate-drift';
 export type FindingSeverity = 'high' | 'medium' | 'low';
@@ -261,7 +262,7 @@ function costFindings(tasks: StatsRow[], workflow?: Workflow, costs?: ReadonlyMa
     const task = taskOf(workflow, t.name);
     const perRun = costs ? costs.get(t.name) : t.costPerRun;
     if (!task || t.runs < 2 || perRun === undefined || perRun === null) return [];
-    const actual = Math.round((perRun / (1 + (t.retriesPerRun ?? 0))) * 1e6) / 1e6;
+    const actual = roundCost(perRun / (1 + (t.retriesPerRun ?? 0)));
     const ratio = task.cost > 0 ? actual / task.cost : actual > 0 ? Infinity : 1;
     if (!farOff(ratio)) return [];
     const budget = workflow.policy.costBudget !== undefined;

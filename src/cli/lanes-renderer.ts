@@ -6,6 +6,7 @@ import type { RunEvent } from '../telemetry/events.js';
 import { approvalHint, heldAgent, serviceEnd } from '../report/simple-renderer.js';
 import { waitingNowText } from '../report/waits-text.js';
 import type { WaitingNow } from '../plan/waits.js';
+import { roundCost } from '../util/round-cost.js';
 
 interface Lane {
   taskId?: string;
@@ -204,7 +205,7 @@ export class LanesRenderer {
     const { succeeded, failed, skipped, cancelled, retrying } = this.counts;
     const done = succeeded + failed + skipped + cancelled;
     const more = (this.unshown.size ? `; ${this.unshown.size} more running than shown` : '') + (this.waiting.size ? `; ${this.waiting.size} waiting` : '') + (this.awaiting.size ? `; ${this.awaiting.size} awaiting approval` : '')
-      + (this.spent > 0 ? `; ${Math.round(this.spent * 1e6) / 1e6} spent` : '');
+      + (this.spent > 0 ? `; ${roundCost(this.spent)} spent` : '');
     const counts: Array<[number, string]> = [[succeeded, 'ok'], [failed, 'failed'], [skipped, 'skipped'], [cancelled, 'cancelled'], [retrying, retrying === 1 ? 'retry' : 'retries']];
     const line = (shown: Array<[number, string]>) => `${done}/${this.total} done: ${shown.map(([n, what]) => `${n} ${what}`).join(', ')}${more}`;
     const room = width - TITLE_MARGIN;

@@ -10,6 +10,7 @@ import { limitWaits, type LimitWait } from './waits.js';
 import { slotWaitOf } from './wait-tally.js';
 import { dynamicKeys } from '../workflow/expand-matrix.js';
 import { formatDuration } from '../util/duration.js';
+import { roundCost } from '../util/round-cost.js';
 
 export interface PlanTask {
   id: string;
@@ -155,7 +156,6 @@ export function workflowGraph(workflow: Workflow): { graph: TaskGraph; levels: L
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 /** Costs to a millionth, as the run's result has them: an LLM call may cost less than a thousandth. */
-const roundCost = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * The tasks the workflow timeout would stop, or never start, in the simulated

@@ -5,6 +5,7 @@ import { githubSummaries } from './task-summaries.js';
 import { approvalWaitNote } from './approval-wait-text.js';
 import { notableWaitsText } from './waits-text.js';
 import { printedLines } from './last-failures.js';
+import { roundCost } from '../util/round-cost.js';
 
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
@@ -36,7 +37,7 @@ export function formatGithubSummary(result: RunResult): string {
   for (const t of result.tasks) {
     const last = t.errors[t.errors.length - 1];
     const note = t.status === 'failed' ? last?.message ?? t.reason ?? '' : t.reason ?? '';
-    lines.push(`| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} |${costly ? ` ${Math.round(t.cost * 1e6) / 1e6} |` : ''} ${cell(note)} |`);
+    lines.push(`| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} |${costly ? ` ${roundCost(t.cost)} |` : ''} ${cell(note)} |`);
   }
   lines.push(...githubSummaries(result.tasks, cell, result.runId));
   for (const t of result.tasks.filter((x) => x.status === 'failed' && x.logTail?.length).slice(0, 10)) {

@@ -2,6 +2,7 @@ import { formatDuration } from '../util/duration.js';
 import { visibleText } from '../util/visible-text.js';
 import type { RunEvent } from '../telemetry/events.js';
 import { shellWord } from '../util/shell-word.js';
+import { roundCost } from '../util/round-cost.js';
 
 /** `; agent api waits as long (Retry-After)` for a retry whose attempt held its agent, else nothing. */
 export function heldAgent(event: RunEvent): string {
@@ -25,7 +26,7 @@ export function formatEventLine(event: RunEvent): string | undefined {
   const at = event.ts;
   const id = event.taskId;
   // What it spent, when anything (an agent's answer, a declared cost): an LLM run's costs show as they come.
-  const took = `${event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs / 1000)}` : ''}${event.cost ? `, cost ${Math.round(event.cost * 1e6) / 1e6}` : ''}`;
+  const took = `${event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs / 1000)}` : ''}${event.cost ? `, cost ${roundCost(event.cost)}` : ''}`;
   switch (event.type) {
     case 'workflow.started':
       return `${at} run ${event.runId}: ${event.workflow}, ${event.tasks} task${event.tasks === 1 ? '' : 's'}, concurrency ${event.concurrency}`;

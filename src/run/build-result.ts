@@ -4,6 +4,7 @@ import { summarizeOutcome } from './outcome.js';
 import { HARMLESS_SKIPS, type RunResult, type RunStatus, type TaskResult, type TaskStatus } from './result.js';
 import type { TaskState } from './task-state.js';
 import { lengthOutside, type Span } from '../util/intervals.js';
+import { roundCost } from '../util/round-cost.js';
 
 export interface RunEnd {
   workflow: Workflow;
@@ -90,8 +91,8 @@ export function buildRunResult(end: RunEnd): RunResult {
       serialTime,
       speedupVsSerial: wallTime > 0 ? Math.round((serialTime / wallTime) * 100) / 100 : 1,
       approvalWaitTime,
-      costEstimate: Math.round(end.costEstimate * 1e6) / 1e6,
-      costSpent: Math.round(end.spent * 1e6) / 1e6,
+      costEstimate: roundCost(end.costEstimate),
+      costSpent: roundCost(end.spent),
     },
     merged: { summary: '', conflicts: [] },
     waits: end.waits,

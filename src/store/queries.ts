@@ -2,6 +2,7 @@ import type { LimitWait, WaitingNow } from '../plan/waits.js';
 import type { RunEvent } from '../telemetry/events.js';
 import type { Database } from './open-store.js';
 import { byName } from '../util/natural-order.js';
+import { roundCost } from '../util/round-cost.js';
 
 export interface RunRow {
   id: string;
@@ -269,7 +270,7 @@ export function runProgress(db: Database, runId: string): { ended: Map<string, n
   const total = start ? (JSON.parse(start.event) as { tasks?: number }).tasks : undefined;
   // What its ended tasks cost, their attempts together (reported, else declared), as the run's budget counts them.
   const spent = db.prepare('SELECT coalesce(sum(cost), 0) FROM tasks WHERE run_id = ?').pluck().get(runId) as number;
-  return { ended, failed, running, spent: Math.round(spent * 1e6) / 1e6, ...(total !== undefined ? { total } : {}) };
+  return { ended, failed, running, spent: roundCost(spent), ...(total !== undefined ? { total } : {}) };
 }
 
 /** When a service of a run was up: from its success (ready) to its task.stopped, with how it ended (both null while it is up, or when its runner died). */
