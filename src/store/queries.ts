@@ -26,7 +26,7 @@ export interface RunRow {
   inputs: string | null;
   /** While it runs: JSON of what its ready tasks wait for (StoredWait[]); absent in a history from before it was kept. */
   waits?: string | null;
-  /** JSON of how it chose its tasks (TaskSelection); absent in a history from before it was kept, null when its words held a secret. */
+  /** JSON of how it chose its tasks and its per-run flags (TaskSelection); absent in a history from before it was kept, null when its words held a secret. */
   selection?: string | null;
 }
 
@@ -51,7 +51,11 @@ export function storedWaits(run: Pick<RunRow, 'waits'>): StoredWait[] {
   }
 }
 
-/** How a run chose its tasks, as its command line said it: what a resume must say again to run the same part (the history keeps the config file's path from the workflow's directory). */
+/**
+ * How a run was asked for, as its command line said it: the tasks it chose
+ * and its per-run policy flags, what a resume says again to run the same part
+ * the same way (the history keeps the config file's path from the workflow's directory).
+ */
 export interface TaskSelection {
   /** The task ids after the file. */
   tasks?: string[];
@@ -59,9 +63,14 @@ export interface TaskSelection {
   since?: string;
   /** The config file given with `-c`. */
   config?: string;
+  failFast?: boolean;
+  keepGoing?: boolean;
+  /** `--timeout`, seconds. */
+  timeout?: number;
+  budget?: number;
 }
 
-/** How a run chose its tasks; none for a run recorded before it was kept, or whose words held a secret (not kept). */
+/** How a run chose its tasks and its per-run flags; none for a run recorded before it was kept, or whose words held a secret (not kept). */
 export function recordedSelection(run: Pick<RunRow, 'selection'>): TaskSelection | undefined {
   if (!run.selection) return undefined;
   try {

@@ -65,7 +65,7 @@ tasks:
 });
 
 describe('the summary of a run that did not succeed', () => {
-  it('says how to resume it: the same file and selection, --resume and its short id; that command reuses what succeeded', () => {
+  it('says how to resume it: the same file, selection and per-run flags, --resume and its short id; that command reuses what succeeded', () => {
     const dir = tempProject({
       'package.json': '{}',
       'my flows/w.yaml': `version: 1
@@ -76,11 +76,11 @@ tasks:
   other: { run: 'echo x >> other.ran' }
 `,
     });
-    const first = cli(['run', 'my flows/w.yaml', 'flaky', '-i', 'who=you', '--renderer', 'silent'], { cwd: dir });
+    const first = cli(['run', 'my flows/w.yaml', 'flaky', '-i', 'who=you', '-k', '--timeout', '10m', '--budget', '5', '--renderer', 'silent'], { cwd: dir });
     expect(first.code).toBe(1);
     const hint = /^ {2}to resume: (.+) \(runs what failed or did not run, reuses what succeeded\)$/m.exec(first.stdout);
     expect(hint, first.stdout).not.toBeNull();
-    expect(hint![1]).toMatch(/^orchestrate run 'my flows\/w\.yaml' flaky --resume [0-9a-f]{6}$/);
+    expect(hint![1]).toMatch(/^orchestrate run 'my flows\/w\.yaml' flaky --keep-going --timeout 600 --budget 5 --resume [0-9a-f]{6}$/);
     // Tasks run in their workflow file's directory.
     const flows = join(dir, 'my flows');
     writeFileSync(join(flows, 'pass'), '');

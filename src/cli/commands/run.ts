@@ -65,9 +65,12 @@ export interface RunCommandOptions {
   yes?: boolean;
 }
 
-/** The words that chose the run's tasks, as given. */
+/** The words that chose the run's tasks, as given, and its per-run policy flags. */
 function selectionOf(options: RunCommandOptions): TaskSelection {
-  return { tasks: options.tasks?.length ? options.tasks : undefined, only: options.only, since: options.since, config: options.config };
+  return {
+    tasks: options.tasks?.length ? options.tasks : undefined, only: options.only, since: options.since, config: options.config,
+    failFast: options.failFast || undefined, keepGoing: options.keepGoing || undefined, timeout: options.timeout, budget: options.budget,
+  };
 }
 
 /** The run's policy flags over the workflow's policy: --fail-fast, --keep-going, --timeout, --budget. */
