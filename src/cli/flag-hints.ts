@@ -4,7 +4,8 @@ import type { Command } from 'commander';
  * Flags of other tools for what a command of ours has under another name:
  * make (`-j`, `-B`), Taskfile (`--dry`, `--parallel`), Turborepo
  * (`--continue`, `--filter`, `--affected`, `--output-logs`, `--summarize`),
- * git's `-m` and GitHub's review `--comment` for a rejection's `--reason`.
+ * git's `-m` and GitHub's review `--comment` for a rejection's `--reason`;
+ * and the policy's `costBudget` (or a max cost) written as a flag for `--budget`.
  */
 const OTHER_TOOLS: Record<string, string> = {
   '-j': '--concurrency',
@@ -22,6 +23,8 @@ const OTHER_TOOLS: Record<string, string> = {
   '--output-logs': '--logs',
   '--log-order': '--logs',
   '--summarize': '--result',
+  '--cost-budget': '--budget',
+  '--max-cost': '--budget',
   '-m': '--reason',
   '--message': '--reason',
   '--comment': '--reason',

@@ -184,6 +184,8 @@ tasks:
     expect(said(['run', 'x.yaml', '-j', '4'])).toBe("orchestrate: unknown option '-j'; did you mean -n, --concurrency? (see orchestrate run --help)\n");
     expect(said(['run', 'x.yaml', '--continue'])).toBe("orchestrate: unknown option '--continue'; did you mean -k, --keep-going? (see orchestrate run --help)\n");
     expect(said(['plan', 'x.yaml', '--filter=web'])).toBe("orchestrate: unknown option '--filter=web'; did you mean --only? (see orchestrate plan --help)\n");
+    expect(said(['run', 'x.yaml', '--cost-budget', '2'])).toBe("orchestrate: unknown option '--cost-budget'; did you mean --budget? (see orchestrate run --help)\n");
+    expect(said(['plan', 'x.yaml', '--max-cost=2'])).toBe("orchestrate: unknown option '--max-cost=2'; did you mean --budget? (see orchestrate plan --help)\n");
     expect(said(['lint', '-j', 'x.yaml'])).toBe("orchestrate: unknown option '-j' (see orchestrate lint --help)\n");
     expect(said(['plan', 'x.yaml', '--dry-run'])).toBe("orchestrate: unknown option '--dry-run': plan runs nothing: it is the dry run (run --dry-run prints the same plan) (see orchestrate plan --help)\n");
     expect(said(['reject', 'deploy', '-m', 'not now'])).toBe("orchestrate: unknown option '-m'; did you mean -r, --reason? (see orchestrate reject --help)\n");
