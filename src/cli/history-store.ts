@@ -81,6 +81,11 @@ export async function existingStatePath(near: string, option?: string): Promise<
   throw new UsageError(`no run history at ${found.path} (run a workflow first, or pass --state PATH)`);
 }
 
+/** A `--state` database that is not there: more likely mistyped than new, so an error for every command. */
+export function missingStateFile(path: string): UsageError {
+  return new UsageError(`no run history at ${path} (--state names a database that is not there)`);
+}
+
 /**
  * The history database as existingStatePath finds it, for commands to which
  * none yet is no runs yet (history, stats, prune): whether it exists. One
@@ -94,7 +99,7 @@ export async function findStatePath(near: string, option?: string): Promise<{ pa
   }
   const path = statePath(projectRoot(near), option, configured);
   if (existsSync(path)) return { path, exists: true };
-  if (option) throw new UsageError(`no run history at ${path} (--state names a database that is not there)`);
+  if (option) throw missingStateFile(path);
   const workflow = !configured && resolve(near) === process.cwd() ? defaultFile() : undefined;
   const there = workflow === undefined ? undefined : statePath(projectRoot(dirname(resolve(workflow))));
   if (there !== undefined && existsSync(there)) return { path: there, exists: true };

@@ -25,7 +25,7 @@ export function serviceEnd(event: RunEvent): string {
 export function formatEventLine(event: RunEvent): string | undefined {
   const at = event.ts;
   const id = event.taskId;
-  // What it spent, when anything (an agent's answer, a declared cost): an LLM run's costs show as they come.
+  // How long it took and, when it spent anything (an agent's answer, a declared cost), what: an LLM run's costs show as they come.
   const took = `${event.durationMs !== undefined ? ` in ${formatDuration(event.durationMs / 1000)}` : ''}${event.cost ? `, cost ${roundCost(event.cost)}` : ''}`;
   switch (event.type) {
     case 'workflow.started':

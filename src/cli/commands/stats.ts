@@ -2,13 +2,13 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findBottlenecks, type Finding } from '../../analysis/bottlenecks.js';
-import { EXIT, IoError, UsageError } from '../../errors.js';
+import { EXIT, IoError } from '../../errors.js';
 import { openStore } from '../../store/open-store.js';
 import { computeStats, inWorkflowOrder, type StatsRow } from '../../store/stats.js';
 import { statePath } from '../../store/state-path.js';
 import { formatDuration } from '../../util/duration.js';
 import { loadValidWorkflow } from '../load-valid.js';
-import { findStatePath, workflowHistory } from '../history-store.js';
+import { findStatePath, missingStateFile, workflowHistory } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { STDIN } from '../../workflow/stdin.js';
 
@@ -38,7 +38,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
   const path = workflow ? statePath(workflow.dir, options.state, workflow.stateFile) : (await findStatePath(process.cwd(), options.state)).path;
   // No history yet is no runs yet, as a history without runs of the file is; a --state that is not there is likely mistyped.
   const there = existsSync(path);
-  if (!there && options.state !== undefined) throw new UsageError(`no run history at ${path} (--state names a database that is not there)`);
+  if (!there && options.state !== undefined) throw missingStateFile(path);
   let stats: { tasks: StatsRow[]; agents: StatsRow[] } = { tasks: [], agents: [] };
   if (there) {
     const db = openStore(path, 'read');
