@@ -1,4 +1,5 @@
 import { formatDuration } from '../util/duration.js';
+import { tableCell, textWidth } from '../util/fit-width.js';
 import { visibleText } from '../util/visible-text.js';
 import type { Plan, PlanTask } from '../plan/plan.js';
 import { colors as makeColors } from './colors.js';
@@ -37,7 +38,7 @@ function ganttSection(plan: Plan, color: boolean, width = REPORT_WIDTH): string[
   const wall = plan.estimate.wall;
   const rows = [...plan.tasks].sort((a, b) => a.start - b.start || a.end - b.end);
   const shown = rows.slice(0, MAX_GANTT_ROWS);
-  const labelWidth = Math.min(30, Math.max(8, ...shown.map((t) => t.id.length + 1)));
+  const labelWidth = Math.min(30, Math.max(8, ...shown.map((t) => textWidth(t.id) + 1)));
   const barWidth = Math.max(MIN_BAR_WIDTH, Math.min(REPORT_WIDTH, width) - labelWidth - 3);
   const scale = wall > 0 ? wall / barWidth : 1;
   // A column of a plan of short tasks is a fraction of a millisecond, which seconds would print as 0s.
@@ -49,7 +50,7 @@ function ganttSection(plan: Plan, color: boolean, width = REPORT_WIDTH): string[
     const from = Math.min(barWidth - 1, Math.floor(t.start / scale));
     const to = Math.max(from + 1, Math.min(barWidth, Math.round(t.end / scale)));
     const label = `${t.id}${t.critical ? '*' : ''}`;
-    const name = label.length > labelWidth ? `${label.slice(0, labelWidth - 1)}…` : label.padEnd(labelWidth);
+    const name = tableCell(label, labelWidth);
     const bar = (t.critical ? '█' : '▒').repeat(to - from);
     lines.push(`  ${name} ${' '.repeat(from)}${t.critical ? c.red(bar) : bar}`);
   }

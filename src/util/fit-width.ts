@@ -38,3 +38,15 @@ export function fitWidth(text: string, width: number, where: 'end' | 'middle' = 
   const end = [...head([...chars].reverse(), room - textWidth(start))].reverse().join('');
   return `${start}…${end}`;
 }
+
+/**
+ * A table cell `width` columns wide: the text padded with spaces, or cut in
+ * its middle (fitWidth) when longer, so that two long ids that start alike
+ * stay told apart and a mark at the end (`*`) stays. The cut's `…` counts
+ * one column here, as most terminals draw it, so the columns after it line up.
+ */
+export function tableCell(text: string, width: number): string {
+  const room = textWidth(text) <= width ? width : width + 1;
+  const shown = fitWidth(text, room, 'middle');
+  return shown + ' '.repeat(Math.max(0, room - textWidth(shown)));
+}

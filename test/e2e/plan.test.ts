@@ -251,6 +251,21 @@ tasks:
     expect(Math.max(...schedule.map((line) => [...line].length))).toBe(50);
   });
 
+  it('cuts a long id in the Gantt in its middle: expansions that start alike differ, the critical path keeps its star', () => {
+    const dir = tempProject({ 'w.yaml': 'version: 1\ntasks:\n  lint: { run: "true", estimate: 1, matrix: { path: [src/components/checkout/cart.ts, src/components/checkout/payment.ts] } }\n  slow: { run: "true", estimate: 3, needs: lint }\n' });
+    const r = cli(['plan', 'w.yaml', '-n', '1'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.split('\n').filter((line) => /^ {2}lint\[/.test(line) && /[█▒]/.test(line));
+    expect(rows).toHaveLength(2);
+    const labels = rows.map((line) => line.slice(2, 32));
+    for (const label of labels) expect(label).toMatch(/^lint\[src\/comp.*….*\.ts\]\*? *$/);
+    expect(labels[0]).not.toBe(labels[1]);
+    expect(labels.filter((l) => l.trimEnd().endsWith('.ts]*'))).toHaveLength(1);
+    // The bars start in one column whatever the cut.
+    expect(new Set(rows.map((line) => [...line].findIndex((ch) => ch === '█' || ch === '▒'))).size).toBeLessThanOrEqual(2);
+    expect(rows.every((line) => [...line][32] === ' ')).toBe(true);
+  });
+
   it('shows commands, prompts and input choices with their terminal escapes written out, tabs kept', () => {
     const dir = tempProject({
       'w.yaml': [

@@ -274,4 +274,23 @@ tasks:
     const all = JSON.parse(cli(['stats', '--json'], { cwd: dir }).stdout);
     expect(all.tasks.map((t: { workflow: string; name: string }) => `${t.workflow}:${t.name}`)).toEqual(['workflow:shard[1]', 'workflow:shard[2]', 'workflow:shard[10]', 'workflow:slow', 'workflow:z', 'other:b']);
   });
+
+  it('shows a long name whole, its column as wide as it, and cuts only a very long one, in its middle', () => {
+    const long = 'src/components/checkout/payment-form.test.ts';
+    const huge = `${'x'.repeat(80)}-end`;
+    const dir = tempProject({
+      'package.json': '{}',
+      'workflow.yaml': `version: 1\ntasks:\n  review: { run: "true", matrix: { file: ["${long}", "${huge}"] } }\n  b: { run: "true" }\n`,
+    });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const lines = cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout.split('\n');
+    const row = (start: string) => lines.find((l) => l.startsWith(`  ${start}`))!;
+    expect(row(`review[${long}] `)).toBeDefined();
+    // The very long one keeps its start and its end.
+    expect(row('review[xxx')).toMatch(/^ {2}review\[x+…x+-end\] +1 /);
+    // Every row's runs column lines up with the header's.
+    const header = row('name ');
+    const at = header.indexOf('runs') + 'runs'.length;
+    for (const name of [`review[${long}]`, 'review[xxx', 'b ']) expect(row(name).slice(at - 1, at), name).toBe('1');
+  });
 });

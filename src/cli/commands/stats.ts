@@ -7,6 +7,8 @@ import { openStore } from '../../store/open-store.js';
 import { computeStats, inWorkflowOrder, type StatsRow } from '../../store/stats.js';
 import { statePath } from '../../store/state-path.js';
 import { formatDuration } from '../../util/duration.js';
+import { tableCell, textWidth } from '../../util/fit-width.js';
+import { visibleText } from '../../util/visible-text.js';
 import { loadValidWorkflow } from '../load-valid.js';
 import { findStatePath, missingStateFile, workflowHistory } from '../history-store.js';
 import { writeOut } from '../output.js';
@@ -14,14 +16,19 @@ import { STDIN } from '../../workflow/stdin.js';
 
 const s = (x: number | null) => (x === null ? '-' : formatDuration(x));
 
+/** The widest a name column grows: a longer name (a matrix expansion of long values) is cut in its middle. */
+const NAME_WIDTH = 60;
+
 function table(title: string, rows: StatsRow[]): string[] {
-  const lines = [title, `  ${'name'.padEnd(28)} runs  success  retries  mean     p50      p95      p99      wait     wait95   cost`];
   // Rows of several workflows (no file given) say whose they are, as GitHub's `workflow / job`.
   const several = new Set(rows.map((r) => r.workflow)).size > 1;
-  for (const r of rows) {
-    const name = several ? `${r.workflow} / ${r.name}` : r.name;
-    lines.push(`  ${name.slice(0, 28).padEnd(28)} ${String(r.runs).padStart(4)}  ${(r.successRate === null ? '-' : `${Math.round(r.successRate * 100)}%`).padStart(7)}  ${String(r.retriesPerRun ?? '-').padStart(7)}  ${[r.duration.mean, r.duration.p50, r.duration.p95, r.duration.p99, r.queueWait.mean, r.queueWait.p95].map((x) => s(x).padEnd(8)).join(' ')} ${r.costPerRun ?? '-'}`);
-  }
+  const names = rows.map((r) => visibleText(several ? `${r.workflow} / ${r.name}` : r.name));
+  // As wide as the longest name, as kubectl's columns are: a name cut short could be another task's.
+  const width = Math.min(NAME_WIDTH, Math.max(textWidth('name'), ...names.map(textWidth)));
+  const lines = [title, `  ${tableCell('name', width)} runs  success  retries  mean     p50      p95      p99      wait     wait95   cost`];
+  rows.forEach((r, i) => {
+    lines.push(`  ${tableCell(names[i]!, width)} ${String(r.runs).padStart(4)}  ${(r.successRate === null ? '-' : `${Math.round(r.successRate * 100)}%`).padStart(7)}  ${String(r.retriesPerRun ?? '-').padStart(7)}  ${[r.duration.mean, r.duration.p50, r.duration.p95, r.duration.p99, r.queueWait.mean, r.queueWait.p95].map((x) => s(x).padEnd(8)).join(' ')} ${r.costPerRun ?? '-'}`);
+  });
   return lines;
 }
 
