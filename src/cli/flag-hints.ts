@@ -32,8 +32,19 @@ const OTHER_TOOLS: Record<string, string> = {
 
 /** Flags a command has no need of, for what it does already: `plan --dry-run` (plan runs nothing). */
 const PLAN_IS_DRY = 'plan runs nothing: it is the dry run (run --dry-run prints the same plan)';
+/** make's `-C`, Taskfile's `--dir`, Turborepo's `--cwd`: the workflow's path says where its tasks run. */
+const inDirectory = (command: string) => `give the workflow's path instead (orchestrate ${command} services/api/orchestrate.yaml): its tasks run in its directory`;
+/** make's and docker compose's `-f FILE`, Taskfile's `--taskfile`: the file is the first word. */
+const fileFirst = (command: string) => `the workflow file is the first word (orchestrate ${command} ci.yaml)`;
+const WORKFLOW_FLAGS = (command: string, file: readonly string[]) => ({
+  ...Object.fromEntries(['-C', '--dir', '--directory', '--cwd'].map((flag) => [flag, inDirectory(command)])),
+  ...Object.fromEntries(['--file', '--taskfile', ...file].map((flag) => [flag, fileFirst(command)])),
+});
 const DONE_ALREADY: Record<string, Record<string, string>> = {
-  plan: { '--dry-run': PLAN_IS_DRY, '--dry': PLAN_IS_DRY },
+  plan: { '--dry-run': PLAN_IS_DRY, '--dry': PLAN_IS_DRY, ...WORKFLOW_FLAGS('plan', ['-f']) },
+  run: WORKFLOW_FLAGS('run', []),
+  list: WORKFLOW_FLAGS('list', ['-f']),
+  graph: WORKFLOW_FLAGS('graph', []),
 };
 
 /** Why `command` needs no such flag, when it does what the flag asks already. */

@@ -188,6 +188,13 @@ tasks:
     expect(said(['plan', 'x.yaml', '--max-cost=2'])).toBe("orchestrate: unknown option '--max-cost=2'; did you mean --budget? (see orchestrate plan --help)\n");
     expect(said(['lint', '-j', 'x.yaml'])).toBe("orchestrate: unknown option '-j' (see orchestrate lint --help)\n");
     expect(said(['plan', 'x.yaml', '--dry-run'])).toBe("orchestrate: unknown option '--dry-run': plan runs nothing: it is the dry run (run --dry-run prints the same plan) (see orchestrate plan --help)\n");
+    // make's -C and -f, Taskfile's --dir and --taskfile: the workflow's path is the first word.
+    expect(said(['run', '-C', 'services/api'])).toBe("orchestrate: unknown option '-C': give the workflow's path instead (orchestrate run services/api/orchestrate.yaml): its tasks run in its directory (see orchestrate run --help)\n");
+    expect(said(['plan', '--dir=services/api'])).toBe("orchestrate: unknown option '--dir=services/api': give the workflow's path instead (orchestrate plan services/api/orchestrate.yaml): its tasks run in its directory (see orchestrate plan --help)\n");
+    expect(said(['plan', '-f', 'x.yaml'])).toBe("orchestrate: unknown option '-f': the workflow file is the first word (orchestrate plan ci.yaml) (see orchestrate plan --help)\n");
+    expect(said(['run', '--taskfile', 'x.yaml'])).toBe("orchestrate: unknown option '--taskfile': the workflow file is the first word (orchestrate run ci.yaml) (see orchestrate run --help)\n");
+    // Where -f is a flag of the command (graph's format), it stays that.
+    expect(cli(['graph', 'x.yaml', '-f', 'nope']).stderr).not.toContain('first word');
     expect(said(['reject', 'deploy', '-m', 'not now'])).toBe("orchestrate: unknown option '-m'; did you mean -r, --reason? (see orchestrate reject --help)\n");
     expect(said(['approve', 'deploy', '--comment', 'ok'])).toBe("orchestrate: unknown option '--comment' (see orchestrate approve --help)\n");
     const help = cli(['--help']);
