@@ -121,6 +121,8 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
     if (caught instanceof ConfigParseError) return { file: caught.file, config: {}, diagnostics: caught.diagnostics };
     if (caught instanceof ConfigLoadError) return { file: caught.file, config: {}, diagnostics: [error('config-error', `cannot load the config file: ${caught.message}`)] };
     if (caught instanceof OrchestrateError) throw caught;
+    const broken = brokenPackageJson(caught);
+    if (broken) return broken;
     // Anything else cosmiconfig could not read.
     const message = caught instanceof Error ? caught.message.split('\n')[0] : String(caught);
     return { file: explicitPath && resolve(explicitPath), config: {}, diagnostics: [error('config-error', `cannot load the config file: ${message}`)] };
@@ -133,12 +135,39 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
   const unkeyed = errors.length ? unkeyedOutputSchemas(value) : [];
   const diagnostics = errors.length ? [...unkeyed, ...withoutInside(schemaDiagnostics(errors), unkeyed)] : zeroTimeouts(value as ConfigFile);
   if (diagnostics.length === 0) return { file, config: value as ConfigFile, diagnostics: [] };
+  // In package.json the config is its "orchestrate" key, not the whole file.
+  if (prefix.length) for (const d of diagnostics) d.message = d.message.replace(/^the file\b/, `the "${CONFIG_MODULE}" key of package.json`);
   if (!/\.[cm]?js$/.test(file)) {
     const text = readFileSync(file, 'utf8');
     const source = new SourceMap(file, text, prefix);
     for (const d of diagnostics) d.position = source.locate(d.path ?? [], d.atKey);
   }
   return { file, config: {}, diagnostics };
+}
+
+/**
+ * A package.json that is not JSON: cosmiconfig reads the working directory's
+ * as it starts (for options of its own, a "cosmiconfig" key), whichever
+ * workflow is loaded. Said as JSON.parse says it, at its line and column.
+ */
+function brokenPackageJson(caught: unknown): LoadedConfig | undefined {
+  const file = (caught as { name?: unknown; filepath?: unknown } | null)?.filepath;
+  if ((caught as { name?: unknown }).name !== 'JSONError' || typeof file !== 'string') return undefined;
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+    JSON.parse(text);
+    return undefined;
+  } catch (parseError) {
+    if (!(parseError instanceof SyntaxError)) return undefined;
+    // Node 20 says "at position 13"; later versions add "(line 2 column 1)".
+    const said = parseError.message.replace(/ in JSON at position \d+.*$| \(line \d+ column \d+\)$/, '');
+    const at = Number(/at position (\d+)/.exec(parseError.message)?.[1] ?? text.length);
+    const before = text.slice(0, at).split('\n');
+    const diagnostic = error('config-error', `${basename(file)} is not valid JSON, and the config search reads it: ${said}`);
+    diagnostic.position = { line: before.length, column: before[before.length - 1]!.length + 1 };
+    return { file, config: {}, diagnostics: [diagnostic] };
+  }
 }
 
 /**

@@ -378,6 +378,25 @@ tasks:
     expect(cli(['lint', 'w.yaml'], { cwd: dir }).stdout).toContain('no problems');
   });
 
+  it('says where package.json is not JSON, and names its orchestrate key when that is what is wrong', () => {
+    const dir = tempProject({
+      // The config search reads the working directory's package.json as it starts, whichever workflow it loads.
+      'package.json': '{\n  "name": "p",\n  "orchestrate": { "policy": { "maxConcurrency": 2, } }\n}\n',
+      'w.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n',
+      'number/package.json': '{ "name": "p", "orchestrate": 5 }',
+      'number/w.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n',
+    });
+    const broken = cli(['lint', 'w.yaml'], { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('package.json:3:53  error  package.json is not valid JSON, and the config search reads it: Expected double-quoted property name  [config-error]');
+    const run = cli(['run', 'w.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('package.json:3:53');
+    expect(existsSync(join(dir, '.orchestrate'))).toBe(false);
+    const number = cli(['lint', 'w.yaml'], { cwd: join(dir, 'number') });
+    expect(number.stdout).toContain('package.json:1:31  error  the "orchestrate" key of package.json must be a mapping, got an integer (5)  [schema]');
+  });
+
   it('lints 100 files of 100 tasks quickly', () => {
     const files: Record<string, string> = {};
     for (let f = 0; f < 100; f++) {
