@@ -76,7 +76,8 @@ const NOTES: Record<string, [string, string?]> = {
  * Keys of other tools with nothing of the same name here, what a task does
  * instead: GitHub Actions' `runs-on` and `uses`, the container `image` of
  * Argo, docker compose and GitLab CI, Taskfile's `platforms`,
- * `preconditions` and `status`.
+ * `preconditions` and `status`; GitHub's `steps` of a job and the `on`
+ * triggers of a workflow.
  */
 const INSTEAD: Record<string, string> = {
   'platforms@task': "a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
@@ -86,6 +87,8 @@ const INSTEAD: Record<string, string> = {
   'uses@task': 'a task runs a command, not a GitHub Actions action: write what the action does as `run`',
   'image@task': 'a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
   'required@input': 'an input without a `default` must be given (`--input NAME=VALUE`), and one with a default may be',
+  'steps@task': 'a task runs one command: steps that follow each other go in `run`, one per line of a `|` block, or become tasks of their own with `needs`',
+  'on@top': 'a workflow runs when asked, with no triggers of its own: a CI job, a git hook or a cron entry runs `orchestrate run`',
 };
 
 type Place = 'top' | 'task' | 'agent' | 'policy' | 'input' | 'retry';

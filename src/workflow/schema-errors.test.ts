@@ -48,6 +48,11 @@ describe('schema diagnostics', () => {
       'unknown key "image" in tasks.a: a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
       "unknown key \"platforms\" in tasks.a: a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
     ]);
+    // A GitHub Actions workflow's triggers and a job's steps.
+    expect(messages('version: 1\non: [push]\ntasks:\n  a: { run: x, steps: [{ run: y }] }\n')).toEqual([
+      'unknown key "on" at the top level: a workflow runs when asked, with no triggers of its own: a CI job, a git hook or a cron entry runs `orchestrate run`',
+      'unknown key "steps" in tasks.a: a task runs one command: steps that follow each other go in `run`, one per line of a `|` block, or become tasks of their own with `needs`',
+    ]);
     // An input written as GitHub's workflow_dispatch writes one.
     expect(messages('version: 1\ninputs:\n  env: { type: choice, options: [staging, prod], required: true }\n  where: { type: environment }\ntasks:\n  a: { run: x }\n')).toEqual([
       'inputs.env.type must be one of string, number, boolean; got "choice": GitHub\'s choice is a string input here, its options its `enum` (type: string, enum: [staging, prod])',
@@ -69,6 +74,8 @@ describe('schema diagnostics', () => {
     expect(messages('version: 1\ntasks:\n  a: { run: x, if: "${{ inputs.env == \'prod\' }}" }\n')).toEqual([
       'tasks.a.if must be one of success, failure, always; got "${{ inputs.env == \'prod\' }}": it says after which end of its needs the task runs; a condition on values goes in `when` (when: inputs.env == \'prod\')',
     ]);
+    // GitHub's github context is the GITHUB_* variables here; its event payload is not.
+    expect(messages("version: 1\ntasks:\n  a: { run: x, if: \"github.ref == 'refs/heads/main' && github.event.x\" }\n")[0]).toContain("(when: env.GITHUB_REF == 'refs/heads/main' && github.event.x)");
     expect(messages('version: 1\ntasks:\n  a: { run: x, if: alway }\n')).toEqual(['tasks.a.if must be one of success, failure, always; got "alway" (did you mean "always"?)']);
   });
   it('reports unknown top-level keys, and allows x- extension keys', () => {

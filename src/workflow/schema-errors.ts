@@ -205,7 +205,9 @@ function ifExpressionHint(path: DocPath, value: unknown): string | undefined {
   const inner = conditionText(value);
   const outcome = /^(success|failure|always)\(\)$/.exec(inner)?.[1];
   if (outcome) return ` (did you mean "${outcome}"?)`;
-  return `: it says after which end of its needs the task runs; a condition on values goes in \`when\` (when: ${inner})`;
+  // GitHub's github context is the GITHUB_* variables here, as a `when` that reads it is told.
+  const when = inner.replace(/\bgithub\.([a-z_]+)\b(?!\.)/g, (read, key: string) => (key === 'event' || key === 'token' ? read : `env.GITHUB_${key.toUpperCase()}`));
+  return `: it says after which end of its needs the task runs; a condition on values goes in \`when\` (when: ${when})`;
 }
 
 /** GitHub's `workflow_dispatch` input types that are a string here: `choice` (with `options`, here `enum`) and `environment`. */
