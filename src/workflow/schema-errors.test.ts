@@ -48,6 +48,11 @@ describe('schema diagnostics', () => {
       'unknown key "image" in tasks.a: a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
       "unknown key \"platforms\" in tasks.a: a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
     ]);
+    // Taskfile's list of commands.
+    expect(messages('version: 1\nagents:\n  w: { command: [cat] }\ntasks:\n  a: { run: [make, make test] }\n')).toEqual([
+      'agents.w.command must be a string, got a list: write the commands one per line of a block (command: |), which the shell runs in order; with set -e as its first line a failing one stops the rest',
+      'tasks.a.run must be a string, got a list: write the commands one per line of a block (run: |), which the shell runs in order; with set -e as its first line a failing one stops the rest',
+    ]);
     // A GitHub Actions workflow's triggers and a job's steps.
     expect(messages('version: 1\non: [push]\ntasks:\n  a: { run: x, steps: [{ run: y }] }\n')).toEqual([
       'unknown key "on" at the top level: a workflow runs when asked, with no triggers of its own: a CI job, a git hook or a cron entry runs `orchestrate run`',

@@ -227,7 +227,8 @@ function errorCodeHint(path: DocPath, value: unknown): string | undefined {
 /**
  * For a value of the wrong type that another form of it is meant by: `retry: 3`
  * (a count of tries), `env: [A=1]` (Docker Compose's list of NAME=value),
- * `run: true` (text YAML reads as a boolean or number unless it is quoted).
+ * `run: true` (text YAML reads as a boolean or number unless it is quoted),
+ * `run: [a, b]` (Taskfile's list of commands).
  */
 function typeHint(path: DocPath, data: unknown, expected: string): string {
   const key = path[path.length - 1];
@@ -237,6 +238,10 @@ function typeHint(path: DocPath, data: unknown, expected: string): string {
   if (path.length === 1 && key === 'include' && Array.isArray(data) && data.length) {
     const entries = data.slice(0, 2).map(includeEntry);
     if (entries.every((entry) => entry !== undefined)) return `: it maps a namespace to each file (did you mean include: { ${entries.join(', ')}${data.length > 2 ? ', ...' : ''} }?)`;
+  }
+  // Taskfile's `cmds` and GitLab's `script` are lists of commands; here they are lines of one script.
+  if ((key === 'run' || key === 'command') && Array.isArray(data) && data.length && data.every((item) => typeof item === 'string')) {
+    return `: write the commands one per line of a block (${key}: |), which the shell runs in order; with set -e as its first line a failing one stops the rest`;
   }
   if (key === 'env' && Array.isArray(data) && data.length && data.every((item) => typeof item === 'string' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(item))) {
     const entries = (data as string[]).slice(0, 2).map((item) => `${item.slice(0, item.indexOf('='))}: ${JSON.stringify(item.slice(item.indexOf('=') + 1))}`);
