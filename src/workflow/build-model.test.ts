@@ -169,6 +169,10 @@ tasks:
     const d = load('version: 1\ntasks:\n  build: { run: x }\n  test: { run: x, needs: [biuld] }\n  self: { run: x, needs: self }\n').diagnostics;
     expect(d.map((x) => `${x.code}@${x.position?.line}:${x.position?.column}`)).toEqual(['unknown-need@4:27', 'self-need@5:26']);
     expect(d[0]!.message).toContain('did you mean "build"');
+    // Several needs written as one string, as a comma list or words.
+    expect(load('version: 1\ntasks:\n  build: { run: x }\n  lint: { run: x }\n  test: { run: x, needs: "build, lint" }\n').diagnostics.map((x) => x.message)).toEqual([
+      'task "test" needs "build, lint", which is not a task: several needs are a list (needs: [build, lint])',
+    ]);
   });
 
   it('refuses a matrix that expands too far', () => {

@@ -334,7 +334,11 @@ export function buildModel(raw: WorkflowFile, config: ConfigFile, file: string, 
       } else if (!targets && (Object.hasOwn(raw.tasks, need) || excused.some((ns) => need.startsWith(`${ns}.`)))) {
         // A task of the file that has problems of its own (reported there), or of an include that failed, has no expansions to need.
       } else if (!targets) {
-        once(error('unknown-need', `task "${task.baseId}" needs "${need}", which is not a task${suggestion(need, [...baseIds, ...new Set(included.map((t) => t.baseId))])}`, needPath));
+        const known = [...baseIds, ...new Set(included.map((t) => t.baseId))];
+        // `needs: build, lint` is one string to YAML: several needs are a list.
+        const parts = need.split(/\s*,\s*|\s+/).filter(Boolean);
+        const hint = parts.length > 1 && parts.some((part) => known.includes(part)) ? `: several needs are a list (needs: [${parts.join(', ')}])` : suggestion(need, known);
+        once(error('unknown-need', `task "${task.baseId}" needs "${need}", which is not a task${hint}`, needPath));
       } else {
         for (const target of targets) {
           if (target === i || list.includes(target)) continue;

@@ -48,6 +48,10 @@ describe('schema diagnostics', () => {
       'unknown key "image" in tasks.a: a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
       "unknown key \"platforms\" in tasks.a: a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
     ]);
+    // Argo's list of tasks, each with a name.
+    expect(messages('version: 1\ntasks:\n  - name: build\n    run: make\n  - { name: test, run: make test }\n  - { name: lint, run: x }\n')).toEqual([
+      'tasks must be a mapping, got a list: each task is under its name, without a name key (did you mean tasks: { build: {...}, test: {...}, ... }?)',
+    ]);
     // Taskfile's list of commands.
     expect(messages('version: 1\nagents:\n  w: { command: [cat] }\ntasks:\n  a: { run: [make, make test] }\n')).toEqual([
       'agents.w.command must be a string, got a list: write the commands one per line of a block (command: |), which the shell runs in order; with set -e as its first line a failing one stops the rest',

@@ -239,6 +239,11 @@ function typeHint(path: DocPath, data: unknown, expected: string): string {
     const entries = data.slice(0, 2).map(includeEntry);
     if (entries.every((entry) => entry !== undefined)) return `: it maps a namespace to each file (did you mean include: { ${entries.join(', ')}${data.length > 2 ? ', ...' : ''} }?)`;
   }
+  // Argo's DAG lists its tasks with a `name` each; here the name is the key.
+  if (path.length === 1 && (key === 'tasks' || key === 'agents') && Array.isArray(data) && data.length) {
+    const names = data.slice(0, 2).map((item) => (isMapping(item) && typeof item.name === 'string' && /^[A-Za-z0-9_][\w.-]*$/.test(item.name) ? item.name : undefined));
+    if (names.every((name) => name !== undefined)) return `: each ${key === 'tasks' ? 'task' : 'agent'} is under its name, without a name key (did you mean ${key}: { ${names.map((name) => `${name}: {...}`).join(', ')}${data.length > 2 ? ', ...' : ''} }?)`;
+  }
   // Taskfile's `cmds` and GitLab's `script` are lists of commands; here they are lines of one script.
   if ((key === 'run' || key === 'command') && Array.isArray(data) && data.length && data.every((item) => typeof item === 'string')) {
     return `: write the commands one per line of a block (${key}: |), which the shell runs in order; with set -e as its first line a failing one stops the rest`;
