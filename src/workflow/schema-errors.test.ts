@@ -48,6 +48,10 @@ describe('schema diagnostics', () => {
       'unknown key "image" in tasks.a: a task runs on this machine, not in a container of its own: `run: docker run IMAGE ...` runs one',
       "unknown key \"platforms\" in tasks.a: a task runs only on some machines with `when` (`when: runner.os == 'macOS'`)",
     ]);
+    // A variable with nothing after it.
+    expect(messages('version: 1\ntasks:\n  a: { run: x, env: { EMPTY: } }\n')).toEqual([
+      'tasks.a.env.EMPTY must be a string or a number or true or false, got null: YAML reads a key with nothing after it as null; write "" for an empty value (a variable of the environment orchestrate runs in reaches every task unlisted)',
+    ]);
     // Argo's list of tasks, each with a name.
     expect(messages('version: 1\ntasks:\n  - name: build\n    run: make\n  - { name: test, run: make test }\n  - { name: lint, run: x }\n')).toEqual([
       'tasks must be a mapping, got a list: each task is under its name, without a name key (did you mean tasks: { build: {...}, test: {...}, ... }?)',

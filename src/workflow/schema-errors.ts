@@ -239,6 +239,8 @@ function typeHint(path: DocPath, data: unknown, expected: string): string {
     const entries = data.slice(0, 2).map(includeEntry);
     if (entries.every((entry) => entry !== undefined)) return `: it maps a namespace to each file (did you mean include: { ${entries.join(', ')}${data.length > 2 ? ', ...' : ''} }?)`;
   }
+  // `NAME:` with nothing after it is null to YAML; in docker compose it passes the variable on from outside, as every task has it here.
+  if (data === null && path.length >= 2 && path[path.length - 2] === 'env') return ': YAML reads a key with nothing after it as null; write "" for an empty value (a variable of the environment orchestrate runs in reaches every task unlisted)';
   // Argo's DAG lists its tasks with a `name` each; here the name is the key.
   if (path.length === 1 && (key === 'tasks' || key === 'agents') && Array.isArray(data) && data.length) {
     const names = data.slice(0, 2).map((item) => (isMapping(item) && typeof item.name === 'string' && /^[A-Za-z0-9_][\w.-]*$/.test(item.name) ? item.name : undefined));
