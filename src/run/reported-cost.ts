@@ -1,6 +1,6 @@
 import { mostCost } from '../workflow/schema.js';
 import { showNumber } from '../util/show-number.js';
-import { memberAt } from '../workflow/templates.js';
+import { isJsonText, memberAt } from '../workflow/templates.js';
 
 /** A reported cost, if it is a number from 0 to the schema's most (sums of such stay finite). */
 export function validCost(value: unknown): number | undefined {
@@ -32,6 +32,6 @@ export function costAt(outputs: Readonly<Record<string, string>>, costOutput?: s
   const value = path.length ? memberAt(outputs[key!]!, path) : outputs[key!];
   const cost = validCost(value);
   if (cost !== undefined) return { cost };
-  const found = value === undefined ? (path.length && memberAt(outputs[key!]!, []) === undefined ? `output "${key}" is not JSON` : 'there is nothing there') : `${JSON.stringify(value)} is not a number from 0 to ${showNumber(mostCost())}`;
+  const found = value === undefined ? (path.length && !isJsonText(outputs[key!]!) ? `output "${key}" is not JSON` : 'there is nothing there') : `${JSON.stringify(value)} is not a number from 0 to ${showNumber(mostCost())}`;
   return { note: `costOutput ${costOutput} ignored: ${found}; the declared cost counts` };
 }

@@ -1,6 +1,6 @@
 import { expansionsByMatrixTask } from '../workflow/expand-matrix.js';
 import type { Workflow } from '../workflow/model.js';
-import { expansionsOutputAt, memberAt, outputAt, type TemplateRef } from '../workflow/templates.js';
+import { expansionsOutputAt, isJsonText, memberAt, outputAt, type TemplateRef } from '../workflow/templates.js';
 import { groupEnd } from './runtime-matrix.js';
 import { FINAL, type TaskState } from './task-state.js';
 import { ownValue } from '../util/own-value.js';
@@ -70,7 +70,7 @@ export class RuntimeValues {
     const value = ownValue(outputs, ref.key);
     if (value !== undefined) {
       if (!path || memberAt(value, path) !== undefined) return undefined;
-      const json = memberAt(value, []) !== undefined;
+      const json = isJsonText(value);
       return `${ref.text} reads empty: output "${ref.key}" of "${name}" ${json ? `has no member "${path.join('.')}"` : 'is not JSON'}`;
     }
     const set = Object.keys(outputs).map((key) => `"${key}"`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
 import { messages } from './test-helpers.js';
-import { expansionsOutputAt, outputAt, parseTemplate, renderTemplate } from './templates.js';
+import { expansionsOutputAt, isJsonText, outputAt, parseTemplate, renderTemplate } from './templates.js';
 
 describe('templates of outputs', () => {
   it('parse a path after the output key, and task ids with dots or matrix values', () => {
@@ -29,6 +29,25 @@ describe('templates of outputs', () => {
     for (const path of [['nested', 'none'], ['missing'], ['files', '9'], ['verdict', 'x'], ['files', 'length']]) expect(outputAt(answer, path), path.join('.')).toBe('');
     expect(outputAt('not json', ['verdict'])).toBe('');
     expect(outputAt('plain text', undefined)).toBe('plain text');
+  });
+
+  it('read a member of JSON Lines, as an LLM CLI streams them, at the last line that has it', () => {
+    const stream = ['{"type":"system","session_id":"s1"}', '', '{"type":"assistant","message":{"text":"hm"}}', '{"type":"result","result":"approve","total_cost_usd":0.031}', ''].join('\n');
+    expect(outputAt(stream, ['result'])).toBe('approve');
+    expect(outputAt(stream, ['total_cost_usd'])).toBe('0.031');
+    expect(outputAt(stream, ['type'])).toBe('result');
+    expect(outputAt(stream, ['session_id'])).toBe('s1');
+    expect(outputAt(stream, ['message', 'text'])).toBe('hm');
+    expect(outputAt(stream, ['missing'])).toBe('');
+    expect(isJsonText(stream)).toBe(true);
+    // A line that is not JSON makes it text: no member of any line is read.
+    const mixed = `Loading...\n${stream}`;
+    expect(outputAt(mixed, ['result'])).toBe('');
+    expect(isJsonText(mixed)).toBe(false);
+    // One line is JSON or not, as ever.
+    expect(isJsonText('{"a":1}')).toBe(true);
+    expect(isJsonText('{"a":1')).toBe(false);
+    expect(expansionsOutputAt([stream, '{"result":"reject"}'], ['result'])).toBe('["approve","reject"]');
   });
 
   it('read a whole matrix task\'s output as a list: each expansion\'s member at a path, or one expansion by its index', () => {

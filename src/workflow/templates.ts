@@ -107,20 +107,64 @@ export function outputAt(value: string, path?: readonly string[]): string {
   return node === undefined || node === null ? '' : typeof node === 'string' ? node : JSON.stringify(node);
 }
 
-/** The member at `path` of `value` read as JSON; undefined when it is not JSON or has no such member. */
+/**
+ * The member at `path` of `value` read as JSON; undefined when it is not JSON
+ * or has no such member. A value of JSON Lines — what an LLM CLI streams,
+ * `claude -p --output-format stream-json`, `codex exec --json` — is read at
+ * its last line that has the member (the final result's `total_cost_usd`).
+ */
 export function memberAt(value: string, path: readonly string[]): unknown {
   let node: unknown;
   try {
     node = JSON.parse(value);
   } catch {
-    return undefined;
+    return path.length ? lastLineMember(value, path) : undefined;
   }
+  return memberIn(node, path);
+}
+
+function memberIn(node: unknown, path: readonly string[]): unknown {
   for (const segment of path) {
     if (Array.isArray(node) && /^\d+$/.test(segment)) node = node[Number(segment)];
     else if (node !== null && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, segment)) node = (node as Record<string, unknown>)[segment];
     else return undefined;
   }
   return node;
+}
+
+/** Whether `value` is JSON, or JSON Lines, which memberAt reads a member of. */
+export function isJsonText(value: string): boolean {
+  try {
+    JSON.parse(value);
+    return true;
+  } catch {
+    return jsonLines(value) !== undefined;
+  }
+}
+
+/** The values of JSON Lines (two or more); undefined unless every line that is not blank is JSON. */
+function jsonLines(value: string): unknown[] | undefined {
+  const lines = value.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length < 2) return undefined;
+  const nodes: unknown[] = [];
+  for (const line of lines) {
+    try {
+      nodes.push(JSON.parse(line));
+    } catch {
+      return undefined;
+    }
+  }
+  return nodes;
+}
+
+/** The member at `path` of the last line of JSON Lines that has one. */
+function lastLineMember(value: string, path: readonly string[]): unknown {
+  const nodes = jsonLines(value) ?? [];
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const found = memberIn(nodes[i], path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

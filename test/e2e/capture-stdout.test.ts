@@ -82,6 +82,34 @@ tasks:
     expect(cli(['lint', 'workflow.yaml'], { cwd: r.dir }).code).toBe(0);
   });
 
+  it('reads members of an answer streamed as JSON Lines (stream-json) at the last line that has them: cost, conditions, commands', () => {
+    const r = runProject({
+      'workflow.yaml': `version: 1
+agents:
+  llm:
+    command: |
+      cat > /dev/null
+      echo '{"type":"system","subtype":"init","session_id":"s1"}'
+      echo '{"type":"assistant","message":{"content":[{"type":"text","text":"looks fine"}]}}'
+      echo '{"type":"result","subtype":"success","result":"approve","total_cost_usd":0.031,"session_id":"s1"}'
+    captureStdout: answer
+    costOutput: answer.total_cost_usd
+    cost: 0.5
+tasks:
+  review: { agent: llm, prompt: review it }
+  merge:
+    needs: review
+    when: tasks.review.outputs.answer.result == 'approve'
+    run: echo "\${{ tasks.review.outputs.answer.result }} \${{ tasks.review.outputs.answer.session_id }} [\${{ tasks.review.outputs.answer.verdict }}]" > merged.txt
+`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(task(r.result, 'review').cost).toBe(0.031);
+    expect(readFileSync(join(r.dir, 'merged.txt'), 'utf8')).toBe('approve s1 []\n');
+    // A member no line has reads empty, and the reading attempt's log says so, of JSON Lines as of JSON.
+    expect(readFileSync(join(r.result.logDir, 'merge.log'), 'utf8')).toContain('reads empty: output "answer" of "review" has no member "verdict"');
+  });
+
   it('takes an in-process agent\'s returned text as its stdout', async () => {
     const result = await executeGraph({
       tasks: [
