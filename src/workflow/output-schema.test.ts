@@ -27,6 +27,11 @@ describe('output schemas', () => {
     }
   });
 
+  it('say so when the answer is JSON Lines, as a streamed answer is, which a path reads but a schema checks whole', () => {
+    const stream = '{"type":"system"}\n{"type":"result","result":"approve"}\n';
+    expect(outputProblems(verdict, { answer: stream })).toBe('output "answer" does not match its schema (it is not JSON but JSON Lines, as an answer streamed is: a schema checks an output whole, as one value or text, while a path such as answer.result reads the last line that has it; leave the schema out, or have the agent answer as one JSON value): the value must be object');
+  });
+
   it('tell a schema that cannot be used', () => {
     expect(schemaProblem({ type: 'objekt' })).toMatch(/type must be equal to one of the allowed values|schema is invalid/);
     expect(schemaProblem({ type: 'object' })).toBeUndefined();

@@ -3,6 +3,7 @@ import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { OutputSchema } from './schema-types.js';
 import { error, type Diagnostic, type DocPath } from './diagnostics.js';
 import { ownValue } from '../util/own-value.js';
+import { isJsonText } from './templates.js';
 
 const require = createRequire(import.meta.url);
 let ajv: AjvType | undefined;
@@ -83,7 +84,9 @@ export function outputProblems(schemas: OutputSchema, outputs: Readonly<Record<s
       // Not JSON: the text was all there was to check.
     }
     if (parsed && validate(parsed.value)) continue;
-    const why = parsed ? '' : inCodeFence(text) ? ' (it is not JSON: it is JSON inside a Markdown code fence, ```json ... ```; have the agent print the JSON alone)' : ' (it is not JSON)';
+    const why = parsed ? '' : inCodeFence(text) ? ' (it is not JSON: it is JSON inside a Markdown code fence, ```json ... ```; have the agent print the JSON alone)'
+      : isJsonText(text) ? ` (it is not JSON but JSON Lines, as an answer streamed is: a schema checks an output whole, as one value or text, while a path such as ${key}.result reads the last line that has it; leave the schema out, or have the agent answer as one JSON value)`
+      : ' (it is not JSON)';
     problems.push(`output "${key}" does not match its schema${why}: ${describe(validate.errors)}`);
   }
   return problems.length ? problems.join('; ') : undefined;
