@@ -111,6 +111,12 @@ export function latestRun(db: Database, file: string): RunRow | undefined {
   return db.prepare('SELECT * FROM runs WHERE file = ? ORDER BY started_at DESC, rowid DESC LIMIT 1').get(file) as RunRow | undefined;
 }
 
+/** The latest run of the workflow with that name, or of that file (its path, or a name that ends one: `ci.yaml`). */
+export function latestRunOfWorkflow(db: Database, name: string, path: string): RunRow | undefined {
+  return db.prepare(`SELECT * FROM runs WHERE workflow = @name OR file = @path OR substr(file, -length(@end)) = @end
+    ORDER BY started_at DESC, rowid DESC LIMIT 1`).get({ name, path, end: `/${name}` }) as RunRow | undefined;
+}
+
 /** Every recorded task of a run: id -> final status. */
 export function taskStatuses(db: Database, runId: string): Map<string, string> {
   const rows = db.prepare('SELECT task_id, status FROM tasks WHERE run_id = ?').all(runId) as Array<{ task_id: string; status: string }>;

@@ -62,6 +62,31 @@ tasks:
     expect([task.code, task.stderr]).toEqual([2, 'orchestrate: no run "build" in the history; to see the logs of task build: orchestrate logs --task build\n']);
     expect(cli(['logs', 'nope'], { cwd: dir }).stderr).toBe('orchestrate: no run "nope" in the history\n');
   });
+
+  it('takes a workflow\'s name or file for its latest run, after the run ids', () => {
+    const dir = tempProject({
+      'package.json': '{}',
+      'ci.yaml': 'version: 1\ntasks:\n  test: { run: \'echo "ci run $ORCHESTRATE_RUN_ID"\' }\n',
+      'docs/site.yaml': 'version: 1\nname: site\ntasks:\n  render: { run: \'echo "site run $ORCHESTRATE_RUN_ID"\' }\n',
+    });
+    const runOf = (file: string) => JSON.parse(cli(['run', file, '--json'], { cwd: dir }).stdout).runId as string;
+    runOf('ci.yaml');
+    const ci = runOf('ci.yaml');
+    const site = runOf('docs/site.yaml');
+    // The latest run of all is site's; ci's name, its file, and a path to it name ci's latest.
+    for (const name of ['ci', 'ci.yaml', './ci.yaml']) {
+      const logs = cli(['logs', name], { cwd: dir });
+      expect(logs.code, logs.stderr).toBe(0);
+      expect(logs.stdout).toContain(`out| ci run ${ci}\n`);
+    }
+    expect(JSON.parse(cli(['status', 'site', '--json'], { cwd: dir }).stdout).id).toBe(site);
+    expect(JSON.parse(cli(['status', 'docs/site.yaml', '--json'], { cwd: dir }).stdout).id).toBe(site);
+    expect(JSON.parse(cli(['status', 'site.yaml', '--json'], { cwd: join(dir, 'docs') }).stdout).id).toBe(site);
+    const events = cli(['events', 'ci'], { cwd: dir });
+    expect(new Set(events.stdout.trim().split('\n').map((line) => JSON.parse(line).runId))).toEqual(new Set([ci]));
+    // Not a workflow either: no run.
+    expect(cli(['logs', 'cd.yaml'], { cwd: dir }).stderr).toBe('orchestrate: no run "cd.yaml" in the history\n');
+  });
 });
 
 describe('the summary of a run that did not succeed', () => {
