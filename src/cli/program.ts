@@ -196,7 +196,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('report')
     .description('write one self-contained HTML page of a run (Gantt timeline, task table, bottlenecks), or its JUnit XML')
-    .argument('[runId]', 'the run, or a start of its id or of its random part (default: the latest)')
+    .argument('[runId]', 'the run, a start of its id or of its random part, or a workflow (its latest run) (default: the latest)')
     .option('-o, --out <file>', 'where to write it (default: .orchestrate/runs/<runId>/report.html, report.xml or trace.json)', parsePath('--out'))
     .addOption(new Option('--lanes <kind>', 'one timeline lane per concurrency slot, or per agent slot').choices(['slot', 'agent']).default('slot'))
     .addOption(new Option('-f, --format <format>', 'html (a self-contained page), junit (XML for CI test reports) or trace (Chrome trace JSON for Perfetto)').choices(['html', 'junit', 'trace']).default('html'))
@@ -209,7 +209,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('logs')
     .description("print a stored run's task logs (the latest run by default)")
-    .argument('[runId]', 'the run, or a start of its id or of its random part (default: the latest)')
+    .argument('[runId]', 'the run, a start of its id or of its random part, or a workflow (its latest run) (default: the latest)')
     .option('-t, --task <ids>', 'only these tasks (comma-separated)')
     .option('--failed', 'only the tasks that failed')
     .option('-f, --follow', "print the run's lines as they are written, [task] line, until it ends (Ctrl-C stops)")
@@ -223,7 +223,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('status')
     .description('where a run is: its tasks by state, those running now, and the command that resumes it when it did not succeed (the run going on, else the latest)')
-    .argument('[runId]', 'the run, or a start of its id or of its random part (default: the one going on on this machine, else the latest)')
+    .argument('[runId]', 'the run, a start of its id or of its random part, or a workflow (its latest run) (default: the one going on on this machine, else the latest)')
     .option('--json', 'print it as JSON')
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
@@ -234,7 +234,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('cancel')
     .description('stop a run going on on this machine (the latest by default), as SIGTERM stops it, and wait until it has')
-    .argument('[runId]', 'the run, or a start of its id or of its random part (default: the latest one going on)')
+    .argument('[runId]', 'the run, a start of its id or of its random part, or a workflow (its latest run) (default: the latest one going on)')
     .option('--force', 'kill its tasks at once, without their grace period (as a second Ctrl-C)')
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
@@ -249,7 +249,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         ? 'let tasks that wait for approval (`approval:`) in a run going on on this machine start'
         : 'refuse tasks that wait for approval (`approval:`) in a run going on on this machine: they fail')
       .argument('<tasks...>', 'the tasks (as the run names them)')
-      .option('--run <runId>', 'the run, or a start of its id or of its random part (default: the one going on where each task waits)');
+      .option('--run <runId>', 'the run, a start of its id or of its random part, or a workflow (its latest run) (default: the one going on where each task waits)');
     if (!approved) command.option('-r, --reason <text>', 'why (shown in the run and its result)');
     command
       .addOption(stateOption())
@@ -275,7 +275,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('events')
     .description("print a stored run's events as JSON Lines, the live stream's schema (the latest run by default)")
-    .argument('[runId]', 'the run, or a start of its id or of its random part (default: the latest)')
+    .argument('[runId]', 'the run, a start of its id or of its random part, or a workflow (its latest run) (default: the latest)')
     .addOption(stateOption())
     .action(async (runId: string | undefined, options) => {
       const { eventsCommand } = await import('./commands/history.js');
