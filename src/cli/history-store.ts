@@ -3,7 +3,8 @@ import { definitionHashes } from '../workflow/definition-hash.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { historyCosts, historyEstimates, historyFailureEstimates, historyRetryTimes } from '../store/history-estimates.js';
-import { lastEnds, memoOutputs } from '../store/queries.js';
+import { lastEnds, latestRunOfWorkflow, memoOutputs } from '../store/queries.js';
+import { STDIN } from '../workflow/stdin.js';
 import { planMemoized } from '../run/plan-memo.js';
 import { workflowMasker } from '../telemetry/mask.js';
 import { planUpToDate, type UpToDate } from '../run/up-to-date.js';
@@ -104,6 +105,26 @@ export async function findStatePath(near: string, option?: string): Promise<{ pa
   const there = workflow === undefined ? undefined : statePath(projectRoot(dirname(resolve(workflow))));
   if (there !== undefined && existsSync(there)) return { path: there, exists: true };
   return { path, exists: false };
+}
+
+/**
+ * The workflow file a `[file]` argument of history, stats or prune names: the
+ * file itself when it is there, else the file of the latest run recorded of a
+ * workflow so named — its `name`, its path (a file removed since), or a path
+ * that ends so (`ci.yaml`) — as where a run id goes; else the argument as given.
+ */
+export async function recordedWorkflowFile(given: string, option?: string): Promise<string> {
+  if (given === STDIN || existsSync(given)) return given;
+  const found = await findStatePath(process.cwd(), option);
+  if (!found.exists) return given;
+  const db = openStore(found.path, 'read');
+  try {
+    const recorded = latestRunOfWorkflow(db, given, resolve(given))?.file;
+    // A file removed since is still named as given.
+    return recorded === undefined || recorded === resolve(given) ? given : recorded;
+  } finally {
+    db.close();
+  }
 }
 
 /** The tasks of a workflow that are up to date (planUpToDate) against its run history: the latest ends of those with sources. */

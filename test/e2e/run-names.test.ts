@@ -86,6 +86,14 @@ tasks:
     expect(new Set(events.stdout.trim().split('\n').map((line) => JSON.parse(line).runId))).toEqual(new Set([ci]));
     // Not a workflow either: no run.
     expect(cli(['logs', 'cd.yaml'], { cwd: dir }).stderr).toBe('orchestrate: no run "cd.yaml" in the history\n');
+    // Where a workflow file goes in history, stats and prune, its name does too.
+    expect(JSON.parse(cli(['history', 'site', '--json'], { cwd: dir }).stdout).map((r: { id: string }) => r.id)).toEqual([site]);
+    expect(JSON.parse(cli(['history', 'ci', '--json'], { cwd: dir }).stdout)).toHaveLength(2);
+    expect(JSON.parse(cli(['stats', 'site', '--json'], { cwd: dir }).stdout).tasks.map((t: { name: string }) => t.name)).toEqual(['render']);
+    const prune = cli(['prune', 'ci', '--keep', '1', '--dry-run'], { cwd: dir });
+    expect(prune.stdout).toContain(`would remove 1 run and 1 log directory`);
+    expect(prune.stdout).not.toContain(site);
+    expect(cli(['stats', 'cd'], { cwd: dir })).toMatchObject({ code: 2, stderr: 'orchestrate: cannot read cd: no such file\n' });
   });
 });
 

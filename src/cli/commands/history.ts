@@ -3,7 +3,7 @@ import { EXIT } from '../../errors.js';
 import { formatDuration } from '../../util/duration.js';
 import { openStore } from '../../store/open-store.js';
 import { countRuns, listRuns, recordedInputs, runEvents, serialSeconds, type RunRow } from '../../store/queries.js';
-import { existingStatePath, findStatePath } from '../history-store.js';
+import { existingStatePath, findStatePath, recordedWorkflowFile } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { runStatus } from '../run-liveness.js';
 import { runNamedOrLatest } from '../run-name.js';
@@ -39,7 +39,7 @@ function selectRuns(db: ReturnType<typeof openStore>, file: string | undefined, 
 
 /** `orchestrate history [file]`: past runs, newest first. */
 export async function historyCommand(file: string | undefined, options: { json?: boolean; state?: string; limit?: number; status?: HistoryStatus }): Promise<number> {
-  const absolute = file ? resolve(file) : undefined;
+  const absolute = file ? resolve(await recordedWorkflowFile(file, options.state)) : undefined;
   const db = await openIfAny(options.state, absolute ? resolve(absolute, '..') : process.cwd());
   const limit = options.limit ?? 50;
   let runs: ReturnType<typeof shownRun>[] = [];

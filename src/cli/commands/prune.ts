@@ -4,7 +4,7 @@ import { EXIT } from '../../errors.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
 import { deleteRuns, runsBeyond } from '../../store/prune.js';
-import { findStatePath } from '../history-store.js';
+import { findStatePath, recordedWorkflowFile } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../run-liveness.js';
 import { visibleText } from '../../util/visible-text.js';
@@ -36,7 +36,7 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * whose runner still runs is left alone.
  */
 export async function pruneCommand(file: string | undefined, options: { keep: number; olderThan?: number; dryRun?: boolean; state?: string }): Promise<number> {
-  const absolute = file ? resolve(file) : undefined;
+  const absolute = file ? resolve(await recordedWorkflowFile(file, options.state)) : undefined;
   const found = await findStatePath(absolute ? dirname(absolute) : process.cwd(), options.state);
   // No history yet: nothing to forget, as in a history of fewer runs than it keeps.
   if (!found.exists) {

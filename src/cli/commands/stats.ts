@@ -10,7 +10,7 @@ import { formatDuration } from '../../util/duration.js';
 import { tableCell, textWidth } from '../../util/fit-width.js';
 import { visibleText } from '../../util/visible-text.js';
 import { loadValidWorkflow } from '../load-valid.js';
-import { findStatePath, missingStateFile, workflowHistory } from '../history-store.js';
+import { findStatePath, missingStateFile, recordedWorkflowFile, workflowHistory } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { STDIN } from '../../workflow/stdin.js';
 
@@ -38,7 +38,9 @@ export function formatFindings(findings: Finding[]): string[] {
 }
 
 /** `orchestrate stats [file]`: statistics per task and agent, and the bottleneck report. */
-export async function statsCommand(file: string | undefined, options: { json?: boolean; state?: string; config?: string; limit?: number }): Promise<number> {
+export async function statsCommand(given: string | undefined, options: { json?: boolean; state?: string; config?: string; limit?: number }): Promise<number> {
+  // A workflow's name (`stats ci`) stands for its file, as where a run id goes.
+  const file = given === undefined ? undefined : await recordedWorkflowFile(given, options.state);
   // A workflow file removed or renamed since is still in the history, as `history FILE` finds it: its runs, without the findings its plan gives.
   const gone = file !== undefined && file !== STDIN && !existsSync(file);
   const workflow = file && !gone ? await loadValidWorkflow(file, options.config) : undefined;
@@ -57,7 +59,7 @@ export async function statsCommand(file: string | undefined, options: { json?: b
     }
   }
   // Not there, and never run: a mistyped name.
-  if (gone && !stats.tasks.length) throw new IoError(file, `cannot read ${file}: no such file`);
+  if (gone && !stats.tasks.length) throw new IoError(given!, `cannot read ${given}: no such file`);
   const { estimates: history, retryTimes, costs } = workflow ? await workflowHistory(workflow, options.state) : {};
   const findings = findBottlenecks({ workflow, history, retryTimes, costs, tasks: stats.tasks, agents: stats.agents, cpus: availableParallelism() });
   const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
