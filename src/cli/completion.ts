@@ -111,8 +111,11 @@ async function fromHistory(read: (db: Database) => string[]): Promise<string[]> 
   }
 }
 
-/** The ids of the latest runs in this project's history, newest first. */
-const runIds = () => fromHistory((db) => listRuns(db, {}, 20).map((r) => r.id));
+/** The ids of the latest runs in this project's history, newest first, and then their workflows' names, which name their latest runs. */
+const runIds = () => fromHistory((db) => {
+  const runs = listRuns(db, {}, 20);
+  return [...runs.map((r) => r.id), ...new Set(runs.map((r) => r.workflow).filter((name) => !/\s/.test(name)))];
+});
 
 /** The tasks waiting for approval in the runs going on on this machine. */
 const awaitingTasks = () => fromHistory((db) => unfinishedRuns(db).filter(stillRunning).flatMap((run) => awaitingApproval(db, run.id).map((a) => a.task)));

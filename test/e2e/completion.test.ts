@@ -45,7 +45,8 @@ describe('shell completion (bash)', () => {
     expect(offered(dir, 'orchestrate plan --since t')).toEqual(['topic', 'trunk']);
     expect(cli(['run', 'ci.yaml'], { cwd: dir }).code).toBe(0);
     const [latest] = JSON.parse(cli(['history', '--json'], { cwd: dir }).stdout);
-    expect(offered(dir, 'orchestrate logs ')).toEqual([latest.id]);
+    // The latest runs' ids, and their workflows' names, for the latest run of each.
+    expect(offered(dir, 'orchestrate logs ')).toEqual([latest.id, 'ci'].sort());
   });
 
   it('prints the script for bash, zsh and fish only, and keeps the completion helper out of the help', () => {
