@@ -24,11 +24,14 @@ export interface ReportBar {
 
 /** The tasks of the critical path as it ran, from the attempts' start and end times. */
 function criticalChain(data: ReportData): Set<string> {
-  const span = new Map<string, { start: number; end: number }>();
+  const span = new Map<string, { start: number; end: number; queueWait: number }>();
   for (const a of data.attempts) {
     if (!a.finishedAt) continue;
     const previous = span.get(a.taskId);
-    span.set(a.taskId, { start: Math.min(previous?.start ?? Infinity, Date.parse(a.startedAt)), end: Math.max(previous?.end ?? 0, Date.parse(a.finishedAt)) });
+    const start = Date.parse(a.startedAt);
+    // The queue wait before the task's first start is what says it waited for a limit.
+    const first = !previous || start < previous.start;
+    span.set(a.taskId, { start: Math.min(previous?.start ?? Infinity, start), end: Math.max(previous?.end ?? 0, Date.parse(a.finishedAt)), queueWait: first ? a.queueWaitMs ?? 0 : previous.queueWait });
   }
   // A task that ended without running has no attempt: the chain goes on through it to its needs.
   return new Set(criticalPathAsRun(data.tasks.map((t) => ({ id: t.id, needs: t.needs, ...span.get(t.id) }))).tasks);

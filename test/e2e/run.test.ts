@@ -161,6 +161,22 @@ tasks:
     expect(outlined.sort()).toEqual(['cleanup', 'impl', 'plan']);
   });
 
+  it('names the critical path as it ran through a wait for a limit: an agent of concurrency 1 runs its tasks one after another', () => {
+    const dir = tempProject({ 'workflow.yaml': 'version: 1\npolicy: { maxConcurrency: 4 }\nagents:\n  llm: { command: "cat > /dev/null; sleep 0.4", concurrency: 1 }\ntasks:\n  a: { agent: llm, prompt: x }\n  b: { agent: llm, prompt: y }\n  quick: { run: "true" }\n  after: { run: "true", needs: b }\n' });
+    const r = cli(['run', 'workflow.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    // Whichever of a and b ran first (b, whose dependent makes its path longer), the other waited for it and ended last:
+    // the chain goes through both, the wall time and all, not through after, which ended before.
+    const line = /^ {2}critical {3}([ab]) => ([ab]) \(([\d.]+)s as it ran; => waited for a limit until the task before ended\)$/m.exec(r.stdout);
+    expect(line, r.stdout).not.toBeNull();
+    expect(line![1]).not.toBe(line![2]);
+    expect(Number(line![3])).toBeGreaterThanOrEqual(0.8);
+    // The report's timeline outlines the same chain.
+    expect(cli(['report', '-o', 'report.html'], { cwd: dir }).code).toBe(0);
+    const outlined = [...readFileSync(join(dir, 'report.html'), 'utf8').matchAll(/"task":"([^"]+)","attempt":\d+,[^}]*"critical":true/g)].map((m) => m[1]);
+    expect(outlined.sort()).toEqual(['a', 'b']);
+  });
+
   it('cascading cancellation stops running and pending tasks but still runs if: always', () => {
     const started = Date.now();
     const r = runProject({
