@@ -1,5 +1,6 @@
 import { formatDuration } from '../util/duration.js';
 import { visibleText } from '../util/visible-text.js';
+import { fitWidth } from '../util/fit-width.js';
 import { approvalHint } from './simple-renderer.js';
 import { waitingNowText } from './waits-text.js';
 import { printedLines } from './last-failures.js';
@@ -19,7 +20,8 @@ export interface RunStatus {
   cost: number;
   /** Tasks by how they ended, and those running and still to come. */
   counts: { succeeded: number; failed: number; skipped: number; cancelled: number; running: number; waiting: number };
-  running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number }>;
+  /** `lastLine`: the last line the attempt has printed, if any (what it is doing now). */
+  running: Array<{ task: string; attempt: number; startedAt: string; elapsed: number; lastLine?: string }>;
   /** While it runs: the services that are up (ready, not yet stopped), since they became ready. */
   up: Array<{ task: string; since: string; elapsed: number }>;
   /** The tasks that failed so far, in the order they ended. */
@@ -43,6 +45,8 @@ const SHOWN_WAITS = 5;
 /** The failures the text names, and the last lines it shows of each. */
 const SHOWN_FAILURES = 5;
 const SHOWN_LINES = 3;
+/** The columns a running task's last line takes at most: the line stays one row. */
+const LAST_LINE_WIDTH = 60;
 
 /** `orchestrate status` as text: the run, its counts, and the tasks running now. */
 export function formatRunStatus(s: RunStatus): string {
@@ -60,7 +64,8 @@ export function formatRunStatus(s: RunStatus): string {
   });
   if (s.failures.length > SHOWN_FAILURES) lines.push(`           and ${s.failures.length - SHOWN_FAILURES} more (orchestrate logs --failed)`);
   s.running.forEach((r, k) => {
-    lines.push(`  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
+    const head = `  ${k === 0 ? 'running ' : '        '} ${r.task.padEnd(width)}  ${formatDuration(r.elapsed)}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`;
+    lines.push(r.lastLine === undefined ? head : `${head}  | ${fitWidth(r.lastLine, LAST_LINE_WIDTH)}`);
   });
   s.up.forEach((u, k) => {
     lines.push(`  ${k === 0 ? 'up      ' : '        '} ${u.task.padEnd(width)}  ${formatDuration(u.elapsed)}`);

@@ -16,8 +16,8 @@ policy: { maxConcurrency: 2 }
 tasks:
   quick: { run: "true", cost: 0.25 }
   broken: { run: "echo 'x.ts:3: missing ;' >&2; exit 3" }
-  long: { run: "touch started; sleep 30", needs: quick }
-  flaky: { run: '[ "$ORCHESTRATE_ATTEMPT" -gt 1 ] && touch again && sleep 30', retry: { maxAttempts: 2, delay: 0 } }
+  long: { run: "echo step 1 of 3; printf 'downloading 10%%\\rdownloading 80%%\\n'; touch started; sleep 30", needs: quick }
+  flaky: { run: '[ "$ORCHESTRATE_ATTEMPT" -gt 1 ] || { echo first try fails; exit 1; }; touch again; sleep 30', retry: { maxAttempts: 2, delay: 0 } }
   last: { run: "true", needs: [long, flaky] }
 `,
     });
@@ -29,6 +29,8 @@ tasks:
       await waitFor(() => (status = JSON.parse(cli(['status', '--json'], { cwd: dir }).stdout)).running.length === 2, 'status to see both running');
       expect(status).toMatchObject({ workflow: 'workflow', status: 'running', finishedAt: null, cost: 0.25, counts: { succeeded: 1, failed: 1, skipped: 0, cancelled: 0, running: 2, waiting: 1 }, failed: ['broken'] });
       expect(status.running.map((r: any) => [r.task, r.attempt])).toEqual([['long', 1], ['flaky', 2]]);
+      // The last line each attempt going on printed, as a terminal left it: what it is doing now. Attempt 2 of flaky printed nothing yet.
+      expect(status.running.map((r: any) => r.lastLine)).toEqual(['downloading 80%', undefined]);
       // Why it failed, with the last lines its attempt printed, while the run goes on.
       expect(status.failures).toEqual([{ task: 'broken', reason: 'exit code 3', lastLines: ['x.ts:3: missing ;', 'attempt 1 failed: exit code 3'] }]);
       for (const r of status.running) expect(r.elapsed).toBeGreaterThanOrEqual(0);
@@ -37,7 +39,7 @@ tasks:
       const report = cli(['report', '--out', 'live.html'], { cwd: dir });
       expect(report.code, report.stderr).toBe(0);
       expect(readFileSync(join(dir, 'live.html'), 'utf8')).toContain('<span class="status-running">running</span>');
-      expect(text).toMatch(new RegExp(`^run ${status.id} \\(workflow\\) running for \\S+\\n  1 succeeded, 1 failed, 0 skipped, 0 cancelled, 2 running, 1 waiting\\n  cost     0\\.25 spent so far\\n  failed   broken: exit code 3\\n           \\| x\\.ts:3: missing ;\\n  running  long   \\S+\\n           flaky  \\S+  attempt 2\\n$`));
+      expect(text).toMatch(new RegExp(`^run ${status.id} \\(workflow\\) running for \\S+\\n  1 succeeded, 1 failed, 0 skipped, 0 cancelled, 2 running, 1 waiting\\n  cost     0\\.25 spent so far\\n  failed   broken: exit code 3\\n           \\| x\\.ts:3: missing ;\\n  running  long   \\S+  \\| downloading 80%\\n           flaky  \\S+  attempt 2\\n$`));
     } finally {
       expect(cli(['cancel'], { cwd: dir }).code).toBe(0);
     }

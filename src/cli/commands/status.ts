@@ -1,4 +1,7 @@
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileSafeName } from '../../run/file-names.js';
+import { runDirectory } from '../../run/run-dir.js';
+import { lastPrintedLine } from '../last-printed-line.js';
 import { EXIT } from '../../errors.js';
 import { awaitingApproval } from '../../store/approvals.js';
 import { openStore } from '../../store/open-store.js';
@@ -57,7 +60,10 @@ export async function statusCommand(runId: string | undefined, options: { json?:
         running: running.length,
         waiting: live && progress.total !== undefined ? Math.max(0, progress.total - endedCount - running.length) : 0,
       },
-      running: running.map((a) => ({ task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000) })),
+      running: running.map((a) => {
+        const lastLine = lastPrintedLine(join(runDirectory(dirname(run.file), run.id), `${fileSafeName(a.task)}.log`));
+        return { task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000), ...(lastLine !== undefined ? { lastLine } : {}) };
+      }),
       up: live ? serviceSpans(db, run.id).filter((u) => u.stoppedAt === null).map((u) => ({ task: u.task, since: u.since, elapsed: Math.max(0, (now - Date.parse(u.since)) / 1000) })) : [],
       failed: progress.failed.map((f) => f.task),
       failures: progress.failed.map((f) => ({ task: f.task, reason: f.reason, lastLines: f.tail })),
