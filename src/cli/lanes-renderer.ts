@@ -23,6 +23,9 @@ const TITLE_MARGIN = 4;
 const NOTE_MARGIN = 6;
 /** The fewest columns a task id or a note is cut to, however narrow the terminal (its row wraps then). */
 const MIN_ID_WIDTH = 12;
+/** The fewest columns worth showing of a task's last line in its lane; and how often its log is read for it. */
+const MIN_LINE_WIDTH = 10;
+const LAST_LINE_MS = 500;
 
 /** The width Listr2 draws to: the terminal's, as it reports it now (a window can be resized). */
 function terminalWidth(): number {
@@ -73,8 +76,12 @@ export class LanesRenderer {
    * scroll away, and Listr2 redraws every lane whenever one changes (200 lanes
    * cost 12 s of CPU where 400 tasks needed 1).
    * @param waitsNow what the ready tasks wait for now (the engine's `waits.all`), each limit with how many: idle slots name it
+   * @param lastLine the last line a running task has printed (from its log), shown after its time where the row has room
    */
-  constructor(slots: number, rows = 24, private readonly waitsNow?: () => Array<WaitingNow & { tasks: number }>) {
+  /** Each running task's last line printed, as last read, and when (ms): read again every LAST_LINE_MS. */
+  private readonly lastLines = new Map<string, { line?: string; at: number }>();
+
+  constructor(slots: number, rows = 24, private readonly waitsNow?: () => Array<WaitingNow & { tasks: number }>, private readonly lastLine?: (taskId: string) => string | undefined) {
     const lanes = Math.max(1, Math.min(slots, rows - OTHER_ROWS));
     this.lanes = Array.from({ length: lanes }, () => ({ attempt: 0, since: 0 }));
   }
@@ -153,6 +160,7 @@ export class LanesRenderer {
   private freeLane(id: string | undefined): void {
     if (id === undefined) return;
     this.unshown.delete(id);
+    this.lastLines.delete(id);
     const lane = this.laneOf.get(id);
     if (lane === undefined) return;
     this.laneOf.delete(id);
@@ -163,6 +171,16 @@ export class LanesRenderer {
     const [waiting, { attempt, since }] = next.value;
     this.unshown.delete(waiting);
     this.show(lane, waiting, attempt, since);
+  }
+
+  /** The last line `id` has printed, read from its log at most every LAST_LINE_MS (a log may grow by megabytes a second). */
+  private lastLineOf(id: string, now: number): string | undefined {
+    if (!this.lastLine) return undefined;
+    const known = this.lastLines.get(id);
+    if (known && now - known.at < LAST_LINE_MS) return known.line;
+    const line = this.lastLine(id);
+    this.lastLines.set(id, { line, at: now });
+    return line;
   }
 
   private refresh(): void {
@@ -183,7 +201,11 @@ export class LanesRenderer {
       const slot = `slot ${i + 1}: `;
       const time = `  ${formatDuration((now - lane.since) / 1000)}${lane.attempt > 1 ? `  attempt ${lane.attempt}` : ''}`;
       // One row a lane, or the lanes the terminal has rows for would not fit: a long id is cut in its middle.
-      lane.wrapper.title = `${slot}${fitWidth(lane.taskId, Math.max(MIN_ID_WIDTH, width - TITLE_MARGIN - slot.length - time.length), 'middle')}${time}`;
+      const head = `${slot}${fitWidth(lane.taskId, Math.max(MIN_ID_WIDTH, width - TITLE_MARGIN - slot.length - time.length), 'middle')}${time}`;
+      // What it printed last, in the room the row has left: what a long agent or build is doing now.
+      const room = width - TITLE_MARGIN - textWidth(head) - 4;
+      const last = room >= MIN_LINE_WIDTH ? this.lastLineOf(lane.taskId, now) : undefined;
+      lane.wrapper.title = last === undefined ? head : `${head}  | ${fitWidth(last, room)}`;
     });
     if (this.progress) {
       this.progress.title = this.progressTitle(width);

@@ -6,6 +6,9 @@ import { waitingNowText } from '../report/waits-text.js';
 import type { LanesRenderer } from './lanes-renderer.js';
 import { GroupedOutput } from './grouped-output.js';
 import { lineWriter } from './line-writer.js';
+import { join } from 'node:path';
+import { fileSafeName } from '../run/file-names.js';
+import { lastPrintedLine } from './last-printed-line.js';
 
 /** Whether a CI system runs this (`CI` set, and not to false). */
 export function inCi(): boolean {
@@ -32,6 +35,8 @@ export interface RunConsoleOptions {
   heartbeat: number;
   /** What the ready tasks wait for now (the engine's), asked only once the run has started. */
   waits?: () => Pick<WaitsNow, 'of' | 'all'>;
+  /** The run's directory, where its tasks' logs are: the live lanes show each running task's last line. */
+  runDir?: string;
 }
 
 /** What a run shows on the console while it goes. */
@@ -70,7 +75,9 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
     // Task output between the lines of live progress would be overdrawn: --logs all and grouped get plain lines.
     if (options.renderer === 'default' && isInteractive() && !outputShown) {
       const { LanesRenderer: Lanes } = await import('./lanes-renderer.js');
-      const shown = new Lanes(options.concurrency, process.stdout.rows, () => options.waits?.().all() ?? []);
+      const runDir = options.runDir;
+      const lastLine = runDir === undefined ? undefined : (id: string) => lastPrintedLine(join(runDir, `${fileSafeName(id)}.log`));
+      const shown = new Lanes(options.concurrency, process.stdout.rows, () => options.waits?.().all() ?? [], lastLine);
       listeners.push((event) => shown.onEvent(event));
       lanes = shown;
     } else {

@@ -397,6 +397,23 @@ tasks:
     expect(last).not.toMatch(/slot \d+:/);
   });
 
+  it('shows beside a running task the last line it printed, as a terminal left it, where the row has room', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  agent: { run: "echo reading the sources; printf 'step 1\\\\rstep 2 of 3: editing src/a.ts\\\\n'; sleep 1.5" }
+  quiet: { run: "sleep 1.5" }
+` });
+    const r = runInTerminal(dir, 120, 20);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/slot \d: agent {2}\S+ {2}\| step 2 of 3: editing src\/a\.ts/);
+    expect(r.stdout).not.toMatch(/quiet {2}\S+ {2}\|/);
+    // A terminal too narrow for it keeps the task's id and time whole.
+    const narrow = runInTerminal(dir, 30, 20);
+    expect(narrow.status).toBe(0);
+    expect(narrow.stdout).toMatch(/slot \d: agent {2}\S+/);
+    expect(narrow.stdout).not.toContain('| step');
+  });
+
   it('says beside idle slots what the ready tasks wait for: an agent\'s concurrency, a rate limit and how long until it frees', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
 policy: { maxConcurrency: 4 }

@@ -239,6 +239,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     heartbeat: workflow.telemetry.heartbeat,
     // Asked only once the run goes (a timer's tick), when the handle is there.
     waits: () => handle.engine.waits,
+    runDir: runDirectory(workflow.dir, runId),
   });
   const { lanes } = shown;
   const runDir = runDirectory(workflow.dir, runId);
