@@ -6,6 +6,7 @@ import { approvalWaitNote } from './approval-wait-text.js';
 import { notableWaitsText } from './waits-text.js';
 import { printedLines } from './last-failures.js';
 import { roundCost } from '../util/round-cost.js';
+import { criticalAsRunText } from './run-summary.js';
 
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
@@ -16,8 +17,8 @@ const ICON: Record<string, string> = { succeeded: '✅', failed: '❌', skipped:
 
 /**
  * A run's summary as Markdown for GitHub Actions' job summary
- * ($GITHUB_STEP_SUMMARY): the outcome, counts and times, what tasks waited
- * for (as the console's waited line), a table of the tasks, what tasks wrote to $ORCHESTRATE_SUMMARY, and each failure's last
+ * ($GITHUB_STEP_SUMMARY): the outcome, counts and times, the critical path
+ * as it ran and what tasks waited for (as the console's lines), a table of the tasks, what tasks wrote to $ORCHESTRATE_SUMMARY, and each failure's last
  * log lines. Everything in it is masked.
  */
 export function formatGithubSummary(result: RunResult): string {
@@ -29,6 +30,8 @@ export function formatGithubSummary(result: RunResult): string {
     `${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped, ${count('cancelled')} cancelled · wall ${formatDuration(m.wallTime)}${approvalWaitNote(m.approvalWaitTime)}, serial ${formatDuration(m.serialTime)}, speedup ${m.speedupVsSerial.toFixed(2)}x${m.costSpent ? ` · cost ${m.costSpent}` : ''} · run \`${result.runId}\``,
   ];
   for (const reason of result.reasons) lines.push('', `**Why:** ${cell(reason)}`);
+  const critical = criticalAsRunText(result);
+  if (critical) lines.push('', `**Critical path:** ${cell(critical)}`);
   const waited = notableWaitsText(result.waits, m.wallTime);
   if (waited) lines.push('', `**Waited:** ${cell(waited)}`);
   // What each task spent, when any did (an LLM run's calls): a column of its own.

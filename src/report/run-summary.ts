@@ -46,20 +46,8 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   // Tasks that ran (a matrix from outputs spans its expansions without running itself).
   const slowest = [...result.tasks].filter((t) => t.startedAt && t.attempts > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
   if (slowest.length) lines.push(`  slowest    ${slowest.map((t) => `${t.id} ${formatDuration(t.durationMs / 1000)}`).join(', ')}`);
-  const ran = (t: RunResult['tasks'][number]) => Boolean(t.startedAt && t.finishedAt);
-  const path = criticalPathAsRun(result.tasks.map((t) => (ran(t) ? { id: t.id, needs: t.needs, start: Date.parse(t.startedAt!), end: Date.parse(t.finishedAt!), queueWait: t.queueWaitMs } : { id: t.id, needs: t.needs })));
-  if (path.tasks.length) {
-    // A task on it that did not run says how it ended instead (`review (skipped)`).
-    const notRun = new Map(result.tasks.filter((t) => !ran(t)).map((t) => [t.id, t.status === 'succeeded' && t.reason ? t.reason : t.status]));
-    const named = path.tasks.map((id) => (notRun.has(id) ? `${id} (${notRun.get(id)})` : id));
-    // `a -> b`: b needed a; `a => b`: b waited for a limit until a ended.
-    const arrow = (i: number) => (path.links[i - 1] === 'wait' ? ' => ' : ' -> ');
-    const chain = named.length > 8
-      ? `${named.slice(0, 3).map((n, i) => (i ? arrow(i) : '') + n).join('')} -> ... -> ${named.slice(-4).map((n, i) => (i ? arrow(named.length - 4 + i) : '') + n).join('')}`
-      : named.map((n, i) => (i ? arrow(i) : '') + n).join('');
-    const waits = path.links.includes('wait') ? '; => waited for a limit until the task before ended' : '';
-    lines.push(`  critical   ${chain} (${formatDuration(path.duration)} as it ran${waits})`);
-  }
+  const critical = criticalAsRunText(result);
+  if (critical) lines.push(`  critical   ${critical}`);
   const waited = notableWaitsText(result.waits, m.wallTime);
   if (waited) lines.push(`  waited     ${waited}`);
   if (options.cpuDefault) lines.push(c.yellow(`  note       ${options.cpuDefault}`));
@@ -83,4 +71,25 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   if (options.resume && result.status !== 'succeeded') lines.push(`  to resume: ${options.resume} (runs what failed or did not run, reuses what succeeded)`);
   lines.push(c.dim(`  logs and events: ${result.logDir}`));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The critical path as it ran, as a line says it (the summary's, the job
+ * summary's): `plan -> impl => review (skipped) -> cleanup (5.5s as it ran;
+ * => ...)`; undefined when no task ran. `->`: needed; `=>`: waited for a
+ * limit until the task before ended.
+ */
+export function criticalAsRunText(result: RunResult): string | undefined {
+  const ran = (t: RunResult['tasks'][number]) => Boolean(t.startedAt && t.finishedAt);
+  const path = criticalPathAsRun(result.tasks.map((t) => (ran(t) ? { id: t.id, needs: t.needs, start: Date.parse(t.startedAt!), end: Date.parse(t.finishedAt!), queueWait: t.queueWaitMs } : { id: t.id, needs: t.needs })));
+  if (!path.tasks.length) return undefined;
+  // A task on it that did not run says how it ended instead (`review (skipped)`).
+  const notRun = new Map(result.tasks.filter((t) => !ran(t)).map((t) => [t.id, t.status === 'succeeded' && t.reason ? t.reason : t.status]));
+  const named = path.tasks.map((id) => (notRun.has(id) ? `${id} (${notRun.get(id)})` : id));
+  const arrow = (i: number) => (path.links[i - 1] === 'wait' ? ' => ' : ' -> ');
+  const chain = named.length > 8
+    ? `${named.slice(0, 3).map((n, i) => (i ? arrow(i) : '') + n).join('')} -> ... -> ${named.slice(-4).map((n, i) => (i ? arrow(named.length - 4 + i) : '') + n).join('')}`
+    : named.map((n, i) => (i ? arrow(i) : '') + n).join('');
+  const waits = path.links.includes('wait') ? '; => waited for a limit until the task before ended' : '';
+  return `${chain} (${formatDuration(path.duration)} as it ran${waits})`;
 }

@@ -33,7 +33,7 @@ describe('in GitHub Actions', () => {
     ]);
   });
 
-  it('says in the job summary what tasks waited for, as the console does', () => {
+  it('says in the job summary the critical path as it ran and what tasks waited for, as the console does', () => {
     const dir = tempProject({
       'package.json': '{}',
       'workflow.yaml': 'version: 1\nagents: { solo: { command: "cat > /dev/null; sleep 0.3", concurrency: 1 } }\ntasks:\n  q1: { agent: solo, prompt: a }\n  q2: { agent: solo, prompt: b }\n  q3: { agent: solo, prompt: c }\n',
@@ -43,6 +43,10 @@ describe('in GitHub Actions', () => {
     const said = /^ {2}waited {5}(agent solo: concurrency 1: 2 tasks, \S+ in all, longest q\d \S+)$/m.exec(r.stdout);
     expect(said).not.toBeNull();
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`\n**Waited:** ${said![1]}\n`);
+    // The three tasks of the agent ran one after another: one chain through the waits.
+    const critical = /^ {2}critical {3}(q\d => q\d => q\d \(\S+ as it ran; => waited for a limit until the task before ended\))$/m.exec(r.stdout);
+    expect(critical, r.stdout).not.toBeNull();
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(`\n**Critical path:** ${critical![1]}\n`);
   });
 
   it('gives the job summary\'s table a cost column when a task spent anything', () => {
