@@ -4,11 +4,15 @@ import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeOut } from './output.js';
 import { tailStart } from '../util/tail-start.js';
+import { useColor } from '../report/colors.js';
+import { taskPrefix } from '../report/task-prefix.js';
 
 /** One log file being followed: where it was read up to, and a line not yet ended. */
 interface Followed {
   fd: number;
   task: string;
+  /** `[task]`, in the task's colour on a terminal. */
+  prefix: string;
   offset: number;
   /** Keeps a character split between two reads whole. */
   decoder: StringDecoder;
@@ -45,6 +49,7 @@ const CHUNK = 1024 * 1024;
  */
 export async function followLogs(dir: string, options: FollowOptions): Promise<boolean> {
   const files = new Map<string, Followed | undefined>();
+  const color = useColor(process.stdout);
   const buffer = Buffer.allocUnsafe(CHUNK);
   let first = true;
   try {
@@ -59,7 +64,7 @@ export async function followLogs(dir: string, options: FollowOptions): Promise<b
           continue;
         }
         const fd = openSync(join(dir, name), 'r');
-        files.set(name, { fd, task, offset: first && options.tail !== undefined ? tailStart(fd, options.tail) : 0, decoder: new StringDecoder('utf8'), partial: '' });
+        files.set(name, { fd, task, prefix: taskPrefix(task, color), offset: first && options.tail !== undefined ? tailStart(fd, options.tail) : 0, decoder: new StringDecoder('utf8'), partial: '' });
       }
       first = false;
       for (const file of files.values()) {
@@ -86,11 +91,11 @@ async function readNew(file: Followed, buffer: Buffer, all: boolean, signal: Abo
     const text = file.partial + file.decoder.write(buffer.subarray(0, read));
     const end = text.lastIndexOf('\n');
     file.partial = text.slice(end + 1);
-    if (end >= 0) await writeOut(text.slice(0, end).split('\n').map((line) => `[${file.task}] ${unmarked(line)}\n`).join(''));
+    if (end >= 0) await writeOut(text.slice(0, end).split('\n').map((line) => `${file.prefix} ${unmarked(line)}\n`).join(''));
   } while (all && !signal.aborted && !process.stdout.destroyed);
   if (all) file.partial += file.decoder.end();
   if (all && file.partial) {
-    await writeOut(`[${file.task}] ${unmarked(file.partial)}\n`);
+    await writeOut(`${file.prefix} ${unmarked(file.partial)}\n`);
     file.partial = '';
   }
 }

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../telemetry/events.js';
+import { taskPrefix } from '../report/task-prefix.js';
 
 /** A task's last event, and a service's: what it printed after it was up comes before its task.stopped. */
 const TERMINAL = new Set(['task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled', 'task.stopped']);
@@ -14,7 +15,8 @@ const TERMINAL = new Set(['task.succeeded', 'task.failed', 'task.skipped', 'task
 export class GroupedOutput {
   private readonly held = new Map<string, string[]>();
 
-  constructor(private readonly print: (line: string) => void, private readonly github = process.env.GITHUB_ACTIONS === 'true') {}
+  /** @param color the `[task]` prefixes in each task's colour (taskPrefix) */
+  constructor(private readonly print: (line: string) => void, private readonly color = false, private readonly github = process.env.GITHUB_ACTIONS === 'true') {}
 
   onOutput(taskId: string, line: string): void {
     let lines = this.held.get(taskId);
@@ -38,7 +40,8 @@ export class GroupedOutput {
     if (!TERMINAL.has(event.type)) return;
     this.held.delete(id);
     if (this.github) this.print(`::group::${id} (${event.type.slice('task.'.length)})`);
-    for (const line of lines) this.print(this.github ? line : `[${id}] ${line}`);
+    const prefix = taskPrefix(id, this.color);
+    for (const line of lines) this.print(this.github ? line : `${prefix} ${line}`);
     if (this.github) this.print('::endgroup::');
   }
 }

@@ -6,6 +6,8 @@ import { waitingNowText } from '../report/waits-text.js';
 import type { LanesRenderer } from './lanes-renderer.js';
 import { GroupedOutput } from './grouped-output.js';
 import { lineWriter } from './line-writer.js';
+import { useColor } from '../report/colors.js';
+import { taskPrefix } from '../report/task-prefix.js';
 import { join } from 'node:path';
 import { fileSafeName } from '../run/file-names.js';
 import { lastPrintedLine } from './last-printed-line.js';
@@ -67,7 +69,9 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
   };
   // Task output goes where the event lines go, or to stderr when stdout carries JSON.
   const printOutput = outputShown ? (options.quiet ? lineWriter(process.stderr) : printLine) : undefined;
-  const grouped = options.logs === 'grouped' ? new GroupedOutput(printOutput!) : undefined;
+  // Each task's prefix in a colour of its own where the lines go to a terminal.
+  const color = useColor(options.quiet ? process.stderr : process.stdout);
+  const grouped = options.logs === 'grouped' ? new GroupedOutput(printOutput!, color) : undefined;
   // Before the event lines: a task's output comes just before the line that says how it ended.
   if (grouped) listeners.push((event) => grouped.onEvent(event));
   let lanes: LanesRenderer | undefined;
@@ -103,6 +107,6 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
       if (event.type === 'task.waiting') printWait(formatEventLine(event)!);
     });
   }
-  const onOutput = grouped ? (taskId: string, line: string) => grouped.onOutput(taskId, line) : printOutput && ((taskId: string, line: string) => printOutput(`[${taskId}] ${line}`));
+  const onOutput = grouped ? (taskId: string, line: string) => grouped.onOutput(taskId, line) : printOutput && ((taskId: string, line: string) => printOutput(`${taskPrefix(taskId, color)} ${line}`));
   return { listeners, ...(onOutput ? { onOutput } : {}), ...(lanes ? { lanes } : {}) };
 }

@@ -1218,6 +1218,27 @@ tasks:
     expect(github.stderr).toContain('::group::b (succeeded)\nb1\nb2\nb3\n::endgroup::\n');
   });
 
+  it('colours each task\'s [task] prefix where colour is on, the same colour in every run, and none with NO_COLOR or off a terminal', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  alpha: { run: "echo one; echo two" }\n  beta: { run: "echo three", needs: alpha }\n' });
+    const prefixed = (stdout: string, word: string) => stdout.split('\n').find((line) => line.endsWith(` ${word}`))!;
+    const colourOf = (line: string) => /^\x1b\[(\d+)m\[(\w+)\]\x1b\[39m /.exec(line)?.slice(1);
+    for (const logs of ['all', 'grouped']) {
+      const r = cli(['run', 'workflow.yaml', '--logs', logs, '--renderer', 'simple'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+      expect(r.code, r.stderr).toBe(0);
+      const [one, two, three] = ['one', 'two', 'three'].map((word) => colourOf(prefixed(r.stdout, word)));
+      expect([one?.[1], two?.[1], three?.[1]], logs).toEqual(['alpha', 'alpha', 'beta']);
+      // One task's lines share a colour; the two tasks' colours differ (as these two ids hash).
+      expect(one![0]).toBe(two![0]);
+      expect(one![0]).not.toBe(three![0]);
+    }
+    const again = cli(['run', 'workflow.yaml', '--logs', 'all', '--renderer', 'simple'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    expect(colourOf(prefixed(again.stdout, 'one'))).toEqual(colourOf(prefixed(cli(['logs', '-f'], { cwd: dir, env: { FORCE_COLOR: '1' } }).stdout, 'one')));
+    for (const env of [{ NO_COLOR: '1' }, {}]) {
+      const plain = cli(['run', 'workflow.yaml', '--logs', 'all', '--renderer', 'simple'], { cwd: dir, env });
+      expect(prefixed(plain.stdout, 'one')).toBe('[alpha] one');
+    }
+  });
+
   it('writes the result to a --result file beside the summary, replacing only an earlier result', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo token=$API_TOKEN" }\n  b: { run: "exit 3", needs: a }\n', 'notes.json': '{"mine": 1}\n' });
     const env = { API_TOKEN: 'tok-secret-123' };
