@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { formatEventLine } from '../report/simple-renderer.js';
 import { QUIET_HEARTBEATS, StillRunning } from '../report/still-running.js';
 import type { RunEvent } from '../telemetry/events.js';
@@ -8,7 +9,6 @@ import { GroupedOutput } from './grouped-output.js';
 import { lineWriter } from './line-writer.js';
 import { useColor } from '../report/colors.js';
 import { taskPrefix } from '../report/task-prefix.js';
-import { join } from 'node:path';
 import { fileSafeName } from '../run/file-names.js';
 import { lastPrintedLine } from './last-printed-line.js';
 
