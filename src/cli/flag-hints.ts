@@ -30,6 +30,26 @@ const OTHER_TOOLS: Record<string, string> = {
   '--comment': '--reason',
 };
 
+/**
+ * Flags of other tools that mean one of ours with a value, by command (`''`
+ * for the program itself): make's `-s`, `--quiet` and `--verbose` for
+ * `--renderer silent` and `--logs all`, and node's and npm's `-v` for the
+ * version. Said before commander's near spelling, which would offer
+ * `--budget` for `--quiet`.
+ */
+const MEANT: Record<string, Record<string, string>> = {
+  run: {
+    '-q': '--renderer silent', '--quiet': '--renderer silent', '-s': '--renderer silent', '--silent': '--renderer silent',
+    '-v': '--logs all', '--verbose': '--logs all',
+  },
+  '': { '-v': '-V, --version' },
+};
+
+/** What another tool's flag means here, with its value (`--renderer silent`), for `command` (undefined: the program itself). */
+export function meantFlag(command: Command | undefined, unknown: string): string | undefined {
+  return MEANT[command?.name() ?? '']?.[unknown.replace(/=.*$/, '')];
+}
+
 /** Flags a command has no need of, for what it does already: `plan --dry-run` (plan runs nothing). */
 const PLAN_IS_DRY = 'plan runs nothing: it is the dry run (run --dry-run prints the same plan)';
 /** make's `-C`, Taskfile's `--dir`, Turborepo's `--cwd`: the workflow's path says where its tasks run. */

@@ -6,7 +6,7 @@ import { openFilesLimit } from '../util/open-files-limit.js';
 import { packageVersion } from './version.js';
 import { fileAndTasks, lintedFiles, workflowFile } from './default-workflow.js';
 import { isCpuShare, slotsOf } from '../workflow/cpu-share.js';
-import { commandOf, doneAlready, otherToolFlag } from './flag-hints.js';
+import { commandOf, doneAlready, meantFlag, otherToolFlag } from './flag-hints.js';
 
 /** A whole-number option of at least `min`; the message names the option, the range and the value. */
 export function parseCount(name: string, min = 0) {
@@ -378,8 +378,9 @@ export async function reportError(caught: unknown, program?: Command, argv?: rea
     const [message, ...more] = caught.message.replace(/^error: /, '').split('\n');
     const command = program && argv ? commandOf(program, argv) : undefined;
     // Commander's own suggestion comes on a line of its own: "(Did you mean --concurrency?)".
-    let meant = more.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line.trim())?.[1]).find((m) => m !== undefined);
     const unknown = /^unknown option '(.+)'$/.exec(message!)?.[1];
+    let meant = unknown === undefined || !program || !argv ? undefined : meantFlag(command, unknown);
+    meant ??= more.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line.trim())?.[1]).find((m) => m !== undefined);
     if (meant === undefined && command && unknown !== undefined) meant = otherToolFlag(command, unknown);
     const already = meant === undefined && command && unknown !== undefined ? doneAlready(command, unknown) : undefined;
     await writeErr(`orchestrate: ${message}${meant !== undefined ? `; did you mean ${meant}?` : ''}${already !== undefined ? `: ${already}` : ''} (see orchestrate ${command ? `${command.name()} ` : ''}--help)\n`);

@@ -188,6 +188,10 @@ tasks:
     expect(said(['plan', 'x.yaml', '--max-cost=2'])).toBe("orchestrate: unknown option '--max-cost=2'; did you mean --budget? (see orchestrate plan --help)\n");
     expect(said(['lint', '-j', 'x.yaml'])).toBe("orchestrate: unknown option '-j' (see orchestrate lint --help)\n");
     expect(said(['plan', 'x.yaml', '--dry-run'])).toBe("orchestrate: unknown option '--dry-run': plan runs nothing: it is the dry run (run --dry-run prints the same plan) (see orchestrate plan --help)\n");
+    // make's -s and --quiet, a verbose flag, node's -v: our flag with its value, before commander's near spelling (--budget).
+    expect(said(['run', 'x.yaml', '--quiet'])).toBe("orchestrate: unknown option '--quiet'; did you mean --renderer silent? (see orchestrate run --help)\n");
+    expect(said(['run', 'x.yaml', '-v'])).toBe("orchestrate: unknown option '-v'; did you mean --logs all? (see orchestrate run --help)\n");
+    expect(said(['-v'])).toBe("orchestrate: unknown option '-v'; did you mean -V, --version? (see orchestrate --help)\n");
     // make's -C and -f, Taskfile's --dir and --taskfile: the workflow's path is the first word.
     expect(said(['run', '-C', 'services/api'])).toBe("orchestrate: unknown option '-C': give the workflow's path instead (orchestrate run services/api/orchestrate.yaml): its tasks run in its directory (see orchestrate run --help)\n");
     expect(said(['plan', '--dir=services/api'])).toBe("orchestrate: unknown option '--dir=services/api': give the workflow's path instead (orchestrate plan services/api/orchestrate.yaml): its tasks run in its directory (see orchestrate plan --help)\n");
