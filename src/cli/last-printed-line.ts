@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { outputLine } from '../util/visible-text.js';
 
-/** How much of a log's end is read for its last line: a line longer than this is shown by its end. */
+/** How much of a log's end is read for its last line: a last line longer than this shows as none (its start, and mark, are not read). */
 const TAIL_BYTES = 16 * 1024;
 
 /**
