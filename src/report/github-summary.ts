@@ -8,6 +8,13 @@ import { printedLines } from './last-failures.js';
 import { roundCost } from '../util/round-cost.js';
 import { criticalAsRunText } from './run-summary.js';
 
+/**
+ * The most of the job summary the task table takes: with the tasks'
+ * summaries (at most 768 KB) and the failures' last lines, what a run adds
+ * stays under the 1 MiB GitHub takes from a step (more, and it takes none).
+ */
+const TABLE_BYTES = 128 * 1024;
+
 /** Text safe inside a Markdown table cell. */
 function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
@@ -37,11 +44,27 @@ export function formatGithubSummary(result: RunResult): string {
   // What each task spent, when any did (an LLM run's calls): a column of its own.
   const costly = result.tasks.some((t) => t.cost > 0);
   lines.push('', `| task | status | time | attempts |${costly ? ' cost |' : ''} note |`, `| --- | --- | --- | --- |${costly ? ' --- |' : ''} --- |`);
-  for (const t of result.tasks) {
+  // GitHub takes at most 1 MiB from a step, or none of it: a run of many thousand tasks lists those that did not succeed first.
+  let bytes = 0;
+  let left = 0;
+  const rows = result.tasks.map((t) => {
     const last = t.errors[t.errors.length - 1];
     const note = t.status === 'failed' ? last?.message ?? t.reason ?? '' : t.reason ?? '';
-    lines.push(`| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} |${costly ? ` ${roundCost(t.cost)} |` : ''} ${cell(note)} |`);
+    return { t, row: `| ${cell(t.id)} | ${ICON[t.status] ?? ''} ${t.status} | ${t.startedAt ? formatDuration(t.durationMs / 1000) : '-'} | ${t.attempts} |${costly ? ` ${roundCost(t.cost)} |` : ''} ${cell(note)} |` };
+  });
+  const kept = new Set<string>();
+  for (const { row } of [...rows.filter((r) => r.t.status !== 'succeeded'), ...rows.filter((r) => r.t.status === 'succeeded')]) {
+    const size = Buffer.byteLength(row) + 1;
+    if (bytes + size > TABLE_BYTES) {
+      left++;
+      continue;
+    }
+    bytes += size;
+    kept.add(row);
   }
+  // In the run's order, as the console lists them.
+  for (const { row } of rows) if (kept.has(row)) lines.push(row);
+  if (left) lines.push('', `_${left} more task${left === 1 ? '' : 's'} in the run's report: \`orchestrate report ${result.runId}\`._`);
   lines.push(...githubSummaries(result.tasks, cell, result.runId));
   for (const t of result.tasks.filter((x) => x.status === 'failed' && x.logTail?.length).slice(0, 10)) {
     lines.push('', `<details><summary>${cell(t.id)}: last lines of its log</summary>`, '', '```', ...t.logTail!.slice(-20).map((l) => l.replace(/```/g, "'''")), '```', '', '</details>');

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { RunResult, TaskResult } from '../run/result.js';
+import { formatGithubSummary } from './github-summary.js';
+
+function task(id: string, extra: Partial<TaskResult> = {}): TaskResult {
+  return {
+    id, agent: null, status: 'succeeded', startedAt: '2026-11-26T10:00:00.000Z', finishedAt: '2026-11-26T10:00:01.000Z', durationMs: 1000,
+    queueWaitMs: 0, attempts: 1, exitCode: 0, cost: 0, outputs: {}, artifacts: [], errors: [], allowedFailure: false, gate: false, needs: [], ...extra,
+  } as TaskResult;
+}
+
+function result(tasks: TaskResult[]): RunResult {
+  return {
+    runId: '20261126T100000Z-abcdef', workflow: 'w', status: 'failed', startedAt: '2026-11-26T10:00:00.000Z', finishedAt: '2026-11-26T10:00:02.000Z', tasks,
+    metrics: { wallTime: 2, serialTime: 3, speedupVsSerial: 1.5, approvalWaitTime: 0, costEstimate: 0, costSpent: 0 }, merged: { summary: 'ok', conflicts: [] },
+    waits: [], reasons: ['failed: broken'], logDir: '/tmp/x',
+  };
+}
+
+describe('the job summary of GitHub Actions', () => {
+  it('stays well under the 1 MiB GitHub takes from a step: a run of many tasks lists those that did not succeed, then as many as fit', () => {
+    // 20,000 expansions of long ids, the failure last in the run's order.
+    const tasks = Array.from({ length: 20_000 }, (_, i) => task(`review[src/components/module-${i}/index.test.ts]`));
+    tasks.push(task('broken', { status: 'failed', errors: [{ attempt: 1, kind: 'exit-code', message: 'exit code 1' }] }));
+    const text = formatGithubSummary(result(tasks));
+    expect(Buffer.byteLength(text)).toBeLessThan(192 * 1024);
+    const rows = text.split('\n').filter((line) => line.startsWith('| review[') || line.startsWith('| broken '));
+    expect(rows.some((row) => row.startsWith('| broken | ❌ failed |'))).toBe(true);
+    expect(rows.length).toBeGreaterThan(1000);
+    expect(text).toContain(`\n_${tasks.length - rows.length} more tasks in the run's report: \`orchestrate report 20261126T100000Z-abcdef\`._\n`);
+    // In the run's order: the failure, listed as it fits first, stays last.
+    expect(rows[rows.length - 1]).toMatch(/^\| broken /);
+    // A run that fits lists every task, and says nothing of more.
+    const small = formatGithubSummary(result(tasks.slice(0, 10)));
+    expect(small.split('\n').filter((line) => line.startsWith('| review['))).toHaveLength(10);
+    expect(small).not.toContain('more task');
+  });
+});
