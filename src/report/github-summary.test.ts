@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult, TaskResult } from '../run/result.js';
-import { formatGithubSummary } from './github-summary.js';
+import { formatGithubSummary, githubAnnotations } from './github-summary.js';
 
 function task(id: string, extra: Partial<TaskResult> = {}): TaskResult {
   return {
@@ -34,5 +34,18 @@ describe('the job summary of GitHub Actions', () => {
     const small = formatGithubSummary(result(tasks.slice(0, 10)));
     expect(small.split('\n').filter((line) => line.startsWith('| review['))).toHaveLength(10);
     expect(small).not.toContain('more task');
+  });
+
+  it('gives at most 10 annotations of each level, the tenth naming the rest, as GitHub shows no more from a step', () => {
+    const failed = (id: string, allowed = false) => task(id, { status: 'failed', allowedFailure: allowed, errors: [{ attempt: 1, kind: 'exit-code', message: 'exit code 1' }] });
+    const many = [...Array.from({ length: 25 }, (_, i) => failed(`f${i}`)), failed('allowed', true), task('fine')];
+    const lines = githubAnnotations(result(many)).trim().split('\n');
+    const errors = lines.filter((line) => line.startsWith('::error '));
+    expect(errors).toHaveLength(10);
+    expect(errors.slice(0, 9).map((line) => /title=orchestrate%3A (\S+) failed/.exec(line)?.[1])).toEqual(Array.from({ length: 9 }, (_, i) => `f${i}`));
+    expect(errors[9]).toBe(`::error title=orchestrate%3A 16 more tasks failed::${Array.from({ length: 16 }, (_, i) => `f${i + 9}`).join(', ')} (the job summary and orchestrate report 20261126T100000Z-abcdef have them all)`);
+    expect(lines.filter((line) => line.startsWith('::warning '))).toEqual(['::warning title=orchestrate%3A allowed failed::exit code 1']);
+    // Ten of a level fit as they are.
+    expect(githubAnnotations(result(many.slice(0, 10))).trim().split('\n').filter((line) => line.startsWith('::error title=orchestrate%3A f'))).toHaveLength(10);
   });
 });

@@ -72,6 +72,9 @@ export function formatGithubSummary(result: RunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** GitHub shows at most this many annotations of one level (error, warning) from a step. */
+const MAX_ANNOTATIONS = 10;
+
 /** Lines of a failure's tail an annotation carries: the pull request's checks show them without a click. */
 const ANNOTATION_LINES = 5;
 
@@ -79,15 +82,27 @@ const ANNOTATION_LINES = 5;
  * An error annotation per failed task, in GitHub Actions' workflow-command
  * syntax (`::error title=...::message`): shown on the run's page and its
  * summary, with the last lines the task printed. Allowed failures
- * (continueOnError) are warnings.
+ * (continueOnError) are warnings. At most 10 of each, the tenth naming the
+ * rest, as GitHub shows no more from a step.
  */
 export function githubAnnotations(result: RunResult): string {
-  return result.tasks.filter((t) => t.status === 'failed').map((t) => {
-    const last = t.errors[t.errors.length - 1];
-    const level = t.allowedFailure ? 'warning' : 'error';
-    // The runner's own closing note ("attempt 2 failed: ...") is what the message says already.
-    const tail = printedLines(t.logTail ?? []).slice(-ANNOTATION_LINES);
-    const message = `${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.logFile ? ` (log: ${t.logFile})` : ''}${tail.length ? `\n${tail.join('\n')}` : ''}`;
-    return `::${level} title=${escapeProperty(`orchestrate: ${t.id} failed`)}::${escapeData(message)}\n`;
+  const failed = result.tasks.filter((t) => t.status === 'failed');
+  return (['error', 'warning'] as const).map((level) => {
+    const tasks = failed.filter((t) => (level === 'warning') === t.allowedFailure);
+    // GitHub shows at most 10 annotations of a level from a step: the tenth names the rest.
+    const shown = tasks.length > MAX_ANNOTATIONS ? tasks.slice(0, MAX_ANNOTATIONS - 1) : tasks;
+    const lines = shown.map((t) => {
+      const last = t.errors[t.errors.length - 1];
+      // The runner's own closing note ("attempt 2 failed: ...") is what the message says already.
+      const tail = printedLines(t.logTail ?? []).slice(-ANNOTATION_LINES);
+      const message = `${last?.message ?? t.reason ?? 'failed'}${t.attempts > 1 ? ` after ${t.attempts} attempts` : ''}${t.logFile ? ` (log: ${t.logFile})` : ''}${tail.length ? `\n${tail.join('\n')}` : ''}`;
+      return `::${level} title=${escapeProperty(`orchestrate: ${t.id} failed`)}::${escapeData(message)}\n`;
+    });
+    const rest = tasks.slice(shown.length);
+    if (rest.length) {
+      const named = rest.slice(0, 20).map((t) => t.id).join(', ');
+      lines.push(`::${level} title=${escapeProperty(`orchestrate: ${rest.length} more tasks failed`)}::${escapeData(`${named}${rest.length > 20 ? ', ...' : ''} (the job summary and orchestrate report ${result.runId} have them all)`)}\n`);
+    }
+    return lines.join('');
   }).join('');
 }
