@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult, TaskResult } from '../run/result.js';
+import type { TaskResult } from '../run/result.js';
+import { runResult, taskResult } from '../run/test-helpers.js';
 import { formatGithubSummary, githubAnnotations } from './github-summary.js';
 
-function task(id: string, extra: Partial<TaskResult> = {}): TaskResult {
-  return {
-    id, agent: null, status: 'succeeded', startedAt: '2026-11-26T10:00:00.000Z', finishedAt: '2026-11-26T10:00:01.000Z', durationMs: 1000,
-    queueWaitMs: 0, attempts: 1, exitCode: 0, cost: 0, outputs: {}, artifacts: [], errors: [], allowedFailure: false, gate: false, needs: [], ...extra,
-  } as TaskResult;
-}
-
-function result(tasks: TaskResult[]): RunResult {
-  return {
-    runId: '20261126T100000Z-abcdef', workflow: 'w', status: 'failed', startedAt: '2026-11-26T10:00:00.000Z', finishedAt: '2026-11-26T10:00:02.000Z', tasks,
-    metrics: { wallTime: 2, serialTime: 3, speedupVsSerial: 1.5, approvalWaitTime: 0, costEstimate: 0, costSpent: 0 }, merged: { summary: 'ok', conflicts: [] },
-    waits: [], reasons: ['failed: broken'], logDir: '/tmp/x',
-  };
-}
+const task = taskResult;
+const result = (tasks: TaskResult[]) => runResult(tasks, { status: 'failed', reasons: ['failed: broken'] });
 
 describe('the job summary of GitHub Actions', () => {
   it('stays well under the 1 MiB GitHub takes from a step: a run of many tasks lists those that did not succeed, then as many as fit', () => {

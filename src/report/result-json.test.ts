@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RunResult, TaskResult } from '../run/result.js';
+import type { TaskResult } from '../run/result.js';
+import { runResult, taskResult } from '../run/test-helpers.js';
 import { seededRandom } from '../util/random.js';
 import { resultJson } from './result-json.js';
 
-function task(id: string, extra: Partial<TaskResult> = {}): TaskResult {
-  return {
-    id, agent: null, status: 'succeeded', startedAt: '2026-11-26T10:00:00.000Z', finishedAt: '2026-11-26T10:00:01.000Z', durationMs: 1000,
-    queueWaitMs: 0, attempts: 1, exitCode: 0, cost: 0, outputs: {}, artifacts: [], errors: [], allowedFailure: false, gate: false, needs: [], ...extra,
-  } as TaskResult;
-}
-
-function result(tasks: TaskResult[]): RunResult {
-  return {
-    runId: '20261126T100000Z-abcdef', workflow: 'w', status: 'succeeded', startedAt: '2026-11-26T10:00:00.000Z', finishedAt: '2026-11-26T10:00:02.000Z',
-    tasks, metrics: { wallTime: 2, serialTime: 3, speedupVsSerial: 1.5, costEstimate: 0, costSpent: 0 }, merged: { summary: 'ok', conflicts: [] },
-  } as unknown as RunResult;
-}
+const task = taskResult;
+const result = (tasks: TaskResult[]) => runResult(tasks);
 
 describe('the result as JSON, in pieces', () => {
   it('is exactly what JSON.stringify(result, null, 2) writes, with a final newline', () => {
