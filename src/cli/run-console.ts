@@ -9,7 +9,7 @@ import { GroupedOutput } from './grouped-output.js';
 import { lineWriter } from './line-writer.js';
 import { useColor } from '../report/colors.js';
 import { taskPrefix } from '../report/task-prefix.js';
-import { fileSafeName } from '../run/file-names.js';
+import { taskLogName } from '../run/file-names.js';
 import { lastPrintedLine } from './last-printed-line.js';
 
 /** Whether a CI system runs this (`CI` set, and not to false). */
@@ -80,7 +80,7 @@ export async function runConsole(options: RunConsoleOptions): Promise<RunConsole
     if (options.renderer === 'default' && isInteractive() && !outputShown) {
       const { LanesRenderer: Lanes } = await import('./lanes-renderer.js');
       const runDir = options.runDir;
-      const lastLine = runDir === undefined ? undefined : (id: string) => lastPrintedLine(join(runDir, `${fileSafeName(id)}.log`));
+      const lastLine = runDir === undefined ? undefined : (id: string) => lastPrintedLine(join(runDir, taskLogName(id)));
       const shown = new Lanes(options.concurrency, process.stdout.rows, () => options.waits?.().all() ?? [], lastLine);
       listeners.push((event) => shown.onEvent(event));
       lanes = shown;

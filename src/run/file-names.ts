@@ -24,3 +24,12 @@ export function taskFileName(id: string, index: number, mask: (text: string) => 
   const shown = mask(id);
   return shown === id ? fileSafeName(id) : `${fileSafeName(shown)}-${index}`;
 }
+
+/**
+ * The name of a task's log file as a reader of the run finds it by the task's
+ * id (`logs`, `status`, the live lanes): a masked id's log is named by its
+ * masked form and index instead (taskFileName), found by its first line.
+ */
+export function taskLogName(id: string): string {
+  return `${fileSafeName(id)}.log`;
+}

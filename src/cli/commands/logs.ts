@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, existsSync, openSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, UsageError } from '../../errors.js';
-import { fileSafeName } from '../../run/file-names.js';
+import { taskLogName } from '../../run/file-names.js';
 import { taskNames } from '../../run/select-tasks.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
@@ -88,7 +88,7 @@ export async function logsCommand(runId: string | undefined, options: { task?: s
   const unknown = options.follow || stillRunning(run) ? undefined : tests?.find(([, names]) => ![...statuses.keys()].some(names));
   if (unknown) throw new UsageError(`--task: run ${run.id} has no task "${unknown[0]}"${suggestion(unknown[0], statuses.keys())}`);
   // A log is named by its task's id made file-safe; an id that held a secret, by its masked form and index (then its header says).
-  const byFileName = new Map([...statuses.keys()].map((task) => [`${fileSafeName(task)}.log`, task]));
+  const byFileName = new Map([...statuses.keys()].map((task) => [taskLogName(task), task]));
   if (options.follow) return follow(db, run.id, dir, (f) => byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4), (task) => !tests || tests.some(([, names]) => names(task)), compare, options.tail);
   const logs = readdirSync(dir).filter((f) => f.endsWith('.log'))
     .map((f) => ({ path: join(dir, f), task: byFileName.get(f) ?? taskOfLog(join(dir, f)) ?? f.slice(0, -4) }))

@@ -1,5 +1,5 @@
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileSafeName } from '../../run/file-names.js';
+import { taskLogName } from '../../run/file-names.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { lastPrintedLine } from '../last-printed-line.js';
 import { EXIT } from '../../errors.js';
@@ -61,7 +61,7 @@ export async function statusCommand(runId: string | undefined, options: { json?:
         waiting: live && progress.total !== undefined ? Math.max(0, progress.total - endedCount - running.length) : 0,
       },
       running: running.map((a) => {
-        const lastLine = lastPrintedLine(join(runDirectory(dirname(run.file), run.id), `${fileSafeName(a.task)}.log`));
+        const lastLine = lastPrintedLine(join(runDirectory(dirname(run.file), run.id), taskLogName(a.task)));
         return { task: a.task, attempt: a.attempt, startedAt: a.startedAt, elapsed: Math.max(0, (now - Date.parse(a.startedAt)) / 1000), ...(lastLine !== undefined ? { lastLine } : {}) };
       }),
       up: live ? serviceSpans(db, run.id).filter((u) => u.stoppedAt === null).map((u) => ({ task: u.task, since: u.since, elapsed: Math.max(0, (now - Date.parse(u.since)) / 1000) })) : [],
