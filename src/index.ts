@@ -6,7 +6,7 @@ export type { ApiPolicy, ApiTask } from './api.js';
 export type { Agent, AgentContext, AgentFactory, AgentOutput } from './run/in-process-executor.js';
 export type { PreviousError, FailureKind } from './run/attempt.js';
 export type { RunResult, TaskResult, TaskStatus, RunStatus } from './run/result.js';
-export type { Plan, PlanTask, PlanOptions } from './plan/plan.js';
+export type { Plan, PlanTask, PlanOptions, RecordedExpansions } from './plan/plan.js';
 export type { RunEvent, EventType } from './telemetry/events.js';
 export type { Workflow, TaskSpec, Policy, RetryPolicy, AgentSpec } from './workflow/model.js';
 export type { Diagnostic, Position, Severity } from './workflow/diagnostics.js';

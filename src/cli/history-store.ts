@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { definitionHashes } from '../workflow/definition-hash.js';
+import { definitionHashes, expansionHash } from '../workflow/definition-hash.js';
+import { lastExpansions } from '../store/last-expansions.js';
+import type { RecordedExpansions } from '../plan/plan.js';
 import type { Workflow } from '../workflow/model.js';
 import { openStore, type Database } from '../store/open-store.js';
 import { historyCosts, historyEstimates, historyFailureEstimates, historyRetryTimes } from '../store/history-estimates.js';
@@ -22,17 +24,24 @@ import { defaultFile } from './default-workflow.js';
  * a run of each task cost there while it declared the cost it declares now (`costs`), and with
  * `upToDate` the tasks whose sources did not change (besides those a resume
  * reuses) and the memoized tasks whose answer is known before the run, with
- * why each other task with sources or `memoize` runs (`stale`). Opens
+ * why each other task with sources or `memoize` runs (`stale`); and what each
+ * matrix from outputs expanded to in its latest run that expanded it
+ * (`expansions`), whose own estimates are among the others. Opens
  * the store when it exists (or when `create`), so that `plan` never creates one.
  */
-export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; failed?: Set<string>; retryTimes?: Map<string, number>; costs?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>> }> {
+export async function workflowHistory(workflow: Workflow, option?: string, create = false, upToDate?: { reused?: ReadonlyMap<number, Record<string, string>> }): Promise<{ db?: Database; estimates?: Map<string, number>; failed?: Set<string>; retryTimes?: Map<string, number>; costs?: Map<string, number>; upToDate?: Map<number, UpToDate>; stale?: Map<number, string>; memoized?: Map<number, Record<string, string>>; expansions?: Map<string, RecordedExpansions> }> {
   const path = statePath(workflow.dir, option, workflow.stateFile);
   if (!create && !existsSync(path)) return {};
   const db = openStore(path, create ? 'write' : 'read');
-  const hashes = definitionHashes(workflow);
+  const taskHashes = definitionHashes(workflow);
+  const groups = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.id));
+  const expansions = lastExpansions(db, workflow.name, new Map([...groups].map((id) => [id, taskHashes.get(id)!])));
+  // The expansions a plan counts have a history of their own, found by their hashes as a task's is.
+  const hashes = new Map(taskHashes);
+  for (const [group, { ids }] of expansions) for (const id of ids) hashes.set(id, expansionHash(taskHashes.get(group)!, id));
   const estimates = historyEstimates(db, workflow.name, hashes);
   // A task with no estimate of its own that has only failed so far is planned at what its failures took.
-  const unestimated = new Set(workflow.tasks.filter((t) => t.estimateSource === 'default' && !estimates.has(t.id)).map((t) => t.id));
+  const unestimated = new Set(workflow.tasks.filter((t) => t.estimateSource === 'default').flatMap((t) => [t.id, ...expansions.get(t.id)?.ids ?? []]).filter((id) => !estimates.has(id)));
   const fromFailures = historyFailureEstimates(db, workflow.name, hashes, unestimated);
   for (const [id, seconds] of fromFailures) estimates.set(id, seconds);
   const retryTimes = historyRetryTimes(db, workflow.name, hashes);
@@ -40,8 +49,7 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
   if (fromFailures.size) {
     for (const [id, seconds] of historyRetryTimes(db, workflow.name, hashes, 10, 'failed')) if (fromFailures.has(id)) retryTimes.set(id, seconds);
   }
-  const groups = new Set(workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.id));
-  const costs = historyCosts(db, workflow.name, hashes, new Map(workflow.tasks.map((t) => [t.id, t.cost])), 10, groups);
+  const costs = historyCosts(db, workflow.name, taskHashes, new Map(workflow.tasks.map((t) => [t.id, t.cost])), 10, groups);
   let fresh: Map<number, UpToDate> | undefined;
   let memoized: Map<number, Record<string, string>> | undefined;
   const stale = upToDate && new Map<number, string>();
@@ -52,7 +60,7 @@ export async function workflowHistory(workflow: Workflow, option?: string, creat
     if (!create) db.close();
   }
   const failed = new Set(fromFailures.keys());
-  return create ? { db, estimates, failed, retryTimes, costs, upToDate: fresh, stale, memoized } : { estimates, failed, retryTimes, costs, upToDate: fresh, stale, memoized };
+  return create ? { db, estimates, failed, retryTimes, costs, upToDate: fresh, stale, memoized, expansions } : { estimates, failed, retryTimes, costs, upToDate: fresh, stale, memoized, expansions };
 }
 
 /** The memoized tasks (planMemoized) against the run history, given what a resume reuses and what is up to date. */

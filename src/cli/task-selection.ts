@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { affectedTasks, changedSince } from '../run/affected.js';
-import { selectTasks, withOnly } from '../run/select-tasks.js';
+import { expansionSelection, selectTasks, withOnly } from '../run/select-tasks.js';
+import type { RecordedExpansions } from '../plan/plan.js';
 import type { Workflow } from '../workflow/model.js';
 import { idList } from './id-list.js';
 import { writeErr } from './output.js';
@@ -39,4 +40,20 @@ function namedIds(workflow: Workflow, only: string | undefined, words: readonly 
 /** What a plan of a selection covers: only those tasks and what they need. */
 export function selectedPart(workflow: Workflow, ids: readonly string[] | undefined): Workflow {
   return ids ? withOnly(workflow, selectTasks(workflow, ids)) : workflow;
+}
+
+/**
+ * The recorded expansions of matrices from outputs (workflowHistory) that a
+ * plan of a selection counts: those a run of it would run (expansionSelection).
+ */
+export function selectedExpansions(workflow: Workflow, ids: readonly string[] | undefined, expansions: ReadonlyMap<string, RecordedExpansions> | undefined): ReadonlyMap<string, RecordedExpansions> | undefined {
+  if (!ids || !expansions?.size) return expansions;
+  const runs = expansionSelection(workflow, ids);
+  const out = new Map<string, RecordedExpansions>();
+  for (const [group, recorded] of expansions) {
+    const index = workflow.taskIndex.get(group)!;
+    const kept = recorded.ids.filter((id) => runs(index, id));
+    if (kept.length) out.set(group, { run: recorded.run, ids: kept });
+  }
+  return out;
 }

@@ -160,4 +160,65 @@ tasks:
     expect(plan(agents, { concurrency: cpus }).warnings).toEqual([]);
     expect(plan(`version: 1\ntasks:\n${tasks('run: x')}\n`).warnings).toEqual([]);
   });
+
+  describe('a matrix from outputs with expansions recorded', () => {
+    const fanOut = `version: 1
+policy: { maxConcurrency: 3 }
+agents:
+  reviewer: { command: ./review.sh, concurrency: 2, estimate: 5s }
+tasks:
+  find: { run: ls, captureStdout: files, estimate: 1s }
+  review:
+    needs: find
+    matrix:
+      file: \${{ tasks.find.outputs.files }}
+    agent: reviewer
+    prompt: Review \${{ matrix.file }}
+  lint: { run: x, estimate: 2s }
+  summarize: { run: x, needs: [review, lint], estimate: 1s }
+`;
+    const recorded = new Map([['review', { run: 'r1', ids: ['review[a.ts]', 'review[b.ts]', 'review[c.ts]'] }]]);
+
+    it('plans it as those tasks, each with its own history, under its agent\'s limit, and what needs it after them all', () => {
+      const p = plan(fanOut, { expansions: recorded, history: new Map([['review[a.ts]', 4], ['review[b.ts]', 3]]) });
+      expect(p.tasks.map((t) => [t.id, t.estimate, t.estimateSource])).toEqual([
+        ['find', 1, 'declared'], ['review[a.ts]', 4, 'history'], ['review[b.ts]', 3, 'history'], ['review[c.ts]', 5, 'agent'], ['lint', 2, 'declared'], ['summarize', 1, 'declared'],
+      ]);
+      expect(p.tasks.find((t) => t.id === 'summarize')!.needs).toEqual(['review[a.ts]', 'review[b.ts]', 'review[c.ts]', 'lint']);
+      // Two reviews at a time: c (5 s) starts first, with a (4 s); b once a has ended.
+      expect(starts(p)).toEqual({ find: 0, 'review[c.ts]': 1, 'review[a.ts]': 1, lint: 0, 'review[b.ts]': 5, summarize: 8 });
+      expect(p.estimate).toMatchObject({ serial: 16, wall: 9 });
+      // b waits for a global slot while lint holds one, then for the agent.
+      expect(p.waits.map((w) => [w.limit, w.name, w.tasks, w.seconds])).toEqual([['agent', 'reviewer', 1, 3], ['concurrency', null, 1, 1]]);
+      expect(p.warnings).toEqual(['task "review" expands when the run gets there (its matrix comes from ${{ tasks.find.outputs.files }}): planned as the 3 expansions it had in run r1']);
+      // Without them: one task at the agent's estimate, and what that says.
+      const once = plan(fanOut);
+      expect(once.tasks.map((t) => t.id)).toEqual(['find', 'review', 'lint', 'summarize']);
+      expect(once.estimate).toMatchObject({ serial: 9, wall: 7 });
+      expect(once.warnings).toEqual(['task "review" expands when the run gets there (its matrix comes from ${{ tasks.find.outputs.files }}): planned as one task']);
+    });
+
+    it('shares the global slots with the other tasks, where one task for all of them took one', () => {
+      const two = fanOut.replace('maxConcurrency: 3', 'maxConcurrency: 2');
+      const p = plan(two, { expansions: recorded, history: new Map([['review[a.ts]', 4], ['review[b.ts]', 3]]) });
+      // lint holds a slot until 2 s: one review at a time until then, and two after.
+      expect(starts(p)).toEqual({ find: 0, lint: 0, 'review[c.ts]': 1, 'review[a.ts]': 2, 'review[b.ts]': 6, summarize: 9 });
+      expect(p.estimate.wall).toBe(10);
+      expect(p.waits.map((w) => [w.limit, w.tasks, w.seconds])).toEqual([['concurrency', 2, 6]]);
+      expect(plan(two).estimate.wall).toBe(7);
+    });
+
+    it('keeps it one task when it will not run, or has no expansions recorded', () => {
+      for (const [options, source] of [[{ reused: new Set(['review']) }, 'reused'], [{ upToDate: new Set(['review']) }, 'up-to-date']] as const) {
+        const p = plan(fanOut, { ...options, expansions: recorded });
+        expect(p.tasks[1]).toMatchObject({ id: 'review', estimateSource: source });
+        expect(p.warnings).toEqual([]);
+      }
+      expect(plan(fanOut.replace('    agent: reviewer', '    when: inputs.go\n    agent: reviewer').replace('version: 1', 'version: 1\ninputs: { go: { type: boolean, default: false } }'), { expansions: recorded }).tasks[1]).toMatchObject({ id: 'review', estimateSource: 'condition' });
+      expect(plan(fanOut, { expansions: new Map([['review', { run: 'r1', ids: [] }]]) }).tasks[1]!.id).toBe('review');
+      // Expansions a resume reuses take no time.
+      const resumed = plan(fanOut, { expansions: recorded, reused: new Set(['find', 'review[a.ts]']) });
+      expect(resumed.tasks.slice(0, 3).map((t) => [t.id, t.estimateSource, t.estimate])).toEqual([['find', 'reused', 0], ['review[a.ts]', 'reused', 0], ['review[b.ts]', 'agent', 5]]);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { plannedSkips, type PlannedSkip } from './planned-skips.js';
+import { withPlannedExpansions } from './planned-expansions.js';
 import { memoKnownBeforeServices, unneededService } from './unneeded-service.js';
 import type { EstimateSource, Workflow } from '../workflow/model.js';
 import { buildGraph, topologicalLevels, type Levels, type TaskGraph } from '../workflow/graph.js';
@@ -113,6 +114,35 @@ export interface PlanOptions {
   memoized?: ReadonlySet<string>;
   /** Tasks the run will skip as far as is known before it (ids; worked out from the workflow when not given). */
   plannedSkips?: ReadonlyMap<string, PlannedSkip>;
+  /**
+   * What matrices from outputs expanded to in a recorded run (by task id: the
+   * expansions' ids and the run's): the plan counts each such task as those
+   * tasks, with their own estimates (`history` has them by id), where it
+   * would otherwise count one task for all of them.
+   */
+  expansions?: ReadonlyMap<string, RecordedExpansions>;
+}
+
+/** The expansions a matrix from outputs had in a recorded run, and that run's id. */
+export interface RecordedExpansions {
+  run: string;
+  ids: readonly string[];
+}
+
+/**
+ * The matrices from outputs the plan counts as the expansions a recorded run
+ * gave them (options.expansions): those with some that the plan does not
+ * count as not running (a resume reuses them, a false `when` skips them...).
+ */
+function expansionsToPlan(workflow: Workflow, options: PlanOptions): Map<string, RecordedExpansions> {
+  const out = new Map<string, RecordedExpansions>();
+  if (!options.expansions?.size) return out;
+  const skips = options.plannedSkips ?? plannedSkips(workflow);
+  for (const t of workflow.tasks) {
+    const recorded = t.dynamicMatrix ? options.expansions.get(t.id) : undefined;
+    if (recorded?.ids.length && !notRun({ ...options, plannedSkips: skips }, t.id)) out.set(t.id, recorded);
+  }
+  return out;
 }
 
 /** Why a task would not run (it then takes no time and costs nothing), if it would not. */
@@ -199,7 +229,9 @@ export function deadlineWarning(deadline: number, wall: number, late: readonly s
  * Compiles a loaded (valid) workflow into a plan: batches, critical path,
  * the simulated schedule under the real policy, and the totals.
  */
-export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan {
+export function planWorkflow(written: Workflow, given: PlanOptions = {}): Plan {
+  const expanded = expansionsToPlan(written, given);
+  const workflow = expanded.size ? withPlannedExpansions(written, new Map([...expanded].map(([id, e]) => [id, e.ids]))) : written;
   const skips = new Map(given.plannedSkips ?? plannedSkips(workflow));
   const options: PlanOptions = { ...given, plannedSkips: skips };
   const { graph, levels } = workflowGraph(workflow);
@@ -230,13 +262,15 @@ export function planWorkflow(workflow: Workflow, given: PlanOptions = {}): Plan 
     const agentWait = slotWaitOf(schedule.waits, (i) => workflow.tasks[i]!.kind === 'agent');
     if (notableCpuDefaultWait(agentWait, wall)) warnings.push(cpuDefaultWarning(agentWait, limits.maxConcurrency));
   }
-  for (const t of workflow.tasks) {
-    if (!t.dynamicMatrix || notRun(options, t.id)) continue;
+  for (const t of written.tasks) {
+    if (!t.dynamicMatrix || (!expanded.has(t.id) && notRun(options, t.id))) continue;
     const templates = dynamicKeys(t.dynamicMatrix).map((k) => (t.dynamicMatrix![k] as string).trim());
     const inputs = templates.filter((text) => /^\$\{\{\s*inputs\./.test(text));
+    const recorded = expanded.get(t.id);
+    const planned = recorded ? `planned as the ${recorded.ids.length} expansion${recorded.ids.length === 1 ? '' : 's'} it had in run ${recorded.run}` : 'planned as one task';
     warnings.push(inputs.length
-      ? `task "${t.id}": its matrix comes from ${inputs.join(', ')}, which has no value here (give it with -i): planned as one task`
-      : `task "${t.id}" expands when the run gets there (its matrix comes from ${templates.join(', ')}): planned as one task`);
+      ? `task "${t.id}": its matrix comes from ${inputs.join(', ')}, which has no value here (give it with -i): ${planned}`
+      : `task "${t.id}" expands when the run gets there (its matrix comes from ${templates.join(', ')}): ${planned}`);
   }
   const planTasks: PlanTask[] = workflow.tasks.map((t, i) => ({
     id: t.id,

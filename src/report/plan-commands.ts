@@ -9,14 +9,16 @@ const PROMPT_LINES = 3;
 /**
  * The plan with what each task will run (`plan --commands`): its command as
  * loaded — matrix values, params and inputs filled, other tasks' outputs
- * still `${{ tasks.ID.outputs.KEY }}` — given to its shell when that is not
+ * still `${{ tasks.ID.outputs.KEY }}` (and the matrix values of a matrix from
+ * outputs, which only its run knows) — given to its shell when that is not
  * `sh -c`, and an agent task's prompt (make -n, Taskfile's --dry).
  */
 export function withCommands(plan: Plan, workflow: Workflow): Plan {
   return {
     ...plan,
     tasks: plan.tasks.map((planned) => {
-      const task = workflow.tasks[workflow.taskIndex.get(planned.id)!]!;
+      // An expansion of a matrix from outputs planned from history shows its task's, `matrix` still a template.
+      const task = workflow.tasks[workflow.taskIndex.get(planned.id) ?? workflow.taskIndex.get(planned.id.slice(0, planned.id.indexOf('[')))!]!;
       return {
         ...planned,
         command: task.command,

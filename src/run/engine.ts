@@ -47,8 +47,10 @@ export class RunEngine {
   private readonly breakers: CircuitBreakers;
   private readonly rateWake: RateWake;
   private readonly remaining: number[];
-  /** The scheduling facts of each task, as the queue was given them (expansions copy their group's): what takes and frees capacity. */
+  /** The scheduling facts of each task, as the queue was given them (expansions copy their group's, but their own estimate): what takes and frees capacity. */
   private readonly scheduling: QueueTask[];
+  /** Of each matrix from outputs (by index): the longest estimated path after it, which its expansions' ranks add to their own estimates. */
+  private readonly pathAfter = new Map<number, number>();
   private readonly included: (i: number) => boolean;
   private readonly now: () => number;
   private readonly startedAt: number;
@@ -100,6 +102,7 @@ export class RunEngine {
     this.queue = new ReadyQueue(inputs.tasks, workflow.policy.fairness, (task, blocker) => this.tally.parked(task, blocker, this.now() / 1000));
     this.rateWake = new RateWake(this.capacity, this.queue, () => this.now(), () => this.pump());
     this.scheduling = inputs.tasks;
+    for (const [k, t] of workflow.tasks.entries()) if (t.dynamicMatrix) this.pathAfter.set(k, inputs.tail[k]! - inputs.estimates[k]!);
     this.waits = new WaitsNow({ queue: this.queue, capacity: this.capacity, tally: this.tally, scheduling: this.scheduling, taskIndex: workflow.taskIndex, now: () => this.now() });
     this.breakers = new CircuitBreakers(workflow.policy.circuitBreaker);
     this.now = options.now ?? Date.now;
@@ -331,7 +334,9 @@ export class RunEngine {
     s.expansions = [];
     this.remaining[i] = children.length;
     for (const child of children) {
-      const facts = { ...this.scheduling[i]! };
+      // Planned as the plan counts it when history knows it (what it took in an earlier run), the longest first under critical-path fairness.
+      const estimate = (this.options.history?.get(child.id) ?? child.estimate) + (this.options.retryTimes?.get(child.id) ?? 0);
+      const facts = { ...this.scheduling[i]!, estimate, rank: estimate + this.pathAfter.get(i)! };
       const c = this.queue.add(facts);
       this.scheduling.push(facts);
       this.workflow.tasks.push(child);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
 
@@ -128,25 +128,41 @@ tasks:
     expect(r.events.filter((e) => e.type === 'task.started').map((e) => e.taskId)).toEqual(['find']);
   });
 
-  it('checks `when` per expansion, is planned as one task with a warning, and resumes by running only the expansions that did not succeed', () => {
+  it('checks `when` per expansion, is planned as one task, then as the expansions a run gave it, and resumes by running only the expansions that did not succeed', () => {
     const withWhen = workflow('a.ts\\nskip.ts\\n').replace('    run: test "$FILE"', '    when: matrix.file != \'skip.ts\'\n    run: test "$FILE"');
+    const before = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: tempProject({ 'workflow.yaml': withWhen }) }).stdout);
+    expect(before.tasks.map((t: any) => t.id)).toEqual(['find', 'review', 'report']);
+    expect(before.warnings).toContain('task "review" expands when the run gets there (its matrix comes from ${{ tasks.find.outputs.files }}, ${{ tasks.find.outputs.passes }}): planned as one task');
     const r = runProject({ 'workflow.yaml': withWhen });
     expect(r.code, r.stderr).toBe(0);
     expect(task(r.result, 'review[skip.ts,1]')).toMatchObject({ status: 'skipped', reason: 'condition' });
     expect(task(r.result, 'review[a.ts,2]').status).toBe('succeeded');
     expect(task(r.result, 'review').status).toBe('succeeded');
 
+    // The expansions the run had, but those its `when` skipped, each at the time it took there; report needs them all.
     const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: r.dir }).stdout);
-    expect(plan.tasks.map((t: any) => t.id)).toEqual(['find', 'review', 'report']);
-    // Its estimate comes from the time its expansions took in the run before.
-    expect(plan.tasks[1]).toMatchObject({ estimateSource: 'history', estimate: task(r.result, 'review').durationMs / 1000 });
-    expect(plan.warnings).toContain('task "review" expands when the run gets there (its matrix comes from ${{ tasks.find.outputs.files }}, ${{ tasks.find.outputs.passes }}): planned as one task');
+    expect(plan.tasks.map((t: any) => t.id)).toEqual(['find', 'review[a.ts,1]', 'review[a.ts,2]', 'report']);
+    expect(plan.tasks[1].estimateSource).toBe('history');
+    expect(Math.abs(plan.tasks[1].estimate - task(r.result, 'review[a.ts,1]').durationMs / 1000)).toBeLessThan(0.005);
+    expect(plan.tasks[3].needs).toEqual(['review[a.ts,1]', 'review[a.ts,2]']);
+    expect(plan.warnings).toContain(`task "review" expands when the run gets there (its matrix comes from \${{ tasks.find.outputs.files }}, \${{ tasks.find.outputs.passes }}): planned as the 2 expansions it had in run ${r.result.runId}`);
+    // A plan of some expansions counts those; its text shows them as tasks.
+    expect(JSON.parse(cli(['plan', 'workflow.yaml', '--json', '--only', 'review[*,2]'], { cwd: r.dir }).stdout).tasks.map((t: any) => t.id)).toEqual(['find', 'review[a.ts,2]']);
+    // What each runs is its task's command, its matrix values still templates: only the run knows them.
+    expect(cli(['plan', 'workflow.yaml', '--commands'], { cwd: r.dir }).stdout).toContain('  review[a.ts,2]\n    test "$FILE" != bad.ts && echo "$FILE:${{ matrix.pass }}" >> reviewed.txt\n');
+    expect(cli(['plan', 'workflow.yaml'], { cwd: r.dir }).stdout).toMatch(/\n {4}2 {2}review\[a\.ts,1\]\*? \([\d.]+m?s, history\), review\[a\.ts,2\]\*? \([\d.]+m?s, history\)\n/);
 
     // A failed run resumed: find is reused, the matrix expands again, and only the expansions that failed run.
     const failing = runProject({ 'workflow.yaml': workflow('a.ts\\nbad.ts\\n').replace('test "$FILE" != bad.ts', 'test "$FILE" != bad.ts -o ! -f broken'), broken: '' });
     expect(failing.code).toBe(1);
     expect(task(failing.result, 'review[bad.ts,2]').status).toBe('failed');
     rmSync(join(failing.dir, 'broken'));
+    // Its dry run plans the expansions that succeeded as reused, and runs the others.
+    const dry = JSON.parse(cli(['run', 'workflow.yaml', '--resume', '--dry-run', '--json'], { cwd: failing.dir }).stdout);
+    expect(dry.tasks.map((t: any) => [t.id, t.estimateSource === 'reused'])).toEqual([
+      ['find', true], ['review[a.ts,1]', true], ['review[a.ts,2]', true], ['review[bad.ts,1]', false], ['review[bad.ts,2]', false], ['report', false],
+    ]);
+    expect(dry.reusedExpansions).toBeUndefined();
     const resumed = cli(['run', 'workflow.yaml', '--resume', '--json'], { cwd: failing.dir });
     expect(resumed.code, resumed.stderr).toBe(0);
     const result = JSON.parse(resumed.stdout);
@@ -189,6 +205,30 @@ tasks:
     expect(task(single.result, 'review').errors[0].message).toBe('its only expansion is not among the tasks selected to run (it expanded to review[a.ts,1])');
     // A static-looking name of an unknown task is still refused before anything runs.
     expect(cli(['run', 'workflow.yaml', 'revue[a.ts,1]'], { cwd: dir }).stderr).toBe('orchestrate: no task "revue[a.ts,1]" in workflow (did you mean "review[a.ts,1]"?)\n');
+  });
+
+  it('starts the expansions that took longest in history first, as the plan counts them', () => {
+    const r = runProject({ 'workflow.yaml': `version: 1
+tasks:
+  find: { run: "printf 'a 0.05\\nb 0.6\\nc 0.3\\n'", captureStdout: jobs }
+  work:
+    needs: find
+    matrix:
+      job: \${{ tasks.find.outputs.jobs }}
+    maxParallel: 1
+    env: { JOB: "\${{ matrix.job }}" }
+    run: sleep "\${JOB#* }"
+` });
+    expect(r.code, r.stderr).toBe(0);
+    const order = (events: any[]) => events.filter((e) => e.type === 'task.started' && e.taskId.startsWith('work[')).map((e) => e.taskId);
+    // With no history, in the list's order.
+    expect(order(r.events)).toEqual(['work[a 0.05]', 'work[b 0.6]', 'work[c 0.3]']);
+    const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: r.dir }).stdout);
+    const planned = plan.tasks.filter((t: any) => t.id.startsWith('work[')).sort((x: any, y: any) => x.start - y.start).map((t: any) => t.id);
+    expect(planned).toEqual(['work[b 0.6]', 'work[c 0.3]', 'work[a 0.05]']);
+    const again = cli(['run', 'workflow.yaml', '--json', '--events', 'again.jsonl'], { cwd: r.dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(order(readFileSync(join(r.dir, 'again.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)))).toEqual(planned);
   });
 
   it('hands a fan-in the outputs of all the expansions as a JSON list, written matrix or from outputs', () => {

@@ -11,7 +11,7 @@ import { parseInputArguments } from '../../workflow/inputs.js';
 import { writeOut } from '../output.js';
 import { workflowMasker } from '../../telemetry/mask.js';
 import { byId, idsOf, workflowHistory } from '../history-store.js';
-import { selectedIds, selectedPart } from '../task-selection.js';
+import { selectedExpansions, selectedIds, selectedPart } from '../task-selection.js';
 
 export interface PlanCommandOptions {
   concurrency?: number;
@@ -39,9 +39,9 @@ export async function planCommand(file: string, options: PlanCommandOptions): Pr
   const workflow = await loadValidWorkflow(file, options.config, { inputs: parseInputArguments(options.input), parseCache: keptParses(file) });
   if (options.timeout !== undefined) workflow.policy = { ...workflow.policy, timeout: options.timeout };
   if (options.budget !== undefined) workflow.policy = { ...workflow.policy, costBudget: options.budget };
-  const { estimates, failed, retryTimes, costs, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, {});
+  const { estimates, failed, retryTimes, costs, upToDate, stale, memoized, expansions } = await workflowHistory(workflow, options.state, false, {});
   const ids = await selectedIds(workflow, options.only, options.tasks, options.since);
-  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, costs, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
+  const plan = planWorkflow(selectedPart(workflow, ids), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, costs, upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized), expansions: selectedExpansions(workflow, ids, expansions) });
   await printPlan(workflow, options.commands ? withCommands(plan, workflow) : plan, options.json);
   return EXIT.ok;
 }

@@ -20,7 +20,7 @@ import { JsonlSink } from '../../telemetry/jsonl-sink.js';
 import { workflowMasker } from '../../telemetry/mask.js';
 import { misspelledSecrets } from '../../telemetry/misspelled-secrets.js';
 import { loadValidWorkflow } from '../load-valid.js';
-import { selectedIds, selectedPart } from '../task-selection.js';
+import { selectedExpansions, selectedIds, selectedPart } from '../task-selection.js';
 import type { PlannedWall } from '../../report/run-summary.js';
 import { resultJson } from '../../report/result-json.js';
 import { writeErr, writeOut } from '../output.js';
@@ -170,14 +170,16 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
         db.close();
       }
     }
-    const { estimates, failed, retryTimes, costs, upToDate, stale, memoized } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
-    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, costs, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized) });
+    const { estimates, failed, retryTimes, costs, upToDate, stale, memoized, expansions } = await workflowHistory(workflow, options.state, false, options.force ? undefined : { reused: resume?.reused });
+    const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: estimates, fromFailures: failed, retryTimes, costs, reused: plannedReuse(workflow, resume), upToDate: idsOf(workflow, upToDate), stale: byId(workflow, stale), memoized: idsOf(workflow, memoized), expansions: selectedExpansions(workflow, only, expansions) });
     if (resume) {
       plan.resumedFrom = resume.from;
       const counts: Record<string, number> = {};
+      const planned = new Set(plan.tasks.map((t) => t.id));
       for (const id of resume.reusedExpansions.keys()) {
         const task = id.slice(0, id.indexOf('['));
-        counts[task] = (counts[task] ?? 0) + 1;
+        // A task the plan counts as its expansions shows their reuse among its tasks.
+        if (planned.has(task)) counts[task] = (counts[task] ?? 0) + 1;
       }
       if (Object.keys(counts).length) plan.reusedExpansions = counts;
     }
@@ -297,7 +299,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   // The planned wall time is only for the summary: worked out once the first tasks are on their way.
   const planned = new Promise<PlannedWall>((resolve) => {
     setImmediate(() => {
-      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, fromFailures: history.failed, retryTimes: history.retryTimes, costs: history.costs, reused: idsOf(workflow, resume?.reused), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized) });
+      const plan = planWorkflow(selectedPart(workflow, only), { concurrency: options.concurrency, history: history.estimates, fromFailures: history.failed, retryTimes: history.retryTimes, costs: history.costs, reused: plannedReuse(workflow, resume), upToDate: idsOf(workflow, upToDate), memoized: idsOf(workflow, memoized), expansions: selectedExpansions(workflow, only, history.expansions) });
       const warn = (text: string) => {
         const line = `orchestrate: warning: ${masker.mask(text)}\n`;
         if (lanes) lanes.announce(line);
@@ -383,4 +385,12 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
   } finally {
     signals.stop();
   }
+}
+
+/**
+ * What a plan of a resume counts as reused: its tasks, and the expansions of a matrix from
+ * outputs that runs again, which a plan may count one by one (from history).
+ */
+function plannedReuse(workflow: Workflow, resume: { reused: ReadonlyMap<number, unknown>; reusedExpansions: ReadonlyMap<string, unknown> } | undefined): Set<string> | undefined {
+  return resume && new Set([...idsOf(workflow, resume.reused)!, ...resume.reusedExpansions.keys()]);
 }
