@@ -68,7 +68,7 @@ function criticalPathFindings(plan: Plan): Finding[] {
  * an agent's concurrency or start rate, a resource's capacity, a matrix's
  * `maxParallel`, the global concurrency.
  */
-function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptions, 'history' | 'retryTimes'>, agentStats: StatsRow[], cpus?: number): Finding[] {
+function limitFindings(workflow: Workflow, plan: Plan, estimates: Pick<PlanOptions, 'history' | 'retryTimes' | 'expansions'>, agentStats: StatsRow[], cpus?: number): Finding[] {
   const findings: Finding[] = [];
   const wall = plan.estimate.wall;
   /** @param unit what the number counts, when it needs saying (`per 1m` for a rate) */
@@ -320,11 +320,11 @@ const ORDER: Record<FindingSeverity, number> = { high: 0, medium: 1, low: 2 };
  * suggestion to raise maxConcurrency past them says; `costs`: what runs of
  * each task cost at its declared cost now (historyCosts), for cost drift.
  */
-export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; retryTimes?: ReadonlyMap<string, number>; costs?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[]; cpus?: number }): Finding[] {
+export function findBottlenecks(input: { workflow?: Workflow; history?: ReadonlyMap<string, number>; retryTimes?: ReadonlyMap<string, number>; expansions?: PlanOptions['expansions']; costs?: ReadonlyMap<string, number>; tasks: StatsRow[]; agents: StatsRow[]; cpus?: number }): Finding[] {
   const findings: Finding[] = [];
   if (input.workflow) {
-    // Planned as `plan` does: estimates and retry times from history.
-    const estimates = { history: input.history ?? new Map<string, number>(), retryTimes: input.retryTimes };
+    // Planned as `plan` does: estimates and retry times from history, a matrix from outputs as the expansions it last had.
+    const estimates = { history: input.history ?? new Map<string, number>(), retryTimes: input.retryTimes, expansions: input.expansions };
     const plan = planWorkflow(input.workflow, estimates);
     findings.push(...criticalPathFindings(plan), ...limitFindings(input.workflow, plan, estimates, input.agents, input.cpus));
   }

@@ -105,6 +105,29 @@ tasks:
     expect(cli(['stats', 'workflow.yaml'], { cwd: dir }).stdout).toContain('-> raise `api.rateLimit.requests` from 2 to 3 per 1s: estimated wall time');
   });
 
+  it('names the limit a fan-out over outputs waits for, planned as the expansions it last had', () => {
+    // Four reviews of the files found, one at a time: the agent's concurrency is what the run waits for.
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+policy: { maxConcurrency: 8 }
+agents: { reviewer: { command: "cat > /dev/null; sleep 0.3", concurrency: 1 } }
+tasks:
+  find: { run: "printf 'a\\nb\\nc\\nd\\n'", captureStdout: files }
+  review:
+    needs: find
+    matrix:
+      file: \${{ tasks.find.outputs.files }}
+    agent: reviewer
+    prompt: Review \${{ matrix.file }}
+` });
+    expect(cli(['run', 'workflow.yaml', '--renderer', 'silent'], { cwd: dir }).code).toBe(0);
+    const stats = JSON.parse(cli(['stats', 'workflow.yaml', '--json'], { cwd: dir }).stdout);
+    const limit = stats.bottlenecks.find((f: any) => f.kind === 'queue-wait');
+    expect(limit.subject).toBe('reviewer.concurrency');
+    expect(limit.reason).toMatch(/^tasks of `reviewer` waited \S+ on average for a slot \(p95 \S+\); the limit of 1 is the constraint$/);
+    const [, from, to] = /^raise `reviewer\.concurrency` from 1 to 2: estimated wall time (\S+)s -> (\S+)s$/.exec(limit.suggestion)!;
+    expect(Number(to)).toBeLessThan(Number(from) * 0.75);
+  });
+
   it('names an agent whose API refused attempts with a Retry-After, and says to set or lower its rate limit', () => {
     // An API that refuses every first request with a Retry-After, as a 429 does.
     const agent = 'cat > /dev/null; if [ "$ORCHESTRATE_ATTEMPT" = 1 ]; then echo retry-after=0.2 >> "$ORCHESTRATE_OUTPUT"; exit 75; fi';

@@ -47,8 +47,8 @@ export async function reportCommand(runId: string | undefined, options: { out?: 
     // The plan-based findings need the workflow file as it is now, if it still loads.
     const loaded = existsSync(data.run.file) ? await loadWorkflowFile(data.run.file).catch(() => undefined) : undefined;
     const workflow = loaded?.workflow;
-    const { estimates: history, retryTimes, costs } = workflow ? await workflowHistory(workflow, options.state) : {};
-    text = formatRunReport(data, findBottlenecks({ workflow, history, retryTimes, costs, tasks: stats!.tasks, agents: stats!.agents, cpus: availableParallelism() }), options.lanes);
+    const { estimates: history, retryTimes, costs, expansions } = workflow ? await workflowHistory(workflow, options.state) : {};
+    text = formatRunReport(data, findBottlenecks({ workflow, history, retryTimes, expansions, costs, tasks: stats!.tasks, agents: stats!.agents, cpus: availableParallelism() }), options.lanes);
   }
   try {
     makeDirectory(dirname(out));

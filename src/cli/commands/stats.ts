@@ -60,8 +60,8 @@ export async function statsCommand(given: string | undefined, options: { json?: 
   }
   // Not there, and never run: a mistyped name.
   if (gone && !stats.tasks.length) throw new IoError(given!, `cannot read ${given}: no such file`);
-  const { estimates: history, retryTimes, costs } = workflow ? await workflowHistory(workflow, options.state) : {};
-  const findings = findBottlenecks({ workflow, history, retryTimes, costs, tasks: stats.tasks, agents: stats.agents, cpus: availableParallelism() });
+  const { estimates: history, retryTimes, costs, expansions } = workflow ? await workflowHistory(workflow, options.state) : {};
+  const findings = findBottlenecks({ workflow, history, retryTimes, expansions, costs, tasks: stats.tasks, agents: stats.agents, cpus: availableParallelism() });
   const strip = (rows: StatsRow[]) => rows.map(({ samples: _samples, ...row }) => row);
   if (options.json) {
     await writeOut(`${JSON.stringify({ tasks: strip(stats.tasks), agents: strip(stats.agents), bottlenecks: findings }, null, 2)}\n`);
