@@ -60,8 +60,10 @@ const WORKFLOW_FLAGS = (command: string, file: readonly string[]) => ({
   ...Object.fromEntries(['-C', '--dir', '--directory', '--cwd'].map((flag) => [flag, inDirectory(command)])),
   ...Object.fromEntries(['--file', '--taskfile', ...file].map((flag) => [flag, fileFirst(command)])),
 });
+/** A quiet plan: a plan is what it prints; checking a workflow without one is lint's. */
+const PLAN_IS_OUTPUT = 'a plan is what plan prints (--json for a program); orchestrate lint -q checks a workflow and prints its errors only';
 const DONE_ALREADY: Record<string, Record<string, string>> = {
-  plan: { '--dry-run': PLAN_IS_DRY, '--dry': PLAN_IS_DRY, ...WORKFLOW_FLAGS('plan', ['-f']) },
+  plan: { '--dry-run': PLAN_IS_DRY, '--dry': PLAN_IS_DRY, '-q': PLAN_IS_OUTPUT, '--quiet': PLAN_IS_OUTPUT, '-s': PLAN_IS_OUTPUT, '--silent': PLAN_IS_OUTPUT, ...WORKFLOW_FLAGS('plan', ['-f']) },
   run: WORKFLOW_FLAGS('run', []),
   list: WORKFLOW_FLAGS('list', ['-f']),
   graph: WORKFLOW_FLAGS('graph', []),

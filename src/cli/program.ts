@@ -380,9 +380,10 @@ export async function reportError(caught: unknown, program?: Command, argv?: rea
     // Commander's own suggestion comes on a line of its own: "(Did you mean --concurrency?)".
     const unknown = /^unknown option '(.+)'$/.exec(message!)?.[1];
     let meant = unknown === undefined || !program || !argv ? undefined : meantFlag(command, unknown);
-    meant ??= more.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line.trim())?.[1]).find((m) => m !== undefined);
-    if (meant === undefined && command && unknown !== undefined) meant = otherToolFlag(command, unknown);
+    // Why the command needs no such flag goes before commander's near spelling (`plan --quiet` is not --budget).
     const already = meant === undefined && command && unknown !== undefined ? doneAlready(command, unknown) : undefined;
+    if (already === undefined) meant ??= more.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line.trim())?.[1]).find((m) => m !== undefined);
+    if (meant === undefined && already === undefined && command && unknown !== undefined) meant = otherToolFlag(command, unknown);
     await writeErr(`orchestrate: ${message}${meant !== undefined ? `; did you mean ${meant}?` : ''}${already !== undefined ? `: ${already}` : ''} (see orchestrate ${command ? `${command.name()} ` : ''}--help)\n`);
     return EXIT.usage;
   }

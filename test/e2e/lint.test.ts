@@ -187,6 +187,8 @@ tasks:
     expect(said(['run', 'x.yaml', '--cost-budget', '2'])).toBe("orchestrate: unknown option '--cost-budget'; did you mean --budget? (see orchestrate run --help)\n");
     expect(said(['plan', 'x.yaml', '--max-cost=2'])).toBe("orchestrate: unknown option '--max-cost=2'; did you mean --budget? (see orchestrate plan --help)\n");
     expect(said(['lint', '-j', 'x.yaml'])).toBe("orchestrate: unknown option '-j' (see orchestrate lint --help)\n");
+    // What plan has no need of says why, not commander's near spelling (--budget for --quiet).
+    expect(said(['plan', 'x.yaml', '--quiet'])).toBe("orchestrate: unknown option '--quiet': a plan is what plan prints (--json for a program); orchestrate lint -q checks a workflow and prints its errors only (see orchestrate plan --help)\n");
     expect(said(['plan', 'x.yaml', '--dry-run'])).toBe("orchestrate: unknown option '--dry-run': plan runs nothing: it is the dry run (run --dry-run prints the same plan) (see orchestrate plan --help)\n");
     // make's -s and --quiet, a verbose flag, node's -v: our flag with its value, before commander's near spelling (--budget).
     expect(said(['run', 'x.yaml', '--quiet'])).toBe("orchestrate: unknown option '--quiet'; did you mean --renderer silent? (see orchestrate run --help)\n");
