@@ -4,19 +4,32 @@ import { taskPrefix } from '../report/task-prefix.js';
 /** A task's last event, and a service's: what it printed after it was up comes before its task.stopped. */
 const TERMINAL = new Set(['task.succeeded', 'task.failed', 'task.skipped', 'task.cancelled', 'task.stopped']);
 
+/** The CI whose job log folds a group of lines: GitHub Actions' `::group::`, GitLab CI's sections. */
+export type FoldingLog = 'github' | 'gitlab';
+
+/** The CI the environment says the run is in, if its log folds groups. */
+export function foldingLogOf(env: NodeJS.ProcessEnv = process.env): FoldingLog | undefined {
+  return env.GITHUB_ACTIONS === 'true' ? 'github' : env.GITLAB_CI === 'true' ? 'gitlab' : undefined;
+}
+
 /**
  * `run --logs grouped`: each task's output lines (masked, at most what the
  * console gets of an attempt) are held until the task ends, then printed
  * together as `[task] line`, so the output of tasks running side by side
  * does not interleave (Turborepo's `--log-order grouped`, Taskfile's
  * `output: group`). In GitHub Actions each task's lines form a collapsible
- * `::group::`. A task that printed nothing prints nothing.
+ * `::group::`; in GitLab CI a collapsible section, folded when the task
+ * succeeded, open when it did not, timed from its first start. A task that
+ * printed nothing prints nothing.
  */
 export class GroupedOutput {
   private readonly held = new Map<string, string[]>();
+  /** When each task that printed first started (ms), for a GitLab section's duration. */
+  private readonly started = new Map<string, number>();
+  private sections = 0;
 
   /** @param color the `[task]` prefixes in each task's colour (taskPrefix) */
-  constructor(private readonly print: (line: string) => void, private readonly color = false, private readonly github = process.env.GITHUB_ACTIONS === 'true') {}
+  constructor(private readonly print: (line: string) => void, private readonly color = false, private readonly folding = foldingLogOf()) {}
 
   onOutput(taskId: string, line: string): void {
     let lines = this.held.get(taskId);
@@ -31,17 +44,37 @@ export class GroupedOutput {
   onEvent(event: RunEvent): void {
     const id = event.taskId;
     if (id === undefined) return;
+    if (event.type === 'task.started' && !this.started.has(id)) this.started.set(id, Date.parse(event.ts));
     const lines = this.held.get(id);
-    if (!lines) return;
+    if (!lines) {
+      if (TERMINAL.has(event.type)) this.started.delete(id);
+      return;
+    }
     if (event.type === 'task.retrying') {
       lines.push(`--- attempt ${event.attempt} failed: ${event.reason ?? 'failed'}; retrying`);
       return;
     }
     if (!TERMINAL.has(event.type)) return;
     this.held.delete(id);
-    if (this.github) this.print(`::group::${id} (${event.type.slice('task.'.length)})`);
+    const status = event.type.slice('task.'.length);
+    const started = this.started.get(id) ?? Date.parse(event.ts);
+    this.started.delete(id);
+    if (this.folding === 'github') {
+      this.print(`::group::${id} (${status})`);
+      for (const line of lines) this.print(line);
+      this.print('::endgroup::');
+      return;
+    }
+    if (this.folding === 'gitlab') {
+      // GitLab takes a section's name as letters, digits, `_`, `.` and `-`; a number keeps two tasks' apart.
+      const name = `orchestrate-${++this.sections}-${id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64)}`;
+      const seconds = (ms: number) => Math.floor(ms / 1000);
+      this.print(`\x1b[0Ksection_start:${seconds(started)}:${name}${status === 'succeeded' ? '[collapsed=true]' : ''}\r\x1b[0K${id} (${status})`);
+      for (const line of lines) this.print(line);
+      this.print(`\x1b[0Ksection_end:${seconds(Date.parse(event.ts))}:${name}\r\x1b[0K`);
+      return;
+    }
     const prefix = taskPrefix(id, this.color);
-    for (const line of lines) this.print(this.github ? line : `${prefix} ${line}`);
-    if (this.github) this.print('::endgroup::');
+    for (const line of lines) this.print(`${prefix} ${line}`);
   }
 }

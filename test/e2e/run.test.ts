@@ -1218,6 +1218,23 @@ tasks:
     expect(github.stderr).toContain('::group::b (succeeded)\nb1\nb2\nb3\n::endgroup::\n');
   });
 
+  it('folds each task\'s grouped output into a GitLab CI section, folded when it succeeded, open when it did not', () => {
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
+tasks:
+  good: { run: "echo fine; sleep 1.1; echo done" }
+  check: { matrix: { os: [a b] }, run: "echo broken; exit 1", needs: good }
+` });
+    const r = cli(['run', 'workflow.yaml', '--logs', 'grouped', '--renderer', 'simple'], { cwd: dir, env: { GITLAB_CI: 'true', GITHUB_ACTIONS: '' } });
+    expect(r.code, r.stderr).toBe(1);
+    const good = /\x1b\[0Ksection_start:(\d+):orchestrate-1-good\[collapsed=true\]\r\x1b\[0Kgood \(succeeded\)\nfine\ndone\n\x1b\[0Ksection_end:(\d+):orchestrate-1-good\r\x1b\[0K\n/.exec(r.stdout);
+    expect(good, r.stdout).not.toBeNull();
+    // Timed from the task's start (Unix seconds): GitLab shows the section's duration.
+    expect(Number(good![2]) - Number(good![1])).toBeGreaterThanOrEqual(1);
+    // A section's name keeps to letters, digits, _ . and -.
+    expect(r.stdout).toMatch(/\x1b\[0Ksection_start:\d+:orchestrate-2-check_a_b_\r\x1b\[0Kcheck\[a b\] \(failed\)\nbroken\n\x1b\[0Ksection_end:\d+:orchestrate-2-check_a_b_\r\x1b\[0K\n/);
+    expect(r.stdout).not.toContain('[good]');
+  });
+
   it('colours each task\'s [task] prefix where colour is on, the same colour in every run, and none with NO_COLOR or off a terminal', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  alpha: { run: "echo one; echo two" }\n  beta: { run: "echo three", needs: alpha }\n' });
     const prefixed = (stdout: string, word: string) => stdout.split('\n').find((line) => line.endsWith(` ${word}`))!;
