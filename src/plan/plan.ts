@@ -57,6 +57,9 @@ export interface PlanTask {
   prompt?: string;
 }
 
+/** The estimate sources of a task the plan counts as running (the others say why it does not run). */
+export const RUNNING_SOURCES: ReadonlySet<PlanTask['estimateSource']> = new Set(['default', 'declared', 'agent', 'history', 'failures']);
+
 export interface Plan {
   workflow: string;
   file: string;
@@ -141,6 +144,21 @@ function expansionsToPlan(workflow: Workflow, options: PlanOptions): Map<string,
   for (const t of workflow.tasks) {
     const recorded = t.dynamicMatrix ? options.expansions.get(t.id) : undefined;
     if (recorded?.ids.length && !notRun({ ...options, plannedSkips: skips }, t.id)) out.set(t.id, recorded);
+  }
+  return out;
+}
+
+/** The expansions each matrix from outputs (`groups`) is planned as in `plan`: a count, null for one task; none for one the plan does not run. */
+export function plannedExpansions(plan: Pick<Plan, 'tasks'>, groups: readonly string[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const group of groups) {
+    const whole = plan.tasks.find((t) => t.id === group);
+    if (whole) {
+      if (RUNNING_SOURCES.has(whole.estimateSource)) out[group] = null;
+      continue;
+    }
+    const count = plan.tasks.filter((t) => t.id.startsWith(`${group}[`)).length;
+    if (count) out[group] = count;
   }
   return out;
 }

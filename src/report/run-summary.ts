@@ -10,6 +10,19 @@ import { notableWaitsText } from './waits-text.js';
 export interface PlannedWall {
   wall: number;
   guessed?: boolean;
+  /** How the plan counted each matrix from outputs that it planned to run: as so many recorded expansions, or (null) as one task. */
+  expansions?: Record<string, number | null>;
+}
+
+/** `; review had 30 expansions, planned as 3` for each matrix from outputs that expanded otherwise than the plan counted it. */
+function expansionsNote(result: RunResult, planned: PlannedWall): string {
+  const notes = Object.entries(planned.expansions ?? {}).flatMap(([group, count]) => {
+    // What the plan counts: not the expansions a false `when` skipped.
+    const had = result.tasks.filter((t) => t.id.startsWith(`${group}[`) && t.reason !== 'condition').length;
+    if (!had || had === count) return [];
+    return [`${group} had ${had} expansion${had === 1 ? '' : 's'}, planned as ${count === null ? 'one task' : count}`];
+  });
+  return notes.map((note) => `; ${note}`).join('');
 }
 
 /** The end-of-run summary: counts, times against the plan, slowest tasks, the critical path as it ran, what tasks wrote to $ORCHESTRATE_SUMMARY, failures with log tails. */
@@ -28,7 +41,7 @@ export function formatRunSummary(result: RunResult, planned: PlannedWall | undef
   } else if (planned !== undefined && planned.wall > 0) {
     const actual = m.wallTime - m.approvalWaitTime;
     const diff = ((actual - planned.wall) / planned.wall) * 100;
-    lines.push(`  estimate   planned ${formatDuration(planned.wall)}, actual ${formatDuration(actual)}${m.approvalWaitTime > 0 ? ' without the wait for approval' : ''} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%)`);
+    lines.push(`  estimate   planned ${formatDuration(planned.wall)}, actual ${formatDuration(actual)}${m.approvalWaitTime > 0 ? ' without the wait for approval' : ''} (${diff >= 0 ? '+' : ''}${diff.toFixed(0)}%${expansionsNote(result, planned)})`);
   }
   if (options.resumedFrom) {
     const reused = result.tasks.filter((t) => t.reason === 'reused').map((t) => t.id);

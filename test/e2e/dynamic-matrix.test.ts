@@ -231,6 +231,30 @@ tasks:
     expect(order(readFileSync(join(r.dir, 'again.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)))).toEqual(planned);
   });
 
+  it('says in the summary when a fan-out had more or fewer expansions than the plan counted', () => {
+    const fanOut = `version: 1
+tasks:
+  find: { run: "cat files", captureStdout: files, estimate: 10ms }
+  review:
+    needs: find
+    matrix:
+      file: \${{ tasks.find.outputs.files }}
+    run: "true"
+    estimate: 10ms
+`;
+    const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': fanOut, files: 'a\nb\n' });
+    const estimate = () => {
+      const r = cli(['run', 'workflow.yaml', '--renderer', 'simple'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.split('\n').find((line) => line.startsWith('  estimate '));
+    };
+    expect(estimate()).toMatch(/^ {2}estimate {3}planned \S+, actual \S+ \([+-]\d+%; review had 2 expansions, planned as one task\)$/);
+    // As many as the run before: nothing to say.
+    expect(estimate()).toMatch(/^ {2}estimate {3}planned \S+, actual \S+ \([+-]\d+%\)$/);
+    writeFileSync(join(dir, 'files'), 'a\nb\nc\nd\ne\n');
+    expect(estimate()).toMatch(/; review had 5 expansions, planned as 2\)$/);
+  });
+
   it('hands a fan-in the outputs of all the expansions as a JSON list, written matrix or from outputs', () => {
     const r = runProject({
       'workflow.yaml': `version: 1

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { EXIT, exitForSignal, ioErrorFrom, UsageError } from '../../errors.js';
-import { budgetWarning, cpuDefaultWarning, deadlineWarning, notableCpuDefaultWait, planWorkflow } from '../../plan/plan.js';
+import { budgetWarning, cpuDefaultWarning, deadlineWarning, notableCpuDefaultWait, plannedExpansions, planWorkflow, RUNNING_SOURCES } from '../../plan/plan.js';
 import { useColor } from '../../report/colors.js';
 import { runDirectory } from '../../run/run-dir.js';
 import { selectTasks } from '../../run/select-tasks.js';
@@ -310,8 +310,9 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       if (!plan.budget.fits) warn(budgetWarning(plan.estimate.cost, plan.budget.limit!));
       if (plan.deadline.late.length && !plan.tasks.some((t) => t.estimateSource === 'default')) warn(deadlineWarning(plan.deadline.limit!, plan.estimate.wall, plan.deadline.late));
       // Every task that runs has the default estimate (none written, no history yet): the planned time is a placeholder.
-      const estimated = plan.tasks.filter((t) => ['default', 'declared', 'agent', 'history', 'failures'].includes(t.estimateSource));
-      resolve({ wall: plan.estimate.wall, guessed: estimated.length > 0 && estimated.every((t) => t.estimateSource === 'default') });
+      const estimated = plan.tasks.filter((t) => RUNNING_SOURCES.has(t.estimateSource));
+      const groups = workflow.tasks.filter((t) => t.dynamicMatrix).map((t) => t.id);
+      resolve({ wall: plan.estimate.wall, guessed: estimated.length > 0 && estimated.every((t) => t.estimateSource === 'default'), expansions: plannedExpansions(plan, groups) });
     });
   });
   // The summary's code loads while the tasks run.
