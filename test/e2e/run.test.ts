@@ -1489,11 +1489,19 @@ tasks:
     expect(existsSync(join(dir, 'ran-without-shell'))).toBe(true);
   });
 
-  it('says when a command or environment is too large to start', () => {
-    const r = runProject({ 'workflow.yaml': `version: 1\ntasks:\n  a: { run: "true", env: { X: "${'y'.repeat(200_000)}" } }\n` });
+  it('says when a command or environment is too large to start, naming the part too large', () => {
+    const r = runProject({ 'workflow.yaml': `version: 1
+tasks:
+  a: { run: "true", env: { SMALL: x, BIG_TEXT: "${'y'.repeat(200_000)}" } }
+  big: { run: "head -c 300000 /dev/zero | tr '\\\\0' a", captureStdout: text }
+  use: { run: "echo '\${{ tasks.big.outputs.text }}' | wc -c", needs: big }
+` });
     expect(r.code).toBe(1);
     expect(task(r.result, 'a').errors[0]).toMatchObject({ kind: 'spawn' });
-    expect(task(r.result, 'a').errors[0].message).toContain('too large for the system (E2BIG');
+    const advice = 'too large to start (E2BIG; Linux takes at most 128 KB in one): pass a large value in a file instead — a task can write it to a file and give the path as its output';
+    expect(task(r.result, 'a').errors[0].message).toBe(`could not start: its environment variable BIG_TEXT is 196 KB, ${advice}`);
+    expect(task(r.result, 'big').status).toBe('succeeded');
+    expect(task(r.result, 'use').errors[0].message).toBe(`could not start: its command is 293 KB once its templates are filled, ${advice}`);
   });
 
   it('says when an output a command reads carries a NUL byte, and refuses one written in the file', () => {

@@ -60,7 +60,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
     });
   } catch (error) {
     if (later(error as NodeJS.ErrnoException)) return { done: Promise.resolve(undefined) };
-    return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd, words ? undefined : shell[0], request.shell !== undefined)) };
+    return { done: finish(request, log, masker, started, null, null, whyNotStarted(error as NodeJS.ErrnoException, request.cwd, { command: request.command, env }, words ? undefined : shell[0], request.shell !== undefined)) };
   }
   // Written once it has started (a start refused for a system limit writes nothing), before any of its output.
   if (child.pid !== undefined) for (const note of request.notes ?? []) log.note(note);
@@ -80,7 +80,7 @@ export function runProcess(request: SpawnRequest, env: Record<string, string>, m
         if (pid === undefined && later(error)) return resolve([undefined]);
         // A program that cannot be exec'd ends as it would under sh: 127 not found, 126 not executable.
         const code = words && !workingDirectoryProblem(request.cwd) ? SHELL_EXIT_CODES[error.code ?? ''] : undefined;
-        if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd, words ? undefined : shell[0], request.shell !== undefined)]);
+        if (code === undefined) return resolve([null, null, whyNotStarted(error, request.cwd, { command: request.command, env }, words ? undefined : shell[0], request.shell !== undefined)]);
         log.note(`${words![0]}: ${code === 127 ? 'not found' : 'permission denied'}`);
         resolve([code, null, undefined]);
       });
@@ -135,9 +135,10 @@ function workingDirectoryProblem(cwd: string): string | undefined {
 
 /**
  * Why a task's shell (`shellProgram`, when it ran under one; `chosen` when
- * the workflow named it) did not start, in the user's terms.
+ * the workflow named it) did not start, in the user's terms; `start` is the
+ * command and environment it was given, for a refusal of their size.
  */
-function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?: string, chosen = false): string {
+function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, start: { command: string; env: Record<string, string> }, shellProgram?: string, chosen = false): string {
   // ENOENT or ENOTDIR from spawn usually means the working directory is wrong, not the shell.
   const problem = workingDirectoryProblem(cwd);
   if (problem) return `the working directory ${cwd} ${problem}`;
@@ -149,8 +150,31 @@ function whyNotStarted(error: NodeJS.ErrnoException, cwd: string, shellProgram?:
   // Node refuses these before forking; a NUL byte can only have come from a task's output by now (lint refuses the file's).
   if (error.code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test(error.message)) return 'the command or its environment holds a NUL byte (\\0), which no process can be given: did an output that a template reads carry one?';
   if (SYSTEM_LIMITS.has(error.code ?? '')) return `the system's limit on open files or processes (${error.code}) leaves no room for it, and no other task of this spawner runs to wait for: raise it (ulimit -n, ulimit -u)`;
-  if (error.code === 'E2BIG') return 'the command and environment are too large for the system (E2BIG; on Linux one value may hold at most 128 KB): pass large values through a file';
+  if (error.code === 'E2BIG') return tooLargeToStart(start);
   return error.message;
+}
+
+/** Linux's limit on one argument or environment entry (MAX_ARG_STRLEN), its terminating NUL included. */
+const MAX_ARG_BYTES = 128 * 1024;
+
+/**
+ * Why the system refused to start a process for its size (E2BIG), naming the
+ * part that is too large: its command (a template filled with a large
+ * output) or an environment variable (by name; no value is shown).
+ */
+function tooLargeToStart(start: { command: string; env: Record<string, string> }): string {
+  const kb = (bytes: number) => `${Math.ceil(bytes / 1024)} KB`;
+  const command = Buffer.byteLength(start.command) + 1;
+  let name = '';
+  let largest = 0;
+  for (const [key, value] of Object.entries(start.env)) {
+    const bytes = Buffer.byteLength(key) + Buffer.byteLength(value) + 2;
+    if (bytes > largest) [name, largest] = [key, bytes];
+  }
+  const what = command > MAX_ARG_BYTES && command >= largest ? `its command is ${kb(command)} once its templates are filled`
+    : largest > MAX_ARG_BYTES ? `its environment variable ${name} is ${kb(largest)}`
+      : 'its command and environment together are more than the system takes';
+  return `${what}, too large to start (E2BIG; Linux takes at most 128 KB in one): pass a large value in a file instead — a task can write it to a file and give the path as its output`;
 }
 
 /**
