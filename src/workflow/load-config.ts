@@ -13,6 +13,7 @@ import { unkeyedOutputSchemas, withoutInside } from './unkeyed-output-schema.js'
 import { validateConfigSchema } from './schema.js';
 import { SourceMap } from './source-map.js';
 import { zeroTimeouts } from './zero-timeouts.js';
+import { parseDuration } from '../util/duration.js';
 import type { ConfigFile } from './schema-types.js';
 
 const require = createRequire(import.meta.url);
@@ -133,7 +134,7 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
   const prefix = basename(file) === 'package.json' ? [CONFIG_MODULE] : [];
   const errors = validateConfigSchema(value);
   const unkeyed = errors.length ? unkeyedOutputSchemas(value) : [];
-  const diagnostics = errors.length ? [...unkeyed, ...withoutInside(schemaDiagnostics(errors), unkeyed)] : zeroTimeouts(value as ConfigFile);
+  const diagnostics = errors.length ? [...unkeyed, ...withoutInside(schemaDiagnostics(errors), unkeyed)] : [...zeroTimeouts(value as ConfigFile), ...zeroRetention(value as ConfigFile)];
   if (diagnostics.length === 0) return { file, config: value as ConfigFile, diagnostics: [] };
   // In package.json the config is its "orchestrate" key, not the whole file.
   if (prefix.length) for (const d of diagnostics) d.message = d.message.replace(/^the file\b/, `the "${CONFIG_MODULE}" key of package.json`);
@@ -143,6 +144,12 @@ export async function loadConfig(fromDir: string, explicitPath?: string): Promis
     for (const d of diagnostics) d.position = source.locate(d.path ?? [], d.atKey);
   }
   return { file, config: {}, diagnostics };
+}
+
+/** A `retention.maxAge` of 0 would forget every run as it ends (but the one just made): a mistake, as a timeout of 0 is. */
+function zeroRetention(config: ConfigFile): Diagnostic[] {
+  const age = config.retention?.maxAge;
+  return age !== undefined && parseDuration(age) === 0 ? [error('bad-duration', 'retention.maxAge must be greater than 0: runs that started longer ago than it are forgotten', ['retention', 'maxAge'])] : [];
 }
 
 /**

@@ -31,6 +31,7 @@ import { readCapped } from '../util/read-capped.js';
 import { readStdin, STDIN, STDIN_NAME } from './stdin.js';
 import type { Workflow } from './model.js';
 import type { ConfigFile, WorkflowFile } from './schema-types.js';
+import { parseDuration } from '../util/duration.js';
 import { visibleText } from '../util/visible-text.js';
 import { expandHome } from '../util/home-path.js';
 
@@ -126,6 +127,7 @@ export function loadWorkflowText(text: string, file: string, options: LoadOption
   const built = buildModel(raw, config, file, source, name, inputs.values, includes?.tasks, failed);
   if (includes) mergeIncluded(built.workflow, includes, raw);
   if (config.state) built.workflow.stateFile = resolve(options.configDir ?? built.workflow.dir, config.state);
+  if (config.retention) built.workflow.retention = { maxRuns: config.retention.maxRuns, maxAge: config.retention.maxAge === undefined ? undefined : parseDuration(config.retention.maxAge) };
   const exclusive = resolveExclusive(raw, file, inputs.values);
   if (exclusive.exclusive) built.workflow.exclusive = exclusive.exclusive;
   const diagnostics = [...schemaErrors, ...built.diagnostics, ...exclusive.diagnostics, ...templatedShells(raw), ...retryBlockProblems(raw, config), ...(includes?.diagnostics ?? [])];

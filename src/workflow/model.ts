@@ -192,6 +192,8 @@ export interface Workflow {
   source: SourceMap;
   /** The history database the config file names (absolute), if it names one. */
   stateFile?: string;
+  /** How much of its run history `run` keeps (the config file's `retention`): at most `maxRuns` runs, none older than `maxAge` seconds. */
+  retention?: { maxRuns?: number; maxAge?: number };
   /** Its runs run one at a time on a machine with the other runs of this group (`exclusive`). */
   exclusive?: Exclusive;
 }

@@ -596,6 +596,19 @@ export type ConfigFile = {
    */
   state?: string;
   /**
+   * How much of each workflow file's run history is kept: when a run ends, `run` forgets that workflow's runs past either limit — their history and their log directories, as `orchestrate prune` does — but never the run just made or one still running. Without it nothing is forgotten but by `orchestrate prune`.
+   */
+  retention?: {
+  /**
+   * The most runs kept of each workflow file: the latest, the older ones forgotten.
+   */
+  maxRuns?: number;
+  /**
+   * Runs that started longer ago than this are forgotten (a duration such as `30d`; greater than 0).
+   */
+  maxAge?: Duration;
+};
+  /**
    * How `orchestrate lint` reports the workflows of the project.
    */
   lint?: {

@@ -518,6 +518,30 @@ tasks:
     expect(cli(['prune', '--keep', '-1'], { cwd: dir }).code).toBe(2);
   });
 
+  it('forgets a workflow\'s runs past the config file\'s retention as each run ends, with their logs', () => {
+    const dir = tempProject({ 'package.json': '{}', 'orchestrate.config.yaml': 'retention: { maxRuns: 2 }\n', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "echo a" }\n', 'other.yaml': 'version: 1\ntasks:\n  b: { run: "true" }\n' });
+    const theirs = json(dir, ['run', 'other.yaml', '--json']);
+    const ours = [1, 2, 3, 4].map(() => json(dir, ['run', 'workflow.yaml', '--json']));
+    expect(json(dir, ['history', 'workflow.yaml', '--json']).map((r: any) => r.id)).toEqual([ours[3].runId, ours[2].runId]);
+    expect(ours.map((run) => existsSync(run.logDir))).toEqual([false, false, true, true]);
+    // Each workflow file keeps its own.
+    expect(json(dir, ['history', 'other.yaml', '--json']).map((r: any) => r.id)).toEqual([theirs.runId]);
+    // By age: a run older than maxAge goes when the next one ends.
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'retention: { maxAge: 1s }\n');
+    const db = openSqlite(join(dir, '.orchestrate/state.db'));
+    db.prepare('UPDATE runs SET started_at = ? WHERE id = ?').run(new Date(Date.now() - 60_000).toISOString(), ours[3].runId);
+    db.close();
+    const next = json(dir, ['run', 'workflow.yaml', '--json']);
+    expect(json(dir, ['history', 'workflow.yaml', '--json']).map((r: any) => r.id)).toEqual([next.runId, ours[2].runId]);
+    // Limits that would forget every run are refused where they are written.
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'retention: { maxAge: 0 }\n');
+    expect(cli(['run', 'workflow.yaml'], { cwd: dir }).stderr).toContain('orchestrate.config.yaml:1:22  error  retention.maxAge must be greater than 0: runs that started longer ago than it are forgotten  [bad-duration]');
+    writeFileSync(join(dir, 'orchestrate.config.yaml'), 'retention: { maxRuns: 0 }\n');
+    const zero = cli(['lint', 'workflow.yaml'], { cwd: dir });
+    expect(zero.code).toBe(1);
+    expect(zero.stdout).toContain('orchestrate.config.yaml:1:23  error  retention.maxRuns must be at least 1, got 0  [schema]');
+  });
+
   it('prunes by age with --older-than, still keeping the latest --keep runs', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
     const ids = [1, 2, 3].map(() => json(dir, ['run', 'workflow.yaml', '--json']).runId as string);

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
-import { runDirectory } from '../../run/run-dir.js';
 import { openStore } from '../../store/open-store.js';
-import { deleteRuns, runsBeyond } from '../../store/prune.js';
+import { runsBeyond } from '../../store/prune.js';
+import { forgetRuns, recordedRunDirectory } from '../forget-runs.js';
 import { findStatePath, recordedWorkflowFile } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../run-liveness.js';
@@ -18,13 +18,6 @@ function sizeOf(path: string): number {
     else if (entry.isFile()) total += statSync(full).size;
   }
   return total;
-}
-
-/** The run's log directory, if it is where runs put theirs and still there (a run id is never a path). */
-function logDirectory(file: string, runId: string): string | undefined {
-  if (!/^[A-Za-z0-9-]+$/.test(runId)) return undefined;
-  const dir = runDirectory(dirname(file), runId);
-  return basename(dirname(dir)) === 'runs' && existsSync(dir) ? dir : undefined;
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -47,7 +40,7 @@ export async function pruneCommand(file: string | undefined, options: { keep: nu
   try {
     const cutoff = options.olderThan !== undefined ? Date.now() - options.olderThan * 1000 : Infinity;
     const runs = runsBeyond(db, options.keep, absolute).filter((run) => Date.parse(run.started_at) < cutoff && !stillRunning(run));
-    const dirs = runs.map((run) => logDirectory(run.file, run.id)).filter((dir): dir is string => dir !== undefined);
+    const dirs = runs.map((run) => recordedRunDirectory(run.file, run.id)).filter((dir): dir is string => dir !== undefined);
     const bytes = dirs.reduce((sum, dir) => sum + sizeOf(dir), 0);
     const what = `${runs.length} run${runs.length === 1 ? '' : 's'} and ${dirs.length} log director${dirs.length === 1 ? 'y' : 'ies'} (${megabytes(bytes)})`;
     const kept = `the latest ${options.keep} of ${absolute ? absolute : 'each workflow'}${options.olderThan !== undefined ? ' and every run younger than the cut-off' : ''}`;
@@ -55,8 +48,7 @@ export async function pruneCommand(file: string | undefined, options: { keep: nu
       await writeOut(`${runs.map((run) => `would remove ${run.id}  ${run.started_at}  ${visibleText(run.workflow)}\n`).join('')}would remove ${what}, keeping ${kept}\n`);
       return EXIT.ok;
     }
-    deleteRuns(db, runs.map((run) => run.id));
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    forgetRuns(db, runs);
     let note = '';
     if (runs.length) {
       try {

@@ -323,6 +323,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     lanes?.start();
     let result;
     let started = false;
+    let retentionFailure: string | undefined;
     try {
       result = await handle.result;
       started = true;
@@ -333,6 +334,15 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
       await lanes?.stop();
       await sink.close();
       recorder.flush();
+      // The config file's retention, once this run is recorded: the workflow's runs past its limits are forgotten.
+      if (workflow.retention && started && !recorder.failure) {
+        try {
+          const { applyRetention } = await import('../forget-runs.js');
+          applyRetention(db, workflow, runId);
+        } catch (error) {
+          retentionFailure = (error as Error).message;
+        }
+      }
       try {
         release();
         storeFate = storeFile.restore(runId);
@@ -351,6 +361,7 @@ export async function runCommand(file: string, options: RunCommandOptions, conte
     if (sink.failure) await writeErr(`orchestrate: warning: the events could not all be written to ${eventsPath}: ${sink.failure}\n`);
     if (handle.unwrittenLogs.size) await writeErr(`orchestrate: warning: ${handle.masker.mask(unwrittenLogsText(handle.unwrittenLogs, handle.runDir))}\n`);
     if (recorder.failure) await writeErr(`orchestrate: warning: the run history could not all be written (${recorder.failure}): history, stats and --resume may not know this run\n`);
+    if (retentionFailure) await writeErr(`orchestrate: warning: older runs could not be forgotten as the config file's retention says (${retentionFailure}); orchestrate prune forgets them\n`);
     const deleted = deletedDuringRun(storeFate, db.name, sink.wroteBack, runDir);
     if (deleted) await writeErr(`orchestrate: warning: ${deleted}\n`);
     if (resumedFrom) {
