@@ -17,17 +17,16 @@ function project(ages: number[], running?: { index: number; pid: number }) {
   const db = openStore(join(dir, '.orchestrate', 'state.db'));
   const insert = db.prepare(`INSERT INTO runs (id, workflow, file, content_hash, started_at, finished_at, concurrency, runner_pid, runner_host, runner_started)
     VALUES (?, 'w', ?, 'h', ?, ?, 1, ?, ?, NULL)`);
-  const ids = ages.map((age, k) => {
+  ages.forEach((age, k) => {
     const id = `r${k}`;
     const at = new Date(NOW - age * DAY).toISOString();
     const live = running?.index === k;
     insert.run(id, file, at, live ? null : at, live ? running.pid : null, live ? hostname() : null);
     mkdirSync(runDirectory(dir, id), { recursive: true });
-    return id;
   });
   insert.run('other', join(dir, 'other.yaml'), new Date(NOW - 400 * DAY).toISOString(), new Date(NOW).toISOString(), null, null);
   const left = () => db.prepare('SELECT id FROM runs ORDER BY started_at').pluck().all() as string[];
-  return { dir, file, db, ids, left };
+  return { dir, file, db, left };
 }
 
 describe('applyRetention', () => {
