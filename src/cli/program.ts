@@ -89,7 +89,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('lint')
     .description('check workflow files and report problems with file:line:col')
     .argument('[files...]', 'workflow files, globs (e.g. "workflows/*.yaml") or directories (default: orchestrate.yaml)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'github', 'sarif']).default('stylish'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'github', 'sarif', 'gitlab']).default('stylish'))
     .option('--max-warnings <n>', 'fail (exit 1) when there are more warnings than this', parseCount('--max-warnings'))
     .addOption(configOption())
     .option('-q, --quiet', 'report errors only, not warnings')

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { BIN, cli, FIXTURES, hasShared, SHARED, tempProject } from '../helpers/cli.js';
+import { BIN, cli, FIXTURES, hasShared, ROOT, SHARED, tempProject } from '../helpers/cli.js';
 
 const fixture = (name: string) => join(FIXTURES, 'lint', name, 'workflow.yaml');
 
@@ -41,6 +41,31 @@ describe('orchestrate lint', () => {
     const r = cli(['lint', 'test/fixtures/lint/unknown-key/workflow.yaml', '--format', 'github']);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe('::error file=test/fixtures/lint/unknown-key/workflow.yaml,line=4,col=3,endLine=4,endColumn=16,title=unknown-key::unknown key "maxConcurency" in policy (did you mean "maxConcurrency"?)');
+  });
+
+  it('writes a GitLab Code Quality report: errors major, warnings minor, fingerprints that ignore the line', () => {
+    const [broken, warned] = [relative(ROOT, fixture('unknown-key')), relative(ROOT, fixture('warnings'))];
+    const r = cli(['lint', broken, `./${warned}`, '--format', 'gitlab']);
+    expect(r.code).toBe(1);
+    const issues = JSON.parse(r.stdout);
+    expect(issues.map((x: any) => [x.check_name, x.severity, x.location.path, x.location.lines.begin])).toEqual([
+      ['unknown-key', 'major', broken, 4], ['unknown-key', 'major', broken, 8], ['unknown-need', 'major', broken, 11],
+      ['concurrency-above-limit', 'minor', warned, 7], ['artifact-conflict', 'minor', warned, 14],
+    ]);
+    expect(issues[0].description).toBe('unknown key "maxConcurency" in policy (did you mean "maxConcurrency"?)');
+    for (const issue of issues) expect(issue.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(issues.map((x: any) => x.fingerprint)).size).toBe(issues.length);
+    // The same problems a line lower are the same issues to a merge request; a clean file is an empty list.
+    const text = readFileSync(fixture('unknown-key'), 'utf8');
+    const dir = tempProject({ 'workflow.yaml': text, 'clean.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' });
+    const report = () => JSON.parse(cli(['lint', 'workflow.yaml', '--format', 'gitlab'], { cwd: dir }).stdout);
+    const before = report();
+    writeFileSync(join(dir, 'workflow.yaml'), `# moved down a line\n${text}`);
+    const after = report();
+    expect(after.map((x: any) => x.location.lines.begin)).toEqual(before.map((x: any) => x.location.lines.begin + 1));
+    expect(after.map((x: any) => x.fingerprint)).toEqual(before.map((x: any) => x.fingerprint));
+    const clean = cli(['lint', 'clean.yaml', '--format', 'gitlab'], { cwd: dir });
+    expect([clean.code, clean.stdout]).toEqual([0, '[]\n']);
   });
 
   it.skipIf(!hasShared)('writes SARIF 2.1.0 that the official schema accepts (needs ../shared/schemas)', () => {

@@ -4,12 +4,13 @@ import { useColor } from '../../report/colors.js';
 import { formatGithub } from '../../report/lint-github.js';
 import { formatLintJson } from '../../report/lint-json.js';
 import { formatSarif } from '../../report/lint-sarif.js';
+import { formatGitlab } from '../../report/lint-gitlab.js';
 import { formatStylish } from '../../report/lint-stylish.js';
 import { writeErr, writeOut } from '../output.js';
 import { packageVersion } from '../version.js';
 
 export interface LintCommandOptions {
-  format: 'stylish' | 'json' | 'github' | 'sarif';
+  format: 'stylish' | 'json' | 'github' | 'sarif' | 'gitlab';
   maxWarnings?: number;
   config?: string;
   quiet?: boolean;
@@ -38,6 +39,7 @@ export async function lintCommand(patterns: string[], options: LintCommandOption
     options.format === 'json' ? formatLintJson(result)
     : options.format === 'github' ? formatGithub(result)
     : options.format === 'sarif' ? formatSarif(result, packageVersion())
+    : options.format === 'gitlab' ? formatGitlab(result)
     : formatStylish(result, { color: useColor(process.stdout) });
   await writeOut(text);
   if (full.skipped.length && !options.quiet) await writeErr(`orchestrate: not linted, as not workflows (no top-level version or tasks key): ${namesOf(full.skipped)}\n`);
