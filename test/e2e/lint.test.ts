@@ -353,7 +353,7 @@ tasks:
     });
     const lint = cli(['lint', 'w.yaml'], { cwd: dir });
     expect(lint.code).toBe(1);
-    expect(lint.stdout).toContain('orchestrate.config.yaml:1:1  error  unknown key "jobs" at the top level; expected one of: policy, agents, resources, secretPatterns, state, lint  [unknown-key]');
+    expect(lint.stdout).toContain('orchestrate.config.yaml:1:1  error  unknown key "jobs" at the top level; expected one of: policy, agents, resources, secretPatterns, state, retention, lint  [unknown-key]');
     expect(lint.stdout).toContain('orchestrate.config.yaml:2:1  error  unknown key "maxConcurrency" at the top level (did you mean "policy.maxConcurrency"?)  [unknown-key]');
     // Without the note on `exclusive`, which a config file does not have.
     expect(lint.stdout).toContain('orchestrate.config.yaml:3:1  error  unknown key "concurrency" at the top level (did you mean "policy.maxConcurrency"?)  [unknown-key]');
