@@ -151,15 +151,16 @@ function expansionsToPlan(workflow: Workflow, options: PlanOptions): Map<string,
 /** The expansions each matrix from outputs (`groups`) is planned as in `plan`: a count, null for one task; none for one the plan does not run. */
 export function plannedExpansions(plan: Pick<Plan, 'tasks'>, groups: readonly string[]): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  for (const group of groups) {
-    const whole = plan.tasks.find((t) => t.id === group);
-    if (whole) {
-      if (RUNNING_SOURCES.has(whole.estimateSource)) out[group] = null;
-      continue;
-    }
-    const count = plan.tasks.filter((t) => t.id.startsWith(`${group}[`)).length;
-    if (count) out[group] = count;
+  if (!groups.length) return out;
+  const wanted = new Set(groups);
+  const counts = new Map<string, number>();
+  for (const t of plan.tasks) {
+    // An expansion's base is what comes before its `[` (a task's id has none).
+    const base = t.id.includes('[') ? t.id.slice(0, t.id.indexOf('[')) : undefined;
+    if (base !== undefined && wanted.has(base)) counts.set(base, (counts.get(base) ?? 0) + 1);
+    else if (wanted.has(t.id) && RUNNING_SOURCES.has(t.estimateSource)) out[t.id] = null;
   }
+  for (const [group, count] of counts) out[group] = count;
   return out;
 }
 
