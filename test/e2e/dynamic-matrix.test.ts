@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, tempProject } from '../helpers/cli.js';
 import { runProject, task } from '../helpers/run.js';
 import { validator } from '../helpers/schemas.js';
+import { seededRandom } from '../../src/util/random.js';
 
 const validateEvent = validator('events');
 const validateResult = validator('result');
@@ -376,4 +377,47 @@ tasks:
     expect(notAList.code).toBe(2);
     expect(notAList.stderr).toContain('workflow.yaml:8:15  error  task "deploy": matrix.target: ${{ inputs.targets }} is JSON but not a list of strings, numbers and booleans  [bad-matrix]');
   });
+});
+
+// Seeded random fan-outs over outputs (a list of random length, some values a `when` skips, other
+// tasks beside and after them, limits), run, then planned: the plan counts exactly the expansions
+// the run ran, in place of their task, needed by what needs it, and its JSON fits the schema.
+describe('a plan of a fan-out a run has expanded', () => {
+  const validatePlan = validator('plan');
+  // Seed 7 skips every value it finds.
+  for (const seed of [1, 2, 3, 4, 7]) {
+    it(`seed ${seed}`, () => {
+      const rnd = seededRandom(seed);
+      const values = Array.from({ length: 1 + Math.floor(rnd() * 6) }, (_, k) => (rnd() < 0.25 ? `skip${k}` : `v${k}`));
+      const lines = [
+        'version: 1',
+        `policy: { maxConcurrency: ${1 + Math.floor(rnd() * 4)} }`,
+        'tasks:',
+        `  find: { run: "printf '${values.join('\\\\n')}\\\\n'", captureStdout: list }`,
+        '  fan:',
+        '    needs: find',
+        '    matrix:',
+        '      x: ${{ tasks.find.outputs.list }}',
+        "    when: \"!startsWith(matrix.x, 'skip')\"",
+        ...(rnd() < 0.5 ? [`    maxParallel: ${1 + Math.floor(rnd() * 2)}`] : []),
+        '    run: "sleep 0.0$((RANDOM % 5))"',
+        '  beside: { run: "true" }',
+        '  after: { needs: [fan, beside], run: "true" }',
+      ];
+      const r = runProject({ 'workflow.yaml': `${lines.join('\n')}\n` });
+      const ctx = `seed ${seed}\n${lines.join('\n')}`;
+      expect(r.code, `${ctx}\n${r.stderr}`).toBe(0);
+      const ran = r.result.tasks.filter((t: any) => t.id.startsWith('fan[') && t.reason !== 'condition').map((t: any) => t.id).sort();
+      expect(ran, ctx).toHaveLength(values.filter((v) => !v.startsWith('skip')).length);
+      const plan = JSON.parse(cli(['plan', 'workflow.yaml', '--json'], { cwd: r.dir }).stdout);
+      expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+      const ids = plan.tasks.map((t: any) => t.id);
+      // With every value skipped there is nothing to count one by one: the task is planned whole.
+      const expected = ran.length ? ran : ['fan'];
+      expect(ids.filter((id: string) => id.startsWith('fan')).sort(), ctx).toEqual(expected);
+      expect(plan.tasks.find((t: any) => t.id === 'after').needs.sort(), ctx).toEqual([...expected, 'beside'].sort());
+      for (const id of ran) expect(plan.tasks.find((t: any) => t.id === id).estimateSource, ctx).toBe('history');
+      expect(plan.estimate.serial, ctx).toBeCloseTo(plan.tasks.reduce((sum: number, t: any) => sum + t.estimate + (t.retryTime ?? 0), 0), 2);
+    });
+  }
 });
