@@ -74,8 +74,8 @@ describe("the README's YAML examples", () => {
     const named = new Map<string, Example>();
     for (const example of examples) {
       const keys = keysOf(example.text);
-      // Another tool's file (a GitHub Actions workflow) or the config file: checked below.
-      if (keys.includes('jobs') || /^# orchestrate\.config\.yaml/.test(example.text)) continue;
+      // Another tool's file (a GitHub Actions or GitLab CI workflow) or the config file: checked below.
+      if (keys.includes('jobs') || /^# (orchestrate\.config\.yaml|\.gitlab-ci\.yml)/.test(example.text)) continue;
       // Only a comment (the schema line shown on its own): nothing to check.
       if (!keys.length) continue;
       // The same key more than once: alternatives, one a line (`exclusive: true`, `exclusive: NAME`...).
@@ -104,15 +104,22 @@ describe("the README's YAML examples", () => {
     expect(result.code).toBe(0);
   });
 
-  it('call the CLI, in the GitHub Actions workflow, with flags its commands have', () => {
+  it('call the CLI, in the GitHub Actions and GitLab CI workflows, with flags its commands have and values they take', () => {
     const actions = examples.find((example) => keysOf(example.text).includes('jobs'));
+    const gitlab = examples.find((example) => /^# \.gitlab-ci\.yml/.test(example.text));
     expect(actions).toBeDefined();
-    const calls = [...actions!.text.matchAll(/npx orchestrate (\w+)(.*)$/gm)];
-    expect(calls.length).toBeGreaterThan(2);
-    for (const [, command, rest] of calls) {
-      const help = cli([command!, '--help']);
-      expect(help.code, command).toBe(0);
-      for (const flag of rest!.match(/(?<=\s)--?[a-z][\w-]*/g) ?? []) expect(help.stdout, `${command} ${flag}`).toMatch(new RegExp(`(^|[\\s,])${flag}[\\s,]`, 'm'));
+    expect(gitlab).toBeDefined();
+    for (const ci of [actions!, gitlab!]) {
+      const calls = [...ci.text.matchAll(/npx orchestrate (\w+)(.*)$/gm)];
+      expect(calls.length).toBeGreaterThan(2);
+      for (const [, command, rest] of calls) {
+        const help = cli([command!, '--help']);
+        expect(help.code, command).toBe(0);
+        for (const flag of rest!.match(/(?<=\s)--?[a-z][\w-]*/g) ?? []) expect(help.stdout, `${command} ${flag}`).toMatch(new RegExp(`(^|[\\s,])${flag}[\\s,]`, 'm'));
+        // A format named is one of the command's choices.
+        const format = /--format (\w+)/.exec(rest!)?.[1];
+        if (format) expect(help.stdout, `${command} --format ${format}`).toMatch(new RegExp(`"${format}"`));
+      }
     }
   });
 });
