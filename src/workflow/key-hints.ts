@@ -52,12 +52,21 @@ const TOP: Record<string, string> = {
   jobs: 'tasks', steps: 'tasks', pipeline: 'tasks',
   vars: 'env', variables: 'env', environment: 'env',
   concurrency: 'policy.maxConcurrency', parallelism: 'policy.maxConcurrency', maxparallel: 'policy.maxConcurrency',
+  retentiondays: 'retention.maxAge', keep: 'retention.maxRuns',
+};
+
+/** The config file's retention: `prune`'s flags, Jenkins' build discarder, GitHub's retention days. */
+const RETENTION: Record<string, string> = {
+  keep: 'maxRuns', keeplast: 'maxRuns', max: 'maxRuns', maxcount: 'maxRuns', numtokeep: 'maxRuns', maxbuilds: 'maxRuns', runs: 'maxRuns',
+  olderthan: 'maxAge', days: 'maxAge', daystokeep: 'maxAge', retentiondays: 'maxAge', maxdays: 'maxAge', age: 'maxAge', ttl: 'maxAge',
 };
 
 /** GitHub's timeout-minutes counts minutes; a number here is seconds. */
 const MINUTES = ' It takes a duration, and a plain number is seconds: 10 minutes is 10m.';
 /** Other tools count retries; maxAttempts counts the first attempt too. */
 const ATTEMPTS = ' It counts every attempt, the first too: 3 retries are maxAttempts: 4.';
+/** A count of days is not a duration: a plain number is seconds. */
+const DAYS = ' It takes a duration, and a plain number is seconds: 30 days is 30d.';
 
 /**
  * What a few hints add, where the other tool's key means something else as
@@ -70,6 +79,7 @@ const NOTES: Record<string, [string, string?]> = {
   'outputs@task': [' Values for other tasks are appended to $ORCHESTRATE_OUTPUT.'],
   'timeoutminutes@task': [MINUTES], 'timeoutminutes@agent': [MINUTES], 'timeoutminutes@policy': [MINUTES],
   'limit@retry': [ATTEMPTS], 'retries@retry': [ATTEMPTS], 'maxretries@retry': [ATTEMPTS], 'backofflimit@retry': [ATTEMPTS],
+  'days@retention': [DAYS], 'daystokeep@retention': [DAYS], 'retentiondays@retention': [DAYS], 'maxdays@retention': [DAYS], 'retentiondays@top': [DAYS],
 };
 
 /**
@@ -89,13 +99,15 @@ const INSTEAD: Record<string, string> = {
   'required@input': 'an input without a `default` must be given (`--input NAME=VALUE`), and one with a default may be',
   'steps@task': 'a task runs one command: steps that follow each other go in `run`, one per line of a `|` block, or become tasks of their own with `needs`',
   'on@top': 'a workflow runs when asked, with no triggers of its own: a CI job, a git hook or a cron entry runs `orchestrate run`',
+  'retention@top': 'how much history is kept is the project\'s choice: `retention` goes in the config file (orchestrate.config.yaml)',
 };
 
-type Place = 'top' | 'task' | 'agent' | 'policy' | 'input' | 'retry';
+type Place = 'top' | 'task' | 'agent' | 'policy' | 'input' | 'retry' | 'retention';
 
 function placeOf(path: DocPath): Place | undefined {
   if (path.length === 0) return 'top';
   if (path.length === 1 && path[0] === 'policy') return 'policy';
+  if (path.length === 1 && path[0] === 'retention') return 'retention';
   if (path.length === 2 && path[0] === 'tasks') return 'task';
   if (path.length === 2 && path[0] === 'agents') return 'agent';
   if (path.length === 2 && path[0] === 'inputs') return 'input';
@@ -115,7 +127,7 @@ export function otherToolHint(path: DocPath, key: string, known: readonly string
   const place = placeOf(path);
   if (!place) return undefined;
   const plain = key.toLowerCase().replace(/[-_]/g, '');
-  const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY, input: INPUT, retry: RETRY }[place];
+  const table = { top: TOP, task: TASK, agent: AGENT, policy: POLICY, input: INPUT, retry: RETRY, retention: RETENTION }[place];
   const instead = ownValue(INSTEAD, `${plain}@${place}`);
   if (instead) return `: ${instead}`;
   let meant = ownValue(table, plain);

@@ -364,6 +364,17 @@ tasks:
     expect(existsSync(join(plain, 'ran'))).toBe(false);
   });
 
+  it('names the retention limit that prune\'s flags, a count of days or a build discarder stand for, and where retention goes', () => {
+    const said = (config: string) => cli(['lint', 'w.yaml'], { cwd: tempProject({ 'package.json': '{}', 'orchestrate.config.yaml': config, 'w.yaml': 'version: 1\ntasks:\n  a: { run: "true" }\n' }) }).stdout.split('\n')[1];
+    expect(said('retention: { keep: 3, olderThan: 30d }\n')).toBe('orchestrate.config.yaml:1:14  error  unknown key "keep" in retention (did you mean "maxRuns"?)  [unknown-key]');
+    expect(said('retention: { olderThan: 30d }\n')).toBe('orchestrate.config.yaml:1:14  error  unknown key "olderThan" in retention (did you mean "maxAge"?)  [unknown-key]');
+    // 30 would be 30 seconds: the hint says so.
+    expect(said('retention:\n  days: 30\n')).toBe('orchestrate.config.yaml:2:3  error  unknown key "days" in retention (did you mean "maxAge"? It takes a duration, and a plain number is seconds: 30 days is 30d.)  [unknown-key]');
+    expect(said('retention-days: 30\n')).toBe('orchestrate.config.yaml:1:1  error  unknown key "retention-days" at the top level (did you mean "retention.maxAge"? It takes a duration, and a plain number is seconds: 30 days is 30d.)  [unknown-key]');
+    const inWorkflow = cli(['lint', 'w.yaml'], { cwd: tempProject({ 'w.yaml': 'version: 1\nretention: { maxRuns: 3 }\ntasks:\n  a: { run: "true" }\n' }) });
+    expect(inWorkflow.stdout).toContain('w.yaml:2:1  error  unknown key "retention" at the top level: how much history is kept is the project\'s choice: `retention` goes in the config file (orchestrate.config.yaml)  [unknown-key]');
+  });
+
   it('loads a JavaScript config file', () => {
     const dir = tempProject({
       'package.json': '{ "name": "p", "type": "module" }',
