@@ -18,9 +18,10 @@ export function foldingLogOf(env: NodeJS.ProcessEnv = process.env): FoldingLog |
  * together as `[task] line`, so the output of tasks running side by side
  * does not interleave (Turborepo's `--log-order grouped`, Taskfile's
  * `output: group`). In GitHub Actions each task's lines form a collapsible
- * `::group::`; in GitLab CI a collapsible section, folded when the task
- * succeeded, open when it did not, timed from its first start. A task that
- * printed nothing prints nothing.
+ * `::group::`, but a task that failed or was cancelled prints its lines as
+ * elsewhere (GitHub has no group open by default); in GitLab CI a
+ * collapsible section, folded unless the task failed or was cancelled,
+ * timed from its first start. A task that printed nothing prints nothing.
  */
 export class GroupedOutput {
   private readonly held = new Map<string, string[]>();
@@ -59,7 +60,9 @@ export class GroupedOutput {
     const status = event.type.slice('task.'.length);
     const started = this.started.get(id) ?? Date.parse(event.ts);
     this.started.delete(id);
-    if (this.folding === 'github') {
+    // What a reader looks for first is not folded away: GitHub cannot open a group by default, so a failure is not in one.
+    const open = status === 'failed' || status === 'cancelled';
+    if (this.folding === 'github' && !open) {
       this.print(`::group::${id} (${status})`);
       for (const line of lines) this.print(line);
       this.print('::endgroup::');
@@ -69,7 +72,7 @@ export class GroupedOutput {
       // GitLab takes a section's name as letters, digits, `_`, `.` and `-`; a number keeps two tasks' apart.
       const name = `orchestrate-${++this.sections}-${id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64)}`;
       const seconds = (ms: number) => Math.floor(ms / 1000);
-      this.print(`\x1b[0Ksection_start:${seconds(started)}:${name}${status === 'succeeded' ? '[collapsed=true]' : ''}\r\x1b[0K${id} (${status})`);
+      this.print(`\x1b[0Ksection_start:${seconds(started)}:${name}${open ? '' : '[collapsed=true]'}\r\x1b[0K${id} (${status})`);
       for (const line of lines) this.print(line);
       this.print(`\x1b[0Ksection_end:${seconds(Date.parse(event.ts))}:${name}\r\x1b[0K`);
       return;

@@ -1216,9 +1216,16 @@ tasks:
     const github = cli(['run', 'workflow.yaml', '--logs', 'grouped', '--json'], { cwd: dir, env: { ...env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '' } });
     expect(JSON.parse(github.stdout).status).toBe('succeeded');
     expect(github.stderr).toContain('::group::b (succeeded)\nb1\nb2\nb3\n::endgroup::\n');
+    // A failure is not folded away: GitHub opens no group by default, so its lines are not in one.
+    writeFileSync(join(dir, 'workflow.yaml'), 'version: 1\ntasks:\n  good: { run: "echo fine" }\n  bad: { run: "echo broken; exit 2" }\n');
+    const failed = cli(['run', 'workflow.yaml', '--logs', 'grouped', '--renderer', 'simple'], { cwd: dir, env: { ...env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '' } });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('::group::good (succeeded)\nfine\n::endgroup::\n');
+    expect(failed.stdout).toContain('\n[bad] broken\n');
+    expect(failed.stdout).not.toContain('::group::bad');
   });
 
-  it('folds each task\'s grouped output into a GitLab CI section, folded when it succeeded, open when it did not', () => {
+  it('folds each task\'s grouped output into a GitLab CI section, folded when it succeeded, open when it failed', () => {
     const dir = tempProject({ 'package.json': '{}', 'workflow.yaml': `version: 1
 tasks:
   good: { run: "echo fine; sleep 1.1; echo done" }
