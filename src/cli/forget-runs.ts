@@ -7,15 +7,19 @@ import type { Workflow } from '../workflow/model.js';
 import { stillRunning } from './run-liveness.js';
 
 /** A recorded run's log directory, if it is where runs put theirs and still there (a run id is never a path). */
-export function recordedRunDirectory(file: string, runId: string): string | undefined {
+function recordedRunDirectory(file: string, runId: string): string | undefined {
   if (!/^[A-Za-z0-9-]+$/.test(runId)) return undefined;
   const dir = runDirectory(dirname(file), runId);
   return basename(dirname(dir)) === 'runs' && existsSync(dir) ? dir : undefined;
 }
 
-/** Forgets runs: their rows in the history, then their log directories. */
-export function forgetRuns(db: Database, runs: ReadonlyArray<{ id: string; file: string }>): void {
-  const dirs = runs.map((run) => recordedRunDirectory(run.file, run.id)).filter((dir): dir is string => dir !== undefined);
+/** The log directories of recorded runs that are still there (recordedRunDirectory). */
+export function runDirectories(runs: ReadonlyArray<{ id: string; file: string }>): string[] {
+  return runs.map((run) => recordedRunDirectory(run.file, run.id)).filter((dir): dir is string => dir !== undefined);
+}
+
+/** Forgets runs: their rows in the history, then their log directories (`dirs`, runDirectories of them). */
+export function forgetRuns(db: Database, runs: ReadonlyArray<{ id: string; file: string }>, dirs = runDirectories(runs)): void {
   deleteRuns(db, runs.map((run) => run.id));
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { openStore } from '../../store/open-store.js';
 import { runsBeyond } from '../../store/prune.js';
-import { forgetRuns, recordedRunDirectory } from '../forget-runs.js';
+import { forgetRuns, runDirectories } from '../forget-runs.js';
 import { findStatePath, recordedWorkflowFile } from '../history-store.js';
 import { writeOut } from '../output.js';
 import { stillRunning } from '../run-liveness.js';
@@ -40,7 +40,7 @@ export async function pruneCommand(file: string | undefined, options: { keep: nu
   try {
     const cutoff = options.olderThan !== undefined ? Date.now() - options.olderThan * 1000 : Infinity;
     const runs = runsBeyond(db, options.keep, absolute).filter((run) => Date.parse(run.started_at) < cutoff && !stillRunning(run));
-    const dirs = runs.map((run) => recordedRunDirectory(run.file, run.id)).filter((dir): dir is string => dir !== undefined);
+    const dirs = runDirectories(runs);
     const bytes = dirs.reduce((sum, dir) => sum + sizeOf(dir), 0);
     const what = `${runs.length} run${runs.length === 1 ? '' : 's'} and ${dirs.length} log director${dirs.length === 1 ? 'y' : 'ies'} (${megabytes(bytes)})`;
     const kept = `the latest ${options.keep} of ${absolute ? absolute : 'each workflow'}${options.olderThan !== undefined ? ' and every run younger than the cut-off' : ''}`;
@@ -48,7 +48,7 @@ export async function pruneCommand(file: string | undefined, options: { keep: nu
       await writeOut(`${runs.map((run) => `would remove ${run.id}  ${run.started_at}  ${visibleText(run.workflow)}\n`).join('')}would remove ${what}, keeping ${kept}\n`);
       return EXIT.ok;
     }
-    forgetRuns(db, runs);
+    forgetRuns(db, runs, dirs);
     let note = '';
     if (runs.length) {
       try {
